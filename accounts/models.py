@@ -1,0 +1,133 @@
+"""People and their credentials.
+
+The user model is custom from the first migration: email is the login (unique
+without regard to case), and every user carries a public id (U…) that is the only
+id the outside world sees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zoneinfo
+from functools import partial
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone as dj_timezone
+
+from slackclone.ids import USER_PREFIX, new_public_id
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (for example Europe/Paris).")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=username or "")
+
+    def _create(self, email: str, password: str | None, **fields) -> User:
+        if not email:
+            raise ValueError("Users need an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        fields["is_staff"] = True
+        fields["is_superuser"] = True
+        return self._create(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    public_id = models.CharField(
+        max_length=16, unique=True, editable=False, default=partial(new_public_id, USER_PREFIX)
+    )
+    email = models.EmailField(max_length=254, unique=True)
+    full_name = models.CharField(max_length=120, blank=True)
+    display_name = models.CharField(max_length=80, blank=True)
+    title = models.CharField(max_length=120, blank=True)
+    avatar = models.ImageField(upload_to="avatars/", blank=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    status_emoji = models.CharField(max_length=100, blank=True)
+    status_text = models.CharField(max_length=100, blank=True)
+    status_expires_at = models.DateTimeField(null=True, blank=True)
+    is_bot = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="May log in to the Django admin.")
+    date_joined = models.DateTimeField(default=dj_timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email.lower()
+
+    @property
+    def name(self) -> str:
+        """What other people see: the display name, else the full name, else the email's local part."""
+        return self.display_name or self.full_name or self.email.split("@", 1)[0]
+
+    def current_status(self) -> tuple[str, str]:
+        """The custom status, or empty once it has expired."""
+        if self.status_expires_at and self.status_expires_at <= dj_timezone.now():
+            return "", ""
+        return self.status_emoji, self.status_text
+
+
+def hash_token(raw_token: str) -> str:
+    """Tokens are long random strings, so a plain SHA-256 is enough; only this hash is stored."""
+    return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A personal or bot API token; it acts as its user in one workspace.
+
+    The raw token is shown once, at creation; the database keeps its hash and a
+    short prefix so people can tell their tokens apart in lists.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=16, editable=False)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=dj_timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "workspace"])]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name or 'unnamed'}) for {self.user.email}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

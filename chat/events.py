@@ -1,0 +1,298 @@
+"""Real-time events: the only module that talks to the channel layer.
+
+Services call the `send_*` functions inside their transaction; each event is serialised
+once and handed to the channel layer only after the transaction commits
+(`transaction.on_commit(..., robust=True)`), so a client never hears of a write that
+rolled back, and a Redis outage never fails a request whose data is already stored:
+clients catch up from the database (socket resume, or the API).
+
+Event shapes follow Slack's RTM events; events about a channel carry our `seq`.
+Layer messages have three control types beside `chat.event`:
+`chat.subscribe` / `chat.unsubscribe` (change which groups a user's sockets listen to,
+in every process, without a reconnect) and `chat.close` (deactivation, logout).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from chat.models import Channel, ChannelKind, Message
+from chat.wire import channel_to_wire, message_to_wire, user_to_wire
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from workspaces.models import Workspace
+
+logger = logging.getLogger(__name__)
+
+# The closed set of event types a client can receive.
+EVENT_TYPES = frozenset(
+    {
+        "hello",
+        "message",
+        "reaction_added",
+        "reaction_removed",
+        "pin_added",
+        "pin_removed",
+        "user_typing",
+        "presence_change",
+        "channel_created",
+        "channel_rename",
+        "channel_archive",
+        "channel_unarchive",
+        "channel_topic",
+        "channel_purpose",
+        "channel_joined",
+        "channel_left",
+        "member_joined_channel",
+        "member_left_channel",
+        "channel_marked",
+        "im_created",
+        "team_join",
+        "user_change",
+        "notification",
+        "pong",
+        "goodbye",
+    }
+)
+
+
+# --- Group names: short and ASCII, built from public ids ----------------------------
+
+
+def user_group(user: User) -> str:
+    return f"u.{user.public_id}"
+
+
+def channel_group(channel: Channel) -> str:
+    return f"c.{channel.public_id}"
+
+
+def workspace_group(workspace: Workspace) -> str:
+    return f"w.{workspace.public_id}"
+
+
+# --- Transport ----------------------------------------------------------------------
+
+
+def _group_send(groups: list[str], message: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    send = async_to_sync(layer.group_send)
+    for group in groups:
+        send(group, message)
+
+
+def _on_commit(groups: Iterable[str], message: dict[str, Any]) -> None:
+    transaction.on_commit(partial(_group_send, list(groups), message), robust=True)
+
+
+def publish(groups: Iterable[str], event: dict[str, Any]) -> None:
+    """Send `event` to every socket in `groups` once the current transaction commits."""
+    assert event["type"] in EVENT_TYPES, event["type"]
+    payload = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+    _on_commit(groups, {"type": "chat.event", "payload": payload})
+
+
+def subscribe(user: User, groups: Iterable[str]) -> None:
+    _on_commit([user_group(user)], {"type": "chat.subscribe", "groups": list(groups)})
+
+
+def unsubscribe(user: User, groups: Iterable[str]) -> None:
+    _on_commit([user_group(user)], {"type": "chat.unsubscribe", "groups": list(groups)})
+
+
+def close_sockets(user: User, *, code: int = 4401, reason: str = "account_inactive") -> None:
+    """Close every open socket of this user, in every process."""
+    _on_commit([user_group(user)], {"type": "chat.close", "code": code, "reason": reason})
+
+
+# --- Messages ------------------------------------------------------------------------
+
+
+def send_message_posted(message: Message) -> None:
+    publish([channel_group(message.channel)], message_to_wire(message, with_reactions=False))
+
+
+def send_message_changed(message: Message) -> None:
+    channel = message.channel
+    event = {
+        "type": "message",
+        "subtype": "message_changed",
+        "hidden": True,
+        "channel": channel.public_id,
+        "ts": message.ts,
+        "seq": channel.last_seq,
+        "message": message_to_wire(message),
+    }
+    publish([channel_group(channel)], event)
+
+
+def send_message_deleted(message: Message) -> None:
+    channel = message.channel
+    event = {
+        "type": "message",
+        "subtype": "message_deleted",
+        "hidden": True,
+        "channel": channel.public_id,
+        "ts": message.ts,
+        "deleted_ts": message.ts,
+        "seq": channel.last_seq,
+        "message_seq": message.seq,
+    }
+    if message.thread_root_id:
+        event["thread_ts"] = message.thread_root.ts
+    publish([channel_group(channel)], event)
+
+
+def send_reaction(message: Message, *, user: User, emoji: str, added: bool) -> None:
+    channel = message.channel
+    event = {
+        "type": "reaction_added" if added else "reaction_removed",
+        "user": user.public_id,
+        "reaction": emoji,
+        "item_user": message.author.public_id,
+        "item": {"type": "message", "channel": channel.public_id, "ts": message.ts},
+        "channel": channel.public_id,
+        "seq": channel.last_seq,
+    }
+    publish([channel_group(channel)], event)
+
+
+def send_pin(message: Message, *, user: User | None, added: bool) -> None:
+    channel = message.channel
+    event = {
+        "type": "pin_added" if added else "pin_removed",
+        "user": user.public_id if user else None,
+        "channel_id": channel.public_id,
+        "channel": channel.public_id,
+        "item": {"type": "message", "channel": channel.public_id, "message": message_to_wire(message)},
+        "seq": channel.last_seq,
+    }
+    publish([channel_group(channel)], event)
+
+
+# --- Channels ------------------------------------------------------------------------
+
+
+def _audience(channel: Channel) -> list[str]:
+    """Public channel news goes to the whole workspace; private news only to the channel."""
+    if channel.kind == ChannelKind.PUBLIC:
+        return [workspace_group(channel.workspace)]
+    return [channel_group(channel)]
+
+
+def send_channel_created(channel: Channel, members: Iterable[User]) -> None:
+    for member in members:
+        subscribe(member, [channel_group(channel)])
+    if channel.is_direct:
+        event = {"type": "im_created", "channel": channel_to_wire(channel)}
+        publish([user_group(member) for member in members], event)
+        return
+    publish(_audience(channel), {"type": "channel_created", "channel": channel_to_wire(channel)})
+
+
+def send_channel_renamed(channel: Channel) -> None:
+    event = {
+        "type": "channel_rename",
+        "channel": {"id": channel.public_id, "name": channel.name, "created": int(channel.created_at.timestamp())},
+        "seq": channel.last_seq,
+    }
+    publish(_audience(channel), event)
+
+
+def send_channel_archived(channel: Channel, *, user: User | None, archived: bool) -> None:
+    event = {
+        "type": "channel_archive" if archived else "channel_unarchive",
+        "channel": channel.public_id,
+        "user": user.public_id if user else None,
+        "seq": channel.last_seq,
+    }
+    publish(_audience(channel), event)
+
+
+def send_channel_text_changed(channel: Channel, *, user: User | None, field: str) -> None:
+    """Topic or purpose changed."""
+    event = {
+        "type": f"channel_{field}",
+        "channel": channel.public_id,
+        "user": user.public_id if user else None,
+        field: getattr(channel, field),
+        "seq": channel.last_seq,
+    }
+    publish([channel_group(channel)], event)
+
+
+def _channel_type_letter(channel: Channel) -> str:
+    return {ChannelKind.PUBLIC: "C", ChannelKind.PRIVATE: "G", ChannelKind.DM: "D", ChannelKind.GROUP_DM: "G"}[
+        channel.kind
+    ]
+
+
+def send_member_joined(channel: Channel, user: User, *, inviter: User | None) -> None:
+    subscribe(user, [channel_group(channel)])
+    event = {
+        "type": "member_joined_channel",
+        "user": user.public_id,
+        "channel": channel.public_id,
+        "channel_type": _channel_type_letter(channel),
+        "team": channel.workspace.public_id,
+        "seq": channel.last_seq,
+    }
+    if inviter is not None and inviter.pk != user.pk:
+        event["inviter"] = inviter.public_id
+    publish([channel_group(channel)], event)
+    publish([user_group(user)], {"type": "channel_joined", "channel": channel_to_wire(channel)})
+
+
+def send_member_left(channel: Channel, user: User) -> None:
+    event = {
+        "type": "member_left_channel",
+        "user": user.public_id,
+        "channel": channel.public_id,
+        "channel_type": _channel_type_letter(channel),
+        "team": channel.workspace.public_id,
+        "seq": channel.last_seq,
+    }
+    publish([channel_group(channel), user_group(user)], event)
+    publish([user_group(user)], {"type": "channel_left", "channel": channel.public_id})
+    unsubscribe(user, [channel_group(channel)])
+
+
+def send_channel_marked(channel: Channel, user: User, *, seq: int, ts: str, unread_count: int) -> None:
+    """Another of the user's clients moved the read marker."""
+    event = {
+        "type": "channel_marked",
+        "channel": channel.public_id,
+        "seq": seq,
+        "ts": ts,
+        "unread_count_display": unread_count,
+    }
+    publish([user_group(user)], event)
+
+
+# --- Workspace members -------------------------------------------------------------
+
+
+def send_team_join(workspace: Workspace, user: User) -> None:
+    subscribe(user, [workspace_group(workspace)])
+    publish([workspace_group(workspace)], {"type": "team_join", "user": user_to_wire(user)})
+
+
+def send_user_change(workspace: Workspace, user: User) -> None:
+    publish([workspace_group(workspace)], {"type": "user_change", "user": user_to_wire(user)})
+
+
+def send_member_deactivated(workspace: Workspace, user: User, channel_groups: list[str]) -> None:
+    """The member's sockets stop hearing this workspace at once; a user with no other workspace is closed."""
+    unsubscribe(user, [workspace_group(workspace), *channel_groups])
+    send_user_change(workspace, user)

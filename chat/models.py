@@ -1,0 +1,233 @@
+"""Channels, their members and messages: the source of truth that every client catches up from.
+
+Each channel numbers its messages 1, 2, 3… (`seq`, no gaps, allocated under the channel's
+row lock) and stamps them with a Slack-style `ts` that grows with `seq`. Unread counts,
+keyset history and socket resume all rest on that ordering.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from slackclone.ids import FILE_PREFIX, new_public_id
+from workspaces.models import Workspace
+
+CHANNEL_NAME_MAX_LENGTH = 80
+
+
+class ChannelKind(models.TextChoices):
+    PUBLIC = "public", "Public channel"
+    PRIVATE = "private", "Private channel"
+    DM = "dm", "Direct message"
+    GROUP_DM = "group_dm", "Group direct message"
+
+
+NAMED_KINDS = (ChannelKind.PUBLIC, ChannelKind.PRIVATE)
+DIRECT_KINDS = (ChannelKind.DM, ChannelKind.GROUP_DM)
+
+
+class Channel(models.Model):
+    public_id = models.CharField(max_length=16, unique=True, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="channels")
+    kind = models.CharField(max_length=10, choices=ChannelKind.choices, default=ChannelKind.PUBLIC)
+    name = models.CharField(max_length=CHANNEL_NAME_MAX_LENGTH, null=True, blank=True)
+    # Sorted member keys of a DM or group DM, so opening it twice finds the same channel.
+    dm_key = models.CharField(max_length=400, null=True, blank=True, editable=False)
+    topic = models.CharField(max_length=250, blank=True)
+    purpose = models.CharField(max_length=250, blank=True)
+    is_general = models.BooleanField(default=False, editable=False, help_text="Everyone joins it; never archived.")
+    is_archived = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seq = models.BigIntegerField(default=0, editable=False)
+    last_ts = models.CharField(max_length=24, blank=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "name"],
+                condition=Q(name__isnull=False),
+                name="channel_name_unique_in_workspace",
+            ),
+            models.UniqueConstraint(
+                fields=["workspace", "dm_key"],
+                condition=Q(dm_key__isnull=False),
+                name="channel_dm_unique_in_workspace",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.name}" if self.name else f"{self.get_kind_display()} {self.public_id}"
+
+    @property
+    def is_direct(self) -> bool:
+        return self.kind in DIRECT_KINDS
+
+    @property
+    def is_private(self) -> bool:
+        """Private channels and DMs are visible only to their members."""
+        return self.kind != ChannelKind.PUBLIC
+
+
+class NotifyLevel(models.TextChoices):
+    ALL = "all", "Every new message"
+    MENTIONS = "mentions", "Mentions and DMs"
+    NOTHING = "nothing", "Nothing"
+
+
+class ChannelMember(models.Model):
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channel_memberships")
+    last_read_seq = models.BigIntegerField(default=0)
+    notify_level = models.CharField(max_length=10, choices=NotifyLevel.choices, default=NotifyLevel.MENTIONS)
+    muted = models.BooleanField(default=False)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["channel", "user"], name="channel_member_unique")]
+        indexes = [models.Index(fields=["user", "channel"])]
+
+    def __str__(self) -> str:
+        return f"{self.user.email} in {self.channel}"
+
+
+class Message(models.Model):
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="messages")
+    seq = models.BigIntegerField(editable=False)
+    ts = models.CharField(max_length=24, editable=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="messages")
+    text = models.TextField(blank=True)
+    thread_root = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies", editable=False
+    )
+    reply_broadcast = models.BooleanField(default=False, help_text="A thread reply also shown in the channel.")
+    reply_count = models.PositiveIntegerField(default=0, editable=False)
+    latest_reply_ts = models.CharField(max_length=24, blank=True, editable=False)
+    client_msg_id = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The channel's last_seq when this message last changed (edit, delete, reaction, pin), so a
+    # resuming client that saw up to seq S replays the changes made at or after S.
+    changed_at_seq = models.BigIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "seq"], name="message_seq_unique"),
+            models.UniqueConstraint(fields=["channel", "ts"], name="message_ts_unique"),
+            models.UniqueConstraint(
+                fields=["author", "client_msg_id"],
+                condition=Q(client_msg_id__isnull=False),
+                name="message_client_msg_id_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["thread_root", "seq"], name="message_thread_seq"),
+            models.Index(
+                fields=["channel", "changed_at_seq"], condition=Q(changed_at_seq__isnull=False), name="message_changed"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} #{self.seq} by {self.author_id}"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def thread_ts(self) -> str | None:
+        """Slack's thread_ts: the root's ts for replies, and for a root that has replies, its own."""
+        if self.thread_root_id:
+            return self.thread_root.ts
+        return self.ts if self.reply_count else None
+
+
+class MentionKind(models.TextChoices):
+    USER = "user", "User"
+    CHANNEL = "channel", "@channel"
+    HERE = "here", "@here"
+    EVERYONE = "everyone", "@everyone"
+
+
+class Mention(models.Model):
+    """One mention in a message: a user, or a broadcast (@channel, @here, @everyone) with no user.
+
+    channel and seq are copied from the message so the per-channel mention counts and the
+    mentions inbox are index-only reads.
+    """
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="mentions")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    seq = models.BigIntegerField()
+    kind = models.CharField(max_length=10, choices=MentionKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="mentions"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "kind", "user"], name="mention_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "channel", "seq"], name="mention_user_channel_seq"),
+            models.Index(fields=["channel", "seq"], condition=Q(user__isnull=True), name="mention_broadcast"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.user_id or ''} in {self.message_id}".replace("  ", " ")
+
+
+class Reaction(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions")
+    emoji = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["message", "user", "emoji"], name="reaction_unique")]
+
+    def __str__(self) -> str:
+        return f":{self.emoji}: by {self.user_id} on {self.message_id}"
+
+
+class Pin(models.Model):
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="pin")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="pins")
+    pinned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Pin of {self.message_id} in {self.channel}"
+
+
+class Attachment(models.Model):
+    """An uploaded file. It is served only to members of the channel it was shared in."""
+
+    public_id = models.CharField(
+        max_length=16, unique=True, editable=False, default=partial(new_public_id, FILE_PREFIX)
+    )
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
+    uploader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(upload_to="files/%Y/%m/")
+    thumbnail = models.ImageField(upload_to="thumbs/%Y/%m/", blank=True)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.size} bytes)"
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

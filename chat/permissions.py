@@ -1,0 +1,103 @@
+"""Who may see and change channels and messages. Every service calls these; no surface decides alone.
+
+The rule that shapes everything here: a private channel or DM you are not in does not exist
+for you, so every check that fails for it raises channel_not_found, never a permission error.
+Guests see only the channels they were invited to.
+`actor=None` is the trusted operator at the command line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from chat.models import Channel, ChannelKind, ChannelMember, Message
+from slackclone.errors import DomainError, ErrorCode
+from workspaces.models import Membership
+from workspaces.permissions import access_membership
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+@dataclass(frozen=True)
+class ChannelAccess:
+    """What the actor is to a channel: their workspace membership and channel membership (either may be None)."""
+
+    channel: Channel
+    workspace_membership: Membership | None
+    channel_member: ChannelMember | None
+
+    @property
+    def is_operator(self) -> bool:
+        return self.workspace_membership is None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_operator or self.workspace_membership.is_admin
+
+    @property
+    def is_guest(self) -> bool:
+        return not self.is_operator and self.workspace_membership.is_guest
+
+
+def channel_not_found() -> DomainError:
+    return DomainError(ErrorCode.CHANNEL_NOT_FOUND, "Channel not found.")
+
+
+def access_channel(actor: User | None, channel: Channel) -> ChannelAccess:
+    """Fetch the actor's standing in a channel, raising channel_not_found if they may not see it."""
+    if actor is None:
+        return ChannelAccess(channel, None, None)
+    membership = access_membership(actor, channel.workspace)
+    member = ChannelMember.objects.filter(channel=channel, user=actor).first()
+    if member is None and (channel.is_private or membership.is_guest):
+        raise channel_not_found()
+    return ChannelAccess(channel, membership, member)
+
+
+def access_channel_member(actor: User | None, channel: Channel) -> ChannelAccess:
+    """As access_channel, and the actor must be in the channel (the operator always passes)."""
+    access = access_channel(actor, channel)
+    if not access.is_operator and access.channel_member is None:
+        raise DomainError(ErrorCode.NOT_IN_CHANNEL, "You are not a member of this channel.")
+    return access
+
+
+def check_not_archived(channel: Channel) -> None:
+    if channel.is_archived:
+        raise DomainError(ErrorCode.IS_ARCHIVED, "This channel is archived; unarchive it first.")
+
+
+def check_named_channel(channel: Channel, action: str) -> None:
+    if channel.kind not in (ChannelKind.PUBLIC, ChannelKind.PRIVATE):
+        raise DomainError(ErrorCode.UNSUPPORTED_FOR_CHANNEL_TYPE, f"You cannot {action} a direct message.")
+
+
+def check_not_guest(access: ChannelAccess, action: str) -> None:
+    if access.is_guest:
+        raise DomainError(ErrorCode.RESTRICTED_ACTION, f"Guests cannot {action}.")
+
+
+def check_can_moderate(access: ChannelAccess, action: str) -> None:
+    """Removing members is for workspace admins and the channel's creator."""
+    if access.is_admin:
+        return
+    if access.channel_member is not None and access.channel.created_by_id == access.workspace_membership.user_id:
+        return
+    raise DomainError(ErrorCode.RESTRICTED_ACTION, f"Only workspace admins and the channel's creator can {action}.")
+
+
+def check_can_edit_message(actor: User | None, message: Message) -> None:
+    if actor is None or message.author_id != actor.pk:
+        raise DomainError(ErrorCode.CANT_UPDATE_MESSAGE, "Only the author can edit a message.")
+    if message.is_deleted:
+        raise DomainError(ErrorCode.MESSAGE_NOT_FOUND, "That message has been deleted.")
+
+
+def check_can_delete_message(access: ChannelAccess, actor: User | None, message: Message) -> None:
+    if actor is not None and message.author_id == actor.pk:
+        return
+    if access.is_admin:
+        return
+    raise DomainError(ErrorCode.CANT_DELETE_MESSAGE, "Only the author or a workspace admin can delete this message.")

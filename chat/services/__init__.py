@@ -1,0 +1,46 @@
+"""The one write path for chat data. Every surface calls these functions and nothing else writes.
+
+Each service takes the acting user (None for the trusted operator at the command line),
+checks permissions through chat.permissions, validates its input, writes in one
+transaction and publishes its real-time events after commit through chat.events.
+Failures raise slackclone.errors.DomainError with a stable code, having written nothing.
+"""
+
+from chat.services.channels import (
+    channel_archive,
+    channel_create,
+    channel_invite,
+    channel_join,
+    channel_kick,
+    channel_leave,
+    channel_rename,
+    channel_set_purpose,
+    channel_set_topic,
+    channel_unarchive,
+)
+from chat.services.dms import dm_open
+from chat.services.messages import message_delete, message_edit, message_post
+from chat.services.reactions import pin_add, pin_remove, reaction_add, reaction_remove
+from chat.services.read_state import channel_mark_read
+
+__all__ = [
+    "channel_archive",
+    "channel_create",
+    "channel_invite",
+    "channel_join",
+    "channel_kick",
+    "channel_leave",
+    "channel_mark_read",
+    "channel_rename",
+    "channel_set_purpose",
+    "channel_set_topic",
+    "channel_unarchive",
+    "dm_open",
+    "message_delete",
+    "message_edit",
+    "message_post",
+    "pin_add",
+    "pin_remove",
+    "reaction_add",
+    "reaction_remove",
+]

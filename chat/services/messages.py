@@ -1,0 +1,202 @@
+"""Posting, editing and deleting messages."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from chat import events
+from chat.models import Channel, ChannelKind, ChannelMember, Mention, MentionKind, Message
+from chat.permissions import (
+    access_channel,
+    access_channel_member,
+    check_can_delete_message,
+    check_can_edit_message,
+    check_not_archived,
+)
+from chat.services.locking import allocate_seq, lock_channel
+from chat.text import check_message_text, parse_mentions
+from slackclone.errors import DomainError, ErrorCode
+from workspaces.models import Membership
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+CLIENT_MSG_ID_MAX_LENGTH = 64
+
+
+def _check_client_msg_id(client_msg_id: str | None) -> str | None:
+    if client_msg_id is None or client_msg_id == "":
+        return None
+    if not isinstance(client_msg_id, str) or len(client_msg_id) > CLIENT_MSG_ID_MAX_LENGTH:
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS,
+            f"client_msg_id must be a string of at most {CLIENT_MSG_ID_MAX_LENGTH} characters.",
+            fields={"client_msg_id": "invalid"},
+        )
+    return client_msg_id
+
+
+def _find_thread_root(channel: Channel, thread_ts: str) -> Message:
+    """The root a reply attaches to; replying to a reply joins its thread, as in Slack."""
+    root = Message.objects.filter(channel=channel, ts=thread_ts).select_related("thread_root").first()
+    if root is None or (root.is_deleted and not root.reply_count):
+        raise DomainError(ErrorCode.THREAD_NOT_FOUND, "The thread's first message was not found.")
+    return root.thread_root or root
+
+
+def _mention_rows(message: Message, text: str) -> list[Mention]:
+    """Mentions of people who can see the channel, and broadcasts (except in DMs, where they are noise)."""
+    parsed = parse_mentions(text)
+    channel = message.channel
+    rows: list[Mention] = []
+    if parsed.user_ids:
+        visible = Membership.objects.filter(
+            workspace_id=channel.workspace_id, is_active=True, user__public_id__in=parsed.user_ids
+        )
+        if channel.is_private:
+            visible = visible.filter(user__channel_memberships__channel=channel)
+        else:
+            visible = visible.filter(~Q(role="guest") | Q(user__channel_memberships__channel=channel))
+        for user_id in visible.values_list("user_id", flat=True).distinct():
+            rows.append(
+                Mention(message=message, channel=channel, seq=message.seq, kind=MentionKind.USER, user_id=user_id)
+            )
+    if channel.kind not in (ChannelKind.DM,):
+        rows += [Mention(message=message, channel=channel, seq=message.seq, kind=kind) for kind in parsed.broadcasts]
+    return rows
+
+
+def _existing_by_client_msg_id(sender: User, client_msg_id: str | None) -> Message | None:
+    if client_msg_id is None:
+        return None
+    return (
+        Message.objects.select_related("channel", "author").filter(author=sender, client_msg_id=client_msg_id).first()
+    )
+
+
+@transaction.atomic
+def message_post(
+    *,
+    sender: User,
+    channel: Channel,
+    text: str,
+    thread_ts: str | None = None,
+    client_msg_id: str | None = None,
+    reply_broadcast: bool = False,
+) -> Message:
+    """Post a message, or a thread reply when thread_ts names a message of the channel.
+
+    The same sender and client_msg_id post once: a retry returns the first message.
+    Callers: members of the channel (bots included); every surface.
+    Raises: no_text, msg_too_long, invalid_arguments, channel_not_found, not_in_channel,
+    is_archived, thread_not_found.
+    Events: message (and message_changed for the thread root's reply count).
+    """
+    text = check_message_text(text)
+    client_msg_id = _check_client_msg_id(client_msg_id)
+    duplicate = _existing_by_client_msg_id(sender, client_msg_id)
+    if duplicate is not None:
+        return duplicate
+    access_channel_member(sender, channel)
+    root = _find_thread_root(channel, thread_ts) if thread_ts else None
+    lock_channel(channel)
+    check_not_archived(channel)
+    try:
+        with transaction.atomic():
+            seq, ts = allocate_seq(channel)
+            message = Message.objects.create(
+                channel=channel,
+                seq=seq,
+                ts=ts,
+                author=sender,
+                text=text,
+                thread_root=root,
+                reply_broadcast=bool(root and reply_broadcast),
+                client_msg_id=client_msg_id,
+            )
+    except IntegrityError:
+        # A concurrent retry with the same client_msg_id won the race; return its message.
+        duplicate = _existing_by_client_msg_id(sender, client_msg_id)
+        if duplicate is None:
+            raise
+        return duplicate
+    Mention.objects.bulk_create(_mention_rows(message, text))
+    if root is None or message.reply_broadcast:
+        # Posting in the channel means you have read it; a thread reply says nothing about the channel.
+        ChannelMember.objects.filter(channel=channel, user=sender, last_read_seq__lt=seq).update(last_read_seq=seq)
+    events.send_message_posted(message)
+    if root is not None:
+        Message.objects.filter(pk=root.pk).update(
+            reply_count=F("reply_count") + 1, latest_reply_ts=ts, changed_at_seq=seq
+        )
+        root.refresh_from_db(fields=["reply_count", "latest_reply_ts", "changed_at_seq"])
+        events.send_message_changed(root)
+    return message
+
+
+@transaction.atomic
+def message_edit(*, actor: User, message: Message, text: str) -> Message:
+    """Replace a message's text and its mentions.
+
+    Callers: the author only, while they can see the channel.
+    Raises: no_text, msg_too_long, channel_not_found, cant_update_message, message_not_found
+    (deleted), is_archived.
+    Events: message with subtype message_changed.
+    """
+    access_channel(actor, message.channel)
+    check_can_edit_message(actor, message)
+    text = check_message_text(text)
+    channel = lock_channel(message.channel)
+    check_not_archived(channel)
+    message.text = text
+    message.edited_at = timezone.now()
+    message.changed_at_seq = channel.last_seq
+    message.save(update_fields=["text", "edited_at", "changed_at_seq"])
+    message.mentions.all().delete()
+    Mention.objects.bulk_create(_mention_rows(message, text))
+    events.send_message_changed(message)
+    return message
+
+
+@transaction.atomic
+def message_delete(*, actor: User | None, message: Message) -> Message:
+    """Delete a message, leaving a tombstone that keeps its seq (and its thread, if it has replies).
+
+    Its text, mentions, reactions, pin and files go.
+    Callers: the author; workspace admins; the operator.
+    Raises: channel_not_found, cant_delete_message, message_not_found (already deleted), is_archived.
+    Events: message with subtype message_deleted (and message_changed for a thread root).
+    """
+    access = access_channel(actor, message.channel)
+    check_can_delete_message(access, actor, message)
+    if message.is_deleted:
+        raise DomainError(ErrorCode.MESSAGE_NOT_FOUND, "That message has already been deleted.")
+    channel = lock_channel(message.channel)
+    check_not_archived(channel)
+    message.text = ""
+    message.deleted_at = timezone.now()
+    message.changed_at_seq = channel.last_seq
+    message.save(update_fields=["text", "deleted_at", "changed_at_seq"])
+    message.mentions.all().delete()
+    message.reactions.all().delete()
+    message.attachments.all().delete()
+    if hasattr(message, "pin"):
+        message.pin.delete()
+    events.send_message_deleted(message)
+    if message.thread_root_id:
+        _recount_replies(message.thread_root, channel)
+    return message
+
+
+def _recount_replies(root: Message, channel: Channel) -> None:
+    live = root.replies.filter(deleted_at__isnull=True).order_by("-seq")
+    root.reply_count = live.count()
+    latest = live.first()
+    root.latest_reply_ts = latest.ts if latest else ""
+    root.changed_at_seq = channel.last_seq
+    root.save(update_fields=["reply_count", "latest_reply_ts", "changed_at_seq"])
+    events.send_message_changed(root)

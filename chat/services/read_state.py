@@ -1,0 +1,42 @@
+"""Read markers: how far each member has read each channel."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from chat import events
+from chat.models import Channel, ChannelMember, Message
+from chat.permissions import access_channel_member
+from chat.selectors import unread_count_for_member
+from slackclone.errors import DomainError, ErrorCode
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+@transaction.atomic
+def channel_mark_read(*, actor: User, channel: Channel, seq: int) -> ChannelMember:
+    """Move the actor's read marker to `seq` (forwards, or back to mark unread).
+
+    A seq past the newest message is clamped to it.
+    Callers: members of the channel.
+    Raises: invalid_arguments (not a whole number >= 0), channel_not_found, not_in_channel.
+    Events: channel_marked to the actor's other clients.
+    """
+    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS, "seq must be a whole number of 0 or more.", fields={"seq": "invalid"}
+        )
+    access = access_channel_member(actor, channel)
+    member = access.channel_member
+    channel.refresh_from_db(fields=["last_seq"])
+    seq = min(seq, channel.last_seq)
+    if member.last_read_seq == seq:
+        return member
+    member.last_read_seq = seq
+    member.save(update_fields=["last_read_seq"])
+    ts = Message.objects.filter(channel=channel, seq=seq).values_list("ts", flat=True).first() or ""
+    events.send_channel_marked(channel, actor, seq=seq, ts=ts, unread_count=unread_count_for_member(member))
+    return member

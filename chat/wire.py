@@ -1,0 +1,105 @@
+"""Slack-shaped dictionaries for channels, users and messages.
+
+One place builds these shapes so the socket, the Slack-compatible API and the REST API
+agree on them. Callers prefetch what the builders read (author, thread root, reactions
+with their users) to keep list reads free of N+1 queries.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any
+
+from chat.models import Channel, ChannelKind, Message
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def ts_for_datetime(value) -> str:
+    return f"{value.timestamp():.6f}" if value else ""
+
+
+def user_to_wire(user: User) -> dict[str, Any]:
+    emoji, text = user.current_status()
+    return {
+        "id": user.public_id,
+        "name": user.email.split("@", 1)[0],
+        "real_name": user.full_name or user.name,
+        "is_bot": user.is_bot,
+        "deleted": not user.is_active,
+        "tz": user.timezone,
+        "profile": {
+            "display_name": user.display_name,
+            "real_name": user.full_name,
+            "title": user.title,
+            "email": user.email,
+            "status_emoji": emoji,
+            "status_text": text,
+            "status_expiration": int(user.status_expires_at.timestamp()) if user.status_expires_at else 0,
+            "image_72": user.avatar.url if user.avatar else "",
+        },
+    }
+
+
+def channel_to_wire(channel: Channel) -> dict[str, Any]:
+    kind = channel.kind
+    return {
+        "id": channel.public_id,
+        "name": channel.name or "",
+        "is_channel": kind == ChannelKind.PUBLIC,
+        "is_group": kind == ChannelKind.PRIVATE,
+        "is_im": kind == ChannelKind.DM,
+        "is_mpim": kind == ChannelKind.GROUP_DM,
+        "is_private": channel.is_private,
+        "is_archived": channel.is_archived,
+        "is_general": channel.is_general,
+        "created": int(channel.created_at.timestamp()),
+        "creator": channel.created_by.public_id if channel.created_by_id else "",
+        "topic": {"value": channel.topic},
+        "purpose": {"value": channel.purpose},
+        "last_seq": channel.last_seq,
+    }
+
+
+def reactions_to_wire(message: Message) -> list[dict[str, Any]]:
+    """Reactions grouped by emoji, in the order each emoji was first used (Slack's order)."""
+    grouped: OrderedDict[str, list[str]] = OrderedDict()
+    for reaction in sorted(message.reactions.all(), key=lambda r: (r.created_at, r.pk)):
+        grouped.setdefault(reaction.emoji, []).append(reaction.user.public_id)
+    return [{"name": name, "users": users, "count": len(users)} for name, users in grouped.items()]
+
+
+def message_to_wire(message: Message, *, with_reactions: bool = True) -> dict[str, Any]:
+    """A message as Slack shows it, plus our `seq`. A deleted message keeps its place as a tombstone."""
+    wire: dict[str, Any] = {
+        "type": "message",
+        "channel": message.channel.public_id,
+        "user": message.author.public_id,
+        "text": "" if message.is_deleted else message.text,
+        "ts": message.ts,
+        "seq": message.seq,
+    }
+    if message.thread_root_id:
+        wire["thread_ts"] = message.thread_root.ts
+        wire["parent_user_id"] = message.thread_root.author.public_id
+        if message.reply_broadcast:
+            wire["subtype"] = "thread_broadcast"
+    elif message.reply_count:
+        wire["thread_ts"] = message.ts
+        wire["reply_count"] = message.reply_count
+        wire["latest_reply"] = message.latest_reply_ts
+    if message.client_msg_id:
+        wire["client_msg_id"] = message.client_msg_id
+    if message.author.is_bot:
+        wire["bot_id"] = message.author.public_id
+    if message.edited_at and not message.is_deleted:
+        wire["edited"] = {"user": message.author.public_id, "ts": ts_for_datetime(message.edited_at)}
+    if message.is_deleted:
+        wire["subtype"] = "tombstone"
+        wire["deleted"] = True
+    elif with_reactions:
+        reactions = reactions_to_wire(message)
+        if reactions:
+            wire["reactions"] = reactions
+    return wire

@@ -1,0 +1,108 @@
+"""Domain errors: one exception type with a stable code from a closed set.
+
+Services raise `DomainError`; every surface maps it to its own kind of answer
+(a JSON error body with the HTTP status below, a socket error frame,
+`{"ok": false, "error": code}` on the Slack-compatible API, a CommandError).
+The code is the contract: clients and tests match on it, never on the message.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    # Input
+    INVALID_ARGUMENTS = "invalid_arguments"
+    INVALID_NAME = "invalid_name"
+    NAME_TAKEN = "name_taken"
+    NO_TEXT = "no_text"
+    MSG_TOO_LONG = "msg_too_long"
+    INVALID_EMOJI = "invalid_emoji"
+    INVALID_EMAIL = "invalid_email"
+    EMAIL_TAKEN = "email_taken"
+    INVALID_PASSWORD = "invalid_password"
+    INVALID_AUTH = "invalid_auth"
+    INVALID_ROLE = "invalid_role"
+    INVALID_TIMEZONE = "invalid_timezone"
+    # Existence (a private channel you are not in does not exist for you)
+    CHANNEL_NOT_FOUND = "channel_not_found"
+    MESSAGE_NOT_FOUND = "message_not_found"
+    THREAD_NOT_FOUND = "thread_not_found"
+    USER_NOT_FOUND = "user_not_found"
+    WORKSPACE_NOT_FOUND = "workspace_not_found"
+    INVITATION_NOT_FOUND = "invitation_not_found"
+    # Permission and state
+    NOT_IN_CHANNEL = "not_in_channel"
+    NOT_IN_WORKSPACE = "not_in_workspace"
+    ACCOUNT_INACTIVE = "account_inactive"
+    RESTRICTED_ACTION = "restricted_action"
+    IS_ARCHIVED = "is_archived"
+    NOT_ARCHIVED = "not_archived"
+    CANT_ARCHIVE_GENERAL = "cant_archive_general"
+    CANT_LEAVE_GENERAL = "cant_leave_general"
+    CANT_KICK_SELF = "cant_kick_self"
+    CANT_UPDATE_MESSAGE = "cant_update_message"
+    CANT_DELETE_MESSAGE = "cant_delete_message"
+    UNSUPPORTED_FOR_CHANNEL_TYPE = "method_not_supported_for_channel_type"
+    ALREADY_IN_CHANNEL = "already_in_channel"
+    ALREADY_REACTED = "already_reacted"
+    NO_REACTION = "no_reaction"
+    ALREADY_PINNED = "already_pinned"
+    NO_PIN = "no_pin"
+    INVITATION_EXPIRED = "invitation_expired"
+    INVITATION_USED_UP = "invitation_used_up"
+    LAST_OWNER = "last_owner"
+    RATELIMITED = "ratelimited"
+
+
+# The HTTP status each code means on the REST API.
+HTTP_STATUS: dict[ErrorCode, int] = {
+    ErrorCode.INVALID_ARGUMENTS: 400,
+    ErrorCode.INVALID_NAME: 400,
+    ErrorCode.NO_TEXT: 400,
+    ErrorCode.MSG_TOO_LONG: 400,
+    ErrorCode.INVALID_EMOJI: 400,
+    ErrorCode.INVALID_EMAIL: 400,
+    ErrorCode.INVALID_PASSWORD: 400,
+    ErrorCode.EMAIL_TAKEN: 409,
+    ErrorCode.INVALID_AUTH: 401,
+    ErrorCode.INVALID_ROLE: 400,
+    ErrorCode.INVALID_TIMEZONE: 400,
+    ErrorCode.NAME_TAKEN: 409,
+    ErrorCode.ALREADY_IN_CHANNEL: 409,
+    ErrorCode.ALREADY_REACTED: 409,
+    ErrorCode.ALREADY_PINNED: 409,
+    ErrorCode.NOT_ARCHIVED: 409,
+    ErrorCode.CHANNEL_NOT_FOUND: 404,
+    ErrorCode.MESSAGE_NOT_FOUND: 404,
+    ErrorCode.THREAD_NOT_FOUND: 404,
+    ErrorCode.USER_NOT_FOUND: 404,
+    ErrorCode.WORKSPACE_NOT_FOUND: 404,
+    ErrorCode.INVITATION_NOT_FOUND: 404,
+    ErrorCode.NO_REACTION: 404,
+    ErrorCode.NO_PIN: 404,
+    ErrorCode.INVITATION_EXPIRED: 410,
+    ErrorCode.INVITATION_USED_UP: 410,
+    ErrorCode.RATELIMITED: 429,
+}
+
+
+class DomainError(Exception):
+    """A rule of the product was broken; nothing has been written.
+
+    `fields` names the offending inputs when there are any, for form and API errors.
+    """
+
+    def __init__(self, code: ErrorCode, message: str, *, fields: dict[str, str] | None = None):
+        super().__init__(message)
+        self.code = ErrorCode(code)
+        self.message = message
+        self.fields = fields or {}
+
+    @property
+    def http_status(self) -> int:
+        return HTTP_STATUS.get(self.code, 403)
+
+    def __repr__(self) -> str:
+        return f"DomainError({self.code.value!r}, {self.message!r})"

@@ -1,0 +1,25 @@
+"""Public ids: the one id the socket, the REST API and the Slack-compatible API use.
+
+Slack-shaped (a type letter, then upper-case letters and digits), random so they
+reveal neither row counts nor creation order; database keys never leave the server.
+"""
+
+import secrets
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+ID_BODY_LENGTH = 10
+
+USER_PREFIX = "U"
+BOT_PREFIX = "B"
+WORKSPACE_PREFIX = "T"
+PUBLIC_CHANNEL_PREFIX = "C"
+PRIVATE_CHANNEL_PREFIX = "G"
+DM_PREFIX = "D"
+FILE_PREFIX = "F"
+INVITATION_PREFIX = "I"
+WEBHOOK_PREFIX = "W"
+
+
+def new_public_id(prefix: str) -> str:
+    """A fresh id; 32**10 possibilities make a collision a non-event, and a unique index catches one."""
+    return prefix + "".join(secrets.choice(ALPHABET) for _ in range(ID_BODY_LENGTH))

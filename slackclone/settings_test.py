@@ -1,0 +1,20 @@
+"""Test settings: the real stack (PostgreSQL and Redis on this machine) unless told otherwise.
+
+Only what tests need differs from the base settings: a known secret key, fast password
+hashing (one test checks that the base settings use Argon2), the in-memory mail outbox
+and a Redis database of their own so a test run never touches a developer's data.
+"""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/slackclone")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
+os.environ.setdefault("SECRET_KEY", "slackclone-test-secret-key-not-for-deployment")
+os.environ.setdefault("DEBUG", "0")
+
+from slackclone.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405

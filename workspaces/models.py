@@ -1,0 +1,104 @@
+"""Workspaces, who belongs to them and in which role, and the invitations that let people in."""
+
+from __future__ import annotations
+
+import secrets
+from functools import partial
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from slackclone.ids import WORKSPACE_PREFIX, new_public_id
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    ADMIN = "admin", "Admin"
+    MEMBER = "member", "Member"
+    GUEST = "guest", "Guest"
+
+
+ADMIN_ROLES = frozenset({Role.OWNER, Role.ADMIN})
+
+
+class Workspace(models.Model):
+    public_id = models.CharField(
+        max_length=16, unique=True, editable=False, default=partial(new_public_id, WORKSPACE_PREFIX)
+    )
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=50, unique=True)
+    icon = models.ImageField(upload_to="workspace-icons/", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    retention_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Delete messages older than this many days. Empty keeps everything.",
+    )
+    retention_keeps_pins = models.BooleanField(default=True, help_text="Pinned messages are exempt from retention.")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.slug})"
+
+
+class Membership(models.Model):
+    """A user's place in a workspace. Deactivation keeps the row, and so their history."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(default=timezone.now)
+    is_active = models.BooleanField(default=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "workspace"], name="membership_unique")]
+        indexes = [models.Index(fields=["workspace", "is_active"])]
+
+    def __str__(self) -> str:
+        return f"{self.user.email} in {self.workspace.slug} ({self.role})"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role in ADMIN_ROLES
+
+    @property
+    def is_guest(self) -> bool:
+        return self.role == Role.GUEST
+
+
+def new_invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """A link (no email) or an invitation addressed to one email. Limited by time and number of uses."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(blank=True)
+    token = models.CharField(max_length=64, unique=True, editable=False, default=new_invitation_token)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    inviter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    max_uses = models.PositiveIntegerField(null=True, blank=True, help_text="Empty means unlimited.")
+    uses = models.PositiveIntegerField(default=0)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.workspace.slug} for {self.email or 'anyone with the link'}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.revoked_at is not None or self.expires_at <= timezone.now()
+
+    @property
+    def is_used_up(self) -> bool:
+        return self.max_uses is not None and self.uses >= self.max_uses

@@ -1,0 +1,53 @@
+"""Who may do what in a workspace. Services call these; nothing else decides.
+
+`actor=None` is the operator at the command line (management commands), who is trusted.
+The `access_*` functions fetch and check; `check_*` functions only check.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from slackclone.errors import DomainError, ErrorCode
+from workspaces.models import Membership, Workspace
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def access_membership(actor: User, workspace: Workspace) -> Membership:
+    """The actor's active membership; a workspace you are not in does not exist for you."""
+    if not actor.is_active:
+        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
+    membership = Membership.objects.filter(user=actor, workspace=workspace).first()
+    if membership is None:
+        raise DomainError(ErrorCode.WORKSPACE_NOT_FOUND, "Workspace not found.")
+    if not membership.is_active:
+        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "Your account in this workspace has been deactivated.")
+    return membership
+
+
+def access_workspace_admin(actor: User | None, workspace: Workspace) -> Membership | None:
+    """Owners and admins (or the operator) manage members, roles and invitations."""
+    if actor is None:
+        return None
+    membership = access_membership(actor, workspace)
+    if not membership.is_admin:
+        raise DomainError(ErrorCode.RESTRICTED_ACTION, "Only workspace owners and admins can do that.")
+    return membership
+
+
+def check_not_guest(membership: Membership | None, action: str) -> None:
+    if membership is not None and membership.is_guest:
+        raise DomainError(ErrorCode.RESTRICTED_ACTION, f"Guests cannot {action}.")
+
+
+def check_can_change_role(actor_membership: Membership | None, target: Membership, new_role: str) -> None:
+    """Admins manage members and guests; only owners make or unmake owners and admins."""
+    if actor_membership is None:
+        return
+    touches_admins = target.is_admin or new_role in ("owner", "admin")
+    if touches_admins and actor_membership.role != "owner":
+        raise DomainError(
+            ErrorCode.RESTRICTED_ACTION, "Only workspace owners can change the roles of owners and admins."
+        )

@@ -1,0 +1,320 @@
+"""Workspaces and their people: creation, invitations, roles and deactivation.
+
+Each service takes the acting user (None for the trusted operator at the command line),
+checks permissions through workspaces.permissions, writes in one transaction and sends
+its events after commit through chat.events. Failures raise DomainError, writing nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from chat import events
+from chat.models import Channel, ChannelMember
+from chat.services.channels import channel_create
+from slackclone.errors import DomainError, ErrorCode
+from workspaces.models import Invitation, Membership, Role, Workspace
+from workspaces.permissions import access_workspace_admin, check_can_change_role
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$")
+# Top-level paths the site uses; a workspace lives at /<slug>/ so it may not take one.
+RESERVED_SLUGS = frozenset(
+    {"admin", "api", "accounts", "static", "media", "ws", "healthz", "readyz", "invite", "new", "settings", "files"}
+)
+WORKSPACE_NAME_MAX_LENGTH = 80
+
+
+def check_workspace_slug(raw: str) -> str:
+    slug = (raw or "").strip().lower()
+    if not SLUG_RE.match(slug):
+        raise DomainError(
+            ErrorCode.INVALID_NAME,
+            "A workspace address is 1 to 50 lowercase letters, numbers and hyphens, "
+            "not starting or ending with a hyphen.",
+            fields={"slug": "invalid"},
+        )
+    if slug in RESERVED_SLUGS:
+        raise DomainError(
+            ErrorCode.INVALID_NAME, f"{slug!r} is reserved; choose another address.", fields={"slug": "reserved"}
+        )
+    return slug
+
+
+def _check_workspace_name(raw: str) -> str:
+    name = (raw or "").strip()
+    if not name or len(name) > WORKSPACE_NAME_MAX_LENGTH:
+        raise DomainError(
+            ErrorCode.INVALID_NAME,
+            f"A workspace name is 1 to {WORKSPACE_NAME_MAX_LENGTH} characters.",
+            fields={"name": "invalid"},
+        )
+    return name
+
+
+def _check_role(role: str) -> Role:
+    if role not in Role.values:
+        raise DomainError(
+            ErrorCode.INVALID_ROLE,
+            f"{role!r} is not a role; use one of {', '.join(Role.values)}.",
+            fields={"role": "invalid"},
+        )
+    return Role(role)
+
+
+@transaction.atomic
+def workspace_create(*, creator: User, name: str, slug: str) -> Workspace:
+    """Create a workspace with its creator as owner, and its #general and #random channels.
+
+    Callers: any active user (a workspace of their own); the operator names an owner.
+    Raises: invalid_name (name or slug), name_taken (slug).
+    Events: team_join and channel events for the owner.
+    """
+    if not creator.is_active:
+        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
+    name, slug = _check_workspace_name(name), check_workspace_slug(slug)
+    if Workspace.objects.filter(slug=slug).exists():
+        raise DomainError(ErrorCode.NAME_TAKEN, f"The address {slug!r} is taken.", fields={"slug": "taken"})
+    try:
+        with transaction.atomic():
+            workspace = Workspace.objects.create(name=name, slug=slug, created_by=creator)
+    except IntegrityError:
+        raise DomainError(ErrorCode.NAME_TAKEN, f"The address {slug!r} is taken.", fields={"slug": "taken"}) from None
+    Membership.objects.create(user=creator, workspace=workspace, role=Role.OWNER)
+    events.send_team_join(workspace, creator)
+    channel_create(
+        actor=creator,
+        workspace=workspace,
+        name="general",
+        is_general=True,
+        purpose="This channel is for workspace-wide communication and announcements.",
+    )
+    channel_create(actor=creator, workspace=workspace, name="random", purpose="A place for non-work banter.")
+    return workspace
+
+
+def _join_general(workspace: Workspace, user: User) -> None:
+    general = Channel.objects.filter(workspace=workspace, is_general=True).first()
+    if general is None:
+        return
+    _, created = ChannelMember.objects.get_or_create(
+        channel=general, user=user, defaults={"last_read_seq": general.last_seq}
+    )
+    if created:
+        events.send_member_joined(general, user, inviter=None)
+
+
+def _add_member(workspace: Workspace, user: User, role: Role) -> Membership:
+    membership = Membership.objects.create(user=user, workspace=workspace, role=role)
+    events.send_team_join(workspace, user)
+    if role != Role.GUEST:
+        _join_general(workspace, user)
+    return membership
+
+
+@transaction.atomic
+def member_add(*, actor: User | None, workspace: Workspace, user: User, role: str = Role.MEMBER) -> Membership:
+    """Add someone to a workspace directly (without an invitation); members join #general.
+
+    Callers: workspace admins (only owners add owners); the operator.
+    Raises: invalid_role, restricted_action, account_inactive (the user, or an existing deactivated membership).
+    Events: team_join, member_joined_channel.
+    """
+    role = _check_role(role)
+    admin = access_workspace_admin(actor, workspace)
+    if admin is not None and role == Role.OWNER and admin.role != Role.OWNER:
+        raise DomainError(ErrorCode.RESTRICTED_ACTION, "Only owners can add owners.")
+    if not user.is_active:
+        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, f"{user.email} has been deactivated.")
+    existing = Membership.objects.filter(user=user, workspace=workspace).first()
+    if existing is not None:
+        if not existing.is_active:
+            raise DomainError(
+                ErrorCode.ACCOUNT_INACTIVE, f"{user.email} was deactivated here; reactivate them instead."
+            )
+        return existing
+    return _add_member(workspace, user, role)
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    actor: User | None,
+    workspace: Workspace,
+    email: str = "",
+    role: str = Role.MEMBER,
+    max_uses: int | None = None,
+    expires_in_days: int | None = None,
+) -> Invitation:
+    """An invitation link (no email: anyone with it) or one for a single email address.
+
+    Callers: workspace admins; the operator. Owners are made by role change, never invited.
+    Raises: invalid_email, invalid_role, invalid_arguments (max_uses, expiry), restricted_action.
+    """
+    inviter = access_workspace_admin(actor, workspace)
+    role = _check_role(role)
+    if role == Role.OWNER or (role == Role.ADMIN and inviter is not None and inviter.role != Role.OWNER):
+        raise DomainError(ErrorCode.RESTRICTED_ACTION, "Invite as member or guest; only owners invite admins.")
+    email = (email or "").strip().lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise DomainError(
+                ErrorCode.INVALID_EMAIL, f"{email!r} is not an email address.", fields={"email": "invalid"}
+            ) from None
+    if max_uses is not None and (not isinstance(max_uses, int) or max_uses < 1):
+        raise DomainError(ErrorCode.INVALID_ARGUMENTS, "max_uses must be 1 or more.", fields={"max_uses": "invalid"})
+    days = settings.INVITATION_DEFAULT_DAYS if expires_in_days is None else expires_in_days
+    if not isinstance(days, int) or not 1 <= days <= 365:
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS, "An invitation lasts 1 to 365 days.", fields={"expires_in_days": "invalid"}
+        )
+    return Invitation.objects.create(
+        workspace=workspace,
+        email=email,
+        role=role,
+        inviter=actor,
+        max_uses=1 if email and max_uses is None else max_uses,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, user: User, token: str) -> Membership:
+    """Join the workspace an invitation is for. A member already in it keeps their membership.
+
+    Callers: the signed-in user holding the token (for an emailed invitation, the addressee).
+    Raises: invitation_not_found, invitation_expired, invitation_used_up, account_inactive.
+    Events: team_join, member_joined_channel (#general).
+    """
+    invitation = (
+        Invitation.objects.select_for_update().select_related("workspace").filter(token=token or "").first()
+        if isinstance(token, str)
+        else None
+    )
+    if invitation is None or (invitation.email and invitation.email != user.email.lower()):
+        raise DomainError(ErrorCode.INVITATION_NOT_FOUND, "This invitation link is not valid.")
+    if not user.is_active:
+        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
+    existing = Membership.objects.filter(user=user, workspace=invitation.workspace).first()
+    if existing is not None:
+        if not existing.is_active:
+            raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "Your account in this workspace has been deactivated.")
+        return existing
+    if invitation.is_expired:
+        raise DomainError(ErrorCode.INVITATION_EXPIRED, "This invitation has expired; ask for a new one.")
+    if invitation.is_used_up:
+        raise DomainError(ErrorCode.INVITATION_USED_UP, "This invitation has been used as many times as it allows.")
+    invitation.uses += 1
+    invitation.save(update_fields=["uses"])
+    return _add_member(invitation.workspace, user, Role(invitation.role))
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User | None, invitation: Invitation) -> Invitation:
+    """Stop an invitation from working. Callers: workspace admins; the operator."""
+    access_workspace_admin(actor, invitation.workspace)
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def _target_membership(workspace: Workspace, user: User) -> Membership:
+    membership = Membership.objects.select_for_update().filter(workspace=workspace, user=user).first()
+    if membership is None:
+        raise DomainError(ErrorCode.USER_NOT_FOUND, f"{user.public_id} is not in this workspace.")
+    return membership
+
+
+def _check_not_last_owner(membership: Membership) -> None:
+    if membership.role != Role.OWNER:
+        return
+    owners = Membership.objects.select_for_update().filter(
+        workspace=membership.workspace, role=Role.OWNER, is_active=True
+    )
+    if owners.count() <= 1:
+        raise DomainError(ErrorCode.LAST_OWNER, "A workspace needs at least one active owner.")
+
+
+@transaction.atomic
+def member_change_role(*, actor: User | None, workspace: Workspace, user: User, role: str) -> Membership:
+    """Change a member's role.
+
+    Callers: admins for members and guests; owners for everyone; the operator.
+    Raises: invalid_role, user_not_found, restricted_action, last_owner.
+    Events: user_change.
+    """
+    role = _check_role(role)
+    admin = access_workspace_admin(actor, workspace)
+    target = _target_membership(workspace, user)
+    check_can_change_role(admin, target, role)
+    if target.role == role:
+        return target
+    if role != Role.OWNER:
+        _check_not_last_owner(target)
+    target.role = role
+    target.save(update_fields=["role"])
+    events.send_user_change(workspace, user)
+    return target
+
+
+@transaction.atomic
+def member_deactivate(*, actor: User | None, workspace: Workspace, user: User) -> Membership:
+    """Deactivate a member: their history stays, but they can do nothing and stop receiving anything.
+
+    Callers: admins (owners for owners and admins); the operator.
+    Raises: user_not_found, restricted_action, last_owner.
+    Events: user_change; the member's sockets leave the workspace's groups, and close when
+    no active workspace remains.
+    """
+    admin = access_workspace_admin(actor, workspace)
+    target = _target_membership(workspace, user)
+    check_can_change_role(admin, target, target.role)
+    if not target.is_active:
+        return target
+    _check_not_last_owner(target)
+    target.is_active = False
+    target.deactivated_at = timezone.now()
+    target.save(update_fields=["is_active", "deactivated_at"])
+    channel_groups = [
+        events.channel_group(m.channel)
+        for m in ChannelMember.objects.filter(user=user, channel__workspace=workspace).select_related("channel")
+    ]
+    events.send_member_deactivated(workspace, user, channel_groups)
+    if not Membership.objects.filter(user=user, is_active=True).exists():
+        events.close_sockets(user)
+    return target
+
+
+@transaction.atomic
+def member_reactivate(*, actor: User | None, workspace: Workspace, user: User) -> Membership:
+    """Let a deactivated member back in, with their channels as they were. Events: user_change."""
+    admin = access_workspace_admin(actor, workspace)
+    target = _target_membership(workspace, user)
+    check_can_change_role(admin, target, target.role)
+    if target.is_active:
+        return target
+    target.is_active = True
+    target.deactivated_at = None
+    target.save(update_fields=["is_active", "deactivated_at"])
+    events.send_team_join(workspace, user)
+    events.subscribe(
+        user,
+        [
+            events.channel_group(m.channel)
+            for m in ChannelMember.objects.filter(user=user, channel__workspace=workspace).select_related("channel")
+        ],
+    )
+    return target
