@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as dj_timezone
 
-from slackclone.ids import USER_PREFIX, new_public_id
+from slackclone.ids import API_TOKEN_PREFIX, USER_PREFIX, new_public_id
 
 
 def validate_timezone(value: str) -> None:
@@ -67,6 +67,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     status_emoji = models.CharField(max_length=100, blank=True)
     status_text = models.CharField(max_length=100, blank=True)
     status_expires_at = models.DateTimeField(null=True, blank=True)
+    # Notification preferences. Do-not-disturb hours are in the user's own time zone; a window
+    # whose end is before its start runs past midnight (22:00-07:00).
+    email_notifications = models.BooleanField(
+        default=True, help_text="Email mentions and direct messages that arrive while the user is away."
+    )
+    dnd_start = models.TimeField(null=True, blank=True, help_text="Do not disturb from (local time).")
+    dnd_end = models.TimeField(null=True, blank=True, help_text="Do not disturb until (local time).")
     is_bot = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May log in to the Django admin.")
@@ -112,6 +119,9 @@ class ApiToken(models.Model):
     short prefix so people can tell their tokens apart in lists.
     """
 
+    public_id = models.CharField(
+        max_length=16, unique=True, editable=False, default=partial(new_public_id, API_TOKEN_PREFIX)
+    )
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, blank=True)

@@ -138,3 +138,134 @@ def api_token_authenticate(raw: str) -> ApiToken:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+PROFILE_TEXT_LIMITS = {"full_name": 120, "display_name": 80, "title": 120}
+STATUS_TEXT_MAX_LENGTH = 100
+
+
+def _announce_user_change(user: User) -> None:
+    """Everyone who shares a workspace with the user sees the new profile (user_change)."""
+    from chat import events
+    from workspaces.models import Membership
+
+    for membership in Membership.objects.filter(user=user, is_active=True).select_related("workspace"):
+        events.send_user_change(membership.workspace, user)
+
+
+def _check_timezone(raw: str) -> str:
+    import zoneinfo
+
+    if not isinstance(raw, str) or raw not in zoneinfo.available_timezones():
+        raise DomainError(
+            ErrorCode.INVALID_TIMEZONE,
+            f"{raw!r} is not a known time zone (for example Europe/Paris).",
+            fields={"timezone": "invalid"},
+        )
+    return raw
+
+
+@transaction.atomic
+def user_update_profile(*, actor: User, user: User, **changes: str) -> User:
+    """Change the profile fields given: full_name, display_name, title, timezone.
+
+    Callers: the user themselves (the operator may pass actor=user).
+    Raises: restricted_action (someone else's profile), invalid_arguments (too long, unknown field),
+    invalid_timezone, account_inactive.
+    Events: user_change in each of the user's workspaces.
+    """
+    if actor.pk != user.pk:
+        raise DomainError(ErrorCode.RESTRICTED_ACTION, "You can only change your own profile.")
+    if not user.is_active:
+        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
+    unknown = set(changes) - {*PROFILE_TEXT_LIMITS, "timezone"}
+    if unknown:
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS, "Unknown profile fields.", fields=dict.fromkeys(sorted(unknown), "unknown")
+        )
+    for field, value in changes.items():
+        if field == "timezone":
+            user.timezone = _check_timezone(value)
+            continue
+        cleaned = (value or "").strip()
+        if len(cleaned) > PROFILE_TEXT_LIMITS[field]:
+            raise DomainError(
+                ErrorCode.INVALID_ARGUMENTS,
+                f"{field} can be at most {PROFILE_TEXT_LIMITS[field]} characters.",
+                fields={field: "too_long"},
+            )
+        setattr(user, field, cleaned)
+    if changes:
+        user.save(update_fields=list(changes))
+        _announce_user_change(user)
+    return user
+
+
+@transaction.atomic
+def user_set_status(*, actor: User, emoji: str = "", text: str = "", expires_at=None) -> User:
+    """Set (or, with empty emoji and text, clear) the actor's custom status, optionally until `expires_at`.
+
+    Callers: any active user, for themselves.
+    Raises: invalid_emoji, invalid_arguments (text too long, expiry in the past), account_inactive.
+    Events: user_change in each of the user's workspaces.
+    """
+    from chat.text import check_emoji_name
+
+    if not actor.is_active:
+        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
+    emoji = check_emoji_name(emoji) if (emoji or "").strip(": ") else ""
+    text = (text or "").strip()
+    if len(text) > STATUS_TEXT_MAX_LENGTH:
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS,
+            f"A status can be at most {STATUS_TEXT_MAX_LENGTH} characters.",
+            fields={"status_text": "too_long"},
+        )
+    if expires_at is not None and expires_at <= timezone.now():
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS, "The status would expire in the past.", fields={"expires_at": "past"}
+        )
+    actor.status_emoji = f":{emoji}:" if emoji else ""
+    actor.status_text = text
+    actor.status_expires_at = expires_at if (emoji or text) else None
+    actor.save(update_fields=["status_emoji", "status_text", "status_expires_at"])
+    _announce_user_change(actor)
+    return actor
+
+
+@transaction.atomic
+def user_set_notification_preferences(
+    *, actor: User, email_notifications: bool | None = None, dnd_start=None, dnd_end=None, clear_dnd: bool = False
+) -> User:
+    """Change how the actor is notified: email on or off, and a daily do-not-disturb window.
+
+    The window needs both ends (in the user's time zone); `clear_dnd` removes it.
+    Callers: any active user, for themselves. Notification jobs read these fields.
+    Raises: invalid_arguments (half a window, or an empty one), account_inactive.
+    """
+    if not actor.is_active:
+        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
+    fields = []
+    if email_notifications is not None:
+        actor.email_notifications = bool(email_notifications)
+        fields.append("email_notifications")
+    if clear_dnd:
+        actor.dnd_start = actor.dnd_end = None
+        fields += ["dnd_start", "dnd_end"]
+    elif dnd_start is not None or dnd_end is not None:
+        if dnd_start is None or dnd_end is None:
+            missing = "dnd_end" if dnd_end is None else "dnd_start"
+            raise DomainError(
+                ErrorCode.INVALID_ARGUMENTS, "Do not disturb needs a start and an end.", fields={missing: "required"}
+            )
+        if dnd_start == dnd_end:
+            raise DomainError(
+                ErrorCode.INVALID_ARGUMENTS,
+                "Do not disturb cannot start and end at the same time.",
+                fields={"dnd_end": "invalid"},
+            )
+        actor.dnd_start, actor.dnd_end = dnd_start, dnd_end
+        fields += ["dnd_start", "dnd_end"]
+    if fields:
+        actor.save(update_fields=fields)
+    return actor

@@ -14,10 +14,10 @@ in every process, without a reconnect) and `chat.close` (deactivation, logout).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Iterable
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import async_to_sync
@@ -83,17 +83,53 @@ def workspace_group(workspace: Workspace) -> str:
 # --- Transport ----------------------------------------------------------------------
 
 
+def _layer_messages(groups: list[str], message: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """One layer message per group, each naming its group so a process's hub fans it out locally.
+
+    An event sent to several groups lists the groups before it in `prior`: a socket in one of those
+    has already been handed its copy, so the hub skips it (no duplicate for a member of both).
+    """
+    return [
+        (group, {**message, "group": group, "prior": groups[:index]} if index else {**message, "group": group})
+        for index, group in enumerate(groups)
+    ]
+
+
 def _group_send(groups: list[str], message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     send = async_to_sync(layer.group_send)
-    for group in groups:
-        send(group, message)
+    for group, layer_message in _layer_messages(groups, message):
+        send(group, layer_message)
+
+
+async def publish_now(groups: Iterable[str], event: dict[str, Any]) -> None:
+    """Send an ephemeral event (typing, presence) at once, from async code; nothing about it is stored.
+
+    The channel layer is a fast path at most once: a failure is logged, never raised to the sender.
+    """
+    assert event["type"] in EVENT_TYPES, event["type"]
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    payload = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+    try:
+        for group, layer_message in _layer_messages(list(groups), {"type": "chat.event", "payload": payload}):
+            await layer.group_send(group, layer_message)
+    except Exception:
+        logger.warning("Could not publish %s to %s; clients catch up on their own", event["type"], groups)
 
 
 def _on_commit(groups: Iterable[str], message: dict[str, Any]) -> None:
-    transaction.on_commit(partial(_group_send, list(groups), message), robust=True)
+    groups = list(groups)
+
+    # A named function, not a partial: Django's robust on_commit logs a failure by the callable's
+    # __qualname__, and a partial has none (the logging itself would raise, failing the request).
+    def send_after_commit() -> None:
+        _group_send(groups, message)
+
+    transaction.on_commit(send_after_commit, robust=True)
 
 
 def publish(groups: Iterable[str], event: dict[str, Any]) -> None:
@@ -192,6 +228,7 @@ def _audience(channel: Channel) -> list[str]:
 
 
 def send_channel_created(channel: Channel, members: Iterable[User]) -> None:
+    members = list(members)
     for member in members:
         subscribe(member, [channel_group(channel)])
     if channel.is_direct:
@@ -199,6 +236,12 @@ def send_channel_created(channel: Channel, members: Iterable[User]) -> None:
         publish([user_group(member) for member in members], event)
         return
     publish(_audience(channel), {"type": "channel_created", "channel": channel_to_wire(channel)})
+    # The creator's own sockets hear it on their user group too: channel_created to a new private
+    # channel's group can outrun their subscription to it (Slack sends channel_joined as well).
+    if members:
+        publish(
+            [user_group(member) for member in members], {"type": "channel_joined", "channel": channel_to_wire(channel)}
+        )
 
 
 def send_channel_renamed(channel: Channel) -> None:
@@ -278,6 +321,44 @@ def send_channel_marked(channel: Channel, user: User, *, seq: int, ts: str, unre
         "unread_count_display": unread_count,
     }
     publish([user_group(user)], event)
+
+
+# --- Notifications -------------------------------------------------------------------
+
+
+def send_notifications(notifications: list[tuple[str, dict[str, Any]]]) -> None:
+    """A `notification` event to each recipient's own sockets, once the transaction commits.
+
+    `notifications` pairs a recipient's public user id with their event (built by
+    notifications.services). Thousands go out in one pass over the layer, not one call each.
+    """
+    messages = []
+    for user_public_id, event in notifications:
+        assert event["type"] == "notification", event["type"]
+        group = f"u.{user_public_id}"  # user_group() without loading the user
+        payload = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+        messages.append((group, {"type": "chat.event", "payload": payload, "group": group}))
+    if not messages:
+        return
+
+    def send_after_commit() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+
+        async def send_all() -> None:
+            # A few sends in flight at once: each is several Redis round trips, and there may be thousands.
+            slots = asyncio.Semaphore(16)
+
+            async def send(group: str, layer_message: dict[str, Any]) -> None:
+                async with slots:
+                    await layer.group_send(group, layer_message)
+
+            await asyncio.gather(*(send(group, layer_message) for group, layer_message in messages))
+
+        async_to_sync(send_all)()
+
+    transaction.on_commit(send_after_commit, robust=True)
 
 
 # --- Workspace members -------------------------------------------------------------

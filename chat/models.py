@@ -133,6 +133,8 @@ class Message(models.Model):
             models.Index(
                 fields=["channel", "changed_at_seq"], condition=Q(changed_at_seq__isnull=False), name="message_changed"
             ),
+            # Search results come newest first across channels; keyset pages by (created_at, id).
+            models.Index(fields=["created_at", "id"], name="message_created"),
         ]
 
     def __str__(self) -> str:

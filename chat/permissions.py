@@ -49,7 +49,13 @@ def access_channel(actor: User | None, channel: Channel) -> ChannelAccess:
     """Fetch the actor's standing in a channel, raising channel_not_found if they may not see it."""
     if actor is None:
         return ChannelAccess(channel, None, None)
-    membership = access_membership(actor, channel.workspace)
+    try:
+        membership = access_membership(actor, channel.workspace)
+    except DomainError as error:
+        # workspace_not_found would tell an outsider that this channel id exists somewhere.
+        if error.code == ErrorCode.WORKSPACE_NOT_FOUND:
+            raise channel_not_found() from None
+        raise
     member = ChannelMember.objects.filter(channel=channel, user=actor).first()
     if member is None and (channel.is_private or membership.is_guest):
         raise channel_not_found()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
-from chat.models import Channel, ChannelKind, Message
+from chat.models import Attachment, Channel, ChannelKind, Message
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -70,6 +70,23 @@ def reactions_to_wire(message: Message) -> list[dict[str, Any]]:
     return [{"name": name, "users": users, "count": len(users)} for name, users in grouped.items()]
 
 
+def file_to_wire(attachment: Attachment) -> dict[str, Any]:
+    """A file's metadata; its content is served at url_private, only to members of its channel."""
+    from django.urls import reverse
+
+    thumb = reverse("api:file-thumbnail", args=[attachment.public_id]) if attachment.thumbnail else None
+    return {
+        "id": attachment.public_id,
+        "name": attachment.original_name,
+        "mimetype": attachment.content_type,
+        "size": attachment.size,
+        "is_image": attachment.is_image,
+        "created": int(attachment.created_at.timestamp()),
+        "url_private": reverse("api:file-content", args=[attachment.public_id]),
+        "thumb_url": thumb,
+    }
+
+
 def message_to_wire(message: Message, *, with_reactions: bool = True) -> dict[str, Any]:
     """A message as Slack shows it, plus our `seq`. A deleted message keeps its place as a tombstone."""
     wire: dict[str, Any] = {
@@ -98,8 +115,12 @@ def message_to_wire(message: Message, *, with_reactions: bool = True) -> dict[st
     if message.is_deleted:
         wire["subtype"] = "tombstone"
         wire["deleted"] = True
-    elif with_reactions:
-        reactions = reactions_to_wire(message)
-        if reactions:
-            wire["reactions"] = reactions
+    else:
+        files = [file_to_wire(attachment) for attachment in message.attachments.all()]
+        if files:
+            wire["files"] = files
+        if with_reactions:
+            reactions = reactions_to_wire(message)
+            if reactions:
+                wire["reactions"] = reactions
     return wire

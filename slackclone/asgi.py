@@ -1,4 +1,4 @@
-"""ASGI entry point: HTTP through Django; WebSockets are routed here too once the gateway is mounted."""
+"""ASGI entry point: HTTP through Django, and the real-time gateway's WebSocket at /ws/ (chat.routing)."""
 
 import os
 
@@ -10,4 +10,6 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
-application = ProtocolTypeRouter({"http": django_asgi_app})
+from chat.routing import websocket_application  # noqa: E402
+
+application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_application})

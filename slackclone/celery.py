@@ -1,11 +1,56 @@
-"""The Celery app. Configured from Django settings (CELERY_*); eager in the embedded default."""
+"""The Celery app: queues, routes and the beat schedule. Other settings come from Django's CELERY_*.
+
+Three queues, so slow work never holds up urgent work, each with its own worker in the Procfile:
+
+    notifications  who to notify of a new message; scheduled messages and reminders, delivered on time
+                   (with beat's sweep for them: it must never wait behind a long retention run)
+    email          missed-message emails (SMTP can be slow or down; retries with backoff)
+    maintenance    retention, which deletes in batches and may run for minutes
+
+Reliability comes from the settings (late acks, reject on worker loss, prefetch 1, a visibility
+timeout after which a dead worker's task is delivered again) together with tasks that are
+idempotent, so a task that runs twice does no harm. Beat only nudges: every periodic task
+finds its work in the database, so a beat that restarts (or runs late) loses nothing.
+In the embedded default (no REDIS_URL) tasks run eagerly, in-process, and beat is not needed.
+"""
 
 import os
 
 from celery import Celery
+from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slackclone.settings")
 
 app = Celery("slackclone")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+
+NOTIFICATIONS_QUEUE = "notifications"
+EMAIL_QUEUE = "email"
+MAINTENANCE_QUEUE = "maintenance"
+
+# Each queue bound by its own routing key, so a task routed to one lands in that one alone.
+app.conf.task_queues = [
+    Queue(name, routing_key=name) for name in ("default", NOTIFICATIONS_QUEUE, EMAIL_QUEUE, MAINTENANCE_QUEUE)
+]
+app.conf.task_routes = {
+    "notifications.tasks.notify_message": {"queue": NOTIFICATIONS_QUEUE},
+    "notifications.tasks.deliver_scheduled_message": {"queue": NOTIFICATIONS_QUEUE},
+    "notifications.tasks.deliver_reminder": {"queue": NOTIFICATIONS_QUEUE},
+    "notifications.tasks.send_due_emails": {"queue": EMAIL_QUEUE},
+    "notifications.tasks.send_missed_message_email": {"queue": EMAIL_QUEUE},
+    "notifications.tasks.deliver_due": {"queue": NOTIFICATIONS_QUEUE},
+    "notifications.tasks.apply_retention": {"queue": MAINTENANCE_QUEUE},
+}
+app.conf.beat_schedule = {
+    # Scheduled messages and reminders due now that no eta task delivered (and eta tasks for the next minute).
+    "deliver-due": {"task": "notifications.tasks.deliver_due", "schedule": 15.0, "options": {"expires": 15}},
+    # Missed-message emails whose time has come (the eta task after each message usually got there first).
+    "send-due-emails": {"task": "notifications.tasks.send_due_emails", "schedule": 30.0, "options": {"expires": 30}},
+    # Retention deletes in batches, so running it often keeps each run small.
+    "apply-retention": {
+        "task": "notifications.tasks.apply_retention",
+        "schedule": 3600.0,
+        "options": {"expires": 3600},
+    },
+}
 app.autodiscover_tasks()

@@ -54,6 +54,29 @@ class ErrorCode(StrEnum):
     INVITATION_USED_UP = "invitation_used_up"
     LAST_OWNER = "last_owner"
     RATELIMITED = "ratelimited"
+    # Transport (the REST API's own failures, beside the services' codes)
+    NOT_AUTHED = "not_authed"
+    NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    NOT_ACCEPTABLE = "not_acceptable"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    REQUEST_TOO_LARGE = "request_too_large"
+    # Socket frames (the real-time gateway's own failures)
+    INVALID_JSON = "invalid_json"
+    UNKNOWN_TYPE = "unknown_type"
+    FRAME_TOO_LARGE = "frame_too_large"
+    # Files
+    FILE_NOT_FOUND = "file_not_found"
+    TOKEN_NOT_FOUND = "token_not_found"
+    FILE_TOO_LARGE = "file_too_large"
+    INVALID_FILE = "invalid_file"
+    # Scheduled messages and reminders (Slack's names where Slack has one)
+    INVALID_TIME = "invalid_time"
+    TIME_IN_PAST = "time_in_past"
+    TIME_TOO_FAR = "time_too_far"
+    SCHEDULED_MESSAGE_NOT_FOUND = "invalid_scheduled_message_id"
+    REMINDER_NOT_FOUND = "reminder_not_found"
+    NOTIFICATION_NOT_FOUND = "notification_not_found"
 
 
 # The HTTP status each code means on the REST API.
@@ -85,6 +108,25 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.INVITATION_EXPIRED: 410,
     ErrorCode.INVITATION_USED_UP: 410,
     ErrorCode.RATELIMITED: 429,
+    ErrorCode.NOT_AUTHED: 401,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.METHOD_NOT_ALLOWED: 405,
+    ErrorCode.NOT_ACCEPTABLE: 406,
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
+    ErrorCode.REQUEST_TOO_LARGE: 413,
+    ErrorCode.INVALID_JSON: 400,
+    ErrorCode.UNKNOWN_TYPE: 400,
+    ErrorCode.FRAME_TOO_LARGE: 413,
+    ErrorCode.FILE_NOT_FOUND: 404,
+    ErrorCode.TOKEN_NOT_FOUND: 404,
+    ErrorCode.FILE_TOO_LARGE: 413,
+    ErrorCode.INVALID_FILE: 400,
+    ErrorCode.INVALID_TIME: 400,
+    ErrorCode.TIME_IN_PAST: 400,
+    ErrorCode.TIME_TOO_FAR: 400,
+    ErrorCode.SCHEDULED_MESSAGE_NOT_FOUND: 404,
+    ErrorCode.REMINDER_NOT_FOUND: 404,
+    ErrorCode.NOTIFICATION_NOT_FOUND: 404,
 }
 
 

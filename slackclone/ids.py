@@ -18,6 +18,9 @@ DM_PREFIX = "D"
 FILE_PREFIX = "F"
 INVITATION_PREFIX = "I"
 WEBHOOK_PREFIX = "W"
+API_TOKEN_PREFIX = "K"
+SCHEDULED_MESSAGE_PREFIX = "Q"
+REMINDER_PREFIX = "R"
 
 
 def new_public_id(prefix: str) -> str:

@@ -76,9 +76,11 @@ INSTALLED_APPS = [
     "channels",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "workspaces",
     "chat",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -139,7 +141,15 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": env_list("CHANNEL_LAYER_URLS", [REDIS_URL]), "prefix": "sc:layer", "capacity": 1000},
+            # redis-py's socket timeout (5 s by default) must outlast channels-redis's 5 s blocking read,
+            # or an idle receive fails with "Timeout reading".
+            "CONFIG": {
+                "hosts": [
+                    {"address": url, "socket_timeout": 30} for url in env_list("CHANNEL_LAYER_URLS", [REDIS_URL])
+                ],
+                "prefix": "sc:layer",
+                "capacity": 1000,
+            },
         }
     }
 else:
@@ -150,15 +160,33 @@ else:
 
 RATELIMIT_USE_CACHE = "default"
 
+# Queues, routes and the beat schedule are in slackclone/celery.py. Every task is idempotent, so
+# the reliable settings below may run a task twice (a worker that dies mid-task) but never lose it.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ACKS_LATE = True  # acknowledged when done, so a task a dead worker held is delivered again
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a killed pool process puts its task back on the queue
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a worker holds one task beyond those it runs: no hoarding
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True  # they are redelivered; don't run them twice
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TIMEZONE = "UTC"
+# A task taken but not acknowledged within this many seconds (its worker died) goes back to the
+# queue. It must exceed the longest task and the longest countdown (NOTIFY_EMAIL_DELAY_SECONDS).
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # How often a worker looks for tasks a dead worker left unacknowledged.
+    "unacked_restore_interval": max(1, min(60, CELERY_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
+}
+# Missed-message emails wait this long after the first unread mention or DM, then summarise
+# everything still unread (nothing if it was all read meanwhile).
+NOTIFY_EMAIL_DELAY_SECONDS = env_int("NOTIFY_EMAIL_DELAY_SECONDS", 120)
+# The address people reach the site at, for links in emails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Auth -------------------------------------------------------------------------
 
@@ -235,6 +263,45 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Slackclone <noreply@l
 
 MESSAGE_MAX_CHARS = 40_000
 INVITATION_DEFAULT_DAYS = 14
+
+# --- REST API (/api/v1/) ----------------------------------------------------------
+# Session (browser, with CSRF) or `Authorization: Bearer <token>`; one error shape from
+# slackclone.api.exceptions; rate limits are django-ratelimit counters in the default cache.
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "slackclone.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "slackclone.api.exceptions.api_exception_handler",
+}
+# Per user on every write; per client address on login, sign-up and token creation.
+API_WRITE_RATE = os.environ.get("API_WRITE_RATE", "300/m")
+API_AUTH_RATE = os.environ.get("API_AUTH_RATE", "10/m")
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Slackclone REST API",
+    "DESCRIPTION": (
+        "Workspaces, channels, DMs, messages, threads, reactions, pins, files and search. "
+        "Authenticate with a session (browser, CSRF token on writes) or `Authorization: Bearer <token>`. "
+        'Every error is `{"error": {"code", "message", "fields"}}`.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 # --- Logging ----------------------------------------------------------------------
 

@@ -30,7 +30,21 @@ if TYPE_CHECKING:
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$")
 # Top-level paths the site uses; a workspace lives at /<slug>/ so it may not take one.
 RESERVED_SLUGS = frozenset(
-    {"admin", "api", "accounts", "static", "media", "ws", "healthz", "readyz", "invite", "new", "settings", "files"}
+    {
+        "admin",
+        "api",
+        "accounts",
+        "static",
+        "media",
+        "ws",
+        "healthz",
+        "readyz",
+        "invite",
+        "new",
+        "settings",
+        "files",
+        "notifications",
+    }
 )
 WORKSPACE_NAME_MAX_LENGTH = 80
 

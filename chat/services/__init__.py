@@ -17,8 +17,10 @@ from chat.services.channels import (
     channel_set_purpose,
     channel_set_topic,
     channel_unarchive,
+    channel_update,
 )
 from chat.services.dms import dm_open
+from chat.services.files import file_upload
 from chat.services.messages import message_delete, message_edit, message_post
 from chat.services.reactions import pin_add, pin_remove, reaction_add, reaction_remove
 from chat.services.read_state import channel_mark_read
@@ -35,7 +37,9 @@ __all__ = [
     "channel_set_purpose",
     "channel_set_topic",
     "channel_unarchive",
+    "channel_update",
     "dm_open",
+    "file_upload",
     "message_delete",
     "message_edit",
     "message_post",

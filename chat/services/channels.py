@@ -277,3 +277,29 @@ def channel_set_topic(*, actor: User | None, channel: Channel, topic: str) -> Ch
 def channel_set_purpose(*, actor: User | None, channel: Channel, purpose: str) -> Channel:
     """Set the purpose (at most 250 characters). Callers: channel members. Events: channel_purpose."""
     return _set_channel_text(actor, channel, "purpose", purpose)
+
+
+@transaction.atomic
+def channel_update(
+    *,
+    actor: User | None,
+    channel: Channel,
+    name: str | None = None,
+    topic: str | None = None,
+    purpose: str | None = None,
+) -> Channel:
+    """Change any of a channel's name, topic and purpose at once: all of them or, on any error, none.
+
+    Callers: as channel_rename for the name, channel members for topic and purpose.
+    Raises: what channel_rename, channel_set_topic and channel_set_purpose raise.
+    Events: channel_rename (when the name changes), channel_topic, channel_purpose.
+    """
+    if name is not None:
+        channel_rename(actor=actor, channel=channel, name=name)
+    if topic is not None:
+        channel_set_topic(actor=actor, channel=channel, topic=topic)
+    if purpose is not None:
+        channel_set_purpose(actor=actor, channel=channel, purpose=purpose)
+    if name is None and topic is None and purpose is None:
+        access_channel(actor, channel)
+    return channel

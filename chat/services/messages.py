@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -9,7 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from chat import events
-from chat.models import Channel, ChannelKind, ChannelMember, Mention, MentionKind, Message
+from chat.models import Attachment, Channel, ChannelKind, ChannelMember, Mention, MentionKind, Message
 from chat.permissions import (
     access_channel,
     access_channel_member,
@@ -19,6 +20,7 @@ from chat.permissions import (
 )
 from chat.services.locking import allocate_seq, lock_channel
 from chat.text import check_message_text, parse_mentions
+from notifications.enqueue import notify_after_commit
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Membership
 
@@ -87,21 +89,26 @@ def message_post(
     thread_ts: str | None = None,
     client_msg_id: str | None = None,
     reply_broadcast: bool = False,
+    attachments: Sequence[Attachment] = (),
 ) -> Message:
     """Post a message, or a thread reply when thread_ts names a message of the channel.
+
+    `attachments` are files the sender has just stored for this channel (chat.services.files,
+    which is their only caller); a message with files may have no text.
 
     The same sender and client_msg_id post once: a retry returns the first message.
     Callers: members of the channel (bots included); every surface.
     Raises: no_text, msg_too_long, invalid_arguments, channel_not_found, not_in_channel,
     is_archived, thread_not_found.
     Events: message (and message_changed for the thread root's reply count).
+    Tasks: notifications.tasks.notify_message, after commit.
     """
-    text = check_message_text(text)
+    text = check_message_text(text, allow_empty=bool(attachments))
     client_msg_id = _check_client_msg_id(client_msg_id)
+    access_channel_member(sender, channel)  # before the retry check: a deactivated sender is refused
     duplicate = _existing_by_client_msg_id(sender, client_msg_id)
     if duplicate is not None:
         return duplicate
-    access_channel_member(sender, channel)
     root = _find_thread_root(channel, thread_ts) if thread_ts else None
     lock_channel(channel)
     check_not_archived(channel)
@@ -124,11 +131,14 @@ def message_post(
         if duplicate is None:
             raise
         return duplicate
+    if attachments:
+        Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(message=message, channel=channel)
     Mention.objects.bulk_create(_mention_rows(message, text))
     if root is None or message.reply_broadcast:
         # Posting in the channel means you have read it; a thread reply says nothing about the channel.
         ChannelMember.objects.filter(channel=channel, user=sender, last_read_seq__lt=seq).update(last_read_seq=seq)
     events.send_message_posted(message)
+    notify_after_commit(message)  # who to tell, and how, is worked out in a Celery task after commit
     if root is not None:
         Message.objects.filter(pk=root.pk).update(
             reply_count=F("reply_count") + 1, latest_reply_ts=ts, changed_at_seq=seq

@@ -1,0 +1,106 @@
+# Slackclone: the two commands of the README are `make run` and `make test`.
+# Every target is idempotent: running it twice does no harm and little work the second time.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+# Written after a successful install; older than a requirements file means "install again".
+STAMP := $(VENV)/.requirements-installed
+TEST_SETTINGS := slackclone.settings_test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Extra arguments for pytest, e.g. `make test PYTEST_ARGS="chat -x"`.
+PYTEST_ARGS ?=
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help venv run test check-services lint format worker beat stack require-real-stack clean
+
+help:
+	@echo "make run     set up .venv, migrate, seed the demo, serve http://$(HOST):$(PORT) (embedded default)"
+	@echo "make test    lint, migration check and the whole test suite on PostgreSQL and Redis"
+	@echo "make lint    ruff check and ruff format --check"
+	@echo "make format  ruff format and ruff check --fix"
+	@echo "make stack   the real stack from the Procfile (needs DATABASE_URL, REDIS_URL, SECRET_KEY)"
+	@echo "make worker  a Celery worker (real stack)"
+	@echo "make beat    Celery beat (real stack)"
+	@echo "make clean   remove var/ (the embedded database, files) and .venv"
+
+# --- Virtualenv ---------------------------------------------------------------------
+
+venv: $(STAMP)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# --- The embedded default: one process, SQLite under var/ -----------------------------
+
+run: venv
+	$(MANAGE) migrate --noinput
+	@if $(MANAGE) shell -v 0 -c "import sys; from workspaces.models import Workspace; sys.exit(int(Workspace.objects.exists()))"; then \
+		echo "No workspace yet: seeding the demo workspace."; \
+		$(MANAGE) seed_demo; \
+	fi
+	$(MANAGE) collectstatic --noinput -v 0
+	@$(MANAGE) shell -v 0 -c "from chat.seeding.demo import DEMO_PASSWORD, OWNER; \
+		print(f'\n  Slackclone is starting at http://$(HOST):$(PORT)/\n  Demo login: {OWNER.email} / {DEMO_PASSWORD}\n')"
+	exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) slackclone.asgi:application
+
+# --- Tests and lint -------------------------------------------------------------------
+
+# The suite runs serially: not every test is safe to run in parallel with pytest-xdist yet.
+test: venv check-services
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+check-services: venv
+	@DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) .ci/check_services.py
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# --- The real stack: PostgreSQL, Redis, several ASGI processes, Celery ----------------
+
+require-real-stack:
+	@if [ -z "$${DATABASE_URL:-}" ] || [ -z "$${REDIS_URL:-}" ]; then \
+		echo "The real stack needs DATABASE_URL and REDIS_URL (and SECRET_KEY unless DEBUG=1), for example:" >&2; \
+		echo "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/slackclone REDIS_URL=redis://127.0.0.1:6379/0 \\" >&2; \
+		echo "  SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') make $(MAKECMDGOALS)" >&2; \
+		exit 2; \
+	fi
+
+# Every process of the Procfile at once (two web processes, a worker and beat); Ctrl-C stops them all.
+stack: venv require-real-stack
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput -v 0
+	mkdir -p "$${SLACKCLONE_VAR_DIR:-var}"
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" exec $(VENV)/bin/honcho start -f Procfile
+
+worker: venv require-real-stack
+	exec $(VENV)/bin/celery -A slackclone worker --loglevel=INFO
+
+beat: venv require-real-stack
+	mkdir -p "$${SLACKCLONE_VAR_DIR:-var}"
+	exec $(VENV)/bin/celery -A slackclone beat --loglevel=INFO --schedule "$${SLACKCLONE_VAR_DIR:-var}/celerybeat-schedule"
+
+clean:
+	rm -rf var $(VENV)

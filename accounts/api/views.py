@@ -1,0 +1,248 @@
+"""Me (profile, status, notification preferences), API tokens, and session sign-in for the browser."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate, login, logout
+from django.middleware.csrf import get_token
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from accounts import services
+from accounts.api import serializers as s
+from accounts.models import ApiToken, User
+from accounts.selectors import token_get, user_tokens
+from chat.wire import user_to_wire
+from slackclone.api.context import request_token, token_workspace
+from slackclone.api.ratelimit import check_auth_rate
+from slackclone.api.schema import errors
+from slackclone.api.views import ApiView, validated
+from slackclone.errors import DomainError, ErrorCode
+from workspaces.selectors import workspace_get
+
+TAG_ME = ["me"]
+TAG_TOKENS = ["tokens"]
+TAG_AUTH = ["session"]
+
+
+def _timestamp(value) -> int | None:
+    return int(value.timestamp()) if value else None
+
+
+def me_out(request, user: User) -> dict[str, Any]:
+    workspace = token_workspace(request)
+    return {
+        "user": user_to_wire(user),
+        "preferences": {
+            "email_notifications": user.email_notifications,
+            "dnd_start": user.dnd_start.strftime("%H:%M") if user.dnd_start else None,
+            "dnd_end": user.dnd_end.strftime("%H:%M") if user.dnd_end else None,
+        },
+        "token_workspace": workspace.public_id if workspace else None,
+    }
+
+
+def token_out(token: ApiToken) -> dict[str, Any]:
+    return {
+        "id": token.public_id,
+        "name": token.name,
+        "prefix": token.prefix,
+        "user": token.user.public_id,
+        "workspace": token.workspace.public_id,
+        "created": int(token.created_at.timestamp()),
+        "last_used": _timestamp(token.last_used_at),
+        "revoked": token.is_revoked,
+    }
+
+
+class MeView(ApiView):
+    @extend_schema(tags=TAG_ME, operation_id="me_retrieve", summary="Me", responses={200: s.MeSerializer, **errors()})
+    def get(self, request):
+        return Response(me_out(request, request.user))
+
+    @extend_schema(
+        tags=TAG_ME,
+        operation_id="me_update",
+        summary="Change my profile: names, title, time zone",
+        request=s.ProfileUpdateSerializer,
+        responses={200: s.MeSerializer, **errors()},
+    )
+    def patch(self, request):
+        data = validated(s.ProfileUpdateSerializer, request.data)
+        user = services.user_update_profile(actor=request.user, user=request.user, **data)
+        return Response(me_out(request, user))
+
+
+class StatusView(ApiView):
+    @extend_schema(
+        tags=TAG_ME,
+        operation_id="me_set_status",
+        summary="Set my custom status (an emoji and text, until an optional time)",
+        request=s.StatusSerializer,
+        responses={200: s.MeSerializer, **errors()},
+    )
+    def put(self, request):
+        data = validated(s.StatusSerializer, request.data)
+        user = services.user_set_status(
+            actor=request.user, emoji=data["emoji"], text=data["text"], expires_at=data["expires_at"]
+        )
+        return Response(me_out(request, user))
+
+    @extend_schema(
+        tags=TAG_ME,
+        operation_id="me_clear_status",
+        summary="Clear my custom status",
+        request=None,
+        responses={200: s.MeSerializer, **errors()},
+    )
+    def delete(self, request):
+        return Response(me_out(request, services.user_set_status(actor=request.user)))
+
+
+class PreferencesView(ApiView):
+    @extend_schema(
+        tags=TAG_ME,
+        operation_id="me_update_preferences",
+        summary="Change how I am notified: email on or off, and do-not-disturb hours",
+        description="dnd_start and dnd_end (HH:MM, my time zone) go together; both null removes the window. "
+        "A window may run past midnight (22:00 to 07:00).",
+        request=s.PreferencesUpdateSerializer,
+        responses={200: s.MeSerializer, **errors()},
+    )
+    def patch(self, request):
+        data = validated(s.PreferencesUpdateSerializer, request.data)
+        clear = "dnd_start" in data and "dnd_end" in data and data["dnd_start"] is None and data["dnd_end"] is None
+        user = services.user_set_notification_preferences(
+            actor=request.user,
+            email_notifications=data.get("email_notifications"),
+            dnd_start=data.get("dnd_start"),
+            dnd_end=data.get("dnd_end"),
+            clear_dnd=clear,
+        )
+        return Response(me_out(request, user))
+
+
+class TokenCollectionView(ApiView):
+    @extend_schema(
+        tags=TAG_TOKENS,
+        operation_id="tokens_list",
+        summary="My API tokens and the bot tokens I created, with when each was last used",
+        responses={200: s.TokenListSerializer, **errors()},
+    )
+    def get(self, request):
+        tokens = user_tokens(user=request.user, within=token_workspace(request))
+        return Response({"tokens": [token_out(token) for token in tokens]})
+
+    @extend_schema(
+        tags=TAG_TOKENS,
+        operation_id="tokens_create",
+        summary="Create an API token (from a signed-in session); the secret is shown once",
+        description="For yourself, or with `user` for a bot of a workspace you administer. "
+        "Rate limited per client address.",
+        request=s.TokenCreateSerializer,
+        responses={201: s.TokenCreatedSerializer, **errors()},
+    )
+    def post(self, request):
+        check_auth_rate(request)
+        if request_token(request) is not None:
+            raise DomainError(ErrorCode.RESTRICTED_ACTION, "Create tokens from a signed-in session, not with a token.")
+        data = validated(s.TokenCreateSerializer, request.data)
+        workspace, _ = workspace_get(actor=request.user, public_id=data["workspace"])
+        owner = request.user
+        if data.get("user"):
+            owner = User.objects.filter(public_id=data["user"]).first()
+            if owner is None:
+                raise DomainError(ErrorCode.USER_NOT_FOUND, f"No user {data['user']}.", fields={"user": "not_found"})
+        token, raw = services.api_token_create(actor=request.user, user=owner, workspace=workspace, name=data["name"])
+        return Response({"token": token_out(token), "secret": raw}, status=status.HTTP_201_CREATED)
+
+
+class TokenDetailView(ApiView):
+    @extend_schema(
+        tags=TAG_TOKENS,
+        operation_id="tokens_revoke",
+        summary="Revoke a token at once (yours, one you created, or any in a workspace you administer)",
+        request=None,
+        responses={200: s.TokenOutSerializer, **errors()},
+    )
+    def delete(self, request, token_id: str):
+        token = token_get(actor=request.user, public_id=token_id, within=token_workspace(request))
+        token = services.api_token_revoke(actor=request.user, token=token)
+        return Response({"token": token_out(token)})
+
+
+def _enforce_csrf(request) -> None:
+    """Sign-in from a browser form must carry the CSRF token, like every session write."""
+    SessionAuthentication().enforce_csrf(request)
+
+
+class CsrfView(ApiView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=TAG_AUTH,
+        operation_id="session_csrf",
+        summary="A CSRF token (and cookie) for browser sign-in and session writes",
+        responses={200: s.CsrfSerializer, **errors(authenticated=False)},
+    )
+    def get(self, request):
+        return Response({"csrf_token": get_token(request._request)})
+
+
+class LoginView(ApiView):
+    permission_classes = [AllowAny]
+    auth_rate_limited = True
+
+    @extend_schema(
+        tags=TAG_AUTH,
+        operation_id="session_login",
+        summary="Sign in with email and password (browser session; needs the CSRF token)",
+        request=s.LoginSerializer,
+        responses={200: s.UserOutSerializer, **errors(401, 403, authenticated=False)},
+    )
+    def post(self, request):
+        _enforce_csrf(request)
+        data = validated(s.LoginSerializer, request.data)
+        user = authenticate(request._request, username=data["email"].strip(), password=data["password"])
+        if user is None:
+            raise DomainError(ErrorCode.INVALID_AUTH, "Wrong email or password.")
+        login(request._request, user)
+        return Response({"user": user_to_wire(user)})
+
+
+class LogoutView(ApiView):
+    @extend_schema(
+        tags=TAG_AUTH,
+        operation_id="session_logout",
+        summary="Sign out of this browser session",
+        request=None,
+        responses={204: None, **errors()},
+    )
+    def post(self, request):
+        if request_token(request) is not None:
+            raise DomainError(ErrorCode.RESTRICTED_ACTION, "Tokens are revoked, not signed out.")
+        logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SignupView(ApiView):
+    permission_classes = [AllowAny]
+    auth_rate_limited = True
+
+    @extend_schema(
+        tags=TAG_AUTH,
+        operation_id="session_signup",
+        summary="Create an account and sign in (browser session; needs the CSRF token)",
+        request=s.SignupSerializer,
+        responses={201: s.UserOutSerializer, **errors(403, 409, authenticated=False)},
+    )
+    def post(self, request):
+        _enforce_csrf(request)
+        data = validated(s.SignupSerializer, request.data)
+        user = services.user_create(email=data["email"], password=data["password"], full_name=data["full_name"])
+        login(request._request, user, backend="accounts.backends.EmailBackend")
+        return Response({"user": user_to_wire(user)}, status=status.HTTP_201_CREATED)

@@ -1,0 +1,1 @@
+"""Fan-out benchmark of the real-time gateway beside the Channels-tutorial baseline: `python -m bench.fanout`."""

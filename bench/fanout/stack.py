@@ -1,0 +1,118 @@
+"""The processes a benchmark run needs: its own Redis, a migrated database, and the servers under test.
+
+Everything started here is stopped by its pid.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port(candidates=(0,)) -> int:
+    for port in candidates:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return probe.getsockname()[1]
+    raise RuntimeError(f"no free port among {candidates}")
+
+
+def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+def stop(process: subprocess.Popen | None) -> None:
+    if process is not None and process.poll() is None:
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(15)
+
+
+def rss_kib(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def start_redis() -> tuple[subprocess.Popen, str]:
+    port = free_port(range(6390, 6400))
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    wait_for_port(port, process)
+    return process, f"redis://127.0.0.1:{port}/0"
+
+
+def ensure_database(url: str) -> None:
+    """Create the benchmark database if needed and migrate it."""
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    with psycopg.connect(
+        host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"], dbname="postgres", autocommit=True
+    ) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "slackclone.settings"},
+        check=True,
+    )
+
+
+def server_command(server: str, application: str, port: int) -> list[str]:
+    if server == "uvicorn":
+        return [
+            str(VENV_BIN / "uvicorn"),
+            *("--host", "127.0.0.1", "--port", str(port), "--ws", "websockets-sansio", "--http", "httptools"),
+            *("--loop", "uvloop", "--lifespan", "off", "--log-level", "warning", "--no-access-log", application),
+        ]
+    return [str(VENV_BIN / "daphne"), "-v", "0", "-b", "127.0.0.1", "-p", str(port), application]
+
+
+def start_server(application: str, server: str = "daphne") -> tuple[subprocess.Popen, int]:
+    """One server process (one ASGI process, as the targets say) on a free port: Daphne or Uvicorn."""
+    port = free_port()
+    process = subprocess.Popen(
+        server_command(server, application, port),
+        cwd=BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "slackclone.settings"},
+        stdout=subprocess.DEVNULL,
+    )
+    wait_for_port(port, process)
+    return process, port

@@ -1,0 +1,74 @@
+"""Search: the messages I may read that match, newest first (or by score), with highlighted snippets."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+
+from chat.api import serializers as s
+from chat.api.output import channel_out
+from chat.search import cursor_position, search_messages
+from chat.wire import message_to_wire
+from slackclone.api.context import request_workspace
+from slackclone.api.pagination import decode_cursor, encode_cursor
+from slackclone.api.schema import errors
+from slackclone.api.views import ApiView, page_link, validated
+from slackclone.errors import DomainError, ErrorCode
+
+
+def _position(raw: str, sort: str):
+    if sort == "score":
+        channel_id, ts, score = decode_cursor(raw, 3)
+        try:
+            return cursor_position(channel_id, ts, float(score))
+        except ValueError:
+            raise DomainError(
+                ErrorCode.INVALID_ARGUMENTS, "That cursor is not valid.", fields={"cursor": "invalid"}
+            ) from None
+    channel_id, ts = decode_cursor(raw, 2)
+    return cursor_position(channel_id, ts)
+
+
+class SearchView(ApiView):
+    @extend_schema(
+        tags=["search"],
+        operation_id="search_messages",
+        summary="Search the messages you may read",
+        description='Words (stemmed: "deploys" finds "deploy"), "quoted phrases", -excluded words and Slack\'s '
+        "modifiers: in:#channel, in:@person, from:@person, from:me, before:, after:, on: (YYYY-MM-DD, today, "
+        "yesterday), has:link, has:file, has:reaction, has:pin, is:thread. Private channels and DMs are "
+        "searched only by their members; guests search only their own channels.",
+        parameters=[s.SearchQuerySerializer],
+        responses={200: s.SearchResultSerializer, **errors()},
+    )
+    def get(self, request, workspace_id: str):
+        workspace, membership = request_workspace(request, workspace_id)
+        query = validated(s.SearchQuerySerializer, request.query_params)
+        sort, limit = query["sort"], query["limit"]
+        position = _position(query["cursor"], sort) if "cursor" in query else None
+        results = search_messages(
+            user=request.user,
+            workspace=workspace,
+            membership=membership,
+            q=query["q"],
+            sort=sort,
+            position=position,
+            limit=limit,
+        )
+        next_link = None
+        if results.has_more and results.matches:
+            last = results.matches[-1]
+            parts = [last.message.channel.public_id, last.message.ts]
+            if sort == "score":
+                parts.append(repr(last.score))
+            next_link = page_link(request, q=query["q"], sort=sort, limit=limit, cursor=encode_cursor(*parts))
+        matches = [
+            {
+                "message": message_to_wire(match.message),
+                "channel": channel_out(match.message.channel),
+                "snippet": match.snippet,
+                "score": match.score,
+            }
+            for match in results.matches
+        ]
+        return Response({"query": query["q"], "matches": matches, "next": next_link})

@@ -1,0 +1,260 @@
+"""Small shared state of the gateway: rate-limit buckets, typing throttles and presence.
+
+It lives in Redis (REDIS_URL) so every process sees the same numbers; the embedded default
+(one process, no Redis) keeps it in memory with the same behaviour. Each operation is one
+round trip (a Lua script where it must read and write atomically).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable
+from functools import cache
+from typing import Protocol
+
+from django.conf import settings
+
+KEY_PREFIX = "sc:rt:"
+
+# Token bucket: returns 0 when a token was taken, else the milliseconds until one is free.
+TAKE_TOKEN_LUA = """
+local rate, burst, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local state = redis.call('HMGET', KEYS[1], 't', 'v')
+local last = tonumber(state[1]) or now
+local tokens = tonumber(state[2]) or burst
+tokens = math.min(burst, tokens + (now - last) * rate)
+local wait = 0
+if tokens < 1 then
+  wait = math.ceil((1 - tokens) / rate * 1000)
+else
+  tokens = tokens - 1
+end
+redis.call('HSET', KEYS[1], 't', now, 'v', tokens)
+redis.call('EXPIRE', KEYS[1], math.ceil(burst / rate) + 1)
+return wait
+"""
+
+# Presence of one user: KEYS = live connections (zset id -> expiry), last published (hash), due (zset).
+# Returns the state to announce, or nil when nothing changed or the change must wait (throttle).
+PRESENCE_LUA = """
+local now, throttle, user = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local state = 'away'
+if redis.call('ZCARD', KEYS[1]) > 0 then state = 'active' end
+local last = redis.call('HMGET', KEYS[2], 's', 't')
+local last_state = last[1] or 'away'
+local last_at = tonumber(last[2]) or 0
+if state == last_state then
+  redis.call('ZREM', KEYS[3], user)
+  return false
+end
+if now - last_at < throttle then
+  redis.call('ZADD', KEYS[3], last_at + throttle, user)
+  return false
+end
+redis.call('HSET', KEYS[2], 's', state, 't', now)
+redis.call('EXPIRE', KEYS[2], 86400)
+redis.call('ZREM', KEYS[3], user)
+return state
+"""
+
+
+class Store(Protocol):
+    async def take_token(self, key: str, *, rate: float, burst: int) -> float: ...
+    async def claim(self, key: str, ttl: float) -> bool: ...
+    async def presence_add(self, user: str, conn: str, expires: float, workspaces: list[str]) -> None: ...
+    async def presence_remove(self, user: str, conn: str) -> None: ...
+    async def presence_refresh(self, entries: list[tuple[str, str]], expires: float) -> None: ...
+    async def presence_transition(self, user: str, throttle: float) -> str | None: ...
+    async def presence_due(self) -> list[str]: ...
+    async def presence_workspaces(self, user: str) -> list[str]: ...
+    async def presence_state(self, users: list[str]) -> dict[str, str]: ...
+
+
+class RedisStore:
+    """The shared store on Redis; one client (and pool) per event loop."""
+
+    def __init__(self, url: str):
+        from redis import asyncio as aioredis
+
+        # A blocking pool: a burst of connecting sockets waits for a free Redis connection instead of failing.
+        pool = aioredis.BlockingConnectionPool.from_url(
+            url, max_connections=64, timeout=30, socket_connect_timeout=2, socket_timeout=5
+        )
+        self.redis = aioredis.Redis(connection_pool=pool)
+        self._take_token = self.redis.register_script(TAKE_TOKEN_LUA)
+        self._presence = self.redis.register_script(PRESENCE_LUA)
+
+    async def take_token(self, key: str, *, rate: float, burst: int) -> float:
+        wait_ms = await self._take_token(keys=[KEY_PREFIX + "rl:" + key], args=[rate, burst, time.time()])
+        return int(wait_ms) / 1000
+
+    async def claim(self, key: str, ttl: float) -> bool:
+        return bool(await self.redis.set(KEY_PREFIX + key, 1, nx=True, px=int(ttl * 1000)))
+
+    @staticmethod
+    def _keys(user: str) -> list[str]:
+        return [KEY_PREFIX + "p:c:" + user, KEY_PREFIX + "p:s:" + user, KEY_PREFIX + "p:due"]
+
+    async def presence_add(self, user: str, conn: str, expires: float, workspaces: list[str]) -> None:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.zadd(KEY_PREFIX + "p:c:" + user, {conn: expires})
+            pipe.expire(KEY_PREFIX + "p:c:" + user, int(expires - time.time()) + 60)
+            pipe.set(KEY_PREFIX + "p:w:" + user, ",".join(workspaces), ex=86400)
+            pipe.zadd(KEY_PREFIX + "p:live", {user: expires}, gt=True)
+            await pipe.execute()
+
+    async def presence_remove(self, user: str, conn: str) -> None:
+        await self.redis.zrem(KEY_PREFIX + "p:c:" + user, conn)
+
+    async def presence_refresh(self, entries: list[tuple[str, str]], expires: float) -> None:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for user, conn in entries:
+                pipe.zadd(KEY_PREFIX + "p:c:" + user, {conn: expires})
+                pipe.expire(KEY_PREFIX + "p:c:" + user, int(expires - time.time()) + 60)
+                pipe.zadd(KEY_PREFIX + "p:live", {user: expires}, gt=True)
+            await pipe.execute()
+
+    async def presence_transition(self, user: str, throttle: float) -> str | None:
+        state = await self._presence(keys=self._keys(user), args=[time.time(), throttle, user])
+        return state.decode() if state else None
+
+    async def presence_due(self) -> list[str]:
+        """Users whose announcement waited out its throttle, or whose connections all expired."""
+        now = time.time()
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zrangebyscore(KEY_PREFIX + "p:due", "-inf", now)
+            pipe.zremrangebyscore(KEY_PREFIX + "p:due", "-inf", now)
+            pipe.zrangebyscore(KEY_PREFIX + "p:live", "-inf", now)
+            pipe.zremrangebyscore(KEY_PREFIX + "p:live", "-inf", now)
+            due, _, expired, _ = await pipe.execute()
+        return sorted({u.decode() for u in due} | {u.decode() for u in expired})
+
+    async def presence_workspaces(self, user: str) -> list[str]:
+        value = await self.redis.get(KEY_PREFIX + "p:w:" + user)
+        return [w for w in (value or b"").decode().split(",") if w]
+
+    async def presence_state(self, users: list[str]) -> dict[str, str]:
+        now = time.time()
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for user in users:
+                pipe.zcount(KEY_PREFIX + "p:c:" + user, now, "+inf")
+            counts = await pipe.execute()
+        return {user: "active" if count else "away" for user, count in zip(users, counts, strict=True)}
+
+    async def close(self) -> None:
+        await self.redis.aclose(close_connection_pool=True)
+
+
+class MemoryStore:
+    """The same operations for one process without Redis (the embedded default)."""
+
+    def __init__(self) -> None:
+        self.buckets: dict[str, tuple[float, float]] = {}
+        self.claims: dict[str, float] = {}
+        self.conns: dict[str, dict[str, float]] = {}
+        self.published: dict[str, tuple[str, float]] = {}
+        self.due: dict[str, float] = {}
+        self.live: dict[str, float] = {}
+        self.workspaces: dict[str, list[str]] = {}
+
+    async def take_token(self, key: str, *, rate: float, burst: int) -> float:
+        now = time.time()
+        last, tokens = self.buckets.get(key, (now, float(burst)))
+        tokens = min(burst, tokens + (now - last) * rate)
+        if tokens < 1:
+            self.buckets[key] = (now, tokens)
+            return math.ceil((1 - tokens) / rate * 1000) / 1000
+        self.buckets[key] = (now, tokens - 1)
+        return 0.0
+
+    async def claim(self, key: str, ttl: float) -> bool:
+        now = time.time()
+        if self.claims.get(key, 0) > now:
+            return False
+        self.claims[key] = now + ttl
+        if len(self.claims) > 10_000:
+            self.claims = {k: v for k, v in self.claims.items() if v > now}
+        return True
+
+    async def presence_add(self, user: str, conn: str, expires: float, workspaces: list[str]) -> None:
+        self.conns.setdefault(user, {})[conn] = expires
+        self.workspaces[user] = workspaces
+        self.live[user] = max(self.live.get(user, 0), expires)
+
+    async def presence_remove(self, user: str, conn: str) -> None:
+        self.conns.get(user, {}).pop(conn, None)
+
+    async def presence_refresh(self, entries: list[tuple[str, str]], expires: float) -> None:
+        for user, conn in entries:
+            self.conns.setdefault(user, {})[conn] = expires
+            self.live[user] = max(self.live.get(user, 0), expires)
+
+    async def presence_transition(self, user: str, throttle: float) -> str | None:
+        now = time.time()
+        live = {c: e for c, e in self.conns.get(user, {}).items() if e > now}
+        self.conns[user] = live
+        state = "active" if live else "away"
+        last_state, last_at = self.published.get(user, ("away", 0.0))
+        if state == last_state:
+            self.due.pop(user, None)
+            return None
+        if now - last_at < throttle:
+            self.due[user] = last_at + throttle
+            return None
+        self.published[user] = (state, now)
+        self.due.pop(user, None)
+        return state
+
+    async def presence_due(self) -> list[str]:
+        now = time.time()
+        users = {u for u, at in self.due.items() if at <= now} | {u for u, at in self.live.items() if at <= now}
+        for user in users:
+            self.due.pop(user, None)
+            if self.live.get(user, now + 1) <= now:
+                del self.live[user]
+        return sorted(users)
+
+    async def presence_workspaces(self, user: str) -> list[str]:
+        return self.workspaces.get(user, [])
+
+    async def presence_state(self, users: list[str]) -> dict[str, str]:
+        now = time.time()
+        return {u: "active" if any(e > now for e in self.conns.get(u, {}).values()) else "away" for u in users}
+
+    async def close(self) -> None:
+        return None
+
+
+def new_store() -> RedisStore | MemoryStore:
+    return RedisStore(settings.REDIS_URL) if settings.REDIS_URL else MemoryStore()
+
+
+@cache
+def _sync_redis():
+    import redis
+
+    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=5)
+
+
+def online_user_ids(public_ids: Iterable[str]) -> set[str] | None:
+    """Which of these users (public ids) have a live socket now, for synchronous code such as Celery tasks.
+
+    Reads the same keys as RedisStore.presence_state, in one pipelined round trip per thousand
+    users. None when presence cannot be known from here: the embedded default keeps it in the
+    server process's memory.
+    """
+    if not settings.REDIS_URL:
+        return None
+    users = list(dict.fromkeys(public_ids))
+    now = time.time()
+    online: set[str] = set()
+    for start in range(0, len(users), 1000):
+        chunk = users[start : start + 1000]
+        with _sync_redis().pipeline(transaction=False) as pipe:
+            for user in chunk:
+                pipe.zcount(KEY_PREFIX + "p:c:" + user, now, "+inf")
+            counts = pipe.execute()
+        online.update(user for user, count in zip(chunk, counts, strict=True) if count)
+    return online

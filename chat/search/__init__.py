@@ -1,0 +1,93 @@
+"""Message search, limited to what the searcher may read (chat.permissions' rules, in bulk).
+
+PostgreSQL: full-text search on a stored tsvector with a GIN index, ranked by ts_rank, with
+ts_headline snippets, and a plan chosen per query by how common its words are (chat.search.postgres).
+Anything else (the embedded SQLite default): substring matching with the same API (chat.search.fallback).
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.db import connection
+from django.utils import timezone
+
+from chat.models import Message
+from chat.search import fallback, postgres
+from chat.search.ordering import Position, cursor_position
+from chat.search.query import ParsedQuery, parse_query
+from chat.search.scope import build_scope
+from chat.selectors import messages_for_wire
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from workspaces.models import Membership, Workspace
+
+SEARCH_MAX_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class SearchMatch:
+    message: Message
+    snippet: str
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    matches: list[SearchMatch]
+    has_more: bool
+    plan: str
+
+
+def _today(user: User) -> date:
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(user.timezone or "UTC")).date()
+
+
+def search_messages(
+    *,
+    user: User,
+    workspace: Workspace,
+    membership: Membership,
+    q: str,
+    sort: str = "timestamp",
+    position: Position | None = None,
+    limit: int = 20,
+) -> SearchResults:
+    """Messages matching `q` that the user may read in this workspace, newest first (or by score).
+
+    Raises invalid_arguments for a search that cannot mean anything (bad date, unknown has:).
+    `position` (from cursor_position) continues after the last match of the previous page.
+    """
+    parsed = parse_query(q, today=_today(user))
+    scope = build_scope(user=user, workspace=workspace, membership=membership, parsed=parsed)
+    if not scope.channel_ids:
+        return SearchResults([], False, "empty")
+    on_postgres = connection.vendor == "postgresql"
+    if on_postgres:
+        ids, plan = postgres.page_ids(scope, parsed, sort=sort, position=position, limit=limit)
+        plan_name = plan.name
+    else:
+        ids, plan_name = fallback.page_ids(scope, parsed, sort=sort, position=position, limit=limit), "substring"
+    has_more = len(ids) > limit
+    ids = ids[:limit]
+    rows = messages_for_wire().select_related("channel__created_by").filter(pk__in=ids)
+    if on_postgres:
+        rows = postgres.annotate_page(rows, parsed)
+    by_pk = {message.pk: message for message in rows}
+    matches = [_match(by_pk[pk], parsed, on_postgres) for pk in ids if pk in by_pk]
+    if sort == "score" and not on_postgres:
+        matches.sort(key=lambda match: (-match.score, -match.message.created_at.timestamp(), -match.message.pk))
+    return SearchResults(matches, has_more, plan_name)
+
+
+def _match(message: Message, parsed: ParsedQuery, on_postgres: bool) -> SearchMatch:
+    if on_postgres and parsed.has_text:
+        return SearchMatch(message, message.snippet, float(message.score))
+    return SearchMatch(message, fallback.snippet(message.text, parsed), fallback.score(message.text, parsed))
+
+
+__all__ = ["Position", "SearchMatch", "SearchResults", "cursor_position", "parse_query", "search_messages"]

@@ -1,0 +1,142 @@
+"""Full-text search on PostgreSQL: the stored tsvector, its GIN index, ts_rank and ts_headline.
+
+The plan trap: "matches, newest first, 20 of them" has two good plans and each is terrible for
+the other kind of word. For a rare word, read its few matches from the GIN index and sort them
+(walking messages newest first would read nearly the whole table to find 20). For a common
+word, walk the (created_at, id) index newest first and stop at the 20th match (reading its
+hundreds of thousands of matches from GIN and sorting them is what takes the time). PostgreSQL's
+estimates for the text match come from the column's lexeme statistics; with them and the share
+of messages the searcher may see, choose_plan estimates the rows each plan reads and forces the
+cheaper one for this query (SET LOCAL enable_indexscan / enable_bitmapscan).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import BooleanField, FloatField, QuerySet, TextField
+from django.db.models.expressions import RawSQL
+
+from chat.models import Message
+from chat.search.ordering import Position, after_position, newest_first
+from chat.search.query import ParsedQuery
+from chat.search.scope import Scope, scoped_messages
+
+CONFIG = "english"
+TSQUERY_SQL = f"websearch_to_tsquery('{CONFIG}'::regconfig, %s)"
+MATCH_SQL = f'"chat_message"."search_vector" @@ {TSQUERY_SQL}'
+RANK_SQL = f'ts_rank("chat_message"."search_vector", {TSQUERY_SQL})'
+HEADLINE_SQL = (
+    f'ts_headline(\'{CONFIG}\'::regconfig, "chat_message"."text", {TSQUERY_SQL}, '
+    "'StartSel=\ue000, StopSel=\ue001, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"')"
+)
+# Each other modifier (from:, has:, dates) is assumed to let this share of messages through.
+FILTER_SELECTIVITY = 0.2
+SCORE_WINDOW = 1000
+# What to switch off to force each plan: no plain index scans leaves the GIN bitmap; no bitmaps leaves
+# the (created_at, id) index walked newest first (GIN indexes only support bitmap scans).
+PLAN_SWITCHES = {"gin": "enable_indexscan", "recent": "enable_bitmapscan"}
+
+
+@dataclass(frozen=True)
+class Plan:
+    name: str  # "gin" (matches first, then sort) or "recent" (newest first, stop at the limit) or "planner"
+    estimated_matches: float
+    estimated_rows_recent: float
+
+
+def _explain_rows(sql: str, params: list) -> float:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
+def _table_rows_and_visible(channel_ids: list[int]) -> tuple[float, float]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT reltuples FROM pg_class WHERE oid = 'chat_message'::regclass), "
+            "(SELECT coalesce(sum(last_seq), 0) FROM chat_channel WHERE id = ANY(%s))",
+            [channel_ids],
+        )
+        total, visible = cursor.fetchone()
+    return float(total or 0), float(visible or 0)
+
+
+def choose_plan(scope: Scope, parsed: ParsedQuery, limit: int) -> Plan:
+    """Estimate the rows each plan reads and pick the cheaper; leave it to PostgreSQL without statistics."""
+    total, visible = _table_rows_and_visible(scope.channel_ids)
+    if total <= 0:  # never analysed: no lexeme statistics to go on
+        return Plan("planner", 0, 0)
+    matches = _explain_rows(f"SELECT 1 FROM chat_message WHERE search_vector @@ {TSQUERY_SQL}", [parsed.text])
+    match_share = max(matches / total, 1e-9)
+    other_filters = sum(bool(x) for x in (parsed.people, parsed.has, parsed.is_thread, parsed.before or parsed.after))
+    pass_share = match_share * (FILTER_SELECTIVITY**other_filters)
+    if not scope.single_channel:
+        pass_share *= min(1.0, max(visible / total, 1e-9))
+    rows_recent = limit / pass_share
+    return Plan("recent" if rows_recent < matches else "gin", matches, rows_recent)
+
+
+def _forced(plan: Plan, run):
+    """Run `run()` with the planner steered to `plan`, then give the session its settings back."""
+    switches = [name for name in ("jit", PLAN_SWITCHES.get(plan.name)) if name]
+    # SET LOCAL ends with the transaction (or savepoint rollback); RESET covers an enclosing transaction.
+    # JIT is off too: a recency scan is priced as if it read the whole table, and compiling it would
+    # cost far more than running it.
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name in switches:
+            cursor.execute(f"SET LOCAL {name} = off")
+        result = run()
+        for name in switches:
+            cursor.execute(f"RESET {name}")
+    return result
+
+
+def matching(scope: Scope, parsed: ParsedQuery) -> QuerySet[Message]:
+    messages = scoped_messages(scope)
+    if parsed.has_text:
+        messages = messages.filter(RawSQL(MATCH_SQL, [parsed.text], output_field=BooleanField()))
+    return messages
+
+
+def page_ids(
+    scope: Scope, parsed: ParsedQuery, *, sort: str, position: Position | None, limit: int
+) -> tuple[list[int], Plan]:
+    """Ids of the next page (limit + 1 to tell whether there is more), newest first or by score."""
+    messages = matching(scope, parsed)
+    plan = choose_plan(scope, parsed, SCORE_WINDOW if sort == "score" else limit) if parsed.has_text else None
+    plan = plan or Plan("planner", 0, 0)
+    if sort == "score" and parsed.has_text:
+        window = newest_first(messages, single_channel=scope.single_channel).values_list("pk", flat=True)
+        candidates = _forced(plan, lambda: list(window[:SCORE_WINDOW]))
+        ranked = Message.objects.filter(pk__in=candidates).annotate(
+            score=RawSQL(RANK_SQL, [parsed.text], output_field=FloatField())
+        )
+        if position is not None and position.score is not None:
+            ranked = ranked.filter(
+                RawSQL(
+                    f'({RANK_SQL}, "chat_message"."created_at", "chat_message"."id") < (%s::real, %s, %s)',
+                    [parsed.text, position.score, position.created_at, position.pk],
+                    output_field=BooleanField(),
+                )
+            )
+        ordered = ranked.order_by("-score", "-created_at", "-pk").values_list("pk", flat=True)
+        return list(ordered[: limit + 1]), plan
+    if position is not None:
+        messages = after_position(messages, position, single_channel=scope.single_channel)
+    ordered = newest_first(messages, single_channel=scope.single_channel).values_list("pk", flat=True)
+    return _forced(plan, lambda: list(ordered[: limit + 1])), plan
+
+
+def annotate_page(messages: QuerySet[Message], parsed: ParsedQuery) -> QuerySet[Message]:
+    """Snippet and score for the rows of one page only (ts_headline is too costly to run on every match)."""
+    if not parsed.has_text:
+        return messages
+    return messages.annotate(
+        snippet=RawSQL(HEADLINE_SQL, [parsed.text], output_field=TextField()),
+        score=RawSQL(RANK_SQL, [parsed.text], output_field=FloatField()),
+    )

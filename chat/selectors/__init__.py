@@ -1,0 +1,57 @@
+"""Reads of chat data, each already limited to what the reader may see.
+
+Writes live in chat.services; these functions never change anything. The package is split
+by area; every name is importable from `chat.selectors` directly.
+"""
+
+from chat.selectors.channels import (
+    channel_get,
+    channel_get_by_name,
+    channel_members_page,
+    public_channels,
+    public_channels_page,
+    user_channel_memberships,
+    visible_channel_ids,
+)
+from chat.selectors.files import file_get
+from chat.selectors.messages import (
+    HISTORY_MAX_LIMIT,
+    HistoryPage,
+    changes_since,
+    channel_pins,
+    history,
+    history_page,
+    message_get,
+    message_get_for_wire,
+    message_sort_key,
+    messages_for_wire,
+    thread_page,
+    thread_replies,
+)
+from chat.selectors.unread import mentions_inbox, unread_count_for_member, unread_counts
+
+__all__ = [
+    "HISTORY_MAX_LIMIT",
+    "HistoryPage",
+    "changes_since",
+    "channel_get",
+    "channel_get_by_name",
+    "channel_members_page",
+    "channel_pins",
+    "file_get",
+    "history",
+    "history_page",
+    "mentions_inbox",
+    "message_get",
+    "message_get_for_wire",
+    "message_sort_key",
+    "messages_for_wire",
+    "public_channels",
+    "public_channels_page",
+    "thread_page",
+    "thread_replies",
+    "unread_count_for_member",
+    "unread_counts",
+    "user_channel_memberships",
+    "visible_channel_ids",
+]

@@ -1,0 +1,178 @@
+"""Messages: single ones, keyset pages of history and threads, and the changes a resuming client missed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import F, Prefetch, Q, QuerySet
+
+from chat.models import Channel, Message, Reaction
+from slackclone.errors import DomainError, ErrorCode
+
+HISTORY_MAX_LIMIT = 200
+
+
+def message_get(*, channel: Channel, ts: str) -> Message:
+    """A message of a channel the caller has already been allowed to see."""
+    message = (
+        Message.objects.select_related("channel__workspace", "author", "thread_root__author")
+        .filter(channel=channel, ts=ts)
+        .first()
+    )
+    if message is None:
+        raise DomainError(ErrorCode.MESSAGE_NOT_FOUND, "Message not found.")
+    return message
+
+
+def messages_for_wire() -> QuerySet[Message]:
+    """Messages with everything message_to_wire reads, fetched up front."""
+    # Reactions come with their users in one query (a Prefetch with select_related), not two.
+    reactions = Prefetch(
+        "reactions",
+        queryset=Reaction.objects.select_related("user").only("message_id", "emoji", "created_at", "user__public_id"),
+    )
+    return Message.objects.select_related("channel", "author", "thread_root__author").prefetch_related(
+        reactions, "attachments"
+    )
+
+
+def history(
+    *,
+    channel: Channel,
+    before: int | None = None,
+    after: int | None = None,
+    limit: int = 50,
+    include_replies: bool = False,
+) -> list[Message]:
+    """A page of a channel's history by seq (keyset), newest first unless `after` is given.
+
+    The caller has already checked that the reader may see the channel.
+    """
+    if not 1 <= limit <= HISTORY_MAX_LIMIT:
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS,
+            f"limit must be between 1 and {HISTORY_MAX_LIMIT}.",
+            fields={"limit": "invalid"},
+        )
+    messages = messages_for_wire().filter(channel=channel)
+    if not include_replies:
+        messages = messages.filter(Q(thread_root__isnull=True) | Q(reply_broadcast=True))
+    if before is not None:
+        messages = messages.filter(seq__lt=before)
+    if after is not None:
+        return list(messages.filter(seq__gt=after).order_by("seq")[:limit])
+    return list(messages.order_by("-seq")[:limit])
+
+
+def thread_replies(*, root: Message, after: int | None = None, limit: int = 50) -> list[Message]:
+    """Replies to a thread in order, oldest first, by seq (keyset)."""
+    replies = messages_for_wire().filter(thread_root=root)
+    if after is not None:
+        replies = replies.filter(seq__gt=after)
+    return list(replies.order_by("seq")[:limit])
+
+
+def changes_since(*, channel: Channel, seq: int, limit: int) -> list[Message]:
+    """Messages up to `seq` that changed (edit, delete, reaction, pin) when the channel was at `seq` or later.
+
+    With the messages after `seq`, this is everything a client that saw up to `seq` missed.
+    """
+    return list(
+        messages_for_wire()
+        .filter(channel=channel, seq__lte=seq, changed_at_seq__gte=seq)
+        .order_by(F("changed_at_seq").asc(), "seq")[:limit]
+    )
+
+
+def message_get_for_wire(*, channel: Channel, ts: str) -> Message:
+    """As message_get, with everything message_to_wire reads (reactions, files) fetched."""
+    message = messages_for_wire().filter(channel=channel, ts=ts).first()
+    if message is None:
+        raise DomainError(ErrorCode.MESSAGE_NOT_FOUND, "Message not found.")
+    return message
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """A page of messages, and whether there is more in each direction."""
+
+    messages: list[Message]
+    has_older: bool
+    has_newer: bool
+
+
+def _check_limit(limit: int) -> None:
+    if not 1 <= limit <= HISTORY_MAX_LIMIT:
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS,
+            f"limit must be between 1 and {HISTORY_MAX_LIMIT}.",
+            fields={"limit": "invalid"},
+        )
+
+
+def history_page(
+    *,
+    channel: Channel,
+    before: int | None = None,
+    after: int | None = None,
+    around: int | None = None,
+    limit: int = 50,
+    include_replies: bool = False,
+) -> HistoryPage:
+    """A keyset page of a channel's history by seq; never OFFSET, so every depth costs the same.
+
+    Newest first, below `before` if given. `after` pages forwards (oldest first), for catching up.
+    `around` centres on a seq: it and up to limit//2 newer messages, the rest older, newest first.
+    The caller has already checked that the reader may see the channel.
+    """
+    _check_limit(limit)
+    messages = messages_for_wire().filter(channel=channel)
+    if not include_replies:
+        messages = messages.filter(Q(thread_root__isnull=True) | Q(reply_broadcast=True))
+    if around is not None:
+        newer_limit = limit // 2
+        newer = list(messages.filter(seq__gt=around).order_by("seq")[: newer_limit + 1])
+        older = list(messages.filter(seq__lte=around).order_by("-seq")[: limit - newer_limit + 1])
+        return HistoryPage(
+            messages=newer[:newer_limit][::-1] + older[: limit - newer_limit],
+            has_older=len(older) > limit - newer_limit,
+            has_newer=len(newer) > newer_limit,
+        )
+    if after is not None:
+        window = messages.filter(seq__gt=after)
+        if before is not None:
+            window = window.filter(seq__lt=before)
+        rows = list(window.order_by("seq")[: limit + 1])
+        return HistoryPage(
+            messages=rows[:limit],
+            has_older=messages.filter(seq__lte=after).exists(),
+            has_newer=len(rows) > limit or (before is not None and messages.filter(seq__gte=before).exists()),
+        )
+    window = messages.filter(seq__lt=before) if before is not None else messages
+    rows = list(window.order_by("-seq")[: limit + 1])
+    # Newer messages exist if the page stops short of the channel's last seq (one query fewer than asking;
+    # if everything newer is a hidden thread reply, the newer page is simply empty).
+    return HistoryPage(
+        messages=rows[:limit], has_older=len(rows) > limit, has_newer=before is not None and before <= channel.last_seq
+    )
+
+
+def thread_page(*, root: Message, after: int | None = None, limit: int = 50) -> tuple[list[Message], bool]:
+    """Replies to a thread, oldest first, after a seq (keyset); returns (replies, has_more)."""
+    _check_limit(limit)
+    replies = messages_for_wire().filter(thread_root=root)
+    if after is not None:
+        replies = replies.filter(seq__gt=after)
+    rows = list(replies.order_by("seq")[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def channel_pins(*, channel: Channel) -> list[Message]:
+    """The channel's pinned messages, most recently pinned first."""
+    return list(messages_for_wire().filter(pin__channel=channel).order_by("-pin__created_at", "-seq"))
+
+
+def message_sort_key(*, channel_public_id: str, ts: str) -> tuple | None:
+    """(created_at, id) of a message, the keyset position a cursor names; None if there is no such message."""
+    row = Message.objects.filter(channel__public_id=channel_public_id, ts=ts).values_list("created_at", "pk").first()
+    return tuple(row) if row else None

@@ -1,0 +1,123 @@
+"""Who may open a socket: a session cookie from an allowed Origin, or a Bearer token; nobody else."""
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.test import Client, override_settings
+
+from chat.tests.realtime.conftest import run, session_cookie
+from workspaces.services import member_deactivate
+
+pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
+
+
+async def _refused(sockets, headers) -> bool:
+    connected, _ = await sockets.raw(headers).communicator.connect(timeout=5)
+    return not connected
+
+
+async def test_session_cookie_from_the_sites_origin_gets_hello(team, sockets):
+    socket = await sockets.session(team.member)
+    assert (await socket.request({"id": 1, "type": "ping"}))["type"] == "pong"
+
+
+@override_settings(CSRF_TRUSTED_ORIGINS=["https://*.chat.example.com"])
+async def test_session_cookie_from_a_trusted_origin_is_accepted(team, sockets):
+    await sockets.session(team.member, origin="https://eu.chat.example.com")
+
+
+@pytest.mark.parametrize("origin", ["https://evil.example", "null", "http://127.0.0.1.evil.example"])
+async def test_session_cookie_from_a_foreign_origin_is_refused(team, sockets, origin):
+    cookie = await run(session_cookie, team.member)
+    assert await _refused(sockets, [(b"cookie", cookie.encode()), (b"origin", origin.encode())])
+
+
+async def test_session_cookie_without_origin_is_refused(team, sockets):
+    cookie = await run(session_cookie, team.member)
+    assert await _refused(sockets, [(b"cookie", cookie.encode())])
+
+
+async def test_api_token_needs_no_origin(team, sockets):
+    socket = await sockets.token(team.member, team.workspace)
+    assert (await socket.request({"id": 1, "type": "ping"}))["type"] == "pong"
+
+
+async def test_no_credentials_are_closed_with_4401_and_sent_nothing(sockets):
+    socket = sockets.raw([(b"origin", b"http://127.0.0.1:8000")])
+    await socket.connect(expect_hello=False)
+    output = await socket.recv_raw()
+    assert output == {"type": "websocket.close", "code": 4401, "reason": "not_authed"}
+
+
+@pytest.mark.parametrize("header", [b"Bearer xoxp-not-a-token", b"Basic dXNlcjpwYXNz", b"Bearer "])
+async def test_bad_authorization_is_closed_with_4401(sockets, header):
+    socket = sockets.raw([(b"authorization", header)])
+    await socket.connect(expect_hello=False)
+    assert await socket.expect_close() == 4401
+
+
+async def test_stale_session_is_closed_with_4401(team, sockets):
+    socket = sockets.raw([(b"cookie", b"sessionid=nonsense"), (b"origin", b"http://127.0.0.1:8000")])
+    await socket.connect(expect_hello=False)
+    assert await socket.expect_close() == 4401
+
+
+async def test_deactivated_account_is_closed_with_4401(team, sockets):
+    cookie = await run(session_cookie, team.member)
+    team.member.is_active = False
+    await run(team.member.save)
+    socket = sockets.raw([(b"cookie", cookie.encode()), (b"origin", b"http://127.0.0.1:8000")])
+    await socket.connect(expect_hello=False)
+    assert await socket.expect_close() == 4401
+
+
+async def test_token_of_a_deactivated_member_is_closed_with_4401(team, sockets):
+    from chat.tests.realtime.conftest import token_for
+
+    raw = await run(token_for, team.member, team.workspace)
+    await run(member_deactivate, actor=team.owner, workspace=team.workspace, user=team.member)
+    socket = sockets.raw([(b"authorization", f"Bearer {raw}".encode())])
+    await socket.connect(expect_hello=False)
+    assert await socket.expect_close() == 4401
+
+
+async def test_logging_out_closes_the_users_open_sockets(team, sockets):
+    browser = Client()
+    await sync_to_async(browser.force_login)(team.member)
+    cookie = f"sessionid={browser.cookies['sessionid'].value}"
+    socket = sockets.raw([(b"cookie", cookie.encode()), (b"origin", b"http://127.0.0.1:8000")])
+    await socket.connect()
+    bystander = await sockets.session(team.owner)
+    await sync_to_async(browser.post)("/accounts/logout/")
+    assert await socket.expect_close() == 4401
+    await bystander.nothing()
+
+
+async def test_deactivating_the_account_closes_its_sockets(team, sockets):
+    socket = await sockets.session(team.member)
+    team.member.is_active = False
+    await run(team.member.save, update_fields=["is_active"])
+    assert await socket.expect_close() == 4401
+
+
+async def test_deactivation_in_the_last_workspace_closes_the_socket(team, sockets):
+    socket = await sockets.token(team.member, team.workspace)
+    await run(member_deactivate, actor=team.owner, workspace=team.workspace, user=team.member)
+    assert await socket.expect_close() == 4401
+
+
+async def test_a_token_socket_hears_only_its_workspace(team, outsider, sockets):
+    from chat.services import message_post
+    from chat.tests.realtime.conftest import token_for
+    from workspaces.models import Membership
+    from workspaces.services import member_add
+
+    other_workspace = await run(lambda: Membership.objects.get(user=outsider).workspace)
+    await run(member_add, actor=outsider, workspace=other_workspace, user=team.member)
+    raw = await run(token_for, team.member, team.workspace)
+    socket = sockets.raw([(b"authorization", f"Bearer {raw}".encode())])
+    await socket.connect()
+    other_general = await run(lambda: other_workspace.channels.get(name="general"))
+    await run(message_post, sender=outsider, channel=other_general, text="elsewhere")
+    await run(message_post, sender=team.owner, channel=team.general, text="here")
+    frames = await socket.recv_until(lambda f: f.get("type") == "message")
+    assert [f["text"] for f in frames if f.get("type") == "message"] == ["here"]

@@ -1,0 +1,18 @@
+"""Routes of the notifications API (mounted under /api/v1/ by slackclone.api.urls)."""
+
+from django.urls import path
+
+from notifications.api import views
+
+urlpatterns = [
+    path("workspaces/<pubid:workspace_id>/notifications", views.InboxView.as_view(), name="notifications"),
+    path("workspaces/<pubid:workspace_id>/notifications/read", views.MarkReadView.as_view(), name="notifications-read"),
+    path(
+        "workspaces/<pubid:workspace_id>/scheduled-messages",
+        views.ScheduledCollectionView.as_view(),
+        name="scheduled-messages",
+    ),
+    path("scheduled-messages/<pubid:scheduled_id>", views.ScheduledDetailView.as_view(), name="scheduled-message"),
+    path("workspaces/<pubid:workspace_id>/reminders", views.ReminderCollectionView.as_view(), name="reminders"),
+    path("reminders/<pubid:reminder_id>", views.ReminderDetailView.as_view(), name="reminder"),
+]

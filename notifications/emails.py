@@ -1,0 +1,151 @@
+"""The missed-message email: its content (HTML and text from templates), links, and the unsubscribe token.
+
+Stored text is Slack markup; the email shows it as people would read it in the app
+(`<@U…>` as @name, `<#C…>` as #channel, `<!here>` as @here, links as their label and address).
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+import zoneinfo
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from accounts.models import User
+from chat.models import Channel, ChannelKind, Message
+from notifications.models import MissedMessageEmail, Notification, NotificationReason
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+MAX_MESSAGES_SHOWN = 25
+USER_RE = re.compile(r"<@([UB][A-Z0-9]{2,20})(?:\|([^>]*))?>")
+CHANNEL_RE = re.compile(r"<#([CGD][A-Z0-9]{2,20})(?:\|([^>]*))?>")
+BROADCAST_RE = re.compile(r"<!(channel|here|everyone)(?:\|[^>]*)?>")
+LINK_RE = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
+
+
+def unsubscribe_token(user: User) -> str:
+    """A signed token naming the user: the unsubscribe link works without signing in, and only for them."""
+    return signing.dumps({"u": user.public_id}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def user_for_unsubscribe_token(token: str) -> User | None:
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(public_id=data.get("u"), is_active=True).first() if isinstance(data, dict) else None
+
+
+def unsubscribe_url(user: User) -> str:
+    return settings.SITE_URL + reverse("notifications:unsubscribe", args=[unsubscribe_token(user)])
+
+
+def message_permalink(message: Message) -> str:
+    """Slack's permalink shape: /<workspace>/archives/<channel>/p<ts digits>, with the thread for a reply."""
+    channel = message.channel
+    url = f"{settings.SITE_URL}/{channel.workspace.slug}/archives/{channel.public_id}/p{message.ts.replace('.', '')}"
+    if message.thread_root_id:
+        url += "?" + urlencode({"thread_ts": message.thread_root.ts, "cid": channel.public_id})
+    return url
+
+
+def plain_text(text: str, names: dict[str, str]) -> str:
+    """Slack markup as people read it; `names` maps public ids (people and channels) to names."""
+    text = USER_RE.sub(lambda m: "@" + (names.get(m.group(1)) or m.group(2) or m.group(1)), text)
+    text = CHANNEL_RE.sub(lambda m: "#" + (names.get(m.group(1)) or m.group(2) or m.group(1)), text)
+    text = BROADCAST_RE.sub(lambda m: "@" + m.group(1), text)
+    text = LINK_RE.sub(lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(2) else m.group(1), text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _names(notifications: Iterable[Notification]) -> dict[str, str]:
+    """Names of everyone and every channel the messages mention, or that DMs need, in two queries."""
+    user_ids: set[str] = set()
+    channel_ids: set[str] = set()
+    for n in notifications:
+        user_ids.update(m[0] for m in USER_RE.findall(n.message.text))
+        channel_ids.update(m[0] for m in CHANNEL_RE.findall(n.message.text))
+        if n.channel.dm_key:
+            user_ids.update(n.channel.dm_key.split(","))
+    names = {u.public_id: u.name for u in User.objects.filter(public_id__in=user_ids)}
+    names.update(dict(Channel.objects.filter(public_id__in=channel_ids).values_list("public_id", "name")))
+    return names
+
+
+def _where(channel: Channel, recipient: User, names: dict[str, str]) -> str:
+    if channel.kind in (ChannelKind.PUBLIC, ChannelKind.PRIVATE):
+        return f"#{channel.name}"
+    others = [names.get(pid, pid) for pid in (channel.dm_key or "").split(",") if pid != recipient.public_id]
+    if channel.kind == ChannelKind.DM:
+        return f"Direct message with {others[0]}" if others else "Your notes"
+    return "Group message with " + ", ".join(others)
+
+
+@dataclass(frozen=True)
+class EmailLine:
+    author: str
+    sent_at: str
+    text: str
+    url: str
+    reason: str
+
+    @property
+    def indented_text(self) -> str:
+        """The text for the plain-text email: wrapped, every line indented under its author."""
+        lines = [textwrap.fill(line, 72) or "" for line in self.text.splitlines()] or [""]
+        return textwrap.indent("\n".join(lines), "  ")
+
+
+def build_missed_message_email(batch: MissedMessageEmail, notifications: list[Notification]) -> EmailMultiAlternatives:
+    """The email for these notifications (oldest first), grouped by conversation, with links to each message."""
+    user, workspace = batch.user, batch.workspace
+    names = _names(notifications)
+    try:
+        tz = zoneinfo.ZoneInfo(user.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = zoneinfo.ZoneInfo("UTC")
+    groups: OrderedDict[str, list[EmailLine]] = OrderedDict()
+    for n in notifications[:MAX_MESSAGES_SHOWN]:
+        line = EmailLine(
+            author=n.message.author.name,
+            sent_at=n.message.created_at.astimezone(tz).strftime("%a %d %b, %H:%M"),
+            text=plain_text(n.message.text, names) or "(a file)",
+            url=message_permalink(n.message),
+            reason=NotificationReason(n.reason).label,
+        )
+        groups.setdefault(_where(n.channel, user, names), []).append(line)
+    context = {
+        "user": user,
+        "workspace": workspace,
+        "count": len(notifications),
+        "more": max(0, len(notifications) - MAX_MESSAGES_SHOWN),
+        "groups": list(groups.items()),
+        "authors": list(dict.fromkeys(n.message.author.name for n in notifications)),
+        "site_url": settings.SITE_URL,
+        "workspace_url": f"{settings.SITE_URL}/{workspace.slug}/",
+        "unsubscribe_url": unsubscribe_url(user),
+    }
+    subject = " ".join(render_to_string("notifications/missed_messages_subject.txt", context).split())
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("notifications/missed_messages.txt", context),
+        to=[user.email],
+        headers={
+            # One id per batch: a resend after a crash mid-send is the same email to mail software.
+            "Message-ID": f"<missed-messages-{batch.pk}-{user.public_id}@slackclone>",
+            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    email.attach_alternative(render_to_string("notifications/missed_messages.html", context), "text/html")
+    return email

@@ -1,0 +1,73 @@
+"""Queueing tasks after commit: the only place the services (and chat) hand work to Celery.
+
+A task is queued only once the transaction that made its work commits (a worker must find the
+rows), with `robust=True`: a broker outage never fails a request whose data is stored. The
+periodic sweeps in notifications.tasks find anything whose task was lost, except the
+notification of a message posted while the broker was down (its unread and mention counts
+still show it). Tasks are imported when called, so chat can import this module freely.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+if TYPE_CHECKING:
+    from chat.models import Message
+
+
+def notify_after_commit(message: Message) -> None:
+    """Work out who to notify of a new message, in a task, after the posting transaction commits.
+
+    Called by chat.services.message_post, once per new message (never for a retried client_msg_id).
+    """
+    message_id = message.pk
+
+    def queue_notify_message() -> None:
+        from notifications.tasks import notify_message
+
+        notify_message.delay(message_id)
+
+    transaction.on_commit(queue_notify_message, robust=True)
+
+
+def send_due_emails_at(eta: datetime) -> None:
+    """Look for missed-message emails to send at `eta` (beat looks too, every 30 seconds)."""
+
+    def queue_send_due_emails() -> None:
+        from notifications.tasks import send_due_emails
+
+        send_due_emails.apply_async(eta=eta)
+
+    transaction.on_commit(queue_send_due_emails, robust=True)
+
+
+def send_missed_message_emails(email_ids: list[int]) -> None:
+    def queue_send_missed_message_emails() -> None:
+        from notifications.tasks import send_missed_message_email
+
+        for email_id in email_ids:
+            send_missed_message_email.delay(email_id)
+
+    if email_ids:
+        transaction.on_commit(queue_send_missed_message_emails, robust=True)
+
+
+def deliver_scheduled_message_at(scheduled_id: int, eta: datetime) -> None:
+    def queue_deliver_scheduled_message() -> None:
+        from notifications.tasks import deliver_scheduled_message
+
+        deliver_scheduled_message.apply_async((scheduled_id,), eta=eta)
+
+    transaction.on_commit(queue_deliver_scheduled_message, robust=True)
+
+
+def deliver_reminder_at(reminder_id: int, eta: datetime) -> None:
+    def queue_deliver_reminder() -> None:
+        from notifications.tasks import deliver_reminder
+
+        deliver_reminder.apply_async((reminder_id,), eta=eta)
+
+    transaction.on_commit(queue_deliver_reminder, robust=True)

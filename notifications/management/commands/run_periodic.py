@@ -1,0 +1,43 @@
+"""manage.py run_periodic [--loop] [--interval SECONDS]
+
+What Celery beat does on the real stack, for a deployment without it (the embedded default has
+no broker and no beat): deliver due scheduled messages and reminders, send missed-message
+emails whose time has come, and apply retention. Each job finds its work in the database and is
+safe to run beside beat or another copy of this command.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from notifications import services
+
+RETENTION_EVERY_SECONDS = 3600
+
+
+class Command(BaseCommand):
+    help = "Run the periodic jobs (due deliveries, missed-message emails, retention) once, or every --interval seconds."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--loop", action="store_true", help="Keep running until interrupted.")
+        parser.add_argument("--interval", type=float, default=15.0, help="Seconds between runs with --loop.")
+
+    def handle(self, *args, loop: bool, interval: float, **options) -> None:
+        retention_due = 0.0
+        while True:
+            swept = services.deliveries_run_due()
+            emails = services.missed_emails_claim_due()
+            line = (
+                f"Delivered {swept.scheduled_delivered} scheduled messages and {swept.reminders_delivered} reminders; "
+                f"{len(emails)} missed-message emails due."
+            )
+            if time.monotonic() >= retention_due:
+                runs = services.retention_apply_all()
+                line += f" Retention removed {sum(run.messages_deleted for run in runs)} messages."
+                retention_due = time.monotonic() + RETENTION_EVERY_SECONDS
+            self.stdout.write(line)
+            if not loop:
+                return
+            time.sleep(interval)

@@ -1,0 +1,149 @@
+"""Who is notified of a new message, and why: the rules, apart from the writing.
+
+Recipients are only people who can see the message: members of its channel (for a DM, its
+participants), active in the workspace, and never bots or the author. Then, per member:
+
+- notify level "nothing": nothing, ever;
+- muted: only a mention by name (Slack: a muted channel stays silent but for direct mentions);
+- mentioned by name (<@U…>): MENTION;
+- a DM or group DM: DM;
+- <!channel> or <!everyone>: BROADCAST to every member; <!here>: BROADCAST to members online now;
+- a thread reply: THREAD to the root's author and everyone who replied before;
+- notify level "all": CHANNEL for every message shown in the channel (top level, or a reply
+  also sent to the channel); the default level "mentions" stops before this line.
+
+A mention of someone who is not in the channel notifies nobody (as in Slack: they cannot see it
+until they are invited). Do-not-disturb hours do not change who is notified, only how: see
+`dnd_until` and notifications.services.notify.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from chat.models import ChannelKind, ChannelMember, Mention, MentionKind, Message, NotifyLevel
+from notifications.models import NotificationReason
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A channel member who could be notified, with the preferences the rules read."""
+
+    user_id: int
+    public_id: str
+    notify_level: str
+    muted: bool
+    email_notifications: bool
+    timezone: str
+    dnd_start: time | None
+    dnd_end: time | None
+
+
+@dataclass(frozen=True)
+class MessageFacts:
+    """What the rules need to know about a message, gathered once for all its candidates."""
+
+    author_id: int
+    is_direct: bool
+    shown_in_channel: bool
+    mentioned: frozenset[int]
+    everyone: bool
+    here: bool
+    thread_participants: frozenset[int]
+
+
+def notification_reason(
+    candidate: Candidate, facts: MessageFacts, *, online: set[str] | None
+) -> NotificationReason | None:
+    """Why this member is notified of the message, or None. `online` None means presence is unknown."""
+    if candidate.user_id == facts.author_id or candidate.notify_level == NotifyLevel.NOTHING:
+        return None
+    mentioned = candidate.user_id in facts.mentioned
+    if candidate.muted:
+        return NotificationReason.MENTION if mentioned else None
+    if mentioned:
+        return NotificationReason.MENTION
+    if facts.is_direct:
+        return NotificationReason.DM
+    # Where presence cannot be known (the embedded default), @here reaches everyone, like @channel.
+    here = facts.here and (online is None or candidate.public_id in online)
+    if facts.everyone or here:
+        return NotificationReason.BROADCAST
+    if candidate.user_id in facts.thread_participants:
+        return NotificationReason.THREAD
+    if candidate.notify_level == NotifyLevel.ALL and facts.shown_in_channel:
+        return NotificationReason.CHANNEL
+    return None
+
+
+def channel_candidates(message: Message) -> list[Candidate]:
+    """Members of the message's channel who can be notified at all: active people, in an active membership."""
+    rows = (
+        ChannelMember.objects.filter(
+            channel_id=message.channel_id,
+            user__is_active=True,
+            user__is_bot=False,
+            user__memberships__workspace_id=message.channel.workspace_id,
+            user__memberships__is_active=True,
+        )
+        .exclude(user_id=message.author_id)
+        .values_list(
+            "user_id",
+            "user__public_id",
+            "notify_level",
+            "muted",
+            "user__email_notifications",
+            "user__timezone",
+            "user__dnd_start",
+            "user__dnd_end",
+        )
+    )
+    return [Candidate(*row) for row in rows.iterator(chunk_size=2000)]
+
+
+def message_facts(message: Message) -> MessageFacts:
+    mentions = list(Mention.objects.filter(message=message).values_list("kind", "user_id"))
+    participants: frozenset[int] = frozenset()
+    if message.thread_root_id:
+        root = message.thread_root
+        repliers = Message.objects.filter(thread_root_id=root.pk, seq__lt=message.seq).values_list(
+            "author_id", flat=True
+        )
+        participants = frozenset({root.author_id, *repliers})
+    kinds = {kind for kind, _ in mentions}
+    return MessageFacts(
+        author_id=message.author_id,
+        is_direct=message.channel.kind in (ChannelKind.DM, ChannelKind.GROUP_DM),
+        shown_in_channel=message.thread_root_id is None or message.reply_broadcast,
+        mentioned=frozenset(user_id for kind, user_id in mentions if kind == MentionKind.USER and user_id),
+        everyone=bool(kinds & {MentionKind.CHANNEL, MentionKind.EVERYONE}),
+        here=MentionKind.HERE in kinds,
+        thread_participants=participants,
+    )
+
+
+def dnd_until(*, timezone_name: str, start: time | None, end: time | None, now: datetime) -> datetime | None:
+    """When the person's do-not-disturb window ends, if `now` is inside it; None otherwise.
+
+    The window is in their own time zone and may run past midnight (22:00 to 07:00).
+    """
+    if start is None or end is None or start == end:
+        return None
+    try:
+        tz = zoneinfo.ZoneInfo(timezone_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = zoneinfo.ZoneInfo("UTC")
+    local = now.astimezone(tz)
+    clock = local.time().replace(tzinfo=None)
+    today = local.date()
+    if start < end:
+        inside, end_day = start <= clock < end, today
+    elif clock >= start:
+        inside, end_day = True, today + timedelta(days=1)
+    else:
+        inside, end_day = clock < end, today
+    if not inside:
+        return None
+    return datetime.combine(end_day, end, tzinfo=tz)

@@ -1,0 +1,150 @@
+"""Notifying people of a new message: inbox rows, real-time alerts, and the missed-message email's batch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from chat import events
+from chat.models import Message
+from notifications import enqueue
+from notifications.models import EMAIL_REASONS, NotificationReason
+from notifications.presence import online_among
+from notifications.rules import Candidate, channel_candidates, dnd_until, message_facts, notification_reason
+from notifications.services import bulk
+
+PREVIEW_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Recipient:
+    candidate: Candidate
+    reason: NotificationReason
+    online: bool | None  # None: presence unknown (the embedded default); treated as away for email
+    dnd_until: datetime | None
+
+    @property
+    def email_wanted(self) -> bool:
+        return self.reason in EMAIL_REASONS and self.candidate.email_notifications and not self.online
+
+
+@dataclass(frozen=True)
+class NotifyOutcome:
+    recipients: int
+    pushed: int
+    email_due_at: datetime | None
+
+
+NOTHING = NotifyOutcome(0, 0, None)
+
+
+def notify_message_posted(*, message_id: int, now: datetime | None = None) -> NotifyOutcome:
+    """Notify everyone the rules (notifications.rules) say should hear of this message.
+
+    Writes one Notification per recipient (unique per message and person, so running twice
+    writes nothing twice); sends a `notification` event to recipients online now (silent,
+    `alert: false`, during their do-not-disturb hours); and opens a missed-message email batch
+    for recipients who are away with email on, due NOTIFY_EMAIL_DELAY_SECONDS from now, or
+    when their do-not-disturb hours end if later.
+    Callers: notifications.tasks.notify_message (after message_post commits); tests; benchmarks.
+    Raises: nothing for a message that is gone or deleted (nobody is notified).
+    Events: notification (to each online recipient's own sockets).
+    """
+    now = now or timezone.now()
+    message = (
+        Message.objects.select_related("channel__workspace", "author", "thread_root").filter(pk=message_id).first()
+    )
+    if message is None or message.is_deleted:
+        return NOTHING
+    recipients = _recipients(message, now)
+    if not recipients:
+        return NOTHING
+    with transaction.atomic():
+        _write_notifications(message, recipients, now)
+        pushed = _push(message, recipients, now)
+        email_due_at = _open_email_batches(message, recipients, now)
+    return NotifyOutcome(len(recipients), pushed, email_due_at)
+
+
+def _recipients(message: Message, now: datetime) -> list[Recipient]:
+    candidates = channel_candidates(message)
+    facts = message_facts(message)
+    # @here needs everyone's presence; otherwise only the recipients' (for alerts and email).
+    online = online_among(c.public_id for c in candidates) if facts.here else None
+    chosen = [(c, reason) for c in candidates if (reason := notification_reason(c, facts, online=online))]
+    if not facts.here and chosen:
+        online = online_among(c.public_id for c, _ in chosen)
+    return [
+        Recipient(
+            candidate=c,
+            reason=reason,
+            online=None if online is None else c.public_id in online,
+            dnd_until=dnd_until(timezone_name=c.timezone, start=c.dnd_start, end=c.dnd_end, now=now),
+        )
+        for c, reason in chosen
+    ]
+
+
+def _write_notifications(message: Message, recipients: list[Recipient], now: datetime) -> None:
+    bulk.insert_notifications(
+        message=message,
+        people=[(r.candidate.user_id, r.reason.value, r.email_wanted) for r in recipients],
+        now=now,
+    )
+
+
+def notification_event(message: Message, reason: str, *, alert: bool) -> dict:
+    """The `notification` event: enough to show an alert and open the message; the message itself comes
+    from the channel's own events or the API."""
+    event = {
+        "type": "notification",
+        "reason": reason,
+        "workspace": message.channel.workspace.public_id,
+        "channel": message.channel.public_id,
+        "ts": message.ts,
+        "seq": message.seq,
+        "user": message.author.public_id,
+        "text": message.text[:PREVIEW_CHARS],
+        "alert": alert,
+    }
+    if message.thread_root_id:
+        event["thread_ts"] = message.thread_root.ts
+    return event
+
+
+def _push(message: Message, recipients: list[Recipient], now: datetime) -> int:
+    """Real-time events to online recipients not yet told: a rerun (or a concurrent duplicate) sends none twice.
+
+    With presence unknown (the embedded default) everyone is sent one: their sockets, if any,
+    are in this very process.
+    """
+    targets = {r.candidate.user_id: r for r in recipients if r.online is not False}
+    if not targets:
+        return 0
+    fresh = bulk.mark_pushed(message_id=message.pk, user_ids=list(targets), now=now)
+    events.send_notifications(
+        [
+            (
+                targets[user_id].candidate.public_id,
+                notification_event(message, targets[user_id].reason, alert=targets[user_id].dnd_until is None),
+            )
+            for user_id in fresh
+        ]
+    )
+    return len(fresh)
+
+
+def _open_email_batches(message: Message, recipients: list[Recipient], now: datetime) -> datetime | None:
+    """Open a pending email for each away recipient who has none; a pending one already covers the rest."""
+    delay = timedelta(seconds=settings.NOTIFY_EMAIL_DELAY_SECONDS)
+    due = [(r.candidate.user_id, max(now + delay, r.dnd_until or now)) for r in recipients if r.email_wanted]
+    if not due:
+        return None
+    bulk.open_email_batches(workspace_id=message.channel.workspace_id, people=due, now=now)
+    first_due = min(due_at for _, due_at in due)
+    enqueue.send_due_emails_at(first_due)
+    return first_due

@@ -1,0 +1,75 @@
+"""Celery tasks: thin adapters that call a service by id. Queues and the beat schedule are in slackclone/celery.py.
+
+Every task is idempotent (the services key their writes by message and user, or lock a row in
+a state machine), so the reliable settings may run one twice without harm. Transient failures
+(the database or Redis unreachable, an SMTP error) retry with exponential backoff and jitter.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from redis.exceptions import RedisError
+
+from notifications import services
+
+TRANSIENT = (OperationalError, InterfaceError, RedisError, smtplib.SMTPException, socket.timeout, ConnectionError)
+RELIABLE = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": 2,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
+
+@shared_task(**RELIABLE)
+def notify_message(message_id: int) -> int:
+    """Notify the recipients of a new message; returns how many there were."""
+    return services.notify_message_posted(message_id=message_id).recipients
+
+
+@shared_task(**RELIABLE)
+def send_due_emails() -> int:
+    """Queue a send task for every missed-message email whose time has come."""
+    return len(services.missed_emails_claim_due())
+
+
+@shared_task(**RELIABLE)
+def send_missed_message_email(email_id: int) -> str | None:
+    batch = services.missed_email_send(email_id=email_id)
+    return batch.state if batch is not None else None
+
+
+@shared_task(**RELIABLE)
+def deliver_scheduled_message(scheduled_id: int) -> str | None:
+    scheduled = services.scheduled_message_deliver(scheduled_id=scheduled_id)
+    return scheduled.state if scheduled is not None else None
+
+
+@shared_task(**RELIABLE)
+def deliver_reminder(reminder_id: int) -> str | None:
+    reminder = services.reminder_deliver(reminder_id=reminder_id)
+    return reminder.state if reminder is not None else None
+
+
+@shared_task(**RELIABLE)
+def deliver_due() -> dict[str, int]:
+    """The beat sweep: due scheduled messages and reminders, and eta tasks for the next few seconds."""
+    outcome = services.deliveries_run_due()
+    return {
+        "scheduled_delivered": outcome.scheduled_delivered,
+        "reminders_delivered": outcome.reminders_delivered,
+        "queued_ahead": outcome.queued_ahead,
+    }
+
+
+@shared_task(**RELIABLE)
+def apply_retention() -> int:
+    """Retention for every workspace that has a retention period; returns how many messages went."""
+    return sum(run.messages_deleted for run in services.retention_apply_all())

@@ -1,0 +1,186 @@
+"""Missed-message emails, with time passed as `now`: one email per batch, only what is still unread, never twice."""
+
+from __future__ import annotations
+
+import re
+from datetime import time, timedelta
+
+import pytest
+from django.core import mail
+
+from accounts.models import User
+from chat.services import channel_mark_read, dm_open, message_post
+from notifications.models import EmailState, MissedMessageEmail, Notification
+from notifications.services import (
+    missed_email_send,
+    missed_emails_claim_due,
+    notification_mark_read,
+    notify_message_posted,
+)
+from notifications.tests.conftest import NOON
+
+pytestmark = pytest.mark.django_db
+
+DELAY = timedelta(seconds=120)
+
+
+@pytest.fixture(autouse=True)
+def _delay(settings):
+    settings.NOTIFY_EMAIL_DELAY_SECONDS = int(DELAY.total_seconds())
+    settings.SITE_URL = "https://chat.example.com"
+
+
+def post_and_notify(sender, channel, text, at=NOON, **kwargs):
+    message = message_post(sender=sender, channel=channel, text=text, **kwargs)
+    notify_message_posted(message_id=message.pk, now=at)
+    return message
+
+
+def send_due(at):
+    """What the email sweep and its send tasks do at `at`."""
+    for email_id in missed_emails_claim_due(now=at):
+        missed_email_send(email_id=email_id, now=at)
+
+
+def test_one_email_summarises_every_unread_mention_and_dm_after_the_delay(team):
+    first = post_and_notify(
+        team.member, team.general, f"<@{team.owner.public_id}> can you review <#{team.general.public_id}>?"
+    )
+    dm, _ = dm_open(actor=team.admin, workspace=team.workspace, users=[team.owner])
+    post_and_notify(team.admin, dm, "and the budget?", at=NOON + timedelta(seconds=60))
+
+    send_due(NOON + DELAY - timedelta(seconds=1))
+    assert mail.outbox == []
+
+    send_due(NOON + DELAY)
+
+    assert len(mail.outbox) == 1
+    email = mail.outbox[0]
+    assert email.to == [team.owner.email]
+    assert email.subject == f"[{team.workspace.name}] 2 unread messages from {team.member.name}, {team.admin.name}"
+    assert "@" + team.owner.name + " can you review #general?" in email.body
+    assert f"Direct message with {team.admin.name}" in email.body
+    permalink = (
+        f"https://chat.example.com/{team.workspace.slug}/archives/{team.general.public_id}/p{first.ts.replace('.', '')}"
+    )
+    assert permalink in email.body
+    html, mimetype = email.alternatives[0]
+    assert mimetype == "text/html"
+    assert f'href="{permalink}"' in html
+    unsubscribe = re.search(r"https://chat\.example\.com/notifications/unsubscribe/[^/\s]+/", email.body).group(0)
+    assert unsubscribe in html
+    assert email.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
+    batch = MissedMessageEmail.objects.get(user=team.owner)
+    assert (batch.state, batch.message_count) == (EmailState.SENT, 2)
+
+
+def test_no_email_when_the_channel_was_read_meanwhile(team):
+    message = post_and_notify(team.member, team.general, f"<@{team.owner.public_id}> ping")
+    channel_mark_read(actor=team.owner, channel=team.general, seq=message.seq)
+
+    send_due(NOON + DELAY)
+
+    assert mail.outbox == []
+    assert MissedMessageEmail.objects.get(user=team.owner).state == EmailState.SKIPPED
+    assert not Notification.objects.get(user=team.owner).email_wanted
+
+
+def test_no_email_when_the_notification_was_marked_read(team):
+    message = post_and_notify(team.member, team.general, f"<@{team.owner.public_id}> ping")
+    notification_mark_read(actor=team.owner, workspace=team.workspace, message=message)
+
+    send_due(NOON + DELAY)
+
+    assert mail.outbox == []
+
+
+def test_only_what_is_still_unread_is_in_the_email(team):
+    read = post_and_notify(team.member, team.general, f"<@{team.owner.public_id}> first")
+    post_and_notify(team.member, team.general, f"<@{team.owner.public_id}> second")
+    notification_mark_read(actor=team.owner, workspace=team.workspace, message=read)
+
+    send_due(NOON + DELAY)
+
+    (email,) = mail.outbox
+    assert "second" in email.body
+    assert "first" not in email.body
+
+
+def test_never_two_emails_about_the_same_message(team):
+    post_and_notify(team.member, team.general, f"<@{team.owner.public_id}> one")
+    send_due(NOON + DELAY)
+    post_and_notify(team.member, team.general, f"<@{team.owner.public_id}> two", at=NOON + DELAY + timedelta(seconds=5))
+
+    later = NOON + 2 * DELAY + timedelta(seconds=5)
+    send_due(later)
+    send_due(later + DELAY)
+
+    assert len(mail.outbox) == 2
+    assert "one" in mail.outbox[0].body
+    assert "two" in mail.outbox[1].body
+    assert "one" not in mail.outbox[1].body
+
+
+def test_sending_the_same_batch_twice_sends_one_email(team):
+    post_and_notify(team.member, team.general, f"<@{team.owner.public_id}> once")
+    (email_id,) = missed_emails_claim_due(now=NOON + DELAY)
+
+    missed_email_send(email_id=email_id, now=NOON + DELAY)
+    assert missed_email_send(email_id=email_id, now=NOON + DELAY) is None
+
+    assert len(mail.outbox) == 1
+
+
+def test_a_claimed_batch_is_not_claimed_again(team):
+    post_and_notify(team.member, team.general, f"<@{team.owner.public_id}> hi")
+
+    assert len(missed_emails_claim_due(now=NOON + DELAY)) == 1
+    assert missed_emails_claim_due(now=NOON + DELAY + timedelta(seconds=30)) == []
+
+
+def test_no_email_for_someone_who_turned_email_off_after_the_message(team):
+    post_and_notify(team.member, team.general, f"<@{team.owner.public_id}> hi")
+    User.objects.filter(pk=team.owner.pk).update(email_notifications=False)
+
+    send_due(NOON + DELAY)
+
+    assert mail.outbox == []
+    assert MissedMessageEmail.objects.get(user=team.owner).state == EmailState.SKIPPED
+
+
+def test_an_email_falling_due_during_dnd_waits_until_dnd_ends(team):
+    post_and_notify(team.member, team.general, f"<@{team.owner.public_id}> before quiet hours")
+    # Quiet hours start one minute after the message, in the owner's (UTC) day.
+    User.objects.filter(pk=team.owner.pk).update(timezone="UTC", dnd_start=time(12, 1), dnd_end=time(13, 0))
+
+    send_due(NOON + DELAY)
+    assert mail.outbox == []
+    assert MissedMessageEmail.objects.get(user=team.owner).due_at == NOON + timedelta(hours=1)
+
+    send_due(NOON + timedelta(hours=1))
+    assert len(mail.outbox) == 1
+
+
+def test_the_unsubscribe_link_turns_email_off_without_signing_in(team, client):
+    post_and_notify(team.member, team.general, f"<@{team.owner.public_id}> hi")
+    send_due(NOON + DELAY)
+    path = re.search(r"/notifications/unsubscribe/[^/\s]+/", mail.outbox[0].body).group(0)
+
+    page = client.get(path)
+    assert page.status_code == 200
+    assert User.objects.get(pk=team.owner.pk).email_notifications  # a GET changes nothing
+
+    # RFC 8058 one-click, as a mail client sends it: no session, no CSRF token.
+    done = client.post(path, {"List-Unsubscribe": "One-Click"})
+    assert done.status_code == 200
+    assert not User.objects.get(pk=team.owner.pk).email_notifications
+
+    client.post(path, {"action": "resubscribe"})
+    assert User.objects.get(pk=team.owner.pk).email_notifications
+
+
+def test_a_tampered_unsubscribe_link_changes_nothing(team, client):
+    response = client.post("/notifications/unsubscribe/not-a-real-token/", {"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 404
+    assert User.objects.get(pk=team.owner.pk).email_notifications

@@ -1,0 +1,42 @@
+"""`Authorization: Bearer <token>` for personal and bot API tokens.
+
+The token is checked by accounts.services.api_token_authenticate (hash lookup, revocation,
+the user's standing in the token's workspace). `request.auth` is then the ApiToken, and
+the token's workspace bounds everything the request may touch (slackclone.api.context).
+"""
+
+from __future__ import annotations
+
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+
+from accounts.services import api_token_authenticate
+from slackclone.errors import DomainError
+
+KEYWORD = "Bearer"
+
+
+class BearerAuthenticationFailed(exceptions.AuthenticationFailed):
+    """Carries the service's error code (invalid_auth, account_inactive) to the error body."""
+
+
+class BearerTokenAuthentication(BaseAuthentication):
+    def authenticate(self, request):
+        header = get_authorization_header(request).split()
+        if not header or header[0].lower() != KEYWORD.lower().encode():
+            return None
+        if len(header) != 2:
+            raise BearerAuthenticationFailed("The Authorization header is `Bearer <token>`.", code="invalid_auth")
+        try:
+            raw = header[1].decode("ascii")
+        except UnicodeDecodeError:
+            raise BearerAuthenticationFailed("Invalid token.", code="invalid_auth") from None
+        try:
+            token = api_token_authenticate(raw)
+        except DomainError as error:
+            raise BearerAuthenticationFailed(error.message, code=error.code.value) from None
+        return token.user, token
+
+    def authenticate_header(self, request) -> str:
+        # Makes DRF answer 401 (not 403) to unauthenticated requests.
+        return f'{KEYWORD} realm="api"'

@@ -1,0 +1,44 @@
+"""Rate limits on top of django-ratelimit's cache counters (the shared Redis cache on the real stack).
+
+Writes are limited per user (settings.API_WRITE_RATE); login, sign-up and token creation per
+client address (settings.API_AUTH_RATE), since their callers are often not authenticated yet.
+A request over the limit gets 429 with Retry-After and the error shape. If the cache is down
+the limit fails open: losing rate limiting for a moment beats refusing every write.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django_ratelimit.core import get_usage
+from redis.exceptions import RedisError
+
+from slackclone.api.exceptions import ApiRatelimited
+
+logger = logging.getLogger(__name__)
+
+WRITE_GROUP = "api.write"
+AUTH_GROUP = "api.auth"
+
+
+def _check(request, *, group: str, key, rate: str) -> None:
+    try:
+        usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
+    except (RedisError, OSError):  # a cache outage must not fail the request
+        logger.warning("Rate-limit cache unavailable; letting %s through", group, exc_info=True)
+        return
+    if usage is not None and usage["should_limit"]:
+        raise ApiRatelimited(retry_after=usage["time_left"])
+
+
+def check_write_rate(request) -> None:
+    """Count one write by the authenticated user; raises ApiRatelimited past API_WRITE_RATE."""
+    user_key = str(request.user.pk)
+    _check(request, group=WRITE_GROUP, key=lambda _group, _request: user_key, rate=settings.API_WRITE_RATE)
+
+
+def check_auth_rate(request) -> None:
+    """Count one login, sign-up or token request from this client address; past API_AUTH_RATE, 429."""
+    address = request.META.get("REMOTE_ADDR") or "unknown"
+    _check(request, group=AUTH_GROUP, key=lambda _group, _request: address, rate=settings.API_AUTH_RATE)

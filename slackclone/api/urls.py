@@ -1,0 +1,21 @@
+"""/api/v1/: every app's REST routes, under the namespace `api`; anything else under it is a JSON 404."""
+
+from django.urls import include, path, re_path, register_converter
+
+from slackclone.api import converters
+from slackclone.api.views import NotFoundView
+
+register_converter(converters.PublicIdConverter, "pubid")
+register_converter(converters.TsConverter, "ts")
+register_converter(converters.TokenConverter, "invite")
+register_converter(converters.EmojiConverter, "emoji")
+
+app_name = "api"
+
+urlpatterns = [
+    path("", include("accounts.api.urls")),
+    path("", include("workspaces.api.urls")),
+    path("", include("chat.api.urls")),
+    path("", include("notifications.api.urls")),
+    re_path(r"^.*$", NotFoundView.as_view(), name="not-found"),
+]

@@ -1,0 +1,182 @@
+"""Smoke test of the embedded default, the way `make run` uses it on a fresh machine.
+
+No DATABASE_URL or REDIS_URL: a new SQLite database under a temporary SLACKCLONE_VAR_DIR is
+migrated and seeded, Daphne serves it from a child process, and a person signs in through the
+real login form over HTTP and sees the demo workspace.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+import pytest
+
+from slackclone.tests.subprocess_env import BASE_DIR, clean_env, run_manage
+
+pytestmark = pytest.mark.integration
+
+DAPHNE_START_TIMEOUT = 30
+CSRF_INPUT_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_accepts_connections(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+@dataclass
+class Server:
+    base_url: str
+    process: subprocess.Popen
+    log: Path
+
+
+@pytest.fixture(scope="module")
+def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("embedded") / "var"
+
+
+@pytest.fixture(scope="module")
+def embedded_env(var_dir: Path) -> dict[str, str]:
+    return clean_env(var_dir)
+
+
+@pytest.fixture(scope="module")
+def seeded_database(embedded_env: dict[str, str]) -> None:
+    migrate = run_manage("migrate", "--noinput", env=embedded_env)
+    assert migrate.returncode == 0, migrate.stdout + migrate.stderr
+    seed = run_manage("seed_demo", "--messages", "200", env=embedded_env, timeout=300)
+    assert seed.returncode == 0, seed.stdout + seed.stderr
+
+
+@pytest.fixture(scope="module")
+def server(seeded_database, embedded_env: dict[str, str], var_dir: Path) -> Iterator[Server]:
+    """Daphne on a free port, stopped by its own pid afterwards; the test fails if it lingers."""
+    port = free_port()
+    log = var_dir.parent / "daphne.log"
+    daphne = Path(sys.executable).parent / "daphne"
+    with log.open("w") as log_file:
+        process = subprocess.Popen(
+            [str(daphne), "-b", "127.0.0.1", "-p", str(port), "slackclone.asgi:application"],
+            cwd=BASE_DIR,
+            env=embedded_env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + DAPHNE_START_TIMEOUT
+        while not port_accepts_connections(port):
+            assert process.poll() is None, f"Daphne exited early:\n{log.read_text()}"
+            assert time.monotonic() < deadline, (
+                f"Daphne did not listen within {DAPHNE_START_TIMEOUT}s:\n{log.read_text()}"
+            )
+            time.sleep(0.1)
+        yield Server(f"http://127.0.0.1:{port}", process, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+    assert process.returncode is not None
+    assert not port_accepts_connections(port), "Something still listens on Daphne's port after it stopped"
+
+
+class Browser:
+    """Just enough of a browser: cookies, redirects, and the CSRF token of the last form seen."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+
+    def get(self, path: str) -> tuple[int, str, str]:
+        return self._open(urllib.request.Request(self.base_url + path))
+
+    def post_form(self, path: str, fields: dict[str, str]) -> tuple[int, str, str]:
+        body = urllib.parse.urlencode(fields).encode()
+        request = urllib.request.Request(self.base_url + path, data=body, method="POST")
+        request.add_header("Content-Type", "application/x-www-form-urlencoded")
+        return self._open(request)
+
+    def _open(self, request: urllib.request.Request) -> tuple[int, str, str]:
+        """(status, final path after redirects, body)."""
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, urllib.parse.urlsplit(response.url).path, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, urllib.parse.urlsplit(error.url).path, error.read().decode()
+
+
+def csrf_token(page: str) -> str:
+    match = CSRF_INPUT_RE.search(page)
+    assert match, "The page has no CSRF token in its form"
+    return match.group(1)
+
+
+def demo_workspace_name(var_dir: Path) -> str:
+    with sqlite3.connect(var_dir / "slackclone.sqlite3") as db:
+        row = db.execute("SELECT name FROM workspaces_workspace WHERE slug = 'demo'").fetchone()
+    assert row, "seed_demo created no workspace with the slug 'demo'"
+    return row[0]
+
+
+def demo_login() -> tuple[str, str]:
+    """The login that seed_demo creates and `make run` prints."""
+    from chat.seeding.demo import DEMO_PASSWORD, OWNER
+
+    return OWNER.email, DEMO_PASSWORD
+
+
+def test_fresh_embedded_default_serves_login_and_the_demo_workspace_over_http(server: Server, var_dir: Path):
+    browser = Browser(server.base_url)
+    email, password = demo_login()
+
+    status, _, login_page = browser.get("/accounts/login/")
+    assert status == 200
+    assert "Sign in to Slackclone" in login_page
+    assert 'name="username"' in login_page
+    assert 'name="password"' in login_page
+
+    status, _, stylesheet = browser.get("/static/css/base.css")
+    assert status == 200
+    assert stylesheet.strip()
+
+    fields = {"username": email, "password": "not-the-password", "csrfmiddlewaretoken": csrf_token(login_page)}
+    status, path, refused = browser.post_form("/accounts/login/", fields)
+    assert (status, path) == (200, "/accounts/login/")
+    assert 'role="alert"' in refused
+
+    fields = {"username": email, "password": password, "csrfmiddlewaretoken": csrf_token(refused)}
+    status, path, home = browser.post_form("/accounts/login/", fields)
+    assert (status, path) == (200, "/")
+    assert "Your workspaces" in home
+    assert html.escape(demo_workspace_name(var_dir)) in home
+
+
+def test_pages_need_a_signed_in_user(server: Server):
+    status, path, _ = Browser(server.base_url).get("/")
+
+    assert (status, path) == (200, "/accounts/login/")

@@ -1,0 +1,152 @@
+"""The settings module: what the environment selects, and what it refuses.
+
+Settings are module-level, so each case runs Django in a child process with a controlled
+environment and reads back what it resolved (as JSON, or from `manage.py check`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import dj_database_url
+import pytest
+from django.conf import settings
+
+from slackclone.tests.subprocess_env import REAL_SECRET_KEY, clean_env, run_manage, run_python
+
+RESOLVE_SETTINGS = """
+import json
+import django
+django.setup()
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.cache import caches
+from slackclone.celery import app
+db = settings.DATABASES["default"]
+print(json.dumps({
+    "debug": settings.DEBUG,
+    "db_engine": db["ENGINE"],
+    "db_name": str(db["NAME"]),
+    "db_host": db.get("HOST"),
+    "channel_layer": type(get_channel_layer()).__name__,
+    "channel_layer_hosts": settings.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("hosts"),
+    "cache": type(caches["default"]).__name__,
+    "ratelimit_cache": settings.RATELIMIT_USE_CACHE,
+    "celery_eager": app.conf.task_always_eager,
+    "celery_broker": app.conf.broker_url,
+    "email_backend": settings.EMAIL_BACKEND,
+    "media_root": str(settings.MEDIA_ROOT),
+}))
+"""
+
+PLAIN_HTTP_WARNINGS = {"security.W004", "security.W008", "security.W012", "security.W016"}
+CHECK_ID_RE = re.compile(r"\(([a-z_]+\.[WE]\d{3})\)")
+
+
+def real_stack_variables(**extra: str) -> dict[str, str]:
+    """The PostgreSQL and Redis this test run uses, as an operator would set them."""
+    return {"DATABASE_URL": settings.DATABASE_URL, "REDIS_URL": settings.REDIS_URL, **extra}
+
+
+def resolve(var_dir: Path, **variables: str) -> dict:
+    result = run_python(RESOLVE_SETTINGS, clean_env(var_dir, **variables))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def deploy_check_ids(var_dir: Path, **variables: str) -> set[str]:
+    result = run_manage("check", "--deploy", env=clean_env(var_dir, **variables))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return set(CHECK_ID_RE.findall(result.stdout + result.stderr))
+
+
+# --- Refusing to start ------------------------------------------------------------------
+
+
+def test_debug_off_refuses_to_start_on_the_default_secret_key(tmp_path):
+    result = run_python("import django; django.setup()", clean_env(tmp_path, DEBUG="0"))
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DEBUG is off but SECRET_KEY is the built-in development key" in result.stderr
+
+
+def test_real_stack_is_debug_off_and_refuses_the_default_secret_key_in_manage_py_check(tmp_path):
+    result = run_manage("check", env=clean_env(tmp_path, **real_stack_variables()))
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is the built-in development key" in result.stderr
+
+
+def test_debug_off_starts_with_a_real_secret_key(tmp_path):
+    result = run_manage("check", env=clean_env(tmp_path, DEBUG="0", SECRET_KEY=REAL_SECRET_KEY))
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_a_boolean_variable_that_is_not_a_boolean_is_refused_with_its_name(tmp_path):
+    result = run_python("import django; django.setup()", clean_env(tmp_path, DEBUG="maybe"))
+
+    assert result.returncode != 0
+    assert "DEBUG must be a boolean" in result.stderr
+
+
+# --- The deploy check ---------------------------------------------------------------------
+
+
+def test_deploy_check_on_plain_http_warns_only_about_what_https_would_fix(tmp_path):
+    ids = deploy_check_ids(tmp_path, **real_stack_variables(DEBUG="0", SECRET_KEY=REAL_SECRET_KEY))
+
+    assert ids == PLAIN_HTTP_WARNINGS
+
+
+def test_deploy_check_behind_https_is_clean(tmp_path):
+    ids = deploy_check_ids(tmp_path, **real_stack_variables(DEBUG="0", SECRET_KEY=REAL_SECRET_KEY, HTTPS="1"))
+
+    assert ids == set()
+
+
+# --- What the environment selects ---------------------------------------------------------
+
+
+def test_database_and_redis_urls_select_the_real_stack(tmp_path):
+    resolved = resolve(tmp_path, **real_stack_variables(SECRET_KEY=REAL_SECRET_KEY))
+
+    assert resolved["debug"] is False
+    assert resolved["db_engine"] == "django.db.backends.postgresql"
+    assert resolved["db_name"] == dj_database_url.parse(settings.DATABASE_URL)["NAME"]
+    assert resolved["channel_layer"] == "RedisChannelLayer"
+    assert resolved["channel_layer_hosts"] == [settings.REDIS_URL]
+    assert resolved["cache"] == "RedisCache"
+    assert resolved["ratelimit_cache"] == "default"
+    assert resolved["celery_eager"] is False
+    assert resolved["celery_broker"] == settings.REDIS_URL
+
+
+def test_channel_layer_urls_spread_the_channel_layer_over_several_redis_servers(tmp_path):
+    hosts = "redis://127.0.0.1:6379/3,redis://127.0.0.1:6380/3"
+    resolved = resolve(tmp_path, **real_stack_variables(SECRET_KEY=REAL_SECRET_KEY, CHANNEL_LAYER_URLS=hosts))
+
+    assert resolved["channel_layer_hosts"] == hosts.split(",")
+
+
+def test_no_variables_select_the_embedded_default_under_the_var_dir(tmp_path):
+    resolved = resolve(tmp_path)
+
+    assert resolved["debug"] is True
+    assert resolved["db_engine"] == "django.db.backends.sqlite3"
+    assert Path(resolved["db_name"]) == tmp_path / "slackclone.sqlite3"
+    assert resolved["channel_layer"] == "InMemoryChannelLayer"
+    assert resolved["cache"] == "LocMemCache"
+    assert resolved["celery_eager"] is True
+    assert resolved["email_backend"] == "django.core.mail.backends.console.EmailBackend"
+    assert Path(resolved["media_root"]) == tmp_path / "media"
+
+
+@pytest.mark.parametrize("variable", ["DATABASE_URL", "REDIS_URL"])
+def test_the_real_stack_needs_both_urls_to_turn_debug_off_by_default(tmp_path, variable):
+    resolved = resolve(tmp_path, **{variable: real_stack_variables()[variable]})
+
+    assert resolved["debug"] is True

@@ -1,0 +1,1 @@
+"""The REST API for workspaces, their members and roles, and invitations."""

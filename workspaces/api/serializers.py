@@ -1,0 +1,94 @@
+"""Request and response shapes of the workspaces API."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from chat.api.serializers import UserSerializer
+from workspaces.models import Role
+
+
+class WorkspaceSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="Public workspace id (T…).")
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    created = serializers.IntegerField()
+    icon = serializers.CharField()
+    role = serializers.ChoiceField(choices=Role.choices, help_text="Your role here.")
+
+
+class WorkspaceOutSerializer(serializers.Serializer):
+    workspace = WorkspaceSerializer()
+
+
+class WorkspaceListSerializer(serializers.Serializer):
+    workspaces = WorkspaceSerializer(many=True)
+
+
+class MemberSerializer(serializers.Serializer):
+    user = UserSerializer()
+    role = serializers.ChoiceField(choices=Role.choices)
+    is_active = serializers.BooleanField()
+    joined = serializers.IntegerField()
+
+
+class MemberOutSerializer(serializers.Serializer):
+    member = MemberSerializer()
+
+
+class MemberPageSerializer(serializers.Serializer):
+    members = MemberSerializer(many=True)
+    next = serializers.CharField(allow_null=True)
+
+
+class InvitationSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="The secret in the joining link.")
+    workspace = serializers.CharField()
+    email = serializers.CharField(help_text="Empty for a link anyone can use.")
+    role = serializers.ChoiceField(choices=Role.choices)
+    inviter = serializers.CharField(allow_null=True)
+    created = serializers.IntegerField()
+    expires = serializers.IntegerField()
+    max_uses = serializers.IntegerField(allow_null=True)
+    uses = serializers.IntegerField()
+    accept_url = serializers.CharField()
+
+
+class InvitationOutSerializer(serializers.Serializer):
+    invitation = InvitationSerializer()
+
+
+class InvitationListSerializer(serializers.Serializer):
+    invitations = InvitationSerializer(many=True)
+
+
+class InvitationPreviewSerializer(serializers.Serializer):
+    workspace = serializers.CharField()
+    workspace_name = serializers.CharField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    expires = serializers.IntegerField()
+
+
+# --- Requests ---------------------------------------------------------------------------------
+
+
+class WorkspaceCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    slug = serializers.CharField(max_length=100)
+
+
+class MembersQuerySerializer(serializers.Serializer):
+    cursor = serializers.CharField(required=False, max_length=200)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=500, default=100)
+    include_inactive = serializers.BooleanField(required=False, default=True)
+
+
+class RoleChangeSerializer(serializers.Serializer):
+    role = serializers.CharField(max_length=20, help_text="owner, admin, member or guest.")
+
+
+class InvitationCreateSerializer(serializers.Serializer):
+    email = serializers.CharField(required=False, allow_blank=True, default="", max_length=254)
+    role = serializers.CharField(required=False, default=Role.MEMBER, max_length=20)
+    max_uses = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=100_000)
+    expires_in_days = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=365)

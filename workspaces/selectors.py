@@ -1,0 +1,86 @@
+"""Reads of workspaces, their people and invitations, each limited to what the reader may see."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from slackclone.errors import DomainError, ErrorCode
+from workspaces.models import Invitation, Membership, Workspace
+from workspaces.permissions import access_membership, access_workspace_admin
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def _workspace_not_found() -> DomainError:
+    return DomainError(ErrorCode.WORKSPACE_NOT_FOUND, "Workspace not found.")
+
+
+def workspace_get(*, actor: User, public_id: str, within: Workspace | None = None) -> tuple[Workspace, Membership]:
+    """The workspace and the actor's active membership in it.
+
+    `within` (an API token's workspace) hides every other workspace: workspace_not_found.
+    Raises: workspace_not_found, account_inactive.
+    """
+    if within is not None and within.public_id != public_id:
+        raise _workspace_not_found()
+    workspace = Workspace.objects.filter(public_id=public_id).first() if isinstance(public_id, str) else None
+    if workspace is None:
+        raise _workspace_not_found()
+    return workspace, access_membership(actor, workspace)
+
+
+def user_workspaces(*, user: User, within: Workspace | None = None) -> QuerySet[Membership]:
+    """The user's active memberships, oldest first, with their workspaces."""
+    memberships = Membership.objects.filter(user=user, is_active=True).select_related("workspace")
+    if within is not None:
+        memberships = memberships.filter(workspace=within)
+    return memberships.order_by("joined_at", "workspace__public_id")
+
+
+def workspace_members(
+    *, workspace: Workspace, after: str | None = None, limit: int = 100, include_inactive: bool = True
+) -> list[Membership]:
+    """A page of the workspace's members by user public id (keyset), deactivated ones included by default."""
+    memberships = Membership.objects.filter(workspace=workspace).select_related("user")
+    if not include_inactive:
+        memberships = memberships.filter(is_active=True)
+    if after:
+        memberships = memberships.filter(user__public_id__gt=after)
+    return list(memberships.order_by("user__public_id")[:limit])
+
+
+def workspace_member_get(*, workspace: Workspace, user_public_id: str) -> Membership:
+    """One member (active or not) of a workspace the caller has been allowed to see."""
+    membership = (
+        Membership.objects.select_related("user", "workspace")
+        .filter(workspace=workspace, user__public_id=user_public_id)
+        .first()
+    )
+    if membership is None:
+        raise DomainError(ErrorCode.USER_NOT_FOUND, "User not found.")
+    return membership
+
+
+def workspace_invitations(*, actor: User | None, workspace: Workspace) -> QuerySet[Invitation]:
+    """Invitations still usable, newest first. Only admins see them (they carry the joining links)."""
+    access_workspace_admin(actor, workspace)
+    return (
+        Invitation.objects.filter(workspace=workspace, revoked_at__isnull=True)
+        .select_related("workspace", "inviter")
+        .order_by("-created_at", "token")
+    )
+
+
+def invitation_get(*, token: str) -> Invitation:
+    """The invitation for a joining link; invitation_not_found for unknown or revoked ones."""
+    invitation = (
+        Invitation.objects.select_related("workspace", "inviter").filter(token=token, revoked_at__isnull=True).first()
+        if isinstance(token, str)
+        else None
+    )
+    if invitation is None:
+        raise DomainError(ErrorCode.INVITATION_NOT_FOUND, "This invitation link is not valid.")
+    return invitation
