@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", include("slackclone.api.urls", namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include("chat.slack_api.urls")),  # the Slack-compatible Web API: /api/<family.method>
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("", account_views.home, name="home"),

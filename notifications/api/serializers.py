@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from chat.api.serializers import MessageSerializer, public_id_field, ts_field
@@ -11,6 +12,14 @@ from chat.api.serializers import MessageSerializer, public_id_field, ts_field
 MAX_UNIX_TIME = 253402300799  # 9999-12-31
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "minimum": 0, "maximum": MAX_UNIX_TIME},
+            {"type": "string", "format": "date-time"},
+        ]
+    }
+)
 class UnixOrIsoTimeField(serializers.Field):
     """A moment as Unix seconds (Slack's post_at) or an ISO 8601 date-time with its offset."""
 

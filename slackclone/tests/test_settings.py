@@ -31,7 +31,11 @@ print(json.dumps({
     "db_name": str(db["NAME"]),
     "db_host": db.get("HOST"),
     "channel_layer": type(get_channel_layer()).__name__,
-    "channel_layer_hosts": settings.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("hosts"),
+    "channel_layer_hosts": [
+        host["address"] if isinstance(host, dict) else host
+        for host in settings.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("hosts", [])
+    ]
+    or None,
     "cache": type(caches["default"]).__name__,
     "ratelimit_cache": settings.RATELIMIT_USE_CACHE,
     "celery_eager": app.conf.task_always_eager,

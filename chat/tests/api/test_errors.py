@@ -27,10 +27,11 @@ def test_unknown_path_under_v1_is_a_json_404(team, client_for):
     assert error_code(response) == "not_found"
 
 
-def test_slack_style_method_paths_are_not_caught_by_the_rest_api(team, client_for):
+def test_slack_style_method_paths_are_answered_by_the_slack_api_not_the_rest_api(team, client_for):
     response = client_for(team.member).post("/api/chat.postMessage", {"channel": "C1", "text": "hi"})
-    assert response.status_code == 404
-    assert not response["Content-Type"].startswith("application/json") or "error" not in response.json()
+    # Slack's shape ({"ok": false, "error": name}), never the REST API's {"error": {"code": ...}}.
+    assert response.status_code == 200
+    assert response.json() == {"ok": False, "error": "not_authed"}
 
 
 def test_wrong_method_is_405(team, client_for):

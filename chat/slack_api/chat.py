@@ -1,0 +1,75 @@
+"""chat.postMessage, chat.update, chat.delete, chat.getPermalink."""
+
+from __future__ import annotations
+
+from chat import selectors, services
+from chat.slack_api.blocks import render_text
+from chat.slack_api.core import Context, SlackError, method
+from chat.slack_api.lookups import channel_arg, message_arg, user_by_id
+from chat.wire import message_to_wire
+
+
+def _post_target(ctx: Context):
+    """Slack lets `channel` be a user id: the message goes to the DM with that person."""
+    raw = ctx.args.str("channel")
+    if raw.startswith(("U", "W")) and raw[1:].isalnum():
+        channel, _created = services.dm_open(actor=ctx.user, workspace=ctx.workspace, users=[user_by_id(ctx, raw)])
+        return channel
+    return channel_arg(ctx)
+
+
+def _message_text(ctx: Context) -> str:
+    """`text`, or the text of `blocks`/`attachments` when they are given (Slack shows those instead)."""
+    rendered = render_text(ctx.args.data.get("blocks"), ctx.args.data.get("attachments"))
+    text = rendered or ctx.args.str("text")
+    if not text.strip():
+        raise SlackError("no_text")
+    return text
+
+
+@method("chat.postMessage", write=True)
+def post_message(ctx: Context) -> dict:
+    """Post as the token's user. `username`, `icon_emoji` and `icon_url` are accepted and ignored for now
+    (a bot posts as its own bot user). We store text only: with `blocks` or `attachments`, their words
+    become the message (chat.slack_api.blocks), and `text` is then only the notification fallback."""
+    channel = _post_target(ctx)
+    text = _message_text(ctx)
+    message = services.message_post(
+        sender=ctx.user,
+        channel=channel,
+        text=text,
+        thread_ts=ctx.args.str("thread_ts") or None,
+        client_msg_id=ctx.args.str("client_msg_id") or None,
+        reply_broadcast=ctx.args.bool("reply_broadcast"),
+    )
+    message = selectors.message_get_for_wire(channel=channel, ts=message.ts)
+    return {"channel": channel.public_id, "ts": message.ts, "message": message_to_wire(message)}
+
+
+@method("chat.update", write=True)
+def update(ctx: Context) -> dict:
+    channel = channel_arg(ctx)
+    message = message_arg(ctx, channel)
+    text = _message_text(ctx)
+    services.message_edit(actor=ctx.user, message=message, text=text)
+    message = selectors.message_get_for_wire(channel=channel, ts=message.ts)
+    return {"channel": channel.public_id, "ts": message.ts, "text": message.text, "message": message_to_wire(message)}
+
+
+@method("chat.delete", write=True)
+def delete(ctx: Context) -> dict:
+    channel = channel_arg(ctx)
+    message = message_arg(ctx, channel)
+    if message.is_deleted:
+        raise SlackError("message_not_found")
+    services.message_delete(actor=ctx.user, message=message)
+    return {"channel": channel.public_id, "ts": message.ts}
+
+
+@method("chat.getPermalink")
+def get_permalink(ctx: Context) -> dict:
+    from notifications.emails import message_permalink
+
+    channel = channel_arg(ctx)
+    message = message_arg(ctx, channel, "message_ts")
+    return {"channel": channel.public_id, "permalink": message_permalink(message)}

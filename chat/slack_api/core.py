@@ -1,0 +1,211 @@
+"""The Web API's machinery: arguments, the method registry, token context, errors and cursors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from slackclone.api.pagination import decode_cursor, encode_cursor
+from slackclone.errors import DomainError, ErrorCode
+
+if TYPE_CHECKING:
+    from accounts.models import ApiToken, User
+    from workspaces.models import Membership, Workspace
+
+TRUE_VALUES = {"1", "true", "yes", "on"}
+FALSE_VALUES = {"0", "false", "no", "off", ""}
+
+
+class SlackError(Exception):
+    """An answer of {"ok": false, "error": name}; `status` is 200 except for rate limiting (429)."""
+
+    def __init__(self, error: str, *, status: int = 200, retry_after: int | None = None, **extra: Any):
+        super().__init__(error)
+        self.error = error
+        self.status = status
+        self.retry_after = retry_after
+        self.extra = extra
+
+
+def invalid_arguments(problem: str) -> SlackError:
+    """Slack's invalid_arguments, with the problem in response_metadata.messages as Slack reports it."""
+    return SlackError("invalid_arguments", response_metadata={"messages": [f"[ERROR] {problem}"]})
+
+
+# Our codes that Slack names differently. Everything else is already Slack's name.
+CODE_NAMES: dict[str, str] = {
+    ErrorCode.INVALID_EMOJI: "invalid_name",
+    ErrorCode.WORKSPACE_NOT_FOUND: "team_not_found",
+    ErrorCode.NOT_IN_WORKSPACE: "user_not_found",
+}
+# invalid_name by the offending field's detail.
+NAME_DETAILS = {
+    "too_long": "invalid_name_maxlength",
+    "invalid_characters": "invalid_name_specials",
+    "required": "invalid_name_required",
+    "reserved": "invalid_name",
+}
+
+
+def slack_error_name(error: DomainError) -> str:
+    """Slack's error name for a DomainError."""
+    code = error.code
+    if code == ErrorCode.INVALID_NAME:
+        for detail in error.fields.values():
+            if detail in NAME_DETAILS:
+                return NAME_DETAILS[detail]
+        return "invalid_name_specials"
+    if code == ErrorCode.INVALID_ARGUMENTS:
+        if "cursor" in error.fields:
+            return "invalid_cursor"
+        if "limit" in error.fields:
+            return "invalid_limit"
+        return "invalid_arguments"
+    return CODE_NAMES.get(code, code.value)
+
+
+class Args:
+    """A request's arguments as Slack reads them: strings from a form or query string, or JSON values."""
+
+    def __init__(self, data: dict[str, Any]):
+        self.data = data
+
+    def __contains__(self, key: str) -> bool:
+        value = self.data.get(key)
+        return value is not None and value != ""
+
+    def str(self, key: str, default: str = "", *, required: bool = False) -> str:
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                raise invalid_arguments(f"{key} is required")
+            return default
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (dict, list)):
+            raise invalid_arguments(f"{key} must be a string")
+        return str(value)
+
+    def bool(self, key: str, default: bool = False) -> bool:
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int):
+            return value != 0
+        text = str(value).strip().lower()
+        if text in TRUE_VALUES:
+            return True
+        if text in FALSE_VALUES:
+            return False
+        raise invalid_arguments(f"{key} must be a boolean")
+
+    def int(self, key: str, default: int | None = None, *, error: str = "invalid_arguments") -> int | None:
+        value = self.data.get(key)
+        if value is None or value == "":
+            return default
+        if isinstance(value, bool):
+            raise SlackError(error)
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise SlackError(error) from None
+
+    def list(self, key: str) -> list[str]:
+        """A comma-separated list (or a JSON array)."""
+        value = self.data.get(key)
+        if value is None:
+            return []
+        items = value if isinstance(value, list) else str(value).split(",")
+        return [str(item).strip() for item in items if str(item).strip()]
+
+    def limit(self, default: int, maximum: int) -> int:
+        """Slack's `limit`: a positive whole number; larger than the method allows is clamped."""
+        limit = self.int("limit", default, error="invalid_limit")
+        if limit is None or limit < 1:
+            raise SlackError("invalid_limit")
+        return min(limit, maximum)
+
+    def cursor(self, parts: int = 1) -> list[str] | None:
+        """The decoded `cursor`, or None for the first page."""
+        raw = self.str("cursor")
+        if not raw:
+            return None
+        try:
+            return decode_cursor(raw, parts)
+        except DomainError:
+            raise SlackError("invalid_cursor") from None
+
+
+def next_cursor(*parts: str) -> str:
+    return encode_cursor(*parts)
+
+
+def paged(body: dict[str, Any], cursor: str | None) -> dict[str, Any]:
+    """Add Slack's response_metadata (an empty next_cursor on the last page, as Slack does)."""
+    body["response_metadata"] = {"next_cursor": cursor or ""}
+    return body
+
+
+@dataclass
+class Context:
+    """Who is calling: the token's user in the token's workspace."""
+
+    token: ApiToken | None
+    args: Args
+    request: Any
+
+    @property
+    def user(self) -> User:
+        return self.token.user
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.token.workspace
+
+    @property
+    def membership(self) -> Membership:
+        from workspaces.models import Membership
+
+        if not hasattr(self, "_membership"):
+            self._membership = Membership.objects.get(user=self.token.user, workspace=self.token.workspace)
+        return self._membership
+
+    @property
+    def is_bot_token(self) -> bool:
+        return self.token.user.is_bot
+
+
+@dataclass(frozen=True)
+class Method:
+    name: str
+    handler: Callable[[Context], dict[str, Any]]
+    auth: bool
+    write: bool
+    user_token_only: bool
+
+
+METHODS: dict[str, Method] = {}
+
+
+def method(name: str, *, auth: bool = True, write: bool = False, user_token_only: bool = False):
+    """Register a Web API method. `write` methods count against the per-user write rate."""
+
+    def register(handler: Callable[[Context], dict[str, Any]]):
+        METHODS[name] = Method(name, handler, auth, write, user_token_only)
+        return handler
+
+    return register
+
+
+def parse_json(raw: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise SlackError("invalid_json") from None
+    if not isinstance(data, dict):
+        raise SlackError("invalid_json")
+    return data

@@ -1,0 +1,71 @@
+"""search.messages (user tokens only, as on Slack)."""
+
+from __future__ import annotations
+
+from chat.search import SEARCH_MAX_LIMIT, cursor_position, search_messages
+from chat.slack_api.core import Context, SlackError, method, next_cursor
+from chat.wire import message_to_wire
+from slackclone.errors import DomainError
+
+
+@method("search.messages", user_token_only=True)
+def messages(ctx: Context) -> dict:
+    """Newest first (sort=timestamp, the default) or by relevance (sort=score); `count` (or `limit`) per page,
+    cursor pages through response_metadata.next_cursor (Slack's cursor="*" starts at the first page)."""
+    from notifications.emails import message_permalink
+
+    query = ctx.args.str("query")
+    if not query:
+        raise SlackError("no_query")
+    sort = "score" if ctx.args.str("sort") == "score" else "timestamp"
+    count = ctx.args.int("count") or ctx.args.int("limit", error="invalid_limit") or 20
+    if count < 1:
+        raise SlackError("invalid_limit")
+    count = min(count, SEARCH_MAX_LIMIT)
+    position = None
+    raw = ctx.args.str("cursor")
+    if raw and raw != "*":
+        parts = ctx.args.cursor(3 if sort == "score" else 2)
+        try:
+            position = cursor_position(parts[0], parts[1], float(parts[2]) if sort == "score" else None)
+        except (DomainError, ValueError):
+            raise SlackError("invalid_cursor") from None
+    results = search_messages(
+        user=ctx.user,
+        workspace=ctx.workspace,
+        membership=ctx.membership,
+        q=query,
+        sort=sort,
+        position=position,
+        limit=count,
+    )
+    matches = []
+    for match in results.matches:
+        message = match.message
+        message.channel.workspace = ctx.workspace  # for the permalink, without a query per match
+        wire = message_to_wire(message)
+        wire["channel"] = {
+            "id": message.channel.public_id,
+            "name": message.channel.name or "",
+            "is_private": message.channel.is_private,
+        }
+        wire["permalink"] = message_permalink(message)
+        wire["snippet"] = match.snippet
+        wire["score"] = match.score
+        matches.append(wire)
+    cursor = ""
+    if results.has_more and results.matches:
+        last = results.matches[-1]
+        parts = [last.message.channel.public_id, last.message.ts]
+        if sort == "score":
+            parts.append(repr(last.score))
+        cursor = next_cursor(*parts)
+    return {
+        "query": query,
+        "messages": {
+            "total": len(matches),
+            "matches": matches,
+            "pagination": {"per_page": count},
+        },
+        "response_metadata": {"next_cursor": cursor},
+    }

@@ -1,0 +1,96 @@
+"""The dispatcher for /api/<method>: parse, authenticate, rate-limit, call the method, answer as Slack does."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django_ratelimit.core import get_usage
+from redis.exceptions import RedisError
+
+from chat.slack_api import auth, chat, conversations, pins, reactions, search, users  # noqa: F401 (registers)
+from chat.slack_api.core import METHODS, Args, Context, SlackError, parse_json, slack_error_name
+from slackclone.api.ratelimit import WRITE_GROUP  # one write budget per user, shared with the REST API
+from slackclone.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+
+def _arguments(request) -> dict:
+    """Query string, then the body: JSON (Content-Type application/json) or form-encoded; empty is fine."""
+    data: dict = {key: request.GET.get(key) for key in request.GET}
+    if request.method == "POST":
+        content_type = (request.content_type or "").lower()
+        if content_type == "application/json":
+            if request.body.strip():
+                data.update(parse_json(request.body))
+        else:
+            data.update({key: request.POST.get(key) for key in request.POST})
+    return data
+
+
+def _token(request, args: Args) -> str:
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return args.str("token")
+
+
+def _authenticate(raw: str):
+    from accounts.services import api_token_authenticate
+
+    if not raw:
+        raise SlackError("not_authed")
+    try:
+        return api_token_authenticate(raw)
+    except DomainError as error:
+        raise SlackError(slack_error_name(error)) from None
+
+
+def _check_rate(request, user_pk: int) -> None:
+    key = str(user_pk)
+    try:
+        usage = get_usage(
+            request, group=WRITE_GROUP, key=lambda _g, _r: key, rate=settings.API_WRITE_RATE, increment=True
+        )
+    except (RedisError, OSError):  # a cache outage must not fail the request
+        logger.warning("Rate-limit cache unavailable; letting a Web API write through", exc_info=True)
+        return
+    if usage is not None and usage["should_limit"]:
+        raise SlackError("ratelimited", status=429, retry_after=max(1, int(usage["time_left"])))
+
+
+def _answer(body: dict, status: int = 200, retry_after: int | None = None) -> JsonResponse:
+    response = JsonResponse(body, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+@csrf_exempt
+def web_api(request, method: str):
+    if request.method not in ("GET", "POST"):
+        return _answer({"ok": False, "error": "method_not_supported"}, status=405)
+    try:
+        found = METHODS.get(method)
+        if found is None:
+            raise SlackError("method_not_supported")
+        args = Args(_arguments(request))
+        token = None
+        if found.auth:
+            token = _authenticate(_token(request, args))
+            if found.user_token_only and token.user.is_bot:
+                raise SlackError("not_allowed_token_type")
+            if found.write:
+                _check_rate(request, token.user_id)
+        body = found.handler(Context(token=token, args=args, request=request))
+    except RequestDataTooBig:
+        return _answer({"ok": False, "error": "request_too_large"}, status=413)
+    except SlackError as error:
+        return _answer({"ok": False, "error": error.error, **error.extra}, error.status, error.retry_after)
+    except DomainError as error:
+        return _answer({"ok": False, "error": slack_error_name(error)})
+    return _answer({"ok": True, **body})
