@@ -1,4 +1,5 @@
-"""Who is on a socket: the browser's session cookie, or a bot's `Authorization: Bearer <token>`.
+"""Who is on a socket: the browser's session cookie, a bot's `Authorization: Bearer <token>`,
+or the one-time `?ticket=` that rtm.connect hands out for a token.
 
 A cookie is sent by the browser to any page's WebSocket, so a cookie-authenticated handshake
 must come from an allowed Origin (the site's own hosts, ALLOWED_HOSTS, or CSRF_TRUSTED_ORIGINS):
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user as session_user
@@ -125,6 +126,15 @@ def authenticate(scope: dict[str, Any]) -> SocketAuth | None:
             return SocketAuth.of(None, "none", problem="invalid_auth")
         user, workspace_id, problem = _user_from_token(raw.strip())
         return SocketAuth.of(user, "token", workspace_id, problem)
+    ticket = parse_qs(scope.get("query_string", b"").decode("latin1")).get("ticket")
+    if ticket is not None:
+        # rtm.connect's one-time ticket stands for its API token: like a Bearer token, no Origin needed.
+        from chat.realtime.tickets import ticket_redeem
+
+        token = ticket_redeem(ticket[0])
+        if token is None:
+            return SocketAuth.of(None, "none", problem="invalid_auth")
+        return SocketAuth.of(token.user, "token", token.workspace_id)
     session_key = _session_key(headers)
     if session_key is None:
         return SocketAuth.of(None, "none", problem="not_authed")

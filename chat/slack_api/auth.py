@@ -1,9 +1,10 @@
-"""api.test, auth.test, team.info."""
+"""api.test, auth.test, team.info, rtm.connect."""
 
 from __future__ import annotations
 
 from django.conf import settings
 
+from chat.realtime.tickets import ticket_issue
 from chat.slack_api.core import Context, SlackError, method
 
 
@@ -47,4 +48,17 @@ def team_info(ctx: Context) -> dict:
             "url": team_url(workspace),
             "icon": {"image_default": not icon, "image_132": icon.url if icon else ""},
         }
+    }
+
+
+@method("rtm.connect")
+def rtm_connect(ctx: Context) -> dict:
+    """The socket's URL on this host, with a one-time ticket (about 30 s) standing for the token."""
+    request = ctx.request
+    scheme = "wss" if request.is_secure() else "ws"
+    workspace = ctx.workspace
+    return {
+        "url": f"{scheme}://{request.get_host()}/ws/?ticket={ticket_issue(ctx.token)}",
+        "self": {"id": ctx.user.public_id, "name": ctx.user.email.split("@", 1)[0]},
+        "team": {"id": workspace.public_id, "name": workspace.name, "domain": workspace.slug},
     }
