@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from redis.exceptions import RedisError
 
 from chat.realtime.tickets import ticket_issue
 from chat.slack_api.core import Context, SlackError, method
@@ -57,8 +58,13 @@ def rtm_connect(ctx: Context) -> dict:
     request = ctx.request
     scheme = "wss" if request.is_secure() else "ws"
     workspace = ctx.workspace
+    try:
+        ticket = ticket_issue(ctx.token)
+    except (RedisError, OSError):
+        # The ticket store is down: Slack's answer for "try again later", never a 500.
+        raise SlackError("internal_error") from None
     return {
-        "url": f"{scheme}://{request.get_host()}/ws/?ticket={ticket_issue(ctx.token)}",
+        "url": f"{scheme}://{request.get_host()}/ws/?ticket={ticket}",
         "self": {"id": ctx.user.public_id, "name": ctx.user.email.split("@", 1)[0]},
         "team": {"id": workspace.public_id, "name": workspace.name, "domain": workspace.slug},
     }

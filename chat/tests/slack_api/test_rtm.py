@@ -49,6 +49,20 @@ def test_rtm_connect_needs_a_good_token(client, team):
     assert _rtm_connect(client, "xoxb-made-up") == {"ok": False, "error": "invalid_auth"}
 
 
+@pytest.mark.django_db
+def test_rtm_connect_answers_internal_error_when_the_ticket_store_is_down(client, team, settings):
+    raw = token_for(team.member, team.workspace)
+    # A Redis nobody listens on: the ticket cannot be stored, so no URL may be handed out.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 1},
+        }
+    }
+    assert _rtm_connect(client, raw) == {"ok": False, "error": "internal_error"}
+
+
 @pytest.fixture
 def server(django_db_setup, transactional_db):
     """One Daphne process on the test database and this run's Redis; the test publishes to the same Redis."""
