@@ -24,18 +24,13 @@ from pathlib import Path
 
 import pytest
 
+from slackclone.testing.processes import free_port
 from slackclone.tests.subprocess_env import BASE_DIR, clean_env, run_manage
 
 pytestmark = pytest.mark.integration
 
 DAPHNE_START_TIMEOUT = 30
 CSRF_INPUT_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def port_accepts_connections(port: int) -> bool:

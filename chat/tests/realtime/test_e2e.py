@@ -10,11 +10,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -25,6 +22,8 @@ from django.test import override_settings
 
 from chat.services import channel_create, channel_invite, channel_kick, message_post
 from chat.tests.realtime.conftest import ORIGIN, session_cookie
+from slackclone.testing.processes import free_port, wait_for_port
+from slackclone.testing.processes import stop as stop_process
 
 pytestmark = [pytest.mark.integration, pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
 
@@ -32,45 +31,11 @@ BASE_DIR = Path(settings.BASE_DIR)
 REDIS_PORTS = range(6390, 6400)
 
 
-def _free_port(candidates=None) -> int:
-    for port in candidates or [0]:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return probe.getsockname()[1]
-    raise RuntimeError(f"no free port in {candidates}")
-
-
-def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"process {process.args[0]} exited with {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on {port} after {timeout}s")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait(10)
-
-
 class Redis:
     """A redis-server of the test's own (no persistence), which it can stop and start again."""
 
     def __init__(self) -> None:
-        self.port = _free_port(REDIS_PORTS)
+        self.port = free_port(REDIS_PORTS)
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen | None = None
 
@@ -79,11 +44,11 @@ class Redis:
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
             stdout=subprocess.DEVNULL,
         )
-        _wait_for_port(self.port, self.process)
+        wait_for_port(self.port, self.process)
 
     def stop(self) -> None:
         if self.process is not None:
-            _stop(self.process)
+            stop_process(self.process)
             self.process = None
 
 
@@ -91,7 +56,7 @@ class Server:
     """One Daphne process of the real ASGI application."""
 
     def __init__(self, database_name: str, redis_url: str) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "slackclone.settings_test",
@@ -107,7 +72,7 @@ class Server:
             env=env,
             stdout=subprocess.DEVNULL,
         )
-        _wait_for_port(self.port, self.process)
+        wait_for_port(self.port, self.process)
 
     def url(self, query: str = "") -> str:
         return f"ws://127.0.0.1:{self.port}/ws/{query}"
@@ -125,7 +90,7 @@ def _processes(django_db_setup):
         yield redis, servers
     finally:
         for server in servers:
-            _stop(server.process)
+            stop_process(server.process)
         redis.stop()
 
 

@@ -14,8 +14,9 @@ from slack_sdk.rtm_v2 import RTMClient
 from chat.models import Message
 from chat.realtime.tickets import ticket_redeem
 from chat.services import message_post
-from chat.tests.realtime.test_e2e import Server, _stop
+from chat.tests.realtime.test_e2e import Server
 from chat.tests.slack_api.conftest import token_for
+from slackclone.testing.processes import stop as stop_process
 
 
 def _rtm_connect(client, raw: str | None, **extra):
@@ -70,7 +71,7 @@ def server(django_db_setup, transactional_db):
     try:
         yield process
     finally:
-        _stop(process.process)
+        stop_process(process.process)
 
 
 @pytest.mark.integration
