@@ -21,7 +21,8 @@ PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv run test check-services lint format worker beat stack require-real-stack clean
+.PHONY: help venv run test browser check-services lint format worker beat stack require-real-stack clean
+.PHONY: cluster cluster-stop cluster-packages test-cluster
 
 help:
 	@echo "make run     set up .venv, migrate, seed the demo, serve http://$(HOST):$(PORT) (embedded default)"
@@ -32,6 +33,9 @@ help:
 	@echo "make worker  a Celery worker (real stack)"
 	@echo "make beat    Celery beat (real stack)"
 	@echo "make clean   remove var/ (the embedded database, files) and .venv"
+	@echo "make cluster       nginx on :8080, ASGI processes (ASGI=2), sharded Redis, PostgreSQL + replica, Celery"
+	@echo "make cluster-stop  stop exactly the processes make cluster started (var/cluster/*.pid)"
+	@echo "make test-cluster  the failure tests on a cluster of their own"
 
 # --- Virtualenv ---------------------------------------------------------------------
 
@@ -61,11 +65,18 @@ run: venv
 # --- Tests and lint -------------------------------------------------------------------
 
 # The suite runs serially: not every test is safe to run in parallel with pytest-xdist yet.
-test: venv check-services
+test: venv check-services browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+# The browser tests drive Debian's Chromium (Playwright cannot download browsers here): install it when missing.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing chromium for the browser tests (apt-get)."; \
+		$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update && $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y chromium; \
+	fi
 
 check-services: venv
 	@DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) .ci/check_services.py
@@ -101,6 +112,33 @@ worker: venv require-real-stack
 beat: venv require-real-stack
 	mkdir -p "$${SLACKCLONE_VAR_DIR:-var}"
 	exec $(VENV)/bin/celery -A slackclone beat --loglevel=INFO --schedule "$${SLACKCLONE_VAR_DIR:-var}/celerybeat-schedule"
+
+# --- The loopback cluster: nginx, N ASGI processes, Redis shards, PostgreSQL primary + replica ---
+# cluster/ has the scripts and templates; docs/scaling.md the reasoning. Every pid is in var/cluster/.
+
+ASGI ?= 2
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Debian's nginx, Redis and PostgreSQL server binaries, installed only when missing.
+cluster-packages:
+	@missing=""; \
+	command -v nginx >/dev/null || missing="$$missing nginx-light"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing"; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+cluster: venv cluster-packages
+	$(PY) -m cluster.up --asgi $(ASGI)
+
+cluster-stop:
+	$(PY) -m cluster.down
+
+# The failure tests start (and stop) a cluster of their own in var/cluster-test, beside any `make cluster`.
+test-cluster: venv cluster-packages
+	$(VENV)/bin/pytest -p no:cacheprovider -m cluster cluster/tests $(PYTEST_ARGS)
 
 clean:
 	rm -rf var $(VENV)

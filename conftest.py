@@ -55,3 +55,14 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     problems = [p for p in (_check_postgres(settings), _check_redis(settings)) if p]
     if problems:
         pytest.exit("\n".join(problems), returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_replay_cache():
+    """Each test's database starts over, so its primary keys repeat: replays kept by an earlier test
+    (keyed by channel pk) must not be served to this one."""
+    from chat.realtime.replay_cache import recent_replays
+
+    recent_replays.clear()
+    yield
+    recent_replays.clear()

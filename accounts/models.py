@@ -74,6 +74,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     dnd_start = models.TimeField(null=True, blank=True, help_text="Do not disturb from (local time).")
     dnd_end = models.TimeField(null=True, blank=True, help_text="Do not disturb until (local time).")
+    # Where `/` takes the user: the workspace whose client they opened last.
+    last_workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     is_bot = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May log in to the Django admin.")

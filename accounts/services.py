@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import ApiToken, User, hash_token
 from slackclone.errors import DomainError, ErrorCode
-from workspaces.models import Workspace
-from workspaces.permissions import access_membership, access_workspace_admin
+from slackclone.images import replace_image
+from workspaces.models import Membership, Workspace
+from workspaces.permissions import access_membership, access_workspace_admin, check_membership_standing
 
 TOKEN_LAST_USED_PRECISION_SECONDS = 60
 
@@ -30,6 +34,17 @@ def _check_email(raw: str) -> str:
 
 
 @transaction.atomic
+def _is_invited_placeholder(user: User) -> bool:
+    """An account made for someone who was invited (a Slack import's people) and has never been used:
+    inactive, no password, never signed in, and a live invitation waits for its address."""
+    from workspaces.models import Invitation
+
+    if user.is_active or user.is_bot or user.has_usable_password() or user.last_login is not None:
+        return False
+    invitations = Invitation.objects.filter(email__iexact=user.email, revoked_at__isnull=True)
+    return invitations.filter(expires_at__gt=timezone.now()).exists()
+
+
 def user_create(
     *,
     email: str,
@@ -42,19 +57,20 @@ def user_create(
 ) -> User:
     """Create an account. No password means it cannot log in until one is set (bots, invitees).
 
+    Signing up with the address of an invited placeholder (made inactive by a Slack import)
+    claims that account, with its history, instead of refusing the address as taken.
     Callers: sign-up, the operator, workspace admins creating bots, imports.
     Raises: invalid_email, email_taken, invalid_password.
     """
     email = _check_email(email)
-    if User.objects.filter(email__iexact=email).exists():
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and not (password and is_active and not is_bot and _is_invited_placeholder(existing)):
         raise DomainError(ErrorCode.EMAIL_TAKEN, f"An account with {email} already exists.", fields={"email": "taken"})
-    user = User(
-        email=email,
-        full_name=(full_name or "").strip()[:120],
-        display_name=(display_name or "").strip()[:80],
-        is_bot=is_bot,
-        is_active=is_active,
-    )
+    # An invited placeholder (an import's inactive account that never signed in) is claimed, not duplicated.
+    user = existing or User(email=email, is_bot=is_bot)
+    user.full_name = (full_name or user.full_name or "").strip()[:120]
+    user.display_name = (display_name or user.display_name or "").strip()[:80]
+    user.is_active = is_active
     if password:
         if validate_password_strength:
             try:
@@ -132,12 +148,65 @@ def api_token_authenticate(raw: str) -> ApiToken:
     )
     if token is None:
         raise DomainError(ErrorCode.INVALID_AUTH, "Invalid or revoked token.")
-    access_membership(token.user, token.workspace)
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > TOKEN_LAST_USED_PRECISION_SECONDS:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
+    # Two plain queries cost less than one with a subquery: Django builds the SQL on every call.
+    membership_is_active = (
+        Membership.objects.filter(user_id=token.user_id, workspace_id=token.workspace_id)
+        .values_list("is_active", flat=True)
+        .first()
+    )
+    check_membership_standing(user_is_active=token.user.is_active, membership_is_active=membership_is_active)
+    token.last_used_at = _note_token_use(token.pk, token.last_used_at)
     return token
+
+
+@dataclass(frozen=True, slots=True)
+class TokenIdentity:
+    """Who a token is, without the models: what a socket keeps for its whole life."""
+
+    user_pk: int
+    user_public_id: str
+    workspace_id: int
+
+
+_TOKEN_IDENTITY_SQL = """
+    SELECT t.id, t.last_used_at, t.workspace_id, u.id, u.public_id, u.is_active, m.is_active
+    FROM {token} t
+    JOIN {user} u ON u.id = t.user_id
+    LEFT JOIN {membership} m ON m.user_id = t.user_id AND m.workspace_id = t.workspace_id
+    WHERE t.token_hash = %s AND t.revoked_at IS NULL
+"""
+
+
+def api_token_identify(raw: str) -> TokenIdentity:
+    """api_token_authenticate's checks and bookkeeping in one SQL statement, returning no models.
+
+    For the socket handshake, which a reconnect storm runs thousands of times a second: building
+    the ORM query (a join and a subquery) cost more than running it. Callers: the real-time gateway.
+    Raises: invalid_auth, account_inactive, workspace_not_found, as api_token_authenticate.
+    """
+    if not isinstance(raw, str) or not raw:
+        raise DomainError(ErrorCode.INVALID_AUTH, "Invalid or missing token.")
+    sql = _TOKEN_IDENTITY_SQL.format(
+        token=ApiToken._meta.db_table, user=User._meta.db_table, membership=Membership._meta.db_table
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [hash_token(raw)])
+        row = cursor.fetchone()
+    if row is None:
+        raise DomainError(ErrorCode.INVALID_AUTH, "Invalid or revoked token.")
+    token_pk, last_used_at, workspace_id, user_pk, user_public_id, user_is_active, membership_is_active = row
+    check_membership_standing(user_is_active=user_is_active, membership_is_active=membership_is_active)
+    _note_token_use(token_pk, last_used_at)
+    return TokenIdentity(user_pk, user_public_id, workspace_id)
+
+
+def _note_token_use(token_pk: int, last_used_at: datetime | None) -> datetime | None:
+    """Record when a token was last used, at most once per TOKEN_LAST_USED_PRECISION_SECONDS."""
+    now = timezone.now()
+    if last_used_at is None or (now - last_used_at).total_seconds() > TOKEN_LAST_USED_PRECISION_SECONDS:
+        ApiToken.objects.filter(pk=token_pk).update(last_used_at=now)
+        return now
+    return last_used_at
 
 
 PROFILE_TEXT_LIMITS = {"full_name": 120, "display_name": 80, "title": 120}
@@ -269,3 +338,35 @@ def user_set_notification_preferences(
     if fields:
         actor.save(update_fields=fields)
     return actor
+
+
+AVATAR_SIZE = 512
+
+
+@transaction.atomic
+def user_set_avatar(*, actor: User, image: UploadedFile | None) -> User:
+    """Set the actor's profile picture from an uploaded image (a square PNG is stored), or remove it (None).
+
+    Callers: any active user, for themselves.
+    Raises: invalid_file, file_too_large (slackclone.images), account_inactive.
+    Events: user_change in each of the user's workspaces.
+    """
+    if not actor.is_active:
+        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
+    if not replace_image(actor.avatar, image, size=AVATAR_SIZE, field="avatar"):
+        return actor
+    actor.save(update_fields=["avatar"])
+    _announce_user_change(actor)
+    return actor
+
+
+def user_set_last_workspace(*, actor: User, workspace: Workspace) -> None:
+    """Remember the workspace the actor opened last, so `/` takes them back to it.
+
+    Callers: the web client's page, each time it is opened. Writes only when it changes.
+    Raises: workspace_not_found, account_inactive (not an active member).
+    """
+    access_membership(actor, workspace)
+    if actor.last_workspace_id != workspace.pk:
+        User.objects.filter(pk=actor.pk).update(last_workspace=workspace)
+        actor.last_workspace = workspace

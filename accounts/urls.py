@@ -1,19 +1,50 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
+"""Account pages, mounted at /accounts/."""
 
-from accounts.forms import EmailAuthenticationForm
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from accounts.views import auth, landing, preferences, profile, tokens
 
 app_name = "accounts"
 
-urlpatterns = [
+password_reset_urls = [
     path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html",
-            authentication_form=EmailAuthenticationForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
+        "password/reset/",
+        auth.rate_limited_password_reset,
+        name="password_reset",
     ),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/password_reset_confirm.html",
+            success_url=reverse_lazy("accounts:password_reset_complete"),
+            post_reset_login=True,
+            post_reset_login_backend=auth.BACKEND,
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
+]
+
+urlpatterns = [
+    path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signup/", auth.signup, name="signup"),
+    *password_reset_urls,
+    path("workspaces/", landing.workspaces, name="workspaces"),
+    path("profile/", profile.profile, name="profile"),
+    path("profile/photo/", profile.avatar, name="avatar"),
+    path("profile/status/", profile.status, name="status"),
+    path("preferences/", preferences.preferences, name="preferences"),
+    path("tokens/", tokens.tokens, name="tokens"),
+    path("tokens/<str:token_id>/revoke/", tokens.token_revoke, name="token-revoke"),
 ]

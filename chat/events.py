@@ -26,6 +26,7 @@ from django.db import transaction
 
 from chat.models import Channel, ChannelKind, Message
 from chat.wire import channel_to_wire, message_to_wire, user_to_wire
+from slackclone.db_router import pin_on_commit
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -157,6 +158,9 @@ def close_sockets(user: User, *, code: int = 4401, reason: str = "account_inacti
 
 def send_message_posted(message: Message) -> None:
     publish([channel_group(message.channel)], message_to_wire(message, with_reactions=False))
+    # Read-your-writes when a replica serves history: a post from any surface (the socket included)
+    # keeps its author on the primary for a moment.
+    pin_on_commit(message.author_id)
 
 
 def send_message_changed(message: Message) -> None:

@@ -48,6 +48,9 @@ class Channel(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_seq = models.BigIntegerField(default=0, editable=False)
     last_ts = models.CharField(max_length=24, blank=True, editable=False)
+    # Edits, deletions, reactions and pins stamp a message with the current seq without moving it;
+    # this counts them, so "has anything in the channel changed?" is one comparison (replay cache).
+    change_count = models.BigIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         constraints = [
@@ -111,6 +114,11 @@ class Message(models.Model):
     reply_count = models.PositiveIntegerField(default=0, editable=False)
     latest_reply_ts = models.CharField(max_length=24, blank=True, editable=False)
     client_msg_id = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    # How a bot's message is shown, as Slack's chat.postMessage and incoming webhooks allow:
+    # a name and icon for this message only (Slack's `username`, `icon_emoji`, `icon_url`).
+    bot_username = models.CharField(max_length=80, blank=True, editable=False, default="", db_default="")
+    bot_icon_emoji = models.CharField(max_length=100, blank=True, editable=False, default="", db_default="")
+    bot_icon_url = models.URLField(max_length=500, blank=True, editable=False, default="", db_default="")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -143,6 +151,10 @@ class Message(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def has_bot_display(self) -> bool:
+        return bool(self.bot_username or self.bot_icon_emoji or self.bot_icon_url)
 
     @property
     def thread_ts(self) -> str | None:

@@ -87,6 +87,31 @@ def file_to_wire(attachment: Attachment) -> dict[str, Any]:
     }
 
 
+def bot_profile_to_wire(bot: User) -> dict[str, Any]:
+    """Slack's bot_profile: who a bot message is from, whatever name it shows on this message."""
+    image = bot.avatar.url if bot.avatar else ""
+    return {
+        "id": bot.public_id,
+        "name": bot.name,
+        "deleted": not bot.is_active,
+        "icons": {"image_36": image, "image_48": image, "image_72": image},
+    }
+
+
+def _add_bot_fields(wire: dict[str, Any], message: Message) -> None:
+    """bot_id and bot_profile; with a per-message name or icon, Slack's bot_message shape (username, icons)."""
+    wire["bot_id"] = message.author.public_id
+    wire["bot_profile"] = bot_profile_to_wire(message.author)
+    if not message.has_bot_display:
+        return
+    wire.setdefault("subtype", "bot_message")
+    wire["username"] = message.bot_username or message.author.name
+    if message.bot_icon_emoji:
+        wire["icons"] = {"emoji": message.bot_icon_emoji}
+    elif message.bot_icon_url:
+        wire["icons"] = {"image_48": message.bot_icon_url, "image_72": message.bot_icon_url}
+
+
 def message_to_wire(message: Message, *, with_reactions: bool = True) -> dict[str, Any]:
     """A message as Slack shows it, plus our `seq`. A deleted message keeps its place as a tombstone."""
     wire: dict[str, Any] = {
@@ -109,7 +134,7 @@ def message_to_wire(message: Message, *, with_reactions: bool = True) -> dict[st
     if message.client_msg_id:
         wire["client_msg_id"] = message.client_msg_id
     if message.author.is_bot:
-        wire["bot_id"] = message.author.public_id
+        _add_bot_fields(wire, message)
     if message.edited_at and not message.is_deleted:
         wire["edited"] = {"user": message.author.public_id, "ts": ts_for_datetime(message.edited_at)}
     if message.is_deleted:

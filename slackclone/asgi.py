@@ -1,15 +1,36 @@
-"""ASGI entry point: HTTP through Django, and the real-time gateway's WebSocket at /ws/ (chat.routing)."""
+"""ASGI entry point: HTTP through Django, the real-time gateway's WebSocket at /ws/ (chat.routing), and the
+lifespan that drains a process on SIGTERM (slackclone.lifespan)."""
 
 import os
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slackclone.settings")
+# Each request runs in a thread of its own under ASGI: take database connections from a pool
+# (settings.DATABASE_POOL) instead of opening one per request.
+os.environ.setdefault("DATABASE_POOL", "1")
 
 django_asgi_app = get_asgi_application()
 
-from channels.routing import ProtocolTypeRouter  # noqa: E402
+from asgiref.sync import markcoroutinefunction  # noqa: E402
 
+from chat.realtime.shutdown import refuse_while_draining  # noqa: E402
 from chat.routing import websocket_application  # noqa: E402
+from slackclone import lifespan  # noqa: E402
 
-application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_application})
+PROTOCOLS = {
+    "http": django_asgi_app,
+    "websocket": refuse_while_draining(websocket_application),
+    "lifespan": lifespan.application,
+}
+
+
+@markcoroutinefunction
+def application(scope, receive, send):
+    """Dispatch by protocol, returning the chosen application's coroutine rather than awaiting it:
+    a router that awaits keeps a frame alive for as long as each socket is open."""
+    try:
+        protocol_application = PROTOCOLS[scope["type"]]
+    except KeyError:
+        raise ValueError(f"No application for the ASGI protocol {scope['type']!r}") from None
+    return protocol_application(scope, receive, send)

@@ -81,15 +81,18 @@ INSTALLED_APPS = [
     "workspaces",
     "chat",
     "notifications",
+    "integrations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "slackclone.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "slackclone.db_router.PinAfterWriteMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -115,7 +118,21 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------------
 
-if DATABASE_URL:
+# Under ASGI, Django runs each request's synchronous code in a thread of its own, and connections
+# are per thread: persistent connections would be opened anew for every request (a third of a
+# small request's time). ASGI processes (slackclone/asgi.py) therefore take connections from a
+# psycopg pool, checked on checkout; other processes (Celery, commands) keep one connection each.
+DATABASE_POOL = env_bool("DATABASE_POOL", False)
+DATABASE_POOL_MIN = env_int("DATABASE_POOL_MIN", 2)
+DATABASE_POOL_MAX = env_int("DATABASE_POOL_MAX", 20)
+
+if DATABASE_URL and DATABASE_POOL and DATABASE_URL.startswith(("postgres://", "postgresql://")):
+    # With a pool, CONN_HEALTH_CHECKS makes Django check each connection as it is taken from it.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)}
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {"min_size": DATABASE_POOL_MIN, "max_size": DATABASE_POOL_MAX, "timeout": 10}
+    }
+elif DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -127,6 +144,18 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A PostgreSQL streaming replica for the heavy reads (history, threads, unread counts, search), with
+# read-your-writes and a fallback to the primary when it is down or lagging: slackclone/db_router.py.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_URL and DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["slackclone.db_router.PrimaryRouter"]
+READ_YOUR_WRITES_SECONDS = env_int("READ_YOUR_WRITES_SECONDS", 10)
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 5)
+REPLICA_CHECK_SECONDS = 1.0
 
 # --- Cache, channel layer, Celery -------------------------------------------------
 
@@ -286,6 +315,7 @@ REST_FRAMEWORK = {
 # Per user on every write; per client address on login, sign-up and token creation.
 API_WRITE_RATE = os.environ.get("API_WRITE_RATE", "300/m")
 API_AUTH_RATE = os.environ.get("API_AUTH_RATE", "10/m")
+WEBHOOK_RATE = os.environ.get("WEBHOOK_RATE", "60/m")  # posts per incoming webhook
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Slackclone REST API",

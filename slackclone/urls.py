@@ -1,29 +1,32 @@
 """Top-level URLs. Workspace pages live at /<workspace-slug>/, so those paths are reserved
 (workspaces.services.RESERVED_SLUGS)."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
+from slackclone import health, media
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     # The REST API. /api/<method> (a dot in the name, e.g. /api/chat.postMessage) stays free for the
     # Slack-compatible Web API, so nothing here catches all of /api/.
     path("api/v1/", include("slackclone.api.urls", namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("chat.slack_api.urls")),  # the Slack-compatible Web API: /api/<family.method>
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
+    # Avatars and workspace icons, in every mode; other uploads go through the API's membership checks.
+    path("media/<str:folder>/<str:name>", media.public_image, name="public-image"),
+    # Incoming webhooks (/hooks/T…/B…/<secret>) and /<slug>/admin/integrations/.
+    path("", include("integrations.urls")),
+    # /new/, /invite/<token>/ and /<slug>/admin/...: before the web client's /<slug>/ routes.
+    path("", include("workspaces.urls")),
     path("", account_views.home, name="home"),
+    # The web client, one page per workspace: last, so every fixed prefix above wins.
+    path("<slug:workspace_slug>/", include("chat.web.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    # Only public images; uploaded files go through the API, which checks channel membership.
-    for public_dir in ("avatars", "workspace-icons"):
-        urlpatterns += static(f"{settings.MEDIA_URL}{public_dir}/", document_root=settings.MEDIA_ROOT / public_dir)

@@ -20,11 +20,21 @@ def access_membership(actor: User, workspace: Workspace) -> Membership:
     if not actor.is_active:
         raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
     membership = Membership.objects.filter(user=actor, workspace=workspace).first()
-    if membership is None:
-        raise DomainError(ErrorCode.WORKSPACE_NOT_FOUND, "Workspace not found.")
-    if not membership.is_active:
-        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "Your account in this workspace has been deactivated.")
+    check_membership_standing(
+        user_is_active=actor.is_active, membership_is_active=None if membership is None else membership.is_active
+    )
     return membership
+
+
+def check_membership_standing(*, user_is_active: bool, membership_is_active: bool | None) -> None:
+    """access_membership's rules, for a caller that read both flags in its own query
+    (membership_is_active None: no membership at all). Raises account_inactive or workspace_not_found."""
+    if not user_is_active:
+        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
+    if membership_is_active is None:
+        raise DomainError(ErrorCode.WORKSPACE_NOT_FOUND, "Workspace not found.")
+    if not membership_is_active:
+        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "Your account in this workspace has been deactivated.")
 
 
 def access_workspace_admin(actor: User | None, workspace: Workspace) -> Membership | None:

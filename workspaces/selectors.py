@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Invitation, Membership, Workspace
@@ -84,3 +85,21 @@ def invitation_get(*, token: str) -> Invitation:
     if invitation is None:
         raise DomainError(ErrorCode.INVITATION_NOT_FOUND, "This invitation link is not valid.")
     return invitation
+
+
+def pending_invitations_for(*, user: User) -> list[Invitation]:
+    """Invitations addressed to the user's email that still work, to workspaces they are not in yet."""
+    invitations = (
+        Invitation.objects.filter(email=user.email.lower(), revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .exclude(workspace__memberships__user=user)
+        .select_related("workspace", "inviter")
+        .order_by("-created_at")
+    )
+    return [invitation for invitation in invitations if not invitation.is_used_up]
+
+
+def active_member_ids(*, workspace: Workspace) -> list[str]:
+    """The public ids of the workspace's active members (for presence, which is kept by public id)."""
+    return list(
+        Membership.objects.filter(workspace=workspace, is_active=True).values_list("user__public_id", flat=True)
+    )

@@ -21,6 +21,7 @@ from chat import events
 from chat.models import Channel, ChannelMember
 from chat.services.channels import channel_create
 from slackclone.errors import DomainError, ErrorCode
+from slackclone.images import replace_image
 from workspaces.models import Invitation, Membership, Role, Workspace
 from workspaces.permissions import access_workspace_admin, check_can_change_role
 
@@ -44,6 +45,7 @@ RESERVED_SLUGS = frozenset(
         "settings",
         "files",
         "notifications",
+        "hooks",
     }
 )
 WORKSPACE_NAME_MAX_LENGTH = 80
@@ -169,9 +171,12 @@ def invitation_create(
     role: str = Role.MEMBER,
     max_uses: int | None = None,
     expires_in_days: int | None = None,
+    send_email: bool = False,
 ) -> Invitation:
     """An invitation link (no email: anyone with it) or one for a single email address.
 
+    `send_email` mails the link to that address after commit (the admin pages ask for it; an import
+    that pre-invites a whole team does not).
     Callers: workspace admins; the operator. Owners are made by role change, never invited.
     Raises: invalid_email, invalid_role, invalid_arguments (max_uses, expiry), restricted_action.
     """
@@ -194,7 +199,7 @@ def invitation_create(
         raise DomainError(
             ErrorCode.INVALID_ARGUMENTS, "An invitation lasts 1 to 365 days.", fields={"expires_in_days": "invalid"}
         )
-    return Invitation.objects.create(
+    invitation = Invitation.objects.create(
         workspace=workspace,
         email=email,
         role=role,
@@ -202,6 +207,11 @@ def invitation_create(
         max_uses=1 if email and max_uses is None else max_uses,
         expires_at=timezone.now() + timedelta(days=days),
     )
+    if email and send_email:
+        from workspaces.tasks import send_invitation_email
+
+        transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk), robust=True)
+    return invitation
 
 
 @transaction.atomic
@@ -332,3 +342,28 @@ def member_reactivate(*, actor: User | None, workspace: Workspace, user: User) -
         ],
     )
     return target
+
+
+WORKSPACE_ICON_SIZE = 256
+_KEEP = object()
+
+
+@transaction.atomic
+def workspace_update(*, actor: User | None, workspace: Workspace, name: str | None = None, icon=_KEEP) -> Workspace:
+    """Rename a workspace and/or set its icon (an uploaded image, stored as a square PNG; None removes it).
+
+    The address (slug) never changes: links, bookmarks and emails point at it.
+    Callers: workspace owners and admins; the operator.
+    Raises: restricted_action, invalid_name, invalid_file, file_too_large.
+    Events: none yet (the protocol has no team_rename); clients show the change on their next load.
+    """
+    access_workspace_admin(actor, workspace)
+    fields = []
+    if name is not None:
+        workspace.name = _check_workspace_name(name)
+        fields.append("name")
+    if icon is not _KEEP and replace_image(workspace.icon, icon, size=WORKSPACE_ICON_SIZE, field="icon"):
+        fields.append("icon")
+    if fields:
+        workspace.save(update_fields=fields)
+    return workspace

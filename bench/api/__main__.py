@@ -4,8 +4,8 @@ Load the data first (or let --seed do it):  manage.py seed_demo --messages N
 Then, with DATABASE_URL and REDIS_URL pointing at that database:
     python -m bench.api [--seed N] [--repeat 40] [--plans bench/results/api_plans.txt]
 
-Measured side by side in one run: a history page of 50 over HTTP (daphne, the production
-server, with a bearer token) at several depths by keyset, beside the same page fetched by
+Measured side by side in one run: a history page of 50 over HTTP (Uvicorn, the production
+server as the Procfile runs it, with a bearer token) at several depths by keyset, beside the same page fetched by
 LIMIT/OFFSET in-process (no HTTP, which only flatters OFFSET); unread counts for a user in
 200 channels; and search over a mix of rare words, common words, two-word queries and filters.
 """
@@ -36,7 +36,7 @@ from django.db.models import Q  # noqa: E402
 
 from bench.api.measure import Http, Timing, explain, explain_queryset, time_call  # noqa: E402
 from bench.api.setup import BenchData, prepare  # noqa: E402
-from bench.fanout.stack import free_port, stop, wait_for_port  # noqa: E402
+from bench.fanout.stack import free_port, server_command, stop, wait_for_port  # noqa: E402
 from chat.models import Message  # noqa: E402
 from chat.selectors import messages_for_wire, unread_counts  # noqa: E402
 from chat.wire import message_to_wire  # noqa: E402
@@ -48,14 +48,7 @@ PAGE = 50
 def _start_server() -> tuple[subprocess.Popen, int]:
     port = free_port()
     process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "daphne"),
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "slackclone.asgi:application",
-        ],
+        server_command("uvicorn", "slackclone.asgi:application", port),
         cwd=BASE_DIR,
         env={**os.environ, "API_WRITE_RATE": "1000000/m"},
         stdout=subprocess.DEVNULL,

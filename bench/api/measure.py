@@ -46,8 +46,15 @@ class Http:
 
     def get(self, path: str, params: dict | None = None) -> tuple[int, dict]:
         url = path + ("?" + urlencode(params) if params else "")
-        self.connection.request("GET", url, headers=self.headers)
-        response = self.connection.getresponse()
+        try:
+            self.connection.request("GET", url, headers=self.headers)
+            response = self.connection.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closed a keep-alive connection left idle (Uvicorn: after 5 s) while the
+            # in-process measurements ran: open a new one, as any HTTP client would.
+            self.connection.close()
+            self.connection.request("GET", url, headers=self.headers)
+            response = self.connection.getresponse()
         body = response.read()
         return response.status, json.loads(body) if body else {}
 

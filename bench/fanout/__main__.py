@@ -37,8 +37,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=5.0, help="seconds of posting per rate")
     parser.add_argument("--idle", type=int, default=10_000, help="idle sockets for the memory measure")
     parser.add_argument("--reconnect", type=int, default=2_000, help="clients in the reconnect storm")
-    parser.add_argument("--reconnect-window", type=float, default=2.0, help="seconds over which they reconnect")
+    parser.add_argument("--reconnect-window", type=float, default=5.0, help="seconds over which they reconnect")
     parser.add_argument("--servers", default="slackclone-uvicorn,slackclone,baseline")
+    parser.add_argument(
+        "--scenarios", default="idle,ladder,reconnect", help="which of idle, ladder, reconnect to run (comma-separated)"
+    )
     parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/slackclone_bench"),
@@ -77,16 +80,21 @@ def best_rates(rows: list[dict]) -> dict:
 async def run(args: argparse.Namespace, data, redis_url: str) -> dict:
     sizes = [int(n) for n in args.sizes.split(",")]
     rates = [int(r) for r in args.rates.split(",")]
+    scenarios = set(args.scenarios.split(","))
     rows, idle, storm = [], {}, {}
     for kind in args.servers.split(","):
         server = Server.start(kind, data)
         try:
-            idle[kind] = await idle_memory(server, args.idle)
-            print(f"{kind}: {args.idle} idle sockets, {idle[kind]['kib_per_connection']:.1f} KiB each", flush=True)
-            for clients in sizes:
+            if "idle" in scenarios:
+                idle[kind] = await idle_memory(server, args.idle)
+                print(f"{kind}: {args.idle} idle sockets, {idle[kind]['kib_per_connection']:.1f} KiB each", flush=True)
+            for clients in sizes if "ladder" in scenarios else []:
                 rows += await rate_ladder(server, clients, rates, args.duration)
                 print(table([r for r in rows if r["server"] == kind and r["clients"] == clients]), flush=True)
-            if kind.startswith("slackclone"):
+            if kind.startswith("slackclone") and "reconnect" in scenarios:
+                # On a fresh process, as after a restart: what the ladder left behind is not the storm's.
+                server.stop()
+                server = Server.start(kind, data)
                 storm[kind] = await reconnect_storm(server, args.reconnect, args.reconnect_window)
                 print(f"{kind} reconnect storm: {json.dumps(storm[kind])}", flush=True)
         finally:

@@ -61,6 +61,9 @@ class Server:
     def rss(self) -> int:
         return stack.rss_kib(self.process.pid)
 
+    def cpu_seconds(self) -> float:
+        return stack.cpu_seconds(self.process.pid)
+
 
 @dataclass
 class Measure:
@@ -146,9 +149,9 @@ async def settle(server: Server, *, busy: float = 0.1, limit: float = 60.0) -> N
     """Wait until the server is idle (under 10% of a core), so one scenario's aftermath is not measured in the next."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
-        before = stack.cpu_seconds(server.process.pid)
+        before = server.cpu_seconds()
         await asyncio.sleep(0.5)
-        if stack.cpu_seconds(server.process.pid) - before < busy * 0.5:
+        if server.cpu_seconds() - before < busy * 0.5:
             return
 
 
@@ -280,6 +283,7 @@ async def reconnect_storm(server: Server, count: int, window: float, missed: int
 
     resume_router = ResumeRouter()
     started = time.monotonic()
+    cpu_before = stack.cpu_seconds(server.process.pid)
 
     async def reconnect(number: int) -> Client | None:
         await asyncio.sleep(window * number / count)
@@ -295,6 +299,8 @@ async def reconnect_storm(server: Server, count: int, window: float, missed: int
 
     reconnected = [c for c in await asyncio.gather(*(reconnect(n) for n in range(count))) if c is not None]
     wall = time.monotonic() - started
+    # Server CPU per reconnect: steadier than latency on a busy machine, and what sets the capacity.
+    cpu_ms_per_reconnect = (stack.cpu_seconds(server.process.pid) - cpu_before) * 1000 / max(1, len(reconnected))
     await close_all(reconnected + posters)
     times = sorted(caught_up.values())
     return {
@@ -307,4 +313,5 @@ async def reconnect_storm(server: Server, count: int, window: float, missed: int
         "max_ms": (times[-1] if times else math.nan) * 1000,
         "mean_ms": statistics.fmean(times) * 1000 if times else math.nan,
         "wall_s": wall,
+        "server_cpu_ms_per_reconnect": cpu_ms_per_reconnect,
     }

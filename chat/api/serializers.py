@@ -78,6 +78,7 @@ class MyChannelSerializer(ChannelSerializer):
     unread_count = serializers.IntegerField()
     mention_count = serializers.IntegerField()
     last_read_seq = serializers.IntegerField()
+    muted = serializers.BooleanField(help_text="Muted by me: the client shows it dimmed and without badges.")
 
 
 class FileSerializer(serializers.Serializer):

@@ -7,8 +7,8 @@ otherwise another site could open a socket as the victim (cross-site WebSocket h
 the handshake is refused outright. A token is never sent by a browser on its own, so a
 token-authenticated handshake needs no Origin (bots send none).
 
-The middleware only decides and records; the consumer closes an unauthenticated socket with
-4401 before it sends anything else.
+`authenticate` only decides; the consumer refuses a foreign Origin's handshake and closes an
+unauthenticated socket with 4401 before it sends anything else.
 """
 
 from __future__ import annotations
@@ -105,14 +105,14 @@ def _user_from_session(session_key: str) -> User | None:
     return user if user.is_authenticated else None
 
 
-def _user_from_token(raw: str) -> tuple[User | None, int | None, str]:
-    from accounts.services import api_token_authenticate
+def _socket_auth_from_token(raw: str) -> SocketAuth:
+    from accounts.services import api_token_identify
 
     try:
-        token = api_token_authenticate(raw)
+        identity = api_token_identify(raw)
     except DomainError as exc:
-        return None, None, exc.code.value
-    return token.user, token.workspace_id, ""
+        return SocketAuth.of(None, "none", problem=exc.code.value)
+    return SocketAuth(identity.user_pk, identity.user_public_id, "token", identity.workspace_id)
 
 
 @in_thread
@@ -124,8 +124,7 @@ def authenticate(scope: dict[str, Any]) -> SocketAuth | None:
         scheme, _, raw = authorization.partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
             return SocketAuth.of(None, "none", problem="invalid_auth")
-        user, workspace_id, problem = _user_from_token(raw.strip())
-        return SocketAuth.of(user, "token", workspace_id, problem)
+        return _socket_auth_from_token(raw.strip())
     ticket = parse_qs(scope.get("query_string", b"").decode("latin1")).get("ticket")
     if ticket is not None:
         # rtm.connect's one-time ticket stands for its API token: like a Bearer token, no Origin needed.
@@ -144,26 +143,8 @@ def authenticate(scope: dict[str, Any]) -> SocketAuth | None:
     return SocketAuth.of(_user_from_session(session_key), "session")
 
 
-class SocketAuthMiddleware:
-    """ASGI middleware for the gateway: puts a SocketAuth in scope["auth"], or refuses the handshake.
-
-    It is also the gateway's router (one path, so no URLRouter): a socket is long-lived, and each
-    routing layer would keep its own copy of the scope and a frame alive for as long as it is open.
-    """
-
-    def __init__(self, inner, *, path: str = "/ws/"):
-        self.inner = inner
-        self.path = path
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "websocket":
-            raise ValueError(f"The gateway serves WebSockets only, not {scope['type']}")
-        auth = await authenticate(scope) if scope["path"] in (self.path, self.path.rstrip("/")) else None
-        if auth is None:
-            # Closing before accepting refuses the handshake (HTTP 403): a foreign page learns nothing.
-            message = await receive()
-            if message["type"] == "websocket.connect":
-                await send({"type": "websocket.close", "code": 4403})
-            return None
-        scope["auth"] = auth  # the scope is this connection's own (the server made it for this socket)
-        return await self.inner(scope, receive, send)
+async def refuse_handshake(receive, send) -> None:
+    """Close before accepting: the handshake fails (HTTP 403) and a foreign page learns nothing."""
+    message = await receive()
+    if message["type"] == "websocket.connect":
+        await send({"type": "websocket.close", "code": 4403})

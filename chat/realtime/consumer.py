@@ -19,11 +19,15 @@ import json
 import logging
 import secrets
 import time
+from collections.abc import Awaitable
 from typing import Any
 from urllib.parse import parse_qs
 
+from asgiref.sync import markcoroutinefunction
+
 from chat import events
 from chat.realtime import queries
+from chat.realtime.auth import authenticate, refuse_handshake
 from chat.realtime.frames import Frame, FrameError, parse_frame
 from chat.realtime.hub import Hub, current_hub
 from chat.realtime.resume import build_replay
@@ -41,6 +45,7 @@ FRAME_RATE, FRAME_BURST = 20.0, 50  # any frame, per socket
 STRIKE_LIMIT, STRIKE_DECAY_SECONDS = 10, 6.0  # the 10th bad frame closes; each quiet 6 s forgives one
 TYPING_THROTTLE_SECONDS = 3.0
 RESUME_HOLD_SECONDS = 10.0
+GATEWAY_PATH = "/ws/"
 
 _CHANGE_SUBTYPES = frozenset({"message_changed", "message_deleted"})
 
@@ -100,11 +105,10 @@ class Connection:
     )
 
     def __init__(self, scope: dict[str, Any], send):
-        auth = scope.get("auth")
         self.send = send
-        self.user_pk: int | None = auth.user_pk if auth else None
-        self.user_id: str = auth.user_public_id if auth else ""
-        self.workspace_id: int | None = auth.workspace_id if auth else None
+        self.user_pk: int | None = None
+        self.user_id: str = ""
+        self.workspace_id: int | None = None  # a token's socket acts in its token's workspace only
         query = parse_qs(scope.get("query_string", b"").decode("latin1"))
         self._resume_on_open = query.get("resume") == ["1"]
         self.id = secrets.token_hex(6)
@@ -122,7 +126,12 @@ class Connection:
 
     # --- Life of the socket --------------------------------------------------------------
 
-    async def run(self, receive) -> None:
+    async def run(self, scope: dict[str, Any], receive) -> None:
+        auth = await authenticate(scope)
+        if auth is None:
+            await refuse_handshake(receive, self.send)
+            return
+        self.user_pk, self.user_id, self.workspace_id = auth.user_pk, auth.user_public_id, auth.workspace_id
         message = await receive()
         if message["type"] != "websocket.connect":
             return
@@ -380,6 +389,16 @@ HANDLERS = {
 }
 
 
-async def gateway(scope: dict[str, Any], receive, send) -> None:
-    """The ASGI application behind /ws/ (after SocketAuthMiddleware)."""
-    await Connection(scope, send).run(receive)
+@markcoroutinefunction
+def gateway(scope: dict[str, Any], receive, send) -> Awaitable[None]:
+    """The ASGI application for the socket at /ws/ (docs/protocol.md).
+
+    A plain function that returns the connection's own coroutine, so an idle socket keeps one
+    frame of ours alive (Connection.run), not one per wrapper: with 10,000 sockets in a process,
+    every frame kept costs megabytes. Marked as a coroutine function so servers see ASGI 3.
+    """
+    if scope["type"] != "websocket":
+        raise ValueError(f"The gateway serves WebSockets only, not {scope['type']}")
+    if scope["path"] not in (GATEWAY_PATH, GATEWAY_PATH.rstrip("/")):
+        return refuse_handshake(receive, send)
+    return Connection(scope, send).run(scope, receive)

@@ -289,6 +289,11 @@ class Hub:
                 if self.degraded:
                     await self._recover()
                     continue
+                if self._run_ids is not None and await self._layer_run_ids() != self._run_ids:
+                    # A shard of a sharded layer is unreachable or restarted (its groups are gone) while
+                    # this process's own receive shard is fine: nothing else would notice. Recover as usual.
+                    self._lost_layer(RuntimeError("a channel-layer shard is unreachable or restarted"))
+                    continue
                 if time.monotonic() - self._refreshed_at > self._refresh_seconds:
                     self._refreshed_at = time.monotonic()
                     for group in list(self._layer_groups):

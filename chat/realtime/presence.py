@@ -51,24 +51,32 @@ class Presence:
 
     async def connected(self, conn: Connection) -> None:
         try:
-            await self.hub.store.presence_add(conn.user_id, conn.id, time.time() + ENTRY_TTL_SECONDS, conn.workspaces)
-            await self.announce(conn.user_id)
+            expires = time.time() + ENTRY_TTL_SECONDS
+            state = await self.hub.store.presence_connect(
+                conn.user_id, conn.id, expires, list(conn.workspaces), THROTTLE_SECONDS
+            )
+            self._queue(conn.user_id, state, conn.workspaces)
         except Exception as exc:
             _unavailable(exc)
 
     async def disconnected(self, conn: Connection) -> None:
         try:
-            await self.hub.store.presence_remove(conn.user_id, conn.id)
-            await self.announce(conn.user_id)
+            state = await self.hub.store.presence_disconnect(conn.user_id, conn.id, THROTTLE_SECONDS)
+            self._queue(conn.user_id, state, conn.workspaces)
         except Exception as exc:
             _unavailable(exc)
 
-    async def announce(self, user_id: str) -> None:
-        """Publish presence_change if the user's state changed and the throttle allows it now."""
-        state = await self.hub.store.presence_transition(user_id, THROTTLE_SECONDS)
+    async def announce(self, *user_ids: str) -> None:
+        """Queue presence_change for those of these users whose state changed and whose throttle allows it."""
+        changed = await self.hub.store.presence_transitions(list(user_ids), THROTTLE_SECONDS)
+        for user_id, (state, workspaces) in changed.items():
+            self._queue(user_id, state, workspaces)
+
+    def _queue(self, user_id: str, state: str | None, workspaces) -> None:
+        """Gather an announcement for the next tick's flush (nothing when the state did not change)."""
         if state is None:
             return
-        for workspace in await self.hub.store.presence_workspaces(user_id):
+        for workspace in workspaces:
             self._pending.setdefault((workspace, state), []).append(user_id)
 
     async def flush(self) -> None:
@@ -87,6 +95,10 @@ class Presence:
             entries = [(conn.user_id, conn.id) for conn in self.hub.connections]
             if entries:
                 await self.hub.store.presence_refresh(entries, time.time() + ENTRY_TTL_SECONDS)
-        for user_id in await self.hub.store.presence_due():
-            await self.announce(user_id)
+        due = await self.hub.store.presence_due()
+        if due:
+            for user_id, (state, workspaces) in (
+                await self.hub.store.presence_transitions(due, THROTTLE_SECONDS)
+            ).items():
+                self._queue(user_id, state, workspaces)
         await self.flush()

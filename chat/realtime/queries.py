@@ -7,24 +7,21 @@ outside that workspace is as unknown as a private channel you are not in (channe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from channels.db import DatabaseSyncToAsync
+from django.db import connection
 
-from chat import events, selectors, services
+from accounts.models import User
+from chat import selectors, services
 from chat.models import Channel, ChannelMember, Message
 from slackclone.errors import DomainError, ErrorCode
-from workspaces.models import Membership, Role
-
-if TYPE_CHECKING:
-    from accounts.models import User
+from workspaces.models import Membership, Role, Workspace
 
 
 def active_user(user_pk: int) -> User:
     """The socket's user, fresh from the database: a socket keeps only the key, and an account
     deactivated since the handshake can do nothing more even before its close arrives."""
-    from accounts.models import User
-
     user = User.objects.filter(pk=user_pk).first()
     if user is None or not user.is_active:
         raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
@@ -45,25 +42,47 @@ class Subscriptions:
     workspaces: list[str]  # public ids, for presence
 
 
+_SUBSCRIPTIONS_SQL = """
+    SELECT 'w', w.public_id, m.role
+    FROM {membership} m
+    JOIN {workspace} w ON w.id = m.workspace_id
+    JOIN {user} u ON u.id = m.user_id
+    WHERE m.user_id = %(user)s AND m.is_active AND u.is_active {in_workspace}
+    UNION ALL
+    SELECT 'c', c.public_id, NULL
+    FROM {channel_member} cm
+    JOIN {channel} c ON c.id = cm.channel_id
+    JOIN {membership} m ON m.workspace_id = c.workspace_id AND m.user_id = cm.user_id AND m.is_active
+    JOIN {user} u ON u.id = cm.user_id
+    WHERE cm.user_id = %(user)s AND u.is_active {in_workspace}
+"""
+
+
+def _subscriptions_sql(workspace_id: int | None) -> str:
+    return _SUBSCRIPTIONS_SQL.format(
+        membership=Membership._meta.db_table,
+        workspace=Workspace._meta.db_table,
+        user=User._meta.db_table,
+        channel_member=ChannelMember._meta.db_table,
+        channel=Channel._meta.db_table,
+        in_workspace="" if workspace_id is None else "AND m.workspace_id = %(workspace)s",
+    )
+
+
 @in_thread
 def load_subscriptions(user_pk: int, workspace_id: int | None) -> Subscriptions:
     """The groups a socket listens to: the user, each active workspace (not for guests) and each channel.
 
     Guests are kept out of workspace groups: those carry news of public channels they may not see.
+    A deactivated user gets nothing. One SQL statement, not ORM queries: every socket runs this
+    on connect, a reconnect storm thousands of times a second, and building the ORM queries cost
+    more than running them.
     """
-    user = active_user(user_pk)
-    memberships = Membership.objects.filter(user=user, is_active=True).select_related("workspace")
-    if workspace_id is not None:
-        memberships = memberships.filter(workspace_id=workspace_id)
-    memberships = list(memberships)
-    groups = [events.workspace_group(m.workspace) for m in memberships if m.role != Role.GUEST]
-    channel_ids = (
-        ChannelMember.objects.filter(user=user, channel__workspace__in=[m.workspace_id for m in memberships])
-        .values_list("channel__public_id", flat=True)
-        .order_by()
-    )
-    groups += [f"c.{public_id}" for public_id in channel_ids]
-    return Subscriptions(groups=groups, workspaces=[m.workspace.public_id for m in memberships])
+    with connection.cursor() as cursor:
+        cursor.execute(_subscriptions_sql(workspace_id), {"user": user_pk, "workspace": workspace_id})
+        rows = cursor.fetchall()
+    groups = [f"{kind}.{public_id}" for kind, public_id, role in rows if role != Role.GUEST]
+    return Subscriptions(groups=groups, workspaces=[public_id for kind, public_id, _ in rows if kind == "w"])
 
 
 @in_thread

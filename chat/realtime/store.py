@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+import weakref
 from collections.abc import Iterable
 from functools import cache
 from typing import Protocol
@@ -16,6 +17,7 @@ from typing import Protocol
 from django.conf import settings
 
 KEY_PREFIX = "sc:rt:"
+TRANSITION_BATCH = 500  # users per pipelined round trip when many come due at once
 
 # Token bucket: returns 0 when a token was taken, else the milliseconds until one is free.
 TAKE_TOKEN_LUA = """
@@ -35,10 +37,11 @@ redis.call('EXPIRE', KEYS[1], math.ceil(burst / rate) + 1)
 return wait
 """
 
-# Presence of one user: KEYS = live connections (zset id -> expiry), last published (hash), due (zset).
-# Returns the state to announce, or nil when nothing changed or the change must wait (throttle).
-PRESENCE_LUA = """
-local now, throttle, user = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+# Presence of one user: KEYS = live connections (zset id -> expiry), last published (hash), due (zset);
+# ARGV = now, throttle, user. Returns the state to announce, or nil when nothing changed or the
+# change must wait (throttle). The connect and disconnect scripts run the same transition after
+# their own change, so a socket's presence costs one round trip each way.
+PRESENCE_TRANSITION_LUA = """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local state = 'away'
 if redis.call('ZCARD', KEYS[1]) > 0 then state = 'active' end
@@ -58,6 +61,30 @@ redis.call('EXPIRE', KEYS[2], 86400)
 redis.call('ZREM', KEYS[3], user)
 return state
 """
+PRESENCE_LUA = "local now, throttle, user = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]\n" + PRESENCE_TRANSITION_LUA
+
+# A socket opened (one round trip per connect): add its entry, then the transition.
+# Extra KEYS: workspaces key, live zset. Extra ARGV: connection id, its expiry, workspaces, key ttl.
+PRESENCE_CONNECT_LUA = (
+    """
+local now, throttle, user = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+local conn, expires, workspaces, ttl = ARGV[4], tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7])
+redis.call('ZADD', KEYS[1], expires, conn)
+redis.call('EXPIRE', KEYS[1], ttl)
+redis.call('SET', KEYS[4], workspaces, 'EX', 86400)
+redis.call('ZADD', KEYS[5], 'GT', expires, user)
+"""
+    + PRESENCE_TRANSITION_LUA
+)
+
+# A socket closed: remove its entry, then the transition. Extra ARGV: connection id.
+PRESENCE_DISCONNECT_LUA = (
+    """
+local now, throttle, user = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+redis.call('ZREM', KEYS[1], ARGV[4])
+"""
+    + PRESENCE_TRANSITION_LUA
+)
 
 
 class Store(Protocol):
@@ -65,9 +92,14 @@ class Store(Protocol):
     async def claim(self, key: str, ttl: float) -> bool: ...
     async def presence_add(self, user: str, conn: str, expires: float, workspaces: list[str]) -> None: ...
     async def presence_remove(self, user: str, conn: str) -> None: ...
+    async def presence_connect(
+        self, user: str, conn: str, expires: float, workspaces: list[str], throttle: float
+    ) -> str | None: ...
+    async def presence_disconnect(self, user: str, conn: str, throttle: float) -> str | None: ...
     async def presence_refresh(self, entries: list[tuple[str, str]], expires: float) -> None: ...
     async def presence_transition(self, user: str, throttle: float) -> str | None: ...
     async def presence_due(self) -> list[str]: ...
+    async def presence_transitions(self, users: list[str], throttle: float) -> dict[str, tuple[str, list[str]]]: ...
     async def presence_workspaces(self, user: str) -> list[str]: ...
     async def presence_state(self, users: list[str]) -> dict[str, str]: ...
 
@@ -85,6 +117,8 @@ class RedisStore:
         self.redis = aioredis.Redis(connection_pool=pool)
         self._take_token = self.redis.register_script(TAKE_TOKEN_LUA)
         self._presence = self.redis.register_script(PRESENCE_LUA)
+        self._presence_connect = self.redis.register_script(PRESENCE_CONNECT_LUA)
+        self._presence_disconnect = self.redis.register_script(PRESENCE_DISCONNECT_LUA)
 
     async def take_token(self, key: str, *, rate: float, burst: int) -> float:
         wait_ms = await self._take_token(keys=[KEY_PREFIX + "rl:" + key], args=[rate, burst, time.time()])
@@ -107,6 +141,21 @@ class RedisStore:
 
     async def presence_remove(self, user: str, conn: str) -> None:
         await self.redis.zrem(KEY_PREFIX + "p:c:" + user, conn)
+
+    async def presence_connect(
+        self, user: str, conn: str, expires: float, workspaces: list[str], throttle: float
+    ) -> str | None:
+        """presence_add, then presence_transition, in one script: every socket does this on connect."""
+        now = time.time()
+        keys = [*self._keys(user), KEY_PREFIX + "p:w:" + user, KEY_PREFIX + "p:live"]
+        args = [now, throttle, user, conn, expires, ",".join(workspaces), int(expires - now) + 60]
+        state = await self._presence_connect(keys=keys, args=args)
+        return state.decode() if state else None
+
+    async def presence_disconnect(self, user: str, conn: str, throttle: float) -> str | None:
+        """presence_remove, then presence_transition, in one script."""
+        state = await self._presence_disconnect(keys=self._keys(user), args=[time.time(), throttle, user, conn])
+        return state.decode() if state else None
 
     async def presence_refresh(self, entries: list[tuple[str, str]], expires: float) -> None:
         async with self.redis.pipeline(transaction=False) as pipe:
@@ -135,6 +184,23 @@ class RedisStore:
         value = await self.redis.get(KEY_PREFIX + "p:w:" + user)
         return [w for w in (value or b"").decode().split(",") if w]
 
+    async def presence_transitions(self, users: list[str], throttle: float) -> dict[str, tuple[str, list[str]]]:
+        """presence_transition for many users, a pipeline per batch: after a process dies, every one
+        of its users comes due at once, and a round trip each would stall this process's loop."""
+        changed: dict[str, tuple[str, list[str]]] = {}
+        for start in range(0, len(users), TRANSITION_BATCH):
+            batch = users[start : start + TRANSITION_BATCH]
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for user in batch:
+                    await self._presence(keys=self._keys(user), args=[time.time(), throttle, user], client=pipe)
+                states = await pipe.execute()
+            moved = [(user, state.decode()) for user, state in zip(batch, states, strict=True) if state]
+            if moved:
+                values = await self.redis.mget([KEY_PREFIX + "p:w:" + user for user, _ in moved])
+                for (user, state), value in zip(moved, values, strict=True):
+                    changed[user] = (state, [w for w in (value or b"").decode().split(",") if w])
+        return changed
+
     async def presence_state(self, users: list[str]) -> dict[str, str]:
         now = time.time()
         async with self.redis.pipeline(transaction=False) as pipe:
@@ -147,10 +213,14 @@ class RedisStore:
         await self.redis.aclose(close_connection_pool=True)
 
 
+_memory_stores: weakref.WeakSet[MemoryStore] = weakref.WeakSet()
+
+
 class MemoryStore:
     """The same operations for one process without Redis (the embedded default)."""
 
     def __init__(self) -> None:
+        _memory_stores.add(self)
         self.buckets: dict[str, tuple[float, float]] = {}
         self.claims: dict[str, float] = {}
         self.conns: dict[str, dict[str, float]] = {}
@@ -186,6 +256,16 @@ class MemoryStore:
     async def presence_remove(self, user: str, conn: str) -> None:
         self.conns.get(user, {}).pop(conn, None)
 
+    async def presence_connect(
+        self, user: str, conn: str, expires: float, workspaces: list[str], throttle: float
+    ) -> str | None:
+        await self.presence_add(user, conn, expires, workspaces)
+        return await self.presence_transition(user, throttle)
+
+    async def presence_disconnect(self, user: str, conn: str, throttle: float) -> str | None:
+        await self.presence_remove(user, conn)
+        return await self.presence_transition(user, throttle)
+
     async def presence_refresh(self, entries: list[tuple[str, str]], expires: float) -> None:
         for user, conn in entries:
             self.conns.setdefault(user, {})[conn] = expires
@@ -219,6 +299,14 @@ class MemoryStore:
     async def presence_workspaces(self, user: str) -> list[str]:
         return self.workspaces.get(user, [])
 
+    async def presence_transitions(self, users: list[str], throttle: float) -> dict[str, tuple[str, list[str]]]:
+        changed = {}
+        for user in users:
+            state = await self.presence_transition(user, throttle)
+            if state is not None:
+                changed[user] = (state, self.workspaces.get(user, []))
+        return changed
+
     async def presence_state(self, users: list[str]) -> dict[str, str]:
         now = time.time()
         return {u: "active" if any(e > now for e in self.conns.get(u, {}).values()) else "away" for u in users}
@@ -242,11 +330,12 @@ def online_user_ids(public_ids: Iterable[str]) -> set[str] | None:
     """Which of these users (public ids) have a live socket now, for synchronous code such as Celery tasks.
 
     Reads the same keys as RedisStore.presence_state, in one pipelined round trip per thousand
-    users. None when presence cannot be known from here: the embedded default keeps it in the
-    server process's memory.
+    users. In the embedded default presence lives in the server process's memory: read there
+    (by the pages and eager tasks of that process), and None from any other process, which
+    cannot know.
     """
     if not settings.REDIS_URL:
-        return None
+        return _memory_online(public_ids)
     users = list(dict.fromkeys(public_ids))
     now = time.time()
     online: set[str] = set()
@@ -258,3 +347,15 @@ def online_user_ids(public_ids: Iterable[str]) -> set[str] | None:
             counts = pipe.execute()
         online.update(user for user, count in zip(chunk, counts, strict=True) if count)
     return online
+
+
+def _memory_online(public_ids: Iterable[str]) -> set[str] | None:
+    stores = list(_memory_stores)
+    if not stores:
+        return None
+    now = time.time()
+    return {
+        user
+        for user in public_ids
+        if any(expires > now for store in stores for expires in list(store.conns.get(user, {}).values()))
+    }

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.utils import timezone
 
 from chat.models import Message
@@ -21,6 +21,7 @@ from chat.search.ordering import Position, cursor_position
 from chat.search.query import ParsedQuery, parse_query
 from chat.search.scope import build_scope
 from chat.selectors import messages_for_wire
+from slackclone.db_router import read_for
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -61,6 +62,7 @@ def search_messages(
 
     Raises invalid_arguments for a search that cannot mean anything (bad date, unknown has:).
     `position` (from cursor_position) continues after the last match of the previous page.
+    The matching runs on the replica when one is usable for the user (slackclone.db_router).
     """
     parsed = parse_query(q, today=_today(user))
     scope = build_scope(user=user, workspace=workspace, membership=membership, parsed=parsed)
@@ -68,20 +70,33 @@ def search_messages(
         return SearchResults([], False, "empty")
     on_postgres = connection.vendor == "postgresql"
     if on_postgres:
-        ids, plan = postgres.page_ids(scope, parsed, sort=sort, position=position, limit=limit)
-        plan_name = plan.name
+        # The matching and the page's rows, on the replica when one is usable for this reader.
+        ids, plan_name, by_pk = read_for(
+            user, lambda using: _postgres_page(scope, parsed, sort, position, limit, using)
+        )
     else:
         ids, plan_name = fallback.page_ids(scope, parsed, sort=sort, position=position, limit=limit), "substring"
+        by_pk = _rows(ids[:limit], parsed, on_postgres=False, using=DEFAULT_DB_ALIAS)
     has_more = len(ids) > limit
     ids = ids[:limit]
-    rows = messages_for_wire().select_related("channel__created_by").filter(pk__in=ids)
-    if on_postgres:
-        rows = postgres.annotate_page(rows, parsed)
-    by_pk = {message.pk: message for message in rows}
     matches = [_match(by_pk[pk], parsed, on_postgres) for pk in ids if pk in by_pk]
     if sort == "score" and not on_postgres:
         matches.sort(key=lambda match: (-match.score, -match.message.created_at.timestamp(), -match.message.pk))
     return SearchResults(matches, has_more, plan_name)
+
+
+def _postgres_page(
+    scope, parsed: ParsedQuery, sort: str, position: Position | None, limit: int, using: str
+) -> tuple[list[int], str, dict[int, Message]]:
+    ids, plan = postgres.page_ids(scope, parsed, sort=sort, position=position, limit=limit, using=using)
+    return ids, plan.name, _rows(ids[:limit], parsed, on_postgres=True, using=using)
+
+
+def _rows(ids: list[int], parsed: ParsedQuery, *, on_postgres: bool, using: str) -> dict[int, Message]:
+    rows = messages_for_wire().using(using).select_related("channel__created_by").filter(pk__in=ids)
+    if on_postgres:
+        rows = postgres.annotate_page(rows, parsed)
+    return {message.pk: message for message in rows}
 
 
 def _match(message: Message, parsed: ParsedQuery, on_postgres: bool) -> SearchMatch:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import BooleanField, FloatField, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 
@@ -47,16 +47,16 @@ class Plan:
     estimated_rows_recent: float
 
 
-def _explain_rows(sql: str, params: list) -> float:
-    with connection.cursor() as cursor:
+def _explain_rows(sql: str, params: list, using: str) -> float:
+    with connections[using].cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return float(plan[0]["Plan"]["Plan Rows"])
 
 
-def _table_rows_and_visible(channel_ids: list[int]) -> tuple[float, float]:
-    with connection.cursor() as cursor:
+def _table_rows_and_visible(channel_ids: list[int], using: str) -> tuple[float, float]:
+    with connections[using].cursor() as cursor:
         cursor.execute(
             "SELECT (SELECT reltuples FROM pg_class WHERE oid = 'chat_message'::regclass), "
             "(SELECT coalesce(sum(last_seq), 0) FROM chat_channel WHERE id = ANY(%s))",
@@ -66,12 +66,12 @@ def _table_rows_and_visible(channel_ids: list[int]) -> tuple[float, float]:
     return float(total or 0), float(visible or 0)
 
 
-def choose_plan(scope: Scope, parsed: ParsedQuery, limit: int) -> Plan:
+def choose_plan(scope: Scope, parsed: ParsedQuery, limit: int, using: str = DEFAULT_DB_ALIAS) -> Plan:
     """Estimate the rows each plan reads and pick the cheaper; leave it to PostgreSQL without statistics."""
-    total, visible = _table_rows_and_visible(scope.channel_ids)
+    total, visible = _table_rows_and_visible(scope.channel_ids, using)
     if total <= 0:  # never analysed: no lexeme statistics to go on
         return Plan("planner", 0, 0)
-    matches = _explain_rows(f"SELECT 1 FROM chat_message WHERE search_vector @@ {TSQUERY_SQL}", [parsed.text])
+    matches = _explain_rows(f"SELECT 1 FROM chat_message WHERE search_vector @@ {TSQUERY_SQL}", [parsed.text], using)
     match_share = max(matches / total, 1e-9)
     other_filters = sum(bool(x) for x in (parsed.people, parsed.has, parsed.is_thread, parsed.before or parsed.after))
     pass_share = match_share * (FILTER_SELECTIVITY**other_filters)
@@ -81,13 +81,13 @@ def choose_plan(scope: Scope, parsed: ParsedQuery, limit: int) -> Plan:
     return Plan("recent" if rows_recent < matches else "gin", matches, rows_recent)
 
 
-def _forced(plan: Plan, run):
+def _forced(plan: Plan, run, using: str = DEFAULT_DB_ALIAS):
     """Run `run()` with the planner steered to `plan`, then give the session its settings back."""
     switches = [name for name in ("jit", PLAN_SWITCHES.get(plan.name)) if name]
     # SET LOCAL ends with the transaction (or savepoint rollback); RESET covers an enclosing transaction.
     # JIT is off too: a recency scan is priced as if it read the whole table, and compiling it would
     # cost far more than running it.
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
         for name in switches:
             cursor.execute(f"SET LOCAL {name} = off")
         result = run()
@@ -96,25 +96,36 @@ def _forced(plan: Plan, run):
     return result
 
 
-def matching(scope: Scope, parsed: ParsedQuery) -> QuerySet[Message]:
-    messages = scoped_messages(scope)
+def matching(scope: Scope, parsed: ParsedQuery, using: str = DEFAULT_DB_ALIAS) -> QuerySet[Message]:
+    messages = scoped_messages(scope).using(using)
     if parsed.has_text:
         messages = messages.filter(RawSQL(MATCH_SQL, [parsed.text], output_field=BooleanField()))
     return messages
 
 
 def page_ids(
-    scope: Scope, parsed: ParsedQuery, *, sort: str, position: Position | None, limit: int
+    scope: Scope,
+    parsed: ParsedQuery,
+    *,
+    sort: str,
+    position: Position | None,
+    limit: int,
+    using: str = DEFAULT_DB_ALIAS,
 ) -> tuple[list[int], Plan]:
-    """Ids of the next page (limit + 1 to tell whether there is more), newest first or by score."""
-    messages = matching(scope, parsed)
-    plan = choose_plan(scope, parsed, SCORE_WINDOW if sort == "score" else limit) if parsed.has_text else None
+    """Ids of the next page (limit + 1 to tell whether there is more), newest first or by score.
+
+    `using` is the database to read (the replica, when slackclone.db_router picks it)."""
+    messages = matching(scope, parsed, using)
+    window_size = SCORE_WINDOW if sort == "score" else limit
+    plan = choose_plan(scope, parsed, window_size, using) if parsed.has_text else None
     plan = plan or Plan("planner", 0, 0)
     if sort == "score" and parsed.has_text:
         window = newest_first(messages, single_channel=scope.single_channel).values_list("pk", flat=True)
-        candidates = _forced(plan, lambda: list(window[:SCORE_WINDOW]))
-        ranked = Message.objects.filter(pk__in=candidates).annotate(
-            score=RawSQL(RANK_SQL, [parsed.text], output_field=FloatField())
+        candidates = _forced(plan, lambda: list(window[:SCORE_WINDOW]), using)
+        ranked = (
+            Message.objects.using(using)
+            .filter(pk__in=candidates)
+            .annotate(score=RawSQL(RANK_SQL, [parsed.text], output_field=FloatField()))
         )
         if position is not None and position.score is not None:
             ranked = ranked.filter(
@@ -129,7 +140,7 @@ def page_ids(
     if position is not None:
         messages = after_position(messages, position, single_channel=scope.single_channel)
     ordered = newest_first(messages, single_channel=scope.single_channel).values_list("pk", flat=True)
-    return _forced(plan, lambda: list(ordered[: limit + 1])), plan
+    return _forced(plan, lambda: list(ordered[: limit + 1]), using), plan
 
 
 def annotate_page(messages: QuerySet[Message], parsed: ParsedQuery) -> QuerySet[Message]:

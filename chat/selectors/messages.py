@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from chat.models import Channel, Message, Reaction
+from slackclone.db_router import read_for
 from slackclone.errors import DomainError, ErrorCode
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 HISTORY_MAX_LIMIT = 200
 
@@ -72,14 +77,15 @@ def thread_replies(*, root: Message, after: int | None = None, limit: int = 50) 
     return list(replies.order_by("seq")[:limit])
 
 
-def changes_since(*, channel: Channel, seq: int, limit: int) -> list[Message]:
-    """Messages up to `seq` that changed (edit, delete, reaction, pin) when the channel was at `seq` or later.
+def changes_since(*, channel_id: int, seq: int, up_to: int, limit: int) -> list[Message]:
+    """Messages up to `seq` that changed (edit, delete, reaction, pin) when the channel was in [seq, up_to].
 
-    With the messages after `seq`, this is everything a client that saw up to `seq` missed.
+    With the messages in (seq, up_to], this is everything a client that saw up to `seq` missed
+    while the channel moved on to `up_to`.
     """
     return list(
         messages_for_wire()
-        .filter(channel=channel, seq__lte=seq, changed_at_seq__gte=seq)
+        .filter(channel_id=channel_id, seq__lte=seq, changed_at_seq__gte=seq, changed_at_seq__lte=up_to)
         .order_by(F("changed_at_seq").asc(), "seq")[:limit]
     )
 
@@ -118,15 +124,33 @@ def history_page(
     around: int | None = None,
     limit: int = 50,
     include_replies: bool = False,
+    reader: User | None = None,
 ) -> HistoryPage:
     """A keyset page of a channel's history by seq; never OFFSET, so every depth costs the same.
 
     Newest first, below `before` if given. `after` pages forwards (oldest first), for catching up.
     `around` centres on a seq: it and up to limit//2 newer messages, the rest older, newest first.
-    The caller has already checked that the reader may see the channel.
+    The caller has already checked that the reader may see the channel. Read from the replica when
+    one is usable and `reader` has not just written (slackclone.db_router.read_for).
     """
     _check_limit(limit)
-    messages = messages_for_wire().filter(channel=channel)
+    window = {"before": before, "after": after, "around": around, "limit": limit}
+    return read_for(
+        reader, lambda using: _history_page(channel, using=using, include_replies=include_replies, **window)
+    )
+
+
+def _history_page(
+    channel: Channel,
+    *,
+    using: str,
+    before: int | None,
+    after: int | None,
+    around: int | None,
+    limit: int,
+    include_replies: bool,
+) -> HistoryPage:
+    messages = messages_for_wire().using(using).filter(channel=channel)
     if not include_replies:
         messages = messages.filter(Q(thread_root__isnull=True) | Q(reply_broadcast=True))
     if around is not None:
@@ -157,13 +181,18 @@ def history_page(
     )
 
 
-def thread_page(*, root: Message, after: int | None = None, limit: int = 50) -> tuple[list[Message], bool]:
-    """Replies to a thread, oldest first, after a seq (keyset); returns (replies, has_more)."""
+def thread_page(
+    *, root: Message, after: int | None = None, limit: int = 50, reader: User | None = None
+) -> tuple[list[Message], bool]:
+    """Replies to a thread, oldest first, after a seq (keyset); returns (replies, has_more).
+
+    From the replica when one is usable for `reader`, as history_page.
+    """
     _check_limit(limit)
     replies = messages_for_wire().filter(thread_root=root)
     if after is not None:
         replies = replies.filter(seq__gt=after)
-    rows = list(replies.order_by("seq")[: limit + 1])
+    rows = read_for(reader, lambda using: list(replies.using(using).order_by("seq")[: limit + 1]))
     return rows[:limit], len(rows) > limit
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, Q
 
 from chat.models import ChannelMember, Mention, Message
 from chat.selectors.channels import user_channel_memberships
+from slackclone.db_router import read_for
 from workspaces.models import Workspace
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ def unread_counts(*, user: User, workspace: Workspace | None = None) -> dict[str
     """Unread and mention counts for every channel of the user: the memberships, then one counting query.
 
     Returns {channel public id: {"unread": n, "mentions": m, "last_read_seq": s, "last_seq": l}}.
+    The counting query runs on the replica when one is usable for the user (slackclone.db_router).
     """
     members = list(user_channel_memberships(user=user, workspace=workspace))
     result = {
@@ -75,12 +77,16 @@ def _counts_postgres(user: User, behind: list[ChannelMember]) -> list[tuple[int,
         "channels": [m.channel_id for m in behind],
         "reads": [m.last_read_seq for m in behind],
     }
+
     # The planner cannot know the read markers, so it prices each subquery as a scan of a third of its
     # channel and, over a few hundred channels, would spend half a second JIT-compiling a 5 ms query.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute(UNREAD_SQL, params)
-        return cursor.fetchall()
+    def count(using: str) -> list[tuple[int, int, int]]:
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(UNREAD_SQL, params)
+            return cursor.fetchall()
+
+    return read_for(user, count)
 
 
 def _counts_orm(user: User, behind: list[ChannelMember]) -> list[tuple[int, int, int]]:

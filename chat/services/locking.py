@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from django.db.models import F
+
 from chat.models import Channel
 
 
@@ -18,6 +20,16 @@ def lock_channel(channel: Channel) -> Channel:
     channel.last_ts = locked.last_ts
     channel.is_archived = locked.is_archived
     return channel
+
+
+def stamp_change(channel: Channel) -> int:
+    """Count a change to a message of a channel the caller has locked; returns the seq to stamp it with.
+
+    A change takes the channel's current seq (seqs stay gapless for messages) and bumps
+    change_count, which tells the replay cache that a copy of the channel's messages is stale.
+    """
+    Channel.objects.filter(pk=channel.pk).update(change_count=F("change_count") + 1)
+    return channel.last_seq
 
 
 def next_ts(last_ts: str) -> str:

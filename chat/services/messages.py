@@ -18,8 +18,8 @@ from chat.permissions import (
     check_can_edit_message,
     check_not_archived,
 )
-from chat.services.locking import allocate_seq, lock_channel
-from chat.text import check_message_text, parse_mentions
+from chat.services.locking import allocate_seq, lock_channel, stamp_change
+from chat.text import check_emoji_name, check_message_text, parse_mentions
 from notifications.enqueue import notify_after_commit
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Membership
@@ -50,7 +50,7 @@ def _find_thread_root(channel: Channel, thread_ts: str) -> Message:
     return root.thread_root or root
 
 
-def _mention_rows(message: Message, text: str) -> list[Mention]:
+def mention_rows(message: Message, text: str) -> list[Mention]:
     """Mentions of people who can see the channel, and broadcasts (except in DMs, where they are noise)."""
     parsed = parse_mentions(text)
     channel = message.channel
@@ -72,6 +72,35 @@ def _mention_rows(message: Message, text: str) -> list[Mention]:
     return rows
 
 
+BOT_USERNAME_MAX_LENGTH = 80
+BOT_ICON_URL_MAX_LENGTH = 500
+
+
+def check_bot_display(sender: User, *, username: str = "", icon_emoji: str = "", icon_url: str = "") -> dict[str, str]:
+    """The Message fields for a bot's per-message name and icon (Slack's username, icon_emoji, icon_url).
+
+    Only bots may present themselves under another name: for people they are ignored, as Slack
+    ignores them for user tokens, so nobody can post as someone else. An emoji wins over a URL.
+    Raises: invalid_arguments (too long, or a URL that is not http(s)), invalid_emoji.
+    """
+    if not sender.is_bot:
+        return {}
+    username = " ".join(str(username or "").split())
+    if len(username) > BOT_USERNAME_MAX_LENGTH:
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS,
+            f"username can be at most {BOT_USERNAME_MAX_LENGTH} characters.",
+            fields={"username": "too_long"},
+        )
+    emoji = check_emoji_name(icon_emoji) if str(icon_emoji or "").strip(": ") else ""
+    url = "" if emoji else str(icon_url or "").strip()
+    if url and (len(url) > BOT_ICON_URL_MAX_LENGTH or not url.lower().startswith(("https://", "http://"))):
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS, "icon_url must be an http(s) URL.", fields={"icon_url": "invalid"}
+        )
+    return {"bot_username": username, "bot_icon_emoji": f":{emoji}:" if emoji else "", "bot_icon_url": url}
+
+
 def _existing_by_client_msg_id(sender: User, client_msg_id: str | None) -> Message | None:
     if client_msg_id is None:
         return None
@@ -90,21 +119,26 @@ def message_post(
     client_msg_id: str | None = None,
     reply_broadcast: bool = False,
     attachments: Sequence[Attachment] = (),
+    username: str = "",
+    icon_emoji: str = "",
+    icon_url: str = "",
 ) -> Message:
     """Post a message, or a thread reply when thread_ts names a message of the channel.
 
     `attachments` are files the sender has just stored for this channel (chat.services.files,
-    which is their only caller); a message with files may have no text.
+    which is their only caller); a message with files may have no text. A bot may give this
+    message its own `username` and icon (`icon_emoji` or `icon_url`); people's are ignored.
 
     The same sender and client_msg_id post once: a retry returns the first message.
     Callers: members of the channel (bots included); every surface.
-    Raises: no_text, msg_too_long, invalid_arguments, channel_not_found, not_in_channel,
+    Raises: no_text, msg_too_long, invalid_arguments, invalid_emoji, channel_not_found, not_in_channel,
     is_archived, thread_not_found.
     Events: message (and message_changed for the thread root's reply count).
     Tasks: notifications.tasks.notify_message, after commit.
     """
     text = check_message_text(text, allow_empty=bool(attachments))
     client_msg_id = _check_client_msg_id(client_msg_id)
+    bot_display = check_bot_display(sender, username=username, icon_emoji=icon_emoji, icon_url=icon_url)
     access_channel_member(sender, channel)  # before the retry check: a deactivated sender is refused
     duplicate = _existing_by_client_msg_id(sender, client_msg_id)
     if duplicate is not None:
@@ -124,6 +158,7 @@ def message_post(
                 thread_root=root,
                 reply_broadcast=bool(root and reply_broadcast),
                 client_msg_id=client_msg_id,
+                **bot_display,
             )
     except IntegrityError:
         # A concurrent retry with the same client_msg_id won the race; return its message.
@@ -133,7 +168,7 @@ def message_post(
         return duplicate
     if attachments:
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(message=message, channel=channel)
-    Mention.objects.bulk_create(_mention_rows(message, text))
+    Mention.objects.bulk_create(mention_rows(message, text))
     if root is None or message.reply_broadcast:
         # Posting in the channel means you have read it; a thread reply says nothing about the channel.
         ChannelMember.objects.filter(channel=channel, user=sender, last_read_seq__lt=seq).update(last_read_seq=seq)
@@ -164,10 +199,10 @@ def message_edit(*, actor: User, message: Message, text: str) -> Message:
     check_not_archived(channel)
     message.text = text
     message.edited_at = timezone.now()
-    message.changed_at_seq = channel.last_seq
+    message.changed_at_seq = stamp_change(channel)
     message.save(update_fields=["text", "edited_at", "changed_at_seq"])
     message.mentions.all().delete()
-    Mention.objects.bulk_create(_mention_rows(message, text))
+    Mention.objects.bulk_create(mention_rows(message, text))
     events.send_message_changed(message)
     return message
 
@@ -189,7 +224,7 @@ def message_delete(*, actor: User | None, message: Message) -> Message:
     check_not_archived(channel)
     message.text = ""
     message.deleted_at = timezone.now()
-    message.changed_at_seq = channel.last_seq
+    message.changed_at_seq = stamp_change(channel)
     message.save(update_fields=["text", "deleted_at", "changed_at_seq"])
     message.mentions.all().delete()
     message.reactions.all().delete()
@@ -207,6 +242,6 @@ def _recount_replies(root: Message, channel: Channel) -> None:
     root.reply_count = live.count()
     latest = live.first()
     root.latest_reply_ts = latest.ts if latest else ""
-    root.changed_at_seq = channel.last_seq
+    root.changed_at_seq = stamp_change(channel)
     root.save(update_fields=["reply_count", "latest_reply_ts", "changed_at_seq"])
     events.send_message_changed(root)

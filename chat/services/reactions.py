@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from chat import events
 from chat.models import Message, Pin, Reaction
 from chat.permissions import access_channel_member, check_not_archived
-from chat.services.locking import lock_channel
+from chat.services.locking import lock_channel, stamp_change
 from chat.text import check_emoji_name
 from slackclone.errors import DomainError, ErrorCode
 
@@ -26,7 +26,7 @@ def _access_live_message(actor: User | None, message: Message) -> None:
 
 
 def _stamp_change(message: Message) -> None:
-    message.changed_at_seq = message.channel.last_seq
+    message.changed_at_seq = stamp_change(message.channel)
     Message.objects.filter(pk=message.pk).update(changed_at_seq=message.changed_at_seq)
 
 

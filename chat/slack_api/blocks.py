@@ -89,3 +89,12 @@ def render_text(blocks: Any = None, attachments: Any = None) -> str:
     for attachment in _json_list(attachments, "invalid_attachments"):
         lines += _attachment_lines(attachment)
     return "\n".join(lines)
+
+
+def message_text(text: Any, blocks: Any = None, attachments: Any = None) -> str:
+    """What a message with these parts says, as Slack shows it: the blocks' words in place of `text`
+    (which is then only the notification fallback), and each attachment's words below."""
+    rendered_blocks = render_text(blocks=blocks)
+    lines = [rendered_blocks or (text if isinstance(text, str) else "")]
+    lines.append(render_text(attachments=attachments))
+    return "\n".join(line for line in lines if line.strip())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chat import selectors, services
-from chat.slack_api.blocks import render_text
+from chat.slack_api.blocks import message_text
 from chat.slack_api.core import Context, SlackError, method
 from chat.slack_api.lookups import channel_arg, message_arg, user_by_id
 from chat.wire import message_to_wire
@@ -19,9 +19,8 @@ def _post_target(ctx: Context):
 
 
 def _message_text(ctx: Context) -> str:
-    """`text`, or the text of `blocks`/`attachments` when they are given (Slack shows those instead)."""
-    rendered = render_text(ctx.args.data.get("blocks"), ctx.args.data.get("attachments"))
-    text = rendered or ctx.args.str("text")
+    """`text`, or the words of `blocks` in its place, and those of `attachments` below (chat.slack_api.blocks)."""
+    text = message_text(ctx.args.str("text"), ctx.args.data.get("blocks"), ctx.args.data.get("attachments"))
     if not text.strip():
         raise SlackError("no_text")
     return text
@@ -29,9 +28,10 @@ def _message_text(ctx: Context) -> str:
 
 @method("chat.postMessage", write=True)
 def post_message(ctx: Context) -> dict:
-    """Post as the token's user. `username`, `icon_emoji` and `icon_url` are accepted and ignored for now
-    (a bot posts as its own bot user). We store text only: with `blocks` or `attachments`, their words
-    become the message (chat.slack_api.blocks), and `text` is then only the notification fallback."""
+    """Post as the token's user. A bot token's `username`, `icon_emoji` and `icon_url` name this message
+    (Slack's bot_message); a person's are ignored, as Slack does. We store text only: with `blocks` or
+    `attachments`, their words become the message (chat.slack_api.blocks), and `text` is then only the
+    notification fallback."""
     channel = _post_target(ctx)
     text = _message_text(ctx)
     message = services.message_post(
@@ -41,6 +41,9 @@ def post_message(ctx: Context) -> dict:
         thread_ts=ctx.args.str("thread_ts") or None,
         client_msg_id=ctx.args.str("client_msg_id") or None,
         reply_broadcast=ctx.args.bool("reply_broadcast"),
+        username=ctx.args.str("username"),
+        icon_emoji=ctx.args.str("icon_emoji"),
+        icon_url=ctx.args.str("icon_url"),
     )
     message = selectors.message_get_for_wire(channel=channel, ts=message.ts)
     return {"channel": channel.public_id, "ts": message.ts, "message": message_to_wire(message)}

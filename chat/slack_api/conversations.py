@@ -12,6 +12,7 @@ from chat.permissions import access_channel_member
 from chat.slack_api.core import Context, SlackError, method, next_cursor, paged
 from chat.slack_api.lookups import channel_arg, message_arg, types_arg, user_by_id
 from chat.wire import channel_to_wire, message_to_wire
+from slackclone.db_router import read_for
 
 LIST_MAX_LIMIT = 1000
 MEMBERS_MAX_LIMIT = 1000
@@ -116,7 +117,7 @@ def history(ctx: Context) -> dict:
     oldest = _ts_arg(ctx, "oldest")
     if oldest:
         messages = messages.filter(seq__gt=_seq_bound(channel, oldest, below=False, inclusive=inclusive))
-    rows = list(messages.order_by("-seq")[: limit + 1])
+    rows = read_for(ctx.user, lambda using: list(messages.using(using).order_by("-seq")[: limit + 1]))
     more = len(rows) > limit
     rows = rows[:limit]
     body = {"messages": [message_to_wire(message) for message in rows], "has_more": more}
@@ -141,7 +142,7 @@ def replies(ctx: Context) -> dict:
             after = int(cursor[0])
         except ValueError:
             raise SlackError("invalid_cursor") from None
-    rows, more = selectors.thread_page(root=root, after=after, limit=limit)
+    rows, more = selectors.thread_page(root=root, after=after, limit=limit, reader=ctx.user)
     messages = (
         [] if after is not None else [message_to_wire(selectors.message_get_for_wire(channel=channel, ts=root.ts))]
     )

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django_ratelimit.core import get_usage
-from redis.exceptions import RedisError
 
 from chat.slack_api import auth, chat, conversations, pins, reactions, search, users  # noqa: F401 (registers)
 from chat.slack_api.core import METHODS, Args, Context, SlackError, parse_json, slack_error_name
-from slackclone.api.ratelimit import WRITE_GROUP  # one write budget per user, shared with the REST API
+from slackclone.api.ratelimit import WRITE_GROUP, retry_after_if_limited  # one write budget per user, shared
 from slackclone.errors import DomainError
-
-logger = logging.getLogger(__name__)
 
 
 def _arguments(request) -> dict:
@@ -51,16 +45,9 @@ def _authenticate(raw: str):
 
 
 def _check_rate(request, user_pk: int) -> None:
-    key = str(user_pk)
-    try:
-        usage = get_usage(
-            request, group=WRITE_GROUP, key=lambda _g, _r: key, rate=settings.API_WRITE_RATE, increment=True
-        )
-    except (RedisError, OSError):  # a cache outage must not fail the request
-        logger.warning("Rate-limit cache unavailable; letting a Web API write through", exc_info=True)
-        return
-    if usage is not None and usage["should_limit"]:
-        raise SlackError("ratelimited", status=429, retry_after=max(1, int(usage["time_left"])))
+    retry_after = retry_after_if_limited(request, group=WRITE_GROUP, key=str(user_pk), rate=settings.API_WRITE_RATE)
+    if retry_after is not None:
+        raise SlackError("ratelimited", status=429, retry_after=retry_after)
 
 
 def _answer(body: dict, status: int = 200, retry_after: int | None = None) -> JsonResponse:

@@ -22,6 +22,21 @@ WRITE_GROUP = "api.write"
 AUTH_GROUP = "api.auth"
 
 
+def retry_after_if_limited(request, *, group: str, key: str, rate: str) -> int | None:
+    """Count one request against `key`'s budget in `group`; past `rate`, the seconds to wait, else None.
+
+    For surfaces with their own 429 answer (the Slack Web API, incoming webhooks). Fails open.
+    """
+    try:
+        usage = get_usage(request, group=group, key=lambda _group, _request: key, rate=rate, increment=True)
+    except (RedisError, OSError):  # a cache outage must not fail the request
+        logger.warning("Rate-limit cache unavailable; letting %s through", group, exc_info=True)
+        return None
+    if usage is not None and usage["should_limit"]:
+        return max(1, int(usage["time_left"]))
+    return None
+
+
 def _check(request, *, group: str, key, rate: str) -> None:
     try:
         usage = get_usage(request, group=group, key=key, rate=rate, increment=True)

@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("workspaces.api.urls")),
     path("", include("chat.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("integrations.api.urls")),
     re_path(r"^.*$", NotFoundView.as_view(), name="not-found"),
 ]

@@ -2,12 +2,13 @@
 
 No DATABASE_URL or REDIS_URL: a new SQLite database under a temporary SLACKCLONE_VAR_DIR is
 migrated and seeded, Daphne serves it from a child process, and a person signs in through the
-real login form over HTTP and sees the demo workspace.
+real login form over HTTP, sees the demo workspace and resumes over the real-time socket.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 import socket
 import sqlite3
@@ -105,7 +106,8 @@ class Browser:
 
     def __init__(self, base_url: str):
         self.base_url = base_url
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        self.cookies = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
 
     def get(self, path: str) -> tuple[int, str, str]:
         return self._open(urllib.request.Request(self.base_url + path))
@@ -165,13 +167,61 @@ def test_fresh_embedded_default_serves_login_and_the_demo_workspace_over_http(se
     assert 'role="alert"' in refused
 
     fields = {"username": email, "password": password, "csrfmiddlewaretoken": csrf_token(refused)}
-    status, path, home = browser.post_form("/accounts/login/", fields)
-    assert (status, path) == (200, "/")
-    assert "Your workspaces" in home
-    assert html.escape(demo_workspace_name(var_dir)) in home
+    # `/` takes a signed-in person to their workspace's client (the only one they are in).
+    status, path, client_page = browser.post_form("/accounts/login/", fields)
+    assert (status, path) == (200, "/demo/")
+    assert html.escape(demo_workspace_name(var_dir)) in client_page
 
 
 def test_pages_need_a_signed_in_user(server: Server):
     status, path, _ = Browser(server.base_url).get("/")
 
     assert (status, path) == (200, "/accounts/login/")
+
+
+def demo_channel_id(var_dir: Path, name: str = "general") -> str:
+    with sqlite3.connect(var_dir / "slackclone.sqlite3") as db:
+        row = db.execute(
+            "SELECT c.public_id FROM chat_channel c JOIN workspaces_workspace w ON w.id = c.workspace_id "
+            "WHERE w.slug = 'demo' AND c.name = ?",
+            (name,),
+        ).fetchone()
+    assert row, f"seed_demo created no #{name}"
+    return row[0]
+
+
+def resume_over_socket(url: str, headers: dict[str, str], channel_id: str) -> dict:
+    """Open the gateway, wait for hello, resume one channel from the start; the resumed reply."""
+    from websockets.sync.client import connect
+
+    with connect(url, additional_headers=headers, open_timeout=10) as socket_:
+        assert json.loads(socket_.recv(timeout=10))["type"] == "hello"
+        socket_.send(json.dumps({"id": 1, "type": "resume", "channels": {channel_id: 0}}))
+        while True:
+            frame = json.loads(socket_.recv(timeout=10))
+            if frame.get("reply_to") == 1:
+                return frame
+
+
+def test_the_embedded_default_serves_the_real_time_socket_to_a_browser_and_a_bot(
+    server: Server, var_dir: Path, embedded_env: dict[str, str]
+):
+    browser = Browser(server.base_url)
+    email, password = demo_login()
+    _, _, login_page = browser.get("/accounts/login/")
+    fields = {"username": email, "password": password, "csrfmiddlewaretoken": csrf_token(login_page)}
+    browser.post_form("/accounts/login/", fields)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in browser.cookies)
+    general = demo_channel_id(var_dir)
+    ws_url = server.base_url.replace("http://", "ws://") + "/ws/?resume=1"
+
+    resumed = resume_over_socket(ws_url, {"Cookie": cookie, "Origin": server.base_url}, general)
+    assert resumed["ok"] is True
+    assert resumed["channels"][general]["replayed"] > 0, "the demo's #general has history to replay"
+
+    created = run_manage("create_api_token", email, "--workspace", "demo", env=embedded_env)
+    assert created.returncode == 0, created.stderr
+    token = created.stdout.strip().splitlines()[-1]
+    resumed = resume_over_socket(ws_url, {"Authorization": f"Bearer {token}"}, general)
+    assert resumed["ok"] is True
+    assert resumed["channels"][general]["replayed"] > 0

@@ -37,7 +37,7 @@ class ChannelCollectionView(ApiView):
     @extend_schema(
         tags=TAG,
         operation_id="channels_mine",
-        summary="My channels and DMs, each with its unread and mention counts",
+        summary="My channels and DMs, each with its unread and mention counts and whether I muted it",
         responses={200: s.ChannelListSerializer, **errors()},
     )
     def get(self, request, workspace_id: str):
@@ -56,6 +56,7 @@ class ChannelCollectionView(ApiView):
                     unread_count=count["unread"],
                     mention_count=count["mentions"],
                     last_read_seq=member.last_read_seq,
+                    muted=member.muted,
                 )
             )
         return Response({"channels": channels})

@@ -52,6 +52,7 @@ class MessageCollectionView(ApiView):
             around=query.get("around"),
             limit=query["limit"],
             include_replies=query["include_replies"],
+            reader=request.user,
         )
         has_more, next_link, previous_link = _history_links(request, query, page)
         body = {"messages": messages_out(page.messages), "has_more": has_more, "next": next_link}
@@ -136,7 +137,7 @@ class ThreadRepliesView(ApiView):
         root = message_get_for_wire(channel=channel, ts=ts)
         if root.thread_root_id:
             root = message_get_for_wire(channel=channel, ts=root.thread_root.ts)
-        replies, has_more = thread_page(root=root, after=query.get("after"), limit=query["limit"])
+        replies, has_more = thread_page(root=root, after=query.get("after"), limit=query["limit"], reader=request.user)
         next_link = page_link(request, after=replies[-1].seq, limit=query["limit"]) if has_more else None
         return Response(
             {"root": message_to_wire(root), "replies": messages_out(replies), "has_more": has_more, "next": next_link}

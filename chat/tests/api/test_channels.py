@@ -22,6 +22,16 @@ def test_my_channels_carry_unread_and_mention_counts(team, client_for):
     assert general["last_seq"] == 2
 
 
+def test_my_channels_say_which_ones_i_muted(team, client_for):
+    ChannelMember.objects.filter(channel=team.general, user=team.member).update(muted=True)
+    channels = client_for(team.member).get(_channels_url(team)).json()["channels"]
+    assert {c["id"]: c["muted"] for c in channels} == {team.general.public_id: True}
+    assert {c["id"]: c["muted"] for c in client_for(team.owner).get(_channels_url(team)).json()["channels"]} == {
+        team.general.public_id: False,
+        team.random.public_id: False,
+    }
+
+
 def test_my_channels_lists_only_mine_including_dms(team, client_for):
     client = client_for(team.member)
     dm = client.post(f"/api/v1/workspaces/{team.workspace.public_id}/dms", {"users": [team.owner.public_id]})

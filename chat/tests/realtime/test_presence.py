@@ -78,3 +78,30 @@ async def test_presence_changes_are_throttled_to_the_state_they_settle_in(team, 
     assert event["presence"] == "away"
     assert time.monotonic() - started > 0.3, "held back until the throttle window ended"
     await watcher.nothing(1.2)
+
+
+async def test_online_users_come_from_this_process_memory_in_the_embedded_default(settings):
+    """Without Redis the server process's own store knows who is online (pages and eager tasks read it)."""
+    from chat.realtime import store as store_module
+
+    settings.REDIS_URL = ""
+    memory = store_module.MemoryStore()
+    await memory.presence_add("UONLINE1", "conn1", time.time() + 60, [])
+    await memory.presence_add("UGONE1", "conn2", time.time() - 1, [])
+    assert store_module.online_user_ids(["UONLINE1", "UGONE1", "UNEVER1"]) == {"UONLINE1"}
+
+
+async def test_many_users_coming_due_at_once_are_announced_in_batches(team):
+    """A dead process's users all come due together: every one is announced, a batch per round trip."""
+    store = RedisStore(settings.REDIS_URL)
+    users = [f"UBATCH{n:05d}" for n in range(1_200)]  # more than two batches
+    try:
+        for user in users:
+            await store.presence_add(user, "conn", time.time() + 60, [team.workspace.public_id])
+        changed = await store.presence_transitions(users, throttle=0.0)
+        assert set(changed) == set(users)
+        assert all(change == ("active", [team.workspace.public_id]) for change in changed.values())
+        assert await store.presence_transitions(users, throttle=0.0) == {}, "no change, nothing to announce"
+    finally:
+        await store.redis.delete(*[f"sc:rt:p:{kind}:{user}" for user in users for kind in "cws"])
+        await store.close()

@@ -292,11 +292,72 @@ def test_dm_types_in_lists(web, team):
 
 
 def test_bot_posts_show_as_bot_and_guest_sees_only_its_channels(web, team, bot):
-    posted = web(bot).chat_postMessage(
-        channel=team.general.public_id, text="beep", username="deploybot", icon_emoji=":robot_face:"
-    )
+    posted = web(bot).chat_postMessage(channel=team.general.public_id, text="plain")
     assert posted["message"]["bot_id"] == bot.public_id
+    assert posted["message"]["bot_profile"]["id"] == bot.public_id
+    assert "subtype" not in posted["message"]
+    assert "username" not in posted["message"]
     guest = web(team.guest)
     visible = {channel["id"] for channel in guest.conversations_list()["channels"]}
     assert team.random.public_id not in visible or team.guest.channel_memberships.filter(channel=team.random).exists()
     assert error_of(guest.conversations_create, name="guest-room") == "restricted_action"
+
+
+def test_a_bot_names_and_icons_its_message_and_a_person_cannot(web, team, bot):
+    posted = web(bot).chat_postMessage(
+        channel=team.general.public_id, text="beep", username="deploybot", icon_emoji=":robot_face:"
+    )["message"]
+    assert (posted["subtype"], posted["username"], posted["icons"]) == (
+        "bot_message",
+        "deploybot",
+        {"emoji": ":robot_face:"},
+    )
+    history = web(team.member).conversations_history(channel=team.general.public_id, limit=1)["messages"][0]
+    assert (history["username"], history["bot_id"]) == ("deploybot", bot.public_id)
+    by_url = web(bot).chat_postMessage(channel="#general", text="pic", icon_url="https://example.test/i.png")
+    assert by_url["message"]["icons"]["image_48"] == "https://example.test/i.png"
+    assert by_url["message"]["username"] == bot.name
+    bad = web(bot).chat_postMessage
+    assert error_of(bad, channel="#general", text="x", icon_url="ftp://example.test/i.png") == "invalid_arguments"
+    assert error_of(bad, channel="#general", text="x", icon_emoji="not an emoji!") == "invalid_name"
+    person = web(team.member).chat_postMessage(channel="#general", text="me", username="ceo", icon_emoji=":crown:")
+    assert "username" not in person["message"]
+    assert "bot_id" not in person["message"]
+
+
+def collect(call, key: str, **kwargs) -> list:
+    """Every item of a cursor-paged method, following response_metadata.next_cursor to the end."""
+    items, cursor = [], None
+    while True:
+        page = call(cursor=cursor, **kwargs)
+        items += page[key]
+        cursor = page["response_metadata"]["next_cursor"]
+        if not cursor:
+            return items
+
+
+def test_members_replies_and_my_conversations_page_with_cursors(web, team):
+    client = web(team.member)
+    members = collect(client.conversations_members, "members", channel=team.general.public_id, limit=1)
+    assert sorted(members) == sorted(
+        user.public_id for user in (team.owner, team.admin, team.member, team.other_member)
+    )
+    root = client.chat_postMessage(channel=team.general.public_id, text="root")["ts"]
+    replies = [
+        client.chat_postMessage(channel=team.general.public_id, text=f"r{i}", thread_ts=root)["ts"] for i in range(4)
+    ]
+    thread = collect(client.conversations_replies, "messages", channel=team.general.public_id, ts=root, limit=2)
+    assert [m["ts"] for m in thread if m["ts"] != root] == replies
+    for i in range(3):
+        client.conversations_create(name=f"mine-{i}")
+    mine = collect(client.users_conversations, "channels", limit=2)
+    assert {"general", "mine-0", "mine-1", "mine-2"} <= {channel["name"] for channel in mine}
+    assert len(mine) == len({channel["id"] for channel in mine})
+
+
+def test_mark_moves_the_read_marker(web, team):
+    client = web(team.member)
+    stamps = [client.chat_postMessage(channel=team.general.public_id, text=f"m{i}")["ts"] for i in range(3)]
+    web(team.other_member).conversations_mark(channel=team.general.public_id, ts=stamps[1])
+    marker = ChannelMember.objects.get(channel=team.general, user=team.other_member).last_read_seq
+    assert marker == Message.objects.get(channel=team.general, ts=stamps[1]).seq

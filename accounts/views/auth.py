@@ -1,0 +1,74 @@
+"""Signing in, up and out. POSTs are rate limited per client address (settings.API_AUTH_RATE)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from accounts import services
+from accounts.forms import EmailAuthenticationForm, SignupForm
+from slackclone.errors import DomainError
+from slackclone.web import add_domain_error, auth_rate_limited
+
+BACKEND = "accounts.backends.EmailBackend"
+
+
+def safe_next(request: HttpRequest, default: str = "home") -> str:
+    """The `next` address from the form or query string when it stays on this site, else `default`."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+@method_decorator(auth_rate_limited("sign-in attempts"), name="dispatch")
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+@sensitive_post_parameters("password")
+@auth_rate_limited("new accounts")
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    """Create an account and sign in; then on to `next` (an invitation) or the landing page."""
+    if request.user.is_authenticated:
+        return redirect(safe_next(request))
+    form = SignupForm(request.POST or None, initial={"email": request.GET.get("email", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                display_name=form.cleaned_data["display_name"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            login(request, user, backend=BACKEND)
+            messages.success(request, f"Welcome to Slackclone, {user.name}!")
+            return redirect(safe_next(request))
+    return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request, "")})
+
+
+# Django's reset views with our templates and email; the request form is rate limited like sign-in,
+# and it never says whether an address has an account.
+rate_limited_password_reset = auth_rate_limited("password reset requests")(
+    auth_views.PasswordResetView.as_view(
+        template_name="accounts/password_reset_form.html",
+        email_template_name="accounts/emails/password_reset.txt",
+        subject_template_name="accounts/emails/password_reset_subject.txt",
+        success_url=reverse_lazy("accounts:password_reset_done"),
+    )
+)

@@ -1,0 +1,198 @@
+"""Browser tests: headless Chromium (Debian's, at /usr/bin/chromium) driven by Playwright against a live
+server on the real stack: one Daphne process for the session, on pytest-django's test database and
+the test Redis, serving the collected static files through WhiteNoise as production does.
+
+Tests commit for real (transaction=True), since the server is another process. Screenshots of the
+main views go to var/artifacts/screenshots/ (SLACKCLONE_ARTIFACTS_DIR to change it).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from slackclone.testing.factories import DEFAULT_PASSWORD
+from slackclone.testing.processes import free_port, stop, wait_for_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+BASE_DIR = Path(settings.BASE_DIR)
+ARTIFACTS = Path(os.environ.get("SLACKCLONE_ARTIFACTS_DIR", BASE_DIR / "var" / "artifacts" / "screenshots"))
+# The room a test gives the browser to show what the server pushed (the issue's promise is 1 s).
+PUSH_TIMEOUT_MS = 1000
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+
+
+class LiveServer:
+    """One Daphne process of the real ASGI application on the test database and the test Redis."""
+
+    def __init__(self, var_dir: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "slackclone.settings_test",
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
+            "REDIS_URL": settings.REDIS_URL,
+            "SECRET_KEY": settings.SECRET_KEY,
+            "SLACKCLONE_VAR_DIR": str(var_dir),
+            # Every test signs two people in through the login form, from one address.
+            "API_AUTH_RATE": "1000/m",
+            "LOG_LEVEL": "WARNING",
+        }
+        manage = [sys.executable, str(BASE_DIR / "manage.py")]
+        subprocess.run([*manage, "collectstatic", "--noinput", "-v", "0"], cwd=BASE_DIR, env=env, check=True)
+        daphne = Path(sys.executable).with_name("daphne")
+        self.process = subprocess.Popen(
+            [str(daphne), "-b", "127.0.0.1", "-p", str(self.port), "slackclone.asgi:application"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port, self.process)
+
+
+@pytest.fixture(scope="package")
+def live_server_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    server = LiveServer(tmp_path_factory.mktemp("browser-var"))
+    try:
+        yield server
+    finally:
+        stop(server.process)
+
+
+@pytest.fixture(scope="package")
+def chromium():
+    """The browser. Playwright's sync API keeps an event loop running on this thread, which Django
+    takes for async code; the test's own ORM calls are plain synchronous ones, so that check is lifted."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                yield browser
+            finally:
+                browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def server(live_server_process, transactional_db):
+    return live_server_process
+
+
+class Person:
+    """A signed-in browser context of one user, with the page the client runs in."""
+
+    def __init__(self, browser, server: LiveServer, user, *, width: int = 1280) -> None:
+        self.user = user
+        self.server = server
+        self.context = browser.new_context(viewport={"width": width, "height": 860}, base_url=server.url)
+        self.context.set_default_timeout(10_000)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
+
+    def sign_in(self) -> Person:
+        page = self.page
+        page.goto("/accounts/login/")
+        page.fill("input[name=username]", self.user.email)
+        page.fill("input[name=password]", DEFAULT_PASSWORD)
+        page.click("form button[type=submit]")
+        page.wait_for_load_state()
+        assert "/accounts/login/" not in page.url, f"{self.user.email} could not sign in"
+        return self
+
+    # The page's Content-Security-Policy forbids eval, so wait_for_function is always given a function
+    # ("() => …"), never an expression string, which Playwright would have to eval in the page.
+
+    def open(self, path: str) -> Person:
+        """Load a client page and wait until its socket has resumed."""
+        self.page.goto(path)
+        self.page.wait_for_selector("body.client-ready")
+        self.page.wait_for_function("() => window.slackclone.socket.state === 'online'")
+        return self
+
+    def screenshot(self, name: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def people(chromium, server):
+    """people(user, ...) → signed-in Persons; their contexts close after the test, which fails on page errors."""
+    opened: list[Person] = []
+
+    def sign_in(*users, width: int = 1280) -> list[Person]:
+        persons = [Person(chromium, server, user, width=width).sign_in() for user in users]
+        opened.extend(persons)
+        return persons
+
+    yield sign_in
+    errors = [f"{p.user.email}: {error}" for p in opened for error in p.errors if "WebSocket" not in error]
+    for person in opened:
+        person.close()
+    wait_until_the_server_is_idle()
+    assert not errors, errors
+
+
+def wait_until_the_server_is_idle(timeout: float = 10.0) -> None:
+    """Let the server finish what the closed pages left it doing (a socket's goodbye, a last read marker)
+    before pytest-django empties the tables, which would otherwise deadlock with it."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND state IN ('active', 'idle in transaction')"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)
+
+
+def elsewhere(function, *args, **kwargs):
+    """Call a service as another surface would, on a thread of its own: this thread runs Playwright's event
+    loop, where the channel layer's after-commit send cannot run."""
+    result = {}
+
+    def run() -> None:
+        try:
+            result["value"] = function(*args, **kwargs)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(30)
+    return result["value"]

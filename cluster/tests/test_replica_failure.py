@@ -1,0 +1,75 @@
+"""The streaming replica stops while 200 clients post and a reader pages through history over the REST
+API: reads move to the primary within 5 s, and no request fails."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+
+import psycopg
+import pytest
+
+from cluster import postgres
+from cluster.down import alive, read_pid
+from cluster.tests.conftest import Fleet, seed_population
+from cluster.tests.http import arequest
+
+pytestmark = pytest.mark.cluster
+
+SWITCH_SECONDS = 5.0
+
+
+def test_reads_move_to_the_primary_when_the_replica_stops_and_no_request_fails(cluster):
+    population = seed_population(cluster)
+    try:
+        reads, stopped_at, replica_transactions = asyncio.run(_stop_replica(cluster, population))
+    finally:
+        postgres.start(cluster, "pg-replica", cluster.pg_replica_port)
+        postgres.wait_streaming(cluster)
+    reads_before = sum(at < stopped_at for at, _, _ in reads)
+    # Each history read is at least two queries (the page, its reactions and files), beside the health checks.
+    assert replica_transactions >= reads_before, "the replica did not serve the reads before it stopped"
+    failed = [(round(at - stopped_at, 2), status) for at, status, _ in reads if status != 200]
+    assert not failed, f"requests failed (seconds after the stop, status): {failed[:5]}"
+    after = [(at, newest) for at, _, newest in reads if at >= stopped_at + SWITCH_SECONDS]
+    assert len(after) >= 3, f"only {len(after)} reads after the switch"
+    assert all(newest is not None for _, newest in after)
+
+
+async def _stop_replica(layout, population) -> tuple[list, float, int]:
+    reader = population.tokens[-1]  # never posts, so never pinned to the primary
+    path = f"/api/v1/channels/{population.channel}/messages?limit=20"
+    reads: list[tuple[float, int, int | None]] = []
+    done = asyncio.Event()
+
+    async def read_loop() -> None:
+        while not done.is_set():
+            status, body = await arequest(layout, reader, "GET", path)
+            messages = body.get("messages") or [None]
+            reads.append((time.monotonic(), status, messages[0] and messages[0].get("seq")))
+            await asyncio.sleep(0.05)
+
+    async with Fleet(layout, population) as fleet:
+        posting = asyncio.ensure_future(fleet.post_for(16))
+        transactions = _replica_transactions(layout)
+        reading = asyncio.ensure_future(read_loop())
+        await asyncio.sleep(3)
+        transactions = _replica_transactions(layout) - transactions
+        pid = read_pid(layout.pid_file("pg-replica"))
+        os.kill(pid, signal.SIGINT)  # a fast shutdown, as an operator or a crash-restart would
+        stopped_at = time.monotonic()
+        while alive(pid):
+            await asyncio.sleep(0.05)
+        await posting
+        done.set()
+        await reading
+    return reads, stopped_at, transactions
+
+
+def _replica_transactions(layout) -> int:
+    """Transactions committed so far on the replica's application database (reads count too)."""
+    with psycopg.connect(layout.replica_url, autocommit=True) as connection:
+        connection.execute("SELECT pg_stat_clear_snapshot()")
+        return connection.execute("SELECT xact_commit FROM pg_stat_database WHERE datname = 'slackclone'").fetchone()[0]

@@ -1,0 +1,234 @@
+"""Start the loopback cluster: `python -m cluster.up [--asgi N] [--port 8080]` (what `make cluster` runs).
+
+Order: the Redis servers, the PostgreSQL primary and its streaming replica, migrations and static files,
+the ASGI processes, the Celery workers and beat, and nginx in front. Every process's id goes to
+var/cluster/<name>.pid as soon as it runs, so a failure half way is stopped cleanly by `cluster.down`.
+Running it again on a stopped cluster reuses its data (the databases survive a restart).
+"""
+
+from __future__ import annotations
+
+import argparse
+import grp
+import os
+import pwd
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from string import Template
+
+from cluster import postgres
+from cluster.down import running, stop_cluster
+from cluster.layout import (
+    BASE_DIR,
+    DEFAULT_DIR,
+    VENV_BIN,
+    WORKER_QUEUES,
+    Layout,
+    asgi_name,
+    layer_redis_name,
+)
+from slackclone.testing.processes import free_port, wait_for_port
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+LAYER_SHARDS = 2
+
+
+def new_layout(directory: Path, nginx_port: int, asgi: int) -> Layout:
+    """Ports for a fresh cluster; a stopped one keeps its Redis and PostgreSQL ports (the replica knows them)."""
+    saved = Layout.load(directory) if (directory / "cluster.json").exists() else None
+    ports = [free_port() for _ in range(asgi)]
+    if saved is not None:
+        saved.nginx_port, saved.asgi_ports = nginx_port, ports
+        return saved
+    return Layout(
+        dir=str(directory),
+        nginx_port=nginx_port,
+        asgi_ports=ports,
+        layer_redis_ports=[free_port() for _ in range(LAYER_SHARDS)],
+        redis_port=free_port(),
+        pg_primary_port=free_port(),
+        pg_replica_port=free_port(),
+    )
+
+
+def spawn(layout: Layout, name: str, argv: list[str]) -> subprocess.Popen:
+    """Start one application process in its own session (it outlives `make`), logging to log/<name>.log."""
+    with open(layout.log_file(name), "ab") as log:
+        process = subprocess.Popen(
+            argv,
+            cwd=BASE_DIR,
+            env=layout.env(),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    layout.pid_file(name).write_text(f"{process.pid}\n")
+    return process
+
+
+def start_redis(layout: Layout, name: str, port: int) -> None:
+    """A Redis without persistence; it daemonises and writes its own pid file."""
+    argv = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    argv += ["--daemonize", "yes", "--pidfile", str(layout.pid_file(name)), "--logfile", str(layout.log_file(name))]
+    argv += ["--dir", str(layout.path), "--maxclients", "20000"]
+    layout.pid_file(name).unlink(missing_ok=True)  # a killed server leaves its pid file behind
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    wait_listening(port, name)
+
+
+def start_database(layout: Layout) -> None:
+    postgres.init_primary(layout)
+    postgres.start(layout, "pg-primary", layout.pg_primary_port)
+    postgres.create_database(layout)
+    postgres.init_replica(layout)
+    postgres.start(layout, "pg-replica", layout.pg_replica_port)
+    postgres.wait_streaming(layout)
+
+
+def prepare_application(layout: Layout) -> None:
+    for command in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=BASE_DIR, env=layout.env(), check=True)
+
+
+def asgi_argv(port: int) -> list[str]:
+    """As in the Procfile: Uvicorn with lifespan on, so SIGTERM drains (slackclone.lifespan)."""
+    return [
+        str(VENV_BIN / "uvicorn"),
+        *("--host", "127.0.0.1", "--port", str(port), "--ws", "websockets-sansio", "--http", "httptools"),
+        *("--loop", "uvloop", "--lifespan", "on", "--timeout-graceful-shutdown", "10"),
+        *("--log-level", "warning", "--no-access-log", "slackclone.asgi:application"),
+    ]
+
+
+def start_asgi(layout: Layout, index: int) -> subprocess.Popen:
+    port = layout.asgi_ports[index]
+    process = spawn(layout, asgi_name(index), asgi_argv(port))
+    wait_for_port(port, process)
+    return process
+
+
+def start_celery(layout: Layout) -> None:
+    celery = str(VENV_BIN / "celery")
+    for name, queues in WORKER_QUEUES.items():
+        concurrency = "2" if name == "notifications" else "1"
+        spawn(
+            layout,
+            f"celery-{name}",
+            [celery, "-A", "slackclone", "worker", f"--queues={queues}", f"--hostname={name}@%h",
+             f"--concurrency={concurrency}", "--prefetch-multiplier=1", "--loglevel=INFO"],
+        )  # fmt: skip
+    schedule = layout.path / "celerybeat-schedule"
+    spawn(
+        layout,
+        "celery-beat",
+        [celery, "-A", "slackclone", "beat", "--loglevel=INFO", "--pidfile=", "-s", str(schedule)],
+    )
+    for name in WORKER_QUEUES:
+        wait_for_log(layout, f"celery-{name}", b" ready.")
+
+
+def wait_for_log(layout: Layout, name: str, needle: bytes, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if needle in layout.log_file(name).read_bytes():
+            return
+        time.sleep(0.2)
+    raise SystemExit(f"{name} did not become ready; see {layout.log_file(name)}")
+
+
+def nginx_config(layout: Layout) -> Path:
+    """Render templates/nginx.conf into the cluster directory (workers drop root for www-data or nobody)."""
+    tmp_dir = layout.path / "nginx"
+    tmp_dir.mkdir(exist_ok=True)
+    user_line = ""
+    if os.geteuid() == 0:
+        user = "www-data" if _user_exists("www-data") else "nobody"
+        group = grp.getgrgid(pwd.getpwnam(user).pw_gid).gr_name
+        os.chown(tmp_dir, pwd.getpwnam(user).pw_uid, pwd.getpwnam(user).pw_gid)
+        user_line = f"user {user} {group};"
+    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;" for p in layout.asgi_ports)
+    text = Template((TEMPLATES / "nginx.conf").read_text()).substitute(
+        user_line=user_line,
+        pid_file=layout.pid_file("nginx"),
+        log_dir=layout.path / "log",
+        tmp_dir=tmp_dir,
+        upstream_servers=servers,
+        port=layout.nginx_port,
+    )
+    path = layout.path / "nginx.conf"
+    path.write_text(text)
+    return path
+
+
+def _user_exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+def start_nginx(layout: Layout) -> None:
+    config = nginx_config(layout)
+    subprocess.run(["nginx", "-t", "-q", "-c", str(config)], check=True)
+    subprocess.run(["nginx", "-c", str(config)], check=True)
+    wait_listening(layout.nginx_port, "nginx")
+
+
+def wait_listening(port: int, name: str, timeout: float = 30.0) -> None:
+    """Block until something accepts connections on the port (a daemon we cannot poll as a child)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit(f"{name} does not listen on port {port}; see its log in var/cluster/log")
+
+
+def start_cluster(directory: Path = DEFAULT_DIR, *, nginx_port: int = 8080, asgi: int = 2) -> Layout:
+    """Start every process of the cluster; on any failure, stop what was started and re-raise."""
+    directory.mkdir(parents=True, exist_ok=True)
+    if running(directory):
+        raise SystemExit(f"A cluster is already running in {directory}: `make cluster-stop` first.")
+    layout = new_layout(directory, nginx_port, asgi)
+    (layout.path / "log").mkdir(exist_ok=True)
+    (layout.path / "app").mkdir(exist_ok=True)
+    layout.save()
+    try:
+        for index, port in enumerate(layout.layer_redis_ports):
+            start_redis(layout, layer_redis_name(index), port)
+        start_redis(layout, "redis", layout.redis_port)
+        start_database(layout)
+        prepare_application(layout)
+        for index in range(asgi):
+            start_asgi(layout, index)
+        start_celery(layout)
+        start_nginx(layout)
+    except BaseException:
+        stop_cluster(directory)
+        raise
+    return layout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--asgi", type=int, default=2, help="ASGI (Uvicorn) processes behind nginx")
+    parser.add_argument("--port", type=int, default=8080, help="nginx's port on 127.0.0.1")
+    parser.add_argument("--dir", type=Path, default=DEFAULT_DIR)
+    args = parser.parse_args()
+    layout = start_cluster(args.dir.resolve(), nginx_port=args.port, asgi=args.asgi)
+    pids = sorted(p.stem for p in layout.path.glob("*.pid"))
+    print(f"\n  Slackclone cluster at {layout.base_url}/ ({args.asgi} ASGI processes)")
+    print(f"  Processes ({len(pids)}): {', '.join(pids)}; pid files and logs in {layout.path}")
+    print(f"  Primary {layout.database_url}, replica {layout.replica_url}")
+    print("  Stop it with `make cluster-stop`.\n")
+
+
+if __name__ == "__main__":
+    main()

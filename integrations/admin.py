@@ -1,0 +1,56 @@
+"""The Django admin for integrations: webhooks (created and revoked through the services) and the import map."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+
+from integrations import services
+from integrations.models import ImportedObject, IncomingWebhook
+
+
+@admin.register(IncomingWebhook)
+class IncomingWebhookAdmin(admin.ModelAdmin):
+    list_display = ("name", "public_id", "workspace", "channel", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "public_id", "workspace__slug", "channel__name")
+    list_select_related = ("workspace", "channel")
+    readonly_fields = ("public_id", "workspace", "bot", "created_by", "created_at", "last_used_at", "revoked_at")
+    fields = ("name", "channel", *readonly_fields)
+    raw_id_fields = ("channel",)
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once made, a webhook's place is fixed (its workspace is its channel's); to move one, revoke it
+        # and make another.
+        return (*self.readonly_fields, "channel") if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        """A new webhook goes through webhook_create (its bot, its secret); its URL is shown once."""
+        if change:
+            obj.save(update_fields=["name"])
+            return
+        webhook, secret = services.webhook_create(actor=None, channel=obj.channel, name=obj.name)
+        obj.pk, obj.public_id = webhook.pk, webhook.public_id
+        url = request.build_absolute_uri(webhook.url_path(secret))
+        self.message_user(request, f"Webhook URL (shown once): {url}", messages.WARNING)
+
+    @admin.action(description="Revoke the selected webhooks")
+    def revoke(self, request, queryset):
+        for webhook in queryset.select_related("workspace", "bot"):
+            services.webhook_revoke(actor=None, webhook=webhook)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the webhook's messages keep their author
+
+
+@admin.register(ImportedObject)
+class ImportedObjectAdmin(admin.ModelAdmin):
+    list_display = ("kind", "source_id", "target_id", "workspace", "imported_at")
+    list_filter = ("kind",)
+    search_fields = ("source_id",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

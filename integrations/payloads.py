@@ -1,0 +1,58 @@
+"""Reading an incoming-webhook request as Slack does: a JSON body, or a form with `payload=<JSON>`.
+
+Slack answers a bad request with a plain-text error name and a status; WebhookRejected carries both.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chat.slack_api.blocks import message_text
+from chat.slack_api.core import SlackError
+from integrations.services import WebhookPost
+
+STRING_FIELDS = ("text", "username", "icon_emoji", "icon_url", "thread_ts")
+
+
+class WebhookRejected(Exception):
+    """A request Slack would refuse: `error` is the plain-text body, `status` the HTTP status."""
+
+    def __init__(self, error: str, status: int, *, retry_after: int | None = None):
+        super().__init__(error)
+        self.error = error
+        self.status = status
+        self.retry_after = retry_after
+
+
+def _decode(request) -> dict[str, Any]:
+    content_type = (request.content_type or "").lower()
+    if content_type == "application/json":
+        raw: Any = request.body
+    else:
+        raw = request.POST.get("payload")
+        if raw is None:
+            raise WebhookRejected("invalid_payload", 400)
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise WebhookRejected("invalid_payload", 400) from None
+    if not isinstance(data, dict):
+        raise WebhookRejected("invalid_payload", 400)
+    return data
+
+
+def parse_webhook_request(request) -> WebhookPost:
+    """The post a webhook request asks for. Raises WebhookRejected: invalid_payload, no_text (both 400)."""
+    data = _decode(request)
+    for key in STRING_FIELDS:
+        value = data.get(key)
+        if value is not None and not isinstance(value, (str, int, float)):
+            raise WebhookRejected("invalid_payload", 400)
+    try:
+        text = message_text(str(data.get("text") or ""), data.get("blocks"), data.get("attachments"))
+    except SlackError:  # blocks or attachments that are not lists of objects
+        raise WebhookRejected("invalid_payload", 400) from None
+    if not text.strip():
+        raise WebhookRejected("no_text", 400)
+    return WebhookPost(text=text, **{key: str(data.get(key) or "") for key in STRING_FIELDS if key != "text"})

@@ -1,0 +1,116 @@
+// What can be done to a message: react, reply in a thread, edit (in place), delete, pin, copy its
+// link, retry a failed send. Changes are confirmed by the server's events, so both tabs and
+// everyone else see the same thing.
+
+import { h } from "./dom.js";
+
+export class MessageActions {
+  constructor(app) {
+    this.app = app;
+  }
+
+  path(message) {
+    return `channels/${message.channel}/messages/${message.ts}`;
+  }
+
+  async toggleReaction(message, name, onlyAdd = false) {
+    const { app } = this;
+    const mine = message.reactions?.find((r) => r.name === name)?.users.includes(app.store.me.id);
+    if (mine && onlyAdd) return;
+    // Shown at once; the server's event (or its refusal) settles it.
+    app.events.reaction({ item: { channel: message.channel, ts: message.ts }, reaction: name, user: app.store.me.id }, !mine);
+    const request = mine ? app.api.del(`${this.path(message)}/reactions/${encodeURIComponent(name)}`)
+      : app.api.post(`${this.path(message)}/reactions`, { name });
+    try {
+      const data = await request;
+      if (data.message) app.store.putMessage({ ...data.message, pinned: message.pinned }, { replace: true });
+      app.events.touched(message);
+    } catch (error) {
+      app.events.reaction({ item: { channel: message.channel, ts: message.ts }, reaction: name, user: app.store.me.id }, mine);
+      if (error.code !== "already_reacted" && error.code !== "no_reaction") app.toast(error.message);
+    }
+  }
+
+  pickReaction(message, anchor) {
+    this.app.emojiPicker(anchor, (name) => this.toggleReaction(message, name, true));
+  }
+
+  openThread(message) {
+    this.app.thread.open(message.channel, message.thread_ts || message.ts);
+  }
+
+  openMenu(message, anchor, mine) {
+    this.app.dialogs.messageMenu(message, anchor, mine);
+  }
+
+  openProfile(userId) {
+    this.app.dialogs.profile(userId);
+  }
+
+  copyLink(message) {
+    const url = new URL(`${this.app.channelUrl(message.channel)}p${message.ts.replace(".", "")}`, location.origin);
+    if (message.thread_ts && message.thread_ts !== message.ts) url.search = `?thread_ts=${message.thread_ts}&cid=${message.channel}`;
+    navigator.clipboard?.writeText(url.href).then(() => this.app.toast("Link copied.", "success"), () => this.app.toast(url.href, "success"));
+  }
+
+  async pin(message) {
+    const { app } = this;
+    const pinned = Boolean(message.pinned);
+    const request = pinned ? app.api.del(`${this.path(message)}/pin`) : app.api.post(`${this.path(message)}/pin`);
+    if (await app.guard(request, pinned ? "Unpinned." : "Pinned to the channel.")) {
+      app.store.putMessage({ ...app.store.log(message.channel).byTs.get(message.ts), pinned: !pinned }, { replace: true });
+      app.events.touched(message);
+    }
+  }
+
+  async remove(message) {
+    if (!confirm("Delete this message? This cannot be undone.")) return;
+    await this.app.guard(this.app.api.del(this.path(message)), "Message deleted.");
+  }
+
+  retry(message) {
+    const { app } = this;
+    app.store.log(message.channel).pending.delete(message.client_msg_id);
+    app.post({ channel: message.channel, text: message.text, thread_ts: message.thread_ts || null,
+      reply_broadcast: message.reply_broadcast, client_msg_id: message.client_msg_id });
+  }
+
+  discard(message) {
+    this.app.store.log(message.channel).pending.delete(message.client_msg_id);
+    this.app.events.touched(message);
+  }
+
+  /**
+   * Edit in place: the message's text becomes a box (kept across re-renders, see messageRow);
+   * Enter saves, Escape cancels.
+   */
+  edit(message) {
+    const { app } = this;
+    const box = h("textarea", { class: "edit__input", "aria-label": "Edit message", rows: "2" }, app.decode(message.text));
+    const done = () => {
+      this.editor = null;
+      app.events.touched(message);
+    };
+    const save = async () => {
+      const value = box.value.trim();
+      if (!value) return this.remove(message);
+      if (value === app.decode(message.text)) return done();
+      const data = await app.guard(app.api.patch(this.path(message), { text: app.encode(value) }));
+      if (data?.message) app.store.putMessage({ ...data.message, pinned: message.pinned }, { replace: true });
+      return done();
+    };
+    box.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); save(); }
+      if (event.key === "Escape") { event.preventDefault(); done(); }
+    });
+    const node = h("div", { class: "edit" }, box, h("div", { class: "edit__actions" },
+      h("button", { type: "button", class: "btn btn--small", onclick: done }, "Cancel"),
+      h("button", { type: "button", class: "btn btn--small btn--primary", onclick: save }, "Save"),
+      h("span", { class: "muted small" }, "Escape to cancel, Enter to save")));
+    this.editor = { ts: message.ts, node };
+    app.channelView.render();
+    app.thread.render();
+    box.focus();
+    box.setSelectionRange(box.value.length, box.value.length);
+  }
+}

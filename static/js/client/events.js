@@ -1,0 +1,192 @@
+// Applying the server's events (live, or replayed by a resume) to the store and the views.
+// Every handler is idempotent: a replayed or duplicated event changes nothing the second time.
+
+import { isTopLevel } from "./store.js";
+
+const TYPING_SHOWN_MS = 5000;
+
+function updateReaction(message, name, user, added) {
+  const reactions = (message.reactions || []).map((r) => ({ ...r, users: [...r.users] }));
+  let reaction = reactions.find((r) => r.name === name);
+  if (added) {
+    if (!reaction) reactions.push((reaction = { name, users: [], count: 0 }));
+    if (!reaction.users.includes(user)) reaction.users.push(user);
+  } else if (reaction) reaction.users = reaction.users.filter((id) => id !== user);
+  for (const r of reactions) r.count = r.users.length;
+  return { ...message, reactions: reactions.filter((r) => r.count > 0) };
+}
+
+export class EventHandler {
+  constructor(app) {
+    this.app = app;
+    this.typing = new Map(); // channel → Map(user → timer)
+  }
+
+  handle(event) {
+    const handler = this[`on_${event.subtype ? `${event.type}_${event.subtype}` : event.type}`] || this[`on_${event.type}`];
+    if (handler) handler.call(this, event);
+  }
+
+  /** A message changed locally: re-render wherever it shows. */
+  touched(message) {
+    this.app.channelView.onMessage(message);
+    this.app.thread.onMessage(message);
+  }
+
+  on_message(event) {
+    const { app } = this;
+    const { store } = app;
+    if (!store.channels.has(event.channel) && app.channelView.channelId !== event.channel) return;
+    const message = { ...event };
+    delete message.type;
+    if (message.subtype === "tombstone") message.deleted = true;
+    const gap = store.advance(event.channel, event.seq);
+    const fresh = store.putMessage(message) === "new";
+    if (gap) app.fillGap(event.channel);
+    if (!fresh) {
+      this.touched(message);
+      return;
+    }
+    this.stopTyping(event.channel, event.user);
+    this.touched(message);
+    if (message.deleted || message.user === store.me.id || !isTopLevel(message)) return;
+    const channel = store.channels.get(event.channel);
+    const viewing = app.view === "channel" && store.current === event.channel && document.visibilityState === "visible" && app.channelView.atBottom();
+    if (viewing) app.channelView.maybeMarkRead();
+    else if (channel) {
+      const direct = channel.is_im || channel.is_mpim;
+      store.setChannel({ id: channel.id, unread_count: (channel.unread_count || 0) + 1,
+        mention_count: (channel.mention_count || 0) + (direct || store.mentionsMe(message) ? 1 : 0), last_seq: Math.max(channel.last_seq || 0, event.seq) });
+    }
+    if (store.current === event.channel) app.announce(`${store.displayName(message.user)}: ${app.plain(message.text)}`);
+  }
+
+  on_message_message_changed(event) {
+    const message = event.message;
+    const known = this.app.store.log(message.channel).byTs.get(message.ts);
+    this.app.store.putMessage({ ...known, ...message, pinned: known?.pinned }, { replace: true });
+    this.touched(message);
+  }
+
+  on_message_message_deleted(event) {
+    const log = this.app.store.log(event.channel);
+    const known = log.byTs.get(event.deleted_ts);
+    if (!known) return;
+    this.app.store.putMessage({ ...known, deleted: true, text: "", files: [], reactions: [] }, { replace: true });
+    this.touched(known);
+  }
+
+  reaction(event, added) {
+    const log = this.app.store.log(event.item.channel);
+    const known = log.byTs.get(event.item.ts);
+    if (!known) return;
+    const updated = updateReaction(known, event.reaction, event.user, added);
+    this.app.store.putMessage(updated, { replace: true });
+    this.touched(updated);
+  }
+
+  on_reaction_added(event) { this.reaction(event, true); }
+  on_reaction_removed(event) { this.reaction(event, false); }
+
+  pin(event, pinned) {
+    const message = event.item?.message;
+    if (!message) return;
+    const known = this.app.store.log(message.channel).byTs.get(message.ts) || message;
+    this.app.store.putMessage({ ...known, pinned }, { replace: true });
+    this.touched(known);
+  }
+
+  on_pin_added(event) { this.pin(event, true); }
+  on_pin_removed(event) { this.pin(event, false); }
+
+  on_user_typing(event) {
+    const { store } = this.app;
+    if (event.user === store.me.id) return;
+    const users = this.typing.get(event.channel) || new Map();
+    this.typing.set(event.channel, users);
+    clearTimeout(users.get(event.user));
+    users.set(event.user, setTimeout(() => this.stopTyping(event.channel, event.user), TYPING_SHOWN_MS));
+    this.app.renderTyping();
+  }
+
+  stopTyping(channel, user) {
+    const users = this.typing.get(channel);
+    if (!users?.has(user)) return;
+    clearTimeout(users.get(user));
+    users.delete(user);
+    this.app.renderTyping();
+  }
+
+  typers(channel) {
+    return [...(this.typing.get(channel)?.keys() || [])];
+  }
+
+  on_presence_change(event) {
+    const { store } = this.app;
+    for (const user of event.users || [event.user]) store.presence.set(user, event.presence);
+    store.emit("presence");
+  }
+
+  on_channel_marked(event) {
+    const { store } = this.app;
+    const channel = store.channels.get(event.channel);
+    if (!channel) return;
+    const caughtUp = event.unread_count_display === 0;
+    store.setChannel({ id: channel.id, last_read_seq: event.seq, unread_count: event.unread_count_display,
+      mention_count: caughtUp ? 0 : channel.mention_count });
+  }
+
+  channelJoined(wire) {
+    const { store } = this.app;
+    store.setChannel({ unread_count: 0, mention_count: 0, ...wire, is_member: true });
+  }
+
+  on_channel_joined(event) { this.channelJoined(event.channel); }
+  on_im_created(event) { this.channelJoined(event.channel); }
+
+  on_channel_left(event) {
+    const { app } = this;
+    const id = typeof event.channel === "string" ? event.channel : event.channel.id;
+    app.store.removeChannel(id);
+    if (app.store.current === id) app.openDefault();
+  }
+
+  channelChanged(id, changes) {
+    const { app } = this;
+    if (!app.store.channels.has(id)) return;
+    app.store.setChannel({ id, ...changes });
+    if (app.store.current === id) app.channelView.renderHeader();
+  }
+
+  on_channel_rename(event) { this.channelChanged(event.channel.id, { name: event.channel.name }); }
+  on_channel_archive(event) { this.channelChanged(event.channel, { is_archived: true }); }
+  on_channel_unarchive(event) { this.channelChanged(event.channel, { is_archived: false }); }
+  on_channel_topic(event) { this.channelChanged(event.channel, { topic: { value: event.topic ?? "" } }); }
+  on_channel_purpose(event) { this.channelChanged(event.channel, { purpose: { value: event.purpose ?? "" } }); }
+
+  on_member_joined_channel(event) {
+    if (this.app.store.current === event.channel) this.app.channelView.loadMemberCount();
+  }
+
+  on_member_left_channel(event) { this.on_member_joined_channel(event); }
+
+  /** Someone should hear of a message (a mention, a DM…): a desktop notification when this tab is hidden. */
+  on_notification(event) {
+    const { app } = this;
+    if (event.workspace && event.workspace !== app.store.workspace.id) return;
+    if (document.visibilityState === "visible" || !("Notification" in window) || Notification.permission !== "granted") return;
+    const channel = app.store.channels.get(event.channel);
+    const where = channel && !channel.is_im ? ` in ${channel.is_mpim ? app.store.channelTitle(channel) : `#${channel.name}`}` : "";
+    const note = new Notification(`${app.store.displayName(event.user)}${where}`, { body: app.plain(event.text || ""), tag: `${event.channel}:${event.ts}`, silent: !event.alert });
+    note.onclick = () => {
+      window.focus();
+      app.openChannel(event.channel, { ts: event.ts });
+    };
+  }
+
+  on_team_join(event) { this.app.store.setUsers([event.user]); }
+  on_user_change(event) {
+    this.app.store.setUsers([event.user]);
+    if (event.user.id === this.app.store.me.id) this.app.store.me = event.user;
+  }
+}

@@ -1,0 +1,141 @@
+// The client's state: people, channels, and per channel the messages it holds, keyed by seq and ts.
+// Every write path here is idempotent, so a message heard twice (socket, resume replay, HTTP) is stored
+// once: new messages by (channel, seq), our own pending ones by client_msg_id, changes by ts.
+
+export class ChannelLog {
+  constructor() {
+    this.byTs = new Map(); // ts → message (replies included)
+    this.pending = new Map(); // client_msg_id → pending message (not yet confirmed by the server)
+    this.applied = 0; // highest seq up to which nothing is missing (the resume point)
+    this.hasOlder = true;
+    this.loaded = false; // has the newest page been fetched?
+  }
+
+  /** Messages to show in the channel: top level and broadcast replies, oldest first, pending last. */
+  timeline() {
+    const list = [...this.byTs.values()].filter(isTopLevel).sort(bySeq);
+    return list.concat([...this.pending.values()].filter((m) => !m.thread_ts));
+  }
+
+  thread(rootTs) {
+    const replies = [...this.byTs.values()].filter((m) => m.thread_ts === rootTs && m.ts !== rootTs).sort(bySeq);
+    return replies.concat([...this.pending.values()].filter((m) => m.thread_ts === rootTs));
+  }
+
+  oldestSeq() {
+    let oldest = null;
+    for (const m of this.byTs.values()) if (isTopLevel(m) && (oldest === null || m.seq < oldest)) oldest = m.seq;
+    return oldest;
+  }
+}
+
+export function isTopLevel(message) {
+  return !message.thread_ts || message.thread_ts === message.ts || message.subtype === "thread_broadcast";
+}
+
+function bySeq(a, b) {
+  return a.seq - b.seq;
+}
+
+export class Store extends EventTarget {
+  constructor(boot) {
+    super();
+    this.me = boot.self;
+    this.workspace = boot.workspace;
+    this.users = new Map([[boot.self.id, boot.self]]);
+    this.presence = new Map();
+    this.channels = new Map();
+    this.logs = new Map();
+    this.current = null; // the open channel's id
+  }
+
+  emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  log(channelId) {
+    if (!this.logs.has(channelId)) this.logs.set(channelId, new ChannelLog());
+    return this.logs.get(channelId);
+  }
+
+  setUsers(users) {
+    for (const user of users) this.users.set(user.id, user);
+    this.emit("users");
+  }
+
+  setChannel(channel) {
+    const known = this.channels.get(channel.id) || {};
+    const merged = { ...known, ...channel };
+    this.channels.set(channel.id, merged);
+    const log = this.log(channel.id);
+    // A channel first heard of: everything up to its last seq is accounted for by the unread counts.
+    if (!known.id && !log.applied) log.applied = channel.last_seq || 0;
+    this.emit("channels");
+    return merged;
+  }
+
+  removeChannel(channelId) {
+    this.channels.delete(channelId);
+    this.emit("channels");
+  }
+
+  /**
+   * Store a message (from history, the socket, a resume or our own post). A new message already
+   * held is a duplicate; `replace` (message_changed, a fresh HTTP copy) takes the newer copy.
+   * Returns "new", "updated" or "duplicate".
+   */
+  putMessage(message, { replace = false } = {}) {
+    const log = this.log(message.channel);
+    if (message.client_msg_id) log.pending.delete(message.client_msg_id);
+    const known = log.byTs.get(message.ts);
+    if (known && !replace) return "duplicate";
+    log.byTs.set(message.ts, message);
+    return known ? "updated" : "new";
+  }
+
+  /** Seq bookkeeping for a new message: returns true when seqs are missing before it (a gap). */
+  advance(channelId, seq) {
+    const log = this.log(channelId);
+    if (seq <= log.applied) return false;
+    if (seq === log.applied + 1) {
+      log.applied = seq;
+      return false;
+    }
+    return true;
+  }
+
+  addPending(message) {
+    this.log(message.channel).pending.set(message.client_msg_id, message);
+  }
+
+  lastSeqs() {
+    const seqs = {};
+    for (const [id, log] of this.logs) if (this.channels.has(id)) seqs[id] = log.applied;
+    return seqs;
+  }
+
+  user(id) {
+    return this.users.get(id) || { id, name: id, real_name: "Unknown user", profile: {} };
+  }
+
+  displayName(id) {
+    const user = this.user(id);
+    return user.profile?.display_name || user.real_name || user.name || id;
+  }
+
+  /** A channel's name as people see it: #name, or the other people of a DM. */
+  channelTitle(channel) {
+    if (!channel) return "";
+    if (channel.is_im || channel.is_mpim) {
+      const others = (channel.members || []).filter((id) => id !== this.me.id);
+      if (!others.length) return `${this.displayName(this.me.id)} (you)`;
+      return others.map((id) => this.displayName(id)).join(", ");
+    }
+    return channel.name;
+  }
+
+  mentionsMe(message) {
+    const text = message.text || "";
+    return text.includes(`<@${this.me.id}>`) || /<!(channel|here|everyone)(\|[^>]*)?>/.test(text);
+  }
+}

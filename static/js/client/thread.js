@@ -1,0 +1,88 @@
+// The thread pane beside the channel: the first message, its replies, and a composer for replying.
+
+import { h, icon } from "./dom.js";
+import { Composer } from "./composer.js";
+import { messageRow } from "./render/message.js";
+
+export class ThreadPane {
+  constructor(app) {
+    this.app = app;
+    this.pane = document.getElementById("thread-pane");
+    this.channelId = null;
+    this.rootTs = null;
+  }
+
+  get isOpen() {
+    return this.rootTs !== null;
+  }
+
+  async open(channelId, rootTs, focusTs = null) {
+    const { store, api } = this.app;
+    this.app.details.close();
+    this.channelId = channelId;
+    this.rootTs = rootTs;
+    this.list = h("div", { class: "thread__list", role: "log", "aria-label": "Replies", "aria-live": "off" }, h("div", { class: "loading" }, "Loading replies…"));
+    const composerRoot = h("div", { class: "thread__composer" });
+    const channel = store.channels.get(channelId);
+    this.pane.replaceChildren(
+      h("header", { class: "pane__header" },
+        h("div", {}, h("h2", { class: "pane__title" }, "Thread"),
+          h("p", { class: "pane__subtitle" }, channel ? (channel.is_im || channel.is_mpim ? store.channelTitle(channel) : `#${channel.name}`) : "")),
+        h("button", { type: "button", class: "header-btn", "aria-label": "Close thread", onclick: () => this.close() }, icon("close"))),
+      this.list, composerRoot);
+    this.pane.hidden = false;
+    document.body.classList.add("pane-open");
+    this.composer = new Composer(this.app, composerRoot, { threadTs: () => this.rootTs, label: "Reply", inThread: true });
+    if (channel) this.composer.setChannel(channel);
+    this.app.updateUrl();
+    const data = await api.get(`channels/${channelId}/messages/${rootTs}/replies`, { limit: 200 });
+    if (this.rootTs !== rootTs) return;
+    store.putMessage(data.root, { replace: true });
+    for (const reply of data.replies) store.putMessage(reply, { replace: true });
+    this.render();
+    if (focusTs) {
+      const row = this.list.querySelector(`.msg[data-ts="${CSS.escape(focusTs)}"]`);
+      row?.scrollIntoView({ block: "center" });
+      row?.classList.add("msg--highlight");
+    }
+    this.composer.focus();
+  }
+
+  close() {
+    this.rootTs = null;
+    this.pane.hidden = true;
+    this.pane.replaceChildren();
+    document.body.classList.remove("pane-open");
+    this.app.updateUrl();
+  }
+
+  render() {
+    if (!this.isOpen) return;
+    const { store } = this.app;
+    const log = store.log(this.channelId);
+    const root = log.byTs.get(this.rootTs);
+    if (!root) return;
+    const atBottom = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 40;
+    const replies = log.thread(this.rootTs);
+    const rows = [messageRow(this.app, root, { inThread: true })];
+    if (replies.length) rows.push(h("div", { class: "thread__count", role: "separator" }, h("span", {}, `${replies.length} ${replies.length === 1 ? "reply" : "replies"}`)));
+    let previous = null;
+    for (const reply of replies) {
+      if (reply.deleted) continue;
+      const continued = previous && previous.user === reply.user && parseFloat(reply.ts) - parseFloat(previous.ts) < 300;
+      rows.push(messageRow(this.app, reply, { inThread: true, continued }));
+      previous = reply;
+    }
+    const focused = document.activeElement;
+    this.list.replaceChildren(...rows);
+    if (focused !== document.activeElement && focused?.isConnected) focused.focus({ preventScroll: true });
+    if (atBottom) this.list.scrollTop = this.list.scrollHeight;
+  }
+
+  onMessage(message) {
+    if (this.isOpen && message.channel === this.channelId && (message.ts === this.rootTs || message.thread_ts === this.rootTs)) {
+      if (this.frame) return;
+      this.frame = requestAnimationFrame(() => { this.frame = null; this.render(); });
+    }
+  }
+}

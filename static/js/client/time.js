@@ -1,0 +1,56 @@
+// Times shown in the signed-in person's time zone (their profile's, not the browser's).
+
+let zone = "UTC";
+
+export function setTimeZone(tz) {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    zone = tz;
+  } catch {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  }
+}
+
+export function tsDate(ts) {
+  return new Date(parseFloat(ts) * 1000);
+}
+
+const cache = new Map();
+function format(options, date) {
+  const key = JSON.stringify(options) + zone;
+  if (!cache.has(key)) cache.set(key, new Intl.DateTimeFormat(undefined, { ...options, timeZone: zone }));
+  return cache.get(key).format(date);
+}
+
+export function timeOfDay(ts) {
+  return format({ hour: "numeric", minute: "2-digit" }, tsDate(ts));
+}
+
+export function fullDate(ts) {
+  return format({ dateStyle: "full", timeStyle: "short" }, tsDate(ts));
+}
+
+/** The calendar day of a ts in the person's zone, as YYYY-MM-DD (for grouping by day). */
+export function dayKey(ts) {
+  return format({ year: "numeric", month: "2-digit", day: "2-digit" }, typeof ts === "string" ? tsDate(ts) : ts);
+}
+
+export function dayLabel(ts) {
+  const key = dayKey(ts);
+  const now = new Date();
+  if (key === dayKey(now)) return "Today";
+  if (key === dayKey(new Date(now.getTime() - 86400000))) return "Yesterday";
+  const date = tsDate(ts);
+  const sameYear = format({ year: "numeric" }, date) === format({ year: "numeric" }, now);
+  return format(sameYear ? { weekday: "long", month: "long", day: "numeric" } : { dateStyle: "long" }, date);
+}
+
+export function relative(ts) {
+  const seconds = Math.round((Date.now() - tsDate(ts).getTime()) / 1000);
+  const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+  if (seconds < 60) return "just now";
+  if (seconds < 3600) return rtf.format(-Math.floor(seconds / 60), "minute");
+  if (seconds < 86400) return rtf.format(-Math.floor(seconds / 3600), "hour");
+  if (seconds < 86400 * 7) return rtf.format(-Math.floor(seconds / 86400), "day");
+  return format({ dateStyle: "medium" }, tsDate(ts));
+}

@@ -1,0 +1,91 @@
+"""Creating a workspace (/new/) and accepting an invitation (/invite/<token>/)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from accounts.models import User
+from slackclone.testing.factories import DEFAULT_PASSWORD, InvitationFactory, UserFactory
+from slackclone.testing.web import web_client
+from workspaces.models import Membership, Role, Workspace
+
+
+def test_creating_a_workspace_makes_you_its_owner_and_opens_it(db):
+    user = UserFactory()
+    client = web_client(user)
+    assert client.get("/new/").status_code == 200
+    response = client.post("/new/", {"name": "Acme Corp", "slug": "acme"})
+    assert response["Location"] == "/acme/"
+    workspace = Workspace.objects.get(slug="acme")
+    assert Membership.objects.get(workspace=workspace, user=user).role == Role.OWNER
+
+
+def test_a_reserved_or_taken_address_is_refused_with_the_reason(team):
+    client = web_client(team.member)
+    reserved = client.post("/new/", {"name": "New", "slug": "new"})
+    assert reserved.status_code == 400
+    assert reserved.context["form"].errors["slug"] == ["'new' is reserved; choose another address."]
+    taken = client.post("/new/", {"name": "Again", "slug": team.workspace.slug})
+    assert taken.context["form"].errors["slug"] == [f"The address '{team.workspace.slug}' is taken."]
+    assert Workspace.objects.count() == 1
+
+
+def test_creating_a_workspace_needs_a_signed_in_user(db):
+    assert web_client().get("/new/")["Location"] == "/accounts/login/?next=/new/"
+
+
+def test_a_signed_out_visitor_sees_the_invitation_and_can_sign_up_to_join(team):
+    invitation = InvitationFactory(workspace=team.workspace, inviter=team.admin)
+    url = f"/invite/{invitation.token}/"
+    client = web_client()
+    page = client.get(url)
+    assert page.status_code == 200
+    assert f"Join {team.workspace.name}".encode() in page.content
+    assert f'href="/accounts/signup/?next={url}"'.encode() in page.content
+
+    signed_up = client.post(
+        "/accounts/signup/",
+        {"email": "joiner@example.com", "display_name": "J", "password": "a long enough passphrase", "next": url},
+    )
+    assert signed_up["Location"] == url
+    joined = client.post(url)
+    assert joined["Location"] == f"/{team.workspace.slug}/"
+    joiner = User.objects.get(email="joiner@example.com")
+    assert Membership.objects.get(workspace=team.workspace, user=joiner).role == Role.MEMBER
+
+
+def test_signing_in_from_an_invitation_comes_back_to_it(team, outsider):
+    invitation = InvitationFactory(workspace=team.workspace)
+    url = f"/invite/{invitation.token}/"
+    client = web_client()
+    response = client.post("/accounts/login/", {"username": outsider.email, "password": DEFAULT_PASSWORD, "next": url})
+    assert response["Location"] == url
+    assert b"Signed in as" in client.get(url).content
+
+
+def test_a_member_opening_an_invitation_goes_straight_to_the_workspace(team):
+    invitation = InvitationFactory(workspace=team.workspace)
+    response = web_client(team.member).get(f"/invite/{invitation.token}/")
+    assert response["Location"] == f"/{team.workspace.slug}/"
+
+
+def test_an_invitation_for_another_address_does_not_exist_for_you(team, outsider):
+    invitation = InvitationFactory(workspace=team.workspace, email="invited@example.com")
+    client = web_client(outsider)
+    assert client.get(f"/invite/{invitation.token}/").status_code == 404
+    assert client.post(f"/invite/{invitation.token}/").status_code == 404
+    assert not Membership.objects.filter(workspace=team.workspace, user=outsider).exists()
+
+
+def test_expired_used_up_and_unknown_invitations_explain_themselves(team, outsider):
+    expired = InvitationFactory(workspace=team.workspace, expires_at=timezone.now() - timedelta(days=1))
+    used_up = InvitationFactory(workspace=team.workspace, max_uses=1, uses=1)
+    client = web_client(outsider)
+    gone = client.get(f"/invite/{expired.token}/")
+    assert gone.status_code == 410
+    assert b"This invitation has expired" in gone.content
+    assert client.post(f"/invite/{used_up.token}/").status_code == 410
+    assert client.get("/invite/no-such-token/").status_code == 404
+    assert not Membership.objects.filter(workspace=team.workspace, user=outsider).exists()

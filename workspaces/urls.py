@@ -1,0 +1,42 @@
+"""Workspace pages at the top level: /new/, /invite/<token>/ and the admin pages at /<slug>/admin/.
+
+Included before the web client's /<slug>/ routes, so /<slug>/admin/ is matched here first.
+"""
+
+from django.urls import path
+from django.views.generic import RedirectView
+
+from workspaces.views import admin_invitations, admin_members, admin_settings, create, invitations
+
+app_name = "workspaces"
+
+admin_urls = [
+    path(
+        "<slug:workspace_slug>/admin/",
+        RedirectView.as_view(pattern_name="workspaces:admin-members"),
+        name="admin",
+    ),
+    path("<slug:workspace_slug>/admin/members/", admin_members.members, name="admin-members"),
+    path(
+        "<slug:workspace_slug>/admin/members/<str:user_id>/role/", admin_members.member_role, name="admin-member-role"
+    ),
+    path(
+        "<slug:workspace_slug>/admin/members/<str:user_id>/active/",
+        admin_members.member_active,
+        name="admin-member-active",
+    ),
+    path("<slug:workspace_slug>/admin/invitations/", admin_invitations.invitations, name="admin-invitations"),
+    path(
+        "<slug:workspace_slug>/admin/invitations/<str:token>/revoke/",
+        admin_invitations.invitation_revoke,
+        name="admin-invitation-revoke",
+    ),
+    path("<slug:workspace_slug>/admin/settings/", admin_settings.settings, name="admin-settings"),
+    path("<slug:workspace_slug>/admin/settings/icon/", admin_settings.icon, name="admin-icon"),
+]
+
+urlpatterns = [
+    path("new/", create.create, name="create"),
+    path("invite/<str:token>/", invitations.accept, name="invitation-accept"),
+    *admin_urls,
+]

@@ -1,0 +1,99 @@
+"""Workspace admin: members, their roles, deactivation and reactivation (/<slug>/admin/members/)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from slackclone.errors import DomainError
+from workspaces import services
+from workspaces.forms import MemberRoleForm
+from workspaces.models import Membership, Role
+from workspaces.selectors import workspace_member_get, workspace_members
+from workspaces.views.common import admin_workspace
+
+PAGE_SIZE = 100
+
+
+def _can_manage(actor: Membership, target: Membership) -> bool:
+    """Whether the actor may change this member at all (workspaces.permissions.check_can_change_role)."""
+    return actor.role == Role.OWNER or not target.is_admin
+
+
+@login_required
+@require_safe
+def members(request: HttpRequest, workspace_slug: str) -> HttpResponse:
+    workspace, actor = admin_workspace(request, workspace_slug)
+    after = request.GET.get("after") or None
+    page = workspace_members(workspace=workspace, after=after, limit=PAGE_SIZE + 1)
+    rows = [
+        {"membership": m, "can_manage": _can_manage(actor, m), "is_self": m.user_id == request.user.pk}
+        for m in page[:PAGE_SIZE]
+    ]
+    role_choices = Role.choices if actor.role == Role.OWNER else [(Role.MEMBER, "Member"), (Role.GUEST, "Guest")]
+    context = {
+        "workspace": workspace,
+        "actor": actor,
+        "rows": rows,
+        "role_choices": role_choices,
+        "next_after": page[PAGE_SIZE - 1].user.public_id if len(page) > PAGE_SIZE else None,
+        "section": "members",
+    }
+    return render(request, "workspaces/admin/members.html", context)
+
+
+def _target(workspace, user_id: str) -> Membership:
+    try:
+        return workspace_member_get(workspace=workspace, user_public_id=user_id)
+    except DomainError as error:
+        raise Http404(error.message) from None
+
+
+def _done(request: HttpRequest, workspace_slug: str, error: DomainError | None, success: str) -> HttpResponse:
+    if error is None:
+        messages.success(request, success)
+    else:
+        messages.error(request, error.message)
+    return redirect("workspaces:admin-members", workspace_slug=workspace_slug)
+
+
+@login_required
+@require_POST
+def member_role(request: HttpRequest, workspace_slug: str, user_id: str) -> HttpResponse:
+    workspace, _ = admin_workspace(request, workspace_slug)
+    target = _target(workspace, user_id)
+    form = MemberRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the roles offered.")
+        return redirect("workspaces:admin-members", workspace_slug=workspace_slug)
+    error = None
+    try:
+        services.member_change_role(
+            actor=request.user, workspace=workspace, user=target.user, role=form.cleaned_data["role"]
+        )
+    except DomainError as exc:
+        error = exc
+    role = Role(form.cleaned_data["role"]).label.lower()
+    return _done(
+        request, workspace_slug, error, f"{target.user.name} is now {'an' if role[0] in 'aeiou' else 'a'} {role}."
+    )
+
+
+@login_required
+@require_POST
+def member_active(request: HttpRequest, workspace_slug: str, user_id: str) -> HttpResponse:
+    """Deactivate (`action=deactivate`) or reactivate (`action=reactivate`) a member."""
+    workspace, _ = admin_workspace(request, workspace_slug)
+    target = _target(workspace, user_id)
+    reactivate = request.POST.get("action") == "reactivate"
+    service = services.member_reactivate if reactivate else services.member_deactivate
+    error = None
+    try:
+        service(actor=request.user, workspace=workspace, user=target.user)
+    except DomainError as exc:
+        error = exc
+    verb = "reactivated" if reactivate else "deactivated"
+    return _done(request, workspace_slug, error, f"{target.user.name} has been {verb}.")

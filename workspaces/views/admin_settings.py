@@ -1,0 +1,66 @@
+"""Workspace admin: name and icon (/<slug>/admin/settings/). The address never changes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from slackclone.web import submit_form
+from workspaces.forms import WorkspaceIconForm, WorkspaceSettingsForm
+from workspaces.services import workspace_update
+from workspaces.views.common import admin_workspace
+
+
+def _render(request, workspace, *, form=None, icon_form=None, status=200) -> HttpResponse:
+    context = {
+        "workspace": workspace,
+        "form": form or WorkspaceSettingsForm(initial={"name": workspace.name}),
+        "icon_form": icon_form or WorkspaceIconForm(),
+        "section": "settings",
+    }
+    return render(request, "workspaces/admin/settings.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings(request: HttpRequest, workspace_slug: str) -> HttpResponse:
+    workspace, _ = admin_workspace(request, workspace_slug)
+    if request.method == "GET":
+        return _render(request, workspace)
+    form = WorkspaceSettingsForm(request.POST)
+    done = submit_form(
+        request,
+        form,
+        lambda data: workspace_update(actor=request.user, workspace=workspace, name=data["name"]),
+        success="The workspace name has been saved.",
+        redirect_to=reverse("workspaces:admin-settings", args=[workspace.slug]),
+    )
+    if done:
+        return done
+    workspace.refresh_from_db()  # the page shows the saved name, not the refused one
+    return _render(request, workspace, form=form, status=400)
+
+
+@login_required
+@require_POST
+def icon(request: HttpRequest, workspace_slug: str) -> HttpResponse:
+    """Upload a new icon, or remove it (`remove` in the form)."""
+    workspace, _ = admin_workspace(request, workspace_slug)
+    here = reverse("workspaces:admin-settings", args=[workspace.slug])
+    if "remove" in request.POST:
+        workspace_update(actor=request.user, workspace=workspace, icon=None)
+        messages.success(request, "The workspace icon has been removed.")
+        return redirect(here)
+    form = WorkspaceIconForm(request.POST, request.FILES)
+    done = submit_form(
+        request,
+        form,
+        lambda data: workspace_update(actor=request.user, workspace=workspace, icon=data["icon"]),
+        success="The workspace icon has been updated.",
+        redirect_to=here,
+    )
+    return done or _render(request, workspace, icon_form=form, status=400)
