@@ -17,7 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 REPLAY_CACHE_SECONDS = 5.0
-REPLAY_CACHE_ENTRIES = 256
+REPLAY_CACHE_ENTRIES = 128
 
 ReplayKey = tuple[int, int, int, int]  # (channel pk, seen seq, channel last_seq, channel change_count)
 
@@ -50,10 +50,13 @@ class ReplayCache:
             return item[1]
 
     def put(self, key: ReplayKey, replay: CachedReplay) -> None:
+        now = time.monotonic()
         with self._lock:
-            self._items[key] = (time.monotonic() + self.seconds, replay)
+            self._items[key] = (now + self.seconds, replay)
             self._items.move_to_end(key)
-            while len(self._items) > self.entries:
+            # Least recently used first: drop what has expired there, then anything over the bound,
+            # so a quiet process does not keep a storm's replays.
+            while self._items and (len(self._items) > self.entries or next(iter(self._items.values()))[0] < now):
                 self._items.popitem(last=False)
 
     def clear(self) -> None:

@@ -81,3 +81,10 @@ def test_entries_expire_and_the_table_stays_bounded():
     expired = ReplayCache(seconds=-1)
     expired.put((1, 0, 1, 0), CachedReplay((), 0, False))
     assert expired.get((1, 0, 1, 0)) is None
+
+
+def test_expired_entries_are_dropped_when_new_ones_arrive():
+    cache = ReplayCache(seconds=0.0)
+    cache.put((1, 0, 1, 0), CachedReplay(("old",), 1, False))
+    cache.put((2, 0, 1, 0), CachedReplay(("new",), 1, False))
+    assert len(cache._items) <= 1, "the expired replay does not linger"
