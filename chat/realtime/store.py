@@ -97,10 +97,8 @@ class Store(Protocol):
     ) -> str | None: ...
     async def presence_disconnect(self, user: str, conn: str, throttle: float) -> str | None: ...
     async def presence_refresh(self, entries: list[tuple[str, str]], expires: float) -> None: ...
-    async def presence_transition(self, user: str, throttle: float) -> str | None: ...
     async def presence_due(self) -> list[str]: ...
     async def presence_transitions(self, users: list[str], throttle: float) -> dict[str, tuple[str, list[str]]]: ...
-    async def presence_workspaces(self, user: str) -> list[str]: ...
     async def presence_state(self, users: list[str]) -> dict[str, str]: ...
 
 
@@ -145,7 +143,7 @@ class RedisStore:
     async def presence_connect(
         self, user: str, conn: str, expires: float, workspaces: list[str], throttle: float
     ) -> str | None:
-        """presence_add, then presence_transition, in one script: every socket does this on connect."""
+        """presence_add, then the state transition, in one script: every socket does this on connect."""
         now = time.time()
         keys = [*self._keys(user), KEY_PREFIX + "p:w:" + user, KEY_PREFIX + "p:live"]
         args = [now, throttle, user, conn, expires, ",".join(workspaces), int(expires - now) + 60]
@@ -153,7 +151,7 @@ class RedisStore:
         return state.decode() if state else None
 
     async def presence_disconnect(self, user: str, conn: str, throttle: float) -> str | None:
-        """presence_remove, then presence_transition, in one script."""
+        """presence_remove, then the state transition, in one script."""
         state = await self._presence_disconnect(keys=self._keys(user), args=[time.time(), throttle, user, conn])
         return state.decode() if state else None
 
@@ -164,10 +162,6 @@ class RedisStore:
                 pipe.expire(KEY_PREFIX + "p:c:" + user, int(expires - time.time()) + 60)
                 pipe.zadd(KEY_PREFIX + "p:live", {user: expires}, gt=True)
             await pipe.execute()
-
-    async def presence_transition(self, user: str, throttle: float) -> str | None:
-        state = await self._presence(keys=self._keys(user), args=[time.time(), throttle, user])
-        return state.decode() if state else None
 
     async def presence_due(self) -> list[str]:
         """Users whose announcement waited out its throttle, or whose connections all expired."""
@@ -180,12 +174,8 @@ class RedisStore:
             due, _, expired, _ = await pipe.execute()
         return sorted({u.decode() for u in due} | {u.decode() for u in expired})
 
-    async def presence_workspaces(self, user: str) -> list[str]:
-        value = await self.redis.get(KEY_PREFIX + "p:w:" + user)
-        return [w for w in (value or b"").decode().split(",") if w]
-
     async def presence_transitions(self, users: list[str], throttle: float) -> dict[str, tuple[str, list[str]]]:
-        """presence_transition for many users, a pipeline per batch: after a process dies, every one
+        """The state transition for many users, a pipeline per batch: after a process dies, every one
         of its users comes due at once, and a round trip each would stall this process's loop."""
         changed: dict[str, tuple[str, list[str]]] = {}
         for start in range(0, len(users), TRANSITION_BATCH):
@@ -295,9 +285,6 @@ class MemoryStore:
             if self.live.get(user, now + 1) <= now:
                 del self.live[user]
         return sorted(users)
-
-    async def presence_workspaces(self, user: str) -> list[str]:
-        return self.workspaces.get(user, [])
 
     async def presence_transitions(self, users: list[str], throttle: float) -> dict[str, tuple[str, list[str]]]:
         changed = {}
