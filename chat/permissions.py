@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from chat.models import Channel, ChannelKind, ChannelMember, Message
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Membership
-from workspaces.permissions import access_membership
+from workspaces.permissions import check_membership_standing
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -49,14 +49,29 @@ def access_channel(actor: User | None, channel: Channel) -> ChannelAccess:
     """Fetch the actor's standing in a channel, raising channel_not_found if they may not see it."""
     if actor is None:
         return ChannelAccess(channel, None, None)
+    if not actor.is_active:
+        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
+    membership = Membership.objects.filter(user=actor, workspace_id=channel.workspace_id).first()
+    member = ChannelMember.objects.filter(channel=channel, user=actor).first()
+    return check_channel_access(actor, channel, membership, member)
+
+
+def check_channel_access(
+    actor: User, channel: Channel, membership: Membership | None, member: ChannelMember | None
+) -> ChannelAccess:
+    """access_channel's rules, for a caller that read the actor's two memberships in its own query.
+
+    Raises channel_not_found (never workspace_not_found, which would tell an outsider that this
+    channel id exists somewhere) or account_inactive.
+    """
     try:
-        membership = access_membership(actor, channel.workspace)
+        check_membership_standing(
+            user_is_active=actor.is_active, membership_is_active=None if membership is None else membership.is_active
+        )
     except DomainError as error:
-        # workspace_not_found would tell an outsider that this channel id exists somewhere.
         if error.code == ErrorCode.WORKSPACE_NOT_FOUND:
             raise channel_not_found() from None
         raise
-    member = ChannelMember.objects.filter(channel=channel, user=actor).first()
     if member is None and (channel.is_private or membership.is_guest):
         raise channel_not_found()
     return ChannelAccess(channel, membership, member)

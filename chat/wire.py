@@ -62,10 +62,27 @@ def channel_to_wire(channel: Channel) -> dict[str, Any]:
     }
 
 
+# chat.selectors.messages_for_wire prefetches a message's reactions and files into these attributes as
+# plain lists (Prefetch to_attr): Django's default keeps a queryset per message, which cost more than the
+# query itself. A message loaded any other way reads them through its managers.
+PREFETCHED_REACTIONS = "prefetched_reactions"
+PREFETCHED_ATTACHMENTS = "prefetched_attachments"
+
+
+def _reactions_of(message: Message) -> list:
+    prefetched = getattr(message, PREFETCHED_REACTIONS, None)
+    return prefetched if prefetched is not None else list(message.reactions.select_related("user"))
+
+
+def _attachments_of(message: Message) -> list:
+    prefetched = getattr(message, PREFETCHED_ATTACHMENTS, None)
+    return prefetched if prefetched is not None else list(message.attachments.all())
+
+
 def reactions_to_wire(message: Message) -> list[dict[str, Any]]:
     """Reactions grouped by emoji, in the order each emoji was first used (Slack's order)."""
     grouped: OrderedDict[str, list[str]] = OrderedDict()
-    for reaction in sorted(message.reactions.all(), key=lambda r: (r.created_at, r.pk)):
+    for reaction in sorted(_reactions_of(message), key=lambda r: (r.created_at, r.pk)):
         grouped.setdefault(reaction.emoji, []).append(reaction.user.public_id)
     return [{"name": name, "users": users, "count": len(users)} for name, users in grouped.items()]
 
@@ -141,7 +158,7 @@ def message_to_wire(message: Message, *, with_reactions: bool = True) -> dict[st
         wire["subtype"] = "tombstone"
         wire["deleted"] = True
     else:
-        files = [file_to_wire(attachment) for attachment in message.attachments.all()]
+        files = [file_to_wire(attachment) for attachment in _attachments_of(message)]
         if files:
             wire["files"] = files
         if with_reactions:

@@ -3,14 +3,14 @@ lifespan that drains a process on SIGTERM (slackclone.lifespan)."""
 
 import os
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slackclone.settings")
 # Each request runs in a thread of its own under ASGI: take database connections from a pool
 # (settings.DATABASE_POOL) instead of opening one per request.
 os.environ.setdefault("DATABASE_POOL", "1")
 
-django_asgi_app = get_asgi_application()
+from slackclone.asgi_http import get_sync_stack_asgi_application
+
+django_asgi_app = get_sync_stack_asgi_application()
 
 from asgiref.sync import markcoroutinefunction  # noqa: E402
 

@@ -2,27 +2,71 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import cache
 
+from django.db import connection
 from django.db.models import QuerySet
 
+from accounts.models import User
 from chat.models import Channel, ChannelKind, ChannelMember
-from chat.permissions import access_channel, channel_not_found
-from workspaces.models import Workspace
+from chat.permissions import access_channel, channel_not_found, check_channel_access
+from slackclone.rawsql import Columns, split_row
+from workspaces.models import Membership, Workspace
 
-if TYPE_CHECKING:
-    from accounts.models import User
+_CHANNEL = Columns(Channel, "c")
+_WORKSPACE = Columns(Workspace, "w")
+_CREATOR = Columns(User, "u")
+_MEMBERSHIP = Columns(Membership, "m")
+_MEMBER = Columns(ChannelMember, "cm")
+
+
+@cache
+def _channel_access_sql(*, within_workspace: bool) -> str:
+    return f"""
+        SELECT {_CHANNEL.sql}, {_WORKSPACE.sql}, {_CREATOR.sql}, {_MEMBERSHIP.sql}, {_MEMBER.sql}
+        FROM {Channel._meta.db_table} c
+        JOIN {Workspace._meta.db_table} w ON w.id = c.workspace_id
+        LEFT JOIN {User._meta.db_table} u ON u.id = c.created_by_id
+        LEFT JOIN {Membership._meta.db_table} m ON m.workspace_id = c.workspace_id AND m.user_id = %(actor)s
+        LEFT JOIN {ChannelMember._meta.db_table} cm ON cm.channel_id = c.id AND cm.user_id = %(actor)s
+        WHERE c.public_id = %(public_id)s {"AND c.workspace_id = %(workspace)s" if within_workspace else ""}
+    """
 
 
 def channel_get(*, actor: User | None, public_id: str, workspace: Workspace | None = None) -> Channel:
-    """The channel with this public id if the actor may see it; channel_not_found otherwise."""
+    """The channel with this public id if the actor may see it; channel_not_found otherwise.
+
+    Every channel-scoped API call starts here, so for a person it is one SQL statement (slackclone.rawsql):
+    the channel with its workspace and creator, and the actor's workspace and channel memberships,
+    judged by chat.permissions.check_channel_access.
+    """
+    if not isinstance(public_id, str):
+        raise channel_not_found()
+    if actor is None:
+        return _channel_get_for_operator(public_id, workspace)
+    params = {"actor": actor.pk, "public_id": public_id, "workspace": workspace.pk if workspace else None}
+    with connection.cursor() as cursor:
+        cursor.execute(_channel_access_sql(within_workspace=workspace is not None), params)
+        row = cursor.fetchone()
+    if row is None:
+        raise channel_not_found()
+    channel, channel_workspace, creator, membership, member = split_row(
+        row, _CHANNEL, _WORKSPACE, _CREATOR, _MEMBERSHIP, _MEMBER
+    )
+    channel.workspace = channel_workspace
+    if creator is not None:
+        channel.created_by = creator
+    check_channel_access(actor, channel, membership, member)
+    return channel
+
+
+def _channel_get_for_operator(public_id: str, workspace: Workspace | None) -> Channel:
     channels = Channel.objects.select_related("workspace", "created_by")
     if workspace is not None:
         channels = channels.filter(workspace=workspace)
-    channel = channels.filter(public_id=public_id).first() if isinstance(public_id, str) else None
+    channel = channels.filter(public_id=public_id).first()
     if channel is None:
         raise channel_not_found()
-    access_channel(actor, channel)
     return channel
 
 

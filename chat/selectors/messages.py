@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db.models import F, Prefetch, Q, QuerySet
 
-from chat.models import Channel, Message, Reaction
+from chat.models import Attachment, Channel, Message, Reaction
+from chat.selectors.message_page import load_window, uses_single_statement
+from chat.wire import PREFETCHED_ATTACHMENTS, PREFETCHED_REACTIONS
 from slackclone.db_router import read_for
 from slackclone.errors import DomainError, ErrorCode
 
@@ -32,12 +35,15 @@ def message_get(*, channel: Channel, ts: str) -> Message:
 def messages_for_wire() -> QuerySet[Message]:
     """Messages with everything message_to_wire reads, fetched up front."""
     # Reactions come with their users in one query (a Prefetch with select_related), not two.
+    # Into plain lists (to_attr), which chat.wire reads: the default, a queryset per message, cost more than the query.
     reactions = Prefetch(
         "reactions",
         queryset=Reaction.objects.select_related("user").only("message_id", "emoji", "created_at", "user__public_id"),
+        to_attr=PREFETCHED_REACTIONS,
     )
+    attachments = Prefetch("attachments", queryset=Attachment.objects.all(), to_attr=PREFETCHED_ATTACHMENTS)
     return Message.objects.select_related("channel", "author", "thread_root__author").prefetch_related(
-        reactions, "attachments"
+        reactions, attachments
     )
 
 
@@ -150,35 +156,64 @@ def _history_page(
     limit: int,
     include_replies: bool,
 ) -> HistoryPage:
-    messages = messages_for_wire().using(using).filter(channel=channel)
-    if not include_replies:
-        messages = messages.filter(Q(thread_root__isnull=True) | Q(reply_broadcast=True))
+    window = partial(_window, channel, using=using, include_replies=include_replies)
     if around is not None:
         newer_limit = limit // 2
-        newer = list(messages.filter(seq__gt=around).order_by("seq")[: newer_limit + 1])
-        older = list(messages.filter(seq__lte=around).order_by("-seq")[: limit - newer_limit + 1])
+        newer = window(above=around, below=None, newest_first=False, limit=newer_limit + 1)
+        older = window(above=None, below=around + 1, newest_first=True, limit=limit - newer_limit + 1)
         return HistoryPage(
             messages=newer[:newer_limit][::-1] + older[: limit - newer_limit],
             has_older=len(older) > limit - newer_limit,
             has_newer=len(newer) > newer_limit,
         )
     if after is not None:
-        window = messages.filter(seq__gt=after)
-        if before is not None:
-            window = window.filter(seq__lt=before)
-        rows = list(window.order_by("seq")[: limit + 1])
+        rows = window(above=after, below=before, newest_first=False, limit=limit + 1)
+        shown = _shown_in_channel(Message.objects.using(using).filter(channel=channel), include_replies)
         return HistoryPage(
             messages=rows[:limit],
-            has_older=messages.filter(seq__lte=after).exists(),
-            has_newer=len(rows) > limit or (before is not None and messages.filter(seq__gte=before).exists()),
+            has_older=shown.filter(seq__lte=after).exists(),
+            has_newer=len(rows) > limit or (before is not None and shown.filter(seq__gte=before).exists()),
         )
-    window = messages.filter(seq__lt=before) if before is not None else messages
-    rows = list(window.order_by("-seq")[: limit + 1])
+    rows = window(above=None, below=before, newest_first=True, limit=limit + 1)
     # Newer messages exist if the page stops short of the channel's last seq (one query fewer than asking;
     # if everything newer is a hidden thread reply, the newer page is simply empty).
     return HistoryPage(
         messages=rows[:limit], has_older=len(rows) > limit, has_newer=before is not None and before <= channel.last_seq
     )
+
+
+def _shown_in_channel(messages: QuerySet[Message], include_replies: bool) -> QuerySet[Message]:
+    """Thread replies show in the channel only when broadcast, unless asked for."""
+    return messages if include_replies else messages.filter(Q(thread_root__isnull=True) | Q(reply_broadcast=True))
+
+
+def _window(
+    channel: Channel,
+    *,
+    using: str,
+    include_replies: bool,
+    above: int | None,
+    below: int | None,
+    newest_first: bool,
+    limit: int,
+) -> list[Message]:
+    """Up to `limit` messages with above < seq < below, loaded for the wire (one statement on PostgreSQL)."""
+    if uses_single_statement(using):
+        return load_window(
+            channel,
+            using=using,
+            above=above,
+            below=below,
+            newest_first=newest_first,
+            limit=limit,
+            include_replies=include_replies,
+        )
+    messages = _shown_in_channel(messages_for_wire().using(using).filter(channel=channel), include_replies)
+    if above is not None:
+        messages = messages.filter(seq__gt=above)
+    if below is not None:
+        messages = messages.filter(seq__lt=below)
+    return list(messages.order_by("-seq" if newest_first else "seq")[:limit])
 
 
 def thread_page(

@@ -1,0 +1,94 @@
+"""The one-statement history loader shows every message exactly as the ORM path (messages_for_wire) does."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
+
+from chat.selectors import history_page, messages_for_wire
+from chat.selectors.message_page import load_window
+from chat.services import (
+    channel_create,
+    channel_invite,
+    file_upload,
+    message_delete,
+    message_edit,
+    message_post,
+    reaction_add,
+)
+from chat.wire import message_to_wire
+from slackclone.testing.factories import BotFactory, ChannelMemberFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def busy_channel(team):
+    """Every kind of message the wire shows differently: threads, broadcasts, bots, edits, tombstones, files."""
+    channel = channel_create(actor=team.member, workspace=team.workspace, name="busy")
+    channel_invite(actor=team.member, channel=channel, users=[team.other_member, team.owner])
+    bot = BotFactory()
+    MembershipFactory(user=bot, workspace=team.workspace)
+    ChannelMemberFactory(user=bot, channel=channel)
+    root = message_post(sender=team.member, channel=channel, text="a thread starts here")
+    message_post(sender=team.other_member, channel=channel, text="hidden reply", thread_ts=root.ts)
+    message_post(sender=team.owner, channel=channel, text="shown reply", thread_ts=root.ts, reply_broadcast=True)
+    reaction_add(actor=team.other_member, message=root, emoji="eyes")
+    reaction_add(actor=team.owner, message=root, emoji="thumbsup")
+    reaction_add(actor=team.member, message=root, emoji="eyes")
+    message_post(sender=bot, channel=channel, text="deployed", username="Deploy bot", icon_emoji=":rocket:")
+    edited = message_post(sender=team.member, channel=channel, text="tpyo")
+    message_edit(actor=team.member, message=edited, text="typo")
+    gone = message_post(sender=team.member, channel=channel, text="oops")
+    message_delete(actor=team.member, message=gone)
+    file_upload(
+        actor=team.other_member, channel=channel, upload=SimpleUploadedFile("notes.txt", b"notes"), text="the notes"
+    )
+    message_post(
+        sender=team.member, channel=channel, text="the end", client_msg_id="c0ffee00-0000-4000-8000-000000000000"
+    )
+    return channel
+
+
+def orm_window(channel, *, above=None, below=None, newest_first=True, include_replies=False):
+    messages = messages_for_wire().filter(channel=channel)
+    if not include_replies:
+        messages = messages.filter(Q(thread_root__isnull=True) | Q(reply_broadcast=True))
+    if above is not None:
+        messages = messages.filter(seq__gt=above)
+    if below is not None:
+        messages = messages.filter(seq__lt=below)
+    return [message_to_wire(m) for m in messages.order_by("-seq" if newest_first else "seq")]
+
+
+@pytest.mark.parametrize("include_replies", [False, True])
+@pytest.mark.parametrize("newest_first", [True, False])
+@pytest.mark.parametrize(("above", "below"), [(None, None), (2, None), (None, 8), (3, 9)])
+def test_every_window_matches_the_orm_path(busy_channel, include_replies, newest_first, above, below):
+    window = {"above": above, "below": below, "newest_first": newest_first, "include_replies": include_replies}
+    loaded = load_window(busy_channel, using="default", limit=100, **window)
+    assert [message_to_wire(m) for m in loaded] == orm_window(busy_channel, **window)
+
+
+def test_the_page_shows_reactions_files_bots_edits_and_tombstones(team, busy_channel):
+    page = history_page(channel=busy_channel).messages
+    wires = {wire["text"] or wire.get("subtype"): wire for wire in map(message_to_wire, page)}
+    assert wires["a thread starts here"]["reactions"] == [
+        {"name": "eyes", "users": [team.other_member.public_id, team.member.public_id], "count": 2},
+        {"name": "thumbsup", "users": [team.owner.public_id], "count": 1},
+    ]
+    assert wires["a thread starts here"]["reply_count"] == 2
+    assert wires["shown reply"]["subtype"] == "thread_broadcast"
+    assert wires["shown reply"]["parent_user_id"] == team.member.public_id
+    assert "hidden reply" not in wires
+    assert (wires["deployed"]["username"], wires["deployed"]["icons"]) == ("Deploy bot", {"emoji": ":rocket:"})
+    assert wires["typo"]["edited"]["user"] == team.member.public_id
+    assert wires["tombstone"]["deleted"] is True
+    assert wires["the notes"]["files"][0]["name"] == "notes.txt"
+    assert wires["the end"]["client_msg_id"] == "c0ffee00-0000-4000-8000-000000000000"
+
+
+def test_a_page_is_read_in_one_statement(busy_channel, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the page, and the files of the one message that has some
+        page = history_page(channel=busy_channel, limit=50)
+    with django_assert_num_queries(0):
+        [message_to_wire(m) for m in page.messages]
