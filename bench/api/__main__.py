@@ -38,7 +38,8 @@ from bench.api.measure import Http, Timing, explain, explain_queryset, time_call
 from bench.api.setup import BenchData, prepare  # noqa: E402
 from bench.fanout.stack import free_port, server_command, stop, wait_for_port  # noqa: E402
 from chat.models import Message  # noqa: E402
-from chat.selectors import messages_for_wire, unread_counts  # noqa: E402
+from chat.selectors import history_page, messages_for_wire, unread_counts  # noqa: E402
+from chat.selectors.message_page import window_sql  # noqa: E402
 from chat.wire import message_to_wire  # noqa: E402
 
 DEPTHS = [0, 10_000, 100_000, 1_000_000, 4_000_000]
@@ -78,7 +79,7 @@ def bench_history(http: Http, data: BenchData, repeat: int) -> tuple[list[Timing
         f"history keyset, depth {deepest:,} (in-process)",
         lambda: [
             message_to_wire(m)
-            for m in _top_level(channel).filter(seq__lt=channel.last_seq - deepest).order_by("-seq")[:PAGE]
+            for m in history_page(channel=channel, before=channel.last_seq - deepest, limit=PAGE).messages
         ],
         repeat=max(5, repeat // 4),
     )
@@ -146,8 +147,9 @@ def write_plans(path: Path, data: BenchData) -> None:
 
     channel, deepest = data.big_channel, _depths(data)[-1]
     sections = {
-        f"history keyset, depth {deepest:,}": explain_queryset(
-            _top_level(channel).filter(seq__lt=channel.last_seq - deepest).order_by("-seq")[:PAGE]
+        f"history keyset, depth {deepest:,} (chat.selectors.message_page)": explain(
+            window_sql(newest_first=True, include_replies=False, above=False, below=True),
+            {"channel": channel.pk, "below": channel.last_seq - deepest, "limit": PAGE + 1},
         ),
         f"history LIMIT/OFFSET, depth {deepest:,}": explain_queryset(
             _top_level(channel).order_by("-seq")[deepest : deepest + PAGE]

@@ -84,7 +84,7 @@ def time_call(name: str, call: Callable[[], object], *, repeat: int, warmup: int
     return Timing(name, samples, note)
 
 
-def explain(sql: str, params: list) -> str:
+def explain(sql: str, params: list | dict) -> str:
     from django.db import connection
 
     with connection.cursor() as cursor:

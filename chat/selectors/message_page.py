@@ -4,9 +4,10 @@ History is the most frequent read there is: every channel a client opens, every 
 the ORM (messages_for_wire: four joins, then reactions and files prefetched) a page of 50 took three
 queries and about 7 ms of this machine's CPU, nearly all of it building queries and model instances;
 PostgreSQL itself needs a quarter of a millisecond. Here one statement, written once, returns each
-message with the few author and thread-root columns chat.wire reads, its reactions as a JSON array and
-whether it has files; files, which few messages have, are fetched only when some do. The instances are
-ordinary Messages, so message_to_wire builds the same shapes as from the ORM (a test compares both).
+message with the few author columns chat.wire reads, its reactions as a JSON array and whether it has
+files. Thread roots (for replies) and files, which few messages of a page have, are fetched only when
+some do. The instances are ordinary Messages, so message_to_wire builds the same shapes as from the
+ORM (a test compares both).
 SQLite, the embedded default, takes the ORM path.
 """
 
@@ -31,10 +32,12 @@ _AUTHOR = Columns(
 _ROOT = Columns(Message, "r", only=("id", "ts", "author"))
 _ROOT_AUTHOR = Columns(User, "ra", only=("id", "public_id"))
 _REACTION_USER = ("id", "public_id")
+_CHANNEL_RELATION = Message._meta.get_field("channel")
+_AUTHOR_RELATION = Message._meta.get_field("author")
 
 
 @cache
-def _page_sql(*, newest_first: bool, include_replies: bool, above: bool, below: bool) -> str:
+def window_sql(*, newest_first: bool, include_replies: bool, above: bool, below: bool) -> str:
     """One statement per shape of window: bounds that are absent are left out, not switched off."""
     message, user, reaction, attachment = (
         Message._meta.db_table,
@@ -43,21 +46,28 @@ def _page_sql(*, newest_first: bool, include_replies: bool, above: bool, below: 
         Attachment._meta.db_table,
     )
     return f"""
-        SELECT {_MESSAGE.sql}, {_AUTHOR.sql}, {_ROOT.sql}, {_ROOT_AUTHOR.sql},
+        SELECT {_MESSAGE.sql}, {_AUTHOR.sql},
             (SELECT json_agg(json_build_array(x.id, x.emoji, x.created_at, x.user_id, xu.public_id)
                              ORDER BY x.created_at, x.id)
              FROM {reaction} x JOIN {user} xu ON xu.id = x.user_id WHERE x.message_id = m.id),
             EXISTS (SELECT 1 FROM {attachment} f WHERE f.message_id = m.id)
         FROM {message} m
         JOIN {user} a ON a.id = m.author_id
-        LEFT JOIN {message} r ON r.id = m.thread_root_id
-        LEFT JOIN {user} ra ON ra.id = r.author_id
         WHERE m.channel_id = %(channel)s
           {"" if include_replies else "AND (m.thread_root_id IS NULL OR m.reply_broadcast)"}
           {"AND m.seq > %(above)s" if above else ""}
           {"AND m.seq < %(below)s" if below else ""}
         ORDER BY m.seq {"DESC" if newest_first else "ASC"}
         LIMIT %(limit)s
+    """
+
+
+@cache
+def _roots_sql() -> str:
+    return f"""
+        SELECT {_ROOT.sql}, {_ROOT_AUTHOR.sql}
+        FROM {Message._meta.db_table} r JOIN {User._meta.db_table} ra ON ra.id = r.author_id
+        WHERE r.id = ANY(%s)
     """
 
 
@@ -79,26 +89,30 @@ def load_window(
 
     PostgreSQL only (uses_single_statement); the caller has checked that the reader may see the channel.
     """
-    sql = _page_sql(
+    sql = window_sql(
         newest_first=newest_first, include_replies=include_replies, above=above is not None, below=below is not None
     )
     with connections[using].cursor() as cursor:
         cursor.execute(sql, {"channel": channel.pk, "above": above, "below": below, "limit": limit})
         rows = cursor.fetchall()
-    messages, with_files = [], []
+    messages, with_files, authors = [], [], {}
+    message_width = len(_MESSAGE.fields)
     for row in rows:
-        message, author, root, root_author, reactions, has_files = split_row(
-            row, _MESSAGE, _AUTHOR, _ROOT, _ROOT_AUTHOR, 1, 1, using=using
-        )
-        message.channel, message.author = channel, author
-        if root is not None:
-            root.author = root_author
-            message.thread_root = root
+        message = _MESSAGE.instance(row[:message_width], using=using)
+        # A page has a handful of authors: each is built once and shared by their messages.
+        author = authors.get(message.author_id)
+        if author is None:
+            author = authors[message.author_id] = _AUTHOR.instance(row[message_width:-2], using=using)
+        # Straight into the relations' caches: the ids already match, so the descriptors' checks are moot.
+        _CHANNEL_RELATION.set_cached_value(message, channel)
+        _AUTHOR_RELATION.set_cached_value(message, author)
+        reactions, has_files = row[-2:]
         setattr(message, PREFETCHED_REACTIONS, _reactions(reactions, message, using))
         setattr(message, PREFETCHED_ATTACHMENTS, [])
         if has_files:
             with_files.append(message)
         messages.append(message)
+    _attach_thread_roots([message for message in messages if message.thread_root_id], using)
     _attach_files(with_files, using)
     return messages
 
@@ -120,7 +134,24 @@ def _reactions(encoded: str | list | None, message: Message, using: str) -> list
     return reactions
 
 
+def _attach_thread_roots(replies: list[Message], using: str) -> None:
+    """The thread root (its ts and author) that chat.wire shows on a reply, for the few replies a page has."""
+    if not replies:
+        return
+    with connections[using].cursor() as cursor:
+        cursor.execute(_roots_sql(), [list({reply.thread_root_id for reply in replies})])
+        rows = cursor.fetchall()
+    roots = {}
+    for row in rows:
+        root, root_author = split_row(row, _ROOT, _ROOT_AUTHOR, using=using)
+        root.author = root_author
+        roots[root.pk] = root
+    for reply in replies:
+        reply.thread_root = roots[reply.thread_root_id]
+
+
 def _attach_files(messages: list[Message], using: str) -> None:
+    """Files, fetched only for the messages the page says have some."""
     if not messages:
         return
     by_id = {message.pk: message for message in messages}

@@ -87,8 +87,19 @@ def test_the_page_shows_reactions_files_bots_edits_and_tombstones(team, busy_cha
     assert wires["the end"]["client_msg_id"] == "c0ffee00-0000-4000-8000-000000000000"
 
 
-def test_a_page_is_read_in_one_statement(busy_channel, django_assert_num_queries):
-    with django_assert_num_queries(2):  # the page, and the files of the one message that has some
+def test_a_page_of_plain_messages_with_reactions_is_one_statement(team, django_assert_num_queries):
+    for number in range(5):
+        message = message_post(sender=team.member, channel=team.general, text=f"plain {number}")
+        reaction_add(actor=team.owner, message=message, emoji="tada")
+    with django_assert_num_queries(1):
+        page = history_page(channel=team.general, limit=50)
+    with django_assert_num_queries(0):
+        wires = [message_to_wire(message) for message in page.messages]
+    assert [wire["reactions"][0]["name"] for wire in wires] == ["tada"] * 5
+
+
+def test_thread_roots_and_files_cost_one_statement_each_when_a_page_has_them(busy_channel, django_assert_num_queries):
+    with django_assert_num_queries(3):  # the page, the broadcast reply's root, the one message with a file
         page = history_page(channel=busy_channel, limit=50)
     with django_assert_num_queries(0):
-        [message_to_wire(m) for m in page.messages]
+        [message_to_wire(message) for message in page.messages]
