@@ -102,7 +102,10 @@ class ChannelMember(models.Model):
 
 
 class Message(models.Model):
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="messages")
+    # No index of its own: message_seq_unique (channel, seq) serves every lookup by channel. A second
+    # index on channel alone let the planner scan a whole channel for unread counts (seq > marker
+    # became a filter instead of an index bound): 3.9 s instead of 10 ms at 10M messages.
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="messages", db_index=False)
     seq = models.BigIntegerField(editable=False)
     ts = models.CharField(max_length=24, editable=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="messages")

@@ -125,6 +125,8 @@ TEMPLATES = [
 DATABASE_POOL = env_bool("DATABASE_POOL", False)
 DATABASE_POOL_MIN = env_int("DATABASE_POOL_MIN", 2)
 DATABASE_POOL_MAX = env_int("DATABASE_POOL_MAX", 20)
+# The threads an ASGI process runs requests in (slackclone/asgi_http.py): one per pooled connection.
+ASGI_REQUEST_THREADS = env_int("ASGI_REQUEST_THREADS", DATABASE_POOL_MAX)
 
 if DATABASE_URL and DATABASE_POOL and DATABASE_URL.startswith(("postgres://", "postgresql://")):
     # With a pool, CONN_HEALTH_CHECKS makes Django check each connection as it is taken from it.

@@ -31,7 +31,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.db.models import Q  # noqa: E402
 
 from bench.api.measure import Http, Timing, explain, explain_queryset, time_call  # noqa: E402
@@ -169,11 +169,14 @@ def write_plans(path: Path, data: BenchData) -> None:
 
     with CaptureQueriesContext(connection) as captured:
         unread_counts(user=data.user, workspace=data.workspace)
-    selects = [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
-    with connection.cursor() as cursor:
-        cursor.execute("SET jit = off")  # as the selector runs it
-    for index, query in enumerate(selects):
-        sections[f"unread counts, query {index + 1}"] = explain(query, [])
+    statements = [q["sql"].strip() for q in captured.captured_queries]
+    selects = [sql for sql in statements if sql.upper().startswith("SELECT")]
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql in statements:
+            if sql.upper().startswith("SET LOCAL"):  # the planner settings the selector runs with
+                cursor.execute(sql)
+        for index, query in enumerate(selects):
+            sections[f"unread counts, query {index + 1}"] = explain(query, [])
     path.write_text("".join(f"## {title}\n\n{plan}\n\n" for title, plan in sections.items()))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -75,6 +76,22 @@ async def test_the_request_started_and_finished_signals_each_fire_once():
         request_started.disconnect(started)
         request_finished.disconnect(finished)
     assert fired == ["started", "finished"]
+
+
+async def test_requests_run_in_kept_request_threads_not_a_new_thread_each():
+    threads = []
+
+    def started(**kwargs):
+        threads.append(threading.current_thread())
+
+    request_started.connect(started)
+    try:
+        for _ in range(3):
+            await call("GET", "/healthz")
+    finally:
+        request_started.disconnect(started)
+    assert [thread.name.startswith("django-request") for thread in threads] == [True, True, True]
+    assert len(set(threads)) == 1  # one after another, the same kept thread serves them all
 
 
 async def test_a_posted_body_reaches_the_view_and_is_stored(team, token):

@@ -166,19 +166,26 @@ def people(chromium, server):
     assert not errors, errors
 
 
-def wait_until_the_server_is_idle(timeout: float = 10.0) -> None:
+def wait_until_the_server_is_idle(timeout: float = 10.0, quiet_for: float = 0.5) -> None:
     """Let the server finish what the closed pages left it doing (a socket's goodbye, a last read marker)
-    before pytest-django empties the tables, which would otherwise deadlock with it."""
+    before pytest-django empties the tables, which would otherwise deadlock with it. A closed page's last
+    frames reach the server a moment after the close, so one idle look is not enough: the database must
+    stay idle for `quiet_for` seconds."""
     deadline = time.monotonic() + timeout
+    quiet_since = None
     with connection.cursor() as cursor:
         while time.monotonic() < deadline:
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
                 "AND state IN ('active', 'idle in transaction')"
             )
-            if cursor.fetchone()[0] == 0:
+            if cursor.fetchone()[0]:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= quiet_for:
                 return
-            time.sleep(0.05)
+            time.sleep(0.02)
 
 
 def elsewhere(function, *args, **kwargs):
