@@ -175,12 +175,18 @@ def message_post(
     events.send_message_posted(message)
     notify_after_commit(message)  # who to tell, and how, is worked out in a Celery task after commit
     if root is not None:
-        Message.objects.filter(pk=root.pk).update(
-            reply_count=F("reply_count") + 1, latest_reply_ts=ts, changed_at_seq=seq
-        )
-        root.refresh_from_db(fields=["reply_count", "latest_reply_ts", "changed_at_seq"])
-        events.send_message_changed(root)
+        _count_reply(root, message)
     return message
+
+
+def _count_reply(root: Message, reply: Message) -> None:
+    """The thread root's reply count and latest reply move with each reply, under the channel lock, and
+    the root is stamped with the reply's seq so a client catching up from an older seq sees the change."""
+    Message.objects.filter(pk=root.pk).update(
+        reply_count=F("reply_count") + 1, latest_reply_ts=reply.ts, changed_at_seq=reply.seq
+    )
+    root.refresh_from_db(fields=["reply_count", "latest_reply_ts", "changed_at_seq"])
+    events.send_message_changed(root)
 
 
 @transaction.atomic

@@ -12,8 +12,6 @@ from slackclone.errors import DomainError
 def messages(ctx: Context) -> dict:
     """Newest first (sort=timestamp, the default) or by relevance (sort=score); `count` (or `limit`) per page,
     cursor pages through response_metadata.next_cursor (Slack's cursor="*" starts at the first page)."""
-    from notifications.emails import message_permalink
-
     query = ctx.args.str("query")
     if not query:
         raise SlackError("no_query")
@@ -22,37 +20,15 @@ def messages(ctx: Context) -> dict:
     if count < 1:
         raise SlackError("invalid_limit")
     count = min(count, SEARCH_MAX_LIMIT)
-    position = None
-    raw = ctx.args.str("cursor")
-    if raw and raw != "*":
-        parts = ctx.args.cursor(3 if sort == "score" else 2)
-        try:
-            position = cursor_position(parts[0], parts[1], float(parts[2]) if sort == "score" else None)
-        except (DomainError, ValueError):
-            raise SlackError("invalid_cursor") from None
     results = search_messages(
         user=ctx.user,
         workspace=ctx.workspace,
         membership=ctx.membership,
         q=query,
         sort=sort,
-        position=position,
+        position=_position(ctx, sort),
         limit=count,
     )
-    matches = []
-    for match in results.matches:
-        message = match.message
-        message.channel.workspace = ctx.workspace  # for the permalink, without a query per match
-        wire = message_to_wire(message)
-        wire["channel"] = {
-            "id": message.channel.public_id,
-            "name": message.channel.name or "",
-            "is_private": message.channel.is_private,
-        }
-        wire["permalink"] = message_permalink(message)
-        wire["snippet"] = match.snippet
-        wire["score"] = match.score
-        matches.append(wire)
     cursor = ""
     if results.has_more and results.matches:
         last = results.matches[-1]
@@ -60,6 +36,7 @@ def messages(ctx: Context) -> dict:
         if sort == "score":
             parts.append(repr(last.score))
         cursor = next_cursor(*parts)
+    matches = [_match_to_wire(ctx, match) for match in results.matches]
     return {
         "query": query,
         "messages": {
@@ -69,3 +46,33 @@ def messages(ctx: Context) -> dict:
         },
         "response_metadata": {"next_cursor": cursor},
     }
+
+
+def _position(ctx: Context, sort: str):
+    """Where the page starts: nothing for the first page (no cursor, or Slack's "*"), else the cursor's place."""
+    raw = ctx.args.str("cursor")
+    if not raw or raw == "*":
+        return None
+    parts = ctx.args.cursor(3 if sort == "score" else 2)
+    try:
+        return cursor_position(parts[0], parts[1], float(parts[2]) if sort == "score" else None)
+    except (DomainError, ValueError):
+        raise SlackError("invalid_cursor") from None
+
+
+def _match_to_wire(ctx: Context, match) -> dict:
+    """A search match as Slack shows it: the message, its channel in brief, permalink, snippet and score."""
+    from notifications.emails import message_permalink
+
+    message = match.message
+    message.channel.workspace = ctx.workspace  # for the permalink, without a query per match
+    wire = message_to_wire(message)
+    wire["channel"] = {
+        "id": message.channel.public_id,
+        "name": message.channel.name or "",
+        "is_private": message.channel.is_private,
+    }
+    wire["permalink"] = message_permalink(message)
+    wire["snippet"] = match.snippet
+    wire["score"] = match.score
+    return wire

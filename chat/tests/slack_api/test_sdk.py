@@ -228,6 +228,20 @@ def test_search_messages_user_tokens_only(web, team, bot):
     assert error_of(web(bot).search_messages, query="deploy") == "not_allowed_token_type"
 
 
+def test_search_messages_by_score_pages_with_its_cursor_and_refuses_a_forged_one(web, team):
+    client = web(team.member)
+    for i in range(3):
+        client.chat_postMessage(channel=team.general.public_id, text=f"release train {i}")
+    first = client.search_messages(query="release", sort="score", count=2, cursor="*")
+    cursor = first["response_metadata"]["next_cursor"]
+    assert cursor
+    rest = client.search_messages(query="release", sort="score", count=2, cursor=cursor)
+    texts = [m["text"] for m in first["messages"]["matches"] + rest["messages"]["matches"]]
+    assert sorted(texts) == ["release train 0", "release train 1", "release train 2"]
+    assert rest["response_metadata"]["next_cursor"] == ""
+    assert error_of(client.search_messages, query="release", cursor="bm90LWEtY3Vyc29y") == "invalid_cursor"
+
+
 def test_rate_limit_through_the_sdk(web, team, settings):
     from django.core.cache import cache
 
