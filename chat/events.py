@@ -56,6 +56,7 @@ EVENT_TYPES = frozenset(
         "member_joined_channel",
         "member_left_channel",
         "channel_marked",
+        "channel_prefs_changed",
         "im_created",
         "team_join",
         "user_change",
@@ -323,6 +324,17 @@ def send_channel_marked(channel: Channel, user: User, *, seq: int, ts: str, unre
         "seq": seq,
         "ts": ts,
         "unread_count_display": unread_count,
+    }
+    publish([user_group(user)], event)
+
+
+def send_channel_prefs_changed(channel: Channel, user: User, *, muted: bool, notify_level: str) -> None:
+    """The user muted or unmuted the channel, or changed what in it notifies them: their other clients follow."""
+    event = {
+        "type": "channel_prefs_changed",
+        "channel": channel.public_id,
+        "muted": muted,
+        "notify_level": notify_level,
     }
     publish([user_group(user)], event)
 

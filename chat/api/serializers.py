@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from chat.models import NotifyLevel
 from chat.selectors import HISTORY_MAX_LIMIT
 
 MAX_SEQ = 2**62
@@ -79,6 +80,19 @@ class MyChannelSerializer(ChannelSerializer):
     mention_count = serializers.IntegerField()
     last_read_seq = serializers.IntegerField()
     muted = serializers.BooleanField(help_text="Muted by me: the client shows it dimmed and without badges.")
+    notify_level = serializers.ChoiceField(choices=NotifyLevel.choices, help_text="What in it notifies me.")
+
+
+class ChannelPrefsSerializer(serializers.Serializer):
+    channel = serializers.CharField(read_only=True)
+    muted = serializers.BooleanField(
+        required=False, help_text="Muted: dimmed in the sidebar, and only mentions by name notify you."
+    )
+    notify_level = serializers.ChoiceField(
+        choices=NotifyLevel.choices,
+        required=False,
+        help_text="What notifies you: every message (all), mentions, DMs and threads (mentions), or nothing.",
+    )
 
 
 class FileSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ transaction and publishes its real-time events after commit through chat.events.
 Failures raise slackclone.errors.DomainError with a stable code, having written nothing.
 """
 
+from chat.services.channel_prefs import channel_prefs_update
 from chat.services.channels import (
     channel_archive,
     channel_create,
@@ -33,6 +34,7 @@ __all__ = [
     "channel_kick",
     "channel_leave",
     "channel_mark_read",
+    "channel_prefs_update",
     "channel_rename",
     "channel_set_purpose",
     "channel_set_topic",

@@ -12,7 +12,7 @@ from chat import services
 from chat.api import serializers as s
 from chat.api.output import channel_out
 from chat.models import ChannelMember
-from chat.permissions import access_channel
+from chat.permissions import access_channel, access_channel_member
 from chat.selectors import channel_members_page, public_channels_page, unread_counts, user_channel_memberships
 from chat.wire import user_to_wire
 from slackclone.api.context import request_channel, request_workspace
@@ -57,6 +57,7 @@ class ChannelCollectionView(ApiView):
                     mention_count=count["mentions"],
                     last_read_seq=member.last_read_seq,
                     muted=member.muted,
+                    notify_level=member.notify_level,
                 )
             )
         return Response({"channels": channels})
@@ -154,6 +155,40 @@ class ChannelDetailView(ApiView):
         data = validated(s.ChannelUpdateSerializer, request.data)
         services.channel_update(actor=request.user, channel=channel, **data)
         return Response({"channel": channel_out(channel, is_member=True)})
+
+
+def _prefs_out(channel, member: ChannelMember) -> dict:
+    return {"channel": channel.public_id, "muted": member.muted, "notify_level": member.notify_level}
+
+
+class ChannelPrefsView(ApiView):
+    @extend_schema(
+        tags=TAG,
+        operation_id="channels_prefs_retrieve",
+        summary="Your preferences for a channel you are in: muted, and what notifies you",
+        responses={200: s.ChannelPrefsSerializer, **errors()},
+    )
+    def get(self, request, channel_id: str):
+        channel = request_channel(request, channel_id)
+        member = access_channel_member(request.user, channel).channel_member
+        return Response(_prefs_out(channel, member))
+
+    @extend_schema(
+        tags=TAG,
+        operation_id="channels_prefs_update",
+        summary="Mute or unmute a channel for yourself, or choose what in it notifies you",
+        description="Give `muted`, `notify_level` or both; what is left out stays as it is. "
+        "Your other clients get `channel_prefs_changed`.",
+        request=s.ChannelPrefsSerializer,
+        responses={200: s.ChannelPrefsSerializer, **errors()},
+    )
+    def patch(self, request, channel_id: str):
+        channel = request_channel(request, channel_id)
+        data = validated(s.ChannelPrefsSerializer, request.data)
+        member = services.channel_prefs_update(
+            actor=request.user, channel=channel, muted=data.get("muted"), notify_level=data.get("notify_level")
+        )
+        return Response(_prefs_out(channel, member))
 
 
 def _channel_action(operation_id: str, summary: str, conflict: bool = True):

@@ -22,14 +22,51 @@ def test_my_channels_carry_unread_and_mention_counts(team, client_for):
     assert general["last_seq"] == 2
 
 
-def test_my_channels_say_which_ones_i_muted(team, client_for):
-    ChannelMember.objects.filter(channel=team.general, user=team.member).update(muted=True)
+def _prefs_url(channel) -> str:
+    return f"/api/v1/channels/{channel.public_id}/prefs"
+
+
+def test_my_channels_say_which_ones_i_muted_and_what_notifies_me(team, client_for):
+    muting = client_for(team.member).patch(_prefs_url(team.general), {"muted": True, "notify_level": "all"})
+    assert muting.status_code == 200, muting.content
     channels = client_for(team.member).get(_channels_url(team)).json()["channels"]
-    assert {c["id"]: c["muted"] for c in channels} == {team.general.public_id: True}
+    assert {c["id"]: (c["muted"], c["notify_level"]) for c in channels} == {team.general.public_id: (True, "all")}
     assert {c["id"]: c["muted"] for c in client_for(team.owner).get(_channels_url(team)).json()["channels"]} == {
         team.general.public_id: False,
         team.random.public_id: False,
     }
+
+
+def test_channel_prefs_are_read_and_changed_one_field_at_a_time(team, client_for):
+    client = client_for(team.member)
+    assert client.get(_prefs_url(team.general)).json() == {
+        "channel": team.general.public_id,
+        "muted": False,
+        "notify_level": "mentions",
+    }
+    assert client.patch(_prefs_url(team.general), {"muted": True}).json()["notify_level"] == "mentions"
+    changed = client.patch(_prefs_url(team.general), {"notify_level": "nothing"}).json()
+    assert (changed["muted"], changed["notify_level"]) == (True, "nothing")
+
+
+def test_bad_channel_prefs_name_the_field_and_change_nothing(team, client_for):
+    client = client_for(team.member)
+    response = client.patch(_prefs_url(team.general), {"notify_level": "loud"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_arguments"
+    assert "notify_level" in response.json()["error"]["fields"]
+    empty = client.patch(_prefs_url(team.general), {})
+    assert (empty.status_code, error_code(empty)) == (400, "invalid_arguments")
+    assert client.get(_prefs_url(team.general)).json()["notify_level"] == "mentions"
+
+
+def test_prefs_of_a_channel_you_are_not_in(team, client_for):
+    secret = channel_create(actor=team.owner, workspace=team.workspace, name="secret", is_private=True)
+    client = client_for(team.member)
+    hidden = client.patch(_prefs_url(secret), {"muted": True})
+    assert (hidden.status_code, error_code(hidden)) == (404, "channel_not_found")
+    public = client.get(_prefs_url(team.random))
+    assert (public.status_code, error_code(public)) == (403, "not_in_channel")
 
 
 def test_my_channels_lists_only_mine_including_dms(team, client_for):

@@ -168,6 +168,8 @@ ENDPOINTS = [
     ("pin", "post", "channels/{c}/messages/{ts2}/pin", None, both(201)),
     ("unpin", "delete", "channels/{c}/messages/{ts}/pin", None, both(200)),
     ("read", "post", "channels/{c}/read", {"seq": 1}, both(200)),
+    ("prefs", "get", "channels/{c}/prefs", None, both(200)),
+    ("set_prefs", "patch", "channels/{c}/prefs", {"muted": True}, both(200)),
     ("upload", "post", "channels/{c}/files", "FILE", both(201)),
     ("file", "get", "files/{file}", None, both(200)),
     ("file_content", "get", "files/{file}/content", None, both(200)),

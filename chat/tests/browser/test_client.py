@@ -9,6 +9,7 @@ import time
 import pytest
 from PIL import Image
 
+from chat.models import ChannelMember
 from chat.services import channel_join, message_post
 from chat.tests.browser.conftest import PUSH_TIMEOUT_MS, elsewhere
 from slackclone.testing.factories import MessageFactory
@@ -325,3 +326,23 @@ def test_markdown_renders_slacks_formatting_as_safe_dom(team, people):
         [text for text, _ in MARKDOWN_CASES],
     )
     assert rendered == [html for _, html in MARKDOWN_CASES]
+
+
+def test_muting_a_channel_dims_it_and_the_same_persons_other_tab_follows(team, people):
+    first, second = people(team.member, team.member)
+    for tab in (first, second):
+        tab.open(channel_path(team, team.general))
+    first.page.click("button[aria-label='Channel details']")
+    first.page.click("#mute-toggle")
+    for tab in (first, second):
+        tab.page.locator(f".side-item--muted[data-channel='{team.general.public_id}']").wait_for(
+            timeout=PUSH_TIMEOUT_MS
+        )
+    assert first.page.locator("#mute-toggle").inner_text() == "Unmute"
+    first.page.select_option("#notify-level", "all")
+    member = ChannelMember.objects.get(channel=team.general, user=team.member)
+    deadline = time.monotonic() + 5
+    while member.notify_level != "all" and time.monotonic() < deadline:
+        time.sleep(0.05)
+        member.refresh_from_db()
+    assert (member.muted, member.notify_level) == (True, "all")

@@ -66,7 +66,30 @@ export class DetailsPane {
       direct ? null : field("Topic", "topic", channel.topic?.value),
       direct ? null : field("Purpose", "purpose", channel.purpose?.value),
       h("p", { class: "muted small" }, channel.is_private ? "Private: only invited members can see it." : direct ? "A direct conversation." : "Public: anyone in the workspace can find and join it."),
+      channel.is_member === false ? null : this.notifications(channel),
       actions);
+  }
+
+  /** Mute, and what in this conversation notifies me: my own preferences, kept by the server for all my clients. */
+  notifications(channel) {
+    const { app } = this;
+    const save = async (changes) => {
+      const prefs = await app.guard(app.api.patch(`channels/${channel.id}/prefs`, changes));
+      if (!prefs) return;
+      app.store.setChannel({ id: channel.id, muted: prefs.muted, notify_level: prefs.notify_level });
+      if (this.tab === "about") this.about(app.store.channels.get(channel.id) || channel);
+    };
+    const levels = [["all", "Every new message"], ["mentions", "Mentions, DMs and threads"], ["nothing", "Nothing"]];
+    const level = h("select", { class: "field__input", id: "notify-level", "aria-label": "Notify me about",
+      onchange: () => save({ notify_level: level.value }) },
+    levels.map(([value, label]) => h("option", { value, selected: (channel.notify_level || "mentions") === value }, label)));
+    return h("div", { class: "detail-field" },
+      h("label", { class: "detail-field__label", for: "notify-level" }, "Notify me about"), level,
+      h("button", { type: "button", class: "btn btn--small", id: "mute-toggle", "aria-pressed": String(Boolean(channel.muted)),
+        onclick: () => save({ muted: !channel.muted }) }, channel.muted ? "Unmute" : "Mute"),
+      h("p", { class: "muted small" }, channel.muted
+        ? "Muted: dimmed in the sidebar, and only mentions of your name notify you."
+        : "Mute to dim it in the sidebar and hear only mentions of your name."));
   }
 
   async members(channel) {

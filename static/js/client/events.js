@@ -136,6 +136,12 @@ export class EventHandler {
       mention_count: caughtUp ? 0 : channel.mention_count });
   }
 
+  on_channel_prefs_changed(event) {
+    this.channelChanged(event.channel, { muted: event.muted, notify_level: event.notify_level });
+    const { app } = this;
+    if (app.details.tab === "about" && app.store.current === event.channel) app.details.open("about");
+  }
+
   channelJoined(wire) {
     const { store } = this.app;
     store.setChannel({ unread_count: 0, mention_count: 0, ...wire, is_member: true });
