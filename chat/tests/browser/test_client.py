@@ -346,3 +346,26 @@ def test_muting_a_channel_dims_it_and_the_same_persons_other_tab_follows(team, p
         time.sleep(0.05)
         member.refresh_from_db()
     assert (member.muted, member.notify_level) == (True, "all")
+
+
+def test_the_arrow_keys_move_through_messages_enter_opens_a_thread_and_escape_returns_to_the_composer(team, people):
+    for n in range(1, 4):
+        message_post(sender=team.owner, channel=team.general, text=f"Keyboard note {n}")
+    (bob,) = people(team.member)
+    bob.open(channel_path(team, team.general))
+    focused_text = "() => document.activeElement.querySelector('.msg__text')?.textContent"
+    bob.page.focus("#messages")
+    bob.page.keyboard.press("ArrowUp")
+    assert bob.page.evaluate(focused_text) == "Keyboard note 3"
+    bob.page.keyboard.press("ArrowUp")
+    bob.page.keyboard.press("ArrowUp")
+    assert bob.page.evaluate(focused_text) == "Keyboard note 1"
+    bob.page.keyboard.press("ArrowDown")
+    assert bob.page.evaluate(focused_text) == "Keyboard note 2"
+    bob.page.keyboard.press("End")
+    assert bob.page.evaluate(focused_text) == "Keyboard note 3"
+    bob.page.keyboard.press("Enter")
+    bob.page.locator("#thread-pane .msg__text", has_text="Keyboard note 3").wait_for()
+    bob.page.focus("#message-list .msg:last-child")
+    bob.page.keyboard.press("Escape")
+    assert bob.page.evaluate("() => document.activeElement.matches('#composer textarea')")

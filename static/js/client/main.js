@@ -12,6 +12,7 @@ import { closeEmojiPicker, openEmojiPicker } from "./emoji.js";
 import { EventHandler } from "./events.js";
 import { plainText } from "./markdown.js";
 import { installMenus } from "./menus.js";
+import { installMessageKeys } from "./message-keys.js";
 import { SearchView } from "./search.js";
 import { Sidebar } from "./sidebar.js";
 import { Socket } from "./socket.js";
@@ -77,6 +78,7 @@ class App {
     this.socket.connect();
     installSwitcher(this);
     installMenus(this);
+    installMessageKeys(this);
     addEventListener("popstate", () => this.route(false));
     await this.route(false);
     document.body.classList.add("client-ready");
