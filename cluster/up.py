@@ -98,7 +98,8 @@ def asgi_argv(port: int) -> list[str]:
     """As in the Procfile: Uvicorn with lifespan on, so SIGTERM drains (slackclone.lifespan)."""
     return [
         str(VENV_BIN / "uvicorn"),
-        *("--host", "127.0.0.1", "--port", str(port), "--ws", "websockets-sansio", "--http", "httptools"),
+        *("--host", "127.0.0.1", "--port", str(port), "--http", "httptools"),
+        *("--ws", "chat.realtime.protocol:GatewayWebSocketProtocol", "--ws-per-message-deflate", "false"),
         *("--loop", "uvloop", "--lifespan", "on", "--timeout-graceful-shutdown", "10"),
         *("--log-level", "warning", "--no-access-log", "slackclone.asgi:application"),
     ]

@@ -66,7 +66,8 @@ def server_command(server: str, application: str, port: int) -> list[str]:
     if server == "uvicorn":
         return [
             str(VENV_BIN / "uvicorn"),
-            *("--host", "127.0.0.1", "--port", str(port), "--ws", "websockets-sansio", "--http", "httptools"),
+            *("--host", "127.0.0.1", "--port", str(port), "--http", "httptools"),
+            *("--ws", "chat.realtime.protocol:GatewayWebSocketProtocol", "--ws-per-message-deflate", "false"),
             *("--loop", "uvloop", "--lifespan", "off", "--log-level", "warning", "--no-access-log", application),
         ]
     return [str(VENV_BIN / "daphne"), "-v", "0", "-b", "127.0.0.1", "-p", str(port), application]

@@ -87,6 +87,7 @@ class Connection:
         "_frame_at",
         "_frame_tokens",
         "_hold_timer",
+        "_presence",
         "_resume_on_open",
         "_strike_at",
         "_strikes",
@@ -121,6 +122,7 @@ class Connection:
         self.holding: set[str] | bool | None = None
         self.held: list[tuple[str, str]] = []
         self._hold_timer: asyncio.TimerHandle | None = None
+        self._presence: asyncio.Task | None = None  # the Redis call that marks the user online, while it runs
         self._strikes, self._strike_at = 0, 0.0
         self._frame_tokens, self._frame_at = float(FRAME_BURST), time.monotonic()
 
@@ -170,12 +172,20 @@ class Connection:
             self.holding = True
             self._hold_timer = asyncio.get_running_loop().call_later(RESUME_HOLD_SECONDS, self._hold_expired)
         await self.send_json({"type": "hello"})
-        await self.hub.presence.connected(self)
+        # Marking the user online is a Redis round trip the client need not wait for: its resume is read
+        # at once. _cleanup waits for it, so the disconnect is always recorded after the connect.
+        self._presence = asyncio.ensure_future(self.hub.presence.connected(self))
+        self._presence.add_done_callback(self._presence_recorded)
+
+    def _presence_recorded(self, _task: asyncio.Task) -> None:
+        self._presence = None
 
     async def _cleanup(self) -> None:
         self.closed = True
         if self._hold_timer is not None:
             self._hold_timer.cancel()
+        if self._presence is not None:
+            await self._presence
         await self.hub.presence.disconnected(self)
         await self.hub.detach(self)
 

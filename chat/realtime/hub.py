@@ -41,6 +41,11 @@ OUTAGE_SECONDS = 2.0
 # How many layer calls (group_add/discard) run at once: a burst of thousands of connections
 # must not open thousands of Redis connections (channels-redis's pool refuses past 100).
 LAYER_CONCURRENCY = 16
+# A group no local socket needs any more stays joined this long before the hub leaves it: clients
+# that drop (a network blip, a storm) come back within seconds, and then their groups cost no
+# layer round trips (joining is two, leaving one). Meanwhile its events reach the process and are
+# dropped, as for any group without local members.
+LAYER_LEAVE_DELAY_SECONDS = 30.0
 
 
 class Hub:
@@ -57,6 +62,7 @@ class Hub:
         self._degraded_since = 0.0
         self._run_ids: tuple | None = None
         self._layer_groups: set[str] = set()
+        self._emptied: dict[str, float] = {}  # joined groups without local members -> since when
         self._group_locks: dict[str, asyncio.Lock] = {}
         self._lock_users: dict[str, int] = defaultdict(int)
         self._layer_slots = asyncio.Semaphore(LAYER_CONCURRENCY)
@@ -87,6 +93,9 @@ class Hub:
             self._starting = None
 
     async def _stop(self) -> None:
+        # The layer channel is abandoned with the tasks: leave every group it is still in.
+        emptied, self._emptied = list(self._emptied), {}
+        await asyncio.gather(*(self._layer_discard(group) for group in emptied))
         tasks, self._tasks = self._tasks, []
         for task in tasks:
             task.cancel()
@@ -109,11 +118,9 @@ class Hub:
         await self.join(conn, groups)
 
     async def detach(self, conn: Connection) -> None:
-        """Forget a closed connection; the last one out stops the hub's tasks."""
+        """Forget a closed connection; the last one out stops the hub's tasks (and leaves its groups)."""
         self.connections.discard(conn)
-        emptied = self.leave(conn, list(conn.groups), discard_later=False)
-        if emptied:
-            await asyncio.gather(*(self._layer_discard(group) for group in emptied))
+        self.leave(conn, list(conn.groups))
         if not self.connections and self._tasks:
             await self._stop()
 
@@ -124,6 +131,7 @@ class Hub:
             members = self.members.get(group)
             if members is None:
                 members = self.members[group] = set()
+                self._emptied.pop(group, None)
             members.add(conn)
             conn.groups.add(group)
             if group not in self._layer_groups:
@@ -131,13 +139,13 @@ class Hub:
         if missing:
             await asyncio.gather(*(self._layer_add(group) for group in missing))
 
-    def leave(self, conn: Connection, groups: list[str], *, discard_later: bool = True) -> list[str]:
+    def leave(self, conn: Connection, groups: list[str]) -> None:
         """Remove the connection from groups at once (it hears nothing more from them).
 
-        Returns the groups no local connection needs any more; their layer membership is
-        dropped in the background unless the caller does it.
+        The process stays in the layer groups no local connection needs any more for
+        LAYER_LEAVE_DELAY_SECONDS, in case someone rejoins them; the upkeep tick then leaves them.
         """
-        emptied = []
+        now = time.monotonic()
         for group in groups:
             conn.groups.discard(group)
             members = self.members.get(group)
@@ -146,11 +154,7 @@ class Hub:
             members.discard(conn)
             if not members:
                 del self.members[group]
-                emptied.append(group)
-        if discard_later:
-            for group in emptied:
-                self.background(self._layer_discard(group))
-        return emptied
+                self._emptied[group] = now
 
     def background(self, coro) -> None:
         task = asyncio.ensure_future(coro)
@@ -186,7 +190,10 @@ class Hub:
 
     async def _layer_discard(self, group: str) -> None:
         async with self._group_lock(group):
-            if group in self.members or group not in self._layer_groups:
+            if group in self.members:
+                return
+            self._emptied.pop(group, None)
+            if group not in self._layer_groups:
                 return
             self._layer_groups.discard(group)
             try:
@@ -259,6 +266,9 @@ class Hub:
     async def _recover(self) -> None:
         """Re-join every group; if events may have been dropped meanwhile, make every socket resume."""
         groups = list(self.members)
+        # Groups kept only for a quick return may be gone from the layer: a later join must add them again.
+        self._layer_groups.difference_update(self._emptied)
+        self._emptied.clear()
         try:
             for start in range(0, len(groups), 500):
                 batch = groups[start : start + 500]
@@ -276,6 +286,17 @@ class Hub:
         logger.warning("Channel layer is back; %d sockets asked to reconnect and resume", len(self.connections))
         for conn in list(self.connections):
             await conn.goodbye("layer_reconnected")
+
+    async def _leave_emptied(self) -> None:
+        """Leave the layer groups that have had no local member for LAYER_LEAVE_DELAY_SECONDS."""
+        since = time.monotonic() - LAYER_LEAVE_DELAY_SECONDS
+        due = []
+        for group, emptied_at in self._emptied.items():  # in the order they emptied
+            if emptied_at > since:
+                break
+            due.append(group)
+        for start in range(0, len(due), 500):
+            await asyncio.gather(*(self._layer_discard(group) for group in due[start : start + 500]))
 
     async def _rejoin(self, group: str) -> None:
         async with self._layer_slots:
@@ -298,6 +319,7 @@ class Hub:
                     self._refreshed_at = time.monotonic()
                     for group in list(self._layer_groups):
                         await self._rejoin(group)
+                await self._leave_emptied()
                 await self.presence.tick()
             except asyncio.CancelledError:
                 raise

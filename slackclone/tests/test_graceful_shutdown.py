@@ -46,7 +46,8 @@ def start_uvicorn(database_url: str) -> tuple[subprocess.Popen, int]:
         "LOG_LEVEL": "WARNING",
     }
     uvicorn = Path(sys.executable).with_name("uvicorn")
-    argv = [str(uvicorn), "--host", "127.0.0.1", "--port", str(port), "--ws", "websockets-sansio"]
+    argv = [str(uvicorn), "--host", "127.0.0.1", "--port", str(port)]
+    argv += ["--ws", "chat.realtime.protocol:GatewayWebSocketProtocol", "--ws-per-message-deflate", "false"]
     argv += ["--lifespan", "on", "--timeout-graceful-shutdown", str(GRACEFUL_SECONDS), "slackclone.asgi:application"]
     process = subprocess.Popen(argv, cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL)
     wait_for_port(port, process)
