@@ -46,6 +46,10 @@ LAYER_CONCURRENCY = 16
 # layer round trips (joining is two, leaving one). Meanwhile its events reach the process and are
 # dropped, as for any group without local members.
 LAYER_LEAVE_DELAY_SECONDS = 30.0
+# At most this many of those groups are left per upkeep tick (a second): a thousand clients that
+# dropped together come due together, and leaving a thousand groups at once is a Redis burst that
+# holds up live deliveries for a few hundred milliseconds.
+LAYER_LEAVES_PER_TICK = 100
 
 
 class Hub:
@@ -288,15 +292,15 @@ class Hub:
             await conn.goodbye("layer_reconnected")
 
     async def _leave_emptied(self) -> None:
-        """Leave the layer groups that have had no local member for LAYER_LEAVE_DELAY_SECONDS."""
+        """Leave the layer groups that have had no local member for LAYER_LEAVE_DELAY_SECONDS, the longest
+        emptied first, at most LAYER_LEAVES_PER_TICK of them."""
         since = time.monotonic() - LAYER_LEAVE_DELAY_SECONDS
         due = []
         for group, emptied_at in self._emptied.items():  # in the order they emptied
-            if emptied_at > since:
+            if emptied_at > since or len(due) == LAYER_LEAVES_PER_TICK:
                 break
             due.append(group)
-        for start in range(0, len(due), 500):
-            await asyncio.gather(*(self._layer_discard(group) for group in due[start : start + 500]))
+        await asyncio.gather(*(self._layer_discard(group) for group in due))
 
     async def _rejoin(self, group: str) -> None:
         async with self._layer_slots:

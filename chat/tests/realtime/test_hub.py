@@ -73,3 +73,19 @@ async def test_the_last_socket_out_leaves_every_group_at_once(hub):
     await hub.detach(conn)
     assert not layer_has(hub, "u.U1")
     assert not layer_has(hub, "c.C1")
+
+
+async def test_groups_due_to_be_left_are_left_a_few_per_tick_the_longest_emptied_first(hub, monkeypatch):
+    keeper, many = FakeConnection(), FakeConnection()
+    groups = [f"u.U{n}" for n in range(5)]
+    await hub.attach(keeper, ["u.KEEP"])
+    await hub.attach(many, groups)
+    for group in groups:  # emptied one after another, in this order
+        hub.leave(many, [group])
+    monkeypatch.setattr(hub_module, "LAYER_LEAVE_DELAY_SECONDS", 0.0)
+    monkeypatch.setattr(hub_module, "LAYER_LEAVES_PER_TICK", 2)
+    await hub._leave_emptied()
+    assert [layer_has(hub, group) for group in groups] == [False, False, True, True, True]
+    await hub._leave_emptied()
+    await hub._leave_emptied()
+    assert not any(layer_has(hub, group) for group in groups)
