@@ -1,6 +1,7 @@
 """ASGI entry point: HTTP through Django, the real-time gateway's WebSocket at /ws/ (chat.routing), and the
 lifespan that drains a process on SIGTERM (slackclone.lifespan)."""
 
+import gc
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slackclone.settings")
@@ -34,3 +35,11 @@ def application(scope, receive, send):
     except KeyError:
         raise ValueError(f"No application for the ASGI protocol {scope['type']!r}") from None
     return protocol_application(scope, receive, send)
+
+
+# Everything loaded so far (Django, the apps, the URL patterns) lives as long as the process. Frozen,
+# it is no longer walked by every full collection of the cyclic garbage collector: on the API
+# benchmark such a collection stopped a request for 50 ms; with the startup heap frozen, no
+# request took more than 16 ms.
+gc.collect()
+gc.freeze()
