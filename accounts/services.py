@@ -126,13 +126,22 @@ def api_token_create(*, actor: User | None, user: User, workspace: Workspace, na
 
 
 @transaction.atomic
+@transaction.atomic
 def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
-    """Revoke a token at once. Callers: its user; admins of its workspace; the operator."""
+    """Revoke a token at once: it authenticates nothing more, and the sockets it opened are closed
+    (4401, token_revoked) in every process; the user's other sockets stay open.
+
+    Callers: its user; admins of its workspace; the operator.
+    Raises: not_in_workspace, restricted_action (an actor who is neither).
+    """
+    from chat import events
+
     if actor is not None and actor.pk != token.user_id:
         access_workspace_admin(actor, token.workspace)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        events.close_sockets(token.user, reason="token_revoked", token_id=token.pk)
     return token
 
 
@@ -181,6 +190,7 @@ class TokenIdentity:
     user_pk: int
     user_public_id: str
     workspace_id: int
+    token_pk: int
 
 
 _TOKEN_IDENTITY_SQL = """
@@ -212,7 +222,7 @@ def api_token_identify(raw: str) -> TokenIdentity:
     token_pk, last_used_at, workspace_id, user_pk, user_public_id, user_is_active, membership_is_active = row
     check_membership_standing(user_is_active=user_is_active, membership_is_active=membership_is_active)
     _note_token_use(token_pk, last_used_at)
-    return TokenIdentity(user_pk, user_public_id, workspace_id)
+    return TokenIdentity(user_pk, user_public_id, workspace_id, token_pk)
 
 
 def _note_token_use(token_pk: int, last_used_at: datetime | None) -> datetime | None:

@@ -149,9 +149,14 @@ def unsubscribe(user: User, groups: Iterable[str]) -> None:
     _on_commit([user_group(user)], {"type": "chat.unsubscribe", "groups": list(groups)})
 
 
-def close_sockets(user: User, *, code: int = 4401, reason: str = "account_inactive") -> None:
-    """Close every open socket of this user, in every process."""
-    _on_commit([user_group(user)], {"type": "chat.close", "code": code, "reason": reason})
+def close_sockets(
+    user: User, *, code: int = 4401, reason: str = "account_inactive", token_id: int | None = None
+) -> None:
+    """Close every open socket of this user, in every process; with `token_id`, only those that API token opened."""
+    message = {"type": "chat.close", "code": code, "reason": reason}
+    if token_id is not None:
+        message["token"] = token_id
+    _on_commit([user_group(user)], message)
 
 
 # --- Messages ------------------------------------------------------------------------

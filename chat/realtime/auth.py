@@ -41,12 +41,20 @@ class SocketAuth:
     method: str  # "session", "token" or "none"
     workspace_id: int | None = None
     problem: str = ""
+    token_id: int | None = None  # the API token's key, so revoking it closes this socket
 
     @classmethod
-    def of(cls, user: User | None, method: str, workspace_id: int | None = None, problem: str = "") -> SocketAuth:
+    def of(
+        cls,
+        user: User | None,
+        method: str,
+        workspace_id: int | None = None,
+        problem: str = "",
+        token_id: int | None = None,
+    ) -> SocketAuth:
         if user is None:
             return cls(None, "", "none", None, problem or "invalid_auth")
-        return cls(user.pk, user.public_id, method, workspace_id, "")
+        return cls(user.pk, user.public_id, method, workspace_id, "", token_id)
 
 
 def _headers(scope: dict[str, Any]) -> dict[bytes, bytes]:
@@ -112,7 +120,9 @@ def _socket_auth_from_token(raw: str) -> SocketAuth:
         identity = api_token_identify(raw)
     except DomainError as exc:
         return SocketAuth.of(None, "none", problem=exc.code.value)
-    return SocketAuth(identity.user_pk, identity.user_public_id, "token", identity.workspace_id)
+    return SocketAuth(
+        identity.user_pk, identity.user_public_id, "token", identity.workspace_id, token_id=identity.token_pk
+    )
 
 
 @in_thread
@@ -133,7 +143,7 @@ def authenticate(scope: dict[str, Any]) -> SocketAuth | None:
         token = ticket_redeem(ticket[0])
         if token is None:
             return SocketAuth.of(None, "none", problem="invalid_auth")
-        return SocketAuth.of(token.user, "token", token.workspace_id)
+        return SocketAuth.of(token.user, "token", token.workspace_id, token_id=token.pk)
     session_key = _session_key(headers)
     if session_key is None:
         return SocketAuth.of(None, "none", problem="not_authed")

@@ -99,6 +99,7 @@ class Connection:
         "id",
         "loading",
         "send",
+        "token_id",
         "user_id",
         "user_pk",
         "workspace_id",
@@ -110,6 +111,7 @@ class Connection:
         self.user_pk: int | None = None
         self.user_id: str = ""
         self.workspace_id: int | None = None  # a token's socket acts in its token's workspace only
+        self.token_id: int | None = None  # the API token that opened it: revoking the token closes it
         query = parse_qs(scope.get("query_string", b"").decode("latin1"))
         self._resume_on_open = query.get("resume") == ["1"]
         self.id = secrets.token_hex(6)
@@ -134,6 +136,7 @@ class Connection:
             await refuse_handshake(receive, self.send)
             return
         self.user_pk, self.user_id, self.workspace_id = auth.user_pk, auth.user_public_id, auth.workspace_id
+        self.token_id = auth.token_id
         message = await receive()
         if message["type"] != "websocket.connect":
             return
@@ -157,7 +160,11 @@ class Connection:
         """Subscribe (user group first, so no membership change is missed while loading), then hello."""
         self.loading = []
         await self.hub.attach(self, [f"u.{self.user_id}"])
-        subscriptions = await queries.load_subscriptions(self.user_pk, self.workspace_id)
+        subscriptions = await queries.load_subscriptions(self.user_pk, self.workspace_id, self.token_id)
+        if not subscriptions.live:
+            # Deactivated or revoked between the handshake and joining the user's group, whose close we missed.
+            await self.close(CLOSE_UNAUTHENTICATED, subscriptions.problem)
+            return
         self.workspaces = tuple(subscriptions.workspaces)
         await self.hub.join(self, subscriptions.groups)
         # Membership changes heard while loading may be newer than what was read: apply them again, in order.

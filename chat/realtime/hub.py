@@ -231,8 +231,10 @@ class Hub:
             for conn in list(members):
                 conn.unsubscribe(message["groups"])
         elif kind == "chat.close":
+            token = message.get("token")  # only the sockets one API token opened, when it is revoked
             for conn in list(members):
-                await conn.close(message.get("code", 4401), message.get("reason", ""))
+                if token is None or conn.token_id == token:
+                    await conn.close(message.get("code", 4401), message.get("reason", ""))
 
     async def _read(self) -> None:
         while True:

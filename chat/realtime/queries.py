@@ -12,7 +12,7 @@ from typing import Any
 from channels.db import DatabaseSyncToAsync
 from django.db import connection
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 from chat import selectors, services
 from chat.models import Channel, ChannelMember, Message
 from slackclone.errors import DomainError, ErrorCode
@@ -40,9 +40,15 @@ def in_thread(func):
 class Subscriptions:
     groups: list[str]
     workspaces: list[str]  # public ids, for presence
+    live: bool = True  # the account is active and the socket's token (if any) not revoked
+    problem: str = ""  # why not: account_inactive or token_revoked
 
 
 _SUBSCRIPTIONS_SQL = """
+    SELECT 'a', CASE WHEN NOT u.is_active THEN 'account_inactive' {token_problem} ELSE '' END, NULL
+    FROM {user} u
+    WHERE u.id = %(user)s
+    UNION ALL
     SELECT 'w', w.public_id, m.role
     FROM {membership} m
     JOIN {workspace} w ON w.id = m.workspace_id
@@ -58,8 +64,15 @@ _SUBSCRIPTIONS_SQL = """
 """
 
 
-def _subscriptions_sql(workspace_id: int | None) -> str:
+_TOKEN_PROBLEM = """
+    WHEN NOT EXISTS (SELECT 1 FROM {token} t WHERE t.id = %(token)s AND t.revoked_at IS NULL) THEN 'token_revoked'
+"""
+
+
+def _subscriptions_sql(workspace_id: int | None, token_id: int | None) -> str:
+    token_problem = "" if token_id is None else _TOKEN_PROBLEM.format(token=ApiToken._meta.db_table)
     return _SUBSCRIPTIONS_SQL.format(
+        token_problem=token_problem,
         membership=Membership._meta.db_table,
         workspace=Workspace._meta.db_table,
         user=User._meta.db_table,
@@ -70,17 +83,24 @@ def _subscriptions_sql(workspace_id: int | None) -> str:
 
 
 @in_thread
-def load_subscriptions(user_pk: int, workspace_id: int | None) -> Subscriptions:
+def load_subscriptions(user_pk: int, workspace_id: int | None, token_id: int | None = None) -> Subscriptions:
     """The groups a socket listens to: the user, each active workspace (not for guests) and each channel.
 
     Guests are kept out of workspace groups: those carry news of public channels they may not see.
-    A deactivated user gets nothing. One SQL statement, not ORM queries: every socket runs this
-    on connect, a reconnect storm thousands of times a second, and building the ORM queries cost
-    more than running them.
+    A deactivated user gets nothing, and neither does a socket whose token was revoked: this runs
+    after the socket joined the user's group, so it also catches a deactivation or a revocation
+    whose close was sent between the handshake and that join (`live` False). One SQL statement,
+    not ORM queries: every socket runs this on connect, a reconnect storm thousands of times a
+    second, and building the ORM queries cost more than running them.
     """
+    params = {"user": user_pk, "workspace": workspace_id, "token": token_id}
     with connection.cursor() as cursor:
-        cursor.execute(_subscriptions_sql(workspace_id), {"user": user_pk, "workspace": workspace_id})
+        cursor.execute(_subscriptions_sql(workspace_id, token_id), params)
         rows = cursor.fetchall()
+    problem = next((public_id for kind, public_id, _ in rows if kind == "a"), "account_inactive")
+    if problem:
+        return Subscriptions(groups=[], workspaces=[], live=False, problem=problem)
+    rows = [row for row in rows if row[0] != "a"]
     groups = [f"{kind}.{public_id}" for kind, public_id, role in rows if role != Role.GUEST]
     return Subscriptions(groups=groups, workspaces=[public_id for kind, public_id, _ in rows if kind == "w"])
 

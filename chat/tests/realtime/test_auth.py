@@ -121,3 +121,40 @@ async def test_a_token_socket_hears_only_its_workspace(team, outsider, sockets):
     await run(message_post, sender=team.owner, channel=team.general, text="here")
     frames = await socket.recv_until(lambda f: f.get("type") == "message")
     assert [f["text"] for f in frames if f.get("type") == "message"] == ["here"]
+
+
+async def test_revoking_a_token_closes_the_sockets_it_opened_and_no_others(team, sockets):
+    from accounts.models import ApiToken
+    from accounts.services import api_token_revoke
+    from chat.tests.realtime.conftest import token_for
+
+    revoked_raw = await run(token_for, team.member, team.workspace)
+    revoked = sockets.raw([(b"authorization", f"Bearer {revoked_raw}".encode())])
+    await revoked.connect()
+    other_token = await sockets.token(team.member, team.workspace)
+    browser = await sockets.session(team.member)
+    # The first of the member's tokens is the one the first socket opened with.
+    token = await ApiToken.objects.select_related("user", "workspace").filter(user=team.member).order_by("pk").afirst()
+    await run(api_token_revoke, actor=team.member, token=token)
+    assert await revoked.expect_close() == 4401
+    await other_token.nothing()
+    await browser.nothing()
+
+
+async def test_a_token_revoked_before_its_socket_joined_its_group_is_closed_on_open(team):
+    from accounts.models import ApiToken
+    from chat.realtime import queries
+    from chat.tests.realtime.conftest import token_for
+
+    await run(token_for, team.member, team.workspace)
+    token = await ApiToken.objects.aget(user=team.member)
+    live = await queries.load_subscriptions(team.member.pk, token.workspace_id, token.pk)
+    assert live.live
+    assert live.groups
+    await ApiToken.objects.filter(pk=token.pk).aupdate(revoked_at=token.created_at)
+    revoked = await queries.load_subscriptions(team.member.pk, token.workspace_id, token.pk)
+    assert (revoked.live, revoked.problem, revoked.groups) == (False, "token_revoked", [])
+    team.member.is_active = False
+    await run(team.member.save, update_fields=["is_active"])
+    inactive = await queries.load_subscriptions(team.member.pk, None)
+    assert (inactive.live, inactive.problem) == (False, "account_inactive")
