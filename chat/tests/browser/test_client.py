@@ -369,3 +369,27 @@ def test_the_arrow_keys_move_through_messages_enter_opens_a_thread_and_escape_re
     bob.page.focus("#message-list .msg:last-child")
     bob.page.keyboard.press("Escape")
     assert bob.page.evaluate("() => document.activeElement.matches('#composer textarea')")
+
+
+def test_a_draft_survives_switching_channels_and_reloading_and_goes_once_sent(team, people):
+    (alice,) = people(team.owner)
+    alice.open(channel_path(team, team.general))
+    alice.page.fill(COMPOSER, "Half a thought about the launch")
+    alice.page.click(f".side-item[data-channel='{team.random.public_id}']")
+    alice.page.wait_for_function(
+        "() => document.querySelector('#composer textarea').getAttribute('aria-label').includes('random')"
+    )
+    assert alice.page.input_value(COMPOSER) == ""
+    general = alice.page.locator(f".side-item[data-channel='{team.general.public_id}']")
+    general.locator(".side-item__draft").wait_for()
+    assert "draft" in general.get_attribute("aria-label")
+
+    alice.open(channel_path(team, team.general))  # a reload
+    assert alice.page.input_value(COMPOSER) == "Half a thought about the launch"
+    alice.page.press(COMPOSER, "Enter")
+    confirmed(alice, "Half a thought about the launch")
+    alice.page.click(f".side-item[data-channel='{team.random.public_id}']")
+    alice.page.wait_for_function(
+        "() => document.querySelector('#composer textarea').getAttribute('aria-label').includes('random')"
+    )
+    assert general.locator(".side-item__draft").count() == 0

@@ -42,6 +42,7 @@ export class Composer {
     this.threadTs = threadTs;
     this.files = [];
     this.channel = null;
+    this.draftKey = null; // where what is typed is kept (app.drafts)
     this.lastTyping = 0;
     this.input = h("textarea", { class: "composer__input", rows: "1", "aria-label": label, placeholder: label,
       "aria-autocomplete": "list", "aria-expanded": "false", enterkeyhint: "send" });
@@ -70,6 +71,7 @@ export class Composer {
 
   setChannel(channel) {
     this.channel = channel;
+    this.loadDraft();
     const archived = channel.is_archived;
     const member = channel.is_member !== false;
     this.input.disabled = archived || !member;
@@ -84,6 +86,19 @@ export class Composer {
 
   focus() {
     this.input.focus();
+  }
+
+  /** Show the draft of the conversation (or thread) now in the box, once, when it changes. */
+  loadDraft() {
+    const key = this.app.drafts.key(this.channel.id, this.threadTs());
+    if (key === this.draftKey) return;
+    this.draftKey = key;
+    this.input.value = this.app.drafts.get(key);
+    this.resize();
+  }
+
+  saveDraft() {
+    if (this.draftKey) this.app.drafts.set(this.draftKey, this.input.value);
   }
 
   insert(text) {
@@ -117,6 +132,7 @@ export class Composer {
 
   onInput() {
     this.resize();
+    this.saveDraft();
     this.updateSuggestions();
     const now = Date.now();
     if (this.input.value && now - this.lastTyping > TYPING_EVERY_MS && this.channel) {
@@ -246,6 +262,7 @@ export class Composer {
     const text = encodeMentions(raw.replace(/\s+$/, ""), this.app.store);
     const broadcast = Boolean(this.broadcast?.querySelector("input").checked);
     this.input.value = "";
+    this.saveDraft(); // sent: the draft is gone
     this.files = [];
     this.renderTray();
     this.resize();

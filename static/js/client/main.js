@@ -13,6 +13,7 @@ import { EventHandler } from "./events.js";
 import { plainText } from "./markdown.js";
 import { installMenus } from "./menus.js";
 import { installMessageKeys } from "./message-keys.js";
+import { Drafts } from "./drafts.js";
 import { SearchView } from "./search.js";
 import { Sidebar } from "./sidebar.js";
 import { Socket } from "./socket.js";
@@ -49,6 +50,7 @@ class App {
     this.events = new EventHandler(this);
     this.actions = new MessageActions(this);
     this.ui = { joinBar: (channel, show) => this.renderJoinBar(channel, show) };
+    this.drafts = new Drafts(this.store.workspace.id, () => this.store.emit("channels"));
     this.composer = new Composer(this, document.getElementById("composer"));
     this.channelView = new ChannelView(this);
     this.thread = new ThreadPane(this);

@@ -41,7 +41,9 @@ export class Sidebar {
       lead = h("span", { class: "side-item__glyph", "aria-hidden": "true" }, channel.is_private ? "🔒" : "#");
     }
     const label = store.channelTitle(channel);
+    const draft = !current && this.app.drafts.has(channel.id);
     const a11y = [direct ? label : `channel ${label}`];
+    if (draft) a11y.push("draft");
     if (mentions) a11y.push(`${mentions} mention${mentions === 1 ? "" : "s"}`);
     else if (unread) a11y.push("unread");
     return h("li", {}, h("a", {
@@ -49,6 +51,7 @@ export class Sidebar {
       "aria-label": a11y.join(", "), dataset: { channel: channel.id },
       onclick: (event) => { if (!event.metaKey && !event.ctrlKey) { event.preventDefault(); this.app.openChannel(channel.id); } },
     }, lead, h("span", { class: "side-item__name" }, label),
+    draft ? h("span", { class: "side-item__draft", title: "Draft", "aria-hidden": "true" }, "✎") : null,
     mentions ? h("span", { class: "badge-count", "aria-hidden": "true" }, String(mentions)) : null));
   }
 
