@@ -1,4 +1,4 @@
-"""chat.postMessage, chat.update, chat.delete, chat.getPermalink."""
+"""chat.postMessage, chat.update, chat.delete, chat.getPermalink (scheduling is in chat.slack_api.scheduled)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def _post_target(ctx: Context):
     return channel_arg(ctx)
 
 
-def _message_text(ctx: Context) -> str:
+def message_text_arg(ctx: Context) -> str:
     """`text`, or the words of `blocks` in its place, and those of `attachments` below (chat.slack_api.blocks)."""
     text = message_text(ctx.args.str("text"), ctx.args.data.get("blocks"), ctx.args.data.get("attachments"))
     if not text.strip():
@@ -33,7 +33,7 @@ def post_message(ctx: Context) -> dict:
     `attachments`, their words become the message (chat.slack_api.blocks), and `text` is then only the
     notification fallback."""
     channel = _post_target(ctx)
-    text = _message_text(ctx)
+    text = message_text_arg(ctx)
     message = services.message_post(
         sender=ctx.user,
         channel=channel,
@@ -53,7 +53,7 @@ def post_message(ctx: Context) -> dict:
 def update(ctx: Context) -> dict:
     channel = channel_arg(ctx)
     message = message_arg(ctx, channel)
-    text = _message_text(ctx)
+    text = message_text_arg(ctx)
     services.message_edit(actor=ctx.user, message=message, text=text)
     message = selectors.message_get_for_wire(channel=channel, ts=message.ts)
     return {"channel": channel.public_id, "ts": message.ts, "text": message.text, "message": message_to_wire(message)}

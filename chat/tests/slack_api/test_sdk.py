@@ -375,3 +375,54 @@ def test_mark_moves_the_read_marker(web, team):
     web(team.other_member).conversations_mark(channel=team.general.public_id, ts=stamps[1])
     marker = ChannelMember.objects.get(channel=team.general, user=team.other_member).last_read_seq
     assert marker == Message.objects.get(channel=team.general, ts=stamps[1]).seq
+
+
+def test_scheduled_messages_are_made_listed_paged_and_deleted(web, team):
+    import time as clock
+
+    client = web(team.member)
+    soon = int(clock.time()) + 3600
+    made = [
+        client.chat_scheduleMessage(channel=team.general.public_id, post_at=soon + n * 60, text=f"later {n}")
+        for n in range(3)
+    ]
+    assert made[0]["message"]["type"] == "delayed_message"
+    assert made[0]["post_at"] == soon
+    first = client.chat_scheduledMessages_list(limit=2)
+    cursor = first["response_metadata"]["next_cursor"]
+    rest = client.chat_scheduledMessages_list(limit=2, cursor=cursor)
+    listed = first["scheduled_messages"] + rest["scheduled_messages"]
+    assert [row["text"] for row in listed] == ["later 0", "later 1", "later 2"]
+    assert rest["response_metadata"]["next_cursor"] == ""
+    assert [row["text"] for row in client.chat_scheduledMessages_list(oldest=soon + 60)["scheduled_messages"]] == [
+        "later 1",
+        "later 2",
+    ]
+
+    doomed = made[1]["scheduled_message_id"]
+    client.chat_deleteScheduledMessage(channel=team.general.public_id, scheduled_message_id=doomed)
+    remaining = client.chat_scheduledMessages_list(channel=team.general.public_id)["scheduled_messages"]
+    assert [row["id"] for row in remaining] == [made[0]["scheduled_message_id"], made[2]["scheduled_message_id"]]
+    delete = client.chat_deleteScheduledMessage
+    assert (
+        error_of(delete, channel=team.general.public_id, scheduled_message_id=doomed) == "invalid_scheduled_message_id"
+    )
+
+
+def test_scheduling_refuses_bad_times_and_other_peoples_messages(web, team):
+    import time as clock
+
+    client = web(team.member)
+    general = team.general.public_id
+    schedule = client.chat_scheduleMessage
+    assert error_of(schedule, channel=general, post_at=int(clock.time()) - 60, text="too late") == "time_in_past"
+    assert error_of(schedule, channel=general, post_at=int(clock.time()) + 200 * 86400, text="x") == "time_too_far"
+    assert error_of(schedule, channel=general, post_at="soon", text="x") == "invalid_time"
+    assert error_of(schedule, channel=general, post_at=10**20, text="x") == "invalid_time"
+    mine = schedule(channel=general, post_at=int(clock.time()) + 600, text="mine")["scheduled_message_id"]
+    owner = web(team.owner)
+    assert owner.chat_scheduledMessages_list()["scheduled_messages"] == []
+    assert error_of(owner.chat_deleteScheduledMessage, channel=general, scheduled_message_id=mine) == (
+        "invalid_scheduled_message_id"
+    )
+    assert error_of(client.chat_scheduledMessages_list, cursor="bm9wZQ") == "invalid_cursor"
