@@ -22,7 +22,11 @@ KIND_BY_TYPE = {
 
 def channel_arg(ctx: Context, key: str = "channel") -> Channel:
     """A channel by public id (C…/G…/D…) or by name (#name or name), as the caller may see it."""
-    raw = ctx.args.str(key)
+    return channel_by_reference(ctx, ctx.args.str(key))
+
+
+def channel_by_reference(ctx: Context, raw: str) -> Channel:
+    """channel_arg for a value taken from elsewhere (one item of a list argument)."""
     if not raw:
         raise SlackError("channel_not_found")
     if raw.startswith("#") or not raw[:1].isupper():

@@ -7,7 +7,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from chat.slack_api import auth, chat, conversations, pins, reactions, scheduled, search, users  # noqa: F401 (registers)
+from chat.slack_api import auth, chat, conversations, files, pins, reactions, scheduled, search, users  # noqa: F401
 from chat.slack_api.core import METHODS, Args, Context, SlackError, parse_json, slack_error_name
 from slackclone.api.ratelimit import WRITE_GROUP, retry_after_if_limited  # one write budget per user, shared
 from slackclone.errors import DomainError

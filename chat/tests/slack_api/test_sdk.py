@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from slack_sdk.errors import SlackApiError
 
@@ -426,3 +428,31 @@ def test_scheduling_refuses_bad_times_and_other_peoples_messages(web, team):
         "invalid_scheduled_message_id"
     )
     assert error_of(client.chat_scheduledMessages_list, cursor="bm9wZQ") == "invalid_cursor"
+
+
+def test_files_upload_shares_a_file_with_its_comment(web, team, settings, tmp_path):
+    import warnings
+
+    from chat.models import Attachment, Message
+
+    settings.MEDIA_ROOT = tmp_path
+    client = web(team.member)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # slack_sdk warns that files.upload is its old way
+        sent = client.files_upload(
+            channels=team.general.public_id, content="line one\n", filename="notes.txt", initial_comment="the notes"
+        )
+        error = error_of(client.files_upload, channels=team.random.public_id, content="x", filename="x.txt")
+        binary = client.files_upload(
+            channels=f"#{team.general.name}", file=io.BytesIO(b"\x89PNG-ish"), filename="a.bin"
+        )
+    empty = error_of(client.api_call, "files.upload", data={"channels": team.general.public_id, "filename": "x.txt"})
+    assert binary["file"]["name"] == "a.bin"
+    assert binary["file"]["size"] == len(b"\x89PNG-ish")
+    assert sent["file"]["name"] == "notes.txt"
+    assert sent["file"]["channels"] == [team.general.public_id]
+    message = Message.objects.get(channel=team.general, text="the notes")
+    attachment = Attachment.objects.get(message=message)
+    assert attachment.public_id == sent["file"]["id"]
+    assert error == "not_in_channel"
+    assert empty == "no_file_data"
