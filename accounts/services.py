@@ -126,13 +126,14 @@ def api_token_create(*, actor: User | None, user: User, workspace: Workspace, na
 
 
 @transaction.atomic
-@transaction.atomic
 def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
     """Revoke a token at once: it authenticates nothing more, and the sockets it opened are closed
-    (4401, token_revoked) in every process; the user's other sockets stay open.
+    in every process; the user's other sockets stay open.
 
     Callers: its user; admins of its workspace; the operator.
-    Raises: not_in_workspace, restricted_action (an actor who is neither).
+    Raises: workspace_not_found, account_inactive, restricted_action (an actor who is neither the
+    token's user nor an admin of its workspace).
+    Events: chat.close (4401, token_revoked) to the sockets the token opened.
     """
     from chat import events
 

@@ -74,7 +74,8 @@ def _reactions_of(message: Message) -> list:
     return prefetched if prefetched is not None else list(message.reactions.select_related("user"))
 
 
-def _attachments_of(message: Message) -> list:
+def attachments_of(message: Message) -> list:
+    """A message's files: the list its query prefetched (PREFETCHED_ATTACHMENTS), else one query."""
     prefetched = getattr(message, PREFETCHED_ATTACHMENTS, None)
     return prefetched if prefetched is not None else list(message.attachments.all())
 
@@ -158,7 +159,7 @@ def message_to_wire(message: Message, *, with_reactions: bool = True) -> dict[st
         wire["subtype"] = "tombstone"
         wire["deleted"] = True
     else:
-        files = [file_to_wire(attachment) for attachment in _attachments_of(message)]
+        files = [file_to_wire(attachment) for attachment in attachments_of(message)]
         if files:
             wire["files"] = files
         if with_reactions:

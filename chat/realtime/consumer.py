@@ -165,6 +165,8 @@ class Connection:
             # Deactivated or revoked between the handshake and joining the user's group, whose close we missed.
             await self.close(CLOSE_UNAUTHENTICATED, subscriptions.problem)
             return
+        if self.closed:
+            return  # closed from the server (a logout, a revocation) while the subscriptions were read
         self.workspaces = tuple(subscriptions.workspaces)
         await self.hub.join(self, subscriptions.groups)
         # Membership changes heard while loading may be newer than what was read: apply them again, in order.
@@ -174,6 +176,8 @@ class Connection:
                 await self.subscribe(groups)
             else:
                 self.hub.leave(self, groups)
+        if self.closed:
+            return
         if self._resume_on_open:
             # The client will resume: hold live events until its replay is sent, so nothing comes twice.
             self.holding = True

@@ -100,6 +100,8 @@ class Hub:
         # The layer channel is abandoned with the tasks: leave every group it is still in.
         emptied, self._emptied = list(self._emptied), {}
         await asyncio.gather(*(self._layer_discard(group) for group in emptied))
+        if self.connections:
+            return  # a socket arrived while the groups were being left: it needs the reader, keep running
         tasks, self._tasks = self._tasks, []
         for task in tasks:
             task.cancel()
@@ -272,9 +274,10 @@ class Hub:
     async def _recover(self) -> None:
         """Re-join every group; if events may have been dropped meanwhile, make every socket resume."""
         groups = list(self.members)
-        # Groups kept only for a quick return may be gone from the layer: a later join must add them again.
-        self._layer_groups.difference_update(self._emptied)
-        self._emptied.clear()
+        # Groups kept only for a quick return may be gone from the layer (a later join must add them
+        # again), or still there: leave them once the layer answers, or every event for them keeps coming.
+        kept, self._emptied = list(self._emptied), {}
+        self._layer_groups.difference_update(kept)
         try:
             for start in range(0, len(groups), 500):
                 batch = groups[start : start + 500]
@@ -282,6 +285,8 @@ class Hub:
         except Exception:
             return
         self.degraded = False
+        for group in kept:
+            self.background(self._forget_group(group))
         outage = time.monotonic() - self._degraded_since
         run_ids = await self._layer_run_ids()
         restarted = None not in (run_ids, self._run_ids) and run_ids != self._run_ids
@@ -303,6 +308,17 @@ class Hub:
                 break
             due.append(group)
         await asyncio.gather(*(self._layer_discard(group) for group in due))
+
+    async def _forget_group(self, group: str) -> None:
+        """Leave a layer group this process no longer tracks, unless a socket joined it again meanwhile."""
+        async with self._group_lock(group):
+            if group in self.members or group in self._layer_groups:
+                return
+            try:
+                async with self._layer_slots:
+                    await self.layer.group_discard(group, self.channel_name)
+            except Exception:
+                logger.debug("Could not leave layer group %s", group)  # it expires after group_expiry
 
     async def _rejoin(self, group: str) -> None:
         async with self._layer_slots:

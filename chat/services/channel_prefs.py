@@ -30,7 +30,9 @@ def channel_prefs_update(
     Events: channel_prefs_changed to the actor's own clients, when something changed.
     """
     _check_prefs(muted, notify_level)
-    member = access_channel_member(actor, channel).channel_member
+    access = access_channel_member(actor, channel)
+    # Locked, so two clients changing different preferences at once each announce what was stored.
+    member = ChannelMember.objects.select_for_update().get(pk=access.channel_member.pk)
     changes = {}
     if muted is not None and member.muted != muted:
         changes["muted"] = muted

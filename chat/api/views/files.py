@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from chat import services
 from chat.api import serializers as s
 from chat.selectors import file_get, message_get_for_wire
-from chat.wire import file_to_wire, message_to_wire
+from chat.wire import attachments_of, file_to_wire, message_to_wire
 from slackclone.api.context import request_channel, token_workspace
 from slackclone.api.schema import errors
 from slackclone.api.views import ApiView, validated
@@ -70,7 +70,7 @@ class FileUploadView(ApiView):
             client_msg_id=data.get("client_msg_id"),
         )
         message = message_get_for_wire(channel=message.channel, ts=message.ts)
-        attachment = message.attachments.all()[0]
+        attachment = attachments_of(message)[0]
         code = status.HTTP_201_CREATED if message.seq > before else status.HTTP_200_OK
         return Response({"file": file_to_wire(attachment), "message": message_to_wire(message)}, status=code)
 

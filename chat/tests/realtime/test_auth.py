@@ -3,6 +3,7 @@
 import pytest
 from asgiref.sync import sync_to_async
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from chat.tests.realtime.conftest import run, session_cookie
 from workspaces.services import member_deactivate
@@ -139,6 +140,22 @@ async def test_revoking_a_token_closes_the_sockets_it_opened_and_no_others(team,
     assert await revoked.expect_close() == 4401
     await other_token.nothing()
     await browser.nothing()
+
+
+async def test_a_socket_whose_token_is_revoked_while_it_opens_is_closed_instead_of_greeted(team, sockets, monkeypatch):
+    from accounts.models import ApiToken
+    from chat.realtime import queries
+
+    read_subscriptions = queries.load_subscriptions
+
+    async def revoked_in_between(user_pk, workspace_id, token_id=None):
+        # After the handshake and the user-group join, with no close event: only the live check can notice.
+        await ApiToken.objects.filter(pk=token_id).aupdate(revoked_at=timezone.now())
+        return await read_subscriptions(user_pk, workspace_id, token_id)
+
+    monkeypatch.setattr(queries, "load_subscriptions", revoked_in_between)
+    socket = await sockets.token(team.member, team.workspace, hello=False)
+    assert await socket.expect_close() == 4401
 
 
 async def test_a_token_revoked_before_its_socket_joined_its_group_is_closed_on_open(team):
