@@ -126,6 +126,8 @@ DATABASE_POOL = env_bool("DATABASE_POOL", False)
 DATABASE_POOL_MIN = env_int("DATABASE_POOL_MIN", 2)
 DATABASE_POOL_MAX = env_int("DATABASE_POOL_MAX", 20)
 # The threads an ASGI process runs requests in (slackclone/asgi_http.py): one per pooled connection.
+# The gateway's worker threads take connections from the same pool, so during a reconnect storm a
+# request may still wait for one (up to the pool's 10 s timeout).
 ASGI_REQUEST_THREADS = env_int("ASGI_REQUEST_THREADS", DATABASE_POOL_MAX)
 
 if DATABASE_URL and DATABASE_POOL and DATABASE_URL.startswith(("postgres://", "postgresql://")):
