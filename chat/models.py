@@ -248,3 +248,23 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class ExternalUpload(models.Model):
+    """A file announced by Slack's files.getUploadURLExternal: its bytes arrive at a one-time URL,
+    then files.completeUploadExternal shares it in a message. Until then its Attachment belongs to no
+    channel, so nobody can fetch it; an upload left unshared for an hour is dropped."""
+
+    file_public_id = models.CharField(
+        max_length=16, unique=True, editable=False, default=partial(new_public_id, FILE_PREFIX)
+    )
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    uploader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    length = models.PositiveBigIntegerField(help_text="The size announced; the bytes sent must match it.")
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    attachment = models.OneToOneField(Attachment, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.file_public_id}, {'received' if self.attachment_id else 'waiting'})"

@@ -77,7 +77,7 @@ def _thumbnail(upload: UploadedFile) -> ContentFile | None:
     return ContentFile(buffer.getvalue(), name=f"{secrets.token_hex(16)}.png")
 
 
-def _check_upload(upload: UploadedFile) -> None:
+def check_upload(upload: UploadedFile) -> None:
     limit = settings.FILE_UPLOAD_MAX_BYTES
     if upload.size is None or upload.size > limit:
         raise DomainError(
@@ -89,12 +89,17 @@ def _check_upload(upload: UploadedFile) -> None:
         raise DomainError(ErrorCode.INVALID_FILE, "The file is empty.", fields={"file": "empty"})
 
 
-def _store(actor: User, channel: Channel, upload: UploadedFile) -> Attachment:
-    """Write the file (and its thumbnail) to storage; the row is saved by the caller's transaction."""
+def store_file(
+    actor: User, workspace_id: int, upload: UploadedFile, *, channel: Channel | None = None, public_id: str = ""
+) -> Attachment:
+    """Write the file (and its thumbnail) to storage; the row is saved by the caller's transaction.
+
+    Without a channel the file is not shared yet (chat.services.external_uploads): nobody can fetch it.
+    """
     upload.seek(0)
     content_type, extension = sniff_content_type(upload.read(SNIFF_BYTES))
     attachment = Attachment(
-        workspace_id=channel.workspace_id,
+        workspace_id=workspace_id,
         channel=channel,
         uploader=actor,
         original_name=clean_file_name(upload.name),
@@ -107,12 +112,15 @@ def _store(actor: User, channel: Channel, upload: UploadedFile) -> Attachment:
             attachment.content_type = "application/octet-stream"
         else:
             attachment.thumbnail.save(thumbnail.name, thumbnail, save=False)
+    if public_id:
+        attachment.public_id = public_id
     upload.seek(0)
     attachment.file.save(f"{secrets.token_hex(16)}.{extension}", upload, save=False)
     return attachment
 
 
-def _discard(attachment: Attachment) -> None:
+def discard_file(attachment: Attachment) -> None:
+    """Remove a file's stored bytes (and thumbnail); its row is the caller's to delete."""
     for stored in (attachment.file, attachment.thumbnail):
         if stored:
             stored.storage.delete(stored.name)
@@ -135,10 +143,10 @@ def file_upload(
     channel_not_found, not_in_channel, is_archived, thread_not_found, msg_too_long, invalid_arguments.
     Events: message (with `files`), as message_post.
     """
-    _check_upload(upload)
+    check_upload(upload)
     access_channel_member(actor, channel)
     check_not_archived(channel)
-    attachment = _store(actor, channel, upload)
+    attachment = store_file(actor, channel.workspace_id, upload, channel=channel)
     try:
         with transaction.atomic():
             attachment.save()
@@ -153,8 +161,8 @@ def file_upload(
             if not message.attachments.filter(pk=attachment.pk).exists():
                 # A retry of an upload that already went through: keep the first, drop this copy.
                 attachment.delete()
-                transaction.on_commit(lambda: _discard(attachment))
+                transaction.on_commit(lambda: discard_file(attachment))
     except BaseException:
-        _discard(attachment)
+        discard_file(attachment)
         raise
     return message

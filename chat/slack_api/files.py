@@ -1,12 +1,18 @@
-"""files.upload: Slack's one-call upload, over chat.services.file_upload (the REST API's upload too)."""
+"""files.upload (Slack's one-call upload, over chat.services.file_upload, the REST API's too) and the
+three-step upload slack_sdk's files_upload_v2 makes: files.getUploadURLExternal, the bytes sent to that URL
+(chat.slack_api.views.external_upload), files.completeUploadExternal (chat.services.external_uploads)."""
 
 from __future__ import annotations
 
+import json
+
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from chat.models import Attachment
 from chat.permissions import access_channel_member, check_not_archived
 from chat.services import file_upload
+from chat.services.external_uploads import external_upload_complete, external_upload_start
 from chat.slack_api.core import Context, SlackError, method
 from chat.slack_api.lookups import channel_by_reference
 from chat.wire import file_to_wire
@@ -56,3 +62,51 @@ def upload(ctx: Context) -> dict:
     wire = file_to_wire(shared[0])
     wire["channels"] = [attachment.channel.public_id for attachment in shared]
     return {"file": wire}
+
+
+@method("files.getUploadURLExternal", write=True)
+def get_upload_url_external(ctx: Context) -> dict:
+    """A one-time URL to send one file's bytes to (good for an hour), and the id the file will have."""
+    length = ctx.args.int("length")
+    if length is None:
+        raise SlackError("invalid_arguments")
+    upload, secret = external_upload_start(
+        actor=ctx.user, workspace=ctx.workspace, filename=ctx.args.str("filename"), length=length
+    )
+    url = ctx.request.build_absolute_uri(reverse("slack_api:external-upload", args=[secret]))
+    return {"upload_url": url, "file_id": upload.file_public_id}
+
+
+def _file_ids(ctx: Context) -> list[str]:
+    """`files`: a JSON array of {"id", "title"?} (a string, as forms carry it, or already a list)."""
+    raw = ctx.args.data.get("files")
+    try:
+        items = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        raise SlackError("invalid_arguments") from None
+    if not isinstance(items, list) or not all(
+        isinstance(item, dict) and isinstance(item.get("id"), str) for item in items
+    ):
+        raise SlackError("invalid_arguments")
+    return [item["id"] for item in items]
+
+
+@method("files.completeUploadExternal", write=True)
+def complete_upload_external(ctx: Context) -> dict:
+    """Share the uploaded files in one message of `channel_id` (or `channels`, one of them), in the thread
+    `thread_ts` if given, with `initial_comment`. A file here always belongs to a conversation, so a
+    channel is required (invalid_channel)."""
+    references = ctx.args.list("channels") or ([ctx.args.str("channel_id")] if ctx.args.str("channel_id") else [])
+    if len(references) != 1:
+        raise SlackError("invalid_channel")
+    channel = channel_by_reference(ctx, references[0])
+    message = external_upload_complete(
+        actor=ctx.user,
+        workspace=ctx.workspace,
+        file_ids=_file_ids(ctx),
+        channel=channel,
+        text=ctx.args.str("initial_comment"),
+        thread_ts=ctx.args.str("thread_ts") or None,
+    )
+    shared = Attachment.objects.filter(message=message).select_related("channel").order_by("pk")
+    return {"files": [{**file_to_wire(attachment), "channels": [channel.public_id]} for attachment in shared]}

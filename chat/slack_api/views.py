@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import JsonResponse
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from chat.services.external_uploads import external_upload_receive
 from chat.slack_api import auth, chat, conversations, files, pins, reactions, scheduled, search, users  # noqa: F401
 from chat.slack_api.core import METHODS, Args, Context, SlackError, parse_json, slack_error_name
 from slackclone.api.ratelimit import WRITE_GROUP, retry_after_if_limited  # one write budget per user, shared
-from slackclone.errors import DomainError
+from slackclone.errors import DomainError, ErrorCode
 
 
 def _arguments(request) -> dict:
@@ -81,3 +83,34 @@ def web_api(request, method: str):
     except DomainError as error:
         return _answer({"ok": False, "error": slack_error_name(error)})
     return _answer({"ok": True, **body})
+
+
+UPLOAD_CHUNK_BYTES = 64 * 1024
+
+
+def _uploaded_body(request) -> SimpleUploadedFile:
+    """The bytes sent to an upload URL: a multipart `file`, or the raw body (slack_sdk sends it raw).
+    Read in chunks, and no further than the size limit allows, whatever Content-Length claims."""
+    if request.content_type == "multipart/form-data":
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise DomainError(ErrorCode.INVALID_FILE, "Send the file as the body, or as the multipart field file.")
+        return upload
+    body, limit = bytearray(), settings.FILE_UPLOAD_MAX_BYTES
+    while chunk := request.read(UPLOAD_CHUNK_BYTES):
+        body += chunk
+        if len(body) > limit:
+            break  # check_upload refuses it as too large
+    return SimpleUploadedFile("upload", bytes(body))
+
+
+@csrf_exempt
+def external_upload(request, secret: str):
+    """The one-time URL files.getUploadURLExternal hands out: it takes one file's bytes, as Slack's does."""
+    if request.method != "POST":
+        return HttpResponse("Send the file with POST.", status=405, content_type="text/plain")
+    try:
+        upload = external_upload_receive(secret=secret, content=_uploaded_body(request))
+    except DomainError as error:
+        return HttpResponse(f"{error.code.value}: {error.message}", status=error.http_status, content_type="text/plain")
+    return HttpResponse(f"OK - {upload.length}", content_type="text/plain")

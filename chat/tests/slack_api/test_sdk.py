@@ -456,3 +456,43 @@ def test_files_upload_shares_a_file_with_its_comment(web, team, settings, tmp_pa
     assert attachment.public_id == sent["file"]["id"]
     assert error == "not_in_channel"
     assert empty == "no_file_data"
+
+
+def test_files_upload_v2_shares_several_files_in_one_message(web, team, settings, tmp_path):
+    from chat.models import Attachment, ExternalUpload, Message
+
+    settings.MEDIA_ROOT = tmp_path
+    client = web(team.member)
+    sent = client.files_upload_v2(
+        channel=team.general.public_id,
+        initial_comment="two reports",
+        file_uploads=[
+            {"content": "first report\n", "filename": "one.txt", "title": "One"},
+            {"file": io.BytesIO(b"second report\n"), "filename": "two.txt", "title": "Two"},
+        ],
+    )
+    message = Message.objects.get(channel=team.general, text="two reports")
+    shared = list(Attachment.objects.filter(message=message).order_by("pk"))
+    assert [a.original_name for a in shared] == ["one.txt", "two.txt"]
+    assert [f["id"] for f in sent["files"]] == [a.public_id for a in shared]
+    assert [a.file.read() for a in shared] == [b"first report\n", b"second report\n"]
+    assert not ExternalUpload.objects.exists()
+
+
+def test_upload_urls_take_one_file_of_the_announced_size_and_only_its_owner_shares_it(web, team, client):
+    owner = web(team.owner)
+    member = web(team.member)
+    ticket = member.files_getUploadURLExternal(filename="plan.txt", length=5)
+    path = ticket["upload_url"].split("://", 1)[1].split("/", 1)[1]
+    assert client.post("/" + path, b"toolong!", content_type="application/octet-stream").status_code == 400
+    assert client.post("/" + path, b"plan!", content_type="application/octet-stream").status_code == 200
+    assert client.post("/" + path, b"plan!", content_type="application/octet-stream").status_code == 404  # used
+    files = [{"id": ticket["file_id"]}]
+    stolen = error_of(owner.files_completeUploadExternal, files=files, channel_id=team.general.public_id)
+    assert stolen == "file_not_found"
+    assert error_of(member.files_completeUploadExternal, files=files) == "invalid_channel"
+    garbled = {"files": "not json", "channel_id": team.general.public_id}
+    assert error_of(member.api_call, "files.completeUploadExternal", data=garbled) == "invalid_arguments"
+    shared = member.files_completeUploadExternal(files=files, channel_id=team.general.public_id)
+    assert shared["files"][0]["id"] == ticket["file_id"]
+    assert error_of(member.files_getUploadURLExternal, filename="huge.bin", length=10**12) == "file_too_large"
