@@ -9,7 +9,7 @@ import time
 import pytest
 from PIL import Image
 
-from chat.models import ChannelMember
+from chat.models import ChannelMember, Message
 from chat.services import channel_join, message_post
 from chat.tests.browser.conftest import PUSH_TIMEOUT_MS, elsewhere
 from slackclone.testing.factories import MessageFactory
@@ -393,3 +393,40 @@ def test_a_draft_survives_switching_channels_and_reloading_and_goes_once_sent(te
         "() => document.querySelector('#composer textarea').getAttribute('aria-label').includes('random')"
     )
     assert general.locator(".side-item__draft").count() == 0
+
+
+def open_message_menu(person, text: str) -> None:
+    row = message(person, text)
+    row.hover()
+    row.locator("button[aria-label='More actions']").click()
+    person.page.locator("#message-menu").wait_for()
+
+
+def test_mark_unread_and_remind_me_from_a_messages_menu(team, people):
+    from notifications.models import Reminder
+
+    for n in range(1, 4):
+        message_post(sender=team.owner, channel=team.general, text=f"Budget line {n}")
+    (bob,) = people(team.member)
+    bob.open(channel_path(team, team.general))
+    second = Message.objects.get(channel=team.general, text="Budget line 2")
+
+    open_message_menu(bob, "Budget line 2")
+    bob.page.click("#message-menu >> text=Mark unread")
+    general = bob.page.locator(f".side-item[data-channel='{team.general.public_id}']")
+    bob.page.wait_for_function(
+        "id => document.querySelector(`.side-item[data-channel='${id}']`).classList.contains('side-item--unread')",
+        arg=team.general.public_id,
+    )
+    assert "unread" in general.get_attribute("aria-label")
+    # Scrolling the open channel would read it; after "Mark unread" it stays unread until Bob leaves it.
+    bob.page.evaluate("() => document.getElementById('messages').dispatchEvent(new Event('scroll'))")
+    bob.page.wait_for_timeout(600)  # longer than the client's 250 ms batching of read markers
+    assert "side-item--unread" in general.get_attribute("class")
+    assert ChannelMember.objects.get(channel=team.general, user=team.member).last_read_seq == second.seq - 1
+
+    open_message_menu(bob, "Budget line 3")
+    bob.page.click("#message-menu >> text=Remind me in 20 minutes")
+    bob.page.locator(".toast--success", has_text="remind you").wait_for()
+    reminder = Reminder.objects.get(user=team.member)
+    assert reminder.message.text == "Budget line 3"

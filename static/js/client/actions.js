@@ -53,6 +53,25 @@ export class MessageActions {
     navigator.clipboard?.writeText(url.href).then(() => this.app.toast("Link copied.", "success"), () => this.app.toast(url.href, "success"));
   }
 
+  /** Slack's "Mark unread": this message and everything after it count as unread again. The open
+   * channel then stays unread until it is left, instead of being read again at once. */
+  async markUnread(message) {
+    const { app } = this;
+    if (!message.seq) return;
+    app.unsentMarks.delete(message.channel);
+    const data = await app.guard(app.api.post(`channels/${message.channel}/read`, { seq: message.seq - 1 }));
+    if (!data) return;
+    app.store.setChannel({ id: message.channel, last_read_seq: data.last_read_seq, unread_count: data.unread_count });
+    if (app.channelView.channelId === message.channel) app.channelView.keepUnread(message.seq);
+  }
+
+  /** A reminder about this message, by a DM from Slackbot (the reminders API reads `when` in my time zone). */
+  async remind(message, when, label) {
+    const { app } = this;
+    const body = { channel: message.channel, ts: message.ts, when };
+    await app.guard(app.api.post(`workspaces/${app.store.workspace.id}/reminders`, body), `I will remind you ${label}.`);
+  }
+
   async pin(message) {
     const { app } = this;
     const pinned = Boolean(message.pinned);

@@ -34,6 +34,7 @@ export class ChannelView {
     const { store, api } = this.app;
     this.channelId = channelId;
     this.preview = null;
+    this.unreadHeld = false;
     let channel = store.channels.get(channelId);
     if (!channel) this.preview = channel = (await api.get(`channels/${channelId}`)).channel;
     this.dividerSeq = channel.unread_count ? channel.last_read_seq : null;
@@ -190,9 +191,16 @@ export class ChannelView {
     setTimeout(() => row.classList.remove("msg--highlight"), 3000);
   }
 
+  /** After "Mark unread": show the divider above `seq` and read nothing more here until the channel is left. */
+  keepUnread(seq) {
+    this.unreadHeld = true;
+    this.dividerSeq = seq - 1;
+    this.render({ toBottom: false });
+  }
+
   maybeMarkRead() {
     const channel = this.app.store.channels.get(this.channelId);
-    if (!channel || document.visibilityState !== "visible" || !this.atBottom()) return;
+    if (!channel || this.unreadHeld || document.visibilityState !== "visible" || !this.atBottom()) return;
     const log = this.app.store.log(this.channelId);
     const seq = Math.max(log.applied, ...[...log.byTs.values()].map((m) => m.seq || 0));
     if (seq > (channel.last_read_seq || 0) || channel.unread_count || channel.mention_count) this.app.markRead(this.channelId, seq);

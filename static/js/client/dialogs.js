@@ -129,7 +129,7 @@ export class Dialogs {
       } }, "Message")));
   }
 
-  /** The "more" menu of a message: edit, delete, pin, copy link, reply. */
+  /** The "more" menu of a message: reply, copy link, mark unread, remind me, pin, edit, delete. */
   messageMenu(message, anchor, mine) {
     document.getElementById("message-menu")?.remove();
     const { app } = this;
@@ -138,6 +138,10 @@ export class Dialogs {
     const menu = h("ul", { class: "menu", role: "menu", id: "message-menu", "aria-label": "Message actions" },
       item("Reply in thread", () => app.actions.openThread(message)),
       item("Copy link", () => app.actions.copyLink(message)),
+      message.thread_ts && message.thread_ts !== message.ts ? null : item("Mark unread", () => app.actions.markUnread(message)),
+      item("Remind me in 20 minutes", () => app.actions.remind(message, "in 20 minutes", "in 20 minutes")),
+      item("Remind me in 1 hour", () => app.actions.remind(message, "in 1 hour", "in an hour")),
+      item("Remind me tomorrow", () => app.actions.remind(message, "at 9:00 tomorrow", "tomorrow at 9:00")),
       item(message.pinned ? "Unpin from channel" : "Pin to channel", () => app.actions.pin(message)),
       mine ? item("Edit message", () => app.actions.edit(message)) : null,
       mine || ["owner", "admin"].includes(app.store.workspace.role) ? item("Delete message", () => app.actions.remove(message), true) : null);
