@@ -156,7 +156,9 @@ class ChatClient:
             return
         self._resuming = True
         frame_id = next(self._ids)
-        await ws.send(json.dumps({"id": frame_id, "type": "resume", "channels": {self.channel: self.top}}))
+        # A socket closed meanwhile (a goodbye) is reconnected by the read loop, which resumes again.
+        with contextlib.suppress(websockets.ConnectionClosed):
+            await ws.send(json.dumps({"id": frame_id, "type": "resume", "channels": {self.channel: self.top}}))
 
     # --- Posting ---------------------------------------------------------------------------------
 
