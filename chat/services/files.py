@@ -166,3 +166,24 @@ def file_upload(
         discard_file(attachment)
         raise
     return message
+
+
+def file_upload_to_channels(
+    *, actor: User, channels: list[Channel], upload: UploadedFile, text: str = "", thread_ts: str | None = None
+) -> list[Message]:
+    """file_upload in each of several channels (Slack's files.upload `channels`), each with its own copy.
+
+    Every channel is checked before anything is stored, so a refusal in one shares it in none.
+    Callers: members of all those channels.
+    Raises: as file_upload.
+    Events: message (with `files`) in each channel.
+    """
+    check_upload(upload)
+    for channel in channels:
+        access_channel_member(actor, channel)
+        check_not_archived(channel)
+    messages = []
+    for channel in channels:
+        upload.seek(0)
+        messages.append(file_upload(actor=actor, channel=channel, upload=upload, text=text, thread_ts=thread_ts))
+    return messages

@@ -9,13 +9,12 @@ import json
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from chat.models import Attachment
-from chat.permissions import access_channel_member, check_not_archived
-from chat.services import file_upload
+from chat import selectors
 from chat.services.external_uploads import external_upload_complete, external_upload_start
+from chat.services.files import file_upload_to_channels
 from chat.slack_api.core import Context, SlackError, method
 from chat.slack_api.lookups import channel_by_reference
-from chat.wire import file_to_wire
+from chat.wire import attachments_of, file_to_wire
 
 
 def _upload_arg(ctx: Context):
@@ -44,24 +43,21 @@ def upload(ctx: Context) -> dict:
     if not references:
         raise SlackError("invalid_channel")
     channels = [channel_by_reference(ctx, reference) for reference in references]
-    for channel in channels:  # refuse before storing anything, rather than share in some and fail in one
-        access_channel_member(ctx.user, channel)
-        check_not_archived(channel)
-    upload = _upload_arg(ctx)
-    shared = []
-    for channel in channels:
-        upload.seek(0)
-        message = file_upload(
-            actor=ctx.user,
-            channel=channel,
-            upload=upload,
-            text=ctx.args.str("initial_comment"),
-            thread_ts=ctx.args.str("thread_ts") or None,
-        )
-        shared.append(Attachment.objects.select_related("channel").get(message=message))
-    wire = file_to_wire(shared[0])
-    wire["channels"] = [attachment.channel.public_id for attachment in shared]
+    messages = file_upload_to_channels(
+        actor=ctx.user,
+        channels=channels,
+        upload=_upload_arg(ctx),
+        text=ctx.args.str("initial_comment"),
+        thread_ts=ctx.args.str("thread_ts") or None,
+    )
+    wire = file_to_wire(_files_of(messages[0])[0])
+    wire["channels"] = [message.channel.public_id for message in messages]
     return {"file": wire}
+
+
+def _files_of(message) -> list:
+    """The files of a message just posted, read as every surface reads them."""
+    return attachments_of(selectors.message_get_for_wire(channel=message.channel, ts=message.ts))
 
 
 @method("files.getUploadURLExternal", write=True)
@@ -108,5 +104,6 @@ def complete_upload_external(ctx: Context) -> dict:
         text=ctx.args.str("initial_comment"),
         thread_ts=ctx.args.str("thread_ts") or None,
     )
-    shared = Attachment.objects.filter(message=message).select_related("channel").order_by("pk")
-    return {"files": [{**file_to_wire(attachment), "channels": [channel.public_id]} for attachment in shared]}
+    return {
+        "files": [{**file_to_wire(attachment), "channels": [channel.public_id]} for attachment in _files_of(message)]
+    }

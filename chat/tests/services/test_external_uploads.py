@@ -1,4 +1,5 @@
-"""The three-step upload (files_upload_v2): announce, send the bytes, share; and what is left unshared."""
+"""The three-step upload (files_upload_v2): announce, send the bytes, share; what is left unshared; and
+one file shared in several channels at once (files.upload)."""
 
 from datetime import timedelta
 
@@ -68,3 +69,19 @@ def test_sharing_in_a_private_channel_you_are_not_in_is_channel_not_found_and_wr
 def test_a_bad_announcement_is_refused(team, filename, length, code):
     with refused(code):
         external_upload_start(actor=team.member, workspace=team.workspace, filename=filename, length=length)
+
+
+def test_a_file_shared_in_several_channels_is_refused_in_all_when_one_refuses(team):
+    from chat.models import Message
+    from chat.services.files import file_upload_to_channels
+
+    with refused(ErrorCode.NOT_IN_CHANNEL):
+        file_upload_to_channels(
+            actor=team.member, channels=[team.general, team.random], upload=SimpleUploadedFile("a.txt", b"hi")
+        )
+    messages = file_upload_to_channels(
+        actor=team.owner, channels=[team.general, team.random], upload=SimpleUploadedFile("a.txt", b"hi"), text="both"
+    )
+    assert [m.channel_id for m in messages] == [team.general.pk, team.random.pk]
+    assert Message.objects.filter(text="both").count() == 2
+    assert Attachment.objects.filter(message__in=messages).count() == 2
