@@ -158,7 +158,7 @@ async def test_a_socket_whose_token_is_revoked_while_it_opens_is_closed_instead_
     assert await socket.expect_close() == 4401
 
 
-async def test_a_token_revoked_before_its_socket_joined_its_group_is_closed_on_open(team):
+async def test_the_subscriptions_read_on_open_tell_a_revoked_token_and_an_inactive_account(team):
     from accounts.models import ApiToken
     from chat.realtime import queries
     from chat.tests.realtime.conftest import token_for

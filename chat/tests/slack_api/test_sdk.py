@@ -496,3 +496,17 @@ def test_upload_urls_take_one_file_of_the_announced_size_and_only_its_owner_shar
     shared = member.files_completeUploadExternal(files=files, channel_id=team.general.public_id)
     assert shared["files"][0]["id"] == ticket["file_id"]
     assert error_of(member.files_getUploadURLExternal, filename="huge.bin", length=10**12) == "file_too_large"
+
+
+def test_an_upload_url_refuses_a_get_a_multipart_body_without_a_file_and_a_body_over_the_limit(
+    web, team, client, settings
+):
+    member = web(team.member)
+    path = "/" + member.files_getUploadURLExternal(filename="plan.txt", length=5)["upload_url"].split("/", 3)[3]
+    assert client.get(path).status_code == 405
+    assert client.post(path, {"note": "no file here"}).status_code == 400  # multipart, no `file` field
+    settings.FILE_UPLOAD_MAX_BYTES = 8
+    too_big = client.post(path, b"x" * 20, content_type="application/octet-stream")
+    assert too_big.status_code == 413
+    assert too_big.content.startswith(b"file_too_large")
+    assert client.post(path, b"plan!", content_type="application/octet-stream").status_code == 200  # still unused
