@@ -60,7 +60,7 @@ def spawn(layout: Layout, name: str, argv: list[str]) -> subprocess.Popen:
         process = subprocess.Popen(
             argv,
             cwd=BASE_DIR,
-            env=layout.env(),
+            env={**layout.env(), "DATABASE_APPLICATION_NAME": name},
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -23,6 +23,8 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from django.db.models import Q
+
 from chat.models import ChannelKind, ChannelMember, Mention, MentionKind, Message, NotifyLevel
 from notifications.models import NotificationReason
 
@@ -78,29 +80,39 @@ def notification_reason(
     return None
 
 
-def channel_candidates(message: Message) -> list[Candidate]:
-    """Members of the message's channel who can be notified at all: active people, in an active membership."""
-    rows = (
-        ChannelMember.objects.filter(
-            channel_id=message.channel_id,
-            user__is_active=True,
-            user__is_bot=False,
-            user__memberships__workspace_id=message.channel.workspace_id,
-            user__memberships__is_active=True,
-        )
-        .exclude(user_id=message.author_id)
-        .values_list(
-            "user_id",
-            "user__public_id",
-            "notify_level",
-            "muted",
-            "user__email_notifications",
-            "user__timezone",
-            "user__dnd_start",
-            "user__dnd_end",
-        )
+def channel_candidates(message: Message, facts: MessageFacts) -> list[Candidate]:
+    """Members of the message's channel the rules could notify: active people, in an active membership.
+
+    A message that reaches every member (a DM, @channel, @everyone, @here) reads them all. Any other
+    reads only those a rule above can pick (the people it names, the thread's participants, members
+    who asked for every message), so a post in a channel of thousands reads a few rows, not thousands.
+    This is a superset of the recipients; `notification_reason` still decides each one.
+    """
+    rows = ChannelMember.objects.filter(
+        channel_id=message.channel_id,
+        user__is_active=True,
+        user__is_bot=False,
+        user__memberships__workspace_id=message.channel.workspace_id,
+        user__memberships__is_active=True,
+    ).exclude(Q(user_id=message.author_id) | Q(notify_level=NotifyLevel.NOTHING))
+    if not (facts.is_direct or facts.everyone or facts.here):
+        could_be_notified = Q(user_id__in=facts.mentioned | facts.thread_participants)
+        if facts.shown_in_channel:
+            could_be_notified |= Q(notify_level=NotifyLevel.ALL, muted=False)
+        rows = rows.filter(could_be_notified)
+    rows = rows.values_list(
+        "user_id",
+        "user__public_id",
+        "notify_level",
+        "muted",
+        "user__email_notifications",
+        "user__timezone",
+        "user__dnd_start",
+        "user__dnd_end",
     )
-    return [Candidate(*row) for row in rows.iterator(chunk_size=2000)]
+    # One plain fetch, not .iterator(): PostgreSQL plans a server-side cursor for its first rows and
+    # then runs that plan to the end when the cursor is held past the commit: 60-130 ms per message.
+    return [Candidate(*row) for row in rows]
 
 
 def message_facts(message: Message) -> MessageFacts:

@@ -16,7 +16,7 @@ In the embedded default (no REDIS_URL) tasks run eagerly, in-process, and beat i
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slackclone.settings")
@@ -55,3 +55,20 @@ app.conf.beat_schedule = {
     },
 }
 app.autodiscover_tasks()
+
+
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def close_old_database_connections(sender=None, **kwargs) -> None:
+    """Give each task the connection lifecycle Django gives a request (CELERY_DB_REUSE_MAX in settings).
+
+    A connection older than CONN_MAX_AGE, or one a query failed on, is closed; any other is kept and,
+    with CONN_HEALTH_CHECKS, checked before the task's first query, so a database restart between
+    tasks costs a reconnect, not a failed task. An eager task runs inside its caller's transaction,
+    whose connection is the caller's to manage.
+    """
+    if sender is None or getattr(sender.request, "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()

@@ -71,8 +71,8 @@ def notify_message_posted(*, message_id: int, now: datetime | None = None) -> No
 
 
 def _recipients(message: Message, now: datetime) -> list[Recipient]:
-    candidates = channel_candidates(message)
     facts = message_facts(message)
+    candidates = channel_candidates(message, facts)
     # @here needs everyone's presence; otherwise only the recipients' (for alerts and email).
     online = online_among(c.public_id for c in candidates) if facts.here else None
     chosen = [(c, reason) for c in candidates if (reason := notification_reason(c, facts, online=online))]

@@ -7,6 +7,7 @@ These tests commit (transaction=True) so the workers see the rows, and turn eage
 from __future__ import annotations
 
 import threading
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -83,6 +84,35 @@ def test_a_posted_message_is_notified_by_a_worker_and_emailed_to_those_away(
     wait_for(
         lambda: set(MissedMessageEmail.objects.values_list("state", flat=True)) == {"sent"}, 10, "both marked sent"
     )
+
+
+def _worker_backends(application_name: str) -> list[int]:
+    """The PostgreSQL backends a worker holds open, found by the application_name it was started with."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [application_name])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_a_worker_keeps_its_database_connection_from_task_to_task_and_replaces_a_dead_one(team, broker, workers):
+    name = f"worker-{uuid.uuid4().hex[:12]}"
+    worker = workers("keeper", "notifications", DATABASE_APPLICATION_NAME=name)
+
+    def post_and_wait(text: str) -> None:
+        message = message_post(sender=team.member, channel=team.general, text=f"<!channel> {text}")
+        wait_for(lambda: Notification.objects.filter(message=message).count() == 3, 20, f"notifications of {text}")
+
+    post_and_wait("first")
+    wait_for(lambda: len(_worker_backends(name)) == 1, 10, "the worker's connection to stay open")
+    kept = _worker_backends(name)
+    for number in range(5):
+        post_and_wait(f"then {number}")
+    assert _worker_backends(name) == kept  # one backend served every task
+
+    with connection.cursor() as cursor:  # the database drops it between tasks (a restart, a failover)
+        cursor.execute("SELECT pg_terminate_backend(%s)", kept)
+    post_and_wait("after the drop")
+    assert "retry" not in worker.log().lower()  # checked before use and replaced: the task never failed
+    assert _worker_backends(name) not in ([], kept)
 
 
 def _task_id(log: str) -> str:

@@ -7,6 +7,7 @@ import pytest
 from chat.models import ChannelMember, NotifyLevel
 from chat.services import channel_create, channel_invite, dm_open, message_delete, message_post
 from notifications.models import Notification, NotificationReason
+from notifications.rules import channel_candidates, message_facts
 from notifications.services import notify_message_posted
 from notifications.tests.conftest import NOON
 from slackclone.testing.factories import BotFactory, add_member
@@ -164,6 +165,29 @@ def test_muted_channel_notifies_only_a_direct_mention(team):
 
     assert team.owner not in notified(plain)
     assert notified(direct)[team.owner] == NotificationReason.MENTION
+
+
+def test_a_plain_message_in_a_large_channel_reads_only_the_members_a_rule_can_pick(team):
+    crowd = [add_member(team.workspace) for _ in range(30)]
+    set_level(team.general, crowd[0], level=NotifyLevel.ALL)
+    set_level(team.general, crowd[1], level=NotifyLevel.ALL, muted=True)
+    message = message_post(sender=team.member, channel=team.general, text=f"{mention(crowd[2])} take a look")
+
+    read = {candidate.user_id for candidate in channel_candidates(message, message_facts(message))}
+
+    assert read == {crowd[0].pk, crowd[2].pk}
+    assert notified(message) == {crowd[0]: NotificationReason.CHANNEL, crowd[2]: NotificationReason.MENTION}
+
+
+def test_a_broadcast_reads_every_member_who_has_not_turned_notifications_off(team):
+    crowd = [add_member(team.workspace) for _ in range(10)]
+    set_level(team.general, crowd[0], level=NotifyLevel.NOTHING)
+    message = message_post(sender=team.member, channel=team.general, text="<!channel> standup")
+
+    read = {candidate.user_id for candidate in channel_candidates(message, message_facts(message))}
+
+    everyone = set(ChannelMember.objects.filter(channel=team.general).values_list("user_id", flat=True))
+    assert read == everyone - {team.member.pk, crowd[0].pk}
 
 
 # --- Who can never be notified --------------------------------------------------------------------
