@@ -64,6 +64,10 @@ class Server:
     def cpu_seconds(self) -> float:
         return stack.cpu_seconds(self.process.pid)
 
+    def cpu_by_component(self) -> dict[str, float]:
+        """CPU seconds so far per process of the stack, where a server can tell (a cluster can)."""
+        return {}
+
 
 @dataclass
 class Measure:
@@ -155,6 +159,12 @@ async def settle(server: Server, *, busy: float = 0.1, limit: float = 60.0) -> N
             return
 
 
+def cpu_shares(before: dict[str, float], after: dict[str, float], seconds: float) -> dict[str, float]:
+    """Cores used per component between two readings (1.0 is one core busy the whole time), busiest first."""
+    used = {name: (after.get(name, 0.0) - before.get(name, 0.0)) / seconds for name in after}
+    return {name: round(value, 3) for name, value in sorted(used.items(), key=lambda item: -item[1]) if value > 0}
+
+
 def percentile(sorted_values, fraction: float) -> float:
     if not sorted_values:
         return math.nan
@@ -177,12 +187,14 @@ async def one_rate(server: Server, router: Router, clients: int, posters: list[C
     messages = max(1, int(rate * duration))
     measure = Measure(clients, messages)
     router.measure = measure
+    cpu_before = server.cpu_by_component()
     started = await post_at_rate(server, posters, rate, messages)
     expected = clients * messages
     deadline = time.monotonic() + DRAIN_SECONDS
     while len(measure.latencies) < expected and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
     router.measure = None
+    cpu_cores = cpu_shares(cpu_before, server.cpu_by_component(), time.monotonic() - started)
     values = sorted(measure.latencies)
     elapsed = max((measure.last_at or time.monotonic()) - started, duration)
     row = {
@@ -199,6 +211,8 @@ async def one_rate(server: Server, router: Router, clients: int, posters: list[C
         "lost": expected - len(values),
         "duplicated": measure.duplicates,
     }
+    if cpu_cores:
+        row["cpu_cores"] = cpu_cores
     row["held"] = row["lost"] == 0 and row["p99_ms"] <= HELD_P99_MS
     await settle(server)  # before the next rate
     return row

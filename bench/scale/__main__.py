@@ -29,6 +29,7 @@ from bench.fanout import stack
 from bench.fanout.__main__ import best_rates, table
 from bench.fanout.scenarios import Server, idle_memory, rate_ladder
 from bench.fanout.seed import BenchData
+from bench.scale import cpu
 from cluster.down import read_pid, stop_cluster
 from cluster.layout import BASE_DIR, Layout, asgi_name
 from cluster.up import start_cluster
@@ -56,6 +57,9 @@ class ClusterServer(Server):
 
     def cpu_seconds(self) -> float:
         return sum(stack.cpu_seconds(pid) for pid in self.pids())
+
+    def cpu_by_component(self) -> dict[str, float]:
+        return cpu.snapshot(CLUSTER_DIR)
 
     def stop(self) -> None:
         stop_cluster(CLUSTER_DIR)
@@ -98,6 +102,10 @@ async def measure(processes: int, args: argparse.Namespace) -> dict:
         print(f"{processes} ASGI: {idle['connections']} idle sockets held, {idle['kib_per_connection']:.1f} KiB each")
         rows = await rate_ladder(server, args.clients, [int(r) for r in args.rates.split(",")], args.duration)
         print(table(rows), flush=True)
+        for row in rows:  # where the cores went at each rate: what a second process competes with
+            cores = row.get("cpu_cores", {})
+            split = ", ".join(f"{name} {used:.2f}" for name, used in cores.items() if used >= 0.01)
+            print(f"  {row['rate']:>3} msg/s, cores used: {split}")
     finally:
         stop_cluster(CLUSTER_DIR)
     return {"processes": processes, "idle": idle, "rows": rows, "best": best_rates(rows)}
