@@ -95,7 +95,15 @@ class ChannelMember(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["channel", "user"], name="channel_member_unique")]
-        indexes = [models.Index(fields=["user", "channel"])]
+        indexes = [
+            models.Index(fields=["user", "channel"]),
+            # The few members of a channel who asked for every message (notifications.rules).
+            models.Index(
+                fields=["channel"],
+                condition=models.Q(notify_level="all", muted=False),
+                name="channel_member_notify_all",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user.email} in {self.channel}"

@@ -9,26 +9,32 @@ still show it). Tasks are imported when called, so chat can import this module f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 if TYPE_CHECKING:
-    from chat.models import Message
+    from chat.models import Mention, Message
 
 
-def notify_after_commit(message: Message) -> None:
+def notify_after_commit(message: Message, mentions: Sequence[Mention]) -> None:
     """Work out who to notify of a new message, in a task, after the posting transaction commits.
 
-    Called by chat.services.message_post, once per new message (never for a retried client_msg_id).
+    No task is queued for a message no rule can notify anyone of (most messages of a large channel:
+    no mention, nobody who asked for every message); that test runs after the commit too, outside
+    the channel's lock. Called by chat.services.message_post, once per new message (never for a
+    retried client_msg_id), with the mentions it stored.
     """
     message_id = message.pk
 
     def queue_notify_message() -> None:
+        from notifications.rules import may_notify_anyone
         from notifications.tasks import notify_message
 
-        notify_message.delay(message_id)
+        if may_notify_anyone(message, mentions):
+            notify_message.delay(message_id)
 
     transaction.on_commit(queue_notify_message, robust=True)
 

@@ -20,6 +20,7 @@ until they are invited). Do-not-disturb hours do not change who is notified, onl
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -78,6 +79,23 @@ def notification_reason(
     if candidate.notify_level == NotifyLevel.ALL and facts.shown_in_channel:
         return NotificationReason.CHANNEL
     return None
+
+
+def may_notify_anyone(message: Message, mentions: Sequence[Mention]) -> bool:
+    """Whether any rule above could pick someone for this new message: a cheap test, so the work of
+    finding out is queued only when it can find someone.
+
+    A DM, a mention of any kind and a thread reply may notify; any other message only notifies the
+    members who asked for every message, which one indexed look-up tells. True is a superset of the
+    messages that notify anyone; `notification_reason` still decides who.
+    """
+    if mentions or message.thread_root_id or message.channel.kind in (ChannelKind.DM, ChannelKind.GROUP_DM):
+        return True
+    return (
+        ChannelMember.objects.filter(channel_id=message.channel_id, notify_level=NotifyLevel.ALL, muted=False)
+        .exclude(user_id=message.author_id)
+        .exists()
+    )
 
 
 def channel_candidates(message: Message, facts: MessageFacts) -> list[Candidate]:

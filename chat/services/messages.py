@@ -168,12 +168,12 @@ def message_post(
         return duplicate
     if attachments:
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(message=message, channel=channel)
-    Mention.objects.bulk_create(mention_rows(message, text))
+    mentions = Mention.objects.bulk_create(mention_rows(message, text))
     if root is None or message.reply_broadcast:
         # Posting in the channel means you have read it; a thread reply says nothing about the channel.
         ChannelMember.objects.filter(channel=channel, user=sender, last_read_seq__lt=seq).update(last_read_seq=seq)
     events.send_message_posted(message)
-    notify_after_commit(message)  # who to tell, and how, is worked out in a Celery task after commit
+    notify_after_commit(message, mentions)  # who to tell, and how, is worked out in a Celery task after commit
     if root is not None:
         _count_reply(root, message)
     return message

@@ -115,6 +115,18 @@ def test_a_worker_keeps_its_database_connection_from_task_to_task_and_replaces_a
     assert _worker_backends(name) not in ([], kept)
 
 
+def test_a_message_no_rule_can_notify_anyone_of_queues_no_task(team, broker, workers):
+    worker = workers("watcher", "notifications")
+
+    message_post(sender=team.member, channel=team.general, text="nobody asked to hear of this")
+    mentioned = message_post(sender=team.member, channel=team.general, text=f"<@{team.owner.public_id}> but this")
+
+    wait_for(lambda: Notification.objects.filter(message=mentioned).exists(), 20, "the mention's notification")
+    wait_for(lambda: " succeeded in " in worker.log(), 10, "the task to finish")
+    received = [line for line in worker.log().splitlines() if "notify_message[" in line and line.endswith("received")]
+    assert len(received) == 1
+
+
 def _task_id(log: str) -> str:
     """The id of the first notify_message task a worker's log shows it received."""
     line = next(line for line in log.splitlines() if "Task notifications.tasks.notify_message[" in line)

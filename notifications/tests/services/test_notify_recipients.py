@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from chat.models import ChannelMember, NotifyLevel
+from chat.models import ChannelMember, Mention, NotifyLevel
 from chat.services import channel_create, channel_invite, dm_open, message_delete, message_post
 from notifications.models import Notification, NotificationReason
-from notifications.rules import channel_candidates, message_facts
+from notifications.rules import channel_candidates, may_notify_anyone, message_facts
 from notifications.services import notify_message_posted
 from notifications.tests.conftest import NOON
 from slackclone.testing.factories import BotFactory, add_member
@@ -188,6 +188,44 @@ def test_a_broadcast_reads_every_member_who_has_not_turned_notifications_off(tea
 
     everyone = set(ChannelMember.objects.filter(channel=team.general).values_list("user_id", flat=True))
     assert read == everyone - {team.member.pk, crowd[0].pk}
+
+
+# --- Which messages are worth a notification task ---------------------------------------------
+
+
+def may_notify(message) -> bool:
+    return may_notify_anyone(message, list(Mention.objects.filter(message=message)))
+
+
+def test_a_plain_message_nobody_asked_to_hear_about_needs_no_notification_work(team):
+    set_level(team.general, team.member, level=NotifyLevel.ALL)  # the author's own level does not count
+    set_level(team.general, team.admin, level=NotifyLevel.ALL, muted=True)
+    message = message_post(sender=team.member, channel=team.general, text="lunch?")
+
+    assert not may_notify(message)
+    assert notified(message) == {}
+
+
+def test_a_member_who_asked_for_every_message_makes_a_plain_message_worth_notifying(team):
+    set_level(team.general, team.owner, level=NotifyLevel.ALL)
+    message = message_post(sender=team.member, channel=team.general, text="lunch?")
+
+    assert may_notify(message)
+
+
+@pytest.mark.parametrize("text", ["<!here> standup", "<!channel> standup", "MENTION standup"])
+def test_mentions_and_broadcasts_are_worth_notifying(team, text):
+    message = message_post(sender=team.member, channel=team.general, text=text.replace("MENTION", mention(team.owner)))
+
+    assert may_notify(message)
+
+
+def test_dms_and_thread_replies_are_worth_notifying(team):
+    dm, _ = dm_open(actor=team.member, workspace=team.workspace, users=[team.owner])
+    root = message_post(sender=team.owner, channel=team.general, text="design review?")
+
+    assert may_notify(message_post(sender=team.member, channel=dm, text="hi"))
+    assert may_notify(message_post(sender=team.member, channel=team.general, text="me", thread_ts=root.ts))
 
 
 # --- Who can never be notified --------------------------------------------------------------------
