@@ -194,7 +194,8 @@ async def one_rate(server: Server, router: Router, clients: int, posters: list[C
     while len(measure.latencies) < expected and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
     router.measure = None
-    cpu_cores = cpu_shares(cpu_before, server.cpu_by_component(), time.monotonic() - started)
+    cpu_window = time.monotonic() - started
+    cpu_cores = cpu_shares(cpu_before, server.cpu_by_component(), cpu_window)
     values = sorted(measure.latencies)
     elapsed = max((measure.last_at or time.monotonic()) - started, duration)
     row = {
@@ -212,7 +213,7 @@ async def one_rate(server: Server, router: Router, clients: int, posters: list[C
         "duplicated": measure.duplicates,
     }
     if cpu_cores:
-        row["cpu_cores"] = cpu_cores
+        row.update(cpu_cores=cpu_cores, cpu_window_s=cpu_window)
     row["held"] = row["lost"] == 0 and row["p99_ms"] <= HELD_P99_MS
     await settle(server)  # before the next rate
     return row

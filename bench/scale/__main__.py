@@ -69,7 +69,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--processes", default="1,2", help="ASGI process counts to measure")
     parser.add_argument("--clients", type=int, default=1000, help="clients in the channel for the ladder")
-    parser.add_argument("--rates", default="1,2,4,6,8,10,15,20,30,40", help="messages per second, the ladder")
+    parser.add_argument("--rates", default="1,2,4,6,8,10,15,20,25,30,35,40", help="messages per second, the ladder")
     parser.add_argument("--duration", type=float, default=3.0, help="seconds of posting per rate")
     parser.add_argument("--idle", type=int, default=4000, help="idle sockets to open")
     parser.add_argument("--quick", action="store_true", help="small numbers, to check that everything runs")
@@ -111,10 +111,28 @@ async def measure(processes: int, args: argparse.Namespace) -> dict:
     return {"processes": processes, "idle": idle, "rows": rows, "best": best_rates(rows)}
 
 
+def cpu_per_delivery(row: dict) -> tuple[float, float] | None:
+    """Microseconds of CPU per delivery at one rate: the ASGI processes', and the rest of the stack's
+    (nginx, the client, PostgreSQL, Redis, Celery), which shares this machine's cores with them."""
+    cores, window = row.get("cpu_cores"), row.get("cpu_window_s")
+    if not cores or not window or not row["deliveries"]:
+        return None
+    asgi = sum(used for name, used in cores.items() if name.startswith("asgi-"))
+    per_delivery = window * 1e6 / row["deliveries"]
+    return asgi * per_delivery, (sum(cores.values()) - asgi) * per_delivery
+
+
+def ceiling(processes: int, asgi_us: float, rest_us: float, cores: int) -> float:
+    """Deliveries/s these costs allow: each ASGI process at most one core, everything at most `cores`."""
+    return min(processes * 1e6 / asgi_us, cores * 1e6 / (asgi_us + rest_us))
+
+
 def summary(runs: list[dict]) -> list[dict]:
     lines = []
     for run in runs:
         best = next(iter(run["best"].values()), {"rate": 0, "deliveries_per_s": 0.0, "p99_ms": None})
+        held_row = next((row for row in run["rows"] if row["rate"] == best["rate"] and row["held"]), None)
+        costs = cpu_per_delivery(held_row) if held_row else None
         lines.append(
             {
                 "processes": run["processes"],
@@ -123,9 +141,32 @@ def summary(runs: list[dict]) -> list[dict]:
                 "p99_ms_at_held": best["p99_ms"],
                 "idle_sockets_held": run["idle"]["connections"],
                 "kib_per_idle_socket": round(run["idle"]["kib_per_connection"], 1),
+                "asgi_cpu_us_per_delivery": round(costs[0], 1) if costs else None,
+                "rest_cpu_us_per_delivery": round(costs[1], 1) if costs else None,
             }
         )
     return lines
+
+
+def bounds(lines: list[dict], cores: int) -> dict:
+    """What the measured costs allow, against the first process count: on this machine's cores, and
+    with a core per process (the servers' own scaling, which separate machines would show)."""
+    first = lines[0]
+    if not first["asgi_cpu_us_per_delivery"]:
+        return {}
+    base = ceiling(first["processes"], first["asgi_cpu_us_per_delivery"], first["rest_cpu_us_per_delivery"], cores)
+    result = {}
+    for line in lines[1:]:
+        if not line["asgi_cpu_us_per_delivery"]:
+            continue
+        asgi, rest = line["asgi_cpu_us_per_delivery"], line["rest_cpu_us_per_delivery"]
+        result[line["processes"]] = {
+            "bound_here": round(ceiling(line["processes"], asgi, rest, cores) / base, 2),
+            "with_a_core_each": round(
+                line["processes"] * first["asgi_cpu_us_per_delivery"] / (first["processes"] * asgi), 2
+            ),
+        }
+    return result
 
 
 def main() -> None:
@@ -140,8 +181,10 @@ def main() -> None:
     base = lines[0]["held_deliveries_per_s"]
     for line in lines:  # none when the first count held no rate at all (a machine too busy to measure)
         line["speedup_vs_first"] = round(line["held_deliveries_per_s"] / base, 2) if base else None
+    limits = bounds(lines, os.cpu_count() or 1)
     results = {
         "summary": lines,
+        "bounds": limits,
         "runs": runs,
         "clients": args.clients,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load": os.getloadavg()},
@@ -149,12 +192,21 @@ def main() -> None:
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2))
-    print(f"\n{'ASGI':>5}{'deliv/s held':>14}{'msg/s':>7}{'p99 ms':>8}{'idle held':>11}{'KiB/idle':>10}{'x first':>9}")
+    print(
+        f"\n{'ASGI':>5}{'deliv/s held':>14}{'msg/s':>7}{'p99 ms':>8}{'idle held':>11}{'KiB/idle':>10}"
+        f"{'x first':>9}{'ASGI us/deliv':>15}{'rest us/deliv':>15}"
+    )
     for line in lines:
         print(
             f"{line['processes']:>5}{line['held_deliveries_per_s']:>14}{line['held_rate_msg_s']:>7}"
             f"{line['p99_ms_at_held'] or 0:>8.0f}{line['idle_sockets_held']:>11}{line['kib_per_idle_socket']:>10}"
             f"{line['speedup_vs_first'] if line['speedup_vs_first'] is not None else '-':>9}"
+            f"{line['asgi_cpu_us_per_delivery'] or '-':>15}{line['rest_cpu_us_per_delivery'] or '-':>15}"
+        )
+    for processes, limit in limits.items():
+        print(
+            f"{processes} processes: at most {limit['bound_here']}x of {lines[0]['processes']} on this machine's "
+            f"{os.cpu_count()} cores (the rest of the stack shares them); {limit['with_a_core_each']}x with a core each"
         )
     print(f"\nWritten to {RESULTS}")
 
