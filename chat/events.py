@@ -25,7 +25,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from chat.models import Channel, ChannelKind, Message
-from chat.wire import channel_to_wire, message_to_wire, user_to_wire
+from chat.wire import channel_to_wire, ephemeral_to_wire, message_to_wire, user_to_wire
 from slackclone.db_router import pin_on_commit
 
 if TYPE_CHECKING:
@@ -61,6 +61,7 @@ EVENT_TYPES = frozenset(
         "team_join",
         "user_change",
         "notification",
+        "ephemeral_message",
         "pong",
         "goodbye",
     }
@@ -167,6 +168,12 @@ def send_message_posted(message: Message) -> None:
     # Read-your-writes when a replica serves history: a post from any surface (the socket included)
     # keeps its author on the primary for a moment.
     pin_on_commit(message.author_id)
+
+
+def send_ephemeral_message(recipient: User, message: Message) -> None:
+    """An ephemeral message to the one person who may see it, on their own sockets (nothing is stored)."""
+    event = {"type": "ephemeral_message", "channel": message.channel.public_id, "message": ephemeral_to_wire(message)}
+    publish([user_group(recipient)], event)
 
 
 def send_message_changed(message: Message) -> None:

@@ -130,6 +130,23 @@ def _add_bot_fields(wire: dict[str, Any], message: Message) -> None:
         wire["icons"] = {"image_48": message.bot_icon_url, "image_72": message.bot_icon_url}
 
 
+def ephemeral_to_wire(message: Message) -> dict[str, Any]:
+    """An ephemeral message (chat.services.ephemeral): Slack's message shape, never stored, so no seq."""
+    wire: dict[str, Any] = {
+        "type": "message",
+        "channel": message.channel.public_id,
+        "user": message.author.public_id,
+        "text": message.text,
+        "ts": message.ts,
+        "is_ephemeral": True,
+    }
+    if message.thread_root_id:
+        wire["thread_ts"] = message.thread_root.ts
+    if message.author.is_bot:
+        _add_bot_fields(wire, message)
+    return wire
+
+
 def message_to_wire(message: Message, *, with_reactions: bool = True) -> dict[str, Any]:
     """A message as Slack shows it, plus our `seq`. A deleted message keeps its place as a tombstone."""
     wire: dict[str, Any] = {

@@ -34,6 +34,7 @@ class ErrorCode(StrEnum):
     INVITATION_NOT_FOUND = "invitation_not_found"
     # Permission and state
     NOT_IN_CHANNEL = "not_in_channel"
+    USER_NOT_IN_CHANNEL = "user_not_in_channel"
     NOT_IN_WORKSPACE = "not_in_workspace"
     ACCOUNT_INACTIVE = "account_inactive"
     RESTRICTED_ACTION = "restricted_action"
@@ -84,6 +85,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.INVALID_ARGUMENTS: 400,
     ErrorCode.INVALID_NAME: 400,
     ErrorCode.NO_TEXT: 400,
+    ErrorCode.USER_NOT_IN_CHANNEL: 400,
     ErrorCode.MSG_TOO_LONG: 400,
     ErrorCode.INVALID_EMOJI: 400,
     ErrorCode.INVALID_EMAIL: 400,

@@ -21,6 +21,7 @@ from chat.services.channels import (
     channel_update,
 )
 from chat.services.dms import dm_open
+from chat.services.ephemeral import ephemeral_post
 from chat.services.files import file_upload
 from chat.services.messages import message_delete, message_edit, message_post
 from chat.services.reactions import pin_add, pin_remove, reaction_add, reaction_remove
@@ -41,6 +42,7 @@ __all__ = [
     "channel_unarchive",
     "channel_update",
     "dm_open",
+    "ephemeral_post",
     "file_upload",
     "message_delete",
     "message_edit",

@@ -42,7 +42,7 @@ def _check_client_msg_id(client_msg_id: str | None) -> str | None:
     return client_msg_id
 
 
-def _find_thread_root(channel: Channel, thread_ts: str) -> Message:
+def find_thread_root(channel: Channel, thread_ts: str) -> Message:
     """The root a reply attaches to; replying to a reply joins its thread, as in Slack."""
     root = Message.objects.filter(channel=channel, ts=thread_ts).select_related("thread_root").first()
     if root is None or (root.is_deleted and not root.reply_count):
@@ -143,7 +143,7 @@ def message_post(
     duplicate = _existing_by_client_msg_id(sender, client_msg_id)
     if duplicate is not None:
         return duplicate
-    root = _find_thread_root(channel, thread_ts) if thread_ts else None
+    root = find_thread_root(channel, thread_ts) if thread_ts else None
     lock_channel(channel)
     check_not_archived(channel)
     try:

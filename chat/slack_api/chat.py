@@ -1,11 +1,12 @@
-"""chat.postMessage, chat.update, chat.delete, chat.getPermalink (scheduling is in chat.slack_api.scheduled)."""
+"""chat.postMessage, chat.postEphemeral, chat.update, chat.delete, chat.getPermalink (scheduling is in
+chat.slack_api.scheduled)."""
 
 from __future__ import annotations
 
 from chat import selectors, services
 from chat.slack_api.blocks import message_text
 from chat.slack_api.core import Context, SlackError, method
-from chat.slack_api.lookups import channel_arg, message_arg, user_by_id
+from chat.slack_api.lookups import channel_arg, message_arg, user_arg, user_by_id
 from chat.wire import message_to_wire
 
 
@@ -26,6 +27,11 @@ def message_text_arg(ctx: Context) -> str:
     return text
 
 
+def bot_display_args(ctx: Context) -> dict[str, str]:
+    """A bot's name and icon for this one message (ignored for people, as Slack does)."""
+    return {key: ctx.args.str(key) for key in ("username", "icon_emoji", "icon_url")}
+
+
 @method("chat.postMessage", write=True)
 def post_message(ctx: Context) -> dict:
     """Post as the token's user. A bot token's `username`, `icon_emoji` and `icon_url` name this message
@@ -41,12 +47,28 @@ def post_message(ctx: Context) -> dict:
         thread_ts=ctx.args.str("thread_ts") or None,
         client_msg_id=ctx.args.str("client_msg_id") or None,
         reply_broadcast=ctx.args.bool("reply_broadcast"),
-        username=ctx.args.str("username"),
-        icon_emoji=ctx.args.str("icon_emoji"),
-        icon_url=ctx.args.str("icon_url"),
+        **bot_display_args(ctx),
     )
     message = selectors.message_get_for_wire(channel=channel, ts=message.ts)
     return {"channel": channel.public_id, "ts": message.ts, "message": message_to_wire(message)}
+
+
+@method("chat.postEphemeral", write=True)
+def post_ephemeral(ctx: Context) -> dict:
+    """Show a message to `user` alone, in `channel` (or its thread with `thread_ts`); nothing is stored.
+    Slack answers with the message's ts only (message_ts)."""
+    channel = channel_arg(ctx)
+    recipient = user_arg(ctx)
+    text = message_text_arg(ctx)
+    message = services.ephemeral_post(
+        sender=ctx.user,
+        channel=channel,
+        recipient=recipient,
+        text=text,
+        thread_ts=ctx.args.str("thread_ts") or None,
+        **bot_display_args(ctx),
+    )
+    return {"message_ts": message.ts}
 
 
 @method("chat.update", write=True)

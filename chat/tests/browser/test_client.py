@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 
 from chat.models import ChannelMember, Message
-from chat.services import channel_join, message_post
+from chat.services import channel_join, ephemeral_post, message_post
 from chat.tests.browser.conftest import PUSH_TIMEOUT_MS, elsewhere
-from slackclone.testing.factories import MessageFactory
+from slackclone.testing.factories import BotFactory, MessageFactory, add_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -430,3 +430,26 @@ def test_mark_unread_and_remind_me_from_a_messages_menu(team, people):
     bob.page.locator(".toast--success", has_text="remind you").wait_for()
     reminder = Reminder.objects.get(user=team.member)
     assert reminder.message.text == "Budget line 3"
+
+
+def test_an_ephemeral_message_shows_to_bob_alone_until_he_dismisses_it(team, people):
+    alice, bob = both_in_general(team, people)
+    bot = BotFactory(full_name="Deploy Bot", display_name="deploybot")
+    elsewhere(add_member, team.workspace, bot)
+    post(alice, "Anyone deploying?")
+    message(bob, "Anyone deploying?").wait_for(timeout=PUSH_TIMEOUT_MS)
+
+    elsewhere(ephemeral_post, sender=bot, channel=team.general, recipient=team.member, text="Your deploy is queued")
+
+    hint = message(bob, "Your deploy is queued")
+    hint.wait_for(timeout=PUSH_TIMEOUT_MS)
+    assert "Only visible to you" in hint.inner_text()
+    assert hint.locator(".msg__author").inner_text() == "deploybot"
+    post(alice, "After the hint")
+    message(alice, "After the hint").wait_for(timeout=PUSH_TIMEOUT_MS)
+    message(bob, "After the hint").wait_for(timeout=PUSH_TIMEOUT_MS)
+    assert message(alice, "Your deploy is queued").count() == 0  # later messages arrived; the hint never does
+    bob.screenshot("ephemeral")
+    hint.get_by_role("button", name="Dismiss").click()
+    hint.wait_for(state="detached")
+    assert not Message.objects.filter(text="Your deploy is queued").exists()

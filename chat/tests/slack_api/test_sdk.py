@@ -7,7 +7,9 @@ import io
 import pytest
 from slack_sdk.errors import SlackApiError
 
+from chat import events
 from chat.models import ChannelMember, Message
+from chat.services import channel_create, channel_invite
 
 
 def error_of(call, *args, **kwargs) -> str:
@@ -510,3 +512,26 @@ def test_an_upload_url_refuses_a_get_a_multipart_body_without_a_file_and_a_body_
     assert too_big.status_code == 413
     assert too_big.content.startswith(b"file_too_large")
     assert client.post(path, b"plan!", content_type="application/octet-stream").status_code == 200  # still unused
+
+
+def test_post_ephemeral_reaches_the_one_person_and_stores_nothing(web, team, bot, layer_listener):
+    listener = layer_listener(events.user_group(team.member))
+    client = web(bot)
+    stored_before = Message.objects.count()
+
+    answer = client.chat_postEphemeral(channel=team.general.public_id, user=team.member.public_id, text="only you")
+
+    event = listener.receive_event(timeout=10)
+    assert event["type"] == "ephemeral_message"
+    assert event["message"]["ts"] == answer["message_ts"]
+    assert event["message"]["text"] == "only you"
+    assert Message.objects.count() == stored_before
+    plans = channel_create(actor=team.owner, workspace=team.workspace, name="plans", is_private=True)
+    channel_invite(actor=team.owner, channel=plans, users=[bot])
+    assert error_of(client.chat_postEphemeral, channel=plans.public_id, user=team.member.public_id, text="x") == (
+        "user_not_in_channel"
+    )
+    assert error_of(client.chat_postEphemeral, channel=team.general.public_id, user="U0NOBODY", text="x") == (
+        "user_not_found"
+    )
+    assert error_of(client.chat_postEphemeral, channel=team.general.public_id, user=team.member.public_id) == "no_text"

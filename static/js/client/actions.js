@@ -99,6 +99,12 @@ export class MessageActions {
     this.app.events.touched(message);
   }
 
+  /** Dismiss a message only we could see: it was never stored, so it is simply gone. */
+  dismissEphemeral(message) {
+    this.app.store.dismissEphemeral(message);
+    this.app.events.touched(message);
+  }
+
   /**
    * Edit in place: the message's text becomes a box (kept across re-renders, see messageRow);
    * Enter saves, Escape cancels.

@@ -156,7 +156,8 @@ export class ChannelView {
       }
       if (message.deleted && !message.reply_count) continue;
       const continued = previous && previous.user === message.user && !previous.deleted
-        && parseFloat(message.ts) - parseFloat(previous.ts) < GROUP_SECONDS && !message.pending === !previous.pending;
+        && parseFloat(message.ts) - parseFloat(previous.ts) < GROUP_SECONDS && !message.pending === !previous.pending
+        && !message.ephemeral && !previous.ephemeral;
       rows.push(messageRow(this.app, message, { continued }));
       previous = message;
     }

@@ -61,6 +61,13 @@ export class EventHandler {
     if (store.current === event.channel) app.announce(`${store.displayName(message.user)}: ${app.plain(message.text)}`);
   }
 
+  on_ephemeral_message(event) {
+    const message = { ...event.message, channel: event.channel, ephemeral: true };
+    this.app.store.putEphemeral(message);
+    this.touched(message);
+    if (this.app.store.current === event.channel) this.app.announce(`Only visible to you: ${this.app.plain(message.text)}`);
+  }
+
   on_message_message_changed(event) {
     const message = event.message;
     const known = this.app.store.log(message.channel).byTs.get(message.ts);

@@ -6,6 +6,7 @@ export class ChannelLog {
   constructor() {
     this.byTs = new Map(); // ts → message (replies included)
     this.pending = new Map(); // client_msg_id → pending message (not yet confirmed by the server)
+    this.ephemeral = new Map(); // ts → a message for our eyes only (never stored: gone on reload)
     this.applied = 0; // highest seq up to which nothing is missing (the resume point)
     this.hasOlder = true;
     this.loaded = false; // has the newest page been fetched?
@@ -14,12 +15,14 @@ export class ChannelLog {
   /** Messages to show in the channel: top level and broadcast replies, oldest first, pending last. */
   timeline() {
     const list = [...this.byTs.values()].filter(isTopLevel).sort(bySeq);
-    return list.concat([...this.pending.values()].filter((m) => !m.thread_ts));
+    const ephemeral = [...this.ephemeral.values()].filter((m) => !m.thread_ts);
+    return withEphemeral(list, ephemeral).concat([...this.pending.values()].filter((m) => !m.thread_ts));
   }
 
   thread(rootTs) {
     const replies = [...this.byTs.values()].filter((m) => m.thread_ts === rootTs && m.ts !== rootTs).sort(bySeq);
-    return replies.concat([...this.pending.values()].filter((m) => m.thread_ts === rootTs));
+    const ephemeral = [...this.ephemeral.values()].filter((m) => m.thread_ts === rootTs);
+    return withEphemeral(replies, ephemeral).concat([...this.pending.values()].filter((m) => m.thread_ts === rootTs));
   }
 
   oldestSeq() {
@@ -35,6 +38,13 @@ export function isTopLevel(message) {
 
 function bySeq(a, b) {
   return a.seq - b.seq;
+}
+
+/** Stored messages (in seq order, which is ts order) with ephemeral ones placed by their ts. */
+function withEphemeral(stored, ephemeral) {
+  if (!ephemeral.length) return stored;
+  const byTs = (a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0);
+  return [...stored, ...ephemeral].sort(byTs);
 }
 
 export class Store extends EventTarget {
@@ -102,6 +112,14 @@ export class Store extends EventTarget {
       return false;
     }
     return true;
+  }
+
+  putEphemeral(message) {
+    this.log(message.channel).ephemeral.set(message.ts, message);
+  }
+
+  dismissEphemeral(message) {
+    this.log(message.channel).ephemeral.delete(message.ts);
   }
 
   addPending(message) {

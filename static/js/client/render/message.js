@@ -61,11 +61,15 @@ function status(app, message) {
       h("button", { type: "button", class: "linkish", onclick: () => app.actions.discard(message) }, "Delete"));
   }
   if (message.pending) return h("div", { class: "msg__status" }, "Sending…");
+  if (message.ephemeral) {
+    return h("div", { class: "msg__status msg__status--ephemeral" }, icon("eye"), " Only visible to you · ",
+      h("button", { type: "button", class: "linkish", onclick: () => app.actions.dismissEphemeral(message) }, "Dismiss"));
+  }
   return null;
 }
 
 function menu(app, message, inThread) {
-  if (message.pending || message.deleted) return null;
+  if (message.pending || message.deleted || message.ephemeral) return null;
   const mine = message.user === app.store.me.id;
   const bar = h("div", { class: "msg__actions", role: "toolbar", "aria-label": "Message actions" });
   for (const name of QUICK_REACTIONS.slice(0, 3)) {
@@ -93,9 +97,12 @@ export function messageRow(app, message, { continued = false, inThread = false }
   if (continued) classes.push("msg--continued");
   if (message.pending) classes.push("msg--pending");
   if (message.failed) classes.push("msg--failed");
+  if (message.ephemeral) classes.push("msg--ephemeral");
   if (!message.pending && app.store.mentionsMe(message) && message.user !== app.store.me.id) classes.push("msg--mention");
   if (message.pinned) classes.push("msg--pinned");
-  const name = app.store.displayName(message.user);
+  // A bot may name a message itself (Slack's bot_message `username`); bot_profile names a bot we have not loaded.
+  const name = message.username || (app.store.users.has(message.user) ? app.store.displayName(message.user) : message.bot_profile?.name)
+    || app.store.displayName(message.user);
   const time = h("time", { class: "msg__time", datetime: new Date(parseFloat(message.ts) * 1000).toISOString(), title: fullDate(message.ts) },
     message.pending ? "" : timeOfDay(message.ts));
   const editing = app.actions.editor?.ts === message.ts;
@@ -107,7 +114,7 @@ export function messageRow(app, message, { continued = false, inThread = false }
   }
   const header = continued ? null : h("div", { class: "msg__meta" },
     h("button", { type: "button", class: "msg__author", onclick: () => app.actions.openProfile(message.user) }, name),
-    user.is_bot ? h("span", { class: "tag" }, "APP") : null, time);
+    user.is_bot || message.bot_id ? h("span", { class: "tag" }, "APP") : null, time);
   return h("div", {
     class: classes.join(" "), role: "article", tabindex: "-1", "aria-label": `${name}, ${fullDate(message.ts)}`,
     dataset: { ts: message.ts, seq: message.seq ?? "", user: message.user, cmid: message.client_msg_id || "" },

@@ -1,0 +1,65 @@
+"""Ephemeral messages: shown to one member of a channel, now, and never stored (Slack's chat.postEphemeral).
+
+A bot's "only you can see this" answer: a command's result, a hint, an error. Nothing is written,
+so there is nothing to catch up on: a recipient with no socket open never sees it, as in Slack,
+and it is gone when their page reloads.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from chat import events
+from chat.models import Channel, ChannelMember, Message
+from chat.permissions import access_channel_member, check_not_archived
+from chat.services.locking import next_ts
+from chat.services.messages import check_bot_display, find_thread_root
+from chat.text import check_message_text
+from slackclone.errors import DomainError, ErrorCode
+from workspaces.models import Membership
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def ephemeral_post(
+    *,
+    sender: User,
+    channel: Channel,
+    recipient: User,
+    text: str,
+    thread_ts: str | None = None,
+    username: str = "",
+    icon_emoji: str = "",
+    icon_url: str = "",
+) -> Message:
+    """Show `text` from `sender` to `recipient` alone, in the channel (in a thread with `thread_ts`).
+
+    Returns the unsaved message, with the `ts` Slack answers as message_ts. A bot may give it its own
+    `username` and icon, as with message_post.
+    Callers: members of the channel (bots above all); the Slack-compatible API's chat.postEphemeral.
+    Raises: no_text, msg_too_long, invalid_arguments, invalid_emoji, channel_not_found, not_in_channel,
+    is_archived, user_not_in_channel (the recipient is not an active member of it), thread_not_found.
+    Events: ephemeral_message, to the recipient's own sockets only.
+    """
+    text = check_message_text(text)
+    bot_display = check_bot_display(sender, username=username, icon_emoji=icon_emoji, icon_url=icon_url)
+    access_channel_member(sender, channel)
+    check_not_archived(channel)
+    _check_recipient(channel, recipient)
+    root = find_thread_root(channel, thread_ts) if thread_ts else None
+    message = Message(channel=channel, author=sender, text=text, ts=next_ts(channel.last_ts), seq=0, thread_root=root)
+    for field, value in bot_display.items():
+        setattr(message, field, value)
+    events.send_ephemeral_message(recipient, message)
+    return message
+
+
+def _check_recipient(channel: Channel, recipient: User) -> None:
+    member = (
+        recipient.is_active
+        and ChannelMember.objects.filter(channel=channel, user=recipient).exists()
+        and Membership.objects.filter(workspace_id=channel.workspace_id, user=recipient, is_active=True).exists()
+    )
+    if not member:
+        raise DomainError(ErrorCode.USER_NOT_IN_CHANNEL, "That person is not a member of this channel.")
