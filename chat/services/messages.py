@@ -20,6 +20,7 @@ from chat.permissions import (
 )
 from chat.services.locking import allocate_seq, lock_channel, stamp_change
 from chat.text import check_emoji_name, check_message_text, parse_mentions
+from chat.wire import PREFETCHED_ATTACHMENTS
 from notifications.enqueue import notify_after_commit
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Membership
@@ -168,6 +169,10 @@ def message_post(
         return duplicate
     if attachments:
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(message=message, channel=channel)
+        for attachment in attachments:
+            attachment.message, attachment.channel = message, channel
+    # The new message's files are known: its event needs no query for them.
+    setattr(message, PREFETCHED_ATTACHMENTS, list(attachments))
     mentions = Mention.objects.bulk_create(mention_rows(message, text))
     if root is None or message.reply_broadcast:
         # Posting in the channel means you have read it; a thread reply says nothing about the channel.

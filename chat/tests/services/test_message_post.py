@@ -270,3 +270,19 @@ def test_bot_posts_like_a_member(team):
     message = _post(team, "beep", sender=bot)
     assert message.author.is_bot
     assert message.seq == 1
+
+
+# --- Cost --------------------------------------------------------------------------------------
+
+
+def test_a_plain_post_is_a_handful_of_statements_and_its_event_reads_nothing(
+    team, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    _post(team, "warm up")
+    # The sender's two memberships, the channel lock and seq, the insert (in a savepoint, for
+    # client_msg_id races), the sender's read marker; and the savepoints of the two atomic blocks.
+    with django_capture_on_commit_callbacks(execute=False) as after_commit, django_assert_num_queries(10):
+        _post(team, "hello")
+    with django_assert_num_queries(1):  # whether anyone could be notified; the event itself reads nothing
+        for callback in after_commit:
+            callback()
