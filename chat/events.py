@@ -135,11 +135,19 @@ def _on_commit(groups: Iterable[str], message: dict[str, Any]) -> None:
     transaction.on_commit(send_after_commit, robust=True)
 
 
-def publish(groups: Iterable[str], event: dict[str, Any]) -> None:
-    """Send `event` to every socket in `groups` once the current transaction commits."""
+def publish(groups: Iterable[str], event: dict[str, Any], *, workspace: str | None = None) -> None:
+    """Send `event` to every socket in `groups` once the current transaction commits.
+
+    `workspace` (a public id) marks an event to a person's own sockets that belongs to one workspace:
+    a socket an API token opened acts in its token's workspace only, and the hub does not hand it
+    another workspace's events.
+    """
     assert event["type"] in EVENT_TYPES, event["type"]
     payload = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
-    _on_commit(groups, {"type": "chat.event", "payload": payload})
+    message = {"type": "chat.event", "payload": payload}
+    if workspace is not None:
+        message["workspace"] = workspace
+    _on_commit(groups, message)
 
 
 def subscribe(user: User, groups: Iterable[str]) -> None:
@@ -172,8 +180,14 @@ def send_message_posted(message: Message) -> None:
 
 def send_ephemeral_message(recipient: User, message: Message) -> None:
     """An ephemeral message to the one person who may see it, on their own sockets (nothing is stored)."""
-    event = {"type": "ephemeral_message", "channel": message.channel.public_id, "message": ephemeral_to_wire(message)}
-    publish([user_group(recipient)], event)
+    workspace = message.channel.workspace.public_id
+    event = {
+        "type": "ephemeral_message",
+        "workspace": workspace,
+        "channel": message.channel.public_id,
+        "message": ephemeral_to_wire(message),
+    }
+    publish([user_group(recipient)], event, workspace=workspace)
 
 
 def send_message_changed(message: Message) -> None:
@@ -365,7 +379,8 @@ def send_notifications(notifications: list[tuple[str, dict[str, Any]]]) -> None:
         assert event["type"] == "notification", event["type"]
         group = f"u.{user_public_id}"  # user_group() without loading the user
         payload = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
-        messages.append((group, {"type": "chat.event", "payload": payload, "group": group}))
+        layer_message = {"type": "chat.event", "payload": payload, "group": group, "workspace": event["workspace"]}
+        messages.append((group, layer_message))
     if not messages:
         return
 

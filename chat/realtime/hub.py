@@ -222,9 +222,12 @@ class Hub:
             payload = message["payload"]
             frame = {"type": "websocket.send", "text": payload}  # one ASGI message, shared by every socket
             prior = message.get("prior")
+            workspace = message.get("workspace")  # one workspace's event to a person's own sockets
             for conn in list(members):
                 if prior and not conn.groups.isdisjoint(prior):
                     continue  # it is in an earlier group of the same event, which delivered it
+                if workspace is not None and conn.workspace_id is not None and workspace not in conn.workspaces:
+                    continue  # a token's socket, which acts in another workspace
                 conn.deliver(group, frame)
         elif kind == "chat.subscribe":
             for conn in list(members):

@@ -124,6 +124,33 @@ async def test_a_token_socket_hears_only_its_workspace(team, outsider, sockets):
     assert [f["text"] for f in frames if f.get("type") == "message"] == ["here"]
 
 
+async def test_a_token_socket_gets_no_ephemeral_message_or_notification_from_another_workspace(team, outsider, sockets):
+    from chat.services import ephemeral_post, message_post
+    from chat.tests.realtime.conftest import token_for
+    from notifications.services import notify_message_posted
+    from workspaces.models import Membership
+    from workspaces.services import member_add
+
+    other_workspace = await run(lambda: Membership.objects.get(user=outsider).workspace)
+    await run(member_add, actor=outsider, workspace=other_workspace, user=team.member)
+    other_general = await run(lambda: other_workspace.channels.get(name="general"))
+    raw = await run(token_for, team.member, team.workspace)
+    token_socket = sockets.raw([(b"authorization", f"Bearer {raw}".encode())])
+    await token_socket.connect()
+    browser = await sockets.session(team.member)
+
+    await run(ephemeral_post, sender=outsider, channel=other_general, recipient=team.member, text="elsewhere")
+    mention = await run(message_post, sender=outsider, channel=other_general, text=f"<@{team.member.public_id}> hi")
+    await run(notify_message_posted, message_id=mention.pk)
+    await run(ephemeral_post, sender=team.owner, channel=team.general, recipient=team.member, text="here")
+
+    frames = await token_socket.recv_until(lambda f: f.get("type") == "ephemeral_message")
+    assert [f["message"]["text"] for f in frames if f.get("type") == "ephemeral_message"] == ["here"]
+    assert not [f for f in frames if f.get("type") == "notification"]
+    seen = await browser.recv_until(lambda f: f.get("type") == "ephemeral_message" and f["message"]["text"] == "here")
+    assert {f["type"] for f in seen} >= {"ephemeral_message", "notification"}  # the person's own browser: both
+
+
 async def test_revoking_a_token_closes_the_sockets_it_opened_and_no_others(team, sockets):
     from accounts.models import ApiToken
     from accounts.services import api_token_revoke

@@ -30,6 +30,7 @@ def test_only_the_recipient_hears_of_it_and_nothing_is_stored(team, layer_listen
     event = recipient.receive_event()
     assert event == {
         "type": "ephemeral_message",
+        "workspace": team.workspace.public_id,
         "channel": team.general.public_id,
         "message": {
             "type": "message",
