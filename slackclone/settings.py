@@ -137,14 +137,14 @@ DATABASE_APPLICATION_NAME = os.environ.get("DATABASE_APPLICATION_NAME", "slackcl
 if DATABASE_URL and DATABASE_POOL and DATABASE_URL.startswith(("postgres://", "postgresql://")):
     # With a pool, CONN_HEALTH_CHECKS makes Django check each connection as it is taken from it.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)}
-    DATABASES["default"]["OPTIONS"] = {
-        "pool": {"min_size": DATABASE_POOL_MIN, "max_size": DATABASE_POOL_MAX, "timeout": 10},
-        "application_name": DATABASE_APPLICATION_NAME,
-    }
+    DATABASES["default"].setdefault("OPTIONS", {}).update(  # keeping the URL's own (sslmode=…)
+        pool={"min_size": DATABASE_POOL_MIN, "max_size": DATABASE_POOL_MAX, "timeout": 10},
+        application_name=DATABASE_APPLICATION_NAME,
+    )
 elif DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
     if DATABASE_URL.startswith(("postgres://", "postgresql://")):
-        DATABASES["default"]["OPTIONS"] = {"application_name": DATABASE_APPLICATION_NAME}
+        DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = DATABASE_APPLICATION_NAME
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -161,7 +161,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 if DATABASE_URL and DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
-    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2, "application_name": DATABASE_APPLICATION_NAME}
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(connect_timeout=2, application_name=DATABASE_APPLICATION_NAME)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["slackclone.db_router.PrimaryRouter"]
 READ_YOUR_WRITES_SECONDS = env_int("READ_YOUR_WRITES_SECONDS", 10)

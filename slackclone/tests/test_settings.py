@@ -42,6 +42,9 @@ print(json.dumps({
     "celery_broker": app.conf.broker_url,
     "email_backend": settings.EMAIL_BACKEND,
     "media_root": str(settings.MEDIA_ROOT),
+    "db_options": {key: value for key, value in db.get("OPTIONS", {}).items() if key != "pool"},
+    "db_pool": "pool" in db.get("OPTIONS", {}),
+    "replica_options": settings.DATABASES.get("replica", {}).get("OPTIONS"),
 }))
 """
 
@@ -154,3 +157,22 @@ def test_the_real_stack_needs_both_urls_to_turn_debug_off_by_default(tmp_path, v
     resolved = resolve(tmp_path, **{variable: real_stack_variables()[variable]})
 
     assert resolved["debug"] is True
+
+
+@pytest.mark.parametrize("pool", ["0", "1"])
+def test_options_in_the_database_url_are_kept_beside_ours(tmp_path, pool):
+    url = "postgres://app@db.example.test:5432/chat?sslmode=require"
+    resolved = resolve(
+        tmp_path,
+        **real_stack_variables(
+            DATABASE_URL=url,
+            DATABASE_POOL=pool,
+            DATABASE_REPLICA_URL=url.replace("db.", "replica."),
+            DATABASE_APPLICATION_NAME="asgi-7",
+            SECRET_KEY=REAL_SECRET_KEY,
+        ),
+    )
+
+    assert resolved["db_options"] == {"sslmode": "require", "application_name": "asgi-7"}
+    assert resolved["db_pool"] is (pool == "1")
+    assert resolved["replica_options"] == {"sslmode": "require", "connect_timeout": 2, "application_name": "asgi-7"}
