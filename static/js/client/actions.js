@@ -103,6 +103,7 @@ export class MessageActions {
   dismissEphemeral(message) {
     this.app.store.dismissEphemeral(message);
     this.app.events.touched(message);
+    (message.thread_ts && this.app.thread.isOpen ? this.app.thread.composer : this.app.composer).focus(); // its row is gone
   }
 
   /**

@@ -211,7 +211,8 @@ class App {
     if (!channelId) return null;
     const log = this.store.log(channelId);
     const list = threadTs ? log.thread(threadTs) : log.timeline();
-    return [...list].reverse().find((m) => m.user === this.store.me.id && !m.pending && !m.failed && !m.deleted && !m.files?.length) || null;
+    return [...list].reverse().find((m) => m.user === this.store.me.id && !m.pending && !m.failed && !m.deleted && !m.ephemeral
+      && !m.files?.length) || null;
   }
 
   /** Seqs went missing on the socket: ask for them again (the replay comes back as events). */

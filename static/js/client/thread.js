@@ -65,11 +65,13 @@ export class ThreadPane {
     const atBottom = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 40;
     const replies = log.thread(this.rootTs);
     const rows = [messageRow(this.app, root, { inThread: true })];
-    if (replies.length) rows.push(h("div", { class: "thread__count", role: "separator" }, h("span", {}, `${replies.length} ${replies.length === 1 ? "reply" : "replies"}`)));
+    const count = replies.filter((m) => !m.ephemeral).length;
+    if (count) rows.push(h("div", { class: "thread__count", role: "separator" }, h("span", {}, `${count} ${count === 1 ? "reply" : "replies"}`)));
     let previous = null;
     for (const reply of replies) {
       if (reply.deleted) continue;
-      const continued = previous && previous.user === reply.user && parseFloat(reply.ts) - parseFloat(previous.ts) < 300;
+      const continued = previous && previous.user === reply.user && parseFloat(reply.ts) - parseFloat(previous.ts) < 300
+        && !reply.ephemeral && !previous.ephemeral;
       rows.push(messageRow(this.app, reply, { inThread: true, continued }));
       previous = reply;
     }
