@@ -97,7 +97,8 @@ class ChannelMember(models.Model):
         constraints = [models.UniqueConstraint(fields=["channel", "user"], name="channel_member_unique")]
         indexes = [
             models.Index(fields=["user", "channel"]),
-            # The few members of a channel who asked for every message (notifications.rules).
+            # The members of a channel who asked for every message (notifications.rules); in a large
+            # channel they are few (DM participants are all at this level, and a DM is small).
             models.Index(
                 fields=["channel"],
                 condition=models.Q(notify_level="all", muted=False),

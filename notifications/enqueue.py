@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 if TYPE_CHECKING:
     from chat.models import Mention, Message
@@ -33,7 +33,11 @@ def notify_after_commit(message: Message, mentions: Sequence[Mention]) -> None:
         from notifications.rules import may_notify_anyone
         from notifications.tasks import notify_message
 
-        if may_notify_anyone(message, mentions):
+        try:
+            worth_a_task = may_notify_anyone(message, mentions)
+        except DatabaseError:  # cannot tell now: let the task find out, rather than notify nobody
+            worth_a_task = True
+        if worth_a_task:
             notify_message.delay(message_id)
 
     transaction.on_commit(queue_notify_message, robust=True)

@@ -42,9 +42,10 @@ def load_measured() -> Measured:
     kib, efficiency, source = idle.get("kib_per_connection", 24.0), 1.0, "fanout.json"
     lines = {line["processes"]: line for line in scale.get("summary", [])}
     if 1 in lines and 2 in lines and lines[1]["held_deliveries_per_s"] and lines[2]["held_deliveries_per_s"]:
-        # The servers' own scaling: their CPU per delivery with 1 process against 2 (bench/scale's
-        # bounds). Deliveries held by 2 against 1 would understate it: on this 2-core machine the
-        # second process shares its core with the client, nginx and the databases.
+        # The servers' own scaling, derived from their CPU per delivery with 1 process against 2
+        # (bench/scale's bounds): an upper bound for processes on cores of their own. Deliveries held
+        # by 2 against 1 say nothing of it on a 2-core machine, where the second process shares its
+        # core with the client, nginx and the databases.
         with_a_core_each = scale.get("bounds", {}).get("2", {}).get("with_a_core_each")
         if with_a_core_each:
             efficiency = min(1.0, with_a_core_each / 2)
