@@ -131,19 +131,10 @@ def _add_bot_fields(wire: dict[str, Any], message: Message) -> None:
 
 
 def ephemeral_to_wire(message: Message) -> dict[str, Any]:
-    """An ephemeral message (chat.services.ephemeral): Slack's message shape, never stored, so no seq."""
-    wire: dict[str, Any] = {
-        "type": "message",
-        "channel": message.channel.public_id,
-        "user": message.author.public_id,
-        "text": message.text,
-        "ts": message.ts,
-        "is_ephemeral": True,
-    }
-    if message.thread_root_id:
-        wire["thread_ts"] = message.thread_root.ts
-    if message.author.is_bot:
-        _add_bot_fields(wire, message)
+    """An ephemeral message (chat.services.ephemeral): a message's shape without `seq`, never stored."""
+    wire = message_to_wire(message, with_reactions=False)
+    del wire["seq"]
+    wire["is_ephemeral"] = True
     return wire
 
 

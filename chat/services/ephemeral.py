@@ -15,6 +15,7 @@ from chat.permissions import access_channel_member, check_not_archived
 from chat.services.locking import next_ts
 from chat.services.messages import check_bot_display, find_thread_root
 from chat.text import check_message_text
+from chat.wire import PREFETCHED_ATTACHMENTS
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Membership
 
@@ -48,9 +49,10 @@ def ephemeral_post(
     check_not_archived(channel)
     _check_recipient(channel, recipient)
     root = find_thread_root(channel, thread_ts) if thread_ts else None
-    message = Message(channel=channel, author=sender, text=text, ts=next_ts(channel.last_ts), seq=0, thread_root=root)
-    for field, value in bot_display.items():
-        setattr(message, field, value)
+    message = Message(
+        channel=channel, author=sender, text=text, ts=next_ts(channel.last_ts), seq=0, thread_root=root, **bot_display
+    )
+    setattr(message, PREFETCHED_ATTACHMENTS, [])  # it has no files, and no row to look them up by
     events.send_ephemeral_message(recipient, message)
     return message
 
