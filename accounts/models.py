@@ -59,6 +59,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=16, unique=True, editable=False, default=partial(new_public_id, USER_PREFIX)
     )
     email = models.EmailField(max_length=254, unique=True)
+    # An address counts (invitations addressed to it, imported history, being matched by an import)
+    # only once its owner has proved it by following the link mailed to it, or an operator made the
+    # account. Changing the address clears it.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
     full_name = models.CharField(max_length=120, blank=True)
     display_name = models.CharField(max_length=80, blank=True)
     title = models.CharField(max_length=120, blank=True)
@@ -98,6 +102,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.email.lower()
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def name(self) -> str:
