@@ -24,7 +24,8 @@ from workspaces.permissions import access_membership, access_workspace_admin, ch
 TOKEN_LAST_USED_PRECISION_SECONDS = 60
 
 
-def _check_email(raw: str) -> str:
+def check_email(raw: str) -> str:
+    """The address, lower-cased, if it is one. Raises invalid_email."""
     email = (raw or "").strip().lower()
     try:
         validate_email(email)
@@ -35,18 +36,6 @@ def _check_email(raw: str) -> str:
     return email
 
 
-@transaction.atomic
-def _is_invited_placeholder(user: User) -> bool:
-    """An account made for someone who was invited (a Slack import's people) and has never been used:
-    inactive, no password, never signed in, and a live invitation waits for its address."""
-    from workspaces.models import Invitation
-
-    if user.is_active or user.is_bot or user.has_usable_password() or user.last_login is not None:
-        return False
-    invitations = Invitation.objects.filter(email__iexact=user.email, revoked_at__isnull=True)
-    return invitations.filter(expires_at__gt=timezone.now()).exists()
-
-
 def user_create(
     *,
     email: str,
@@ -55,24 +44,27 @@ def user_create(
     display_name: str = "",
     is_bot: bool = False,
     is_active: bool = True,
+    email_verified: bool = False,
     validate_password_strength: bool = True,
 ) -> User:
     """Create an account. No password means it cannot log in until one is set (bots, invitees).
 
-    Signing up with the address of an invited placeholder (made inactive by a Slack import)
-    claims that account, with its history, instead of refusing the address as taken.
-    Callers: sign-up, the operator, workspace admins creating bots, imports.
+    `email_verified` is for accounts whose address needs no proof: made by the operator, or by
+    someone who followed a link mailed to it. Anyone else proves it through accounts.signup.
+    Callers: sign-up (accounts.signup), the operator, workspace admins creating bots, imports.
     Raises: invalid_email, email_taken, invalid_password.
     """
-    email = _check_email(email)
-    existing = User.objects.filter(email__iexact=email).first()
-    if existing is not None and not (password and is_active and not is_bot and _is_invited_placeholder(existing)):
+    email = check_email(email)
+    if User.objects.filter(email__iexact=email).exists():
         raise DomainError(ErrorCode.EMAIL_TAKEN, f"An account with {email} already exists.", fields={"email": "taken"})
-    # An invited placeholder (an import's inactive account that never signed in) is claimed, not duplicated.
-    user = existing or User(email=email, is_bot=is_bot)
-    user.full_name = (full_name or user.full_name or "").strip()[:120]
-    user.display_name = (display_name or user.display_name or "").strip()[:80]
-    user.is_active = is_active
+    user = User(
+        email=email,
+        is_bot=is_bot,
+        is_active=is_active,
+        full_name=(full_name or "").strip()[:120],
+        display_name=(display_name or "").strip()[:80],
+        email_verified_at=timezone.now() if email_verified and not is_bot else None,
+    )
     if password:
         if validate_password_strength:
             try:

@@ -1,9 +1,9 @@
 """Account pages, mounted at /accounts/."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
-from accounts.views import auth, landing, preferences, profile, tokens
+from accounts.views import auth, landing, preferences, profile, tokens, verification
 
 app_name = "accounts"
 
@@ -20,12 +20,7 @@ password_reset_urls = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html",
-            success_url=reverse_lazy("accounts:password_reset_complete"),
-            post_reset_login=True,
-            post_reset_login_backend=auth.BACKEND,
-        ),
+        auth.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -39,6 +34,8 @@ urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", auth.signup, name="signup"),
+    path("verify/resend/", verification.resend_verification, name="verify-email-resend"),
+    path("verify/<str:token>/", verification.verify_email, name="verify-email"),
     *password_reset_urls,
     path("workspaces/", landing.workspaces, name="workspaces"),
     path("profile/", profile.profile, name="profile"),

@@ -41,6 +41,7 @@ app.conf.task_routes = {
     "notifications.tasks.deliver_due": {"queue": NOTIFICATIONS_QUEUE},
     "notifications.tasks.apply_retention": {"queue": MAINTENANCE_QUEUE},
     "workspaces.tasks.send_invitation_email": {"queue": EMAIL_QUEUE},
+    "accounts.tasks.send_account_email": {"queue": EMAIL_QUEUE},
 }
 app.conf.beat_schedule = {
     # Scheduled messages and reminders due now that no eta task delivered (and eta tasks for the next minute).

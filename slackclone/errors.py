@@ -25,6 +25,7 @@ class ErrorCode(StrEnum):
     INVALID_AUTH = "invalid_auth"
     INVALID_ROLE = "invalid_role"
     INVALID_TIMEZONE = "invalid_timezone"
+    INVALID_VERIFICATION_LINK = "invalid_verification_link"
     # Existence (a private channel you are not in does not exist for you)
     CHANNEL_NOT_FOUND = "channel_not_found"
     MESSAGE_NOT_FOUND = "message_not_found"
@@ -37,6 +38,7 @@ class ErrorCode(StrEnum):
     USER_NOT_IN_CHANNEL = "user_not_in_channel"
     NOT_IN_WORKSPACE = "not_in_workspace"
     ACCOUNT_INACTIVE = "account_inactive"
+    EMAIL_UNVERIFIED = "email_unverified"
     RESTRICTED_ACTION = "restricted_action"
     IS_ARCHIVED = "is_archived"
     NOT_ARCHIVED = "not_archived"
@@ -53,6 +55,7 @@ class ErrorCode(StrEnum):
     NO_PIN = "no_pin"
     INVITATION_EXPIRED = "invitation_expired"
     INVITATION_USED_UP = "invitation_used_up"
+    VERIFICATION_LINK_EXPIRED = "verification_link_expired"
     LAST_OWNER = "last_owner"
     RATELIMITED = "ratelimited"
     # Transport (the REST API's own failures, beside the services' codes)
@@ -94,6 +97,8 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.INVALID_AUTH: 401,
     ErrorCode.INVALID_ROLE: 400,
     ErrorCode.INVALID_TIMEZONE: 400,
+    ErrorCode.INVALID_VERIFICATION_LINK: 400,
+    ErrorCode.VERIFICATION_LINK_EXPIRED: 410,
     ErrorCode.NAME_TAKEN: 409,
     ErrorCode.ALREADY_IN_CHANNEL: 409,
     ErrorCode.ALREADY_REACTED: 409,

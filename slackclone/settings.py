@@ -308,6 +308,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Slackclone <noreply@l
 
 MESSAGE_MAX_CHARS = 40_000
 INVITATION_DEFAULT_DAYS = 14
+# A link that proves an email address works this long, once.
+EMAIL_VERIFICATION_MAX_AGE_SECONDS = env_int("EMAIL_VERIFICATION_MAX_AGE_SECONDS", 3 * 24 * 3600)
+# Sign-up and verification mail to one address, whoever asks for it: a form cannot be used to flood a mailbox.
+ACCOUNT_EMAILS_PER_ADDRESS_RATE = os.environ.get("ACCOUNT_EMAILS_PER_ADDRESS_RATE", "5/h")
 
 # --- REST API (/api/v1/) ----------------------------------------------------------
 # Session (browser, with CSRF) or `Authorization: Bearer <token>`; one error shape from

@@ -6,6 +6,7 @@ and a Redis database of their own so a test run never touches a developer's data
 """
 
 import os
+import secrets
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/slackclone")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -18,3 +19,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# Rate-limit counters live in the cache: a prefix of the run's own keeps one run's counts (sign-ups,
+# mail to an address) from reaching into the next. Processes a test starts inherit it.
+if "KEY_PREFIX" in CACHES["default"]:  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = os.environ.setdefault("SLACKCLONE_TEST_CACHE_PREFIX", f"t{secrets.token_hex(4)}")  # noqa: F405

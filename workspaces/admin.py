@@ -22,6 +22,7 @@ from accounts.admin import (
 )
 from accounts.models import User
 from slackclone.errors import DomainError
+from workspaces.emails import invitation_url
 from workspaces.models import Invitation, Membership, Role, Workspace
 from workspaces.services import (
     check_workspace_slug,
@@ -253,10 +254,17 @@ class InvitationAdmin(ServiceModelAdmin):
     list_filter = (InvitationStateFilter, "role")
     search_fields = ("email", "workspace__slug", "workspace__name")
     autocomplete_fields = ("workspace",)
-    readonly_fields = ("workspace", "email", "role", "token", "inviter", "created_at", "expires_at")
+    readonly_fields = ("public_id", "workspace", "email", "role", "link", "inviter", "created_at", "expires_at")
     readonly_fields += ("max_uses", "uses", "revoked_at")
     ordering = ("-created_at",)
     actions = ("revoke",)
+
+    @admin.display(description="joining link")
+    def link(self, invitation: Invitation) -> str:
+        """A link for anyone is there to be shared; an addressed invitation's link is its addressee's alone."""
+        if invitation.shareable_token is None:
+            return "Mailed to its address only"
+        return invitation_url(invitation)
 
     @admin.display(description="state")
     def state(self, invitation: Invitation) -> str:

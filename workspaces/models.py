@@ -10,7 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from slackclone.ids import WORKSPACE_PREFIX, new_public_id
+from slackclone.ids import INVITATION_PREFIX, WORKSPACE_PREFIX, new_public_id
 
 
 class Role(models.TextChoices):
@@ -79,8 +79,13 @@ def new_invitation_token() -> str:
 class Invitation(models.Model):
     """A link (no email) or an invitation addressed to one email. Limited by time and number of uses."""
 
+    public_id = models.CharField(
+        max_length=16, unique=True, editable=False, default=partial(new_public_id, INVITATION_PREFIX)
+    )
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(blank=True)
+    # The secret in the joining link. An invitation addressed to one email is mailed there and shown
+    # to no one else (lists and admin pages name it by public_id), so holding it proves the address.
     token = models.CharField(max_length=64, unique=True, editable=False, default=new_invitation_token)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     inviter = models.ForeignKey(
@@ -94,6 +99,11 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation to {self.workspace.slug} for {self.email or 'anyone with the link'}"
+
+    @property
+    def shareable_token(self) -> str | None:
+        """The token where admins may see and share it: links for anyone, never an addressed invitation."""
+        return None if self.email else self.token
 
     @property
     def is_expired(self) -> bool:

@@ -47,6 +47,13 @@ def access_workspace_admin(actor: User | None, workspace: Workspace) -> Membersh
     return membership
 
 
+def check_email_verified(user: User, message: str) -> None:
+    """Refuse what would trust a person's address before they proved it: joining a workspace, being
+    added to one, creating one (email_unverified, with `message`). Bots have no mailbox and need none."""
+    if not user.is_bot and user.email_verified_at is None:
+        raise DomainError(ErrorCode.EMAIL_UNVERIFIED, message)
+
+
 def check_not_guest(membership: Membership | None, action: str) -> None:
     if membership is not None and membership.is_guest:
         raise DomainError(ErrorCode.RESTRICTED_ACTION, f"Guests cannot {action}.")

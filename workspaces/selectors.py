@@ -75,6 +75,19 @@ def workspace_invitations(*, actor: User | None, workspace: Workspace) -> QueryS
     )
 
 
+def workspace_invitation_get(*, actor: User | None, workspace: Workspace, public_id: str) -> Invitation:
+    """One of the workspace's invitations by public id, for its admins. Raises invitation_not_found."""
+    access_workspace_admin(actor, workspace)
+    invitation = (
+        Invitation.objects.select_related("workspace").filter(workspace=workspace, public_id=public_id).first()
+        if isinstance(public_id, str)
+        else None
+    )
+    if invitation is None:
+        raise DomainError(ErrorCode.INVITATION_NOT_FOUND, "No such invitation.")
+    return invitation
+
+
 def invitation_get(*, token: str) -> Invitation:
     """The invitation for a joining link; invitation_not_found for unknown or revoked ones."""
     invitation = (
@@ -87,15 +100,40 @@ def invitation_get(*, token: str) -> Invitation:
     return invitation
 
 
-def pending_invitations_for(*, user: User) -> list[Invitation]:
-    """Invitations addressed to the user's email that still work, to workspaces they are not in yet."""
+def live_invitations_addressed_to(*, email: str) -> list[Invitation]:
+    """Invitations addressed to `email` that still work, newest first."""
     invitations = (
-        Invitation.objects.filter(email=user.email.lower(), revoked_at__isnull=True, expires_at__gt=timezone.now())
-        .exclude(workspace__memberships__user=user)
+        Invitation.objects.filter(email=email.lower(), revoked_at__isnull=True, expires_at__gt=timezone.now())
         .select_related("workspace", "inviter")
         .order_by("-created_at")
     )
     return [invitation for invitation in invitations if not invitation.is_used_up]
+
+
+def pending_invitations_for(*, user: User) -> list[Invitation]:
+    """Invitations addressed to the user's email that still work, to workspaces they are not in yet.
+
+    Only once the user has proved the address: until then these are someone else's invitations
+    (their links are secrets meant for that mailbox).
+    """
+    if not user.email_verified:
+        return []
+    joined = set(Membership.objects.filter(user=user).values_list("workspace_id", flat=True))
+    return [i for i in live_invitations_addressed_to(email=user.email) if i.workspace_id not in joined]
+
+
+def invitation_account_state(*, invitation: Invitation) -> str:
+    """What an emailed invitation's link offers a signed-out visitor (who holds the link, so owns the
+    address): "new" (no account: create one here), "claim" (an import's account nobody has claimed
+    yet: choose a password to take it) or "existing" (sign in). A link for anyone is always "existing"
+    or sign-up by mail, so this is only asked of addressed invitations."""
+    from accounts.models import User
+    from accounts.signup import is_unclaimed_placeholder
+
+    user = User.objects.filter(email__iexact=invitation.email).first()
+    if user is None:
+        return "new"
+    return "claim" if is_unclaimed_placeholder(user) else "existing"
 
 
 def active_member_ids(*, workspace: Workspace) -> list[str]:

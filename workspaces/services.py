@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,16 +16,16 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.services import user_create
+from accounts.signup import check_new_password, is_unclaimed_placeholder, mark_email_verified
 from chat import events
 from chat.models import Channel, ChannelMember
 from chat.services.channels import channel_create
 from slackclone.errors import DomainError, ErrorCode
 from slackclone.images import replace_image
 from workspaces.models import Invitation, Membership, Role, Workspace
-from workspaces.permissions import access_workspace_admin, check_can_change_role
-
-if TYPE_CHECKING:
-    from accounts.models import User
+from workspaces.permissions import access_workspace_admin, check_can_change_role, check_email_verified
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$")
 # Top-level paths the site uses; a workspace lives at /<slug>/ so it may not take one.
@@ -92,12 +91,13 @@ def _check_role(role: str) -> Role:
 def workspace_create(*, creator: User, name: str, slug: str) -> Workspace:
     """Create a workspace with its creator as owner, and its #general and #random channels.
 
-    Callers: any active user (a workspace of their own); the operator names an owner.
-    Raises: invalid_name (name or slug), name_taken (slug).
+    Callers: any active user whose address is proved (a workspace of their own); the operator names an owner.
+    Raises: invalid_name (name or slug), name_taken (slug), account_inactive, email_unverified.
     Events: team_join and channel events for the owner.
     """
     if not creator.is_active:
         raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
+    check_email_verified(creator, _verify_first("create a workspace", creator))
     name, slug = _check_workspace_name(name), check_workspace_slug(slug)
     if Workspace.objects.filter(slug=slug).exists():
         raise DomainError(ErrorCode.NAME_TAKEN, f"The address {slug!r} is taken.", fields={"slug": "taken"})
@@ -117,6 +117,10 @@ def workspace_create(*, creator: User, name: str, slug: str) -> Workspace:
     )
     channel_create(actor=creator, workspace=workspace, name="random", purpose="A place for non-work banter.")
     return workspace
+
+
+def _verify_first(action: str, user: User) -> str:
+    return f"Verify your email address before you {action}: follow the link we sent to {user.email}."
 
 
 def _join_general(workspace: Workspace, user: User) -> None:
@@ -142,8 +146,11 @@ def _add_member(workspace: Workspace, user: User, role: Role) -> Membership:
 def member_add(*, actor: User | None, workspace: Workspace, user: User, role: str = Role.MEMBER) -> Membership:
     """Add someone to a workspace directly (without an invitation); members join #general.
 
+    The person's address must be proved: adding an account by its address trusts that it is theirs,
+    and an account anyone could have registered with an address proves nothing (bots need no address).
     Callers: workspace admins (only owners add owners); the operator.
-    Raises: invalid_role, restricted_action, account_inactive (the user, or an existing deactivated membership).
+    Raises: invalid_role, restricted_action, account_inactive (the user, or an existing deactivated
+    membership), email_unverified.
     Events: team_join, member_joined_channel.
     """
     role = _check_role(role)
@@ -152,6 +159,9 @@ def member_add(*, actor: User | None, workspace: Workspace, user: User, role: st
         raise DomainError(ErrorCode.RESTRICTED_ACTION, "Only owners can add owners.")
     if not user.is_active:
         raise DomainError(ErrorCode.ACCOUNT_INACTIVE, f"{user.email} has been deactivated.")
+    check_email_verified(
+        user, f"{user.email} has not verified this address yet; invite them instead, or ask them to verify it."
+    )
     existing = Membership.objects.filter(user=user, workspace=workspace).first()
     if existing is not None:
         if not existing.is_active:
@@ -214,20 +224,37 @@ def invitation_create(
     return invitation
 
 
-@transaction.atomic
-def invitation_accept(*, user: User, token: str) -> Membership:
-    """Join the workspace an invitation is for. A member already in it keeps their membership.
-
-    Callers: the signed-in user holding the token (for an emailed invitation, the addressee).
-    Raises: invitation_not_found, invitation_expired, invitation_used_up, account_inactive.
-    Events: team_join, member_joined_channel (#general).
-    """
+def _locked_invitation(token: str) -> Invitation:
     invitation = (
         Invitation.objects.select_for_update().select_related("workspace").filter(token=token or "").first()
         if isinstance(token, str)
         else None
     )
-    if invitation is None or (invitation.email and invitation.email != user.email.lower()):
+    if invitation is None:
+        raise DomainError(ErrorCode.INVITATION_NOT_FOUND, "This invitation link is not valid.")
+    return invitation
+
+
+def _check_usable(invitation: Invitation) -> None:
+    if invitation.is_expired:
+        raise DomainError(ErrorCode.INVITATION_EXPIRED, "This invitation has expired; ask for a new one.")
+    if invitation.is_used_up:
+        raise DomainError(ErrorCode.INVITATION_USED_UP, "This invitation has been used as many times as it allows.")
+
+
+@transaction.atomic
+def invitation_accept(*, user: User, token: str) -> Membership:
+    """Join the workspace an invitation is for. A member already in it keeps their membership.
+
+    An invitation addressed to one email is mailed there and shown to no one else, so holding its
+    token proves the address: accepting it marks the user's address verified. A link invitation
+    (anyone with it) proves nothing, so it needs an address proved already.
+    Callers: the signed-in user holding the token (for an emailed invitation, the addressee).
+    Raises: invitation_not_found, invitation_expired, invitation_used_up, account_inactive, email_unverified.
+    Events: team_join, member_joined_channel (#general).
+    """
+    invitation = _locked_invitation(token)
+    if invitation.email and invitation.email != user.email.lower():
         raise DomainError(ErrorCode.INVITATION_NOT_FOUND, "This invitation link is not valid.")
     if not user.is_active:
         raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
@@ -236,13 +263,60 @@ def invitation_accept(*, user: User, token: str) -> Membership:
         if not existing.is_active:
             raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "Your account in this workspace has been deactivated.")
         return existing
-    if invitation.is_expired:
-        raise DomainError(ErrorCode.INVITATION_EXPIRED, "This invitation has expired; ask for a new one.")
-    if invitation.is_used_up:
-        raise DomainError(ErrorCode.INVITATION_USED_UP, "This invitation has been used as many times as it allows.")
+    _check_usable(invitation)
+    if invitation.email:
+        mark_email_verified(user)
+    check_email_verified(user, _verify_first("join a workspace", user))
     invitation.uses += 1
     invitation.save(update_fields=["uses"])
     return _add_member(invitation.workspace, user, Role(invitation.role))
+
+
+@transaction.atomic
+def invitation_sign_up(*, token: str, password: str, display_name: str = "") -> User:
+    """Make the account for an emailed invitation's address and join, in one step from the link.
+
+    The link is mailed to its address and shown to no one else, so following it proves the address:
+    the account is verified at once. If an import made an account for the address that nobody has
+    claimed, this claims it, with its history; signing up with the address alone never does.
+    Callers: anyone holding an invitation addressed to one email; the caller signs them in.
+    Raises: invitation_not_found (no such invitation, or a link for anyone), invitation_expired,
+    invitation_used_up, email_taken (the address has an account of its own: sign in to join),
+    invalid_password.
+    Events: team_join and member_joined_channel where the account was not a member yet; user_change
+    in each workspace a claimed account was already in.
+    """
+    invitation = _locked_invitation(token)
+    if not invitation.email:
+        raise DomainError(ErrorCode.INVITATION_NOT_FOUND, "This invitation link is not valid.")
+    _check_usable(invitation)
+    user = User.objects.select_for_update().filter(email__iexact=invitation.email).first()
+    if user is None:
+        user = user_create(email=invitation.email, password=password, display_name=display_name, email_verified=True)
+    elif is_unclaimed_placeholder(user):
+        _claim_placeholder(user, password=password, display_name=display_name)
+    else:
+        raise DomainError(
+            ErrorCode.EMAIL_TAKEN,
+            f"{invitation.email} already has an account: sign in to join.",
+            fields={"email": "taken"},
+        )
+    invitation.uses += 1
+    invitation.save(update_fields=["uses"])
+    if not Membership.objects.filter(user=user, workspace=invitation.workspace).exists():
+        _add_member(invitation.workspace, user, Role(invitation.role))
+    return user
+
+
+def _claim_placeholder(user: User, *, password: str, display_name: str) -> None:
+    check_new_password(password, user)
+    user.set_password(password)
+    user.is_active = True
+    user.email_verified_at = timezone.now()
+    user.display_name = (display_name or user.display_name or "").strip()[:80]
+    user.save(update_fields=["password", "is_active", "email_verified_at", "display_name"])
+    for membership in Membership.objects.filter(user=user, is_active=True).select_related("workspace"):
+        events.send_user_change(membership.workspace, user)
 
 
 @transaction.atomic

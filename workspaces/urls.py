@@ -27,7 +27,7 @@ admin_urls = [
     ),
     path("<slug:workspace_slug>/admin/invitations/", admin_invitations.invitations, name="admin-invitations"),
     path(
-        "<slug:workspace_slug>/admin/invitations/<str:token>/revoke/",
+        "<slug:workspace_slug>/admin/invitations/<str:invitation_id>/revoke/",
         admin_invitations.invitation_revoke,
         name="admin-invitation-revoke",
     ),

@@ -92,3 +92,12 @@ class SignupSerializer(serializers.Serializer):
     email = serializers.CharField(max_length=254)
     password = serializers.CharField(max_length=1000, trim_whitespace=False)
     full_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
+
+
+class CheckEmailSerializer(serializers.Serializer):
+    email = serializers.CharField(help_text="Where the next step was mailed.")
+    detail = serializers.CharField()
+
+
+class VerifyEmailSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=512, help_text="The token from the link mailed to the address.")

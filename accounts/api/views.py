@@ -16,6 +16,7 @@ from accounts import services
 from accounts.api import serializers as s
 from accounts.models import ApiToken, User
 from accounts.selectors import token_get, user_tokens
+from accounts.signup import email_verification_send, email_verify, user_sign_up
 from chat.wire import user_to_wire
 from slackclone.api.context import request_token, token_workspace
 from slackclone.api.ratelimit import check_auth_rate
@@ -236,13 +237,51 @@ class SignupView(ApiView):
     @extend_schema(
         tags=TAG_AUTH,
         operation_id="session_signup",
-        summary="Create an account and sign in (browser session; needs the CSRF token)",
+        summary="Start an account: the next step is mailed to the address (needs the CSRF token)",
+        description="The answer is the same whether or not the address has an account: a new one gets a "
+        "verification link (which signs in), an existing one a note on how to sign in. Nothing is signed in here.",
         request=s.SignupSerializer,
-        responses={201: s.UserOutSerializer, **errors(403, 409, authenticated=False)},
+        responses={202: s.CheckEmailSerializer, **errors(403, authenticated=False)},
     )
     def post(self, request):
         _enforce_csrf(request)
         data = validated(s.SignupSerializer, request.data)
-        user = services.user_create(email=data["email"], password=data["password"], full_name=data["full_name"])
+        user_sign_up(email=data["email"], password=data["password"], full_name=data["full_name"])
+        email = data["email"].strip().lower()
+        return Response(
+            {"email": email, "detail": f"Check your email: we sent {email} the next step."},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class VerifyEmailView(ApiView):
+    permission_classes = [AllowAny]
+    auth_rate_limited = True
+
+    @extend_schema(
+        tags=TAG_AUTH,
+        operation_id="session_verify_email",
+        summary="Prove an address with the token from the mailed link, and sign in (needs the CSRF token)",
+        request=s.VerifyEmailSerializer,
+        responses={200: s.UserOutSerializer, **errors(403, 410, authenticated=False)},
+    )
+    def post(self, request):
+        _enforce_csrf(request)
+        data = validated(s.VerifyEmailSerializer, request.data)
+        user = email_verify(token=data["token"])
         login(request._request, user, backend="accounts.backends.EmailBackend")
-        return Response({"user": user_to_wire(user)}, status=status.HTTP_201_CREATED)
+        return Response({"user": user_to_wire(user)})
+
+
+class ResendVerificationView(ApiView):
+    @extend_schema(
+        tags=TAG_AUTH,
+        operation_id="session_verify_email_resend",
+        summary="Mail me a new verification link",
+        request=None,
+        responses={202: s.CheckEmailSerializer, **errors()},
+    )
+    def post(self, request):
+        email_verification_send(actor=request.user)
+        email = request.user.email
+        return Response({"email": email, "detail": f"We sent a new link to {email}."}, status=status.HTTP_202_ACCEPTED)

@@ -42,18 +42,18 @@ def test_a_weak_password_is_invalid_password(password):
         user_create(email="weak@x.io", password=password)
 
 
-def test_signing_up_claims_an_imported_placeholder_that_was_invited(team):
+def test_an_imported_placeholder_is_never_claimed_by_creating_an_account_with_its_address(team):
     from workspaces.services import invitation_create
 
     placeholder = user_create(email="Imported@Example.test", full_name="From Slack", is_active=False)
     invitation_create(actor=team.owner, workspace=team.workspace, email="imported@example.test")
 
-    claimed = user_create(email="imported@example.test", password="a-long-enough-password", display_name="imp")
+    with refused("email_taken"):
+        user_create(email="imported@example.test", password="a-long-enough-password", display_name="imp")
 
-    assert claimed.pk == placeholder.pk, "the history the import attributed to them stays theirs"
-    assert claimed.is_active
-    assert claimed.check_password("a-long-enough-password")
-    assert (claimed.full_name, claimed.display_name) == ("From Slack", "imp")
+    placeholder.refresh_from_db()
+    assert not placeholder.is_active
+    assert not placeholder.has_usable_password()
 
 
 def test_an_inactive_account_without_an_invitation_is_not_claimed(team):

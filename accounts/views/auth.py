@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,8 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from accounts import services
 from accounts.forms import EmailAuthenticationForm, SignupForm
+from accounts.signup import mark_email_verified, user_sign_up
 from slackclone.errors import DomainError
 from slackclone.web import add_domain_error, auth_rate_limited
 
@@ -42,24 +40,40 @@ class LoginView(auth_views.LoginView):
 @auth_rate_limited("new accounts")
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
-    """Create an account and sign in; then on to `next` (an invitation) or the landing page."""
+    """Start an account; the same "check your email" follows whether or not the address had one.
+
+    The link in that mail proves the address and signs in, then goes on to `next` (an invitation).
+    """
     if request.user.is_authenticated:
         return redirect(safe_next(request))
     form = SignupForm(request.POST or None, initial={"email": request.GET.get("email", "")})
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_create(
+            user_sign_up(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
                 display_name=form.cleaned_data["display_name"],
+                next_url=safe_next(request, ""),
             )
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            login(request, user, backend=BACKEND)
-            messages.success(request, f"Welcome to Slackclone, {user.name}!")
-            return redirect(safe_next(request))
+            return render(request, "accounts/signup_done.html", {"email": form.cleaned_data["email"].lower()})
     return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request, "")})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's reset confirmation; the link came by mail to the address, so it proves the address too."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    post_reset_login = True
+    post_reset_login_backend = BACKEND
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        mark_email_verified(form.user)
+        return response
 
 
 # Django's reset views with our templates and email; the request form is rate limited like sign-in,

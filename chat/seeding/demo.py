@@ -126,7 +126,7 @@ def ensure_demo_workspace() -> DemoWorkspace:
 def _ensure_user(person: Person, created: list[str]) -> User:
     user = User.objects.filter(email__iexact=person.email).first()
     if user is None:
-        user = user_create(email=person.email, password=DEMO_PASSWORD, full_name=person.full_name)
+        user = user_create(email=person.email, password=DEMO_PASSWORD, full_name=person.full_name, email_verified=True)
         created.append(f"user {person.email} ({user.public_id})")
     return user
 

@@ -29,11 +29,13 @@ def import_slack_export(
     path: str | Path,
     on_total: Callable[[int], None] | None = None,
     progress: Callable[[int], None] | None = None,
+    invite: bool = False,
 ) -> ImportReport:
     """Import the export zip at `path` into `workspace`, as the trusted operator.
 
     `on_total` is told how many messages the export holds, then `progress` how many more have been
     handled (imported, found already imported, or skipped), so a caller can draw a progress bar.
+    `invite` mails each person the import made a placeholder for an invitation that claims it.
     Callers: the import_slack_export command; tests.
     Raises: invalid_arguments (not a zip, or no users.json), invalid_json (an unreadable index file).
     Events: those of the services used for people and channels (team_join, channel_created, ...);
@@ -41,7 +43,7 @@ def import_slack_export(
     """
     archive = ExportArchive.open(path)
     try:
-        run = ImportRun(workspace=workspace, archive=archive, progress=progress or (lambda _count: None))
+        run = ImportRun(workspace=workspace, archive=archive, progress=progress or (lambda _count: None), invite=invite)
         import_users(run)
         conversations = import_conversations(run)
         if on_total is not None:

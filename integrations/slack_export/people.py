@@ -1,8 +1,14 @@
-"""Importing users.json: people matched by email, new ones created inactive with an invitation.
+"""Importing users.json: people matched by a proved email address, everyone else an inactive placeholder.
 
-A new person cannot sign in until they accept the invitation sent to their address; their
-history is theirs from the start. Bots and deleted users are created inactive with no invitation.
-Slack's restricted (guest) accounts become guests; everyone else a member.
+An existing account is matched only if its owner proved the address (or it is a placeholder an
+earlier import made): matching hands it the person's private channels and DMs, and an address
+anyone could have signed up with proves nothing. A placeholder cannot sign in; it is claimed,
+with its history, only by following an invitation mailed to its address (`--invite` sends them;
+otherwise admins invite people when they are ready). An account that signed up with the address
+but never proved it, and holds nothing, becomes the placeholder: it could not be trusted with the
+history, and whoever owns the address claims it through the invitation.
+Bots and deleted users are created inactive with no invitation. Slack's restricted (guest)
+accounts become guests; everyone else a member.
 """
 
 from __future__ import annotations
@@ -13,10 +19,12 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.services import user_create
+from accounts.signup import is_unclaimed_placeholder, user_make_placeholder
 from integrations.models import ImportedKind
 from integrations.slack_export.run import ImportRun
 from slackclone.errors import DomainError
 from workspaces.models import Membership, Role
+from workspaces.selectors import live_invitations_addressed_to
 from workspaces.services import invitation_create, member_add
 
 SYNTHETIC_DOMAIN = "slack-import.invalid"
@@ -57,6 +65,20 @@ def _new_user(run: ImportRun, data: dict[str, Any], email: str, *, is_bot: bool)
     return user
 
 
+def _invite(run: ImportRun, email: str, role: Role) -> None:
+    """Mail the address an invitation that claims its placeholder, unless one is already on its way."""
+    if any(i.workspace_id == run.workspace.pk for i in live_invitations_addressed_to(email=email)):
+        return
+    invitation_create(actor=None, workspace=run.workspace, email=email, role=role, send_email=True)
+    run.report.created["invitations"] += 1
+
+
+def _matchable(user: User) -> bool:
+    """An account the import may hand a person's history: its owner proved the address, or nobody
+    controls it yet (a placeholder an earlier import made), or it is a bot (made by admins)."""
+    return user.email_verified or user.is_bot or is_unclaimed_placeholder(user)
+
+
 @transaction.atomic
 def import_user(run: ImportRun, data: dict[str, Any]) -> User | None:
     """Match or create one users.json entry, give it a place in the workspace, and record the mapping."""
@@ -71,6 +93,12 @@ def import_user(run: ImportRun, data: dict[str, Any]) -> User | None:
             return None
         email = synthetic_email(str(data.get("team_id") or ""), source_id)
     user = User.objects.filter(email__iexact=email).first()
+    if user is not None and not _matchable(user):
+        if Membership.objects.filter(user=user).exists():
+            run.report.skip("users", "an account that has not verified this address holds it", source_id)
+            return None
+        user = user_make_placeholder(user=user)
+        run.report.created["placeholders from unverified accounts"] += 1
     if user is not None:
         run.report.existing["users"] += 1
     else:
@@ -80,8 +108,8 @@ def import_user(run: ImportRun, data: dict[str, Any]) -> User | None:
             run.report.skip("users", error.code, source_id)
             return None
         run.report.created["users"] += 1
-        if not (is_bot or deleted or email.endswith(SYNTHETIC_DOMAIN)):
-            invitation_create(actor=None, workspace=run.workspace, email=email, role=_role(data))
+    if run.invite and is_unclaimed_placeholder(user) and not (deleted or email.endswith(SYNTHETIC_DOMAIN)):
+        _invite(run, email, _role(data))
     _ensure_membership(run, user, _role(data))
     run.record(ImportedKind.USER, [(source_id, user.pk)])
     return user

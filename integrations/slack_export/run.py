@@ -41,6 +41,7 @@ class ImportRun:
     archive: ExportArchive
     report: ImportReport = field(default_factory=ImportReport)
     progress: Callable[[int], None] = lambda _count: None
+    invite: bool = False  # mail each new placeholder's address an invitation that claims it
     users: dict = field(default_factory=dict)  # Slack user or bot id -> User
     channels: dict = field(default_factory=dict)  # Slack conversation id -> Channel
 

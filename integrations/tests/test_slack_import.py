@@ -6,14 +6,19 @@ import itertools
 from io import StringIO
 
 import pytest
+from django.core import mail
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
+from accounts.signup import user_sign_up
 from chat.models import Channel, ChannelKind, ChannelMember, Mention, Message, Pin, Reaction
 from chat.services import message_post
 from integrations.slack_export.importer import import_slack_export
 from integrations.tests.slack_export_fixture import ROOT_TS, build_export
+from slackclone.testing.factories import DEFAULT_PASSWORD, MembershipFactory, UserFactory
+from slackclone.testing.web import web_client
 from workspaces.models import Invitation, Membership
+from workspaces.services import invitation_sign_up
 
 pytestmark = pytest.mark.django_db
 
@@ -35,18 +40,74 @@ def run_command(export, team) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-def test_people_are_matched_by_email_and_new_ones_are_inactive_and_invited(export, team):
+def test_people_are_matched_by_verified_email_and_new_ones_are_inactive_placeholders(export, team):
     import_slack_export(workspace=team.workspace, path=export)
     newbie = User.objects.get(email="newbie@example.test")
     assert not newbie.is_active
+    assert not newbie.has_usable_password()
     assert (newbie.full_name, newbie.title) == ("New Person", "Chef")
     assert Membership.objects.filter(user=newbie, workspace=team.workspace).exists()
-    assert Invitation.objects.filter(workspace=team.workspace, email="newbie@example.test").count() == 1
+    assert not Invitation.objects.filter(email="newbie@example.test").exists(), "only --invite sends invitations"
     gone = User.objects.get(email="gone@example.test")
     assert not gone.is_active
     assert not Invitation.objects.filter(email="gone@example.test").exists()
     assert User.objects.get(email__startswith="ubot@").is_bot
     assert Message.objects.filter(author=team.member, channel=team.general).exists()  # U1 is the existing member
+
+
+def test_invite_mails_each_new_person_once_and_the_link_claims_their_history(
+    export, team, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        import_slack_export(workspace=team.workspace, path=export, invite=True)
+        import_slack_export(workspace=team.workspace, path=export, invite=True)
+    (invitation,) = Invitation.objects.filter(email="newbie@example.test")
+    assert [m.to for m in mail.outbox] == [["newbie@example.test"]]
+    assert invitation.token in mail.outbox[0].body
+    assert not Invitation.objects.filter(email__in=["gone@example.test", team.member.email]).exists()
+
+    newbie = invitation_sign_up(token=invitation.token, password="a long enough passphrase")
+    assert newbie.is_active
+    assert newbie.email_verified
+    secret = Channel.objects.get(workspace=team.workspace, name="secret")
+    assert ChannelMember.objects.filter(channel=secret, user=newbie).exists()
+
+
+def test_an_account_that_never_proved_the_address_is_not_handed_private_history(export, team):
+    """Registering someone's address before the import used to make the import add you to their
+    private channels and DMs. Now that account becomes the placeholder, and its sessions end."""
+    squatter = UserFactory(email="newbie@example.test", email_verified_at=None)
+
+    import_slack_export(workspace=team.workspace, path=export)
+
+    squatter.refresh_from_db()
+    assert not squatter.is_active
+    assert not squatter.has_usable_password()
+    assert not web_client().login(username="newbie@example.test", password=DEFAULT_PASSWORD)
+    assert not Membership.objects.filter(user=squatter, is_active=True, user__is_active=True).exists()
+
+
+def test_signing_up_after_the_import_never_claims_the_placeholder(export, team, django_capture_on_commit_callbacks):
+    import_slack_export(workspace=team.workspace, path=export)
+    with django_capture_on_commit_callbacks(execute=True):
+        user_sign_up(email="newbie@example.test", password="a long enough passphrase")
+    newbie = User.objects.get(email="newbie@example.test")
+    assert not newbie.is_active
+    assert not newbie.has_usable_password()
+    (message,) = mail.outbox
+    assert "ask an admin" in message.body.lower()
+
+
+def test_an_unverified_account_that_is_already_somewhere_is_skipped_not_taken_over(export, team):
+    holder = UserFactory(email="newbie@example.test", email_verified_at=None)
+    MembershipFactory(user=holder)
+
+    report = import_slack_export(workspace=team.workspace, path=export)
+
+    holder.refresh_from_db()
+    assert holder.is_active
+    assert not Membership.objects.filter(user=holder, workspace=team.workspace).exists()
+    assert any("has not verified this address" in line for line in report.lines())
 
 
 def test_general_keeps_slack_order_ts_threads_reactions_edits_and_mentions(export, team):

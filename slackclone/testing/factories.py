@@ -46,6 +46,7 @@ class UserFactory(DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Person {n}")
     display_name = factory.Sequence(lambda n: f"person{n}")
     password = factory.django.Password(DEFAULT_PASSWORD)
+    email_verified_at = factory.LazyFunction(timezone.now)
 
 
 class BotFactory(UserFactory):

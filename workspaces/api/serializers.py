@@ -42,7 +42,12 @@ class MemberPageSerializer(serializers.Serializer):
 
 
 class InvitationSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="The secret in the joining link.")
+    id = serializers.CharField(help_text="The invitation's public id (I…), to revoke it.")
+    token = serializers.CharField(
+        allow_null=True,
+        help_text="The secret in the joining link; null for an invitation addressed to one email, which is "
+        "mailed there and shown to no one else.",
+    )
     workspace = serializers.CharField()
     email = serializers.CharField(help_text="Empty for a link anyone can use.")
     role = serializers.ChoiceField(choices=Role.choices)
@@ -51,7 +56,7 @@ class InvitationSerializer(serializers.Serializer):
     expires = serializers.IntegerField()
     max_uses = serializers.IntegerField(allow_null=True)
     uses = serializers.IntegerField()
-    accept_url = serializers.CharField()
+    accept_url = serializers.CharField(allow_null=True)
 
 
 class InvitationOutSerializer(serializers.Serializer):

@@ -21,7 +21,7 @@ urlpatterns = [
     ),
     path("workspaces/<pubid:workspace_id>/invitations", views.InvitationCollectionView.as_view(), name="invitations"),
     path(
-        "workspaces/<pubid:workspace_id>/invitations/<invite:token>",
+        "workspaces/<pubid:workspace_id>/invitations/<pubid:invitation_id>",
         views.InvitationDetailView.as_view(),
         name="invitation",
     ),

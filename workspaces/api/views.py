@@ -21,6 +21,7 @@ from workspaces.models import Invitation, Membership, Workspace
 from workspaces.selectors import (
     invitation_get,
     user_workspaces,
+    workspace_invitation_get,
     workspace_invitations,
     workspace_member_get,
     workspace_members,
@@ -50,8 +51,12 @@ def member_out(membership: Membership) -> dict[str, Any]:
 
 
 def invitation_out(invitation: Invitation) -> dict[str, Any]:
+    """An invitation as admins see it: the secret only for a link anyone may use (an addressed one is
+    mailed to its address and shown to no one else)."""
+    token = invitation.shareable_token
     return {
-        "token": invitation.token,
+        "id": invitation.public_id,
+        "token": token,
         "workspace": invitation.workspace.public_id,
         "email": invitation.email,
         "role": invitation.role,
@@ -60,7 +65,7 @@ def invitation_out(invitation: Invitation) -> dict[str, Any]:
         "expires": int(invitation.expires_at.timestamp()),
         "max_uses": invitation.max_uses,
         "uses": invitation.uses,
-        "accept_url": reverse("api:invitation-accept", args=[invitation.token]),
+        "accept_url": reverse("api:invitation-accept", args=[token]) if token else None,
     }
 
 
@@ -229,11 +234,9 @@ class InvitationDetailView(ApiView):
         request=None,
         responses={200: ok_response("The invitation no longer works."), **errors()},
     )
-    def delete(self, request, workspace_id: str, token: str):
+    def delete(self, request, workspace_id: str, invitation_id: str):
         workspace, _ = request_workspace(request, workspace_id)
-        invitation = invitation_get(token=token)
-        if invitation.workspace_id != workspace.pk:
-            raise DomainError(ErrorCode.INVITATION_NOT_FOUND, "This invitation link is not valid.")
+        invitation = workspace_invitation_get(actor=request.user, workspace=workspace, public_id=invitation_id)
         services.invitation_revoke(actor=request.user, invitation=invitation)
         return Response({"ok": True})
 

@@ -16,7 +16,7 @@ from slackclone.web import submit_form
 from workspaces import services
 from workspaces.emails import invitation_url
 from workspaces.forms import InviteEmailForm, InviteLinkForm
-from workspaces.selectors import invitation_get, workspace_invitations
+from workspaces.selectors import workspace_invitation_get, workspace_invitations
 from workspaces.views.common import admin_workspace
 
 
@@ -26,7 +26,7 @@ def _render(request, workspace, *, link_form=None, email_form=None, status=200) 
         "workspace": workspace,
         "link_form": link_form or InviteLinkForm(),
         "email_form": email_form or InviteEmailForm(),
-        "invitations": [{"invitation": i, "url": invitation_url(i)} for i in invitations],
+        "invitations": [{"invitation": i, "url": invitation_url(i) if i.shareable_token else ""} for i in invitations],
         "section": "invitations",
     }
     return render(request, "workspaces/admin/invitations.html", context, status=status)
@@ -76,14 +76,12 @@ def _invite_by_email(request: HttpRequest, workspace) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_revoke(request: HttpRequest, workspace_slug: str, token: str) -> HttpResponse:
+def invitation_revoke(request: HttpRequest, workspace_slug: str, invitation_id: str) -> HttpResponse:
     workspace, _ = admin_workspace(request, workspace_slug)
     try:
-        invitation = invitation_get(token=token)
+        invitation = workspace_invitation_get(actor=request.user, workspace=workspace, public_id=invitation_id)
     except DomainError as error:
         raise Http404(error.message) from None
-    if invitation.workspace_id != workspace.pk:
-        raise Http404("This invitation link is not valid.")
     services.invitation_revoke(actor=request.user, invitation=invitation)
     messages.success(
         request, f"The invitation {'for ' + invitation.email if invitation.email else 'link'} has been revoked."

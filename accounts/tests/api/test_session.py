@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+from django.core import mail
+
 from accounts.models import User
 from slackclone.api.testing import ApiClient, error_code
-from slackclone.testing.factories import DEFAULT_PASSWORD
+from slackclone.testing.factories import DEFAULT_PASSWORD, UserFactory
 
 
 def _csrf_client() -> tuple[ApiClient, str]:
@@ -45,26 +49,56 @@ def test_session_writes_need_the_csrf_token(team):
     assert client.post(url, {"text": "with token"}, HTTP_X_CSRFTOKEN=csrf).status_code == 201
 
 
-def test_signup_creates_an_account_and_signs_in(db):
+def test_signup_answers_check_your_email_and_the_mailed_token_proves_the_address_and_signs_in(
+    db, django_capture_on_commit_callbacks
+):
     client, csrf = _csrf_client()
-    response = client.post(
-        "/api/v1/auth/signup",
-        {"email": "New@Example.com", "password": "a long enough passphrase", "full_name": "New Person"},
-        HTTP_X_CSRFTOKEN=csrf,
-    )
-    assert response.status_code == 201
-    assert User.objects.get(email="new@example.com").full_name == "New Person"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/v1/auth/signup",
+            {"email": "New@Example.com", "password": "a long enough passphrase", "full_name": "New Person"},
+            HTTP_X_CSRFTOKEN=csrf,
+        )
+    assert response.status_code == 202
+    assert response.json()["email"] == "new@example.com"
+    user = User.objects.get(email="new@example.com")
+    assert (user.full_name, user.email_verified) == ("New Person", False)
+    assert client.get("/api/v1/me").status_code == 401, "nothing is signed in before the address is proved"
+
+    (token,) = re.findall(r"/accounts/verify/([^/\s]+)/", mail.outbox[0].body)
+    verified = client.post("/api/v1/auth/verify-email", {"token": token}, HTTP_X_CSRFTOKEN=csrf)
+    assert verified.json()["user"]["id"] == user.public_id
     assert client.get("/api/v1/me").status_code == 200
-
-
-def test_signup_with_a_taken_email_is_409(team):
-    client, csrf = _csrf_client()
-    response = client.post(
-        "/api/v1/auth/signup",
-        {"email": team.member.email, "password": "a long enough passphrase"},
-        HTTP_X_CSRFTOKEN=csrf,
+    again = client.post(
+        "/api/v1/auth/verify-email", {"token": token}, HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value
     )
-    assert (response.status_code, error_code(response)) == (409, "email_taken")
+    assert (again.status_code, error_code(again)) == (400, "invalid_verification_link")
+
+
+def test_signup_with_a_taken_email_answers_exactly_as_a_new_one(team, django_capture_on_commit_callbacks):
+    client, csrf = _csrf_client()
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = client.post(
+            "/api/v1/auth/signup",
+            {"email": team.member.email, "password": "a long enough passphrase"},
+            HTTP_X_CSRFTOKEN=csrf,
+        )
+    assert taken.status_code == 202
+    assert taken.json() == {
+        "email": team.member.email,
+        "detail": f"Check your email: we sent {team.member.email} the next step.",
+    }
+    assert client.get("/api/v1/me").status_code == 401
+    assert "already has an account" in mail.outbox[0].body
+
+
+def test_resending_a_verification_link(db, client_for, django_capture_on_commit_callbacks):
+    user = UserFactory(email_verified_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(user).post("/api/v1/auth/verify-email/resend")
+    assert response.status_code == 202
+    assert mail.outbox[0].to == [user.email]
+    assert error_code(client_for(UserFactory()).post("/api/v1/auth/verify-email/resend")) == "restricted_action"
 
 
 def test_signup_with_a_weak_password_is_400(db):

@@ -77,25 +77,51 @@ def test_login_attempts_past_the_limit_get_a_429_page(team):
     assert client.get("/accounts/login/").status_code == 200  # looking at the page is never limited
 
 
-def test_signup_creates_the_account_and_signs_in(db):
+def _mailed_link(to: str, path: str) -> str:
+    (message,) = [m for m in mail.outbox if m.to == [to]]
+    match = re.search(rf"http://[^/\s]+({re.escape(path)}[^\s]*)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def test_signup_says_check_your_email_and_the_mailed_link_proves_the_address_and_signs_in(
+    db, django_capture_on_commit_callbacks
+):
     client = web_client()
     assert client.get("/accounts/signup/").status_code == 200
-    response = client.post(
-        "/accounts/signup/", {"email": "New@Example.com", "display_name": "Newbie", "password": STRONG_PASSWORD}
-    )
-    assert (response.status_code, response["Location"]) == (302, "/")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/accounts/signup/", {"email": "New@Example.com", "display_name": "Newbie", "password": STRONG_PASSWORD}
+        )
+    assert response.status_code == 200
+    assert b"Check your email" in response.content
+    assert "_auth_user_id" not in client.session
     user = User.objects.get(email="new@example.com")
-    assert user.display_name == "Newbie"
-    assert user.check_password(STRONG_PASSWORD)
+    assert (user.display_name, user.email_verified) == ("Newbie", False)
+
+    link = _mailed_link("new@example.com", "/accounts/verify/")
+    confirm = client.get(link)
+    assert confirm.status_code == 200
+    assert not User.objects.get(pk=user.pk).email_verified, "a GET (a mail scanner) spends nothing"
+    response = client.post(link, {"csrfmiddlewaretoken": csrf_from(confirm)})
+    assert (response.status_code, response["Location"]) == (302, "/")
     assert client.session["_auth_user_id"] == str(user.pk)
+    assert User.objects.get(pk=user.pk).email_verified
+    assert client.post(link).status_code == 400, "the link works once"
 
 
-def test_signup_goes_on_to_the_invitation_it_came_from(db):
-    response = web_client().post(
-        "/accounts/signup/",
-        {"email": "a@example.com", "display_name": "A", "password": STRONG_PASSWORD, "next": "/invite/abc/"},
-    )
-    assert response["Location"] == "/invite/abc/"
+def test_signup_goes_on_to_the_invitation_it_came_from_once_the_address_is_proved(
+    db, django_capture_on_commit_callbacks
+):
+    client = web_client()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/accounts/signup/",
+            {"email": "a@example.com", "display_name": "A", "password": STRONG_PASSWORD, "next": "/invite/abc/"},
+        )
+    link = _mailed_link("a@example.com", "/accounts/verify/")
+    assert link.endswith("?next=%2Finvite%2Fabc%2F")
+    assert client.post(link)["Location"] == "/invite/abc/"
 
 
 @pytest.mark.parametrize(
@@ -114,12 +140,50 @@ def test_signup_with_bad_input_shows_the_error_and_creates_nothing(db, data, fie
     assert not User.objects.filter(email="b@example.com").exists()
 
 
-def test_signup_with_a_taken_email_says_so(team):
-    response = web_client().post(
-        "/accounts/signup/", {"email": team.member.email, "display_name": "X", "password": STRONG_PASSWORD}
+def test_signup_with_a_taken_email_answers_the_same_and_mails_the_owner(team, django_capture_on_commit_callbacks):
+    client = web_client()
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = client.post(
+            "/accounts/signup/", {"email": team.member.email, "display_name": "X", "password": STRONG_PASSWORD}
+        )
+        fresh = web_client().post(
+            "/accounts/signup/", {"email": "fresh@example.com", "display_name": "X", "password": STRONG_PASSWORD}
+        )
+    assert taken.status_code == fresh.status_code == 200
+    csrf = re.compile(rb'name="csrf-token" content="[^"]*"')
+    assert csrf.sub(b"", taken.content.replace(team.member.email.encode(), b"")) == csrf.sub(
+        b"", fresh.content.replace(b"fresh@example.com", b"")
     )
-    assert response.context["form"].errors["email"] == [f"An account with {team.member.email} already exists."]
+    assert "_auth_user_id" not in client.session
     assert User.objects.filter(email=team.member.email).count() == 1
+    assert "already has an account" in next(m for m in mail.outbox if m.to == [team.member.email]).body
+
+
+def test_an_unverified_account_is_told_to_confirm_and_can_ask_for_a_new_link(db, django_capture_on_commit_callbacks):
+    user = UserFactory(email_verified_at=None)
+    client = web_client(user)
+    page = client.get("/accounts/workspaces/")
+    assert b"Confirm your email address" in page.content
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/verify/resend/", {"csrfmiddlewaretoken": csrf_from(page)})
+    assert response["Location"] == "/accounts/workspaces/"
+    assert _mailed_link(user.email, "/accounts/verify/")
+    assert b"Confirm your email address" not in web_client(UserFactory()).get("/accounts/workspaces/").content
+
+
+def test_a_password_reset_from_the_mailed_link_proves_the_address(db, django_capture_on_commit_callbacks):
+    user = UserFactory(email_verified_at=None)
+    client = web_client()
+    client.post("/accounts/password/reset/", {"email": user.email})
+    link = _mailed_link(user.email, "/accounts/password/reset/")
+    form_page = client.get(link, follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"},
+    )
+    user.refresh_from_db()
+    assert user.check_password("a brand new passphrase")
+    assert user.email_verified
 
 
 @override_settings(API_AUTH_RATE="2/m")

@@ -60,6 +60,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("export", help="The export's .zip file, as Slack's export tool makes it.")
         parser.add_argument("--workspace", required=True, help="The slug of the workspace to import into.")
+        parser.add_argument(
+            "--invite",
+            action="store_true",
+            help="Email each person who has no account here yet an invitation; following it claims the "
+            "account the import made for them, with their history. Off by default: invite people later from "
+            "the workspace's admin pages.",
+        )
 
     def handle(self, *args, **options):
         workspace = Workspace.objects.filter(slug=options["workspace"]).first()
@@ -68,7 +75,11 @@ class Command(BaseCommand):
         bar = ProgressBar(self.stderr, "messages")
         try:
             report = import_slack_export(
-                workspace=workspace, path=options["export"], on_total=bar.set_total, progress=bar.advance
+                workspace=workspace,
+                path=options["export"],
+                on_total=bar.set_total,
+                progress=bar.advance,
+                invite=options["invite"],
             )
         except DomainError as error:
             raise CommandError(f"{error.message} ({error.code})") from None

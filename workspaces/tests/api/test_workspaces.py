@@ -113,9 +113,29 @@ def test_invitations_create_list_revoke(team, client_for):
     emailed = admin.post(url, {"email": "Someone@Example.com", "role": "guest"}).json()["invitation"]
     assert (link["email"], link["max_uses"]) == ("", 5)
     assert (emailed["email"], emailed["role"], emailed["max_uses"]) == ("someone@example.com", "guest", 1)
-    assert {i["token"] for i in admin.get(url).json()["invitations"]} == {link["token"], emailed["token"]}
-    assert admin.delete(f"{url}/{link['token']}").json() == {"ok": True}
-    assert [i["token"] for i in admin.get(url).json()["invitations"]] == [emailed["token"]]
+    assert {i["id"] for i in admin.get(url).json()["invitations"]} == {link["id"], emailed["id"]}
+    assert admin.delete(f"{url}/{link['id']}").json() == {"ok": True}
+    assert [i["id"] for i in admin.get(url).json()["invitations"]] == [emailed["id"]]
+
+
+def test_an_addressed_invitations_secret_is_shown_to_no_admin(team, client_for):
+    """Its link is mailed to its address and nowhere else: holding it is what proves the address."""
+    url = f"/api/v1/workspaces/{team.workspace.public_id}/invitations"
+    created = client_for(team.owner).post(url, {"email": "someone@example.com"}).json()["invitation"]
+    assert (created["token"], created["accept_url"]) == (None, None)
+    (listed,) = client_for(team.admin).get(url).json()["invitations"]
+    assert (listed["id"], listed["token"], listed["accept_url"]) == (created["id"], None, None)
+    secret = Invitation.objects.get(public_id=created["id"]).token
+    assert secret not in client_for(team.admin).get(url).content.decode()
+
+
+def test_revoking_another_workspaces_invitation_finds_nothing(team, outsider, client_for):
+    theirs_workspace = Membership.objects.get(user=outsider).workspace
+    theirs = invitation_create(actor=outsider, workspace=theirs_workspace)
+    url = f"/api/v1/workspaces/{team.workspace.public_id}/invitations/{theirs.public_id}"
+    assert error_code(client_for(team.admin).delete(url)) == "invitation_not_found"
+    assert error_code(client_for(team.member).delete(url)) == "restricted_action"
+    assert Invitation.objects.get(pk=theirs.pk).revoked_at is None
 
 
 def test_members_cannot_manage_invitations(team, client_for):

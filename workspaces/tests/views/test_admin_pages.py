@@ -168,10 +168,21 @@ def test_revoking_an_invitation(team):
     invitation = InvitationFactory(workspace=team.workspace)
     other_workspace_invitation = InvitationFactory()
     client = web_client(team.admin)
-    client.post(_admin_url(team, f"invitations/{invitation.token}/revoke/"))
+    client.post(_admin_url(team, f"invitations/{invitation.public_id}/revoke/"))
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None
-    assert client.post(_admin_url(team, f"invitations/{other_workspace_invitation.token}/revoke/")).status_code == 404
+    assert (
+        client.post(_admin_url(team, f"invitations/{other_workspace_invitation.public_id}/revoke/")).status_code == 404
+    )
+
+
+def test_the_invitations_page_shows_links_for_anyone_but_never_an_addressed_invitations_secret(team):
+    link = InvitationFactory(workspace=team.workspace, inviter=team.admin)
+    addressed = InvitationFactory(workspace=team.workspace, inviter=team.owner, email="someone@example.com")
+    page = web_client(team.admin).get(_admin_url(team, "invitations/")).content.decode()
+    assert link.token in page
+    assert "someone@example.com" in page
+    assert addressed.token not in page
 
 
 def test_renaming_the_workspace(team):

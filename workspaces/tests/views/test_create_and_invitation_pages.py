@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
+from django.core import mail
 from django.utils import timezone
 
 from accounts.models import User
@@ -36,7 +38,7 @@ def test_creating_a_workspace_needs_a_signed_in_user(db):
     assert web_client().get("/new/")["Location"] == "/accounts/login/?next=/new/"
 
 
-def test_a_signed_out_visitor_sees_the_invitation_and_can_sign_up_to_join(team):
+def test_a_signed_out_visitor_of_a_link_signs_up_by_mail_and_then_joins(team, django_capture_on_commit_callbacks):
     invitation = InvitationFactory(workspace=team.workspace, inviter=team.admin)
     url = f"/invite/{invitation.token}/"
     client = web_client()
@@ -45,15 +47,65 @@ def test_a_signed_out_visitor_sees_the_invitation_and_can_sign_up_to_join(team):
     assert f"Join {team.workspace.name}".encode() in page.content
     assert f'href="/accounts/signup/?next={url}"'.encode() in page.content
 
-    signed_up = client.post(
-        "/accounts/signup/",
-        {"email": "joiner@example.com", "display_name": "J", "password": "a long enough passphrase", "next": url},
-    )
-    assert signed_up["Location"] == url
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/accounts/signup/",
+            {"email": "joiner@example.com", "display_name": "J", "password": "a long enough passphrase", "next": url},
+        )
+    joiner = User.objects.get(email="joiner@example.com")
+    client.post(url)  # still signed out: the page again, nothing joined
+    assert not Membership.objects.filter(workspace=team.workspace, user=joiner).exists()
+
+    (verify,) = re.findall(r"http://[^/]+(/accounts/verify/\S+)", mail.outbox[0].body)
+    assert client.post(verify)["Location"] == url
     joined = client.post(url)
     assert joined["Location"] == f"/{team.workspace.slug}/"
-    joiner = User.objects.get(email="joiner@example.com")
     assert Membership.objects.get(workspace=team.workspace, user=joiner).role == Role.MEMBER
+
+
+def test_an_unverified_account_cannot_join_by_a_link_for_anyone(team):
+    invitation = InvitationFactory(workspace=team.workspace)
+    squatter = UserFactory(email_verified_at=None)
+    response = web_client(squatter).post(f"/invite/{invitation.token}/")
+    assert response.status_code == 403
+    assert b"Verify your email address" in response.content
+    assert not Membership.objects.filter(workspace=team.workspace, user=squatter).exists()
+
+
+def test_an_emailed_invitations_visitor_creates_the_account_and_joins_in_one_step(team):
+    invitation = InvitationFactory(workspace=team.workspace, inviter=team.admin, email="new.hire@example.com")
+    client = web_client()
+    page = client.get(f"/invite/{invitation.token}/")
+    assert b"Create account and join" in page.content
+    response = client.post(
+        f"/invite/{invitation.token}/", {"display_name": "Hire", "password": "a long enough passphrase"}
+    )
+    assert response["Location"] == f"/{team.workspace.slug}/"
+    hire = User.objects.get(email="new.hire@example.com")
+    assert hire.email_verified
+    assert client.session["_auth_user_id"] == str(hire.pk)
+    assert Membership.objects.filter(workspace=team.workspace, user=hire, is_active=True).exists()
+
+
+def test_an_emailed_invitation_for_an_address_with_an_account_asks_to_sign_in(team):
+    invitation = InvitationFactory(workspace=team.workspace, email=team.member.email)
+    client = web_client()
+    page = client.get(f"/invite/{invitation.token}/")
+    assert f"Sign in as {team.member.email} to join".encode() in page.content
+    client.post(f"/invite/{invitation.token}/", {"display_name": "X", "password": "a long enough passphrase"})
+    assert not User.objects.get(pk=team.member.pk).check_password("a long enough passphrase")
+
+
+def test_an_unverified_account_sees_no_invitations_for_its_address(team):
+    """Whoever signed up first with an address must not be handed the invitations mailed to it."""
+    squatter = UserFactory(email="victim@example.com", email_verified_at=None)
+    invitation = InvitationFactory(workspace=team.workspace, email="victim@example.com", role=Role.ADMIN)
+    page = web_client(squatter).get("/accounts/workspaces/").content.decode()
+    assert invitation.token not in page
+    assert team.workspace.name not in page
+    squatter.email_verified_at = timezone.now()
+    squatter.save()
+    assert invitation.token in web_client(squatter).get("/accounts/workspaces/").content.decode()
 
 
 def test_signing_in_from_an_invitation_comes_back_to_it(team, outsider):

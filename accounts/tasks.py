@@ -1,0 +1,35 @@
+"""Celery tasks of the accounts app: thin adapters that fetch by id and send the mail."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from accounts.models import User
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=600, max_retries=8)
+def send_account_email(kind: str, user_id: int, next_url: str = "") -> None:
+    """Mail what sign-up decided (accounts.signup): `verify`, `exists` or `placeholder`.
+
+    The link is made when the mail is sent, from the account as it is then, so a link never outlives
+    a change of address or password. An imported account waiting to be claimed gets its live
+    invitations again: following one is how it is claimed.
+    """
+    from accounts import emails
+    from workspaces.tasks import send_invitation_email
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    if kind == "verify" and user.is_active and not user.email_verified:
+        emails.send_verification_email(user, next_url)
+    elif kind == "exists":
+        emails.send_account_exists_email(user)
+    elif kind == "placeholder":
+        from workspaces.selectors import live_invitations_addressed_to
+
+        invitations = live_invitations_addressed_to(email=user.email)
+        for invitation in invitations:
+            send_invitation_email(invitation.pk)
+        if not invitations:
+            emails.send_account_imported_email(user)
