@@ -28,11 +28,6 @@ from accounts.services import api_token_create, api_token_revoke, user_create, u
 from slackclone.errors import DomainError
 from workspaces.models import Membership
 
-admin.site.site_header = "Slackclone administration"
-admin.site.site_title = "Slackclone admin"
-admin.site.index_title = "Workspaces, people and conversations"
-
-
 # --- Shared by every app's admin ------------------------------------------------------------
 
 

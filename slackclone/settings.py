@@ -66,7 +66,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "slackclone.apps.SlackcloneAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -335,6 +335,9 @@ REST_FRAMEWORK = {
 # Per user on every write; per client address on login, sign-up and token creation.
 API_WRITE_RATE = os.environ.get("API_WRITE_RATE", "300/m")
 API_AUTH_RATE = os.environ.get("API_AUTH_RATE", "10/m")
+# Failed sign-ins per account, from any address: slows a distributed guess at one password to a crawl,
+# while a person locked out by someone else's guesses waits at most the window.
+AUTH_FAILURES_PER_ACCOUNT_RATE = os.environ.get("AUTH_FAILURES_PER_ACCOUNT_RATE", "20/h")
 WEBHOOK_RATE = os.environ.get("WEBHOOK_RATE", "60/m")  # posts per incoming webhook
 
 SPECTACULAR_SETTINGS = {

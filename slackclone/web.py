@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from slackclone.api.exceptions import ApiRatelimited
-from slackclone.api.ratelimit import check_auth_rate
+from slackclone.api.ratelimit import check_account_sign_in_rate, check_auth_rate
 from slackclone.errors import DomainError
 
 
@@ -55,8 +55,9 @@ def submit_form(
     return redirect(redirect_to)
 
 
-def auth_rate_limited(action: str) -> Callable:
-    """Limit a page's POSTs per client address (the API's sign-in budget, settings.API_AUTH_RATE).
+def auth_rate_limited(action: str, *, account_field: str | None = None) -> Callable:
+    """Limit a page's POSTs per client address (the API's sign-in budget, settings.API_AUTH_RATE) and,
+    with `account_field` (the form field naming the account), refuse an account past its failed sign-ins.
 
     Over the limit the visitor gets a 429 page saying when to try again; GETs are never counted.
     """
@@ -67,6 +68,8 @@ def auth_rate_limited(action: str) -> Callable:
             if request.method == "POST":
                 try:
                     check_auth_rate(request)
+                    if account_field:
+                        check_account_sign_in_rate(request, request.POST.get(account_field, ""))
                 except ApiRatelimited as limit:
                     context = {"retry_after": limit.retry_after, "action": action}
                     response = render(request, "ratelimited.html", context, status=429)

@@ -19,7 +19,7 @@ from accounts.selectors import token_get, user_tokens
 from accounts.signup import email_verification_send, email_verify, user_sign_up
 from chat.wire import user_to_wire
 from slackclone.api.context import request_token, token_workspace
-from slackclone.api.ratelimit import check_auth_rate
+from slackclone.api.ratelimit import check_account_sign_in_rate, check_auth_rate
 from slackclone.api.schema import errors
 from slackclone.api.views import ApiView, validated
 from slackclone.errors import DomainError, ErrorCode
@@ -208,6 +208,7 @@ class LoginView(ApiView):
     def post(self, request):
         _enforce_csrf(request)
         data = validated(s.LoginSerializer, request.data)
+        check_account_sign_in_rate(request, data["email"])
         user = authenticate(request._request, username=data["email"].strip(), password=data["password"])
         if user is None:
             raise DomainError(ErrorCode.INVALID_AUTH, "Wrong email or password.")

@@ -29,7 +29,7 @@ def safe_next(request: HttpRequest, default: str = "home") -> str:
     return default
 
 
-@method_decorator(auth_rate_limited("sign-in attempts"), name="dispatch")
+@method_decorator(auth_rate_limited("sign-in attempts", account_field="username"), name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm

@@ -1,13 +1,15 @@
 """Rate limits on top of django-ratelimit's cache counters (the shared Redis cache on the real stack).
 
 Writes are limited per user (settings.API_WRITE_RATE); login, sign-up and token creation per
-client address (settings.API_AUTH_RATE), since their callers are often not authenticated yet.
+client address (settings.API_AUTH_RATE), since their callers are often not authenticated yet; and
+failed sign-ins per account (settings.AUTH_FAILURES_PER_ACCOUNT_RATE), on every sign-in surface.
 A request over the limit gets 429 with Retry-After and the error shape. If the cache is down
 the limit fails open: losing rate limiting for a moment beats refusing every write.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from django.conf import settings
@@ -20,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 WRITE_GROUP = "api.write"
 AUTH_GROUP = "api.auth"
+ACCOUNT_FAILURES_GROUP = "auth.account-failures"
 
 
 def retry_after_if_limited(request, *, group: str, key: str, rate: str) -> int | None:
@@ -57,3 +60,36 @@ def check_auth_rate(request) -> None:
     """Count one login, sign-up or token request from this client address; past API_AUTH_RATE, 429."""
     address = request.META.get("REMOTE_ADDR") or "unknown"
     _check(request, group=AUTH_GROUP, key=lambda _group, _request: address, rate=settings.API_AUTH_RATE)
+
+
+def _account_key(username: str) -> str:
+    return hashlib.sha256((username or "").strip().lower().encode()).hexdigest()
+
+
+def check_account_sign_in_rate(request, username: str) -> None:
+    """Refuse a sign-in to an account that has failed AUTH_FAILURES_PER_ACCOUNT_RATE times: guessing one
+    account's password from many addresses gets no further than from one. Counts nothing itself."""
+    if not username:
+        return
+    key = _account_key(username)
+    try:
+        usage = get_usage(
+            request,
+            group=ACCOUNT_FAILURES_GROUP,
+            key=lambda _group, _request: key,
+            rate=settings.AUTH_FAILURES_PER_ACCOUNT_RATE,
+        )
+    except (RedisError, OSError):
+        logger.warning("Rate-limit cache unavailable; letting a sign-in through", exc_info=True)
+        return
+    if usage is not None and usage["count"] >= usage["limit"]:
+        raise ApiRatelimited(retry_after=usage["time_left"])
+
+
+def count_account_sign_in_failure(username: str) -> None:
+    """Count one failed sign-in against the account it named (whatever the surface: every sign-in goes
+    through django.contrib.auth.authenticate, whose user_login_failed signal calls this)."""
+    if username:
+        retry_after_if_limited(
+            None, group=ACCOUNT_FAILURES_GROUP, key=_account_key(username), rate=settings.AUTH_FAILURES_PER_ACCOUNT_RATE
+        )
