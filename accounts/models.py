@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as dj_timezone
+from django.utils.crypto import salted_hmac
 
 from slackclone.ids import API_TOKEN_PREFIX, USER_PREFIX, new_public_id
 
@@ -83,6 +84,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     last_workspace = models.ForeignKey(
         "workspaces.Workspace", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Part of what signs a session (with the password): raising it ends every session signed before.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
     is_bot = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May log in to the Django admin.")
@@ -103,6 +106,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.email.lower()
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django signs each session with a hash of the password; ours adds the session epoch, so
+        "sign out of all other sessions" works without a new password. Epoch 0 gives Django's own
+        hash, so sessions signed before the epoch existed stay valid."""
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        key_salt = "accounts.User.session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}|{self.session_epoch}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     @property
     def email_verified(self) -> bool:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import ApiToken, User, hash_token
@@ -388,3 +389,24 @@ def user_set_last_workspace(*, actor: User, workspace: Workspace) -> None:
     if actor.last_workspace_id != workspace.pk:
         User.objects.filter(pk=actor.pk).update(last_workspace=workspace)
         actor.last_workspace = workspace
+
+
+@transaction.atomic
+def user_sign_out_other_sessions(*, actor: User) -> User:
+    """End every session of the actor's (in every browser) and close their sockets; the caller
+    re-signs its own session at once (django.contrib.auth.update_session_auth_hash).
+
+    Sessions are signed with the password and a session epoch; raising the epoch ends them all.
+    API tokens are not sessions and keep working: revoke them on the tokens page.
+    Callers: any active user, for themselves.
+    Raises: account_inactive.
+    Events: chat.close (4013, session_changed) to the user's sockets, which reconnect or sign out.
+    """
+    if not actor.is_active:
+        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
+    User.objects.filter(pk=actor.pk).update(session_epoch=F("session_epoch") + 1)
+    actor.refresh_from_db(fields=["session_epoch"])
+    from chat import events
+
+    events.close_sockets(actor, code=4013, reason="session_changed")
+    return actor

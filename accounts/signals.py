@@ -8,7 +8,7 @@ session behind it ended or the account was deactivated (close code 4401).
 from __future__ import annotations
 
 from django.contrib.auth.signals import user_logged_out, user_login_failed
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from accounts.models import User
@@ -28,6 +28,28 @@ def count_sign_in_failure(sender, credentials, request=None, **kwargs) -> None:
     from slackclone.api.ratelimit import count_account_sign_in_failure
 
     count_account_sign_in_failure(str(credentials.get("username") or credentials.get("email") or ""))
+
+
+SESSION_SIGNING_FIELDS = ("password", "session_epoch")
+
+
+@receiver(pre_save, sender=User, dispatch_uid="accounts.note_session_signing_change")
+def note_session_signing_change(sender, instance: User, update_fields=None, **kwargs) -> None:
+    """Whether this save changes what signs the user's sessions (a new password, from any surface:
+    reset, change, the Django admin; or "sign out of all other sessions"). Those sessions end then."""
+    instance._sessions_resigned = False
+    if instance.pk is None or (update_fields is not None and not set(update_fields) & set(SESSION_SIGNING_FIELDS)):
+        return
+    stored = User.objects.filter(pk=instance.pk).values_list(*SESSION_SIGNING_FIELDS).first()
+    instance._sessions_resigned = stored is not None and stored != (instance.password, instance.session_epoch)
+
+
+@receiver(post_save, sender=User, dispatch_uid="accounts.close_sockets_of_ended_sessions")
+def close_sockets_of_ended_sessions(sender, instance: User, created: bool, **kwargs) -> None:
+    """The sockets of sessions signed the old way are closed with 4013: each client reconnects at once,
+    which the session that made the change (re-signed by Django) survives and every other one fails (4401)."""
+    if getattr(instance, "_sessions_resigned", False):
+        events.close_sockets(instance, code=4013, reason="session_changed")
 
 
 @receiver(post_save, sender=User, dispatch_uid="accounts.close_sockets_on_deactivation")

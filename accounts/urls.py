@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts.views import auth, landing, preferences, profile, tokens, verification
+from accounts.views import auth, landing, preferences, profile, security, tokens, verification
 
 app_name = "accounts"
 
@@ -42,6 +42,8 @@ urlpatterns = [
     path("profile/photo/", profile.avatar, name="avatar"),
     path("profile/status/", profile.status, name="status"),
     path("preferences/", preferences.preferences, name="preferences"),
+    path("security/", security.security, name="security"),
+    path("security/sign-out-others/", security.sign_out_other_sessions, name="sign-out-others"),
     path("tokens/", tokens.tokens, name="tokens"),
     path("tokens/<str:token_id>/revoke/", tokens.token_revoke, name="token-revoke"),
 ]

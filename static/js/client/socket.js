@@ -86,7 +86,7 @@ export class Socket extends EventTarget {
     this.waiting.clear();
     if (code === 4401) return this.setState("signed_out");
     if (!navigator.onLine) return this.setState("offline");
-    this.scheduleReconnect(code === 4012 ? 0 : null);
+    this.scheduleReconnect(code === 4012 || code === 4013 ? 0 : null);
   }
 
   scheduleReconnect(delay = null) {
