@@ -13,6 +13,7 @@ urlpatterns = [
     path("auth/csrf", views.CsrfView.as_view(), name="auth-csrf"),
     path("auth/login", views.LoginView.as_view(), name="auth-login"),
     path("auth/logout", views.LogoutView.as_view(), name="auth-logout"),
+    path("auth/logout-others", views.LogoutOthersView.as_view(), name="auth-logout-others"),
     path("auth/signup", views.SignupView.as_view(), name="auth-signup"),
     path("auth/verify-email", views.VerifyEmailView.as_view(), name="auth-verify-email"),
     path("auth/verify-email/resend", views.ResendVerificationView.as_view(), name="auth-verify-email-resend"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -228,6 +228,22 @@ class LogoutView(ApiView):
         if request_token(request) is not None:
             raise DomainError(ErrorCode.RESTRICTED_ACTION, "Tokens are revoked, not signed out.")
         logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutOthersView(ApiView):
+    @extend_schema(
+        tags=TAG_AUTH,
+        operation_id="session_logout_others",
+        summary="Sign out of every other session (this one stays signed in; API tokens keep working)",
+        request=None,
+        responses={204: None, **errors()},
+    )
+    def post(self, request):
+        if request_token(request) is not None:
+            raise DomainError(ErrorCode.RESTRICTED_ACTION, "Tokens are revoked, not signed out.")
+        user = services.user_sign_out_other_sessions(actor=request.user)
+        update_session_auth_hash(request._request, user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -115,3 +115,21 @@ def test_logout_ends_the_session(team, client_for):
 
 def test_tokens_are_not_logged_out(team, client_for):
     assert error_code(client_for(team.member, team.workspace).post("/api/v1/auth/logout")) == "restricted_action"
+
+
+def test_logout_others_keeps_this_session_and_ends_the_rest(team, client_for):
+    here, elsewhere = _csrf_client()[0], _csrf_client()[0]
+    for client in (here, elsewhere):
+        csrf = client.get("/api/v1/auth/csrf").json()["csrf_token"]
+        client.post(
+            "/api/v1/auth/login", {"email": team.member.email, "password": DEFAULT_PASSWORD}, HTTP_X_CSRFTOKEN=csrf
+        )
+    response = here.post("/api/v1/auth/logout-others", HTTP_X_CSRFTOKEN=here.cookies["csrftoken"].value)
+    assert response.status_code == 204
+    assert here.get("/api/v1/me").status_code == 200
+    assert elsewhere.get("/api/v1/me").status_code == 401
+
+
+def test_logout_others_is_for_sessions_not_tokens(team, client_for):
+    response = client_for(team.member, team.workspace).post("/api/v1/auth/logout-others")
+    assert error_code(response) == "restricted_action"
