@@ -35,12 +35,16 @@ def import_slack_export(
     `on_total` is told how many messages the export holds, then `progress` how many more have been
     handled (imported, found already imported, or skipped), so a caller can draw a progress bar.
     Callers: the import_slack_export command; tests.
-    Raises: invalid_arguments (not a zip, or no users.json), invalid_json (an unreadable index file).
+    Every file it reads is read once through the size caps before anything is written, so an export
+    that is refused leaves the workspace as it was.
+    Raises: invalid_arguments (not a zip, or no users.json), invalid_export (an entry over the
+    IMPORT_* caps, or unreadable), invalid_json (a file that is not JSON).
     Events: those of the services used for people and channels (team_join, channel_created, ...);
     none for history, which clients read from the database.
     """
     archive = ExportArchive.open(path)
     try:
+        archive.check()
         run = ImportRun(workspace=workspace, archive=archive, progress=progress or (lambda _count: None))
         import_users(run)
         conversations = import_conversations(run)

@@ -1,19 +1,32 @@
-"""Reading a Slack export zip: its index files and each conversation's messages in ts order."""
+"""Reading a Slack export zip: its index files and each conversation's messages in ts order.
+
+An export comes from outside, so it is read defensively: entries are streamed out of the zip and
+refused as soon as one passes the IMPORT_* caps (the zip's own headers are not trusted for that),
+and `check` reads every file the import will read before the import writes anything.
+"""
 
 from __future__ import annotations
 
 import json
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePosixPath
 from typing import Any
 
+from django.conf import settings
+
 from slackclone.errors import DomainError, ErrorCode
 
 DAY_FILE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 INDEX_FILES = ("users.json", "channels.json", "groups.json", "dms.json", "mpims.json")
+CHUNK_BYTES = 1024 * 1024
+# Below this an entry is never refused for its compression ratio: small files of repeated text
+# compress well, and cannot hurt.
+RATIO_FLOOR_BYTES = 1024 * 1024
+READABLE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
 
 def normalise_ts(raw: Any) -> str | None:
@@ -25,6 +38,61 @@ def normalise_ts(raw: Any) -> str | None:
     if not value.is_finite() or value <= 0:
         return None
     return f"{value:.6f}"
+
+
+def shown(name: str) -> str:
+    """An entry's name as it can be printed: the zip chooses it, so control characters are escaped."""
+    return repr(name)[1:-1]
+
+
+def _load_json(name: str, raw: bytes | bytearray) -> Any:
+    """The JSON in an entry of the export, or invalid_json naming the entry."""
+    try:
+        return json.loads(raw)
+    except ValueError as error:
+        raise DomainError(ErrorCode.INVALID_JSON, f"{shown(name)} is not valid JSON ({error}).") from None
+
+
+def _refuse(message: str) -> DomainError:
+    return DomainError(ErrorCode.INVALID_EXPORT, message)
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """How much of an archive the importer reads: the IMPORT_* settings (README, Configuration)."""
+
+    entry_bytes: int
+    total_bytes: int
+    entries: int
+    ratio: int
+
+    @classmethod
+    def from_settings(cls) -> ReadLimits:
+        return cls(
+            entry_bytes=settings.IMPORT_ENTRY_MAX_BYTES,
+            total_bytes=settings.IMPORT_TOTAL_MAX_BYTES,
+            entries=settings.IMPORT_MAX_ENTRIES,
+            ratio=settings.IMPORT_MAX_COMPRESSION_RATIO,
+        )
+
+    def check_entry(self, name: str, size: int, compressed: int) -> None:
+        """Raises invalid_export once `size` uncompressed bytes of an entry are more than it may hold."""
+        if size > self.entry_bytes:
+            raise _refuse(
+                f"{shown(name)} is larger than {self.entry_bytes} bytes uncompressed (IMPORT_ENTRY_MAX_BYTES): refused."
+            )
+        if size > max(compressed * self.ratio, RATIO_FLOOR_BYTES):
+            raise _refuse(
+                f"{shown(name)} expands more than {self.ratio} times its compressed size "
+                "(IMPORT_MAX_COMPRESSION_RATIO): refused as a likely zip bomb."
+            )
+
+    def check_total(self, total: int, where: str) -> None:
+        if total > self.total_bytes:
+            raise _refuse(
+                f"The export's files come to more than {self.total_bytes} bytes uncompressed {where} "
+                "(IMPORT_TOTAL_MAX_BYTES): refused."
+            )
 
 
 @dataclass
@@ -46,43 +114,97 @@ class Conversation:
 
 @dataclass
 class ExportArchive:
-    """An open export. Index files that are missing read as empty (a free workspace's export has no groups)."""
+    """An open export. Index files that are missing read as empty (a free workspace's export has no groups).
+
+    Names below are relative to the export's root folder ("users.json", "general/2023-11-14.json").
+    """
 
     zip: zipfile.ZipFile
+    limits: ReadLimits
     root: str = ""
     _days: dict[str, list[str]] = field(default_factory=dict)
+    _counts: dict[str, int] = field(default_factory=dict)
+    _counted: set[str] = field(default_factory=set)
+    _total: int = 0
 
     @classmethod
     def open(cls, path) -> ExportArchive:
-        """Raises invalid_arguments when the file is not a zip or has no users.json."""
+        """Raises invalid_arguments when the file is not a zip or has no users.json; invalid_export when
+        it holds more entries, or declares more bytes, than the IMPORT_* settings allow."""
         try:
             archive = zipfile.ZipFile(path)
         except (OSError, zipfile.BadZipFile) as error:
             raise DomainError(ErrorCode.INVALID_ARGUMENTS, f"{path} is not a readable zip file ({error}).") from None
+        try:
+            return cls._of(archive, path)
+        except DomainError:
+            archive.close()
+            raise
+
+    @classmethod
+    def _of(cls, archive: zipfile.ZipFile, path) -> ExportArchive:
+        limits = ReadLimits.from_settings()
+        if len(archive.infolist()) > limits.entries:
+            raise _refuse(f"{path} holds more than {limits.entries} entries (IMPORT_MAX_ENTRIES).")
         users = [name for name in archive.namelist() if PurePosixPath(name).name == "users.json"]
         if not users:
             raise DomainError(ErrorCode.INVALID_ARGUMENTS, f"{path} has no users.json: not a Slack export.")
         root = str(PurePosixPath(min(users, key=len)).parent).strip(".")
-        export = cls(zip=archive, root=f"{root}/" if root else "")
+        export = cls(zip=archive, limits=limits, root=f"{root}/" if root else "")
         export._index_days()
+        declared = sum(info.file_size for info in export._entries_read())
+        limits.check_total(declared, "by the sizes its zip headers declare")
         return export
 
     def _index_days(self) -> None:
+        seen = set()
         for name in self.zip.namelist():
             path = PurePosixPath(name[len(self.root) :]) if name.startswith(self.root) else None
-            if path is None or len(path.parts) != 2 or not DAY_FILE_RE.match(path.name):
+            if path is None or len(path.parts) != 2 or not DAY_FILE_RE.match(path.name) or name in seen:
                 continue
-            self._days.setdefault(path.parts[0], []).append(name)
+            seen.add(name)
+            self._days.setdefault(path.parts[0], []).append(str(path))
+
+    def _entries_read(self) -> list[zipfile.ZipInfo]:
+        """The zip entries an import reads: the index files and every day file."""
+        names = [*INDEX_FILES, *(day for days in self._days.values() for day in days)]
+        found = []
+        for name in names:
+            try:
+                found.append(self.zip.getinfo(self.root + name))
+            except KeyError:
+                continue
+        return found
+
+    def _read(self, name: str) -> bytearray | None:
+        """The entry's uncompressed bytes (None when there is none), streamed out of the zip in chunks
+        and refused as soon as they pass a cap, whatever sizes the zip's headers declare."""
+        try:
+            info = self.zip.getinfo(self.root + name)
+        except KeyError:
+            return None
+        if info.compress_type not in READABLE_METHODS:
+            raise _refuse(
+                f"{shown(name)} is compressed with a method other than deflate (method {info.compress_type})."
+            )
+        total = 0 if name in self._counted else self._total
+        data = bytearray()
+        try:
+            with self.zip.open(info) as stream:
+                while chunk := stream.read(CHUNK_BYTES):
+                    data += chunk
+                    self.limits.check_entry(name, len(data), info.compress_size)
+                    self.limits.check_total(total + len(data), f"by {shown(name)}")
+        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, OSError) as error:
+            raise _refuse(f"{shown(name)} cannot be read from the zip ({error}).") from None
+        if name not in self._counted:
+            self._counted.add(name)
+            self._total += len(data)
+        return data
 
     def read_json(self, name: str, default: Any) -> Any:
-        try:
-            raw = self.zip.read(self.root + name)
-        except KeyError:
-            return default
-        try:
-            return json.loads(raw)
-        except ValueError as error:
-            raise DomainError(ErrorCode.INVALID_JSON, f"{name} is not valid JSON ({error}).") from None
+        raw = self._read(name)
+        return default if raw is None else _load_json(name, raw)
 
     def index(self, name: str) -> list[dict[str, Any]]:
         data = self.read_json(name, [])
@@ -100,11 +222,22 @@ class ExportArchive:
         found += [Conversation("group_dm", data, str(data.get("name") or "")) for data in self.index("mpims.json")]
         return found
 
+    def check(self) -> None:
+        """Read every file the import will read, through the caps, before the import writes anything;
+        raises invalid_export or invalid_json naming the first file that is refused."""
+        self.users()
+        for conversation in self.conversations():
+            self.message_count(conversation)
+
     def message_count(self, conversation: Conversation) -> int:
-        return sum(len(self._day(name)) for name in self._days.get(conversation.folder, []))
+        """How many messages the conversation's day files hold (counted once, by `check`)."""
+        folder = conversation.folder
+        if folder not in self._counts:
+            self._counts[folder] = sum(len(self._day(name)) for name in self._days.get(folder, []))
+        return self._counts[folder]
 
     def _day(self, name: str) -> list[dict[str, Any]]:
-        data = json.loads(self.zip.read(name))
+        data = self.read_json(name, [])
         return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
 
     def messages(self, conversation: Conversation) -> list[dict[str, Any]]:
