@@ -2,7 +2,8 @@
 
 An export comes from outside, so it is read defensively: entries are streamed out of the zip and
 refused as soon as one passes the IMPORT_* caps (the zip's own headers are not trusted for that),
-and `check` reads every file the import will read before the import writes anything.
+and `check` reads every file the import will read, and checks its shape (shapes.py), before the
+import writes anything.
 """
 
 from __future__ import annotations
@@ -19,10 +20,18 @@ from typing import Any
 
 from django.conf import settings
 
+from integrations.slack_export.shapes import CONVERSATION, MESSAGE, USER, Check, check_file
 from slackclone.errors import DomainError, ErrorCode
 
 DAY_FILE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 INDEX_FILES = ("users.json", "channels.json", "groups.json", "dms.json", "mpims.json")
+# (Conversation.kind, the index file, the field naming the folder its days are in)
+CONVERSATION_FILES = (
+    ("public", "channels.json", "name"),
+    ("private", "groups.json", "name"),
+    ("dm", "dms.json", "id"),
+    ("group_dm", "mpims.json", "name"),
+)
 CHUNK_BYTES = 1024 * 1024
 # Below this an entry is never refused for its compression ratio: small files of repeated text
 # compress well, and cannot hurt.
@@ -232,25 +241,25 @@ class ExportArchive:
         raw = self._read(name)
         return default if raw is None else _load_json(name, raw)
 
-    def index(self, name: str) -> list[dict[str, Any]]:
-        data = self.read_json(name, [])
-        return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+    def index(self, name: str, item: Check) -> list[dict[str, Any]]:
+        """An index file's entries, each checked against `item` (shapes.USER, shapes.CONVERSATION)."""
+        return check_file(shown(name), self.read_json(name, []), item)
 
     def users(self) -> list[dict[str, Any]]:
-        return self.index("users.json")
+        return self.index("users.json", USER)
 
     def conversations(self) -> list[Conversation]:
         """Channels, private channels, DMs and group DMs. Channels and group DMs live in folders named
         after them; DMs in folders named by their id."""
-        found = [Conversation("public", data, str(data.get("name") or "")) for data in self.index("channels.json")]
-        found += [Conversation("private", data, str(data.get("name") or "")) for data in self.index("groups.json")]
-        found += [Conversation("dm", data, str(data.get("id") or "")) for data in self.index("dms.json")]
-        found += [Conversation("group_dm", data, str(data.get("name") or "")) for data in self.index("mpims.json")]
+        found = []
+        for kind, name, folder in CONVERSATION_FILES:
+            found += [Conversation(kind, data, str(data.get(folder) or "")) for data in self.index(name, CONVERSATION)]
         return found
 
     def check(self) -> None:
-        """Read every file the import will read, through the caps, before the import writes anything;
-        raises invalid_export or invalid_json naming the first file that is refused."""
+        """Read and check every file the import will read, through the caps and against its shape
+        (shapes.py), before the import writes anything. Raises invalid_export or invalid_json naming
+        the first file that is refused. Memory holds one file at a time."""
         self.users()
         for conversation in self.conversations():
             self.message_count(conversation)
@@ -263,11 +272,10 @@ class ExportArchive:
         return self._counts[folder]
 
     def _day(self, name: str) -> list[dict[str, Any]]:
-        data = self.read_json(name, [])
-        return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+        return check_file(shown(name), self.read_json(name, []), MESSAGE)
 
     def messages(self, conversation: Conversation) -> list[dict[str, Any]]:
-        """The conversation's messages, oldest first by ts; entries without a usable ts are dropped."""
+        """The conversation's messages, oldest first by ts; ones whose ts is zero are dropped."""
         found = []
         for name in sorted(self._days.get(conversation.folder, [])):
             for message in self._day(name):
