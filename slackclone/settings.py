@@ -313,6 +313,15 @@ EMAIL_VERIFICATION_MAX_AGE_SECONDS = env_int("EMAIL_VERIFICATION_MAX_AGE_SECONDS
 # Sign-up and verification mail to one address, whoever asks for it: a form cannot be used to flood a mailbox.
 ACCOUNT_EMAILS_PER_ADDRESS_RATE = os.environ.get("ACCOUNT_EMAILS_PER_ADDRESS_RATE", "5/h")
 
+# import_slack_export reads the zip's entries as streams and stops as soon as one of these is passed,
+# whatever the zip's headers say: the uncompressed size of one entry and of all the entries it reads,
+# the number of entries, and how many times its compressed size an entry may grow (deflate shrinks
+# zeros about a thousand times; export JSON, even very repetitive, far less).
+IMPORT_ENTRY_MAX_BYTES = env_int("IMPORT_ENTRY_MAX_BYTES", 64 * 1024 * 1024)
+IMPORT_TOTAL_MAX_BYTES = env_int("IMPORT_TOTAL_MAX_BYTES", 10 * 1024 * 1024 * 1024)
+IMPORT_MAX_ENTRIES = env_int("IMPORT_MAX_ENTRIES", 1_000_000)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 200)
+
 # --- REST API (/api/v1/) ----------------------------------------------------------
 # Session (browser, with CSRF) or `Authorization: Bearer <token>`; one error shape from
 # slackclone.api.exceptions; rate limits are django-ratelimit counters in the default cache.

@@ -1,7 +1,9 @@
 """import_slack_export: a Slack export into a workspace, in one call, idempotently.
 
-Order: people (users.json), then conversations (so mentions and members resolve), then each
-conversation's history, then read markers and archived state. Every object made is recorded in
+First the whole export is read and checked (reader.ExportArchive.check: size caps, JSON depth,
+each file's shape), so a refused export writes nothing. Then people (users.json), conversations
+(so mentions and members resolve), each conversation's history, then read markers and archived
+state. Every object made is recorded in
 integrations.ImportedObject by its Slack id, so running the same import again finds it and adds
 nothing; running a later export of the same Slack workspace adds only what is new.
 
@@ -37,12 +39,17 @@ def import_slack_export(
     handled (imported, found already imported, or skipped), so a caller can draw a progress bar.
     `invite` mails each person the import made a placeholder for an invitation that claims it.
     Callers: the import_slack_export command; tests.
-    Raises: invalid_arguments (not a zip, or no users.json), invalid_json (an unreadable index file).
+    Every file it reads is read once through the size caps and checked against its shape before
+    anything is written, so an export that is refused leaves the workspace as it was.
+    Raises: invalid_arguments (not a zip, or no users.json), invalid_export (an entry over the
+    IMPORT_* caps or unreadable, or a file not of Slack's shape), invalid_json (a file that is not
+    UTF-8 JSON, or nests too deep).
     Events: those of the services used for people and channels (team_join, channel_created, ...);
     none for history, which clients read from the database.
     """
     archive = ExportArchive.open(path)
     try:
+        archive.check()
         run = ImportRun(workspace=workspace, archive=archive, progress=progress or (lambda _count: None), invite=invite)
         import_users(run)
         conversations = import_conversations(run)

@@ -1,19 +1,50 @@
-"""Reading a Slack export zip: its index files and each conversation's messages in ts order."""
+"""Reading a Slack export zip: its index files and each conversation's messages in ts order.
+
+An export comes from outside, so it is read defensively: entries are streamed out of the zip and
+refused as soon as one passes the IMPORT_* caps (the zip's own headers are not trusted for that),
+and `check` reads every file the import will read, and checks its shape (shapes.py), before the
+import writes anything.
+"""
 
 from __future__ import annotations
 
 import json
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import accumulate
 from pathlib import PurePosixPath
 from typing import Any
 
+from django.conf import settings
+
+from integrations.slack_export.shapes import CONVERSATION, MESSAGE, USER, Check, check_file
 from slackclone.errors import DomainError, ErrorCode
 
 DAY_FILE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 INDEX_FILES = ("users.json", "channels.json", "groups.json", "dms.json", "mpims.json")
+# (Conversation.kind, the index file, the field naming the folder its days are in)
+CONVERSATION_FILES = (
+    ("public", "channels.json", "name"),
+    ("private", "groups.json", "name"),
+    ("dm", "dms.json", "id"),
+    ("group_dm", "mpims.json", "name"),
+)
+CHUNK_BYTES = 1024 * 1024
+# Below this an entry is never refused for its compression ratio: small files of repeated text
+# compress well, and cannot hurt.
+RATIO_FLOOR_BYTES = 1024 * 1024
+READABLE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+# Slack's deepest (rich-text blocks inside an attachment) nest about a dozen levels.
+JSON_MAX_DEPTH = 64
+_ESCAPE_RE = re.compile(rb"\\.", re.DOTALL)
+_STRING_RE = re.compile(rb'"[^"]*"')
+_NOT_BRACKET_RE = re.compile(rb"[^\[\]{}]+")
+_BRACKET_STEP = [0] * 256
+_BRACKET_STEP[ord("[")] = _BRACKET_STEP[ord("{")] = 1
+_BRACKET_STEP[ord("]")] = _BRACKET_STEP[ord("}")] = -1
 
 
 def normalise_ts(raw: Any) -> str | None:
@@ -25,6 +56,78 @@ def normalise_ts(raw: Any) -> str | None:
     if not value.is_finite() or value <= 0:
         return None
     return f"{value:.6f}"
+
+
+def shown(name: str) -> str:
+    """An entry's name as it can be printed: the zip chooses it, so control characters are escaped."""
+    return repr(name)[1:-1]
+
+
+def json_depth(raw: bytes | bytearray) -> int:
+    """How deeply the arrays and objects of UTF-8 JSON nest, in linear time and without recursion.
+
+    Escapes go first (so an escaped quote cannot end a string), then strings (their brackets are
+    text), then everything but brackets; what is left is summed as +1 for an opening bracket and -1
+    for a closing one, and the depth is the highest running sum. Malformed input only gives a
+    wrong depth; the parser refuses it afterwards.
+    """
+    structure = _NOT_BRACKET_RE.sub(b"", _STRING_RE.sub(b"", _ESCAPE_RE.sub(b"", raw)))
+    return max(accumulate(map(_BRACKET_STEP.__getitem__, structure)), default=0)
+
+
+def _load_json(name: str, raw: bytes | bytearray) -> Any:
+    """The JSON in an entry of the export, or invalid_json naming the entry: not UTF-8, nested deeper
+    than JSON_MAX_DEPTH (which would otherwise be a RecursionError in the parser), or not JSON."""
+    if json.detect_encoding(bytes(raw[:4])) not in ("utf-8", "utf-8-sig"):
+        raise DomainError(ErrorCode.INVALID_JSON, f"{shown(name)} is not UTF-8 JSON.")
+    if json_depth(raw) > JSON_MAX_DEPTH:
+        raise DomainError(ErrorCode.INVALID_JSON, f"{shown(name)} is nested deeper than {JSON_MAX_DEPTH} levels.")
+    try:
+        return json.loads(raw)
+    except ValueError as error:
+        raise DomainError(ErrorCode.INVALID_JSON, f"{shown(name)} is not valid JSON ({error}).") from None
+
+
+def _refuse(message: str) -> DomainError:
+    return DomainError(ErrorCode.INVALID_EXPORT, message)
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """How much of an archive the importer reads: the IMPORT_* settings (README, Configuration)."""
+
+    entry_bytes: int
+    total_bytes: int
+    entries: int
+    ratio: int
+
+    @classmethod
+    def from_settings(cls) -> ReadLimits:
+        return cls(
+            entry_bytes=settings.IMPORT_ENTRY_MAX_BYTES,
+            total_bytes=settings.IMPORT_TOTAL_MAX_BYTES,
+            entries=settings.IMPORT_MAX_ENTRIES,
+            ratio=settings.IMPORT_MAX_COMPRESSION_RATIO,
+        )
+
+    def check_entry(self, name: str, size: int, compressed: int) -> None:
+        """Raises invalid_export once `size` uncompressed bytes of an entry are more than it may hold."""
+        if size > self.entry_bytes:
+            raise _refuse(
+                f"{shown(name)} is larger than {self.entry_bytes} bytes uncompressed (IMPORT_ENTRY_MAX_BYTES): refused."
+            )
+        if size > max(compressed * self.ratio, RATIO_FLOOR_BYTES):
+            raise _refuse(
+                f"{shown(name)} expands more than {self.ratio} times its compressed size "
+                "(IMPORT_MAX_COMPRESSION_RATIO): refused as a likely zip bomb."
+            )
+
+    def check_total(self, total: int, where: str) -> None:
+        if total > self.total_bytes:
+            raise _refuse(
+                f"The export's files come to more than {self.total_bytes} bytes uncompressed {where} "
+                "(IMPORT_TOTAL_MAX_BYTES): refused."
+            )
 
 
 @dataclass
@@ -46,69 +149,133 @@ class Conversation:
 
 @dataclass
 class ExportArchive:
-    """An open export. Index files that are missing read as empty (a free workspace's export has no groups)."""
+    """An open export. Index files that are missing read as empty (a free workspace's export has no groups).
+
+    Names below are relative to the export's root folder ("users.json", "general/2023-11-14.json").
+    """
 
     zip: zipfile.ZipFile
+    limits: ReadLimits
     root: str = ""
     _days: dict[str, list[str]] = field(default_factory=dict)
+    _counts: dict[str, int] = field(default_factory=dict)
+    _counted: set[str] = field(default_factory=set)
+    _total: int = 0
 
     @classmethod
     def open(cls, path) -> ExportArchive:
-        """Raises invalid_arguments when the file is not a zip or has no users.json."""
+        """Raises invalid_arguments when the file is not a zip or has no users.json; invalid_export when
+        it holds more entries, or declares more bytes, than the IMPORT_* settings allow."""
         try:
             archive = zipfile.ZipFile(path)
         except (OSError, zipfile.BadZipFile) as error:
             raise DomainError(ErrorCode.INVALID_ARGUMENTS, f"{path} is not a readable zip file ({error}).") from None
+        try:
+            return cls._of(archive, path)
+        except DomainError:
+            archive.close()
+            raise
+
+    @classmethod
+    def _of(cls, archive: zipfile.ZipFile, path) -> ExportArchive:
+        limits = ReadLimits.from_settings()
+        if len(archive.infolist()) > limits.entries:
+            raise _refuse(f"{path} holds more than {limits.entries} entries (IMPORT_MAX_ENTRIES).")
         users = [name for name in archive.namelist() if PurePosixPath(name).name == "users.json"]
         if not users:
             raise DomainError(ErrorCode.INVALID_ARGUMENTS, f"{path} has no users.json: not a Slack export.")
         root = str(PurePosixPath(min(users, key=len)).parent).strip(".")
-        export = cls(zip=archive, root=f"{root}/" if root else "")
+        export = cls(zip=archive, limits=limits, root=f"{root}/" if root else "")
         export._index_days()
+        declared = sum(info.file_size for info in export._entries_read())
+        limits.check_total(declared, "by the sizes its zip headers declare")
         return export
 
     def _index_days(self) -> None:
+        seen = set()
         for name in self.zip.namelist():
             path = PurePosixPath(name[len(self.root) :]) if name.startswith(self.root) else None
-            if path is None or len(path.parts) != 2 or not DAY_FILE_RE.match(path.name):
+            if path is None or len(path.parts) != 2 or not DAY_FILE_RE.match(path.name) or name in seen:
                 continue
-            self._days.setdefault(path.parts[0], []).append(name)
+            seen.add(name)
+            self._days.setdefault(path.parts[0], []).append(str(path))
+
+    def _entries_read(self) -> list[zipfile.ZipInfo]:
+        """The zip entries an import reads: the index files and every day file."""
+        names = [*INDEX_FILES, *(day for days in self._days.values() for day in days)]
+        found = []
+        for name in names:
+            try:
+                found.append(self.zip.getinfo(self.root + name))
+            except KeyError:
+                continue
+        return found
+
+    def _read(self, name: str) -> bytearray | None:
+        """The entry's uncompressed bytes (None when there is none), streamed out of the zip in chunks
+        and refused as soon as they pass a cap, whatever sizes the zip's headers declare."""
+        try:
+            info = self.zip.getinfo(self.root + name)
+        except KeyError:
+            return None
+        if info.compress_type not in READABLE_METHODS:
+            raise _refuse(
+                f"{shown(name)} is compressed with a method other than deflate (method {info.compress_type})."
+            )
+        total = 0 if name in self._counted else self._total
+        data = bytearray()
+        try:
+            with self.zip.open(info) as stream:
+                while chunk := stream.read(CHUNK_BYTES):
+                    data += chunk
+                    self.limits.check_entry(name, len(data), info.compress_size)
+                    self.limits.check_total(total + len(data), f"by {shown(name)}")
+        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, OSError) as error:
+            raise _refuse(f"{shown(name)} cannot be read from the zip ({error}).") from None
+        if name not in self._counted:
+            self._counted.add(name)
+            self._total += len(data)
+        return data
 
     def read_json(self, name: str, default: Any) -> Any:
-        try:
-            raw = self.zip.read(self.root + name)
-        except KeyError:
-            return default
-        try:
-            return json.loads(raw)
-        except ValueError as error:
-            raise DomainError(ErrorCode.INVALID_JSON, f"{name} is not valid JSON ({error}).") from None
+        raw = self._read(name)
+        return default if raw is None else _load_json(name, raw)
 
-    def index(self, name: str) -> list[dict[str, Any]]:
-        data = self.read_json(name, [])
-        return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+    def index(self, name: str, item: Check) -> list[dict[str, Any]]:
+        """An index file's entries, each checked against `item` (shapes.USER, shapes.CONVERSATION)."""
+        return check_file(shown(name), self.read_json(name, []), item)
 
     def users(self) -> list[dict[str, Any]]:
-        return self.index("users.json")
+        return self.index("users.json", USER)
 
     def conversations(self) -> list[Conversation]:
         """Channels, private channels, DMs and group DMs. Channels and group DMs live in folders named
         after them; DMs in folders named by their id."""
-        found = [Conversation("public", data, str(data.get("name") or "")) for data in self.index("channels.json")]
-        found += [Conversation("private", data, str(data.get("name") or "")) for data in self.index("groups.json")]
-        found += [Conversation("dm", data, str(data.get("id") or "")) for data in self.index("dms.json")]
-        found += [Conversation("group_dm", data, str(data.get("name") or "")) for data in self.index("mpims.json")]
+        found = []
+        for kind, name, folder in CONVERSATION_FILES:
+            found += [Conversation(kind, data, str(data.get(folder) or "")) for data in self.index(name, CONVERSATION)]
         return found
 
+    def check(self) -> None:
+        """Read and check every file the import will read, through the caps and against its shape
+        (shapes.py), before the import writes anything. Raises invalid_export or invalid_json naming
+        the first file that is refused. Memory holds one file at a time."""
+        self.users()
+        for conversation in self.conversations():
+            self.message_count(conversation)
+
     def message_count(self, conversation: Conversation) -> int:
-        return sum(len(self._day(name)) for name in self._days.get(conversation.folder, []))
+        """How many messages the conversation's day files hold (counted once, by `check`)."""
+        folder = conversation.folder
+        if folder not in self._counts:
+            self._counts[folder] = sum(len(self._day(name)) for name in self._days.get(folder, []))
+        return self._counts[folder]
 
     def _day(self, name: str) -> list[dict[str, Any]]:
-        data = json.loads(self.zip.read(name))
-        return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+        return check_file(shown(name), self.read_json(name, []), MESSAGE)
 
     def messages(self, conversation: Conversation) -> list[dict[str, Any]]:
-        """The conversation's messages, oldest first by ts; entries without a usable ts are dropped."""
+        """The conversation's messages, oldest first by ts; ones whose ts is zero are dropped."""
         found = []
         for name in sorted(self._days.get(conversation.folder, [])):
             for message in self._day(name):

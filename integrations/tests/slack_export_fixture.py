@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import zipfile
 from pathlib import Path
+from typing import Any
 
 ROOT_TS = "1700000000.000100"
 DAY1, DAY2 = "2023-11-14", "2023-11-15"  # ROOT_TS is 2023-11-14 22:13:20 UTC
@@ -130,3 +131,19 @@ def build_export(path: Path, *, member_email: str) -> Path:
         }.items():
             archive.writestr(name, json.dumps(data))
     return path
+
+
+def edit_export(source: Path, target: Path, changes: dict[str, Any]) -> Path:
+    """A copy of the export at `source` with some entries changed: each value of `changes` is the
+    entry's new content (bytes as they are, anything else as JSON), or a function given the entry's
+    JSON that returns its new content. Entries not in `source` are added."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for name in original.namelist():
+            content = changes.get(name, original.read(name))
+            if callable(content):
+                content = content(json.loads(original.read(name)))
+            copy.writestr(name, content if isinstance(content, bytes) else json.dumps(content))
+        for name, content in changes.items():
+            if name not in original.namelist():
+                copy.writestr(name, content if isinstance(content, bytes) else json.dumps(content))
+    return target
