@@ -22,7 +22,7 @@ from chat.models import Channel, ChannelMember
 from chat.services.channels import channel_create
 from slackclone.errors import DomainError, ErrorCode
 from slackclone.images import replace_image
-from workspaces.models import Invitation, Membership, Role, Workspace
+from workspaces.models import EmailDisplay, Invitation, Membership, Role, Workspace
 from workspaces.permissions import access_workspace_admin, check_can_change_role
 
 if TYPE_CHECKING:
@@ -389,4 +389,27 @@ def workspace_update(*, actor: User | None, workspace: Workspace, name: str | No
         fields.append("icon")
     if fields:
         workspace.save(update_fields=fields)
+    return workspace
+
+
+@transaction.atomic
+def workspace_set_email_display(*, actor: User | None, workspace: Workspace, email_display: str) -> Workspace:
+    """Choose who sees people's email addresses (Slack's "Display email addresses"): everyone, members but
+    not guests (the default), or only owners and admins. Every surface reads it through
+    workspaces.selectors.people_view; owners and admins always see addresses, everyone their own.
+
+    Callers: workspace owners and admins; the operator.
+    Raises: restricted_action, invalid_arguments (not one of EmailDisplay's values).
+    Events: none; clients show the change on their next load.
+    """
+    access_workspace_admin(actor, workspace)
+    if email_display not in EmailDisplay.values:
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS,
+            f"email_display is one of {', '.join(EmailDisplay.values)}.",
+            fields={"email_display": "invalid"},
+        )
+    if workspace.email_display != email_display:
+        workspace.email_display = email_display
+        workspace.save(update_fields=["email_display"])
     return workspace

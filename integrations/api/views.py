@@ -90,7 +90,7 @@ class WebhookDetailView(ApiView):
 
 def bot_out(membership: Membership) -> dict[str, Any]:
     return {
-        "user": user_to_wire(membership.user),
+        "user": user_to_wire(membership.user),  # no address: a bot's is made up
         "is_active": membership.is_active and membership.user.is_active,
         "joined": int(membership.joined_at.timestamp()),
     }
