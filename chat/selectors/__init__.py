@@ -10,6 +10,7 @@ from chat.selectors.channels import (
     channel_members_page,
     public_channels,
     public_channels_page,
+    readable_channels,
     user_channel_memberships,
     visible_channel_ids,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "messages_for_wire",
     "public_channels",
     "public_channels_page",
+    "readable_channels",
     "thread_page",
     "thread_replies",
     "unread_count_for_member",
