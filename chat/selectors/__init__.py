@@ -26,6 +26,7 @@ from chat.selectors.messages import (
     message_get_for_wire,
     message_sort_key,
     messages_for_wire,
+    readable_messages,
     thread_page,
     thread_replies,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "public_channels",
     "public_channels_page",
     "readable_channels",
+    "readable_messages",
     "thread_page",
     "thread_replies",
     "unread_count_for_member",
