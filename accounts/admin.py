@@ -198,9 +198,12 @@ class UserAdmin(ServiceModelAdmin, DjangoUserAdmin):
     list_filter = ("is_active", "is_bot", "is_staff", "is_superuser")
     search_fields = ("email", "full_name", "display_name", "=public_id")
     ordering = ("email",)
-    readonly_fields = ("public_id", "is_bot", "date_joined", "last_login")
+    readonly_fields = ("public_id", "is_bot", "bot_kind", "bot_workspace", "date_joined", "last_login")
     fieldsets = (
-        (None, {"fields": ("public_id", "email", "email_verified_at", "password", "is_bot")}),
+        (
+            None,
+            {"fields": ("public_id", "email", "email_verified_at", "password", "is_bot", "bot_kind", "bot_workspace")},
+        ),
         ("Profile", {"fields": (*PROFILE_FIELDS, "avatar", "status_emoji", "status_text", "status_expires_at")}),
         ("Notifications", {"fields": ("email_notifications", "dnd_start", "dnd_end")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),

@@ -56,6 +56,14 @@ class UserManager(BaseUserManager["User"]):
         return self._create(email, password, **fields)
 
 
+class BotKind(models.TextChoices):
+    """Where a bot user comes from, which decides whether anyone may hold a token acting as it."""
+
+    APP = "app", "App bot (made by a workspace admin; acts through xoxb- tokens)"
+    WEBHOOK = "webhook", "Incoming webhook (acts only through its URL)"
+    SYSTEM = "system", "System bot (Slackbot; acts only for the server)"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     public_id = models.CharField(
         max_length=16, unique=True, editable=False, default=partial(new_public_id, USER_PREFIX)
@@ -87,6 +95,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Part of what signs a session (with the password): raising it ends every session signed before.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
     is_bot = models.BooleanField(default=False)
+    # Only an app bot takes tokens, and only in the workspace that owns it (accounts.services.api_token_create).
+    # Empty for people, and for bots of unknown origin (imported, made in the Django admin): those take none.
+    bot_kind = models.CharField(max_length=10, choices=BotKind.choices, blank=True, editable=False)
+    bot_workspace = models.ForeignKey(
+        "workspaces.Workspace",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The workspace that owns this bot: its admins manage the bot's tokens.",
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May log in to the Django admin.")
     date_joined = models.DateTimeField(default=dj_timezone.now)

@@ -20,9 +20,12 @@ def ts_for_datetime(value) -> str:
     return f"{value.timestamp():.6f}" if value else ""
 
 
-def user_to_wire(user: User) -> dict[str, Any]:
+def user_to_wire(user: User, *, email: bool = False) -> dict[str, Any]:
+    """A person in Slack's shape. `profile.email` only with `email`, which the caller takes from
+    workspaces.selectors.people_view (PeopleView.shows_email), or True for the person themselves;
+    workspace-wide events carry no address."""
     emoji, text = user.current_status()
-    return {
+    wire = {
         "id": user.public_id,
         "name": user.email.split("@", 1)[0],
         "real_name": user.full_name or user.name,
@@ -33,13 +36,15 @@ def user_to_wire(user: User) -> dict[str, Any]:
             "display_name": user.display_name,
             "real_name": user.full_name,
             "title": user.title,
-            "email": user.email,
             "status_emoji": emoji,
             "status_text": text,
             "status_expiration": int(user.status_expires_at.timestamp()) if user.status_expires_at else 0,
             "image_72": user.avatar.url if user.avatar else "",
         },
     }
+    if email:
+        wire["profile"]["email"] = user.email
+    return wire
 
 
 def channel_to_wire(channel: Channel) -> dict[str, Any]:

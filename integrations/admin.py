@@ -6,23 +6,36 @@ from django.contrib import admin, messages
 
 from integrations import services
 from integrations.models import ImportedObject, IncomingWebhook
+from integrations.selectors import with_channel_visibility
 
 
 @admin.register(IncomingWebhook)
 class IncomingWebhookAdmin(admin.ModelAdmin):
-    list_display = ("name", "public_id", "workspace", "channel", "created_at", "last_used_at", "revoked_at")
+    """A private channel the staff user is not in shows as "a private channel", without its id or name
+    (selectors.with_channel_visibility), and is not found by searching for its name."""
+
+    list_display = ("name", "public_id", "workspace", "posts_to", "created_at", "last_used_at", "revoked_at")
     list_filter = ("revoked_at",)
-    search_fields = ("name", "public_id", "workspace__slug", "channel__name")
+    search_fields = ("name", "public_id", "workspace__slug")
     list_select_related = ("workspace", "channel")
     readonly_fields = ("public_id", "workspace", "bot", "created_by", "created_at", "last_used_at", "revoked_at")
-    fields = ("name", "channel", *readonly_fields)
     raw_id_fields = ("channel",)
     actions = ["revoke"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_queryset(self, request):
+        return with_channel_visibility(super().get_queryset(request), request.user)
+
+    @admin.display(description="channel")
+    def posts_to(self, webhook: IncomingWebhook) -> str:
+        return f"#{webhook.channel.name}" if webhook.channel_visible else "a private channel"
+
+    def get_fields(self, request, obj=None):
         # Once made, a webhook's place is fixed (its workspace is its channel's); to move one, revoke it
         # and make another.
-        return (*self.readonly_fields, "channel") if obj else self.readonly_fields
+        return ("name", "posts_to", *self.readonly_fields) if obj else ("name", "channel", *self.readonly_fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*self.readonly_fields, "posts_to") if obj else self.readonly_fields
 
     def save_model(self, request, obj, form, change):
         """A new webhook goes through webhook_create (its bot, its secret); its URL is shown once."""

@@ -47,7 +47,8 @@ class IncomingWebhook(models.Model):
         indexes = [models.Index(fields=["workspace", "revoked_at"], name="webhook_workspace_live")]
 
     def __str__(self) -> str:
-        return f"{self.name} → {self.channel} ({self.public_id})"
+        # Not its channel: this shows in admin messages and logs, to people who may not be in a private one.
+        return f"{self.name} ({self.public_id})"
 
     @property
     def is_revoked(self) -> bool:

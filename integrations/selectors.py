@@ -5,8 +5,10 @@ from __future__ import annotations
 import hmac
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 
+from accounts.models import BotKind
+from chat.models import ChannelKind, ChannelMember
 from integrations.models import IncomingWebhook, hash_secret
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Membership
@@ -17,14 +19,29 @@ if TYPE_CHECKING:
     from workspaces.models import Workspace
 
 
+def with_channel_visibility(webhooks: QuerySet[IncomingWebhook], viewer: User | None) -> QuerySet[IncomingWebhook]:
+    """Annotate `channel_visible`: whether `viewer` may see the webhook's channel (None: the operator, who may).
+
+    A private channel the viewer is not in does not exist for them, admins included: lists show it
+    as a private channel, without its id or name.
+    """
+    if viewer is None:
+        return webhooks.annotate(channel_visible=Value(True))
+    in_channel = ChannelMember.objects.filter(channel=OuterRef("channel"), user=viewer)
+    visible = Q(channel__kind=ChannelKind.PUBLIC) | Q(Exists(in_channel))
+    return webhooks.annotate(channel_visible=Case(When(visible, then=Value(True)), default=Value(False)))
+
+
 def workspace_webhooks(*, actor: User | None, workspace: Workspace) -> QuerySet[IncomingWebhook]:
-    """Every webhook of the workspace, live ones first, newest first. Admins only (restricted_action)."""
+    """Every webhook of the workspace, live ones first, newest first, each with `channel_visible`
+    (with_channel_visibility). Admins only (restricted_action)."""
     access_workspace_admin(actor, workspace)
-    return (
+    webhooks = (
         IncomingWebhook.objects.filter(workspace=workspace)
         .select_related("channel", "created_by", "workspace")
         .order_by("revoked_at", "-created_at")
     )
+    return with_channel_visibility(webhooks, actor)
 
 
 def webhook_get(*, actor: User | None, workspace: Workspace, public_id: str) -> IncomingWebhook:
@@ -48,12 +65,11 @@ def webhook_for_url(*, team_id: str, hook_id: str, secret: str) -> IncomingWebho
 
 
 def workspace_bots(*, actor: User | None, workspace: Workspace) -> QuerySet[Membership]:
-    """The workspace's bot users (not those of webhooks), active ones first. Admins only (restricted_action)."""
+    """The workspace's own app bots (not webhooks' bots, nor Slackbot), active ones first. Admins only
+    (restricted_action)."""
     access_workspace_admin(actor, workspace)
-    webhook_bot = IncomingWebhook.objects.filter(bot=OuterRef("user"))
     return (
-        Membership.objects.filter(workspace=workspace, user__is_bot=True)
-        .exclude(Exists(webhook_bot))
+        Membership.objects.filter(workspace=workspace, user__bot_kind=BotKind.APP, user__bot_workspace=workspace)
         .select_related("user")
         .order_by("-is_active", "user__full_name", "pk")
     )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import BotKind
 from accounts.services import api_token_create, user_create
 from chat import services as chat_services
 from chat.permissions import access_channel, check_named_channel, check_not_archived
@@ -53,9 +54,13 @@ def _check_name(raw: str) -> str:
     return name
 
 
-def _create_bot(workspace: Workspace, name: str, domain: str) -> User:
-    """A bot user in the workspace: a member no one can sign in as (it acts through tokens or a webhook)."""
+def _create_bot(workspace: Workspace, name: str, kind: BotKind) -> User:
+    """A bot user owned by the workspace: a member no one can sign in as (it acts through tokens or a
+    webhook). Its kind and owner decide who may hold a token for it (accounts.services.api_token_create)."""
+    domain = "bots.invalid" if kind == BotKind.APP else "webhooks.invalid"
     bot = user_create(email=f"{new_public_id('').lower()}@{domain}", full_name=name, is_bot=True)
+    bot.bot_kind, bot.bot_workspace = kind, workspace
+    bot.save(update_fields=["bot_kind", "bot_workspace"])
     member_add(actor=None, workspace=workspace, user=bot)
     return bot
 
@@ -71,7 +76,7 @@ def bot_create(*, actor: User | None, workspace: Workspace, name: str) -> tuple[
     Events: team_join, member_joined_channel (#general).
     """
     access_workspace_admin(actor, workspace)
-    bot = _create_bot(workspace, _check_name(name), "bots.invalid")
+    bot = _create_bot(workspace, _check_name(name), BotKind.APP)
     _token, raw = api_token_create(actor=actor, user=bot, workspace=workspace, name=f"{bot.name} bot token")
     return bot, raw
 
@@ -92,7 +97,7 @@ def webhook_create(*, actor: User | None, channel: Channel, name: str) -> tuple[
     check_named_channel(channel, "add a webhook to")
     check_not_archived(channel)
     name = _check_name(name)
-    bot = _create_bot(workspace, name, "webhooks.invalid")
+    bot = _create_bot(workspace, name, BotKind.WEBHOOK)
     if not channel.memberships.filter(user=bot).exists():
         chat_services.channel_invite(actor=None, channel=channel, users=[bot])
     secret = secrets.token_urlsafe(24)

@@ -2,6 +2,9 @@
 
 Stored text is Slack markup; the email shows it as people would read it in the app
 (`<@U…>` as @name, `<#C…>` as #channel, `<!here>` as @here, links as their label and address).
+Ids resolve only to what the recipient may see in the message's workspace: a person they may not
+see keeps the markup's label (or the bare id), and a channel they cannot read shows as "private
+channel", whichever workspace it is in, if any.
 """
 
 from __future__ import annotations
@@ -22,7 +25,10 @@ from django.urls import reverse
 
 from accounts.models import User
 from chat.models import Channel, ChannelKind, Message
+from chat.selectors import readable_channels
 from notifications.models import MissedMessageEmail, Notification, NotificationReason
+from workspaces.models import Membership, Workspace
+from workspaces.selectors import people_view
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 MAX_MESSAGES_SHOWN = 25
@@ -30,6 +36,7 @@ USER_RE = re.compile(r"<@([UB][A-Z0-9]{2,20})(?:\|([^>]*))?>")
 CHANNEL_RE = re.compile(r"<#([CGD][A-Z0-9]{2,20})(?:\|([^>]*))?>")
 BROADCAST_RE = re.compile(r"<!(channel|here|everyone)(?:\|[^>]*)?>")
 LINK_RE = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
+HIDDEN_CHANNEL = "private channel"
 
 
 def unsubscribe_token(user: User) -> str:
@@ -59,16 +66,18 @@ def message_permalink(message: Message) -> str:
 
 
 def plain_text(text: str, names: dict[str, str]) -> str:
-    """Slack markup as people read it; `names` maps public ids (people and channels) to names."""
+    """Slack markup as people read it; `names` maps the public ids (people and channels) the reader may
+    see to names. A channel not among them is HIDDEN_CHANNEL, whatever label the markup gives it."""
     text = USER_RE.sub(lambda m: "@" + (names.get(m.group(1)) or m.group(2) or m.group(1)), text)
-    text = CHANNEL_RE.sub(lambda m: "#" + (names.get(m.group(1)) or m.group(2) or m.group(1)), text)
+    text = CHANNEL_RE.sub(lambda m: "#" + names[m.group(1)] if names.get(m.group(1)) else HIDDEN_CHANNEL, text)
     text = BROADCAST_RE.sub(lambda m: "@" + m.group(1), text)
     text = LINK_RE.sub(lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(2) else m.group(1), text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def _names(notifications: Iterable[Notification]) -> dict[str, str]:
-    """Names of everyone and every channel the messages mention, or that DMs need, in two queries."""
+def _names(notifications: Iterable[Notification], recipient: User, workspace: Workspace) -> dict[str, str]:
+    """Names of the people and channels the messages mention, or that DMs need, among those the
+    recipient may see in the workspace (workspaces.selectors.people_view, chat.selectors.readable_channels)."""
     user_ids: set[str] = set()
     channel_ids: set[str] = set()
     for n in notifications:
@@ -76,8 +85,11 @@ def _names(notifications: Iterable[Notification]) -> dict[str, str]:
         channel_ids.update(m[0] for m in CHANNEL_RE.findall(n.message.text))
         if n.channel.dm_key:
             user_ids.update(n.channel.dm_key.split(","))
-    names = {u.public_id: u.name for u in User.objects.filter(public_id__in=user_ids)}
-    names.update(dict(Channel.objects.filter(public_id__in=channel_ids).values_list("public_id", "name")))
+    membership = Membership.objects.get(user=recipient, workspace=workspace)
+    people = people_view(workspace=workspace, viewer=membership).members().filter(user__public_id__in=user_ids)
+    names = {m.user.public_id: m.user.name for m in people}
+    channels = readable_channels(user=recipient, workspace=workspace, is_guest=membership.is_guest)
+    names.update(dict(channels.filter(public_id__in=channel_ids).values_list("public_id", "name")))
     return names
 
 
@@ -108,7 +120,7 @@ class EmailLine:
 def build_missed_message_email(batch: MissedMessageEmail, notifications: list[Notification]) -> EmailMultiAlternatives:
     """The email for these notifications (oldest first), grouped by conversation, with links to each message."""
     user, workspace = batch.user, batch.workspace
-    names = _names(notifications)
+    names = _names(notifications, user, workspace)
     try:
         tz = zoneinfo.ZoneInfo(user.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

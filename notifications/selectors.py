@@ -2,7 +2,7 @@
 
 A notification is unread until it is marked read (read_at) or its channel is read past it (the
 member's last_read_seq reaches the message's seq). Notifications in channels the reader has
-left are not shown: they can no longer open them.
+left, or about messages since deleted, are not shown: there is nothing left to open.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def _membership() -> QuerySet[ChannelMember]:
 
 def _visible(user: User, workspace: Workspace) -> QuerySet[Notification]:
     return (
-        Notification.objects.filter(user=user, workspace=workspace)
+        Notification.objects.filter(user=user, workspace=workspace, message__deleted_at__isnull=True)
         .filter(Exists(_membership()))
         .annotate(last_read_seq=Subquery(_membership().values("last_read_seq")[:1]))
     )
@@ -76,11 +76,11 @@ def notification_unread_count(*, user: User, workspace: Workspace) -> int:
 def notification_position(
     *, user: User, workspace: Workspace, channel_public_id: str, ts: str
 ) -> tuple[datetime, int] | None:
-    """The (created_at, id) keyset position of the reader's notification about a message, or None."""
+    """The (created_at, id) keyset position of a notification the reader's inbox shows, about a message;
+    None for any other, so an inbox cursor tells nothing about what is not in the inbox."""
     return (
-        Notification.objects.filter(
-            user=user, workspace=workspace, channel__public_id=channel_public_id, message__ts=ts
-        )
+        _visible(user, workspace)
+        .filter(channel__public_id=channel_public_id, message__ts=ts)
         .values_list("created_at", "pk")
         .first()
     )

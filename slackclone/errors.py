@@ -57,6 +57,7 @@ class ErrorCode(StrEnum):
     INVITATION_USED_UP = "invitation_used_up"
     VERIFICATION_LINK_EXPIRED = "verification_link_expired"
     LAST_OWNER = "last_owner"
+    BOT_TOKEN_NOT_ALLOWED = "bot_token_not_allowed"
     RATELIMITED = "ratelimited"
     # Transport (the REST API's own failures, beside the services' codes)
     NOT_AUTHED = "not_authed"

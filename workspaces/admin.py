@@ -84,7 +84,8 @@ class WorkspaceAdmin(ServiceModelAdmin):
     search_fields = ("name", "slug", "=public_id")
     ordering = ("slug",)
     readonly_fields = ("public_id", "slug", "created_by", "created_at")
-    fields = ("public_id", "name", "slug", "icon", "retention_days", "retention_keeps_pins", "created_by", "created_at")
+    fields = ("public_id", "name", "slug", "icon", "retention_days", "retention_keeps_pins", "email_display")
+    fields += ("created_by", "created_at")
     inlines = (MembershipInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Workspace]:

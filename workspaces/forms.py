@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.validators import validate_email
 
-from workspaces.models import Role
+from workspaces.models import EmailDisplay, Role
 
 MAX_EMAIL_INVITES = 20
 
@@ -48,6 +48,14 @@ class InvitationSignupForm(forms.Form):
 
 class WorkspaceSettingsForm(forms.Form):
     name = forms.CharField(label="Workspace name", max_length=80)
+
+
+class WorkspacePrivacyForm(forms.Form):
+    email_display = forms.ChoiceField(
+        label="Display email addresses to",
+        choices=EmailDisplay.choices,
+        help_text="Owners and admins always see them, and everyone sees their own.",
+    )
 
 
 class WorkspaceIconForm(forms.Form):

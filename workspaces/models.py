@@ -23,6 +23,14 @@ class Role(models.TextChoices):
 ADMIN_ROLES = frozenset({Role.OWNER, Role.ADMIN})
 
 
+class EmailDisplay(models.TextChoices):
+    """Slack's "Display email addresses": who, besides owners and admins, sees people's addresses."""
+
+    EVERYONE = "everyone", "Everyone, guests included"
+    MEMBERS = "members", "Members, not guests"
+    ADMINS = "admins", "Only owners and admins"
+
+
 class Workspace(models.Model):
     public_id = models.CharField(
         max_length=16, unique=True, editable=False, default=partial(new_public_id, WORKSPACE_PREFIX)
@@ -41,6 +49,12 @@ class Workspace(models.Model):
         help_text="Delete messages older than this many days. Empty keeps everything.",
     )
     retention_keeps_pins = models.BooleanField(default=True, help_text="Pinned messages are exempt from retention.")
+    email_display = models.CharField(
+        max_length=10,
+        choices=EmailDisplay.choices,
+        default=EmailDisplay.MEMBERS,
+        help_text="Who sees people's email addresses. Owners and admins always do; everyone sees their own.",
+    )
 
     def __str__(self) -> str:
         return f"{self.name} ({self.slug})"

@@ -24,7 +24,7 @@ from chat.models import Channel, ChannelMember
 from chat.services.channels import channel_create
 from slackclone.errors import DomainError, ErrorCode
 from slackclone.images import replace_image
-from workspaces.models import Invitation, Membership, Role, Workspace
+from workspaces.models import EmailDisplay, Invitation, Membership, Role, Workspace
 from workspaces.permissions import access_workspace_admin, check_can_change_role, check_email_verified
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$")
@@ -346,13 +346,31 @@ def _check_not_last_owner(membership: Membership) -> None:
         raise DomainError(ErrorCode.LAST_OWNER, "A workspace needs at least one active owner.")
 
 
+def _revoke_tokens_minted_for_others(workspace: Workspace, user: User) -> None:
+    """End the bot tokens `user` made in `workspace` while an admin there, as api_token_revoke does
+    (their sockets close): a token must not outlast its maker's right to make it."""
+    from django.db.models import F
+
+    from accounts.models import ApiToken
+    from accounts.services import api_token_revoke
+
+    minted = (
+        ApiToken.objects.filter(workspace=workspace, created_by=user, revoked_at__isnull=True)
+        .exclude(user_id=F("created_by_id"))
+        .select_related("user", "workspace")
+    )
+    for token in minted:
+        api_token_revoke(actor=None, token=token)
+
+
 @transaction.atomic
 def member_change_role(*, actor: User | None, workspace: Workspace, user: User, role: str) -> Membership:
     """Change a member's role.
 
+    Leaving the admin roles revokes the bot tokens the person made in this workspace.
     Callers: admins for members and guests; owners for everyone; the operator.
     Raises: invalid_role, user_not_found, restricted_action, last_owner.
-    Events: user_change.
+    Events: user_change; chat.close (token_revoked) to the sockets of each revoked token.
     """
     role = _check_role(role)
     admin = access_workspace_admin(actor, workspace)
@@ -362,8 +380,11 @@ def member_change_role(*, actor: User | None, workspace: Workspace, user: User, 
         return target
     if role != Role.OWNER:
         _check_not_last_owner(target)
+    was_admin = target.is_admin
     target.role = role
     target.save(update_fields=["role"])
+    if was_admin and not target.is_admin:
+        _revoke_tokens_minted_for_others(workspace, user)
     events.send_user_change(workspace, user)
     return target
 
@@ -371,11 +392,12 @@ def member_change_role(*, actor: User | None, workspace: Workspace, user: User, 
 @transaction.atomic
 def member_deactivate(*, actor: User | None, workspace: Workspace, user: User) -> Membership:
     """Deactivate a member: their history stays, but they can do nothing and stop receiving anything.
+    The bot tokens they made here are revoked.
 
     Callers: admins (owners for owners and admins); the operator.
     Raises: user_not_found, restricted_action, last_owner.
     Events: user_change; the member's sockets leave the workspace's groups, and close when
-    no active workspace remains.
+    no active workspace remains; chat.close (token_revoked) to the sockets of each revoked token.
     """
     admin = access_workspace_admin(actor, workspace)
     target = _target_membership(workspace, user)
@@ -386,6 +408,7 @@ def member_deactivate(*, actor: User | None, workspace: Workspace, user: User) -
     target.is_active = False
     target.deactivated_at = timezone.now()
     target.save(update_fields=["is_active", "deactivated_at"])
+    _revoke_tokens_minted_for_others(workspace, user)
     channel_groups = [
         events.channel_group(m.channel)
         for m in ChannelMember.objects.filter(user=user, channel__workspace=workspace).select_related("channel")
@@ -440,4 +463,27 @@ def workspace_update(*, actor: User | None, workspace: Workspace, name: str | No
         fields.append("icon")
     if fields:
         workspace.save(update_fields=fields)
+    return workspace
+
+
+@transaction.atomic
+def workspace_set_email_display(*, actor: User | None, workspace: Workspace, email_display: str) -> Workspace:
+    """Choose who sees people's email addresses (Slack's "Display email addresses"): everyone, members but
+    not guests (the default), or only owners and admins. Every surface reads it through
+    workspaces.selectors.people_view; owners and admins always see addresses, everyone their own.
+
+    Callers: workspace owners and admins; the operator.
+    Raises: restricted_action, invalid_arguments (not one of EmailDisplay's values).
+    Events: none; clients show the change on their next load.
+    """
+    access_workspace_admin(actor, workspace)
+    if email_display not in EmailDisplay.values:
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS,
+            f"email_display is one of {', '.join(EmailDisplay.values)}.",
+            fields={"email_display": "invalid"},
+        )
+    if workspace.email_display != email_display:
+        workspace.email_display = email_display
+        workspace.save(update_fields=["email_display"])
     return workspace

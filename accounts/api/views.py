@@ -37,7 +37,7 @@ def _timestamp(value) -> int | None:
 def me_out(request, user: User) -> dict[str, Any]:
     workspace = token_workspace(request)
     return {
-        "user": user_to_wire(user),
+        "user": user_to_wire(user, email=True),
         "preferences": {
             "email_notifications": user.email_notifications,
             "dnd_start": user.dnd_start.strftime("%H:%M") if user.dnd_start else None,

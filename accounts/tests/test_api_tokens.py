@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def bot(team):
-    return add_member(team.workspace, BotFactory())
+    return add_member(team.workspace, BotFactory(bot_workspace=team.workspace))
 
 
 def test_a_person_creates_a_token_that_is_stored_only_as_a_hash(team):

@@ -33,7 +33,9 @@ class UserProfileSerializer(serializers.Serializer):
     display_name = serializers.CharField()
     real_name = serializers.CharField()
     title = serializers.CharField()
-    email = serializers.CharField()
+    email = serializers.CharField(
+        required=False, help_text="Only where the workspace shows addresses to you (always your own)."
+    )
     status_emoji = serializers.CharField()
     status_text = serializers.CharField()
     status_expiration = serializers.IntegerField(help_text="Unix time; 0 when the status does not expire.")

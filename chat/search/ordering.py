@@ -7,13 +7,19 @@ strictly after that message's position, so pages never overlap or skip, however 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from chat.models import Message
+from chat.selectors import readable_messages
 from slackclone.errors import DomainError, ErrorCode
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from workspaces.models import Workspace
 
 
 @dataclass(frozen=True)
@@ -26,12 +32,15 @@ class Position:
     score: float | None = None
 
 
-def cursor_position(channel_public_id: str, ts: str, score: float | None = None) -> Position:
-    row = (
-        Message.objects.filter(channel__public_id=channel_public_id, ts=ts)
-        .values_list("seq", "created_at", "pk")
-        .first()
-    )
+def cursor_position(
+    *, user: User, workspace: Workspace, is_guest: bool, channel_public_id: str, ts: str, score: float | None = None
+) -> Position:
+    """Where the message a cursor names sits, among the messages the user may read in the workspace
+    (chat.selectors.readable_messages). Raises invalid_arguments, the same for a made-up cursor as for
+    one naming another workspace's message, a private channel's the user is not in, or a deleted one.
+    """
+    readable = readable_messages(user=user, workspace=workspace, is_guest=is_guest)
+    row = readable.filter(channel__public_id=channel_public_id, ts=ts).values_list("seq", "created_at", "pk").first()
     if row is None:
         raise DomainError(ErrorCode.INVALID_ARGUMENTS, "That cursor is not valid.", fields={"cursor": "invalid"})
     return Position(seq=row[0], created_at=row[1], pk=row[2], score=score)

@@ -10,6 +10,7 @@ from chat.selectors.channels import (
     channel_members_page,
     public_channels,
     public_channels_page,
+    readable_channels,
     user_channel_memberships,
     visible_channel_ids,
 )
@@ -25,6 +26,7 @@ from chat.selectors.messages import (
     message_get_for_wire,
     message_sort_key,
     messages_for_wire,
+    readable_messages,
     thread_page,
     thread_replies,
 )
@@ -48,6 +50,8 @@ __all__ = [
     "messages_for_wire",
     "public_channels",
     "public_channels_page",
+    "readable_channels",
+    "readable_messages",
     "thread_page",
     "thread_replies",
     "unread_count_for_member",

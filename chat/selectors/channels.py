@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User
 from chat.models import Channel, ChannelKind, ChannelMember
@@ -112,6 +112,14 @@ def visible_channel_ids(*, user: User, workspace: Workspace, is_guest: bool) -> 
     if not is_guest:
         ids.update(Channel.objects.filter(workspace=workspace, kind=ChannelKind.PUBLIC).values_list("id", flat=True))
     return sorted(ids)
+
+
+def readable_channels(*, user: User, workspace: Workspace, is_guest: bool) -> QuerySet[Channel]:
+    """visible_channel_ids' rule as a query, to narrow another one without loading every public channel:
+    the workspace's channels the user is in, and for everyone but guests its public channels too."""
+    mine = ChannelMember.objects.filter(channel=OuterRef("pk"), user=user)
+    readable = Q(Exists(mine)) if is_guest else Q(Exists(mine)) | Q(kind=ChannelKind.PUBLIC)
+    return Channel.objects.filter(workspace=workspace).filter(readable)
 
 
 def channel_members_page(*, channel: Channel, after: str | None = None, limit: int = 100) -> list[ChannelMember]:

@@ -16,6 +16,7 @@ from slackclone.errors import DomainError, ErrorCode
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from workspaces.models import Workspace
 
 HISTORY_MAX_LIMIT = 200
 
@@ -236,7 +237,20 @@ def channel_pins(*, channel: Channel) -> list[Message]:
     return list(messages_for_wire().filter(pin__channel=channel).order_by("-pin__created_at", "-seq"))
 
 
-def message_sort_key(*, channel_public_id: str, ts: str) -> tuple | None:
-    """(created_at, id) of a message, the keyset position a cursor names; None if there is no such message."""
-    row = Message.objects.filter(channel__public_id=channel_public_id, ts=ts).values_list("created_at", "pk").first()
+def readable_messages(*, user: User, workspace: Workspace, is_guest: bool) -> QuerySet[Message]:
+    """The workspace's messages the user may read and that still stand (not deleted): what a cursor
+    may name. Anything else, whatever its reason, is the same nothing to the reader."""
+    from chat.selectors.channels import readable_channels
+
+    channels = readable_channels(user=user, workspace=workspace, is_guest=is_guest)
+    return Message.objects.filter(channel__in=channels, deleted_at__isnull=True)
+
+
+def message_sort_key(
+    *, user: User, workspace: Workspace, is_guest: bool, channel_public_id: str, ts: str
+) -> tuple | None:
+    """(created_at, id) of a message the user may read (readable_messages), the keyset position a cursor
+    names; None for any other, so a cursor tells nothing about messages the reader cannot see."""
+    readable = readable_messages(user=user, workspace=workspace, is_guest=is_guest)
+    row = readable.filter(channel__public_id=channel_public_id, ts=ts).values_list("created_at", "pk").first()
     return tuple(row) if row else None

@@ -55,7 +55,14 @@ def _position(ctx: Context, sort: str):
         return None
     parts = ctx.args.cursor(3 if sort == "score" else 2)
     try:
-        return cursor_position(parts[0], parts[1], float(parts[2]) if sort == "score" else None)
+        return cursor_position(
+            user=ctx.user,
+            workspace=ctx.workspace,
+            is_guest=ctx.membership.is_guest,
+            channel_public_id=parts[0],
+            ts=parts[1],
+            score=float(parts[2]) if sort == "score" else None,
+        )
     except (DomainError, ValueError):
         raise SlackError("invalid_cursor") from None
 

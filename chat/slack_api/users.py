@@ -13,9 +13,10 @@ from chat.wire import user_to_wire
 USERS_MAX_LIMIT = 1000
 
 
-def user_wire(user, membership=None) -> dict:
-    """user_to_wire, with the workspace's view of the person (deactivated here, admin, guest) when known."""
-    wire = user_to_wire(user)
+def user_wire(user, membership=None, *, view=None) -> dict:
+    """user_to_wire, with the workspace's view of the person (deactivated here, admin, guest) when known;
+    the email address where `view` (workspaces.selectors.PeopleView) shows it."""
+    wire = user_to_wire(user, email=view is not None and view.shows_email(user))
     if membership is not None:
         wire["team_id"] = membership.workspace.public_id
         wire["deleted"] = not (user.is_active and membership.is_active)
@@ -25,54 +26,64 @@ def user_wire(user, membership=None) -> dict:
     return wire
 
 
+def _view(ctx: Context):
+    from workspaces.selectors import people_view
+
+    return people_view(workspace=ctx.workspace, viewer=ctx.membership)
+
+
 @method("users.list")
 def list_(ctx: Context) -> dict:
+    """The people the caller may see (a guest: those they share a channel or DM with)."""
     from workspaces.selectors import workspace_members
 
     limit = ctx.args.limit(200, USERS_MAX_LIMIT)
     cursor = ctx.args.cursor()
-    rows = workspace_members(workspace=ctx.workspace, after=cursor[0] if cursor else None, limit=limit + 1)
+    view = _view(ctx)
+    rows = workspace_members(workspace=ctx.workspace, after=cursor[0] if cursor else None, limit=limit + 1, view=view)
     more = len(rows) > limit
     rows = rows[:limit]
     for membership in rows:
         membership.workspace = ctx.workspace
-    body = {"members": [user_wire(membership.user, membership) for membership in rows]}
+    body = {"members": [user_wire(membership.user, membership, view=view) for membership in rows]}
     return paged(body, next_cursor(rows[-1].user.public_id) if more and rows else None)
-
-
-def _member(ctx: Context, public_id: str):
-    from workspaces.selectors import workspace_member_get
-
-    return workspace_member_get(workspace=ctx.workspace, user_public_id=public_id)
 
 
 @method("users.info")
 def info(ctx: Context) -> dict:
-    membership = _member(ctx, ctx.args.str("user") or "-")
-    return {"user": user_wire(membership.user, membership)}
+    from workspaces.selectors import workspace_member_get
+
+    view = _view(ctx)
+    membership = workspace_member_get(workspace=ctx.workspace, user_public_id=ctx.args.str("user") or "-", view=view)
+    return {"user": user_wire(membership.user, membership, view=view)}
 
 
 @method("users.lookupByEmail")
 def lookup_by_email(ctx: Context) -> dict:
-    from workspaces.models import Membership
-
+    """Only someone whose address the caller may see: anyone else answers as no one does (users_not_found)."""
     email = ctx.args.str("email").strip()
-    membership = (
-        Membership.objects.select_related("user", "workspace")
-        .filter(workspace=ctx.workspace, user__email__iexact=email)
-        .first()
-        if email
-        else None
-    )
-    if membership is None:
+    view = _view(ctx)
+    membership = view.members().filter(user__email__iexact=email).first() if email else None
+    if membership is None or not view.shows_email(membership.user):
         raise SlackError("users_not_found")
-    return {"user": user_wire(membership.user, membership)}
+    membership.workspace = ctx.workspace
+    return {"user": user_wire(membership.user, membership, view=view)}
+
+
+def _visible_user_arg(ctx: Context):
+    """`user` (you by default), among the people you may see: user_not_found for anyone else."""
+    from workspaces.selectors import workspace_member_get
+
+    raw = ctx.args.str("user")
+    if not raw:
+        return ctx.user
+    return workspace_member_get(workspace=ctx.workspace, user_public_id=raw, view=_view(ctx)).user
 
 
 @method("users.conversations")
 def conversations(ctx: Context) -> dict:
     """The channels `user` (you by default) is in, among those you may see."""
-    user = user_arg(ctx, default_self=True)
+    user = _visible_user_arg(ctx)
     return visible_channels_page(
         ctx,
         types_arg(ctx),
@@ -84,8 +95,8 @@ def conversations(ctx: Context) -> dict:
 
 @method("users.profile.get")
 def profile_get(ctx: Context) -> dict:
-    user = user_arg(ctx, default_self=True)
-    return {"profile": user_to_wire(user)["profile"]}
+    user = _visible_user_arg(ctx)
+    return {"profile": user_to_wire(user, email=_view(ctx).shows_email(user))["profile"]}
 
 
 # Slack's profile fields and ours (accounts.services.user_update_profile).
@@ -137,7 +148,7 @@ def profile_set(ctx: Context) -> dict:
             text=str(changes.get("status_text", current_text) or ""),
             expires_at=expires_at,
         )
-    return {"profile": user_to_wire(user)["profile"]}
+    return {"profile": user_to_wire(user, email=True)["profile"]}
 
 
 @method("users.getPresence")
@@ -145,7 +156,7 @@ def get_presence(ctx: Context) -> dict:
     """`active` while the user has a live socket anywhere (chat.realtime's shared presence), else `away`."""
     from chat.realtime.store import online_user_ids
 
-    user = user_arg(ctx, default_self=True)
+    user = _visible_user_arg(ctx)
     online = online_user_ids([user.public_id]) or set()
     presence = "active" if user.public_id in online else "away"
     body: dict = {"presence": presence}

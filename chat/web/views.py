@@ -22,7 +22,7 @@ from chat.wire import user_to_wire
 from slackclone.errors import DomainError
 from workspaces.models import Membership, Workspace
 from workspaces.permissions import access_membership
-from workspaces.selectors import active_member_ids, user_workspaces
+from workspaces.selectors import active_member_ids, people_view, user_workspaces
 
 # The account and admin pages the client's menus link to: (key, URL name, takes the slug).
 ACCOUNT_LINKS = (
@@ -69,7 +69,7 @@ def _bootstrap(request: HttpRequest, membership: Membership, target: dict) -> di
         for m in user_workspaces(user=request.user)
     ]
     return {
-        "self": user_to_wire(request.user),
+        "self": user_to_wire(request.user, email=True),
         "workspace": {
             "id": workspace.public_id,
             "name": workspace.name,
@@ -84,12 +84,18 @@ def _bootstrap(request: HttpRequest, membership: Membership, target: dict) -> di
         "target": target,
         # Who is online now; afterwards presence_change events keep it current. None when this process
         # cannot know (the embedded default keeps presence in the server's memory).
-        "online": _online(workspace),
+        "online": _online(workspace, membership),
     }
 
 
-def _online(workspace: Workspace) -> list[str] | None:
-    online = online_user_ids(active_member_ids(workspace=workspace))
+def _online(workspace: Workspace, membership: Membership) -> list[str] | None:
+    """Who of the people this member may see (workspaces.selectors.people_view) is online now."""
+    view = people_view(workspace=workspace, viewer=membership)
+    if view.sees_everyone:
+        candidates = active_member_ids(workspace=workspace)
+    else:
+        candidates = list(view.members().filter(is_active=True).values_list("user__public_id", flat=True))
+    online = online_user_ids(candidates)
     return None if online is None else sorted(online)
 
 

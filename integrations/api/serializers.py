@@ -11,7 +11,10 @@ from integrations.models import WEBHOOK_NAME_MAX_LENGTH
 class WebhookSerializer(serializers.Serializer):
     id = serializers.CharField(help_text="Public webhook id (B…), the middle of its URL.")
     name = serializers.CharField()
-    channel = serializers.CharField(help_text="The channel it posts to (C…/G…).")
+    channel = serializers.CharField(
+        allow_null=True, help_text="The channel it posts to (C…/G…); null for a private channel you are not in."
+    )
+    channel_is_private = serializers.BooleanField()
     bot_user = serializers.CharField(help_text="The bot user (U…) its messages are posted as.")
     created = serializers.IntegerField()
     created_by = serializers.CharField(allow_null=True)

@@ -27,10 +27,14 @@ def _stamp(value) -> int | None:
 
 
 def webhook_out(webhook: IncomingWebhook) -> dict[str, Any]:
+    """A webhook as listed; a private channel the reader is not in appears without its id (selectors'
+    `channel_visible`)."""
+    visible = getattr(webhook, "channel_visible", True)
     return {
         "id": webhook.public_id,
         "name": webhook.name,
-        "channel": webhook.channel.public_id,
+        "channel": webhook.channel.public_id if visible else None,
+        "channel_is_private": webhook.channel.is_private,
         "bot_user": webhook.bot.public_id,
         "created": int(webhook.created_at.timestamp()),
         "created_by": webhook.created_by.public_id if webhook.created_by_id else None,
@@ -86,7 +90,7 @@ class WebhookDetailView(ApiView):
 
 def bot_out(membership: Membership) -> dict[str, Any]:
     return {
-        "user": user_to_wire(membership.user),
+        "user": user_to_wire(membership.user),  # no address: a bot's is made up
         "is_active": membership.is_active and membership.user.is_active,
         "joined": int(membership.joined_at.timestamp()),
     }

@@ -77,3 +77,52 @@ def test_django_admin_creates_through_the_service(admin_client, team):
     webhook = IncomingWebhook.objects.get(name="From admin")
     assert webhook.bot.is_bot
     assert "shown once" in response.content.decode()
+
+
+@pytest.fixture
+def private_hook(team):
+    """A webhook into a private channel that only the owner is in."""
+    from chat.services import channel_create
+    from integrations.services import webhook_create
+
+    private = channel_create(actor=team.owner, workspace=team.workspace, name="secret-merger", is_private=True)
+    webhook, _ = webhook_create(actor=team.owner, channel=private, name="Deals")
+    return webhook
+
+
+def _leaks(body: str, channel) -> bool:
+    return channel.public_id in body or channel.name in body
+
+
+def test_the_rest_list_hides_a_private_channel_from_admins_not_in_it(client, team, private_hook):
+    base = f"/api/v1/workspaces/{team.workspace.public_id}/webhooks"
+    admin = api_token_create(actor=None, user=team.admin, workspace=team.workspace)[1]
+    response = client.get(base, HTTP_AUTHORIZATION=f"Bearer {admin}")
+    (listed,) = response.json()["webhooks"]
+    assert (listed["id"], listed["channel"], listed["channel_is_private"]) == (private_hook.public_id, None, True)
+    assert not _leaks(response.content.decode(), private_hook.channel)
+
+    owner = api_token_create(actor=None, user=team.owner, workspace=team.workspace)[1]
+    (seen,) = client.get(base, HTTP_AUTHORIZATION=f"Bearer {owner}").json()["webhooks"]
+    assert (seen["channel"], seen["channel_is_private"]) == (private_hook.channel.public_id, True)
+
+
+def test_the_admin_page_hides_a_private_channel_from_admins_not_in_it(client, team, private_hook):
+    client.force_login(team.admin)
+    body = client.get(page(team)).content.decode()
+    assert "Deals" in body
+    assert "a private channel" in body
+    assert not _leaks(body, private_hook.channel)
+
+    client.force_login(team.owner)
+    assert "#secret-merger" in client.get(page(team)).content.decode()
+
+
+def test_the_django_admin_hides_a_private_channel_from_staff_not_in_it(admin_client, team, private_hook):
+    listing = admin_client.get("/admin/integrations/incomingwebhook/").content.decode()
+    detail = admin_client.get(f"/admin/integrations/incomingwebhook/{private_hook.pk}/change/").content.decode()
+    searched = admin_client.get("/admin/integrations/incomingwebhook/?q=secret-merger").content.decode()
+    assert "Deals" in listing
+    assert not _leaks(listing, private_hook.channel)
+    assert not _leaks(detail, private_hook.channel)
+    assert "Deals" not in searched  # searching by a private channel's name is no oracle either

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import BotKind, User
 from accounts.services import user_create
 from chat.models import Message
 from chat.permissions import access_channel
@@ -46,6 +46,8 @@ def slackbot(workspace: Workspace) -> User:
     if bot is None:
         try:
             bot = user_create(email=SLACKBOT_EMAIL, full_name="Slackbot", display_name="Slackbot", is_bot=True)
+            bot.bot_kind = BotKind.SYSTEM  # no one may hold a token for it: its DMs quote what it reminds
+            bot.save(update_fields=["bot_kind"])
         except DomainError as error:  # created by a concurrent delivery
             if error.code != ErrorCode.EMAIL_TAKEN:
                 raise

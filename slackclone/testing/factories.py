@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.models import ApiToken, User, hash_token
+from accounts.models import ApiToken, BotKind, User, hash_token
 from chat.models import Channel, ChannelKind, ChannelMember, Mention, MentionKind, Message, Pin, Reaction
 from chat.services.locking import allocate_seq, lock_channel
 from slackclone.ids import DM_PREFIX, PRIVATE_CHANNEL_PREFIX, PUBLIC_CHANNEL_PREFIX, new_public_id
@@ -50,9 +50,12 @@ class UserFactory(DjangoModelFactory):
 
 
 class BotFactory(UserFactory):
+    """An app bot; pass `bot_workspace` (the workspace that owns it) for one that may take tokens."""
+
     email = factory.Sequence(lambda n: f"bot{n}@bots.example.test")
     full_name = factory.Sequence(lambda n: f"Bot {n}")
     is_bot = True
+    bot_kind = BotKind.APP
     password = "!"  # unusable: bots authenticate with API tokens
 
 

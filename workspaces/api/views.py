@@ -19,7 +19,9 @@ from workspaces import services
 from workspaces.api import serializers as s
 from workspaces.models import Invitation, Membership, Workspace
 from workspaces.selectors import (
+    PeopleView,
     invitation_get,
+    people_view,
     user_workspaces,
     workspace_invitation_get,
     workspace_invitations,
@@ -41,9 +43,9 @@ def workspace_out(workspace: Workspace, role: str) -> dict[str, Any]:
     }
 
 
-def member_out(membership: Membership) -> dict[str, Any]:
+def member_out(membership: Membership, view: PeopleView) -> dict[str, Any]:
     return {
-        "user": user_to_wire(membership.user),
+        "user": user_to_wire(membership.user, email=view.shows_email(membership.user)),
         "role": membership.role,
         "is_active": membership.is_active,
         "joined": int(membership.joined_at.timestamp()),
@@ -121,12 +123,13 @@ class MemberCollectionView(ApiView):
         responses={200: s.MemberPageSerializer, **errors()},
     )
     def get(self, request, workspace_id: str):
-        workspace, _ = request_workspace(request, workspace_id)
+        workspace, membership = request_workspace(request, workspace_id)
+        view = people_view(workspace=workspace, viewer=membership)
         query = validated(s.MembersQuerySerializer, request.query_params)
         after = decode_cursor(query["cursor"], 1)[0] if "cursor" in query else None
         limit = query["limit"]
         page = workspace_members(
-            workspace=workspace, after=after, limit=limit + 1, include_inactive=query["include_inactive"]
+            workspace=workspace, after=after, limit=limit + 1, include_inactive=query["include_inactive"], view=view
         )
         next_link = None
         if len(page) > limit:
@@ -136,7 +139,7 @@ class MemberCollectionView(ApiView):
                 limit=limit,
                 include_inactive=query["include_inactive"],
             )
-        return Response({"members": [member_out(m) for m in page[:limit]], "next": next_link})
+        return Response({"members": [member_out(m, view) for m in page[:limit]], "next": next_link})
 
 
 class MemberDetailView(ApiView):
@@ -147,8 +150,10 @@ class MemberDetailView(ApiView):
         responses={200: s.MemberOutSerializer, **errors()},
     )
     def get(self, request, workspace_id: str, user_id: str):
-        workspace, _ = request_workspace(request, workspace_id)
-        return Response({"member": member_out(workspace_member_get(workspace=workspace, user_public_id=user_id))})
+        workspace, membership = request_workspace(request, workspace_id)
+        view = people_view(workspace=workspace, viewer=membership)
+        member = workspace_member_get(workspace=workspace, user_public_id=user_id, view=view)
+        return Response({"member": member_out(member, view)})
 
     @extend_schema(
         tags=TAG,
@@ -158,14 +163,15 @@ class MemberDetailView(ApiView):
         responses={200: s.MemberOutSerializer, **errors(409)},
     )
     def patch(self, request, workspace_id: str, user_id: str):
-        workspace, _ = request_workspace(request, workspace_id)
+        workspace, mine = request_workspace(request, workspace_id)
         data = validated(s.RoleChangeSerializer, request.data)
-        target = workspace_member_get(workspace=workspace, user_public_id=user_id)
+        view = people_view(workspace=workspace, viewer=mine)
+        target = workspace_member_get(workspace=workspace, user_public_id=user_id, view=view)
         membership = services.member_change_role(
             actor=request.user, workspace=workspace, user=target.user, role=data["role"]
         )
         membership.user = target.user
-        return Response({"member": member_out(membership)})
+        return Response({"member": member_out(membership, view)})
 
 
 class MemberDeactivateView(ApiView):
@@ -177,11 +183,12 @@ class MemberDeactivateView(ApiView):
         responses={200: s.MemberOutSerializer, **errors(409)},
     )
     def post(self, request, workspace_id: str, user_id: str):
-        workspace, _ = request_workspace(request, workspace_id)
-        target = workspace_member_get(workspace=workspace, user_public_id=user_id)
+        workspace, mine = request_workspace(request, workspace_id)
+        view = people_view(workspace=workspace, viewer=mine)
+        target = workspace_member_get(workspace=workspace, user_public_id=user_id, view=view)
         membership = services.member_deactivate(actor=request.user, workspace=workspace, user=target.user)
         membership.user = target.user
-        return Response({"member": member_out(membership)})
+        return Response({"member": member_out(membership, view)})
 
 
 class MemberReactivateView(ApiView):
@@ -193,11 +200,12 @@ class MemberReactivateView(ApiView):
         responses={200: s.MemberOutSerializer, **errors()},
     )
     def post(self, request, workspace_id: str, user_id: str):
-        workspace, _ = request_workspace(request, workspace_id)
-        target = workspace_member_get(workspace=workspace, user_public_id=user_id)
+        workspace, mine = request_workspace(request, workspace_id)
+        view = people_view(workspace=workspace, viewer=mine)
+        target = workspace_member_get(workspace=workspace, user_public_id=user_id, view=view)
         membership = services.member_reactivate(actor=request.user, workspace=workspace, user=target.user)
         membership.user = target.user
-        return Response({"member": member_out(membership)})
+        return Response({"member": member_out(membership, view)})
 
 
 class InvitationCollectionView(ApiView):

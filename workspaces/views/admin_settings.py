@@ -10,16 +10,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from slackclone.web import submit_form
-from workspaces.forms import WorkspaceIconForm, WorkspaceSettingsForm
-from workspaces.services import workspace_update
+from workspaces.forms import WorkspaceIconForm, WorkspacePrivacyForm, WorkspaceSettingsForm
+from workspaces.services import workspace_set_email_display, workspace_update
 from workspaces.views.common import admin_workspace
 
 
-def _render(request, workspace, *, form=None, icon_form=None, status=200) -> HttpResponse:
+def _render(request, workspace, *, form=None, icon_form=None, privacy_form=None, status=200) -> HttpResponse:
     context = {
         "workspace": workspace,
         "form": form or WorkspaceSettingsForm(initial={"name": workspace.name}),
         "icon_form": icon_form or WorkspaceIconForm(),
+        "privacy_form": privacy_form or WorkspacePrivacyForm(initial={"email_display": workspace.email_display}),
         "section": "settings",
     }
     return render(request, "workspaces/admin/settings.html", context, status=status)
@@ -64,3 +65,21 @@ def icon(request: HttpRequest, workspace_slug: str) -> HttpResponse:
         redirect_to=here,
     )
     return done or _render(request, workspace, icon_form=form, status=400)
+
+
+@login_required
+@require_POST
+def privacy(request: HttpRequest, workspace_slug: str) -> HttpResponse:
+    """Who sees people's email addresses (workspaces.services.workspace_set_email_display)."""
+    workspace, _ = admin_workspace(request, workspace_slug)
+    form = WorkspacePrivacyForm(request.POST)
+    done = submit_form(
+        request,
+        form,
+        lambda data: workspace_set_email_display(
+            actor=request.user, workspace=workspace, email_display=data["email_display"]
+        ),
+        success="Who sees email addresses has been saved.",
+        redirect_to=reverse("workspaces:admin-settings", args=[workspace.slug]),
+    )
+    return done or _render(request, workspace, privacy_form=form, status=400)

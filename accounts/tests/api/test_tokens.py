@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from accounts.models import ApiToken
+from notifications.services.reminders import slackbot
 from slackclone.api.testing import ApiClient, error_code
 from slackclone.testing.factories import BotFactory, add_member
 
@@ -36,7 +37,7 @@ def test_token_for_a_workspace_you_are_not_in_is_404(team, outsider, client_for)
 
 
 def test_admins_create_tokens_for_bots(team, client_for):
-    bot = add_member(team.workspace, BotFactory())
+    bot = add_member(team.workspace, BotFactory(bot_workspace=team.workspace))
     response = client_for(team.admin).post(
         "/api/v1/tokens", {"workspace": team.workspace.public_id, "user": bot.public_id}
     )
@@ -46,7 +47,7 @@ def test_admins_create_tokens_for_bots(team, client_for):
 
 
 def test_members_cannot_create_bot_tokens(team, client_for):
-    bot = add_member(team.workspace, BotFactory())
+    bot = add_member(team.workspace, BotFactory(bot_workspace=team.workspace))
     response = client_for(team.member).post(
         "/api/v1/tokens", {"workspace": team.workspace.public_id, "user": bot.public_id}
     )
@@ -98,3 +99,12 @@ def test_a_token_acts_in_its_workspace_only(team, outsider, client_for):
     assert [w["id"] for w in client.get("/api/v1/workspaces").json()["workspaces"]] == [team.workspace.public_id]
     session = client_for(team.member)
     assert session.get(f"/api/v1/workspaces/{other.public_id}").status_code == 200
+
+
+def test_the_rest_api_refuses_a_token_for_the_reminder_bot(team, client_for):
+    bot = slackbot(team.workspace)
+    response = client_for(team.admin).post(
+        "/api/v1/tokens", {"workspace": team.workspace.public_id, "user": bot.public_id, "name": "x"}
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "bot_token_not_allowed"

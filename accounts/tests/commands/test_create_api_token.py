@@ -29,7 +29,7 @@ def test_prints_a_token_that_authenticates_and_stores_only_its_hash(team):
 
 
 def test_bot_tokens_have_the_bot_prefix(team):
-    bot = add_member(team.workspace, BotFactory())
+    bot = add_member(team.workspace, BotFactory(bot_workspace=team.workspace))
     raw = run("create_api_token", bot.email)[-1]
     assert raw.startswith("xoxb-")
     assert api_token_authenticate(raw).user == bot

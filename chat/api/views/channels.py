@@ -20,6 +20,7 @@ from slackclone.api.pagination import decode_cursor, encode_cursor
 from slackclone.api.schema import errors, ok_response
 from slackclone.api.views import ApiView, page_link, validated
 from slackclone.errors import DomainError, ErrorCode
+from workspaces.selectors import people_view_of
 
 TAG = ["channels"]
 
@@ -253,7 +254,9 @@ class ChannelMembersView(ApiView):
         next_link = None
         if len(page) > limit:
             next_link = page_link(request, cursor=encode_cursor(page[limit - 1].user.public_id), limit=limit)
-        return Response({"members": [user_to_wire(m.user) for m in page[:limit]], "next": next_link})
+        view = people_view_of(actor=request.user, workspace=channel.workspace)
+        members = [user_to_wire(m.user, email=view.shows_email(m.user)) for m in page[:limit]]
+        return Response({"members": members, "next": next_link})
 
     @extend_schema(
         tags=TAG,

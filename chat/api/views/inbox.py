@@ -48,10 +48,13 @@ class UnreadCountsView(ApiView):
         )
 
 
-def cursor_position(raw: str) -> tuple[datetime, int]:
-    """The (created_at, id) keyset position a (channel, ts) cursor names."""
+def cursor_position(request, workspace, membership, raw: str) -> tuple[datetime, int]:
+    """The (created_at, id) keyset position a (channel, ts) cursor names, among the messages the reader
+    may read; every invalid cursor answers the same."""
     channel_id, ts = decode_cursor(raw, 2)
-    position = message_sort_key(channel_public_id=channel_id, ts=ts)
+    position = message_sort_key(
+        user=request.user, workspace=workspace, is_guest=membership.is_guest, channel_public_id=channel_id, ts=ts
+    )
     if position is None:
         raise DomainError(ErrorCode.INVALID_ARGUMENTS, "That cursor is not valid.", fields={"cursor": "invalid"})
     return position
@@ -66,9 +69,9 @@ class MentionsInboxView(ApiView):
         responses={200: s.MentionsPageSerializer, **errors()},
     )
     def get(self, request, workspace_id: str):
-        workspace, _ = request_workspace(request, workspace_id)
+        workspace, membership = request_workspace(request, workspace_id)
         query = validated(s.CursorQuerySerializer, request.query_params)
-        before = cursor_position(query["cursor"]) if "cursor" in query else None
+        before = cursor_position(request, workspace, membership, query["cursor"]) if "cursor" in query else None
         limit = query["limit"]
         messages, has_more = mentions_inbox(user=request.user, workspace=workspace, before=before, limit=limit)
         next_link = None

@@ -16,17 +16,27 @@ from slackclone.api.views import ApiView, page_link, validated
 from slackclone.errors import DomainError, ErrorCode
 
 
-def _position(raw: str, sort: str):
+def _position(request, workspace, membership, raw: str, sort: str):
+    """The place a cursor names, among the messages the reader may read; every invalid cursor answers the same."""
+    score = None
     if sort == "score":
-        channel_id, ts, score = decode_cursor(raw, 3)
+        channel_id, ts, raw_score = decode_cursor(raw, 3)
         try:
-            return cursor_position(channel_id, ts, float(score))
+            score = float(raw_score)
         except ValueError:
             raise DomainError(
                 ErrorCode.INVALID_ARGUMENTS, "That cursor is not valid.", fields={"cursor": "invalid"}
             ) from None
-    channel_id, ts = decode_cursor(raw, 2)
-    return cursor_position(channel_id, ts)
+    else:
+        channel_id, ts = decode_cursor(raw, 2)
+    return cursor_position(
+        user=request.user,
+        workspace=workspace,
+        is_guest=membership.is_guest,
+        channel_public_id=channel_id,
+        ts=ts,
+        score=score,
+    )
 
 
 class SearchView(ApiView):
@@ -45,7 +55,7 @@ class SearchView(ApiView):
         workspace, membership = request_workspace(request, workspace_id)
         query = validated(s.SearchQuerySerializer, request.query_params)
         sort, limit = query["sort"], query["limit"]
-        position = _position(query["cursor"], sort) if "cursor" in query else None
+        position = _position(request, workspace, membership, query["cursor"], sort) if "cursor" in query else None
         results = search_messages(
             user=request.user,
             workspace=workspace,

@@ -76,6 +76,14 @@ def test_adding_a_workspace_gives_it_an_owner_and_its_channels(admin_client):
     assert set(workspace.channels.values_list("name", flat=True)) == {"general", "random"}
 
 
+def test_the_email_display_setting_is_edited_in_the_workspace_admin(team, admin_client):
+    url = admin_url("workspaces.Workspace", "change", team.workspace.pk)
+    data = {key: value for key, value in form_data(admin_client.get(url)).items() if key != "icon"}
+    admin_client.post(url, data | {"email_display": "everyone"})
+    team.workspace.refresh_from_db()
+    assert team.workspace.email_display == "everyone"
+
+
 def test_a_reserved_workspace_slug_is_a_form_error(admin_client):
     owner = UserFactory()
     with nothing_written():

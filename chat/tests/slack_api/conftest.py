@@ -24,4 +24,4 @@ def web(live_server, team):
 
 @pytest.fixture
 def bot(team):
-    return add_member(team.workspace, BotFactory())
+    return add_member(team.workspace, BotFactory(bot_workspace=team.workspace))

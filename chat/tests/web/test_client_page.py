@@ -59,6 +59,23 @@ def test_the_bootstrap_says_who_is_online(team):
     assert boot["online"] == [team.owner.public_id]
 
 
+def test_a_guest_is_told_only_about_the_people_they_share_a_channel_with(team):
+    from chat.services import channel_invite
+
+    channel_invite(actor=team.owner, channel=team.random, users=[team.guest])
+    redis = Redis.from_url(settings.REDIS_URL)
+    keys = [KEY_PREFIX + "p:c:" + user.public_id for user in (team.owner, team.member)]
+    for key in keys:
+        redis.zadd(key, {"test-connection": time.time() + 60})
+    try:
+        boot = bootstrap(web_client(team.guest).get(f"/{team.workspace.slug}/"))
+    finally:
+        redis.delete(*keys)
+        redis.close()
+    assert boot["online"] == [team.owner.public_id]
+    assert boot["self"]["profile"]["email"] == team.guest.email
+
+
 def test_opening_the_client_remembers_the_workspace_as_the_last_one(team):
     web_client(team.member).get(f"/{team.workspace.slug}/")
 

@@ -172,3 +172,28 @@ def test_a_time_the_server_cannot_read_is_a_clear_error(team, client_for):
 
     assert (response.status_code, error_code(response)) == (400, "invalid_time")
     assert response.json()["error"]["fields"] == {"when": "invalid"}
+
+
+def test_inbox_cursors_answer_the_same_for_anything_not_in_the_inbox(team, outsider, client_for):
+    from chat.services import channel_invite, channel_leave, message_delete
+    from slackclone.api.pagination import encode_cursor
+
+    secret = channel_create(actor=team.admin, workspace=team.workspace, name="secret", is_private=True)
+    channel_invite(actor=team.admin, channel=secret, users=[team.owner])
+    left = notify(team.admin, secret, f"<@{team.owner.public_id}> in secret")
+    channel_leave(actor=team.owner, channel=secret)
+    deleted = notify(team.member, team.general, f"<@{team.owner.public_id}> soon gone")
+    message_delete(actor=team.member, message=deleted)
+    elsewhere = outsider.memberships.get().workspace
+    theirs = notify(outsider, elsewhere.channels.get(name="general"), "theirs")
+    kept = notify(team.member, team.general, f"<@{team.owner.public_id}> kept")
+    client = client_for(team.owner)
+
+    body = client.get(inbox_url(team)).json()
+    assert [n["message"]["ts"] for n in body["notifications"]] == [kept.ts]
+    assert body["unread_count"] == 1
+    cursors = [encode_cursor(m.channel.public_id, m.ts) for m in (left, deleted, theirs)] + ["not a cursor!"]
+    responses = [client.get(inbox_url(team, cursor=cursor)) for cursor in cursors]
+    assert {(r.status_code, r.content) for r in responses} == {(responses[-1].status_code, responses[-1].content)}
+    assert error_code(responses[-1]) == "invalid_arguments"
+    assert client.get(inbox_url(team, cursor=encode_cursor(kept.channel.public_id, kept.ts))).status_code == 200

@@ -184,3 +184,48 @@ def test_a_tampered_unsubscribe_link_changes_nothing(team, client):
 
     assert response.status_code == 404
     assert User.objects.get(pk=team.owner.pk).email_notifications
+
+
+def test_the_email_names_only_the_channels_and_people_the_recipient_can_see(team, outsider):
+    from chat.services import channel_create
+
+    elsewhere = outsider.memberships.get().workspace
+    their_secret = channel_create(actor=outsider, workspace=elsewhere, name="their-secret", is_private=True)
+    our_secret = channel_create(actor=team.admin, workspace=team.workspace, name="our-secret", is_private=True)
+    post_and_notify(
+        team.member,
+        team.general,
+        f"<@{team.owner.public_id}> see <#{their_secret.public_id}>, <#{our_secret.public_id}>, "
+        f"<#{team.random.public_id}> and ask <@{outsider.public_id}> or <@{team.admin.public_id}>",
+    )
+
+    send_due(NOON + DELAY)
+
+    body = mail.outbox[0].body
+    html = mail.outbox[0].alternatives[0][0]
+    for text in (body, html):
+        assert "their-secret" not in text
+        assert "our-secret" not in text
+        assert outsider.name not in text
+    words = " ".join(body.split())
+    assert f"<@{team.owner.public_id}>" not in words
+    assert "see private channel, private channel, #random and ask" in words
+    assert f"@{outsider.public_id} or @{team.admin.name}" in words
+
+
+def test_a_guests_email_names_no_one_they_do_not_share_a_conversation_with(team):
+    from chat.services import channel_invite
+
+    channel_invite(actor=team.owner, channel=team.random, users=[team.guest])
+    post_and_notify(
+        team.owner,
+        team.random,
+        f"<@{team.guest.public_id}> ask <@{team.other_member.public_id}> in <#{team.general.public_id}>",
+    )
+
+    send_due(NOON + DELAY)
+
+    words = " ".join(mail.outbox[0].body.split())
+    assert team.other_member.name not in words
+    assert "#general" not in words
+    assert f"@{team.guest.name} ask @{team.other_member.public_id} in private channel" in words

@@ -8,7 +8,7 @@ import pytest
 
 from accounts.models import User
 from chat.models import ChannelKind, ChannelMember, Message
-from chat.services import channel_create, channel_invite, channel_leave, message_post
+from chat.services import channel_create, channel_invite, channel_kick, channel_leave, message_post
 from notifications.models import DeliveryState, Notification, NotificationReason, Reminder
 from notifications.selectors import reminders
 from notifications.services import (
@@ -122,6 +122,19 @@ def test_a_message_the_person_can_no_longer_see_is_not_quoted(team):
     assert (
         Message.objects.get(client_msg_id=reminder.client_msg_id).text == "Reminder: a message you can no longer see."
     )
+
+
+def test_a_guest_removed_from_a_public_channel_is_not_quoted_its_messages(team):
+    channel_invite(actor=team.owner, channel=team.random, users=[team.guest])
+    message = message_post(sender=team.owner, channel=team.random, text="salaries attached")
+    reminder = reminder_create(actor=team.guest, workspace=team.workspace, message=message, when="in 1 hour", now=NOON)
+    channel_kick(actor=team.owner, channel=team.random, user=team.guest)
+
+    reminder_deliver(reminder_id=reminder.pk, now=NOON + timedelta(hours=1))
+
+    text = Message.objects.get(client_msg_id=reminder.client_msg_id).text
+    assert "salaries" not in text
+    assert team.random.public_id not in text
 
 
 def test_a_cancelled_reminder_never_fires(team):

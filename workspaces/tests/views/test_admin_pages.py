@@ -214,3 +214,27 @@ def test_members_cannot_change_the_settings(team):
     assert response.status_code == 403
     team.workspace.refresh_from_db()
     assert team.workspace.name != "Hijacked"
+
+
+def test_admins_choose_who_sees_email_addresses(team):
+    client = web_client(team.admin)
+    assert b"Display email addresses" in client.get(_admin_url(team, "settings/")).content
+    response = client.post(_admin_url(team, "settings/privacy/"), {"email_display": "admins"})
+    assert response.status_code == 302
+    team.workspace.refresh_from_db()
+    assert team.workspace.email_display == "admins"
+    bad = client.post(_admin_url(team, "settings/privacy/"), {"email_display": "the-world"})
+    assert bad.status_code == 400
+
+
+@pytest.mark.parametrize("who", ["member", "guest"])
+def test_members_and_guests_cannot_choose_who_sees_email_addresses(team, who):
+    response = web_client(getattr(team, who)).post(_admin_url(team, "settings/privacy/"), {"email_display": "everyone"})
+    assert response.status_code == 403
+    team.workspace.refresh_from_db()
+    assert team.workspace.email_display == "members"
+
+
+def test_an_outsider_cannot_choose_who_sees_email_addresses(team, outsider):
+    response = web_client(outsider).post(_admin_url(team, "settings/privacy/"), {"email_display": "everyone"})
+    assert response.status_code == 404
