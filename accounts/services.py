@@ -182,6 +182,20 @@ def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
     return token
 
 
+def api_tokens_revoke_minted_by(*, user: User, workspace: Workspace | None = None) -> None:
+    """Revoke the bot tokens `user` made (in `workspace`, or anywhere), as api_token_revoke does: a token
+    must not outlast its maker's right to make it. Their own tokens are left to their own standing.
+
+    Callers: leaving the admin roles, losing a membership, a deactivated account.
+    Events: chat.close (4401, token_revoked) to the sockets those tokens opened.
+    """
+    minted = ApiToken.objects.filter(created_by=user, revoked_at__isnull=True).exclude(user_id=F("created_by_id"))
+    if workspace is not None:
+        minted = minted.filter(workspace=workspace)
+    for token in minted.select_related("user", "workspace"):
+        api_token_revoke(actor=None, token=token)
+
+
 _TOKEN = Columns(ApiToken, "t")
 _TOKEN_USER = Columns(User, "u")
 _TOKEN_WORKSPACE = Columns(Workspace, "w")

@@ -54,8 +54,12 @@ def close_sockets_of_ended_sessions(sender, instance: User, created: bool, **kwa
 
 @receiver(post_save, sender=User, dispatch_uid="accounts.close_sockets_on_deactivation")
 def close_sockets_on_deactivation(sender, instance: User, created: bool, update_fields=None, **kwargs) -> None:
+    """A deactivated account's sockets close, and the bot tokens it made stop working with it."""
+    from accounts.services import api_tokens_revoke_minted_by
+
     if created or instance.is_active:
         return
     if update_fields is not None and "is_active" not in update_fields:
         return
     events.close_sockets(instance, code=4401, reason="account_inactive")
+    api_tokens_revoke_minted_by(user=instance)

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.services import user_create
+from accounts.services import api_tokens_revoke_minted_by, user_create
 from accounts.signup import check_new_password, is_unclaimed_placeholder, mark_email_verified
 from chat import events
 from chat.models import Channel, ChannelMember
@@ -346,23 +346,6 @@ def _check_not_last_owner(membership: Membership) -> None:
         raise DomainError(ErrorCode.LAST_OWNER, "A workspace needs at least one active owner.")
 
 
-def _revoke_tokens_minted_for_others(workspace: Workspace, user: User) -> None:
-    """End the bot tokens `user` made in `workspace` while an admin there, as api_token_revoke does
-    (their sockets close): a token must not outlast its maker's right to make it."""
-    from django.db.models import F
-
-    from accounts.models import ApiToken
-    from accounts.services import api_token_revoke
-
-    minted = (
-        ApiToken.objects.filter(workspace=workspace, created_by=user, revoked_at__isnull=True)
-        .exclude(user_id=F("created_by_id"))
-        .select_related("user", "workspace")
-    )
-    for token in minted:
-        api_token_revoke(actor=None, token=token)
-
-
 @transaction.atomic
 def member_change_role(*, actor: User | None, workspace: Workspace, user: User, role: str) -> Membership:
     """Change a member's role.
@@ -384,7 +367,7 @@ def member_change_role(*, actor: User | None, workspace: Workspace, user: User, 
     target.role = role
     target.save(update_fields=["role"])
     if was_admin and not target.is_admin:
-        _revoke_tokens_minted_for_others(workspace, user)
+        api_tokens_revoke_minted_by(user=user, workspace=workspace)
     events.send_user_change(workspace, user)
     return target
 
@@ -408,7 +391,7 @@ def member_deactivate(*, actor: User | None, workspace: Workspace, user: User) -
     target.is_active = False
     target.deactivated_at = timezone.now()
     target.save(update_fields=["is_active", "deactivated_at"])
-    _revoke_tokens_minted_for_others(workspace, user)
+    api_tokens_revoke_minted_by(user=user, workspace=workspace)
     channel_groups = [
         events.channel_group(m.channel)
         for m in ChannelMember.objects.filter(user=user, channel__workspace=workspace).select_related("channel")

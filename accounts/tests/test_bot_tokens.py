@@ -179,3 +179,17 @@ def test_the_migration_classifies_existing_bots_and_revokes_tokens_no_one_should
         bot.refresh_from_db()
         assert (bot.bot_kind, bot.bot_workspace) == (kind, workspace)
         assert _live(tokens[bot]) is live
+
+
+def test_deactivating_the_account_revokes_every_bot_token_it_minted(team):
+    bot, _ = bot_create(actor=team.admin, workspace=team.workspace, name="Ours")
+    elsewhere = workspace_with_owner(team.admin)
+    other_bot, _ = bot_create(actor=team.admin, workspace=elsewhere, name="Elsewhere")
+    own, _ = api_token_create(actor=team.owner, user=bot, workspace=team.workspace)
+
+    team.admin.is_active = False
+    team.admin.save()  # the Django admin's "active" box, or any other surface
+
+    assert ApiToken.objects.get(user=bot, created_by=team.admin).revoked_at is not None
+    assert ApiToken.objects.get(user=other_bot).revoked_at is not None
+    assert _live(own)
