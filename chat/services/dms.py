@@ -13,6 +13,7 @@ from slackclone.errors import DomainError, ErrorCode
 from slackclone.ids import DM_PREFIX, PRIVATE_CHANNEL_PREFIX, new_public_id
 from workspaces.models import Membership, Workspace
 from workspaces.permissions import access_membership
+from workspaces.selectors import people_view
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -20,7 +21,9 @@ if TYPE_CHECKING:
 GROUP_DM_MAX_PEOPLE = 9
 
 
-def _check_participants(workspace: Workspace, actor: User, others: Sequence[User]) -> list[User]:
+def _check_participants(
+    workspace: Workspace, actor: User, others: Sequence[User], membership: Membership
+) -> list[User]:
     people = list({user.pk: user for user in [actor, *others]}.values())
     if len(people) > GROUP_DM_MAX_PEOPLE:
         raise DomainError(
@@ -28,10 +31,11 @@ def _check_participants(workspace: Workspace, actor: User, others: Sequence[User
             f"A group DM can have at most {GROUP_DM_MAX_PEOPLE} people, you included.",
             fields={"users": "too_many"},
         )
+    # A guest writes only to people they may see (those they share a channel or DM with); to them,
+    # anyone else is no more there than someone who is not in the workspace at all.
+    members = people_view(workspace=workspace, viewer=membership).members()
     active = set(
-        Membership.objects.filter(
-            workspace=workspace, user__in=people, is_active=True, user__is_active=True
-        ).values_list("user_id", flat=True)
+        members.filter(user__in=people, is_active=True, user__is_active=True).values_list("user_id", flat=True)
     )
     for user in people:
         if user.pk not in active:
@@ -48,12 +52,14 @@ def dm_open(*, actor: User, workspace: Workspace, users: Sequence[User]) -> tupl
     """Open the DM (one other person, or nobody for a note to self) or group DM with these people.
 
     Opening the same set twice returns the same channel. Returns (channel, created).
-    Callers: any active member, including guests, with people of the same workspace.
-    Raises: user_not_found (someone not active in the workspace), invalid_arguments (too many).
+    Callers: any active member with people of the same workspace; a guest only with people they
+    share a channel or DM with.
+    Raises: user_not_found (someone not active in the workspace, or hidden from a guest),
+    invalid_arguments (too many).
     Events: im_created to every participant when the channel is new.
     """
-    access_membership(actor, workspace)
-    people = _check_participants(workspace, actor, users)
+    membership = access_membership(actor, workspace)
+    people = _check_participants(workspace, actor, users, membership)
     dm_key = ",".join(sorted(user.public_id for user in people))
     existing = Channel.objects.filter(workspace=workspace, dm_key=dm_key).first()
     if existing is not None:

@@ -9,7 +9,13 @@ from chat.services import dm_open, message_post
 from slackclone.errors import ErrorCode
 from slackclone.ids import ALPHABET
 from slackclone.testing.assertions import nothing_written, refused
-from slackclone.testing.factories import UserFactory, add_member, workspace_with_owner
+from slackclone.testing.factories import (
+    ChannelFactory,
+    ChannelMemberFactory,
+    UserFactory,
+    add_member,
+    workspace_with_owner,
+)
 from workspaces.services import member_deactivate
 
 pytestmark = pytest.mark.django_db
@@ -55,9 +61,20 @@ def test_a_dm_with_yourself_is_a_channel_of_one(team):
     assert _open(team, team.member, team.member)[0].pk == notes.pk
 
 
-def test_guests_may_dm_members(team):
+def test_guests_may_dm_members_they_share_a_channel_with(team):
+    shared = ChannelFactory(workspace=team.workspace)
+    ChannelMemberFactory(channel=shared, user=team.guest)
+    ChannelMemberFactory(channel=shared, user=team.member)
     dm, _ = _open(team, team.guest, team.member)
     assert message_post(sender=team.guest, channel=dm, text="hi!").seq == 1
+
+
+def test_to_a_guest_someone_they_share_nothing_with_is_not_there(team):
+    """As for people lists: a guest sees only the people they share a channel or DM with."""
+    with refused(ErrorCode.USER_NOT_FOUND):
+        _open(team, team.guest, team.owner)
+    with refused(ErrorCode.USER_NOT_FOUND):
+        _open(team, team.guest, team.member, team.owner)
 
 
 def test_dm_with_someone_outside_the_workspace_is_user_not_found(team, outsider):
