@@ -18,6 +18,7 @@ from chat.search.query import ParsedQuery
 from chat.selectors import visible_channel_ids
 from slackclone.ids import DM_PREFIX
 from workspaces.models import Membership
+from workspaces.selectors import people_view_of
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -36,19 +37,20 @@ class Scope:
 
 
 def _resolve_people(workspace: Workspace, user: User, names: list[str]) -> set[int]:
+    """The people `from:`/`with:` names, among those the searcher may see; a full email address
+    matches only where the searcher may see addresses (otherwise it would confirm one)."""
     ids: set[int] = set()
-    members = Membership.objects.filter(workspace=workspace).select_related("user")
+    view = people_view_of(actor=user, workspace=workspace)
+    members = view.members()
     for raw in names:
         name = raw.strip("<>").removeprefix("@").split("|", 1)[0]
         if name.lower() == "me":
             ids.add(user.pk)
             continue
-        matches = members.filter(
-            Q(user__public_id=name)
-            | Q(user__display_name__iexact=name)
-            | Q(user__email__istartswith=f"{name}@")
-            | Q(user__email__iexact=name)
-        )
+        query = Q(user__public_id=name) | Q(user__display_name__iexact=name) | Q(user__email__istartswith=f"{name}@")
+        if view.sees_emails:
+            query |= Q(user__email__iexact=name)
+        matches = members.filter(query)
         ids.update(matches.values_list("user_id", flat=True))
     return ids
 

@@ -173,3 +173,15 @@ def test_edits_are_searchable_at_once(team, client_for):
     client = client_for(team.owner)
     client.patch(f"/api/v1/channels/{team.general.public_id}/messages/{message.ts}", {"text": "zebra"})
     assert texts(search(client, team, "zebra")) == ["zebra"]
+
+
+def test_from_a_full_email_address_matches_only_where_the_searcher_may_see_addresses(team, client_for):
+    from workspaces.models import EmailDisplay
+
+    message_post(sender=team.owner, channel=team.general, text="quarterly numbers")
+    query = f"numbers from:{team.owner.email}"
+    assert texts(search(client_for(team.member), team, query)) == ["quarterly numbers"]
+    team.workspace.email_display = EmailDisplay.ADMINS
+    team.workspace.save()
+    assert texts(search(client_for(team.member), team, query)) == []
+    assert texts(search(client_for(team.admin), team, query)) == ["quarterly numbers"]
