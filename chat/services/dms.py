@@ -32,8 +32,9 @@ def _check_participants(
             fields={"users": "too_many"},
         )
     # A guest writes only to people they may see (those they share a channel or DM with); to them,
-    # anyone else is no more there than someone who is not in the workspace at all.
-    members = people_view(workspace=workspace, viewer=membership).members()
+    # anyone else is no more there than someone who is not in the workspace at all. Bots are placed by
+    # the server (Slackbot is a guest only to stay out of channels) and write to whom it sends them.
+    members = people_view(workspace=workspace, viewer=None if actor.is_bot else membership).members()
     active = set(
         members.filter(user__in=people, is_active=True, user__is_active=True).values_list("user_id", flat=True)
     )
