@@ -32,14 +32,9 @@ class EmailAuthenticationForm(AuthenticationForm):
     )
 
 
-class SignupForm(forms.Form):
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        widget=forms.EmailInput(
-            attrs={"autofocus": True, "autocomplete": "email", "placeholder": "name@work-email.com"}
-        ),
-    )
+class NewAccountForm(forms.Form):
+    """A new account's name and password: what an invitation's page asks (the address is the invitation's)."""
+
     display_name = forms.CharField(
         label="Display name",
         max_length=80,
@@ -52,6 +47,17 @@ class SignupForm(forms.Form):
         help_text=" ".join(password_validators_help_texts()),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+
+class SignupForm(NewAccountForm):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(
+            attrs={"autofocus": True, "autocomplete": "email", "placeholder": "name@work-email.com"}
+        ),
+    )
+    field_order = ("email", "display_name", "password")
 
 
 def _timezone_choices() -> list[tuple[str, str]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.validators import validate_email
 
 from workspaces.models import EmailDisplay, Role
@@ -25,24 +24,6 @@ class WorkspaceCreateForm(forms.Form):
         max_length=50,
         help_text="Lowercase letters, numbers and hyphens. Your workspace will live at /<address>/.",
         widget=forms.TextInput(attrs={"placeholder": "acme", "autocapitalize": "none", "spellcheck": "false"}),
-    )
-
-
-class InvitationSignupForm(forms.Form):
-    """The account an emailed invitation makes (or the imported one it claims): a name and a password."""
-
-    display_name = forms.CharField(
-        label="Display name",
-        max_length=80,
-        required=False,
-        help_text="What people see next to your messages. You can change it later.",
-        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
-    )
-    password = forms.CharField(
-        label="Password",
-        strip=False,
-        help_text=" ".join(password_validators_help_texts()),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
 

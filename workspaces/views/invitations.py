@@ -16,10 +16,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from accounts.forms import NewAccountForm
 from accounts.views.auth import BACKEND
 from slackclone.errors import DomainError, ErrorCode
 from slackclone.web import add_domain_error, auth_rate_limited
-from workspaces.forms import InvitationSignupForm
 from workspaces.models import Invitation
 from workspaces.selectors import invitation_account_state, invitation_get, user_workspaces
 from workspaces.services import invitation_accept, invitation_sign_up
@@ -46,7 +46,7 @@ def _welcome(request: HttpRequest, invitation: Invitation) -> HttpResponse:
 def _sign_up_here(request: HttpRequest, invitation: Invitation, token: str) -> HttpResponse:
     """A signed-out visitor of an emailed invitation: make or claim the account, sign in, join."""
     state = invitation_account_state(invitation=invitation)
-    form = InvitationSignupForm(request.POST if request.method == "POST" and state != "existing" else None)
+    form = NewAccountForm(request.POST if request.method == "POST" and state != "existing" else None)
     if form.is_bound and form.is_valid():
         try:
             user = invitation_sign_up(token=token, **form.cleaned_data)

@@ -141,3 +141,21 @@ def test_expired_used_up_and_unknown_invitations_explain_themselves(team, outsid
     assert client.post(f"/invite/{used_up.token}/").status_code == 410
     assert client.get("/invite/no-such-token/").status_code == 404
     assert not Membership.objects.filter(workspace=team.workspace, user=outsider).exists()
+
+
+def test_the_invitation_to_an_imported_account_claims_it_with_a_password(team):
+    from accounts.services import user_create
+
+    placeholder = user_create(email="imported@example.com", full_name="From Slack", is_active=False)
+    Membership.objects.create(user=placeholder, workspace=team.workspace, role=Role.MEMBER)
+    invitation = InvitationFactory(workspace=team.workspace, email="imported@example.com")
+    client = web_client()
+    assert b"Claim my account and join" in client.get(f"/invite/{invitation.token}/").content
+    response = client.post(
+        f"/invite/{invitation.token}/", {"display_name": "Imp", "password": "a long enough passphrase"}
+    )
+    assert response["Location"] == f"/{team.workspace.slug}/"
+    placeholder.refresh_from_db()
+    assert placeholder.is_active
+    assert placeholder.email_verified
+    assert client.session["_auth_user_id"] == str(placeholder.pk)
