@@ -300,8 +300,9 @@ def member_deactivate(*, actor: User | None, workspace: Workspace, user: User) -
 
     Callers: admins (owners for owners and admins); the operator.
     Raises: user_not_found, restricted_action, last_owner.
-    Events: user_change; the member's sockets leave the workspace's groups, and close when
-    no active workspace remains.
+    Events: user_change; the member's sockets leave the workspace's groups and hear nothing more
+    of it, those an API token of this workspace opened close (4401), and all close when no active
+    workspace remains.
     """
     admin = access_workspace_admin(actor, workspace)
     target = _target_membership(workspace, user)

@@ -116,10 +116,13 @@ class Connection:
         self._resume_on_open = query.get("resume") == ["1"]
         self.id = secrets.token_hex(6)
         self.groups: set[str] = set()
+        # The workspaces (public ids) the socket acts in: its token's, or every one its person is active
+        # in. An event of another workspace is not handed to it (hub.dispatch).
         self.workspaces: tuple[str, ...] = ()
         self.hub: Hub | None = None
         self.closed = False
-        self.loading: list[tuple[str, list[str]]] | None = None
+        # While the subscriptions are read: the changes and events heard meanwhile, to apply in order after.
+        self.loading: list[tuple[str, Any]] | None = None
         # Live events held during a resume: None, a set of groups, or True for all of them.
         self.holding: set[str] | bool | None = None
         self.held: list[tuple[str, str]] = []
@@ -169,13 +172,7 @@ class Connection:
             return  # closed from the server (a logout, a revocation) while the subscriptions were read
         self.workspaces = tuple(subscriptions.workspaces)
         await self.hub.join(self, subscriptions.groups)
-        # Membership changes heard while loading may be newer than what was read: apply them again, in order.
-        changes, self.loading = self.loading, None
-        for kind, groups in changes:
-            if kind == "subscribe":
-                await self.subscribe(groups)
-            else:
-                self.hub.leave(self, groups)
+        await self._apply_heard_while_loading()
         if self.closed:
             return
         if self._resume_on_open:
@@ -187,6 +184,22 @@ class Connection:
         # at once. _cleanup waits for it, so the disconnect is always recorded after the connect.
         self._presence = asyncio.ensure_future(self.hub.presence.connected(self))
         self._presence.add_done_callback(self._presence_recorded)
+
+    async def _apply_heard_while_loading(self) -> None:
+        """Membership changes heard while loading may be newer than what was read: apply them again, in order,
+        with the events that came meanwhile for a workspace the socket did not know yet it acts in."""
+        changes, self.loading = self.loading, None
+        for kind, change in changes:
+            if self.closed:
+                return
+            if kind == "subscribe":
+                await self.subscribe(*change)
+            elif kind == "unsubscribe":
+                await self.unsubscribe(*change)
+            else:
+                group, frame, workspace = change
+                if workspace in self.workspaces and group in self.groups:
+                    self.deliver(group, frame)
 
     def _presence_recorded(self, _task: asyncio.Task) -> None:
         self._presence = None
@@ -216,12 +229,18 @@ class Connection:
             return
         _step(self.send(frame))
 
-    async def subscribe(self, groups: list[str]) -> None:
-        """Live subscription from a service (joined, invited, new DM, reactivated)."""
+    async def subscribe(self, groups: list[str], workspace: str | None = None) -> None:
+        """Live subscription from a service (joined, invited, new DM, reactivated).
+
+        `workspace`: the person joined that workspace (or was reactivated there); a browser acts in it
+        from now on. A token's socket keeps to its token's workspace.
+        """
         if self.closed:
             return
         if self.loading is not None:
-            self.loading.append(("subscribe", groups))
+            self.loading.append(("subscribe", (groups, workspace)))
+        if workspace is not None and self.workspace_id is None and workspace not in self.workspaces:
+            self.workspaces = (*self.workspaces, workspace)
         checked = [g for g in groups if g.startswith("w.")] if self.workspace_id is None else list(groups)
         unchecked = [g for g in groups if g not in checked]
         if unchecked:
@@ -234,10 +253,21 @@ class Connection:
         if allowed and not self.closed:
             await self.hub.join(self, allowed)
 
-    def unsubscribe(self, groups: list[str]) -> None:
+    async def unsubscribe(self, groups: list[str], workspace: str | None = None) -> None:
+        """Live unsubscription from a service (left, kicked, deactivated in a workspace).
+
+        `workspace`: the person is no longer active there. A socket of a token of that workspace
+        closes (4401); any other socket hears nothing more of it and keeps the person's other workspaces.
+        """
         if self.loading is not None:
-            self.loading.append(("unsubscribe", groups))
+            self.loading.append(("unsubscribe", (groups, workspace)))
         self.hub.leave(self, groups)
+        if workspace is None or workspace not in self.workspaces:
+            return
+        if self.workspace_id is not None:
+            await self.close(CLOSE_UNAUTHENTICATED, "account_inactive")
+            return
+        self.workspaces = tuple(w for w in self.workspaces if w != workspace)
 
     async def close(self, code: int, reason: str = "") -> None:
         """Close from the server: the socket hears nothing more from this moment."""
@@ -336,9 +366,9 @@ class Connection:
         except Exception:
             first = True
         if first:
-            seq = await queries.channel_seq(self.user_pk, self.workspace_id, channel_id)
+            seq, workspace = await queries.channel_seq(self.user_pk, self.workspace_id, channel_id)
             event = {"type": "user_typing", "channel": channel_id, "user": self.user_id, "seq": seq}
-            await events.publish_now([f"c.{channel_id}"], event)
+            await events.publish_now([f"c.{channel_id}"], event, workspace=workspace)
         if frame.id is not None:
             await self.send_json({"ok": True, "reply_to": frame.id})
 

@@ -222,19 +222,23 @@ class Hub:
             payload = message["payload"]
             frame = {"type": "websocket.send", "text": payload}  # one ASGI message, shared by every socket
             prior = message.get("prior")
-            workspace = message.get("workspace")  # one workspace's event to a person's own sockets
+            workspace = message.get("workspace")  # the workspace the event belongs to
             for conn in list(members):
                 if prior and not conn.groups.isdisjoint(prior):
                     continue  # it is in an earlier group of the same event, which delivered it
-                if workspace is not None and conn.workspace_id is not None and workspace not in conn.workspaces:
-                    continue  # a token's socket, which acts in another workspace
+                if workspace is not None and workspace not in conn.workspaces:
+                    # A token's socket acting in another workspace, a browser of someone who left it,
+                    # or a socket still reading its workspaces (it decides once it knows them).
+                    if conn.loading is not None:
+                        conn.loading.append(("event", (group, frame, workspace)))
+                    continue
                 conn.deliver(group, frame)
         elif kind == "chat.subscribe":
             for conn in list(members):
-                await conn.subscribe(message["groups"])
+                await conn.subscribe(message["groups"], message.get("workspace"))
         elif kind == "chat.unsubscribe":
             for conn in list(members):
-                conn.unsubscribe(message["groups"])
+                await conn.unsubscribe(message["groups"], message.get("workspace"))
         elif kind == "chat.close":
             token = message.get("token")  # only the sockets one API token opened, when it is revoked
             for conn in list(members):

@@ -21,9 +21,11 @@ from django.db import connection
 from django.test import override_settings
 
 from chat.services import channel_create, channel_invite, channel_kick, message_post
-from chat.tests.realtime.conftest import ORIGIN, session_cookie
+from chat.tests.realtime.conftest import ORIGIN, session_cookie, token_for
 from slackclone.testing.processes import free_port, wait_for_port
 from slackclone.testing.processes import stop as stop_process
+from workspaces.models import Membership
+from workspaces.services import member_add, member_deactivate
 
 pytestmark = [pytest.mark.integration, pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
 
@@ -190,6 +192,42 @@ async def test_a_kicked_member_gets_nothing_more_in_any_process(team, stack):
     await quiet(kicked_second, 0.2)
     for ws in (kicked_first, kicked_second, owner):
         await ws.close()
+
+
+async def connect_with_token(server: Server, user, workspace):
+    raw = await asyncio.to_thread(token_for, user, workspace)
+    ws = await websockets.connect(server.url(), additional_headers={"Authorization": f"Bearer {raw}"}, open_timeout=10)
+    assert json.loads(await asyncio.wait_for(ws.recv(), 5)) == {"type": "hello"}
+    return ws
+
+
+async def test_a_token_socket_hears_only_its_workspace_and_closes_when_its_membership_ends(team, outsider, stack):
+    _, (first, second) = stack
+
+    def other_workspace():
+        workspace = Membership.objects.get(user=outsider).workspace
+        member_add(actor=outsider, workspace=workspace, user=team.member)
+        return workspace
+
+    other = await asyncio.to_thread(other_workspace)
+    token_socket, browser = (
+        await connect_with_token(first, team.member, team.workspace),
+        await connect(second, team.member),
+    )
+    await asyncio.to_thread(
+        channel_create, actor=team.member, workspace=other, name="e2e-secret", is_private=True, topic="plans"
+    )
+    await frames_until(browser, lambda f: f.get("type") == "channel_joined")
+    await asyncio.to_thread(member_deactivate, actor=team.owner, workspace=team.workspace, user=team.member)
+    heard = []
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        await frames_until(token_socket, lambda f: heard.append(f) and False)
+    assert closed.value.rcvd.code == 4401  # Daphne sends no close reason
+    assert not [f for f in heard if f.get("type") == "channel_joined"], "the other workspace's private channel"
+    assert "e2e-secret" not in str(heard)
+    await browser.send(json.dumps({"id": 1, "type": "ping"}))
+    await frames_until(browser, lambda f: f.get("reply_to") == 1)
+    await browser.close()
 
 
 async def test_posts_made_while_redis_is_down_are_delivered_once_it_is_back(team, stack):
