@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_POLICY = 4008
+CLOSE_TOO_MANY = 4029  # over a socket limit (chat/realtime/limits.py); the reason says which
 # 1012 (service restart) would say it, but WebSocket servers let applications close only with 1000 or 3000-4999.
 CLOSE_RECONNECT = 4012
 
@@ -84,6 +85,7 @@ class Connection:
     """The state of one open socket. `deliver` is the hot path: one check, one write."""
 
     __slots__ = (
+        "_admission",
         "_frame_at",
         "_frame_tokens",
         "_hold_timer",
@@ -128,6 +130,7 @@ class Connection:
         self.held: list[tuple[str, str]] = []
         self._hold_timer: asyncio.TimerHandle | None = None
         self._presence: asyncio.Task | None = None  # the Redis call that marks the user online, while it runs
+        self._admission: asyncio.Task | None = None  # the place taken under the socket limits ("" if taken)
         self._strikes, self._strike_at = 0, 0.0
         self._frame_tokens, self._frame_at = float(FRAME_BURST), time.monotonic()
 
@@ -160,13 +163,20 @@ class Connection:
             await self._cleanup()
 
     async def _open(self) -> None:
-        """Subscribe (user group first, so no membership change is missed while loading), then hello."""
+        """Take a place under the socket limits and subscribe (user group first, so no membership change
+        is missed while loading), then hello. The limits' Redis round trip runs while the subscriptions
+        are read, so it does not lengthen the connect path by a round trip of its own."""
         self.loading = []
+        self._admission = asyncio.ensure_future(self.hub.limits.admit(self))
         await self.hub.attach(self, [f"u.{self.user_id}"])
         subscriptions = await queries.load_subscriptions(self.user_pk, self.workspace_id, self.token_id)
         if not subscriptions.live:
             # Deactivated or revoked between the handshake and joining the user's group, whose close we missed.
             await self.close(CLOSE_UNAUTHENTICATED, subscriptions.problem)
+            return
+        refused = await self._admission
+        if refused:
+            await self.close(CLOSE_TOO_MANY, refused)
             return
         if self.closed:
             return  # closed from the server (a logout, a revocation) while the subscriptions were read
@@ -211,6 +221,8 @@ class Connection:
         if self._presence is not None:
             await self._presence
         await self.hub.presence.disconnected(self)
+        if self._admission is not None and not await self._admission:
+            await self.hub.limits.release(self)  # the place it took
         await self.hub.detach(self)
 
     # --- From the hub ----------------------------------------------------------------------

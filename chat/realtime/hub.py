@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from channels import DEFAULT_CHANNEL_LAYER
 from channels.layers import InMemoryChannelLayer, channel_layers, get_channel_layer
 
+from chat.realtime.limits import SocketLimits
 from chat.realtime.presence import Presence
 from chat.realtime.store import new_store
 
@@ -53,12 +54,13 @@ LAYER_LEAVES_PER_TICK = 100
 
 
 class Hub:
-    """Per event loop: the local group map, the layer subscription, presence, and the shared store."""
+    """Per event loop: the local group map, the layer subscription, presence, socket limits, and the shared store."""
 
     def __init__(self, layer: Any):
         self.layer = layer
         self.store = new_store()
         self.presence = Presence(self)
+        self.limits = SocketLimits(self)
         self.members: dict[str, set[Connection]] = {}
         self.connections: set[Connection] = set()
         self.channel_name: str | None = None
@@ -349,6 +351,7 @@ class Hub:
                     for group in list(self._layer_groups):
                         await self._rejoin(group)
                 await self._leave_emptied()
+                await self.limits.tick()
                 await self.presence.tick()
             except asyncio.CancelledError:
                 raise

@@ -31,6 +31,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.anyio, pytest.mark.django_db(
 
 BASE_DIR = Path(settings.BASE_DIR)
 REDIS_PORTS = range(6390, 6400)
+SOCKETS_PER_USER_MAX = 3  # the servers' limit, low enough for a test to reach
 
 
 class Redis:
@@ -66,6 +67,7 @@ class Server:
             "REDIS_URL": redis_url,
             "SECRET_KEY": settings.SECRET_KEY,
             "LOG_LEVEL": "WARNING",
+            "SOCKETS_PER_USER_MAX": str(SOCKETS_PER_USER_MAX),
         }
         daphne = Path(sys.executable).with_name("daphne")
         self.process = subprocess.Popen(
@@ -228,6 +230,30 @@ async def test_a_token_socket_hears_only_its_workspace_and_closes_when_its_membe
     await browser.send(json.dumps({"id": 1, "type": "ping"}))
     await frames_until(browser, lambda f: f.get("reply_to") == 1)
     await browser.close()
+
+
+async def test_a_persons_socket_limit_holds_across_processes(team, stack):
+    _, (first, second) = stack
+    opened = [await connect(first, team.member), await connect(second, team.member)]
+    opened.append(await connect_with_token(second, team.member, team.workspace))
+    cookie = await asyncio.to_thread(session_cookie, team.member)
+    for server in (first, second):
+        ws = await websockets.connect(server.url(), origin=ORIGIN, additional_headers={"Cookie": cookie})
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await asyncio.wait_for(ws.recv(), 5)
+        assert closed.value.rcvd.code == 4029, "refused, and sent nothing"
+    await opened.pop(0).close()
+    # The closed socket's place is free in every process once its process has let it go.
+    async with asyncio.timeout(5):
+        while True:
+            again = await websockets.connect(second.url(), origin=ORIGIN, additional_headers={"Cookie": cookie})
+            try:
+                assert json.loads(await asyncio.wait_for(again.recv(), 5)) == {"type": "hello"}
+                break
+            except websockets.ConnectionClosed:
+                continue
+    for ws in [*opened, again]:
+        await ws.close()
 
 
 async def test_posts_made_while_redis_is_down_are_delivered_once_it_is_back(team, stack):
