@@ -7,9 +7,14 @@ rolled back, and a Redis outage never fails a request whose data is already stor
 clients catch up from the database (socket resume, or the API).
 
 Event shapes follow Slack's RTM events; events about a channel carry our `seq`.
+Every event belongs to one workspace and its layer message names it (`publish` requires
+it): the hub hands an event only to sockets that act in that workspace, so a socket an API
+token opened hears nothing of the person's other workspaces, and a browser nothing of a
+workspace the person was deactivated in.
 Layer messages have three control types beside `chat.event`:
 `chat.subscribe` / `chat.unsubscribe` (change which groups a user's sockets listen to,
-in every process, without a reconnect) and `chat.close` (deactivation, logout).
+in every process, without a reconnect; with `workspace`, the person joined or left that
+workspace) and `chat.close` (deactivation, logout).
 """
 
 from __future__ import annotations
@@ -107,9 +112,10 @@ def _group_send(groups: list[str], message: dict[str, Any]) -> None:
         send(group, layer_message)
 
 
-async def publish_now(groups: Iterable[str], event: dict[str, Any]) -> None:
+async def publish_now(groups: Iterable[str], event: dict[str, Any], *, workspace: str) -> None:
     """Send an ephemeral event (typing, presence) at once, from async code; nothing about it is stored.
 
+    `workspace` is the public id of the workspace the event belongs to, as for `publish`.
     The channel layer is a fast path at most once: a failure is logged, never raised to the sender.
     """
     assert event["type"] in EVENT_TYPES, event["type"]
@@ -117,8 +123,9 @@ async def publish_now(groups: Iterable[str], event: dict[str, Any]) -> None:
     if layer is None:
         return
     payload = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+    message = {"type": "chat.event", "payload": payload, "workspace": workspace}
     try:
-        for group, layer_message in _layer_messages(list(groups), {"type": "chat.event", "payload": payload}):
+        for group, layer_message in _layer_messages(list(groups), message):
             await layer.group_send(group, layer_message)
     except Exception:
         logger.warning("Could not publish %s to %s; clients catch up on their own", event["type"], groups)
@@ -135,27 +142,37 @@ def _on_commit(groups: Iterable[str], message: dict[str, Any]) -> None:
     transaction.on_commit(send_after_commit, robust=True)
 
 
-def publish(groups: Iterable[str], event: dict[str, Any], *, workspace: str | None = None) -> None:
+def publish(groups: Iterable[str], event: dict[str, Any], *, workspace: str) -> None:
     """Send `event` to every socket in `groups` once the current transaction commits.
 
-    `workspace` (a public id) marks an event to a person's own sockets that belongs to one workspace:
-    a socket an API token opened acts in its token's workspace only, and the hub does not hand it
-    another workspace's events.
+    `workspace` is the public id of the workspace the event belongs to. The hub hands the event
+    only to sockets acting in it: a socket an API token opened acts in its token's workspace only,
+    and a person's own group (`u.…`) carries news of every workspace they are in.
     """
     assert event["type"] in EVENT_TYPES, event["type"]
     payload = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
-    message = {"type": "chat.event", "payload": payload}
+    _on_commit(groups, {"type": "chat.event", "payload": payload, "workspace": workspace})
+
+
+def _workspace_of(channel: Channel) -> str:
+    return channel.workspace.public_id
+
+
+def subscribe(user: User, groups: Iterable[str], *, workspace: str | None = None) -> None:
+    """The user's sockets join `groups`; with `workspace`, the user joined (or rejoined) that workspace."""
+    message: dict[str, Any] = {"type": "chat.subscribe", "groups": list(groups)}
     if workspace is not None:
         message["workspace"] = workspace
-    _on_commit(groups, message)
+    _on_commit([user_group(user)], message)
 
 
-def subscribe(user: User, groups: Iterable[str]) -> None:
-    _on_commit([user_group(user)], {"type": "chat.subscribe", "groups": list(groups)})
-
-
-def unsubscribe(user: User, groups: Iterable[str]) -> None:
-    _on_commit([user_group(user)], {"type": "chat.unsubscribe", "groups": list(groups)})
+def unsubscribe(user: User, groups: Iterable[str], *, workspace: str | None = None) -> None:
+    """The user's sockets leave `groups`; with `workspace`, the user left it: their sockets hear nothing
+    more of it, and those an API token of that workspace opened close (4401, account_inactive)."""
+    message: dict[str, Any] = {"type": "chat.unsubscribe", "groups": list(groups)}
+    if workspace is not None:
+        message["workspace"] = workspace
+    _on_commit([user_group(user)], message)
 
 
 def close_sockets(
@@ -172,7 +189,8 @@ def close_sockets(
 
 
 def send_message_posted(message: Message) -> None:
-    publish([channel_group(message.channel)], message_to_wire(message, with_reactions=False))
+    channel = message.channel
+    publish([channel_group(channel)], message_to_wire(message, with_reactions=False), workspace=_workspace_of(channel))
     # Read-your-writes when a replica serves history: a post from any surface (the socket included)
     # keeps its author on the primary for a moment.
     pin_on_commit(message.author_id)
@@ -201,7 +219,7 @@ def send_message_changed(message: Message) -> None:
         "seq": channel.last_seq,
         "message": message_to_wire(message),
     }
-    publish([channel_group(channel)], event)
+    publish([channel_group(channel)], event, workspace=_workspace_of(channel))
 
 
 def send_message_deleted(message: Message) -> None:
@@ -218,7 +236,7 @@ def send_message_deleted(message: Message) -> None:
     }
     if message.thread_root_id:
         event["thread_ts"] = message.thread_root.ts
-    publish([channel_group(channel)], event)
+    publish([channel_group(channel)], event, workspace=_workspace_of(channel))
 
 
 def send_reaction(message: Message, *, user: User, emoji: str, added: bool) -> None:
@@ -232,7 +250,7 @@ def send_reaction(message: Message, *, user: User, emoji: str, added: bool) -> N
         "channel": channel.public_id,
         "seq": channel.last_seq,
     }
-    publish([channel_group(channel)], event)
+    publish([channel_group(channel)], event, workspace=_workspace_of(channel))
 
 
 def send_pin(message: Message, *, user: User | None, added: bool) -> None:
@@ -245,7 +263,7 @@ def send_pin(message: Message, *, user: User | None, added: bool) -> None:
         "item": {"type": "message", "channel": channel.public_id, "message": message_to_wire(message)},
         "seq": channel.last_seq,
     }
-    publish([channel_group(channel)], event)
+    publish([channel_group(channel)], event, workspace=_workspace_of(channel))
 
 
 # --- Channels ------------------------------------------------------------------------
@@ -260,19 +278,19 @@ def _audience(channel: Channel) -> list[str]:
 
 def send_channel_created(channel: Channel, members: Iterable[User]) -> None:
     members = list(members)
+    workspace = _workspace_of(channel)
     for member in members:
         subscribe(member, [channel_group(channel)])
     if channel.is_direct:
         event = {"type": "im_created", "channel": channel_to_wire(channel)}
-        publish([user_group(member) for member in members], event)
+        publish([user_group(member) for member in members], event, workspace=workspace)
         return
-    publish(_audience(channel), {"type": "channel_created", "channel": channel_to_wire(channel)})
+    publish(_audience(channel), {"type": "channel_created", "channel": channel_to_wire(channel)}, workspace=workspace)
     # The creator's own sockets hear it on their user group too: channel_created to a new private
     # channel's group can outrun their subscription to it (Slack sends channel_joined as well).
     if members:
-        publish(
-            [user_group(member) for member in members], {"type": "channel_joined", "channel": channel_to_wire(channel)}
-        )
+        event = {"type": "channel_joined", "channel": channel_to_wire(channel)}
+        publish([user_group(member) for member in members], event, workspace=workspace)
 
 
 def send_channel_renamed(channel: Channel) -> None:
@@ -281,7 +299,7 @@ def send_channel_renamed(channel: Channel) -> None:
         "channel": {"id": channel.public_id, "name": channel.name, "created": int(channel.created_at.timestamp())},
         "seq": channel.last_seq,
     }
-    publish(_audience(channel), event)
+    publish(_audience(channel), event, workspace=_workspace_of(channel))
 
 
 def send_channel_archived(channel: Channel, *, user: User | None, archived: bool) -> None:
@@ -291,7 +309,7 @@ def send_channel_archived(channel: Channel, *, user: User | None, archived: bool
         "user": user.public_id if user else None,
         "seq": channel.last_seq,
     }
-    publish(_audience(channel), event)
+    publish(_audience(channel), event, workspace=_workspace_of(channel))
 
 
 def send_channel_text_changed(channel: Channel, *, user: User | None, field: str) -> None:
@@ -303,7 +321,7 @@ def send_channel_text_changed(channel: Channel, *, user: User | None, field: str
         field: getattr(channel, field),
         "seq": channel.last_seq,
     }
-    publish([channel_group(channel)], event)
+    publish([channel_group(channel)], event, workspace=_workspace_of(channel))
 
 
 def _channel_type_letter(channel: Channel) -> str:
@@ -324,8 +342,9 @@ def send_member_joined(channel: Channel, user: User, *, inviter: User | None) ->
     }
     if inviter is not None and inviter.pk != user.pk:
         event["inviter"] = inviter.public_id
-    publish([channel_group(channel)], event)
-    publish([user_group(user)], {"type": "channel_joined", "channel": channel_to_wire(channel)})
+    workspace = _workspace_of(channel)
+    publish([channel_group(channel)], event, workspace=workspace)
+    publish([user_group(user)], {"type": "channel_joined", "channel": channel_to_wire(channel)}, workspace=workspace)
 
 
 def send_member_left(channel: Channel, user: User) -> None:
@@ -337,8 +356,9 @@ def send_member_left(channel: Channel, user: User) -> None:
         "team": channel.workspace.public_id,
         "seq": channel.last_seq,
     }
-    publish([channel_group(channel), user_group(user)], event)
-    publish([user_group(user)], {"type": "channel_left", "channel": channel.public_id})
+    workspace = _workspace_of(channel)
+    publish([channel_group(channel), user_group(user)], event, workspace=workspace)
+    publish([user_group(user)], {"type": "channel_left", "channel": channel.public_id}, workspace=workspace)
     unsubscribe(user, [channel_group(channel)])
 
 
@@ -351,7 +371,7 @@ def send_channel_marked(channel: Channel, user: User, *, seq: int, ts: str, unre
         "ts": ts,
         "unread_count_display": unread_count,
     }
-    publish([user_group(user)], event)
+    publish([user_group(user)], event, workspace=_workspace_of(channel))
 
 
 def send_channel_prefs_changed(channel: Channel, user: User, *, muted: bool, notify_level: str) -> None:
@@ -362,7 +382,7 @@ def send_channel_prefs_changed(channel: Channel, user: User, *, muted: bool, not
         "muted": muted,
         "notify_level": notify_level,
     }
-    publish([user_group(user)], event)
+    publish([user_group(user)], event, workspace=_workspace_of(channel))
 
 
 # --- Notifications -------------------------------------------------------------------
@@ -408,15 +428,20 @@ def send_notifications(notifications: list[tuple[str, dict[str, Any]]]) -> None:
 
 
 def send_team_join(workspace: Workspace, user: User) -> None:
-    subscribe(user, [workspace_group(workspace)])
-    publish([workspace_group(workspace)], {"type": "team_join", "user": user_to_wire(user)})
+    """The user joined the workspace (or was reactivated there): their open browsers act in it from now on."""
+    subscribe(user, [workspace_group(workspace)], workspace=workspace.public_id)
+    event = {"type": "team_join", "user": user_to_wire(user)}
+    publish([workspace_group(workspace)], event, workspace=workspace.public_id)
 
 
 def send_user_change(workspace: Workspace, user: User) -> None:
-    publish([workspace_group(workspace)], {"type": "user_change", "user": user_to_wire(user)})
+    event = {"type": "user_change", "user": user_to_wire(user)}
+    publish([workspace_group(workspace)], event, workspace=workspace.public_id)
 
 
 def send_member_deactivated(workspace: Workspace, user: User, channel_groups: list[str]) -> None:
-    """The member's sockets stop hearing this workspace at once; a user with no other workspace is closed."""
-    unsubscribe(user, [workspace_group(workspace), *channel_groups])
+    """The member's sockets stop hearing this workspace at once, in every process: the sockets an API
+    token of this workspace opened are closed (4401, account_inactive), the others keep the member's
+    other workspaces. (The caller closes every socket of a user with no active workspace left.)"""
+    unsubscribe(user, [workspace_group(workspace), *channel_groups], workspace=workspace.public_id)
     send_user_change(workspace, user)

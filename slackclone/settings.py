@@ -322,6 +322,15 @@ IMPORT_TOTAL_MAX_BYTES = env_int("IMPORT_TOTAL_MAX_BYTES", 10 * 1024 * 1024 * 10
 IMPORT_MAX_ENTRIES = env_int("IMPORT_MAX_ENTRIES", 1_000_000)
 IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 200)
 
+# Real-time sockets, counted across every ASGI process (chat/realtime/limits.py); 0 turns a limit off.
+# At most this many open at once per person (browser tabs, apps and bots together) and per API token.
+SOCKETS_PER_USER_MAX = env_int("SOCKETS_PER_USER_MAX", 50)
+SOCKETS_PER_TOKEN_MAX = env_int("SOCKETS_PER_TOKEN_MAX", 50)
+# New sockets per person per minute (a bucket this big, refilled evenly over the minute). A restart of
+# the processes one after another can move each of a person's sockets twice within a minute: twice the
+# per-person limit, and some room, so reconnecting tabs never meet it.
+SOCKET_CONNECTS_PER_MINUTE = env_int("SOCKET_CONNECTS_PER_MINUTE", 120)
+
 # --- REST API (/api/v1/) ----------------------------------------------------------
 # Session (browser, with CSRF) or `Authorization: Bearer <token>`; one error shape from
 # slackclone.api.exceptions; rate limits are django-ratelimit counters in the default cache.

@@ -379,8 +379,9 @@ def member_deactivate(*, actor: User | None, workspace: Workspace, user: User) -
 
     Callers: admins (owners for owners and admins); the operator.
     Raises: user_not_found, restricted_action, last_owner.
-    Events: user_change; the member's sockets leave the workspace's groups, and close when
-    no active workspace remains; chat.close (token_revoked) to the sockets of each revoked token.
+    Events: user_change; the member's sockets leave the workspace's groups and hear nothing more
+    of it, those an API token of this workspace opened close (4401), and all close when no active
+    workspace remains; chat.close (token_revoked) to the sockets of each revoked bot token.
     """
     admin = access_workspace_admin(actor, workspace)
     target = _target_membership(workspace, user)

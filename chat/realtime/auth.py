@@ -2,9 +2,10 @@
 or the one-time `?ticket=` that rtm.connect hands out for a token.
 
 A cookie is sent by the browser to any page's WebSocket, so a cookie-authenticated handshake
-must come from an allowed Origin (the site's own hosts, ALLOWED_HOSTS, or CSRF_TRUSTED_ORIGINS):
-otherwise another site could open a socket as the victim (cross-site WebSocket hijacking) and
-the handshake is refused outright. A token is never sent by a browser on its own, so a
+must come from one of the site's own origins (`origin_allowed`): otherwise another site could
+open a socket as the victim (cross-site WebSocket hijacking) and the handshake is refused
+outright. An origin is a scheme, a host and a port, all three compared: another port of the same
+host is another site (a developer's server on localhost, say). A token is never sent by a browser on its own, so a
 token-authenticated handshake needs no Origin (bots send none).
 
 `authenticate` only decides; the consumer refuses a foreign Origin's handshake and closes an
@@ -22,6 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.conf import settings
 from django.contrib.auth import get_user as session_user
 from django.http.request import split_domain_port, validate_host
+from django.utils.http import is_same_domain
 from django.utils.module_loading import import_string
 
 from chat.realtime.queries import in_thread
@@ -68,29 +70,72 @@ def _allowed_hosts() -> list[str]:
     return hosts
 
 
-def origin_allowed(origin: str) -> bool:
-    """The Origin is one of our own hosts (ALLOWED_HOSTS) or listed in CSRF_TRUSTED_ORIGINS.
+DEFAULT_PORTS = {"http": 80, "https": 443}
+# The page origin's scheme that goes with the socket's own: ws:// from http pages, wss:// from https.
+_PAGE_SCHEMES = {"ws": "http", "wss": "https"}
 
-    Trusted origins may use a leading wildcard for subdomains, as Django's CSRF check allows.
-    """
+Origin = tuple[str, str, int]  # scheme, host (lowercase, IPv6 without brackets), port
+
+
+def _split_origin(value: str) -> tuple[Origin, str] | None:
+    """(scheme, host, port) of an http(s) URL, with the scheme's default port, and what follows the host.
+
+    None for anything else, a bad port included."""
     try:
-        parts = urlsplit(origin)
+        parts = urlsplit(value)
+        port = parts.port
     except ValueError:
-        return False
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return False
-    host, _port = split_domain_port(parts.netloc)
-    if host and validate_host(host, _allowed_hosts()):
-        return True
+        return None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    rest = parts.path + parts.query + parts.fragment + ("@" if "@" in parts.netloc else "")
+    return (parts.scheme, parts.hostname, port or DEFAULT_PORTS[parts.scheme]), rest
+
+
+def _site_origins(scope: dict[str, Any]) -> set[Origin]:
+    """The origin the socket was opened on (its Host, when ALLOWED_HOSTS names it, with the socket's
+    scheme) and SITE_URL's. The scheme is the one the ASGI server reports: behind a proxy that ends
+    TLS, the server's own trusted-proxy setting decides whether X-Forwarded-Proto counts."""
+    origins = set()
+    page_scheme = _PAGE_SCHEMES.get(scope.get("scheme") or "ws")
+    host = _headers(scope).get(b"host", b"").decode("latin1")
+    domain, _port = split_domain_port(host)
+    if page_scheme and domain and validate_host(domain, _allowed_hosts()):
+        own = _split_origin(f"{page_scheme}://{host}")
+        if own is not None and not own[1]:
+            origins.add(own[0])
+    site = _split_origin(settings.SITE_URL)
+    if site is not None:
+        origins.add(site[0])
+    return origins
+
+
+def _trusted(origin: Origin) -> bool:
+    """Listed in CSRF_TRUSTED_ORIGINS, read as Django's CSRF check reads it (`https://*.example.com` for
+    any subdomain, and example.com itself), the port compared too."""
+    scheme, host, port = origin
     for trusted in settings.CSRF_TRUSTED_ORIGINS:
-        trusted_parts = urlsplit(trusted)
-        if trusted_parts.scheme != parts.scheme:
+        parsed = _split_origin(trusted)
+        if parsed is None:
             continue
-        if trusted_parts.netloc == parts.netloc:
-            return True
-        if trusted_parts.netloc.startswith("*.") and parts.netloc.endswith(trusted_parts.netloc[1:]):
+        trusted_scheme, trusted_host, trusted_port = parsed[0]
+        if (trusted_scheme, trusted_port) != (scheme, port):
+            continue
+        if trusted_host == host or (trusted_host.startswith("*.") and is_same_domain(host, trusted_host[1:])):
             return True
     return False
+
+
+def origin_allowed(origin: str, scope: dict[str, Any]) -> bool:
+    """The Origin header names one of the site's own origins: scheme, host and port all equal.
+
+    Ours are the one the socket was opened on, SITE_URL's, and CSRF_TRUSTED_ORIGINS. An Origin is
+    only `scheme://host[:port]`; anything else (`null`, a path, credentials) is nobody's.
+    """
+    parsed = _split_origin(origin)
+    if parsed is None or parsed[1]:
+        return False
+    return parsed[0] in _site_origins(scope) or _trusted(parsed[0])
 
 
 def _session_key(headers: dict[bytes, bytes]) -> str | None:
@@ -148,7 +193,7 @@ def authenticate(scope: dict[str, Any]) -> SocketAuth | None:
     if session_key is None:
         return SocketAuth.of(None, "none", problem="not_authed")
     origin = headers.get(b"origin", b"").decode("latin1")
-    if not origin_allowed(origin):
+    if not origin_allowed(origin, scope):
         return None
     return SocketAuth.of(_user_from_session(session_key), "session")
 

@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_POLICY = 4008
+CLOSE_TOO_MANY = 4029  # over a socket limit (chat/realtime/limits.py); the reason says which
 # 1012 (service restart) would say it, but WebSocket servers let applications close only with 1000 or 3000-4999.
 CLOSE_RECONNECT = 4012
 
@@ -84,6 +85,7 @@ class Connection:
     """The state of one open socket. `deliver` is the hot path: one check, one write."""
 
     __slots__ = (
+        "_admission",
         "_frame_at",
         "_frame_tokens",
         "_hold_timer",
@@ -116,15 +118,19 @@ class Connection:
         self._resume_on_open = query.get("resume") == ["1"]
         self.id = secrets.token_hex(6)
         self.groups: set[str] = set()
+        # The workspaces (public ids) the socket acts in: its token's, or every one its person is active
+        # in. An event of another workspace is not handed to it (hub.dispatch).
         self.workspaces: tuple[str, ...] = ()
         self.hub: Hub | None = None
         self.closed = False
-        self.loading: list[tuple[str, list[str]]] | None = None
+        # While the subscriptions are read: the changes and events heard meanwhile, to apply in order after.
+        self.loading: list[tuple[str, Any]] | None = None
         # Live events held during a resume: None, a set of groups, or True for all of them.
         self.holding: set[str] | bool | None = None
         self.held: list[tuple[str, str]] = []
         self._hold_timer: asyncio.TimerHandle | None = None
         self._presence: asyncio.Task | None = None  # the Redis call that marks the user online, while it runs
+        self._admission: asyncio.Task | None = None  # the place taken under the socket limits ("" if taken)
         self._strikes, self._strike_at = 0, 0.0
         self._frame_tokens, self._frame_at = float(FRAME_BURST), time.monotonic()
 
@@ -157,25 +163,26 @@ class Connection:
             await self._cleanup()
 
     async def _open(self) -> None:
-        """Subscribe (user group first, so no membership change is missed while loading), then hello."""
+        """Take a place under the socket limits and subscribe (user group first, so no membership change
+        is missed while loading), then hello. The limits' Redis round trip runs while the subscriptions
+        are read, so it does not lengthen the connect path by a round trip of its own."""
         self.loading = []
+        self._admission = asyncio.ensure_future(self.hub.limits.admit(self))
         await self.hub.attach(self, [f"u.{self.user_id}"])
         subscriptions = await queries.load_subscriptions(self.user_pk, self.workspace_id, self.token_id)
         if not subscriptions.live:
             # Deactivated or revoked between the handshake and joining the user's group, whose close we missed.
             await self.close(CLOSE_UNAUTHENTICATED, subscriptions.problem)
             return
+        refused = await self._admission
+        if refused:
+            await self.close(CLOSE_TOO_MANY, refused)
+            return
         if self.closed:
             return  # closed from the server (a logout, a revocation) while the subscriptions were read
         self.workspaces = tuple(subscriptions.workspaces)
         await self.hub.join(self, subscriptions.groups)
-        # Membership changes heard while loading may be newer than what was read: apply them again, in order.
-        changes, self.loading = self.loading, None
-        for kind, groups in changes:
-            if kind == "subscribe":
-                await self.subscribe(groups)
-            else:
-                self.hub.leave(self, groups)
+        await self._apply_heard_while_loading()
         if self.closed:
             return
         if self._resume_on_open:
@@ -188,6 +195,22 @@ class Connection:
         self._presence = asyncio.ensure_future(self.hub.presence.connected(self))
         self._presence.add_done_callback(self._presence_recorded)
 
+    async def _apply_heard_while_loading(self) -> None:
+        """Membership changes heard while loading may be newer than what was read: apply them again, in order,
+        with the events that came meanwhile for a workspace the socket did not know yet it acts in."""
+        changes, self.loading = self.loading, None
+        for kind, change in changes:
+            if self.closed:
+                return
+            if kind == "subscribe":
+                await self.subscribe(*change)
+            elif kind == "unsubscribe":
+                await self.unsubscribe(*change)
+            else:
+                group, frame, workspace = change
+                if workspace in self.workspaces and group in self.groups:
+                    self.deliver(group, frame)
+
     def _presence_recorded(self, _task: asyncio.Task) -> None:
         self._presence = None
 
@@ -198,6 +221,8 @@ class Connection:
         if self._presence is not None:
             await self._presence
         await self.hub.presence.disconnected(self)
+        if self._admission is not None and not await self._admission:
+            await self.hub.limits.release(self)  # the place it took
         await self.hub.detach(self)
 
     # --- From the hub ----------------------------------------------------------------------
@@ -216,12 +241,18 @@ class Connection:
             return
         _step(self.send(frame))
 
-    async def subscribe(self, groups: list[str]) -> None:
-        """Live subscription from a service (joined, invited, new DM, reactivated)."""
+    async def subscribe(self, groups: list[str], workspace: str | None = None) -> None:
+        """Live subscription from a service (joined, invited, new DM, reactivated).
+
+        `workspace`: the person joined that workspace (or was reactivated there); a browser acts in it
+        from now on. A token's socket keeps to its token's workspace.
+        """
         if self.closed:
             return
         if self.loading is not None:
-            self.loading.append(("subscribe", groups))
+            self.loading.append(("subscribe", (groups, workspace)))
+        if workspace is not None and self.workspace_id is None and workspace not in self.workspaces:
+            self.workspaces = (*self.workspaces, workspace)
         checked = [g for g in groups if g.startswith("w.")] if self.workspace_id is None else list(groups)
         unchecked = [g for g in groups if g not in checked]
         if unchecked:
@@ -234,10 +265,21 @@ class Connection:
         if allowed and not self.closed:
             await self.hub.join(self, allowed)
 
-    def unsubscribe(self, groups: list[str]) -> None:
+    async def unsubscribe(self, groups: list[str], workspace: str | None = None) -> None:
+        """Live unsubscription from a service (left, kicked, deactivated in a workspace).
+
+        `workspace`: the person is no longer active there. A socket of a token of that workspace
+        closes (4401); any other socket hears nothing more of it and keeps the person's other workspaces.
+        """
         if self.loading is not None:
-            self.loading.append(("unsubscribe", groups))
+            self.loading.append(("unsubscribe", (groups, workspace)))
         self.hub.leave(self, groups)
+        if workspace is None or workspace not in self.workspaces:
+            return
+        if self.workspace_id is not None:
+            await self.close(CLOSE_UNAUTHENTICATED, "account_inactive")
+            return
+        self.workspaces = tuple(w for w in self.workspaces if w != workspace)
 
     async def close(self, code: int, reason: str = "") -> None:
         """Close from the server: the socket hears nothing more from this moment."""
@@ -336,9 +378,9 @@ class Connection:
         except Exception:
             first = True
         if first:
-            seq = await queries.channel_seq(self.user_pk, self.workspace_id, channel_id)
+            seq, workspace = await queries.channel_seq(self.user_pk, self.workspace_id, channel_id)
             event = {"type": "user_typing", "channel": channel_id, "user": self.user_id, "seq": seq}
-            await events.publish_now([f"c.{channel_id}"], event)
+            await events.publish_now([f"c.{channel_id}"], event, workspace=workspace)
         if frame.id is not None:
             await self.send_json({"ok": True, "reply_to": frame.id})
 

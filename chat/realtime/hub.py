@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from channels import DEFAULT_CHANNEL_LAYER
 from channels.layers import InMemoryChannelLayer, channel_layers, get_channel_layer
 
+from chat.realtime.limits import SocketLimits
 from chat.realtime.presence import Presence
 from chat.realtime.store import new_store
 
@@ -53,12 +54,13 @@ LAYER_LEAVES_PER_TICK = 100
 
 
 class Hub:
-    """Per event loop: the local group map, the layer subscription, presence, and the shared store."""
+    """Per event loop: the local group map, the layer subscription, presence, socket limits, and the shared store."""
 
     def __init__(self, layer: Any):
         self.layer = layer
         self.store = new_store()
         self.presence = Presence(self)
+        self.limits = SocketLimits(self)
         self.members: dict[str, set[Connection]] = {}
         self.connections: set[Connection] = set()
         self.channel_name: str | None = None
@@ -222,19 +224,23 @@ class Hub:
             payload = message["payload"]
             frame = {"type": "websocket.send", "text": payload}  # one ASGI message, shared by every socket
             prior = message.get("prior")
-            workspace = message.get("workspace")  # one workspace's event to a person's own sockets
+            workspace = message.get("workspace")  # the workspace the event belongs to
             for conn in list(members):
                 if prior and not conn.groups.isdisjoint(prior):
                     continue  # it is in an earlier group of the same event, which delivered it
-                if workspace is not None and conn.workspace_id is not None and workspace not in conn.workspaces:
-                    continue  # a token's socket, which acts in another workspace
+                if workspace is not None and workspace not in conn.workspaces:
+                    # A token's socket acting in another workspace, a browser of someone who left it,
+                    # or a socket still reading its workspaces (it decides once it knows them).
+                    if conn.loading is not None:
+                        conn.loading.append(("event", (group, frame, workspace)))
+                    continue
                 conn.deliver(group, frame)
         elif kind == "chat.subscribe":
             for conn in list(members):
-                await conn.subscribe(message["groups"])
+                await conn.subscribe(message["groups"], message.get("workspace"))
         elif kind == "chat.unsubscribe":
             for conn in list(members):
-                conn.unsubscribe(message["groups"])
+                await conn.unsubscribe(message["groups"], message.get("workspace"))
         elif kind == "chat.close":
             token = message.get("token")  # only the sockets one API token opened, when it is revoked
             for conn in list(members):
@@ -345,6 +351,7 @@ class Hub:
                     for group in list(self._layer_groups):
                         await self._rejoin(group)
                 await self._leave_emptied()
+                await self.limits.tick()
                 await self.presence.tick()
             except asyncio.CancelledError:
                 raise

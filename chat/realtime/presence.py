@@ -86,7 +86,7 @@ class Presence:
             users = list(dict.fromkeys(users))
             event = {"type": "presence_change", "presence": state}
             event.update({"user": users[0]} if len(users) == 1 else {"users": users})
-            await events.publish_now([f"w.{workspace}"], event)
+            await events.publish_now([f"w.{workspace}"], event, workspace=workspace)
 
     async def tick(self) -> None:
         """Refresh this process's entries now and then, and announce what waited out its throttle."""

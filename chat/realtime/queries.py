@@ -66,11 +66,19 @@ _SUBSCRIPTIONS_SQL = """
 
 _TOKEN_PROBLEM = """
     WHEN NOT EXISTS (SELECT 1 FROM {token} t WHERE t.id = %(token)s AND t.revoked_at IS NULL) THEN 'token_revoked'
+    WHEN NOT EXISTS (
+        SELECT 1 FROM {membership} tm
+        WHERE tm.user_id = %(user)s AND tm.workspace_id = %(workspace)s AND tm.is_active
+    ) THEN 'account_inactive'
 """
 
 
 def _subscriptions_sql(workspace_id: int | None, token_id: int | None) -> str:
-    token_problem = "" if token_id is None else _TOKEN_PROBLEM.format(token=ApiToken._meta.db_table)
+    token_problem = (
+        ""
+        if token_id is None
+        else _TOKEN_PROBLEM.format(token=ApiToken._meta.db_table, membership=Membership._meta.db_table)
+    )
     return _SUBSCRIPTIONS_SQL.format(
         token_problem=token_problem,
         membership=Membership._meta.db_table,
@@ -87,9 +95,10 @@ def load_subscriptions(user_pk: int, workspace_id: int | None, token_id: int | N
     """The groups a socket listens to: the user, each active workspace (not for guests) and each channel.
 
     Guests are kept out of workspace groups: those carry news of public channels they may not see.
-    A deactivated user gets nothing, and neither does a socket whose token was revoked: this runs
-    after the socket joined the user's group, so it also catches a deactivation or a revocation
-    whose close was sent between the handshake and that join (`live` False). One SQL statement,
+    A deactivated user gets nothing, and neither does a socket whose token was revoked or whose
+    token's workspace no longer has the user as an active member: this runs after the socket joined
+    the user's group, so it also catches a deactivation or a revocation whose close was sent between
+    the handshake and that join (`live` False). One SQL statement,
     not ORM queries: every socket runs this on connect, a reconnect storm thousands of times a
     second, and building the ORM queries cost more than running them.
     """
@@ -166,10 +175,11 @@ def mark_read(user_pk: int, workspace_id: int | None, data: dict[str, Any]) -> d
 
 
 @in_thread
-def channel_seq(user_pk: int, workspace_id: int | None, channel_id: str) -> int:
-    """The channel's last seq, for the user_typing event; the channel must be one the user is in."""
+def channel_seq(user_pk: int, workspace_id: int | None, channel_id: str) -> tuple[int, str]:
+    """The channel's last seq and its workspace's public id, for the user_typing event; the channel must
+    be one the user is in."""
     user = active_user(user_pk)
     channel = _visible_channel(user, workspace_id, channel_id)
     if not ChannelMember.objects.filter(channel=channel, user=user).exists():
         raise DomainError(ErrorCode.NOT_IN_CHANNEL, "You are not a member of this channel.")
-    return channel.last_seq
+    return channel.last_seq, channel.workspace.public_id

@@ -1,4 +1,4 @@
-"""Small shared state of the gateway: rate-limit buckets, typing throttles and presence.
+"""Small shared state of the gateway: rate-limit buckets, typing throttles, presence and socket slots.
 
 It lives in Redis (REDIS_URL) so every process sees the same numbers; the embedded default
 (one process, no Redis) keeps it in memory with the same behaviour. Each operation is one
@@ -87,6 +87,44 @@ redis.call('ZREM', KEYS[1], ARGV[4])
 )
 
 
+# Admit one socket (one round trip per connect). KEYS = the user's slots (zset conn -> expiry), the
+# token's slots (or an unused key), the user's connect bucket (hash). ARGV = now, conn, its expiry,
+# user max, token max (0: no token or no limit), bucket rate per second and size (0: no limit).
+# Returns 0 when admitted, 1 over the connect rate, 2 over the user's slots, 3 over the token's.
+SOCKET_ADMIT_LUA = """
+local now, conn, expires = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
+local user_max, token_max = tonumber(ARGV[4]), tonumber(ARGV[5])
+local rate, burst = tonumber(ARGV[6]), tonumber(ARGV[7])
+local ttl = math.ceil(expires - now) + 60
+if burst > 0 then
+  local state = redis.call('HMGET', KEYS[3], 't', 'v')
+  local last = tonumber(state[1]) or now
+  local tokens = math.min(burst, (tonumber(state[2]) or burst) + math.max(0, now - last) * rate)
+  if tokens < 1 then
+    redis.call('HSET', KEYS[3], 't', now, 'v', tokens)
+    redis.call('EXPIRE', KEYS[3], math.ceil(burst / rate) + 1)
+    return 1
+  end
+  redis.call('HSET', KEYS[3], 't', now, 'v', tokens - 1)
+  redis.call('EXPIRE', KEYS[3], math.ceil(burst / rate) + 1)
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if user_max > 0 and redis.call('ZCARD', KEYS[1]) >= user_max then return 2 end
+if token_max > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+  if redis.call('ZCARD', KEYS[2]) >= token_max then return 3 end
+end
+redis.call('ZADD', KEYS[1], expires, conn)
+redis.call('EXPIRE', KEYS[1], ttl)
+if token_max > 0 then
+  redis.call('ZADD', KEYS[2], expires, conn)
+  redis.call('EXPIRE', KEYS[2], ttl)
+end
+return 0
+"""
+SOCKET_VERDICTS = ("", "ratelimited", "too_many_sockets", "too_many_token_sockets")
+
+
 class Store(Protocol):
     async def take_token(self, key: str, *, rate: float, burst: int) -> float: ...
     async def claim(self, key: str, ttl: float) -> bool: ...
@@ -100,6 +138,22 @@ class Store(Protocol):
     async def presence_due(self) -> list[str]: ...
     async def presence_transitions(self, users: list[str], throttle: float) -> dict[str, tuple[str, list[str]]]: ...
     async def presence_state(self, users: list[str]) -> dict[str, str]: ...
+    async def socket_admit(
+        self,
+        user: str,
+        conn: str,
+        token: int | None,
+        *,
+        now: float,
+        expires: float,
+        user_max: int,
+        token_max: int,
+        per_minute: int,
+    ) -> str: ...
+    async def socket_release(self, user: str, conn: str, token: int | None) -> None: ...
+    async def socket_refresh(
+        self, entries: list[tuple[str, str, int | None]], *, now: float, expires: float
+    ) -> None: ...
 
 
 class RedisStore:
@@ -117,6 +171,7 @@ class RedisStore:
         self._presence = self.redis.register_script(PRESENCE_LUA)
         self._presence_connect = self.redis.register_script(PRESENCE_CONNECT_LUA)
         self._presence_disconnect = self.redis.register_script(PRESENCE_DISCONNECT_LUA)
+        self._socket_admit = self.redis.register_script(SOCKET_ADMIT_LUA)
 
     async def take_token(self, key: str, *, rate: float, burst: int) -> float:
         wait_ms = await self._take_token(keys=[KEY_PREFIX + "rl:" + key], args=[rate, burst, time.time()])
@@ -199,6 +254,46 @@ class RedisStore:
             counts = await pipe.execute()
         return {user: "active" if count else "away" for user, count in zip(users, counts, strict=True)}
 
+    @staticmethod
+    def _slot_keys(user: str, token: int | None) -> list[str]:
+        return [KEY_PREFIX + "s:u:" + user, KEY_PREFIX + "s:t:" + (str(token) if token is not None else "-")]
+
+    async def socket_admit(
+        self,
+        user: str,
+        conn: str,
+        token: int | None,
+        *,
+        now: float,
+        expires: float,
+        user_max: int,
+        token_max: int,
+        per_minute: int,
+    ) -> str:
+        """Take a slot for the socket unless that breaks a limit; returns "" or why not (SOCKET_VERDICTS)."""
+        keys = [*self._slot_keys(user, token), KEY_PREFIX + "rl:conn:" + user]
+        token_max = token_max if token is not None else 0
+        args = [now, conn, expires, user_max, token_max, per_minute / 60, per_minute]
+        return SOCKET_VERDICTS[int(await self._socket_admit(keys=keys, args=args))]
+
+    async def socket_release(self, user: str, conn: str, token: int | None) -> None:
+        user_key, token_key = self._slot_keys(user, token)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.zrem(user_key, conn)
+            if token is not None:
+                pipe.zrem(token_key, conn)
+            await pipe.execute()
+
+    async def socket_refresh(self, entries: list[tuple[str, str, int | None]], *, now: float, expires: float) -> None:
+        """Push back the expiry of live sockets' slots; a slot released meanwhile is not taken again (XX)."""
+        ttl = math.ceil(expires - now) + 60
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for user, conn, token in entries:
+                for key in self._slot_keys(user, token)[: 1 if token is None else 2]:
+                    pipe.zadd(key, {conn: expires}, xx=True)
+                    pipe.expire(key, ttl)
+            await pipe.execute()
+
     async def close(self) -> None:
         await self.redis.aclose(close_connection_pool=True)
 
@@ -218,6 +313,7 @@ class MemoryStore:
         self.due: dict[str, float] = {}
         self.live: dict[str, float] = {}
         self.workspaces: dict[str, list[str]] = {}
+        self.slots: dict[str, dict[str, float]] = {}  # "u:<user>" or "t:<token>" -> {conn: expiry}
 
     async def take_token(self, key: str, *, rate: float, burst: int) -> float:
         now = time.time()
@@ -297,6 +393,59 @@ class MemoryStore:
     async def presence_state(self, users: list[str]) -> dict[str, str]:
         now = time.time()
         return {u: "active" if any(e > now for e in self.conns.get(u, {}).values()) else "away" for u in users}
+
+    def _live_slots(self, key: str, now: float) -> dict[str, float]:
+        """The unexpired slots under `key` (kept only while there are some)."""
+        slots = {conn: at for conn, at in self.slots.pop(key, {}).items() if at > now}
+        if slots:
+            self.slots[key] = slots
+        return slots
+
+    async def socket_admit(
+        self,
+        user: str,
+        conn: str,
+        token: int | None,
+        *,
+        now: float,
+        expires: float,
+        user_max: int,
+        token_max: int,
+        per_minute: int,
+    ) -> str:
+        if per_minute > 0:
+            rate = per_minute / 60
+            last, tokens = self.buckets.get("conn:" + user, (now, float(per_minute)))
+            tokens = min(per_minute, tokens + max(0.0, now - last) * rate)
+            if tokens < 1:
+                self.buckets["conn:" + user] = (now, tokens)
+                return "ratelimited"
+            self.buckets["conn:" + user] = (now, tokens - 1)
+        user_slots = self._live_slots(f"u:{user}", now)
+        if user_max > 0 and len(user_slots) >= user_max:
+            return "too_many_sockets"
+        token_slots = self._live_slots(f"t:{token}", now) if token is not None and token_max > 0 else None
+        if token_slots is not None and len(token_slots) >= token_max:
+            return "too_many_token_sockets"
+        self.slots[f"u:{user}"] = {**user_slots, conn: expires}
+        if token_slots is not None:
+            self.slots[f"t:{token}"] = {**token_slots, conn: expires}
+        return ""
+
+    async def socket_release(self, user: str, conn: str, token: int | None) -> None:
+        for key in (f"u:{user}", f"t:{token}"):
+            slots = self.slots.get(key)
+            if slots is not None:
+                slots.pop(conn, None)
+                if not slots:
+                    del self.slots[key]
+
+    async def socket_refresh(self, entries: list[tuple[str, str, int | None]], *, now: float, expires: float) -> None:
+        for user, conn, token in entries:
+            for key in (f"u:{user}", f"t:{token}"):
+                slots = self.slots.get(key)
+                if slots is not None and conn in slots:
+                    slots[conn] = expires
 
     async def close(self) -> None:
         return None

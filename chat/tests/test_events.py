@@ -20,6 +20,7 @@ from chat.services import (
     channel_join,
     channel_kick,
     channel_mark_read,
+    channel_prefs_update,
     dm_open,
     message_delete,
     message_edit,
@@ -27,7 +28,9 @@ from chat.services import (
     reaction_add,
 )
 from slackclone.errors import DomainError, ErrorCode
-from workspaces.services import member_deactivate
+from slackclone.testing.factories import UserFactory
+from workspaces.models import Membership
+from workspaces.services import member_add, member_deactivate
 
 pytestmark = pytest.mark.django_db
 
@@ -227,9 +230,60 @@ def test_deactivation_unsubscribes_the_member_and_closes_their_sockets(team, lay
     with committed():
         member_deactivate(actor=team.owner, workspace=team.workspace, user=team.member)
     heard = user_listener.receive_until(lambda m: m["type"] == "chat.close")
-    unsubscribed = _by_type(heard, "chat.unsubscribe")[0]["groups"]
-    assert set(unsubscribed) == {events.workspace_group(team.workspace), events.channel_group(team.general)}
+    unsubscribe = _by_type(heard, "chat.unsubscribe")[0]
+    assert set(unsubscribe["groups"]) == {events.workspace_group(team.workspace), events.channel_group(team.general)}
+    assert unsubscribe["workspace"] == team.workspace.public_id, "its token sockets close, the others forget it"
     assert (heard[-1]["code"], heard[-1]["reason"]) == (4401, "account_inactive")
+
+
+def test_joining_a_workspace_names_it_to_the_persons_sockets(team, layer_listener, committed):
+    newcomer = UserFactory()
+    user_listener = layer_listener(events.user_group(newcomer))
+    with committed():
+        member_add(actor=team.owner, workspace=team.workspace, user=newcomer)
+    subscribe = user_listener.receive_until(lambda m: m["type"] == "chat.subscribe")[-1]
+    assert subscribe["groups"] == [events.workspace_group(team.workspace)]
+    assert subscribe["workspace"] == team.workspace.public_id
+
+
+def test_every_event_names_its_workspace(team, outsider, layer_listener, committed):
+    other = Membership.objects.get(user=outsider).workspace
+    member_add(actor=outsider, workspace=other, user=team.member)
+    news = message_post(sender=team.owner, channel=team.general, text="news")
+    groups = [events.user_group(team.member), events.workspace_group(team.workspace), events.workspace_group(other)]
+    listener = layer_listener(*groups)
+    with committed():
+        secret = channel_create(actor=team.member, workspace=other, name="hidden", is_private=True)
+        channel_prefs_update(actor=team.member, channel=secret, muted=True)
+        dm_open(actor=team.member, workspace=other, users=[outsider])
+        channel_join(actor=team.member, channel=team.random)
+        channel_mark_read(actor=team.member, channel=team.general, seq=news.seq)
+        channel_create(actor=team.member, workspace=team.workspace, name="open-plan")
+    heard = listener.receive_until(_channel_created("open-plan"), timeout=5)
+    published = [(json.loads(m["payload"]), m.get("workspace")) for m in heard if m["type"] == "chat.event"]
+    assert {event["type"] for event, _ in published} == {
+        "channel_joined",
+        "channel_prefs_changed",
+        "im_created",
+        "channel_marked",
+        "channel_created",
+    }
+    for event, workspace in published:
+        channel_id = event["channel"]["id"] if isinstance(event["channel"], dict) else event["channel"]
+        assert workspace == Channel.objects.get(public_id=channel_id).workspace.public_id, event
+
+
+def _channel_created(name):
+    def created(message):
+        event = json.loads(message["payload"]) if message["type"] == "chat.event" else {}
+        return event.get("type") == "channel_created" and event["channel"]["name"] == name
+
+    return created
+
+
+def test_an_event_cannot_be_published_without_its_workspace():
+    with pytest.raises(TypeError):
+        events.publish(["u.UXXXXXXXXXX"], {"type": "channel_marked"})
 
 
 def test_public_channel_news_goes_to_the_whole_workspace(team, layer_listener, committed):
@@ -244,4 +298,4 @@ def test_public_channel_news_goes_to_the_whole_workspace(team, layer_listener, c
 
 def test_every_published_event_type_is_in_the_closed_set():
     with pytest.raises(AssertionError):
-        events.publish(["c.CXXXXXXXXXX"], {"type": "made_up_event"})
+        events.publish(["c.CXXXXXXXXXX"], {"type": "made_up_event"}, workspace="TXXXXXXXXXX")

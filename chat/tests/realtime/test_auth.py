@@ -32,6 +32,18 @@ async def test_session_cookie_from_a_foreign_origin_is_refused(team, sockets, or
     assert await _refused(sockets, [(b"cookie", cookie.encode()), (b"origin", origin.encode())])
 
 
+@pytest.mark.parametrize("origin", ["http://localhost:31337", "https://127.0.0.1", "http://127.0.0.1:8001"])
+async def test_session_cookie_from_our_host_on_another_scheme_or_port_is_refused(team, sockets, origin):
+    cookie = await run(session_cookie, team.member)
+    assert await _refused(sockets, [(b"cookie", cookie.encode()), (b"origin", origin.encode())])
+
+
+async def test_session_cookie_from_the_origin_the_socket_was_opened_on_is_accepted(team, sockets):
+    cookie = await run(session_cookie, team.member)
+    headers = [(b"cookie", cookie.encode()), (b"host", b"localhost:9000"), (b"origin", b"http://localhost:9000")]
+    await sockets.raw(headers).connect()
+
+
 async def test_session_cookie_without_origin_is_refused(team, sockets):
     cookie = await run(session_cookie, team.member)
     assert await _refused(sockets, [(b"cookie", cookie.encode())])

@@ -21,14 +21,17 @@ from django.db import connection
 from django.test import override_settings
 
 from chat.services import channel_create, channel_invite, channel_kick, message_post
-from chat.tests.realtime.conftest import ORIGIN, session_cookie
+from chat.tests.realtime.conftest import ORIGIN, session_cookie, token_for
 from slackclone.testing.processes import free_port, wait_for_port
 from slackclone.testing.processes import stop as stop_process
+from workspaces.models import Membership
+from workspaces.services import member_add, member_deactivate
 
 pytestmark = [pytest.mark.integration, pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
 
 BASE_DIR = Path(settings.BASE_DIR)
 REDIS_PORTS = range(6390, 6400)
+SOCKETS_PER_USER_MAX = 3  # the servers' limit, low enough for a test to reach
 
 
 class Redis:
@@ -64,6 +67,7 @@ class Server:
             "REDIS_URL": redis_url,
             "SECRET_KEY": settings.SECRET_KEY,
             "LOG_LEVEL": "WARNING",
+            "SOCKETS_PER_USER_MAX": str(SOCKETS_PER_USER_MAX),
         }
         daphne = Path(sys.executable).with_name("daphne")
         self.process = subprocess.Popen(
@@ -189,6 +193,66 @@ async def test_a_kicked_member_gets_nothing_more_in_any_process(team, stack):
     await quiet(kicked_first)
     await quiet(kicked_second, 0.2)
     for ws in (kicked_first, kicked_second, owner):
+        await ws.close()
+
+
+async def connect_with_token(server: Server, user, workspace):
+    raw = await asyncio.to_thread(token_for, user, workspace)
+    ws = await websockets.connect(server.url(), additional_headers={"Authorization": f"Bearer {raw}"}, open_timeout=10)
+    assert json.loads(await asyncio.wait_for(ws.recv(), 5)) == {"type": "hello"}
+    return ws
+
+
+async def test_a_token_socket_hears_only_its_workspace_and_closes_when_its_membership_ends(team, outsider, stack):
+    _, (first, second) = stack
+
+    def other_workspace():
+        workspace = Membership.objects.get(user=outsider).workspace
+        member_add(actor=outsider, workspace=workspace, user=team.member)
+        return workspace
+
+    other = await asyncio.to_thread(other_workspace)
+    token_socket, browser = (
+        await connect_with_token(first, team.member, team.workspace),
+        await connect(second, team.member),
+    )
+    await asyncio.to_thread(
+        channel_create, actor=team.member, workspace=other, name="e2e-secret", is_private=True, topic="plans"
+    )
+    await frames_until(browser, lambda f: f.get("type") == "channel_joined")
+    await asyncio.to_thread(member_deactivate, actor=team.owner, workspace=team.workspace, user=team.member)
+    heard = []
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        await frames_until(token_socket, lambda f: heard.append(f) and False)
+    assert closed.value.rcvd.code == 4401  # Daphne sends no close reason
+    assert not [f for f in heard if f.get("type") == "channel_joined"], "the other workspace's private channel"
+    assert "e2e-secret" not in str(heard)
+    await browser.send(json.dumps({"id": 1, "type": "ping"}))
+    await frames_until(browser, lambda f: f.get("reply_to") == 1)
+    await browser.close()
+
+
+async def test_a_persons_socket_limit_holds_across_processes(team, stack):
+    _, (first, second) = stack
+    opened = [await connect(first, team.member), await connect(second, team.member)]
+    opened.append(await connect_with_token(second, team.member, team.workspace))
+    cookie = await asyncio.to_thread(session_cookie, team.member)
+    for server in (first, second):
+        ws = await websockets.connect(server.url(), origin=ORIGIN, additional_headers={"Cookie": cookie})
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await asyncio.wait_for(ws.recv(), 5)
+        assert closed.value.rcvd.code == 4029, "refused, and sent nothing"
+    await opened.pop(0).close()
+    # The closed socket's place is free in every process once its process has let it go.
+    async with asyncio.timeout(5):
+        while True:
+            again = await websockets.connect(second.url(), origin=ORIGIN, additional_headers={"Cookie": cookie})
+            try:
+                assert json.loads(await asyncio.wait_for(again.recv(), 5)) == {"type": "hello"}
+                break
+            except websockets.ConnectionClosed:
+                continue
+    for ws in [*opened, again]:
         await ws.close()
 
 
