@@ -427,11 +427,22 @@ def send_notifications(notifications: list[tuple[str, dict[str, Any]]]) -> None:
 # --- Workspace members -------------------------------------------------------------
 
 
-def send_team_join(workspace: Workspace, user: User) -> None:
-    """The user joined the workspace (or was reactivated there): their open browsers act in it from now on."""
-    subscribe(user, [workspace_group(workspace)], workspace=workspace.public_id)
+def send_team_join(workspace: Workspace, user: User, *, is_guest: bool) -> None:
+    """The user joined the workspace (or was reactivated there): their open browsers act in it from now on,
+    and hear its workspace-wide news unless they are a guest (who hears only their own channels)."""
+    subscribe(user, [] if is_guest else [workspace_group(workspace)], workspace=workspace.public_id)
     event = {"type": "team_join", "user": user_to_wire(user)}
     publish([workspace_group(workspace)], event, workspace=workspace.public_id)
+
+
+def send_role_changed(workspace: Workspace, user: User, *, was_guest: bool, is_guest: bool) -> None:
+    """A role change to or from guest moves the user's open sockets out of or into the workspace's news;
+    then everyone hears the change (user_change)."""
+    if is_guest and not was_guest:
+        unsubscribe(user, [workspace_group(workspace)])
+    elif was_guest and not is_guest:
+        subscribe(user, [workspace_group(workspace)])
+    send_user_change(workspace, user)
 
 
 def send_user_change(workspace: Workspace, user: User) -> None:

@@ -107,7 +107,7 @@ def workspace_create(*, creator: User, name: str, slug: str) -> Workspace:
     except IntegrityError:
         raise DomainError(ErrorCode.NAME_TAKEN, f"The address {slug!r} is taken.", fields={"slug": "taken"}) from None
     Membership.objects.create(user=creator, workspace=workspace, role=Role.OWNER)
-    events.send_team_join(workspace, creator)
+    events.send_team_join(workspace, creator, is_guest=False)
     channel_create(
         actor=creator,
         workspace=workspace,
@@ -136,7 +136,7 @@ def _join_general(workspace: Workspace, user: User) -> None:
 
 def _add_member(workspace: Workspace, user: User, role: Role) -> Membership:
     membership = Membership.objects.create(user=user, workspace=workspace, role=role)
-    events.send_team_join(workspace, user)
+    events.send_team_join(workspace, user, is_guest=membership.is_guest)
     if role != Role.GUEST:
         _join_general(workspace, user)
     return membership
@@ -353,7 +353,8 @@ def member_change_role(*, actor: User | None, workspace: Workspace, user: User, 
     Leaving the admin roles revokes the bot tokens the person made in this workspace.
     Callers: admins for members and guests; owners for everyone; the operator.
     Raises: invalid_role, user_not_found, restricted_action, last_owner.
-    Events: user_change; chat.close (token_revoked) to the sockets of each revoked token.
+    Events: user_change; a move to or from guest takes the user's sockets out of or into the workspace's
+    news; chat.close (token_revoked) to the sockets of each revoked token.
     """
     role = _check_role(role)
     admin = access_workspace_admin(actor, workspace)
@@ -363,12 +364,12 @@ def member_change_role(*, actor: User | None, workspace: Workspace, user: User, 
         return target
     if role != Role.OWNER:
         _check_not_last_owner(target)
-    was_admin = target.is_admin
+    was_admin, was_guest = target.is_admin, target.is_guest
     target.role = role
     target.save(update_fields=["role"])
     if was_admin and not target.is_admin:
         api_tokens_revoke_minted_by(user=user, workspace=workspace)
-    events.send_user_change(workspace, user)
+    events.send_role_changed(workspace, user, was_guest=was_guest, is_guest=target.is_guest)
     return target
 
 
@@ -414,7 +415,7 @@ def member_reactivate(*, actor: User | None, workspace: Workspace, user: User) -
     target.is_active = True
     target.deactivated_at = None
     target.save(update_fields=["is_active", "deactivated_at"])
-    events.send_team_join(workspace, user)
+    events.send_team_join(workspace, user, is_guest=target.is_guest)
     events.subscribe(
         user,
         [

@@ -130,3 +130,22 @@ async def test_a_token_socket_whose_membership_is_deactivated_while_it_opens_is_
     monkeypatch.setattr(queries, "load_subscriptions", deactivated_in_between)
     socket = await sockets.token(team.member, team.workspace, hello=False)
     assert await socket.expect_close() == 4401
+
+
+async def test_a_guest_hears_no_workspace_news_whether_invited_so_or_demoted(team, outsider, sockets):
+    """Guests see only their own channels and the people in them: not the workspace's new channels,
+    nor who joins, nor profile changes of people they may not see."""
+    from accounts.services import user_update_profile
+    from workspaces.services import member_change_role
+
+    invited = await sockets.session(outsider)  # open in their own workspace, where they are the owner
+    await run(member_add, actor=team.owner, workspace=team.workspace, user=outsider, role="guest")
+    demoted = await sockets.session(team.member)
+    await run(member_change_role, actor=team.owner, workspace=team.workspace, user=team.member, role="guest")
+    await demoted.nothing(wait=0.5)  # not even the user_change of their own demotion: it is workspace news
+
+    await run(channel_create, actor=team.owner, workspace=team.workspace, name="announcements")
+    await run(user_update_profile, actor=team.admin, user=team.admin, title="Boss")
+
+    await invited.nothing(wait=0.5)
+    await demoted.nothing(wait=0.5)
