@@ -6,7 +6,6 @@ Stored text is Slack markup; the email shows it as people would read it in the a
 
 from __future__ import annotations
 
-import re
 import textwrap
 import zoneinfo
 from collections import OrderedDict
@@ -22,14 +21,11 @@ from django.urls import reverse
 
 from accounts.models import User
 from chat.models import Channel, ChannelKind, Message
+from chat.text import BROADCAST_RE, CHANNEL_MENTION_RE, LINK_RE, USER_MENTION_RE
 from notifications.models import MissedMessageEmail, Notification, NotificationReason
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 MAX_MESSAGES_SHOWN = 25
-USER_RE = re.compile(r"<@([UB][A-Z0-9]{2,20})(?:\|([^>]*))?>")
-CHANNEL_RE = re.compile(r"<#([CGD][A-Z0-9]{2,20})(?:\|([^>]*))?>")
-BROADCAST_RE = re.compile(r"<!(channel|here|everyone)(?:\|[^>]*)?>")
-LINK_RE = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 
 
 def unsubscribe_token(user: User) -> str:
@@ -60,8 +56,8 @@ def message_permalink(message: Message) -> str:
 
 def plain_text(text: str, names: dict[str, str]) -> str:
     """Slack markup as people read it; `names` maps public ids (people and channels) to names."""
-    text = USER_RE.sub(lambda m: "@" + (names.get(m.group(1)) or m.group(2) or m.group(1)), text)
-    text = CHANNEL_RE.sub(lambda m: "#" + (names.get(m.group(1)) or m.group(2) or m.group(1)), text)
+    text = USER_MENTION_RE.sub(lambda m: "@" + (names.get(m.group(1)) or m.group(2) or m.group(1)), text)
+    text = CHANNEL_MENTION_RE.sub(lambda m: "#" + (names.get(m.group(1)) or m.group(2) or m.group(1)), text)
     text = BROADCAST_RE.sub(lambda m: "@" + m.group(1), text)
     text = LINK_RE.sub(lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(2) else m.group(1), text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
@@ -72,8 +68,8 @@ def _names(notifications: Iterable[Notification]) -> dict[str, str]:
     user_ids: set[str] = set()
     channel_ids: set[str] = set()
     for n in notifications:
-        user_ids.update(m[0] for m in USER_RE.findall(n.message.text))
-        channel_ids.update(m[0] for m in CHANNEL_RE.findall(n.message.text))
+        user_ids.update(m[0] for m in USER_MENTION_RE.findall(n.message.text))
+        channel_ids.update(m[0] for m in CHANNEL_MENTION_RE.findall(n.message.text))
         if n.channel.dm_key:
             user_ids.update(n.channel.dm_key.split(","))
     names = {u.public_id: u.name for u in User.objects.filter(public_id__in=user_ids)}

@@ -23,6 +23,7 @@ its own as Django does it, so a long download never holds one of the request thr
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -35,6 +36,8 @@ from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.db import close_old_connections
 from django.http import FileResponse, HttpResponseBase
 from django.urls import set_script_prefix
+
+from slackclone.errors import HTTP_STATUS, ErrorCode
 
 
 class SyncStackASGIHandler(ASGIHandler):
@@ -52,6 +55,12 @@ class SyncStackASGIHandler(ASGIHandler):
         await self.handle(scope, receive, send)
 
     async def handle(self, scope: dict[str, Any], receive, send) -> None:
+        if len(scope["path"]) > settings.REQUEST_PATH_MAX_CHARS:
+            # Some URL patterns (Django admin's r/<path>/<path>/) backtrack in proportion to the square of the
+            # path's length: a path is refused before any of them sees it.
+            message = f"Paths can be at most {settings.REQUEST_PATH_MAX_CHARS:,} characters."
+            await send_error(send, ErrorCode.URI_TOO_LONG, message)
+            return
         try:
             body_file = await self.read_body(receive)
         except RequestAborted:
@@ -85,6 +94,18 @@ class SyncStackASGIHandler(ASGIHandler):
         else:
             response.close()
         return response
+
+
+async def send_error(send, code: ErrorCode, message: str) -> None:
+    """An error in the REST API's shape, answered before Django sees the request, and the connection closed
+    (whatever the client still sends is not read)."""
+    from slackclone.api.exceptions import error_body
+
+    body = json.dumps(error_body(code, message)).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": HTTP_STATUS[code], "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def get_sync_stack_asgi_application() -> SyncStackASGIHandler:

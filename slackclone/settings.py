@@ -307,6 +307,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Slackclone <noreply@l
 # --- Product limits ---------------------------------------------------------------
 
 MESSAGE_MAX_CHARS = 40_000
+# Longer request paths are answered 414 before URL resolution (ours are under 100 characters; nginx's default
+# request-line buffer is 8 KiB). Django's admin has a pattern that backtracks in the square of the path's length.
+REQUEST_PATH_MAX_CHARS = env_int("REQUEST_PATH_MAX_CHARS", 2048)
 INVITATION_DEFAULT_DAYS = 14
 
 # --- REST API (/api/v1/) ----------------------------------------------------------
