@@ -310,6 +310,9 @@ MESSAGE_MAX_CHARS = 40_000
 # Longer request paths are answered 414 before URL resolution (ours are under 100 characters; nginx's default
 # request-line buffer is 8 KiB). Django's admin has a pattern that backtracks in the square of the path's length.
 REQUEST_PATH_MAX_CHARS = env_int("REQUEST_PATH_MAX_CHARS", 2048)
+# JSON from outside (REST, the Web API, webhooks, socket frames, Slack exports) nested deeper than this is refused
+# as invalid_json before it is parsed (slackclone/jsonlimits.py). Slack's Block Kit nests about ten levels.
+JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", 64)
 INVITATION_DEFAULT_DAYS = 14
 
 # --- REST API (/api/v1/) ----------------------------------------------------------
@@ -324,7 +327,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "slackclone.api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
