@@ -292,6 +292,11 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_BYTES = env_int("FILE_UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
+# The largest request body of any route that takes no file, checked by the ASGI handler before the body is
+# read (chunked bodies included); upload routes take their file's limit plus the multipart framing. Reasons
+# and the routes: slackclone/request_limits.py. Django's own in-memory limit for form and JSON bodies agrees.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 4 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 
 # --- Email ------------------------------------------------------------------------
 
