@@ -257,13 +257,21 @@ AUTH_PASSWORD_VALIDATORS = [
 # (the embedded default, the loopback cluster) cannot use them.
 
 HTTPS = env_bool("HTTPS", default=False)
+# The reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: comma-separated addresses or
+# networks, none by default. The ASGI server applies them (the Procfile, the cluster and the README pass this
+# same variable to Uvicorn's --forwarded-allow-ips): a request from anyone else keeps its own address, which the
+# per-address rate limits count, and its own scheme. Behind a TLS proxy with HTTPS=1, list the proxy here, or
+# every request looks like plain HTTP and is redirected.
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", [])
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# Not Django's SECURE_PROXY_SSL_HEADER, which believes X-Forwarded-Proto from anyone: the request's scheme is the
+# ASGI scope's, which the server takes from X-Forwarded-Proto only when a FORWARDED_ALLOW_IPS proxy sent it.
+SECURE_PROXY_SSL_HEADER = None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
