@@ -370,11 +370,23 @@ SPECTACULAR_SETTINGS = {
 
 # --- Logging ----------------------------------------------------------------------
 
+# Every line goes through one handler whose filter redacts secrets (API tokens, ?token= and ?ticket=, and the
+# tokens in invitation, password-reset, unsubscribe, upload and webhook URLs: slackclone/log_redaction.py).
+# Django's own loggers lose Django's default handlers and reach it through the root, and so do Uvicorn's: its
+# access log and errors are set up by Uvicorn before Django starts and rerouted here when it does (their levels
+# stay Uvicorn's --log-level). Celery's handlers and Daphne's access log get the same redaction on their side.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_secrets": {"()": "slackclone.log_redaction.RedactSecrets"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+        "uvicorn": {"handlers": [], "propagate": True},
+        "uvicorn.access": {"handlers": [], "propagate": True},
+        "uvicorn.error": {"handlers": [], "propagate": True},
+    },
 }
