@@ -60,7 +60,7 @@ run: venv
 	$(MANAGE) collectstatic --noinput -v 0
 	@$(MANAGE) shell -v 0 -c "from chat.seeding.demo import DEMO_PASSWORD, OWNER; \
 		print(f'\n  Slackclone is starting at http://$(HOST):$(PORT)/\n  Demo login: {OWNER.email} / {DEMO_PASSWORD}\n')"
-	exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) slackclone.asgi:application
+	exec $(PY) -m slackclone.daphne_server -b $(HOST) -p $(PORT) slackclone.asgi:application
 
 # --- Tests and lint -------------------------------------------------------------------
 

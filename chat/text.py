@@ -16,8 +16,13 @@ from slackclone.errors import DomainError, ErrorCode
 
 CHANNEL_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 EMOJI_NAME_RE = re.compile(r"^[a-z0-9_+'-]{1,100}(::skin-tone-[2-6])?$")
-USER_MENTION_RE = re.compile(r"<@([UB][A-Z0-9]{2,20})(?:\|[^>]*)?>")
-BROADCAST_RE = re.compile(r"<!(channel|here|everyone)(?:\|[^>]*)?>")
+# Slack's markup: <@U…|label>, <#C…|label>, <!here|label>, <https://…|label>. A label never holds '<' or '>'
+# (Slack escapes them as &lt; and &gt;), so no match can run past the next '<': each search is linear in the
+# text. A label of [^>]* instead would rescan the rest of the text from every '<@U…|' (quadratic).
+USER_MENTION_RE = re.compile(r"<@([UB][A-Z0-9]{2,20})(?:\|([^<>]*))?>")
+CHANNEL_MENTION_RE = re.compile(r"<#([CGD][A-Z0-9]{2,20})(?:\|([^<>]*))?>")
+BROADCAST_RE = re.compile(r"<!(channel|here|everyone)(?:\|[^<>]*)?>")
+LINK_RE = re.compile(r"<((?:https?|mailto):[^|<>]+)(?:\|([^<>]*))?>")
 
 
 def check_channel_name(raw: str) -> str:
@@ -80,6 +85,6 @@ class ParsedMentions:
 
 def parse_mentions(text: str) -> ParsedMentions:
     """Public user ids and broadcast kinds mentioned in Slack markup, each once, in order of appearance."""
-    user_ids = list(dict.fromkeys(USER_MENTION_RE.findall(text)))
+    user_ids = list(dict.fromkeys(match.group(1) for match in USER_MENTION_RE.finditer(text)))
     broadcasts = [MentionKind(kind) for kind in dict.fromkeys(BROADCAST_RE.findall(text))]
     return ParsedMentions(user_ids=user_ids, broadcasts=broadcasts)

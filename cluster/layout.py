@@ -17,6 +17,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DIR = BASE_DIR / "var" / "cluster"
 VENV_BIN = Path(sys.executable).parent
 DATABASE_NAME = "slackclone"
+# nginx reaches the ASGI processes from the loopback: the one address whose X-Forwarded-For they believe.
+NGINX_ADDRESS = "127.0.0.1"
 # One worker per queue (docs/scaling.md): a slow email never holds up a notification.
 WORKER_QUEUES = {"notifications": "notifications,default", "email": "email", "maintenance": "maintenance"}
 
@@ -68,6 +70,7 @@ class Layout:
             "SECRET_KEY": self.secret_key,
             "DEBUG": "0",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "FORWARDED_ALLOW_IPS": NGINX_ADDRESS,
             "SITE_URL": self.base_url,
             "SLACKCLONE_VAR_DIR": str(self.path / "app"),
             "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),

@@ -24,6 +24,7 @@ from cluster.down import running, stop_cluster
 from cluster.layout import (
     BASE_DIR,
     DEFAULT_DIR,
+    NGINX_ADDRESS,
     VENV_BIN,
     WORKER_QUEUES,
     Layout,
@@ -101,6 +102,8 @@ def asgi_argv(port: int) -> list[str]:
         *("--host", "127.0.0.1", "--port", str(port), "--http", "httptools"),
         *("--ws", "chat.realtime.protocol:GatewayWebSocketProtocol", "--ws-per-message-deflate", "false"),
         *("--loop", "uvloop", "--lifespan", "on", "--timeout-graceful-shutdown", "10"),
+        # nginx, on this machine's loopback, is the only proxy whose X-Forwarded-For is believed.
+        *("--forwarded-allow-ips", NGINX_ADDRESS),
         *("--log-level", "warning", "--no-access-log", "slackclone.asgi:application"),
     ]
 

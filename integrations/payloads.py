@@ -5,12 +5,12 @@ Slack answers a bad request with a plain-text error name and a status; WebhookRe
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from chat.slack_api.blocks import message_text
 from chat.slack_api.core import SlackError
 from integrations.services import WebhookPost
+from slackclone import jsonlimits
 
 STRING_FIELDS = ("text", "username", "icon_emoji", "icon_url", "thread_ts")
 
@@ -34,8 +34,8 @@ def _decode(request) -> dict[str, Any]:
         if raw is None:
             raise WebhookRejected("invalid_payload", 400)
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        data = jsonlimits.loads(raw)
+    except jsonlimits.JSONError:  # invalid, or nested too deeply
         raise WebhookRejected("invalid_payload", 400) from None
     if not isinstance(data, dict):
         raise WebhookRejected("invalid_payload", 400)

@@ -9,7 +9,6 @@ channel", whichever workspace it is in, if any.
 
 from __future__ import annotations
 
-import re
 import textwrap
 import zoneinfo
 from collections import OrderedDict
@@ -26,16 +25,13 @@ from django.urls import reverse
 from accounts.models import User
 from chat.models import Channel, ChannelKind, Message
 from chat.selectors import readable_channels
+from chat.text import BROADCAST_RE, CHANNEL_MENTION_RE, LINK_RE, USER_MENTION_RE
 from notifications.models import MissedMessageEmail, Notification, NotificationReason
 from workspaces.models import Membership, Workspace
 from workspaces.selectors import people_view
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 MAX_MESSAGES_SHOWN = 25
-USER_RE = re.compile(r"<@([UB][A-Z0-9]{2,20})(?:\|([^>]*))?>")
-CHANNEL_RE = re.compile(r"<#([CGD][A-Z0-9]{2,20})(?:\|([^>]*))?>")
-BROADCAST_RE = re.compile(r"<!(channel|here|everyone)(?:\|[^>]*)?>")
-LINK_RE = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 HIDDEN_CHANNEL = "private channel"
 
 
@@ -68,8 +64,8 @@ def message_permalink(message: Message) -> str:
 def plain_text(text: str, names: dict[str, str]) -> str:
     """Slack markup as people read it; `names` maps the public ids (people and channels) the reader may
     see to names. A channel not among them is HIDDEN_CHANNEL, whatever label the markup gives it."""
-    text = USER_RE.sub(lambda m: "@" + (names.get(m.group(1)) or m.group(2) or m.group(1)), text)
-    text = CHANNEL_RE.sub(lambda m: "#" + names[m.group(1)] if names.get(m.group(1)) else HIDDEN_CHANNEL, text)
+    text = USER_MENTION_RE.sub(lambda m: "@" + (names.get(m.group(1)) or m.group(2) or m.group(1)), text)
+    text = CHANNEL_MENTION_RE.sub(lambda m: "#" + names[m.group(1)] if names.get(m.group(1)) else HIDDEN_CHANNEL, text)
     text = BROADCAST_RE.sub(lambda m: "@" + m.group(1), text)
     text = LINK_RE.sub(lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(2) else m.group(1), text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
@@ -81,8 +77,8 @@ def _names(notifications: Iterable[Notification], recipient: User, workspace: Wo
     user_ids: set[str] = set()
     channel_ids: set[str] = set()
     for n in notifications:
-        user_ids.update(m[0] for m in USER_RE.findall(n.message.text))
-        channel_ids.update(m[0] for m in CHANNEL_RE.findall(n.message.text))
+        user_ids.update(m[0] for m in USER_MENTION_RE.findall(n.message.text))
+        channel_ids.update(m[0] for m in CHANNEL_MENTION_RE.findall(n.message.text))
         if n.channel.dm_key:
             user_ids.update(n.channel.dm_key.split(","))
     membership = Membership.objects.get(user=recipient, workspace=workspace)

@@ -23,6 +23,8 @@ its own as Django does it, so a long download never holds one of the request thr
 
 from __future__ import annotations
 
+import json
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -35,6 +37,9 @@ from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.db import close_old_connections
 from django.http import FileResponse, HttpResponseBase
 from django.urls import set_script_prefix
+
+from slackclone.errors import HTTP_STATUS, ErrorCode
+from slackclone.request_limits import BodyLimit
 
 
 class SyncStackASGIHandler(ASGIHandler):
@@ -52,9 +57,24 @@ class SyncStackASGIHandler(ASGIHandler):
         await self.handle(scope, receive, send)
 
     async def handle(self, scope: dict[str, Any], receive, send) -> None:
+        if len(scope["path"]) > settings.REQUEST_PATH_MAX_CHARS:
+            # Some URL patterns (Django admin's r/<path>/<path>/) backtrack in proportion to the square of the
+            # path's length: a path is refused before any of them sees it.
+            message = f"Paths can be at most {settings.REQUEST_PATH_MAX_CHARS:,} characters."
+            await send_error(send, ErrorCode.URI_TOO_LONG, message)
+            return
+        limit = BodyLimit(scope["path"].removeprefix(scope.get("root_path", "")))
         try:
-            body_file = await self.read_body(receive)
+            body_file = await self.read_limited_body(scope, receive, limit)
         except RequestAborted:
+            return
+        except BodyTooLarge:
+            await send_error(
+                send,
+                ErrorCode.REQUEST_TOO_LARGE,
+                f"The request body is too large: this address takes at most {limit.largest():,} bytes.",
+                slack_shape=limit.is_slack_web_api,
+            )
             return
         set_script_prefix(get_script_prefix(scope))
         try:
@@ -71,6 +91,34 @@ class SyncStackASGIHandler(ASGIHandler):
         finally:
             body_file.close()
 
+    async def read_limited_body(self, scope: dict[str, Any], receive, limit: BodyLimit):
+        """The body in a temporary file (on disk past FILE_UPLOAD_MAX_MEMORY_SIZE), as Django's read_body, but
+        refused with BodyTooLarge once it is larger than its route allows: at once when Content-Length says so,
+        otherwise as soon as the bytes received pass the limit (a chunked body need not end)."""
+        declared = _content_length(scope)
+        if declared is not None and not limit.allows(declared):
+            raise BodyTooLarge
+        # Handed to the caller, which closes it after the response (closed here on any failure).
+        body_file = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE, mode="w+b")  # noqa: SIM115
+        received = 0
+        try:
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    raise RequestAborted()
+                chunk = message.get("body", b"")
+                received += len(chunk)
+                if not limit.allows(received):
+                    raise BodyTooLarge
+                body_file.write(chunk)
+                if not message.get("more_body", False):
+                    break
+        except BaseException:
+            body_file.close()
+            raise
+        body_file.seek(0)
+        return body_file
+
     def _respond(self, scope: dict[str, Any], body_file) -> HttpResponseBase:
         """Everything synchronous about a request, in a request thread, as WSGIHandler.__call__ does it."""
         signals.request_started.send(sender=self.__class__, scope=scope)
@@ -85,6 +133,34 @@ class SyncStackASGIHandler(ASGIHandler):
         else:
             response.close()
         return response
+
+
+class BodyTooLarge(Exception):
+    """The request's body is larger than its route takes (slackclone.request_limits)."""
+
+
+def _content_length(scope: dict[str, Any]) -> int | None:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None  # the server refuses a malformed length itself
+    return None
+
+
+async def send_error(send, code: ErrorCode, message: str, *, slack_shape: bool = False) -> None:
+    """An error answered before Django sees the request, in the REST API's shape (or, for the Slack Web API,
+    Slack's {"ok": false, "error": code}), and the connection closed: whatever the client still sends is not
+    read."""
+    from slackclone.api.exceptions import error_body
+
+    shape = {"ok": False, "error": code.value} if slack_shape else error_body(code, message)
+    body = json.dumps(shape).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": HTTP_STATUS[code], "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def get_sync_stack_asgi_application() -> SyncStackASGIHandler:

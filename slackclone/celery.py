@@ -58,6 +58,17 @@ app.conf.beat_schedule = {
 app.autodiscover_tasks()
 
 
+@signals.after_setup_logger.connect
+@signals.after_setup_task_logger.connect
+def redact_secrets_in_logs(logger=None, **kwargs) -> None:
+    """Celery replaces the root logger's handlers with its own (and gives task loggers theirs): each gets the
+    filter settings.LOGGING's handler has, so no worker or beat line carries a token."""
+    from slackclone.log_redaction import redact_handlers
+
+    if logger is not None:
+        redact_handlers(logger)
+
+
 @signals.task_prerun.connect
 @signals.task_postrun.connect
 def close_old_database_connections(sender=None, **kwargs) -> None:

@@ -66,6 +66,7 @@ class ErrorCode(StrEnum):
     NOT_ACCEPTABLE = "not_acceptable"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     REQUEST_TOO_LARGE = "request_too_large"
+    URI_TOO_LONG = "uri_too_long"
     # Socket frames (the real-time gateway's own failures)
     INVALID_JSON = "invalid_json"
     UNKNOWN_TYPE = "unknown_type"
@@ -124,6 +125,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.NOT_ACCEPTABLE: 406,
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
     ErrorCode.REQUEST_TOO_LARGE: 413,
+    ErrorCode.URI_TOO_LONG: 414,
     ErrorCode.INVALID_JSON: 400,
     ErrorCode.UNKNOWN_TYPE: 400,
     ErrorCode.FRAME_TOO_LARGE: 413,

@@ -257,13 +257,21 @@ AUTH_PASSWORD_VALIDATORS = [
 # (the embedded default, the loopback cluster) cannot use them.
 
 HTTPS = env_bool("HTTPS", default=False)
+# The reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: comma-separated addresses or
+# networks, none by default. The ASGI server applies them (the Procfile, the cluster and the README pass this
+# same variable to Uvicorn's --forwarded-allow-ips): a request from anyone else keeps its own address, which the
+# per-address rate limits count, and its own scheme. Behind a TLS proxy with HTTPS=1, list the proxy here, or
+# every request looks like plain HTTP and is redirected.
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", [])
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# Not Django's SECURE_PROXY_SSL_HEADER, which believes X-Forwarded-Proto from anyone: the request's scheme is the
+# ASGI scope's, which the server takes from X-Forwarded-Proto only when a FORWARDED_ALLOW_IPS proxy sent it.
+SECURE_PROXY_SSL_HEADER = None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -292,6 +300,11 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_BYTES = env_int("FILE_UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
+# The largest request body of any route that takes no file, checked by the ASGI handler before the body is
+# read (chunked bodies included); upload routes take their file's limit plus the multipart framing. Reasons
+# and the routes: slackclone/request_limits.py. Django's own in-memory limit for form and JSON bodies agrees.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 4 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 
 # --- Email ------------------------------------------------------------------------
 
@@ -307,6 +320,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Slackclone <noreply@l
 # --- Product limits ---------------------------------------------------------------
 
 MESSAGE_MAX_CHARS = 40_000
+# Longer request paths are answered 414 before URL resolution (ours are under 100 characters; nginx's default
+# request-line buffer is 8 KiB). Django's admin has a pattern that backtracks in the square of the path's length.
+REQUEST_PATH_MAX_CHARS = env_int("REQUEST_PATH_MAX_CHARS", 2048)
+# JSON from outside (REST, the Web API, webhooks, socket frames, Slack exports) nested deeper than this is refused
+# as invalid_json before it is parsed (slackclone/jsonlimits.py). Slack's Block Kit nests about ten levels.
+JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", 64)
 INVITATION_DEFAULT_DAYS = 14
 # A link that proves an email address works this long, once.
 EMAIL_VERIFICATION_MAX_AGE_SECONDS = env_int("EMAIL_VERIFICATION_MAX_AGE_SECONDS", 3 * 24 * 3600)
@@ -343,7 +362,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "slackclone.api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -376,11 +395,23 @@ SPECTACULAR_SETTINGS = {
 
 # --- Logging ----------------------------------------------------------------------
 
+# Every line goes through one handler whose filter redacts secrets (API tokens, ?token= and ?ticket=, and the
+# tokens in invitation, password-reset, unsubscribe, upload and webhook URLs: slackclone/log_redaction.py).
+# Django's own loggers lose Django's default handlers and reach it through the root, and so do Uvicorn's: its
+# access log and errors are set up by Uvicorn before Django starts and rerouted here when it does (their levels
+# stay Uvicorn's --log-level). Celery's handlers and Daphne's access log get the same redaction on their side.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_secrets": {"()": "slackclone.log_redaction.RedactSecrets"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+        "uvicorn": {"handlers": [], "propagate": True},
+        "uvicorn.access": {"handlers": [], "propagate": True},
+        "uvicorn.error": {"handlers": [], "propagate": True},
+    },
 }

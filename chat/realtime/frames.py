@@ -6,10 +6,10 @@ Every problem becomes a FrameError whose code and message name it ("channel is r
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
+from slackclone import jsonlimits
 from slackclone.errors import ErrorCode
 
 MAX_FRAME_BYTES = 64 * 1024
@@ -154,8 +154,8 @@ def parse_frame(text: str | None) -> Frame:
     if _text_bytes_over_limit(text):
         raise FrameError(ErrorCode.FRAME_TOO_LARGE, f"A frame can be at most {MAX_FRAME_BYTES // 1024} KiB.")
     try:
-        data = json.loads(text)
-    except ValueError as exc:
+        data = jsonlimits.loads(text)
+    except jsonlimits.JSONError as exc:  # invalid, or nested more than JSON_MAX_DEPTH levels
         raise FrameError(ErrorCode.INVALID_JSON, f"The frame is not valid JSON ({exc}).") from None
     if not isinstance(data, dict):
         raise FrameError(ErrorCode.INVALID_JSON, "A frame must be a JSON object.")

@@ -6,8 +6,6 @@ Same modifiers, same ordering and paging, same response; no stemming and a naive
 
 from __future__ import annotations
 
-import re
-
 from django.db.models import QuerySet
 
 from chat.models import Message
@@ -47,14 +45,38 @@ def score(text: str, parsed: ParsedQuery) -> float:
     return float(sum(lowered.count(needle.lower()) for needle in _needles(parsed)))
 
 
+def _fold(text: str) -> str:
+    """The text in lower case, one character for one character, so positions in it are positions in the text."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(char if len(char.lower()) != 1 else char.lower() for char in text)
+
+
+def _next_hit(folded: str, needles: list[str], start: int) -> tuple[int, int] | None:
+    """(position, length) of the earliest needle at or after `start`, the longest on a tie (needles come
+    longest first). str.find is linear in the text, where a pattern of alternatives retries every needle at
+    every position."""
+    best: tuple[int, int] | None = None
+    for needle in needles:
+        position = folded.find(needle, start)
+        if position >= 0 and (best is None or position < best[0]):
+            best = (position, len(needle))
+    return best
+
+
 def snippet(text: str, parsed: ParsedQuery) -> str:
-    """The text around the first hit, each hit wrapped in \\ue000…\\ue001 as ts_headline does on PostgreSQL."""
-    needles = [needle for needle in _needles(parsed) if needle]
+    """The text around the first hit, each hit wrapped in \ue000…\ue001 as ts_headline does on PostgreSQL."""
+    needles = sorted({_fold(needle) for needle in _needles(parsed) if needle}, key=len, reverse=True)
     if not needles:
         return text[: SNIPPET_CONTEXT * 2]
-    pattern = re.compile("|".join(re.escape(needle) for needle in sorted(needles, key=len, reverse=True)), re.I)
-    first = pattern.search(text)
-    start = max(0, first.start() - SNIPPET_CONTEXT) if first else 0
+    first = _next_hit(_fold(text), needles, 0)
+    start = max(0, first[0] - SNIPPET_CONTEXT) if first else 0
     window = text[start : start + SNIPPET_CONTEXT * 3]
-    marked = pattern.sub(lambda match: f"{START}{match.group(0)}{STOP}", window)
-    return ("…" if start else "") + marked + ("…" if start + len(window) < len(text) else "")
+    folded, marked, done = _fold(window), [], 0
+    while (hit := _next_hit(folded, needles, done)) is not None:
+        position, length = hit
+        marked += [window[done:position], START, window[position : position + length], STOP]
+        done = position + length
+    marked.append(window[done:])
+    return ("…" if start else "") + "".join(marked) + ("…" if start + len(window) < len(text) else "")

@@ -48,7 +48,11 @@ def channel_prefs_update(
 
 def _check_prefs(muted: bool | None, notify_level: str | None) -> None:
     if muted is None and notify_level is None:
-        raise DomainError(ErrorCode.INVALID_ARGUMENTS, "Give muted, notify_level or both.")
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS,
+            "Give muted, notify_level or both.",
+            fields={"muted": "required", "notify_level": "required"},
+        )
     if muted is not None and not isinstance(muted, bool):
         raise DomainError(ErrorCode.INVALID_ARGUMENTS, "muted must be true or false.", fields={"muted": "invalid"})
     if notify_level is not None and notify_level not in NotifyLevel.values:

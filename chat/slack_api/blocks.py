@@ -7,10 +7,10 @@ fields (its `fallback` when it has nothing else). Unknown block types are skippe
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from chat.slack_api.core import SlackError
+from slackclone import jsonlimits
 
 
 def _json_list(raw: Any, error: str) -> list:
@@ -18,7 +18,7 @@ def _json_list(raw: Any, error: str) -> list:
         return []
     if isinstance(raw, str):
         try:
-            raw = json.loads(raw)
+            raw = jsonlimits.loads(raw)
         except ValueError:
             raise SlackError(error) from None
     if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from slackclone import jsonlimits
 from slackclone.api.pagination import decode_cursor, encode_cursor
 from slackclone.errors import DomainError, ErrorCode
 
@@ -202,9 +202,10 @@ def method(name: str, *, auth: bool = True, write: bool = False, user_token_only
 
 
 def parse_json(raw: bytes) -> dict[str, Any]:
+    """A JSON body's arguments; invalid_json for anything else, JSON nested too deeply included."""
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        data = jsonlimits.loads(raw)
+    except jsonlimits.JSONError:
         raise SlackError("invalid_json") from None
     if not isinstance(data, dict):
         raise SlackError("invalid_json")

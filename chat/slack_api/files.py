@@ -4,8 +4,6 @@ three-step upload slack_sdk's files_upload_v2 makes: files.getUploadURLExternal,
 
 from __future__ import annotations
 
-import json
-
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -15,6 +13,7 @@ from chat.services.files import file_upload_to_channels
 from chat.slack_api.core import Context, SlackError, method
 from chat.slack_api.lookups import channel_by_reference
 from chat.wire import attachments_of, file_to_wire
+from slackclone import jsonlimits
 
 
 def _upload_arg(ctx: Context):
@@ -77,7 +76,7 @@ def _file_ids(ctx: Context) -> list[str]:
     """`files`: a JSON array of {"id", "title"?} (a string, as forms carry it, or already a list)."""
     raw = ctx.args.data.get("files")
     try:
-        items = json.loads(raw) if isinstance(raw, str) else raw
+        items = jsonlimits.loads(raw) if isinstance(raw, str) else raw
     except ValueError:
         raise SlackError("invalid_arguments") from None
     if not isinstance(items, list) or not all(

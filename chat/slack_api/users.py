@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 from chat.slack_api.conversations import visible_channels_page
 from chat.slack_api.core import Context, SlackError, method, next_cursor, paged
 from chat.slack_api.lookups import types_arg, user_arg
 from chat.wire import user_to_wire
+from slackclone import jsonlimits
 
 USERS_MAX_LIMIT = 1000
 
@@ -109,7 +109,7 @@ def _profile_changes(ctx: Context) -> dict:
     raw = ctx.args.data.get("profile")
     if isinstance(raw, str) and raw:
         try:
-            raw = json.loads(raw)
+            raw = jsonlimits.loads(raw)
         except ValueError:
             raise SlackError("invalid_profile") from None
     if raw is not None and not isinstance(raw, dict):

@@ -1,6 +1,9 @@
 """What people type: channel names, message text, emoji names and Slack's mention markup."""
 
+import time
+
 import pytest
+from django.conf import settings
 
 from chat.models import MentionKind
 from chat.text import check_channel_name, check_emoji_name, check_message_text, parse_mentions
@@ -92,3 +95,19 @@ def test_everyone_is_a_broadcast_and_plain_at_words_are_not_mentions():
     parsed = parse_mentions("@channel @ann <!everyone> <#CAAAAAAAAAA|general> <@lowercase>")
     assert parsed.user_ids == []
     assert parsed.broadcasts == [MentionKind.EVERYONE]
+
+
+@pytest.mark.parametrize("piece", ["<@UAA|", "<!here|", "<@UAA|<!here|x"])
+def test_parsing_the_mentions_of_a_whole_message_of_unclosed_labels_is_linear(piece):
+    text = (piece * (settings.MESSAGE_MAX_CHARS // len(piece)))[: settings.MESSAGE_MAX_CHARS]
+    started = time.thread_time()
+    parsed = parse_mentions(text)
+    assert (time.thread_time() - started) * 1000 < 50
+    assert parsed.user_ids == []
+    assert parsed.broadcasts == []
+
+
+def test_a_label_ends_at_the_next_angle_bracket():
+    parsed = parse_mentions("<@UAAAAAAAAAA|ann <@UBBBBBBBBBB|bob> <!here|x<!channel>")
+    assert parsed.user_ids == ["UBBBBBBBBBB"]
+    assert parsed.broadcasts == [MentionKind.CHANNEL]

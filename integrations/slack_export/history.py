@@ -43,8 +43,10 @@ from slackclone.errors import DomainError
 
 BATCH_SIZE = 500
 KEPT_SUBTYPES = {None, "", "bot_message", "thread_broadcast", "me_message", "file_share", "tombstone"}
-USER_REF_RE = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
-CHANNEL_REF_RE = re.compile(r"<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>")
+# Slack's ids (W… for Enterprise Grid people); a label stops at the next "<", as chat.text's do, so a
+# message of repeated openers is matched in linear time.
+USER_REF_RE = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^<>]*))?>")
+CHANNEL_REF_RE = re.compile(r"<#([CGD][A-Z0-9]+)(?:\|([^<>]*))?>")
 
 
 def _micros(ts: str) -> int:

@@ -14,13 +14,13 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from itertools import accumulate
 from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
 
 from integrations.slack_export.shapes import CONVERSATION, MESSAGE, USER, Check, check_file
+from slackclone import jsonlimits
 from slackclone.errors import DomainError, ErrorCode
 
 DAY_FILE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
@@ -37,14 +37,6 @@ CHUNK_BYTES = 1024 * 1024
 # compress well, and cannot hurt.
 RATIO_FLOOR_BYTES = 1024 * 1024
 READABLE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
-# Slack's deepest (rich-text blocks inside an attachment) nest about a dozen levels.
-JSON_MAX_DEPTH = 64
-_ESCAPE_RE = re.compile(rb"\\.", re.DOTALL)
-_STRING_RE = re.compile(rb'"[^"]*"')
-_NOT_BRACKET_RE = re.compile(rb"[^\[\]{}]+")
-_BRACKET_STEP = [0] * 256
-_BRACKET_STEP[ord("[")] = _BRACKET_STEP[ord("{")] = 1
-_BRACKET_STEP[ord("]")] = _BRACKET_STEP[ord("}")] = -1
 
 
 def normalise_ts(raw: Any) -> str | None:
@@ -63,27 +55,13 @@ def shown(name: str) -> str:
     return repr(name)[1:-1]
 
 
-def json_depth(raw: bytes | bytearray) -> int:
-    """How deeply the arrays and objects of UTF-8 JSON nest, in linear time and without recursion.
-
-    Escapes go first (so an escaped quote cannot end a string), then strings (their brackets are
-    text), then everything but brackets; what is left is summed as +1 for an opening bracket and -1
-    for a closing one, and the depth is the highest running sum. Malformed input only gives a
-    wrong depth; the parser refuses it afterwards.
-    """
-    structure = _NOT_BRACKET_RE.sub(b"", _STRING_RE.sub(b"", _ESCAPE_RE.sub(b"", raw)))
-    return max(accumulate(map(_BRACKET_STEP.__getitem__, structure)), default=0)
-
-
 def _load_json(name: str, raw: bytes | bytearray) -> Any:
     """The JSON in an entry of the export, or invalid_json naming the entry: not UTF-8, nested deeper
-    than JSON_MAX_DEPTH (which would otherwise be a RecursionError in the parser), or not JSON."""
+    than settings.JSON_MAX_DEPTH (slackclone.jsonlimits), or not JSON."""
     if json.detect_encoding(bytes(raw[:4])) not in ("utf-8", "utf-8-sig"):
         raise DomainError(ErrorCode.INVALID_JSON, f"{shown(name)} is not UTF-8 JSON.")
-    if json_depth(raw) > JSON_MAX_DEPTH:
-        raise DomainError(ErrorCode.INVALID_JSON, f"{shown(name)} is nested deeper than {JSON_MAX_DEPTH} levels.")
     try:
-        return json.loads(raw)
+        return jsonlimits.loads(raw)
     except ValueError as error:
         raise DomainError(ErrorCode.INVALID_JSON, f"{shown(name)} is not valid JSON ({error}).") from None
 

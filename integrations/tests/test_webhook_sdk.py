@@ -88,7 +88,11 @@ def test_form_payload_and_thread_replies(live_server, team, hook):
         ("{not json", "application/json"),
         ("[1, 2]", "application/json"),
         ("text=hi", "application/x-www-form-urlencoded"),
+        ("[" * 100_000, "application/json"),
+        ('{"text": "hi", "blocks": ' + "[" * 100_000, "application/json"),
+        ("payload=" + "%5B" * 100_000, "application/x-www-form-urlencoded"),
     ],
+    ids=["not-json", "not-an-object", "no-payload", "deep", "deep-blocks", "deep-form-payload"],
 )
 def test_bad_payloads_are_400_invalid_payload(live_server, hook, body, content_type):
     import requests

@@ -12,11 +12,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
-from django.http import Http404
+from django.http import Http404, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from slackclone.api.parsers import InvalidJson
 from slackclone.errors import HTTP_STATUS, DomainError, ErrorCode
 
 logger = logging.getLogger(__name__)
@@ -75,6 +77,7 @@ _DRF_CODES: list[tuple[type[exceptions.APIException], ErrorCode]] = [
     (exceptions.MethodNotAllowed, ErrorCode.METHOD_NOT_ALLOWED),
     (exceptions.NotAcceptable, ErrorCode.NOT_ACCEPTABLE),
     (exceptions.UnsupportedMediaType, ErrorCode.UNSUPPORTED_MEDIA_TYPE),
+    (InvalidJson, ErrorCode.INVALID_JSON),
     (exceptions.ParseError, ErrorCode.INVALID_ARGUMENTS),
     (exceptions.Throttled, ErrorCode.RATELIMITED),
 ]
@@ -125,6 +128,8 @@ def _handle(exc: Exception, context: dict[str, Any]) -> Response | None:
             error_body(ErrorCode.REQUEST_TOO_LARGE, "The request body is too large."),
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
+    if isinstance(exc, MultiPartParserError | UnreadablePostError):  # a body Django itself could not read
+        return Response(error_body(ErrorCode.INVALID_ARGUMENTS, f"Malformed request body: {exc}"), status=400)
     if isinstance(exc, SuspiciousOperation):  # too many fields or files, a malformed upload...
         return Response(error_body(ErrorCode.INVALID_ARGUMENTS, str(exc) or "Malformed request."), status=400)
     if isinstance(exc, PermissionDenied):

@@ -11,8 +11,12 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterable
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 def free_port(candidates: Iterable[int] = (0,)) -> int:
@@ -51,3 +55,26 @@ def stop(process: subprocess.Popen | None, timeout: float = 15.0) -> None:
     except subprocess.TimeoutExpired:
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout)
+
+
+def procfile_command(name: str, *, port: int | None = None) -> str:
+    """The Procfile's command line for process `name` (shell syntax, as honcho runs it), on `port` if given."""
+    for line in (BASE_DIR / "Procfile").read_text().splitlines():
+        label, _, command = line.partition(":")
+        if label.strip() == name:
+            words = command.strip().split(" ")
+            if port is not None:
+                words[words.index("--port") + 1] = str(port)
+            return " ".join(words)
+    raise LookupError(f"no process {name!r} in the Procfile")
+
+
+def start_procfile_process(name: str, *, port: int, env: dict[str, str], **popen) -> subprocess.Popen:
+    """Process `name` of the Procfile on `port`, started by a shell as honcho starts it (so its variables
+    expand) and replaced by the command itself (exec), so the handle's pid is the server's own. The
+    virtualenv's scripts come first on PATH, as `make stack` puts them."""
+    path = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', os.environ.get('PATH', ''))}"
+    command = "exec " + procfile_command(name, port=port)
+    process = subprocess.Popen(["sh", "-c", command], cwd=BASE_DIR, env={**env, "PATH": path}, **popen)
+    wait_for_port(port, process)
+    return process

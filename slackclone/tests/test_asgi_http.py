@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -125,3 +126,20 @@ async def test_a_streamed_file_arrives_whole(team, token):
     assert response["status"] == 200
     assert response["body"] == content
     assert dict(response["headers"])[b"Content-Disposition"].startswith(b"attachment")
+
+
+async def test_a_path_over_the_limit_is_refused_with_414_before_url_resolution():
+    # Django admin's r/<path>/<path>/ pattern takes seconds on a 40,000-character path of "r/x" pieces.
+    path = "/admin/r/" + "r/x" * 700
+    started = time.thread_time()
+    response = await call("GET", path)
+    assert (time.thread_time() - started) < 0.05
+    assert response["status"] == 414
+    assert json.loads(response["body"])["error"]["code"] == "uri_too_long"
+    assert (b"connection", b"close") in response["headers"]
+
+
+async def test_a_path_at_the_limit_is_resolved_as_usual(settings):
+    response = await call("GET", "/api/v1/" + "x" * (settings.REQUEST_PATH_MAX_CHARS - len("/api/v1/")))
+    assert response["status"] == 404
+    assert json.loads(response["body"])["error"]["code"] == "not_found"

@@ -72,10 +72,10 @@ def server(seeded_database, embedded_env: dict[str, str], var_dir: Path) -> Iter
     """Daphne on a free port, stopped by its own pid afterwards; the test fails if it lingers."""
     port = free_port()
     log = var_dir.parent / "daphne.log"
-    daphne = Path(sys.executable).parent / "daphne"
+    daphne = [sys.executable, "-m", "slackclone.daphne_server"]  # as `make run` starts it
     with log.open("w") as log_file:
         process = subprocess.Popen(
-            [str(daphne), "-b", "127.0.0.1", "-p", str(port), "slackclone.asgi:application"],
+            [*daphne, "-b", "127.0.0.1", "-p", str(port), "slackclone.asgi:application"],
             cwd=BASE_DIR,
             env=embedded_env,
             stdout=log_file,

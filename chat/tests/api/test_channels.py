@@ -57,6 +57,7 @@ def test_bad_channel_prefs_name_the_field_and_change_nothing(team, client_for):
     assert "notify_level" in response.json()["error"]["fields"]
     empty = client.patch(_prefs_url(team.general), {})
     assert (empty.status_code, error_code(empty)) == (400, "invalid_arguments")
+    assert empty.json()["error"]["fields"] == {"muted": "required", "notify_level": "required"}
     assert client.get(_prefs_url(team.general)).json()["notify_level"] == "mentions"
 
 

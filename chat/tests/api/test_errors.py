@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from chat.services import message_post
 from slackclone.api.testing import ApiClient, error_code
 
 
@@ -40,11 +41,68 @@ def test_wrong_method_is_405(team, client_for):
     assert error_code(response) == "method_not_allowed"
 
 
-def test_malformed_json_is_400_invalid_arguments(team, client_for):
+@pytest.mark.parametrize("body", ["{not json", "[" * 100_000, '{"text": ' * 100_000, "[" * 65 + "]" * 65])
+def test_malformed_or_too_deeply_nested_json_is_400_invalid_json(team, client_for, body):
     response = client_for(team.member).generic(
-        "POST", f"/api/v1/channels/{team.general.public_id}/messages", "{not json", content_type="application/json"
+        "POST", f"/api/v1/channels/{team.general.public_id}/messages", body, content_type="application/json"
     )
     assert response.status_code == 400
+    assert error_code(response) == "invalid_json"
+
+
+def test_json_nested_as_deep_as_allowed_reaches_the_serializer(team, client_for):
+    body = '{"text": "hi", "x": ' + "[" * 63 + "]" * 63 + "}"
+    response = client_for(team.member).generic(
+        "POST", f"/api/v1/channels/{team.general.public_id}/messages", body, content_type="application/json"
+    )
+    assert response.status_code == 201
+
+
+def _post_paths(team) -> dict[str, str]:
+    """One REST POST endpoint of each kind that reads a body."""
+    workspace, channel = team.workspace.public_id, team.general.public_id
+    message = message_post(sender=team.member, channel=team.general, text="hi")
+    return {
+        "files": f"/api/v1/channels/{channel}/files",
+        "members": f"/api/v1/channels/{channel}/members",
+        "reactions": f"/api/v1/channels/{channel}/messages/{message.ts}/reactions",
+        "read": f"/api/v1/channels/{channel}/read",
+        "dms": f"/api/v1/workspaces/{workspace}/dms",
+        "invitations": f"/api/v1/workspaces/{workspace}/invitations",
+        "reminders": f"/api/v1/workspaces/{workspace}/reminders",
+        "bots": f"/api/v1/workspaces/{workspace}/bots",
+        "notifications/read": f"/api/v1/workspaces/{workspace}/notifications/read",
+        "channels": f"/api/v1/workspaces/{workspace}/channels",
+        "messages": f"/api/v1/channels/{channel}/messages",
+    }
+
+
+@pytest.mark.parametrize("body", [b"--BOUNDARY--", b"--BOUNDARY--\r\n", b"--OTHER--\r\n", b"--BOUNDARY"])
+def test_a_multipart_body_of_only_a_closing_boundary_gets_the_error_shape_on_every_post_endpoint(
+    team, client_for, body
+):
+    """An empty form: a 400 naming what is missing, always JSON (an invitation needs no field, being a link, and
+    marking notifications read with none marks them all)."""
+    needs_nothing = {"invitations": 201, "notifications/read": 200}
+    client = client_for(team.admin, team.workspace)
+    for name, path in _post_paths(team).items():
+        response = client.generic("POST", path, body, content_type="multipart/form-data; boundary=BOUNDARY")
+        assert response["Content-Type"] == "application/json", name
+        assert response.status_code == needs_nothing.get(name, 400), (name, response.content)
+        if name not in needs_nothing:
+            assert error_code(response) in {"invalid_arguments", "no_text"}, name
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["multipart/form-data", "multipart/form-data; boundary=", "multipart/form-data; boundary=é"],
+)
+def test_a_multipart_body_django_cannot_parse_gets_the_error_shape(team, client_for, content_type):
+    response = client_for(team.admin, team.workspace).generic(
+        "POST", f"/api/v1/workspaces/{team.workspace.public_id}/dms", b"--BOUNDARY--", content_type=content_type
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
     assert error_code(response) == "invalid_arguments"
 
 

@@ -97,6 +97,8 @@ async def test_malformed_frames_get_an_error_naming_the_problem(team, sockets, f
     [
         ("{not json", "invalid_json", "not valid JSON"),
         ("[1, 2]", "invalid_json", "JSON object"),
+        ("[" * 60_000, "invalid_json", "nested more than 64 levels deep"),
+        ('{"id": 1, "type": "ping", "x": ' + "[" * 100 + "]" * 100 + "}", "invalid_json", "64 levels"),
         (json.dumps({"id": 1, "type": "ping", "pad": "x" * (64 * 1024)}), "frame_too_large", "64 KiB"),
     ],
 )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
+import pytest
+from django.conf import settings
 from django.db import connection
 
 from chat.models import Channel, Message
 from chat.search import fallback, postgres
-from chat.search.query import parse_query
+from chat.search.query import ParsedQuery, parse_query
 from chat.search.scope import build_scope
 from chat.services import message_post
 from workspaces.models import Membership
@@ -43,6 +46,27 @@ def test_fallback_snippet_trims_long_text_around_the_first_hit():
     assert snippet.startswith("…")
     assert snippet.endswith("…")
     assert "\ue000needle\ue001" in snippet
+
+
+def test_fallback_snippet_marks_a_phrase_before_its_first_word():
+    parsed = parse_query('deploy "deploy done"', today=TODAY)
+    assert fallback.snippet("deploy done, deploy", parsed) == "\ue000deploy done\ue001, \ue000deploy\ue001"
+
+
+@pytest.mark.parametrize(
+    "words",
+    [["a" * 468 + "b"], ["a" * (8 + index) + "b" for index in range(22)]],
+    ids=["one-long-word", "many-words"],
+)
+def test_fallback_snippet_is_linear_in_the_length_of_the_message(words):
+    """The longest search box (500 characters) against the longest message, each word almost matching at
+    every position: a pattern of alternatives would retry each word at each of the 40,000 positions."""
+    parsed = ParsedQuery(words=words)
+    assert len(" ".join(words)) <= 500
+    text = "a" * settings.MESSAGE_MAX_CHARS
+    started = time.thread_time()
+    assert fallback.snippet(text, parsed) == text[:240] + "…"
+    assert (time.thread_time() - started) * 1000 < 50
 
 
 def _fill(team, common: int):

@@ -55,6 +55,34 @@ def test_errors_are_http_200(client, team):
     assert bad.json()["error"] == "invalid_json"
 
 
+DEEP = "[" * 100_000
+
+
+@pytest.mark.parametrize("body", [DEEP, '{"text": ' * 100_000, "[" * 65 + "]" * 65])
+def test_json_nested_too_deeply_is_invalid_json(client, team, body):
+    raw = token_for(team.member, team.workspace)
+    response = client.post(
+        "/api/chat.postMessage", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    )
+    assert (response.status_code, response.json()) == (200, {"ok": False, "error": "invalid_json"})
+
+
+@pytest.mark.parametrize(
+    ("method", "arguments", "error"),
+    [
+        ("chat.postMessage", {"channel": "#general", "blocks": DEEP}, "invalid_blocks"),
+        ("chat.postMessage", {"channel": "#general", "attachments": DEEP}, "invalid_attachments"),
+        ("users.profile.set", {"profile": DEEP}, "invalid_profile"),
+        ("files.completeUploadExternal", {"channel_id": "#general", "files": DEEP}, "invalid_arguments"),
+    ],
+)
+def test_json_arguments_in_a_form_nested_too_deeply_are_refused(client, team, method, arguments, error):
+    raw = token_for(team.member, team.workspace)
+    response = client.post(f"/api/{method}", {"token": raw, **arguments})
+    assert (response.status_code, response.json()["ok"], response.json()["error"]) == (200, False, error)
+    assert not Message.objects.filter(channel=team.general).exists()
+
+
 def test_rest_api_paths_are_not_shadowed():
     from django.urls import resolve
 

@@ -26,11 +26,11 @@ export function encodeMentions(text, store) {
   });
 }
 
-/** "<@U…>" → "@alice", for editing a message in the box it was written in. */
+/** "<@U…>" → "@alice", for editing a message in the box it was written in (labels stop at "<": linear). */
 export function decodeMentions(text, store) {
   return text
-    .replace(/<@([UB][A-Z0-9]+)(?:\|[^>]*)?>/g, (whole, id) => (store.users.has(id) ? `@${store.user(id).name}` : whole))
-    .replace(/<!(here|channel|everyone)(?:\|[^>]*)?>/g, "@$1")
+    .replace(/<@([UB][A-Z0-9]+)(?:\|[^<>]*)?>/g, (whole, id) => (store.users.has(id) ? `@${store.user(id).name}` : whole))
+    .replace(/<!(here|channel|everyone)(?:\|[^<>]*)?>/g, "@$1")
     .replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 }
 

@@ -153,7 +153,8 @@ export class Store extends EventTarget {
   }
 
   mentionsMe(message) {
+    // Runs on every message that arrives: a label stops at "<", so the test is linear in the text.
     const text = message.text || "";
-    return text.includes(`<@${this.me.id}>`) || /<!(channel|here|everyone)(\|[^>]*)?>/.test(text);
+    return text.includes(`<@${this.me.id}>`) || /<!(channel|here|everyone)(\|[^<>]*)?>/.test(text);
   }
 }
