@@ -61,7 +61,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def _fresh_replay_cache():
     """Each test's database starts over, so its primary keys repeat: replays kept by an earlier test
     (keyed by channel pk) must not be served to this one."""
-    from chat.realtime.replay_cache import recent_replays
+    from realtime.replay_cache import recent_replays
 
     recent_replays.clear()
     yield

@@ -15,7 +15,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.events import send_user_change
 from accounts.models import ApiToken, User, hash_token
+from realtime import transport
 from slackclone.errors import DomainError, ErrorCode
 from slackclone.images import replace_image
 from slackclone.rawsql import Columns, split_row
@@ -171,14 +173,12 @@ def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
     token's user nor an admin of its workspace).
     Events: chat.close (4401, token_revoked) to the sockets the token opened.
     """
-    from chat import events
-
     if actor is not None and actor.pk != token.user_id:
         access_workspace_admin(actor, token.workspace)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        events.close_sockets(token.user, reason="token_revoked", token_id=token.pk)
+        transport.close_sockets(token.user, reason="token_revoked", token_id=token.pk)
     return token
 
 
@@ -291,11 +291,8 @@ STATUS_TEXT_MAX_LENGTH = 100
 
 def _announce_user_change(user: User) -> None:
     """Everyone who shares a workspace with the user sees the new profile (user_change)."""
-    from chat import events
-    from workspaces.models import Membership
-
     for membership in Membership.objects.filter(user=user, is_active=True).select_related("workspace"):
-        events.send_user_change(membership.workspace, user)
+        send_user_change(membership.workspace, user)
 
 
 def _check_timezone(raw: str) -> str:
@@ -463,7 +460,5 @@ def user_sign_out_other_sessions(*, actor: User) -> User:
         raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
     User.objects.filter(pk=actor.pk).update(session_epoch=F("session_epoch") + 1)
     actor.refresh_from_db(fields=["session_epoch"])
-    from chat import events
-
-    events.close_sockets(actor, code=4013, reason="session_changed")
+    transport.close_sockets(actor, code=4013, reason="session_changed")
     return actor

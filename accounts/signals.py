@@ -12,13 +12,13 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from accounts.models import User
-from chat import events
+from realtime import transport
 
 
 @receiver(user_logged_out, dispatch_uid="accounts.close_sockets_on_logout")
 def close_sockets_on_logout(sender, request, user, **kwargs) -> None:
     if user is not None and user.is_authenticated:
-        events.close_sockets(user, code=4401, reason="logged_out")
+        transport.close_sockets(user, code=4401, reason="logged_out")
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.count_sign_in_failure")
@@ -49,7 +49,7 @@ def close_sockets_of_ended_sessions(sender, instance: User, created: bool, **kwa
     """The sockets of sessions signed the old way are closed with 4013: each client reconnects at once,
     which the session that made the change (re-signed by Django) survives and every other one fails (4401)."""
     if getattr(instance, "_sessions_resigned", False):
-        events.close_sockets(instance, code=4013, reason="session_changed")
+        transport.close_sockets(instance, code=4013, reason="session_changed")
 
 
 @receiver(post_save, sender=User, dispatch_uid="accounts.close_sockets_on_deactivation")
@@ -61,5 +61,5 @@ def close_sockets_on_deactivation(sender, instance: User, created: bool, update_
         return
     if update_fields is not None and "is_active" not in update_fields:
         return
-    events.close_sockets(instance, code=4401, reason="account_inactive")
+    transport.close_sockets(instance, code=4401, reason="account_inactive")
     api_tokens_revoke_minted_by(user=instance)

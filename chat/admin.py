@@ -19,13 +19,6 @@ from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat, truncatechars
 from django.utils.functional import cached_property
 
-from accounts.admin import (
-    ReadOnlyInline,
-    ReadOnlyServiceModelAdmin,
-    ServiceModelAdmin,
-    domain_validation_error,
-    run_service_action,
-)
 from accounts.models import User
 from chat.models import Attachment, Channel, ChannelMember, Mention, Message, Pin, Reaction
 from chat.services import (
@@ -39,6 +32,13 @@ from chat.services import (
     pin_remove,
 )
 from chat.text import check_channel_name
+from slackclone.admin_base import (
+    ReadOnlyInline,
+    ReadOnlyServiceModelAdmin,
+    ServiceModelAdmin,
+    domain_validation_error,
+    run_service_action,
+)
 from slackclone.errors import DomainError
 from workspaces.admin import count_of
 from workspaces.models import Membership

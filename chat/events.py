@@ -1,188 +1,25 @@
-"""Real-time events: the only module that talks to the channel layer.
+"""Chat's real-time events: messages, reactions, pins, channels and their members, read markers.
 
-Services call the `send_*` functions inside their transaction; each event is serialised
-once and handed to the channel layer only after the transaction commits
-(`transaction.on_commit(..., robust=True)`), so a client never hears of a write that
-rolled back, and a Redis outage never fails a request whose data is already stored:
-clients catch up from the database (socket resume, or the API).
-
-Event shapes follow Slack's RTM events; events about a channel carry our `seq`.
-Every event belongs to one workspace and its layer message names it (`publish` requires
-it): the hub hands an event only to sockets that act in that workspace, so a socket an API
-token opened hears nothing of the person's other workspaces, and a browser nothing of a
-workspace the person was deactivated in.
-Layer messages have three control types beside `chat.event`:
-`chat.subscribe` / `chat.unsubscribe` (change which groups a user's sockets listen to,
-in every process, without a reconnect; with `workspace`, the person joined or left that
-workspace) and `chat.close` (deactivation, logout).
+Services call these inside their transaction; realtime.transport publishes each once the
+transaction commits. Event shapes follow Slack's RTM events; events about a channel carry our `seq`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
-import logging
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
-
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from django.db import transaction
+from typing import TYPE_CHECKING
 
 from chat.models import Channel, ChannelKind, Message
-from chat.wire import channel_to_wire, ephemeral_to_wire, message_to_wire, user_to_wire
+from chat.wire import channel_to_wire, ephemeral_to_wire, message_to_wire
+from realtime.transport import channel_group, publish, subscribe, unsubscribe, user_group, workspace_group
 from slackclone.db_router import pin_on_commit
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from workspaces.models import Workspace
-
-logger = logging.getLogger(__name__)
-
-# The closed set of event types a client can receive.
-EVENT_TYPES = frozenset(
-    {
-        "hello",
-        "message",
-        "reaction_added",
-        "reaction_removed",
-        "pin_added",
-        "pin_removed",
-        "user_typing",
-        "presence_change",
-        "channel_created",
-        "channel_rename",
-        "channel_archive",
-        "channel_unarchive",
-        "channel_topic",
-        "channel_purpose",
-        "channel_joined",
-        "channel_left",
-        "member_joined_channel",
-        "member_left_channel",
-        "channel_marked",
-        "channel_prefs_changed",
-        "im_created",
-        "team_join",
-        "user_change",
-        "notification",
-        "ephemeral_message",
-        "pong",
-        "goodbye",
-    }
-)
-
-
-# --- Group names: short and ASCII, built from public ids ----------------------------
-
-
-def user_group(user: User) -> str:
-    return f"u.{user.public_id}"
-
-
-def channel_group(channel: Channel) -> str:
-    return f"c.{channel.public_id}"
-
-
-def workspace_group(workspace: Workspace) -> str:
-    return f"w.{workspace.public_id}"
-
-
-# --- Transport ----------------------------------------------------------------------
-
-
-def _layer_messages(groups: list[str], message: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """One layer message per group, each naming its group so a process's hub fans it out locally.
-
-    An event sent to several groups lists the groups before it in `prior`: a socket in one of those
-    has already been handed its copy, so the hub skips it (no duplicate for a member of both).
-    """
-    return [
-        (group, {**message, "group": group, "prior": groups[:index]} if index else {**message, "group": group})
-        for index, group in enumerate(groups)
-    ]
-
-
-def _group_send(groups: list[str], message: dict[str, Any]) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    send = async_to_sync(layer.group_send)
-    for group, layer_message in _layer_messages(groups, message):
-        send(group, layer_message)
-
-
-async def publish_now(groups: Iterable[str], event: dict[str, Any], *, workspace: str) -> None:
-    """Send an ephemeral event (typing, presence) at once, from async code; nothing about it is stored.
-
-    `workspace` is the public id of the workspace the event belongs to, as for `publish`.
-    The channel layer is a fast path at most once: a failure is logged, never raised to the sender.
-    """
-    assert event["type"] in EVENT_TYPES, event["type"]
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    payload = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
-    message = {"type": "chat.event", "payload": payload, "workspace": workspace}
-    try:
-        for group, layer_message in _layer_messages(list(groups), message):
-            await layer.group_send(group, layer_message)
-    except Exception:
-        logger.warning("Could not publish %s to %s; clients catch up on their own", event["type"], groups)
-
-
-def _on_commit(groups: Iterable[str], message: dict[str, Any]) -> None:
-    groups = list(groups)
-
-    # A named function, not a partial: Django's robust on_commit logs a failure by the callable's
-    # __qualname__, and a partial has none (the logging itself would raise, failing the request).
-    def send_after_commit() -> None:
-        _group_send(groups, message)
-
-    transaction.on_commit(send_after_commit, robust=True)
-
-
-def publish(groups: Iterable[str], event: dict[str, Any], *, workspace: str) -> None:
-    """Send `event` to every socket in `groups` once the current transaction commits.
-
-    `workspace` is the public id of the workspace the event belongs to. The hub hands the event
-    only to sockets acting in it: a socket an API token opened acts in its token's workspace only,
-    and a person's own group (`u.…`) carries news of every workspace they are in.
-    """
-    assert event["type"] in EVENT_TYPES, event["type"]
-    payload = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
-    _on_commit(groups, {"type": "chat.event", "payload": payload, "workspace": workspace})
 
 
 def _workspace_of(channel: Channel) -> str:
     return channel.workspace.public_id
-
-
-def subscribe(user: User, groups: Iterable[str], *, workspace: str | None = None) -> None:
-    """The user's sockets join `groups`; with `workspace`, the user joined (or rejoined) that workspace."""
-    message: dict[str, Any] = {"type": "chat.subscribe", "groups": list(groups)}
-    if workspace is not None:
-        message["workspace"] = workspace
-    _on_commit([user_group(user)], message)
-
-
-def unsubscribe(user: User, groups: Iterable[str], *, workspace: str | None = None) -> None:
-    """The user's sockets leave `groups`; with `workspace`, the user left it: their sockets hear nothing
-    more of it, and those an API token of that workspace opened close (4401, account_inactive)."""
-    message: dict[str, Any] = {"type": "chat.unsubscribe", "groups": list(groups)}
-    if workspace is not None:
-        message["workspace"] = workspace
-    _on_commit([user_group(user)], message)
-
-
-def close_sockets(
-    user: User, *, code: int = 4401, reason: str = "account_inactive", token_id: int | None = None
-) -> None:
-    """Close every open socket of this user, in every process; with `token_id`, only those that API token opened."""
-    message = {"type": "chat.close", "code": code, "reason": reason}
-    if token_id is not None:
-        message["token"] = token_id
-    _on_commit([user_group(user)], message)
 
 
 # --- Messages ------------------------------------------------------------------------
@@ -383,76 +220,3 @@ def send_channel_prefs_changed(channel: Channel, user: User, *, muted: bool, not
         "notify_level": notify_level,
     }
     publish([user_group(user)], event, workspace=_workspace_of(channel))
-
-
-# --- Notifications -------------------------------------------------------------------
-
-
-def send_notifications(notifications: list[tuple[str, dict[str, Any]]]) -> None:
-    """A `notification` event to each recipient's own sockets, once the transaction commits.
-
-    `notifications` pairs a recipient's public user id with their event (built by
-    notifications.services). Thousands go out in one pass over the layer, not one call each.
-    """
-    messages = []
-    for user_public_id, event in notifications:
-        assert event["type"] == "notification", event["type"]
-        group = f"u.{user_public_id}"  # user_group() without loading the user
-        payload = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
-        layer_message = {"type": "chat.event", "payload": payload, "group": group, "workspace": event["workspace"]}
-        messages.append((group, layer_message))
-    if not messages:
-        return
-
-    def send_after_commit() -> None:
-        layer = get_channel_layer()
-        if layer is None:
-            return
-
-        async def send_all() -> None:
-            # A few sends in flight at once: each is several Redis round trips, and there may be thousands.
-            slots = asyncio.Semaphore(16)
-
-            async def send(group: str, layer_message: dict[str, Any]) -> None:
-                async with slots:
-                    await layer.group_send(group, layer_message)
-
-            await asyncio.gather(*(send(group, layer_message) for group, layer_message in messages))
-
-        async_to_sync(send_all)()
-
-    transaction.on_commit(send_after_commit, robust=True)
-
-
-# --- Workspace members -------------------------------------------------------------
-
-
-def send_team_join(workspace: Workspace, user: User, *, is_guest: bool) -> None:
-    """The user joined the workspace (or was reactivated there): their open browsers act in it from now on,
-    and hear its workspace-wide news unless they are a guest (who hears only their own channels)."""
-    subscribe(user, [] if is_guest else [workspace_group(workspace)], workspace=workspace.public_id)
-    event = {"type": "team_join", "user": user_to_wire(user)}
-    publish([workspace_group(workspace)], event, workspace=workspace.public_id)
-
-
-def send_role_changed(workspace: Workspace, user: User, *, was_guest: bool, is_guest: bool) -> None:
-    """A role change to or from guest moves the user's open sockets out of or into the workspace's news;
-    then everyone hears the change (user_change)."""
-    if is_guest and not was_guest:
-        unsubscribe(user, [workspace_group(workspace)])
-    elif was_guest and not is_guest:
-        subscribe(user, [workspace_group(workspace)])
-    send_user_change(workspace, user)
-
-
-def send_user_change(workspace: Workspace, user: User) -> None:
-    event = {"type": "user_change", "user": user_to_wire(user)}
-    publish([workspace_group(workspace)], event, workspace=workspace.public_id)
-
-
-def send_member_deactivated(workspace: Workspace, user: User, channel_groups: list[str]) -> None:
-    """The member's sockets stop hearing this workspace at once, in every process: the sockets an API
-    token of this workspace opened are closed (4401, account_inactive), the others keep the member's
-    other workspaces. (The caller closes every socket of a user with no active workspace left.)"""
-    unsubscribe(user, [workspace_group(workspace), *channel_groups], workspace=workspace.public_id)
-    send_user_change(workspace, user)

@@ -100,7 +100,7 @@ def asgi_argv(port: int) -> list[str]:
     return [
         str(VENV_BIN / "uvicorn"),
         *("--host", "127.0.0.1", "--port", str(port), "--http", "httptools"),
-        *("--ws", "chat.realtime.protocol:GatewayWebSocketProtocol", "--ws-per-message-deflate", "false"),
+        *("--ws", "realtime.protocol:GatewayWebSocketProtocol", "--ws-per-message-deflate", "false"),
         *("--loop", "uvloop", "--lifespan", "on", "--timeout-graceful-shutdown", "10"),
         # nginx, on this machine's loopback, is the only proxy whose X-Forwarded-For is believed.
         *("--forwarded-allow-ips", NGINX_ADDRESS),

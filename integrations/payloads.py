@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from chat.slack_api.blocks import message_text
-from chat.slack_api.core import SlackError
 from integrations.services import WebhookPost
+from slack_api.blocks import message_text
+from slack_api.core import SlackError
 from slackclone import jsonlimits
 
 STRING_FIELDS = ("text", "username", "icon_emoji", "icon_url", "thread_ts")

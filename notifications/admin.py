@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import truncatechars
 
-from accounts.admin import ReadOnlyServiceModelAdmin, run_service_action
 from notifications.models import MissedMessageEmail, Notification, Reminder, RetentionRun, ScheduledMessage
 from notifications.services import reminder_cancel, scheduled_message_cancel
+from slackclone.admin_base import ReadOnlyServiceModelAdmin, run_service_action
 
 
 @admin.register(Notification)

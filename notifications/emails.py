@@ -14,7 +14,6 @@ import zoneinfo
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
@@ -23,7 +22,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import User
-from chat.models import Channel, ChannelKind, Message
+from chat.links import message_permalink
+from chat.models import Channel, ChannelKind
 from chat.selectors import readable_channels
 from chat.text import BROADCAST_RE, CHANNEL_MENTION_RE, LINK_RE, USER_MENTION_RE
 from notifications.models import MissedMessageEmail, Notification, NotificationReason
@@ -50,15 +50,6 @@ def user_for_unsubscribe_token(token: str) -> User | None:
 
 def unsubscribe_url(user: User) -> str:
     return settings.SITE_URL + reverse("notifications:unsubscribe", args=[unsubscribe_token(user)])
-
-
-def message_permalink(message: Message) -> str:
-    """Slack's permalink shape: /<workspace>/archives/<channel>/p<ts digits>, with the thread for a reply."""
-    channel = message.channel
-    url = f"{settings.SITE_URL}/{channel.workspace.slug}/archives/{channel.public_id}/p{message.ts.replace('.', '')}"
-    if message.thread_root_id:
-        url += "?" + urlencode({"thread_ts": message.thread_root.ts, "cid": channel.public_id})
-    return url
 
 
 def plain_text(text: str, names: dict[str, str]) -> str:

@@ -1,4 +1,4 @@
-"""ASGI entry point: HTTP through Django, the real-time gateway's WebSocket at /ws/ (chat.routing), and the
+"""ASGI entry point: HTTP through Django, the real-time gateway's WebSocket at /ws/ (realtime.routing), and the
 lifespan that drains a process on SIGTERM (slackclone.lifespan)."""
 
 import gc
@@ -15,8 +15,8 @@ django_asgi_app = get_sync_stack_asgi_application()
 
 from asgiref.sync import markcoroutinefunction  # noqa: E402
 
-from chat.realtime.shutdown import refuse_while_draining  # noqa: E402
-from chat.routing import websocket_application  # noqa: E402
+from realtime.routing import websocket_application  # noqa: E402
+from realtime.shutdown import refuse_while_draining  # noqa: E402
 from slackclone import lifespan  # noqa: E402
 
 PROTOCOLS = {

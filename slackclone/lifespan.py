@@ -83,7 +83,7 @@ async def _drain_then(shutdown: Callable[[], None]) -> None:
 
 async def drain() -> None:
     """Say goodbye to every socket of this process (they reconnect elsewhere and resume)."""
-    from chat.realtime.shutdown import goodbye_all
+    from realtime.shutdown import goodbye_all
 
     count = await goodbye_all("server_shutdown")
     logger.warning("Said goodbye to %d sockets", count)

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "chat",
     "notifications",
     "integrations",
+    "realtime",
+    "slack_api",
 ]
 
 MIDDLEWARE = [
@@ -341,7 +343,7 @@ IMPORT_TOTAL_MAX_BYTES = env_int("IMPORT_TOTAL_MAX_BYTES", 10 * 1024 * 1024 * 10
 IMPORT_MAX_ENTRIES = env_int("IMPORT_MAX_ENTRIES", 1_000_000)
 IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 200)
 
-# Real-time sockets, counted across every ASGI process (chat/realtime/limits.py); 0 turns a limit off.
+# Real-time sockets, counted across every ASGI process (realtime/limits.py); 0 turns a limit off.
 # At most this many open at once per person (browser tabs, apps and bots together) and per API token.
 SOCKETS_PER_USER_MAX = env_int("SOCKETS_PER_USER_MAX", 50)
 SOCKETS_PER_TOKEN_MAX = env_int("SOCKETS_PER_TOKEN_MAX", 50)

@@ -17,7 +17,7 @@ urlpatterns = [
     path("api/v1/", include("slackclone.api.urls", namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/", include("chat.slack_api.urls")),  # the Slack-compatible Web API: /api/<family.method>
+    path("api/", include("slack_api.urls")),  # the Slack-compatible Web API: /api/<family.method>
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     # Avatars and workspace icons, in every mode; other uploads go through the API's membership checks.

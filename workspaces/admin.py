@@ -14,13 +14,13 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.admin import (
+from accounts.models import User
+from slackclone.admin_base import (
     ReadOnlyInline,
     ServiceModelAdmin,
     domain_validation_error,
     run_service_action,
 )
-from accounts.models import User
 from slackclone.errors import DomainError
 from workspaces.emails import invitation_url
 from workspaces.models import Invitation, Membership, Role, Workspace

@@ -2,7 +2,8 @@
 
 Each service takes the acting user (None for the trusted operator at the command line),
 checks permissions through workspaces.permissions, writes in one transaction and sends
-its events after commit through chat.events. Failures raise DomainError, writing nothing.
+its events after commit (workspaces.events builds them, realtime.transport publishes them).
+Failures raise DomainError, writing nothing.
 """
 
 from __future__ import annotations
@@ -16,14 +17,17 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.events import send_user_change
 from accounts.models import User
 from accounts.services import api_tokens_revoke_minted_by, user_create
 from accounts.signup import check_new_password, is_unclaimed_placeholder, mark_email_verified
-from chat import events
+from chat import events as chat_events
 from chat.models import Channel, ChannelMember
 from chat.services.channels import channel_create
+from realtime import transport
 from slackclone.errors import DomainError, ErrorCode
 from slackclone.images import replace_image
+from workspaces import events as workspace_events
 from workspaces.models import EmailDisplay, Invitation, Membership, Role, Workspace
 from workspaces.permissions import access_workspace_admin, check_can_change_role, check_email_verified
 
@@ -107,7 +111,7 @@ def workspace_create(*, creator: User, name: str, slug: str) -> Workspace:
     except IntegrityError:
         raise DomainError(ErrorCode.NAME_TAKEN, f"The address {slug!r} is taken.", fields={"slug": "taken"}) from None
     Membership.objects.create(user=creator, workspace=workspace, role=Role.OWNER)
-    events.send_team_join(workspace, creator, is_guest=False)
+    workspace_events.send_team_join(workspace, creator, is_guest=False)
     channel_create(
         actor=creator,
         workspace=workspace,
@@ -131,12 +135,12 @@ def _join_general(workspace: Workspace, user: User) -> None:
         channel=general, user=user, defaults={"last_read_seq": general.last_seq}
     )
     if created:
-        events.send_member_joined(general, user, inviter=None)
+        chat_events.send_member_joined(general, user, inviter=None)
 
 
 def _add_member(workspace: Workspace, user: User, role: Role) -> Membership:
     membership = Membership.objects.create(user=user, workspace=workspace, role=role)
-    events.send_team_join(workspace, user, is_guest=membership.is_guest)
+    workspace_events.send_team_join(workspace, user, is_guest=membership.is_guest)
     if role != Role.GUEST:
         _join_general(workspace, user)
     return membership
@@ -316,7 +320,7 @@ def _claim_placeholder(user: User, *, password: str, display_name: str) -> None:
     user.display_name = (display_name or user.display_name or "").strip()[:80]
     user.save(update_fields=["password", "is_active", "email_verified_at", "display_name"])
     for membership in Membership.objects.filter(user=user, is_active=True).select_related("workspace"):
-        events.send_user_change(membership.workspace, user)
+        send_user_change(membership.workspace, user)
 
 
 @transaction.atomic
@@ -369,7 +373,7 @@ def member_change_role(*, actor: User | None, workspace: Workspace, user: User, 
     target.save(update_fields=["role"])
     if was_admin and not target.is_admin:
         api_tokens_revoke_minted_by(user=user, workspace=workspace)
-    events.send_role_changed(workspace, user, was_guest=was_guest, is_guest=target.is_guest)
+    workspace_events.send_role_changed(workspace, user, was_guest=was_guest, is_guest=target.is_guest)
     return target
 
 
@@ -395,12 +399,12 @@ def member_deactivate(*, actor: User | None, workspace: Workspace, user: User) -
     target.save(update_fields=["is_active", "deactivated_at"])
     api_tokens_revoke_minted_by(user=user, workspace=workspace)
     channel_groups = [
-        events.channel_group(m.channel)
+        transport.channel_group(m.channel)
         for m in ChannelMember.objects.filter(user=user, channel__workspace=workspace).select_related("channel")
     ]
-    events.send_member_deactivated(workspace, user, channel_groups)
+    workspace_events.send_member_deactivated(workspace, user, channel_groups)
     if not Membership.objects.filter(user=user, is_active=True).exists():
-        events.close_sockets(user)
+        transport.close_sockets(user)
     return target
 
 
@@ -415,11 +419,11 @@ def member_reactivate(*, actor: User | None, workspace: Workspace, user: User) -
     target.is_active = True
     target.deactivated_at = None
     target.save(update_fields=["is_active", "deactivated_at"])
-    events.send_team_join(workspace, user, is_guest=target.is_guest)
-    events.subscribe(
+    workspace_events.send_team_join(workspace, user, is_guest=target.is_guest)
+    transport.subscribe(
         user,
         [
-            events.channel_group(m.channel)
+            transport.channel_group(m.channel)
             for m in ChannelMember.objects.filter(user=user, channel__workspace=workspace).select_related("channel")
         ],
     )

@@ -17,7 +17,7 @@ from accounts.api import serializers as s
 from accounts.models import ApiToken, User
 from accounts.selectors import token_get, user_tokens
 from accounts.signup import email_verification_send, email_verify, user_sign_up
-from chat.wire import user_to_wire
+from accounts.wire import user_to_wire
 from slackclone.api.context import request_token, token_workspace
 from slackclone.api.ratelimit import check_account_sign_in_rate, check_auth_rate
 from slackclone.api.schema import errors

@@ -9,11 +9,11 @@ import pytest
 
 from accounts.models import ApiToken, BotKind
 from accounts.services import api_token_authenticate, api_token_create
-from chat import events
 from chat.services import channel_create, channel_invite, dm_open
 from integrations.services import bot_create, webhook_create
 from notifications.services import reminder_create, reminder_deliver
 from notifications.services.reminders import slackbot
+from realtime import transport
 from slackclone.errors import ErrorCode
 from slackclone.testing.assertions import refused
 from slackclone.testing.factories import UserFactory, add_member, workspace_with_owner
@@ -125,7 +125,7 @@ def test_demoting_an_admin_revokes_the_bot_tokens_they_minted_and_closes_their_s
     first = ApiToken.objects.get(user=bot)
     by_owner, _ = api_token_create(actor=team.owner, user=bot, workspace=team.workspace)
     own, _ = api_token_create(actor=team.admin, user=team.admin, workspace=team.workspace)
-    bot_sockets = layer_listener(events.user_group(bot))
+    bot_sockets = layer_listener(transport.user_group(bot))
 
     with committed():
         member_change_role(actor=team.owner, workspace=team.workspace, user=team.admin, role=new_role)

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from chat.wire import user_to_wire
+from accounts.wire import user_to_wire
 from slackclone.ids import ALPHABET
 from slackclone.testing.factories import DEFAULT_PASSWORD, BotFactory, UserFactory
 

@@ -67,7 +67,7 @@ def server_command(server: str, application: str, port: int) -> list[str]:
         return [
             str(VENV_BIN / "uvicorn"),
             *("--host", "127.0.0.1", "--port", str(port), "--http", "httptools"),
-            *("--ws", "chat.realtime.protocol:GatewayWebSocketProtocol", "--ws-per-message-deflate", "false"),
+            *("--ws", "realtime.protocol:GatewayWebSocketProtocol", "--ws-per-message-deflate", "false"),
             *("--loop", "uvloop", "--lifespan", "off", "--log-level", "warning", "--no-access-log", application),
         ]
     return [str(VENV_BIN / "daphne"), "-v", "0", "-b", "127.0.0.1", "-p", str(port), application]

@@ -178,7 +178,7 @@ def set_everyone_online(people, online: bool) -> None:
     import redis
     from django.conf import settings
 
-    from chat.realtime.store import KEY_PREFIX
+    from realtime.store import KEY_PREFIX
 
     client = redis.Redis.from_url(settings.REDIS_URL)
     with client.pipeline(transaction=False) as pipe:

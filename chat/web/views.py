@@ -16,9 +16,9 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from accounts.services import user_set_last_workspace
-from chat.realtime.store import online_user_ids
+from accounts.wire import user_to_wire
 from chat.selectors import channel_get
-from chat.wire import user_to_wire
+from realtime.store import online_user_ids
 from slackclone.errors import DomainError
 from workspaces.models import Membership, Workspace
 from workspaces.permissions import access_membership

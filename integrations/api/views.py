@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from chat.wire import user_to_wire
+from accounts.wire import user_to_wire
 from integrations import selectors, services
 from integrations.api import serializers as s
 from integrations.models import IncomingWebhook

@@ -32,13 +32,13 @@ from django.db.models.functions import Coalesce
 from chat.models import Channel, Mention, Message, Pin, Reaction
 from chat.services.locking import lock_channel, stamp_change
 from chat.services.messages import mention_rows
-from chat.slack_api.blocks import render_text
-from chat.slack_api.core import SlackError
 from chat.text import check_emoji_name, check_message_text
 from integrations.models import ImportedKind
 from integrations.slack_export.people import bot_author
 from integrations.slack_export.reader import Conversation
 from integrations.slack_export.run import ImportRun
+from slack_api.blocks import render_text
+from slack_api.core import SlackError
 from slackclone.errors import DomainError
 
 BATCH_SIZE = 500

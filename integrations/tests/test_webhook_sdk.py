@@ -6,10 +6,10 @@ import pytest
 from django.core.cache import cache
 from slack_sdk.webhook import WebhookClient
 
-from chat import events
 from chat.models import Message
 from chat.services import channel_archive, channel_create, channel_kick
 from integrations.services import webhook_create, webhook_revoke
+from realtime import transport
 
 
 def send(live_server, path: str, **payload):
@@ -18,7 +18,7 @@ def send(live_server, path: str, **payload):
 
 def test_webhook_client_posts_as_the_webhooks_bot(live_server, team, hook, layer_listener):
     webhook, path = hook
-    listener = layer_listener(events.channel_group(team.general))
+    listener = layer_listener(transport.channel_group(team.general))
     response = send(live_server, path, text="Deployed *api* <!here>", username="ci", icon_emoji=":rocket:")
     assert (response.status_code, response.body) == (200, "ok")
 

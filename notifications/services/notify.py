@@ -9,9 +9,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from chat import events
 from chat.models import Message
 from notifications import enqueue
+from notifications.events import send_notifications
 from notifications.models import EMAIL_REASONS, NotificationReason
 from notifications.presence import online_among
 from notifications.rules import Candidate, channel_candidates, dnd_until, message_facts, notification_reason
@@ -126,7 +126,7 @@ def _push(message: Message, recipients: list[Recipient], now: datetime) -> int:
     if not targets:
         return 0
     fresh = bulk.mark_pushed(message_id=message.pk, user_ids=list(targets), now=now)
-    events.send_notifications(
+    send_notifications(
         [
             (
                 targets[user_id].candidate.public_id,

@@ -11,7 +11,7 @@ from asgiref.sync import async_to_sync
 from django.conf import settings
 
 from accounts.models import User
-from chat.realtime.store import RedisStore
+from realtime.store import RedisStore
 
 # A fixed moment, a Wednesday at noon UTC: tests pass it (and moments after it) as `now`.
 NOON = datetime(2031, 5, 14, 12, 0, tzinfo=UTC)

@@ -21,7 +21,7 @@ import websockets
 from django.conf import settings
 from django.db import connection
 
-from chat.tests.realtime.conftest import ORIGIN, session_cookie
+from realtime.tests.conftest import ORIGIN, session_cookie
 from slackclone.testing.processes import free_port, stop, wait_for_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
@@ -47,7 +47,7 @@ def start_uvicorn(database_url: str) -> tuple[subprocess.Popen, int]:
     }
     uvicorn = Path(sys.executable).with_name("uvicorn")
     argv = [str(uvicorn), "--host", "127.0.0.1", "--port", str(port)]
-    argv += ["--ws", "chat.realtime.protocol:GatewayWebSocketProtocol", "--ws-per-message-deflate", "false"]
+    argv += ["--ws", "realtime.protocol:GatewayWebSocketProtocol", "--ws-per-message-deflate", "false"]
     argv += ["--lifespan", "on", "--timeout-graceful-shutdown", str(GRACEFUL_SECONDS), "slackclone.asgi:application"]
     process = subprocess.Popen(argv, cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL)
     wait_for_port(port, process)

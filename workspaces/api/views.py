@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from chat.wire import user_to_wire
+from accounts.wire import user_to_wire
 from slackclone.api.context import request_token, request_workspace, token_workspace
 from slackclone.api.pagination import decode_cursor, encode_cursor
 from slackclone.api.schema import errors, ok_response

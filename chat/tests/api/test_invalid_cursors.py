@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from chat.services import channel_create, message_delete, message_post
-from chat.tests.slack_api.conftest import token_for
+from slack_api.tests.conftest import token_for
 from slackclone.api.pagination import encode_cursor
 
 

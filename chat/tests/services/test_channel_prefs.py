@@ -2,9 +2,9 @@
 
 import pytest
 
-from chat import events
 from chat.models import ChannelMember
 from chat.services import channel_create, channel_prefs_update
+from realtime import transport
 from slackclone.errors import ErrorCode
 from slackclone.testing.assertions import refused
 from workspaces.services import member_deactivate
@@ -71,7 +71,7 @@ def test_a_deactivated_member_cannot_change_preferences(team):
 def test_the_users_other_clients_hear_of_a_change_and_nobody_hears_of_no_change(
     team, layer_listener, django_capture_on_commit_callbacks
 ):
-    listener = layer_listener(events.user_group(team.member))
+    listener = layer_listener(transport.user_group(team.member))
     with django_capture_on_commit_callbacks(execute=True):
         channel_prefs_update(actor=team.member, channel=team.general, muted=True, notify_level="all")
     assert listener.receive_event() == {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from chat import events
 from chat.models import Message
 from chat.services import channel_archive, channel_create, ephemeral_post, message_post
+from realtime import transport
 from slackclone.errors import ErrorCode
 from slackclone.testing.assertions import refused
 from slackclone.testing.factories import BotFactory, add_member
@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 
 def test_only_the_recipient_hears_of_it_and_nothing_is_stored(team, layer_listener, django_capture_on_commit_callbacks):
     bot = add_member(team.workspace, BotFactory())
-    recipient = layer_listener(events.user_group(team.member))
-    channel = layer_listener(events.channel_group(team.general))
-    bystander = layer_listener(events.user_group(team.owner))
+    recipient = layer_listener(transport.user_group(team.member))
+    channel = layer_listener(transport.channel_group(team.general))
+    bystander = layer_listener(transport.user_group(team.owner))
 
     stored_before = Message.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
@@ -63,7 +63,7 @@ def test_its_ts_comes_after_the_channels_last_message_and_takes_no_seq(team, dja
 def test_in_a_thread_it_names_the_threads_root(team, layer_listener, django_capture_on_commit_callbacks):
     root = message_post(sender=team.owner, channel=team.general, text="design review?")
     reply = message_post(sender=team.admin, channel=team.general, text="yes", thread_ts=root.ts)
-    recipient = layer_listener(events.user_group(team.member))
+    recipient = layer_listener(transport.user_group(team.member))
 
     with django_capture_on_commit_callbacks(execute=True):
         ephemeral_post(sender=team.owner, channel=team.general, recipient=team.member, text="hint", thread_ts=reply.ts)

@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 from redis import Redis
 
-from chat.realtime.store import KEY_PREFIX
 from chat.services import channel_create, message_post
+from realtime.store import KEY_PREFIX
 from slackclone.testing.web import web_client
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def test_a_member_gets_the_client_with_a_bootstrap_document(team):
 
 
 def test_the_bootstrap_says_who_is_online(team):
-    """The owner has a live socket, as the gateway records it in Redis (chat.realtime.store)."""
+    """The owner has a live socket, as the gateway records it in Redis (realtime.store)."""
     redis = Redis.from_url(settings.REDIS_URL)
     key = KEY_PREFIX + "p:c:" + team.owner.public_id
     redis.zadd(key, {"test-connection": time.time() + 60})

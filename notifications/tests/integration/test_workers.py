@@ -16,13 +16,13 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from chat import events
 from chat.models import Message
 from chat.services import message_post
 from notifications import tasks
 from notifications.models import DeliveryState, MissedMessageEmail, Notification, Reminder, ScheduledMessage
 from notifications.services import reminder_create, scheduled_message_create
 from notifications.tests.integration.workers import Worker, database_url, purge_broker, wait_for
+from realtime import transport
 from slackclone.celery import app
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -67,7 +67,7 @@ def test_a_posted_message_is_notified_by_a_worker_and_emailed_to_those_away(
         NOTIFY_EMAIL_DELAY_SECONDS="1",
     )
     online(team.owner)
-    listener = layer_listener(events.user_group(team.owner))
+    listener = layer_listener(transport.user_group(team.owner))
 
     message = message_post(sender=team.member, channel=team.general, text="<!channel> deploy at 3")
 
@@ -148,7 +148,7 @@ def test_a_worker_killed_mid_task_has_its_task_completed_exactly_once_by_another
 ):
     fast_redelivery = {"CELERY_VISIBILITY_TIMEOUT": "2"}
     online(team.owner)
-    listener = layer_listener(events.user_group(team.owner))
+    listener = layer_listener(transport.user_group(team.owner))
     first = workers("doomed", "notifications", **fast_redelivery)
 
     # Hold the notification table so the worker's task stops half-way, inside its transaction.

@@ -8,11 +8,11 @@ from datetime import time, timedelta
 import pytest
 
 from accounts.models import User
-from chat import events
 from chat.services import dm_open, message_post
 from notifications.models import EmailState, MissedMessageEmail, Notification
 from notifications.services import notify_message_posted
 from notifications.tests.conftest import NOON
+from realtime import transport
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def test_online_recipient_gets_a_notification_event_on_their_own_sockets(
     team, online, layer_listener, django_capture_on_commit_callbacks
 ):
     online(team.owner)
-    listener = layer_listener(events.user_group(team.owner))
+    listener = layer_listener(transport.user_group(team.owner))
     dm, _ = dm_open(actor=team.member, workspace=team.workspace, users=[team.owner])
     message = message_post(sender=team.member, channel=dm, text="are you there?")
 
@@ -50,7 +50,7 @@ def test_online_recipient_gets_a_notification_event_on_their_own_sockets(
 
 def test_a_rerun_sends_no_second_event(team, online, layer_listener, django_capture_on_commit_callbacks):
     online(team.owner)
-    listener = layer_listener(events.user_group(team.owner))
+    listener = layer_listener(transport.user_group(team.owner))
     message = message_post(sender=team.member, channel=team.general, text=f"<@{team.owner.public_id}> hi")
 
     run_job(message, django_capture_on_commit_callbacks)
@@ -65,7 +65,7 @@ def test_away_recipient_gets_no_event_but_an_email_batch_due_after_the_delay(
     team, settings, layer_listener, django_capture_on_commit_callbacks
 ):
     settings.NOTIFY_EMAIL_DELAY_SECONDS = 120
-    listener = layer_listener(events.user_group(team.owner))
+    listener = layer_listener(transport.user_group(team.owner))
     message = message_post(sender=team.member, channel=team.general, text=f"<@{team.owner.public_id}> when back")
 
     outcome = run_job(message, django_capture_on_commit_callbacks)
@@ -116,7 +116,7 @@ def test_during_dnd_the_event_is_silent_and_the_email_waits_for_the_end_of_dnd(
         timezone="Europe/Paris", dnd_start=time(13, 0), dnd_end=time(15, 0)
     )
     online(team.owner)
-    listener = layer_listener(events.user_group(team.owner))
+    listener = layer_listener(transport.user_group(team.owner))
     message = message_post(sender=team.member, channel=team.general, text="<!channel> heads up")
 
     run_job(message, django_capture_on_commit_callbacks)

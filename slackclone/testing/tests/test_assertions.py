@@ -3,9 +3,9 @@
 import pytest
 from django.db import transaction
 
-from chat import events
 from chat.models import Channel, Message
 from chat.services import message_post
+from realtime import transport
 from slackclone.errors import DomainError, ErrorCode
 from slackclone.testing.assertions import nothing_written, refused
 
@@ -48,18 +48,18 @@ def test_nothing_written_fails_when_an_event_is_left_scheduled(team):
 
 
 def test_listener_is_on_the_real_redis_layer(team, layer_listener):
-    listener = layer_listener(events.channel_group(team.random))
+    listener = layer_listener(transport.channel_group(team.random))
     assert type(listener.layer).__module__.startswith("channels_redis")
 
 
 def test_listener_fails_the_test_when_nothing_arrives(team, layer_listener):
-    listener = layer_listener(events.channel_group(team.random))
+    listener = layer_listener(transport.channel_group(team.random))
     with pytest.raises(AssertionError, match="no layer message"):
         listener.receive(timeout=0.2)
 
 
 def test_listener_hears_only_its_own_groups(team, layer_listener, django_capture_on_commit_callbacks):
-    general, random = (layer_listener(events.channel_group(c)) for c in (team.general, team.random))
+    general, random = (layer_listener(transport.channel_group(c)) for c in (team.general, team.random))
     team.member.channel_memberships.create(channel=team.random)
     with django_capture_on_commit_callbacks(execute=True):
         message_post(sender=team.member, channel=team.random, text="to random")

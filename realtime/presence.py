@@ -1,0 +1,104 @@
+"""Presence from live connections, across every process.
+
+A user is `active` while any of their sockets is open anywhere and `away` otherwise (two tabs:
+active until both close). Each socket is an entry in the shared store that expires unless
+its process refreshes it (HEARTBEAT_SECONDS), so a process that dies takes its users'
+presence with it after ENTRY_TTL_SECONDS. A change is announced as Slack's `presence_change`
+to the user's workspaces at most once per THROTTLE_SECONDS: a flapping connection yields one
+announcement of the state it settles in, sent when the throttle window ends.
+
+Announcements are batched per workspace and state once per hub tick, in Slack's batched form
+(`"users": [...]`; a batch of one uses the single-user form `"user"`). Without batching, N
+people connecting to a workspace of N would cost N² deliveries: a morning login storm of
+5,000 would be 25 million frames.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from realtime import transport
+
+if TYPE_CHECKING:
+    from realtime.connection import Connection
+    from realtime.hub import Hub
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 30.0
+ENTRY_TTL_SECONDS = 90.0
+THROTTLE_SECONDS = 10.0
+
+
+_warned_at = 0.0
+
+
+def _unavailable(exc: Exception) -> None:
+    """Presence is best effort: say so now and then, not once per socket during a storm."""
+    global _warned_at
+    if time.monotonic() - _warned_at > 10:
+        _warned_at = time.monotonic()
+        logger.warning("Presence unavailable: %s", exc)
+
+
+class Presence:
+    def __init__(self, hub: Hub):
+        self.hub = hub
+        self._beat_at = time.monotonic()
+        self._pending: dict[tuple[str, str], list[str]] = {}  # (workspace, state) -> users
+
+    async def connected(self, conn: Connection) -> None:
+        try:
+            expires = time.time() + ENTRY_TTL_SECONDS
+            state = await self.hub.store.presence_connect(
+                conn.user_id, conn.id, expires, list(conn.workspaces), THROTTLE_SECONDS
+            )
+            self._queue(conn.user_id, state, conn.workspaces)
+        except Exception as exc:
+            _unavailable(exc)
+
+    async def disconnected(self, conn: Connection) -> None:
+        try:
+            state = await self.hub.store.presence_disconnect(conn.user_id, conn.id, THROTTLE_SECONDS)
+            self._queue(conn.user_id, state, conn.workspaces)
+        except Exception as exc:
+            _unavailable(exc)
+
+    async def announce(self, *user_ids: str) -> None:
+        """Queue presence_change for those of these users whose state changed and whose throttle allows it."""
+        changed = await self.hub.store.presence_transitions(list(user_ids), THROTTLE_SECONDS)
+        for user_id, (state, workspaces) in changed.items():
+            self._queue(user_id, state, workspaces)
+
+    def _queue(self, user_id: str, state: str | None, workspaces) -> None:
+        """Gather an announcement for the next tick's flush (nothing when the state did not change)."""
+        if state is None:
+            return
+        for workspace in workspaces:
+            self._pending.setdefault((workspace, state), []).append(user_id)
+
+    async def flush(self) -> None:
+        """Publish the announcements gathered since the last tick, one event per workspace and state."""
+        pending, self._pending = self._pending, {}
+        for (workspace, state), users in pending.items():
+            users = list(dict.fromkeys(users))
+            event = {"type": "presence_change", "presence": state}
+            event.update({"user": users[0]} if len(users) == 1 else {"users": users})
+            await transport.publish_now([f"w.{workspace}"], event, workspace=workspace)
+
+    async def tick(self) -> None:
+        """Refresh this process's entries now and then, and announce what waited out its throttle."""
+        if time.monotonic() - self._beat_at >= HEARTBEAT_SECONDS:
+            self._beat_at = time.monotonic()
+            entries = [(conn.user_id, conn.id) for conn in self.hub.connections]
+            if entries:
+                await self.hub.store.presence_refresh(entries, time.time() + ENTRY_TTL_SECONDS)
+        due = await self.hub.store.presence_due()
+        if due:
+            for user_id, (state, workspaces) in (
+                await self.hub.store.presence_transitions(due, THROTTLE_SECONDS)
+            ).items():
+                self._queue(user_id, state, workspaces)
+        await self.flush()

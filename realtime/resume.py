@@ -1,0 +1,185 @@
+"""Resume: replay from the database what a client missed, so the socket loses nothing.
+
+For each channel the client saw up to seq S, the replay is the messages with seq > S in seq
+order (tombstones of deleted ones included, so the seqs run without a gap), bounded by
+REPLAY_LIMIT with `has_more`, followed by the changes (edits, deletions, reactions, pins) made
+to older messages while the channel was at S or later, as message_changed / message_deleted
+events. A change the client already saw may be replayed; clients apply changes idempotently.
+
+A reconnect storm (a server restarting, a network blip) brings many members of a channel back
+at once from the same seq: the replay of (channel, seen, last_seq) is the same for all of them,
+so each process keeps the recent ones for a moment (replay_cache) and reads the database once.
+
+The seam with live events is exact because the socket is already subscribed: while a
+channel replays, its live events are held, and afterwards the held message events whose seq
+was replayed are dropped and the rest sent (see connection.Connection.resume).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import connection
+
+from accounts.models import User
+from chat import selectors
+from chat.models import Channel, ChannelMember
+from chat.wire import message_to_wire
+from realtime.calls import active_user, in_thread
+from realtime.replay_cache import CachedReplay, recent_replays
+from slackclone.errors import DomainError, ErrorCode
+from workspaces.models import Membership
+
+if TYPE_CHECKING:
+    from chat.models import Message
+
+REPLAY_LIMIT = 500
+
+
+def _dumps(event: dict) -> str:
+    return json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass(slots=True)
+class ChannelReplay:
+    channel_id: str
+    events: list[str] = field(default_factory=list)
+    last_seq: int = 0  # the highest message seq replayed (or the client's own, if nothing was missed)
+    has_more: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ReadableChannel:
+    """A channel the user may replay, and how far it had got when that was checked."""
+
+    pk: int
+    public_id: str
+    last_seq: int
+    change_count: int
+
+
+@dataclass(slots=True)
+class Replay:
+    channels: list[ChannelReplay] = field(default_factory=list)
+    errors: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def change_event(message: Message, channel: Channel) -> dict:
+    """The event a change to an older message replays as, shaped as chat.events sends it live."""
+    if message.is_deleted:
+        event = {
+            "type": "message",
+            "subtype": "message_deleted",
+            "hidden": True,
+            "channel": channel.public_id,
+            "ts": message.ts,
+            "deleted_ts": message.ts,
+            "seq": message.changed_at_seq,
+            "message_seq": message.seq,
+        }
+        if message.thread_root_id:
+            event["thread_ts"] = message.thread_root.ts
+        return event
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "hidden": True,
+        "channel": channel.public_id,
+        "ts": message.ts,
+        "seq": message.changed_at_seq,
+        "message": message_to_wire(message),
+    }
+
+
+def _replay_channel(user: User, workspace_id: int | None, channel_id: str, seen: int) -> ChannelReplay:
+    """The slow, precise path: for a channel the quick visibility check did not return, say exactly why."""
+    channel = selectors.channel_get(actor=user, public_id=channel_id)
+    if workspace_id is not None and channel.workspace_id != workspace_id:
+        raise DomainError(ErrorCode.CHANNEL_NOT_FOUND, "Channel not found.")
+    if not ChannelMember.objects.filter(channel=channel, user=user).exists():
+        raise DomainError(ErrorCode.NOT_IN_CHANNEL, "You are not a member of this channel.")
+    return _replay_cached(ReadableChannel(channel.pk, channel.public_id, channel.last_seq, channel.change_count), seen)
+
+
+_READABLE_CHANNELS_SQL = """
+    SELECT c.id, c.public_id, c.last_seq, c.change_count
+    FROM {channel} c
+    JOIN {channel_member} cm ON cm.channel_id = c.id AND cm.user_id = %s
+    JOIN {membership} m ON m.workspace_id = c.workspace_id AND m.user_id = cm.user_id AND m.is_active
+    JOIN {user} u ON u.id = cm.user_id AND u.is_active
+    WHERE c.public_id IN ({channel_ids}) {in_workspace}
+"""
+
+
+def _readable_channels(user_pk: int, workspace_id: int | None, channel_ids: list[str]) -> dict[str, ReadableChannel]:
+    """The requested channels the user is in, in workspaces where user and membership are active.
+
+    One SQL statement, not an ORM query: every resume runs it, a reconnect storm thousands of
+    times a second, and building the ORM query cost more than running it.
+    """
+    if not channel_ids:
+        return {}
+    sql = _READABLE_CHANNELS_SQL.format(
+        channel=Channel._meta.db_table,
+        channel_member=ChannelMember._meta.db_table,
+        membership=Membership._meta.db_table,
+        user=User._meta.db_table,
+        channel_ids=", ".join(["%s"] * len(channel_ids)),
+        in_workspace="" if workspace_id is None else "AND c.workspace_id = %s",
+    )
+    params = [user_pk, *channel_ids] + ([] if workspace_id is None else [workspace_id])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[1]: ReadableChannel(*row) for row in cursor.fetchall()}
+
+
+def _compute_replay(channel: ReadableChannel, seen: int) -> CachedReplay:
+    """The messages in (seen, last_seq] in seq order, then the changes to older ones made since.
+
+    Bounded by the channel's last_seq and change_count as read, the result depends only on
+    (channel, seen, last_seq, change_count) and is shared by every socket resuming from that
+    point; anything newer reaches the socket live (held meanwhile).
+    """
+    missed = list(
+        selectors.messages_for_wire()
+        .filter(channel_id=channel.pk, seq__gt=seen, seq__lte=channel.last_seq)
+        .order_by("seq")[: REPLAY_LIMIT + 1]
+    )
+    has_more = len(missed) > REPLAY_LIMIT
+    missed = missed[:REPLAY_LIMIT]
+    events = [_dumps(message_to_wire(message)) for message in missed]
+    if seen:
+        changes = selectors.changes_since(
+            channel_id=channel.pk, seq=seen, up_to=channel.last_seq, limit=REPLAY_LIMIT + 1
+        )
+        has_more = has_more or len(changes) > REPLAY_LIMIT
+        events += [_dumps(change_event(message, message.channel)) for message in changes[:REPLAY_LIMIT]]
+    return CachedReplay(tuple(events), missed[-1].seq if missed else seen, has_more)
+
+
+def _replay_cached(channel: ReadableChannel, seen: int) -> ChannelReplay:
+    """The replay of a channel from `seen`, built once per process for each point it is asked from."""
+    key = (channel.pk, seen, channel.last_seq, channel.change_count)
+    replay = recent_replays.get(key)
+    if replay is None:
+        replay = _compute_replay(channel, seen)
+        recent_replays.put(key, replay)
+    return ChannelReplay(channel.public_id, list(replay.events), replay.last_seq, replay.has_more)
+
+
+@in_thread
+def build_replay(user_pk: int, workspace_id: int | None, channels: dict[str, int]) -> Replay:
+    """What the user missed in each channel; a channel they may not see is an error entry, never data."""
+    result = Replay()
+    readable = _readable_channels(user_pk, workspace_id, list(channels))
+    for channel_id, seen in channels.items():
+        try:
+            if channel_id in readable:
+                result.channels.append(_replay_cached(readable[channel_id], seen))
+            else:
+                result.channels.append(_replay_channel(active_user(user_pk), workspace_id, channel_id, seen))
+        except DomainError as exc:
+            result.errors[channel_id] = {"code": exc.code.value, "msg": exc.message}
+    return result

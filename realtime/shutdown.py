@@ -1,0 +1,51 @@
+"""The gateway's part in a graceful shutdown (slackclone.lifespan): goodbye to every socket.
+
+Slack's RTM sends `{"type": "goodbye"}` before it closes a socket on purpose; clients reconnect and, here,
+resume from the database by seq, so a restart loses nothing. A socket that opens while the process
+drains is told goodbye at once rather than served, so its client goes straight to another process.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable
+from typing import Any
+
+from asgiref.sync import markcoroutinefunction
+
+from realtime.connection import CLOSE_RECONNECT
+from realtime.hub import current_hub
+from slackclone import lifespan
+
+
+async def goodbye_all(reason: str) -> int:
+    """Send `goodbye` to every open socket of this process's hub and close it with 4012; returns how many."""
+    hub = current_hub()
+    connections = list(hub.connections)
+    for conn in connections:
+        await conn.goodbye(reason)
+    return len(connections)
+
+
+def refuse_while_draining(app):
+    """Wrap the WebSocket application: while the process drains, a new socket hears only goodbye.
+
+    A plain function returning the application's own coroutine, so no frame of the wrapper stays
+    alive for the life of each socket.
+    """
+
+    @markcoroutinefunction
+    def guarded(scope: dict[str, Any], receive, send) -> Awaitable[None]:
+        if not lifespan.draining():
+            return app(scope, receive, send)
+        return _goodbye_at_once(receive, send)
+
+    return guarded
+
+
+async def _goodbye_at_once(receive, send) -> None:
+    if (await receive())["type"] != "websocket.connect":
+        return
+    await send({"type": "websocket.accept"})
+    await send({"type": "websocket.send", "text": json.dumps({"type": "goodbye", "reason": "server_shutdown"})})
+    await send({"type": "websocket.close", "code": CLOSE_RECONNECT, "reason": "server_shutdown"})

@@ -1,0 +1,219 @@
+"""The transport of real-time events: the only code that talks to the channel layer.
+
+Services publish inside their transaction; each event is serialised once and handed to the channel
+layer only after the transaction commits (`transaction.on_commit(..., robust=True)`), so a client
+never hears of a write that rolled back, and a Redis outage never fails a request whose data is
+already stored: clients catch up from the database (socket resume, or the API).
+
+Every event belongs to one workspace and its layer message names it (`publish` requires it): the
+hub hands an event only to sockets that act in that workspace, so a socket an API token opened
+hears nothing of the person's other workspaces, and a browser nothing of a workspace the person
+was deactivated in. Layer messages have three control types beside `chat.event`:
+`chat.subscribe` / `chat.unsubscribe` (change which groups a user's sockets listen to, in every
+process, without a reconnect; with `workspace`, the person joined or left that workspace) and
+`chat.close` (deactivation, logout, a changed password).
+
+This module knows groups and payloads, not models: each app builds its own events (chat.events,
+workspaces.events, accounts.events, notifications.events) and publishes them here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+class HasPublicId(Protocol):
+    """A user, a channel or a workspace: what a group is named after."""
+
+    public_id: str
+
+
+# The closed set of event types a client can receive.
+EVENT_TYPES = frozenset(
+    {
+        "hello",
+        "message",
+        "reaction_added",
+        "reaction_removed",
+        "pin_added",
+        "pin_removed",
+        "user_typing",
+        "presence_change",
+        "channel_created",
+        "channel_rename",
+        "channel_archive",
+        "channel_unarchive",
+        "channel_topic",
+        "channel_purpose",
+        "channel_joined",
+        "channel_left",
+        "member_joined_channel",
+        "member_left_channel",
+        "channel_marked",
+        "channel_prefs_changed",
+        "im_created",
+        "team_join",
+        "user_change",
+        "notification",
+        "ephemeral_message",
+        "pong",
+        "goodbye",
+    }
+)
+
+
+def check_event_type(event: dict[str, Any]) -> None:
+    """Refuse an event outside the closed set (a programming error: a client would not know it)."""
+    if event.get("type") not in EVENT_TYPES:
+        raise ValueError(f"{event.get('type')!r} is not a real-time event type")
+
+
+# --- Group names: short and ASCII, built from public ids ----------------------------
+
+
+def user_group(user: HasPublicId) -> str:
+    return f"u.{user.public_id}"
+
+
+def channel_group(channel: HasPublicId) -> str:
+    return f"c.{channel.public_id}"
+
+
+def workspace_group(workspace: HasPublicId) -> str:
+    return f"w.{workspace.public_id}"
+
+
+# --- Transport ----------------------------------------------------------------------
+
+
+def _layer_messages(groups: list[str], message: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """One layer message per group, each naming its group so a process's hub fans it out locally.
+
+    An event sent to several groups lists the groups before it in `prior`: a socket in one of those
+    has already been handed its copy, so the hub skips it (no duplicate for a member of both).
+    """
+    return [
+        (group, {**message, "group": group, "prior": groups[:index]} if index else {**message, "group": group})
+        for index, group in enumerate(groups)
+    ]
+
+
+def _group_send(groups: list[str], message: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    send = async_to_sync(layer.group_send)
+    for group, layer_message in _layer_messages(groups, message):
+        send(group, layer_message)
+
+
+async def publish_now(groups: Iterable[str], event: dict[str, Any], *, workspace: str) -> None:
+    """Send an ephemeral event (typing, presence) at once, from async code; nothing about it is stored.
+
+    `workspace` is the public id of the workspace the event belongs to, as for `publish`.
+    The channel layer is a fast path at most once: a failure is logged, never raised to the sender.
+    """
+    check_event_type(event)
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    payload = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+    message = {"type": "chat.event", "payload": payload, "workspace": workspace}
+    try:
+        for group, layer_message in _layer_messages(list(groups), message):
+            await layer.group_send(group, layer_message)
+    except Exception:
+        logger.warning("Could not publish %s to %s; clients catch up on their own", event["type"], groups)
+
+
+def _on_commit(groups: Iterable[str], message: dict[str, Any]) -> None:
+    groups = list(groups)
+
+    # A named function, not a partial: Django's robust on_commit logs a failure by the callable's
+    # __qualname__, and a partial has none (the logging itself would raise, failing the request).
+    def send_after_commit() -> None:
+        _group_send(groups, message)
+
+    transaction.on_commit(send_after_commit, robust=True)
+
+
+def publish(groups: Iterable[str], event: dict[str, Any], *, workspace: str) -> None:
+    """Send `event` to every socket in `groups` once the current transaction commits.
+
+    `workspace` is the public id of the workspace the event belongs to. The hub hands the event
+    only to sockets acting in it: a socket an API token opened acts in its token's workspace only,
+    and a person's own group (`u.…`) carries news of every workspace they are in.
+    """
+    check_event_type(event)
+    payload = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+    _on_commit(groups, {"type": "chat.event", "payload": payload, "workspace": workspace})
+
+
+def subscribe(user: HasPublicId, groups: Iterable[str], *, workspace: str | None = None) -> None:
+    """The user's sockets join `groups`; with `workspace`, the user joined (or rejoined) that workspace."""
+    message: dict[str, Any] = {"type": "chat.subscribe", "groups": list(groups)}
+    if workspace is not None:
+        message["workspace"] = workspace
+    _on_commit([user_group(user)], message)
+
+
+def unsubscribe(user: HasPublicId, groups: Iterable[str], *, workspace: str | None = None) -> None:
+    """The user's sockets leave `groups`; with `workspace`, the user left it: their sockets hear nothing
+    more of it, and those an API token of that workspace opened close (4401, account_inactive)."""
+    message: dict[str, Any] = {"type": "chat.unsubscribe", "groups": list(groups)}
+    if workspace is not None:
+        message["workspace"] = workspace
+    _on_commit([user_group(user)], message)
+
+
+def close_sockets(
+    user: HasPublicId, *, code: int = 4401, reason: str = "account_inactive", token_id: int | None = None
+) -> None:
+    """Close every open socket of this user, in every process; with `token_id`, only those that API token opened."""
+    message = {"type": "chat.close", "code": code, "reason": reason}
+    if token_id is not None:
+        message["token"] = token_id
+    _on_commit([user_group(user)], message)
+
+
+def publish_each(events: list[tuple[str, dict[str, Any], str]]) -> None:
+    """Many events, each to one group (user_group of its recipient, say), once the transaction commits:
+    (group, event, workspace public id) each. Thousands go out in one pass over the layer, a few
+    sends in flight at once, not one blocking call each.
+    """
+    messages = []
+    for group, event, workspace in events:
+        check_event_type(event)
+        payload = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+        messages.append((group, {"type": "chat.event", "payload": payload, "group": group, "workspace": workspace}))
+    if not messages:
+        return
+
+    def send_after_commit() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+
+        async def send_all() -> None:
+            # Each send is several Redis round trips, and there may be thousands.
+            slots = asyncio.Semaphore(16)
+
+            async def send(group: str, layer_message: dict[str, Any]) -> None:
+                async with slots:
+                    await layer.group_send(group, layer_message)
+
+            await asyncio.gather(*(send(group, layer_message) for group, layer_message in messages))
+
+        async_to_sync(send_all)()
+
+    transaction.on_commit(send_after_commit, robust=True)
