@@ -5,7 +5,6 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts import views as account_views
 from slackclone import health, media
 
 urlpatterns = [
@@ -26,7 +25,7 @@ urlpatterns = [
     path("", include("integrations.urls")),
     # /new/, /invite/<token>/ and /<slug>/admin/...: before the web client's /<slug>/ routes.
     path("", include("workspaces.urls")),
-    path("", account_views.home, name="home"),
+    path("", include("accounts.root_urls")),
     # The web client, one page per workspace: last, so every fixed prefix above wins.
     path("<slug:workspace_slug>/", include("chat.web.urls")),
 ]

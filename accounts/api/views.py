@@ -14,11 +14,11 @@ from rest_framework.response import Response
 
 from accounts import services
 from accounts.api import serializers as s
+from accounts.api.authentication import request_token, token_workspace
 from accounts.models import ApiToken, User
 from accounts.selectors import token_get, user_tokens
 from accounts.signup import email_verification_send, email_verify, user_sign_up
 from accounts.wire import user_to_wire
-from slackclone.api.context import request_token, token_workspace
 from slackclone.api.ratelimit import check_account_sign_in_rate, check_auth_rate
 from slackclone.api.schema import errors
 from slackclone.api.views import ApiView, validated

@@ -10,13 +10,14 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from accounts.wire import user_to_wire
+from chat.api.context import request_channel
 from integrations import selectors, services
 from integrations.api import serializers as s
 from integrations.models import IncomingWebhook
-from slackclone.api.context import request_channel, request_workspace
 from slackclone.api.schema import errors, ok_response
 from slackclone.api.views import ApiView, validated
 from slackclone.errors import DomainError, ErrorCode
+from workspaces.api.context import request_workspace
 from workspaces.models import Membership
 
 TAG = ["integrations"]

@@ -8,16 +8,17 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from accounts.api.authentication import token_workspace
 from chat.selectors import channel_get, message_get
 from chat.wire import message_to_wire
 from notifications import selectors, services
 from notifications.api import serializers as s
 from notifications.models import Notification, Reminder, ScheduledMessage
-from slackclone.api.context import request_workspace, token_workspace
 from slackclone.api.pagination import decode_cursor, encode_cursor
 from slackclone.api.schema import errors, ok_response
 from slackclone.api.views import ApiView, page_link, validated
 from slackclone.errors import DomainError, ErrorCode
+from workspaces.api.context import request_workspace
 
 INBOX = ["notifications"]
 SCHEDULED = ["scheduled messages"]

@@ -58,7 +58,7 @@ def ok_response(description: str = "Done.") -> OpenApiResponse:
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "slackclone.api.authentication.BearerTokenAuthentication"
+    target_class = "accounts.api.authentication.BearerTokenAuthentication"
     name = "bearerAuth"
 
     def get_security_definition(self, auto_schema):

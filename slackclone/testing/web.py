@@ -11,7 +11,7 @@ import re
 from django.test import Client
 
 from accounts.models import User
-from slackclone.api.testing import _next_address
+from slackclone.testing.api import _next_address
 
 CSRF_INPUT_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 

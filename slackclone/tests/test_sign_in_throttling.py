@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from slackclone.api.testing import ApiClient, error_code
+from slackclone.testing.api import ApiClient, error_code
 from slackclone.testing.factories import DEFAULT_PASSWORD, UserFactory
 from slackclone.testing.web import web_client
 

@@ -9,14 +9,15 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from accounts.api.authentication import request_token, token_workspace
 from accounts.wire import user_to_wire
-from slackclone.api.context import request_token, request_workspace, token_workspace
 from slackclone.api.pagination import decode_cursor, encode_cursor
 from slackclone.api.schema import errors, ok_response
 from slackclone.api.views import ApiView, page_link, validated
 from slackclone.errors import DomainError, ErrorCode
 from workspaces import services
 from workspaces.api import serializers as s
+from workspaces.api.context import request_workspace
 from workspaces.models import Invitation, Membership, Workspace
 from workspaces.selectors import (
     PeopleView,

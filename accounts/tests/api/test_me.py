@@ -6,7 +6,7 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
-from slackclone.api.testing import error_code
+from slackclone.testing.api import error_code
 
 
 def test_me_shows_profile_and_preferences(team, client_for):
@@ -80,6 +80,6 @@ def test_half_a_dnd_window_is_400(team, client_for):
 
 
 def test_me_requires_authentication(team):
-    from slackclone.api.testing import ApiClient
+    from slackclone.testing.api import ApiClient
 
     assert ApiClient().get("/api/v1/me").status_code == 401

@@ -7,7 +7,7 @@ import re
 from django.core import mail
 
 from accounts.models import User
-from slackclone.api.testing import ApiClient, error_code
+from slackclone.testing.api import ApiClient, error_code
 from slackclone.testing.factories import DEFAULT_PASSWORD, UserFactory
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from accounts.models import ApiToken
 from notifications.services.reminders import slackbot
-from slackclone.api.testing import ApiClient, error_code
+from slackclone.testing.api import ApiClient, error_code
 from slackclone.testing.factories import BotFactory, add_member
 
 

@@ -13,11 +13,12 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from accounts.api.authentication import token_workspace
 from chat import services
 from chat.api import serializers as s
+from chat.api.context import request_channel
 from chat.selectors import file_get, message_get_for_wire
 from chat.wire import attachments_of, file_to_wire, message_to_wire
-from slackclone.api.context import request_channel, token_workspace
 from slackclone.api.schema import errors
 from slackclone.api.views import ApiView, validated
 from slackclone.errors import DomainError, ErrorCode

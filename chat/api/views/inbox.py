@@ -10,11 +10,11 @@ from rest_framework.response import Response
 from chat.api import serializers as s
 from chat.api.output import messages_out
 from chat.selectors import mentions_inbox, message_sort_key, unread_counts
-from slackclone.api.context import request_workspace
 from slackclone.api.pagination import decode_cursor, encode_cursor
 from slackclone.api.schema import errors
 from slackclone.api.views import ApiView, page_link, validated
 from slackclone.errors import DomainError, ErrorCode
+from workspaces.api.context import request_workspace
 
 TAG = ["unread and mentions"]
 

@@ -8,10 +8,10 @@ from rest_framework.response import Response
 
 from chat import services
 from chat.api import serializers as s
+from chat.api.context import request_channel
 from chat.api.output import messages_out
 from chat.selectors import channel_pins, message_get, message_get_for_wire
 from chat.wire import message_to_wire, reactions_to_wire
-from slackclone.api.context import request_channel
 from slackclone.api.schema import errors
 from slackclone.api.views import ApiView, validated
 

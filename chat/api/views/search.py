@@ -9,11 +9,11 @@ from chat.api import serializers as s
 from chat.api.output import channel_out
 from chat.search import cursor_position, search_messages
 from chat.wire import message_to_wire
-from slackclone.api.context import request_workspace
 from slackclone.api.pagination import decode_cursor, encode_cursor
 from slackclone.api.schema import errors
 from slackclone.api.views import ApiView, page_link, validated
 from slackclone.errors import DomainError, ErrorCode
+from workspaces.api.context import request_workspace
 
 
 def _position(request, workspace, membership, raw: str, sort: str):

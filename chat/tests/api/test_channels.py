@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chat.models import Channel, ChannelMember
 from chat.services import channel_create, channel_invite, message_post
-from slackclone.api.testing import error_code
+from slackclone.testing.api import error_code
 from slackclone.testing.factories import UserFactory, add_member
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chat.services import message_post
-from slackclone.api.testing import ApiClient, error_code
+from slackclone.testing.api import ApiClient, error_code
 
 
 def test_anonymous_request_is_401_not_authed(team):

@@ -10,7 +10,7 @@ from PIL import Image
 
 from chat.models import Attachment
 from chat.services import channel_create, channel_invite
-from slackclone.api.testing import error_code
+from slackclone.testing.api import error_code
 
 
 @pytest.fixture(autouse=True)

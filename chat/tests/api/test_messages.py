@@ -6,7 +6,7 @@ import pytest
 
 from chat.models import ChannelMember, Message
 from chat.services import message_post
-from slackclone.api.testing import error_code
+from slackclone.testing.api import error_code
 
 
 def _history(client, channel, **params):

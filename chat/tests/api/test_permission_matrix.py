@@ -29,7 +29,7 @@ from chat.services import (
     pin_add,
     reaction_add,
 )
-from slackclone.api.testing import ApiClient, session_client, token_client
+from slackclone.testing.api import ApiClient, session_client, token_client
 from slackclone.testing.factories import UserFactory, add_member, workspace_with_owner
 from workspaces.models import Role
 from workspaces.services import member_deactivate

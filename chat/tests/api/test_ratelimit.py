@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from slackclone.api.testing import ApiClient, error_code
+from slackclone.testing.api import ApiClient, error_code
 from slackclone.testing.factories import DEFAULT_PASSWORD
 
 

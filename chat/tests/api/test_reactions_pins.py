@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chat.services import message_post, pin_add, reaction_add
-from slackclone.api.testing import error_code
+from slackclone.testing.api import error_code
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from schemathesis.generation import GenerationMode
 from schemathesis.openapi.checks import RejectedPositiveData
 
 from chat.services import channel_create, file_upload, message_post, reaction_add
-from slackclone.api.testing import token_client
+from slackclone.testing.api import token_client
 from slackclone.testing.factories import UserFactory, add_member, workspace_with_owner
 
 MAX_EXAMPLES = 20

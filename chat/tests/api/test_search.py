@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from chat.models import Message
 from chat.services import channel_create, channel_invite, dm_open, message_post, pin_add, reaction_add
-from slackclone.api.testing import error_code
+from slackclone.testing.api import error_code
 
 
 def search(client, team, q, **params):

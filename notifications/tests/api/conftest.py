@@ -1,1 +1,1 @@
-from slackclone.api.testing import client_for  # noqa: F401  (fixture)
+from slackclone.testing.api import client_for  # noqa: F401  (fixture)

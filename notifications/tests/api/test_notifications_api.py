@@ -10,7 +10,7 @@ from django.utils import timezone
 from chat.services import channel_create, channel_mark_read, message_post
 from notifications.models import DeliveryState, Reminder, ScheduledMessage
 from notifications.services import notify_message_posted
-from slackclone.api.testing import error_code
+from slackclone.testing.api import error_code
 from slackclone.testing.factories import workspace_with_owner
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from chat.services import channel_invite, dm_open
-from slackclone.api.testing import error_code
+from slackclone.testing.api import error_code
 from workspaces.models import EmailDisplay
 
 

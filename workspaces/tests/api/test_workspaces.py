@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chat.models import ChannelMember
-from slackclone.api.testing import error_code
+from slackclone.testing.api import error_code
 from slackclone.testing.factories import UserFactory
 from workspaces.models import Invitation, Membership
 from workspaces.services import invitation_create

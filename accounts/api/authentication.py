@@ -1,17 +1,26 @@
-"""`Authorization: Bearer <token>` for personal and bot API tokens.
+"""`Authorization: Bearer <token>` for personal and bot API tokens, and what a request may touch.
 
 The token is checked by accounts.services.api_token_authenticate (hash lookup, revocation,
-the user's standing in the token's workspace). `request.auth` is then the ApiToken, and
-the token's workspace bounds everything the request may touch (slackclone.api.context).
+the user's standing in the token's workspace). `request.auth` is then the ApiToken, and the
+token's workspace bounds everything the request may touch: everything outside it is answered
+as if it did not exist (404), the same answer an outsider gets (workspaces.api.context,
+chat.api.context).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.request import Request
 
+from accounts.models import ApiToken
 from accounts.services import api_token_authenticate
 from slackclone.errors import DomainError
+
+if TYPE_CHECKING:
+    from workspaces.models import Workspace
 
 KEYWORD = "Bearer"
 
@@ -40,3 +49,13 @@ class BearerTokenAuthentication(BaseAuthentication):
     def authenticate_header(self, request) -> str:
         # Makes DRF answer 401 (not 403) to unauthenticated requests.
         return f'{KEYWORD} realm="api"'
+
+
+def request_token(request: Request) -> ApiToken | None:
+    return request.auth if isinstance(request.auth, ApiToken) else None
+
+
+def token_workspace(request: Request) -> Workspace | None:
+    """The one workspace a token-authenticated request may act in; None for a session."""
+    token = request_token(request)
+    return token.workspace if token is not None else None

@@ -1,0 +1,14 @@
+"""The workspace a REST request names, as the requester may see it (its token's only, for a token)."""
+
+from __future__ import annotations
+
+from rest_framework.request import Request
+
+from accounts.api.authentication import token_workspace
+from workspaces.models import Membership, Workspace
+from workspaces.selectors import workspace_get
+
+
+def request_workspace(request: Request, public_id: str) -> tuple[Workspace, Membership]:
+    """The workspace named in the URL and the requester's active membership in it."""
+    return workspace_get(actor=request.user, public_id=public_id, within=token_workspace(request))
