@@ -13,9 +13,11 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from accounts.models import ApiToken, User
-from accounts.services import api_token_create, api_token_revoke, user_create, user_update_profile
+from accounts.services import user_create, user_update_profile
+from integrations.tokens import api_token_create
 from slackclone.admin_base import ServiceModelAdmin, run_service_action
 from workspaces.models import Membership
+from workspaces.tokens import api_token_revoke
 
 # --- Users --------------------------------------------------------------------------------------
 

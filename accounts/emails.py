@@ -38,7 +38,5 @@ def send_account_exists_email(user: User) -> None:
 def send_account_imported_email(user: User) -> None:
     """Someone signed up with the address of an imported account that no invitation can claim yet:
     tell its owner which workspaces hold it, and that an admin's invitation is the way in."""
-    from workspaces.models import Membership
-
-    workspaces = [m.workspace for m in Membership.objects.filter(user=user).select_related("workspace")]
+    workspaces = [m.workspace for m in user.memberships.select_related("workspace")]
     _send(user, "account_imported", {"workspaces": workspaces})

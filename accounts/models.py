@@ -95,7 +95,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Part of what signs a session (with the password): raising it ends every session signed before.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
     is_bot = models.BooleanField(default=False)
-    # Only an app bot takes tokens, and only in the workspace that owns it (accounts.services.api_token_create).
+    # Only an app bot takes tokens, and only in the workspace that owns it (integrations.tokens.api_token_create).
     # Empty for people, and for bots of unknown origin (imported, made in the Django admin): those take none.
     bot_kind = models.CharField(max_length=10, choices=BotKind.choices, blank=True, editable=False)
     bot_workspace = models.ForeignKey(

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 
 from accounts.models import ApiToken, User
-from slackclone.errors import DomainError, ErrorCode
-from workspaces.models import ADMIN_ROLES, Membership, Workspace
 
-
-def _token_not_found() -> DomainError:
-    return DomainError(ErrorCode.TOKEN_NOT_FOUND, "Token not found.")
+if TYPE_CHECKING:
+    from workspaces.models import Workspace
 
 
 def user_tokens(*, user: User, within: Workspace | None = None) -> QuerySet[ApiToken]:
@@ -25,20 +24,4 @@ def user_tokens(*, user: User, within: Workspace | None = None) -> QuerySet[ApiT
     return tokens
 
 
-def token_get(*, actor: User, public_id: str, within: Workspace | None = None) -> ApiToken:
-    """A token the actor may manage: their own, one they created, or any in a workspace they administer."""
-    token = (
-        ApiToken.objects.select_related("user", "workspace").filter(public_id=public_id).first()
-        if isinstance(public_id, str)
-        else None
-    )
-    if token is None or (within is not None and token.workspace_id != within.pk):
-        raise _token_not_found()
-    if token.user_id == actor.pk or token.created_by_id == actor.pk:
-        return token
-    is_admin = Membership.objects.filter(
-        user=actor, workspace_id=token.workspace_id, is_active=True, role__in=ADMIN_ROLES
-    ).exists()
-    if not is_admin:
-        raise _token_not_found()
-    return token
+# END

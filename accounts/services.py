@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
-from datetime import datetime
-from functools import cache
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.events import send_user_change
-from accounts.models import ApiToken, User, hash_token
+from accounts.models import ApiToken, User
 from realtime import transport
+from slackclone.emoji import check_emoji_name
 from slackclone.errors import DomainError, ErrorCode
 from slackclone.images import replace_image
-from slackclone.rawsql import Columns, split_row
-from workspaces.models import Membership, Workspace
-from workspaces.permissions import access_membership, access_workspace_admin, check_membership_standing
 
-TOKEN_LAST_USED_PRECISION_SECONDS = 60
+if TYPE_CHECKING:
+    from workspaces.models import Workspace
 
 
 def check_email(raw: str) -> str:
@@ -89,92 +85,13 @@ def user_create(
     return user
 
 
-def _token_prefix(user: User) -> str:
-    return "xoxb-" if user.is_bot else "xoxp-"
+def token_revoke_now(token: ApiToken) -> ApiToken:
+    """Revoke a token at once, whoever asked (the callers check that): it authenticates nothing more,
+    and the sockets it opened are closed in every process; the user's other sockets stay open.
 
-
-def _check_bot_takes_tokens(*, bot: User, workspace: Workspace, minter: User | None) -> None:
-    """A bot token reads whatever the bot can. A webhook's bot and Slackbot never take one; otherwise
-    a workspace admin gets one only for an app bot of this very workspace, and only if they already
-    see every private conversation the bot is in. The operator (None) is trusted with any other bot.
-    Raises bot_token_not_allowed.
-    """
-    from django.db.models import Exists, OuterRef
-
-    from accounts.models import BotKind
-    from chat.models import ChannelKind, ChannelMember
-
-    never = {
-        BotKind.WEBHOOK: "a webhook's bot acts only through its webhook URL",
-        BotKind.SYSTEM: "Slackbot acts only for the server",
-    }
-    if bot.bot_kind in never:
-        raise DomainError(ErrorCode.BOT_TOKEN_NOT_ALLOWED, f"This bot cannot have API tokens: {never[bot.bot_kind]}.")
-    if minter is None:
-        return
-    if bot.bot_kind != BotKind.APP or bot.bot_workspace_id != workspace.pk:
-        raise DomainError(
-            ErrorCode.BOT_TOKEN_NOT_ALLOWED, "This bot is not one of this workspace's own; its admins cannot manage it."
-        )
-    minter_in = ChannelMember.objects.filter(channel=OuterRef("channel"), user=minter)
-    hidden = (
-        ChannelMember.objects.filter(user=bot, channel__workspace=workspace)
-        .exclude(channel__kind=ChannelKind.PUBLIC)
-        .exclude(Exists(minter_in))
-    )
-    if hidden.exists():
-        raise DomainError(
-            ErrorCode.BOT_TOKEN_NOT_ALLOWED,
-            "This bot is in private conversations you are not in, so its token would read them; "
-            "ask someone who is in all of them, or make a new bot.",
-        )
-
-
-@transaction.atomic
-def api_token_create(*, actor: User | None, user: User, workspace: Workspace, name: str = "") -> tuple[ApiToken, str]:
-    """Create an API token acting as `user` in `workspace`; returns the row and the raw token, shown once.
-
-    Slack's prefixes tell the kinds apart: xoxp- for people, xoxb- for bots.
-    Callers: a user for themselves; admins of the workspace that owns an app bot, for that bot (see
-    _check_bot_takes_tokens); the operator, for anyone but a webhook's bot or Slackbot. The tokens an
-    admin made for bots are revoked when they stop being an admin there (workspaces.services.
-    member_change_role, member_deactivate).
-    Raises: workspace_not_found / account_inactive (user not active there), restricted_action,
-    bot_token_not_allowed.
-    """
-    if actor is not None and actor.pk != user.pk:
-        access_workspace_admin(actor, workspace)
-        if not user.is_bot:
-            raise DomainError(
-                ErrorCode.RESTRICTED_ACTION, "Admins create tokens for bots only; people create their own."
-            )
-    access_membership(user, workspace)
-    if user.is_bot:
-        _check_bot_takes_tokens(bot=user, workspace=workspace, minter=actor)
-    raw = _token_prefix(user) + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user,
-        workspace=workspace,
-        name=(name or "").strip()[:100],
-        token_hash=hash_token(raw),
-        prefix=raw[:12],
-        created_by=actor,
-    )
-    return token, raw
-
-
-@transaction.atomic
-def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
-    """Revoke a token at once: it authenticates nothing more, and the sockets it opened are closed
-    in every process; the user's other sockets stay open.
-
-    Callers: its user; admins of its workspace; the operator.
-    Raises: workspace_not_found, account_inactive, restricted_action (an actor who is neither the
-    token's user nor an admin of its workspace).
+    Callers: workspaces.tokens.api_token_revoke (after its checks); api_tokens_revoke_minted_by.
     Events: chat.close (4401, token_revoked) to the sockets the token opened.
     """
-    if actor is not None and actor.pk != token.user_id:
-        access_workspace_admin(actor, token.workspace)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -183,7 +100,7 @@ def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
 
 
 def api_tokens_revoke_minted_by(*, user: User, workspace: Workspace | None = None) -> None:
-    """Revoke the bot tokens `user` made (in `workspace`, or anywhere), as api_token_revoke does: a token
+    """Revoke the bot tokens `user` made (in `workspace`, or anywhere), as token_revoke_now does: a token
     must not outlast its maker's right to make it. Their own tokens are left to their own standing.
 
     Callers: leaving the admin roles, losing a membership, a deactivated account.
@@ -193,96 +110,7 @@ def api_tokens_revoke_minted_by(*, user: User, workspace: Workspace | None = Non
     if workspace is not None:
         minted = minted.filter(workspace=workspace)
     for token in minted.select_related("user", "workspace"):
-        api_token_revoke(actor=None, token=token)
-
-
-_TOKEN = Columns(ApiToken, "t")
-_TOKEN_USER = Columns(User, "u")
-_TOKEN_WORKSPACE = Columns(Workspace, "w")
-
-
-@cache
-def _token_authenticate_sql() -> str:
-    return f"""
-        SELECT {_TOKEN.sql}, {_TOKEN_USER.sql}, {_TOKEN_WORKSPACE.sql}, m.is_active
-        FROM {ApiToken._meta.db_table} t
-        JOIN {User._meta.db_table} u ON u.id = t.user_id
-        JOIN {Workspace._meta.db_table} w ON w.id = t.workspace_id
-        LEFT JOIN {Membership._meta.db_table} m ON m.user_id = t.user_id AND m.workspace_id = t.workspace_id
-        WHERE t.token_hash = %s AND t.revoked_at IS NULL
-    """
-
-
-def api_token_authenticate(raw: str) -> ApiToken:
-    """The live token for a raw string, its user active in its workspace; records when it was last used.
-
-    Every API call runs this, so it is one SQL statement (slackclone.rawsql): the token with its user
-    and workspace loaded, and the membership's standing.
-    Raises: invalid_auth (unknown or revoked), account_inactive (user or membership deactivated).
-    """
-    if not isinstance(raw, str) or not raw:
-        raise DomainError(ErrorCode.INVALID_AUTH, "Invalid or missing token.")
-    with connection.cursor() as cursor:
-        cursor.execute(_token_authenticate_sql(), [hash_token(raw)])
-        row = cursor.fetchone()
-    if row is None:
-        raise DomainError(ErrorCode.INVALID_AUTH, "Invalid or revoked token.")
-    token, user, workspace, membership_is_active = split_row(row, _TOKEN, _TOKEN_USER, _TOKEN_WORKSPACE, 1)
-    check_membership_standing(user_is_active=user.is_active, membership_is_active=membership_is_active)
-    token.user, token.workspace = user, workspace
-    token.last_used_at = _note_token_use(token.pk, token.last_used_at)
-    return token
-
-
-@dataclass(frozen=True, slots=True)
-class TokenIdentity:
-    """Who a token is, without the models: what a socket keeps for its whole life."""
-
-    user_pk: int
-    user_public_id: str
-    workspace_id: int
-    token_pk: int
-
-
-_TOKEN_IDENTITY_SQL = """
-    SELECT t.id, t.last_used_at, t.workspace_id, u.id, u.public_id, u.is_active, m.is_active
-    FROM {token} t
-    JOIN {user} u ON u.id = t.user_id
-    LEFT JOIN {membership} m ON m.user_id = t.user_id AND m.workspace_id = t.workspace_id
-    WHERE t.token_hash = %s AND t.revoked_at IS NULL
-"""
-
-
-def api_token_identify(raw: str) -> TokenIdentity:
-    """api_token_authenticate's checks and bookkeeping in one SQL statement, returning no models.
-
-    For the socket handshake, which a reconnect storm runs thousands of times a second: building
-    the ORM query (a join and a subquery) cost more than running it. Callers: the real-time gateway.
-    Raises: invalid_auth, account_inactive, workspace_not_found, as api_token_authenticate.
-    """
-    if not isinstance(raw, str) or not raw:
-        raise DomainError(ErrorCode.INVALID_AUTH, "Invalid or missing token.")
-    sql = _TOKEN_IDENTITY_SQL.format(
-        token=ApiToken._meta.db_table, user=User._meta.db_table, membership=Membership._meta.db_table
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [hash_token(raw)])
-        row = cursor.fetchone()
-    if row is None:
-        raise DomainError(ErrorCode.INVALID_AUTH, "Invalid or revoked token.")
-    token_pk, last_used_at, workspace_id, user_pk, user_public_id, user_is_active, membership_is_active = row
-    check_membership_standing(user_is_active=user_is_active, membership_is_active=membership_is_active)
-    _note_token_use(token_pk, last_used_at)
-    return TokenIdentity(user_pk, user_public_id, workspace_id, token_pk)
-
-
-def _note_token_use(token_pk: int, last_used_at: datetime | None) -> datetime | None:
-    """Record when a token was last used, at most once per TOKEN_LAST_USED_PRECISION_SECONDS."""
-    now = timezone.now()
-    if last_used_at is None or (now - last_used_at).total_seconds() > TOKEN_LAST_USED_PRECISION_SECONDS:
-        ApiToken.objects.filter(pk=token_pk).update(last_used_at=now)
-        return now
-    return last_used_at
+        token_revoke_now(token)
 
 
 PROFILE_TEXT_LIMITS = {"full_name": 120, "display_name": 80, "title": 120}
@@ -291,7 +119,7 @@ STATUS_TEXT_MAX_LENGTH = 100
 
 def _announce_user_change(user: User) -> None:
     """Everyone who shares a workspace with the user sees the new profile (user_change)."""
-    for membership in Membership.objects.filter(user=user, is_active=True).select_related("workspace"):
+    for membership in user.memberships.filter(is_active=True).select_related("workspace"):
         send_user_change(membership.workspace, user)
 
 
@@ -351,8 +179,6 @@ def user_set_status(*, actor: User, emoji: str = "", text: str = "", expires_at=
     Raises: invalid_emoji, invalid_arguments (text too long, expiry in the past), account_inactive.
     Events: user_change in each of the user's workspaces.
     """
-    from chat.text import check_emoji_name
-
     if not actor.is_active:
         raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
     emoji = check_emoji_name(emoji) if (emoji or "").strip(": ") else ""
@@ -431,18 +257,6 @@ def user_set_avatar(*, actor: User, image: UploadedFile | None) -> User:
     actor.save(update_fields=["avatar"])
     _announce_user_change(actor)
     return actor
-
-
-def user_set_last_workspace(*, actor: User, workspace: Workspace) -> None:
-    """Remember the workspace the actor opened last, so `/` takes them back to it.
-
-    Callers: the web client's page, each time it is opened. Writes only when it changes.
-    Raises: workspace_not_found, account_inactive (not an active member).
-    """
-    access_membership(actor, workspace)
-    if actor.last_workspace_id != workspace.pk:
-        User.objects.filter(pk=actor.pk).update(last_workspace=workspace)
-        actor.last_workspace = workspace
 
 
 @transaction.atomic

@@ -133,10 +133,8 @@ def user_make_placeholder(*, user: User) -> User:
     Raises: restricted_action (a proved address, a bot, or an account in any workspace).
     Events: the closing of the account's sockets.
     """
-    from workspaces.models import Membership
-
     user = User.objects.select_for_update().get(pk=user.pk)
-    if user.email_verified or user.is_bot or Membership.objects.filter(user=user).exists():
+    if user.email_verified or user.is_bot or user.memberships.exists():
         raise DomainError(ErrorCode.RESTRICTED_ACTION, f"{user.email} cannot become an import's placeholder.")
     user.is_active = False
     user.set_unusable_password()

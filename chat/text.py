@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from chat.models import CHANNEL_NAME_MAX_LENGTH, MentionKind
+from slackclone.emoji import check_emoji_name  # noqa: F401 (chat.text keeps offering the emoji rule)
 from slackclone.errors import DomainError, ErrorCode
 
 CHANNEL_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-EMOJI_NAME_RE = re.compile(r"^[a-z0-9_+'-]{1,100}(::skin-tone-[2-6])?$")
 # Slack's markup: <@U…|label>, <#C…|label>, <!here|label>, <https://…|label>. A label never holds '<' or '>'
 # (Slack escapes them as &lt; and &gt;), so no match can run past the next '<': each search is linear in the
 # text. A label of [^>]* instead would rescan the rest of the text from every '<@U…|' (quadratic).
@@ -63,18 +63,6 @@ def check_message_text(text: str | None, *, allow_empty: bool = False) -> str:
             fields={"text": "too_long"},
         )
     return cleaned
-
-
-def check_emoji_name(raw: str) -> str:
-    """An emoji shortcode without colons: `thumbsup`, `+1`, `wave::skin-tone-3`."""
-    name = (raw or "").strip().strip(":").lower()
-    if not EMOJI_NAME_RE.match(name):
-        raise DomainError(
-            ErrorCode.INVALID_EMOJI,
-            f"{raw!r} is not an emoji name (use a shortcode such as thumbsup).",
-            fields={"name": "invalid"},
-        )
-    return name
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import BotKind
-from accounts.services import api_token_create, user_create
+from accounts.services import user_create
 from chat import services as chat_services
 from chat.permissions import access_channel, check_named_channel, check_not_archived
 from integrations.models import WEBHOOK_NAME_MAX_LENGTH, IncomingWebhook, hash_secret
+from integrations.tokens import api_token_create
 from slackclone.errors import DomainError, ErrorCode
 from slackclone.ids import new_public_id
 from workspaces.permissions import access_workspace_admin
@@ -56,7 +57,7 @@ def _check_name(raw: str) -> str:
 
 def _create_bot(workspace: Workspace, name: str, kind: BotKind) -> User:
     """A bot user owned by the workspace: a member no one can sign in as (it acts through tokens or a
-    webhook). Its kind and owner decide who may hold a token for it (accounts.services.api_token_create)."""
+    webhook). Its kind and owner decide who may hold a token for it (integrations.tokens.api_token_create)."""
     domain = "bots.invalid" if kind == BotKind.APP else "webhooks.invalid"
     bot = user_create(email=f"{new_public_id('').lower()}@{domain}", full_name=name, is_bot=True)
     bot.bot_kind, bot.bot_workspace = kind, workspace
@@ -70,7 +71,7 @@ def bot_create(*, actor: User | None, workspace: Workspace, name: str) -> tuple[
     """A bot user in the workspace and its first xoxb- token (returned raw, shown once).
 
     Its messages show as a bot's (bot_id, bot_profile), and through the Web API it may name and
-    icon each one. More tokens: accounts.services.api_token_create, by admins.
+    icon each one. More tokens: integrations.tokens.api_token_create, by admins.
     Callers: workspace admins; the operator.
     Raises: restricted_action, invalid_name.
     Events: team_join, member_joined_channel (#general).

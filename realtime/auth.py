@@ -159,7 +159,7 @@ def _user_from_session(session_key: str) -> User | None:
 
 
 def _socket_auth_from_token(raw: str) -> SocketAuth:
-    from accounts.services import api_token_identify
+    from workspaces.tokens import api_token_identify
 
     try:
         identity = api_token_identify(raw)

@@ -36,7 +36,7 @@ def _token(request, args: Args) -> str:
 
 
 def _authenticate(raw: str):
-    from accounts.services import api_token_authenticate
+    from workspaces.tokens import api_token_authenticate
 
     if not raw:
         raise SlackError("not_authed")

@@ -29,7 +29,12 @@ from slackclone.errors import DomainError, ErrorCode
 from slackclone.images import replace_image
 from workspaces import events as workspace_events
 from workspaces.models import EmailDisplay, Invitation, Membership, Role, Workspace
-from workspaces.permissions import access_workspace_admin, check_can_change_role, check_email_verified
+from workspaces.permissions import (
+    access_membership,
+    access_workspace_admin,
+    check_can_change_role,
+    check_email_verified,
+)
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$")
 # Top-level paths the site uses; a workspace lives at /<slug>/ so it may not take one.
@@ -476,3 +481,15 @@ def workspace_set_email_display(*, actor: User | None, workspace: Workspace, ema
         workspace.email_display = email_display
         workspace.save(update_fields=["email_display"])
     return workspace
+
+
+def user_set_last_workspace(*, actor: User, workspace: Workspace) -> None:
+    """Remember the workspace the actor opened last, so `/` takes them back to it.
+
+    Callers: the web client's page, each time it is opened. Writes only when it changes.
+    Raises: workspace_not_found, account_inactive (not an active member).
+    """
+    access_membership(actor, workspace)
+    if actor.last_workspace_id != workspace.pk:
+        User.objects.filter(pk=actor.pk).update(last_workspace=workspace)
+        actor.last_workspace = workspace

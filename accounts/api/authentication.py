@@ -1,6 +1,6 @@
 """`Authorization: Bearer <token>` for personal and bot API tokens, and what a request may touch.
 
-The token is checked by accounts.services.api_token_authenticate (hash lookup, revocation,
+The token is checked by workspaces.tokens.api_token_authenticate (hash lookup, revocation,
 the user's standing in the token's workspace). `request.auth` is then the ApiToken, and the
 token's workspace bounds everything the request may touch: everything outside it is answered
 as if it did not exist (404), the same answer an outsider gets (workspaces.api.context,
@@ -16,8 +16,8 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.request import Request
 
 from accounts.models import ApiToken
-from accounts.services import api_token_authenticate
 from slackclone.errors import DomainError
+from workspaces.tokens import api_token_authenticate
 
 if TYPE_CHECKING:
     from workspaces.models import Workspace

@@ -16,14 +16,16 @@ from accounts import services
 from accounts.api import serializers as s
 from accounts.api.authentication import request_token, token_workspace
 from accounts.models import ApiToken, User
-from accounts.selectors import token_get, user_tokens
+from accounts.selectors import user_tokens
 from accounts.signup import email_verification_send, email_verify, user_sign_up
 from accounts.wire import user_to_wire
+from integrations.tokens import api_token_create
 from slackclone.api.ratelimit import check_account_sign_in_rate, check_auth_rate
 from slackclone.api.schema import errors
 from slackclone.api.views import ApiView, validated
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.selectors import workspace_get
+from workspaces.tokens import api_token_revoke, token_get
 
 TAG_ME = ["me"]
 TAG_TOKENS = ["tokens"]
@@ -158,7 +160,7 @@ class TokenCollectionView(ApiView):
             owner = User.objects.filter(public_id=data["user"]).first()
             if owner is None:
                 raise DomainError(ErrorCode.USER_NOT_FOUND, f"No user {data['user']}.", fields={"user": "not_found"})
-        token, raw = services.api_token_create(actor=request.user, user=owner, workspace=workspace, name=data["name"])
+        token, raw = api_token_create(actor=request.user, user=owner, workspace=workspace, name=data["name"])
         return Response({"token": token_out(token), "secret": raw}, status=status.HTTP_201_CREATED)
 
 
@@ -172,7 +174,7 @@ class TokenDetailView(ApiView):
     )
     def delete(self, request, token_id: str):
         token = token_get(actor=request.user, public_id=token_id, within=token_workspace(request))
-        token = services.api_token_revoke(actor=request.user, token=token)
+        token = api_token_revoke(actor=request.user, token=token)
         return Response({"token": token_out(token)})
 
 

@@ -5,10 +5,11 @@ import hashlib
 import pytest
 
 from accounts.models import ApiToken
-from accounts.services import api_token_authenticate, api_token_create, api_token_revoke
+from integrations.tokens import api_token_create
 from slackclone.errors import ErrorCode
 from slackclone.testing.assertions import refused
 from slackclone.testing.factories import BotFactory, add_member
+from workspaces.tokens import api_token_authenticate, api_token_revoke
 
 pytestmark = pytest.mark.django_db
 

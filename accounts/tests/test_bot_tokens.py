@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from accounts.models import ApiToken, BotKind
-from accounts.services import api_token_authenticate, api_token_create
 from chat.services import channel_create, channel_invite, dm_open
 from integrations.services import bot_create, webhook_create
+from integrations.tokens import api_token_create
 from notifications.services import reminder_create, reminder_deliver
 from notifications.services.reminders import slackbot
 from realtime import transport
@@ -19,6 +19,7 @@ from slackclone.testing.assertions import refused
 from slackclone.testing.factories import UserFactory, add_member, workspace_with_owner
 from workspaces.models import Role
 from workspaces.services import member_add, member_change_role, member_deactivate
+from workspaces.tokens import api_token_authenticate
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from accounts.services import user_set_last_workspace
 from workspaces.models import Membership, Workspace
 from workspaces.selectors import pending_invitations_for, user_workspaces
+from workspaces.services import user_set_last_workspace
 
 
 def workspace_url(workspace: Workspace) -> str:

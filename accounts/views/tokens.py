@@ -9,12 +9,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import services
 from accounts.forms import TokenCreateForm
-from accounts.selectors import token_get, user_tokens
+from accounts.selectors import user_tokens
+from integrations.tokens import api_token_create
 from slackclone.errors import DomainError
 from slackclone.web import add_domain_error, auth_rate_limited
 from workspaces.selectors import user_workspaces
+from workspaces.tokens import api_token_revoke, token_get
 
 
 @never_cache  # the page that shows a new token's secret must not be kept by any cache
@@ -28,7 +29,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         workspace = next(w for w in workspaces if w.public_id == form.cleaned_data["workspace"])
         try:
-            token, raw = services.api_token_create(
+            token, raw = api_token_create(
                 actor=request.user, user=request.user, workspace=workspace, name=form.cleaned_data["name"]
             )
         except DomainError as error:
@@ -52,7 +53,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
     try:
         token = token_get(actor=request.user, public_id=token_id)
-        services.api_token_revoke(actor=request.user, token=token)
+        api_token_revoke(actor=request.user, token=token)
     except DomainError as error:
         raise Http404(error.message) from None
     messages.success(request, f"The token {token.prefix}… has been revoked; it no longer works.")

@@ -16,9 +16,9 @@ from django.db import connection
 from django.db.models import Q
 
 from accounts.models import User
-from accounts.services import api_token_create
 from chat.models import Channel, ChannelMember, Message
 from chat.services import channel_create, channel_invite, message_edit, message_post
+from integrations.tokens import api_token_create
 from workspaces.models import Workspace
 
 DEMO_SLUG = "demo"

@@ -80,8 +80,8 @@ def seed(members: int):
     from django.db import transaction
 
     from accounts.models import User
-    from accounts.services import api_token_create
     from chat.models import Channel, ChannelKind, ChannelMember
+    from integrations.tokens import api_token_create
     from slackclone.ids import PUBLIC_CHANNEL_PREFIX, new_public_id
     from workspaces.models import Membership, Role, Workspace
 

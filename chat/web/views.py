@@ -15,7 +15,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from accounts.services import user_set_last_workspace
 from accounts.wire import user_to_wire
 from chat.selectors import channel_get
 from realtime.store import online_user_ids
@@ -23,6 +22,7 @@ from slackclone.errors import DomainError
 from workspaces.models import Membership, Workspace
 from workspaces.permissions import access_membership
 from workspaces.selectors import active_member_ids, people_view, user_workspaces
+from workspaces.services import user_set_last_workspace
 
 # The account and admin pages the client's menus link to: (key, URL name, takes the slug).
 ACCOUNT_LINKS = (

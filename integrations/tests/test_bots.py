@@ -8,9 +8,9 @@ import pytest
 from slack_sdk import WebClient
 
 from accounts.models import ApiToken
-from accounts.services import api_token_create
 from integrations.selectors import workspace_bots
 from integrations.services import bot_create, webhook_create
+from integrations.tokens import api_token_create
 from slackclone.testing.assertions import refused
 
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from accounts.services import api_token_create
 from integrations.models import IncomingWebhook
+from integrations.tokens import api_token_create
 
 pytestmark = pytest.mark.django_db
 

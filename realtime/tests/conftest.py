@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.utils.module_loading import import_string
 
-from accounts.services import api_token_create
+from integrations.tokens import api_token_create
 from slackclone.asgi import application
 
 ORIGIN = "http://127.0.0.1:8000"

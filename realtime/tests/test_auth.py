@@ -165,8 +165,8 @@ async def test_a_token_socket_gets_no_ephemeral_message_or_notification_from_ano
 
 async def test_revoking_a_token_closes_the_sockets_it_opened_and_no_others(team, sockets):
     from accounts.models import ApiToken
-    from accounts.services import api_token_revoke
     from realtime.tests.conftest import token_for
+    from workspaces.tokens import api_token_revoke
 
     revoked_raw = await run(token_for, team.member, team.workspace)
     revoked = sockets.raw([(b"authorization", f"Bearer {revoked_raw}".encode())])

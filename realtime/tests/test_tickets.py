@@ -8,9 +8,10 @@ import time
 import pytest
 from asgiref.sync import sync_to_async
 
-from accounts.services import api_token_create, api_token_revoke
+from integrations.tokens import api_token_create
 from realtime import tickets
 from realtime.tickets import ticket_issue, ticket_redeem
+from workspaces.tokens import api_token_revoke
 
 pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from slack_sdk import WebClient
 
-from accounts.services import api_token_create
+from integrations.tokens import api_token_create
 from slackclone.testing.factories import BotFactory, add_member
 
 

@@ -40,7 +40,7 @@ class TokenConverter:
 
 
 class EmojiConverter:
-    """An emoji shortcode as it may appear in a path; chat.text.check_emoji_name has the final word."""
+    """An emoji shortcode as it may appear in a path; slackclone.emoji.check_emoji_name has the final word."""
 
     regex = "[A-Za-z0-9_+'-]{1,100}(?:::skin-tone-[2-6])?"
 

@@ -14,7 +14,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from accounts.services import api_token_create
+from integrations.tokens import api_token_create
 from workspaces.models import Workspace
 
 # A random start, so that runs a few seconds apart do not share rate-limit counters in Redis.

@@ -12,7 +12,7 @@ from accounts.management.commands._base import (
     get_workspace,
 )
 from accounts.models import User
-from accounts.services import api_token_create
+from integrations.tokens import api_token_create
 from slackclone.errors import ErrorCode
 from workspaces.models import Membership, Workspace
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import ApiToken, hash_token
-from accounts.services import api_token_authenticate
 from accounts.tests.commands.support import refused, run
 from slackclone.errors import ErrorCode
 from slackclone.testing.factories import BotFactory, UserFactory, add_member, workspace_with_owner
 from workspaces.services import member_deactivate
+from workspaces.tokens import api_token_authenticate
 
 pytestmark = pytest.mark.django_db
 

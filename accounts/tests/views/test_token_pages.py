@@ -6,9 +6,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import ApiToken, hash_token
-from accounts.services import api_token_authenticate
 from slackclone.testing.factories import ApiTokenFactory
 from slackclone.testing.web import web_client
+from workspaces.tokens import api_token_authenticate
 
 
 def test_creating_a_token_shows_the_secret_once_and_it_works(team):

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.test import override_settings
 
 from accounts.models import ApiToken
-from accounts.services import api_token_create
 from chat.models import Attachment, Channel, Message, Pin
 from chat.services import (
     channel_create,
@@ -27,6 +26,7 @@ from chat.services import (
     pin_add,
     reaction_add,
 )
+from integrations.tokens import api_token_create
 from slackclone.testing.factories import UserFactory, add_member, workspace_with_owner
 from slackclone.testing.fixtures import Team
 from workspaces.models import Invitation, Role

@@ -6,11 +6,11 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from accounts.models import ApiToken
-from accounts.services import api_token_authenticate
 from chat.models import Channel, ChannelMember, Message, Pin, Reaction
 from chat.tests.admin.support import admin_url, run_action
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Invitation, Membership, Role
+from workspaces.tokens import api_token_authenticate
 
 pytestmark = pytest.mark.django_db
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import ApiToken, User, hash_token
-from accounts.services import api_token_authenticate
 from chat.models import Channel, ChannelKind, ChannelMember
 from chat.services import channel_archive, channel_create
 from chat.tests.admin.support import admin_url, form_data, shown_messages
 from slackclone.testing.assertions import nothing_written
 from slackclone.testing.factories import UserFactory
 from workspaces.models import Invitation, Membership, Role, Workspace
+from workspaces.tokens import api_token_authenticate
 
 pytestmark = pytest.mark.django_db
 

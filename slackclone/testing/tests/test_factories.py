@@ -5,7 +5,6 @@ import re
 import pytest
 
 from accounts.models import hash_token
-from accounts.services import api_token_authenticate
 from chat.models import Channel, ChannelKind
 from slackclone.ids import ALPHABET
 from slackclone.testing.factories import (
@@ -18,6 +17,7 @@ from slackclone.testing.factories import (
     ReactionFactory,
     UserFactory,
 )
+from workspaces.tokens import api_token_authenticate
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,6 @@
 
 import pytest
 
-from accounts.services import api_token_authenticate, api_token_create
 from chat.models import ChannelMember, Message
 from chat.selectors import channel_get
 from chat.services import (
@@ -23,6 +22,7 @@ from chat.services import (
     reaction_add,
     reaction_remove,
 )
+from integrations.tokens import api_token_create
 from slackclone.errors import ErrorCode
 from slackclone.testing.assertions import nothing_written, refused
 from slackclone.testing.factories import add_member, workspace_with_owner
@@ -34,6 +34,7 @@ from workspaces.services import (
     member_deactivate,
     member_reactivate,
 )
+from workspaces.tokens import api_token_authenticate
 
 pytestmark = pytest.mark.django_db
 
