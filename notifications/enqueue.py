@@ -4,7 +4,7 @@ A task is queued only once the transaction that made its work commits (a worker 
 rows), with `robust=True`: a broker outage never fails a request whose data is stored. The
 periodic sweeps in notifications.tasks find anything whose task was lost, except the
 notification of a message posted while the broker was down (its unread and mention counts
-still show it). Tasks are imported when called, so chat can import this module freely.
+still show it). Tasks are imported when called: a task module imports the services that import this.
 """
 
 from __future__ import annotations
@@ -41,6 +41,11 @@ def notify_after_commit(message: Message, mentions: Sequence[Mention]) -> None:
             notify_message.delay(message_id)
 
     transaction.on_commit(queue_notify_message, robust=True)
+
+
+def notify_of_posted_message(sender, *, message: Message, mentions: Sequence[Mention], **kwargs) -> None:
+    """chat.signals.message_posted's receiver: chat sits below notifications and tells it through the signal."""
+    notify_after_commit(message, mentions)
 
 
 def send_due_emails_at(eta: datetime) -> None:

@@ -19,9 +19,9 @@ from chat.permissions import (
     check_not_archived,
 )
 from chat.services.locking import allocate_seq, lock_channel, stamp_change
+from chat.signals import message_posted
 from chat.text import check_emoji_name, check_message_text, parse_mentions
 from chat.wire import PREFETCHED_ATTACHMENTS
-from notifications.enqueue import notify_after_commit
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Membership
 
@@ -194,7 +194,8 @@ def message_post(
             last_read_seq=message.seq
         )
     events.send_message_posted(message)
-    notify_after_commit(message, mentions)  # who to tell, and how, is worked out in a Celery task after commit
+    # Who to tell, and how, is worked out in a Celery task after commit (notifications receives this).
+    message_posted.send(sender=Message, message=message, mentions=mentions)
     if root is not None:
         _count_reply(root, message)
     return message
