@@ -25,10 +25,10 @@ from accounts.models import User
 from chat.links import message_permalink
 from chat.models import Channel, ChannelKind
 from chat.selectors import readable_channels
+from chat.selectors.people import people_view
 from chat.text import BROADCAST_RE, CHANNEL_MENTION_RE, LINK_RE, USER_MENTION_RE
 from notifications.models import MissedMessageEmail, Notification, NotificationReason
 from workspaces.models import Membership, Workspace
-from workspaces.selectors import people_view
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 MAX_MESSAGES_SHOWN = 25

@@ -27,7 +27,7 @@ def user_wire(user, membership=None, *, view=None) -> dict:
 
 
 def _view(ctx: Context):
-    from workspaces.selectors import people_view
+    from chat.selectors.people import people_view
 
     return people_view(workspace=ctx.workspace, viewer=ctx.membership)
 

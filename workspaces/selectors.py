@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from slackclone.errors import DomainError, ErrorCode
-from workspaces.models import EmailDisplay, Invitation, Membership, Workspace
+from workspaces.models import Invitation, Membership, Workspace
 from workspaces.permissions import access_membership, access_workspace_admin
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from chat.selectors.people import PeopleView
 
 
 def _workspace_not_found() -> DomainError:
@@ -40,59 +40,6 @@ def user_workspaces(*, user: User, within: Workspace | None = None) -> QuerySet[
     if within is not None:
         memberships = memberships.filter(workspace=within)
     return memberships.order_by("joined_at", "workspace__public_id")
-
-
-@dataclass(frozen=True)
-class PeopleView:
-    """What one reader may see of a workspace's people; every surface that shows people asks it.
-
-    Whom: everyone, except that a guest sees only the people they share a channel or DM with (and
-    themselves). Whose email address: their own always; others' per Workspace.email_display
-    (owners and admins always see them). `viewer_id` None is the operator, who sees everything.
-    """
-
-    workspace: Workspace
-    viewer_id: int | None
-    sees_everyone: bool
-    sees_emails: bool
-
-    def members(self) -> QuerySet[Membership]:
-        """The memberships (active or not) of the people this reader may see, with their users."""
-        memberships = Membership.objects.filter(workspace=self.workspace).select_related("user")
-        if self.sees_everyone:
-            return memberships
-        from chat.models import ChannelMember
-
-        mine = ChannelMember.objects.filter(user_id=self.viewer_id, channel__workspace=self.workspace)
-        sharing = ChannelMember.objects.filter(channel__in=mine.values("channel_id")).values("user_id")
-        return memberships.filter(Q(user_id__in=sharing) | Q(user_id=self.viewer_id))
-
-    def shows_email(self, user: User) -> bool:
-        return self.sees_emails or user.pk == self.viewer_id
-
-
-def _sees_emails(workspace: Workspace, viewer: Membership) -> bool:
-    if viewer.is_admin or workspace.email_display == EmailDisplay.EVERYONE:
-        return True
-    return workspace.email_display == EmailDisplay.MEMBERS and not viewer.is_guest
-
-
-def people_view(*, workspace: Workspace, viewer: Membership | None) -> PeopleView:
-    """The people rule for `viewer` (their membership in `workspace`, as access_membership returned it;
-    None for the operator)."""
-    if viewer is None:
-        return PeopleView(workspace, None, sees_everyone=True, sees_emails=True)
-    return PeopleView(
-        workspace,
-        viewer.user_id,
-        sees_everyone=not viewer.is_guest,
-        sees_emails=_sees_emails(workspace, viewer),
-    )
-
-
-def people_view_of(*, actor: User, workspace: Workspace) -> PeopleView:
-    """people_view for an actor whose membership the caller has not loaded. Raises as access_membership."""
-    return people_view(workspace=workspace, viewer=access_membership(actor, workspace))
 
 
 def workspace_members(

@@ -16,9 +16,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from chat.models import Attachment, Channel, Message, Pin, Reaction
 from chat.search.query import ParsedQuery
 from chat.selectors import visible_channel_ids
+from chat.selectors.people import people_view_of
 from slackclone.ids import DM_PREFIX
 from workspaces.models import Membership
-from workspaces.selectors import people_view_of
 
 if TYPE_CHECKING:
     from accounts.models import User

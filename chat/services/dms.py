@@ -9,11 +9,11 @@ from django.db import IntegrityError, transaction
 
 from chat import events
 from chat.models import Channel, ChannelKind, ChannelMember
+from chat.selectors.people import people_view
 from slackclone.errors import DomainError, ErrorCode
 from slackclone.ids import DM_PREFIX, PRIVATE_CHANNEL_PREFIX, new_public_id
 from workspaces.models import Membership, Workspace
 from workspaces.permissions import access_membership
-from workspaces.selectors import people_view
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -17,11 +17,12 @@ from django.urls import reverse
 
 from accounts.wire import user_to_wire
 from chat.selectors import channel_get
+from chat.selectors.people import people_view
 from realtime.store import online_user_ids
 from slackclone.errors import DomainError
 from workspaces.models import Membership, Workspace
 from workspaces.permissions import access_membership
-from workspaces.selectors import active_member_ids, people_view, user_workspaces
+from workspaces.selectors import active_member_ids, user_workspaces
 from workspaces.services import user_set_last_workspace
 
 # The account and admin pages the client's menus link to: (key, URL name, takes the slug).

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from accounts.api.authentication import request_token, token_workspace
 from accounts.wire import user_to_wire
+from chat.selectors.people import PeopleView, people_view
 from slackclone.api.pagination import decode_cursor, encode_cursor
 from slackclone.api.schema import errors, ok_response
 from slackclone.api.views import ApiView, page_link, validated
@@ -20,9 +21,7 @@ from workspaces.api import serializers as s
 from workspaces.api.context import request_workspace
 from workspaces.models import Invitation, Membership, Workspace
 from workspaces.selectors import (
-    PeopleView,
     invitation_get,
-    people_view,
     user_workspaces,
     workspace_invitation_get,
     workspace_invitations,

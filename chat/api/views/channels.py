@@ -16,12 +16,12 @@ from chat.api.output import channel_out
 from chat.models import ChannelMember
 from chat.permissions import access_channel, access_channel_member
 from chat.selectors import channel_members_page, public_channels_page, unread_counts, user_channel_memberships
+from chat.selectors.people import people_view_of
 from slackclone.api.pagination import decode_cursor, encode_cursor
 from slackclone.api.schema import errors, ok_response
 from slackclone.api.views import ApiView, page_link, validated
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.api.context import request_workspace
-from workspaces.selectors import people_view_of
 
 TAG = ["channels"]
 
