@@ -69,6 +69,7 @@ test: venv check-services browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 # The browser tests drive Debian's Chromium (Playwright cannot download browsers here): install it when missing.
@@ -84,6 +85,7 @@ check-services: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: venv
 	$(VENV)/bin/ruff format .

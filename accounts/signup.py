@@ -4,7 +4,7 @@ An address is trusted (invitations addressed to it, imported history, being matc
 only once its owner proved it by following a link mailed to it, or an operator made the account.
 Sign-up never says whether an address has an account: it answers "check your email" every time and
 mails the address what fits it (a verification link for a new account; a note with the sign-in and
-reset links for an existing one; for an imported account waiting to be claimed, its invitations).
+reset links for an existing one; for an imported account waiting to be claimed, how to claim it).
 Mail to one address is rate limited (ACCOUNT_EMAILS_PER_ADDRESS_RATE), whoever asks for it.
 """
 
@@ -60,7 +60,7 @@ def user_sign_up(*, email: str, password: str, display_name: str = "", full_name
 
     A new address gets an account that cannot join anything yet and a link that proves the address
     (and signs in). An address with an account gets a note instead (sign in, or reset the password,
-    which also proves the address); one whose account an import made gets its live invitations again.
+    which also proves the address); one whose account an import made, how to claim it.
     The password is hashed on every path, so the answer takes as long whether or not the address is known.
     Callers: the sign-up page and API, for anyone (rate limited per client address by the caller).
     Raises: invalid_email, invalid_password. Never email_taken.

@@ -12,11 +12,10 @@ def send_account_email(kind: str, user_id: int, next_url: str = "") -> None:
     """Mail what sign-up decided (accounts.signup): `verify`, `exists` or `placeholder`.
 
     The link is made when the mail is sent, from the account as it is then, so a link never outlives
-    a change of address or password. An imported account waiting to be claimed gets its live
-    invitations again: following one is how it is claimed.
+    a change of address or password. An imported account waiting to be claimed gets a note
+    saying which workspaces hold it: an invitation mailed to it is how it is claimed.
     """
     from accounts import emails
-    from workspaces.tasks import send_invitation_email
 
     user = User.objects.filter(pk=user_id).first()
     if user is None:
@@ -26,10 +25,4 @@ def send_account_email(kind: str, user_id: int, next_url: str = "") -> None:
     elif kind == "exists":
         emails.send_account_exists_email(user)
     elif kind == "placeholder":
-        from workspaces.selectors import live_invitations_addressed_to
-
-        invitations = live_invitations_addressed_to(email=user.email)
-        for invitation in invitations:
-            send_invitation_email(invitation.pk)
-        if not invitations:
-            emails.send_account_imported_email(user)
+        emails.send_account_imported_email(user)

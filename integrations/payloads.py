@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from chat.blocks import BlocksError, message_text
 from integrations.services import WebhookPost
-from slack_api.blocks import message_text
-from slack_api.core import SlackError
 from slackclone import jsonlimits
 
 STRING_FIELDS = ("text", "username", "icon_emoji", "icon_url", "thread_ts")
@@ -51,7 +50,7 @@ def parse_webhook_request(request) -> WebhookPost:
             raise WebhookRejected("invalid_payload", 400)
     try:
         text = message_text(str(data.get("text") or ""), data.get("blocks"), data.get("attachments"))
-    except SlackError:  # blocks or attachments that are not lists of objects
+    except BlocksError:  # blocks or attachments that are not lists of objects
         raise WebhookRejected("invalid_payload", 400) from None
     if not text.strip():
         raise WebhookRejected("no_text", 400)

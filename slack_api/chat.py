@@ -4,9 +4,9 @@ slack_api.scheduled)."""
 from __future__ import annotations
 
 from chat import selectors, services
+from chat.blocks import BlocksError, message_text
 from chat.links import message_permalink
 from chat.wire import message_to_wire
-from slack_api.blocks import message_text
 from slack_api.core import Context, SlackError, method
 from slack_api.lookups import channel_arg, message_arg, user_arg, user_by_id
 
@@ -21,8 +21,11 @@ def _post_target(ctx: Context):
 
 
 def message_text_arg(ctx: Context) -> str:
-    """`text`, or the words of `blocks` in its place, and those of `attachments` below (slack_api.blocks)."""
-    text = message_text(ctx.args.str("text"), ctx.args.data.get("blocks"), ctx.args.data.get("attachments"))
+    """`text`, or the words of `blocks` in its place, and those of `attachments` below (chat.blocks)."""
+    try:
+        text = message_text(ctx.args.str("text"), ctx.args.data.get("blocks"), ctx.args.data.get("attachments"))
+    except BlocksError as error:
+        raise SlackError(error.error) from None
     if not text.strip():
         raise SlackError("no_text")
     return text
@@ -37,7 +40,7 @@ def bot_display_args(ctx: Context) -> dict[str, str]:
 def post_message(ctx: Context) -> dict:
     """Post as the token's user. A bot token's `username`, `icon_emoji` and `icon_url` name this message
     (Slack's bot_message); a person's are ignored, as Slack does. We store text only: with `blocks` or
-    `attachments`, their words become the message (slack_api.blocks), and `text` is then only the
+    `attachments`, their words become the message (chat.blocks), and `text` is then only the
     notification fallback."""
     channel = _post_target(ctx)
     text = message_text_arg(ctx)

@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from chat.blocks import BlocksError, render_text
 from chat.models import Channel, Mention, Message, Pin, Reaction
 from chat.services.locking import lock_channel, stamp_change
 from chat.services.messages import mention_rows
@@ -37,8 +38,6 @@ from integrations.models import ImportedKind
 from integrations.slack_export.people import bot_author
 from integrations.slack_export.reader import Conversation
 from integrations.slack_export.run import ImportRun
-from slack_api.blocks import render_text
-from slack_api.core import SlackError
 from slackclone.errors import DomainError
 
 BATCH_SIZE = 500
@@ -95,7 +94,7 @@ def imported_text(run: ImportRun, message: dict[str, Any]) -> str:
         if not text.strip():
             text = render_text(blocks=message.get("blocks"))
         parts = [text, render_text(attachments=message.get("attachments")), *_file_links(message)]
-    except SlackError:  # blocks or attachments that are not lists of objects: keep what the text says
+    except BlocksError:  # blocks or attachments that are not lists of objects: keep what the text says
         parts = [text, *_file_links(message)]
     return convert_refs(run, "\n".join(part for part in parts if part.strip()))
 

@@ -9,8 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_api.core import SlackError
 from slackclone import jsonlimits
+
+
+class BlocksError(ValueError):
+    """Blocks or attachments that are not a list of objects; `error` is Slack's name for it
+    (invalid_blocks, invalid_attachments), which each surface answers in its own way."""
+
+    def __init__(self, error: str):
+        super().__init__(error)
+        self.error = error
 
 
 def _json_list(raw: Any, error: str) -> list:
@@ -20,9 +28,9 @@ def _json_list(raw: Any, error: str) -> list:
         try:
             raw = jsonlimits.loads(raw)
         except ValueError:
-            raise SlackError(error) from None
+            raise BlocksError(error) from None
     if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
-        raise SlackError(error)
+        raise BlocksError(error)
     return raw
 
 
