@@ -126,6 +126,8 @@ SOCKET_VERDICTS = ("", "ratelimited", "too_many_sockets", "too_many_token_socket
 
 
 class Store(Protocol):
+    """What the gateway needs from its store: RedisStore across processes, MemoryStore in one process."""
+
     async def take_token(self, key: str, *, rate: float, burst: int) -> float: ...
     async def claim(self, key: str, ttl: float) -> bool: ...
     async def presence_add(self, user: str, conn: str, expires: float, workspaces: list[str]) -> None: ...
@@ -154,6 +156,7 @@ class Store(Protocol):
     async def socket_refresh(
         self, entries: list[tuple[str, str, int | None]], *, now: float, expires: float
     ) -> None: ...
+    async def close(self) -> None: ...
 
 
 class RedisStore:
@@ -451,7 +454,7 @@ class MemoryStore:
         return None
 
 
-def new_store() -> RedisStore | MemoryStore:
+def new_store() -> Store:
     return RedisStore(settings.REDIS_URL) if settings.REDIS_URL else MemoryStore()
 
 
