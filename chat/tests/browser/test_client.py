@@ -1,5 +1,6 @@
 """The web client in real Chromium, two people in two browser contexts, against a live server on the
-real stack (see conftest.py): the scenarios of the browser client's acceptance list."""
+real stack (see conftest.py): messages, threads, reactions, unread badges, uploads, search, history,
+drafts and keyboard use, as each person sees them."""
 
 from __future__ import annotations
 
