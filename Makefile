@@ -64,7 +64,7 @@ run: venv
 
 # --- Tests and lint -------------------------------------------------------------------
 
-# The suite runs serially: not every test is safe to run in parallel with pytest-xdist yet.
+# The suite runs serially: its tests share one Redis (the Celery broker, presence, the channel layer).
 test: venv check-services browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -49,7 +49,7 @@ LAYER_CONCURRENCY = 16
 LAYER_LEAVE_DELAY_SECONDS = 30.0
 # At most this many of those groups are left per upkeep tick (a second): a thousand clients that
 # dropped together come due together, and leaving a thousand groups at once is a Redis burst that
-# holds up live deliveries for a few hundred milliseconds.
+# holds up live deliveries.
 LAYER_LEAVES_PER_TICK = 100
 
 

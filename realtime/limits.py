@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
+from realtime import clock
+
 if TYPE_CHECKING:
     from realtime.connection import Connection
     from realtime.hub import Hub
@@ -51,7 +53,7 @@ class SocketLimits:
 
     async def admit(self, conn: Connection) -> str:
         """Take a slot for the socket; "" when admitted, otherwise the reason it is refused."""
-        now = time.time()
+        now = clock.now()
         try:
             return await self.hub.store.socket_admit(
                 conn.user_id,
@@ -81,5 +83,5 @@ class SocketLimits:
         self._beat_at = time.monotonic()
         entries = [(conn.user_id, conn.id, conn.token_id) for conn in self.hub.connections]
         if entries:
-            now = time.time()
+            now = clock.now()
             await self.hub.store.socket_refresh(entries, now=now, expires=now + SLOT_TTL_SECONDS)

@@ -19,7 +19,7 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from realtime import transport
+from realtime import clock, transport
 
 if TYPE_CHECKING:
     from realtime.connection import Connection
@@ -51,7 +51,7 @@ class Presence:
 
     async def connected(self, conn: Connection) -> None:
         try:
-            expires = time.time() + ENTRY_TTL_SECONDS
+            expires = clock.now() + ENTRY_TTL_SECONDS
             state = await self.hub.store.presence_connect(
                 conn.user_id, conn.id, expires, list(conn.workspaces), THROTTLE_SECONDS
             )
@@ -94,7 +94,7 @@ class Presence:
             self._beat_at = time.monotonic()
             entries = [(conn.user_id, conn.id) for conn in self.hub.connections]
             if entries:
-                await self.hub.store.presence_refresh(entries, time.time() + ENTRY_TTL_SECONDS)
+                await self.hub.store.presence_refresh(entries, clock.now() + ENTRY_TTL_SECONDS)
         due = await self.hub.store.presence_due()
         if due:
             for user_id, (state, workspaces) in (

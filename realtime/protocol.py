@@ -5,11 +5,13 @@ cluster/up.py, bench/fanout/stack.py). Frames, keepalive pings, flow control and
 Uvicorn's own code, unchanged; only per-socket state that an idle socket never uses goes:
 
 * asyncio.Queue and asyncio.Event each allocate empty deques of 64 slots up front (four in a
-  Queue, one in an Event: about 3.8 KB a socket). A socket holds at most a message or two
-  (Uvicorn stops reading until the application takes each one), so a list made on first use
-  does, and a waiter is made only while someone waits.
-* The handshake's request and response (their headers, about 3 KB) stay referenced for the
-  socket's whole life, though nothing reads them once the response is written.
+  Queue, one in an Event). A socket holds at most a message or two (Uvicorn stops reading until
+  the application takes each one), so a list made on first use does, and a waiter is made only
+  while someone waits.
+* The handshake's request and response (their headers) stay referenced for the socket's whole
+  life, though nothing reads them once the response is written.
+
+What each costs a socket: docs/performance.md, Memory per socket.
 
 Every command line that runs it also passes `--ws-per-message-deflate false`: browsers ask for
 compression, and with it each socket would keep its own zlib state (tens of KB) and compress every

@@ -8,13 +8,14 @@ round trip (a Lua script where it must read and write atomically).
 from __future__ import annotations
 
 import math
-import time
 import weakref
 from collections.abc import Iterable
 from functools import cache
 from typing import Protocol
 
 from django.conf import settings
+
+from realtime import clock
 
 KEY_PREFIX = "sc:rt:"
 TRANSITION_BATCH = 500  # users per pipelined round trip when many come due at once
@@ -126,6 +127,8 @@ SOCKET_VERDICTS = ("", "ratelimited", "too_many_sockets", "too_many_token_socket
 
 
 class Store(Protocol):
+    """What the gateway needs from its store: RedisStore across processes, MemoryStore in one process."""
+
     async def take_token(self, key: str, *, rate: float, burst: int) -> float: ...
     async def claim(self, key: str, ttl: float) -> bool: ...
     async def presence_add(self, user: str, conn: str, expires: float, workspaces: list[str]) -> None: ...
@@ -154,6 +157,7 @@ class Store(Protocol):
     async def socket_refresh(
         self, entries: list[tuple[str, str, int | None]], *, now: float, expires: float
     ) -> None: ...
+    async def close(self) -> None: ...
 
 
 class RedisStore:
@@ -174,7 +178,7 @@ class RedisStore:
         self._socket_admit = self.redis.register_script(SOCKET_ADMIT_LUA)
 
     async def take_token(self, key: str, *, rate: float, burst: int) -> float:
-        wait_ms = await self._take_token(keys=[KEY_PREFIX + "rl:" + key], args=[rate, burst, time.time()])
+        wait_ms = await self._take_token(keys=[KEY_PREFIX + "rl:" + key], args=[rate, burst, clock.now()])
         return int(wait_ms) / 1000
 
     async def claim(self, key: str, ttl: float) -> bool:
@@ -187,7 +191,7 @@ class RedisStore:
     async def presence_add(self, user: str, conn: str, expires: float, workspaces: list[str]) -> None:
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.zadd(KEY_PREFIX + "p:c:" + user, {conn: expires})
-            pipe.expire(KEY_PREFIX + "p:c:" + user, int(expires - time.time()) + 60)
+            pipe.expire(KEY_PREFIX + "p:c:" + user, int(expires - clock.now()) + 60)
             pipe.set(KEY_PREFIX + "p:w:" + user, ",".join(workspaces), ex=86400)
             pipe.zadd(KEY_PREFIX + "p:live", {user: expires}, gt=True)
             await pipe.execute()
@@ -199,7 +203,7 @@ class RedisStore:
         self, user: str, conn: str, expires: float, workspaces: list[str], throttle: float
     ) -> str | None:
         """presence_add, then the state transition, in one script: every socket does this on connect."""
-        now = time.time()
+        now = clock.now()
         keys = [*self._keys(user), KEY_PREFIX + "p:w:" + user, KEY_PREFIX + "p:live"]
         args = [now, throttle, user, conn, expires, ",".join(workspaces), int(expires - now) + 60]
         state = await self._presence_connect(keys=keys, args=args)
@@ -207,20 +211,20 @@ class RedisStore:
 
     async def presence_disconnect(self, user: str, conn: str, throttle: float) -> str | None:
         """presence_remove, then the state transition, in one script."""
-        state = await self._presence_disconnect(keys=self._keys(user), args=[time.time(), throttle, user, conn])
+        state = await self._presence_disconnect(keys=self._keys(user), args=[clock.now(), throttle, user, conn])
         return state.decode() if state else None
 
     async def presence_refresh(self, entries: list[tuple[str, str]], expires: float) -> None:
         async with self.redis.pipeline(transaction=False) as pipe:
             for user, conn in entries:
                 pipe.zadd(KEY_PREFIX + "p:c:" + user, {conn: expires})
-                pipe.expire(KEY_PREFIX + "p:c:" + user, int(expires - time.time()) + 60)
+                pipe.expire(KEY_PREFIX + "p:c:" + user, int(expires - clock.now()) + 60)
                 pipe.zadd(KEY_PREFIX + "p:live", {user: expires}, gt=True)
             await pipe.execute()
 
     async def presence_due(self) -> list[str]:
         """Users whose announcement waited out its throttle, or whose connections all expired."""
-        now = time.time()
+        now = clock.now()
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.zrangebyscore(KEY_PREFIX + "p:due", "-inf", now)
             pipe.zremrangebyscore(KEY_PREFIX + "p:due", "-inf", now)
@@ -237,7 +241,7 @@ class RedisStore:
             batch = users[start : start + TRANSITION_BATCH]
             async with self.redis.pipeline(transaction=False) as pipe:
                 for user in batch:
-                    await self._presence(keys=self._keys(user), args=[time.time(), throttle, user], client=pipe)
+                    await self._presence(keys=self._keys(user), args=[clock.now(), throttle, user], client=pipe)
                 states = await pipe.execute()
             moved = [(user, state.decode()) for user, state in zip(batch, states, strict=True) if state]
             if moved:
@@ -247,7 +251,7 @@ class RedisStore:
         return changed
 
     async def presence_state(self, users: list[str]) -> dict[str, str]:
-        now = time.time()
+        now = clock.now()
         async with self.redis.pipeline(transaction=False) as pipe:
             for user in users:
                 pipe.zcount(KEY_PREFIX + "p:c:" + user, now, "+inf")
@@ -316,7 +320,7 @@ class MemoryStore:
         self.slots: dict[str, dict[str, float]] = {}  # "u:<user>" or "t:<token>" -> {conn: expiry}
 
     async def take_token(self, key: str, *, rate: float, burst: int) -> float:
-        now = time.time()
+        now = clock.now()
         last, tokens = self.buckets.get(key, (now, float(burst)))
         tokens = min(burst, tokens + (now - last) * rate)
         if tokens < 1:
@@ -326,7 +330,7 @@ class MemoryStore:
         return 0.0
 
     async def claim(self, key: str, ttl: float) -> bool:
-        now = time.time()
+        now = clock.now()
         if self.claims.get(key, 0) > now:
             return False
         self.claims[key] = now + ttl
@@ -358,7 +362,7 @@ class MemoryStore:
             self.live[user] = max(self.live.get(user, 0), expires)
 
     async def presence_transition(self, user: str, throttle: float) -> str | None:
-        now = time.time()
+        now = clock.now()
         live = {c: e for c, e in self.conns.get(user, {}).items() if e > now}
         self.conns[user] = live
         state = "active" if live else "away"
@@ -374,7 +378,7 @@ class MemoryStore:
         return state
 
     async def presence_due(self) -> list[str]:
-        now = time.time()
+        now = clock.now()
         users = {u for u, at in self.due.items() if at <= now} | {u for u, at in self.live.items() if at <= now}
         for user in users:
             self.due.pop(user, None)
@@ -391,7 +395,7 @@ class MemoryStore:
         return changed
 
     async def presence_state(self, users: list[str]) -> dict[str, str]:
-        now = time.time()
+        now = clock.now()
         return {u: "active" if any(e > now for e in self.conns.get(u, {}).values()) else "away" for u in users}
 
     def _live_slots(self, key: str, now: float) -> dict[str, float]:
@@ -451,7 +455,7 @@ class MemoryStore:
         return None
 
 
-def new_store() -> RedisStore | MemoryStore:
+def new_store() -> Store:
     return RedisStore(settings.REDIS_URL) if settings.REDIS_URL else MemoryStore()
 
 
@@ -473,7 +477,7 @@ def online_user_ids(public_ids: Iterable[str]) -> set[str] | None:
     if not settings.REDIS_URL:
         return _memory_online(public_ids)
     users = list(dict.fromkeys(public_ids))
-    now = time.time()
+    now = clock.now()
     online: set[str] = set()
     for start in range(0, len(users), 1000):
         chunk = users[start : start + 1000]
@@ -489,7 +493,7 @@ def _memory_online(public_ids: Iterable[str]) -> set[str] | None:
     stores = list(_memory_stores)
     if not stores:
         return None
-    now = time.time()
+    now = clock.now()
     return {
         user
         for user in public_ids

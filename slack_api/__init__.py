@@ -1,4 +1,4 @@
-"""The Slack-compatible Web API at /api/<method> (issue 7, part 1).
+"""The Slack-compatible Web API at /api/<method>.
 
 `slack_sdk.WebClient(token=..., base_url="http://HOST/api/")` works unchanged. Every method is a thin
 adapter over chat.services / chat.selectors / the workspaces and accounts services, answering with the

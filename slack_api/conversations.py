@@ -10,8 +10,9 @@ from chat import selectors, services
 from chat.models import Channel, ChannelKind, ChannelMember, Message
 from chat.permissions import access_channel_member
 from chat.wire import channel_to_wire, message_to_wire
-from slack_api.core import Context, SlackError, method, next_cursor, paged
+from slack_api.core import Context, SlackError, method, paged
 from slack_api.lookups import channel_arg, message_arg, types_arg, user_by_id
+from slackclone.api.pagination import encode_cursor
 from slackclone.db_router import read_for
 
 LIST_MAX_LIMIT = 1000
@@ -57,7 +58,7 @@ def visible_channels_page(ctx: Context, kinds: list[str], *, exclude_archived: b
         if channel.kind == ChannelKind.DM:
             wire["user"] = others.get(channel.pk, ctx.user.public_id)
         wires.append(wire)
-    return paged({"channels": wires}, next_cursor(rows[-1].public_id) if more and rows else None)
+    return paged({"channels": wires}, encode_cursor(rows[-1].public_id) if more and rows else None)
 
 
 @method("conversations.list")
@@ -121,7 +122,7 @@ def history(ctx: Context) -> dict:
     more = len(rows) > limit
     rows = rows[:limit]
     body = {"messages": [message_to_wire(message) for message in rows], "has_more": more}
-    return paged(body, next_cursor(str(rows[-1].seq)) if more and rows else None)
+    return paged(body, encode_cursor(str(rows[-1].seq)) if more and rows else None)
 
 
 @method("conversations.replies")
@@ -148,7 +149,7 @@ def replies(ctx: Context) -> dict:
     )
     messages += [message_to_wire(message) for message in rows]
     body = {"messages": messages, "has_more": more}
-    return paged(body, next_cursor(str(rows[-1].seq)) if more and rows else None)
+    return paged(body, encode_cursor(str(rows[-1].seq)) if more and rows else None)
 
 
 @method("conversations.create", write=True)
@@ -213,7 +214,7 @@ def members(ctx: Context) -> dict:
     more = len(rows) > limit
     rows = rows[:limit]
     body = {"members": [member.user.public_id for member in rows]}
-    return paged(body, next_cursor(rows[-1].user.public_id) if more and rows else None)
+    return paged(body, encode_cursor(rows[-1].user.public_id) if more and rows else None)
 
 
 @method("conversations.archive", write=True)

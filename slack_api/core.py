@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from slackclone import jsonlimits
-from slackclone.api.pagination import decode_cursor, encode_cursor
+from slackclone.api.pagination import decode_cursor
 from slackclone.errors import DomainError, ErrorCode
 
 if TYPE_CHECKING:
@@ -140,10 +140,6 @@ class Args:
             raise SlackError("invalid_cursor") from None
 
 
-def next_cursor(*parts: str) -> str:
-    return encode_cursor(*parts)
-
-
 def paged(body: dict[str, Any], cursor: str | None) -> dict[str, Any]:
     """Add Slack's response_metadata (an empty next_cursor on the last page, as Slack does)."""
     body["response_metadata"] = {"next_cursor": cursor or ""}
@@ -173,10 +169,6 @@ class Context:
         if not hasattr(self, "_membership"):
             self._membership = Membership.objects.get(user=self.token.user, workspace=self.token.workspace)
         return self._membership
-
-    @property
-    def is_bot_token(self) -> bool:
-        return self.token.user.is_bot
 
 
 @dataclass(frozen=True)

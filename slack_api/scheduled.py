@@ -11,8 +11,9 @@ from notifications import selectors as notification_selectors
 from notifications.models import ScheduledMessage
 from notifications.services.scheduled import scheduled_message_cancel, scheduled_message_create
 from slack_api.chat import message_text_arg
-from slack_api.core import Context, SlackError, method, next_cursor, paged
+from slack_api.core import Context, SlackError, method, paged
 from slack_api.lookups import channel_arg
+from slackclone.api.pagination import encode_cursor
 
 LIST_LIMIT_DEFAULT = 100
 LIST_LIMIT_MAX = 1000
@@ -110,5 +111,5 @@ def list_scheduled_messages(ctx: Context) -> dict:
     if len(page) > limit:
         page = page[:limit]
         last = page[-1]
-        cursor = next_cursor(str(int(last.post_at.timestamp() * 1_000_000)), last.public_id)
+        cursor = encode_cursor(str(int(last.post_at.timestamp() * 1_000_000)), last.public_id)
     return paged({"scheduled_messages": [_scheduled_to_wire(row) for row in page]}, cursor)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from chat.links import message_permalink
 from chat.search import SEARCH_MAX_LIMIT, cursor_position, search_messages
 from chat.wire import message_to_wire
-from slack_api.core import Context, SlackError, method, next_cursor
+from slack_api.core import Context, SlackError, method
+from slackclone.api.pagination import encode_cursor
 from slackclone.errors import DomainError
 
 
@@ -36,7 +37,7 @@ def messages(ctx: Context) -> dict:
         parts = [last.message.channel.public_id, last.message.ts]
         if sort == "score":
             parts.append(repr(last.score))
-        cursor = next_cursor(*parts)
+        cursor = encode_cursor(*parts)
     matches = [_match_to_wire(ctx, match) for match in results.matches]
     return {
         "query": query,

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 from accounts.wire import user_to_wire
 from slack_api.conversations import visible_channels_page
-from slack_api.core import Context, SlackError, method, next_cursor, paged
+from slack_api.core import Context, SlackError, method, paged
 from slack_api.lookups import types_arg, user_arg
 from slackclone import jsonlimits
+from slackclone.api.pagination import encode_cursor
 
 USERS_MAX_LIMIT = 1000
 
@@ -46,7 +47,7 @@ def list_(ctx: Context) -> dict:
     for membership in rows:
         membership.workspace = ctx.workspace
     body = {"members": [user_wire(membership.user, membership, view=view) for membership in rows]}
-    return paged(body, next_cursor(rows[-1].user.public_id) if more and rows else None)
+    return paged(body, encode_cursor(rows[-1].user.public_id) if more and rows else None)
 
 
 @method("users.info")

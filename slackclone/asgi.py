@@ -38,8 +38,7 @@ def application(scope, receive, send):
 
 
 # Everything loaded so far (Django, the apps, the URL patterns) lives as long as the process. Frozen,
-# it is no longer walked by every full collection of the cyclic garbage collector: on the API
-# benchmark such a collection stopped a request for 50 ms; with the startup heap frozen, no
-# request took more than 16 ms.
+# it is not walked by every full collection of the cyclic garbage collector, which otherwise stops
+# the request that triggers it for many times its usual time (docs/performance.md, API).
 gc.collect()
 gc.freeze()

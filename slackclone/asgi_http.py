@@ -4,8 +4,8 @@ Django's ASGIHandler is built for async views. It runs the middleware chain in a
 of synchronous views (all of ours: Django's and DRF's) pays a thread hop for the request_started
 signal, one into and back out of every sync-only middleware, one per process_request/process_response
 of each MiddlewareMixin, one for the view and one for closing the response: about eight per request.
-Each costs a wake-up of another thread and a round through the event loop; together they were 2-3 ms
-of CPU per request on this project's benchmark machine, as much as the API's own work.
+Each costs a wake-up of another thread and a round through the event loop; together they cost about as
+much CPU as the API's own work (docs/performance.md, API: one thread hop per request).
 
 SyncStackASGIHandler keeps Django's request, response and signal semantics and its ASGIRequest, but
 handles the request the way WSGIHandler does, in one call in one worker thread: request_started,
@@ -15,7 +15,7 @@ reading the body and writing the response stay on the event loop.
 
 The worker threads are kept and reused, as a threaded WSGI server reuses its threads. Django's
 handler gives every request a thread of its own (a ThreadSensitiveContext), started and joined per
-request: 1.3 ms of a 5 ms API request here. There are as many threads as database connections in
+request, a large share of a small request's time. There are as many threads as database connections in
 the pool (DATABASE_POOL_MAX): a request beyond that would only wait for a connection. A streamed
 response (a file) gives its connection back before it is sent, and is read and closed in a thread of
 its own as Django does it, so a long download never holds one of the request threads.

@@ -120,10 +120,10 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------------
 
-# Under ASGI, Django runs each request's synchronous code in a thread of its own, and connections
-# are per thread: persistent connections would be opened anew for every request (a third of a
-# small request's time). ASGI processes (slackclone/asgi.py) therefore take connections from a
-# psycopg pool, checked on checkout; other processes (Celery, commands) keep one connection each.
+# Under ASGI, Django runs each request's synchronous code in a thread of its own, and connections are per
+# thread: persistent connections would be opened anew for every request (docs/performance.md, API: a
+# connection pool under ASGI). ASGI processes (slackclone/asgi.py) therefore take connections from a psycopg
+# pool, checked on checkout; other processes (Celery, commands) keep one connection each.
 DATABASE_POOL = env_bool("DATABASE_POOL", False)
 DATABASE_POOL_MIN = env_int("DATABASE_POOL_MIN", 2)
 DATABASE_POOL_MAX = env_int("DATABASE_POOL_MAX", 20)
@@ -213,9 +213,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a killed pool process puts its task 
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a worker holds one task beyond those it runs: no hoarding
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True  # they are redelivered; don't run them twice
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Celery closes every database connection before and after each task unless this is set; a new
-# PostgreSQL backend per task cost the primary more CPU than the task's own queries (about 30 ms
-# per notification). Workers keep their connections instead, checked around each task exactly as a
+# Celery closes every database connection before and after each task unless this is set; a new PostgreSQL
+# backend per task cost the primary more CPU than the task's own queries (docs/performance.md, API: a
+# connection pool under ASGI). Workers keep their connections instead, checked around each task exactly as a
 # request checks them (slackclone/celery.py), and Celery still recycles them every this many tasks.
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
 CELERY_TASK_DEFAULT_QUEUE = "default"

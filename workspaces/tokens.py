@@ -96,8 +96,9 @@ _TOKEN_IDENTITY_SQL = """
 def api_token_identify(raw: str) -> TokenIdentity:
     """api_token_authenticate's checks and bookkeeping in one SQL statement, returning no models.
 
-    For the socket handshake, which a reconnect storm runs thousands of times a second: building
-    the ORM query (a join and a subquery) cost more than running it. Callers: the real-time gateway.
+    For the socket handshake, which every client of a reconnect storm runs at once: building the ORM
+    query (a join and a subquery) cost more than running it (docs/performance.md, Reconnect storms).
+    Callers: the real-time gateway.
     Raises: invalid_auth, account_inactive, workspace_not_found, as api_token_authenticate.
     """
     if not isinstance(raw, str) or not raw:

@@ -60,8 +60,11 @@ def test_cpu_is_counted_per_pid_file_with_the_process_children(tmp_path):
     try:
         (tmp_path / "worker.pid").write_text(f"{parent.pid}\n")
         before = cpu.snapshot(tmp_path)
-        time.sleep(1.0)
+        deadline = time.monotonic() + 30
         after = cpu.snapshot(tmp_path)
+        while after.get("worker", 0.0) - before.get("worker", 0.0) <= 0.2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+            after = cpu.snapshot(tmp_path)
     finally:
         os.killpg(parent.pid, signal.SIGKILL)  # the parent and its spinning child, by the group's id
         parent.wait()

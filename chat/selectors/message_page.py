@@ -1,9 +1,9 @@
 """A window of a channel's messages, loaded for chat.wire in one SQL statement on PostgreSQL.
 
 History is the most frequent read there is: every channel a client opens, every scroll back. Through
-the ORM (messages_for_wire: four joins, then reactions and files prefetched) a page of 50 took three
-queries and about 7 ms of this machine's CPU, nearly all of it building queries and model instances;
-PostgreSQL itself needs a quarter of a millisecond. Here one statement, written once, returns each
+the ORM (messages_for_wire: four joins, then reactions and files prefetched) a page took three
+queries, and Python spent far longer building queries and model instances than PostgreSQL spent
+running them (docs/performance.md, API). Here one statement, written once, returns each
 message with the few author columns chat.wire reads, its reactions as a JSON array and whether it has
 files. Thread roots (for replies) and files, which few messages of a page have, are fetched only when
 some do. The instances are ordinary Messages, so message_to_wire builds the same shapes as from the

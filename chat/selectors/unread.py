@@ -81,10 +81,11 @@ def _counts_postgres(user: User, behind: list[tuple[int, int]]) -> list[tuple[in
     }
 
     # The planner cannot know the read markers, so it prices each subquery as a scan of a third of its
-    # channel. Over a few hundred channels it would spend half a second JIT-compiling a 5 ms query,
-    # and for a big channel it takes a sequential scan of the whole table as the cheaper way to count
-    # a third of a channel (1.1 s per channel at 10M messages, against 0.2 ms for the range after
-    # the marker on (channel_id, seq)). Both are switched off for this statement only.
+    # channel. Over a few hundred channels it would spend far longer JIT-compiling the query than
+    # running it, and for a big channel it takes a sequential scan of the whole table as the cheaper
+    # way to count a third of a channel, where the range after the marker on (channel_id, seq) reads a
+    # few rows (docs/performance.md, Unread and mention counts). Both are switched off for this
+    # statement only.
     def count(using: str) -> list[tuple[int, int, int]]:
         with transaction.atomic(using=using), connections[using].cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")

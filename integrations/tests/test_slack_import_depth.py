@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from chat.models import Message
 from integrations.slack_export.importer import import_slack_export
 from integrations.tests.slack_export_fixture import DAY1, build_export, edit_export
 from integrations.tests.test_slack_import import counts
@@ -38,3 +39,4 @@ def test_brackets_inside_strings_do_not_count_toward_the_depth(tmp_path, team):
         },
     )
     import_slack_export(workspace=team.workspace, path=edited)
+    assert Message.objects.filter(channel__workspace=team.workspace, text="[" * 10_000).count() == 1

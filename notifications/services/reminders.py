@@ -25,8 +25,8 @@ from chat.permissions import access_channel
 from chat.services import dm_open, message_post
 from notifications import enqueue
 from notifications.models import DeliveryState, Reminder
+from notifications.reminder_times import parse_when
 from notifications.services.scheduled import check_send_time, eta_horizon
-from notifications.when import parse_when
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Membership, Role
 from workspaces.permissions import access_membership

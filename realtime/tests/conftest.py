@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.utils.module_loading import import_string
 
 from integrations.tokens import api_token_create
+from realtime import clock
 from slackclone.asgi import application
 
 ORIGIN = "http://127.0.0.1:8000"
@@ -36,6 +38,31 @@ def _presence_without_throttle(monkeypatch):
     from realtime import presence
 
     monkeypatch.setattr(presence, "THROTTLE_SECONDS", 0.0)
+
+
+class WallClock:
+    """The gateway's wall clock (realtime.clock), stopped: it moves only when the test moves it."""
+
+    def __init__(self, start: float):
+        self.at = start
+
+    def now(self) -> float:
+        return self.at
+
+    def advance(self, seconds: float) -> None:
+        self.at += seconds
+
+
+@pytest.fixture
+def wall_clock(monkeypatch) -> WallClock:
+    """Stop the gateway's wall clock at the current whole second; `wall_clock.advance(s)` moves it on.
+
+    A whole second, because the store's Redis scripts keep times with 14 significant digits: a stopped
+    time they round up would read as a moment in the past.
+    """
+    stopped = WallClock(float(int(time.time())))
+    monkeypatch.setattr(clock, "now", stopped.now)
+    return stopped
 
 
 def session_cookie(user) -> str:
@@ -104,14 +131,23 @@ class Socket:
                 self.connected = False
                 return output.get("code")
 
-    async def nothing(self, wait: float = 0.3) -> None:
-        """Nothing arrives for `wait` seconds but presence news about other people."""
+    async def drain(self, wait: float = 0.3) -> list[dict[str, Any]]:
+        """Every frame that arrives within `wait` seconds, presence news included.
+
+        A timeout of `recv` would end the socket (the communicator cancels the application), so this
+        waits with receive_nothing instead."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait
+        frames = []
         while (left := deadline - loop.time()) > 0:
             if await self.communicator.receive_nothing(timeout=left, interval=0.02):
-                return
-            frame = await self.recv(0.1, presence=True)
+                break
+            frames.append(await self.recv(0.1, presence=True))
+        return frames
+
+    async def nothing(self, wait: float = 0.3) -> None:
+        """Nothing arrives for `wait` seconds but presence news about other people."""
+        for frame in await self.drain(wait):
             assert frame.get("type") == "presence_change", f"an unexpected frame arrived: {frame}"
 
     async def close(self) -> None:

@@ -5,6 +5,7 @@ from asgiref.sync import sync_to_async
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from chat.models import Message
 from realtime.tests.conftest import run, session_cookie
 from workspaces.services import member_deactivate
 
@@ -16,6 +17,13 @@ async def _refused(sockets, headers) -> bool:
     return not connected
 
 
+async def _author_of_a_post(socket, channel):
+    """Who a message posted through the socket is stored as: the person the socket acts as."""
+    reply = await socket.request({"id": 1, "type": "message", "channel": channel.public_id, "text": "who am I?"})
+    assert reply["ok"] is True, reply
+    return await run(lambda: Message.objects.select_related("author").get(channel=channel, ts=reply["ts"]).author)
+
+
 async def test_session_cookie_from_the_sites_origin_gets_hello(team, sockets):
     socket = await sockets.session(team.member)
     assert (await socket.request({"id": 1, "type": "ping"}))["type"] == "pong"
@@ -23,7 +31,8 @@ async def test_session_cookie_from_the_sites_origin_gets_hello(team, sockets):
 
 @override_settings(CSRF_TRUSTED_ORIGINS=["https://*.chat.example.com"])
 async def test_session_cookie_from_a_trusted_origin_is_accepted(team, sockets):
-    await sockets.session(team.member, origin="https://eu.chat.example.com")
+    socket = await sockets.session(team.member, origin="https://eu.chat.example.com")
+    assert await _author_of_a_post(socket, team.general) == team.member
 
 
 @pytest.mark.parametrize("origin", ["https://evil.example", "null", "http://127.0.0.1.evil.example"])
@@ -41,7 +50,8 @@ async def test_session_cookie_from_our_host_on_another_scheme_or_port_is_refused
 async def test_session_cookie_from_the_origin_the_socket_was_opened_on_is_accepted(team, sockets):
     cookie = await run(session_cookie, team.member)
     headers = [(b"cookie", cookie.encode()), (b"host", b"localhost:9000"), (b"origin", b"http://localhost:9000")]
-    await sockets.raw(headers).connect()
+    socket = await sockets.raw(headers).connect()
+    assert await _author_of_a_post(socket, team.general) == team.member
 
 
 async def test_session_cookie_without_origin_is_refused(team, sockets):

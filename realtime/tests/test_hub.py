@@ -93,26 +93,35 @@ async def test_groups_due_to_be_left_are_left_a_few_per_tick_the_longest_emptied
     assert not any(layer_has(hub, group) for group in groups)
 
 
-class SlowLeaveLayer(CountingLayer):
-    """Leaving a group takes a moment, as a Redis round trip does."""
+class HeldLeaveLayer(CountingLayer):
+    """Leaving a group waits until the test lets it finish, as a Redis round trip takes a while."""
+
+    def __init__(self):
+        super().__init__()
+        self.leaving = asyncio.Event()
+        self.let_leave = asyncio.Event()
 
     async def group_discard(self, group, channel):
-        await asyncio.sleep(0.05)
+        self.leaving.set()
+        await self.let_leave.wait()
         await super().group_discard(group, channel)
 
 
 async def test_a_socket_that_arrives_while_the_last_one_leaves_keeps_the_hub_running():
-    hub = Hub(SlowLeaveLayer())
+    layer = HeldLeaveLayer()
+    hub = Hub(layer)
     try:
         leaving = FakeConnection()
         await hub.attach(leaving, ["u.U1", "c.C1"])
         stopping = asyncio.ensure_future(hub.detach(leaving))  # the last one out: the hub starts to stop
-        await asyncio.sleep(0.01)
+        await layer.leaving.wait()
         arriving = FakeConnection()
         await hub.attach(arriving, ["u.U2"])  # while the hub leaves its groups
+        layer.let_leave.set()
         await stopping
         assert hub._tasks, "a hub with a socket must keep reading the layer"
         assert layer_has(hub, "u.U2")
     finally:
+        layer.let_leave.set()
         hub.connections.clear()
         await hub._stop()

@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
+from realtime import clock as realtime_clock
 from realtime import limits
 from realtime.store import MemoryStore, RedisStore
 from realtime.tests.conftest import run, token_for
@@ -135,7 +136,7 @@ def test_the_default_connect_rate_covers_every_tab_reconnecting_twice():
 
 
 class Clock:
-    """Stands in for the time module in realtime.limits."""
+    """Stands in for the time module in realtime.limits (its heartbeat) and for realtime.clock (slot expiry)."""
 
     def __init__(self, now: float):
         self.now = now
@@ -152,6 +153,7 @@ async def test_the_heartbeat_keeps_the_slots_of_the_processes_open_sockets(monke
 
     clock = Clock(1_000_000.0)
     monkeypatch.setattr(limits, "time", clock)
+    monkeypatch.setattr(realtime_clock, "now", clock.time)
     hub = SimpleNamespace(store=MemoryStore(), connections=[])
     socket_limits = limits.SocketLimits(hub)
     open_socket = SimpleNamespace(user_id="UHEARTBEAT1", id="open", token_id=5)

@@ -1,6 +1,5 @@
 """Presence: from live sockets in any process, kept in Redis with expiry, announced (throttled) to workspaces."""
 
-import asyncio
 import time
 
 import pytest
@@ -34,37 +33,43 @@ async def test_a_user_is_active_while_any_tab_is_open(team, sockets):
     assert event["presence"] == "away"
 
 
-async def test_presence_lives_in_redis_and_expires_without_heartbeats(team, sockets):
+async def test_presence_lives_in_redis_and_expires_without_heartbeats(team, sockets, wall_clock):
     store = RedisStore(settings.REDIS_URL)
     try:
-        await store.presence_add("UEXPIRING1", "conn1", time.time() + 0.2, [team.workspace.public_id])
+        await store.presence_add("UEXPIRING1", "conn1", wall_clock.now() + 30, [team.workspace.public_id])
         assert await store.presence_state(["UEXPIRING1"]) == {"UEXPIRING1": "active"}
-        await asyncio.sleep(0.3)
+        wall_clock.advance(29)
+        assert await store.presence_state(["UEXPIRING1"]) == {"UEXPIRING1": "active"}
+        wall_clock.advance(2)
         assert await store.presence_state(["UEXPIRING1"]) == {"UEXPIRING1": "away"}
     finally:
         await store.close()
 
 
-async def test_a_process_that_stops_heartbeating_takes_its_users_presence_with_it(team, sockets, monkeypatch):
+async def test_a_process_that_stops_heartbeating_takes_its_users_presence_with_it(
+    team, sockets, monkeypatch, wall_clock
+):
     """A crashed process never says goodbye: its entries expire and another process announces away."""
     monkeypatch.setattr(hub_module, "TICK_SECONDS", 0.1)
     watcher = await sockets.session(team.owner)
     store = RedisStore(settings.REDIS_URL)
     try:
-        # The crashed process's last heartbeat promised 0.3 s more.
-        await store.presence_add(team.member.public_id, "crashed", time.time() + 0.3, [team.workspace.public_id])
+        # The crashed process's last heartbeat promised 5 s more.
+        crashed_until = wall_clock.now() + 5
+        await store.presence_add(team.member.public_id, "crashed", crashed_until, [team.workspace.public_id])
         crashed = presence.Presence(type("Hub", (), {"store": store})())
         await crashed.announce(team.member.public_id)
         await crashed.flush()
         assert (await watcher.recv_until(presence_of(team.member), presence=True))[-1]["presence"] == "active"
+        wall_clock.advance(6)
         event = (await watcher.recv_until(presence_of(team.member), presence=True, timeout=5))[-1]
         assert event["presence"] == "away"
     finally:
         await store.close()
 
 
-async def test_presence_changes_are_throttled_to_the_state_they_settle_in(team, sockets, monkeypatch):
-    monkeypatch.setattr(presence, "THROTTLE_SECONDS", 1.0)
+async def test_presence_changes_are_throttled_to_the_state_they_settle_in(team, sockets, monkeypatch, wall_clock):
+    monkeypatch.setattr(presence, "THROTTLE_SECONDS", 10.0)
     monkeypatch.setattr(hub_module, "TICK_SECONDS", 0.1)
     watcher = await sockets.session(team.owner)
     tab = await sockets.session(team.member)
@@ -73,11 +78,12 @@ async def test_presence_changes_are_throttled_to_the_state_they_settle_in(team, 
         await tab.close()
         tab = await sockets.session(team.member)
     await tab.close()
-    started = time.monotonic()
+    # The hub ticks every 0.1 s meanwhile, but the clock stands still inside the throttle window.
+    assert not [f for f in await watcher.drain(0.5) if presence_of(team.member)(f)], "held back"
+    wall_clock.advance(10)
     event = (await watcher.recv_until(presence_of(team.member), presence=True, timeout=5))[-1]
     assert event["presence"] == "away"
-    assert time.monotonic() - started > 0.3, "held back until the throttle window ended"
-    await watcher.nothing(1.2)
+    assert not [f for f in await watcher.drain(0.5) if presence_of(team.member)(f)], "announced once"
 
 
 async def test_online_users_come_from_this_process_memory_in_the_embedded_default(settings):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -41,12 +40,17 @@ def test_a_ticket_is_redeemed_once_for_its_token(team):
     assert ticket_redeem(raw) is None
 
 
-def test_an_expired_unknown_or_revoked_ticket_is_refused(team, monkeypatch):
+def test_a_ticket_is_good_until_its_time_to_live_has_passed(team, wall_clock):
     token, _raw = api_token_create(actor=None, user=team.member, workspace=team.workspace)
-    monkeypatch.setattr(tickets, "TICKET_TTL_SECONDS", 1)
-    expired = ticket_issue(token)
-    time.sleep(1.3)
+    fresh, expired = ticket_issue(token), ticket_issue(token)
+    wall_clock.advance(tickets.TICKET_TTL_SECONDS - 1)
+    assert ticket_redeem(fresh).pk == token.pk
+    wall_clock.advance(1)
     assert ticket_redeem(expired) is None
+
+
+def test_an_unknown_or_revoked_ticket_is_refused(team):
+    token, _raw = api_token_create(actor=None, user=team.member, workspace=team.workspace)
     assert ticket_redeem("not-a-ticket") is None
     assert ticket_redeem("") is None
     revoked = ticket_issue(token)

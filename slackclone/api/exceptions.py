@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from slackclone.api.parsers import InvalidJson
-from slackclone.errors import HTTP_STATUS, DomainError, ErrorCode
+from slackclone.errors import DomainError, ErrorCode
 
 logger = logging.getLogger(__name__)
 
@@ -37,10 +37,6 @@ class ApiRatelimited(exceptions.APIException):
 
 def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"error": {"code": str(code), "message": message, "fields": fields or {}}}
-
-
-def error_response(code: ErrorCode, message: str, *, fields: dict | None = None, status_code: int | None = None):
-    return Response(error_body(code, message, fields), status=status_code or HTTP_STATUS.get(code, 400))
 
 
 def _flatten_validation(detail: Any, prefix: str = "") -> tuple[dict[str, str], list[str]]:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import ApiToken, BotKind, User, hash_token
-from chat.models import Channel, ChannelKind, ChannelMember, Mention, MentionKind, Message, Pin, Reaction
+from chat.models import Channel, ChannelKind, ChannelMember, Message, Pin, Reaction
 from chat.services.locking import allocate_seq, lock_channel
 from slackclone.ids import DM_PREFIX, PRIVATE_CHANNEL_PREFIX, PUBLIC_CHANNEL_PREFIX, new_public_id
 from workspaces.models import Invitation, Membership, Role, Workspace
@@ -144,17 +144,6 @@ class PinFactory(DjangoModelFactory):
     message = factory.SubFactory(MessageFactory)
     channel = factory.SelfAttribute("message.channel")
     pinned_by = factory.SelfAttribute("message.author")
-
-
-class MentionFactory(DjangoModelFactory):
-    class Meta:
-        model = Mention
-
-    message = factory.SubFactory(MessageFactory)
-    channel = factory.SelfAttribute("message.channel")
-    seq = factory.SelfAttribute("message.seq")
-    kind = MentionKind.USER
-    user = factory.SubFactory(UserFactory)
 
 
 class ApiTokenFactory(DjangoModelFactory):

@@ -31,11 +31,6 @@ def csrf_from(response) -> str:
     return match.group(1)
 
 
-def messages_of(response) -> list[str]:
-    """The flash messages shown on a rendered page (follow=True responses)."""
-    return [str(m) for m in response.context["messages"]] if response.context else []
-
-
 def image_upload(name: str = "photo.jpg", *, size: tuple[int, int] = (800, 600), fmt: str = "JPEG"):
     """An uploaded image file made by Pillow, for avatar and icon forms."""
     import io

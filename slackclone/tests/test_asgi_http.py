@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from chat.models import Message
 from chat.services import file_upload
-from slackclone.asgi import application
+from slackclone.asgi import application, django_asgi_app
 from slackclone.testing.factories import ApiTokenFactory
 
 pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
@@ -80,6 +80,16 @@ async def test_the_request_started_and_finished_signals_each_fire_once():
     assert fired == ["started", "finished"]
 
 
+async def _until_a_request_thread_is_idle(timeout: float = 5.0) -> None:
+    """ThreadPoolExecutor reuses a thread once the thread has released the pool's idle semaphore."""
+    idle = django_asgi_app.executor._idle_semaphore
+    deadline = time.monotonic() + timeout
+    while not idle.acquire(blocking=False):
+        assert time.monotonic() < deadline, "no request thread came back idle"
+        await asyncio.sleep(0.005)
+    idle.release()
+
+
 async def test_requests_run_in_kept_request_threads_not_a_new_thread_each():
     threads = []
 
@@ -91,8 +101,8 @@ async def test_requests_run_in_kept_request_threads_not_a_new_thread_each():
         for _ in range(5):
             await call("GET", "/healthz")
             # A finished thread counts itself idle just after the response is sent: a request that comes
-            # sooner may get a second thread (ThreadPoolExecutor's rule), so requests here come later.
-            await asyncio.sleep(0.1)
+            # sooner may get a second thread (ThreadPoolExecutor's rule), so the next one waits for that.
+            await _until_a_request_thread_is_idle()
     finally:
         request_started.disconnect(started)
     assert all(thread.name.startswith("django-request") for thread in threads)

@@ -34,7 +34,8 @@ CHROMIUM_ARGS = [
 ]
 BASE_DIR = Path(settings.BASE_DIR)
 ARTIFACTS = Path(os.environ.get("SLACKCLONE_ARTIFACTS_DIR", BASE_DIR / "var" / "artifacts" / "screenshots"))
-# The room a test gives the browser to show what the server pushed (the promise is 1 s).
+# How long a test waits for the browser to show what the server pushed: a person should see a message,
+# an edit or a reaction within a second.
 PUSH_TIMEOUT_MS = 1000
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]

@@ -10,6 +10,7 @@ from accounts.models import User
 from chat.models import ChannelKind, ChannelMember, Message
 from chat.services import channel_create, channel_invite, channel_kick, channel_leave, message_post
 from notifications.models import DeliveryState, Notification, NotificationReason, Reminder
+from notifications.reminder_times import parse_when
 from notifications.selectors import reminders
 from notifications.services import (
     deliveries_run_due,
@@ -20,7 +21,6 @@ from notifications.services import (
 )
 from notifications.services.reminders import SLACKBOT_EMAIL
 from notifications.tests.conftest import NOON
-from notifications.when import parse_when
 from slackclone.errors import DomainError, ErrorCode
 from slackclone.testing.assertions import refused
 from workspaces.models import Membership, Role
