@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from accounts.wire import user_to_wire
+from realtime.event_types import UserEvent
 from realtime.transport import publish, workspace_group
 
 if TYPE_CHECKING:
@@ -13,5 +14,5 @@ if TYPE_CHECKING:
 
 
 def send_user_change(workspace: Workspace, user: User) -> None:
-    event = {"type": "user_change", "user": user_to_wire(user)}
+    event: UserEvent = {"type": "user_change", "user": user_to_wire(user)}
     publish([workspace_group(workspace)], event, workspace=workspace.public_id)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from accounts.models import User
+from realtime.event_types import UserWire
 
 
-def user_to_wire(user: User, *, email: bool = False) -> dict[str, Any]:
+def user_to_wire(user: User, *, email: bool = False) -> UserWire:
     """A person in Slack's shape. `profile.email` only with `email`, which the caller takes from
     workspaces.selectors.people_view (PeopleView.shows_email), or True for the person themselves;
     workspace-wide events carry no address."""
     emoji, text = user.current_status()
-    wire = {
+    wire: UserWire = {
         "id": user.public_id,
         "name": user.email.split("@", 1)[0],
         "real_name": user.full_name or user.name,

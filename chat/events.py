@@ -1,16 +1,34 @@
 """Chat's real-time events: messages, reactions, pins, channels and their members, read markers.
 
 Services call these inside their transaction; realtime.transport publishes each once the
-transaction commits. Event shapes follow Slack's RTM events; events about a channel carry our `seq`.
+transaction commits. Each event has its declared shape in realtime.event_types (Slack's RTM events;
+events about a channel carry our `seq`), and one builder: resume replays changes with the same
+message_changed_event and message_deleted_event.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from chat.models import Channel, ChannelKind, Message
 from chat.wire import channel_to_wire, ephemeral_to_wire, message_to_wire
+from realtime.event_types import (
+    ChannelArchiveEvent,
+    ChannelEvent,
+    ChannelLeftEvent,
+    ChannelMarkedEvent,
+    ChannelPrefsChangedEvent,
+    ChannelPurposeEvent,
+    ChannelRenameEvent,
+    ChannelTopicEvent,
+    EphemeralMessageEvent,
+    MemberChannelEvent,
+    MessageChangedEvent,
+    MessageDeletedEvent,
+    PinEvent,
+    ReactionEvent,
+)
 from realtime.transport import channel_group, publish, subscribe, unsubscribe, user_group, workspace_group
 from slackclone.db_router import pin_on_commit
 
@@ -36,7 +54,7 @@ def send_message_posted(message: Message) -> None:
 def send_ephemeral_message(recipient: User, message: Message) -> None:
     """An ephemeral message to the one person who may see it, on their own sockets (nothing is stored)."""
     workspace = message.channel.workspace.public_id
-    event = {
+    event: EphemeralMessageEvent = {
         "type": "ephemeral_message",
         "workspace": workspace,
         "channel": message.channel.public_id,
@@ -45,40 +63,54 @@ def send_ephemeral_message(recipient: User, message: Message) -> None:
     publish([user_group(recipient)], event, workspace=workspace)
 
 
-def send_message_changed(message: Message) -> None:
-    channel = message.channel
-    event = {
+def message_changed_event(message: Message, *, seq: int) -> MessageChangedEvent:
+    """An edit (or a reaction or pin, which change the message too): the whole message as it is now.
+
+    `seq` is the channel's last seq when it changed; live that is now, in a replay the change's stamp.
+    """
+    return {
         "type": "message",
         "subtype": "message_changed",
         "hidden": True,
-        "channel": channel.public_id,
+        "channel": message.channel.public_id,
         "ts": message.ts,
-        "seq": channel.last_seq,
+        "seq": seq,
         "message": message_to_wire(message),
     }
+
+
+def message_deleted_event(message: Message, *, seq: int) -> MessageDeletedEvent:
+    """A deletion; the message keeps its seq as a tombstone (`message_seq`)."""
+    event: MessageDeletedEvent = {
+        "type": "message",
+        "subtype": "message_deleted",
+        "hidden": True,
+        "channel": message.channel.public_id,
+        "ts": message.ts,
+        "deleted_ts": message.ts,
+        "seq": seq,
+        "message_seq": message.seq,
+    }
+    if message.thread_root_id:
+        event["thread_ts"] = message.thread_root.ts
+    return event
+
+
+def send_message_changed(message: Message) -> None:
+    channel = message.channel
+    event = message_changed_event(message, seq=channel.last_seq)
     publish([channel_group(channel)], event, workspace=_workspace_of(channel))
 
 
 def send_message_deleted(message: Message) -> None:
     channel = message.channel
-    event = {
-        "type": "message",
-        "subtype": "message_deleted",
-        "hidden": True,
-        "channel": channel.public_id,
-        "ts": message.ts,
-        "deleted_ts": message.ts,
-        "seq": channel.last_seq,
-        "message_seq": message.seq,
-    }
-    if message.thread_root_id:
-        event["thread_ts"] = message.thread_root.ts
+    event = message_deleted_event(message, seq=channel.last_seq)
     publish([channel_group(channel)], event, workspace=_workspace_of(channel))
 
 
 def send_reaction(message: Message, *, user: User, emoji: str, added: bool) -> None:
     channel = message.channel
-    event = {
+    event: ReactionEvent = {
         "type": "reaction_added" if added else "reaction_removed",
         "user": user.public_id,
         "reaction": emoji,
@@ -92,7 +124,7 @@ def send_reaction(message: Message, *, user: User, emoji: str, added: bool) -> N
 
 def send_pin(message: Message, *, user: User | None, added: bool) -> None:
     channel = message.channel
-    event = {
+    event: PinEvent = {
         "type": "pin_added" if added else "pin_removed",
         "user": user.public_id if user else None,
         "channel_id": channel.public_id,
@@ -113,25 +145,28 @@ def _audience(channel: Channel) -> list[str]:
     return [channel_group(channel)]
 
 
+def _channel_event(kind: Literal["channel_created", "channel_joined", "im_created"], channel: Channel) -> ChannelEvent:
+    return {"type": kind, "channel": channel_to_wire(channel)}
+
+
 def send_channel_created(channel: Channel, members: Iterable[User]) -> None:
     members = list(members)
     workspace = _workspace_of(channel)
     for member in members:
         subscribe(member, [channel_group(channel)])
     if channel.is_direct:
-        event = {"type": "im_created", "channel": channel_to_wire(channel)}
-        publish([user_group(member) for member in members], event, workspace=workspace)
+        publish([user_group(member) for member in members], _channel_event("im_created", channel), workspace=workspace)
         return
-    publish(_audience(channel), {"type": "channel_created", "channel": channel_to_wire(channel)}, workspace=workspace)
+    publish(_audience(channel), _channel_event("channel_created", channel), workspace=workspace)
     # The creator's own sockets hear it on their user group too: channel_created to a new private
     # channel's group can outrun their subscription to it (Slack sends channel_joined as well).
     if members:
-        event = {"type": "channel_joined", "channel": channel_to_wire(channel)}
+        event = _channel_event("channel_joined", channel)
         publish([user_group(member) for member in members], event, workspace=workspace)
 
 
 def send_channel_renamed(channel: Channel) -> None:
-    event = {
+    event: ChannelRenameEvent = {
         "type": "channel_rename",
         "channel": {"id": channel.public_id, "name": channel.name, "created": int(channel.created_at.timestamp())},
         "seq": channel.last_seq,
@@ -140,7 +175,7 @@ def send_channel_renamed(channel: Channel) -> None:
 
 
 def send_channel_archived(channel: Channel, *, user: User | None, archived: bool) -> None:
-    event = {
+    event: ChannelArchiveEvent = {
         "type": "channel_archive" if archived else "channel_unarchive",
         "channel": channel.public_id,
         "user": user.public_id if user else None,
@@ -149,19 +184,20 @@ def send_channel_archived(channel: Channel, *, user: User | None, archived: bool
     publish(_audience(channel), event, workspace=_workspace_of(channel))
 
 
-def send_channel_text_changed(channel: Channel, *, user: User | None, field: str) -> None:
+def send_channel_text_changed(channel: Channel, *, user: User | None, field: Literal["topic", "purpose"]) -> None:
     """Topic or purpose changed."""
-    event = {
-        "type": f"channel_{field}",
-        "channel": channel.public_id,
-        "user": user.public_id if user else None,
-        field: getattr(channel, field),
-        "seq": channel.last_seq,
-    }
+    user_id = user.public_id if user else None
+    event: ChannelTopicEvent | ChannelPurposeEvent
+    channel_id, seq = channel.public_id, channel.last_seq
+    if field == "topic":
+        event = {"type": "channel_topic", "channel": channel_id, "user": user_id, "topic": channel.topic, "seq": seq}
+    else:
+        purpose = channel.purpose
+        event = {"type": "channel_purpose", "channel": channel_id, "user": user_id, "purpose": purpose, "seq": seq}
     publish([channel_group(channel)], event, workspace=_workspace_of(channel))
 
 
-def _channel_type_letter(channel: Channel) -> str:
+def _channel_type_letter(channel: Channel) -> Literal["C", "G", "D"]:
     return {ChannelKind.PUBLIC: "C", ChannelKind.PRIVATE: "G", ChannelKind.DM: "D", ChannelKind.GROUP_DM: "G"}[
         channel.kind
     ]
@@ -169,7 +205,7 @@ def _channel_type_letter(channel: Channel) -> str:
 
 def send_member_joined(channel: Channel, user: User, *, inviter: User | None) -> None:
     subscribe(user, [channel_group(channel)])
-    event = {
+    event: MemberChannelEvent = {
         "type": "member_joined_channel",
         "user": user.public_id,
         "channel": channel.public_id,
@@ -181,11 +217,11 @@ def send_member_joined(channel: Channel, user: User, *, inviter: User | None) ->
         event["inviter"] = inviter.public_id
     workspace = _workspace_of(channel)
     publish([channel_group(channel)], event, workspace=workspace)
-    publish([user_group(user)], {"type": "channel_joined", "channel": channel_to_wire(channel)}, workspace=workspace)
+    publish([user_group(user)], _channel_event("channel_joined", channel), workspace=workspace)
 
 
 def send_member_left(channel: Channel, user: User) -> None:
-    event = {
+    event: MemberChannelEvent = {
         "type": "member_left_channel",
         "user": user.public_id,
         "channel": channel.public_id,
@@ -195,13 +231,14 @@ def send_member_left(channel: Channel, user: User) -> None:
     }
     workspace = _workspace_of(channel)
     publish([channel_group(channel), user_group(user)], event, workspace=workspace)
-    publish([user_group(user)], {"type": "channel_left", "channel": channel.public_id}, workspace=workspace)
+    left: ChannelLeftEvent = {"type": "channel_left", "channel": channel.public_id}
+    publish([user_group(user)], left, workspace=workspace)
     unsubscribe(user, [channel_group(channel)])
 
 
 def send_channel_marked(channel: Channel, user: User, *, seq: int, ts: str, unread_count: int) -> None:
     """Another of the user's clients moved the read marker."""
-    event = {
+    event: ChannelMarkedEvent = {
         "type": "channel_marked",
         "channel": channel.public_id,
         "seq": seq,
@@ -211,9 +248,11 @@ def send_channel_marked(channel: Channel, user: User, *, seq: int, ts: str, unre
     publish([user_group(user)], event, workspace=_workspace_of(channel))
 
 
-def send_channel_prefs_changed(channel: Channel, user: User, *, muted: bool, notify_level: str) -> None:
+def send_channel_prefs_changed(
+    channel: Channel, user: User, *, muted: bool, notify_level: Literal["all", "mentions", "nothing"]
+) -> None:
     """The user muted or unmuted the channel, or changed what in it notifies them: their other clients follow."""
-    event = {
+    event: ChannelPrefsChangedEvent = {
         "type": "channel_prefs_changed",
         "channel": channel.public_id,
         "muted": muted,

@@ -8,9 +8,17 @@ with their users) to keep list reads free of N+1 queries.
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from chat.models import Attachment, Channel, ChannelKind, Message
+from realtime.event_types import (
+    BotProfileWire,
+    ChannelWire,
+    EphemeralMessageWire,
+    FileWire,
+    MessageWire,
+    ReactionWire,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -20,7 +28,7 @@ def ts_for_datetime(value) -> str:
     return f"{value.timestamp():.6f}" if value else ""
 
 
-def channel_to_wire(channel: Channel) -> dict[str, Any]:
+def channel_to_wire(channel: Channel) -> ChannelWire:
     kind = channel.kind
     return {
         "id": channel.public_id,
@@ -58,7 +66,7 @@ def attachments_of(message: Message) -> list:
     return prefetched if prefetched is not None else list(message.attachments.all())
 
 
-def reactions_to_wire(message: Message) -> list[dict[str, Any]]:
+def reactions_to_wire(message: Message) -> list[ReactionWire]:
     """Reactions grouped by emoji, in the order each emoji was first used (Slack's order)."""
     grouped: OrderedDict[str, list[str]] = OrderedDict()
     for reaction in sorted(_reactions_of(message), key=lambda r: (r.created_at, r.pk)):
@@ -66,7 +74,7 @@ def reactions_to_wire(message: Message) -> list[dict[str, Any]]:
     return [{"name": name, "users": users, "count": len(users)} for name, users in grouped.items()]
 
 
-def file_to_wire(attachment: Attachment) -> dict[str, Any]:
+def file_to_wire(attachment: Attachment) -> FileWire:
     """A file's metadata; its content is served at url_private, only to members of its channel."""
     from django.urls import reverse
 
@@ -83,7 +91,7 @@ def file_to_wire(attachment: Attachment) -> dict[str, Any]:
     }
 
 
-def bot_profile_to_wire(bot: User) -> dict[str, Any]:
+def bot_profile_to_wire(bot: User) -> BotProfileWire:
     """Slack's bot_profile: who a bot message is from, whatever name it shows on this message."""
     image = bot.avatar.url if bot.avatar else ""
     return {
@@ -94,7 +102,7 @@ def bot_profile_to_wire(bot: User) -> dict[str, Any]:
     }
 
 
-def _add_bot_fields(wire: dict[str, Any], message: Message) -> None:
+def _add_bot_fields(wire: MessageWire, message: Message) -> None:
     """bot_id and bot_profile; with a per-message name or icon, Slack's bot_message shape (username, icons)."""
     wire["bot_id"] = message.author.public_id
     wire["bot_profile"] = bot_profile_to_wire(message.author)
@@ -108,17 +116,17 @@ def _add_bot_fields(wire: dict[str, Any], message: Message) -> None:
         wire["icons"] = {"image_48": message.bot_icon_url, "image_72": message.bot_icon_url}
 
 
-def ephemeral_to_wire(message: Message) -> dict[str, Any]:
+def ephemeral_to_wire(message: Message) -> EphemeralMessageWire:
     """An ephemeral message (chat.services.ephemeral): a message's shape without `seq`, never stored."""
-    wire = message_to_wire(message, with_reactions=False)
+    wire: dict[str, Any] = dict(message_to_wire(message, with_reactions=False))
     del wire["seq"]
     wire["is_ephemeral"] = True
-    return wire
+    return cast(EphemeralMessageWire, wire)
 
 
-def message_to_wire(message: Message, *, with_reactions: bool = True) -> dict[str, Any]:
+def message_to_wire(message: Message, *, with_reactions: bool = True) -> MessageWire:
     """A message as Slack shows it, plus our `seq`. A deleted message keeps its place as a tombstone."""
-    wire: dict[str, Any] = {
+    wire: MessageWire = {
         "type": "message",
         "channel": message.channel.public_id,
         "user": message.author.public_id,

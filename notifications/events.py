@@ -2,12 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
+from notifications.models import NotificationReason
+from realtime.event_types import NotificationEvent, NotificationReasonName
 from realtime.transport import publish_each
 
+if TYPE_CHECKING:
+    from chat.models import Message
 
-def send_notifications(notifications: list[tuple[str, dict[str, Any]]]) -> None:
+
+PREVIEW_CHARS = 200
+
+
+def notification_event(message: Message, reason: NotificationReason, *, alert: bool) -> NotificationEvent:
+    """The `notification` event: enough to show an alert and open the message; the message itself comes
+    from the channel's own events or the API."""
+    event: NotificationEvent = {
+        "type": "notification",
+        "reason": cast(NotificationReasonName, reason.value),
+        "workspace": message.channel.workspace.public_id,
+        "channel": message.channel.public_id,
+        "ts": message.ts,
+        "seq": message.seq,
+        "user": message.author.public_id,
+        "text": message.text[:PREVIEW_CHARS],
+        "alert": alert,
+    }
+    if message.thread_root_id:
+        event["thread_ts"] = message.thread_root.ts
+    return event
+
+
+def send_notifications(notifications: list[tuple[str, NotificationEvent]]) -> None:
     """A `notification` event to each recipient's own sockets, once the transaction commits.
 
     `notifications` pairs a recipient's public user id with their event (built by

@@ -27,6 +27,7 @@ from asgiref.sync import markcoroutinefunction
 
 from realtime import calls, transport
 from realtime.auth import authenticate, refuse_handshake
+from realtime.event_types import GoodbyeEvent, GoodbyeReason, HelloEvent, PongEvent, UserTypingEvent
 from realtime.frames import Frame, FrameError, parse_frame
 from realtime.hub import Hub, current_hub
 from realtime.resume import build_replay
@@ -188,7 +189,8 @@ class Connection:
             # The client will resume: hold live events until its replay is sent, so nothing comes twice.
             self.holding = True
             self._hold_timer = asyncio.get_running_loop().call_later(RESUME_HOLD_SECONDS, self._hold_expired)
-        await self.send_json({"type": "hello"})
+        hello: HelloEvent = {"type": "hello"}
+        await self.send_event(hello)
         # Marking the user online is a Redis round trip the client need not wait for: its resume is read
         # at once. _cleanup waits for it, so the disconnect is always recorded after the connect.
         self._presence = asyncio.ensure_future(self.hub.presence.connected(self))
@@ -289,17 +291,24 @@ class Connection:
         self.hub.leave(self, list(self.groups))
         await self.send({"type": "websocket.close", "code": code, "reason": reason[:120]})
 
-    async def goodbye(self, reason: str) -> None:
+    async def goodbye(self, reason: GoodbyeReason) -> None:
         """Slack's goodbye: the client should reconnect (and resume)."""
         if not self.closed:
-            await self.send_json({"type": "goodbye", "reason": reason})
+            goodbye: GoodbyeEvent = {"type": "goodbye", "reason": reason}
+            await self.send_event(goodbye)
             await self.close(CLOSE_RECONNECT, reason)
 
     # --- Frames ----------------------------------------------------------------------------
 
     async def send_json(self, data: dict[str, Any]) -> None:
+        """A reply to one of the client's frames."""
         if not self.closed:
             await self.send({"type": "websocket.send", "text": _dumps(data)})
+
+    async def send_event(self, event: HelloEvent | GoodbyeEvent | PongEvent) -> None:
+        """An event for this socket alone."""
+        if not self.closed:
+            await self.send({"type": "websocket.send", "text": transport.encode_event(event)})
 
     async def reply_error(self, reply_to: Any, code: ErrorCode, msg: str, **extra: Any) -> None:
         error = {"code": code.value, "msg": msg, **{k: v for k, v in extra.items() if v}}
@@ -378,18 +387,18 @@ class Connection:
             first = True
         if first:
             seq, workspace = await calls.channel_seq(self.user_pk, self.workspace_id, channel_id)
-            event = {"type": "user_typing", "channel": channel_id, "user": self.user_id, "seq": seq}
+            event: UserTypingEvent = {"type": "user_typing", "channel": channel_id, "user": self.user_id, "seq": seq}
             await transport.publish_now([f"c.{channel_id}"], event, workspace=workspace)
         if frame.id is not None:
             await self.send_json({"ok": True, "reply_to": frame.id})
 
     async def on_ping(self, frame: Frame) -> None:
-        pong: dict[str, Any] = {"type": "pong", "reply_to": frame.id}
+        pong: PongEvent = {"type": "pong", "reply_to": frame.id}
         if frame.id is not None:
             pong["id"] = frame.id
         if "time" in frame.data:
             pong["time"] = frame.data["time"]
-        await self.send_json(pong)
+        await self.send_event(pong)
 
     async def on_mark(self, frame: Frame) -> None:
         reply = await calls.mark_read(self.user_pk, self.workspace_id, frame.data)

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from realtime import clock, transport
+from realtime.event_types import PresenceChangeEvent, PresenceState
 
 if TYPE_CHECKING:
     from realtime.connection import Connection
@@ -84,8 +85,12 @@ class Presence:
         pending, self._pending = self._pending, {}
         for (workspace, state), users in pending.items():
             users = list(dict.fromkeys(users))
-            event = {"type": "presence_change", "presence": state}
-            event.update({"user": users[0]} if len(users) == 1 else {"users": users})
+            # The store's scripts answer "active" or "away" (and None, no change, never gets here).
+            event: PresenceChangeEvent = {"type": "presence_change", "presence": cast(PresenceState, state)}
+            if len(users) == 1:
+                event["user"] = users[0]
+            else:
+                event["users"] = users
             await transport.publish_now([f"w.{workspace}"], event, workspace=workspace)
 
     async def tick(self) -> None:

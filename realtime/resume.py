@@ -17,7 +17,6 @@ was replayed are dropped and the rest sent (see connection.Connection.resume).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -25,10 +24,13 @@ from django.db import connection
 
 from accounts.models import User
 from chat import selectors
+from chat.events import message_changed_event, message_deleted_event
 from chat.models import Channel, ChannelMember
 from chat.wire import message_to_wire
 from realtime.calls import active_user, in_thread
+from realtime.event_types import MessageChangedEvent, MessageDeletedEvent
 from realtime.replay_cache import CachedReplay, recent_replays
+from realtime.transport import encode_event
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Membership
 
@@ -36,10 +38,6 @@ if TYPE_CHECKING:
     from chat.models import Message
 
 REPLAY_LIMIT = 500
-
-
-def _dumps(event: dict) -> str:
-    return json.dumps(event, separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass(slots=True)
@@ -66,31 +64,11 @@ class Replay:
     errors: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def change_event(message: Message, channel: Channel) -> dict:
-    """The event a change to an older message replays as, shaped as chat.events sends it live."""
+def change_event(message: Message) -> MessageChangedEvent | MessageDeletedEvent:
+    """The event a change to an older message replays as: the live event's builder, with the change's seq."""
     if message.is_deleted:
-        event = {
-            "type": "message",
-            "subtype": "message_deleted",
-            "hidden": True,
-            "channel": channel.public_id,
-            "ts": message.ts,
-            "deleted_ts": message.ts,
-            "seq": message.changed_at_seq,
-            "message_seq": message.seq,
-        }
-        if message.thread_root_id:
-            event["thread_ts"] = message.thread_root.ts
-        return event
-    return {
-        "type": "message",
-        "subtype": "message_changed",
-        "hidden": True,
-        "channel": channel.public_id,
-        "ts": message.ts,
-        "seq": message.changed_at_seq,
-        "message": message_to_wire(message),
-    }
+        return message_deleted_event(message, seq=message.changed_at_seq)
+    return message_changed_event(message, seq=message.changed_at_seq)
 
 
 def _replay_channel(user: User, workspace_id: int | None, channel_id: str, seen: int) -> ChannelReplay:
@@ -149,13 +127,13 @@ def _compute_replay(channel: ReadableChannel, seen: int) -> CachedReplay:
     )
     has_more = len(missed) > REPLAY_LIMIT
     missed = missed[:REPLAY_LIMIT]
-    events = [_dumps(message_to_wire(message)) for message in missed]
+    events = [encode_event(message_to_wire(message)) for message in missed]
     if seen:
         changes = selectors.changes_since(
             channel_id=channel.pk, seq=seen, up_to=channel.last_seq, limit=REPLAY_LIMIT + 1
         )
         has_more = has_more or len(changes) > REPLAY_LIMIT
-        events += [_dumps(change_event(message, message.channel)) for message in changes[:REPLAY_LIMIT]]
+        events += [encode_event(change_event(message)) for message in changes[:REPLAY_LIMIT]]
     return CachedReplay(tuple(events), missed[-1].seq if missed else seen, has_more)
 
 

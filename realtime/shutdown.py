@@ -7,18 +7,19 @@ drains is told goodbye at once rather than served, so its client goes straight t
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable
 from typing import Any
 
 from asgiref.sync import markcoroutinefunction
 
 from realtime.connection import CLOSE_RECONNECT
+from realtime.event_types import GoodbyeEvent, GoodbyeReason
 from realtime.hub import current_hub
+from realtime.transport import encode_event
 from slackclone import lifespan
 
 
-async def goodbye_all(reason: str) -> int:
+async def goodbye_all(reason: GoodbyeReason) -> int:
     """Send `goodbye` to every open socket of this process's hub and close it with 4012; returns how many."""
     hub = current_hub()
     connections = list(hub.connections)
@@ -47,5 +48,6 @@ async def _goodbye_at_once(receive, send) -> None:
     if (await receive())["type"] != "websocket.connect":
         return
     await send({"type": "websocket.accept"})
-    await send({"type": "websocket.send", "text": json.dumps({"type": "goodbye", "reason": "server_shutdown"})})
+    goodbye: GoodbyeEvent = {"type": "goodbye", "reason": "server_shutdown"}
+    await send({"type": "websocket.send", "text": encode_event(goodbye)})
     await send({"type": "websocket.close", "code": CLOSE_RECONNECT, "reason": "server_shutdown"})

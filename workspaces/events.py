@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from accounts.events import send_user_change
 from accounts.wire import user_to_wire
+from realtime.event_types import UserEvent
 from realtime.transport import publish, subscribe, unsubscribe, workspace_group
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ def send_team_join(workspace: Workspace, user: User, *, is_guest: bool) -> None:
     """The user joined the workspace (or was reactivated there): their open browsers act in it from now on,
     and hear its workspace-wide news unless they are a guest (who hears only their own channels)."""
     subscribe(user, [] if is_guest else [workspace_group(workspace)], workspace=workspace.public_id)
-    event = {"type": "team_join", "user": user_to_wire(user)}
+    event: UserEvent = {"type": "team_join", "user": user_to_wire(user)}
     publish([workspace_group(workspace)], event, workspace=workspace.public_id)
 
 

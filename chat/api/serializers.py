@@ -119,6 +119,25 @@ class EditedSerializer(serializers.Serializer):
     ts = serializers.CharField()
 
 
+class BotIconsSerializer(serializers.Serializer):
+    image_36 = serializers.CharField()
+    image_48 = serializers.CharField()
+    image_72 = serializers.CharField()
+
+
+class BotProfileSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The bot user's public id.")
+    name = serializers.CharField()
+    deleted = serializers.BooleanField()
+    icons = BotIconsSerializer()
+
+
+class MessageIconsSerializer(serializers.Serializer):
+    emoji = serializers.CharField(required=False, help_text="An emoji, as :name:.")
+    image_48 = serializers.CharField(required=False)
+    image_72 = serializers.CharField(required=False)
+
+
 class MessageSerializer(serializers.Serializer):
     type = serializers.CharField()
     channel = serializers.CharField()
@@ -128,11 +147,16 @@ class MessageSerializer(serializers.Serializer):
     seq = serializers.IntegerField(help_text="Position in the channel: 1, 2, 3… with no gaps.")
     thread_ts = serializers.CharField(required=False)
     parent_user_id = serializers.CharField(required=False)
-    subtype = serializers.CharField(required=False, help_text="thread_broadcast, tombstone.")
+    subtype = serializers.CharField(required=False, help_text="thread_broadcast, bot_message, tombstone.")
     reply_count = serializers.IntegerField(required=False)
     latest_reply = serializers.CharField(required=False)
     client_msg_id = serializers.CharField(required=False)
     bot_id = serializers.CharField(required=False)
+    bot_profile = BotProfileSerializer(required=False, help_text="Who a bot message is from.")
+    username = serializers.CharField(
+        required=False, help_text="A bot message's own name for this message (subtype bot_message)."
+    )
+    icons = MessageIconsSerializer(required=False, help_text="A bot message's own icon (subtype bot_message).")
     edited = EditedSerializer(required=False)
     deleted = serializers.BooleanField(required=False)
     reactions = ReactionSerializer(many=True, required=False)

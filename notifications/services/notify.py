@@ -11,13 +11,11 @@ from django.utils import timezone
 
 from chat.models import Message
 from notifications import enqueue
-from notifications.events import send_notifications
+from notifications.events import notification_event, send_notifications
 from notifications.models import EMAIL_REASONS, NotificationReason
 from notifications.presence import online_among
 from notifications.rules import Candidate, channel_candidates, dnd_until, message_facts, notification_reason
 from notifications.services import bulk
-
-PREVIEW_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -95,25 +93,6 @@ def _write_notifications(message: Message, recipients: list[Recipient], now: dat
         people=[(r.candidate.user_id, r.reason.value, r.email_wanted) for r in recipients],
         now=now,
     )
-
-
-def notification_event(message: Message, reason: str, *, alert: bool) -> dict:
-    """The `notification` event: enough to show an alert and open the message; the message itself comes
-    from the channel's own events or the API."""
-    event = {
-        "type": "notification",
-        "reason": reason,
-        "workspace": message.channel.workspace.public_id,
-        "channel": message.channel.public_id,
-        "ts": message.ts,
-        "seq": message.seq,
-        "user": message.author.public_id,
-        "text": message.text[:PREVIEW_CHARS],
-        "alert": alert,
-    }
-    if message.thread_root_id:
-        event["thread_ts"] = message.thread_root.ts
-    return event
 
 
 def _push(message: Message, recipients: list[Recipient], now: datetime) -> int:

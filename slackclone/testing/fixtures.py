@@ -174,3 +174,54 @@ def layer_listener(_layer_loop: _LayerLoop) -> Iterator[Callable[..., LayerListe
     yield make
     for listener in listeners:
         listener.close()
+
+
+# --- Every event checked against its declaration -------------------------------------------
+
+
+class EventRecorder:
+    """The events a test sent, live or replayed, as they went on the wire, and what was wrong with any.
+
+    Filled from every thread (the live server's, the hub's loop), so appends hold a lock.
+    """
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+        self.problems: list[str] = []
+        self._lock = threading.Lock()
+
+    def record(self, event: Any) -> None:
+        from realtime.event_check import event_problems
+
+        on_the_wire = json.loads(json.dumps(event))
+        found = event_problems(on_the_wire)
+        with self._lock:
+            self.events.append(on_the_wire)
+            self.problems += [f"{problem}  in {json.dumps(on_the_wire)[:300]}" for problem in found]
+
+    def of_type(self, kind: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return [event for event in self.events if event.get("type") == kind]
+
+
+@pytest.fixture(autouse=True)
+def sent_events(monkeypatch: pytest.MonkeyPatch) -> Iterator[EventRecorder]:
+    """Every event the test sends is checked against its declared shape (realtime.event_types).
+
+    Every event a socket is sent passes realtime.transport.encode_event, which checks its type; the
+    check is wrapped to record the event too. An undeclared field, a missing one or a value of the
+    wrong type fails the test that sent it, at teardown.
+    """
+    from realtime import transport
+
+    recorder = EventRecorder()
+    check_type = transport.check_event_type
+
+    def check_and_record(event: Any) -> None:
+        check_type(event)
+        recorder.record(event)
+
+    monkeypatch.setattr(transport, "check_event_type", check_and_record)
+    yield recorder
+    if recorder.problems:
+        pytest.fail("Events that do not match realtime.event_types:\n" + "\n".join(recorder.problems[:20]))
