@@ -94,8 +94,8 @@ _READABLE_CHANNELS_SQL = """
 def _readable_channels(user_pk: int, workspace_id: int | None, channel_ids: list[str]) -> dict[str, ReadableChannel]:
     """The requested channels the user is in, in workspaces where user and membership are active.
 
-    One SQL statement, not an ORM query: every resume runs it, a reconnect storm thousands of
-    times a second, and building the ORM query cost more than running it.
+    One SQL statement, not an ORM query: every resume runs it, all at once in a reconnect storm,
+    and building the ORM query cost more than running it (docs/performance.md).
     """
     if not channel_ids:
         return {}
