@@ -178,6 +178,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=dj_timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # An app's bot token acts only within its app's scopes (slack_api checks each method's); null for a
+    # person's token and for bots made before apps, which may call every method their user may.
+    scopes = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["user", "workspace"])]

@@ -8,6 +8,7 @@ DomainError with a stable code, having written nothing.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -67,18 +68,23 @@ def _create_bot(workspace: Workspace, name: str, kind: BotKind) -> User:
 
 
 @transaction.atomic
-def bot_create(*, actor: User | None, workspace: Workspace, name: str) -> tuple[User, str]:
+def bot_create(
+    *, actor: User | None, workspace: Workspace, name: str, scopes: Sequence[str] | None = None
+) -> tuple[User, str]:
     """A bot user in the workspace and its first xoxb- token (returned raw, shown once).
 
     Its messages show as a bot's (bot_id, bot_profile), and through the Web API it may name and
-    icon each one. More tokens: integrations.tokens.api_token_create, by admins.
+    icon each one. An app's bot (slack_apps) has its token limited to the app's `scopes`.
+    More tokens: integrations.tokens.api_token_create, by admins.
     Callers: workspace admins; the operator.
     Raises: restricted_action, invalid_name.
     Events: team_join, member_joined_channel (#general).
     """
     access_workspace_admin(actor, workspace)
     bot = _create_bot(workspace, _check_name(name), BotKind.APP)
-    _token, raw = api_token_create(actor=actor, user=bot, workspace=workspace, name=f"{bot.name} bot token")
+    _token, raw = api_token_create(
+        actor=actor, user=bot, workspace=workspace, name=f"{bot.name} bot token", scopes=scopes
+    )
     return bot, raw
 
 

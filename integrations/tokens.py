@@ -8,6 +8,7 @@ checked. Revoking and authenticating are workspaces.tokens'.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -56,10 +57,13 @@ def _check_bot_takes_tokens(*, bot: User, workspace: Workspace, minter: User | N
 
 
 @transaction.atomic
-def api_token_create(*, actor: User | None, user: User, workspace: Workspace, name: str = "") -> tuple[ApiToken, str]:
+def api_token_create(
+    *, actor: User | None, user: User, workspace: Workspace, name: str = "", scopes: Sequence[str] | None = None
+) -> tuple[ApiToken, str]:
     """Create an API token acting as `user` in `workspace`; returns the row and the raw token, shown once.
 
-    Slack's prefixes tell the kinds apart: xoxp- for people, xoxb- for bots.
+    Slack's prefixes tell the kinds apart: xoxp- for people, xoxb- for bots. `scopes` limits a bot
+    token to what its app was granted (slack_apps); None leaves every method open to it.
     Callers: a user for themselves; admins of the workspace that owns an app bot, for that bot (see
     _check_bot_takes_tokens); the operator, for anyone but a webhook's bot or Slackbot. The tokens an
     admin made for bots are revoked when they stop being an admin there (workspaces.services.
@@ -84,5 +88,6 @@ def api_token_create(*, actor: User | None, user: User, workspace: Workspace, na
         token_hash=hash_token(raw),
         prefix=raw[:12],
         created_by=actor,
+        scopes=list(scopes) if scopes is not None else None,
     )
     return token, raw

@@ -85,6 +85,11 @@ class ErrorCode(StrEnum):
     SCHEDULED_MESSAGE_NOT_FOUND = "invalid_scheduled_message_id"
     REMINDER_NOT_FOUND = "reminder_not_found"
     NOTIFICATION_NOT_FOUND = "notification_not_found"
+    APP_NOT_FOUND = "app_not_found"
+    INVALID_MANIFEST = "invalid_manifest"
+    COMMAND_TAKEN = "command_taken"
+    MISSING_SCOPE = "missing_scope"
+    NOT_ALLOWED_TOKEN_TYPE = "not_allowed_token_type"
 
 
 # The HTTP status each code means on the REST API.
@@ -138,6 +143,9 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.TIME_IN_PAST: 400,
     ErrorCode.TIME_TOO_FAR: 400,
     ErrorCode.SCHEDULED_MESSAGE_NOT_FOUND: 404,
+    ErrorCode.APP_NOT_FOUND: 404,
+    ErrorCode.INVALID_MANIFEST: 400,
+    ErrorCode.COMMAND_TAKEN: 409,
     ErrorCode.REMINDER_NOT_FOUND: 404,
     ErrorCode.NOTIFICATION_NOT_FOUND: 404,
 }

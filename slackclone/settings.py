@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "integrations",
     "realtime",
     "slack_api",
+    "slack_apps",
 ]
 
 MIDDLEWARE = [

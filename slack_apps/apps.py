@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SlackAppsConfig(AppConfig):
+    name = "slack_apps"
+    verbose_name = "Slack apps"
+    default_auto_field = "django.db.models.BigAutoField"

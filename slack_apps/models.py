@@ -1,0 +1,86 @@
+"""Slack apps installed in a workspace: their bot user and tokens, signing secret, events and commands.
+
+An app acts through its bot user (a workspace member of kind app) and that bot's xoxb- token, an
+ordinary accounts.ApiToken limited to the app's scopes. Its app-level xapp- token opens Socket Mode
+connections and nothing else. Tokens are stored as hashes; the signing secret, which the server
+needs to sign what it sends the app, is stored encrypted (slack_apps.sealing).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from slackclone.ids import APP_PREFIX, new_public_id
+from workspaces.models import Workspace
+
+APP_NAME_MAX_LENGTH = 35  # Slack's limit for display_information.name
+APP_DESCRIPTION_MAX_LENGTH = 140
+COMMAND_MAX_LENGTH = 32
+URL_MAX_LENGTH = 2000
+
+
+class App(models.Model):
+    public_id = models.CharField(max_length=16, unique=True, editable=False, default=partial(new_public_id, APP_PREFIX))
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="apps")
+    name = models.CharField(max_length=APP_NAME_MAX_LENGTH)
+    description = models.CharField(max_length=APP_DESCRIPTION_MAX_LENGTH, blank=True)
+    # The bot user stays after the app is deleted: it is the author of the app's messages.
+    bot_user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="slack_app", editable=False
+    )
+    scopes = models.JSONField(default=list, help_text="The bot scopes granted (oauth_config.scopes.bot).")
+    bot_events = models.JSONField(default=list, help_text="The events the app subscribes to, by Slack's names.")
+    socket_mode = models.BooleanField(default=False, help_text="Deliver over Socket Mode instead of HTTP.")
+    request_url = models.URLField(max_length=URL_MAX_LENGTH, blank=True, help_text="Events (and commands) by HTTP.")
+    interactivity_url = models.URLField(max_length=URL_MAX_LENGTH, blank=True)
+    signing_secret_sealed = models.TextField(editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    disabled_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "disabled_at"], name="app_workspace_live")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.public_id})"
+
+    @property
+    def is_disabled(self) -> bool:
+        return self.disabled_at is not None
+
+
+class AppToken(models.Model):
+    """An app-level token (xapp-…, scope connections:write): it opens Socket Mode connections only."""
+
+    app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="app_tokens")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=24, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… for {self.app.public_id}"
+
+
+class SlashCommand(models.Model):
+    """A command an app answers, unique in its workspace (Slack's rule for one workspace's apps)."""
+
+    app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="commands")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", editable=False)
+    command = models.CharField(max_length=COMMAND_MAX_LENGTH, help_text="With its slash: /deploy.")
+    url = models.URLField(max_length=URL_MAX_LENGTH, blank=True, help_text="Empty: the app's request URL.")
+    description = models.CharField(max_length=APP_DESCRIPTION_MAX_LENGTH, blank=True)
+    usage_hint = models.CharField(max_length=APP_DESCRIPTION_MAX_LENGTH, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "command"], name="slash_command_unique")]
+        ordering = ["command"]
+
+    def __str__(self) -> str:
+        return self.command
