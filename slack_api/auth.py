@@ -37,7 +37,7 @@ def auth_test(ctx: Context) -> dict:
     return body
 
 
-@method("team.info")
+@method("team.info", scopes=("team:read",))
 def team_info(ctx: Context) -> dict:
     workspace = ctx.workspace
     icon = getattr(workspace, "icon", None)
@@ -52,7 +52,7 @@ def team_info(ctx: Context) -> dict:
     }
 
 
-@method("rtm.connect")
+@method("rtm.connect", classic_only=True)
 def rtm_connect(ctx: Context) -> dict:
     """The socket's URL on this host, with a one-time ticket (about 30 s) standing for the token."""
     request = ctx.request

@@ -36,7 +36,7 @@ def bot_display_args(ctx: Context) -> dict[str, str]:
     return {key: ctx.args.str(key) for key in ("username", "icon_emoji", "icon_url")}
 
 
-@method("chat.postMessage", write=True)
+@method("chat.postMessage", write=True, scopes=("chat:write",))
 def post_message(ctx: Context) -> dict:
     """Post as the token's user. A bot token's `username`, `icon_emoji` and `icon_url` name this message
     (Slack's bot_message); a person's are ignored, as Slack does. We store text only: with `blocks` or
@@ -57,7 +57,7 @@ def post_message(ctx: Context) -> dict:
     return {"channel": channel.public_id, "ts": message.ts, "message": message_to_wire(message)}
 
 
-@method("chat.postEphemeral", write=True)
+@method("chat.postEphemeral", write=True, scopes=("chat:write",))
 def post_ephemeral(ctx: Context) -> dict:
     """Show a message to `user` alone, in `channel` (or its thread with `thread_ts`); nothing is stored.
     Slack answers with the message's ts only (message_ts)."""
@@ -75,7 +75,7 @@ def post_ephemeral(ctx: Context) -> dict:
     return {"message_ts": message.ts}
 
 
-@method("chat.update", write=True)
+@method("chat.update", write=True, scopes=("chat:write",))
 def update(ctx: Context) -> dict:
     channel = channel_arg(ctx)
     message = message_arg(ctx, channel)
@@ -85,7 +85,7 @@ def update(ctx: Context) -> dict:
     return {"channel": channel.public_id, "ts": message.ts, "text": message.text, "message": message_to_wire(message)}
 
 
-@method("chat.delete", write=True)
+@method("chat.delete", write=True, scopes=("chat:write",))
 def delete(ctx: Context) -> dict:
     channel = channel_arg(ctx)
     message = message_arg(ctx, channel)

@@ -10,7 +10,7 @@ from chat import selectors, services
 from chat.models import Channel, ChannelKind, ChannelMember, Message
 from chat.permissions import access_channel_member
 from chat.wire import channel_to_wire, message_to_wire
-from slack_api.core import Context, SlackError, method, paged
+from slack_api.core import HISTORY_SCOPES, MANAGE_SCOPES, READ_SCOPES, Context, SlackError, method, paged
 from slack_api.lookups import channel_arg, message_arg, types_arg, user_by_id
 from slackclone.api.pagination import encode_cursor
 from slackclone.db_router import read_for
@@ -61,7 +61,7 @@ def visible_channels_page(ctx: Context, kinds: list[str], *, exclude_archived: b
     return paged({"channels": wires}, encode_cursor(rows[-1].public_id) if more and rows else None)
 
 
-@method("conversations.list")
+@method("conversations.list", scopes=READ_SCOPES)
 def list_(ctx: Context) -> dict:
     return visible_channels_page(
         ctx,
@@ -71,7 +71,7 @@ def list_(ctx: Context) -> dict:
     )
 
 
-@method("conversations.info")
+@method("conversations.info", scopes=READ_SCOPES)
 def info(ctx: Context) -> dict:
     channel = channel_arg(ctx)
     return {"channel": conversation(channel, user=ctx.user)}
@@ -98,7 +98,7 @@ def _seq_bound(channel: Channel, ts: str, *, below: bool, inclusive: bool) -> in
     return found or 0
 
 
-@method("conversations.history")
+@method("conversations.history", scopes=HISTORY_SCOPES)
 def history(ctx: Context) -> dict:
     """Newest first between `oldest` and `latest` (exclusive unless `inclusive`); cursor pages go older."""
     channel = channel_arg(ctx)
@@ -125,7 +125,7 @@ def history(ctx: Context) -> dict:
     return paged(body, encode_cursor(str(rows[-1].seq)) if more and rows else None)
 
 
-@method("conversations.replies")
+@method("conversations.replies", scopes=HISTORY_SCOPES)
 def replies(ctx: Context) -> dict:
     """The thread's parent first, then its replies oldest first; cursor pages go newer."""
     channel = channel_arg(ctx)
@@ -152,7 +152,7 @@ def replies(ctx: Context) -> dict:
     return paged(body, encode_cursor(str(rows[-1].seq)) if more and rows else None)
 
 
-@method("conversations.create", write=True)
+@method("conversations.create", write=True, scopes=("channels:manage", "groups:write"))
 def create(ctx: Context) -> dict:
     channel = services.channel_create(
         actor=ctx.user,
@@ -163,7 +163,7 @@ def create(ctx: Context) -> dict:
     return {"channel": conversation(channel, is_member=True)}
 
 
-@method("conversations.join", write=True)
+@method("conversations.join", write=True, scopes=("channels:join",))
 def join(ctx: Context) -> dict:
     channel = channel_arg(ctx)
     was_member = ChannelMember.objects.filter(channel=channel, user=ctx.user).exists()
@@ -174,14 +174,14 @@ def join(ctx: Context) -> dict:
     return body
 
 
-@method("conversations.leave", write=True)
+@method("conversations.leave", write=True, scopes=MANAGE_SCOPES)
 def leave(ctx: Context) -> dict:
     channel = channel_arg(ctx)
     services.channel_leave(actor=ctx.user, channel=channel)
     return {}
 
 
-@method("conversations.invite", write=True)
+@method("conversations.invite", write=True, scopes=MANAGE_SCOPES)
 def invite(ctx: Context) -> dict:
     channel = channel_arg(ctx)
     ids = ctx.args.list("users")
@@ -197,7 +197,7 @@ def invite(ctx: Context) -> dict:
     return {"channel": conversation(channel, user=ctx.user)}
 
 
-@method("conversations.kick", write=True)
+@method("conversations.kick", write=True, scopes=MANAGE_SCOPES)
 def kick(ctx: Context) -> dict:
     channel = channel_arg(ctx)
     user = user_by_id(ctx, ctx.args.str("user", required=True))
@@ -205,7 +205,7 @@ def kick(ctx: Context) -> dict:
     return {}
 
 
-@method("conversations.members")
+@method("conversations.members", scopes=READ_SCOPES)
 def members(ctx: Context) -> dict:
     channel = channel_arg(ctx)
     limit = ctx.args.limit(100, MEMBERS_MAX_LIMIT)
@@ -217,37 +217,37 @@ def members(ctx: Context) -> dict:
     return paged(body, encode_cursor(rows[-1].user.public_id) if more and rows else None)
 
 
-@method("conversations.archive", write=True)
+@method("conversations.archive", write=True, scopes=MANAGE_SCOPES)
 def archive(ctx: Context) -> dict:
     services.channel_archive(actor=ctx.user, channel=channel_arg(ctx))
     return {}
 
 
-@method("conversations.unarchive", write=True)
+@method("conversations.unarchive", write=True, scopes=MANAGE_SCOPES)
 def unarchive(ctx: Context) -> dict:
     services.channel_unarchive(actor=ctx.user, channel=channel_arg(ctx))
     return {}
 
 
-@method("conversations.rename", write=True)
+@method("conversations.rename", write=True, scopes=MANAGE_SCOPES)
 def rename(ctx: Context) -> dict:
     channel = services.channel_rename(actor=ctx.user, channel=channel_arg(ctx), name=ctx.args.str("name"))
     return {"channel": conversation(channel, user=ctx.user)}
 
 
-@method("conversations.setTopic", write=True)
+@method("conversations.setTopic", write=True, scopes=MANAGE_SCOPES)
 def set_topic(ctx: Context) -> dict:
     channel = services.channel_set_topic(actor=ctx.user, channel=channel_arg(ctx), topic=ctx.args.str("topic"))
     return {"channel": conversation(channel, user=ctx.user), "topic": channel.topic}
 
 
-@method("conversations.setPurpose", write=True)
+@method("conversations.setPurpose", write=True, scopes=MANAGE_SCOPES)
 def set_purpose(ctx: Context) -> dict:
     channel = services.channel_set_purpose(actor=ctx.user, channel=channel_arg(ctx), purpose=ctx.args.str("purpose"))
     return {"channel": conversation(channel, user=ctx.user), "purpose": channel.purpose}
 
 
-@method("conversations.open", write=True)
+@method("conversations.open", write=True, scopes=MANAGE_SCOPES)
 def open_(ctx: Context) -> dict:
     """Open (or find) a DM or group DM with `users`, or return an existing `channel`."""
     if "channel" in ctx.args:
@@ -268,7 +268,7 @@ def open_(ctx: Context) -> dict:
     return body
 
 
-@method("conversations.mark", write=True)
+@method("conversations.mark", write=True, scopes=MANAGE_SCOPES)
 def mark(ctx: Context) -> dict:
     channel = channel_arg(ctx)
     message = message_arg(ctx, channel)

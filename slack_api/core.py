@@ -178,19 +178,47 @@ class Method:
     auth: bool
     write: bool
     user_token_only: bool
+    scopes: tuple[str, ...]
+    classic_only: bool
 
 
 METHODS: dict[str, Method] = {}
 
+# Slack's scope families: a method on conversations needs the one for the conversation's kind, and
+# answers missing_scope listing them all when the token has none of them.
+READ_SCOPES = ("channels:read", "groups:read", "im:read", "mpim:read")
+HISTORY_SCOPES = ("channels:history", "groups:history", "im:history", "mpim:history")
+MANAGE_SCOPES = ("channels:manage", "groups:write", "im:write", "mpim:write")
 
-def method(name: str, *, auth: bool = True, write: bool = False, user_token_only: bool = False):
-    """Register a Web API method. `write` methods count against the per-user write rate."""
+
+def method(
+    name: str,
+    *,
+    auth: bool = True,
+    write: bool = False,
+    user_token_only: bool = False,
+    scopes: tuple[str, ...] = (),
+    classic_only: bool = False,
+):
+    """Register a Web API method. `write` methods count against the per-user write rate. A token
+    limited to scopes (an app's bot token) needs one of `scopes`; `classic_only` methods (the RTM
+    API) refuse such tokens altogether, as Slack refuses them to its newer apps."""
 
     def register(handler: Callable[[Context], dict[str, Any]]):
-        METHODS[name] = Method(name, handler, auth, write, user_token_only)
+        METHODS[name] = Method(name, handler, auth, write, user_token_only, scopes, classic_only)
         return handler
 
     return register
+
+
+def check_scopes(found: Method, token_scopes: list[str] | None) -> None:
+    """Slack's answers for a scoped token: not_allowed_token_type, or missing_scope with needed/provided."""
+    if token_scopes is None:
+        return
+    if found.classic_only:
+        raise SlackError("not_allowed_token_type")
+    if found.scopes and not set(found.scopes) & set(token_scopes):
+        raise SlackError("missing_scope", needed=",".join(found.scopes), provided=",".join(token_scopes))
 
 
 def parse_json(raw: bytes) -> dict[str, Any]:

@@ -30,7 +30,7 @@ def _upload_arg(ctx: Context):
     return upload
 
 
-@method("files.upload", write=True)
+@method("files.upload", write=True, scopes=("files:write",))
 def upload(ctx: Context) -> dict:
     """Store a file and share it, with `initial_comment` as the message, in each of `channels`
     (comma-separated ids or names; `channel` is taken too), or in the thread `thread_ts`.
@@ -59,7 +59,7 @@ def _files_of(message) -> list:
     return attachments_of(selectors.message_get_for_wire(channel=message.channel, ts=message.ts))
 
 
-@method("files.getUploadURLExternal", write=True)
+@method("files.getUploadURLExternal", write=True, scopes=("files:write",))
 def get_upload_url_external(ctx: Context) -> dict:
     """A one-time URL to send one file's bytes to (good for an hour), and the id the file will have."""
     length = ctx.args.int("length")
@@ -86,7 +86,7 @@ def _file_ids(ctx: Context) -> list[str]:
     return [item["id"] for item in items]
 
 
-@method("files.completeUploadExternal", write=True)
+@method("files.completeUploadExternal", write=True, scopes=("files:write",))
 def complete_upload_external(ctx: Context) -> dict:
     """Share the uploaded files in one message of `channel_id` (or `channels`, one of them), in the thread
     `thread_ts` if given, with `initial_comment`. A file here always belongs to a conversation, so a

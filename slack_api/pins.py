@@ -8,21 +8,21 @@ from slack_api.core import Context, method
 from slack_api.lookups import channel_arg, message_arg
 
 
-@method("pins.add", write=True)
+@method("pins.add", write=True, scopes=("pins:write",))
 def add(ctx: Context) -> dict:
     channel = channel_arg(ctx)
     services.pin_add(actor=ctx.user, message=message_arg(ctx, channel, "timestamp"))
     return {}
 
 
-@method("pins.remove", write=True)
+@method("pins.remove", write=True, scopes=("pins:write",))
 def remove(ctx: Context) -> dict:
     channel = channel_arg(ctx)
     services.pin_remove(actor=ctx.user, message=message_arg(ctx, channel, "timestamp"))
     return {}
 
 
-@method("pins.list")
+@method("pins.list", scopes=("pins:read",))
 def list_(ctx: Context) -> dict:
     channel = channel_arg(ctx)
     items = [

@@ -20,21 +20,21 @@ def _emoji(ctx: Context) -> str:
     return name
 
 
-@method("reactions.add", write=True)
+@method("reactions.add", write=True, scopes=("reactions:write",))
 def add(ctx: Context) -> dict:
     _channel, message = _target(ctx)
     services.reaction_add(actor=ctx.user, message=message, emoji=_emoji(ctx))
     return {}
 
 
-@method("reactions.remove", write=True)
+@method("reactions.remove", write=True, scopes=("reactions:write",))
 def remove(ctx: Context) -> dict:
     _channel, message = _target(ctx)
     services.reaction_remove(actor=ctx.user, message=message, emoji=_emoji(ctx))
     return {}
 
 
-@method("reactions.get")
+@method("reactions.get", scopes=("reactions:read",))
 def get(ctx: Context) -> dict:
     channel, message = _target(ctx, for_wire=True)
     return {"type": "message", "channel": channel.public_id, "message": message_to_wire(message)}

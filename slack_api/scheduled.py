@@ -32,7 +32,7 @@ def _time_arg(ctx: Context, key: str, *, required: bool = False) -> datetime | N
         raise SlackError("invalid_time") from None
 
 
-@method("chat.scheduleMessage", write=True)
+@method("chat.scheduleMessage", write=True, scopes=("chat:write",))
 def schedule_message(ctx: Context) -> dict:
     """Post `text` (or the words of `blocks`/`attachments`) as the token's user at `post_at`, at most
     120 days ahead; the answer's message is Slack's `delayed_message`."""
@@ -59,7 +59,7 @@ def schedule_message(ctx: Context) -> dict:
     }
 
 
-@method("chat.deleteScheduledMessage", write=True)
+@method("chat.deleteScheduledMessage", write=True, scopes=("chat:write",))
 def delete_scheduled_message(ctx: Context) -> dict:
     """Cancel one of the caller's scheduled messages of `channel` before it is posted."""
     channel = channel_arg(ctx)
@@ -94,7 +94,7 @@ def _after_cursor(ctx: Context, rows):
     return rows.filter(Q(post_at__gt=post_at) | Q(post_at=post_at, public_id__gt=cursor[1]))
 
 
-@method("chat.scheduledMessages.list")
+@method("chat.scheduledMessages.list", scopes=("chat:write",))
 def list_scheduled_messages(ctx: Context) -> dict:
     """The caller's messages still waiting to be posted, soonest first: in one `channel` if given,
     between `oldest` and `latest` (post_at, Unix seconds) if given; paged by cursor."""

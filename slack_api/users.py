@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from accounts.wire import user_to_wire
 from slack_api.conversations import visible_channels_page
-from slack_api.core import Context, SlackError, method, paged
+from slack_api.core import READ_SCOPES, Context, SlackError, method, paged
 from slack_api.lookups import types_arg, user_arg
 from slackclone import jsonlimits
 from slackclone.api.pagination import encode_cursor
@@ -33,7 +33,7 @@ def _view(ctx: Context):
     return people_view(workspace=ctx.workspace, viewer=ctx.membership)
 
 
-@method("users.list")
+@method("users.list", scopes=("users:read",))
 def list_(ctx: Context) -> dict:
     """The people the caller may see (a guest: those they share a channel or DM with)."""
     from workspaces.selectors import workspace_members
@@ -50,7 +50,7 @@ def list_(ctx: Context) -> dict:
     return paged(body, encode_cursor(rows[-1].user.public_id) if more and rows else None)
 
 
-@method("users.info")
+@method("users.info", scopes=("users:read",))
 def info(ctx: Context) -> dict:
     from workspaces.selectors import workspace_member_get
 
@@ -59,7 +59,7 @@ def info(ctx: Context) -> dict:
     return {"user": user_wire(membership.user, membership, view=view)}
 
 
-@method("users.lookupByEmail")
+@method("users.lookupByEmail", scopes=("users:read.email",))
 def lookup_by_email(ctx: Context) -> dict:
     """Only someone whose address the caller may see: anyone else answers as no one does (users_not_found)."""
     email = ctx.args.str("email").strip()
@@ -81,7 +81,7 @@ def _visible_user_arg(ctx: Context):
     return workspace_member_get(workspace=ctx.workspace, user_public_id=raw, view=_view(ctx)).user
 
 
-@method("users.conversations")
+@method("users.conversations", scopes=READ_SCOPES)
 def conversations(ctx: Context) -> dict:
     """The channels `user` (you by default) is in, among those you may see."""
     user = _visible_user_arg(ctx)
@@ -94,7 +94,7 @@ def conversations(ctx: Context) -> dict:
     )
 
 
-@method("users.profile.get")
+@method("users.profile.get", scopes=("users.profile:read",))
 def profile_get(ctx: Context) -> dict:
     user = _visible_user_arg(ctx)
     return {"profile": user_to_wire(user, email=_view(ctx).shows_email(user))["profile"]}
@@ -121,7 +121,7 @@ def _profile_changes(ctx: Context) -> dict:
     return changes
 
 
-@method("users.profile.set", write=True)
+@method("users.profile.set", write=True, scopes=("users.profile:write",))
 def profile_set(ctx: Context) -> dict:
     """Set your own real_name, display_name, title and status (status_text, status_emoji, status_expiration)."""
     from accounts.services import user_set_status, user_update_profile
@@ -152,7 +152,7 @@ def profile_set(ctx: Context) -> dict:
     return {"profile": user_to_wire(user, email=True)["profile"]}
 
 
-@method("users.getPresence")
+@method("users.getPresence", scopes=("users:read",))
 def get_presence(ctx: Context) -> dict:
     """`active` while the user has a live socket anywhere (realtime's shared presence), else `away`."""
     from realtime.store import online_user_ids
@@ -166,7 +166,7 @@ def get_presence(ctx: Context) -> dict:
     return body
 
 
-@method("users.setPresence", write=True)
+@method("users.setPresence", write=True, scopes=("users:write",))
 def set_presence(ctx: Context) -> dict:
     """Accepts `auto` or `away`. Presence here follows live sockets; a manual `away` is not stored yet."""
     if ctx.args.str("presence") not in ("auto", "away"):

@@ -9,8 +9,8 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from chat.services.external_uploads import external_upload_receive
-from slack_api import auth, chat, conversations, files, pins, reactions, scheduled, search, users  # noqa: F401
-from slack_api.core import METHODS, Args, Context, SlackError, parse_json, slack_error_name
+from slack_api import auth, bots, chat, conversations, files, pins, reactions, scheduled, search, users  # noqa: F401
+from slack_api.core import METHODS, Args, Context, SlackError, check_scopes, parse_json, slack_error_name
 from slackclone.api.ratelimit import WRITE_GROUP, retry_after_if_limited  # one write budget per user, shared
 from slackclone.errors import DomainError, ErrorCode
 
@@ -52,10 +52,19 @@ def _check_rate(request, user_pk: int) -> None:
         raise SlackError("ratelimited", status=429, retry_after=retry_after)
 
 
-def _answer(body: dict, status: int = 200, retry_after: int | None = None) -> JsonResponse:
+def _answer(
+    body: dict,
+    status: int = 200,
+    retry_after: int | None = None,
+    scopes: tuple[list[str], tuple[str, ...]] | None = None,
+) -> JsonResponse:
     response = JsonResponse(body, status=status)
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)
+    if scopes is not None:
+        # Slack's headers on every answer to a scoped token: what it has, and what this method accepts.
+        response["X-OAuth-Scopes"] = ",".join(scopes[0])
+        response["X-Accepted-OAuth-Scopes"] = ",".join(scopes[1])
     return response
 
 
@@ -63,6 +72,7 @@ def _answer(body: dict, status: int = 200, retry_after: int | None = None) -> Js
 def web_api(request, method: str):
     if request.method not in ("GET", "POST"):
         return _answer({"ok": False, "error": "method_not_supported"}, status=405)
+    scopes = None
     try:
         found = METHODS.get(method)
         if found is None:
@@ -71,18 +81,22 @@ def web_api(request, method: str):
         token = None
         if found.auth:
             token = _authenticate(_token(request, args))
+            if token.scopes is not None:
+                scopes = (token.scopes, found.scopes)
             if found.user_token_only and token.user.is_bot:
                 raise SlackError("not_allowed_token_type")
+            check_scopes(found, token.scopes)
             if found.write:
                 _check_rate(request, token.user_id)
         body = found.handler(Context(token=token, args=args, request=request))
     except RequestDataTooBig:
         return _answer({"ok": False, "error": "request_too_large"}, status=413)
     except SlackError as error:
-        return _answer({"ok": False, "error": error.error, **error.extra}, error.status, error.retry_after)
+        body = {"ok": False, "error": error.error, **error.extra}
+        return _answer(body, error.status, error.retry_after, scopes=scopes)
     except DomainError as error:
-        return _answer({"ok": False, "error": slack_error_name(error)})
-    return _answer({"ok": True, **body})
+        return _answer({"ok": False, "error": slack_error_name(error)}, scopes=scopes)
+    return _answer({"ok": True, **body}, scopes=scopes)
 
 
 UPLOAD_CHUNK_BYTES = 64 * 1024
