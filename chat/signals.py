@@ -1,11 +1,25 @@
 """What chat announces to the apps above it, which chat itself must not import.
 
-`message_posted` is sent by chat.services.message_post inside its transaction, once per new
-message (never for a retried client_msg_id), with the `mentions` it stored. Receivers only queue
-work for after the commit (notifications.enqueue.notify_after_commit); they write nothing in the
-poster's transaction and cannot fail it.
+Each is sent by a chat service inside its transaction, after the change is written:
+
+- `message_posted(message, mentions)`: once per new message (never for a retried client_msg_id),
+  with the mentions it stored.
+- `message_edited(message, previous_text)`: its author changed its text.
+- `message_deleted(message, previous_text)`: it became a tombstone.
+- `reaction_changed(message, user, emoji, added)`.
+- `member_joined(channel, user, inviter)` and `member_left(channel, user)`.
+- `channel_created(channel)`: a named channel (not a DM).
+
+Receivers either queue work for after the commit (notifications.enqueue) or write their own rows in
+the same transaction (slack_apps.outbox: a change and the deliveries it causes commit together).
 """
 
 from django.dispatch import Signal
 
 message_posted = Signal()
+message_edited = Signal()
+message_deleted = Signal()
+reaction_changed = Signal()
+member_joined = Signal()
+member_left = Signal()
+channel_created = Signal()

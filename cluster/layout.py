@@ -20,7 +20,12 @@ DATABASE_NAME = "slackclone"
 # nginx reaches the ASGI processes from the loopback: the one address whose X-Forwarded-For they believe.
 NGINX_ADDRESS = "127.0.0.1"
 # One worker per queue (docs/scaling.md): a slow email never holds up a notification.
-WORKER_QUEUES = {"notifications": "notifications,default", "email": "email", "maintenance": "maintenance"}
+WORKER_QUEUES = {
+    "notifications": "notifications,default",
+    "email": "email",
+    "maintenance": "maintenance",
+    "apps": "apps",
+}
 
 
 @dataclass

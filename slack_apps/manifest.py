@@ -121,6 +121,28 @@ def parse_manifest(text: str | bytes, *, name: str | None = None) -> AppSpec:
     return _Reader(data).spec()
 
 
+@dataclass(frozen=True)
+class AppUrls:
+    request_url: str
+    interactivity_url: str
+    command_urls: dict[str, str]
+
+
+def check_urls(*, request_url: str | None, interactivity_url: str | None, command_urls: dict[str, str]) -> AppUrls:
+    """URLs given one by one (the command line, the admin pages), read by the manifest's URL rule."""
+    reader = _Reader({})
+    checked = AppUrls(
+        request_url=reader.url("/settings/event_subscriptions/request_url", request_url),
+        interactivity_url=reader.url("/settings/interactivity/request_url", interactivity_url),
+        command_urls={
+            command: reader.url(f"/features/slash_commands/{command}/url", url) for command, url in command_urls.items()
+        },
+    )
+    if reader.problems:
+        raise invalid_manifest(reader.problems)
+    return checked
+
+
 def spec_from_options(
     *,
     name: str,

@@ -43,6 +43,10 @@ class App(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     disabled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Deliveries in a row that failed every retry; at DELIVERY_FAILURES_TO_DISABLE the request URL is
+    # switched off (request_url_disabled_at) and the workspace's admins are told.
+    delivery_failures = models.PositiveIntegerField(default=0, editable=False)
+    request_url_disabled_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["workspace", "disabled_at"], name="app_workspace_live")]
@@ -84,3 +88,44 @@ class SlashCommand(models.Model):
 
     def __str__(self) -> str:
         return self.command
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", "Waiting to be delivered (or retried)"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Given up after the retries, or the app asked for no retry"
+    DROPPED = "dropped", "Not sent: the app was disabled or has nowhere to receive it"
+
+
+class EventDelivery(models.Model):
+    """One Events API envelope for one app: the outbox row, written in the transaction of the change.
+
+    `body` is the envelope's exact JSON, so every retry sends the same bytes with the same event_id.
+    A pending row is sent when `next_attempt_at` comes: at once after the commit, then by the periodic
+    sweep (slack_apps.delivery), so a broker or worker that is down at commit time delays it, never
+    loses it.
+    """
+
+    app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="deliveries")
+    event_id = models.CharField(max_length=16, unique=True, editable=False, default=partial(new_public_id, "Ev"))
+    event_type = models.CharField(max_length=40)
+    channel_id = models.CharField(max_length=16, blank=True, help_text="The channel it is about: order is per channel.")
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.CharField(max_length=40, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="delivery_due",
+                condition=models.Q(state="pending"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.event_id} to {self.app_id} ({self.state})"

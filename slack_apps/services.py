@@ -1,5 +1,8 @@
 """Making, rotating, disabling and deleting a workspace's Slack apps.
 
+Each keeps Workspace.has_event_subscribers true exactly while an enabled app there subscribes to
+events, which is how posting knows, without a query, whether to look for apps to tell (outbox).
+
 An app is made of an AppSpec (slack_apps.manifest: from a pasted manifest, a form or the command
 line, all read by the same rules). Its bot user is an ordinary app bot of the workspace
 (integrations.services.bot_create), whose xoxb- token is limited to the app's scopes; disabling
@@ -10,6 +13,7 @@ everywhere at once. Secrets are returned raw exactly once.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -20,16 +24,18 @@ from accounts.models import ApiToken, hash_token
 from accounts.services import token_revoke_now
 from integrations.services import bot_create
 from integrations.tokens import api_token_create
-from slack_apps.manifest import AppSpec
+from slack_apps.manifest import AppSpec, check_urls
 from slack_apps.models import App, AppToken, SlashCommand
+from slack_apps.outbox import workspace_has_subscribers
 from slack_apps.sealing import seal
+from slack_apps.verification import verify_request_url
 from slackclone.errors import DomainError, ErrorCode
+from workspaces.models import Workspace
 from workspaces.permissions import access_workspace_admin
 from workspaces.services import member_deactivate, member_reactivate
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from workspaces.models import Workspace
 
 AppSecret = Literal["bot_token", "app_token", "signing_secret"]
 
@@ -97,6 +103,7 @@ def app_create(*, actor: User | None, workspace: Workspace, spec: AppSpec) -> tu
     SlashCommand.objects.bulk_create(
         SlashCommand(app=app, workspace=workspace, **vars(command)) for command in spec.commands
     )
+    _refresh_event_subscribers(workspace)
     credentials = AppCredentials(
         app_id=app.public_id,
         bot_user_id=bot.public_id,
@@ -105,6 +112,12 @@ def app_create(*, actor: User | None, workspace: Workspace, spec: AppSpec) -> tu
         signing_secret=signing_secret,
     )
     return app, credentials
+
+
+def _refresh_event_subscribers(workspace: Workspace) -> None:
+    """Keep Workspace.has_event_subscribers true exactly while an enabled app there subscribes to events."""
+    workspace.has_event_subscribers = workspace_has_subscribers(workspace.pk)
+    Workspace.objects.filter(pk=workspace.pk).update(has_event_subscribers=workspace.has_event_subscribers)
 
 
 def _live_bot_tokens(app: App) -> list[ApiToken]:
@@ -150,6 +163,53 @@ def app_rotate(*, actor: User | None, app: App, secret: AppSecret) -> str:
     )
 
 
+def app_set_urls(
+    *,
+    actor: User | None,
+    app: App,
+    request_url: str | None = None,
+    interactivity_url: str | None = None,
+    command_urls: Mapping[str, str] | None = None,
+) -> App:
+    """Set where the app receives events (and, unless a command has its own URL, its commands),
+    interactivity and particular commands. None leaves a URL as it is; "" removes it.
+
+    A new request URL is saved only once the app answers Slack's url_verification challenge there
+    (slack_apps.verification), and saving it turns deliveries back on if failures had switched them
+    off. The check runs before the transaction: no row is locked while the app answers.
+    Callers: workspace owners and admins of the app's workspace; the operator.
+    Raises: restricted_action, invalid_manifest (a malformed URL, an unknown command),
+    url_verification_failed.
+    """
+    access_workspace_admin(actor, app.workspace)
+    urls = check_urls(
+        request_url=request_url, interactivity_url=interactivity_url, command_urls=dict(command_urls or {})
+    )
+    known = set(app.commands.values_list("command", flat=True))
+    unknown = sorted(set(urls.command_urls) - known)
+    if unknown:
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS,
+            f"The app has no command {', '.join(unknown)}.",
+            fields={"command_urls": "unknown_command"},
+        )
+    if urls.request_url:
+        verify_request_url(app, urls.request_url)
+    with transaction.atomic():
+        fields = []
+        if request_url is not None:
+            app.request_url, app.request_url_disabled_at, app.delivery_failures = urls.request_url, None, 0
+            fields += ["request_url", "request_url_disabled_at", "delivery_failures"]
+        if interactivity_url is not None:
+            app.interactivity_url = urls.interactivity_url
+            fields.append("interactivity_url")
+        if fields:
+            app.save(update_fields=fields)
+        for command, url in urls.command_urls.items():
+            SlashCommand.objects.filter(app=app, command=command).update(url=url)
+    return app
+
+
 @transaction.atomic
 def app_set_enabled(*, actor: User | None, app: App, enabled: bool) -> App:
     """Disable an app (its tokens stop working and its sockets close, in every process, and nothing
@@ -169,6 +229,7 @@ def app_set_enabled(*, actor: User | None, app: App, enabled: bool) -> App:
         member_deactivate(actor=None, workspace=app.workspace, user=app.bot_user)
         app.disabled_at = timezone.now()
     app.save(update_fields=["disabled_at"])
+    _refresh_event_subscribers(app.workspace)
     return app
 
 
@@ -188,3 +249,4 @@ def app_delete(*, actor: User | None, app: App) -> None:
     if app.disabled_at is None:
         member_deactivate(actor=None, workspace=app.workspace, user=app.bot_user)
     app.delete()
+    _refresh_event_subscribers(app.workspace)

@@ -1,11 +1,13 @@
 """The Celery app: queues, routes and the beat schedule. Other settings come from Django's CELERY_*.
 
-Three queues, so slow work never holds up urgent work, each with its own worker in the Procfile:
+Four queues, so slow work never holds up urgent work, each with its own worker in the Procfile:
 
     notifications  who to notify of a new message; scheduled messages and reminders, delivered on time
                    (with beat's sweep for them: it must never wait behind a long retention run)
     email          missed-message emails (SMTP can be slow or down; retries with backoff)
     maintenance    retention, which deletes in batches and may run for minutes
+    apps           Events API deliveries to apps' request URLs (an app that answers slowly holds up
+                   only other apps)
 
 Reliability comes from the settings (late acks, reject on worker loss, prefetch 1, a visibility
 timeout after which a dead worker's task is delivered again) together with tasks that are
@@ -27,10 +29,12 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 NOTIFICATIONS_QUEUE = "notifications"
 EMAIL_QUEUE = "email"
 MAINTENANCE_QUEUE = "maintenance"
+APPS_QUEUE = "apps"
 
 # Each queue bound by its own routing key, so a task routed to one lands in that one alone.
 app.conf.task_queues = [
-    Queue(name, routing_key=name) for name in ("default", NOTIFICATIONS_QUEUE, EMAIL_QUEUE, MAINTENANCE_QUEUE)
+    Queue(name, routing_key=name)
+    for name in ("default", NOTIFICATIONS_QUEUE, EMAIL_QUEUE, MAINTENANCE_QUEUE, APPS_QUEUE)
 ]
 app.conf.task_routes = {
     "notifications.tasks.notify_message": {"queue": NOTIFICATIONS_QUEUE},
@@ -42,12 +46,20 @@ app.conf.task_routes = {
     "notifications.tasks.apply_retention": {"queue": MAINTENANCE_QUEUE},
     "workspaces.tasks.send_invitation_email": {"queue": EMAIL_QUEUE},
     "accounts.tasks.send_account_email": {"queue": EMAIL_QUEUE},
+    "slack_apps.tasks.deliver_events": {"queue": APPS_QUEUE},
+    "slack_apps.tasks.deliver_due_events": {"queue": APPS_QUEUE},
 }
 app.conf.beat_schedule = {
     # Scheduled messages and reminders due now that no eta task delivered (and eta tasks for the next minute).
     "deliver-due": {"task": "notifications.tasks.deliver_due", "schedule": 15.0, "options": {"expires": 15}},
     # Missed-message emails whose time has come (the eta task after each message usually got there first).
     "send-due-emails": {"task": "notifications.tasks.send_due_emails", "schedule": 30.0, "options": {"expires": 30}},
+    # Events API deliveries due a retry, and any whose task was lost (the broker was down at commit).
+    "deliver-due-events": {
+        "task": "slack_apps.tasks.deliver_due_events",
+        "schedule": 10.0,
+        "options": {"expires": 10},
+    },
     # Retention deletes in batches, so running it often keeps each run small.
     "apply-retention": {
         "task": "notifications.tasks.apply_retention",

@@ -90,6 +90,7 @@ class ErrorCode(StrEnum):
     COMMAND_TAKEN = "command_taken"
     MISSING_SCOPE = "missing_scope"
     NOT_ALLOWED_TOKEN_TYPE = "not_allowed_token_type"
+    URL_VERIFICATION_FAILED = "url_verification_failed"
 
 
 # The HTTP status each code means on the REST API.
@@ -146,6 +147,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.APP_NOT_FOUND: 404,
     ErrorCode.INVALID_MANIFEST: 400,
     ErrorCode.COMMAND_TAKEN: 409,
+    ErrorCode.URL_VERIFICATION_FAILED: 400,
     ErrorCode.REMINDER_NOT_FOUND: 404,
     ErrorCode.NOTIFICATION_NOT_FOUND: 404,
 }

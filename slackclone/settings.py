@@ -7,6 +7,7 @@ to the real stack: PostgreSQL, the Redis channel layer, the Redis cache (which
 django-ratelimit shares) and Celery on Redis.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -34,6 +35,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if not value:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated CIDRs (10.0.0.0/8, ::1/128), each checked here so a typo stops the start."""
+    networks = env_list(name, [])
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {network!r} is not a network such as 10.0.0.0/8") from None
+    return networks
 
 
 def env_int(name: str, default: int) -> int:
@@ -266,6 +278,13 @@ HTTPS = env_bool("HTTPS", default=False)
 # per-address rate limits count, and its own scheme. Behind a TLS proxy with HTTPS=1, list the proxy here, or
 # every request looks like plain HTTP and is redirected.
 FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", [])
+
+
+# Requests the server makes to URLs people typed (apps' request URLs) never reach loopback, private,
+# link-local or metadata addresses, except in these networks (slackclone.outgoing).
+OUTGOING_ALLOWED_NETWORKS = env_networks("OUTGOING_ALLOWED_NETWORKS")
+# A CA bundle for those requests' TLS instead of the system's (for a private CA).
+OUTGOING_CA_BUNDLE = os.environ.get("OUTGOING_CA_BUNDLE", "")
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS

@@ -55,6 +55,9 @@ class Workspace(models.Model):
         default=EmailDisplay.MEMBERS,
         help_text="Who sees people's email addresses. Owners and admins always do; everyone sees their own.",
     )
+    # Whether an enabled app here subscribes to events (kept by slack_apps.services): posting reads it
+    # with the workspace it already loads, so a workspace without apps pays no query for them.
+    has_event_subscribers = models.BooleanField(default=False, editable=False)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.slug})"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
-from chat import events
+from chat import events, signals
 from chat.models import Channel, ChannelKind, ChannelMember
 from chat.permissions import (
     access_channel,
@@ -78,6 +78,7 @@ def channel_create(
     members = [actor] if actor is not None else []
     ChannelMember.objects.bulk_create([ChannelMember(channel=channel, user=user) for user in members])
     events.send_channel_created(channel, members)
+    signals.channel_created.send(sender=Channel, channel=channel)
     return channel
 
 
@@ -98,6 +99,7 @@ def channel_join(*, actor: User, channel: Channel) -> ChannelMember:
     check_not_guest(access, "join channels by themselves; ask to be invited")
     member = ChannelMember.objects.create(channel=channel, user=actor, last_read_seq=channel.last_seq)
     events.send_member_joined(channel, actor, inviter=None)
+    signals.member_joined.send(sender=Channel, channel=channel, user=actor, inviter=None)
     return member
 
 
@@ -116,6 +118,7 @@ def channel_leave(*, actor: User, channel: Channel) -> None:
     check_not_archived(channel)
     access.channel_member.delete()
     events.send_member_left(channel, actor)
+    signals.member_left.send(sender=Channel, channel=channel, user=actor)
 
 
 def _workspace_members(workspace: Workspace, users: Sequence[User]) -> dict[int, Membership]:
@@ -156,6 +159,7 @@ def channel_invite(*, actor: User | None, channel: Channel, users: Sequence[User
     )
     for user in new_users:
         events.send_member_joined(channel, user, inviter=actor)
+        signals.member_joined.send(sender=Channel, channel=channel, user=user, inviter=actor)
     return created
 
 
@@ -181,6 +185,7 @@ def channel_kick(*, actor: User | None, channel: Channel, user: User) -> None:
             ErrorCode.NOT_IN_CHANNEL, f"{user.public_id} is not in this channel.", fields={"user": "not_in_channel"}
         )
     events.send_member_left(channel, user)
+    signals.member_left.send(sender=Channel, channel=channel, user=user)
 
 
 def _access_for_channel_change(actor: User | None, channel: Channel, action: str):

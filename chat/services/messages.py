@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from chat import events
+from chat import events, signals
 from chat.models import Attachment, Channel, ChannelKind, ChannelMember, Mention, MentionKind, Message
 from chat.permissions import (
     access_channel,
@@ -19,7 +19,6 @@ from chat.permissions import (
     check_not_archived,
 )
 from chat.services.locking import allocate_seq, lock_channel, stamp_change
-from chat.signals import message_posted
 from chat.text import check_emoji_name, check_message_text, parse_mentions
 from chat.wire import PREFETCHED_ATTACHMENTS
 from slackclone.errors import DomainError, ErrorCode
@@ -195,7 +194,7 @@ def message_post(
         )
     events.send_message_posted(message)
     # Who to tell, and how, is worked out in a Celery task after commit (notifications receives this).
-    message_posted.send(sender=Message, message=message, mentions=mentions)
+    signals.message_posted.send(sender=Message, message=message, mentions=mentions)
     if root is not None:
         _count_reply(root, message)
     return message
@@ -225,6 +224,7 @@ def message_edit(*, actor: User, message: Message, text: str) -> Message:
     text = check_message_text(text)
     channel = lock_channel(message.channel)
     check_not_archived(channel)
+    previous_text = message.text
     message.text = text
     message.edited_at = timezone.now()
     message.changed_at_seq = stamp_change(channel)
@@ -232,6 +232,7 @@ def message_edit(*, actor: User, message: Message, text: str) -> Message:
     message.mentions.all().delete()
     Mention.objects.bulk_create(mention_rows(message, text))
     events.send_message_changed(message)
+    signals.message_edited.send(sender=Message, message=message, previous_text=previous_text)
     return message
 
 
@@ -250,6 +251,7 @@ def message_delete(*, actor: User | None, message: Message) -> Message:
         raise DomainError(ErrorCode.MESSAGE_NOT_FOUND, "That message has already been deleted.")
     channel = lock_channel(message.channel)
     check_not_archived(channel)
+    previous_text = message.text
     message.text = ""
     message.deleted_at = timezone.now()
     message.changed_at_seq = stamp_change(channel)
@@ -260,6 +262,7 @@ def message_delete(*, actor: User | None, message: Message) -> Message:
     if hasattr(message, "pin"):
         message.pin.delete()
     events.send_message_deleted(message)
+    signals.message_deleted.send(sender=Message, message=message, previous_text=previous_text)
     if message.thread_root_id:
         _recount_replies(message.thread_root, channel)
     return message

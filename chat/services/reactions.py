@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
-from chat import events
+from chat import events, signals
 from chat.models import Message, Pin, Reaction
 from chat.permissions import access_channel_member, check_not_archived
 from chat.services.locking import lock_channel, stamp_change
@@ -47,6 +47,7 @@ def reaction_add(*, actor: User, message: Message, emoji: str) -> Reaction:
         raise DomainError(ErrorCode.ALREADY_REACTED, f"You already reacted with :{name}:.") from None
     _stamp_change(message)
     events.send_reaction(message, user=actor, emoji=name, added=True)
+    signals.reaction_changed.send(sender=Message, message=message, user=actor, emoji=name, added=True)
     return reaction
 
 
@@ -63,6 +64,7 @@ def reaction_remove(*, actor: User, message: Message, emoji: str) -> None:
         raise DomainError(ErrorCode.NO_REACTION, f"You have not reacted with :{name}:.")
     _stamp_change(message)
     events.send_reaction(message, user=actor, emoji=name, added=False)
+    signals.reaction_changed.send(sender=Message, message=message, user=actor, emoji=name, added=False)
 
 
 @transaction.atomic

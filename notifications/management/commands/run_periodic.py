@@ -2,8 +2,8 @@
 
 What Celery beat does on the real stack, for a deployment without it (the embedded default has
 no broker and no beat): deliver due scheduled messages and reminders, send missed-message
-emails whose time has come, and apply retention. Each job finds its work in the database and is
-safe to run beside beat or another copy of this command.
+emails whose time has come, retry apps' event deliveries, and apply retention. Each job finds its
+work in the database and is safe to run beside beat or another copy of this command.
 """
 
 from __future__ import annotations
@@ -13,12 +13,16 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 
 from notifications import services
+from slack_apps import delivery
 
 RETENTION_EVERY_SECONDS = 3600
 
 
 class Command(BaseCommand):
-    help = "Run the periodic jobs (due deliveries, missed-message emails, retention) once, or every --interval seconds."
+    help = (
+        "Run the periodic jobs (due deliveries, missed-message emails, app event retries, retention) once, "
+        "or every --interval seconds."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--loop", action="store_true", help="Keep running until interrupted.")
@@ -29,9 +33,11 @@ class Command(BaseCommand):
         while True:
             swept = services.deliveries_run_due()
             emails = services.missed_emails_claim_due()
+            events = [delivery.deliver(delivery_id) for delivery_id in delivery.due_delivery_ids()]
             line = (
                 f"Delivered {swept.scheduled_delivered} scheduled messages and {swept.reminders_delivered} reminders; "
                 f"{len(emails)} missed-message emails due."
+                f" Tried {len(events)} app event deliveries."
             )
             if time.monotonic() >= retention_due:
                 runs = services.retention_apply_all()
