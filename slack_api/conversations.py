@@ -11,7 +11,7 @@ from chat.models import Channel, ChannelKind, ChannelMember, Message
 from chat.permissions import access_channel_member
 from chat.wire import channel_to_wire, message_to_wire
 from slack_api.core import HISTORY_SCOPES, MANAGE_SCOPES, READ_SCOPES, Context, SlackError, method, paged
-from slack_api.lookups import channel_arg, message_arg, types_arg, user_by_id
+from slack_api.lookups import channel_arg, history_channel_arg, message_arg, types_arg, user_by_id
 from slackclone.api.pagination import encode_cursor
 from slackclone.db_router import read_for
 
@@ -101,7 +101,7 @@ def _seq_bound(channel: Channel, ts: str, *, below: bool, inclusive: bool) -> in
 @method("conversations.history", scopes=HISTORY_SCOPES)
 def history(ctx: Context) -> dict:
     """Newest first between `oldest` and `latest` (exclusive unless `inclusive`); cursor pages go older."""
-    channel = channel_arg(ctx)
+    channel = history_channel_arg(ctx)
     limit = ctx.args.limit(100, selectors.HISTORY_MAX_LIMIT)
     inclusive = ctx.args.bool("inclusive")
     messages = selectors.messages_for_wire().filter(channel=channel)
@@ -128,7 +128,7 @@ def history(ctx: Context) -> dict:
 @method("conversations.replies", scopes=HISTORY_SCOPES)
 def replies(ctx: Context) -> dict:
     """The thread's parent first, then its replies oldest first; cursor pages go newer."""
-    channel = channel_arg(ctx)
+    channel = history_channel_arg(ctx)
     limit = ctx.args.limit(100, selectors.HISTORY_MAX_LIMIT)
     ts = ctx.args.str("ts")
     root = Message.objects.filter(channel=channel, ts=ts).select_related("thread_root").first() if ts else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chat import selectors
-from chat.models import ChannelKind
+from chat.models import ChannelKind, ChannelMember
 from slack_api.core import Context, SlackError
 
 if TYPE_CHECKING:
@@ -23,6 +23,16 @@ KIND_BY_TYPE = {
 def channel_arg(ctx: Context, key: str = "channel") -> Channel:
     """A channel by public id (C…/G…/D…) or by name (#name or name), as the caller may see it."""
     return channel_by_reference(ctx, ctx.args.str(key))
+
+
+def history_channel_arg(ctx: Context, key: str = "channel") -> Channel:
+    """channel_arg for reading history: an app's bot reads only conversations it was added to, public
+    channels included (not_in_channel, as Slack answers), while a person reads any public channel."""
+    channel = channel_arg(ctx, key)
+    scoped = ctx.token is not None and ctx.token.scopes is not None
+    if scoped and not ChannelMember.objects.filter(channel=channel, user=ctx.user).exists():
+        raise SlackError("not_in_channel")
+    return channel
 
 
 def channel_by_reference(ctx: Context, raw: str) -> Channel:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from chat.services import channel_invite, message_post
 from integrations.services import bot_create
 from slack_apps.manifest import parse_manifest, spec_from_options
 from slack_apps.services import app_create
@@ -71,3 +72,18 @@ def test_bots_info_describes_a_bot_of_this_workspace_only(client, team, outsider
     assert body == {"ok": False, "error": "bot_not_found"}
     _, body = call(client, "conversations.info", other.bot_token, channel=team.general.public_id)
     assert body == {"ok": False, "error": "channel_not_found"}
+
+
+def test_an_app_bot_reads_only_conversations_it_was_added_to(client, team):
+    app, credentials = app_create(actor=team.admin, workspace=team.workspace, spec=spec_from_options(name="Reader"))
+    message_post(sender=team.owner, channel=team.random, text="before the bot came")
+    args = {"channel": team.random.public_id}
+    assert call(client, "conversations.history", credentials.bot_token, **args)[1] == {
+        "ok": False,
+        "error": "not_in_channel",
+    }
+    channel_invite(actor=team.owner, channel=team.random, users=[app.bot_user])
+    _, body = call(client, "conversations.history", credentials.bot_token, **args)
+    assert "before the bot came" in [m["text"] for m in body["messages"]]
+    listed = call(client, "conversations.list", credentials.bot_token)[1]["channels"]
+    assert {c["name"] for c in listed} >= {"general", "random"}  # public channels are listed, as Slack does
