@@ -1,4 +1,5 @@
-"""One-time tickets for rtm.connect: the URL it answers carries a ticket that opens one socket.
+"""One-time tickets for rtm.connect (and Socket Mode's apps.connections.open): the URL each answers
+carries a ticket that opens one socket.
 
 A ticket is random, lives TICKET_TTL_SECONDS by the gateway's clock (realtime.clock), and is kept
 only as a hash in Django's cache (Redis on the real stack, so any gateway process can redeem it)
@@ -30,15 +31,39 @@ TICKET_TTL_SECONDS = 30
 KEY_PREFIX = "rtm-ticket:"
 
 
-def _key(raw: str) -> str:
-    return KEY_PREFIX + hash_token(raw)
+def _key(prefix: str, raw: str) -> str:
+    return prefix + hash_token(raw)
+
+
+def issue_ticket(prefix: str, value: int) -> str:
+    """A fresh one-time ticket standing for `value` (a row's id) under `prefix`; returned raw, never stored."""
+    raw = secrets.token_urlsafe(32)
+    cache.set(_key(prefix, raw), (value, clock.now() + TICKET_TTL_SECONDS), timeout=TICKET_TTL_SECONDS)
+    return raw
+
+
+def redeem_ticket(prefix: str, raw: str) -> int | None:
+    """The value a live ticket stands for, once; None if unknown, expired or already used."""
+    if not isinstance(raw, str) or not raw or len(raw) > 200:
+        return None
+    key = _key(prefix, raw)
+    try:
+        entry = cache.get(key)
+        # delete() says whether it removed the key: of two racing redeemers, only one wins.
+        if not isinstance(entry, tuple) or not cache.delete(key):
+            return None
+    except (RedisError, OSError):  # the cache is down: the client asks for a new ticket later
+        logger.warning("Ticket cache unavailable; refusing a ticket", exc_info=True)
+        return None
+    value, expires_at = entry
+    if clock.now() >= expires_at:
+        return None
+    return value
 
 
 def ticket_issue(token: ApiToken) -> str:
-    """A fresh ticket for `token`; the raw value is returned once and never stored."""
-    raw = secrets.token_urlsafe(32)
-    cache.set(_key(raw), (token.pk, clock.now() + TICKET_TTL_SECONDS), timeout=TICKET_TTL_SECONDS)
-    return raw
+    """A fresh rtm.connect ticket for `token`."""
+    return issue_ticket(KEY_PREFIX, token.pk)
 
 
 def ticket_redeem(raw: str) -> ApiToken | None:
@@ -46,19 +71,8 @@ def ticket_redeem(raw: str) -> ApiToken | None:
     from accounts.models import ApiToken
     from workspaces.permissions import access_membership
 
-    if not isinstance(raw, str) or not raw or len(raw) > 200:
-        return None
-    key = _key(raw)
-    try:
-        entry = cache.get(key)
-        # delete() says whether it removed the key: of two racing redeemers, only one wins.
-        if not isinstance(entry, tuple) or not cache.delete(key):
-            return None
-    except (RedisError, OSError):  # the cache is down: the client asks rtm.connect again later
-        logger.warning("Ticket cache unavailable; refusing an rtm.connect ticket", exc_info=True)
-        return None
-    token_pk, expires_at = entry
-    if clock.now() >= expires_at:
+    token_pk = redeem_ticket(KEY_PREFIX, raw)
+    if token_pk is None:
         return None
     token = ApiToken.objects.select_related("user", "workspace").filter(pk=token_pk, revoked_at__isnull=True).first()
     if token is None:

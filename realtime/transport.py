@@ -71,6 +71,11 @@ def workspace_group(workspace: HasPublicId) -> str:
     return f"w.{workspace.public_id}"
 
 
+def app_sockets_group(app: HasPublicId) -> str:
+    """A Slack app's Socket Mode connections (slack_apps.socket_mode), in every process."""
+    return f"sm.{app.public_id}"
+
+
 # --- Transport ----------------------------------------------------------------------
 
 
@@ -160,6 +165,17 @@ def close_sockets(
     if token_id is not None:
         message["token"] = token_id
     _on_commit([user_group(user)], message)
+
+
+def group_message(group: str, message: dict[str, Any]) -> None:
+    """A message of another kind than an event (Socket Mode's `sm.deliver`, say) to the consumers in a group,
+    now: for code outside a transaction, such as a Celery task."""
+    _group_send([group], message)
+
+
+def group_message_after_commit(group: str, message: dict[str, Any]) -> None:
+    """group_message, once the current transaction commits."""
+    _on_commit([group], message)
 
 
 def publish_each(events: Iterable[tuple[str, Mapping[str, Any], str]]) -> None:

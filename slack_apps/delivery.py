@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from realtime import transport
 from slack_apps.models import App, DeliveryState, EventDelivery
 from slack_apps.notices import tell_admins_request_url_disabled
 from slack_apps.sealing import unseal
@@ -93,8 +94,21 @@ def _finish(delivery: EventDelivery, state: str, now: datetime, reason: str = ""
 
 def deliver(delivery_id: int, *, now: datetime | None = None) -> str | None:
     """Send one pending delivery whose time has come; returns its state after, or None if it was not
-    due (or another worker holds it). Tries once more at once after a first failure."""
+    due (or another worker holds it). Tries once more at once after a first failure. A Socket Mode
+    app's delivery is announced to its sockets instead (slack_apps.socket_mode), one of which sends it."""
     now = now or timezone.now()
+    socket_app = (
+        App.objects.filter(
+            deliveries__pk=delivery_id, deliveries__state=DeliveryState.PENDING, deliveries__next_attempt_at__lte=now
+        )
+        .filter(socket_mode=True)
+        .first()
+    )
+    if socket_app is not None:
+        transport.group_message(
+            transport.app_sockets_group(socket_app), {"type": "sm.deliver", "delivery": delivery_id}
+        )
+        return DeliveryState.PENDING
     delivery = _claim(delivery_id, now)
     if delivery is None:
         return None
@@ -139,10 +153,11 @@ def _switch_off_request_url(app: App, now: datetime) -> None:
 
 
 def due_delivery_ids(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> list[int]:
-    """Pending HTTP deliveries whose time has come (the periodic sweep sends these)."""
+    """Pending deliveries whose time has come (the periodic sweep sends these, or announces them to
+    the app's sockets)."""
     now = now or timezone.now()
     return list(
-        EventDelivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now, app__socket_mode=False)
+        EventDelivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now)
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )

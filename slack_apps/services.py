@@ -24,6 +24,7 @@ from accounts.models import ApiToken, hash_token
 from accounts.services import token_revoke_now
 from integrations.services import bot_create
 from integrations.tokens import api_token_create
+from realtime import transport
 from slack_apps.manifest import AppSpec, check_urls
 from slack_apps.models import App, AppToken, SlashCommand
 from slack_apps.outbox import workspace_has_subscribers
@@ -124,6 +125,11 @@ def _live_bot_tokens(app: App) -> list[ApiToken]:
     return list(ApiToken.objects.filter(user=app.bot_user, workspace=app.workspace, revoked_at__isnull=True))
 
 
+def _close_sockets(app: App, reason: str) -> None:
+    """After the commit, the app's Socket Mode connections are told `disconnect` (reason) and closed."""
+    transport.group_message_after_commit(transport.app_sockets_group(app), {"type": "sm.close", "reason": reason})
+
+
 def _revoke_app_tokens(app: App) -> None:
     AppToken.objects.filter(app=app, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
@@ -150,6 +156,7 @@ def app_rotate(*, actor: User | None, app: App, secret: AppSecret) -> str:
         return raw
     if secret == "app_token":
         _revoke_app_tokens(app)
+        _close_sockets(app, "refresh_requested")
         return _new_app_token(app)
     if secret == "signing_secret":
         raw = secrets.token_hex(16)
@@ -228,6 +235,7 @@ def app_set_enabled(*, actor: User | None, app: App, enabled: bool) -> App:
     else:
         member_deactivate(actor=None, workspace=app.workspace, user=app.bot_user)
         app.disabled_at = timezone.now()
+        _close_sockets(app, "link_disabled")
     app.save(update_fields=["disabled_at"])
     _refresh_event_subscribers(app.workspace)
     return app
@@ -246,6 +254,7 @@ def app_delete(*, actor: User | None, app: App) -> None:
     for token in _live_bot_tokens(app):
         token_revoke_now(token)
     _revoke_app_tokens(app)
+    _close_sockets(app, "link_disabled")
     if app.disabled_at is None:
         member_deactivate(actor=None, workspace=app.workspace, user=app.bot_user)
     app.delete()

@@ -1,5 +1,6 @@
-"""ASGI entry point: HTTP through Django, the real-time gateway's WebSocket at /ws/ (realtime.routing), and the
-lifespan that drains a process on SIGTERM (slackclone.lifespan)."""
+"""ASGI entry point: HTTP through Django, the real-time gateway's WebSocket at /ws/ (realtime.routing), Slack
+apps' Socket Mode connections (slack_apps.socket_mode), and the lifespan that drains a process on SIGTERM
+(slackclone.lifespan)."""
 
 import gc
 import os
@@ -17,11 +18,22 @@ from asgiref.sync import markcoroutinefunction  # noqa: E402
 
 from realtime.routing import websocket_application  # noqa: E402
 from realtime.shutdown import refuse_while_draining  # noqa: E402
+from slack_api.app_connections import SOCKET_MODE_PATH  # noqa: E402
+from slack_apps.socket_mode import socket_mode_application  # noqa: E402
 from slackclone import lifespan  # noqa: E402
+
+
+@markcoroutinefunction
+def websocket_router(scope, receive, send):
+    """Slack apps' Socket Mode connections at SOCKET_MODE_PATH; everything else is the real-time gateway."""
+    if scope["path"] == SOCKET_MODE_PATH:
+        return socket_mode_application(scope, receive, send)
+    return websocket_application(scope, receive, send)
+
 
 PROTOCOLS = {
     "http": django_asgi_app,
-    "websocket": refuse_while_draining(websocket_application),
+    "websocket": refuse_while_draining(websocket_router),
     "lifespan": lifespan.application,
 }
 

@@ -142,15 +142,17 @@ def test_a_url_that_keeps_failing_is_switched_off_and_the_admins_are_told(team, 
     assert (app.request_url_disabled_at, app.delivery_failures) == (None, 0)
 
 
-def test_the_sweep_finds_due_http_deliveries_only(team, app_server):
+def test_the_sweep_finds_what_is_due_and_hands_socket_mode_deliveries_to_the_sockets(team, app_server):
     app, _ = listening_app(team, app_server)
     row = pending_delivery(team)
     in_an_hour = timezone.now() + timedelta(hours=1)
     later = EventDelivery.objects.create(app=app, event_type="message", body="{}", next_attempt_at=in_an_hour)
     assert due_delivery_ids() == [row.pk]
     assert due_delivery_ids(now=in_an_hour) == [row.pk, later.pk]
-    App.objects.filter(pk=app.pk).update(socket_mode=True)  # Socket Mode apps are sent theirs on their sockets
-    assert due_delivery_ids(now=in_an_hour) == []
+
+    App.objects.filter(pk=app.pk).update(socket_mode=True)
+    assert deliver(row.pk) == DeliveryState.PENDING  # announced to the app's sockets, which send it
+    assert app_server.received == []
 
 
 @pytest.mark.django_db(transaction=True)

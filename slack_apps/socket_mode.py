@@ -1,0 +1,238 @@
+"""Socket Mode: an app opens WebSockets (apps.connections.open) and is sent its envelopes there, as Slack does.
+
+The socket says `hello` (with `num_connections` and `connection_info.app_id`), then sends each of the
+app's pending deliveries as `{"envelope_id", "type": "events_api", "payload", "accepts_response_payload",
+"retry_attempt", "retry_reason"}`; the app acks with `{"envelope_id"}`. An app may hold up to
+MAX_CONNECTIONS sockets, in any of the ASGI processes; each delivery goes to one of them:
+
+- A delivery is announced to the app's sockets over the channel layer (realtime.transport's
+  app_sockets_group); the
+  first socket to claim it in the database (its next attempt pushed ACK_SECONDS ahead) sends it.
+- Not acked within ACK_SECONDS, it is announced again with retry_attempt + 1 and retry_reason
+  `timeout`, so another socket may take it; after MAX_ATTEMPTS it has failed.
+- A socket that opens first sends what is pending for its app, oldest first: events that came
+  while no socket was open wait in the outbox, and the periodic sweep announces any whose socket
+  died before the ack.
+
+Rotating the app-level token or disabling the app sends `{"type": "disconnect", "reason":
+"refresh_requested"}` and closes the sockets; a socket over the limit is told `too_many_websockets`.
+Each socket has its own layer channel: an app holds a handful, unlike the thousands of people's
+sockets the gateway's hub serves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+from datetime import timedelta
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils import timezone
+
+from realtime import clock
+from realtime.hub import current_hub
+from realtime.tickets import redeem_ticket
+from realtime.transport import app_sockets_group
+from slack_apps.models import App, DeliveryState, EventDelivery
+from slackclone import jsonlimits
+
+logger = logging.getLogger(__name__)
+
+TICKET_PREFIX = "socket-mode-ticket:"
+MAX_CONNECTIONS = 10
+ACK_SECONDS = 3.0
+MAX_ATTEMPTS = 4  # the first sending and Slack's three retries
+SLOT_SECONDS = 90.0
+HEARTBEAT_SECONDS = 30.0
+CATCH_UP_BATCH = 100
+
+
+# This process's open sockets per app (hello's num_connections counts these).
+_local_sockets: dict[str, int] = {}
+
+
+def _envelope(delivery: EventDelivery, envelope_id: str) -> str:
+    return json.dumps(
+        {
+            "envelope_id": envelope_id,
+            "payload": json.loads(delivery.body),
+            "type": "events_api",
+            "accepts_response_payload": False,
+            "retry_attempt": delivery.attempts,
+            "retry_reason": delivery.last_error,
+        },
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+
+
+@database_sync_to_async
+def _live_app(app_pk: int) -> App | None:
+    return App.objects.filter(pk=app_pk, disabled_at__isnull=True, socket_mode=True).first()
+
+
+@database_sync_to_async
+def _claim(delivery_id: int, app_pk: int) -> EventDelivery | None:
+    """Take a pending delivery of this app for one socket: its next attempt moves past the ack window."""
+    now = timezone.now()
+    claimed = EventDelivery.objects.filter(
+        pk=delivery_id, app_id=app_pk, state=DeliveryState.PENDING, next_attempt_at__lte=now
+    ).update(next_attempt_at=now + timedelta(seconds=ACK_SECONDS))
+    return EventDelivery.objects.get(pk=delivery_id) if claimed else None
+
+
+@database_sync_to_async
+def _pending_ids(app_pk: int) -> list[int]:
+    return list(
+        EventDelivery.objects.filter(app_id=app_pk, state=DeliveryState.PENDING, next_attempt_at__lte=timezone.now())
+        .order_by("pk")
+        .values_list("pk", flat=True)[:CATCH_UP_BATCH]
+    )
+
+
+@database_sync_to_async
+def _acked(delivery_id: int) -> None:
+    EventDelivery.objects.filter(pk=delivery_id, state=DeliveryState.PENDING).update(
+        state=DeliveryState.DELIVERED, finished_at=timezone.now()
+    )
+
+
+@database_sync_to_async
+def _not_acked(delivery_id: int) -> bool:
+    """Count an attempt the app did not ack; True if it may be tried again (now), False if it failed."""
+    delivery = EventDelivery.objects.filter(pk=delivery_id, state=DeliveryState.PENDING).first()
+    if delivery is None:
+        return False
+    attempts = delivery.attempts + 1
+    if attempts >= MAX_ATTEMPTS:
+        EventDelivery.objects.filter(pk=delivery_id).update(
+            state=DeliveryState.FAILED, attempts=attempts, last_error="timeout", finished_at=timezone.now()
+        )
+        return False
+    EventDelivery.objects.filter(pk=delivery_id).update(
+        attempts=attempts, last_error="timeout", next_attempt_at=timezone.now()
+    )
+    return True
+
+
+class SocketModeConsumer(AsyncWebsocketConsumer):
+    """One Socket Mode connection of one app."""
+
+    app: App | None = None
+
+    async def connect(self) -> None:
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        app_pk = redeem_ticket(TICKET_PREFIX, (query.get("ticket") or [""])[0])
+        self.app = await _live_app(app_pk) if app_pk is not None else None
+        if self.app is None:
+            await self.close(code=4401)
+            return
+        self.slot = secrets.token_hex(8)
+        self.sent: dict[str, tuple[int, asyncio.TimerHandle]] = {}
+        self.retries: set[asyncio.Future[None]] = set()
+        refused = await self._take_slot()
+        await self.accept()
+        if refused:
+            await self._disconnect("too_many_websockets")
+            return
+        await self.channel_layer.group_add(app_sockets_group(self.app), self.channel_name)
+        self.heartbeat = asyncio.create_task(self._keep_slot())
+        _local_sockets[self.app.public_id] = _local_sockets.get(self.app.public_id, 0) + 1
+        hello = {
+            "type": "hello",
+            "num_connections": _local_sockets[self.app.public_id],
+            "debug_info": {"host": "slackclone", "approximate_connection_time": 18060},
+            "connection_info": {"app_id": self.app.public_id},
+        }
+        await self.send(text_data=json.dumps(hello))
+        for delivery_id in await _pending_ids(self.app.pk):
+            await self._send_delivery(delivery_id)
+
+    async def _take_slot(self) -> str:
+        store = current_hub().store
+        now = clock.now()
+        user = f"app:{self.app.public_id}"
+        refused = await store.socket_admit(
+            user, self.slot, None, now=now, expires=now + SLOT_SECONDS,
+            user_max=MAX_CONNECTIONS, token_max=MAX_CONNECTIONS, per_minute=120,
+        )  # fmt: skip
+        return refused
+
+    async def _keep_slot(self) -> None:
+        store = current_hub().store
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            now = clock.now()
+            await store.socket_refresh(
+                [(f"app:{self.app.public_id}", self.slot, None)], now=now, expires=now + SLOT_SECONDS
+            )
+
+    async def disconnect(self, code: int) -> None:
+        if self.app is None or not hasattr(self, "heartbeat"):
+            return
+        self.heartbeat.cancel()
+        _local_sockets[self.app.public_id] -= 1
+        for _, timer in self.sent.values():
+            timer.cancel()
+        await self.channel_layer.group_discard(app_sockets_group(self.app), self.channel_name)
+        await current_hub().store.socket_release(f"app:{self.app.public_id}", self.slot, None)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """Acks: `{"envelope_id": …}`. Anything else, or an envelope this socket did not send, is ignored."""
+        try:
+            frame = jsonlimits.loads(text_data or "")
+        except jsonlimits.JSONError:
+            logger.info("Socket Mode: app %s sent a frame that is not JSON", self.app.public_id)
+            return
+        envelope_id = frame.get("envelope_id") if isinstance(frame, dict) else None
+        sent = self.sent.pop(envelope_id, None) if isinstance(envelope_id, str) else None
+        if sent is None:
+            logger.info("Socket Mode: app %s acked an envelope it was not sent", self.app.public_id)
+            return
+        delivery_id, timer = sent
+        timer.cancel()
+        await _acked(delivery_id)
+
+    async def _send_delivery(self, delivery_id: int) -> None:
+        delivery = await _claim(delivery_id, self.app.pk)
+        if delivery is None:
+            return  # another socket took it, or it is done
+        envelope_id = secrets.token_hex(16)
+        timer = asyncio.get_running_loop().call_later(ACK_SECONDS, self._ack_overdue, envelope_id)
+        self.sent[envelope_id] = (delivery_id, timer)
+        await self.send(text_data=_envelope(delivery, envelope_id))
+
+    def _ack_overdue(self, envelope_id: str) -> None:
+        sent = self.sent.pop(envelope_id, None)
+        if sent is not None:
+            task = asyncio.ensure_future(self._retry(sent[0]))
+            self.retries.add(task)  # held until done: the loop keeps only a weak reference
+            task.add_done_callback(self.retries.discard)
+
+    async def _retry(self, delivery_id: int) -> None:
+        if await _not_acked(delivery_id):
+            await self.channel_layer.group_send(
+                app_sockets_group(self.app), {"type": "sm.deliver", "delivery": delivery_id}
+            )
+
+    async def _disconnect(self, reason: str) -> None:
+        await self.send(
+            text_data=json.dumps({"type": "disconnect", "reason": reason, "debug_info": {"host": "slackclone"}})
+        )
+        await self.close()
+
+    # --- Layer messages ------------------------------------------------------------------------
+
+    async def sm_deliver(self, message: dict[str, Any]) -> None:
+        await self._send_delivery(message["delivery"])
+
+    async def sm_close(self, message: dict[str, Any]) -> None:
+        await self._disconnect(message.get("reason", "refresh_requested"))
+
+
+socket_mode_application = SocketModeConsumer.as_asgi()

@@ -1,0 +1,150 @@
+"""Socket Mode: apps.connections.open, and an unmodified Bolt for Python app on its SocketModeHandler
+against a real server process, answering a message and a mention through the Web API."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import pytest
+import websocket
+from django.conf import settings
+from django.db import connection
+from slack_bolt import App as BoltApp
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk import WebClient
+
+from chat.models import Message
+from chat.services import message_post
+from realtime.tests.test_e2e import Server
+from slack_apps.manifest import spec_from_options
+from slack_apps.models import DeliveryState, EventDelivery
+from slack_apps.services import app_create, app_rotate
+from slackclone.testing.processes import stop as stop_process
+
+
+def open_connection(client, app_token: str | None, **headers) -> dict:
+    if app_token is not None:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {app_token}"
+    return client.post("/api/apps.connections.open", **headers).json()
+
+
+@pytest.mark.django_db
+def test_connections_open_takes_only_an_app_level_token_in_the_header(client, team):
+    app, credentials = app_create(
+        actor=team.admin, workspace=team.workspace, spec=spec_from_options(name="Sock", socket_mode=True)
+    )
+    opened = open_connection(client, credentials.app_token)
+    assert opened["ok"] is True
+    assert opened["url"].startswith("ws://testserver/apps/socket-mode/?ticket=")
+    assert opened["url"].endswith(f"&app_id={app.public_id}")
+    assert open_connection(client, credentials.bot_token) == {"ok": False, "error": "not_allowed_token_type"}
+    assert open_connection(client, None) == {"ok": False, "error": "not_authed"}
+    assert open_connection(client, "xapp-1-AMADEUP-0") == {"ok": False, "error": "invalid_auth"}
+    body = client.post("/api/apps.connections.open", {"token": credentials.app_token}).json()
+    assert body == {"ok": False, "error": "not_allowed_token_type"}
+
+
+@pytest.mark.django_db
+def test_an_app_without_socket_mode_gets_no_connection(client, team):
+    _, credentials = app_create(actor=team.admin, workspace=team.workspace, spec=spec_from_options(name="Http"))
+    assert open_connection(client, credentials.app_token) == {"ok": False, "error": "socket_mode_not_enabled"}
+
+
+@pytest.fixture
+def server(django_db_setup, transactional_db):
+    """One Daphne process on the test database and this run's Redis (the channel layer the test publishes to)."""
+    process = Server(connection.settings_dict["NAME"], os.environ.get("REDIS_URL", settings.REDIS_URL))
+    try:
+        yield process
+    finally:
+        stop_process(process.process)
+
+
+def api_url(server: Server) -> str:
+    return f"http://127.0.0.1:{server.port}/api/"
+
+
+def wait_until(condition, timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def bot_said(bot, text: str) -> bool:
+    return Message.objects.filter(author=bot, text=text).exists()
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_a_bolt_app_in_socket_mode_answers_a_message_and_a_mention(team, server):
+    app, credentials = app_create(
+        actor=team.admin, workspace=team.workspace, spec=spec_from_options(name="Pinger", socket_mode=True)
+    )
+    bolt = BoltApp(client=WebClient(token=credentials.bot_token, base_url=api_url(server)))
+
+    @bolt.message("ping")
+    def pong(message, say):
+        say(f"pong to <@{message['user']}>")
+
+    @bolt.event("app_mention")
+    def mentioned(event, say):
+        say(text="at your service", thread_ts=event["ts"])
+
+    handler = SocketModeHandler(bolt, credentials.app_token)
+    handler.connect()
+    try:
+        assert wait_until(lambda: handler.client.is_connected())
+        message_post(sender=team.member, channel=team.general, text="ping")
+        assert wait_until(lambda: bot_said(app.bot_user, f"pong to <@{team.member.public_id}>"))
+
+        asked = message_post(sender=team.member, channel=team.general, text=f"<@{app.bot_user.public_id}> hello")
+        assert wait_until(lambda: bot_said(app.bot_user, "at your service"))
+        answer = Message.objects.get(author=app.bot_user, text="at your service")
+        assert answer.thread_root_id == asked.pk
+        assert wait_until(lambda: not EventDelivery.objects.filter(app=app, state=DeliveryState.PENDING).exists()), (
+            "every envelope is acked"
+        )
+    finally:
+        handler.close()
+
+
+def socket_mode_socket(server: Server, client_app_token: str) -> websocket.WebSocket:
+    opened = WebClient(base_url=api_url(server)).apps_connections_open(app_token=client_app_token)
+    url = opened["url"].replace("testserver", f"127.0.0.1:{server.port}")
+    return websocket.create_connection(url, timeout=10)
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_an_envelope_not_acked_is_sent_again_and_rotation_says_disconnect(team, server):
+    app, credentials = app_create(
+        actor=team.admin, workspace=team.workspace, spec=spec_from_options(name="Slow", socket_mode=True)
+    )
+    socket = socket_mode_socket(server, credentials.app_token)
+    try:
+        hello = json.loads(socket.recv())
+        assert (hello["type"], hello["connection_info"]) == ("hello", {"app_id": app.public_id})
+
+        message_post(sender=team.member, channel=team.general, text="are you there?")
+        first = json.loads(socket.recv())
+        assert (first["type"], first["retry_attempt"], first["retry_reason"]) == ("events_api", 0, "")
+        assert first["payload"]["event"]["text"] == "are you there?"
+        again = json.loads(socket.recv())  # not acked within 3 seconds
+        assert (again["payload"]["event_id"], again["retry_attempt"], again["retry_reason"]) == (
+            first["payload"]["event_id"],
+            1,
+            "timeout",
+        )
+        socket.send(json.dumps({"envelope_id": again["envelope_id"]}))
+        socket.send(json.dumps({"envelope_id": "not-one-we-sent"}))
+        assert wait_until(lambda: EventDelivery.objects.get(app=app).state == DeliveryState.DELIVERED)
+
+        app_rotate(actor=team.admin, app=app, secret="app_token")
+        assert json.loads(socket.recv())["type"] == "disconnect"
+    finally:
+        socket.close()
