@@ -12,7 +12,7 @@ export class ApiError extends Error {
 
 function csrfToken() {
   const meta = document.querySelector('meta[name="csrf-token"]');
-  if (meta && meta.content) return meta.content;
+  if (meta?.content) return meta.content;
   const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
   return match ? decodeURIComponent(match[1]) : "";
 }
@@ -42,7 +42,7 @@ export class Api {
     let response;
     try {
       response = await fetch(this.url(path, params), { method, headers, body: payload, credentials: "same-origin" });
-    } catch (error) {
+    } catch {
       throw new ApiError(0, "network_error", "The server could not be reached.");
     }
     const data = await response.json().catch(() => ({}));

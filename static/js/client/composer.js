@@ -190,7 +190,7 @@ export class Composer {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
       this.selected = (this.selected + (event.key === "ArrowDown" ? 1 : count - 1)) % count;
-      [...this.suggest.children].forEach((li, i) => li.setAttribute("aria-selected", String(i === this.selected)));
+      for (const [i, li] of [...this.suggest.children].entries()) li.setAttribute("aria-selected", String(i === this.selected));
       this.input.setAttribute("aria-activedescendant", `${this.suggest.id}-${this.selected}`);
       return true;
     }

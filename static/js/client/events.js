@@ -9,7 +9,10 @@ function updateReaction(message, name, user, added) {
   const reactions = (message.reactions || []).map((r) => ({ ...r, users: [...r.users] }));
   let reaction = reactions.find((r) => r.name === name);
   if (added) {
-    if (!reaction) reactions.push((reaction = { name, users: [], count: 0 }));
+    if (!reaction) {
+      reaction = { name, users: [], count: 0 };
+      reactions.push(reaction);
+    }
     if (!reaction.users.includes(user)) reaction.users.push(user);
   } else if (reaction) reaction.users = reaction.users.filter((id) => id !== user);
   for (const r of reactions) r.count = r.users.length;

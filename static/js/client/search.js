@@ -14,10 +14,10 @@ const HIT_STOP = "\ue001";
  * A label never holds "<" or ">", so no match runs past the next "<" and each pass is linear in the text. */
 function readable(text, app) {
   return decodeEntities(text
-    .replace(/<@([UB][A-Z0-9]+)(?:\|[^<>]*)?>/g, (whole, id) => `@${app.markdownContext.userName(id)}`)
-    .replace(/<#([A-Z0-9]+)(?:\|([^<>]*))?>/g, (whole, id, label) => `#${app.markdownContext.channelName(id, label)}`)
+    .replace(/<@([UB][A-Z0-9]+)(?:\|[^<>]*)?>/g, (_whole, id) => `@${app.markdownContext.userName(id)}`)
+    .replace(/<#([A-Z0-9]+)(?:\|([^<>]*))?>/g, (_whole, id, label) => `#${app.markdownContext.channelName(id, label)}`)
     .replace(/<!(here|channel|everyone)[^<>]*>/g, "@$1")
-    .replace(/<((?:https?|mailto):[^|<>]+)(?:\|([^<>]*))?>/g, (whole, url, label) => label || url)
+    .replace(/<((?:https?|mailto):[^|<>]+)(?:\|([^<>]*))?>/g, (_whole, url, label) => label || url)
     .replace(/:([a-z0-9_+'-]+):/g, (whole, name) => emojiChar(name) || whole));
 }
 

@@ -58,7 +58,7 @@ export function openSwitcher(app) {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
       selected = (selected + (event.key === "ArrowDown" ? 1 : shown.length - 1)) % Math.max(shown.length, 1);
-      [...list.children].forEach((li, i) => li.setAttribute("aria-selected", String(i === selected)));
+      for (const [i, li] of [...list.children].entries()) li.setAttribute("aria-selected", String(i === selected));
       input.setAttribute("aria-activedescendant", `switcher-${selected}`);
     }
     if (event.key === "Enter") {

@@ -32,7 +32,7 @@ function reactions(app, message) {
   return row;
 }
 
-function files(app, message) {
+function files(message) {
   if (!message.files?.length) return null;
   return h("div", { class: "files" }, message.files.map((file) => {
     if (file.is_image && file.thumb_url) {
@@ -121,6 +121,6 @@ export function messageRow(app, message, { continued = false, inThread = false }
   },
   h("div", { class: "msg__gutter" }, continued ? h("span", { class: "msg__hover-time" }, message.pending ? "" : timeOfDay(message.ts)) : avatar(user)),
   h("div", { class: "msg__body" }, header, message.pinned ? h("div", { class: "msg__pinned" }, icon("pin"), " Pinned") : null,
-    text, files(app, message), reactions(app, message), threadSummary(app, message, inThread), status(app, message)),
+    text, files(message), reactions(app, message), threadSummary(app, message, inThread), status(app, message)),
   menu(app, message, inThread));
 }
