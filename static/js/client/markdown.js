@@ -48,11 +48,19 @@ function angle(token, ctx) {
   if (target.startsWith("@")) {
     const id = target.slice(1);
     const me = id === ctx.meId;
-    return h("span", { class: `mention${me ? " mention--me" : ""}`, dataset: { user: id } }, `@${ctx.userName(id, label)}`);
+    return h(
+      "span",
+      { class: `mention${me ? " mention--me" : ""}`, dataset: { user: id } },
+      `@${ctx.userName(id, label)}`,
+    );
   }
   if (target.startsWith("#")) {
     const id = target.slice(1);
-    return h("a", { class: "channel-link", href: ctx.channelHref(id), dataset: { channel: id } }, `#${ctx.channelName(id, label)}`);
+    return h(
+      "a",
+      { class: "channel-link", href: ctx.channelHref(id), dataset: { channel: id } },
+      `#${ctx.channelName(id, label)}`,
+    );
   }
   if (target.startsWith("!")) {
     const name = target.slice(1).split("^")[0];
@@ -139,7 +147,9 @@ export function renderMarkdown(text, ctx) {
   parts.forEach((part, index) => {
     const isCode = index % 2 === 1 && index < parts.length - 1;
     if (isCode) {
-      fragment.append(h("pre", { class: "md-pre" }, h("code", {}, decodeEntities(part.replace(/^\n/, "").replace(/\n$/, "")))));
+      fragment.append(
+        h("pre", { class: "md-pre" }, h("code", {}, decodeEntities(part.replace(/^\n/, "").replace(/\n$/, "")))),
+      );
       return;
     }
     const chunk = index % 2 === 1 ? `${FENCE}${part}` : part; // an unclosed fence stays text
