@@ -52,12 +52,13 @@ describe("inline formatting", () => {
     assert.equal(render("*bold _and italic_*"), paragraph("<strong>bold <em>and italic</em></strong>"));
   });
 
-  test("underscores inside a word do not italicise it", () => {
-    assert.equal(render("see snake_case_name here"), paragraph("see snake_case_name here"));
+  test("marks inside a word do not format it", () => {
+    assert.equal(render("see snake_case_name and old_name_.txt"), paragraph("see snake_case_name and old_name_.txt"));
+    assert.equal(render("a*b*, c~d~."), paragraph("a*b*, c~d~."));
   });
 
-  test("a lone asterisk is text", () => {
-    assert.equal(render("2 * 3 = 6"), paragraph("2 * 3 = 6"));
+  test("asterisks with spaces around them are arithmetic, not bold", () => {
+    assert.equal(render("2 * 3 * 4 = 24"), paragraph("2 * 3 * 4 = 24"));
   });
 
   test("a code span keeps its content literal", () => {
