@@ -12,6 +12,9 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 # Written after a successful install; older than a requirements file means "install again".
 STAMP := $(VENV)/.requirements-installed
+# The same for the browser client's tools (Biome), pinned in package-lock.json.
+NODE_STAMP := node_modules/.stamp
+BIOME := node_modules/.bin/biome
 TEST_SETTINGS := slackclone.settings_test
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -21,18 +24,18 @@ PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv run test browser check-services lint format worker beat stack require-real-stack clean
+.PHONY: help venv node-modules run test browser check-services lint format worker beat stack require-real-stack clean
 .PHONY: cluster cluster-stop cluster-packages test-cluster
 
 help:
 	@echo "make run     set up .venv, migrate, seed the demo, serve http://$(HOST):$(PORT) (embedded default)"
-	@echo "make test    lint, migration check and the whole test suite on PostgreSQL and Redis"
-	@echo "make lint    ruff check and ruff format --check"
-	@echo "make format  ruff format and ruff check --fix"
+	@echo "make test    lint, migration check, the client's unit tests and the whole suite on PostgreSQL and Redis"
+	@echo "make lint    ruff check, ruff format --check, the import contracts and biome ci (static/js, js-tests)"
+	@echo "make format  ruff format, ruff check --fix and biome check --write"
 	@echo "make stack   the real stack from the Procfile (needs DATABASE_URL, REDIS_URL, SECRET_KEY)"
 	@echo "make worker  a Celery worker (real stack)"
 	@echo "make beat    Celery beat (real stack)"
-	@echo "make clean   remove var/ (the embedded database, files) and .venv"
+	@echo "make clean   remove var/ (the embedded database, files), .venv and node_modules"
 	@echo "make cluster       nginx on :8080, ASGI processes (ASGI=2), sharded Redis, PostgreSQL + replica, Celery"
 	@echo "make cluster-stop  stop exactly the processes make cluster started (var/cluster/*.pid)"
 	@echo "make test-cluster  the failure tests on a cluster of their own"
@@ -47,6 +50,15 @@ $(PY):
 
 $(STAMP): requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# --- The browser client's tools: node_modules from package-lock.json ------------------
+
+node-modules: $(NODE_STAMP)
+
+# npm ci installs exactly the lock (and empties node_modules first, so the stamp is written after it).
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --quiet --no-audit --no-fund
 	touch $@
 
 # --- The embedded default: one process, SQLite under var/ -----------------------------
@@ -65,9 +77,12 @@ run: venv
 # --- Tests and lint -------------------------------------------------------------------
 
 # The suite runs serially: its tests share one Redis (the Celery broker, presence, the channel layer).
-test: venv check-services browser
+# The browser client's checks come before pytest: Biome (lint, format, import order) and its unit tests.
+test: venv node-modules check-services browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(BIOME) ci
+	node --test js-tests/*.test.mjs
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
@@ -82,14 +97,16 @@ browser:
 check-services: venv
 	@DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) .ci/check_services.py
 
-lint: venv
+lint: venv node-modules
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(BIOME) ci
 
-format: venv
+format: venv node-modules
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+	$(BIOME) check --write
 
 # --- The real stack: PostgreSQL, Redis, several ASGI processes, Celery ----------------
 
@@ -143,4 +160,4 @@ test-cluster: venv cluster-packages
 	$(VENV)/bin/pytest -p no:cacheprovider -m cluster cluster/tests $(PYTEST_ARGS)
 
 clean:
-	rm -rf var $(VENV)
+	rm -rf var $(VENV) node_modules

@@ -18,15 +18,22 @@ export class MessageActions {
     const mine = message.reactions?.find((r) => r.name === name)?.users.includes(app.store.me.id);
     if (mine && onlyAdd) return;
     // Shown at once; the server's event (or its refusal) settles it.
-    app.events.reaction({ item: { channel: message.channel, ts: message.ts }, reaction: name, user: app.store.me.id }, !mine);
-    const request = mine ? app.api.del(`${this.path(message)}/reactions/${encodeURIComponent(name)}`)
+    app.events.reaction(
+      { item: { channel: message.channel, ts: message.ts }, reaction: name, user: app.store.me.id },
+      !mine,
+    );
+    const request = mine
+      ? app.api.del(`${this.path(message)}/reactions/${encodeURIComponent(name)}`)
       : app.api.post(`${this.path(message)}/reactions`, { name });
     try {
       const data = await request;
       if (data.message) app.store.putMessage({ ...data.message, pinned: message.pinned }, { replace: true });
       app.events.touched(message);
     } catch (error) {
-      app.events.reaction({ item: { channel: message.channel, ts: message.ts }, reaction: name, user: app.store.me.id }, mine);
+      app.events.reaction(
+        { item: { channel: message.channel, ts: message.ts }, reaction: name, user: app.store.me.id },
+        mine,
+      );
       if (error.code !== "already_reacted" && error.code !== "no_reaction") app.toast(error.message);
     }
   }
@@ -49,8 +56,12 @@ export class MessageActions {
 
   copyLink(message) {
     const url = new URL(`${this.app.channelUrl(message.channel)}p${message.ts.replace(".", "")}`, location.origin);
-    if (message.thread_ts && message.thread_ts !== message.ts) url.search = `?thread_ts=${message.thread_ts}&cid=${message.channel}`;
-    navigator.clipboard?.writeText(url.href).then(() => this.app.toast("Link copied.", "success"), () => this.app.toast(url.href, "success"));
+    if (message.thread_ts && message.thread_ts !== message.ts)
+      url.search = `?thread_ts=${message.thread_ts}&cid=${message.channel}`;
+    navigator.clipboard?.writeText(url.href).then(
+      () => this.app.toast("Link copied.", "success"),
+      () => this.app.toast(url.href, "success"),
+    );
   }
 
   /** Slack's "Mark unread": this message and everything after it count as unread again. The open
@@ -69,7 +80,10 @@ export class MessageActions {
   async remind(message, when, label) {
     const { app } = this;
     const body = { channel: message.channel, ts: message.ts, when };
-    await app.guard(app.api.post(`workspaces/${app.store.workspace.id}/reminders`, body), `I will remind you ${label}.`);
+    await app.guard(
+      app.api.post(`workspaces/${app.store.workspace.id}/reminders`, body),
+      `I will remind you ${label}.`,
+    );
   }
 
   async pin(message) {
@@ -77,7 +91,10 @@ export class MessageActions {
     const pinned = Boolean(message.pinned);
     const request = pinned ? app.api.del(`${this.path(message)}/pin`) : app.api.post(`${this.path(message)}/pin`);
     if (await app.guard(request, pinned ? "Unpinned." : "Pinned to the channel.")) {
-      app.store.putMessage({ ...app.store.log(message.channel).byTs.get(message.ts), pinned: !pinned }, { replace: true });
+      app.store.putMessage(
+        { ...app.store.log(message.channel).byTs.get(message.ts), pinned: !pinned },
+        { replace: true },
+      );
       app.events.touched(message);
     }
   }
@@ -90,8 +107,13 @@ export class MessageActions {
   retry(message) {
     const { app } = this;
     app.store.log(message.channel).pending.delete(message.client_msg_id);
-    app.post({ channel: message.channel, text: message.text, thread_ts: message.thread_ts || null,
-      reply_broadcast: message.reply_broadcast, client_msg_id: message.client_msg_id });
+    app.post({
+      channel: message.channel,
+      text: message.text,
+      thread_ts: message.thread_ts || null,
+      reply_broadcast: message.reply_broadcast,
+      client_msg_id: message.client_msg_id,
+    });
   }
 
   discard(message) {
@@ -112,7 +134,11 @@ export class MessageActions {
    */
   edit(message) {
     const { app } = this;
-    const box = h("textarea", { class: "edit__input", "aria-label": "Edit message", rows: "2" }, app.decode(message.text));
+    const box = h(
+      "textarea",
+      { class: "edit__input", "aria-label": "Edit message", rows: "2" },
+      app.decode(message.text),
+    );
     const done = () => {
       this.editor = null;
       app.events.touched(message);
@@ -126,13 +152,27 @@ export class MessageActions {
       return done();
     };
     box.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); save(); }
-      if (event.key === "Escape") { event.preventDefault(); done(); }
+      if (event.key === "Enter" && !event.shiftKey) {
+        event.preventDefault();
+        save();
+      }
+      if (event.key === "Escape") {
+        event.preventDefault();
+        done();
+      }
     });
-    const node = h("div", { class: "edit" }, box, h("div", { class: "edit__actions" },
-      h("button", { type: "button", class: "btn btn--small", onclick: done }, "Cancel"),
-      h("button", { type: "button", class: "btn btn--small btn--primary", onclick: save }, "Save"),
-      h("span", { class: "muted small" }, "Escape to cancel, Enter to save")));
+    const node = h(
+      "div",
+      { class: "edit" },
+      box,
+      h(
+        "div",
+        { class: "edit__actions" },
+        h("button", { type: "button", class: "btn btn--small", onclick: done }, "Cancel"),
+        h("button", { type: "button", class: "btn btn--small btn--primary", onclick: save }, "Save"),
+        h("span", { class: "muted small" }, "Escape to cancel, Enter to save"),
+      ),
+    );
     this.editor = { ts: message.ts, node };
     app.channelView.render();
     app.thread.render();

@@ -12,7 +12,7 @@ export class ApiError extends Error {
 
 function csrfToken() {
   const meta = document.querySelector('meta[name="csrf-token"]');
-  if (meta && meta.content) return meta.content;
+  if (meta?.content) return meta.content;
   const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
   return match ? decodeURIComponent(match[1]) : "";
 }
@@ -42,24 +42,41 @@ export class Api {
     let response;
     try {
       response = await fetch(this.url(path, params), { method, headers, body: payload, credentials: "same-origin" });
-    } catch (error) {
+    } catch {
       throw new ApiError(0, "network_error", "The server could not be reached.");
     }
     const data = await response.json().catch(() => ({}));
     if (!response.ok) {
       const err = data.error || {};
-      if (response.status === 401) location.reload();  // signed out elsewhere: the page sends us to log in
-      throw new ApiError(response.status, err.code || "http_error", err.msg || err.message || response.statusText, err.fields);
+      if (response.status === 401) location.reload(); // signed out elsewhere: the page sends us to log in
+      throw new ApiError(
+        response.status,
+        err.code || "http_error",
+        err.msg || err.message || response.statusText,
+        err.fields,
+      );
     }
     return data;
   }
 
-  get(path, params) { return this.request("GET", path, { params }); }
-  post(path, body = {}) { return this.request("POST", path, { body }); }
-  patch(path, body) { return this.request("PATCH", path, { body }); }
-  put(path, body) { return this.request("PUT", path, { body }); }
-  del(path) { return this.request("DELETE", path); }
-  upload(path, form) { return this.request("POST", path, { form }); }
+  get(path, params) {
+    return this.request("GET", path, { params });
+  }
+  post(path, body = {}) {
+    return this.request("POST", path, { body });
+  }
+  patch(path, body) {
+    return this.request("PATCH", path, { body });
+  }
+  put(path, body) {
+    return this.request("PUT", path, { body });
+  }
+  del(path) {
+    return this.request("DELETE", path);
+  }
+  upload(path, form) {
+    return this.request("POST", path, { form });
+  }
 
   /** Every page of a cursor-paginated list (`next` links), concatenated. */
   async all(path, key, params) {

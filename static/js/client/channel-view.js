@@ -20,9 +20,20 @@ export class ChannelView {
     this.dividerSeq = null;
     this.loadingOlder = false;
     this.stuck = true; // at the bottom: stays there when the layout changes (a pane opens, an image loads)
-    this.scroller.addEventListener("scroll", () => { this.stuck = this.atBottom(); this.onScroll(); }, { passive: true });
-    new ResizeObserver(() => { if (this.stuck) this.scroller.scrollTop = this.scroller.scrollHeight; }).observe(this.list);
-    new ResizeObserver(() => { if (this.stuck) this.scroller.scrollTop = this.scroller.scrollHeight; }).observe(this.scroller);
+    this.scroller.addEventListener(
+      "scroll",
+      () => {
+        this.stuck = this.atBottom();
+        this.onScroll();
+      },
+      { passive: true },
+    );
+    new ResizeObserver(() => {
+      if (this.stuck) this.scroller.scrollTop = this.scroller.scrollHeight;
+    }).observe(this.list);
+    new ResizeObserver(() => {
+      if (this.stuck) this.scroller.scrollTop = this.scroller.scrollHeight;
+    }).observe(this.scroller);
     document.addEventListener("visibilitychange", () => this.maybeMarkRead());
   }
 
@@ -61,7 +72,9 @@ export class ChannelView {
         if (known && !known.pinned) log.byTs.set(pinned.ts, { ...known, pinned: true });
       }
       if (messages.length && id === this.channelId) this.scheduleRender();
-    } catch { /* pins are decoration here; the details pane shows errors */ }
+    } catch {
+      /* pins are decoration here; the details pane shows errors */
+    }
   }
 
   async loadNewest() {
@@ -103,7 +116,7 @@ export class ChannelView {
       const id = this.channelId;
       this.loadingOlder = true;
       try {
-        if (await this.fetchOlder() && id === this.channelId) this.render();
+        if ((await this.fetchOlder()) && id === this.channelId) this.render();
       } finally {
         this.loadingOlder = false;
       }
@@ -149,15 +162,27 @@ export class ChannelView {
         rows.push(h("div", { class: "day-divider", role: "separator" }, h("span", {}, dayLabel(message.ts))));
         previous = null;
       }
-      if (this.dividerSeq !== null && !dividerShown && message.seq > this.dividerSeq && message.user !== this.app.store.me.id) {
-        rows.push(h("div", { class: "new-divider", role: "separator", id: "new-divider" }, h("span", {}, "New messages")));
+      if (
+        this.dividerSeq !== null &&
+        !dividerShown &&
+        message.seq > this.dividerSeq &&
+        message.user !== this.app.store.me.id
+      ) {
+        rows.push(
+          h("div", { class: "new-divider", role: "separator", id: "new-divider" }, h("span", {}, "New messages")),
+        );
         dividerShown = true;
         previous = null;
       }
       if (message.deleted && !message.reply_count) continue;
-      const continued = previous && previous.user === message.user && !previous.deleted
-        && parseFloat(message.ts) - parseFloat(previous.ts) < GROUP_SECONDS && !message.pending === !previous.pending
-        && !message.ephemeral && !previous.ephemeral;
+      const continued =
+        previous &&
+        previous.user === message.user &&
+        !previous.deleted &&
+        parseFloat(message.ts) - parseFloat(previous.ts) < GROUP_SECONDS &&
+        !message.pending === !previous.pending &&
+        !message.ephemeral &&
+        !previous.ephemeral;
       rows.push(messageRow(this.app, message, { continued }));
       previous = message;
     }
@@ -169,7 +194,9 @@ export class ChannelView {
       this.stuck = true;
     } else if (anchor) {
       const row = this.list.querySelector(`.msg[data-ts="${CSS.escape(anchor.ts)}"]`);
-      if (row) this.scroller.scrollTop += row.getBoundingClientRect().top - this.scroller.getBoundingClientRect().top - anchor.offset;
+      if (row)
+        this.scroller.scrollTop +=
+          row.getBoundingClientRect().top - this.scroller.getBoundingClientRect().top - anchor.offset;
     }
   }
 
@@ -177,10 +204,16 @@ export class ChannelView {
     const channel = this.channel;
     const { store } = this.app;
     const title = store.channelTitle(channel);
-    const text = channel.is_im || channel.is_mpim
-      ? `This is the very beginning of your direct message history with ${title}.`
-      : `This is the very beginning of the #${channel.name} channel.${channel.purpose?.value ? ` ${channel.purpose.value}` : ""}`;
-    return h("div", { class: "channel-intro" }, h("h2", {}, channel.is_im || channel.is_mpim ? title : `#${title}`), h("p", {}, text));
+    const text =
+      channel.is_im || channel.is_mpim
+        ? `This is the very beginning of your direct message history with ${title}.`
+        : `This is the very beginning of the #${channel.name} channel.${channel.purpose?.value ? ` ${channel.purpose.value}` : ""}`;
+    return h(
+      "div",
+      { class: "channel-intro" },
+      h("h2", {}, channel.is_im || channel.is_mpim ? title : `#${title}`),
+      h("p", {}, text),
+    );
   }
 
   highlight(ts) {
@@ -204,7 +237,8 @@ export class ChannelView {
     if (!channel || this.unreadHeld || document.visibilityState !== "visible" || !this.atBottom()) return;
     const log = this.app.store.log(this.channelId);
     const seq = Math.max(log.applied, ...[...log.byTs.values()].map((m) => m.seq || 0));
-    if (seq > (channel.last_read_seq || 0) || channel.unread_count || channel.mention_count) this.app.markRead(this.channelId, seq);
+    if (seq > (channel.last_read_seq || 0) || channel.unread_count || channel.mention_count)
+      this.app.markRead(this.channelId, seq);
   }
 
   renderHeader() {
@@ -213,20 +247,72 @@ export class ChannelView {
     const direct = channel.is_im || channel.is_mpim;
     const name = direct ? store.channelTitle(channel) : channel.name;
     const topic = channel.topic?.value || "";
-    const title = h("h1", { class: "channel-header__name" },
-      direct ? null : h("span", { class: "channel-header__hash", "aria-hidden": "true" }, channel.is_private ? "🔒" : "#"), name);
-    const actions = h("div", { class: "channel-header__actions" },
-      h("button", { type: "button", class: "header-btn", id: "members-button", title: "Members", "aria-label": "Members",
-        onclick: () => this.app.details.open("members") }, icon("people"), h("span", { id: "member-count" }, "")),
-      h("button", { type: "button", class: "header-btn", title: "Pinned messages", "aria-label": "Pinned messages",
-        onclick: () => this.app.details.open("pins") }, icon("pin")),
-      h("button", { type: "button", class: "header-btn", title: "Channel details", "aria-label": "Channel details",
-        onclick: () => this.app.details.open("about") }, icon("info")));
-    const nav = h("button", { type: "button", class: "header-btn header-btn--nav", "aria-label": "Open the sidebar",
-      onclick: () => document.body.classList.toggle("sidebar-open") }, icon("menu"));
-    const body = h("div", { class: "channel-header__main" }, title,
-      topic ? h("p", { class: "channel-header__topic", title: topic }, topic) : null);
-    const notice = channel.is_archived ? h("p", { class: "channel-header__archived" }, "This channel is archived.") : null;
+    const title = h(
+      "h1",
+      { class: "channel-header__name" },
+      direct
+        ? null
+        : h("span", { class: "channel-header__hash", "aria-hidden": "true" }, channel.is_private ? "🔒" : "#"),
+      name,
+    );
+    const actions = h(
+      "div",
+      { class: "channel-header__actions" },
+      h(
+        "button",
+        {
+          type: "button",
+          class: "header-btn",
+          id: "members-button",
+          title: "Members",
+          "aria-label": "Members",
+          onclick: () => this.app.details.open("members"),
+        },
+        icon("people"),
+        h("span", { id: "member-count" }, ""),
+      ),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "header-btn",
+          title: "Pinned messages",
+          "aria-label": "Pinned messages",
+          onclick: () => this.app.details.open("pins"),
+        },
+        icon("pin"),
+      ),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "header-btn",
+          title: "Channel details",
+          "aria-label": "Channel details",
+          onclick: () => this.app.details.open("about"),
+        },
+        icon("info"),
+      ),
+    );
+    const nav = h(
+      "button",
+      {
+        type: "button",
+        class: "header-btn header-btn--nav",
+        "aria-label": "Open the sidebar",
+        onclick: () => document.body.classList.toggle("sidebar-open"),
+      },
+      icon("menu"),
+    );
+    const body = h(
+      "div",
+      { class: "channel-header__main" },
+      title,
+      topic ? h("p", { class: "channel-header__topic", title: topic }, topic) : null,
+    );
+    const notice = channel.is_archived
+      ? h("p", { class: "channel-header__archived" }, "This channel is archived.")
+      : null;
     this.header.replaceChildren(nav, body, actions, notice || "");
     document.title = `${direct ? name : `#${name}`} · ${store.workspace.name}`;
     this.app.composer.setChannel(channel);
@@ -239,17 +325,24 @@ export class ChannelView {
       if (id !== this.channelId) return;
       const count = document.getElementById("member-count");
       if (count) count.textContent = data.next ? "200+" : String(data.members.length);
-    } catch { /* the count is decoration */ }
+    } catch {
+      /* the count is decoration */
+    }
   }
 
   /** After our own send: follow it to the bottom once it is drawn. */
   scrollToBottomSoon() {
     this.stuck = true;
-    requestAnimationFrame(() => requestAnimationFrame(() => { this.scroller.scrollTop = this.scroller.scrollHeight; }));
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        this.scroller.scrollTop = this.scroller.scrollHeight;
+      }),
+    );
   }
 
   /** A message (or change) arrived for the open channel. */
   onMessage(message) {
-    if (message.channel === this.channelId && (isTopLevel(message) || message.pending !== undefined)) this.scheduleRender();
+    if (message.channel === this.channelId && (isTopLevel(message) || message.pending !== undefined))
+      this.scheduleRender();
   }
 }

@@ -29,9 +29,13 @@ export function encodeMentions(text, store) {
 /** "<@U…>" → "@alice", for editing a message in the box it was written in (labels stop at "<": linear). */
 export function decodeMentions(text, store) {
   return text
-    .replace(/<@([UB][A-Z0-9]+)(?:\|[^<>]*)?>/g, (whole, id) => (store.users.has(id) ? `@${store.user(id).name}` : whole))
+    .replace(/<@([UB][A-Z0-9]+)(?:\|[^<>]*)?>/g, (whole, id) =>
+      store.users.has(id) ? `@${store.user(id).name}` : whole,
+    )
     .replace(/<!(here|channel|everyone)(?:\|[^<>]*)?>/g, "@$1")
-    .replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 }
 
 export class Composer {
@@ -44,29 +48,94 @@ export class Composer {
     this.channel = null;
     this.draftKey = null; // where what is typed is kept (app.drafts)
     this.lastTyping = 0;
-    this.input = h("textarea", { class: "composer__input", rows: "1", "aria-label": label, placeholder: label,
-      "aria-autocomplete": "list", "aria-expanded": "false", enterkeyhint: "send" });
-    this.fileInput = h("input", { type: "file", class: "sr-only", multiple: true, tabindex: "-1", "aria-hidden": "true" });
+    this.input = h("textarea", {
+      class: "composer__input",
+      rows: "1",
+      "aria-label": label,
+      placeholder: label,
+      "aria-autocomplete": "list",
+      "aria-expanded": "false",
+      enterkeyhint: "send",
+    });
+    this.fileInput = h("input", {
+      type: "file",
+      class: "sr-only",
+      multiple: true,
+      tabindex: "-1",
+      "aria-hidden": "true",
+    });
     this.tray = h("div", { class: "composer__files", "aria-live": "polite" });
-    this.suggest = h("ul", { class: "suggest", role: "listbox", hidden: true, id: `suggest-${Math.random().toString(36).slice(2)}` });
+    this.suggest = h("ul", {
+      class: "suggest",
+      role: "listbox",
+      hidden: true,
+      id: `suggest-${Math.random().toString(36).slice(2)}`,
+    });
     this.input.setAttribute("aria-controls", this.suggest.id);
-    this.broadcast = !inThread ? null
+    this.broadcast = !inThread
+      ? null
       : h("label", { class: "composer__broadcast" }, h("input", { type: "checkbox" }), " Also send to channel");
-    const toolbar = h("div", { class: "composer__toolbar" },
-      h("button", { type: "button", class: "composer__tool", title: "Attach files", "aria-label": "Attach files",
-        onclick: () => this.fileInput.click() }, icon("attach")),
-      h("button", { type: "button", class: "composer__tool", title: "Emoji", "aria-label": "Insert emoji",
-        onclick: (event) => openEmojiPicker(event.currentTarget, (name) => this.insert(`:${name}: `)) }, icon("smile")),
+    const toolbar = h(
+      "div",
+      { class: "composer__toolbar" },
+      h(
+        "button",
+        {
+          type: "button",
+          class: "composer__tool",
+          title: "Attach files",
+          "aria-label": "Attach files",
+          onclick: () => this.fileInput.click(),
+        },
+        icon("attach"),
+      ),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "composer__tool",
+          title: "Emoji",
+          "aria-label": "Insert emoji",
+          onclick: (event) => openEmojiPicker(event.currentTarget, (name) => this.insert(`:${name}: `)),
+        },
+        icon("smile"),
+      ),
       this.broadcast,
-      h("span", { class: "composer__hint" }, h("kbd", {}, "Enter"), " to send, ", h("kbd", {}, "Shift"), "+", h("kbd", {}, "Enter"), " for a new line"),
-      h("button", { type: "submit", class: "composer__send", title: "Send", "aria-label": "Send" }, icon("send")));
-    this.form = h("form", { class: "composer", onsubmit: (event) => { event.preventDefault(); this.send(); } },
-      this.suggest, this.tray, this.input, toolbar, this.fileInput);
+      h(
+        "span",
+        { class: "composer__hint" },
+        h("kbd", {}, "Enter"),
+        " to send, ",
+        h("kbd", {}, "Shift"),
+        "+",
+        h("kbd", {}, "Enter"),
+        " for a new line",
+      ),
+      h("button", { type: "submit", class: "composer__send", title: "Send", "aria-label": "Send" }, icon("send")),
+    );
+    this.form = h(
+      "form",
+      {
+        class: "composer",
+        onsubmit: (event) => {
+          event.preventDefault();
+          this.send();
+        },
+      },
+      this.suggest,
+      this.tray,
+      this.input,
+      toolbar,
+      this.fileInput,
+    );
     root.replaceChildren(this.form);
     this.input.addEventListener("keydown", (event) => this.onKey(event));
     this.input.addEventListener("input", () => this.onInput());
     this.input.addEventListener("paste", (event) => this.onPaste(event));
-    this.fileInput.addEventListener("change", () => { this.addFiles([...this.fileInput.files]); this.fileInput.value = ""; });
+    this.fileInput.addEventListener("change", () => {
+      this.addFiles([...this.fileInput.files]);
+      this.fileInput.value = "";
+    });
   }
 
   setChannel(channel) {
@@ -77,7 +146,11 @@ export class Composer {
     this.input.disabled = archived || !member;
     const name = channel.is_im || channel.is_mpim ? this.app.store.channelTitle(channel) : `#${channel.name}`;
     if (!this.inThread) {
-      this.input.placeholder = archived ? "This channel is archived." : member ? `Message ${name}` : `Join ${name} to send messages`;
+      this.input.placeholder = archived
+        ? "This channel is archived."
+        : member
+          ? `Message ${name}`
+          : `Join ${name} to send messages`;
       this.input.setAttribute("aria-label", `Message ${name}`);
     }
     this.form.classList.toggle("composer--disabled", this.input.disabled);
@@ -146,7 +219,9 @@ export class Composer {
   word() {
     const before = this.input.value.slice(0, this.input.selectionStart);
     const match = before.match(/(^|[\s(])([@:])([\w.+'-]*)$/);
-    return match ? { sigil: match[2], query: match[3].toLowerCase(), start: before.length - match[3].length - 1 } : null;
+    return match
+      ? { sigil: match[2], query: match[3].toLowerCase(), start: before.length - match[3].length - 1 }
+      : null;
   }
 
   updateSuggestions() {
@@ -154,13 +229,32 @@ export class Composer {
     let items = [];
     if (word?.sigil === "@") items = this.people(word.query);
     else if (word?.sigil === ":" && word.query.length >= 2) {
-      items = searchEmoji(word.query).map((name) => ({ insert: `:${name}: `, label: `:${name}:`, lead: emojiChar(name) }));
+      items = searchEmoji(word.query).map((name) => ({
+        insert: `:${name}: `,
+        label: `:${name}:`,
+        lead: emojiChar(name),
+      }));
     }
-    this.suggest.replaceChildren(...items.map((item, index) => h("li", {
-      role: "option", class: "suggest__item", id: `${this.suggest.id}-${index}`, "aria-selected": index === 0 ? "true" : "false",
-      onpointerdown: (event) => { event.preventDefault(); this.choose(item); },
-    }, item.leadNode || h("span", { class: "suggest__lead" }, item.lead || ""), h("span", { class: "suggest__label" }, item.label),
-    item.hint ? h("span", { class: "suggest__hint" }, item.hint) : null)));
+    this.suggest.replaceChildren(
+      ...items.map((item, index) =>
+        h(
+          "li",
+          {
+            role: "option",
+            class: "suggest__item",
+            id: `${this.suggest.id}-${index}`,
+            "aria-selected": index === 0 ? "true" : "false",
+            onpointerdown: (event) => {
+              event.preventDefault();
+              this.choose(item);
+            },
+          },
+          item.leadNode || h("span", { class: "suggest__lead" }, item.lead || ""),
+          h("span", { class: "suggest__label" }, item.label),
+          item.hint ? h("span", { class: "suggest__hint" }, item.hint) : null,
+        ),
+      ),
+    );
     this.items = items;
     this.selected = 0;
     this.suggest.hidden = items.length === 0;
@@ -173,15 +267,33 @@ export class Composer {
     const { store } = this.app;
     const members = this.channel?.members;
     const people = [...store.users.values()]
-      .filter((u) => !u.deleted && (u.name.toLowerCase().startsWith(query)
-        || (u.real_name || "").toLowerCase().split(/\s+/).some((part) => part.startsWith(query))
-        || (u.profile?.display_name || "").toLowerCase().startsWith(query)))
+      .filter(
+        (u) =>
+          !u.deleted &&
+          (u.name.toLowerCase().startsWith(query) ||
+            (u.real_name || "")
+              .toLowerCase()
+              .split(/\s+/)
+              .some((part) => part.startsWith(query)) ||
+            (u.profile?.display_name || "").toLowerCase().startsWith(query)),
+      )
       .sort((a, b) => Number(members?.includes(b.id)) - Number(members?.includes(a.id)) || a.name.localeCompare(b.name))
       .slice(0, 8)
-      .map((u) => ({ insert: `@${u.name} `, label: store.displayName(u.id), hint: `@${u.name}`, leadNode: avatar(u, "xs") }));
+      .map((u) => ({
+        insert: `@${u.name} `,
+        label: store.displayName(u.id),
+        hint: `@${u.name}`,
+        leadNode: avatar(u, "xs"),
+      }));
     const direct = this.channel?.is_im || this.channel?.is_mpim;
-    const broadcasts = direct ? [] : BROADCASTS.filter((b) => b.key.startsWith(query))
-      .map((b) => ({ insert: `${b.label} `, label: b.label, hint: b.hint, lead: "📣" }));
+    const broadcasts = direct
+      ? []
+      : BROADCASTS.filter((b) => b.key.startsWith(query)).map((b) => ({
+          insert: `${b.label} `,
+          label: b.label,
+          hint: b.hint,
+          lead: "📣",
+        }));
     return people.concat(broadcasts);
   }
 
@@ -190,7 +302,8 @@ export class Composer {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
       this.selected = (this.selected + (event.key === "ArrowDown" ? 1 : count - 1)) % count;
-      [...this.suggest.children].forEach((li, i) => li.setAttribute("aria-selected", String(i === this.selected)));
+      for (const [i, li] of [...this.suggest.children].entries())
+        li.setAttribute("aria-selected", String(i === this.selected));
       this.input.setAttribute("aria-activedescendant", `${this.suggest.id}-${this.selected}`);
       return true;
     }
@@ -242,15 +355,32 @@ export class Composer {
   }
 
   renderTray() {
-    this.tray.replaceChildren(...this.files.map((entry, index) => h("div", { class: "staged" },
-      entry.preview ? h("img", { class: "staged__img", src: entry.preview, alt: `Preview of ${entry.file.name}` })
-        : h("span", { class: "staged__doc", "aria-hidden": "true" }, "📄"),
-      h("span", { class: "staged__name" }, entry.file.name),
-      h("button", { type: "button", class: "staged__remove", "aria-label": `Remove ${entry.file.name}`, onclick: () => {
-        if (entry.preview) URL.revokeObjectURL(entry.preview);
-        this.files.splice(index, 1);
-        this.renderTray();
-      } }, icon("close")))));
+    this.tray.replaceChildren(
+      ...this.files.map((entry, index) =>
+        h(
+          "div",
+          { class: "staged" },
+          entry.preview
+            ? h("img", { class: "staged__img", src: entry.preview, alt: `Preview of ${entry.file.name}` })
+            : h("span", { class: "staged__doc", "aria-hidden": "true" }, "📄"),
+          h("span", { class: "staged__name" }, entry.file.name),
+          h(
+            "button",
+            {
+              type: "button",
+              class: "staged__remove",
+              "aria-label": `Remove ${entry.file.name}`,
+              onclick: () => {
+                if (entry.preview) URL.revokeObjectURL(entry.preview);
+                this.files.splice(index, 1);
+                this.renderTray();
+              },
+            },
+            icon("close"),
+          ),
+        ),
+      ),
+    );
   }
 
   // --- Sending ------------------------------------------------------------------------------

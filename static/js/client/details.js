@@ -1,8 +1,8 @@
 // The channel details pane: about (topic, purpose, leave, archive), members (invite, remove) and pins.
 
 import { h, icon } from "./dom.js";
-import { messageRow } from "./render/message.js";
 import { avatar, presenceDot } from "./render/avatar.js";
+import { messageRow } from "./render/message.js";
 
 export class DetailsPane {
   constructor(app) {
@@ -23,16 +23,45 @@ export class DetailsPane {
     if (this.app.thread.isOpen) this.app.thread.close();
     this.tab = tab;
     const channel = this.app.channelView.channel;
-    const tabs = [["about", "About"], ["members", "Members"], ["pins", "Pins"]];
+    const tabs = [
+      ["about", "About"],
+      ["members", "Members"],
+      ["pins", "Pins"],
+    ];
     this.body = h("div", { class: "details__body" }, h("div", { class: "loading" }, "Loading…"));
     this.pane.replaceChildren(
-      h("header", { class: "pane__header" },
-        h("h2", { class: "pane__title" }, channel.is_im || channel.is_mpim ? store.channelTitle(channel) : `#${channel.name}`),
-        h("button", { type: "button", class: "header-btn", "aria-label": "Close details", onclick: () => this.close() }, icon("close"))),
-      h("nav", { class: "tabs", "aria-label": "Channel details" }, tabs.map(([key, label]) => h("button", {
-        type: "button", class: `tab${key === tab ? " tab--current" : ""}`, "aria-pressed": String(key === tab), onclick: () => this.open(key),
-      }, label))),
-      this.body);
+      h(
+        "header",
+        { class: "pane__header" },
+        h(
+          "h2",
+          { class: "pane__title" },
+          channel.is_im || channel.is_mpim ? store.channelTitle(channel) : `#${channel.name}`,
+        ),
+        h(
+          "button",
+          { type: "button", class: "header-btn", "aria-label": "Close details", onclick: () => this.close() },
+          icon("close"),
+        ),
+      ),
+      h(
+        "nav",
+        { class: "tabs", "aria-label": "Channel details" },
+        tabs.map(([key, label]) =>
+          h(
+            "button",
+            {
+              type: "button",
+              class: `tab${key === tab ? " tab--current" : ""}`,
+              "aria-pressed": String(key === tab),
+              onclick: () => this.open(key),
+            },
+            label,
+          ),
+        ),
+      ),
+      this.body,
+    );
     this.pane.hidden = false;
     document.body.classList.add("details-open");
     try {
@@ -48,26 +77,59 @@ export class DetailsPane {
     const { app } = this;
     const direct = channel.is_im || channel.is_mpim;
     const field = (label, key, value) => {
-      const input = h("textarea", { class: "field__input", rows: "2", "aria-label": label, disabled: channel.is_archived || direct }, value || "");
-      const save = h("button", { type: "button", class: "btn btn--small", disabled: channel.is_archived || direct, onclick: async () => {
-        await app.guard(app.api.patch(`channels/${channel.id}`, { [key]: input.value }), `${label} saved.`);
-      } }, "Save");
+      const input = h(
+        "textarea",
+        { class: "field__input", rows: "2", "aria-label": label, disabled: channel.is_archived || direct },
+        value || "",
+      );
+      const save = h(
+        "button",
+        {
+          type: "button",
+          class: "btn btn--small",
+          disabled: channel.is_archived || direct,
+          onclick: async () => {
+            await app.guard(app.api.patch(`channels/${channel.id}`, { [key]: input.value }), `${label} saved.`);
+          },
+        },
+        "Save",
+      );
       return h("div", { class: "detail-field" }, h("label", { class: "detail-field__label" }, label), input, save);
     };
     const actions = h("div", { class: "btn-row" });
     if (!direct && channel.is_member !== false && !channel.is_general) {
-      actions.append(h("button", { type: "button", class: "btn", onclick: () => app.leaveChannel(channel) }, "Leave channel"));
+      actions.append(
+        h("button", { type: "button", class: "btn", onclick: () => app.leaveChannel(channel) }, "Leave channel"),
+      );
     }
     if (!direct && !channel.is_general) {
-      actions.append(h("button", { type: "button", class: "btn btn--danger", onclick: () => app.archiveChannel(channel, !channel.is_archived) },
-        channel.is_archived ? "Unarchive channel" : "Archive channel"));
+      actions.append(
+        h(
+          "button",
+          {
+            type: "button",
+            class: "btn btn--danger",
+            onclick: () => app.archiveChannel(channel, !channel.is_archived),
+          },
+          channel.is_archived ? "Unarchive channel" : "Archive channel",
+        ),
+      );
     }
     this.body.replaceChildren(
       direct ? null : field("Topic", "topic", channel.topic?.value),
       direct ? null : field("Purpose", "purpose", channel.purpose?.value),
-      h("p", { class: "muted small" }, channel.is_private ? "Private: only invited members can see it." : direct ? "A direct conversation." : "Public: anyone in the workspace can find and join it."),
+      h(
+        "p",
+        { class: "muted small" },
+        channel.is_private
+          ? "Private: only invited members can see it."
+          : direct
+            ? "A direct conversation."
+            : "Public: anyone in the workspace can find and join it.",
+      ),
       channel.is_member === false ? null : this.notifications(channel),
-      actions);
+      actions,
+    );
   }
 
   /** Mute, and what in this conversation notifies me: my own preferences, kept by the server for all my clients. */
@@ -79,17 +141,47 @@ export class DetailsPane {
       app.store.setChannel({ id: channel.id, muted: prefs.muted, notify_level: prefs.notify_level });
       if (this.tab === "about") this.about(app.store.channels.get(channel.id) || channel);
     };
-    const levels = [["all", "Every new message"], ["mentions", "Mentions, DMs and threads"], ["nothing", "Nothing"]];
-    const level = h("select", { class: "field__input", id: "notify-level", "aria-label": "Notify me about",
-      onchange: () => save({ notify_level: level.value }) },
-    levels.map(([value, label]) => h("option", { value, selected: (channel.notify_level || "mentions") === value }, label)));
-    return h("div", { class: "detail-field" },
-      h("label", { class: "detail-field__label", for: "notify-level" }, "Notify me about"), level,
-      h("button", { type: "button", class: "btn btn--small", id: "mute-toggle", "aria-pressed": String(Boolean(channel.muted)),
-        onclick: () => save({ muted: !channel.muted }) }, channel.muted ? "Unmute" : "Mute"),
-      h("p", { class: "muted small" }, channel.muted
-        ? "Muted: dimmed in the sidebar, and only mentions of your name notify you."
-        : "Mute to dim it in the sidebar and hear only mentions of your name."));
+    const levels = [
+      ["all", "Every new message"],
+      ["mentions", "Mentions, DMs and threads"],
+      ["nothing", "Nothing"],
+    ];
+    const level = h(
+      "select",
+      {
+        class: "field__input",
+        id: "notify-level",
+        "aria-label": "Notify me about",
+        onchange: () => save({ notify_level: level.value }),
+      },
+      levels.map(([value, label]) =>
+        h("option", { value, selected: (channel.notify_level || "mentions") === value }, label),
+      ),
+    );
+    return h(
+      "div",
+      { class: "detail-field" },
+      h("label", { class: "detail-field__label", for: "notify-level" }, "Notify me about"),
+      level,
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn btn--small",
+          id: "mute-toggle",
+          "aria-pressed": String(Boolean(channel.muted)),
+          onclick: () => save({ muted: !channel.muted }),
+        },
+        channel.muted ? "Unmute" : "Mute",
+      ),
+      h(
+        "p",
+        { class: "muted small" },
+        channel.muted
+          ? "Muted: dimmed in the sidebar, and only mentions of your name notify you."
+          : "Mute to dim it in the sidebar and hear only mentions of your name.",
+      ),
+    );
   }
 
   async members(channel) {
@@ -100,35 +192,90 @@ export class DetailsPane {
     const direct = channel.is_im || channel.is_mpim;
     // Workspace admins and the channel's creator may remove people (chat.permissions); others are not offered it.
     const canRemove = ["owner", "admin"].includes(store.workspace.role) || channel.creator === store.me.id;
-    const invite = direct ? null : h("form", { class: "invite", onsubmit: async (event) => {
-      event.preventDefault();
-      const ids = [...select.selectedOptions].map((o) => o.value);
-      if (ids.length) await app.guard(app.api.post(`channels/${channel.id}/members`, { users: ids }), "Added to the channel.");
-      this.open("members");
-    } });
+    const invite = direct
+      ? null
+      : h("form", {
+          class: "invite",
+          onsubmit: async (event) => {
+            event.preventDefault();
+            const ids = [...select.selectedOptions].map((o) => o.value);
+            if (ids.length)
+              await app.guard(app.api.post(`channels/${channel.id}/members`, { users: ids }), "Added to the channel.");
+            this.open("members");
+          },
+        });
     const inChannel = new Set(members.map((m) => m.id));
-    const select = h("select", { multiple: true, class: "invite__select", "aria-label": "People to add" },
-      [...store.users.values()].filter((u) => !u.deleted && !inChannel.has(u.id)).sort((a, b) => a.name.localeCompare(b.name))
-        .map((u) => h("option", { value: u.id }, `${store.displayName(u.id)} (@${u.name})`)));
-    if (invite) invite.append(h("label", { class: "detail-field__label" }, "Add people"), select, h("button", { type: "submit", class: "btn btn--primary btn--small" }, "Add"));
-    const list = h("ul", { class: "member-list" }, members.map((user) => h("li", { class: "member" },
-      h("span", { class: "member__avatar" }, avatar(user, "sm"), presenceDot(store.presence.get(user.id))),
-      h("span", { class: "member__name" }, store.displayName(user.id), user.id === store.me.id ? " (you)" : ""),
-      !direct && user.id !== store.me.id && canRemove ? h("button", { type: "button", class: "btn btn--small btn--ghost", "aria-label": `Remove ${store.displayName(user.id)}`,
-        onclick: async () => {
-          if (await app.guard(app.api.del(`channels/${channel.id}/members/${user.id}`), "Removed from the channel.")) this.open("members");
-        } }, "Remove") : null)));
-    this.body.replaceChildren(h("p", { class: "muted small" }, `${members.length} ${members.length === 1 ? "member" : "members"}`), list, invite);
+    const select = h(
+      "select",
+      { multiple: true, class: "invite__select", "aria-label": "People to add" },
+      [...store.users.values()]
+        .filter((u) => !u.deleted && !inChannel.has(u.id))
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((u) => h("option", { value: u.id }, `${store.displayName(u.id)} (@${u.name})`)),
+    );
+    if (invite)
+      invite.append(
+        h("label", { class: "detail-field__label" }, "Add people"),
+        select,
+        h("button", { type: "submit", class: "btn btn--primary btn--small" }, "Add"),
+      );
+    const list = h(
+      "ul",
+      { class: "member-list" },
+      members.map((user) =>
+        h(
+          "li",
+          { class: "member" },
+          h("span", { class: "member__avatar" }, avatar(user, "sm"), presenceDot(store.presence.get(user.id))),
+          h("span", { class: "member__name" }, store.displayName(user.id), user.id === store.me.id ? " (you)" : ""),
+          !direct && user.id !== store.me.id && canRemove
+            ? h(
+                "button",
+                {
+                  type: "button",
+                  class: "btn btn--small btn--ghost",
+                  "aria-label": `Remove ${store.displayName(user.id)}`,
+                  onclick: async () => {
+                    if (
+                      await app.guard(
+                        app.api.del(`channels/${channel.id}/members/${user.id}`),
+                        "Removed from the channel.",
+                      )
+                    )
+                      this.open("members");
+                  },
+                },
+                "Remove",
+              )
+            : null,
+        ),
+      ),
+    );
+    this.body.replaceChildren(
+      h("p", { class: "muted small" }, `${members.length} ${members.length === 1 ? "member" : "members"}`),
+      list,
+      invite,
+    );
   }
 
   async pins(channel) {
     const data = await this.app.api.get(`channels/${channel.id}/pins`);
     const items = data.messages || data.pins || data.items || [];
-    this.body.replaceChildren(items.length
-      ? h("div", { class: "pin-list" }, items.map((m) => {
-        const message = m.message || m;
-        return h("div", { class: "pin", onclick: () => this.app.openChannel(channel.id, { ts: message.ts }) }, messageRow(this.app, message, { inThread: true }));
-      }))
-      : h("p", { class: "empty-state" }, "Nothing is pinned yet. Pin a message from its menu to keep it handy here."));
+    this.body.replaceChildren(
+      items.length
+        ? h(
+            "div",
+            { class: "pin-list" },
+            items.map((m) => {
+              const message = m.message || m;
+              return h(
+                "div",
+                { class: "pin", onclick: () => this.app.openChannel(channel.id, { ts: message.ts }) },
+                messageRow(this.app, message, { inThread: true }),
+              );
+            }),
+          )
+        : h("p", { class: "empty-state" }, "Nothing is pinned yet. Pin a message from its menu to keep it handy here."),
+    );
   }
 }

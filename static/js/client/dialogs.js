@@ -5,10 +5,21 @@ import { h, icon } from "./dom.js";
 import { avatar, presenceDot } from "./render/avatar.js";
 
 export function modal(title, ...content) {
-  const dialog = h("dialog", { class: "modal", "aria-label": title },
-    h("header", { class: "modal__header" }, h("h2", { class: "modal__title" }, title),
-      h("button", { type: "button", class: "header-btn", "aria-label": "Close", onclick: () => dialog.close() }, icon("close"))),
-    h("div", { class: "modal__body" }, ...content));
+  const dialog = h(
+    "dialog",
+    { class: "modal", "aria-label": title },
+    h(
+      "header",
+      { class: "modal__header" },
+      h("h2", { class: "modal__title" }, title),
+      h(
+        "button",
+        { type: "button", class: "header-btn", "aria-label": "Close", onclick: () => dialog.close() },
+        icon("close"),
+      ),
+    ),
+    h("div", { class: "modal__body" }, ...content),
+  );
   dialog.addEventListener("close", () => dialog.remove());
   document.body.append(dialog);
   dialog.showModal();
@@ -22,10 +33,34 @@ export class Dialogs {
 
   async browseChannels() {
     const { app } = this;
-    const filter = h("input", { type: "search", class: "field__input", placeholder: "Search by channel name", "aria-label": "Search channels" });
+    const filter = h("input", {
+      type: "search",
+      class: "field__input",
+      placeholder: "Search by channel name",
+      "aria-label": "Search channels",
+    });
     const list = h("ul", { class: "browse-list", "aria-live": "polite" }, h("li", { class: "loading" }, "Loading…"));
-    const dialog = modal("Browse channels", filter, list,
-      h("div", { class: "btn-row" }, h("button", { type: "button", class: "btn", onclick: () => { dialog.close(); this.createChannel(); } }, "Create a channel")));
+    const dialog = modal(
+      "Browse channels",
+      filter,
+      list,
+      h(
+        "div",
+        { class: "btn-row" },
+        h(
+          "button",
+          {
+            type: "button",
+            class: "btn",
+            onclick: () => {
+              dialog.close();
+              this.createChannel();
+            },
+          },
+          "Create a channel",
+        ),
+      ),
+    );
     let channels = [];
     try {
       channels = await app.api.all(`workspaces/${app.store.workspace.id}/channels/browse`, "channels", { limit: 200 });
@@ -36,13 +71,44 @@ export class Dialogs {
     const fill = () => {
       const needle = filter.value.trim().toLowerCase().replace(/^#/, "");
       const shown = channels.filter((c) => c.name.includes(needle));
-      list.replaceChildren(...shown.map((c) => h("li", { class: "browse-item" },
-        h("button", { type: "button", class: "browse-item__main", onclick: () => { dialog.close(); app.openChannel(c.id); } },
-          h("span", { class: "browse-item__name" }, `# ${c.name}`),
-          h("span", { class: "browse-item__meta" }, [c.is_member ? "Joined" : null, c.purpose?.value || c.topic?.value].filter(Boolean).join(" · "))),
-        c.is_member ? null : h("button", { type: "button", class: "btn btn--small btn--primary", onclick: async () => {
-          if (await app.joinChannel(c.id)) dialog.close();
-        } }, "Join"))));
+      list.replaceChildren(
+        ...shown.map((c) =>
+          h(
+            "li",
+            { class: "browse-item" },
+            h(
+              "button",
+              {
+                type: "button",
+                class: "browse-item__main",
+                onclick: () => {
+                  dialog.close();
+                  app.openChannel(c.id);
+                },
+              },
+              h("span", { class: "browse-item__name" }, `# ${c.name}`),
+              h(
+                "span",
+                { class: "browse-item__meta" },
+                [c.is_member ? "Joined" : null, c.purpose?.value || c.topic?.value].filter(Boolean).join(" · "),
+              ),
+            ),
+            c.is_member
+              ? null
+              : h(
+                  "button",
+                  {
+                    type: "button",
+                    class: "btn btn--small btn--primary",
+                    onclick: async () => {
+                      if (await app.joinChannel(c.id)) dialog.close();
+                    },
+                  },
+                  "Join",
+                ),
+          ),
+        ),
+      );
       if (!shown.length) list.append(h("li", { class: "empty-state" }, "No channel matches."));
     };
     filter.addEventListener("input", fill);
@@ -52,29 +118,58 @@ export class Dialogs {
 
   createChannel() {
     const { app } = this;
-    const name = h("input", { class: "field__input", name: "name", required: true, maxlength: "80", placeholder: "e.g. plan-budget",
-      pattern: "[a-z0-9][a-z0-9_\\-]*", autocomplete: "off", id: "new-channel-name" });
+    const name = h("input", {
+      class: "field__input",
+      name: "name",
+      required: true,
+      maxlength: "80",
+      placeholder: "e.g. plan-budget",
+      pattern: "[a-z0-9][a-z0-9_\\-]*",
+      autocomplete: "off",
+      id: "new-channel-name",
+    });
     const purpose = h("input", { class: "field__input", name: "purpose", maxlength: "250", id: "new-channel-purpose" });
     const privateBox = h("input", { type: "checkbox", name: "private", id: "new-channel-private" });
     const error = h("p", { class: "error", role: "alert" });
-    name.addEventListener("input", () => { name.value = name.value.toLowerCase().replace(/\s+/g, "-"); });
-    const form = h("form", { class: "form", onsubmit: async (event) => {
-      event.preventDefault();
-      try {
-        const data = await app.api.post(`workspaces/${app.store.workspace.id}/channels`, {
-          name: name.value, is_private: privateBox.checked, purpose: purpose.value,
-        });
-        app.store.setChannel({ ...data.channel, is_member: true, unread_count: 0, mention_count: 0 });
-        dialog.close();
-        app.openChannel(data.channel.id);
-      } catch (err) {
-        error.textContent = err.message;
-      }
-    } },
-    h("div", { class: "field" }, h("label", { for: "new-channel-name" }, "Name"), name),
-    h("div", { class: "field" }, h("label", { for: "new-channel-purpose" }, "Purpose ", h("span", { class: "optional" }, "(optional)")), purpose),
-    h("label", { class: "check", for: "new-channel-private" }, privateBox, " Make private: only people you invite can see it"),
-    error, h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn--primary" }, "Create")));
+    name.addEventListener("input", () => {
+      name.value = name.value.toLowerCase().replace(/\s+/g, "-");
+    });
+    const form = h(
+      "form",
+      {
+        class: "form",
+        onsubmit: async (event) => {
+          event.preventDefault();
+          try {
+            const data = await app.api.post(`workspaces/${app.store.workspace.id}/channels`, {
+              name: name.value,
+              is_private: privateBox.checked,
+              purpose: purpose.value,
+            });
+            app.store.setChannel({ ...data.channel, is_member: true, unread_count: 0, mention_count: 0 });
+            dialog.close();
+            app.openChannel(data.channel.id);
+          } catch (err) {
+            error.textContent = err.message;
+          }
+        },
+      },
+      h("div", { class: "field" }, h("label", { for: "new-channel-name" }, "Name"), name),
+      h(
+        "div",
+        { class: "field" },
+        h("label", { for: "new-channel-purpose" }, "Purpose ", h("span", { class: "optional" }, "(optional)")),
+        purpose,
+      ),
+      h(
+        "label",
+        { class: "check", for: "new-channel-private" },
+        privateBox,
+        " Make private: only people you invite can see it",
+      ),
+      error,
+      h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn--primary" }, "Create")),
+    );
     const dialog = modal("Create a channel", form);
     name.focus();
   }
@@ -83,26 +178,61 @@ export class Dialogs {
     const { app } = this;
     const { store } = app;
     const chosen = new Set();
-    const filter = h("input", { type: "search", class: "field__input", placeholder: "Find people", "aria-label": "Find people" });
+    const filter = h("input", {
+      type: "search",
+      class: "field__input",
+      placeholder: "Find people",
+      "aria-label": "Find people",
+    });
     const list = h("ul", { class: "browse-list" });
-    const start = h("button", { type: "button", class: "btn btn--primary", disabled: true, onclick: async () => {
-      const data = await app.guard(app.api.post(`workspaces/${store.workspace.id}/dms`, { users: [...chosen] }));
-      if (!data) return;
-      store.setChannel({ is_member: true, unread_count: 0, mention_count: 0, ...data.channel });
-      dialog.close();
-      app.openChannel(data.channel.id);
-    } }, "Open conversation");
+    const start = h(
+      "button",
+      {
+        type: "button",
+        class: "btn btn--primary",
+        disabled: true,
+        onclick: async () => {
+          const data = await app.guard(app.api.post(`workspaces/${store.workspace.id}/dms`, { users: [...chosen] }));
+          if (!data) return;
+          store.setChannel({ is_member: true, unread_count: 0, mention_count: 0, ...data.channel });
+          dialog.close();
+          app.openChannel(data.channel.id);
+        },
+      },
+      "Open conversation",
+    );
     const fill = () => {
       const needle = filter.value.trim().toLowerCase();
-      const people = [...store.users.values()].filter((u) => !u.deleted && u.id !== store.me.id
-        && (u.name.includes(needle) || store.displayName(u.id).toLowerCase().includes(needle)));
-      list.replaceChildren(...people.map((u) => h("li", { class: "browse-item" }, h("label", { class: "person-pick" },
-        h("input", { type: "checkbox", checked: chosen.has(u.id), onchange: (event) => {
-          if (event.target.checked) chosen.add(u.id); else chosen.delete(u.id);
-          start.disabled = chosen.size === 0 || chosen.size > 8;
-        } }),
-        h("span", { class: "member__avatar" }, avatar(u, "sm"), presenceDot(store.presence.get(u.id))),
-        h("span", {}, store.displayName(u.id)), h("span", { class: "muted" }, ` @${u.name}`)))));
+      const people = [...store.users.values()].filter(
+        (u) =>
+          !u.deleted &&
+          u.id !== store.me.id &&
+          (u.name.includes(needle) || store.displayName(u.id).toLowerCase().includes(needle)),
+      );
+      list.replaceChildren(
+        ...people.map((u) =>
+          h(
+            "li",
+            { class: "browse-item" },
+            h(
+              "label",
+              { class: "person-pick" },
+              h("input", {
+                type: "checkbox",
+                checked: chosen.has(u.id),
+                onchange: (event) => {
+                  if (event.target.checked) chosen.add(u.id);
+                  else chosen.delete(u.id);
+                  start.disabled = chosen.size === 0 || chosen.size > 8;
+                },
+              }),
+              h("span", { class: "member__avatar" }, avatar(u, "sm"), presenceDot(store.presence.get(u.id))),
+              h("span", {}, store.displayName(u.id)),
+              h("span", { class: "muted" }, ` @${u.name}`),
+            ),
+          ),
+        ),
+      );
     };
     filter.addEventListener("input", fill);
     fill();
@@ -114,37 +244,92 @@ export class Dialogs {
     const { store } = this.app;
     const user = store.user(userId);
     const status = user.profile?.status_text || user.profile?.status_emoji;
-    const dialog = modal(store.displayName(userId),
-      h("div", { class: "profile-card" }, avatar(user, "xl"),
-        h("div", {}, h("p", { class: "profile-card__name" }, user.real_name || user.name, " ", presenceDot(store.presence.get(userId))),
+    const dialog = modal(
+      store.displayName(userId),
+      h(
+        "div",
+        { class: "profile-card" },
+        avatar(user, "xl"),
+        h(
+          "div",
+          {},
+          h(
+            "p",
+            { class: "profile-card__name" },
+            user.real_name || user.name,
+            " ",
+            presenceDot(store.presence.get(userId)),
+          ),
           user.profile?.title ? h("p", { class: "muted" }, user.profile.title) : null,
           status ? h("p", {}, `${user.profile.status_emoji || ""} ${user.profile.status_text || ""}`) : null,
-          h("p", { class: "muted small" }, `@${user.name} · ${user.tz || "UTC"}`))),
-      userId === store.me.id ? null : h("div", { class: "btn-row" }, h("button", { type: "button", class: "btn btn--primary", onclick: async () => {
-        const data = await this.app.guard(this.app.api.post(`workspaces/${store.workspace.id}/dms`, { users: [userId] }));
-        if (!data) return;
-        store.setChannel({ is_member: true, unread_count: 0, mention_count: 0, ...data.channel });
-        dialog.close();
-        this.app.openChannel(data.channel.id);
-      } }, "Message")));
+          h("p", { class: "muted small" }, `@${user.name} · ${user.tz || "UTC"}`),
+        ),
+      ),
+      userId === store.me.id
+        ? null
+        : h(
+            "div",
+            { class: "btn-row" },
+            h(
+              "button",
+              {
+                type: "button",
+                class: "btn btn--primary",
+                onclick: async () => {
+                  const data = await this.app.guard(
+                    this.app.api.post(`workspaces/${store.workspace.id}/dms`, { users: [userId] }),
+                  );
+                  if (!data) return;
+                  store.setChannel({ is_member: true, unread_count: 0, mention_count: 0, ...data.channel });
+                  dialog.close();
+                  this.app.openChannel(data.channel.id);
+                },
+              },
+              "Message",
+            ),
+          ),
+    );
   }
 
   /** The "more" menu of a message: reply, copy link, mark unread, remind me, pin, edit, delete. */
   messageMenu(message, anchor, mine) {
     document.getElementById("message-menu")?.remove();
     const { app } = this;
-    const item = (label, action, danger = false) => h("li", { role: "none" }, h("button", { type: "button", role: "menuitem",
-      class: `menu__item${danger ? " menu__item--danger" : ""}`, onclick: () => { menu.remove(); action(); } }, label));
-    const menu = h("ul", { class: "menu", role: "menu", id: "message-menu", "aria-label": "Message actions" },
+    const item = (label, action, danger = false) =>
+      h(
+        "li",
+        { role: "none" },
+        h(
+          "button",
+          {
+            type: "button",
+            role: "menuitem",
+            class: `menu__item${danger ? " menu__item--danger" : ""}`,
+            onclick: () => {
+              menu.remove();
+              action();
+            },
+          },
+          label,
+        ),
+      );
+    const menu = h(
+      "ul",
+      { class: "menu", role: "menu", id: "message-menu", "aria-label": "Message actions" },
       item("Reply in thread", () => app.actions.openThread(message)),
       item("Copy link", () => app.actions.copyLink(message)),
-      message.thread_ts && message.thread_ts !== message.ts ? null : item("Mark unread", () => app.actions.markUnread(message)),
+      message.thread_ts && message.thread_ts !== message.ts
+        ? null
+        : item("Mark unread", () => app.actions.markUnread(message)),
       item("Remind me in 20 minutes", () => app.actions.remind(message, "in 20 minutes", "in 20 minutes")),
       item("Remind me in 1 hour", () => app.actions.remind(message, "in 1 hour", "in an hour")),
       item("Remind me tomorrow", () => app.actions.remind(message, "at 9:00 tomorrow", "tomorrow at 9:00")),
       item(message.pinned ? "Unpin from channel" : "Pin to channel", () => app.actions.pin(message)),
       mine ? item("Edit message", () => app.actions.edit(message)) : null,
-      mine || ["owner", "admin"].includes(app.store.workspace.role) ? item("Delete message", () => app.actions.remove(message), true) : null);
+      mine || ["owner", "admin"].includes(app.store.workspace.role)
+        ? item("Delete message", () => app.actions.remove(message), true)
+        : null,
+    );
     document.body.append(menu);
     const box = anchor.getBoundingClientRect();
     menu.style.top = `${Math.min(box.bottom + 4, innerHeight - menu.offsetHeight - 8)}px`;
@@ -153,12 +338,29 @@ export class Dialogs {
     menu.addEventListener("keydown", (event) => {
       const items = [...menu.querySelectorAll("button")];
       const index = items.indexOf(document.activeElement);
-      if (event.key === "Escape") { event.preventDefault(); menu.remove(); anchor.focus(); }
-      if (event.key === "ArrowDown") { event.preventDefault(); items[(index + 1) % items.length].focus(); }
-      if (event.key === "ArrowUp") { event.preventDefault(); items[(index + items.length - 1) % items.length].focus(); }
+      if (event.key === "Escape") {
+        event.preventDefault();
+        menu.remove();
+        anchor.focus();
+      }
+      if (event.key === "ArrowDown") {
+        event.preventDefault();
+        items[(index + 1) % items.length].focus();
+      }
+      if (event.key === "ArrowUp") {
+        event.preventDefault();
+        items[(index + items.length - 1) % items.length].focus();
+      }
     });
-    setTimeout(() => document.addEventListener("pointerdown", function away(event) {
-      if (!menu.contains(event.target)) { menu.remove(); document.removeEventListener("pointerdown", away); }
-    }), 0);
+    setTimeout(
+      () =>
+        document.addEventListener("pointerdown", function away(event) {
+          if (!menu.contains(event.target)) {
+            menu.remove();
+            document.removeEventListener("pointerdown", away);
+          }
+        }),
+      0,
+    );
   }
 }

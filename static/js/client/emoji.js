@@ -2,6 +2,7 @@
 
 import { h } from "./dom.js";
 
+// biome-ignore format: a table, kept a few names to a line
 export const EMOJI = {
   smile: "😄", smiley: "😃", grinning: "😀", grin: "😁", laughing: "😆", sweat_smile: "😅", joy: "😂",
   rofl: "🤣", slightly_smiling_face: "🙂", upside_down_face: "🙃", wink: "😉", blush: "😊", innocent: "😇",
@@ -90,7 +91,11 @@ export function searchEmoji(prefix, limit = 8) {
 /** An emoji character as an element with its shortcode as the accessible name. */
 export function emojiNode(name) {
   const char = emojiChar(name);
-  return h("span", { class: "emoji", title: `:${name}:`, role: "img", "aria-label": name.replace(/_/g, " ") }, char || `:${name}:`);
+  return h(
+    "span",
+    { class: "emoji", title: `:${name}:`, role: "img", "aria-label": name.replace(/_/g, " ") },
+    char || `:${name}:`,
+  );
 }
 
 /**
@@ -99,23 +104,50 @@ export function emojiNode(name) {
  */
 export function openEmojiPicker(anchor, onPick) {
   closeEmojiPicker();
-  const input = h("input", { type: "search", class: "picker__search", placeholder: "Search emoji", "aria-label": "Search emoji" });
+  const input = h("input", {
+    type: "search",
+    class: "picker__search",
+    placeholder: "Search emoji",
+    "aria-label": "Search emoji",
+  });
   const grid = h("div", { class: "picker__grid", role: "listbox", "aria-label": "Emoji" });
-  const picker = h("div", { class: "picker", role: "dialog", "aria-label": "Choose an emoji", id: "emoji-picker" }, input, grid);
+  const picker = h(
+    "div",
+    { class: "picker", role: "dialog", "aria-label": "Choose an emoji", id: "emoji-picker" },
+    input,
+    grid,
+  );
   const fill = () => {
     grid.replaceChildren();
     const names = input.value ? searchEmoji(input.value.replace(/:/g, ""), 64) : Object.keys(EMOJI);
     for (const name of names) {
-      grid.append(h("button", {
-        type: "button", class: "picker__item", role: "option", title: `:${name}:`, "aria-label": name.replace(/_/g, " "),
-        dataset: { name },
-        onclick: () => { closeEmojiPicker(); onPick(name); },
-      }, EMOJI[name]));
+      grid.append(
+        h(
+          "button",
+          {
+            type: "button",
+            class: "picker__item",
+            role: "option",
+            title: `:${name}:`,
+            "aria-label": name.replace(/_/g, " "),
+            dataset: { name },
+            onclick: () => {
+              closeEmojiPicker();
+              onPick(name);
+            },
+          },
+          EMOJI[name],
+        ),
+      );
     }
   };
   input.addEventListener("input", fill);
   input.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") { event.preventDefault(); closeEmojiPicker(); anchor.focus(); }
+    if (event.key === "Escape") {
+      event.preventDefault();
+      closeEmojiPicker();
+      anchor.focus();
+    }
     if (event.key === "Enter") {
       event.preventDefault();
       grid.querySelector("button")?.click();
@@ -130,7 +162,11 @@ export function openEmojiPicker(anchor, onPick) {
       event.preventDefault();
       items[Math.max(0, Math.min(items.length - 1, index + step))]?.focus();
     }
-    if (event.key === "Escape") { event.preventDefault(); closeEmojiPicker(); anchor.focus(); }
+    if (event.key === "Escape") {
+      event.preventDefault();
+      closeEmojiPicker();
+      anchor.focus();
+    }
   });
   fill();
   document.body.append(picker);

@@ -9,7 +9,10 @@ function updateReaction(message, name, user, added) {
   const reactions = (message.reactions || []).map((r) => ({ ...r, users: [...r.users] }));
   let reaction = reactions.find((r) => r.name === name);
   if (added) {
-    if (!reaction) reactions.push((reaction = { name, users: [], count: 0 }));
+    if (!reaction) {
+      reaction = { name, users: [], count: 0 };
+      reactions.push(reaction);
+    }
     if (!reaction.users.includes(user)) reaction.users.push(user);
   } else if (reaction) reaction.users = reaction.users.filter((id) => id !== user);
   for (const r of reactions) r.count = r.users.length;
@@ -23,7 +26,8 @@ export class EventHandler {
   }
 
   handle(event) {
-    const handler = this[`on_${event.subtype ? `${event.type}_${event.subtype}` : event.type}`] || this[`on_${event.type}`];
+    const handler =
+      this[`on_${event.subtype ? `${event.type}_${event.subtype}` : event.type}`] || this[`on_${event.type}`];
     if (handler) handler.call(this, event);
   }
 
@@ -51,12 +55,20 @@ export class EventHandler {
     this.touched(message);
     if (message.deleted || message.user === store.me.id || !isTopLevel(message)) return;
     const channel = store.channels.get(event.channel);
-    const viewing = app.view === "channel" && store.current === event.channel && document.visibilityState === "visible" && app.channelView.atBottom();
+    const viewing =
+      app.view === "channel" &&
+      store.current === event.channel &&
+      document.visibilityState === "visible" &&
+      app.channelView.atBottom();
     if (viewing) app.channelView.maybeMarkRead();
     else if (channel) {
       const direct = channel.is_im || channel.is_mpim;
-      store.setChannel({ id: channel.id, unread_count: (channel.unread_count || 0) + 1,
-        mention_count: (channel.mention_count || 0) + (direct || store.mentionsMe(message) ? 1 : 0), last_seq: Math.max(channel.last_seq || 0, event.seq) });
+      store.setChannel({
+        id: channel.id,
+        unread_count: (channel.unread_count || 0) + 1,
+        mention_count: (channel.mention_count || 0) + (direct || store.mentionsMe(message) ? 1 : 0),
+        last_seq: Math.max(channel.last_seq || 0, event.seq),
+      });
     }
     if (store.current === event.channel) app.announce(`${store.displayName(message.user)}: ${app.plain(message.text)}`);
   }
@@ -65,7 +77,8 @@ export class EventHandler {
     const message = { ...event.message, channel: event.channel, ephemeral: true };
     this.app.store.putEphemeral(message);
     this.touched(message);
-    if (this.app.store.current === event.channel) this.app.announce(`Only visible to you: ${this.app.plain(message.text)}`);
+    if (this.app.store.current === event.channel)
+      this.app.announce(`Only visible to you: ${this.app.plain(message.text)}`);
   }
 
   on_message_message_changed(event) {
@@ -92,8 +105,12 @@ export class EventHandler {
     this.touched(updated);
   }
 
-  on_reaction_added(event) { this.reaction(event, true); }
-  on_reaction_removed(event) { this.reaction(event, false); }
+  on_reaction_added(event) {
+    this.reaction(event, true);
+  }
+  on_reaction_removed(event) {
+    this.reaction(event, false);
+  }
 
   pin(event, pinned) {
     const message = event.item?.message;
@@ -103,8 +120,12 @@ export class EventHandler {
     this.touched(known);
   }
 
-  on_pin_added(event) { this.pin(event, true); }
-  on_pin_removed(event) { this.pin(event, false); }
+  on_pin_added(event) {
+    this.pin(event, true);
+  }
+  on_pin_removed(event) {
+    this.pin(event, false);
+  }
 
   on_user_typing(event) {
     const { store } = this.app;
@@ -112,7 +133,10 @@ export class EventHandler {
     const users = this.typing.get(event.channel) || new Map();
     this.typing.set(event.channel, users);
     clearTimeout(users.get(event.user));
-    users.set(event.user, setTimeout(() => this.stopTyping(event.channel, event.user), TYPING_SHOWN_MS));
+    users.set(
+      event.user,
+      setTimeout(() => this.stopTyping(event.channel, event.user), TYPING_SHOWN_MS),
+    );
     this.app.renderTyping();
   }
 
@@ -139,8 +163,12 @@ export class EventHandler {
     const channel = store.channels.get(event.channel);
     if (!channel) return;
     const caughtUp = event.unread_count_display === 0;
-    store.setChannel({ id: channel.id, last_read_seq: event.seq, unread_count: event.unread_count_display,
-      mention_count: caughtUp ? 0 : channel.mention_count });
+    store.setChannel({
+      id: channel.id,
+      last_read_seq: event.seq,
+      unread_count: event.unread_count_display,
+      mention_count: caughtUp ? 0 : channel.mention_count,
+    });
   }
 
   on_channel_prefs_changed(event) {
@@ -154,8 +182,12 @@ export class EventHandler {
     store.setChannel({ unread_count: 0, mention_count: 0, ...wire, is_member: true });
   }
 
-  on_channel_joined(event) { this.channelJoined(event.channel); }
-  on_im_created(event) { this.channelJoined(event.channel); }
+  on_channel_joined(event) {
+    this.channelJoined(event.channel);
+  }
+  on_im_created(event) {
+    this.channelJoined(event.channel);
+  }
 
   on_channel_left(event) {
     const { app } = this;
@@ -171,33 +203,53 @@ export class EventHandler {
     if (app.store.current === id) app.channelView.renderHeader();
   }
 
-  on_channel_rename(event) { this.channelChanged(event.channel.id, { name: event.channel.name }); }
-  on_channel_archive(event) { this.channelChanged(event.channel, { is_archived: true }); }
-  on_channel_unarchive(event) { this.channelChanged(event.channel, { is_archived: false }); }
-  on_channel_topic(event) { this.channelChanged(event.channel, { topic: { value: event.topic ?? "" } }); }
-  on_channel_purpose(event) { this.channelChanged(event.channel, { purpose: { value: event.purpose ?? "" } }); }
+  on_channel_rename(event) {
+    this.channelChanged(event.channel.id, { name: event.channel.name });
+  }
+  on_channel_archive(event) {
+    this.channelChanged(event.channel, { is_archived: true });
+  }
+  on_channel_unarchive(event) {
+    this.channelChanged(event.channel, { is_archived: false });
+  }
+  on_channel_topic(event) {
+    this.channelChanged(event.channel, { topic: { value: event.topic ?? "" } });
+  }
+  on_channel_purpose(event) {
+    this.channelChanged(event.channel, { purpose: { value: event.purpose ?? "" } });
+  }
 
   on_member_joined_channel(event) {
     if (this.app.store.current === event.channel) this.app.channelView.loadMemberCount();
   }
 
-  on_member_left_channel(event) { this.on_member_joined_channel(event); }
+  on_member_left_channel(event) {
+    this.on_member_joined_channel(event);
+  }
 
   /** Someone should hear of a message (a mention, a DM…): a desktop notification when this tab is hidden. */
   on_notification(event) {
     const { app } = this;
     if (event.workspace && event.workspace !== app.store.workspace.id) return;
-    if (document.visibilityState === "visible" || !("Notification" in window) || Notification.permission !== "granted") return;
+    if (document.visibilityState === "visible" || !("Notification" in window) || Notification.permission !== "granted")
+      return;
     const channel = app.store.channels.get(event.channel);
-    const where = channel && !channel.is_im ? ` in ${channel.is_mpim ? app.store.channelTitle(channel) : `#${channel.name}`}` : "";
-    const note = new Notification(`${app.store.displayName(event.user)}${where}`, { body: app.plain(event.text || ""), tag: `${event.channel}:${event.ts}`, silent: !event.alert });
+    const where =
+      channel && !channel.is_im ? ` in ${channel.is_mpim ? app.store.channelTitle(channel) : `#${channel.name}`}` : "";
+    const note = new Notification(`${app.store.displayName(event.user)}${where}`, {
+      body: app.plain(event.text || ""),
+      tag: `${event.channel}:${event.ts}`,
+      silent: !event.alert,
+    });
     note.onclick = () => {
       window.focus();
       app.openChannel(event.channel, { ts: event.ts });
     };
   }
 
-  on_team_join(event) { this.app.store.setUsers([event.user]); }
+  on_team_join(event) {
+    this.app.store.setUsers([event.user]);
+  }
   on_user_change(event) {
     this.app.store.setUsers([event.user]);
     if (event.user.id === this.app.store.me.id) this.app.store.me = event.user;

@@ -2,18 +2,19 @@
 // REST API, connects the socket, and wires the views together. Everything the user does goes
 // through the actions here.
 
+import { MessageActions } from "./actions.js";
 import { Api } from "./api.js";
 import { ChannelView } from "./channel-view.js";
 import { Composer, decodeMentions, encodeMentions } from "./composer.js";
 import { DetailsPane } from "./details.js";
 import { Dialogs } from "./dialogs.js";
 import { h } from "./dom.js";
+import { Drafts } from "./drafts.js";
 import { closeEmojiPicker, openEmojiPicker } from "./emoji.js";
 import { EventHandler } from "./events.js";
 import { plainText } from "./markdown.js";
 import { installMenus } from "./menus.js";
 import { installMessageKeys } from "./message-keys.js";
-import { Drafts } from "./drafts.js";
 import { SearchView } from "./search.js";
 import { Sidebar } from "./sidebar.js";
 import { Socket } from "./socket.js";
@@ -22,7 +23,6 @@ import { installSwitcher } from "./switcher.js";
 import { ThreadPane } from "./thread.js";
 import { setTimeZone } from "./time.js";
 import { Uploads } from "./uploads.js";
-import { MessageActions } from "./actions.js";
 
 const STATE_TEXT = {
   connecting: "Connecting…",
@@ -125,7 +125,9 @@ class App {
     try {
       await this.channelView.open(channelId, { ts });
     } catch (error) {
-      this.toast(error.code === "channel_not_found" ? "That channel does not exist, or you cannot see it." : error.message);
+      this.toast(
+        error.code === "channel_not_found" ? "That channel does not exist, or you cannot see it." : error.message,
+      );
       return;
     }
     this.renderTyping();
@@ -171,8 +173,17 @@ class App {
   /** Optimistic send: shown at once as pending, confirmed by the server's copy, or failed with a retry. */
   async post({ channel, text, thread_ts = null, reply_broadcast = false, client_msg_id = null }) {
     const id = client_msg_id || this.newId();
-    const pending = { channel, text, thread_ts, reply_broadcast, client_msg_id: id, user: this.store.me.id,
-      ts: (Date.now() / 1000).toFixed(6), seq: Infinity, pending: true };
+    const pending = {
+      channel,
+      text,
+      thread_ts,
+      reply_broadcast,
+      client_msg_id: id,
+      user: this.store.me.id,
+      ts: (Date.now() / 1000).toFixed(6),
+      seq: Infinity,
+      pending: true,
+    };
     if (thread_ts) pending.thread_ts = thread_ts;
     else delete pending.thread_ts;
     this.store.addPending(pending);
@@ -184,7 +195,15 @@ class App {
         const frame = { type: "message", channel, text, client_msg_id: id };
         if (thread_ts) frame.thread_ts = thread_ts;
         const answer = await this.socket.request(frame);
-        message = { type: "message", channel, user: this.store.me.id, text: answer.text, ts: answer.ts, seq: answer.seq, client_msg_id: id };
+        message = {
+          type: "message",
+          channel,
+          user: this.store.me.id,
+          text: answer.text,
+          ts: answer.ts,
+          seq: answer.seq,
+          client_msg_id: id,
+        };
         if (thread_ts) message.thread_ts = thread_ts;
       } else {
         const body = { text, client_msg_id: id, reply_broadcast };
@@ -211,8 +230,14 @@ class App {
     if (!channelId) return null;
     const log = this.store.log(channelId);
     const list = threadTs ? log.thread(threadTs) : log.timeline();
-    return [...list].reverse().find((m) => m.user === this.store.me.id && !m.pending && !m.failed && !m.deleted && !m.ephemeral
-      && !m.files?.length) || null;
+    return (
+      [...list]
+        .reverse()
+        .find(
+          (m) =>
+            m.user === this.store.me.id && !m.pending && !m.failed && !m.deleted && !m.ephemeral && !m.files?.length,
+        ) || null
+    );
   }
 
   /** Seqs went missing on the socket: ask for them again (the replay comes back as events). */
@@ -221,8 +246,13 @@ class App {
     this.gapTimer = setTimeout(async () => {
       this.gapTimer = null;
       try {
-        await this.socket.request({ type: "resume", channels: { [channelId]: this.store.log(channelId).applied } }, 15000);
-      } catch { /* the next reconnect resumes */ }
+        await this.socket.request(
+          { type: "resume", channels: { [channelId]: this.store.log(channelId).applied } },
+          15000,
+        );
+      } catch {
+        /* the next reconnect resumes */
+      }
     }, 50);
   }
 
@@ -254,7 +284,12 @@ class App {
   markRead(channelId, seq) {
     const channel = this.store.channels.get(channelId);
     if (!channel || !Number.isFinite(seq)) return;
-    this.store.setChannel({ id: channelId, last_read_seq: Math.max(seq, channel.last_read_seq || 0), unread_count: 0, mention_count: 0 });
+    this.store.setChannel({
+      id: channelId,
+      last_read_seq: Math.max(seq, channel.last_read_seq || 0),
+      unread_count: 0,
+      mention_count: 0,
+    });
     this.unsentMarks.set(channelId, seq);
     if (this.markTimer) return;
     this.flushMarks();
@@ -271,9 +306,12 @@ class App {
       const request = this.socket.isOpen
         ? this.socket.request({ type: "mark", channel: channelId, seq })
         : this.api.post(`channels/${channelId}/read`, { seq });
-      request.then(() => {
-        if (this.unsentMarks.get(channelId) === seq) this.unsentMarks.delete(channelId);
-      }, () => this.sentMarks.delete(channelId));
+      request.then(
+        () => {
+          if (this.unsentMarks.get(channelId) === seq) this.unsentMarks.delete(channelId);
+        },
+        () => this.sentMarks.delete(channelId),
+      );
     }
   }
 
@@ -281,8 +319,11 @@ class App {
     const token = document.querySelector('meta[name="csrf-token"]')?.content || "";
     for (const [channelId, seq] of this.unsentMarks) {
       fetch(this.api.url(`channels/${channelId}/read`), {
-        method: "POST", keepalive: true, credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": token }, body: JSON.stringify({ seq }),
+        method: "POST",
+        keepalive: true,
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+        body: JSON.stringify({ seq }),
       }).catch(() => {});
     }
   }
@@ -307,7 +348,10 @@ class App {
 
   async archiveChannel(channel, archive) {
     if (archive && !confirm(`Archive #${channel.name}? Nobody will be able to post in it.`)) return;
-    const data = await this.guard(this.api.post(`channels/${channel.id}/${archive ? "archive" : "unarchive"}`), archive ? "Channel archived." : "Channel unarchived.");
+    const data = await this.guard(
+      this.api.post(`channels/${channel.id}/${archive ? "archive" : "unarchive"}`),
+      archive ? "Channel archived." : "Channel unarchived.",
+    );
     if (data) {
       this.store.setChannel({ id: channel.id, is_archived: archive });
       this.channelView.renderHeader();
@@ -337,7 +381,9 @@ class App {
 
   announce(text) {
     this.announcer.textContent = "";
-    setTimeout(() => { this.announcer.textContent = text; }, 30);
+    setTimeout(() => {
+      this.announcer.textContent = text;
+    }, 30);
   }
 
   plain(text) {
@@ -367,15 +413,27 @@ class App {
     const bar = document.getElementById("join-bar");
     bar.hidden = !show;
     if (show) {
-      bar.replaceChildren(h("p", {}, `You are viewing #${channel.name}. `),
-        h("button", { type: "button", class: "btn btn--primary", onclick: () => this.joinChannel(channel.id) }, "Join channel"));
+      bar.replaceChildren(
+        h("p", {}, `You are viewing #${channel.name}. `),
+        h(
+          "button",
+          { type: "button", class: "btn btn--primary", onclick: () => this.joinChannel(channel.id) },
+          "Join channel",
+        ),
+      );
     }
   }
 
   // Re-exported so actions.js needs no imports of its own for these.
-  encode(text) { return encodeMentions(text, this.store); }
-  decode(text) { return decodeMentions(text, this.store); }
-  emojiPicker(anchor, onPick) { openEmojiPicker(anchor, onPick); }
+  encode(text) {
+    return encodeMentions(text, this.store);
+  }
+  decode(text) {
+    return decodeMentions(text, this.store);
+  }
+  emojiPicker(anchor, onPick) {
+    openEmojiPicker(anchor, onPick);
+  }
 }
 
 const boot = JSON.parse(document.getElementById("client-bootstrap").textContent);

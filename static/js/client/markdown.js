@@ -20,6 +20,7 @@ const INLINE = new RegExp(
   "g",
 );
 
+const FENCE = "```";
 const ENTITIES = { "&lt;": "<", "&gt;": ">", "&amp;": "&" };
 
 export function decodeEntities(text) {
@@ -47,11 +48,19 @@ function angle(token, ctx) {
   if (target.startsWith("@")) {
     const id = target.slice(1);
     const me = id === ctx.meId;
-    return h("span", { class: `mention${me ? " mention--me" : ""}`, dataset: { user: id } }, `@${ctx.userName(id, label)}`);
+    return h(
+      "span",
+      { class: `mention${me ? " mention--me" : ""}`, dataset: { user: id } },
+      `@${ctx.userName(id, label)}`,
+    );
   }
   if (target.startsWith("#")) {
     const id = target.slice(1);
-    return h("a", { class: "channel-link", href: ctx.channelHref(id), dataset: { channel: id } }, `#${ctx.channelName(id, label)}`);
+    return h(
+      "a",
+      { class: "channel-link", href: ctx.channelHref(id), dataset: { channel: id } },
+      `#${ctx.channelName(id, label)}`,
+    );
   }
   if (target.startsWith("!")) {
     const name = target.slice(1).split("^")[0];
@@ -102,21 +111,26 @@ function lineBlocks(lines, ctx) {
     if (keep !== "ul" && keep !== "ol") list = null;
     if (keep !== "q") quote = null;
   };
+  const start = (block) => {
+    out.push(block);
+    return block;
+  };
   for (const line of lines) {
-    let m;
-    if ((m = line.match(QUOTE))) {
+    const quoted = line.match(QUOTE);
+    const item = quoted ? null : line.match(BULLET) || line.match(NUMBERED);
+    if (quoted) {
       flush("q");
-      if (!quote) out.push((quote = h("blockquote", { class: "md-quote" })));
+      if (!quote) quote = start(h("blockquote", { class: "md-quote" }));
       else quote.append(h("br"));
-      renderInline(quote, m[1], ctx);
-    } else if ((m = line.match(BULLET)) || (m = line.match(NUMBERED))) {
+      renderInline(quote, quoted[1], ctx);
+    } else if (item) {
       const kind = BULLET.test(line) ? "ul" : "ol";
       flush(kind);
-      if (!list || list.tagName.toLowerCase() !== kind) out.push((list = h(kind, { class: "md-list" })));
-      list.append(renderInline(h("li"), m[1], ctx));
+      if (!list || list.tagName.toLowerCase() !== kind) list = start(h(kind, { class: "md-list" }));
+      list.append(renderInline(h("li"), item[1], ctx));
     } else {
       flush("p");
-      if (!paragraph) out.push((paragraph = h("p", { class: "md-p" })));
+      if (!paragraph) paragraph = start(h("p", { class: "md-p" }));
       else paragraph.append(h("br"));
       renderInline(paragraph, line, ctx);
     }
@@ -129,14 +143,16 @@ function lineBlocks(lines, ctx) {
  */
 export function renderMarkdown(text, ctx) {
   const fragment = document.createDocumentFragment();
-  const parts = (text || "").split(/```/);
+  const parts = (text || "").split(FENCE);
   parts.forEach((part, index) => {
     const isCode = index % 2 === 1 && index < parts.length - 1;
     if (isCode) {
-      fragment.append(h("pre", { class: "md-pre" }, h("code", {}, decodeEntities(part.replace(/^\n/, "").replace(/\n$/, "")))));
+      fragment.append(
+        h("pre", { class: "md-pre" }, h("code", {}, decodeEntities(part.replace(/^\n/, "").replace(/\n$/, "")))),
+      );
       return;
     }
-    const chunk = index % 2 === 1 ? "```" + part : part; // an unclosed fence stays text
+    const chunk = index % 2 === 1 ? `${FENCE}${part}` : part; // an unclosed fence stays text
     const lines = chunk.replace(/^\n+|\n+$/g, "").split("\n");
     if (chunk.trim()) fragment.append(...lineBlocks(lines, ctx));
   });

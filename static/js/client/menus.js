@@ -12,26 +12,70 @@ export function installMenus(app) {
   const button = document.getElementById("workspace-button");
   const menu = document.getElementById("workspace-menu");
   const links = boot.links || {};
-  const link = (key, label) => (links[key] ? h("li", { role: "none" }, h("a", { role: "menuitem", class: "menu__item", href: links[key] }, label)) : null);
-  const workspaces = boot.workspaces.map((w) => h("li", { role: "none" }, h("a", {
-    role: "menuitem", class: `menu__item${w.id === store.workspace.id ? " menu__item--current" : ""}`, href: w.url,
-    "aria-current": w.id === store.workspace.id ? "true" : null,
-  }, w.name, h("span", { class: "muted small" }, ` ${w.slug}`))));
-  const logout = links.logout ? h("li", { role: "none" }, h("form", { method: "post", action: links.logout },
-    h("input", { type: "hidden", name: "csrfmiddlewaretoken", value: csrf() }),
-    h("button", { type: "submit", role: "menuitem", class: "menu__item" }, "Sign out"))) : null;
+  const link = (key, label) =>
+    links[key]
+      ? h("li", { role: "none" }, h("a", { role: "menuitem", class: "menu__item", href: links[key] }, label))
+      : null;
+  const workspaces = boot.workspaces.map((w) =>
+    h(
+      "li",
+      { role: "none" },
+      h(
+        "a",
+        {
+          role: "menuitem",
+          class: `menu__item${w.id === store.workspace.id ? " menu__item--current" : ""}`,
+          href: w.url,
+          "aria-current": w.id === store.workspace.id ? "true" : null,
+        },
+        w.name,
+        h("span", { class: "muted small" }, ` ${w.slug}`),
+      ),
+    ),
+  );
+  const logout = links.logout
+    ? h(
+        "li",
+        { role: "none" },
+        h(
+          "form",
+          { method: "post", action: links.logout },
+          h("input", { type: "hidden", name: "csrfmiddlewaretoken", value: csrf() }),
+          h("button", { type: "submit", role: "menuitem", class: "menu__item" }, "Sign out"),
+        ),
+      )
+    : null;
   menu.replaceChildren(
-    h("li", { role: "none", class: "menu__label" }, "Workspaces"), ...workspaces,
+    h("li", { role: "none", class: "menu__label" }, "Workspaces"),
+    ...workspaces,
     link("create_workspace", "Create a new workspace"),
     h("li", { role: "separator", class: "menu__sep" }),
-    link("profile", "Profile"), link("preferences", "Notification preferences"), link("tokens", "API tokens"),
+    link("profile", "Profile"),
+    link("preferences", "Notification preferences"),
+    link("tokens", "API tokens"),
     ["owner", "admin"].includes(store.workspace.role) ? link("admin", "Workspace administration") : null,
-    "Notification" in window && Notification.permission === "default" ? h("li", { role: "none" }, h("button", {
-      type: "button", role: "menuitem", class: "menu__item", onclick: (event) => {
-        Notification.requestPermission();
-        event.currentTarget.parentElement.remove();
-      } }, "Enable desktop notifications")) : null,
-    h("li", { role: "separator", class: "menu__sep" }), logout);
+    "Notification" in window && Notification.permission === "default"
+      ? h(
+          "li",
+          { role: "none" },
+          h(
+            "button",
+            {
+              type: "button",
+              role: "menuitem",
+              class: "menu__item",
+              onclick: (event) => {
+                Notification.requestPermission();
+                event.currentTarget.parentElement.remove();
+              },
+            },
+            "Enable desktop notifications",
+          ),
+        )
+      : null,
+    h("li", { role: "separator", class: "menu__sep" }),
+    logout,
+  );
   const toggle = (open) => {
     menu.hidden = !open;
     button.setAttribute("aria-expanded", String(open));
@@ -41,9 +85,19 @@ export function installMenus(app) {
   menu.addEventListener("keydown", (event) => {
     const items = [...menu.querySelectorAll("a, button")];
     const index = items.indexOf(document.activeElement);
-    if (event.key === "Escape") { event.preventDefault(); toggle(false); button.focus(); }
-    if (event.key === "ArrowDown") { event.preventDefault(); items[(index + 1) % items.length].focus(); }
-    if (event.key === "ArrowUp") { event.preventDefault(); items[(index + items.length - 1) % items.length].focus(); }
+    if (event.key === "Escape") {
+      event.preventDefault();
+      toggle(false);
+      button.focus();
+    }
+    if (event.key === "ArrowDown") {
+      event.preventDefault();
+      items[(index + 1) % items.length].focus();
+    }
+    if (event.key === "ArrowUp") {
+      event.preventDefault();
+      items[(index + items.length - 1) % items.length].focus();
+    }
   });
   document.addEventListener("pointerdown", (event) => {
     if (!menu.hidden && !menu.contains(event.target) && !button.contains(event.target)) toggle(false);
@@ -55,10 +109,17 @@ export function installMenus(app) {
     event.preventDefault();
     if (input.value.trim()) app.search.search(input.value.trim());
   });
-  document.getElementById("switcher-button").addEventListener("click", () => import("./switcher.js").then((m) => m.openSwitcher(app)));
+  document
+    .getElementById("switcher-button")
+    .addEventListener("click", () => import("./switcher.js").then((m) => m.openSwitcher(app)));
   document.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" && document.body.classList.contains("sidebar-open")) document.body.classList.remove("sidebar-open");
-    else if (event.key === "Escape" && !event.defaultPrevented && !document.querySelector("dialog[open], .menu:not([hidden]), #emoji-picker")) {
+    if (event.key === "Escape" && document.body.classList.contains("sidebar-open"))
+      document.body.classList.remove("sidebar-open");
+    else if (
+      event.key === "Escape" &&
+      !event.defaultPrevented &&
+      !document.querySelector("dialog[open], .menu:not([hidden]), #emoji-picker")
+    ) {
       if (app.details.tab) app.details.close();
       else if (app.thread.isOpen && !app.actions.editor) app.thread.close();
     }

@@ -22,7 +22,9 @@ function onRowKey(app, event, row) {
   const log = row.closest("[role=log]");
   const rows = rowsOf(log);
   const index = rows.indexOf(row);
-  const target = { ArrowUp: rows[index - 1], ArrowDown: rows[index + 1], Home: rows[0], End: rows[rows.length - 1] }[event.key];
+  const target = { ArrowUp: rows[index - 1], ArrowDown: rows[index + 1], Home: rows[0], End: rows[rows.length - 1] }[
+    event.key
+  ];
   if (target !== undefined) {
     event.preventDefault();
     focusRow(target);

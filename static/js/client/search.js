@@ -13,12 +13,17 @@ const HIT_STOP = "\ue001";
 /** Slack markup in a snippet as people read it: names for <@U…> and <#C…>, emoji for :shortcodes:.
  * A label never holds "<" or ">", so no match runs past the next "<" and each pass is linear in the text. */
 function readable(text, app) {
-  return decodeEntities(text
-    .replace(/<@([UB][A-Z0-9]+)(?:\|[^<>]*)?>/g, (whole, id) => `@${app.markdownContext.userName(id)}`)
-    .replace(/<#([A-Z0-9]+)(?:\|([^<>]*))?>/g, (whole, id, label) => `#${app.markdownContext.channelName(id, label)}`)
-    .replace(/<!(here|channel|everyone)[^<>]*>/g, "@$1")
-    .replace(/<((?:https?|mailto):[^|<>]+)(?:\|([^<>]*))?>/g, (whole, url, label) => label || url)
-    .replace(/:([a-z0-9_+'-]+):/g, (whole, name) => emojiChar(name) || whole));
+  return decodeEntities(
+    text
+      .replace(/<@([UB][A-Z0-9]+)(?:\|[^<>]*)?>/g, (_whole, id) => `@${app.markdownContext.userName(id)}`)
+      .replace(
+        /<#([A-Z0-9]+)(?:\|([^<>]*))?>/g,
+        (_whole, id, label) => `#${app.markdownContext.channelName(id, label)}`,
+      )
+      .replace(/<!(here|channel|everyone)[^<>]*>/g, "@$1")
+      .replace(/<((?:https?|mailto):[^|<>]+)(?:\|([^<>]*))?>/g, (_whole, url, label) => label || url)
+      .replace(/:([a-z0-9_+'-]+):/g, (whole, name) => emojiChar(name) || whole),
+  );
 }
 
 /** A snippet with its hits (marked by the server with private-use characters) as <mark>, as text nodes. */
@@ -46,25 +51,52 @@ export class SearchView {
   result(message, channel, snippetNode) {
     const { store } = this.app;
     const where = channel ? (channel.is_im || channel.is_mpim ? store.channelTitle(channel) : `#${channel.name}`) : "";
-    return h("li", {}, h("button", { type: "button", class: "result", onclick: () => this.app.openChannel(message.channel, { ts: message.ts }) },
-      avatar(store.user(message.user), "sm"),
-      h("span", { class: "result__body" },
-        h("span", { class: "result__meta" }, h("strong", {}, store.displayName(message.user)), h("span", { class: "muted" }, ` in ${where} · `),
-          h("time", { class: "muted", title: fullDate(message.ts) }, relative(message.ts))),
-        snippetNode)));
+    return h(
+      "li",
+      {},
+      h(
+        "button",
+        { type: "button", class: "result", onclick: () => this.app.openChannel(message.channel, { ts: message.ts }) },
+        avatar(store.user(message.user), "sm"),
+        h(
+          "span",
+          { class: "result__body" },
+          h(
+            "span",
+            { class: "result__meta" },
+            h("strong", {}, store.displayName(message.user)),
+            h("span", { class: "muted" }, ` in ${where} · `),
+            h("time", { class: "muted", title: fullDate(message.ts) }, relative(message.ts)),
+          ),
+          snippetNode,
+        ),
+      ),
+    );
   }
 
   async search(query) {
     const { app } = this;
     app.showView("search");
     const list = h("ul", { class: "results", "aria-live": "polite" }, h("li", { class: "loading" }, "Searching…"));
-    this.root.replaceChildren(h("header", { class: "view-header" }, h("h1", {}, "Search results"),
-      h("p", { class: "muted small" }, "Modifiers: in:#channel from:@person from:me before:/after:/on: YYYY-MM-DD has:link has:file has:reaction has:pin is:thread \"exact phrase\" -exclude")), list);
+    this.root.replaceChildren(
+      h(
+        "header",
+        { class: "view-header" },
+        h("h1", {}, "Search results"),
+        h(
+          "p",
+          { class: "muted small" },
+          'Modifiers: in:#channel from:@person from:me before:/after:/on: YYYY-MM-DD has:link has:file has:reaction has:pin is:thread "exact phrase" -exclude',
+        ),
+      ),
+      list,
+    );
     document.title = `Search: ${query} · ${app.store.workspace.name}`;
     try {
       const data = await app.api.get(`workspaces/${app.store.workspace.id}/search`, { q: query, limit: 50 });
       list.replaceChildren(...data.matches.map((m) => this.result(m.message, m.channel, highlighted(m.snippet, app))));
-      if (!data.matches.length) list.replaceChildren(h("li", { class: "empty-state" }, `No messages match “${query}”.`));
+      if (!data.matches.length)
+        list.replaceChildren(h("li", { class: "empty-state" }, `No messages match “${query}”.`));
       app.announce(`${data.matches.length} results for ${query}`);
     } catch (error) {
       list.replaceChildren(h("li", { class: "error" }, error.message));
@@ -79,9 +111,17 @@ export class SearchView {
     document.title = `Mentions · ${app.store.workspace.name}`;
     try {
       const data = await app.api.get(`workspaces/${app.store.workspace.id}/mentions`, { limit: 50 });
-      list.replaceChildren(...data.messages.map((m) => this.result(m, app.store.channels.get(m.channel),
-        h("div", { class: "result__snippet" }, renderMarkdown(m.text, app.markdownContext)))));
-      if (!data.messages.length) list.replaceChildren(h("li", { class: "empty-state" }, "Nobody has mentioned you yet."));
+      list.replaceChildren(
+        ...data.messages.map((m) =>
+          this.result(
+            m,
+            app.store.channels.get(m.channel),
+            h("div", { class: "result__snippet" }, renderMarkdown(m.text, app.markdownContext)),
+          ),
+        ),
+      );
+      if (!data.messages.length)
+        list.replaceChildren(h("li", { class: "empty-state" }, "Nobody has mentioned you yet."));
     } catch (error) {
       list.replaceChildren(h("li", { class: "error" }, error.message));
     }

@@ -34,9 +34,18 @@ export class Sidebar {
     let lead;
     if (channel.is_im) {
       const other = (channel.members || []).find((id) => id !== store.me.id) || store.me.id;
-      lead = h("span", { class: "side-item__avatar" }, avatar(store.user(other), "xs"), presenceDot(store.presence.get(other)));
+      lead = h(
+        "span",
+        { class: "side-item__avatar" },
+        avatar(store.user(other), "xs"),
+        presenceDot(store.presence.get(other)),
+      );
     } else if (channel.is_mpim) {
-      lead = h("span", { class: "side-item__glyph side-item__glyph--group", "aria-hidden": "true" }, String((channel.members || []).length - 1));
+      lead = h(
+        "span",
+        { class: "side-item__glyph side-item__glyph--group", "aria-hidden": "true" },
+        String((channel.members || []).length - 1),
+      );
     } else {
       lead = h("span", { class: "side-item__glyph", "aria-hidden": "true" }, channel.is_private ? "🔒" : "#");
     }
@@ -46,36 +55,95 @@ export class Sidebar {
     if (draft) a11y.push("draft");
     if (mentions) a11y.push(`${mentions} mention${mentions === 1 ? "" : "s"}`);
     else if (unread) a11y.push("unread");
-    return h("li", {}, h("a", {
-      class: classes.join(" "), href: this.app.channelUrl(channel.id), "aria-current": current ? "page" : null,
-      "aria-label": a11y.join(", "), dataset: { channel: channel.id },
-      onclick: (event) => { if (!event.metaKey && !event.ctrlKey) { event.preventDefault(); this.app.openChannel(channel.id); } },
-    }, lead, h("span", { class: "side-item__name" }, label),
-    draft ? h("span", { class: "side-item__draft", title: "Draft", "aria-hidden": "true" }, "✎") : null,
-    mentions ? h("span", { class: "badge-count", "aria-hidden": "true" }, String(mentions)) : null));
+    return h(
+      "li",
+      {},
+      h(
+        "a",
+        {
+          class: classes.join(" "),
+          href: this.app.channelUrl(channel.id),
+          "aria-current": current ? "page" : null,
+          "aria-label": a11y.join(", "),
+          dataset: { channel: channel.id },
+          onclick: (event) => {
+            if (!event.metaKey && !event.ctrlKey) {
+              event.preventDefault();
+              this.app.openChannel(channel.id);
+            }
+          },
+        },
+        lead,
+        h("span", { class: "side-item__name" }, label),
+        draft ? h("span", { class: "side-item__draft", title: "Draft", "aria-hidden": "true" }, "✎") : null,
+        mentions ? h("span", { class: "badge-count", "aria-hidden": "true" }, String(mentions)) : null,
+      ),
+    );
   }
 
   section(title, channels, addAction, addLabel) {
-    return h("section", { class: "side-section" },
-      h("div", { class: "side-section__head" }, h("h2", { class: "side-section__title" }, title),
-        h("button", { type: "button", class: "side-section__add", title: addLabel, "aria-label": addLabel, onclick: addAction }, icon("plus"))),
-      h("ul", { class: "side-list" }, channels.map((channel) => this.item(channel))));
+    return h(
+      "section",
+      { class: "side-section" },
+      h(
+        "div",
+        { class: "side-section__head" },
+        h("h2", { class: "side-section__title" }, title),
+        h(
+          "button",
+          { type: "button", class: "side-section__add", title: addLabel, "aria-label": addLabel, onclick: addAction },
+          icon("plus"),
+        ),
+      ),
+      h(
+        "ul",
+        { class: "side-list" },
+        channels.map((channel) => this.item(channel)),
+      ),
+    );
   }
 
   render() {
     const { store } = this.app;
-    const all = [...store.channels.values()].filter((c) => c.is_member !== false && !(c.is_archived && store.current !== c.id));
+    const all = [...store.channels.values()].filter(
+      (c) => c.is_member !== false && !(c.is_archived && store.current !== c.id),
+    );
     const byName = (a, b) => store.channelTitle(a).localeCompare(store.channelTitle(b));
     const channels = all.filter((c) => !c.is_im && !c.is_mpim).sort(byName);
     const dms = all.filter((c) => c.is_im || c.is_mpim).sort(byName);
-    const nav = h("ul", { class: "side-list side-list--nav" },
-      h("li", {}, h("button", { type: "button", class: `side-item${this.app.view === "mentions" ? " side-item--current" : ""}`,
-        onclick: () => this.app.showMentions() }, h("span", { class: "side-item__glyph" }, icon("at")), h("span", { class: "side-item__name" }, "Mentions"))),
-      h("li", {}, h("button", { type: "button", class: "side-item", onclick: () => this.app.dialogs.browseChannels() },
-        h("span", { class: "side-item__glyph" }, icon("search")), h("span", { class: "side-item__name" }, "Browse channels"))));
-    this.root.replaceChildren(nav,
+    const nav = h(
+      "ul",
+      { class: "side-list side-list--nav" },
+      h(
+        "li",
+        {},
+        h(
+          "button",
+          {
+            type: "button",
+            class: `side-item${this.app.view === "mentions" ? " side-item--current" : ""}`,
+            onclick: () => this.app.showMentions(),
+          },
+          h("span", { class: "side-item__glyph" }, icon("at")),
+          h("span", { class: "side-item__name" }, "Mentions"),
+        ),
+      ),
+      h(
+        "li",
+        {},
+        h(
+          "button",
+          { type: "button", class: "side-item", onclick: () => this.app.dialogs.browseChannels() },
+          h("span", { class: "side-item__glyph" }, icon("search")),
+          h("span", { class: "side-item__name" }, "Browse channels"),
+        ),
+      ),
+    );
+    this.root.replaceChildren(
+      nav,
       this.section("Channels", channels, () => this.app.dialogs.createChannel(), "Create a channel"),
-      this.section("Direct messages", dms, () => this.app.dialogs.newDm(), "New direct message"));
+      this.section("Direct messages", dms, () => this.app.dialogs.newDm(), "New direct message"),
+    );
     const total = all.reduce((sum, c) => sum + (c.muted ? 0 : c.mention_count || 0), 0);
     document.title = document.title.replace(/^\(\d+\) /, "");
     if (total) document.title = `(${total}) ${document.title}`;

@@ -92,7 +92,7 @@ export class Socket extends EventTarget {
   scheduleReconnect(delay = null) {
     this.attempt += 1;
     const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(this.attempt, 10));
-    const wait = delay ?? Math.round(ceiling / 2 + Math.random() * ceiling / 2); // "equal jitter"
+    const wait = delay ?? Math.round(ceiling / 2 + (Math.random() * ceiling) / 2); // "equal jitter"
     this.setState("reconnecting");
     this.retryAt = Date.now() + wait;
     this.timers.retry = setTimeout(() => this.connect(), wait);
@@ -107,7 +107,11 @@ export class Socket extends EventTarget {
       clearTimeout(this.timers.retry);
       this.setState("offline");
     }
-    try { ws.close(); } catch { /* already closing */ }
+    try {
+      ws.close();
+    } catch {
+      /* already closing */
+    }
   }
 
   reconnectNow() {

@@ -1,7 +1,7 @@
 // The thread pane beside the channel: the first message, its replies, and a composer for replying.
 
-import { h, icon } from "./dom.js";
 import { Composer } from "./composer.js";
+import { h, icon } from "./dom.js";
 import { messageRow } from "./render/message.js";
 
 export class ThreadPane {
@@ -21,18 +21,43 @@ export class ThreadPane {
     this.app.details.close();
     this.channelId = channelId;
     this.rootTs = rootTs;
-    this.list = h("div", { class: "thread__list", role: "log", "aria-label": "Replies", "aria-live": "off" }, h("div", { class: "loading" }, "Loading replies…"));
+    this.list = h(
+      "div",
+      { class: "thread__list", role: "log", "aria-label": "Replies", "aria-live": "off" },
+      h("div", { class: "loading" }, "Loading replies…"),
+    );
     const composerRoot = h("div", { class: "thread__composer" });
     const channel = store.channels.get(channelId);
     this.pane.replaceChildren(
-      h("header", { class: "pane__header" },
-        h("div", {}, h("h2", { class: "pane__title" }, "Thread"),
-          h("p", { class: "pane__subtitle" }, channel ? (channel.is_im || channel.is_mpim ? store.channelTitle(channel) : `#${channel.name}`) : "")),
-        h("button", { type: "button", class: "header-btn", "aria-label": "Close thread", onclick: () => this.close() }, icon("close"))),
-      this.list, composerRoot);
+      h(
+        "header",
+        { class: "pane__header" },
+        h(
+          "div",
+          {},
+          h("h2", { class: "pane__title" }, "Thread"),
+          h(
+            "p",
+            { class: "pane__subtitle" },
+            channel ? (channel.is_im || channel.is_mpim ? store.channelTitle(channel) : `#${channel.name}`) : "",
+          ),
+        ),
+        h(
+          "button",
+          { type: "button", class: "header-btn", "aria-label": "Close thread", onclick: () => this.close() },
+          icon("close"),
+        ),
+      ),
+      this.list,
+      composerRoot,
+    );
     this.pane.hidden = false;
     document.body.classList.add("pane-open");
-    this.composer = new Composer(this.app, composerRoot, { threadTs: () => this.rootTs, label: "Reply", inThread: true });
+    this.composer = new Composer(this.app, composerRoot, {
+      threadTs: () => this.rootTs,
+      label: "Reply",
+      inThread: true,
+    });
     if (channel) this.composer.setChannel(channel);
     this.app.updateUrl();
     const data = await api.get(`channels/${channelId}/messages/${rootTs}/replies`, { limit: 200 });
@@ -66,12 +91,23 @@ export class ThreadPane {
     const replies = log.thread(this.rootTs);
     const rows = [messageRow(this.app, root, { inThread: true })];
     const count = replies.filter((m) => !m.ephemeral).length;
-    if (count) rows.push(h("div", { class: "thread__count", role: "separator" }, h("span", {}, `${count} ${count === 1 ? "reply" : "replies"}`)));
+    if (count)
+      rows.push(
+        h(
+          "div",
+          { class: "thread__count", role: "separator" },
+          h("span", {}, `${count} ${count === 1 ? "reply" : "replies"}`),
+        ),
+      );
     let previous = null;
     for (const reply of replies) {
       if (reply.deleted) continue;
-      const continued = previous && previous.user === reply.user && parseFloat(reply.ts) - parseFloat(previous.ts) < 300
-        && !reply.ephemeral && !previous.ephemeral;
+      const continued =
+        previous &&
+        previous.user === reply.user &&
+        parseFloat(reply.ts) - parseFloat(previous.ts) < 300 &&
+        !reply.ephemeral &&
+        !previous.ephemeral;
       rows.push(messageRow(this.app, reply, { inThread: true, continued }));
       previous = reply;
     }
@@ -82,9 +118,16 @@ export class ThreadPane {
   }
 
   onMessage(message) {
-    if (this.isOpen && message.channel === this.channelId && (message.ts === this.rootTs || message.thread_ts === this.rootTs)) {
+    if (
+      this.isOpen &&
+      message.channel === this.channelId &&
+      (message.ts === this.rootTs || message.thread_ts === this.rootTs)
+    ) {
       if (this.frame) return;
-      this.frame = requestAnimationFrame(() => { this.frame = null; this.render(); });
+      this.frame = requestAnimationFrame(() => {
+        this.frame = null;
+        this.render();
+      });
     }
   }
 }

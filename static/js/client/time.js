@@ -35,9 +35,9 @@ export function dayKey(ts) {
   return format({ year: "numeric", month: "2-digit", day: "2-digit" }, typeof ts === "string" ? tsDate(ts) : ts);
 }
 
-export function dayLabel(ts) {
+/** "Today", "Yesterday", or the date, in the person's zone; `now` is there for the tests. */
+export function dayLabel(ts, now = new Date()) {
   const key = dayKey(ts);
-  const now = new Date();
   if (key === dayKey(now)) return "Today";
   if (key === dayKey(new Date(now.getTime() - 86400000))) return "Yesterday";
   const date = tsDate(ts);
@@ -45,8 +45,9 @@ export function dayLabel(ts) {
   return format(sameYear ? { weekday: "long", month: "long", day: "numeric" } : { dateStyle: "long" }, date);
 }
 
-export function relative(ts) {
-  const seconds = Math.round((Date.now() - tsDate(ts).getTime()) / 1000);
+/** How long ago: "just now", minutes, hours, days, then the date; `now` is there for the tests. */
+export function relative(ts, now = new Date()) {
+  const seconds = Math.round((now.getTime() - tsDate(ts).getTime()) / 1000);
   const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
   if (seconds < 60) return "just now";
   if (seconds < 3600) return rtf.format(-Math.floor(seconds / 60), "minute");

@@ -11,7 +11,9 @@ export class Uploads {
         zone.classList.add("dropping");
       }
     });
-    zone.addEventListener("dragleave", (event) => { if (!zone.contains(event.relatedTarget)) zone.classList.remove("dropping"); });
+    zone.addEventListener("dragleave", (event) => {
+      if (!zone.contains(event.relatedTarget)) zone.classList.remove("dropping");
+    });
     zone.addEventListener("drop", (event) => {
       zone.classList.remove("dropping");
       if (!event.dataTransfer.files.length) return;

@@ -9,10 +9,20 @@ export function avatar(user, size = "md") {
   const name = user.profile?.display_name || user.real_name || user.name || "?";
   let hash = 0;
   for (const char of user.id || name) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return h("span", { class: `cavatar cavatar--${size} cavatar--c${hash % COLOURS}`, "aria-hidden": "true" }, name.trim().charAt(0).toUpperCase());
+  return h(
+    "span",
+    { class: `cavatar cavatar--${size} cavatar--c${hash % COLOURS}`, "aria-hidden": "true" },
+    name.trim().charAt(0).toUpperCase(),
+  );
 }
 
 export function presenceDot(state) {
-  return h("span", { class: `presence presence--${state === "active" ? "active" : "away"}`, title: state === "active" ? "Active" : "Away" },
-    h("span", { class: "sr-only" }, state === "active" ? "active" : "away"));
+  return h(
+    "span",
+    {
+      class: `presence presence--${state === "active" ? "active" : "away"}`,
+      title: state === "active" ? "Active" : "Away",
+    },
+    h("span", { class: "sr-only" }, state === "active" ? "active" : "away"),
+  );
 }

@@ -18,52 +18,110 @@ function reactions(app, message) {
   const row = h("div", { class: "reactions", role: "group", "aria-label": "Reactions" });
   for (const reaction of message.reactions || []) {
     const mine = reaction.users.includes(app.store.me.id);
-    row.append(h("button", {
-      type: "button", class: `reaction${mine ? " reaction--mine" : ""}`, title: reactionTitle(app, reaction),
-      "aria-pressed": mine ? "true" : "false", "aria-label": `${reactionTitle(app, reaction)}. ${mine ? "Remove" : "Add"} yours`,
-      dataset: { name: reaction.name },
-      onclick: () => app.actions.toggleReaction(message, reaction.name),
-    }, h("span", { class: "emoji" }, emojiChar(reaction.name) || `:${reaction.name}:`), h("span", { class: "reaction__count" }, String(reaction.count))));
+    row.append(
+      h(
+        "button",
+        {
+          type: "button",
+          class: `reaction${mine ? " reaction--mine" : ""}`,
+          title: reactionTitle(app, reaction),
+          "aria-pressed": mine ? "true" : "false",
+          "aria-label": `${reactionTitle(app, reaction)}. ${mine ? "Remove" : "Add"} yours`,
+          dataset: { name: reaction.name },
+          onclick: () => app.actions.toggleReaction(message, reaction.name),
+        },
+        h("span", { class: "emoji" }, emojiChar(reaction.name) || `:${reaction.name}:`),
+        h("span", { class: "reaction__count" }, String(reaction.count)),
+      ),
+    );
   }
   if (message.reactions?.length) {
-    row.append(h("button", { type: "button", class: "reaction reaction--add", "aria-label": "Add reaction", title: "Add reaction",
-      onclick: (event) => app.actions.pickReaction(message, event.currentTarget) }, icon("smile")));
+    row.append(
+      h(
+        "button",
+        {
+          type: "button",
+          class: "reaction reaction--add",
+          "aria-label": "Add reaction",
+          title: "Add reaction",
+          onclick: (event) => app.actions.pickReaction(message, event.currentTarget),
+        },
+        icon("smile"),
+      ),
+    );
   }
   return row;
 }
 
-function files(app, message) {
+function files(message) {
   if (!message.files?.length) return null;
-  return h("div", { class: "files" }, message.files.map((file) => {
-    if (file.is_image && file.thumb_url) {
-      return h("a", { class: "file file--image", href: file.url_private, target: "_blank", rel: "noopener", title: file.name },
-        h("img", { src: file.thumb_url, alt: file.name, loading: "lazy", class: "file__thumb" }));
-    }
-    const size = file.size > 1048576 ? `${(file.size / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(file.size / 1024))} KB`;
-    return h("a", { class: "file file--doc", href: file.url_private, download: file.name },
-      h("span", { class: "file__icon", "aria-hidden": "true" }, "📄"),
-      h("span", { class: "file__meta" }, h("span", { class: "file__name" }, file.name), h("span", { class: "file__size" }, `${size} · ${file.mimetype}`)));
-  }));
+  return h(
+    "div",
+    { class: "files" },
+    message.files.map((file) => {
+      if (file.is_image && file.thumb_url) {
+        return h(
+          "a",
+          { class: "file file--image", href: file.url_private, target: "_blank", rel: "noopener", title: file.name },
+          h("img", { src: file.thumb_url, alt: file.name, loading: "lazy", class: "file__thumb" }),
+        );
+      }
+      const size =
+        file.size > 1048576
+          ? `${(file.size / 1048576).toFixed(1)} MB`
+          : `${Math.max(1, Math.round(file.size / 1024))} KB`;
+      return h(
+        "a",
+        { class: "file file--doc", href: file.url_private, download: file.name },
+        h("span", { class: "file__icon", "aria-hidden": "true" }, "📄"),
+        h(
+          "span",
+          { class: "file__meta" },
+          h("span", { class: "file__name" }, file.name),
+          h("span", { class: "file__size" }, `${size} · ${file.mimetype}`),
+        ),
+      );
+    }),
+  );
 }
 
 function threadSummary(app, message, inThread) {
   if (inThread || !message.reply_count || message.thread_ts !== message.ts) return null;
   const label = `${message.reply_count} ${message.reply_count === 1 ? "reply" : "replies"}`;
-  return h("button", { type: "button", class: "thread-summary", onclick: () => app.actions.openThread(message) },
+  return h(
+    "button",
+    { type: "button", class: "thread-summary", onclick: () => app.actions.openThread(message) },
     h("span", { class: "thread-summary__count" }, label),
-    message.latest_reply ? h("span", { class: "thread-summary__last" }, `Last reply ${relative(message.latest_reply)}`) : null);
+    message.latest_reply
+      ? h("span", { class: "thread-summary__last" }, `Last reply ${relative(message.latest_reply)}`)
+      : null,
+  );
 }
 
 function status(app, message) {
   if (message.failed) {
-    return h("div", { class: "msg__status msg__status--failed", role: "status" }, "Not sent. ",
-      h("button", { type: "button", class: "linkish", onclick: () => app.actions.retry(message) }, "Retry"), " · ",
-      h("button", { type: "button", class: "linkish", onclick: () => app.actions.discard(message) }, "Delete"));
+    return h(
+      "div",
+      { class: "msg__status msg__status--failed", role: "status" },
+      "Not sent. ",
+      h("button", { type: "button", class: "linkish", onclick: () => app.actions.retry(message) }, "Retry"),
+      " · ",
+      h("button", { type: "button", class: "linkish", onclick: () => app.actions.discard(message) }, "Delete"),
+    );
   }
   if (message.pending) return h("div", { class: "msg__status" }, "Sending…");
   if (message.ephemeral) {
-    return h("div", { class: "msg__status msg__status--ephemeral" }, icon("eye"), " Only visible to you · ",
-      h("button", { type: "button", class: "linkish", onclick: () => app.actions.dismissEphemeral(message) }, "Dismiss"));
+    return h(
+      "div",
+      { class: "msg__status msg__status--ephemeral" },
+      icon("eye"),
+      " Only visible to you · ",
+      h(
+        "button",
+        { type: "button", class: "linkish", onclick: () => app.actions.dismissEphemeral(message) },
+        "Dismiss",
+      ),
+    );
   }
   return null;
 }
@@ -73,17 +131,62 @@ function menu(app, message, inThread) {
   const mine = message.user === app.store.me.id;
   const bar = h("div", { class: "msg__actions", role: "toolbar", "aria-label": "Message actions" });
   for (const name of QUICK_REACTIONS.slice(0, 3)) {
-    bar.append(h("button", { type: "button", class: "msg__action", title: `React with :${name}:`, "aria-label": `React with ${name}`,
-      onclick: () => app.actions.toggleReaction(message, name, true) }, emojiChar(name)));
+    bar.append(
+      h(
+        "button",
+        {
+          type: "button",
+          class: "msg__action",
+          title: `React with :${name}:`,
+          "aria-label": `React with ${name}`,
+          onclick: () => app.actions.toggleReaction(message, name, true),
+        },
+        emojiChar(name),
+      ),
+    );
   }
-  bar.append(h("button", { type: "button", class: "msg__action", title: "Add reaction", "aria-label": "Add reaction",
-    onclick: (event) => app.actions.pickReaction(message, event.currentTarget) }, icon("smile")));
+  bar.append(
+    h(
+      "button",
+      {
+        type: "button",
+        class: "msg__action",
+        title: "Add reaction",
+        "aria-label": "Add reaction",
+        onclick: (event) => app.actions.pickReaction(message, event.currentTarget),
+      },
+      icon("smile"),
+    ),
+  );
   if (!inThread) {
-    bar.append(h("button", { type: "button", class: "msg__action", title: "Reply in thread", "aria-label": "Reply in thread",
-      onclick: () => app.actions.openThread(message) }, icon("thread")));
+    bar.append(
+      h(
+        "button",
+        {
+          type: "button",
+          class: "msg__action",
+          title: "Reply in thread",
+          "aria-label": "Reply in thread",
+          onclick: () => app.actions.openThread(message),
+        },
+        icon("thread"),
+      ),
+    );
   }
-  bar.append(h("button", { type: "button", class: "msg__action", title: "More actions", "aria-label": "More actions", "aria-haspopup": "menu",
-    onclick: (event) => app.actions.openMenu(message, event.currentTarget, mine) }, icon("more")));
+  bar.append(
+    h(
+      "button",
+      {
+        type: "button",
+        class: "msg__action",
+        title: "More actions",
+        "aria-label": "More actions",
+        "aria-haspopup": "menu",
+        onclick: (event) => app.actions.openMenu(message, event.currentTarget, mine),
+      },
+      icon("more"),
+    ),
+  );
   return bar;
 }
 
@@ -98,29 +201,69 @@ export function messageRow(app, message, { continued = false, inThread = false }
   if (message.pending) classes.push("msg--pending");
   if (message.failed) classes.push("msg--failed");
   if (message.ephemeral) classes.push("msg--ephemeral");
-  if (!message.pending && app.store.mentionsMe(message) && message.user !== app.store.me.id) classes.push("msg--mention");
+  if (!message.pending && app.store.mentionsMe(message) && message.user !== app.store.me.id)
+    classes.push("msg--mention");
   if (message.pinned) classes.push("msg--pinned");
   // A bot may name a message itself (Slack's bot_message `username`); bot_profile names a bot we have not loaded.
-  const name = message.username || (app.store.users.has(message.user) ? app.store.displayName(message.user) : message.bot_profile?.name)
-    || app.store.displayName(message.user);
-  const time = h("time", { class: "msg__time", datetime: new Date(parseFloat(message.ts) * 1000).toISOString(), title: fullDate(message.ts) },
-    message.pending ? "" : timeOfDay(message.ts));
+  const name =
+    message.username ||
+    (app.store.users.has(message.user) ? app.store.displayName(message.user) : message.bot_profile?.name) ||
+    app.store.displayName(message.user);
+  const time = h(
+    "time",
+    {
+      class: "msg__time",
+      datetime: new Date(parseFloat(message.ts) * 1000).toISOString(),
+      title: fullDate(message.ts),
+    },
+    message.pending ? "" : timeOfDay(message.ts),
+  );
   const editing = app.actions.editor?.ts === message.ts;
   const text = editing ? app.actions.editor.node : h("div", { class: "msg__text" });
   if (!editing) {
     if (message.deleted) text.append(h("span", { class: "msg__deleted" }, "This message was deleted."));
     else text.append(renderMarkdown(message.text, app.markdownContext));
-    if (message.edited && !message.deleted) text.append(h("span", { class: "msg__edited", title: fullDate(message.edited.ts) }, " (edited)"));
+    if (message.edited && !message.deleted)
+      text.append(h("span", { class: "msg__edited", title: fullDate(message.edited.ts) }, " (edited)"));
   }
-  const header = continued ? null : h("div", { class: "msg__meta" },
-    h("button", { type: "button", class: "msg__author", onclick: () => app.actions.openProfile(message.user) }, name),
-    user.is_bot || message.bot_id ? h("span", { class: "tag" }, "APP") : null, time);
-  return h("div", {
-    class: classes.join(" "), role: "article", tabindex: "-1", "aria-label": `${name}, ${fullDate(message.ts)}`,
-    dataset: { ts: message.ts, seq: message.seq ?? "", user: message.user, cmid: message.client_msg_id || "" },
-  },
-  h("div", { class: "msg__gutter" }, continued ? h("span", { class: "msg__hover-time" }, message.pending ? "" : timeOfDay(message.ts)) : avatar(user)),
-  h("div", { class: "msg__body" }, header, message.pinned ? h("div", { class: "msg__pinned" }, icon("pin"), " Pinned") : null,
-    text, files(app, message), reactions(app, message), threadSummary(app, message, inThread), status(app, message)),
-  menu(app, message, inThread));
+  const header = continued
+    ? null
+    : h(
+        "div",
+        { class: "msg__meta" },
+        h(
+          "button",
+          { type: "button", class: "msg__author", onclick: () => app.actions.openProfile(message.user) },
+          name,
+        ),
+        user.is_bot || message.bot_id ? h("span", { class: "tag" }, "APP") : null,
+        time,
+      );
+  return h(
+    "div",
+    {
+      class: classes.join(" "),
+      role: "article",
+      tabindex: "-1",
+      "aria-label": `${name}, ${fullDate(message.ts)}`,
+      dataset: { ts: message.ts, seq: message.seq ?? "", user: message.user, cmid: message.client_msg_id || "" },
+    },
+    h(
+      "div",
+      { class: "msg__gutter" },
+      continued ? h("span", { class: "msg__hover-time" }, message.pending ? "" : timeOfDay(message.ts)) : avatar(user),
+    ),
+    h(
+      "div",
+      { class: "msg__body" },
+      header,
+      message.pinned ? h("div", { class: "msg__pinned" }, icon("pin"), " Pinned") : null,
+      text,
+      files(message),
+      reactions(app, message),
+      threadSummary(app, message, inThread),
+      status(app, message),
+    ),
+    menu(app, message, inThread),
+  );
 }

@@ -1,0 +1,184 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+
+import { decodeEntities, plainText, renderMarkdown } from "../static/js/client/markdown.js";
+import { html, installDom } from "./support/dom.mjs";
+
+installDom({ origin: "https://chat.example" });
+
+const PEOPLE = { U1: "ada", U2: "grace" };
+const CHANNELS = { C1: "general" };
+const ctx = {
+  meId: "U1",
+  userName: (id, label) => PEOPLE[id] || label || id,
+  channelName: (id, label) => CHANNELS[id] || label || id,
+  channelHref: (id) => `/client/W1/${id}`,
+};
+
+const render = (text) => html(renderMarkdown(text, ctx));
+const paragraph = (inner) => `<p class="md-p">${inner}</p>`;
+
+describe("text that looks like markup stays text", () => {
+  test("a raw script tag is shown as text, not run", () => {
+    assert.equal(render("<script>alert(1)</script>"), paragraph("&lt;script&gt;alert(1)&lt;/script&gt;"));
+  });
+
+  test("an entity-encoded tag is decoded into text, never parsed", () => {
+    assert.equal(render("&lt;img src=x onerror=alert(1)&gt;"), paragraph("&lt;img src=x onerror=alert(1)&gt;"));
+  });
+
+  test("a javascript: link stays text", () => {
+    assert.equal(render("<javascript:alert(1)|click me>"), paragraph("&lt;javascript:alert(1)|click me&gt;"));
+  });
+
+  test("entities decode once: &amp;lt; is the text &lt;", () => {
+    assert.equal(decodeEntities("a &lt; b &amp;&amp; c &amp;lt;"), "a < b && c &lt;");
+  });
+
+  test("markup inside a link label is text", () => {
+    assert.equal(
+      render("<https://example.com|<b>bold</b>>"),
+      paragraph("&lt;https://example.com|&lt;b&gt;bold&lt;/b&gt;&gt;"),
+    );
+  });
+});
+
+describe("inline formatting", () => {
+  test("bold, italic and strike", () => {
+    assert.equal(render("*bold* _italic_ ~gone~"), paragraph("<strong>bold</strong> <em>italic</em> <s>gone</s>"));
+  });
+
+  test("formatting nests", () => {
+    assert.equal(render("*bold _and italic_*"), paragraph("<strong>bold <em>and italic</em></strong>"));
+  });
+
+  test("marks inside a word do not format it", () => {
+    assert.equal(render("see snake_case_name and old_name_.txt"), paragraph("see snake_case_name and old_name_.txt"));
+    assert.equal(render("a*b*, c~d~."), paragraph("a*b*, c~d~."));
+  });
+
+  test("asterisks with spaces around them are arithmetic, not bold", () => {
+    assert.equal(render("2 * 3 * 4 = 24"), paragraph("2 * 3 * 4 = 24"));
+  });
+
+  test("a code span keeps its content literal", () => {
+    assert.equal(
+      render("run `*not bold* <@U2>` now"),
+      paragraph('run <code class="md-code">*not bold* &lt;@U2&gt;</code> now'),
+    );
+  });
+
+  test("a known emoji shortcode becomes the character, an unknown one stays text", () => {
+    assert.equal(
+      render(":tada: :no_such_emoji:"),
+      paragraph('<span class="emoji" title=":tada:" role="img" aria-label=":tada:">🎉</span> :no_such_emoji:'),
+    );
+  });
+});
+
+describe("links", () => {
+  test("a bare URL becomes a link without the sentence's full stop", () => {
+    assert.equal(
+      render("see https://example.com/a?b=1."),
+      paragraph(
+        'see <a href="https://example.com/a?b=1" target="_blank" rel="noopener noreferrer nofollow" class="md-link">' +
+          "https://example.com/a?b=1</a>.",
+      ),
+    );
+  });
+
+  test("a labelled link shows its label", () => {
+    assert.equal(
+      render("<https://example.com/docs|the docs>"),
+      paragraph(
+        '<a href="https://example.com/docs" target="_blank" rel="noopener noreferrer nofollow" class="md-link">' +
+          "the docs</a>",
+      ),
+    );
+  });
+
+  test("a mailto link shows the address without the scheme", () => {
+    assert.equal(
+      render("<mailto:ada@example.com>"),
+      paragraph(
+        '<a href="mailto:ada@example.com" target="_blank" rel="noopener noreferrer nofollow" class="md-link">' +
+          "ada@example.com</a>",
+      ),
+    );
+  });
+});
+
+describe("mentions", () => {
+  test("a mention of me is marked as mine", () => {
+    assert.equal(render("<@U1>"), paragraph('<span class="mention mention--me" data-user="U1">@ada</span>'));
+  });
+
+  test("a mention of someone else names them", () => {
+    assert.equal(render("hi <@U2>"), paragraph('hi <span class="mention" data-user="U2">@grace</span>'));
+  });
+
+  test("an unknown person falls back to the label the message carries", () => {
+    assert.equal(render("<@U9|someone>"), paragraph('<span class="mention" data-user="U9">@someone</span>'));
+  });
+
+  test("a channel reference links to the channel", () => {
+    assert.equal(
+      render("<#C1>"),
+      paragraph('<a class="channel-link" href="/client/W1/C1" data-channel="C1">#general</a>'),
+    );
+  });
+
+  test("@here, @channel and @everyone notify everyone, other specials show their label", () => {
+    assert.equal(
+      render("<!here> <!channel> <!everyone> <!subteam^S1|@design>"),
+      paragraph(
+        '<span class="mention mention--me">@here</span> <span class="mention mention--me">@channel</span> ' +
+          '<span class="mention mention--me">@everyone</span> @design',
+      ),
+    );
+  });
+});
+
+describe("blocks", () => {
+  test("lines of one paragraph are joined by line breaks", () => {
+    assert.equal(render("one\ntwo"), paragraph("one<br>two"));
+  });
+
+  test("a code block keeps its lines and its markup as text", () => {
+    assert.equal(
+      render("before\n```\n<b>*x*</b>\nline 2\n```\nafter"),
+      paragraph("before") +
+        '<pre class="md-pre"><code>&lt;b&gt;*x*&lt;/b&gt;\nline 2</code></pre>' +
+        paragraph("after"),
+    );
+  });
+
+  test("an unclosed fence stays text", () => {
+    assert.equal(render("```not code"), paragraph("```not code"));
+  });
+
+  test("consecutive quote lines make one quote, encoded or not", () => {
+    assert.equal(
+      render("> first\n&gt; *second*"),
+      '<blockquote class="md-quote">first<br><strong>second</strong></blockquote>',
+    );
+  });
+
+  test("bullets and numbers make separate lists", () => {
+    assert.equal(
+      render("- one\n* two\n1. first\n2) second"),
+      '<ul class="md-list"><li>one</li><li>two</li></ul><ol class="md-list"><li>first</li><li>second</li></ol>',
+    );
+  });
+
+  test("an empty or missing message renders nothing", () => {
+    assert.equal(render(""), "");
+    assert.equal(render(null), "");
+  });
+});
+
+describe("plain text for previews", () => {
+  test("markup is dropped and names are resolved", () => {
+    assert.equal(plainText("*hi* <@U2>, see <#C1> &amp; `code`", ctx), "hi @grace, see #general & code");
+  });
+});
