@@ -81,7 +81,7 @@ run: venv
 test: venv node-modules check-services browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(BIOME) ci
+	$(BIOME) ci --colors=off
 	node --test js-tests/*.test.mjs
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
@@ -101,7 +101,7 @@ lint: venv node-modules
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
-	$(BIOME) ci
+	$(BIOME) ci --colors=off
 
 format: venv node-modules
 	$(VENV)/bin/ruff format .
