@@ -9,7 +9,20 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from chat.services.external_uploads import external_upload_receive
-from slack_api import app_connections, auth, bots, chat, conversations, files, pins, reactions, scheduled, search, users  # noqa: F401
+from slack_api import (  # noqa: F401
+    app_connections,
+    auth,
+    bots,
+    chat,
+    commands,
+    conversations,
+    files,
+    pins,
+    reactions,
+    scheduled,
+    search,
+    users,
+)
 from slack_api.core import METHODS, Args, Context, SlackError, check_scopes, parse_json, slack_error_name
 from slackclone.api.ratelimit import WRITE_GROUP, retry_after_if_limited  # one write budget per user, shared
 from slackclone.errors import DomainError, ErrorCode

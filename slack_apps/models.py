@@ -129,3 +129,24 @@ class EventDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.event_id} to {self.app_id} ({self.state})"
+
+
+RESPONSE_URL_USES = 5
+RESPONSE_URL_MINUTES = 30
+
+
+class CommandResponseUrl(models.Model):
+    """A slash command's response_url: the app may answer through it RESPONSE_URL_USES times within
+    RESPONSE_URL_MINUTES, in the conversation where the command was typed, to the person who typed it.
+    Only the hash of its secret is stored."""
+
+    app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey("chat.Channel", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    thread_ts = models.CharField(max_length=24, blank=True)
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    uses_left = models.PositiveSmallIntegerField(default=RESPONSE_URL_USES)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"response_url of {self.app_id} for {self.user_id} ({self.uses_left} uses left)"

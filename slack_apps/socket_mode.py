@@ -32,12 +32,14 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.core.cache import cache
 from django.utils import timezone
 
 from realtime import clock
 from realtime.hub import current_hub
 from realtime.tickets import redeem_ticket
 from realtime.transport import app_sockets_group
+from slack_apps import socket_commands
 from slack_apps.models import App, DeliveryState, EventDelivery
 from slackclone import jsonlimits
 
@@ -135,6 +137,7 @@ class SocketModeConsumer(AsyncWebsocketConsumer):
         self.slot = secrets.token_hex(8)
         self.sent: dict[str, tuple[int, asyncio.TimerHandle]] = {}
         self.retries: set[asyncio.Future[None]] = set()
+        self.commands: set[str] = set()  # slash_commands envelopes sent here, awaiting their ack
         refused = await self._take_slot()
         await self.accept()
         if refused:
@@ -190,6 +193,12 @@ class SocketModeConsumer(AsyncWebsocketConsumer):
             logger.info("Socket Mode: app %s sent a frame that is not JSON", self.app.public_id)
             return
         envelope_id = frame.get("envelope_id") if isinstance(frame, dict) else None
+        if isinstance(envelope_id, str) and envelope_id in self.commands:
+            self.commands.discard(envelope_id)
+            payload = frame.get("payload")
+            answer = {"payload": payload if isinstance(payload, dict) else None}
+            await cache.aset(socket_commands.ack_key(envelope_id), answer, socket_commands.ANSWER_SECONDS)
+            return
         sent = self.sent.pop(envelope_id, None) if isinstance(envelope_id, str) else None
         if sent is None:
             logger.info("Socket Mode: app %s acked an envelope it was not sent", self.app.public_id)
@@ -230,6 +239,22 @@ class SocketModeConsumer(AsyncWebsocketConsumer):
 
     async def sm_deliver(self, message: dict[str, Any]) -> None:
         await self._send_delivery(message["delivery"])
+
+    async def sm_command(self, message: dict[str, Any]) -> None:
+        """A slash command: the first of the app's sockets to claim it sends it (slack_apps.socket_commands)."""
+        envelope_id = message["envelope_id"]
+        if not await cache.aadd(socket_commands.claim_key(envelope_id), 1, socket_commands.ANSWER_SECONDS):
+            return
+        self.commands.add(envelope_id)
+        envelope = {
+            "envelope_id": envelope_id,
+            "payload": message["payload"],
+            "type": "slash_commands",
+            "accepts_response_payload": True,
+            "retry_attempt": 0,
+            "retry_reason": "",
+        }
+        await self.send(text_data=json.dumps(envelope, separators=(",", ":"), ensure_ascii=False))
 
     async def sm_close(self, message: dict[str, Any]) -> None:
         await self._disconnect(message.get("reason", "refresh_requested"))

@@ -91,6 +91,8 @@ class ErrorCode(StrEnum):
     MISSING_SCOPE = "missing_scope"
     NOT_ALLOWED_TOKEN_TYPE = "not_allowed_token_type"
     URL_VERIFICATION_FAILED = "url_verification_failed"
+    USED_URL = "used_url"
+    EXPIRED_URL = "expired_url"
 
 
 # The HTTP status each code means on the REST API.
@@ -148,6 +150,8 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.INVALID_MANIFEST: 400,
     ErrorCode.COMMAND_TAKEN: 409,
     ErrorCode.URL_VERIFICATION_FAILED: 400,
+    ErrorCode.USED_URL: 410,
+    ErrorCode.EXPIRED_URL: 410,
     ErrorCode.REMINDER_NOT_FOUND: 404,
     ErrorCode.NOTIFICATION_NOT_FOUND: 404,
 }

@@ -19,7 +19,8 @@ from slackclone.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CELERY_TASK_ALWAYS_EAGER = True
+# Tasks run in the test's own process, unless a test's server process is told to queue them for a worker.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 # Rate-limit counters live in the cache: a prefix of the run's own keeps one run's counts (sign-ups,
 # mail to an address) from reaching into the next. Processes a test starts inherit it.

@@ -18,6 +18,7 @@ from chat.text import check_message_text
 from chat.wire import PREFETCHED_ATTACHMENTS
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Membership
+from workspaces.permissions import access_membership
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -33,19 +34,24 @@ def ephemeral_post(
     username: str = "",
     icon_emoji: str = "",
     icon_url: str = "",
+    answering: User | None = None,
 ) -> Message:
     """Show `text` from `sender` to `recipient` alone, in the channel (in a thread with `thread_ts`).
 
     Returns the unsaved message, with the `ts` Slack answers as message_ts. A bot may give it its own
     `username` and icon, as with message_post.
-    Callers: members of the channel (bots above all); the Slack-compatible API's chat.postEphemeral.
+    Callers: members of the channel (bots above all); the Slack-compatible API's chat.postEphemeral; a bot
+    `answering` a slash command the recipient typed here, member of the channel or not (slack_apps.commands).
     Raises: no_text, msg_too_long, invalid_arguments, invalid_emoji, channel_not_found, not_in_channel,
     is_archived, user_not_in_channel (the recipient is not an active member of it), thread_not_found.
     Events: ephemeral_message, to the recipient's own sockets only.
     """
     text = check_message_text(text)
     bot_display = check_bot_display(sender, username=username, icon_emoji=icon_emoji, icon_url=icon_url)
-    access_channel_member(sender, channel)
+    if answering is not None and sender.is_bot:
+        access_membership(sender, channel.workspace)
+    else:
+        access_channel_member(sender, channel)
     check_not_archived(channel)
     _check_recipient(channel, recipient)
     root = find_thread_root(channel, thread_ts) if thread_ts else None

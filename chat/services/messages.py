@@ -23,6 +23,7 @@ from chat.text import check_emoji_name, check_message_text, parse_mentions
 from chat.wire import PREFETCHED_ATTACHMENTS
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Membership
+from workspaces.permissions import access_membership
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -145,6 +146,7 @@ def message_post(
     username: str = "",
     icon_emoji: str = "",
     icon_url: str = "",
+    answering: User | None = None,
 ) -> Message:
     """Post a message, or a thread reply when thread_ts names a message of the channel.
 
@@ -153,7 +155,9 @@ def message_post(
     message its own `username` and icon (`icon_emoji` or `icon_url`); people's are ignored.
 
     The same sender and client_msg_id post once: a retry returns the first message.
-    Callers: members of the channel (bots included); every surface.
+    Callers: members of the channel (bots included); every surface. A bot `answering` a slash command
+    that a member typed here posts its in-channel answer without being a member, as Slack allows
+    (slack_apps.commands); the person who typed it must still be in the channel.
     Raises: no_text, msg_too_long, invalid_arguments, invalid_emoji, channel_not_found, not_in_channel,
     is_archived, thread_not_found.
     Events: message (and message_changed for the thread root's reply count).
@@ -162,7 +166,11 @@ def message_post(
     text = check_message_text(text, allow_empty=bool(attachments))
     client_msg_id = _check_client_msg_id(client_msg_id)
     bot_display = check_bot_display(sender, username=username, icon_emoji=icon_emoji, icon_url=icon_url)
-    access_channel_member(sender, channel)  # before the retry check: a deactivated sender is refused
+    if answering is not None and sender.is_bot:
+        access_channel_member(answering, channel)
+        access_membership(sender, channel.workspace)  # the bot is active in the channel's workspace
+    else:
+        access_channel_member(sender, channel)  # before the retry check: a deactivated sender is refused
     duplicate = _existing_by_client_msg_id(sender, client_msg_id)
     if duplicate is not None:
         return duplicate

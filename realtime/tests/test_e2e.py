@@ -58,7 +58,7 @@ class Redis:
 class Server:
     """One Daphne process of the real ASGI application."""
 
-    def __init__(self, database_name: str, redis_url: str) -> None:
+    def __init__(self, database_name: str, redis_url: str, **extra_env: str) -> None:
         self.port = free_port()
         env = {
             **os.environ,
@@ -68,6 +68,8 @@ class Server:
             "SECRET_KEY": settings.SECRET_KEY,
             "LOG_LEVEL": "WARNING",
             "SOCKETS_PER_USER_MAX": str(SOCKETS_PER_USER_MAX),
+            "SITE_URL": f"http://127.0.0.1:{self.port}",
+            **extra_env,
         }
         daphne = Path(sys.executable).with_name("daphne")
         self.process = subprocess.Popen(

@@ -83,7 +83,9 @@ def bot_said(bot, text: str) -> bool:
 @pytest.mark.django_db(transaction=True)
 def test_a_bolt_app_in_socket_mode_answers_a_message_and_a_mention(team, server):
     app, credentials = app_create(
-        actor=team.admin, workspace=team.workspace, spec=spec_from_options(name="Pinger", socket_mode=True)
+        actor=team.admin,
+        workspace=team.workspace,
+        spec=spec_from_options(name="Pinger", socket_mode=True, commands=["/standup"]),
     )
     bolt = BoltApp(client=WebClient(token=credentials.bot_token, base_url=api_url(server)))
 
@@ -94,6 +96,11 @@ def test_a_bolt_app_in_socket_mode_answers_a_message_and_a_mention(team, server)
     @bolt.event("app_mention")
     def mentioned(event, say):
         say(text="at your service", thread_ts=event["ts"])
+
+    @bolt.command("/standup")
+    def standup(ack, respond, command):
+        ack()
+        respond(response_type="in_channel", text=f"stand-up: {command['text']}")
 
     handler = SocketModeHandler(bolt, credentials.app_token)
     handler.connect()

@@ -39,15 +39,14 @@ class Worker:
     def __init__(self, name: str, queues: str, var_dir: Path, **variables: str):
         self.name = name
         self.log_path = var_dir / f"worker-{name}.log"
-        env = clean_env(
-            var_dir,
-            DATABASE_URL=database_url(),
-            REDIS_URL=settings.REDIS_URL,
-            SECRET_KEY=REAL_SECRET_KEY,
-            DEBUG="0",
-            LOG_LEVEL="INFO",
-            **variables,
-        )
+        defaults = {
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": settings.REDIS_URL,
+            "SECRET_KEY": REAL_SECRET_KEY,
+            "DEBUG": "0",
+            "LOG_LEVEL": "INFO",
+        }
+        env = clean_env(var_dir, **{**defaults, **variables})
         command = [
             sys.executable,
             "-m",

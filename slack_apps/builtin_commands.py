@@ -1,0 +1,126 @@
+"""The slash commands that need no app: /invite, /leave, /topic, /me, /remind, /mute, /status, /who.
+
+Each is a thin adapter over the service that does the same from a menu, and answers the person who
+typed it with a line only they see (empty when the change speaks for itself).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from accounts.services import user_set_status
+from chat.models import ChannelMember
+from chat.services import channel_invite, channel_leave, channel_prefs_update, channel_set_topic, message_post
+from notifications.services.reminders import reminder_create
+from slackclone.errors import DomainError, ErrorCode
+from workspaces.models import Membership
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from chat.models import Channel
+
+MENTION = re.compile(r"<@([A-Z0-9]{2,20})(?:\|[^>]{0,80})?>|@([\w.\-]{1,80})")
+REMIND_WHEN = re.compile(r"\s(in\s.+|at\s.+|on\s.+|tomorrow.*|next\s.+)$", re.IGNORECASE)
+WHO_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Builtin:
+    description: str
+    usage_hint: str
+    run: Callable[[User, Channel, str], str]
+
+
+def _people(channel: Channel, text: str) -> list[User]:
+    """Members of the channel's workspace named as <@U…> or @name (the part of their address before the @)."""
+    ids, names = set(), set()
+    for by_id, by_name in MENTION.findall(text):
+        (ids if by_id else names).add(by_id or by_name.lower())
+    if not ids and not names:
+        raise DomainError(ErrorCode.INVALID_ARGUMENTS, "Say who to invite: /invite @name.", fields={"text": "required"})
+    memberships = Membership.objects.filter(workspace=channel.workspace, is_active=True).select_related("user")
+    found = [m.user for m in memberships if m.user.public_id in ids or m.user.email.split("@", 1)[0].lower() in names]
+    if len(found) < len(ids) + len(names):
+        raise DomainError(ErrorCode.USER_NOT_FOUND, "Some of those people are not in this workspace.")
+    return found
+
+
+def _invite(actor: User, channel: Channel, text: str) -> str:
+    channel_invite(actor=actor, channel=channel, users=_people(channel, text))
+    return ""
+
+
+def _leave(actor: User, channel: Channel, text: str) -> str:
+    channel_leave(actor=actor, channel=channel)
+    return ""
+
+
+def _topic(actor: User, channel: Channel, text: str) -> str:
+    channel_set_topic(actor=actor, channel=channel, topic=text.strip())
+    return ""
+
+
+def _me(actor: User, channel: Channel, text: str) -> str:
+    if not text.strip():
+        raise DomainError(ErrorCode.NO_TEXT, "Say what you are doing: /me is thinking.", fields={"text": "required"})
+    message_post(sender=actor, channel=channel, text=f"_{text.strip()}_")
+    return ""
+
+
+def _remind(actor: User, channel: Channel, text: str) -> str:
+    """`/remind me to stretch in 20 minutes`: the reminder comes as a DM from Slackbot."""
+    words = re.sub(r"^\s*me\s+(to\s+)?", "", text, flags=re.IGNORECASE)
+    found = REMIND_WHEN.search(words)
+    if found is None or not words[: found.start()].strip():
+        raise DomainError(
+            ErrorCode.INVALID_TIME,
+            "Say what and when: /remind me to stretch in 20 minutes.",
+            fields={"text": "invalid"},
+        )
+    what, when = words[: found.start()].strip(), found.group(1).strip()
+    reminder = reminder_create(actor=actor, workspace=channel.workspace, text=what, when=when)
+    return f"I will remind you “{what}” at {reminder.remind_at:%Y-%m-%d %H:%M} UTC."
+
+
+def _mute(actor: User, channel: Channel, text: str) -> str:
+    member = ChannelMember.objects.get(channel=channel, user=actor)
+    channel_prefs_update(actor=actor, channel=channel, muted=not member.muted)
+    return "Muted this conversation." if not member.muted else "Unmuted this conversation."
+
+
+def _status(actor: User, channel: Channel, text: str) -> str:
+    """`/status :palm_tree: On holiday`, or `/status clear`."""
+    words = text.strip()
+    if words.lower() == "clear":
+        user_set_status(actor=actor)
+        return "Your status is cleared."
+    emoji_match = re.match(r"^(:[a-z0-9_+\-']{1,100}:)\s*", words)
+    emoji = emoji_match.group(1) if emoji_match else ""
+    user_set_status(actor=actor, emoji=emoji.strip(":"), text=words[emoji_match.end() :] if emoji_match else words)
+    return "Your status is set."
+
+
+def _who(actor: User, channel: Channel, text: str) -> str:
+    members = list(
+        ChannelMember.objects.filter(channel=channel)
+        .select_related("user")
+        .order_by("user__full_name")[: WHO_LIMIT + 1]
+    )
+    names = ", ".join(f"<@{m.user.public_id}>" for m in members[:WHO_LIMIT])
+    more = f" and more (the first {WHO_LIMIT} shown)" if len(members) > WHO_LIMIT else ""
+    return f"In this conversation: {names}{more}."
+
+
+BUILTINS: dict[str, Builtin] = {
+    "/invite": Builtin("Invite people to this channel", "@name [@name …]", _invite),
+    "/leave": Builtin("Leave this channel", "", _leave),
+    "/topic": Builtin("Set the channel's topic", "[text]", _topic),
+    "/me": Builtin("Say what you are doing, in italics", "[text]", _me),
+    "/remind": Builtin("Set a reminder", "me to [what] in [when]", _remind),
+    "/mute": Builtin("Mute or unmute this conversation", "", _mute),
+    "/status": Builtin("Set your status", ":emoji: [text], or clear", _status),
+    "/who": Builtin("List the people in this conversation", "", _who),
+}

@@ -1,0 +1,223 @@
+"""Slash commands: what runs when a member types `/name text`, from the composer or chat.command.
+
+A command is a built-in (slack_apps.builtin_commands) or one an enabled app of the workspace
+registered. An app's command reaches it as Slack sends it: form-encoded and signed to the command's
+URL (or the app's request URL), or as a `slash_commands` envelope on its Socket Mode connections.
+The app's immediate answer (the HTTP body, or the ack's payload) and up to RESPONSE_URL_USES later
+POSTs to its `response_url` within RESPONSE_URL_MINUTES are shown: `ephemeral` (the default) to the
+person who typed the command, `in_channel` posted in the conversation as the app. An app that does
+not answer within 3 seconds is reported to the person as Slack reports it: `/name failed with the
+error "operation_timeout"`.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import hash_token
+from chat.blocks import BlocksError, message_text
+from chat.permissions import access_channel_member
+from chat.services import ephemeral_post, message_post
+from slack_apps import socket_commands
+from slack_apps.builtin_commands import BUILTINS
+from slack_apps.delivery import TIMEOUT_SECONDS, signed_headers
+from slack_apps.manifest import COMMAND_PATTERN
+from slack_apps.models import RESPONSE_URL_MINUTES, App, CommandResponseUrl, SlashCommand
+from slackclone import jsonlimits, outgoing
+from slackclone.errors import DomainError, ErrorCode
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from chat.models import Channel, Message
+
+RESPONSE_MAX_BYTES = 64 * 1024
+# Slack's words for a command that is no command.
+NOT_A_COMMAND = (
+    '{command} is not a valid command. In Slackclone, all messages that start with the "/" character are '
+    "interpreted as commands. To send a message that starts with /, put a space before it."
+)
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """What the person who typed the command sees at once, only them ("" when nothing), and any message posted."""
+
+    text: str = ""
+    posted: Message | None = None
+
+
+@dataclass(frozen=True)
+class CommandListing:
+    command: str
+    description: str
+    usage_hint: str
+    app_name: str  # "" for a built-in
+
+
+def commands_available(*, actor: User, channel: Channel) -> list[CommandListing]:
+    """The built-ins and the workspace's enabled apps' commands, for the composer's autocomplete."""
+    access_channel_member(actor, channel)
+    listing = [CommandListing(name, b.description, b.usage_hint, "") for name, b in BUILTINS.items()]
+    rows = SlashCommand.objects.filter(workspace_id=channel.workspace_id, app__disabled_at__isnull=True).select_related(
+        "app"
+    )
+    listing += [CommandListing(r.command, r.description, r.usage_hint, r.app.name) for r in rows]
+    return sorted(listing, key=lambda entry: entry.command)
+
+
+def command_run(*, actor: User, channel: Channel, command: str, text: str = "", thread_ts: str = "") -> CommandResult:
+    """Run `/command text` in a conversation the actor is in.
+
+    Callers: members of the channel; the composer (REST) and chat.command (Web API, people's tokens).
+    Raises: channel_not_found, not_in_channel, invalid_arguments (not a command's shape), and what a
+    built-in's service raises. An unknown command, or an app that fails, is an answer, not an error.
+    Events: those of the built-in's service; an app's answer: ephemeral_message or message.
+    """
+    access_channel_member(actor, channel)
+    command = (command or "").strip().lower()
+    if not COMMAND_PATTERN.fullmatch(command):
+        raise DomainError(ErrorCode.INVALID_ARGUMENTS, "A command is / and its name.", fields={"command": "invalid"})
+    text = (text or "").strip()
+    builtin = BUILTINS.get(command)
+    if builtin is not None:
+        with transaction.atomic():
+            return CommandResult(text=builtin.run(actor, channel, text))
+    registered = (
+        SlashCommand.objects.filter(workspace_id=channel.workspace_id, command=command, app__disabled_at__isnull=True)
+        .select_related("app__workspace", "app__bot_user")
+        .first()
+    )
+    if registered is None:
+        return CommandResult(text=NOT_A_COMMAND.format(command=command))
+    return _run_app_command(actor, channel, registered, text, thread_ts)
+
+
+def _failed(command: str, error: str) -> CommandResult:
+    return CommandResult(text=f'{command} failed with the error "{error}"')
+
+
+def _payload(actor: User, channel: Channel, registered: SlashCommand, text: str, response_url: str) -> dict[str, str]:
+    app = registered.app
+    return {
+        "token": "",
+        "team_id": channel.workspace.public_id,
+        "team_domain": channel.workspace.slug,
+        "channel_id": channel.public_id,
+        "channel_name": channel.name or ("directmessage" if channel.is_direct else "privategroup"),
+        "user_id": actor.public_id,
+        "user_name": actor.email.split("@", 1)[0],
+        "command": registered.command,
+        "text": text,
+        "api_app_id": app.public_id,
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": f"{secrets.randbelow(10**10)}.{secrets.token_hex(12)}",
+    }
+
+
+def _new_response_url(app: App, channel: Channel, actor: User, thread_ts: str) -> str:
+    secret = secrets.token_urlsafe(32)
+    CommandResponseUrl.objects.create(
+        app=app,
+        channel=channel,
+        user=actor,
+        thread_ts=thread_ts,
+        secret_hash=hash_token(secret),
+        expires_at=timezone.now() + timedelta(minutes=RESPONSE_URL_MINUTES),
+    )
+    return f"{settings.SITE_URL}/api/commands/respond/{secret}"
+
+
+def _run_app_command(
+    actor: User, channel: Channel, registered: SlashCommand, text: str, thread_ts: str
+) -> CommandResult:
+    app = registered.app
+    response_url = _new_response_url(app, channel, actor, thread_ts)
+    payload = _payload(actor, channel, registered, text, response_url)
+    if app.socket_mode:
+        answered, answer = socket_commands.send_and_wait(app, payload, timeout=TIMEOUT_SECONDS)
+        if not answered:
+            return _failed(registered.command, "operation_timeout")
+        return _show_answer(app, channel, actor, thread_ts, answer)
+    url = registered.url or app.request_url
+    if not url or (app.request_url_disabled_at is not None and not registered.url):
+        return _failed(registered.command, "dispatch_failed")
+    body = urlencode(payload).encode()
+    headers = {**signed_headers(app, body, timezone.now()), "Content-Type": "application/x-www-form-urlencoded"}
+    try:
+        response = outgoing.post(url, body=body, headers=headers, timeout=TIMEOUT_SECONDS)
+    except outgoing.OutgoingError as error:
+        return _failed(registered.command, "operation_timeout" if error.reason == "http_timeout" else "dispatch_failed")
+    if response.status != 200:
+        return _failed(registered.command, "http_service_error")
+    return _show_answer(app, channel, actor, thread_ts, _read_answer(response.body))
+
+
+def _read_answer(raw: bytes) -> dict[str, Any] | None:
+    """An app's answer body: JSON (Slack's message shape), plain text, or nothing."""
+    text = raw[:RESPONSE_MAX_BYTES].decode("utf-8", errors="replace").strip()
+    if not text:
+        return None
+    if text.startswith("{"):
+        try:
+            answer = jsonlimits.loads(text)
+        except jsonlimits.JSONError:
+            return {"text": text}
+        return answer if isinstance(answer, dict) else {"text": text}
+    return {"text": text}
+
+
+def _show_answer(
+    app: App, channel: Channel, actor: User, thread_ts: str, answer: dict[str, Any] | None
+) -> CommandResult:
+    if not answer:
+        return CommandResult()
+    try:
+        text = message_text(answer.get("text"), answer.get("blocks"), answer.get("attachments"))
+    except BlocksError as error:
+        return CommandResult(text=f"The app's answer could not be shown ({error}).")
+    if not text:
+        return CommandResult()
+    thread = str(answer.get("thread_ts") or thread_ts or "") or None
+    if answer.get("response_type") == "in_channel":
+        posted = message_post(sender=app.bot_user, channel=channel, text=text, thread_ts=thread, answering=actor)
+        return CommandResult(posted=posted)
+    ephemeral_post(sender=app.bot_user, channel=channel, recipient=actor, text=text, thread_ts=thread, answering=actor)
+    return CommandResult(text=text)
+
+
+def respond(*, secret: str, body: bytes) -> None:
+    """A POST to a response_url: the app's later answer to a command, shown as an immediate one is.
+
+    Callers: the app, holding the URL. Raises: not_found, used_url (its uses are spent), expired_url,
+    invalid_arguments (nothing to show), and what posting raises.
+    """
+    answer = _read_answer(body)
+    if answer is None:
+        raise DomainError(ErrorCode.INVALID_ARGUMENTS, "Send JSON with text (or blocks).", fields={"text": "required"})
+    with transaction.atomic():
+        row = (
+            CommandResponseUrl.objects.select_for_update()
+            .select_related("app__bot_user", "app__workspace", "channel__workspace", "user")
+            .filter(secret_hash=hash_token(secret))
+            .first()
+            if re.fullmatch(r"[A-Za-z0-9_\-]{20,100}", secret or "")
+            else None
+        )
+        if row is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "No such response_url.")
+        if row.uses_left == 0:
+            raise DomainError(ErrorCode.USED_URL, "This response_url has been used up.")
+        if row.expires_at <= timezone.now() or row.app.disabled_at is not None:
+            raise DomainError(ErrorCode.EXPIRED_URL, "This response_url has expired.")
+        CommandResponseUrl.objects.filter(pk=row.pk).update(uses_left=row.uses_left - 1)
+    _show_answer(row.app, row.channel, row.user, row.thread_ts, answer)
