@@ -19,8 +19,9 @@ from slack_apps.delivery import DELIVERY_FAILURES_TO_DISABLE, deliver, due_deliv
 from slack_apps.manifest import spec_from_options
 from slack_apps.models import App, DeliveryState, EventDelivery
 from slack_apps.services import app_create, app_set_enabled, app_set_urls
+from slack_apps.tests.support import echo_challenges
 from slackclone.testing.assertions import refused
-from slackclone.testing.http_recorder import Answer, Received, RecordingServer, recording_server
+from slackclone.testing.http_recorder import Answer, RecordingServer, recording_server
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +30,6 @@ pytestmark = pytest.mark.django_db
 def app_server() -> Iterator[RecordingServer]:
     with recording_server() as server:
         yield server
-
-
-def echo_challenges(received: Received) -> Answer | None:
-    """Answer url_verification as Bolt does: the challenge back, in JSON."""
-    payload = json.loads(received.body or b"{}")
-    if payload.get("type") != "url_verification":
-        return None
-    return Answer(200, {"Content-Type": "application/json"}, json.dumps({"challenge": payload["challenge"]}).encode())
 
 
 def listening_app(team, server: RecordingServer):
