@@ -12,6 +12,7 @@ error "operation_timeout"`.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import secrets
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from accounts.models import hash_token
 from chat.blocks import BlocksError, message_text
 from chat.permissions import access_channel_member
 from chat.services import ephemeral_post, message_post
+from notifications.services.reminders import slackbot
 from slack_apps import socket_commands
 from slack_apps.builtin_commands import BUILTINS
 from slack_apps.delivery import TIMEOUT_SECONDS, signed_headers
@@ -49,10 +51,15 @@ NOT_A_COMMAND = (
 
 @dataclass(frozen=True)
 class CommandResult:
-    """What the person who typed the command sees at once, only them ("" when nothing), and any message posted."""
+    """What the person who typed the command sees at once, only them ("" when nothing), and any message posted.
+
+    `shown`: the text has been sent to their sockets as an ephemeral message (by the app's bot, or by
+    Slackbot for a built-in's answer and for errors).
+    """
 
     text: str = ""
     posted: Message | None = None
+    shown: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,15 +97,30 @@ def command_run(*, actor: User, channel: Channel, command: str, text: str = "", 
     builtin = BUILTINS.get(command)
     if builtin is not None:
         with transaction.atomic():
-            return CommandResult(text=builtin.run(actor, channel, text))
+            return _told(actor, channel, thread_ts, CommandResult(text=builtin.run(actor, channel, text)))
     registered = (
         SlashCommand.objects.filter(workspace_id=channel.workspace_id, command=command, app__disabled_at__isnull=True)
         .select_related("app__workspace", "app__bot_user")
         .first()
     )
     if registered is None:
-        return CommandResult(text=NOT_A_COMMAND.format(command=command))
-    return _run_app_command(actor, channel, registered, text, thread_ts)
+        return _told(actor, channel, thread_ts, CommandResult(text=NOT_A_COMMAND.format(command=command)))
+    result = _run_app_command(actor, channel, registered, text, thread_ts)
+    return result if result.shown else _told(actor, channel, thread_ts, result)
+
+
+def _told(actor: User, channel: Channel, thread_ts: str, result: CommandResult) -> CommandResult:
+    """Slackbot shows the person what only they should see, on their own sockets, as Slack does."""
+    if result.text:
+        ephemeral_post(
+            sender=slackbot(channel.workspace),
+            channel=channel,
+            recipient=actor,
+            text=result.text,
+            thread_ts=thread_ts or None,
+            answering=actor,
+        )
+    return dataclasses.replace(result, shown=True)
 
 
 def _failed(command: str, error: str) -> CommandResult:
@@ -190,9 +212,9 @@ def _show_answer(
     thread = str(answer.get("thread_ts") or thread_ts or "") or None
     if answer.get("response_type") == "in_channel":
         posted = message_post(sender=app.bot_user, channel=channel, text=text, thread_ts=thread, answering=actor)
-        return CommandResult(posted=posted)
+        return CommandResult(posted=posted, shown=True)
     ephemeral_post(sender=app.bot_user, channel=channel, recipient=actor, text=text, thread_ts=thread, answering=actor)
-    return CommandResult(text=text)
+    return CommandResult(text=text, shown=True)
 
 
 def respond(*, secret: str, body: bytes) -> None:

@@ -46,7 +46,7 @@ def verify_request_url(app: App, url: str) -> None:
             url, body=body, headers=signed_headers(app, body, timezone.now()), timeout=TIMEOUT_SECONDS
         )
     except outgoing.OutgoingError as error:
-        raise _failed(url, f"{error.reason} ({error.detail})") from None
+        raise _failed(url, f"{error.reason} ({error})") from None
     if response.status != 200:
         raise _failed(url, f"it answered HTTP {response.status}")
     if not _echoed(response.body, challenge):

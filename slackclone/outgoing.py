@@ -1,156 +1,137 @@
-"""The one HTTP client for every request the server makes to a URL that someone typed.
+"""Every HTTP request the server makes goes through here: Slack apps' event deliveries, slash commands and
+interactivity, and anything else that fetches a URL someone typed in.
 
-Apps' request URLs (events, slash commands, interactivity) and, later, link previews are URLs
-that workspace admins and members choose, so a request to one must not become a way into the
-server's own network (server-side request forgery). Every request here:
+Those URLs come from workspace admins, so a request is a way to reach whatever the server can reach. The client
+therefore:
 
-- takes http or https URLs only, with a host and no user:password part;
-- resolves the host itself and connects only to an address that is public: loopback, private,
-  carrier-grade NAT, link-local (the cloud metadata service, 169.254.169.254), multicast,
-  reserved and unspecified addresses are refused, IPv4-mapped and NAT64 forms included, unless
-  the operator lists their network in OUTGOING_ALLOWED_NETWORKS. It connects to the very address
-  it checked (no second lookup a rebinding DNS server could answer differently), sending the
-  original Host and, over TLS, verifying the certificate for the original host name;
-- follows no redirect (a 3xx is answered as it is: the caller sees a failure);
-- gives up after `timeout` seconds to connect and for each read, and reads at most
-  `max_response_bytes` of the answer.
+* takes only http and https URLs with a host name, no user name or password, and at most URL_MAX_CHARS;
+* resolves the host itself and refuses the request (`forbidden_address`) if ANY address it resolves to is
+  loopback, private, carrier-grade NAT, link-local (169.254.169.254, where clouds serve credentials, among
+  them), multicast, reserved or unspecified, IPv4 addresses written as IPv6 included, unless it lies in one of
+  settings.OUTGOING_ALLOWED_NETWORKS;
+* connects to the address it checked, never resolving again (a second answer could point elsewhere: DNS
+  rebinding), and sends the URL's host as Host and, over TLS, as SNI, verifying the certificate against it;
+* follows no redirect: a 3xx is returned like any other status, so the caller decides, and nothing is ever
+  sent to a host nobody checked;
+* ends the whole exchange after `timeout` seconds, however slowly the server trickles its answer, and stops
+  reading a body past `max_response_bytes` (`too_large`), so a hostile server holds neither a worker nor its
+  memory. The body is returned as sent, never decompressed (identity is asked for);
+* logs the method, scheme, host, port, status and duration of each request, never its path, query or body,
+  which may carry tokens.
 
-Failures raise OutgoingError with a stable `reason` (Slack's retry reasons where Slack has one):
-invalid_url, forbidden_address, connection_failed, http_timeout, tls_error, too_large.
-An answer with any status is returned, not raised: the caller decides what a 500 means.
+Failures raise OutgoingError with a stable `reason` (REASONS) that callers map to their own answers, such as
+Slack's retry reasons. A non-2xx status is not a failure: the caller reads `status`. Host name resolution is
+the system resolver's and is not counted in `timeout`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.client
 import ipaddress
 import logging
+import re
 import socket
+import ssl
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
-import urllib3
 from django.conf import settings
-from urllib3.exceptions import (
-    ConnectTimeoutError,
-    HTTPError,
-    NewConnectionError,
-    ProtocolError,
-    ReadTimeoutError,
-    SSLError,
-)
+from urllib3 import BaseHTTPResponse
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.exceptions import HTTPError, NewConnectionError, SSLError
+from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
+from urllib3.util.ssl_match_hostname import CertificateError
 
 logger = logging.getLogger(__name__)
 
-URL_MAX_LENGTH = 2000
-MAX_RESPONSE_BYTES = 1024 * 1024
-CHUNK_BYTES = 64 * 1024
-USER_AGENT = "Slackclone (+https://github.com/slackclone)"
-# Public-looking ranges that lead back into private networks (NAT64, 6to4) or are set aside.
-EXTRA_FORBIDDEN = tuple(
-    ipaddress.ip_network(network)
-    for network in ("64:ff9b::/96", "64:ff9b:1::/48", "2002::/16", "100.64.0.0/10", "192.0.0.0/24", "198.18.0.0/15")
-)
-
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+REASONS = frozenset({"invalid_url", "forbidden_address", "connection_failed", "http_timeout", "tls_error", "too_large"})
+URL_MAX_CHARS = 2048
+DEFAULT_TIMEOUT_SECONDS = 3.0  # what Slack gives an app to answer an event or a command
+DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024
+READ_CHUNK_BYTES = 64 * 1024
+# Where clouds serve instance metadata and credentials. Each is also link-local, private or carrier-grade NAT;
+# named here so that no change in how the standard library classifies addresses can let one through.
+METADATA_NETWORKS = tuple(
+    ipaddress.ip_network(network) for network in ("169.254.169.254/32", "fd00:ec2::254/128", "100.100.100.200/32")
+)
+# IPv6 prefixes that carry an IPv4 address a relay may deliver to: judged by that address too.
+SIXTO4_NETWORK = ipaddress.ip_network("2002::/16")
+# Headers the client writes itself: the checked host, the body's exact length, one request per connection.
+CLIENT_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection"})
+_HOST_NAME_RE = re.compile(r"^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$")
+_CONTROL_OR_SPACE_RE = re.compile(r"[\x00-\x20\x7f]")
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 
 
 class OutgoingError(Exception):
-    def __init__(self, reason: str, detail: str):
-        super().__init__(f"{reason}: {detail}")
+    """A request that got no usable answer. `reason` is one of REASONS; the message is for logs."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        assert reason in REASONS, reason
+        super().__init__(f"{reason}: {message}")
         self.reason = reason
-        self.detail = detail
 
 
 @dataclass(frozen=True)
 class OutgoingResponse:
+    """What the server answered. Header names are lower case; repeated headers are joined with ", "."""
+
     status: int
-    headers: Mapping[str, str]  # names in lower case
+    headers: dict[str, str]
     body: bytes
-    elapsed: float
+    elapsed: float  # seconds, from resolving the host to the last byte read
 
 
 @dataclass(frozen=True)
-class _Target:
+class Target:
+    """A URL that passed check_url: what to resolve, what to send as Host (and SNI), and the request target."""
+
     scheme: str
-    host: str
+    host: str  # lower case, ASCII (IDNA), without brackets or a trailing dot
     port: int
-    path: str
+    path: str  # path and query, as sent on the request line
+
+    @property
+    def host_header(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        default_port = 443 if self.scheme == "https" else 80
+        return host if self.port == default_port else f"{host}:{self.port}"
+
+    @property
+    def origin(self) -> str:
+        """Scheme, host and port: all of the URL that is safe to log."""
+        return f"{self.scheme}://{self.host_header}"
 
 
-def _target(url: str) -> _Target:
-    if not isinstance(url, str) or len(url) > URL_MAX_LENGTH:
-        raise OutgoingError("invalid_url", "not a URL, or longer than 2,000 characters")
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as error:
-        raise OutgoingError("invalid_url", str(error)) from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise OutgoingError("invalid_url", "only http and https URLs with a host")
-    if parts.username is not None or parts.password is not None:
-        raise OutgoingError("invalid_url", "a URL with a user name or password is not allowed")
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return _Target(parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80), path)
+def get(
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+) -> OutgoingResponse:
+    """GET `url`: request() without a body."""
+    return request("GET", url, headers=headers, timeout=timeout, max_response_bytes=max_response_bytes)
 
 
-def address_allowed(address: IPAddress) -> bool:
-    """Whether a request may go to this address: a public one, or one in OUTGOING_ALLOWED_NETWORKS."""
-    if any(address in ipaddress.ip_network(n, strict=False) for n in settings.OUTGOING_ALLOWED_NETWORKS):
-        return True
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address_allowed(address.ipv4_mapped)
-    if any(address in network for network in EXTRA_FORBIDDEN):
-        return False
-    return address.is_global and not address.is_multicast
-
-
-def _checked_address(target: _Target) -> str:
-    """The first address of the host that the rule allows; the connection goes to it and no other."""
-    try:
-        found = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as error:
-        raise OutgoingError("connection_failed", f"cannot resolve {target.host}: {error}") from None
-    for *_, sockaddr in found:
-        address = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])
-        if address_allowed(address):
-            return str(address)
-    raise OutgoingError("forbidden_address", f"{target.host} resolves only to addresses requests may not reach")
-
-
-def _pool(target: _Target, address: str, timeout: float) -> urllib3.HTTPConnectionPool:
-    limits = urllib3.Timeout(connect=timeout, read=timeout)
-    if target.scheme == "http":
-        return urllib3.HTTPConnectionPool(address, target.port, timeout=limits, retries=False, maxsize=1)
-    return urllib3.HTTPSConnectionPool(
-        address,
-        target.port,
-        timeout=limits,
-        retries=False,
-        maxsize=1,
-        cert_reqs="CERT_REQUIRED",
-        ca_certs=settings.OUTGOING_CA_BUNDLE or None,
-        server_hostname=target.host,
-        assert_hostname=target.host,
-    )
-
-
-def _host_header(target: _Target) -> str:
-    host = f"[{target.host}]" if ":" in target.host else target.host
-    default = 443 if target.scheme == "https" else 80
-    return host if target.port == default else f"{host}:{target.port}"
-
-
-def _read_capped(response: urllib3.BaseHTTPResponse, limit: int, deadline: float) -> bytes:
-    body = bytearray()
-    for chunk in response.stream(CHUNK_BYTES, decode_content=True):
-        body += chunk
-        if len(body) > limit:
-            raise OutgoingError("too_large", f"the answer is larger than {limit} bytes")
-        if time.monotonic() > deadline:
-            raise OutgoingError("http_timeout", "the answer took too long")
-    return bytes(body)
+def post(
+    url: str,
+    *,
+    body: bytes,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+) -> OutgoingResponse:
+    """POST `body`, byte for byte, to `url`: request() with a body."""
+    return request("POST", url, body=body, headers=headers, timeout=timeout, max_response_bytes=max_response_bytes)
 
 
 def request(
@@ -159,39 +140,295 @@ def request(
     *,
     body: bytes | None = None,
     headers: Mapping[str, str] | None = None,
-    timeout: float = 3.0,
-    max_response_bytes: int = MAX_RESPONSE_BYTES,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    connect_timeout: float | None = None,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
 ) -> OutgoingResponse:
-    """Make one request under the rules above. Raises OutgoingError; any HTTP status is returned."""
-    target = _target(url)
-    address = _checked_address(target)
-    sent = {"User-Agent": USER_AGENT, **(headers or {}), "Host": _host_header(target)}
+    """Send one request and read its answer within `timeout` seconds in all (each connection attempt within
+    `connect_timeout`, by default `timeout`). Raises OutgoingError; a caller that sets a header the client
+    writes itself (CLIENT_HEADERS) gets ValueError."""
+    target = check_url(url)
+    request_headers = _request_headers(target, headers or {})
     started = time.monotonic()
-    pool = _pool(target, address, timeout)
     try:
-        response = pool.urlopen(
-            method, target.path, body=body, headers=sent, redirect=False, preload_content=False,
-            assert_same_host=False, retries=False,
-        )  # fmt: skip
-        try:
-            content = _read_capped(response, max_response_bytes, started + 2 * timeout)
-        finally:
-            response.release_conn()
-    except NewConnectionError as error:  # before ConnectTimeoutError, which urllib3 makes its base class
-        raise OutgoingError("connection_failed", str(error)) from None
-    except (ConnectTimeoutError, ReadTimeoutError) as error:
-        raise OutgoingError("http_timeout", str(error)) from None
-    except SSLError as error:
-        raise OutgoingError("tls_error", str(error)) from None
-    except (ProtocolError, HTTPError, OSError) as error:
-        raise OutgoingError("connection_failed", str(error)) from None
-    finally:
-        pool.close()
+        addresses = resolve(target)
+        status, response_headers, content = _exchange(
+            method,
+            target,
+            addresses,
+            body=body,
+            headers=request_headers,
+            deadline=started + timeout,
+            connect_timeout=min(connect_timeout or timeout, timeout),
+            max_response_bytes=max_response_bytes,
+        )
+    except OutgoingError as exc:
+        logger.info("outgoing %s %s failed (%s) in %d ms", method, target.origin, exc.reason, _ms_since(started))
+        raise
     elapsed = time.monotonic() - started
-    logger.info("%s %s -> %s in %.0f ms", method, target.host, response.status, elapsed * 1000)
-    found = {name.lower(): value for name, value in response.headers.items()}
-    return OutgoingResponse(response.status, found, content, elapsed)
+    logger.info("outgoing %s %s -> %d in %d ms", method, target.origin, status, round(elapsed * 1000))
+    return OutgoingResponse(status=status, headers=response_headers, body=content, elapsed=elapsed)
 
 
-def post(url: str, *, body: bytes, headers: Mapping[str, str] | None = None, timeout: float = 3.0) -> OutgoingResponse:
-    return request("POST", url, body=body, headers=headers, timeout=timeout)
+def check_url(url: str) -> Target:
+    """`url` as a Target, or OutgoingError("invalid_url"): http or https, a host, no credentials, a port that
+    exists, no spaces or control characters, at most URL_MAX_CHARS. Non-ASCII in the path is percent-encoded,
+    a non-ASCII host IDNA-encoded."""
+    if len(url) > URL_MAX_CHARS:
+        raise OutgoingError("invalid_url", f"longer than {URL_MAX_CHARS} characters")
+    if _CONTROL_OR_SPACE_RE.search(url):
+        raise OutgoingError("invalid_url", "spaces or control characters")
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in {"http", "https"}:
+        raise OutgoingError("invalid_url", "only http and https URLs")
+    if "@" in parts.netloc:
+        raise OutgoingError("invalid_url", "a user name or password in the URL")
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise OutgoingError("invalid_url", "an invalid port") from exc
+    scheme = parts.scheme.lower()
+    if port == 0:
+        raise OutgoingError("invalid_url", "port 0")
+    path = _NON_ASCII_RE.sub(lambda match: quote(match.group()), parts.path or "/")
+    query = _NON_ASCII_RE.sub(lambda match: quote(match.group()), parts.query)
+    return Target(
+        scheme=scheme,
+        host=_check_host(parts.hostname or ""),
+        port=port or (443 if scheme == "https" else 80),
+        path=f"{path}?{query}" if query else path,
+    )
+
+
+def _check_host(host: str) -> str:
+    if not host:
+        raise OutgoingError("invalid_url", "no host")
+    with contextlib.suppress(ValueError):
+        return str(ipaddress.ip_address(host))
+    try:
+        ascii_host = host.encode("idna").decode("ascii").lower()
+    except UnicodeError as exc:
+        raise OutgoingError("invalid_url", "a host name that is not a valid domain name") from exc
+    if len(ascii_host) > 253 or not _HOST_NAME_RE.match(ascii_host):
+        raise OutgoingError("invalid_url", "a host name that is not a valid domain name")
+    return ascii_host.rstrip(".")
+
+
+def resolve(target: Target) -> list[str]:
+    """The addresses `target.host` resolves to, once, every one of them checked: OutgoingError
+    ("forbidden_address") if any is refused, even when others would do, since a resolver that mixes a public
+    and a private answer is one to distrust."""
+    try:
+        answers = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise OutgoingError("connection_failed", f"{target.host} does not resolve") from exc
+    addresses = list(dict.fromkeys(str(answer[4][0]) for answer in answers))
+    networks = allowed_networks()
+    refused = [address for address in addresses if not address_is_allowed(address, networks)]
+    if refused or not addresses:
+        raise OutgoingError("forbidden_address", f"{target.host} resolves to a refused address")
+    return addresses
+
+
+def address_is_allowed(address: str | IPAddress, allowed: Iterable[IPNetwork] = ()) -> bool:
+    """Whether the server may connect to `address`: any address inside an `allowed` network, and otherwise
+    only globally routable unicast ones. An IPv4 address written as IPv6 (::ffff:a.b.c.d, or inside 6to4's
+    2002::/16) is judged as that IPv4 address too."""
+    ip = ipaddress.ip_address(address) if isinstance(address, str) else address
+    forms = [ip, *_embedded_ipv4(ip)]
+    allowed = tuple(allowed)
+    if any(form in network for form in forms for network in allowed if form.version == network.version):
+        return True
+    return not any(_is_special(form) for form in forms)
+
+
+def _embedded_ipv4(ip: IPAddress) -> list[ipaddress.IPv4Address]:
+    if ip.version == 4:
+        return []
+    embedded = [ip.ipv4_mapped, ip.sixtofour]
+    return [address for address in embedded if address is not None]
+
+
+def _is_special(ip: IPAddress) -> bool:
+    return (
+        not ip.is_global
+        or ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or (ip.version == 6 and ip.is_site_local)
+        or any(ip in network for network in METADATA_NETWORKS if network.version == ip.version)
+    )
+
+
+def allowed_networks() -> tuple[IPNetwork, ...]:
+    """settings.OUTGOING_ALLOWED_NETWORKS, parsed (settings.py has already refused a malformed one)."""
+    return _parse_networks(tuple(settings.OUTGOING_ALLOWED_NETWORKS))
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_networks(networks: tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    return tuple(ipaddress.ip_network(network, strict=False) for network in networks)
+
+
+def user_agent() -> str:
+    return f"Slackclone/1.0 (+{settings.SITE_URL})"
+
+
+def _request_headers(target: Target, headers: Mapping[str, str]) -> dict[str, str]:
+    owned = CLIENT_HEADERS.intersection(name.lower() for name in headers)
+    if owned:
+        raise ValueError(f"the outgoing client sets {', '.join(sorted(owned))} itself")
+    return {
+        "User-Agent": user_agent(),
+        **headers,
+        "Host": target.host_header,
+        "Connection": "close",
+    }
+
+
+class _Deadline:
+    """Ends an exchange that outlives its time. A socket timeout bounds each read, not their sum: a server
+    that sends a byte a second would hold the request for as long as it liked. At the deadline this shuts the
+    connection's socket down from a timer thread, which wakes the blocked read with an error."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.expired = False
+        self._connection: HTTPConnection | None = None
+        self._socket: socket.socket | None = None
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._timer.cancel()
+
+    def watch(self, connection: HTTPConnection) -> None:
+        """Shut `connection` down at the deadline: while it connects, whatever socket it has then; once it
+        has connected, the socket it connected with, which http.client drops from the connection (but the
+        response still reads from) when the server says it will close."""
+        self._connection = connection
+        self._socket = None
+
+    def connected(self, connection: HTTPConnection) -> None:
+        self._socket = connection.sock
+
+    def remaining(self) -> float:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0 or self.expired:
+            raise OutgoingError("http_timeout", "no complete answer in time")
+        return remaining
+
+    def _expire(self) -> None:
+        self.expired = True
+        sock = self._socket or (self._connection.sock if self._connection is not None else None)
+        if sock is not None:
+            # socket.socket's own shutdown, not SSLSocket's, which would drop its TLS state under the reader.
+            with contextlib.suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+def _exchange(
+    method: str,
+    target: Target,
+    addresses: list[str],
+    *,
+    body: bytes | None,
+    headers: dict[str, str],
+    deadline: float,
+    connect_timeout: float,
+    max_response_bytes: int,
+) -> tuple[int, dict[str, str], bytes]:
+    """The status, headers and body of the answer, within `deadline` (a time.monotonic() value)."""
+    with _Deadline(deadline) as timer:
+        connection = _connect(target, addresses, timer, connect_timeout)
+        try:
+            connection.request(method, target.path, body=body, headers=headers, preload_content=False)
+            response = connection.getresponse()
+            content = _read_body(response, max_response_bytes, timer)
+        except OutgoingError:
+            raise
+        except Exception as exc:
+            raise _failure(exc, timer) from exc
+        finally:
+            connection.close()
+    return response.status, {name.lower(): value for name, value in response.headers.itermerged()}, content
+
+
+def _connect(target: Target, addresses: list[str], timer: _Deadline, connect_timeout: float) -> HTTPConnection:
+    """A connection to the first of `addresses` that accepts one, in the resolver's order."""
+    failure: Exception | None = None
+    for address in addresses:
+        connection = _new_connection(target, address, min(connect_timeout, timer.remaining()))
+        timer.watch(connection)
+        try:
+            connection.connect()
+        except NewConnectionError as exc:  # refused or unreachable: the next address may answer
+            connection.close()
+            failure = exc
+            continue
+        except Exception as exc:
+            connection.close()
+            raise _failure(exc, timer) from exc
+        timer.connected(connection)
+        return connection
+    assert failure is not None
+    raise _failure(failure, timer) from failure
+
+
+def _new_connection(target: Target, address: str, timeout: float) -> HTTPConnection:
+    if target.scheme == "http":
+        return HTTPConnection(address, target.port, timeout=timeout)
+    return HTTPSConnection(
+        address,
+        target.port,
+        timeout=timeout,
+        server_hostname=target.host,
+        assert_hostname=target.host,
+        cert_reqs="CERT_REQUIRED",
+        ca_certs=settings.OUTGOING_CA_BUNDLE or None,
+    )
+
+
+def _read_body(response: BaseHTTPResponse, limit: int, timer: _Deadline) -> bytes:
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise OutgoingError("too_large", f"the answer declares {declared} bytes, over {limit}")
+    chunks: list[bytes] = []
+    received = 0
+    while True:
+        timer.remaining()
+        chunk = response.read(min(READ_CHUNK_BYTES, limit + 1 - received), decode_content=False)
+        if not chunk:
+            if timer.expired:  # the timer's shutdown ends a body without a length as if it were complete
+                raise OutgoingError("http_timeout", "no complete answer in time")
+            return b"".join(chunks)
+        received += len(chunk)
+        if received > limit:
+            raise OutgoingError("too_large", f"the answer is over {limit} bytes")
+        chunks.append(chunk)
+
+
+def _failure(exc: Exception, timer: _Deadline) -> OutgoingError:
+    """The reason for an exception from connecting, sending or reading."""
+    if timer.expired:
+        return OutgoingError("http_timeout", "no complete answer in time")
+    if isinstance(exc, ssl.SSLError | SSLError | CertificateError):
+        return OutgoingError("tls_error", str(exc))
+    if isinstance(exc, NewConnectionError):
+        return OutgoingError("connection_failed", str(exc))
+    if isinstance(exc, TimeoutError | Urllib3TimeoutError):
+        return OutgoingError("http_timeout", str(exc))
+    if isinstance(exc, OSError | http.client.HTTPException | HTTPError):
+        return OutgoingError("connection_failed", str(exc))
+    raise exc
+
+
+def _ms_since(started: float) -> int:
+    return round((time.monotonic() - started) * 1000)

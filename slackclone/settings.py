@@ -38,13 +38,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def env_networks(name: str) -> list[str]:
-    """Comma-separated CIDRs (10.0.0.0/8, ::1/128), each checked here so a typo stops the start."""
-    networks = env_list(name, [])
-    for network in networks:
+    """Comma-separated IP networks in CIDR notation (a bare address is a network of one), normalised."""
+    networks = []
+    for item in env_list(name, []):
         try:
-            ipaddress.ip_network(network, strict=False)
-        except ValueError:
-            raise ImproperlyConfigured(f"{name}: {network!r} is not a network such as 10.0.0.0/8") from None
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{name} must be comma-separated networks such as 127.0.0.0/8,::1/128, not {item!r}"
+            ) from exc
     return networks
 
 

@@ -182,3 +182,24 @@ def test_chat_command_is_for_people_not_bots(client, team):
         HTTP_AUTHORIZATION=f"Bearer {credentials.bot_token}",
     ).json()
     assert body == {"ok": False, "error": "not_allowed_token_type"}
+
+
+def test_the_rest_api_lists_and_runs_commands_where_the_person_is(client, team, outsider):
+    client.force_login(team.member)
+    url = f"/api/v1/channels/{team.general.public_id}/commands"
+    listed = client.get(url).json()["commands"]
+    assert {
+        "command": "/who",
+        "description": "List the people in this conversation",
+        "usage_hint": "",
+        "app_name": "",
+    } in listed
+    ran = client.post(url, {"command": "/me", "text": "is here"}, content_type="application/json").json()
+    assert ran == {"response": ""}
+    assert Message.objects.filter(channel=team.general, author=team.member, text="_is here_").exists()
+    bad = client.post(url, {"command": "who"}, content_type="application/json")
+    assert (bad.status_code, bad.json()["error"]["code"]) == (400, "invalid_arguments")
+    elsewhere = client.get(f"/api/v1/channels/{team.random.public_id}/commands")
+    assert elsewhere.json()["error"]["code"] == "not_in_channel"
+    client.force_login(outsider)
+    assert client.get(url).json()["error"]["code"] == "channel_not_found"

@@ -18,5 +18,7 @@ urlpatterns = [
     path("", include("chat.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("integrations.api.urls")),
-    re_path(r"^.*$", NotFoundView.as_view(), name="not-found"),
+    path("", include("slack_apps.api.urls")),
+    # Any path at all (a newline in it included), so nothing under /api/v1/ is answered in HTML.
+    re_path(r"^[\s\S]*$", NotFoundView.as_view(), name="not-found"),
 ]

@@ -100,6 +100,24 @@ def test_a_boolean_variable_that_is_not_a_boolean_is_refused_with_its_name(tmp_p
     assert "DEBUG must be a boolean" in result.stderr
 
 
+def test_outgoing_allowed_networks_that_are_not_networks_are_refused_with_the_entry(tmp_path):
+    env = clean_env(tmp_path, OUTGOING_ALLOWED_NETWORKS="127.0.0.0/8, 10.0.0.0/33")
+    result = run_python("import django; django.setup()", env)
+
+    assert result.returncode != 0
+    assert "OUTGOING_ALLOWED_NETWORKS must be comma-separated networks" in result.stderr
+    assert "'10.0.0.0/33'" in result.stderr
+
+
+def test_outgoing_allowed_networks_are_read_as_networks_and_none_by_default(tmp_path):
+    code = "import django; django.setup(); from django.conf import settings; print(settings.OUTGOING_ALLOWED_NETWORKS)"
+    given = run_python(code, clean_env(tmp_path, OUTGOING_ALLOWED_NETWORKS="127.0.0.1/8, ::1 ,10.1.2.3"))
+    default = run_python(code, clean_env(tmp_path))
+
+    assert given.stdout.strip() == "['127.0.0.0/8', '::1/128', '10.1.2.3/32']"
+    assert default.stdout.strip() == "[]"
+
+
 # --- The deploy check ---------------------------------------------------------------------
 
 

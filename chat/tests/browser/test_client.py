@@ -467,3 +467,24 @@ def test_an_ephemeral_message_shows_to_bob_alone_until_he_dismisses_it(team, peo
     hint.get_by_role("button", name="Dismiss").click()
     hint.wait_for(state="detached")
     assert not Message.objects.filter(text="Your deploy is queued").exists()
+
+
+def test_a_slash_command_typed_in_the_composer_runs_and_answers_bob_alone(team, people):
+    alice, bob = both_in_general(team, people)
+
+    bob.page.fill(COMPOSER, "/wh")
+    suggestion = bob.page.locator(".suggest__item", has_text="/who")
+    suggestion.wait_for(timeout=PUSH_TIMEOUT_MS)
+    bob.page.press(COMPOSER, "Tab")
+    assert bob.page.input_value(COMPOSER) == "/who "
+    bob.page.press(COMPOSER, "Enter")
+
+    answer = message(bob, "In this conversation:")
+    answer.wait_for(timeout=PUSH_TIMEOUT_MS)
+    assert "Only visible to you" in answer.inner_text()
+    post(bob, "/me waves")
+    message(alice, "waves").wait_for(timeout=PUSH_TIMEOUT_MS)
+    assert message(alice, "waves").locator("em").inner_text() == "waves"
+    assert message(alice, "In this conversation:").count() == 0
+    assert not Message.objects.filter(text__startswith="/").exists()
+    bob.screenshot("slash-command")

@@ -218,6 +218,8 @@ export class Composer {
 
   word() {
     const before = this.input.value.slice(0, this.input.selectionStart);
+    const command = before.match(/^\/([\w.-]*)$/);
+    if (command) return { sigil: "/", query: command[1].toLowerCase(), start: 0 };
     const match = before.match(/(^|[\s(])([@:])([\w.+'-]*)$/);
     return match
       ? { sigil: match[2], query: match[3].toLowerCase(), start: before.length - match[3].length - 1 }
@@ -228,6 +230,7 @@ export class Composer {
     const word = this.word();
     let items = [];
     if (word?.sigil === "@") items = this.people(word.query);
+    else if (word?.sigil === "/") items = this.commandItems(word.query);
     else if (word?.sigil === ":" && word.query.length >= 2) {
       items = searchEmoji(word.query).map((name) => ({
         insert: `:${name}: `,
@@ -295,6 +298,32 @@ export class Composer {
           lead: "📣",
         }));
     return people.concat(broadcasts);
+  }
+
+  /** The slash commands of this conversation (built-ins and the workspace's apps'), fetched once per channel. */
+  commandItems(query) {
+    const channelId = this.channel?.id;
+    if (!channelId) return [];
+    if (this.commandList?.channel !== channelId) {
+      this.commandList = { channel: channelId, commands: [] };
+      this.app.api
+        .get(`channels/${channelId}/commands`)
+        .then((data) => {
+          if (this.commandList?.channel !== channelId) return;
+          this.commandList.commands = data.commands;
+          if (this.word()?.sigil === "/") this.updateSuggestions();
+        })
+        .catch(() => {});
+    }
+    return this.commandList.commands
+      .filter((c) => c.command.slice(1).startsWith(query))
+      .slice(0, 8)
+      .map((c) => ({
+        insert: `${c.command} `,
+        label: `${c.command}${c.usage_hint ? ` ${c.usage_hint}` : ""}`,
+        hint: c.app_name ? `${c.description} · ${c.app_name}` : c.description,
+        lead: "/",
+      }));
   }
 
   onSuggestKey(event) {
@@ -399,6 +428,18 @@ export class Composer {
     this.closeSuggestions();
     if (files.length) {
       await this.app.uploads.send(this.channel.id, files, text, this.threadTs());
+      return;
+    }
+    const command = raw.match(/^\/([a-z0-9][\w.-]*)(?:\s+([\s\S]*))?$/i);
+    if (command) {
+      // A slash command (Slack's rule: a message that starts with "/" is one). Its answer, for my eyes
+      // only, comes as an ephemeral message; a refusal is shown here.
+      const body = {
+        command: `/${command[1].toLowerCase()}`,
+        text: command[2] || "",
+        thread_ts: this.threadTs() || "",
+      };
+      await this.app.guard(this.app.api.post(`channels/${this.channel.id}/commands`, body));
       return;
     }
     this.app.post({ channel: this.channel.id, text, thread_ts: this.threadTs(), reply_broadcast: broadcast });
