@@ -23,3 +23,67 @@ class CommandRunSerializer(serializers.Serializer):
 class CommandResultSerializer(serializers.Serializer):
     response = serializers.CharField(allow_blank=True, help_text="What only you see now; empty for nothing.")
     ts = serializers.CharField(required=False, help_text="A message the command posted in the conversation.")
+
+
+class SlashCommandOutSerializer(serializers.Serializer):
+    command = serializers.CharField()
+    url = serializers.CharField(allow_blank=True)
+    description = serializers.CharField(allow_blank=True)
+    usage_hint = serializers.CharField(allow_blank=True)
+
+
+class AppSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The app's id (A…).")
+    name = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    bot_user = serializers.CharField(help_text="The app's bot user (U…).")
+    scopes = serializers.ListField(child=serializers.CharField())
+    bot_events = serializers.ListField(child=serializers.CharField())
+    socket_mode = serializers.BooleanField()
+    request_url = serializers.CharField(allow_blank=True)
+    interactivity_url = serializers.CharField(allow_blank=True)
+    commands = SlashCommandOutSerializer(many=True)
+    created = serializers.IntegerField()
+    disabled = serializers.IntegerField(allow_null=True)
+    request_url_disabled = serializers.IntegerField(allow_null=True, help_text="When failing deliveries stopped it.")
+
+
+class AppListSerializer(serializers.Serializer):
+    apps = AppSerializer(many=True)
+
+
+class AppCreateSerializer(serializers.Serializer):
+    manifest = serializers.CharField(
+        required=False, max_length=64 * 1024, help_text="A Slack app manifest, JSON or YAML, as Slack exports it."
+    )
+    name = serializers.CharField(required=False, max_length=35, help_text="Without a manifest: the app's name.")
+    socket_mode = serializers.BooleanField(required=False, default=False)
+    commands = serializers.ListField(child=serializers.CharField(max_length=32), required=False, default=list)
+    events = serializers.ListField(child=serializers.CharField(max_length=40), required=False, default=list)
+
+
+class AppCredentialsSerializer(serializers.Serializer):
+    app_id = serializers.CharField()
+    bot_user_id = serializers.CharField()
+    bot_token = serializers.CharField()
+    app_token = serializers.CharField()
+    signing_secret = serializers.CharField()
+
+
+class AppCreatedSerializer(serializers.Serializer):
+    app = AppSerializer()
+    credentials = AppCredentialsSerializer(help_text="Shown once: only hashes (and the sealed secret) are kept.")
+
+
+class AppUpdateSerializer(serializers.Serializer):
+    enabled = serializers.BooleanField(required=False)
+    request_url = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    interactivity_url = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class AppRotateSerializer(serializers.Serializer):
+    secret = serializers.ChoiceField(choices=["bot_token", "app_token", "signing_secret"])
+
+
+class AppSecretSerializer(serializers.Serializer):
+    secret = serializers.CharField(help_text="The new one, shown once; the old one stopped working.")

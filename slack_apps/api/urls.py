@@ -1,7 +1,14 @@
 from django.urls import path
 
-from slack_apps.api import views
+from slack_apps.api import apps_views, views
 
 urlpatterns = [
     path("channels/<pubid:channel_id>/commands", views.CommandsView.as_view(), name="channel-commands"),
+    path("workspaces/<pubid:workspace_id>/apps", apps_views.AppCollectionView.as_view(), name="apps"),
+    path("workspaces/<pubid:workspace_id>/apps/<pubid:app_id>", apps_views.AppDetailView.as_view(), name="app"),
+    path(
+        "workspaces/<pubid:workspace_id>/apps/<pubid:app_id>/rotate",
+        apps_views.AppRotateView.as_view(),
+        name="app-rotate",
+    ),
 ]
