@@ -8,18 +8,22 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from slack_sdk.signature import SignatureVerifier
 
 from chat.models import Message
 from chat.services import channel_invite, message_post
+from realtime.tests.test_e2e import Redis
 from slack_apps import delivery
 from slack_apps.delivery import DELIVERY_FAILURES_TO_DISABLE, deliver, due_delivery_ids
 from slack_apps.manifest import spec_from_options
 from slack_apps.models import App, DeliveryState, EventDelivery
 from slack_apps.services import app_create, app_set_enabled, app_set_urls
+from slack_apps.tasks import deliver_due_events
 from slack_apps.tests.support import echo_challenges
+from slackclone.celery import app as celery_app
 from slackclone.testing.assertions import refused
 from slackclone.testing.http_recorder import Answer, RecordingServer, recording_server
 
@@ -209,3 +213,30 @@ def test_only_admins_of_the_app_workspace_set_its_urls(team, app_server, outside
         with refused(code):
             app_set_urls(actor=person, app=app, request_url=f"{app_server.url}/e")
     assert app_server.received == []
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committed_while_the_broker_is_down_is_delivered_by_the_sweep(team, app_server):
+    """The outbox row commits with the message; the task that should send it never reaches the stopped
+    broker, and the periodic sweep sends it later."""
+    listening_app(team, app_server)
+    broker = Redis()
+    broker.start()
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.broker_url = broker.url
+    try:
+        broker.stop()
+        message_post(sender=team.member, channel=team.general, text="while the broker is away")
+        assert EventDelivery.objects.get().state == DeliveryState.PENDING
+        assert app_server.received == []
+    finally:
+        celery_app.conf.task_always_eager = True
+        celery_app.conf.broker_url = settings.CELERY_BROKER_URL
+        broker.stop()
+
+    deliver_due_events()
+
+    (received,) = app_server.received
+    assert json.loads(received.body)["event"]["text"] == "while the broker is away"
+    assert EventDelivery.objects.get().state == DeliveryState.DELIVERED
