@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import time
+from pathlib import Path
 
 import pytest
 import websocket
@@ -17,11 +19,13 @@ from slack_sdk import WebClient
 
 from chat.models import Message
 from chat.services import message_post
+from integrations.tokens import api_token_create
 from realtime.tests.test_e2e import Server
 from slack_apps.manifest import spec_from_options
 from slack_apps.models import DeliveryState, EventDelivery
 from slack_apps.services import app_create, app_rotate
 from slackclone.testing.processes import stop as stop_process
+from slackclone.tests.subprocess_env import BASE_DIR
 
 
 def open_connection(client, app_token: str | None, **headers) -> dict:
@@ -113,6 +117,15 @@ def test_a_bolt_app_in_socket_mode_answers_a_message_and_a_mention(team, server)
         assert wait_until(lambda: bot_said(app.bot_user, "at your service"))
         answer = Message.objects.get(author=app.bot_user, text="at your service")
         assert answer.thread_root_id == asked.pk
+
+        person = WebClient(
+            token=api_token_create(actor=None, user=team.member, workspace=team.workspace)[1], base_url=api_url(server)
+        )
+        ran = person.api_call(
+            "chat.command", params={"channel": team.general.public_id, "command": "/standup", "text": "in 5"}
+        )
+        assert ran["ok"] is True
+        assert wait_until(lambda: bot_said(app.bot_user, "stand-up: in 5"))
         assert wait_until(lambda: not EventDelivery.objects.filter(app=app, state=DeliveryState.PENDING).exists()), (
             "every envelope is acked"
         )
@@ -155,3 +168,46 @@ def test_an_envelope_not_acked_is_sent_again_and_rotation_says_disconnect(team, 
         assert json.loads(socket.recv())["type"] == "disconnect"
     finally:
         socket.close()
+
+
+NODE_BOLT_APP = Path(__file__).parent / "bolt_apps" / "socket_app.mjs"
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_a_bolt_for_javascript_app_in_socket_mode_answers_a_message_a_mention_and_a_command(team, server, tmp_path):
+    app, credentials = app_create(
+        actor=team.admin,
+        workspace=team.workspace,
+        spec=spec_from_options(name="Node Pinger", socket_mode=True, commands=["/standup"]),
+    )
+    env = {
+        **os.environ,
+        "SLACK_API_URL": api_url(server),
+        "BOT_TOKEN": credentials.bot_token,
+        "APP_TOKEN": credentials.app_token,
+    }
+    log = (tmp_path / "bolt-js.log").open("w")
+    process = subprocess.Popen(
+        ["node", str(NODE_BOLT_APP)], cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        assert wait_until(lambda: "bolt app started" in (tmp_path / "bolt-js.log").read_text(), timeout=30), (
+            tmp_path / "bolt-js.log"
+        ).read_text()
+        message_post(sender=team.member, channel=team.general, text="ping")
+        assert wait_until(lambda: bot_said(app.bot_user, f"pong to <@{team.member.public_id}>"))
+        asked = message_post(sender=team.member, channel=team.general, text=f"<@{app.bot_user.public_id}> hi")
+        assert wait_until(lambda: bot_said(app.bot_user, "at your service"))
+        assert Message.objects.get(author=app.bot_user, text="at your service").thread_root_id == asked.pk
+        person = WebClient(
+            token=api_token_create(actor=None, user=team.member, workspace=team.workspace)[1], base_url=api_url(server)
+        )
+        answer = person.api_call(
+            "chat.command", params={"channel": team.general.public_id, "command": "/standup", "text": "now"}
+        )
+        assert answer["ok"] is True
+        assert wait_until(lambda: bot_said(app.bot_user, "stand-up: now"))
+    finally:
+        stop_process(process)
+        log.close()
