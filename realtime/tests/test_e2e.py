@@ -58,7 +58,9 @@ class Redis:
 class Server:
     """One Daphne process of the real ASGI application."""
 
-    def __init__(self, database_name: str, redis_url: str, **extra_env: str) -> None:
+    def __init__(self, database_name: str, redis_url: str, *, own_site_url: bool = False, **extra_env: str) -> None:
+        """`own_site_url`: SITE_URL is this process's address (for links it hands out, such as a
+        slash command's response_url); otherwise the default, whose origin the socket tests send."""
         self.port = free_port()
         env = {
             **os.environ,
@@ -68,7 +70,7 @@ class Server:
             "SECRET_KEY": settings.SECRET_KEY,
             "LOG_LEVEL": "WARNING",
             "SOCKETS_PER_USER_MAX": str(SOCKETS_PER_USER_MAX),
-            "SITE_URL": f"http://127.0.0.1:{self.port}",
+            **({"SITE_URL": f"http://127.0.0.1:{self.port}"} if own_site_url else {}),
             **extra_env,
         }
         daphne = Path(sys.executable).with_name("daphne")

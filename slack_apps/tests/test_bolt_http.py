@@ -60,6 +60,7 @@ def server(django_db_setup, transactional_db, apps_worker):
     process = Server(
         connection.settings_dict["NAME"],
         os.environ.get("REDIS_URL", settings.REDIS_URL),
+        own_site_url=True,
         CELERY_TASK_ALWAYS_EAGER="0",
     )
     try:

@@ -59,7 +59,9 @@ def test_an_app_without_socket_mode_gets_no_connection(client, team):
 @pytest.fixture
 def server(django_db_setup, transactional_db):
     """One Daphne process on the test database and this run's Redis (the channel layer the test publishes to)."""
-    process = Server(connection.settings_dict["NAME"], os.environ.get("REDIS_URL", settings.REDIS_URL))
+    process = Server(
+        connection.settings_dict["NAME"], os.environ.get("REDIS_URL", settings.REDIS_URL), own_site_url=True
+    )
     try:
         yield process
     finally:
