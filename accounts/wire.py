@@ -12,7 +12,7 @@ def user_to_wire(user: User, *, email: bool = False) -> dict[str, Any]:
     workspaces.selectors.people_view (PeopleView.shows_email), or True for the person themselves;
     workspace-wide events carry no address."""
     emoji, text = user.current_status()
-    wire = {
+    wire: dict[str, Any] = {
         "id": user.public_id,
         "name": user.email.split("@", 1)[0],
         "real_name": user.full_name or user.name,

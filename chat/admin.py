@@ -118,7 +118,8 @@ class ChannelAddForm(forms.ModelForm):
             raise domain_validation_error(error) from None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         creator, workspace = cleaned.get("creator"), cleaned.get("workspace")
         if creator is not None and workspace is not None:
             membership = Membership.objects.filter(user=creator, workspace=workspace, is_active=True).first()
@@ -221,7 +222,8 @@ class ChannelMemberAddForm(forms.ModelForm):
         fields = ("channel", "user")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         channel, user = cleaned.get("channel"), cleaned.get("user")
         if channel is not None and channel.is_direct:
             self.add_error("channel", "People cannot be added to a direct message; open a new one instead.")

@@ -136,7 +136,8 @@ class MembershipAddForm(forms.ModelForm):
         fields = ("workspace", "user", "role")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         user = cleaned.get("user")
         if user is not None and not user.is_active:
             self.add_error("user", f"{user.email} has been deactivated.")
