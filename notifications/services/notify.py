@@ -16,6 +16,7 @@ from notifications.models import EMAIL_REASONS, NotificationReason
 from notifications.presence import online_among
 from notifications.rules import Candidate, channel_candidates, dnd_until, message_facts, notification_reason
 from notifications.services import bulk
+from slackclone.json_types import JSONObject
 
 PREVIEW_CHARS = 200
 
@@ -97,7 +98,7 @@ def _write_notifications(message: Message, recipients: list[Recipient], now: dat
     )
 
 
-def notification_event(message: Message, reason: str, *, alert: bool) -> dict:
+def notification_event(message: Message, reason: str, *, alert: bool) -> JSONObject:
     """The `notification` event: enough to show an alert and open the message; the message itself comes
     from the channel's own events or the API."""
     event = {
@@ -111,7 +112,7 @@ def notification_event(message: Message, reason: str, *, alert: bool) -> dict:
         "text": message.text[:PREVIEW_CHARS],
         "alert": alert,
     }
-    if message.thread_root_id:
+    if message.thread_root is not None:
         event["thread_ts"] = message.thread_root.ts
     return event
 
