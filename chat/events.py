@@ -71,7 +71,7 @@ def send_message_deleted(message: Message) -> None:
         "seq": channel.last_seq,
         "message_seq": message.seq,
     }
-    if message.thread_root_id:
+    if message.thread_root is not None:
         event["thread_ts"] = message.thread_root.ts
     publish([channel_group(channel)], event, workspace=_workspace_of(channel))
 
@@ -162,9 +162,13 @@ def send_channel_text_changed(channel: Channel, *, user: User | None, field: str
 
 
 def _channel_type_letter(channel: Channel) -> str:
-    return {ChannelKind.PUBLIC: "C", ChannelKind.PRIVATE: "G", ChannelKind.DM: "D", ChannelKind.GROUP_DM: "G"}[
-        channel.kind
-    ]
+    letters: dict[str, str] = {
+        ChannelKind.PUBLIC: "C",
+        ChannelKind.PRIVATE: "G",
+        ChannelKind.DM: "D",
+        ChannelKind.GROUP_DM: "G",
+    }
+    return letters[channel.kind]
 
 
 def send_member_joined(channel: Channel, user: User, *, inviter: User | None) -> None:

@@ -79,7 +79,7 @@ def change_event(message: Message, channel: Channel) -> dict:
             "seq": message.changed_at_seq,
             "message_seq": message.seq,
         }
-        if message.thread_root_id:
+        if message.thread_root is not None:
             event["thread_ts"] = message.thread_root.ts
         return event
     return {

@@ -134,7 +134,7 @@ def replies(ctx: Context) -> dict:
     root = Message.objects.filter(channel=channel, ts=ts).select_related("thread_root").first() if ts else None
     if root is None:
         raise SlackError("thread_not_found")
-    if root.thread_root_id:
+    if root.thread_root is not None:
         root = root.thread_root
     cursor = ctx.args.cursor()
     after = None

@@ -11,3 +11,4 @@ from __future__ import annotations
 from typing import Any, TypeAlias
 
 JSONObject: TypeAlias = dict[str, Any]
+JSONArray: TypeAlias = list[Any]

@@ -10,8 +10,10 @@ from django.db import IntegrityError, transaction
 from chat import events
 from chat.models import Channel, ChannelKind, ChannelMember
 from chat.permissions import (
+    ChannelAccess,
     access_channel,
     access_channel_member,
+    access_own_channel_member,
     check_can_moderate,
     check_named_channel,
     check_not_archived,
@@ -109,12 +111,12 @@ def channel_leave(*, actor: User, channel: Channel) -> None:
     method_not_supported_for_channel_type.
     Events: member_left_channel, channel_left; the user's sockets unsubscribe.
     """
-    access = access_channel_member(actor, channel)
+    member = access_own_channel_member(actor, channel)
     check_named_channel(channel, "leave")
     if channel.is_general:
         raise DomainError(ErrorCode.CANT_LEAVE_GENERAL, "Everyone stays in #general.")
     check_not_archived(channel)
-    access.channel_member.delete()
+    member.delete()
     events.send_member_left(channel, actor)
 
 
@@ -183,7 +185,7 @@ def channel_kick(*, actor: User | None, channel: Channel, user: User) -> None:
     events.send_member_left(channel, user)
 
 
-def _access_for_channel_change(actor: User | None, channel: Channel, action: str):
+def _access_for_channel_change(actor: User | None, channel: Channel, action: str) -> ChannelAccess:
     access = access_channel_member(actor, channel)
     check_named_channel(channel, action)
     check_not_guest(access, f"{action} channels")
