@@ -52,10 +52,9 @@ def messages(ctx: Context) -> dict:
 
 def _position(ctx: Context, sort: str):
     """Where the page starts: nothing for the first page (no cursor, or Slack's "*"), else the cursor's place."""
-    raw = ctx.args.str("cursor")
-    if not raw or raw == "*":
+    parts = None if ctx.args.str("cursor") == "*" else ctx.args.cursor(3 if sort == "score" else 2)
+    if parts is None:
         return None
-    parts = ctx.args.cursor(3 if sort == "score" else 2)
     try:
         return cursor_position(
             user=ctx.user,
