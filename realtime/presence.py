@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from realtime import clock, transport
+from slackclone.json_types import JSONObject
 
 if TYPE_CHECKING:
     from realtime.connection import Connection
@@ -72,7 +74,7 @@ class Presence:
         for user_id, (state, workspaces) in changed.items():
             self._queue(user_id, state, workspaces)
 
-    def _queue(self, user_id: str, state: str | None, workspaces) -> None:
+    def _queue(self, user_id: str, state: str | None, workspaces: Iterable[str]) -> None:
         """Gather an announcement for the next tick's flush (nothing when the state did not change)."""
         if state is None:
             return
@@ -84,8 +86,11 @@ class Presence:
         pending, self._pending = self._pending, {}
         for (workspace, state), users in pending.items():
             users = list(dict.fromkeys(users))
-            event = {"type": "presence_change", "presence": state}
-            event.update({"user": users[0]} if len(users) == 1 else {"users": users})
+            event: JSONObject = {"type": "presence_change", "presence": state}
+            if len(users) == 1:
+                event["user"] = users[0]
+            else:
+                event["users"] = users
             await transport.publish_now([f"w.{workspace}"], event, workspace=workspace)
 
     async def tick(self) -> None:

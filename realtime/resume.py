@@ -30,6 +30,7 @@ from chat.wire import message_to_wire
 from realtime.calls import active_user, in_thread
 from realtime.replay_cache import CachedReplay, recent_replays
 from slackclone.errors import DomainError, ErrorCode
+from slackclone.json_types import JSONObject
 from workspaces.models import Membership
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 REPLAY_LIMIT = 500
 
 
-def _dumps(event: dict) -> str:
+def _dumps(event: JSONObject) -> str:
     return json.dumps(event, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -66,7 +67,7 @@ class Replay:
     errors: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def change_event(message: Message, channel: Channel) -> dict:
+def change_event(message: Message, channel: Channel) -> JSONObject:
     """The event a change to an older message replays as, shaped as chat.events sends it live."""
     if message.is_deleted:
         event = {
@@ -129,7 +130,7 @@ def _readable_channels(user_pk: int, workspace_id: int | None, channel_ids: list
         channel_ids=", ".join(["%s"] * len(channel_ids)),
         in_workspace="" if workspace_id is None else "AND c.workspace_id = %s",
     )
-    params = [user_pk, *channel_ids] + ([] if workspace_id is None else [workspace_id])
+    params: list[int | str] = [user_pk, *channel_ids, *([] if workspace_id is None else [workspace_id])]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {row[1]: ReadableChannel(*row) for row in cursor.fetchall()}

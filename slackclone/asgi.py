@@ -3,6 +3,8 @@ lifespan that drains a process on SIGTERM (slackclone.lifespan)."""
 
 import gc
 import os
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slackclone.settings")
 # Each request runs in a thread of its own under ASGI: take database connections from a pool
@@ -19,7 +21,7 @@ from realtime.routing import websocket_application  # noqa: E402
 from realtime.shutdown import refuse_while_draining  # noqa: E402
 from slackclone import lifespan  # noqa: E402
 
-PROTOCOLS = {
+PROTOCOLS: dict[str, Callable[[dict[str, Any], Any, Any], Awaitable[None]]] = {
     "http": django_asgi_app,
     "websocket": refuse_while_draining(websocket_application),
     "lifespan": lifespan.application,
