@@ -26,8 +26,8 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 help:
 	@echo "make run     set up .venv, migrate, seed the demo, serve http://$(HOST):$(PORT) (embedded default)"
-	@echo "make test    lint, migration check and the whole test suite on PostgreSQL and Redis"
-	@echo "make lint    ruff check and ruff format --check"
+	@echo "make test    lint, migration check, import contracts, mypy and the whole suite on PostgreSQL and Redis"
+	@echo "make lint    ruff check, ruff format --check, the import contracts and mypy"
 	@echo "make format  ruff format and ruff check --fix"
 	@echo "make stack   the real stack from the Procfile (needs DATABASE_URL, REDIS_URL, SECRET_KEY)"
 	@echo "make worker  a Celery worker (real stack)"
@@ -70,6 +70,7 @@ test: venv check-services browser
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 # The browser tests drive Debian's Chromium (Playwright cannot download browsers here): install it when missing.
@@ -86,6 +87,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 format: venv
 	$(VENV)/bin/ruff format .
