@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin, messages
@@ -145,7 +145,7 @@ class ApiTokenAdmin(ServiceModelAdmin[ApiToken]):
     list_filter = (TokenStateFilter,)
     search_fields = ("name", "prefix", "=public_id", "user__email", "workspace__slug")
     autocomplete_fields = ("user", "workspace")
-    readonly_fields = (
+    readonly_fields: ClassVar[tuple[str, ...]] = (
         "public_id",
         "prefix",
         "user",
@@ -153,9 +153,8 @@ class ApiTokenAdmin(ServiceModelAdmin[ApiToken]):
         "name",
         "created_by",
         "created_at",
-        "last_used_at",
-        "revoked_at",
     )
+    readonly_fields += ("last_used_at", "revoked_at")
     ordering = ("-created_at",)
     actions = ("revoke",)
 

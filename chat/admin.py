@@ -7,7 +7,7 @@ Actions run as the operator (actor=None): see accounts/admin.py for why.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from django import forms
 from django.contrib import admin
@@ -158,7 +158,7 @@ class ChannelChangeForm(forms.ModelForm):
 class ChannelAdmin(ServiceModelAdmin[Channel]):
     """Created by channel_create; renamed and retitled by channel_update; archived by actions."""
 
-    list_display = (
+    list_display: tuple[str, ...] = (
         "__str__",
         "public_id",
         "workspace",
@@ -166,13 +166,13 @@ class ChannelAdmin(ServiceModelAdmin[Channel]):
         "member_count",
         "last_seq",
         "is_archived",
-        "created_at",
     )
+    list_display += ("created_at",)
     list_select_related = ("workspace",)
     list_filter = ("kind", "is_archived", "is_general")
     search_fields = ("name", "=public_id", "workspace__slug")
     autocomplete_fields = ("workspace",)
-    readonly_fields = (
+    readonly_fields: ClassVar[tuple[str, ...]] = (
         "public_id",
         "workspace",
         "kind",
@@ -180,10 +180,8 @@ class ChannelAdmin(ServiceModelAdmin[Channel]):
         "is_general",
         "is_archived",
         "created_by",
-        "created_at",
-        "last_seq",
-        "last_ts",
     )
+    readonly_fields += ("created_at", "last_seq", "last_ts")
     ordering = ("workspace__slug", "name")
     inlines = (ChannelMemberInline,)
     actions = ("archive", "unarchive")
@@ -386,7 +384,7 @@ class MessageAdmin(ReadOnlyServiceModelAdmin[Message]):
     ordering = ("-id",)
     paginator = EstimatedCountPaginator
     show_full_result_count = False
-    fields = (
+    fields: ClassVar[tuple[str, ...]] = (
         "channel",
         "seq",
         "ts",
@@ -395,13 +393,8 @@ class MessageAdmin(ReadOnlyServiceModelAdmin[Message]):
         "thread_root",
         "reply_broadcast",
         "reply_count",
-        "latest_reply_ts",
-        "client_msg_id",
-        "created_at",
-        "edited_at",
-        "deleted_at",
-        "changed_at_seq",
     )
+    fields += ("latest_reply_ts", "client_msg_id", "created_at", "edited_at", "deleted_at", "changed_at_seq")
     readonly_fields = fields
     inlines = (ReactionInline, MentionInline, AttachmentInline)
     actions = ("delete_leaving_tombstones",)
@@ -497,7 +490,7 @@ class PinAdmin(ReadOnlyServiceModelAdmin[Pin]):
 class AttachmentAdmin(ReadOnlyServiceModelAdmin[Attachment]):
     """Uploaded through file_upload; removed with their message (message_delete)."""
 
-    list_display = (
+    list_display: tuple[str, ...] = (
         "original_name",
         "public_id",
         "workspace",
@@ -505,12 +498,12 @@ class AttachmentAdmin(ReadOnlyServiceModelAdmin[Attachment]):
         "uploader",
         "human_size",
         "content_type",
-        "created_at",
     )
+    list_display += ("created_at",)
     list_select_related = ("workspace", "channel", "uploader")
     search_fields = ("original_name", "=public_id", "uploader__email")
     ordering = ("-id",)
-    fields = (
+    fields: ClassVar[tuple[str, ...]] = (
         "public_id",
         "original_name",
         "content_type",
@@ -519,10 +512,8 @@ class AttachmentAdmin(ReadOnlyServiceModelAdmin[Attachment]):
         "thumbnail",
         "workspace",
         "channel",
-        "message",
-        "uploader",
-        "created_at",
     )
+    fields += ("message", "uploader", "created_at")
     readonly_fields = fields
 
     @admin.display(description="size", ordering="size")

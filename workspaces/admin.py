@@ -5,7 +5,7 @@ Actions run as the operator (actor=None): see accounts/admin.py for why.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from django import forms
 from django.contrib import admin
@@ -92,7 +92,7 @@ class WorkspaceAdmin(ServiceModelAdmin[Workspace]):
     search_fields = ("name", "slug", "=public_id")
     ordering = ("slug",)
     readonly_fields = ("public_id", "slug", "created_by", "created_at")
-    fields = (
+    fields: ClassVar[tuple[str, ...]] = (
         "public_id",
         "name",
         "slug",
@@ -100,9 +100,8 @@ class WorkspaceAdmin(ServiceModelAdmin[Workspace]):
         "retention_days",
         "retention_keeps_pins",
         "email_display",
-        "created_by",
-        "created_at",
     )
+    fields += ("created_by", "created_at")
     inlines = (MembershipInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Workspace]:
@@ -277,7 +276,7 @@ class InvitationAdmin(ServiceModelAdmin[Invitation]):
     list_filter = (InvitationStateFilter, "role")
     search_fields = ("email", "workspace__slug", "workspace__name")
     autocomplete_fields = ("workspace",)
-    readonly_fields = (
+    readonly_fields: ClassVar[tuple[str, ...]] = (
         "public_id",
         "workspace",
         "email",
@@ -286,10 +285,8 @@ class InvitationAdmin(ServiceModelAdmin[Invitation]):
         "inviter",
         "created_at",
         "expires_at",
-        "max_uses",
-        "uses",
-        "revoked_at",
     )
+    readonly_fields += ("max_uses", "uses", "revoked_at")
     ordering = ("-created_at",)
     actions = ("revoke",)
 
