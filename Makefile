@@ -29,8 +29,8 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 help:
 	@echo "make run     set up .venv, migrate, seed the demo, serve http://$(HOST):$(PORT) (embedded default)"
-	@echo "make test    lint, migration check, the client's unit tests and the whole suite on PostgreSQL and Redis"
-	@echo "make lint    ruff check, ruff format --check, the import contracts and biome ci (static/js, js-tests)"
+	@echo "make test    lint, migration check, import contracts, mypy, the client's unit tests and the whole suite"
+	@echo "make lint    ruff check, ruff format --check, the import contracts, mypy and biome ci (static/js, js-tests)"
 	@echo "make format  ruff format, ruff check --fix and biome check --write"
 	@echo "make stack   the real stack from the Procfile (needs DATABASE_URL, REDIS_URL, SECRET_KEY)"
 	@echo "make worker  a Celery worker (real stack)"
@@ -85,6 +85,7 @@ test: venv node-modules check-services browser
 	node --test js-tests/*.test.mjs
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 # The browser tests drive Debian's Chromium (Playwright cannot download browsers here): install it when missing.
@@ -101,6 +102,7 @@ lint: venv node-modules
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(BIOME) ci --colors=off
 
 format: venv node-modules

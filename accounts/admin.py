@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin, messages
@@ -34,7 +34,8 @@ class UserAddForm(auth_forms.AdminUserCreationForm):
         return self.cleaned_data["email"].strip().lower()
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("is_bot") and cleaned.get("set_usable_password"):
             self.add_error("usable_password", "Bots have no password (they use API tokens): choose Disabled.")
         return cleaned
@@ -51,7 +52,7 @@ PROFILE_FIELDS = ("full_name", "display_name", "title", "timezone")
 
 
 @admin.register(User)
-class UserAdmin(ServiceModelAdmin, DjangoUserAdmin):
+class UserAdmin(ServiceModelAdmin[User], DjangoUserAdmin):
     form = UserChangeForm
     add_form = UserAddForm
     list_display = ("email", "name", "public_id", "is_bot", "is_active", "is_staff", "date_joined", "last_login")
@@ -81,7 +82,7 @@ class UserAdmin(ServiceModelAdmin, DjangoUserAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:
         return self.readonly_fields if obj is not None else ()
 
-    def create_through_service(self, request: HttpRequest, form: UserAddForm) -> User:
+    def create_through_service(self, request: HttpRequest, form: forms.ModelForm[User]) -> User:
         data = form.cleaned_data
         return user_create(
             email=data["email"],
@@ -91,7 +92,7 @@ class UserAdmin(ServiceModelAdmin, DjangoUserAdmin):
             email_verified=True,  # the operator vouches for the address
         )
 
-    def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm[User], change: bool) -> None:
         """Profile changes of an active user also go through user_update_profile, so open clients see them."""
         super().save_model(request, obj, form, change)
         changes = {field: getattr(obj, field) for field in PROFILE_FIELDS if field in form.changed_data}
@@ -108,7 +109,8 @@ class ApiTokenAddForm(forms.ModelForm):
         fields = ("user", "workspace", "name")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         user, workspace = cleaned.get("user"), cleaned.get("workspace")
         if user is not None and workspace is not None:
             if not Membership.objects.filter(user=user, workspace=workspace, is_active=True).exists():
@@ -134,7 +136,7 @@ class TokenStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(ServiceModelAdmin):
+class ApiTokenAdmin(ServiceModelAdmin[ApiToken]):
     """Tokens are created by api_token_create, which shows the raw token once, and revoked, never edited."""
 
     add_form = ApiTokenAddForm
@@ -143,7 +145,15 @@ class ApiTokenAdmin(ServiceModelAdmin):
     list_filter = (TokenStateFilter,)
     search_fields = ("name", "prefix", "=public_id", "user__email", "workspace__slug")
     autocomplete_fields = ("user", "workspace")
-    readonly_fields = ("public_id", "prefix", "user", "workspace", "name", "created_by", "created_at")
+    readonly_fields: ClassVar[tuple[str, ...]] = (
+        "public_id",
+        "prefix",
+        "user",
+        "workspace",
+        "name",
+        "created_by",
+        "created_at",
+    )
     readonly_fields += ("last_used_at", "revoked_at")
     ordering = ("-created_at",)
     actions = ("revoke",)
@@ -159,10 +169,12 @@ class ApiTokenAdmin(ServiceModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
         return False
 
-    def get_form(self, request: HttpRequest, obj: ApiToken | None = None, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: ApiToken | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[ApiToken]]:
         if obj is None:
             kwargs["form"] = self.add_form
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request: HttpRequest, obj: ApiToken | None = None):
         return ("user", "workspace", "name") if obj is None else self.readonly_fields
@@ -170,7 +182,7 @@ class ApiTokenAdmin(ServiceModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: ApiToken | None = None):
         return () if obj is None else self.readonly_fields
 
-    def create_through_service(self, request: HttpRequest, form: ApiTokenAddForm) -> ApiToken:
+    def create_through_service(self, request: HttpRequest, form: forms.ModelForm[ApiToken]) -> ApiToken:
         data = form.cleaned_data
         token, raw = api_token_create(actor=None, user=data["user"], workspace=data["workspace"], name=data["name"])
         self.message_user(

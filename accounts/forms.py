@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -11,6 +13,9 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.utils import timezone
 
 from accounts.models import User
+
+if TYPE_CHECKING:
+    from workspaces.models import Workspace
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -128,8 +133,9 @@ class StatusForm(forms.Form):
     )
     expiry = forms.ChoiceField(label="Clear after", choices=STATUS_EXPIRY_CHOICES, initial="today")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not (data.get("emoji", "").strip(": ") or data.get("text", "").strip()):
             raise forms.ValidationError("Choose an emoji or write a status, or use Clear status.")
         return data
@@ -159,8 +165,9 @@ class PreferencesForm(forms.Form):
         }
         return cls(data, initial=initial)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("dnd_enabled"):
             for name in ("dnd_start", "dnd_end"):
                 if data.get(name) is None and name not in self.errors:
@@ -177,6 +184,6 @@ class TokenCreateForm(forms.Form):
     )
     workspace = forms.ChoiceField(label="Workspace", help_text="The token acts as you in this workspace only.")
 
-    def __init__(self, *args, workspaces=(), **kwargs):
+    def __init__(self, *args: Any, workspaces: Iterable[Workspace] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["workspace"].choices = [(w.public_id, w.name) for w in workspaces]
+        cast(forms.ChoiceField, self.fields["workspace"]).choices = [(w.public_id, w.name) for w in workspaces]

@@ -115,7 +115,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []
 
     class Meta:
         constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
@@ -127,12 +127,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = self.email.lower()
 
+    # Set by accounts.signals before each save: whether the save changes what signs the user's sessions.
+    _sessions_resigned: bool
+
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
         """Django signs each session with a hash of the password; ours adds the session epoch, so
         "sign out of all other sessions" works without a new password. Epoch 0 gives Django's own
         hash, so sessions signed before the epoch existed stay valid."""
         if not self.session_epoch:
-            return super()._get_session_auth_hash(secret=secret)
+            # The stubs leave out this private hook of AbstractBaseUser, which get_session_auth_hash calls.
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
         key_salt = "accounts.User.session_auth_hash"
         return salted_hmac(
             key_salt, f"{self.password}|{self.session_epoch}", secret=secret, algorithm="sha256"

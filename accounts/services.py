@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.password_validation import validate_password
@@ -172,7 +173,7 @@ def user_update_profile(*, actor: User, user: User, **changes: str) -> User:
 
 
 @transaction.atomic
-def user_set_status(*, actor: User, emoji: str = "", text: str = "", expires_at=None) -> User:
+def user_set_status(*, actor: User, emoji: str = "", text: str = "", expires_at: datetime | None = None) -> User:
     """Set (or, with empty emoji and text, clear) the actor's custom status, optionally until `expires_at`.
 
     Callers: any active user, for themselves.
@@ -203,7 +204,12 @@ def user_set_status(*, actor: User, emoji: str = "", text: str = "", expires_at=
 
 @transaction.atomic
 def user_set_notification_preferences(
-    *, actor: User, email_notifications: bool | None = None, dnd_start=None, dnd_end=None, clear_dnd: bool = False
+    *,
+    actor: User,
+    email_notifications: bool | None = None,
+    dnd_start: time | None = None,
+    dnd_end: time | None = None,
+    clear_dnd: bool = False,
 ) -> User:
     """Change how the actor is notified: email on or off, and a daily do-not-disturb window.
 

@@ -7,7 +7,7 @@ Actions run as the operator (actor=None): see accounts/admin.py for why.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from django import forms
 from django.contrib import admin
@@ -42,6 +42,14 @@ from slackclone.admin_base import (
 from slackclone.errors import DomainError
 from workspaces.admin import count_of
 from workspaces.models import Membership
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class MemberCount(TypedDict):
+    n_members: int | None
+
 
 TEXT_PREVIEW_CHARS = 80
 
@@ -118,7 +126,8 @@ class ChannelAddForm(forms.ModelForm):
             raise domain_validation_error(error) from None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         creator, workspace = cleaned.get("creator"), cleaned.get("workspace")
         if creator is not None and workspace is not None:
             membership = Membership.objects.filter(user=creator, workspace=workspace, is_active=True).first()
@@ -146,16 +155,32 @@ class ChannelChangeForm(forms.ModelForm):
 
 
 @admin.register(Channel)
-class ChannelAdmin(ServiceModelAdmin):
+class ChannelAdmin(ServiceModelAdmin[Channel]):
     """Created by channel_create; renamed and retitled by channel_update; archived by actions."""
 
-    list_display = ("__str__", "public_id", "workspace", "kind", "member_count", "last_seq", "is_archived")
+    list_display: tuple[str, ...] = (
+        "__str__",
+        "public_id",
+        "workspace",
+        "kind",
+        "member_count",
+        "last_seq",
+        "is_archived",
+    )
     list_display += ("created_at",)
     list_select_related = ("workspace",)
     list_filter = ("kind", "is_archived", "is_general")
     search_fields = ("name", "=public_id", "workspace__slug")
     autocomplete_fields = ("workspace",)
-    readonly_fields = ("public_id", "workspace", "kind", "dm_key", "is_general", "is_archived", "created_by")
+    readonly_fields: ClassVar[tuple[str, ...]] = (
+        "public_id",
+        "workspace",
+        "kind",
+        "dm_key",
+        "is_general",
+        "is_archived",
+        "created_by",
+    )
     readonly_fields += ("created_at", "last_seq", "last_ts")
     ordering = ("workspace__slug", "name")
     inlines = (ChannelMemberInline,)
@@ -165,12 +190,14 @@ class ChannelAdmin(ServiceModelAdmin):
         return super().get_queryset(request).annotate(n_members=count_of(ChannelMember.objects.all(), "channel"))
 
     @admin.display(description="members", ordering="n_members")
-    def member_count(self, channel: Channel) -> int:
+    def member_count(self, channel: WithAnnotations[Channel, MemberCount]) -> int:
         return channel.n_members or 0
 
-    def get_form(self, request: HttpRequest, obj: Channel | None = None, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Channel | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[Channel]]:
         kwargs["form"] = ChannelAddForm if obj is None else ChannelChangeForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request: HttpRequest, obj: Channel | None = None):
         if obj is None:
@@ -185,7 +212,7 @@ class ChannelAdmin(ServiceModelAdmin):
     def get_inlines(self, request: HttpRequest, obj: Channel | None):
         return self.inlines if obj is not None else ()
 
-    def create_through_service(self, request: HttpRequest, form: ChannelAddForm) -> Channel:
+    def create_through_service(self, request: HttpRequest, form: forms.ModelForm[Channel]) -> Channel:
         data = form.cleaned_data
         return channel_create(
             actor=data.get("creator"),
@@ -196,7 +223,7 @@ class ChannelAdmin(ServiceModelAdmin):
             purpose=data.get("purpose", ""),
         )
 
-    def save_model(self, request: HttpRequest, obj: Channel, form: ChannelChangeForm, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Channel, form: forms.ModelForm[Channel], change: bool) -> None:
         """Only what changed goes to channel_update, given the channel as stored (the form has altered obj)."""
         changes = {
             field: form.cleaned_data[field] for field in ("name", "topic", "purpose") if field in form.changed_data
@@ -221,7 +248,8 @@ class ChannelMemberAddForm(forms.ModelForm):
         fields = ("channel", "user")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         channel, user = cleaned.get("channel"), cleaned.get("user")
         if channel is not None and channel.is_direct:
             self.add_error("channel", "People cannot be added to a direct message; open a new one instead.")
@@ -235,7 +263,7 @@ class ChannelMemberAddForm(forms.ModelForm):
 
 
 @admin.register(ChannelMember)
-class ChannelMemberAdmin(ServiceModelAdmin):
+class ChannelMemberAdmin(ServiceModelAdmin[ChannelMember]):
     """Added by channel_invite, removed by channel_kick; read markers and preferences belong to the member."""
 
     list_display = ("user", "channel", "workspace", "last_read_seq", "notify_level", "muted", "joined_at")
@@ -254,10 +282,12 @@ class ChannelMemberAdmin(ServiceModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: ChannelMember | None = None) -> bool:
         return False
 
-    def get_form(self, request: HttpRequest, obj: ChannelMember | None = None, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: ChannelMember | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[ChannelMember]]:
         if obj is None:
             kwargs["form"] = ChannelMemberAddForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request: HttpRequest, obj: ChannelMember | None = None):
         return ("channel", "user") if obj is None else self.readonly_fields
@@ -265,7 +295,7 @@ class ChannelMemberAdmin(ServiceModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: ChannelMember | None = None):
         return () if obj is None else self.readonly_fields
 
-    def create_through_service(self, request: HttpRequest, form: ChannelMemberAddForm) -> ChannelMember:
+    def create_through_service(self, request: HttpRequest, form: forms.ModelForm[ChannelMember]) -> ChannelMember:
         channel, user = form.cleaned_data["channel"], form.cleaned_data["user"]
         channel_invite(actor=None, channel=channel, users=[user])
         return ChannelMember.objects.select_related("channel", "user").get(channel=channel, user=user)
@@ -340,7 +370,7 @@ class ThreadFilter(admin.SimpleListFilter):
 
 
 @admin.register(Message)
-class MessageAdmin(ReadOnlyServiceModelAdmin):
+class MessageAdmin(ReadOnlyServiceModelAdmin[Message]):
     """Messages are posted and edited only through the services; here they can be read and deleted.
 
     Deleting calls message_delete, which keeps a tombstone in the message's place (its seq),
@@ -354,7 +384,16 @@ class MessageAdmin(ReadOnlyServiceModelAdmin):
     ordering = ("-id",)
     paginator = EstimatedCountPaginator
     show_full_result_count = False
-    fields = ("channel", "seq", "ts", "author", "text", "thread_root", "reply_broadcast", "reply_count")
+    fields: ClassVar[tuple[str, ...]] = (
+        "channel",
+        "seq",
+        "ts",
+        "author",
+        "text",
+        "thread_root",
+        "reply_broadcast",
+        "reply_count",
+    )
     fields += ("latest_reply_ts", "client_msg_id", "created_at", "edited_at", "deleted_at", "changed_at_seq")
     readonly_fields = fields
     inlines = (ReactionInline, MentionInline, AttachmentInline)
@@ -379,7 +418,7 @@ class MessageAdmin(ReadOnlyServiceModelAdmin):
 
 
 @admin.register(Mention)
-class MentionAdmin(ReadOnlyServiceModelAdmin):
+class MentionAdmin(ReadOnlyServiceModelAdmin[Mention]):
     """Written by message_post and message_edit from the text's <@U…> and <!here> markup."""
 
     list_display = ("kind", "user", "channel", "seq", "message_ts")
@@ -398,7 +437,7 @@ class MentionAdmin(ReadOnlyServiceModelAdmin):
 
 
 @admin.register(Reaction)
-class ReactionAdmin(ReadOnlyServiceModelAdmin):
+class ReactionAdmin(ReadOnlyServiceModelAdmin[Reaction]):
     """Added and removed by their own user (reaction_add, reaction_remove); deleting a message removes them."""
 
     list_display = ("emoji", "user", "channel", "message_ts", "created_at")
@@ -420,7 +459,7 @@ class ReactionAdmin(ReadOnlyServiceModelAdmin):
 
 
 @admin.register(Pin)
-class PinAdmin(ReadOnlyServiceModelAdmin):
+class PinAdmin(ReadOnlyServiceModelAdmin[Pin]):
     """Pinned by pin_add; unpinned here through pin_remove."""
 
     list_display = ("channel", "message_ts", "message_text", "pinned_by", "created_at")
@@ -448,15 +487,32 @@ class PinAdmin(ReadOnlyServiceModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(ReadOnlyServiceModelAdmin):
+class AttachmentAdmin(ReadOnlyServiceModelAdmin[Attachment]):
     """Uploaded through file_upload; removed with their message (message_delete)."""
 
-    list_display = ("original_name", "public_id", "workspace", "channel", "uploader", "human_size", "content_type")
+    list_display: tuple[str, ...] = (
+        "original_name",
+        "public_id",
+        "workspace",
+        "channel",
+        "uploader",
+        "human_size",
+        "content_type",
+    )
     list_display += ("created_at",)
     list_select_related = ("workspace", "channel", "uploader")
     search_fields = ("original_name", "=public_id", "uploader__email")
     ordering = ("-id",)
-    fields = ("public_id", "original_name", "content_type", "size", "file", "thumbnail", "workspace", "channel")
+    fields: ClassVar[tuple[str, ...]] = (
+        "public_id",
+        "original_name",
+        "content_type",
+        "size",
+        "file",
+        "thumbnail",
+        "workspace",
+        "channel",
+    )
     fields += ("message", "uploader", "created_at")
     readonly_fields = fields
 

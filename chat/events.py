@@ -9,7 +9,7 @@ message_changed_event and message_deleted_event.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 from chat.models import Channel, ChannelKind, Message
 from chat.wire import channel_to_wire, ephemeral_to_wire, message_to_wire
@@ -26,6 +26,7 @@ from realtime.event_types import (
     MemberChannelEvent,
     MessageChangedEvent,
     MessageDeletedEvent,
+    NotifyLevelName,
     PinEvent,
     ReactionEvent,
 )
@@ -91,7 +92,7 @@ def message_deleted_event(message: Message, *, seq: int) -> MessageDeletedEvent:
         "seq": seq,
         "message_seq": message.seq,
     }
-    if message.thread_root_id:
+    if message.thread_root is not None:
         event["thread_ts"] = message.thread_root.ts
     return event
 
@@ -168,7 +169,11 @@ def send_channel_created(channel: Channel, members: Iterable[User]) -> None:
 def send_channel_renamed(channel: Channel) -> None:
     event: ChannelRenameEvent = {
         "type": "channel_rename",
-        "channel": {"id": channel.public_id, "name": channel.name, "created": int(channel.created_at.timestamp())},
+        "channel": {
+            "id": channel.public_id,
+            "name": channel.name or "",
+            "created": int(channel.created_at.timestamp()),
+        },
         "seq": channel.last_seq,
     }
     publish(_audience(channel), event, workspace=_workspace_of(channel))
@@ -197,10 +202,16 @@ def send_channel_text_changed(channel: Channel, *, user: User | None, field: Lit
     publish([channel_group(channel)], event, workspace=_workspace_of(channel))
 
 
+CHANNEL_TYPE_LETTERS: dict[str, Literal["C", "G", "D"]] = {
+    ChannelKind.PUBLIC: "C",
+    ChannelKind.PRIVATE: "G",
+    ChannelKind.DM: "D",
+    ChannelKind.GROUP_DM: "G",
+}
+
+
 def _channel_type_letter(channel: Channel) -> Literal["C", "G", "D"]:
-    return {ChannelKind.PUBLIC: "C", ChannelKind.PRIVATE: "G", ChannelKind.DM: "D", ChannelKind.GROUP_DM: "G"}[
-        channel.kind
-    ]
+    return CHANNEL_TYPE_LETTERS[channel.kind]
 
 
 def send_member_joined(channel: Channel, user: User, *, inviter: User | None) -> None:
@@ -248,14 +259,12 @@ def send_channel_marked(channel: Channel, user: User, *, seq: int, ts: str, unre
     publish([user_group(user)], event, workspace=_workspace_of(channel))
 
 
-def send_channel_prefs_changed(
-    channel: Channel, user: User, *, muted: bool, notify_level: Literal["all", "mentions", "nothing"]
-) -> None:
+def send_channel_prefs_changed(channel: Channel, user: User, *, muted: bool, notify_level: str) -> None:
     """The user muted or unmuted the channel, or changed what in it notifies them: their other clients follow."""
     event: ChannelPrefsChangedEvent = {
         "type": "channel_prefs_changed",
         "channel": channel.public_id,
         "muted": muted,
-        "notify_level": notify_level,
+        "notify_level": cast(NotifyLevelName, notify_level),  # one of ChannelMember's choices
     }
     publish([user_group(user)], event, workspace=_workspace_of(channel))

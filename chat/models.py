@@ -171,7 +171,7 @@ class Message(models.Model):
     @property
     def thread_ts(self) -> str | None:
         """Slack's thread_ts: the root's ts for replies, and for a root that has replies, its own."""
-        if self.thread_root_id:
+        if self.thread_root is not None:
             return self.thread_root.ts
         return self.ts if self.reply_count else None
 

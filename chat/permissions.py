@@ -34,11 +34,11 @@ class ChannelAccess:
 
     @property
     def is_admin(self) -> bool:
-        return self.is_operator or self.workspace_membership.is_admin
+        return self.workspace_membership is None or self.workspace_membership.is_admin
 
     @property
     def is_guest(self) -> bool:
-        return not self.is_operator and self.workspace_membership.is_guest
+        return self.workspace_membership is not None and self.workspace_membership.is_guest
 
 
 def channel_not_found() -> DomainError:
@@ -72,7 +72,7 @@ def check_channel_access(
         if error.code == ErrorCode.WORKSPACE_NOT_FOUND:
             raise channel_not_found() from None
         raise
-    if member is None and (channel.is_private or membership.is_guest):
+    if member is None and (channel.is_private or (membership is not None and membership.is_guest)):
         raise channel_not_found()
     return ChannelAccess(channel, membership, member)
 
@@ -81,8 +81,20 @@ def access_channel_member(actor: User | None, channel: Channel) -> ChannelAccess
     """As access_channel, and the actor must be in the channel (the operator always passes)."""
     access = access_channel(actor, channel)
     if not access.is_operator and access.channel_member is None:
-        raise DomainError(ErrorCode.NOT_IN_CHANNEL, "You are not a member of this channel.")
+        raise not_in_channel()
     return access
+
+
+def access_own_channel_member(actor: User, channel: Channel) -> ChannelMember:
+    """A person's own row in a channel they are in: as access_channel_member, for callers that need the row."""
+    member = access_channel(actor, channel).channel_member
+    if member is None:
+        raise not_in_channel()
+    return member
+
+
+def not_in_channel() -> DomainError:
+    return DomainError(ErrorCode.NOT_IN_CHANNEL, "You are not a member of this channel.")
 
 
 def check_not_archived(channel: Channel) -> None:
@@ -104,7 +116,12 @@ def check_can_moderate(access: ChannelAccess, action: str) -> None:
     """Removing members is for workspace admins and the channel's creator."""
     if access.is_admin:
         return
-    if access.channel_member is not None and access.channel.created_by_id == access.workspace_membership.user_id:
+    membership = access.workspace_membership
+    if (
+        access.channel_member is not None
+        and membership is not None
+        and access.channel.created_by_id == membership.user_id
+    ):
         return
     raise DomainError(ErrorCode.RESTRICTED_ACTION, f"Only workspace admins and the channel's creator can {action}.")
 

@@ -41,7 +41,7 @@ def channel_to_wire(channel: Channel) -> ChannelWire:
         "is_archived": channel.is_archived,
         "is_general": channel.is_general,
         "created": int(channel.created_at.timestamp()),
-        "creator": channel.created_by.public_id if channel.created_by_id else "",
+        "creator": channel.created_by.public_id if channel.created_by else "",
         "topic": {"value": channel.topic},
         "purpose": {"value": channel.purpose},
         "last_seq": channel.last_seq,
@@ -134,7 +134,7 @@ def message_to_wire(message: Message, *, with_reactions: bool = True) -> Message
         "ts": message.ts,
         "seq": message.seq,
     }
-    if message.thread_root_id:
+    if message.thread_root is not None:
         wire["thread_ts"] = message.thread_root.ts
         wire["parent_user_id"] = message.thread_root.author.public_id
         if message.reply_broadcast:

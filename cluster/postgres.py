@@ -106,7 +106,8 @@ def wait_streaming(layout: Layout, timeout: float = 60.0) -> None:
             with psycopg.connect(
                 host="127.0.0.1", port=layout.pg_primary_port, user="postgres", dbname="postgres"
             ) as c:
-                if c.execute("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'").fetchone()[0]:
+                row = c.execute("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'").fetchone()
+                if row is not None and row[0]:  # count(*) always has its row
                     return
         except psycopg.Error:
             pass

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin, messages
 
 from integrations import services
 from integrations.models import ImportedObject, IncomingWebhook
 from integrations.selectors import with_channel_visibility
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class ChannelVisibility(TypedDict):
+    channel_visible: bool
 
 
 @admin.register(IncomingWebhook)
@@ -26,7 +35,7 @@ class IncomingWebhookAdmin(admin.ModelAdmin):
         return with_channel_visibility(super().get_queryset(request), request.user)
 
     @admin.display(description="channel")
-    def posts_to(self, webhook: IncomingWebhook) -> str:
+    def posts_to(self, webhook: WithAnnotations[IncomingWebhook, ChannelVisibility]) -> str:
         return f"#{webhook.channel.name}" if webhook.channel_visible else "a private channel"
 
     def get_fields(self, request, obj=None):

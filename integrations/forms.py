@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from chat.models import Channel
@@ -19,7 +21,7 @@ class WebhookCreateForm(forms.Form):
 
     def __init__(self, *args, channels: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["channel"].choices = channels
+        cast(forms.ChoiceField, self.fields["channel"]).choices = channels
 
     def chosen_channel(self, workspace) -> Channel:
         return Channel.objects.select_related("workspace").get(

@@ -30,7 +30,7 @@ def _check_bot_takes_tokens(*, bot: User, workspace: Workspace, minter: User | N
     see every private conversation the bot is in. The operator (None) is trusted with any other bot.
     Raises bot_token_not_allowed.
     """
-    never = {
+    never: dict[str, str] = {
         BotKind.WEBHOOK: "a webhook's bot acts only through its webhook URL",
         BotKind.SYSTEM: "Slackbot acts only for the server",
     }

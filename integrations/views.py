@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from chat.models import NAMED_KINDS, Channel
 from chat.selectors import visible_channel_ids
 from integrations import selectors, services
@@ -78,14 +79,14 @@ def incoming_webhook(request: HttpRequest, team_id: str, hook_id: str, secret: s
 # --- The admin page --------------------------------------------------------------------------
 
 
-def _channel_choices(request: HttpRequest, workspace, membership) -> list[tuple[str, str]]:
+def _channel_choices(request: AuthenticatedHttpRequest, workspace, membership) -> list[tuple[str, str]]:
     """Named, unarchived channels the admin can see (a private one only if they are in it)."""
     ids = visible_channel_ids(user=request.user, workspace=workspace, is_guest=membership.is_guest)
     channels = Channel.objects.filter(id__in=ids, kind__in=NAMED_KINDS, is_archived=False).order_by("name")
     return [(channel.public_id, f"#{channel.name}") for channel in channels]
 
 
-def _page(request: HttpRequest, workspace, membership, status: int = 200, **context) -> HttpResponse:
+def _page(request: AuthenticatedHttpRequest, workspace, membership, status: int = 200, **context) -> HttpResponse:
     channels = _channel_choices(request, workspace, membership)
     context.setdefault("form", WebhookCreateForm(channels=channels))
     context.setdefault("bot_form", BotCreateForm())
@@ -100,7 +101,7 @@ def _page(request: HttpRequest, workspace, membership, status: int = 200, **cont
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def webhooks_page(request: HttpRequest, workspace_slug: str) -> HttpResponse:
+def webhooks_page(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpResponse:
     """List the workspace's webhooks and bots; create a webhook (its URL is shown on this answer only)."""
     workspace, membership = admin_workspace(request, workspace_slug)
     if request.method == "GET":
@@ -121,7 +122,7 @@ def webhooks_page(request: HttpRequest, workspace_slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def bot_create_page(request: HttpRequest, workspace_slug: str) -> HttpResponse:
+def bot_create_page(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpResponse:
     """Create a bot user and its first token (shown on this answer only)."""
     workspace, membership = admin_workspace(request, workspace_slug)
     form = BotCreateForm(request.POST)
@@ -137,7 +138,7 @@ def bot_create_page(request: HttpRequest, workspace_slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def webhook_revoke_page(request: HttpRequest, workspace_slug: str, hook_id: str) -> HttpResponse:
+def webhook_revoke_page(request: AuthenticatedHttpRequest, workspace_slug: str, hook_id: str) -> HttpResponse:
     workspace, _ = admin_workspace(request, workspace_slug)
     try:
         webhook = selectors.webhook_get(actor=request.user, workspace=workspace, public_id=hook_id)

@@ -17,7 +17,7 @@ from slackclone.admin_base import ReadOnlyServiceModelAdmin, run_service_action
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyServiceModelAdmin):
+class NotificationAdmin(ReadOnlyServiceModelAdmin[Notification]):
     list_display = ("user", "reason", "channel", "seq", "created_at", "read_at", "pushed_at", "email_wanted", "email")
     list_filter = ("reason", "email_wanted")
     list_select_related = ("user", "channel")
@@ -28,7 +28,7 @@ class NotificationAdmin(ReadOnlyServiceModelAdmin):
 
 
 @admin.register(MissedMessageEmail)
-class MissedMessageEmailAdmin(ReadOnlyServiceModelAdmin):
+class MissedMessageEmailAdmin(ReadOnlyServiceModelAdmin[MissedMessageEmail]):
     list_display = ("user", "workspace", "state", "due_at", "queued_at", "sent_at", "message_count")
     list_filter = ("state",)
     list_select_related = ("user", "workspace")
@@ -37,7 +37,7 @@ class MissedMessageEmailAdmin(ReadOnlyServiceModelAdmin):
 
 
 @admin.register(ScheduledMessage)
-class ScheduledMessageAdmin(ReadOnlyServiceModelAdmin):
+class ScheduledMessageAdmin(ReadOnlyServiceModelAdmin[ScheduledMessage]):
     list_display = ("public_id", "author", "channel", "post_at", "state", "preview", "sent_at", "error_code")
     list_filter = ("state",)
     list_select_related = ("author", "channel")
@@ -57,7 +57,7 @@ class ScheduledMessageAdmin(ReadOnlyServiceModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(ReadOnlyServiceModelAdmin):
+class ReminderAdmin(ReadOnlyServiceModelAdmin[Reminder]):
     list_display = ("public_id", "user", "workspace", "remind_at", "state", "text", "delivered_at", "error_code")
     list_filter = ("state",)
     list_select_related = ("user", "workspace")
@@ -73,7 +73,7 @@ class ReminderAdmin(ReadOnlyServiceModelAdmin):
 
 
 @admin.register(RetentionRun)
-class RetentionRunAdmin(ReadOnlyServiceModelAdmin):
+class RetentionRunAdmin(ReadOnlyServiceModelAdmin[RetentionRun]):
     list_display = (
         "workspace_name",
         "started_at",

@@ -76,7 +76,8 @@ def _names(notifications: Iterable[Notification], recipient: User, workspace: Wo
     people = people_view(workspace=workspace, viewer=membership).members().filter(user__public_id__in=user_ids)
     names = {m.user.public_id: m.user.name for m in people}
     channels = readable_channels(user=recipient, workspace=workspace, is_guest=membership.is_guest)
-    names.update(dict(channels.filter(public_id__in=channel_ids).values_list("public_id", "name")))
+    rows = channels.filter(public_id__in=channel_ids).values_list("public_id", "name")
+    names.update({public_id: name for public_id, name in rows if name is not None})
     return names
 
 

@@ -29,7 +29,7 @@ def notification_event(message: Message, reason: NotificationReason, *, alert: b
         "text": message.text[:PREVIEW_CHARS],
         "alert": alert,
     }
-    if message.thread_root_id:
+    if message.thread_root is not None:
         event["thread_ts"] = message.thread_root.ts
     return event
 

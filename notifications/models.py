@@ -99,6 +99,9 @@ class Notification(models.Model):
         MissedMessageEmail, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
     )
 
+    # Not a column: set on each row selectors.notification_inbox returns.
+    is_unread: bool
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["message", "user"], name="notification_once_per_message")]
         indexes = [

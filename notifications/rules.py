@@ -118,7 +118,7 @@ def channel_candidates(message: Message, facts: MessageFacts) -> list[Candidate]
         if facts.shown_in_channel:
             could_be_notified |= Q(notify_level=NotifyLevel.ALL, muted=False)
         rows = rows.filter(could_be_notified)
-    rows = rows.values_list(
+    candidates = rows.values_list(
         "user_id",
         "user__public_id",
         "notify_level",
@@ -131,14 +131,14 @@ def channel_candidates(message: Message, facts: MessageFacts) -> list[Candidate]
     # One plain fetch, not .iterator(): PostgreSQL plans a server-side cursor for its first rows and
     # then runs that plan to the end when the cursor is held past the commit, which costs many times
     # what the fetch does.
-    return [Candidate(*row) for row in rows]
+    return [Candidate(*row) for row in candidates]
 
 
 def message_facts(message: Message) -> MessageFacts:
     mentions = list(Mention.objects.filter(message=message).values_list("kind", "user_id"))
     participants: frozenset[int] = frozenset()
-    if message.thread_root_id:
-        root = message.thread_root
+    root = message.thread_root
+    if root is not None:
         repliers = Message.objects.filter(thread_root_id=root.pk, seq__lt=message.seq).values_list(
             "author_id", flat=True
         )

@@ -7,8 +7,9 @@ left, or about messages since deleted, are not shown: there is nothing left to o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
@@ -17,6 +18,8 @@ from notifications.models import DeliveryState, Notification, Reminder, Schedule
 from slackclone.errors import DomainError, ErrorCode
 
 if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
     from accounts.models import User
     from chat.models import Channel
     from workspaces.models import Workspace
@@ -24,11 +27,17 @@ if TYPE_CHECKING:
 INBOX_MAX_LIMIT = 200
 
 
+class LastReadSeq(TypedDict):
+    """_visible's annotation: how far the reader has read the notification's channel."""
+
+    last_read_seq: int | None
+
+
 def _membership() -> QuerySet[ChannelMember]:
     return ChannelMember.objects.filter(channel=OuterRef("channel"), user=OuterRef("user"))
 
 
-def _visible(user: User, workspace: Workspace) -> QuerySet[Notification]:
+def _visible(user: User, workspace: Workspace) -> QuerySet[WithAnnotations[Notification, LastReadSeq]]:
     return (
         Notification.objects.filter(user=user, workspace=workspace, message__deleted_at__isnull=True)
         .filter(Exists(_membership()))
@@ -48,7 +57,7 @@ def notification_inbox(
     unread_only: bool = False,
     before: tuple[datetime, int] | None = None,
     limit: int = 50,
-) -> tuple[list[Notification], bool]:
+) -> tuple[Sequence[Notification], bool]:
     """The reader's notifications in a workspace, newest first, each with `is_unread` set.
 
     Keyset by (created_at, id) below `before`. Returns (notifications, has_more). The messages

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import smtplib
 import socket
+from typing import TypedDict
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
@@ -17,7 +18,19 @@ from redis.exceptions import RedisError
 from notifications import services
 
 TRANSIENT = (OperationalError, InterfaceError, RedisError, smtplib.SMTPException, socket.timeout, ConnectionError)
-RELIABLE = {
+
+
+class TaskOptions(TypedDict):
+    acks_late: bool
+    reject_on_worker_lost: bool
+    autoretry_for: tuple[type[BaseException], ...]
+    retry_backoff: int
+    retry_backoff_max: int
+    retry_jitter: bool
+    max_retries: int
+
+
+RELIABLE: TaskOptions = {
     "acks_late": True,
     "reject_on_worker_lost": True,
     "autoretry_for": TRANSIENT,

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
@@ -30,7 +30,10 @@ from realtime.calls import in_thread
 from slackclone.errors import DomainError
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from accounts.models import User
+    from realtime.asgi_types import Receive, Send
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +157,7 @@ def _session_key(headers: dict[bytes, bytes]) -> str | None:
 def _user_from_session(session_key: str) -> User | None:
     store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")(session_key)
     # django.contrib.auth.get_user checks the backend, the session hash and is_active, as a request would.
-    user = session_user(SimpleNamespace(session=store))
+    user = session_user(cast("HttpRequest", SimpleNamespace(session=store)))  # it reads request.session only
     return user if user.is_authenticated else None
 
 
@@ -198,7 +201,7 @@ def authenticate(scope: dict[str, Any]) -> SocketAuth | None:
     return SocketAuth.of(_user_from_session(session_key), "session")
 
 
-async def refuse_handshake(receive, send) -> None:
+async def refuse_handshake(receive: Receive, send: Send) -> None:
     """Close before accepting: the handshake fails (HTTP 403) and a foreign page learns nothing."""
     message = await receive()
     if message["type"] == "websocket.connect":

@@ -6,8 +6,9 @@ outside that workspace is as unknown as a private channel you are not in (channe
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from channels.db import DatabaseSyncToAsync
 from django.db import connection
@@ -17,6 +18,9 @@ from chat import selectors, services
 from chat.models import Channel, ChannelMember, Message
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Membership, Role, Workspace
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def active_user(user_pk: int) -> User:
@@ -28,7 +32,7 @@ def active_user(user_pk: int) -> User:
     return user
 
 
-def in_thread(func):
+def in_thread(func: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]:
     """Run `func` in the thread pool, not the one shared thread: the gateway's reads run side by side.
 
     Each worker thread has its own database connection; DatabaseSyncToAsync closes stale ones.

@@ -19,13 +19,14 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Awaitable
-from typing import Any
+from collections.abc import Awaitable, Coroutine
+from typing import Any, Literal
 from urllib.parse import parse_qs
 
 from asgiref.sync import markcoroutinefunction
 
 from realtime import calls, transport
+from realtime.asgi_types import Receive, Scope, Send
 from realtime.auth import authenticate, refuse_handshake
 from realtime.event_types import GoodbyeEvent, GoodbyeReason, HelloEvent, PongEvent, UserTypingEvent
 from realtime.frames import Frame, FrameError, parse_frame
@@ -66,7 +67,7 @@ def _is_message_up_to(payload: str, seq: int) -> bool:
     )
 
 
-def _step(coroutine, value: Any = None) -> None:
+def _step(coroutine: Coroutine[asyncio.Future[Any] | None, Any, None], value: object = None) -> None:
     """Run a send coroutine until it finishes or waits; if it waits, resume it when its future is done."""
     try:
         awaited = coroutine.send(value)
@@ -89,6 +90,7 @@ class Connection:
         "_frame_at",
         "_frame_tokens",
         "_hold_timer",
+        "_hub",
         "_presence",
         "_resume_on_open",
         "_strike_at",
@@ -97,7 +99,6 @@ class Connection:
         "groups",
         "held",
         "holding",
-        "hub",
         "id",
         "loading",
         "send",
@@ -108,9 +109,9 @@ class Connection:
         "workspaces",
     )
 
-    def __init__(self, scope: dict[str, Any], send):
+    def __init__(self, scope: Scope, send: Send) -> None:
         self.send = send
-        self.user_pk: int | None = None
+        self.user_pk = 0  # the user's key, once the handshake has authenticated them
         self.user_id: str = ""
         self.workspace_id: int | None = None  # a token's socket acts in its token's workspace only
         self.token_id: int | None = None  # the API token that opened it: revoking the token closes it
@@ -121,36 +122,44 @@ class Connection:
         # The workspaces (public ids) the socket acts in: its token's, or every one its person is active
         # in. An event of another workspace is not handed to it (hub.dispatch).
         self.workspaces: tuple[str, ...] = ()
-        self.hub: Hub | None = None
+        self._hub: Hub | None = None  # the process's hub, once the socket is authenticated
         self.closed = False
         # While the subscriptions are read: the changes and events heard meanwhile, to apply in order after.
         self.loading: list[tuple[str, Any]] | None = None
         # Live events held during a resume: None, a set of groups, or True for all of them.
-        self.holding: set[str] | bool | None = None
+        self.holding: set[str] | Literal[True] | None = None
         self.held: list[tuple[str, str]] = []
         self._hold_timer: asyncio.TimerHandle | None = None
-        self._presence: asyncio.Task | None = None  # the Redis call that marks the user online, while it runs
-        self._admission: asyncio.Task | None = None  # the place taken under the socket limits ("" if taken)
+        self._presence: asyncio.Task[None] | None = None  # the Redis call that marks the user online, while it runs
+        self._admission: asyncio.Task[str] | None = None  # the place taken under the socket limits ("" if taken)
         self._strikes, self._strike_at = 0, 0.0
         self._frame_tokens, self._frame_at = float(FRAME_BURST), time.monotonic()
 
+    @property
+    def hub(self) -> Hub:
+        """The process's hub: set when the socket is authenticated, before anything that uses it."""
+        if self._hub is None:
+            raise RuntimeError("The socket has no hub before it is authenticated.")
+        return self._hub
+
     # --- Life of the socket --------------------------------------------------------------
 
-    async def run(self, scope: dict[str, Any], receive) -> None:
+    async def run(self, scope: Scope, receive: Receive) -> None:
         auth = await authenticate(scope)
         if auth is None:
             await refuse_handshake(receive, self.send)
             return
-        self.user_pk, self.user_id, self.workspace_id = auth.user_pk, auth.user_public_id, auth.workspace_id
+        self.user_id, self.workspace_id = auth.user_public_id, auth.workspace_id
         self.token_id = auth.token_id
         message = await receive()
         if message["type"] != "websocket.connect":
             return
         await self.send({"type": "websocket.accept"})
-        if self.user_pk is None:
+        if auth.user_pk is None:
             await self.send({"type": "websocket.close", "code": CLOSE_UNAUTHENTICATED, "reason": "not_authed"})
             return
-        self.hub = current_hub()
+        self.user_pk = auth.user_pk
+        self._hub = current_hub()
         try:
             await self._open()
             while True:
@@ -199,7 +208,7 @@ class Connection:
     async def _apply_heard_while_loading(self) -> None:
         """Membership changes heard while loading may be newer than what was read: apply them again, in order,
         with the events that came meanwhile for a workspace the socket did not know yet it acts in."""
-        changes, self.loading = self.loading, None
+        changes, self.loading = self.loading or [], None
         for kind, change in changes:
             if self.closed:
                 return
@@ -212,7 +221,7 @@ class Connection:
                 if workspace in self.workspaces and group in self.groups:
                     self.deliver(group, frame)
 
-    def _presence_recorded(self, _task: asyncio.Task) -> None:
+    def _presence_recorded(self, _task: asyncio.Task[None]) -> None:
         self._presence = None
 
     async def _cleanup(self) -> None:
@@ -461,7 +470,7 @@ HANDLERS = {
 
 
 @markcoroutinefunction
-def gateway(scope: dict[str, Any], receive, send) -> Awaitable[None]:
+def gateway(scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
     """The ASGI application for the socket at /ws/ (docs/protocol.md).
 
     A plain function that returns the connection's own coroutine, so an idle socket keeps one

@@ -94,7 +94,7 @@ def _typed_dict_problems(value: Any, shape: Any, path: str) -> list[str]:
 
 def _name(expected: Any) -> str:
     if is_typeddict(expected):
-        return expected.__name__
+        return str(expected.__name__)
     origin = get_origin(expected)
     if origin is Literal:
         return " or ".join(f"`{a!r}`".replace("'", '"').replace("True", "true") for a in get_args(expected))
@@ -104,7 +104,8 @@ def _name(expected: Any) -> str:
         return f"list of {_name(get_args(expected)[0])}"
     if expected is type(None):
         return "null"
-    return {str: "string", int: "integer", bool: "boolean", object: "any JSON"}.get(expected, repr(expected))
+    names: dict[object, str] = {str: "string", int: "integer", bool: "boolean", object: "any JSON"}
+    return names.get(expected, repr(expected))
 
 
 # --- docs/protocol.md ---------------------------------------------------------------------

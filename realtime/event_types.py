@@ -291,11 +291,14 @@ class ChannelMarkedEvent(TypedDict):
     unread_count_display: int
 
 
+NotifyLevelName = Literal["all", "mentions", "nothing"]
+
+
 class ChannelPrefsChangedEvent(TypedDict):
     type: Literal["channel_prefs_changed"]
     channel: str
     muted: bool
-    notify_level: Literal["all", "mentions", "nothing"]
+    notify_level: NotifyLevelName
 
 
 class UserEvent(TypedDict):

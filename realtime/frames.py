@@ -73,7 +73,7 @@ def _require_str(data: dict[str, Any], name: str, frame_id: Any, *, optional: bo
     return value
 
 
-def _require_seq(value: Any, name: str, frame_id: Any) -> int:
+def _require_seq(value: object, name: str, frame_id: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise FrameError(
             ErrorCode.INVALID_ARGUMENTS,

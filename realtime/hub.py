@@ -19,11 +19,13 @@ import logging
 import time
 import weakref
 from collections import defaultdict
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 from channels import DEFAULT_CHANNEL_LAYER
-from channels.layers import InMemoryChannelLayer, channel_layers, get_channel_layer
+from channels.layers import BaseChannelLayer, InMemoryChannelLayer, channel_layers, get_channel_layer
+from django.core.exceptions import ImproperlyConfigured
 
 from realtime.limits import SocketLimits
 from realtime.presence import Presence
@@ -56,24 +58,24 @@ LAYER_LEAVES_PER_TICK = 100
 class Hub:
     """Per event loop: the local group map, the layer subscription, presence, socket limits, and the shared store."""
 
-    def __init__(self, layer: Any):
+    def __init__(self, layer: BaseChannelLayer) -> None:
         self.layer = layer
         self.store = new_store()
         self.presence = Presence(self)
         self.limits = SocketLimits(self)
         self.members: dict[str, set[Connection]] = {}
         self.connections: set[Connection] = set()
-        self.channel_name: str | None = None
+        self.channel_name = ""  # the layer channel, named by _start
         self.degraded = False
         self._degraded_since = 0.0
-        self._run_ids: tuple | None = None
+        self._run_ids: tuple[str, ...] | None = None
         self._layer_groups: set[str] = set()
         self._emptied: dict[str, float] = {}  # joined groups without local members -> since when
         self._group_locks: dict[str, asyncio.Lock] = {}
         self._lock_users: dict[str, int] = defaultdict(int)
         self._layer_slots = asyncio.Semaphore(LAYER_CONCURRENCY)
-        self._tasks: list[asyncio.Task] = []
-        self._starting: asyncio.Future | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._starting: asyncio.Future[None] | None = None
         # channels-redis forgets a group member after group_expiry; re-join well before that.
         self._refresh_seconds = max(60.0, getattr(layer, "group_expiry", 86400) / 3)
         self._refreshed_at = time.monotonic()
@@ -164,12 +166,12 @@ class Hub:
                 del self.members[group]
                 self._emptied[group] = now
 
-    def background(self, coro) -> None:
+    def background(self, coro: Coroutine[Any, Any, object]) -> None:
         task = asyncio.ensure_future(coro)
         task.add_done_callback(lambda t: t.cancelled() or t.exception())
 
     @asynccontextmanager
-    async def _group_lock(self, group: str):
+    async def _group_lock(self, group: str) -> AsyncIterator[None]:
         """Serialise layer add/discard of one group, so a quick leave-then-join cannot end outside it."""
         lock = self._group_locks.get(group)
         if lock is None:
@@ -215,7 +217,7 @@ class Hub:
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Hand one layer message to the local connections of its group."""
-        members = self.members.get(message.get("group"))
+        members = self.members.get(message.get("group", ""))
         if not members:
             return
         kind = message["type"]
@@ -270,7 +272,7 @@ class Hub:
             self._degraded_since = time.monotonic()
         self.degraded = True
 
-    async def _layer_run_ids(self) -> tuple | None:
+    async def _layer_run_ids(self) -> tuple[str, ...] | None:
         """The Redis servers' run ids (a restart changes them, and empties the layer), when the layer has them."""
         connection, ring_size = getattr(self.layer, "connection", None), getattr(self.layer, "ring_size", None)
         if connection is None or ring_size is None:
@@ -311,7 +313,7 @@ class Hub:
         """Leave the layer groups that have had no local member for LAYER_LEAVE_DELAY_SECONDS, the longest
         emptied first, at most LAYER_LEAVES_PER_TICK of them."""
         since = time.monotonic() - LAYER_LEAVE_DELAY_SECONDS
-        due = []
+        due: list[str] = []
         for group, emptied_at in self._emptied.items():  # in the order they emptied
             if emptied_at > since or len(due) == LAYER_LEAVES_PER_TICK:
                 break
@@ -362,14 +364,16 @@ class Hub:
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
 
 
-def _receiving_layer():
+def _receiving_layer() -> BaseChannelLayer:
     """The layer instance the hub receives on: its own, unless the layer lives in this process's memory.
 
     A Redis layer instance keeps receive state (locks, buffers) for one event loop at a time, so
     the hub does not share the instance that other code in the process may receive on.
     """
     shared = get_channel_layer()
-    if shared is None or isinstance(shared, InMemoryChannelLayer):
+    if shared is None:
+        raise ImproperlyConfigured("The real-time gateway needs a channel layer (CHANNEL_LAYERS).")
+    if isinstance(shared, InMemoryChannelLayer):
         return shared
     return channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, cast
 
 from realtime import clock, transport
@@ -73,7 +74,7 @@ class Presence:
         for user_id, (state, workspaces) in changed.items():
             self._queue(user_id, state, workspaces)
 
-    def _queue(self, user_id: str, state: str | None, workspaces) -> None:
+    def _queue(self, user_id: str, state: str | None, workspaces: Iterable[str]) -> None:
         """Gather an announcement for the next tick's flush (nothing when the state did not change)."""
         if state is None:
             return

@@ -41,7 +41,7 @@ class ReceiveQueue:
 
     def __init__(self) -> None:
         self._items: list[Any] | None = None
-        self._waiter: asyncio.Future | None = None
+        self._waiter: asyncio.Future[None] | None = None
 
     def put_nowait(self, item: Any) -> None:
         if self._items is None:
@@ -74,7 +74,7 @@ class Writable:
 
     def __init__(self) -> None:
         self._set = True
-        self._waiters: list[asyncio.Future] | None = None
+        self._waiters: list[asyncio.Future[bool]] | None = None
 
     def is_set(self) -> bool:
         return self._set
@@ -92,7 +92,7 @@ class Writable:
     async def wait(self) -> bool:
         if self._set:
             return True
-        waiter = asyncio.get_running_loop().create_future()
+        waiter: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         if self._waiters is None:
             self._waiters = [waiter]
         else:
@@ -115,5 +115,6 @@ class GatewayWebSocketProtocol(WebSocketsSansIOProtocol):
 
     def start_keepalive(self) -> None:
         """Uvicorn calls this right after writing the handshake's 101 response, the last use of both."""
-        self.request = self.response = None
+        # Uvicorn types both as always set; nothing reads them once the response is written.
+        self.request = self.response = None  # type: ignore[assignment]
         super().start_keepalive()

@@ -66,9 +66,10 @@ class Replay:
 
 def change_event(message: Message) -> MessageChangedEvent | MessageDeletedEvent:
     """The event a change to an older message replays as: the live event's builder, with the change's seq."""
+    seq = message.changed_at_seq or 0  # set on every change; a change query selects only changed messages
     if message.is_deleted:
-        return message_deleted_event(message, seq=message.changed_at_seq)
-    return message_changed_event(message, seq=message.changed_at_seq)
+        return message_deleted_event(message, seq=seq)
+    return message_changed_event(message, seq=seq)
 
 
 def _replay_channel(user: User, workspace_id: int | None, channel_id: str, seen: int) -> ChannelReplay:
@@ -107,7 +108,7 @@ def _readable_channels(user_pk: int, workspace_id: int | None, channel_ids: list
         channel_ids=", ".join(["%s"] * len(channel_ids)),
         in_workspace="" if workspace_id is None else "AND c.workspace_id = %s",
     )
-    params = [user_pk, *channel_ids] + ([] if workspace_id is None else [workspace_id])
+    params: list[int | str] = [user_pk, *channel_ids, *([] if workspace_id is None else [workspace_id])]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {row[1]: ReadableChannel(*row) for row in cursor.fetchall()}

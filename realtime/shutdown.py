@@ -7,11 +7,11 @@ drains is told goodbye at once rather than served, so its client goes straight t
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from asgiref.sync import markcoroutinefunction
 
+from realtime.asgi_types import Receive, Scope, Send
 from realtime.connection import CLOSE_RECONNECT
 from realtime.event_types import GoodbyeEvent, GoodbyeReason
 from realtime.hub import current_hub
@@ -28,7 +28,10 @@ async def goodbye_all(reason: GoodbyeReason) -> int:
     return len(connections)
 
 
-def refuse_while_draining(app):
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def refuse_while_draining(app: ASGIApp) -> ASGIApp:
     """Wrap the WebSocket application: while the process drains, a new socket hears only goodbye.
 
     A plain function returning the application's own coroutine, so no frame of the wrapper stays
@@ -36,7 +39,7 @@ def refuse_while_draining(app):
     """
 
     @markcoroutinefunction
-    def guarded(scope: dict[str, Any], receive, send) -> Awaitable[None]:
+    def guarded(scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         if not lifespan.draining():
             return app(scope, receive, send)
         return _goodbye_at_once(receive, send)
@@ -44,7 +47,7 @@ def refuse_while_draining(app):
     return guarded
 
 
-async def _goodbye_at_once(receive, send) -> None:
+async def _goodbye_at_once(receive: Receive, send: Send) -> None:
     if (await receive())["type"] != "websocket.connect":
         return
     await send({"type": "websocket.accept"})

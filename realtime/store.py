@@ -11,11 +11,14 @@ import math
 import weakref
 from collections.abc import Iterable
 from functools import cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
 
 from realtime import clock
+
+if TYPE_CHECKING:
+    import redis
 
 KEY_PREFIX = "sc:rt:"
 TRANSITION_BATCH = 500  # users per pipelined round trip when many come due at once
@@ -205,7 +208,7 @@ class RedisStore:
         """presence_add, then the state transition, in one script: every socket does this on connect."""
         now = clock.now()
         keys = [*self._keys(user), KEY_PREFIX + "p:w:" + user, KEY_PREFIX + "p:live"]
-        args = [now, throttle, user, conn, expires, ",".join(workspaces), int(expires - now) + 60]
+        args: list[str | float] = [now, throttle, user, conn, expires, ",".join(workspaces), int(expires - now) + 60]
         state = await self._presence_connect(keys=keys, args=args)
         return state.decode() if state else None
 
@@ -247,7 +250,7 @@ class RedisStore:
             if moved:
                 values = await self.redis.mget([KEY_PREFIX + "p:w:" + user for user, _ in moved])
                 for (user, state), value in zip(moved, values, strict=True):
-                    changed[user] = (state, [w for w in (value or b"").decode().split(",") if w])
+                    changed[user] = (state, [w for w in _text(value).split(",") if w])
         return changed
 
     async def presence_state(self, users: list[str]) -> dict[str, str]:
@@ -277,7 +280,7 @@ class RedisStore:
         """Take a slot for the socket unless that breaks a limit; returns "" or why not (SOCKET_VERDICTS)."""
         keys = [*self._slot_keys(user, token), KEY_PREFIX + "rl:conn:" + user]
         token_max = token_max if token is not None else 0
-        args = [now, conn, expires, user_max, token_max, per_minute / 60, per_minute]
+        args: list[str | float] = [now, conn, expires, user_max, token_max, per_minute / 60, per_minute]
         return SOCKET_VERDICTS[int(await self._socket_admit(keys=keys, args=args))]
 
     async def socket_release(self, user: str, conn: str, token: int | None) -> None:
@@ -459,8 +462,15 @@ def new_store() -> Store:
     return RedisStore(settings.REDIS_URL) if settings.REDIS_URL else MemoryStore()
 
 
+def _text(value: bytes | str | None) -> str:
+    """A Redis reply as text (None as ""): this client leaves responses undecoded, so they come as bytes."""
+    if isinstance(value, str):
+        return value
+    return (value or b"").decode()
+
+
 @cache
-def _sync_redis():
+def _sync_redis() -> redis.Redis:
     import redis
 
     return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=5)

@@ -56,7 +56,7 @@ def redeem_ticket(prefix: str, raw: str) -> int | None:
         logger.warning("Ticket cache unavailable; refusing a ticket", exc_info=True)
         return None
     value, expires_at = entry
-    if clock.now() >= expires_at:
+    if clock.now() >= expires_at or not isinstance(value, int):
         return None
     return value
 

@@ -59,7 +59,7 @@ def rtm_connect(ctx: Context) -> dict:
     scheme = "wss" if request.is_secure() else "ws"
     workspace = ctx.workspace
     try:
-        ticket = ticket_issue(ctx.token)
+        ticket = ticket_issue(ctx.api_token)
     except (RedisError, OSError):
         # The ticket store is down: Slack's answer for "try again later", never a 500.
         raise SlackError("internal_error") from None

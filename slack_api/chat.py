@@ -3,6 +3,8 @@ slack_api.scheduled)."""
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from chat import selectors, services
 from chat.blocks import BlocksError, message_text
 from chat.links import message_permalink
@@ -31,9 +33,19 @@ def message_text_arg(ctx: Context) -> str:
     return text
 
 
-def bot_display_args(ctx: Context) -> dict[str, str]:
+class BotDisplayArgs(TypedDict):
+    username: str
+    icon_emoji: str
+    icon_url: str
+
+
+def bot_display_args(ctx: Context) -> BotDisplayArgs:
     """A bot's name and icon for this one message (ignored for people, as Slack does)."""
-    return {key: ctx.args.str(key) for key in ("username", "icon_emoji", "icon_url")}
+    return {
+        "username": ctx.args.str("username"),
+        "icon_emoji": ctx.args.str("icon_emoji"),
+        "icon_url": ctx.args.str("icon_url"),
+    }
 
 
 @method("chat.postMessage", write=True, scopes=("chat:write",))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db.models import Max, Q
 
@@ -21,7 +22,7 @@ MEMBERS_MAX_LIMIT = 1000
 
 def conversation(channel: Channel, *, is_member: bool | None = None, user=None) -> dict:
     """channel_to_wire plus is_member (and the other person of a DM as `user`, as Slack has it)."""
-    wire = channel_to_wire(channel)
+    wire: dict[str, Any] = dict(channel_to_wire(channel))
     if is_member is None and user is not None:
         is_member = ChannelMember.objects.filter(channel=channel, user=user).exists()
     wire["is_member"] = bool(is_member)
@@ -134,7 +135,7 @@ def replies(ctx: Context) -> dict:
     root = Message.objects.filter(channel=channel, ts=ts).select_related("thread_root").first() if ts else None
     if root is None:
         raise SlackError("thread_not_found")
-    if root.thread_root_id:
+    if root.thread_root is not None:
         root = root.thread_root
     cursor = ctx.args.cursor()
     after = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -67,16 +68,20 @@ def slack_error_name(error: DomainError) -> str:
 
 
 class Args:
-    """A request's arguments as Slack reads them: strings from a form or query string, or JSON values."""
+    """A request's arguments as Slack reads them: strings from a form or query string, or JSON values.
 
-    def __init__(self, data: dict[str, Any]):
+    The readers are named after what they return (`args.str("ts")`), so inside this class those names are
+    the methods: annotations spell the types `builtins.str`, `builtins.int` and so on.
+    """
+
+    def __init__(self, data: dict[builtins.str, Any]) -> None:
         self.data = data
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: builtins.str) -> builtins.bool:
         value = self.data.get(key)
         return value is not None and value != ""
 
-    def str(self, key: str, default: str = "", *, required: bool = False) -> str:
+    def str(self, key: builtins.str, default: builtins.str = "", *, required: builtins.bool = False) -> builtins.str:
         value = self.data.get(key)
         if value is None or value == "":
             if required:
@@ -88,7 +93,7 @@ class Args:
             raise invalid_arguments(f"{key} must be a string")
         return str(value)
 
-    def bool(self, key: str, default: bool = False) -> bool:
+    def bool(self, key: builtins.str, default: builtins.bool = False) -> builtins.bool:
         value = self.data.get(key)
         if value is None:
             return default
@@ -103,7 +108,9 @@ class Args:
             return False
         raise invalid_arguments(f"{key} must be a boolean")
 
-    def int(self, key: str, default: int | None = None, *, error: str = "invalid_arguments") -> int | None:
+    def int(
+        self, key: builtins.str, default: builtins.int | None = None, *, error: builtins.str = "invalid_arguments"
+    ) -> builtins.int | None:
         value = self.data.get(key)
         if value is None or value == "":
             return default
@@ -114,7 +121,7 @@ class Args:
         except (TypeError, ValueError):
             raise SlackError(error) from None
 
-    def list(self, key: str) -> list[str]:
+    def list(self, key: builtins.str) -> builtins.list[builtins.str]:
         """A comma-separated list (or a JSON array)."""
         value = self.data.get(key)
         if value is None:
@@ -122,14 +129,14 @@ class Args:
         items = value if isinstance(value, list) else str(value).split(",")
         return [str(item).strip() for item in items if str(item).strip()]
 
-    def limit(self, default: int, maximum: int) -> int:
+    def limit(self, default: builtins.int, maximum: builtins.int) -> builtins.int:
         """Slack's `limit`: a positive whole number; larger than the method allows is clamped."""
         limit = self.int("limit", default, error="invalid_limit")
         if limit is None or limit < 1:
             raise SlackError("invalid_limit")
         return min(limit, maximum)
 
-    def cursor(self, parts: int = 1) -> list[str] | None:
+    def cursor(self, parts: builtins.int = 1) -> builtins.list[builtins.str] | None:
         """The decoded `cursor`, or None for the first page."""
         raw = self.str("cursor")
         if not raw:
@@ -155,19 +162,26 @@ class Context:
     request: Any
 
     @property
+    def api_token(self) -> ApiToken:
+        """The caller's token: every method has one but those registered with auth=False (api.test)."""
+        if self.token is None:
+            raise SlackError("not_authed")
+        return self.token
+
+    @property
     def user(self) -> User:
-        return self.token.user
+        return self.api_token.user
 
     @property
     def workspace(self) -> Workspace:
-        return self.token.workspace
+        return self.api_token.workspace
 
     @property
     def membership(self) -> Membership:
         from workspaces.models import Membership
 
         if not hasattr(self, "_membership"):
-            self._membership = Membership.objects.get(user=self.token.user, workspace=self.token.workspace)
+            self._membership = Membership.objects.get(user=self.api_token.user, workspace=self.api_token.workspace)
         return self._membership
 
 

@@ -4,6 +4,8 @@ three-step upload slack_sdk's files_upload_v2 makes: files.getUploadURLExternal,
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -49,7 +51,7 @@ def upload(ctx: Context) -> dict:
         text=ctx.args.str("initial_comment"),
         thread_ts=ctx.args.str("thread_ts") or None,
     )
-    wire = file_to_wire(_files_of(messages[0])[0])
+    wire: dict[str, Any] = dict(file_to_wire(_files_of(messages[0])[0]))
     wire["channels"] = [message.channel.public_id for message in messages]
     return {"file": wire}
 

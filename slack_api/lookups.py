@@ -70,7 +70,7 @@ def message_arg(ctx: Context, channel: Channel, key: str = "ts", *, for_wire: bo
 
 def types_arg(ctx: Context, default: str = "public_channel") -> list[str]:
     types = ctx.args.list("types") or default.split(",")
-    kinds = []
+    kinds: list[str] = []
     for name in types:
         if name not in KIND_BY_TYPE:
             raise SlackError("invalid_types")

@@ -4,6 +4,7 @@ messages, over the same services and selectors as the REST API's (notifications.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Literal, overload
 
 from django.db.models import Q
 
@@ -19,6 +20,10 @@ LIST_LIMIT_DEFAULT = 100
 LIST_LIMIT_MAX = 1000
 
 
+@overload
+def _time_arg(ctx: Context, key: str, *, required: Literal[True]) -> datetime: ...
+@overload
+def _time_arg(ctx: Context, key: str, *, required: bool = False) -> datetime | None: ...
 def _time_arg(ctx: Context, key: str, *, required: bool = False) -> datetime | None:
     """A Unix time in seconds (Slack's post_at, oldest, latest), as an aware datetime."""
     seconds = ctx.args.int(key, error="invalid_time")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chat.links import message_permalink
 from chat.search import SEARCH_MAX_LIMIT, cursor_position, search_messages
 from chat.wire import message_to_wire
@@ -52,10 +54,9 @@ def messages(ctx: Context) -> dict:
 
 def _position(ctx: Context, sort: str):
     """Where the page starts: nothing for the first page (no cursor, or Slack's "*"), else the cursor's place."""
-    raw = ctx.args.str("cursor")
-    if not raw or raw == "*":
+    parts = None if ctx.args.str("cursor") == "*" else ctx.args.cursor(3 if sort == "score" else 2)
+    if parts is None:
         return None
-    parts = ctx.args.cursor(3 if sort == "score" else 2)
     try:
         return cursor_position(
             user=ctx.user,
@@ -73,7 +74,7 @@ def _match_to_wire(ctx: Context, match) -> dict:
     """A search match as Slack shows it: the message, its channel in brief, permalink, snippet and score."""
     message = match.message
     message.channel.workspace = ctx.workspace  # for the permalink, without a query per match
-    wire = message_to_wire(message)
+    wire: dict[str, Any] = dict(message_to_wire(message))
     wire["channel"] = {
         "id": message.channel.public_id,
         "name": message.channel.name or "",

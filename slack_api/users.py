@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from accounts.wire import user_to_wire
 from slack_api.conversations import visible_channels_page
@@ -17,7 +18,7 @@ USERS_MAX_LIMIT = 1000
 def user_wire(user, membership=None, *, view=None) -> dict:
     """user_to_wire, with the workspace's view of the person (deactivated here, admin, guest) when known;
     the email address where `view` (workspaces.selectors.PeopleView) shows it."""
-    wire = user_to_wire(user, email=view is not None and view.shows_email(user))
+    wire: dict[str, Any] = dict(user_to_wire(user, email=view is not None and view.shows_email(user)))
     if membership is not None:
         wire["team_id"] = membership.workspace.public_id
         wire["deleted"] = not (user.is_active and membership.is_active)

@@ -4,10 +4,11 @@ the services, as the operator (slackclone.admin_base). Secrets are shown once, i
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from slack_apps import services
@@ -33,8 +34,8 @@ class AppCreateForm(forms.ModelForm):
         self.fields["name"].required = False
         self.fields["name"].help_text = "Required without a manifest; with one, it replaces the manifest's name."
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         try:
             if data.get("manifest"):
                 self.spec = parse_manifest(data["manifest"], name=data.get("name") or None)
@@ -73,10 +74,12 @@ class AppAdmin(ServiceModelAdmin):
     inlines = [SlashCommandInline]
     actions = ["disable", "enable", "rotate_signing_secret", "rotate_bot_token", "rotate_app_token", "delete_apps"]
 
-    def get_form(self, request: HttpRequest, obj: App | None = None, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: App | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[App]]:
         if obj is None:
             kwargs["form"] = AppCreateForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_fields(self, request: HttpRequest, obj: App | None = None):
         if obj is None:
@@ -86,7 +89,9 @@ class AppAdmin(ServiceModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: App | None = None):
         return self.readonly_fields if obj else ()
 
-    def create_through_service(self, request: HttpRequest, form: forms.ModelForm) -> Model:
+    def create_through_service(self, request: HttpRequest, form: forms.ModelForm[App]) -> App:
+        if not isinstance(form, AppCreateForm):
+            raise TypeError("an app is added through AppCreateForm")
         app, credentials = services.app_create(actor=None, workspace=form.cleaned_data["workspace"], spec=form.spec)
         shown = ", ".join(f"{key}: {value}" for key, value in dataclasses.asdict(credentials).items())
         self.message_user(request, f"Store these now, they are shown once. {shown}", messages.WARNING)

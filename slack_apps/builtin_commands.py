@@ -36,7 +36,8 @@ class Builtin:
 
 def _people(channel: Channel, text: str) -> list[User]:
     """Members of the channel's workspace named as <@U…> or @name (the part of their address before the @)."""
-    ids, names = set(), set()
+    ids: set[str] = set()
+    names: set[str] = set()
     for by_id, by_name in MENTION.findall(text):
         (ids if by_id else names).add(by_id or by_name.lower())
     if not ids and not names:

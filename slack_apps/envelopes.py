@@ -19,13 +19,13 @@ if TYPE_CHECKING:
     from slack_apps.models import App
 
 # Slack's channel_type in message events, and the subscription each kind needs.
-CHANNEL_TYPES = {
+CHANNEL_TYPES: dict[str, str] = {
     ChannelKind.PUBLIC: "channel",
     ChannelKind.PRIVATE: "group",
     ChannelKind.DM: "im",
     ChannelKind.GROUP_DM: "mpim",
 }
-MESSAGE_SUBSCRIPTIONS = {
+MESSAGE_SUBSCRIPTIONS: dict[str, str] = {
     ChannelKind.PUBLIC: "message.channels",
     ChannelKind.PRIVATE: "message.groups",
     ChannelKind.DM: "message.im",
@@ -73,7 +73,7 @@ def message_deleted_event(message: Message, previous_text: str) -> dict[str, Any
     channel = message.channel
     now = event_ts()
     previous = {"type": "message", "user": message.author.public_id, "text": previous_text, "ts": message.ts}
-    if message.thread_root_id:
+    if message.thread_root is not None:
         previous["thread_ts"] = message.thread_root.ts
     return {
         "type": "message",
@@ -127,7 +127,7 @@ def channel_created_event(channel: Channel) -> dict[str, Any]:
             "id": channel.public_id,
             "name": channel.name,
             "created": int(channel.created_at.timestamp()),
-            "creator": channel.created_by.public_id if channel.created_by_id else "",
+            "creator": channel.created_by.public_id if channel.created_by is not None else "",
         },
         "event_ts": event_ts(),
     }

@@ -13,10 +13,11 @@ with the workspace the service already loaded, says so without a query.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from chat.models import Channel, ChannelKind, ChannelMember, Mention, MentionKind, Message
 from slack_apps import envelopes
@@ -137,7 +138,7 @@ def connect() -> None:
     """Receive chat's signals (SlackAppsConfig.ready)."""
     from chat import signals
 
-    receivers = {
+    receivers: dict[Signal, Callable[..., None]] = {
         signals.message_posted: on_message_posted,
         signals.message_edited: on_message_edited,
         signals.message_deleted: on_message_deleted,

@@ -127,6 +127,13 @@ class SocketModeConsumer(AsyncWebsocketConsumer):
 
     app: App | None = None
 
+    @property
+    def live_app(self) -> App:
+        """The app this socket serves, once connect() accepted it."""
+        if self.app is None:
+            raise RuntimeError("the socket has no app before it is accepted")
+        return self.app
+
     async def connect(self) -> None:
         query = parse_qs(self.scope.get("query_string", b"").decode())
         app_pk = redeem_ticket(TICKET_PREFIX, (query.get("ticket") or [""])[0])
@@ -159,7 +166,7 @@ class SocketModeConsumer(AsyncWebsocketConsumer):
     async def _take_slot(self) -> str:
         store = current_hub().store
         now = clock.now()
-        user = f"app:{self.app.public_id}"
+        user = f"app:{self.live_app.public_id}"
         refused = await store.socket_admit(
             user, self.slot, None, now=now, expires=now + SLOT_SECONDS,
             user_max=MAX_CONNECTIONS, token_max=MAX_CONNECTIONS, per_minute=120,
@@ -172,25 +179,25 @@ class SocketModeConsumer(AsyncWebsocketConsumer):
             await asyncio.sleep(HEARTBEAT_SECONDS)
             now = clock.now()
             await store.socket_refresh(
-                [(f"app:{self.app.public_id}", self.slot, None)], now=now, expires=now + SLOT_SECONDS
+                [(f"app:{self.live_app.public_id}", self.slot, None)], now=now, expires=now + SLOT_SECONDS
             )
 
     async def disconnect(self, code: int) -> None:
         if self.app is None or not hasattr(self, "heartbeat"):
             return
         self.heartbeat.cancel()
-        _local_sockets[self.app.public_id] -= 1
+        _local_sockets[self.live_app.public_id] -= 1
         for _, timer in self.sent.values():
             timer.cancel()
-        await self.channel_layer.group_discard(app_sockets_group(self.app), self.channel_name)
-        await current_hub().store.socket_release(f"app:{self.app.public_id}", self.slot, None)
+        await self.channel_layer.group_discard(app_sockets_group(self.live_app), self.channel_name)
+        await current_hub().store.socket_release(f"app:{self.live_app.public_id}", self.slot, None)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """Acks: `{"envelope_id": …}`. Anything else, or an envelope this socket did not send, is ignored."""
         try:
             frame = jsonlimits.loads(text_data or "")
         except jsonlimits.JSONError:
-            logger.info("Socket Mode: app %s sent a frame that is not JSON", self.app.public_id)
+            logger.info("Socket Mode: app %s sent a frame that is not JSON", self.live_app.public_id)
             return
         envelope_id = frame.get("envelope_id") if isinstance(frame, dict) else None
         if isinstance(envelope_id, str) and envelope_id in self.commands:
@@ -201,14 +208,14 @@ class SocketModeConsumer(AsyncWebsocketConsumer):
             return
         sent = self.sent.pop(envelope_id, None) if isinstance(envelope_id, str) else None
         if sent is None:
-            logger.info("Socket Mode: app %s acked an envelope it was not sent", self.app.public_id)
+            logger.info("Socket Mode: app %s acked an envelope it was not sent", self.live_app.public_id)
             return
         delivery_id, timer = sent
         timer.cancel()
         await _acked(delivery_id)
 
     async def _send_delivery(self, delivery_id: int) -> None:
-        delivery = await _claim(delivery_id, self.app.pk)
+        delivery = await _claim(delivery_id, self.live_app.pk)
         if delivery is None:
             return  # another socket took it, or it is done
         envelope_id = secrets.token_hex(16)
@@ -226,7 +233,7 @@ class SocketModeConsumer(AsyncWebsocketConsumer):
     async def _retry(self, delivery_id: int) -> None:
         if await _not_acked(delivery_id):
             await self.channel_layer.group_send(
-                app_sockets_group(self.app), {"type": "sm.deliver", "delivery": delivery_id}
+                app_sockets_group(self.live_app), {"type": "sm.deliver", "delivery": delivery_id}
             )
 
     async def _disconnect(self, reason: str) -> None:

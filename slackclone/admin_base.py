@@ -13,7 +13,7 @@ refusals appear as error messages with their code, and write nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django import forms
 from django.contrib import admin, messages
@@ -22,16 +22,18 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from slackclone.errors import DomainError
 
+ModelT = TypeVar("ModelT", bound=Model)
+
 
 def describe_error(error: DomainError) -> str:
     return f"{error.message} ({error.code.value})"
 
 
 def run_service_action(
-    model_admin: admin.ModelAdmin,
+    model_admin: admin.ModelAdmin[Any],
     request: HttpRequest,
-    rows: Iterable[Model],
-    service: Callable[[Model], Any],
+    rows: Iterable[ModelT],
+    service: Callable[[ModelT], object],
     *,
     done: str,
 ) -> int:
@@ -60,8 +62,8 @@ def domain_validation_error(error: DomainError) -> forms.ValidationError:
     return forms.ValidationError(describe_error(error), code=error.code.value)
 
 
-class ServiceModelAdmin(admin.ModelAdmin):
-    """A ModelAdmin whose writes go through the services.
+class ServiceModelAdmin(Generic[ModelT], admin.ModelAdmin):
+    """A ModelAdmin whose writes go through the services; `ServiceModelAdmin[Channel]` for the rows it shows.
 
     - Adding: the form validates, then `create_through_service` creates the row; Django logs
       and shows that row.
@@ -73,10 +75,10 @@ class ServiceModelAdmin(admin.ModelAdmin):
     - A DomainError the form could not foresee (a race) becomes an error message, nothing written.
     """
 
-    def create_through_service(self, request: HttpRequest, form: forms.ModelForm) -> Model:
+    def create_through_service(self, request: HttpRequest, form: forms.ModelForm[ModelT]) -> ModelT:
         raise NotImplementedError(f"{type(self).__name__} must create rows through a service.")
 
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: ModelT | None = None) -> bool:
         return False
 
     def _has_model_perm(self, request: HttpRequest, action: str) -> bool:
@@ -89,16 +91,16 @@ class ServiceModelAdmin(admin.ModelAdmin):
     def has_remove_permission(self, request: HttpRequest) -> bool:
         return self._has_model_perm(request, "delete")
 
-    def save_form(self, request: HttpRequest, form: forms.ModelForm, change: bool) -> Model:
+    def save_form(self, request: HttpRequest, form: forms.ModelForm[ModelT], change: bool) -> ModelT:
         if change:
             return super().save_form(request, form, change)
         return self.create_through_service(request, form)
 
-    def save_model(self, request: HttpRequest, obj: Model, form: forms.ModelForm, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: ModelT, form: forms.ModelForm[ModelT], change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
 
-    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets, change: bool) -> None:
+    def save_related(self, request: HttpRequest, form: forms.ModelForm[ModelT], formsets, change: bool) -> None:
         if change:
             super().save_related(request, form, formsets, change)
 
@@ -112,13 +114,13 @@ class ServiceModelAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
 
-class ReadOnlyServiceModelAdmin(ServiceModelAdmin):
+class ReadOnlyServiceModelAdmin(ServiceModelAdmin[ModelT]):
     """Rows that only services write (messages and what hangs off them): viewed here, changed by actions."""
 
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: ModelT | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: ModelT | None = None) -> bool:
         return False
 
 

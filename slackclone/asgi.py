@@ -4,6 +4,8 @@ apps' Socket Mode connections (slack_apps.socket_mode), and the lifespan that dr
 
 import gc
 import os
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slackclone.settings")
 # Each request runs in a thread of its own under ASGI: take database connections from a pool
@@ -31,7 +33,7 @@ def websocket_router(scope, receive, send):
     return websocket_application(scope, receive, send)
 
 
-PROTOCOLS = {
+PROTOCOLS: dict[str, Callable[[dict[str, Any], Any, Any], Awaitable[None]]] = {
     "http": django_asgi_app,
     "websocket": refuse_while_draining(websocket_router),
     "lifespan": lifespan.application,

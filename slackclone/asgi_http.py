@@ -122,10 +122,10 @@ class SyncStackASGIHandler(ASGIHandler):
     def _respond(self, scope: dict[str, Any], body_file) -> HttpResponseBase:
         """Everything synchronous about a request, in a request thread, as WSGIHandler.__call__ does it."""
         signals.request_started.send(sender=self.__class__, scope=scope)
-        request, response = self.create_request(scope, body_file)
-        if request is not None:
-            response = self.get_response(request)
-        response._handler_class = self.__class__
+        created = self.create_request(scope, body_file)  # a request, or the response refusing one
+        response = self.get_response(created[0]) if created[1] is None else created[1]
+        # Django's own handlers set this private attribute (WSGIHandler.__call__); the stubs leave it out.
+        response._handler_class = self.__class__  # type: ignore[attr-defined]
         if isinstance(response, FileResponse):
             response.block_size = self.chunk_size
         if response.streaming:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import secrets
+from typing import cast
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -39,6 +40,7 @@ def square_png(upload: UploadedFile, *, size: int, field: str = "image") -> Cont
             f"Images can be at most {IMAGE_MAX_BYTES // (1024 * 1024)} MB.",
             fields={field: "too_large"},
         )
+    image: Image.Image  # what Image.open gives, then transposed
     try:
         upload.seek(0)
         with Image.open(upload) as image:
@@ -68,11 +70,12 @@ def replace_image(field_file: FieldFile, upload: UploadedFile | None, *, size: i
     png = square_png(upload, size=size, field=field) if upload is not None else None
     if png is None and not field_file:
         return False
-    if field_file:
-        storage, old_name = field_file.storage, field_file.name
+    old_name = field_file.name  # a FieldFile is true when it has a name
+    if old_name:
+        storage = field_file.storage
         transaction.on_commit(lambda: storage.delete(old_name), robust=True)
     if png is None:
         field_file.name = ""
     else:
-        field_file.save(png.name, png, save=False)
+        field_file.save(cast(str, png.name), png, save=False)  # square_png names every file it makes
     return True

@@ -9,24 +9,27 @@ one round trip and no query building.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model
+from django.db.models import Field, Model
+
+ModelT = TypeVar("ModelT", bound=Model)
 
 
 @dataclass(frozen=True)
-class Columns:
+class Columns(Generic[ModelT]):
     """A model's concrete columns (or `only` some), selected under a table alias, and how to rebuild the instance."""
 
-    model: type[Model]
+    model: type[ModelT]
     alias: str
     only: tuple[str, ...] = ()  # a subset of field names (the pk among them); the rest are deferred
 
     @cached_property
-    def fields(self) -> list:
+    def fields(self) -> list[Field[Any, Any]]:
         fields = self.model._meta.concrete_fields
         if not self.only:
             return list(fields)
@@ -44,13 +47,13 @@ class Columns:
         return [field.attname for field in self.fields]
 
     @cached_property
-    def _converters(self) -> list[tuple[int, list]]:
+    def _converters(self) -> list[tuple[int, list[Any]]]:
         connection = connections[DEFAULT_DB_ALIAS]
         found = []
         for index, field in enumerate(self.fields):
-            converters = connection.ops.get_db_converters(field.get_col(self.alias)) + field.get_db_converters(
-                connection
-            )
+            backend_converters = connection.ops.get_db_converters(field.get_col(self.alias))
+            # Field.get_db_converters is Django's (the field's from_db_value); the stubs leave it out.
+            converters = backend_converters + field.get_db_converters(connection)  # type: ignore[attr-defined]
             if converters:
                 found.append((index, converters))
         return found
@@ -59,10 +62,15 @@ class Columns:
     def _pk_index(self) -> int:
         return self.fields.index(self.model._meta.pk)
 
-    def instance(self, values: tuple | list, *, using: str = DEFAULT_DB_ALIAS) -> Model | None:
-        """The instance these values (this model's columns, in order) describe; None for an outer join's miss."""
+    def instance_or_none(self, values: Sequence[Any], *, using: str = DEFAULT_DB_ALIAS) -> ModelT | None:
+        """As instance, for a table on the outer side of a join: None when the join found no row."""
         if values[self._pk_index] is None:
             return None
+        return self.instance(values, using=using)
+
+    def instance(self, values: Sequence[Any], *, using: str = DEFAULT_DB_ALIAS) -> ModelT:
+        """The instance these values (this model's columns, in order) describe: a row the statement always has
+        (its FROM table, an inner join)."""
         if self._converters:
             values = list(values)
             connection = connections[using]
@@ -72,7 +80,7 @@ class Columns:
         return self.model.from_db(using, self._attnames, values)
 
 
-def split_row(row: tuple, *parts: Columns | int, using: str = DEFAULT_DB_ALIAS) -> list[Any]:
+def split_row(row: Sequence[Any], *parts: Columns[Any] | int, using: str = DEFAULT_DB_ALIAS) -> list[Any]:
     """Cut a row read from `using` into instances (for each Columns) and plain values (an int n takes the
     next n columns)."""
     out: list[Any] = []
@@ -83,6 +91,6 @@ def split_row(row: tuple, *parts: Columns | int, using: str = DEFAULT_DB_ALIAS) 
             position += part
         else:
             width = len(part.fields)
-            out.append(part.instance(row[position : position + width], using=using))
+            out.append(part.instance_or_none(row[position : position + width], using=using))
             position += width
     return out

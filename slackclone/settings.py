@@ -167,7 +167,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "slackclone.sqlite3",
+            "NAME": VAR_DIR / "slackclone.sqlite3",  # type: ignore[typeddict-item]  # Django takes a Path; the stubs want str
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
         }
     }

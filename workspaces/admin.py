@@ -5,7 +5,7 @@ Actions run as the operator (actor=None): see accounts/admin.py for why.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from django import forms
 from django.contrib import admin
@@ -34,6 +34,14 @@ from workspaces.services import (
     member_reactivate,
     workspace_create,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class WorkspaceCounts(TypedDict):
+    n_members: int | None
+    n_channels: int | None
 
 
 def count_of(queryset: QuerySet, link: str) -> Subquery:
@@ -76,7 +84,7 @@ class WorkspaceAddForm(forms.ModelForm):
 
 
 @admin.register(Workspace)
-class WorkspaceAdmin(ServiceModelAdmin):
+class WorkspaceAdmin(ServiceModelAdmin[Workspace]):
     """Created by workspace_create (owner, #general, #random); its settings are edited in place."""
 
     list_display = ("name", "slug", "public_id", "active_members", "channel_count", "created_by", "created_at")
@@ -84,7 +92,15 @@ class WorkspaceAdmin(ServiceModelAdmin):
     search_fields = ("name", "slug", "=public_id")
     ordering = ("slug",)
     readonly_fields = ("public_id", "slug", "created_by", "created_at")
-    fields = ("public_id", "name", "slug", "icon", "retention_days", "retention_keeps_pins", "email_display")
+    fields: ClassVar[tuple[str, ...]] = (
+        "public_id",
+        "name",
+        "slug",
+        "icon",
+        "retention_days",
+        "retention_keeps_pins",
+        "email_display",
+    )
     fields += ("created_by", "created_at")
     inlines = (MembershipInline,)
 
@@ -101,17 +117,19 @@ class WorkspaceAdmin(ServiceModelAdmin):
         )
 
     @admin.display(description="active members", ordering="n_members")
-    def active_members(self, workspace: Workspace) -> int:
+    def active_members(self, workspace: WithAnnotations[Workspace, WorkspaceCounts]) -> int:
         return workspace.n_members or 0
 
     @admin.display(description="channels", ordering="n_channels")
-    def channel_count(self, workspace: Workspace) -> int:
+    def channel_count(self, workspace: WithAnnotations[Workspace, WorkspaceCounts]) -> int:
         return workspace.n_channels or 0
 
-    def get_form(self, request: HttpRequest, obj: Workspace | None = None, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Workspace | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[Workspace]]:
         if obj is None:
             kwargs["form"] = WorkspaceAddForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request: HttpRequest, obj: Workspace | None = None):
         return ("name", "slug", "owner") if obj is None else self.fields
@@ -122,7 +140,7 @@ class WorkspaceAdmin(ServiceModelAdmin):
     def get_inlines(self, request: HttpRequest, obj: Workspace | None):
         return self.inlines if obj is not None else ()
 
-    def create_through_service(self, request: HttpRequest, form: WorkspaceAddForm) -> Workspace:
+    def create_through_service(self, request: HttpRequest, form: forms.ModelForm[Workspace]) -> Workspace:
         data = form.cleaned_data
         return workspace_create(creator=data["owner"], name=data["name"], slug=data["slug"])
 
@@ -136,7 +154,8 @@ class MembershipAddForm(forms.ModelForm):
         fields = ("workspace", "user", "role")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         user = cleaned.get("user")
         if user is not None and not user.is_active:
             self.add_error("user", f"{user.email} has been deactivated.")
@@ -144,7 +163,7 @@ class MembershipAddForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ServiceModelAdmin):
+class MembershipAdmin(ServiceModelAdmin[Membership]):
     """Added by member_add; roles change and people leave through actions (member_change_role, ...)."""
 
     list_display = ("user", "workspace", "role", "is_active", "joined_at", "deactivated_at")
@@ -159,10 +178,12 @@ class MembershipAdmin(ServiceModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Membership | None = None) -> bool:
         return False
 
-    def get_form(self, request: HttpRequest, obj: Membership | None = None, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Membership | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[Membership]]:
         if obj is None:
             kwargs["form"] = MembershipAddForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Membership | None = None):
         return () if obj is None else self.readonly_fields
@@ -170,7 +191,7 @@ class MembershipAdmin(ServiceModelAdmin):
     def get_fields(self, request: HttpRequest, obj: Membership | None = None):
         return ("workspace", "user", "role") if obj is None else self.readonly_fields
 
-    def create_through_service(self, request: HttpRequest, form: MembershipAddForm) -> Membership:
+    def create_through_service(self, request: HttpRequest, form: forms.ModelForm[Membership]) -> Membership:
         data = form.cleaned_data
         return member_add(actor=None, workspace=data["workspace"], user=data["user"], role=data["role"])
 
@@ -247,7 +268,7 @@ class InvitationStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ServiceModelAdmin):
+class InvitationAdmin(ServiceModelAdmin[Invitation]):
     """Created by invitation_create and stopped by invitation_revoke."""
 
     list_display = ("__str__", "workspace", "role", "inviter", "uses", "max_uses", "expires_at", "state")
@@ -255,7 +276,16 @@ class InvitationAdmin(ServiceModelAdmin):
     list_filter = (InvitationStateFilter, "role")
     search_fields = ("email", "workspace__slug", "workspace__name")
     autocomplete_fields = ("workspace",)
-    readonly_fields = ("public_id", "workspace", "email", "role", "link", "inviter", "created_at", "expires_at")
+    readonly_fields: ClassVar[tuple[str, ...]] = (
+        "public_id",
+        "workspace",
+        "email",
+        "role",
+        "link",
+        "inviter",
+        "created_at",
+        "expires_at",
+    )
     readonly_fields += ("max_uses", "uses", "revoked_at")
     ordering = ("-created_at",)
     actions = ("revoke",)
@@ -278,10 +308,12 @@ class InvitationAdmin(ServiceModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Invitation | None = None) -> bool:
         return False
 
-    def get_form(self, request: HttpRequest, obj: Invitation | None = None, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Invitation | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[Invitation]]:
         if obj is None:
             kwargs["form"] = InvitationAddForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request: HttpRequest, obj: Invitation | None = None):
         return ("workspace", "email", "role", "max_uses", "expires_in_days") if obj is None else self.readonly_fields
@@ -289,7 +321,7 @@ class InvitationAdmin(ServiceModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Invitation | None = None):
         return () if obj is None else self.readonly_fields
 
-    def create_through_service(self, request: HttpRequest, form: InvitationAddForm) -> Invitation:
+    def create_through_service(self, request: HttpRequest, form: forms.ModelForm[Invitation]) -> Invitation:
         data = form.cleaned_data
         return invitation_create(
             actor=None,

@@ -6,7 +6,7 @@ The `access_*` functions fetch and check; `check_*` functions only check.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Membership, Workspace
@@ -20,9 +20,9 @@ def access_membership(actor: User, workspace: Workspace) -> Membership:
     if not actor.is_active:
         raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
     membership = Membership.objects.filter(user=actor, workspace=workspace).first()
-    check_membership_standing(
-        user_is_active=actor.is_active, membership_is_active=None if membership is None else membership.is_active
-    )
+    if membership is None:
+        raise DomainError(ErrorCode.WORKSPACE_NOT_FOUND, "Workspace not found.")
+    check_membership_standing(user_is_active=actor.is_active, membership_is_active=membership.is_active)
     return membership
 
 
@@ -37,6 +37,10 @@ def check_membership_standing(*, user_is_active: bool, membership_is_active: boo
         raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "Your account in this workspace has been deactivated.")
 
 
+@overload
+def access_workspace_admin(actor: User, workspace: Workspace) -> Membership: ...
+@overload
+def access_workspace_admin(actor: User | None, workspace: Workspace) -> Membership | None: ...
 def access_workspace_admin(actor: User | None, workspace: Workspace) -> Membership | None:
     """Owners and admins (or the operator) manage members, roles and invitations."""
     if actor is None:

@@ -8,11 +8,14 @@ Failures raise DomainError, writing nothing.
 
 from __future__ import annotations
 
+import enum
 import re
 from datetime import timedelta
+from typing import Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -436,11 +439,25 @@ def member_reactivate(*, actor: User | None, workspace: Workspace, user: User) -
 
 
 WORKSPACE_ICON_SIZE = 256
-_KEEP = object()
+
+
+class _Keep(enum.Enum):
+    """The icon argument's default: leave the icon as it is (None removes it)."""
+
+    KEEP = enum.auto()
+
+
+_KEEP = _Keep.KEEP
 
 
 @transaction.atomic
-def workspace_update(*, actor: User | None, workspace: Workspace, name: str | None = None, icon=_KEEP) -> Workspace:
+def workspace_update(
+    *,
+    actor: User | None,
+    workspace: Workspace,
+    name: str | None = None,
+    icon: UploadedFile | Literal[_Keep.KEEP] | None = _KEEP,
+) -> Workspace:
     """Rename a workspace and/or set its icon (an uploaded image, stored as a square PNG; None removes it).
 
     The address (slug) never changes: links, bookmarks and emails point at it.
@@ -449,7 +466,7 @@ def workspace_update(*, actor: User | None, workspace: Workspace, name: str | No
     Events: none yet (the protocol has no team_rename); clients show the change on their next load.
     """
     access_workspace_admin(actor, workspace)
-    fields = []
+    fields: list[str] = []
     if name is not None:
         workspace.name = _check_workspace_name(name)
         fields.append("name")

@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from accounts.http import AuthenticatedHttpRequest
+from accounts.models import User
 from workspaces.models import Membership, Workspace
 from workspaces.selectors import pending_invitations_for, user_workspaces
 from workspaces.services import user_set_last_workspace
@@ -17,7 +19,7 @@ def workspace_url(workspace: Workspace) -> str:
     return f"/{workspace.slug}/"
 
 
-def remember_last_workspace(request: HttpRequest, workspace: Workspace) -> None:
+def remember_last_workspace(request: AuthenticatedHttpRequest, workspace: Workspace) -> None:
     """Record that the signed-in user opened `workspace`, so `/` brings them back to it.
 
     Callers: the web client's page view, after it has checked the user is an active member.
@@ -43,17 +45,21 @@ def home(request: HttpRequest) -> HttpResponse:
     workspace = _landing_workspace(memberships, request.user.last_workspace_id)
     if workspace is not None:
         return redirect(workspace_url(workspace))
-    return workspaces(request)
+    return _workspaces_page(request, request.user)
 
 
 @require_safe
 @login_required
-def workspaces(request: HttpRequest) -> HttpResponse:
+def workspaces(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Your workspaces, the invitations waiting for you, and a way to create a workspace."""
-    memberships = list(user_workspaces(user=request.user))
+    return _workspaces_page(request, request.user)
+
+
+def _workspaces_page(request: HttpRequest, user: User) -> HttpResponse:
+    memberships = list(user_workspaces(user=user))
     context = {
         "memberships": memberships,
-        "invitations": pending_invitations_for(user=request.user),
+        "invitations": pending_invitations_for(user=user),
         "section": "workspaces",
     }
     return render(request, "accounts/workspaces.html", context)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from accounts import services
 from accounts.forms import PreferencesForm
+from accounts.http import AuthenticatedHttpRequest
 from slackclone.web import submit_form
 
 
@@ -25,7 +26,7 @@ def _save(user, data: dict) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PreferencesForm.for_user(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         done = submit_form(

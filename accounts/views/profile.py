@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
 from accounts.forms import STATUS_PRESETS, AvatarForm, ProfileForm, StatusForm, status_expiry
+from accounts.http import AuthenticatedHttpRequest
 from slackclone.web import submit_form
 
 PROFILE_URL = "accounts:profile"
 
 
-def _render(request: HttpRequest, status: int = 200, **forms) -> HttpResponse:
+def _render(request: AuthenticatedHttpRequest, status: int = 200, **forms) -> HttpResponse:
     user = request.user
     initial = {"full_name": user.full_name, "display_name": user.display_name, "title": user.title}
     context = {
@@ -31,7 +32,7 @@ def _render(request: HttpRequest, status: int = 200, **forms) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _render(request)
     form = ProfileForm(request.POST)
@@ -47,7 +48,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def avatar(request: HttpRequest) -> HttpResponse:
+def avatar(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a new photo, or remove it (`remove` in the form)."""
     if "remove" in request.POST:
         services.user_set_avatar(actor=request.user, image=None)
@@ -71,7 +72,7 @@ def _set_status(user, data: dict) -> None:
 
 @login_required
 @require_POST
-def status(request: HttpRequest) -> HttpResponse:
+def status(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set a custom status with when it clears, or clear it (`clear` in the form)."""
     if "clear" in request.POST:
         services.user_set_status(actor=request.user)

@@ -10,18 +10,19 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.services import user_sign_out_other_sessions
 from slackclone.web import auth_rate_limited
 
 SECURITY_URL = "accounts:security"
 
 
-def _render(request: HttpRequest, form: PasswordChangeForm, status: int = 200) -> HttpResponse:
+def _render(request: AuthenticatedHttpRequest, form: PasswordChangeForm, status: int = 200) -> HttpResponse:
     return render(request, "accounts/security.html", {"form": form, "section": "security"}, status=status)
 
 
@@ -29,7 +30,7 @@ def _render(request: HttpRequest, form: PasswordChangeForm, status: int = 200) -
 @login_required
 @auth_rate_limited("password changes")
 @require_http_methods(["GET", "POST"])
-def security(request: HttpRequest) -> HttpResponse:
+def security(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET: the page. POST: change the password (the current one is asked for, as a stolen session lacks it)."""
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "GET":
@@ -44,7 +45,7 @@ def security(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def sign_out_other_sessions(request: HttpRequest) -> HttpResponse:
+def sign_out_other_sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = user_sign_out_other_sessions(actor=request.user)
     update_session_auth_hash(request, user)
     messages.success(request, "You have been signed out of every other browser and device.")

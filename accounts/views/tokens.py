@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import TokenCreateForm
+from accounts.http import AuthenticatedHttpRequest
 from accounts.selectors import user_tokens
 from integrations.tokens import api_token_create
 from slackclone.errors import DomainError
@@ -22,7 +23,7 @@ from workspaces.tokens import api_token_revoke, token_get
 @login_required
 @auth_rate_limited("new API tokens")
 @require_http_methods(["GET", "POST"])
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     workspaces = [m.workspace for m in user_workspaces(user=request.user)]
     form = TokenCreateForm(request.POST or None, workspaces=workspaces)
     created = None
@@ -50,7 +51,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, token_id: str) -> HttpResponse:
     try:
         token = token_get(actor=request.user, public_id=token_id)
         api_token_revoke(actor=request.user, token=token)

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.signup import email_verification_send, email_verify
 from accounts.verification import read_verification_token
 from accounts.views.auth import BACKEND, safe_next
@@ -36,7 +37,7 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def resend_verification(request: HttpRequest) -> HttpResponse:
+def resend_verification(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mail the signed-in person a new verification link (rate limited per address)."""
     try:
         email_verification_send(actor=request.user, next_url=safe_next(request, ""))

@@ -175,8 +175,8 @@ def write_plans(path: Path, data: BenchData) -> None:
         for sql in statements:
             if sql.upper().startswith("SET LOCAL"):  # the planner settings the selector runs with
                 cursor.execute(sql)
-        for index, query in enumerate(selects):
-            sections[f"unread counts, query {index + 1}"] = explain(query, [])
+        for index, select in enumerate(selects):
+            sections[f"unread counts, query {index + 1}"] = explain(select, [])
     path.write_text("".join(f"## {title}\n\n{plan}\n\n" for title, plan in sections.items()))
 
 

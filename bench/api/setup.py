@@ -96,6 +96,8 @@ def prepare() -> BenchData:
         .order_by("-last_seq")
         .first()
     )
+    if big_channel is None:
+        raise RuntimeError(f"{USER_EMAIL} is in no channel of the workspace: seed it first (see bench/api).")
     channel_count = _ensure_channels(workspace, user, poster)
     _plant_rare_words(big_channel)
     big_channel.refresh_from_db()

@@ -62,6 +62,9 @@ class Client(asyncio.Protocol):
         transport.write(("\r\n".join(lines) + "\r\n\r\n").encode())
 
     def data_received(self, data: bytes) -> None:
+        transport = self.transport
+        if transport is None:  # asyncio calls connection_made first
+            return
         buffer = self.buffer + data if self.buffer else data
         if not self.upgraded:
             end = buffer.find(b"\r\n\r\n")
@@ -72,7 +75,7 @@ class Client(asyncio.Protocol):
             if b" 101 " not in status:
                 if not self.opened.done():
                     self.opened.set_exception(ConnectionError(status.decode(errors="replace")))
-                self.transport.close()
+                transport.close()
                 return
             self.upgraded = True
             if not self.opened.done():
@@ -99,10 +102,10 @@ class Client(asyncio.Protocol):
             if opcode == 1:
                 self.on_text(self, payload)
             elif opcode == 9:
-                self.transport.write(encode_frame(10, payload))
+                transport.write(encode_frame(10, payload))
             elif opcode == 8:
                 self.close_code = struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else 1005
-                self.transport.close()
+                transport.close()
         self.buffer = buffer[position:] if position < size else b""
 
     def connection_lost(self, exc) -> None:

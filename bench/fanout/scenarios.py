@@ -6,12 +6,15 @@ import asyncio
 import json
 import math
 import statistics
+import subprocess
 import time
 from array import array
 from dataclasses import dataclass, field
+from typing import Any
 
 from bench.fanout import stack
 from bench.fanout.client import Client, open_client
+from bench.fanout.seed import BenchData
 
 CONNECT_BATCH = 100  # concurrent handshakes; the baseline's Redis pool (100) refuses more at once
 HELD_P99_MS = 250.0
@@ -24,12 +27,12 @@ class Server:
     """A server under test and how to talk to it: ours (slackclone) or the Channels-tutorial baseline."""
 
     kind: str
-    data: object
-    process: object = None
+    data: BenchData
+    process: subprocess.Popen[bytes] | None = None
     port: int = 0
 
     @classmethod
-    def start(cls, kind: str, data) -> Server:
+    def start(cls, kind: str, data: BenchData) -> Server:
         """`slackclone` (Daphne), `slackclone-uvicorn`, `baseline` (Daphne, as the tutorial runs it)."""
         ours = kind.startswith("slackclone")
         application = "slackclone.asgi:application" if ours else "bench.baseline.asgi:application"
@@ -58,11 +61,18 @@ class Server:
             return json.dumps({"id": frame_id, "type": "message", "channel": self.data.channel_id, "text": text})
         return json.dumps({"message": text})
 
+    @property
+    def pid(self) -> int:
+        """The server's process (ClusterServer, which has several, overrides what reads it)."""
+        if self.process is None:
+            raise RuntimeError(f"The {self.kind} server has no process of its own.")
+        return self.process.pid
+
     def rss(self) -> int:
-        return stack.rss_kib(self.process.pid)
+        return stack.rss_kib(self.pid)
 
     def cpu_seconds(self) -> float:
-        return stack.cpu_seconds(self.process.pid)
+        return stack.cpu_seconds(self.pid)
 
     def cpu_by_component(self) -> dict[str, float]:
         """CPU seconds so far per process of the stack, where a server can tell (a cluster can)."""
@@ -165,7 +175,7 @@ def cpu_shares(before: dict[str, float], after: dict[str, float], seconds: float
     return {name: round(value, 3) for name, value in sorted(used.items(), key=lambda item: -item[1]) if value > 0}
 
 
-def percentile(sorted_values, fraction: float) -> float:
+def percentile(sorted_values: list[float], fraction: float) -> float:
     if not sorted_values:
         return math.nan
     return sorted_values[min(len(sorted_values) - 1, int(fraction * len(sorted_values)))]
@@ -198,7 +208,7 @@ async def one_rate(server: Server, router: Router, clients: int, posters: list[C
     cpu_cores = cpu_shares(cpu_before, server.cpu_by_component(), cpu_window)
     values = sorted(measure.latencies)
     elapsed = max((measure.last_at or time.monotonic()) - started, duration)
-    row = {
+    row: dict[str, Any] = {
         "server": server.kind,
         "clients": clients,
         "rate": rate,
@@ -298,7 +308,7 @@ async def reconnect_storm(server: Server, count: int, window: float, missed: int
 
     resume_router = ResumeRouter()
     started = time.monotonic()
-    cpu_before = stack.cpu_seconds(server.process.pid)
+    cpu_before = server.cpu_seconds()
 
     async def reconnect(number: int) -> Client | None:
         await asyncio.sleep(window * number / count)
@@ -315,7 +325,7 @@ async def reconnect_storm(server: Server, count: int, window: float, missed: int
     reconnected = [c for c in await asyncio.gather(*(reconnect(n) for n in range(count))) if c is not None]
     wall = time.monotonic() - started
     # Server CPU per reconnect: steadier than latency on a busy machine, and what sets the capacity.
-    cpu_ms_per_reconnect = (stack.cpu_seconds(server.process.pid) - cpu_before) * 1000 / max(1, len(reconnected))
+    cpu_ms_per_reconnect = (server.cpu_seconds() - cpu_before) * 1000 / max(1, len(reconnected))
     await close_all(reconnected + posters)
     times = sorted(caught_up.values())
     return {

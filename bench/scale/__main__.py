@@ -24,6 +24,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench.fanout import stack
 from bench.fanout.__main__ import best_rates, table
@@ -43,14 +44,17 @@ SEED = (
 )
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ClusterServer(Server):
     """The cluster behind nginx, seen by bench/fanout's scenarios as one server: memory and CPU are summed."""
 
-    layout: Layout | None = None
+    layout: Layout
 
     def pids(self) -> list[int]:
-        return [read_pid(self.layout.pid_file(asgi_name(i))) for i in range(len(self.layout.asgi_ports))]
+        pids = [read_pid(self.layout.pid_file(asgi_name(i))) for i in range(len(self.layout.asgi_ports))]
+        if None in pids:
+            raise RuntimeError("An ASGI process of the cluster has no pid file: is the cluster running?")
+        return [pid for pid in pids if pid is not None]
 
     def rss(self) -> int:
         return sum(stack.rss_kib(pid) for pid in self.pids())
@@ -130,7 +134,7 @@ def ceiling(processes: int, asgi_us: float, rest_us: float, cores: int) -> float
 def summary(runs: list[dict]) -> list[dict]:
     lines = []
     for run in runs:
-        best = next(iter(run["best"].values()), {"rate": 0, "deliveries_per_s": 0.0, "p99_ms": None})
+        best: dict[str, Any] = next(iter(run["best"].values()), {"rate": 0, "deliveries_per_s": 0.0, "p99_ms": None})
         held_row = next((row for row in run["rows"] if row["rate"] == best["rate"] and row["held"]), None)
         costs = cpu_per_delivery(held_row) if held_row else None
         lines.append(

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from rest_framework.request import Request
-
-from accounts.api.authentication import token_workspace
+from accounts.api.authentication import AuthenticatedRequest, token_workspace
 from chat.models import Channel
 from chat.selectors import channel_get
 
 
-def request_channel(request: Request, public_id: str) -> Channel:
+def request_channel(request: AuthenticatedRequest, public_id: str) -> Channel:
     """A channel the requester may see (channel_not_found otherwise, including outside the token's workspace)."""
     return channel_get(actor=request.user, public_id=public_id, workspace=token_workspace(request))

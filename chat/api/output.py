@@ -10,7 +10,7 @@ from chat.wire import channel_to_wire, message_to_wire
 
 def channel_out(channel: Channel, **extra: Any) -> dict[str, Any]:
     """A channel as chat.wire shapes it; DMs and group DMs also list who is in them."""
-    wire = channel_to_wire(channel)
+    wire: dict[str, Any] = dict(channel_to_wire(channel))
     if channel.kind in (ChannelKind.DM, ChannelKind.GROUP_DM) and channel.dm_key:
         wire["members"] = channel.dm_key.split(",")
     wire.update(extra)
@@ -18,4 +18,4 @@ def channel_out(channel: Channel, **extra: Any) -> dict[str, Any]:
 
 
 def messages_out(messages: list[Message]) -> list[dict[str, Any]]:
-    return [message_to_wire(message) for message in messages]
+    return [dict(message_to_wire(message)) for message in messages]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.utils import timezone
@@ -24,6 +24,8 @@ from chat.selectors import messages_for_wire
 from slackclone.db_router import read_for
 
 if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
     from accounts.models import User
     from workspaces.models import Membership, Workspace
 
@@ -101,7 +103,8 @@ def _rows(ids: list[int], parsed: ParsedQuery, *, on_postgres: bool, using: str)
 
 def _match(message: Message, parsed: ParsedQuery, on_postgres: bool) -> SearchMatch:
     if on_postgres and parsed.has_text:
-        return SearchMatch(message, message.snippet, float(message.score))
+        scored = cast("WithAnnotations[Message, postgres.PageAnnotations]", message)  # _rows annotated it
+        return SearchMatch(message, scored.snippet, float(scored.score))
     return SearchMatch(message, fallback.snippet(message.text, parsed), fallback.score(message.text, parsed))
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import BooleanField, FloatField, QuerySet, TextField
@@ -122,7 +123,7 @@ def page_ids(
     if sort == "score" and parsed.has_text:
         window = newest_first(messages, single_channel=scope.single_channel).values_list("pk", flat=True)
         candidates = _forced(plan, lambda: list(window[:SCORE_WINDOW]), using)
-        ranked = (
+        ranked: QuerySet[Message] = (
             Message.objects.using(using)
             .filter(pk__in=candidates)
             .annotate(score=RawSQL(RANK_SQL, [parsed.text], output_field=FloatField()))
@@ -143,8 +144,16 @@ def page_ids(
     return _forced(plan, lambda: list(ordered[: limit + 1]), using), plan
 
 
+class PageAnnotations(TypedDict):
+    """What annotate_page adds to each row."""
+
+    snippet: str
+    score: float
+
+
 def annotate_page(messages: QuerySet[Message], parsed: ParsedQuery) -> QuerySet[Message]:
-    """Snippet and score for the rows of one page only (ts_headline is too costly to run on every match)."""
+    """Snippet and score (PageAnnotations) for the rows of one page only, when the query has text
+    (ts_headline is too costly to run on every match)."""
     if not parsed.has_text:
         return messages
     return messages.annotate(

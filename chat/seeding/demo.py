@@ -139,8 +139,10 @@ def _ensure_channel(workspace: Workspace, spec: ChannelSpec, users: dict[str, Us
         if was_created:
             created.append(f"{channel.get_kind_display().lower()} {channel.public_id} ({', '.join(spec.members)})")
         return DemoChannel(spec.key, channel, members, spec.weight)
-    channel = Channel.objects.filter(workspace=workspace, name=spec.name).first()
-    if channel is None:
+    existing = Channel.objects.filter(workspace=workspace, name=spec.name).first()
+    if existing is not None:
+        channel = existing
+    else:
         channel = channel_create(
             actor=owner, workspace=workspace, name=spec.name, is_private=spec.private, purpose=spec.purpose
         )

@@ -44,12 +44,17 @@ def channel_get(*, actor: User | None, public_id: str, workspace: Workspace | No
         raise channel_not_found()
     if actor is None:
         return _channel_get_for_operator(public_id, workspace)
-    params = {"actor": actor.pk, "public_id": public_id, "workspace": workspace.pk if workspace else None}
+    params: dict[str, int | str | None] = {
+        "actor": actor.pk,
+        "public_id": public_id,
+        "workspace": workspace.pk if workspace else None,
+    }
     with connection.cursor() as cursor:
         cursor.execute(_channel_access_sql(within_workspace=workspace is not None), params)
         row = cursor.fetchone()
     if row is None:
         raise channel_not_found()
+    channel: Channel
     channel, channel_workspace, creator, membership, member = split_row(
         row, _CHANNEL, _WORKSPACE, _CREATOR, _MEMBERSHIP, _MEMBER
     )

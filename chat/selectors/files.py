@@ -29,6 +29,7 @@ def file_get(*, actor: User, public_id: str, workspace: Workspace | None = None)
         attachment is None
         or not actor.is_active
         or not Membership.objects.filter(user=actor, workspace_id=attachment.workspace_id, is_active=True).exists()
+        or attachment.channel_id is None
         or not ChannelMember.objects.filter(user=actor, channel_id=attachment.channel_id).exists()
     ):
         raise DomainError(ErrorCode.FILE_NOT_FOUND, "File not found.")

@@ -22,6 +22,7 @@ from django.db import connections
 from accounts.models import User
 from chat.models import Attachment, Channel, Message, Reaction
 from chat.wire import PREFETCHED_ATTACHMENTS, PREFETCHED_REACTIONS
+from slackclone.json_types import JSONArray
 from slackclone.rawsql import Columns, split_row
 
 # What chat.wire reads of an author and of a thread's root and its author; everything else stays deferred.
@@ -95,7 +96,9 @@ def load_window(
     with connections[using].cursor() as cursor:
         cursor.execute(sql, {"channel": channel.pk, "above": above, "below": below, "limit": limit})
         rows = cursor.fetchall()
-    messages, with_files, authors = [], [], {}
+    messages: list[Message] = []
+    with_files: list[Message] = []
+    authors: dict[int, User] = {}
     message_width = len(_MESSAGE.fields)
     for row in rows:
         message = _MESSAGE.instance(row[:message_width], using=using)
@@ -112,15 +115,15 @@ def load_window(
         if has_files:
             with_files.append(message)
         messages.append(message)
-    _attach_thread_roots([message for message in messages if message.thread_root_id], using)
+    _attach_thread_roots([(message, message.thread_root_id) for message in messages if message.thread_root_id], using)
     _attach_files(with_files, using)
     return messages
 
 
-def _reactions(encoded: str | list | None, message: Message, using: str) -> list[Reaction]:
+def _reactions(encoded: str | JSONArray | None, message: Message, using: str) -> list[Reaction]:
     if not encoded:
         return []
-    reactions = []
+    reactions: list[Reaction] = []
     for reaction_id, emoji, created_at, user_id, user_public_id in (
         json.loads(encoded) if isinstance(encoded, str) else encoded
     ):
@@ -134,26 +137,28 @@ def _reactions(encoded: str | list | None, message: Message, using: str) -> list
     return reactions
 
 
-def _attach_thread_roots(replies: list[Message], using: str) -> None:
-    """The thread root (its ts and author) that chat.wire shows on a reply, for the few replies a page has."""
+def _attach_thread_roots(replies: list[tuple[Message, int]], using: str) -> None:
+    """The thread root (its ts and author) that chat.wire shows on a reply, for the few replies a page has
+    (each with its thread_root_id)."""
     if not replies:
         return
     with connections[using].cursor() as cursor:
-        cursor.execute(_roots_sql(), [list({reply.thread_root_id for reply in replies})])
+        cursor.execute(_roots_sql(), [list({root_id for _, root_id in replies})])
         rows = cursor.fetchall()
-    roots = {}
+    roots: dict[int, Message] = {}
     for row in rows:
         root, root_author = split_row(row, _ROOT, _ROOT_AUTHOR, using=using)
         root.author = root_author
         roots[root.pk] = root
-    for reply in replies:
-        reply.thread_root = roots[reply.thread_root_id]
+    for reply, root_id in replies:
+        reply.thread_root = roots[root_id]
 
 
 def _attach_files(messages: list[Message], using: str) -> None:
     """Files, fetched only for the messages the page says have some."""
     if not messages:
         return
-    by_id = {message.pk: message for message in messages}
+    # Keyed as Attachment.message_id is typed (nullable: a file not yet posted); the query returns posted ones.
+    by_id: dict[int | None, Message] = {message.pk: message for message in messages}
     for attachment in Attachment.objects.using(using).filter(message_id__in=by_id):
         getattr(by_id[attachment.message_id], PREFETCHED_ATTACHMENTS).append(attachment)

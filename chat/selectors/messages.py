@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -141,9 +142,17 @@ def history_page(
     one is usable and `reader` has not just written (slackclone.db_router.read_for).
     """
     _check_limit(limit)
-    window = {"before": before, "after": after, "around": around, "limit": limit}
     return read_for(
-        reader, lambda using: _history_page(channel, using=using, include_replies=include_replies, **window)
+        reader,
+        lambda using: _history_page(
+            channel,
+            using=using,
+            include_replies=include_replies,
+            before=before,
+            after=after,
+            around=around,
+            limit=limit,
+        ),
     )
 
 
@@ -248,9 +257,9 @@ def readable_messages(*, user: User, workspace: Workspace, is_guest: bool) -> Qu
 
 def message_sort_key(
     *, user: User, workspace: Workspace, is_guest: bool, channel_public_id: str, ts: str
-) -> tuple | None:
+) -> tuple[datetime, int] | None:
     """(created_at, id) of a message the user may read (readable_messages), the keyset position a cursor
     names; None for any other, so a cursor tells nothing about messages the reader cannot see."""
     readable = readable_messages(user=user, workspace=workspace, is_guest=is_guest)
     row = readable.filter(channel__public_id=channel_public_id, ts=ts).values_list("created_at", "pk").first()
-    return tuple(row) if row else None
+    return row

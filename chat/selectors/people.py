@@ -36,7 +36,7 @@ class PeopleView:
     def members(self) -> QuerySet[Membership]:
         """The memberships (active or not) of the people this reader may see, with their users."""
         memberships = Membership.objects.filter(workspace=self.workspace).select_related("user")
-        if self.sees_everyone:
+        if self.sees_everyone or self.viewer_id is None:  # the operator (viewer_id None) sees everyone
             return memberships
         mine = ChannelMember.objects.filter(user_id=self.viewer_id, channel__workspace=self.workspace)
         sharing = ChannelMember.objects.filter(channel__in=mine.values("channel_id")).values("user_id")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import connection, connections, transaction
@@ -74,7 +75,7 @@ FROM unnest(%(channels)s::bigint[], %(reads)s::bigint[]) AS r(channel_id, last_r
 
 def _counts_postgres(user: User, behind: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
     """(channel id, unread, mentions) for each (channel id, last read seq) of `behind`."""
-    params = {
+    params: dict[str, int | list[int]] = {
         "user": user.pk,
         "channels": [channel_id for channel_id, _ in behind],
         "reads": [last_read for _, last_read in behind],
@@ -91,7 +92,8 @@ def _counts_postgres(user: User, behind: list[tuple[int, int]]) -> list[tuple[in
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(UNREAD_SQL, params)
-            return cursor.fetchall()
+            counts: list[tuple[int, int, int]] = cursor.fetchall()
+            return counts
 
     return read_for(user, count)
 
@@ -120,7 +122,7 @@ def _counts_orm(user: User, behind: list[tuple[int, int]]) -> list[tuple[int, in
 
 
 def mentions_inbox(
-    *, user: User, workspace: Workspace, before: tuple | None = None, limit: int = 50
+    *, user: User, workspace: Workspace, before: tuple[datetime, int] | None = None, limit: int = 50
 ) -> tuple[list[Message], bool]:
     """Messages that mention the user (by name, or @channel/@here/@everyone) in their channels, newest first.
 

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from chat import events
 from chat.models import Channel, ChannelMember, NotifyLevel
-from chat.permissions import access_channel_member
+from chat.permissions import access_own_channel_member
 from slackclone.errors import DomainError, ErrorCode
 
 if TYPE_CHECKING:
@@ -30,10 +30,10 @@ def channel_prefs_update(
     Events: channel_prefs_changed to the actor's own clients, when something changed.
     """
     _check_prefs(muted, notify_level)
-    access = access_channel_member(actor, channel)
+    own = access_own_channel_member(actor, channel)
     # Locked, so two clients changing different preferences at once each announce what was stored.
-    member = ChannelMember.objects.select_for_update().get(pk=access.channel_member.pk)
-    changes = {}
+    member = ChannelMember.objects.select_for_update().get(pk=own.pk)
+    changes: dict[str, bool | str] = {}
     if muted is not None and member.muted != muted:
         changes["muted"] = muted
     if notify_level is not None and member.notify_level != notify_level:

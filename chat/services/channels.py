@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from django.db import IntegrityError, transaction
 
 from chat import events, signals
 from chat.models import Channel, ChannelKind, ChannelMember
 from chat.permissions import (
+    ChannelAccess,
     access_channel,
     access_channel_member,
+    access_own_channel_member,
     check_can_moderate,
     check_named_channel,
     check_not_archived,
@@ -111,12 +113,12 @@ def channel_leave(*, actor: User, channel: Channel) -> None:
     method_not_supported_for_channel_type.
     Events: member_left_channel, channel_left; the user's sockets unsubscribe.
     """
-    access = access_channel_member(actor, channel)
+    member = access_own_channel_member(actor, channel)
     check_named_channel(channel, "leave")
     if channel.is_general:
         raise DomainError(ErrorCode.CANT_LEAVE_GENERAL, "Everyone stays in #general.")
     check_not_archived(channel)
-    access.channel_member.delete()
+    member.delete()
     events.send_member_left(channel, actor)
     signals.member_left.send(sender=Channel, channel=channel, user=actor)
 
@@ -188,7 +190,7 @@ def channel_kick(*, actor: User | None, channel: Channel, user: User) -> None:
     signals.member_left.send(sender=Channel, channel=channel, user=user)
 
 
-def _access_for_channel_change(actor: User | None, channel: Channel, action: str):
+def _access_for_channel_change(actor: User | None, channel: Channel, action: str) -> ChannelAccess:
     access = access_channel_member(actor, channel)
     check_named_channel(channel, action)
     check_not_guest(access, f"{action} channels")
@@ -260,13 +262,14 @@ def _check_channel_text(value: str | None, field: str) -> str:
     return cleaned
 
 
-def _set_channel_text(actor: User | None, channel: Channel, field: str, value: str) -> Channel:
+def _set_channel_text(actor: User | None, channel: Channel, field: Literal["topic", "purpose"], value: str) -> Channel:
     access = access_channel(actor, channel)
     if access.channel_member is None and not access.is_operator:
         raise DomainError(ErrorCode.NOT_IN_CHANNEL, "You are not a member of this channel.")
     check_not_archived(channel)
     cleaned = _check_channel_text(value, field)
-    Channel.objects.filter(pk=channel.pk).update(**{field: cleaned})
+    changes: dict[str, str] = {field: cleaned}
+    Channel.objects.filter(pk=channel.pk).update(**changes)
     setattr(channel, field, cleaned)
     events.send_channel_text_changed(channel, user=actor, field=field)
     return channel

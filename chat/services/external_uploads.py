@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -69,7 +70,7 @@ def _drop_unshared(actor: User) -> None:
         upload.delete()
         if attachment is not None and attachment.message_id is None:
             attachment.delete()
-            transaction.on_commit(lambda attachment=attachment: discard_file(attachment))
+            transaction.on_commit(partial(discard_file, attachment))
 
 
 def external_upload_receive(*, secret: str, content: UploadedFile) -> ExternalUpload:
@@ -139,7 +140,8 @@ def external_upload_complete(
     missing = [file_id for file_id in file_ids if file_id not in uploads]
     if missing:
         raise DomainError(ErrorCode.FILE_NOT_FOUND, f"No upload {missing[0]} to share.", fields={"files": missing[0]})
-    attachments = [uploads[file_id].attachment for file_id in file_ids]
+    # The query took only uploads that have their attachment, so this drops none.
+    attachments = [attachment for file_id in file_ids if (attachment := uploads[file_id].attachment) is not None]
     message = message_post(sender=actor, channel=channel, text=text, thread_ts=thread_ts, attachments=attachments)
     ExternalUpload.objects.filter(pk__in=[upload.pk for upload in uploads.values()]).delete()
     return message

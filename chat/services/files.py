@@ -59,8 +59,9 @@ def clean_file_name(raw: str | None) -> str:
     return name[-ORIGINAL_NAME_MAX_LENGTH:] or "file"
 
 
-def _thumbnail(upload: UploadedFile) -> ContentFile | None:
+def _thumbnail(upload: UploadedFile) -> ContentFile[bytes] | None:
     """A PNG thumbnail, or None when Pillow cannot read the image (it is then served as a download)."""
+    image: Image.Image  # what Image.open gives, or a converted copy
     try:
         upload.seek(0)
         with Image.open(upload) as image:
@@ -77,7 +78,8 @@ def _thumbnail(upload: UploadedFile) -> ContentFile | None:
     return ContentFile(buffer.getvalue(), name=f"{secrets.token_hex(16)}.png")
 
 
-def check_upload(upload: UploadedFile) -> None:
+def check_upload(upload: UploadedFile) -> int:
+    """Refuse an upload too large or empty; returns its size."""
     limit = settings.FILE_UPLOAD_MAX_BYTES
     if upload.size is None or upload.size > limit:
         raise DomainError(
@@ -87,6 +89,7 @@ def check_upload(upload: UploadedFile) -> None:
         )
     if upload.size == 0:
         raise DomainError(ErrorCode.INVALID_FILE, "The file is empty.", fields={"file": "empty"})
+    return upload.size
 
 
 def store_file(
@@ -103,7 +106,7 @@ def store_file(
         channel=channel,
         uploader=actor,
         original_name=clean_file_name(upload.name),
-        size=upload.size,
+        size=check_upload(upload),  # every caller has checked it already: this is its size, known to be set
         content_type=content_type,
     )
     if content_type in IMAGE_TYPES:

@@ -110,7 +110,9 @@ def _existing_by_client_msg_id(sender: User, client_msg_id: str | None) -> Messa
     )
 
 
-def _insert_message(*, channel: Channel, author: User, client_msg_id: str | None, **fields) -> tuple[Message, bool]:
+def _insert_message(
+    *, channel: Channel, author: User, client_msg_id: str | None, **fields: object
+) -> tuple[Message, bool]:
     """Number and insert a message in a channel the caller has locked; (message, True).
 
     With a client_msg_id, a concurrent retry may have inserted it first: (its message, False).
@@ -271,7 +273,7 @@ def message_delete(*, actor: User | None, message: Message) -> Message:
         message.pin.delete()
     events.send_message_deleted(message)
     signals.message_deleted.send(sender=Message, message=message, previous_text=previous_text)
-    if message.thread_root_id:
+    if message.thread_root is not None:
         _recount_replies(message.thread_root, channel)
     return message
 

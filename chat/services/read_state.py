@@ -8,7 +8,7 @@ from django.db import transaction
 
 from chat import events
 from chat.models import Channel, ChannelMember, Message
-from chat.permissions import access_channel_member
+from chat.permissions import access_own_channel_member
 from chat.selectors import unread_count_for_member
 from slackclone.errors import DomainError, ErrorCode
 
@@ -29,8 +29,7 @@ def channel_mark_read(*, actor: User, channel: Channel, seq: int) -> ChannelMemb
         raise DomainError(
             ErrorCode.INVALID_ARGUMENTS, "seq must be a whole number of 0 or more.", fields={"seq": "invalid"}
         )
-    access = access_channel_member(actor, channel)
-    member = access.channel_member
+    member = access_own_channel_member(actor, channel)
     channel.refresh_from_db(fields=["last_seq"])
     seq = min(seq, channel.last_seq)
     if member.last_read_seq == seq:

@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.wire import user_to_wire
 from chat.selectors import channel_get
 from chat.selectors.people import people_view
@@ -41,7 +42,9 @@ def _links(workspace: Workspace) -> dict[str, str]:
     return {key: reverse(name, args=[workspace.slug] if slug else []) for key, name, slug in ACCOUNT_LINKS}
 
 
-def _deep_link(request: HttpRequest, workspace: Workspace, channel_id: str | None, ts_digits: str | None) -> dict:
+def _deep_link(
+    request: AuthenticatedHttpRequest, workspace: Workspace, channel_id: str | None, ts_digits: str | None
+) -> dict[str, Any]:
     """The channel, message and thread a URL points at; 404 when the channel does not exist for the reader."""
     if channel_id is None:
         return {}
@@ -58,7 +61,7 @@ def _deep_link(request: HttpRequest, workspace: Workspace, channel_id: str | Non
     return target
 
 
-def _bootstrap(request: HttpRequest, membership: Membership, target: dict) -> dict[str, Any]:
+def _bootstrap(request: AuthenticatedHttpRequest, membership: Membership, target: dict[str, Any]) -> dict[str, Any]:
     workspace = membership.workspace
     workspaces = [
         {
@@ -102,7 +105,7 @@ def _online(workspace: Workspace, membership: Membership) -> list[str] | None:
 
 @login_required
 def client(
-    request: HttpRequest, workspace_slug: str, channel_id: str | None = None, ts_digits: str | None = None
+    request: AuthenticatedHttpRequest, workspace_slug: str, channel_id: str | None = None, ts_digits: str | None = None
 ) -> HttpResponse:
     """The client for one workspace (any active member); remembers it as the member's last workspace."""
     workspace = Workspace.objects.filter(slug=workspace_slug).first()

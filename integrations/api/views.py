@@ -38,7 +38,7 @@ def webhook_out(webhook: IncomingWebhook) -> dict[str, Any]:
         "channel_is_private": webhook.channel.is_private,
         "bot_user": webhook.bot.public_id,
         "created": int(webhook.created_at.timestamp()),
-        "created_by": webhook.created_by.public_id if webhook.created_by_id else None,
+        "created_by": webhook.created_by.public_id if webhook.created_by else None,
         "last_used": _stamp(webhook.last_used_at),
         "revoked": _stamp(webhook.revoked_at),
     }

@@ -68,7 +68,7 @@ def _channel_entry(channel: Channel, members: list[str], folder: str) -> dict[st
     entry: dict[str, Any] = {
         "id": channel.public_id,
         "created": int(channel.created_at.timestamp()),
-        "creator": channel.created_by.public_id if channel.created_by_id else "",
+        "creator": channel.created_by.public_id if channel.created_by else "",
         "is_archived": channel.is_archived,
         "members": members,
     }
@@ -82,7 +82,9 @@ def _channel_entry(channel: Channel, members: list[str], folder: str) -> dict[st
 
 
 def message_entry(message: Message, pinned: bool) -> dict[str, Any]:
-    entry = {key: value for key, value in message_to_wire(message).items() if key not in WIRE_ONLY_FIELDS}
+    entry: dict[str, Any] = {
+        key: value for key, value in message_to_wire(message).items() if key not in WIRE_ONLY_FIELDS
+    }
     if message.is_deleted:
         entry["text"] = "This message was deleted."
     for file in entry.get("files", []):
@@ -96,7 +98,8 @@ def message_entry(message: Message, pinned: bool) -> dict[str, Any]:
 
 def _days(channel: Channel) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """(YYYY-MM-DD, that day's messages) in order, reading the history in chunks by seq."""
-    day, batch, after = None, [], 0
+    day, after = "", 0
+    batch: list[dict[str, Any]] = []
     while True:
         rows = list(
             messages_for_wire()

@@ -100,7 +100,9 @@ def imported_text(run: ImportRun, message: dict[str, Any]) -> str:
 
 
 def _bot_display(message: dict[str, Any]) -> dict[str, str]:
-    icons = message.get("icons") if isinstance(message.get("icons"), dict) else {}
+    icons = message.get("icons")
+    if not isinstance(icons, dict):
+        icons = {}
     display = {"bot_username": str(message.get("username") or "")[:80], "bot_icon_emoji": "", "bot_icon_url": ""}
     with contextlib.suppress(DomainError):
         display["bot_icon_emoji"] = f":{check_emoji_name(icons['emoji'])}:" if icons.get("emoji") else ""
@@ -144,7 +146,9 @@ def _build(run: ImportRun, channel: Channel, message: dict[str, Any]) -> Message
     except DomainError as error:
         run.report.skip("messages", error.code, where)
         return None
-    edited = message.get("edited") if isinstance(message.get("edited"), dict) else {}
+    edited = message.get("edited")
+    if not isinstance(edited, dict):
+        edited = {}
     row = Message(
         channel=channel,
         author=author,

@@ -43,7 +43,7 @@ def scheduled_out(row: ScheduledMessage) -> dict[str, Any]:
         "thread_ts": row.thread_ts or None,
         "state": row.state,
         "date_created": int(row.created_at.timestamp()),
-        "message_ts": row.message.ts if row.message_id else None,
+        "message_ts": row.message.ts if row.message else None,
         "error": row.error_code or None,
     }
 

@@ -12,17 +12,30 @@ the ORM path, which does the same more slowly.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db import connection
+from django.db.models import Field, Model
 
 from notifications.models import MissedMessageEmail, Notification
 
+if TYPE_CHECKING:
+    from chat.models import Message
 
-def _columns(model, *names: str) -> str:
-    return ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in names)
+
+def _column(model: type[Model], name: str) -> str:
+    """The quoted column of one of `model`'s concrete fields (a reverse relation has none)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field) or field.column is None:
+        raise TypeError(f"{model.__name__}.{name} has no column of its own.")
+    return connection.ops.quote_name(field.column)
 
 
-def insert_notifications(*, message, people: list[tuple[int, str, bool]], now: datetime) -> None:
+def _columns(model: type[Model], *names: str) -> str:
+    return ", ".join(_column(model, name) for name in names)
+
+
+def insert_notifications(*, message: Message, people: list[tuple[int, str, bool]], now: datetime) -> None:
     """One notification per (user id, reason, email wanted) about `message`; existing ones are left as they are."""
     if connection.vendor != "postgresql":
         Notification.objects.bulk_create(
@@ -95,10 +108,7 @@ def mark_pushed(*, message_id: int, user_ids: list[int], now: datetime) -> list[
         Notification.objects.filter(message_id=message_id, user_id__in=fresh).update(pushed_at=now)
         return fresh
     table = connection.ops.quote_name(Notification._meta.db_table)
-    pushed, message, person = (
-        connection.ops.quote_name(Notification._meta.get_field(name).column)
-        for name in ("pushed_at", "message", "user")
-    )
+    pushed, message, person = (_column(Notification, name) for name in ("pushed_at", "message", "user"))
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {pushed} = %s WHERE {message} = %s AND {person} = ANY(%s::bigint[]) "

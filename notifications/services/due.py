@@ -10,6 +10,7 @@ from each sweep) do nothing.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -33,7 +34,7 @@ class SweepOutcome:
     queued_ahead: int
 
 
-def _deliver_each(ids: list[int], deliver, now: datetime) -> int:
+def _deliver_each(ids: list[int], deliver: Callable[[int, datetime], object], now: datetime) -> int:
     """Deliver each in its own transaction; one failing item does not hold up the rest (it stays pending)."""
     delivered = 0
     for item_id in ids:

@@ -74,7 +74,7 @@ def _still_unread(batch: MissedMessageEmail) -> list[Notification]:
         .select_related("channel", "message__author", "message__thread_root", "message__channel__workspace")
         .order_by("created_at", "id")
     )
-    unread = [
+    unread: list[Notification] = [
         n for n in candidates if n.last_read_seq is not None and n.last_read_seq < n.seq and not n.message.is_deleted
     ]
     kept = {n.pk for n in unread}

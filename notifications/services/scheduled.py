@@ -41,7 +41,7 @@ def eta_horizon() -> timedelta:
     return timedelta(seconds=min(3600, settings.CELERY_VISIBILITY_TIMEOUT // 2))
 
 
-def check_send_time(value: datetime, *, now: datetime, field: str) -> datetime:
+def check_send_time(value: datetime | None, *, now: datetime, field: str) -> datetime:
     if not isinstance(value, datetime) or timezone.is_naive(value):
         raise DomainError(
             ErrorCode.INVALID_TIME, "The time needs a date, a time and a time zone.", fields={field: "invalid"}

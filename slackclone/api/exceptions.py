@@ -86,7 +86,8 @@ def _api_exception_response(exc: exceptions.APIException) -> Response:
         body = error_body(ErrorCode.INVALID_ARGUMENTS, "; ".join(messages) or "Invalid input.", fields)
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, exceptions.AuthenticationFailed):
-        code = exc.get_codes() if isinstance(exc.get_codes(), str) else ErrorCode.INVALID_AUTH
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else ErrorCode.INVALID_AUTH
         if code not in ErrorCode._value2member_map_:
             code = ErrorCode.INVALID_AUTH
         body = error_body(code, str(exc.detail))
@@ -95,7 +96,7 @@ def _api_exception_response(exc: exceptions.APIException) -> Response:
         headers["Retry-After"] = str(exc.retry_after)
         code = ErrorCode.RATELIMITED
     elif isinstance(exc, exceptions.Throttled):
-        headers["Retry-After"] = str(int(exc.wait or 1))
+        headers["Retry-After"] = str(int(exc.wait or 1))  # type: ignore[attr-defined]  # set in __init__; not in the stubs
         code = ErrorCode.RATELIMITED
     else:
         code = next((code for cls, code in _DRF_CODES if isinstance(exc, cls)), ErrorCode.INVALID_ARGUMENTS)

@@ -14,7 +14,9 @@ from slackclone.errors import ErrorCode
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text=f"A stable code, one of: {', '.join(code.value for code in ErrorCode)}.")
     message = serializers.CharField(help_text="A readable explanation; match on `code`, never on this.")
-    fields = serializers.DictField(
+    # The error body's key is `fields`. DRF's metaclass moves declared fields off the class, so this does not
+    # replace Serializer.fields at run time; the stubs cannot know that.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.CharField(), help_text="The offending inputs, each with a short reason code."
     )
 

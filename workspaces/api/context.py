@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from rest_framework.request import Request
-
-from accounts.api.authentication import token_workspace
+from accounts.api.authentication import AuthenticatedRequest, token_workspace
 from workspaces.models import Membership, Workspace
 from workspaces.selectors import workspace_get
 
 
-def request_workspace(request: Request, public_id: str) -> tuple[Workspace, Membership]:
+def request_workspace(request: AuthenticatedRequest, public_id: str) -> tuple[Workspace, Membership]:
     """The workspace named in the URL and the requester's active membership in it."""
     return workspace_get(actor=request.user, public_id=public_id, within=token_workspace(request))

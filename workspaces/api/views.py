@@ -62,7 +62,7 @@ def invitation_out(invitation: Invitation) -> dict[str, Any]:
         "workspace": invitation.workspace.public_id,
         "email": invitation.email,
         "role": invitation.role,
-        "inviter": invitation.inviter.public_id if invitation.inviter_id else None,
+        "inviter": invitation.inviter.public_id if invitation.inviter else None,
         "created": int(invitation.created_at.timestamp()),
         "expires": int(invitation.expires_at.timestamp()),
         "max_uses": invitation.max_uses,

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from slackclone.errors import DomainError
 from slackclone.web import submit_form
 from workspaces import services
@@ -34,7 +35,7 @@ def _render(request, workspace, *, link_form=None, email_form=None, status=200) 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invitations(request: HttpRequest, workspace_slug: str) -> HttpResponse:
+def invitations(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpResponse:
     """GET lists pending invitations; POST with `kind=link` makes a shareable link, `kind=email` emails people."""
     workspace, _ = admin_workspace(request, workspace_slug)
     if request.method == "GET":
@@ -60,7 +61,7 @@ def _invite_all(actor, workspace, data: dict) -> None:
             )
 
 
-def _invite_by_email(request: HttpRequest, workspace) -> HttpResponse:
+def _invite_by_email(request: AuthenticatedHttpRequest, workspace) -> HttpResponse:
     form = InviteEmailForm(request.POST)
     emails = form.cleaned_data["emails"] if form.is_valid() else []
     done = submit_form(
@@ -76,7 +77,7 @@ def _invite_by_email(request: HttpRequest, workspace) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_revoke(request: HttpRequest, workspace_slug: str, invitation_id: str) -> HttpResponse:
+def invitation_revoke(request: AuthenticatedHttpRequest, workspace_slug: str, invitation_id: str) -> HttpResponse:
     workspace, _ = admin_workspace(request, workspace_slug)
     try:
         invitation = workspace_invitation_get(actor=request.user, workspace=workspace, public_id=invitation_id)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from slackclone.errors import DomainError
 from workspaces import services
 from workspaces.forms import MemberRoleForm
@@ -25,7 +26,7 @@ def _can_manage(actor: Membership, target: Membership) -> bool:
 
 @login_required
 @require_safe
-def members(request: HttpRequest, workspace_slug: str) -> HttpResponse:
+def members(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpResponse:
     workspace, actor = admin_workspace(request, workspace_slug)
     after = request.GET.get("after") or None
     page = workspace_members(workspace=workspace, after=after, limit=PAGE_SIZE + 1)
@@ -52,7 +53,9 @@ def _target(workspace, user_id: str) -> Membership:
         raise Http404(error.message) from None
 
 
-def _done(request: HttpRequest, workspace_slug: str, error: DomainError | None, success: str) -> HttpResponse:
+def _done(
+    request: AuthenticatedHttpRequest, workspace_slug: str, error: DomainError | None, success: str
+) -> HttpResponse:
     if error is None:
         messages.success(request, success)
     else:
@@ -62,7 +65,7 @@ def _done(request: HttpRequest, workspace_slug: str, error: DomainError | None, 
 
 @login_required
 @require_POST
-def member_role(request: HttpRequest, workspace_slug: str, user_id: str) -> HttpResponse:
+def member_role(request: AuthenticatedHttpRequest, workspace_slug: str, user_id: str) -> HttpResponse:
     workspace, _ = admin_workspace(request, workspace_slug)
     target = _target(workspace, user_id)
     form = MemberRoleForm(request.POST)
@@ -84,7 +87,7 @@ def member_role(request: HttpRequest, workspace_slug: str, user_id: str) -> Http
 
 @login_required
 @require_POST
-def member_active(request: HttpRequest, workspace_slug: str, user_id: str) -> HttpResponse:
+def member_active(request: AuthenticatedHttpRequest, workspace_slug: str, user_id: str) -> HttpResponse:
     """Deactivate (`action=deactivate`) or reactivate (`action=reactivate`) a member."""
     workspace, _ = admin_workspace(request, workspace_slug)
     target = _target(workspace, user_id)

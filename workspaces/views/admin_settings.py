@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from slackclone.web import submit_form
 from workspaces.forms import WorkspaceIconForm, WorkspacePrivacyForm, WorkspaceSettingsForm
 from workspaces.services import workspace_set_email_display, workspace_update
@@ -28,7 +29,7 @@ def _render(request, workspace, *, form=None, icon_form=None, privacy_form=None,
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def settings(request: HttpRequest, workspace_slug: str) -> HttpResponse:
+def settings(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpResponse:
     workspace, _ = admin_workspace(request, workspace_slug)
     if request.method == "GET":
         return _render(request, workspace)
@@ -48,7 +49,7 @@ def settings(request: HttpRequest, workspace_slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def icon(request: HttpRequest, workspace_slug: str) -> HttpResponse:
+def icon(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpResponse:
     """Upload a new icon, or remove it (`remove` in the form)."""
     workspace, _ = admin_workspace(request, workspace_slug)
     here = reverse("workspaces:admin-settings", args=[workspace.slug])
@@ -69,7 +70,7 @@ def icon(request: HttpRequest, workspace_slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def privacy(request: HttpRequest, workspace_slug: str) -> HttpResponse:
+def privacy(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpResponse:
     """Who sees people's email addresses (workspaces.services.workspace_set_email_display)."""
     workspace, _ = admin_workspace(request, workspace_slug)
     form = WorkspacePrivacyForm(request.POST)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
+from accounts.http import AuthenticatedHttpRequest
 from slackclone.errors import DomainError
 from workspaces.models import Membership, Workspace
 from workspaces.permissions import access_workspace_admin
@@ -17,7 +18,7 @@ def raise_as_http(error: DomainError) -> None:
     raise PermissionDenied(error.message)
 
 
-def admin_workspace(request: HttpRequest, slug: str) -> tuple[Workspace, Membership]:
+def admin_workspace(request: AuthenticatedHttpRequest, slug: str) -> tuple[Workspace, Membership]:
     """The workspace at /<slug>/ and the user's admin membership: 404 if you are not in it, 403 if not an admin."""
     workspace = Workspace.objects.filter(slug=slug).first()
     if workspace is None:

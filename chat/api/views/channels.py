@@ -14,7 +14,7 @@ from chat.api import serializers as s
 from chat.api.context import request_channel
 from chat.api.output import channel_out
 from chat.models import ChannelMember
-from chat.permissions import access_channel, access_channel_member
+from chat.permissions import access_channel, access_own_channel_member
 from chat.selectors import channel_members_page, public_channels_page, unread_counts, user_channel_memberships
 from chat.selectors.people import people_view_of
 from slackclone.api.pagination import decode_cursor, encode_cursor
@@ -172,7 +172,7 @@ class ChannelPrefsView(ApiView):
     )
     def get(self, request, channel_id: str):
         channel = request_channel(request, channel_id)
-        member = access_channel_member(request.user, channel).channel_member
+        member = access_own_channel_member(request.user, channel)
         return Response(_prefs_out(channel, member))
 
     @extend_schema(

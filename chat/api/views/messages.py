@@ -135,7 +135,7 @@ class ThreadRepliesView(ApiView):
         channel = request_channel(request, channel_id)
         query = validated(s.ThreadQuerySerializer, request.query_params)
         root = message_get_for_wire(channel=channel, ts=ts)
-        if root.thread_root_id:
+        if root.thread_root is not None:
             root = message_get_for_wire(channel=channel, ts=root.thread_root.ts)
         replies, has_more = thread_page(root=root, after=query.get("after"), limit=query["limit"], reader=request.user)
         next_link = page_link(request, after=replies[-1].seq, limit=query["limit"]) if has_more else None
