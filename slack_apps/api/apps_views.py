@@ -84,14 +84,16 @@ class AppCollectionView(ApiView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class AppDetailView(ApiView):
-    def _app(self, request, workspace_id: str, app_id: str) -> App:
-        workspace, _ = request_workspace(request, workspace_id)
-        return selectors.app_get(actor=request.user, workspace=workspace, public_id=app_id)
+def request_app(request, workspace_id: str, app_id: str) -> App:
+    """The app named in the URL, of the workspace named there, for one of its owners or admins."""
+    workspace, _ = request_workspace(request, workspace_id)
+    return selectors.app_get(actor=request.user, workspace=workspace, public_id=app_id)
 
+
+class AppDetailView(ApiView):
     @extend_schema(tags=TAG, operation_id="apps_get", summary="One app", responses={200: s.AppSerializer, **errors()})
     def get(self, request, workspace_id: str, app_id: str):
-        return Response(app_out(self._app(request, workspace_id, app_id)))
+        return Response(app_out(request_app(request, workspace_id, app_id)))
 
     @extend_schema(
         tags=TAG,
@@ -101,7 +103,7 @@ class AppDetailView(ApiView):
         responses={200: s.AppSerializer, **errors()},
     )
     def patch(self, request, workspace_id: str, app_id: str):
-        app = self._app(request, workspace_id, app_id)
+        app = request_app(request, workspace_id, app_id)
         data = validated(s.AppUpdateSerializer, request.data)
         if "request_url" in data or "interactivity_url" in data:
             app = services.app_set_urls(
@@ -122,7 +124,7 @@ class AppDetailView(ApiView):
         responses={200: ok_response("Deleted."), **errors()},
     )
     def delete(self, request, workspace_id: str, app_id: str):
-        services.app_delete(actor=request.user, app=self._app(request, workspace_id, app_id))
+        services.app_delete(actor=request.user, app=request_app(request, workspace_id, app_id))
         return Response({"ok": True})
 
 
@@ -135,7 +137,6 @@ class AppRotateView(ApiView):
         responses={200: s.AppSecretSerializer, **errors()},
     )
     def post(self, request, workspace_id: str, app_id: str):
-        workspace, _ = request_workspace(request, workspace_id)
-        app = selectors.app_get(actor=request.user, workspace=workspace, public_id=app_id)
+        app = request_app(request, workspace_id, app_id)
         data = validated(s.AppRotateSerializer, request.data)
         return Response({"secret": services.app_rotate(actor=request.user, app=app, secret=data["secret"])})

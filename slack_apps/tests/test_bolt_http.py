@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -23,19 +22,11 @@ from realtime.tests.test_e2e import Server
 from slack_apps.manifest import spec_from_options
 from slack_apps.models import App, EventDelivery
 from slack_apps.services import app_create, app_set_urls
+from slack_apps.tests.support import wait_until
 from slackclone.celery import app as celery_app
 from slackclone.testing.processes import free_port, stop, wait_for_port
 
 BOLT_APP = Path(__file__).parent / "bolt_apps" / "http_app.py"
-
-
-def wait_until(condition, timeout: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 @pytest.fixture

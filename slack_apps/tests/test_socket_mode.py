@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ from realtime.tests.test_e2e import Server
 from slack_apps.manifest import spec_from_options
 from slack_apps.models import DeliveryState, EventDelivery
 from slack_apps.services import app_create, app_rotate
+from slack_apps.tests.support import wait_until
 from slackclone.testing.processes import stop as stop_process
 from slackclone.tests.subprocess_env import BASE_DIR
 
@@ -70,15 +70,6 @@ def server(django_db_setup, transactional_db):
 
 def api_url(server: Server) -> str:
     return f"http://127.0.0.1:{server.port}/api/"
-
-
-def wait_until(condition, timeout: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def bot_said(bot, text: str) -> bool:
