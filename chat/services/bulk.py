@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -114,8 +114,7 @@ def messages_bulk_insert(*, channel: Channel, rows: Sequence[BulkMessage], mark_
     for row, pk, (seq, ts) in zip(rows, _reserve_ids(len(rows)), allocated, strict=True):
         row.pk, row.seq, row.ts = pk, seq, ts
     _count_replies_in_call(rows)
-    writer = _copy_rows if connection.vendor == "postgresql" else _orm_rows
-    writer(channel, rows, _mentions(channel, rows), _reactions(rows))
+    _rows_writer()(channel, rows, _mentions(channel, rows), _reactions(rows))
     if existing_roots:
         _recount_threads(channel, existing_roots)
     if mark_read_by_authors:
@@ -245,6 +244,10 @@ def _move_read_markers(channel: Channel, rows: Sequence[BulkMessage]) -> None:
             read_upto[row.author_id] = row.seq
     for user_pk, seq in read_upto.items():
         ChannelMember.objects.filter(channel=channel, user_id=user_pk, last_read_seq__lt=seq).update(last_read_seq=seq)
+
+
+def _rows_writer() -> Callable[..., None]:
+    return _copy_rows if connection.vendor == "postgresql" else _orm_rows
 
 
 def _orm_rows(
