@@ -2,8 +2,7 @@
 
 Sentences are assembled from a small vocabulary of what software teams talk about, so a
 demo reads like a workspace in use rather than lorem ipsum. Everything is driven by the
-caller's random.Random, so the same seed always gives the same text. Texts contain no tab,
-newline or backslash, which lets the bulk loader write them into COPY rows unescaped.
+caller's random.Random, so the same seed always gives the same text.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -51,30 +51,49 @@ def find_thread_root(channel: Channel, thread_ts: str) -> Message:
     return root.thread_root or root
 
 
+def mentionable_people(channel: Channel, public_ids: Collection[str]) -> dict[str, int]:
+    """Of the people named (by public id), those a mention in the channel reaches: public id -> user pk.
+
+    They must be active in the workspace and able to see the channel: its members for a private
+    channel or DM; anyone but a guest who is not in it for a public one.
+    """
+    if not public_ids:
+        return {}
+    visible = Membership.objects.filter(
+        workspace_id=channel.workspace_id, is_active=True, user__public_id__in=public_ids
+    )
+    if channel.is_private:
+        visible = visible.filter(user__channel_memberships__channel=channel)
+    else:
+        visible = visible.filter(~Q(role="guest") | Q(user__channel_memberships__channel=channel))
+    return dict(visible.values_list("user__public_id", "user_id").distinct())
+
+
+def mentions_broadcasts(channel: Channel) -> bool:
+    """Whether @channel, @here and @everyone count in the channel (not in a DM, where they are noise)."""
+    return channel.kind != ChannelKind.DM
+
+
 def mention_rows(message: Message, text: str) -> list[Mention]:
     """Mentions of people who can see the channel, and broadcasts (except in DMs, where they are noise)."""
     parsed = parse_mentions(text)
     channel = message.channel
-    rows: list[Mention] = []
-    if parsed.user_ids:
-        visible = Membership.objects.filter(
-            workspace_id=channel.workspace_id, is_active=True, user__public_id__in=parsed.user_ids
-        )
-        if channel.is_private:
-            visible = visible.filter(user__channel_memberships__channel=channel)
-        else:
-            visible = visible.filter(~Q(role="guest") | Q(user__channel_memberships__channel=channel))
-        for user_id in visible.values_list("user_id", flat=True).distinct():
-            rows.append(
-                Mention(message=message, channel=channel, seq=message.seq, kind=MentionKind.USER, user_id=user_id)
-            )
-    if channel.kind not in (ChannelKind.DM,):
+    rows = [
+        Mention(message=message, channel=channel, seq=message.seq, kind=MentionKind.USER, user_id=user_id)
+        for user_id in mentionable_people(channel, parsed.user_ids).values()
+    ]
+    if mentions_broadcasts(channel):
         rows += [Mention(message=message, channel=channel, seq=message.seq, kind=kind) for kind in parsed.broadcasts]
     return rows
 
 
 BOT_USERNAME_MAX_LENGTH = 80
 BOT_ICON_URL_MAX_LENGTH = 500
+
+
+def is_bot_icon_url(url: str) -> bool:
+    """Whether a bot's icon may be shown from this address: http(s), and short enough to store."""
+    return len(url) <= BOT_ICON_URL_MAX_LENGTH and url.lower().startswith(("https://", "http://"))
 
 
 def check_bot_display(sender: User, *, username: str = "", icon_emoji: str = "", icon_url: str = "") -> dict[str, str]:
@@ -95,7 +114,7 @@ def check_bot_display(sender: User, *, username: str = "", icon_emoji: str = "",
         )
     emoji = check_emoji_name(icon_emoji) if str(icon_emoji or "").strip(": ") else ""
     url = "" if emoji else str(icon_url or "").strip()
-    if url and (len(url) > BOT_ICON_URL_MAX_LENGTH or not url.lower().startswith(("https://", "http://"))):
+    if url and not is_bot_icon_url(url):
         raise DomainError(
             ErrorCode.INVALID_ARGUMENTS, "icon_url must be an http(s) URL.", fields={"icon_url": "invalid"}
         )

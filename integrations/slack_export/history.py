@@ -1,38 +1,33 @@
 """Importing a conversation's messages: in ts order, with threads, reactions, edits, pins and files.
 
-The rows are written in batches, not through message_post (which takes a row lock, runs about
-ten queries and sends a real-time event per message), but with the same invariants, as the demo's
-bulk loader (chat/seeding/bulk.py) does:
+The rows are written in batches by chat.services.bulk.messages_bulk_insert, the write path for
+history (message_post takes a row lock, runs about ten queries and sends a real-time event per
+message), which keeps message_post's invariants: seq runs 1..n without gaps, ts grows with seq,
+thread roots carry their reply counters, every <@U…> and broadcast has its Mention row, and a bot's
+name and icon stay within message_post's limits. The search vector is a generated column, so
+imported text is searchable at once.
 
-- each batch locks the channel row (chat.services.locking.lock_channel) and continues from its
-  last_seq and last_ts, so seq runs 1..n without gaps and ts grows with seq;
-- a message keeps its Slack ts whenever it is above the channel's last ts (always, in a channel
-  the import made or one that was empty), so permalinks, thread_ts and re-runs line up with
-  Slack's; one older than what the channel already holds is given the next ts after the last
-  (its created_at keeps the original time), since history is ordered by seq;
-- thread roots carry reply_count, latest_reply_ts and changed_at_seq; every <@U…> and broadcast
-  has its Mention row (chat.services.messages.mention_rows); the search vector is a generated
-  column, so imported text is searchable at once.
+A message keeps its Slack ts whenever it is above the channel's last ts (always, in a channel the
+import made or one that was empty), so permalinks, thread_ts and re-runs line up with Slack's; one
+older than what the channel already holds is given the next ts after the last (its created_at keeps
+the original time), since history is ordered by seq.
 
 No real-time events are sent for history: clients catch up from the database.
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import Count, Max, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db import transaction
 
 from chat.blocks import BlocksError, render_text
-from chat.models import Channel, Mention, Message, Pin, Reaction
-from chat.services.locking import lock_channel, stamp_change
-from chat.services.messages import mention_rows
+from chat.models import Channel, Message, Pin
+from chat.services.bulk import BulkMessage, messages_bulk_insert, micros_to_datetime
+from chat.services.locking import ts_to_micros
 from chat.text import check_emoji_name, check_message_text
 from integrations.models import ImportedKind
 from integrations.slack_export.people import bot_author
@@ -48,17 +43,8 @@ USER_REF_RE = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^<>]*))?>")
 CHANNEL_REF_RE = re.compile(r"<#([CGD][A-Z0-9]+)(?:\|([^<>]*))?>")
 
 
-def _micros(ts: str) -> int:
-    seconds, _, micros = ts.partition(".")
-    return int(seconds) * 1_000_000 + int(micros or 0)
-
-
-def _ts(micros: int) -> str:
-    return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
-
-
 def _when(ts: str) -> datetime:
-    return datetime.fromtimestamp(_micros(ts) / 1_000_000, UTC)
+    return micros_to_datetime(ts_to_micros(ts))
 
 
 def convert_refs(run: ImportRun, text: str) -> str:
@@ -99,24 +85,21 @@ def imported_text(run: ImportRun, message: dict[str, Any]) -> str:
     return convert_refs(run, "\n".join(part for part in parts if part.strip()))
 
 
-def _bot_display(message: dict[str, Any]) -> dict[str, str]:
+def _bot_display(row: BulkMessage, message: dict[str, Any]) -> None:
+    """Slack's name and icon for a bot's message; the insert keeps them within message_post's limits."""
     icons = message.get("icons")
     if not isinstance(icons, dict):
         icons = {}
-    display = {"bot_username": str(message.get("username") or "")[:80], "bot_icon_emoji": "", "bot_icon_url": ""}
-    with contextlib.suppress(DomainError):
-        display["bot_icon_emoji"] = f":{check_emoji_name(icons['emoji'])}:" if icons.get("emoji") else ""
-    url = str(icons.get("image_48") or icons.get("image_72") or "")
-    if not display["bot_icon_emoji"] and url.startswith(("https://", "http://")) and len(url) <= 500:
-        display["bot_icon_url"] = url
-    return display
+    row.bot_username = str(message.get("username") or "")
+    row.bot_icon_emoji = str(icons.get("emoji") or "")
+    row.bot_icon_url = str(icons.get("image_48") or icons.get("image_72") or "")
 
 
 @dataclass
 class _Batch:
     channel: Channel
     conversation: Conversation
-    messages: list[tuple[Message, dict[str, Any]]]
+    messages: list[tuple[BulkMessage, dict[str, Any]]]
 
 
 def _author(run: ImportRun, message: dict[str, Any]):
@@ -126,8 +109,8 @@ def _author(run: ImportRun, message: dict[str, Any]):
     return user
 
 
-def _build(run: ImportRun, channel: Channel, message: dict[str, Any]) -> Message | None:
-    """The row a message becomes (seq and ts not yet set), or None with the reason recorded."""
+def _build(run: ImportRun, channel: Channel, message: dict[str, Any]) -> BulkMessage | None:
+    """The row a message becomes (its thread not yet known), or None with the reason recorded."""
     subtype = message.get("subtype")
     where = f"{channel} at {message['ts']}"
     if subtype not in KEPT_SUBTYPES:
@@ -149,98 +132,54 @@ def _build(run: ImportRun, channel: Channel, message: dict[str, Any]) -> Message
     edited = message.get("edited")
     if not isinstance(edited, dict):
         edited = {}
-    row = Message(
-        channel=channel,
-        author=author,
+    row = BulkMessage(
+        author_id=author.pk,
         text=text,
+        at_us=ts_to_micros(message["ts"]),
         reply_broadcast=subtype == "thread_broadcast",
-        created_at=_when(message["ts"]),
         edited_at=_when(edited["ts"]) if edited.get("ts") and not tombstone else None,
         deleted_at=_when(message["ts"]) if tombstone else None,
     )
     if author.is_bot:
-        for field, value in _bot_display(message).items():
-            setattr(row, field, value)
+        _bot_display(row, message)
+    _add_reactions(run, row, message)
     return row
 
 
-def _reserve_ids(count: int) -> list[int]:
-    """Primary keys for rows about to be inserted, so a reply can name a root of its own batch.
-
-    PostgreSQL hands them out from the table's sequence; SQLite (the embedded default, one writer
-    at a time) continues after the highest, as the demo's bulk loader does.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [Message._meta.db_table, count],
-            )
-            return [row[0] for row in cursor.fetchall()]
-    highest = Message.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    return list(range(highest + 1, highest + 1 + count))
+def _add_reactions(run: ImportRun, row: BulkMessage, message: dict[str, Any]) -> None:
+    """Reactions by people the import knows, at the message's time (Slack's export has no time for them)."""
+    for reaction in message.get("reactions") or []:
+        try:
+            emoji = check_emoji_name(str(reaction.get("name") or ""))
+        except (DomainError, AttributeError):
+            run.report.skip("reactions", "not an emoji name", str(reaction)[:40])
+            continue
+        for user_id in reaction.get("users") or []:
+            if user_id in run.users:
+                row.reactions.append((run.users[user_id].pk, emoji, row.at_us))
 
 
 def _write_batch(run: ImportRun, batch: _Batch, roots: dict[str, int]) -> None:
-    """Insert one batch under the channel's lock: messages, then threads, mentions, reactions and pins."""
-    channel = lock_channel(batch.channel)
-    last_us = _micros(channel.last_ts) if channel.last_ts else 0
-    touched = set()
-    for (row, source), pk in zip(batch.messages, _reserve_ids(len(batch.messages)), strict=True):
-        last_us = max(_micros(source["ts"]), last_us + 1)
-        channel.last_seq += 1
-        row.pk, row.seq, row.ts = pk, channel.last_seq, _ts(last_us)
+    """Insert one batch, replies joined to their roots (found by Slack's thread_ts), then its pins."""
+    new_roots: dict[str, BulkMessage] = {}
+    for row, source in batch.messages:
         thread_ts = source.get("thread_ts")
-        if thread_ts and thread_ts != source["ts"] and thread_ts in roots:
-            row.thread_root_id = roots[thread_ts]
-            touched.add(row.thread_root_id)
+        if thread_ts and thread_ts != source["ts"] and thread_ts in new_roots:
+            row.thread_root = new_roots[thread_ts]
+        elif thread_ts and thread_ts != source["ts"] and thread_ts in roots:
+            row.thread_root = roots[thread_ts]
         else:
-            roots[source["ts"]] = pk
-    Message.objects.bulk_create([row for row, _ in batch.messages])
-    _recount_threads(channel, touched)
-    mentions: list[Mention] = []
-    for row, _ in batch.messages:
-        if "<" in row.text:
-            mentions += mention_rows(row, row.text)
-    Mention.objects.bulk_create(mentions)
-    _reactions_and_pins(run, batch)
-    Channel.objects.filter(pk=channel.pk).update(last_seq=channel.last_seq, last_ts=_ts(last_us))
-    channel.last_ts = _ts(last_us)
+            new_roots[source["ts"]] = row
+    messages_bulk_insert(channel=batch.channel, rows=[row for row, _ in batch.messages])
+    roots.update((ts, row.pk) for ts, row in new_roots.items())
+    pins = [
+        Pin(message_id=row.pk, channel=batch.channel, created_at=row.created_at)
+        for row, source in batch.messages
+        if batch.conversation.source_id in (source.get("pinned_to") or []) and row.deleted_at is None
+    ]
+    Pin.objects.bulk_create(pins, ignore_conflicts=True)
     source_key = batch.conversation.source_id
     run.record(ImportedKind.MESSAGE, [(f"{source_key}:{source['ts']}", row.pk) for row, source in batch.messages])
-
-
-def _recount_threads(channel: Channel, root_ids: set[int]) -> None:
-    """Bring the roots' reply_count, latest_reply_ts and changed_at_seq up to date, in one statement."""
-    if not root_ids:
-        return
-    replies = Message.objects.filter(thread_root=OuterRef("pk")).order_by().values("thread_root")
-    Message.objects.filter(pk__in=root_ids).update(
-        reply_count=Coalesce(Subquery(replies.filter(deleted_at__isnull=True).annotate(n=Count("pk")).values("n")), 0),
-        latest_reply_ts=Subquery(replies.annotate(latest=Max("ts")).values("latest")),
-        changed_at_seq=Subquery(replies.annotate(top=Max("seq")).values("top")),
-    )
-    stamp_change(channel)
-
-
-def _reactions_and_pins(run: ImportRun, batch: _Batch) -> None:
-    reactions, pins = [], []
-    for row, source in batch.messages:
-        for reaction in source.get("reactions") or []:
-            try:
-                emoji = check_emoji_name(str(reaction.get("name") or ""))
-            except (DomainError, AttributeError):
-                run.report.skip("reactions", "not an emoji name", str(reaction)[:40])
-                continue
-            for user_id in reaction.get("users") or []:
-                if user_id in run.users:
-                    reactions.append(
-                        Reaction(message=row, user=run.users[user_id], emoji=emoji, created_at=row.created_at)
-                    )
-        if batch.conversation.source_id in (source.get("pinned_to") or []) and not row.deleted_at:
-            pins.append(Pin(message=row, channel=batch.channel, created_at=row.created_at))
-    Reaction.objects.bulk_create(reactions, ignore_conflicts=True)
-    Pin.objects.bulk_create(pins, ignore_conflicts=True)
 
 
 def import_history(run: ImportRun, conversation: Conversation, channel: Channel) -> None:
