@@ -103,8 +103,8 @@ def load_subscriptions(user_pk: int, workspace_id: int | None, token_id: int | N
     token's workspace no longer has the user as an active member: this runs after the socket joined
     the user's group, so it also catches a deactivation or a revocation whose close was sent between
     the handshake and that join (`live` False). One SQL statement,
-    not ORM queries: every socket runs this on connect, a reconnect storm thousands of times a
-    second, and building the ORM queries cost more than running them.
+    not ORM queries: every socket runs this on connect, all at once in a reconnect storm, and
+    building the ORM queries cost more than running them (docs/performance.md).
     """
     params = {"user": user_pk, "workspace": workspace_id, "token": token_id}
     with connection.cursor() as cursor:

@@ -1,4 +1,4 @@
-"""Bulk-loading message history into the demo workspace, tens of thousands of messages per second.
+"""Bulk-loading message history into the demo workspace, through chat.services.bulk (docs/performance.md).
 
 Its job is volume: benchmark data (millions of messages) and the demo's older history. Through
 message_post (a row lock, about ten queries and a real-time event each) a million messages would
