@@ -292,14 +292,14 @@ def _orm_rows(
     )
 
 
-_COPY_SPECIAL = re.compile(r"[\\\t\n\r]").search
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _NULL = "\\N"
 
 
 def _copy_text(value: str) -> str:
     """A value in COPY's text format: backslash, tab and line breaks escaped (the rare text that has them)."""
-    return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL(value) else value
+    return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
 
 
 class _Timestamps:
