@@ -23,6 +23,8 @@ urlpatterns = [
     path("media/<str:folder>/<str:name>", media.public_image, name="public-image"),
     # Incoming webhooks (/hooks/T…/B…/<secret>) and /<slug>/admin/integrations/.
     path("", include("integrations.urls")),
+    # /<slug>/admin/apps/: the workspace's Slack apps.
+    path("", include("slack_apps.urls")),
     # /new/, /invite/<token>/ and /<slug>/admin/...: before the web client's /<slug>/ routes.
     path("", include("workspaces.urls")),
     path("", include("accounts.root_urls")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -11,7 +13,7 @@ from workspaces.models import Membership, Workspace
 from workspaces.permissions import access_workspace_admin
 
 
-def raise_as_http(error: DomainError) -> None:
+def raise_as_http(error: DomainError) -> NoReturn:
     """404 for what does not exist for you, 403 for the rest (as DomainError.http_status says)."""
     if error.http_status == 404:
         raise Http404(error.message)

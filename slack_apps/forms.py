@@ -1,0 +1,34 @@
+"""The workspace admin page's forms for apps; slack_apps.manifest and services make the rules."""
+
+from __future__ import annotations
+
+from django import forms
+
+from slack_apps.manifest import MANIFEST_MAX_BYTES
+from slack_apps.models import APP_NAME_MAX_LENGTH, URL_MAX_LENGTH
+
+
+class AppCreateForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=APP_NAME_MAX_LENGTH,
+        required=False,
+        help_text="Without a manifest, the app's name (the usual events and scopes); with one, its new name.",
+    )
+    manifest = forms.CharField(
+        label="App manifest",
+        required=False,
+        max_length=MANIFEST_MAX_BYTES,
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
+        help_text="Paste the app's Slack manifest (JSON or YAML) as it is.",
+    )
+    socket_mode = forms.BooleanField(label="Socket Mode", required=False, help_text="Without a manifest.")
+
+
+class AppUrlsForm(forms.Form):
+    request_url = forms.CharField(
+        label="Request URL",
+        max_length=URL_MAX_LENGTH,
+        required=False,
+        help_text="Events and slash commands go here; the app must answer Slack's url_verification first.",
+    )
