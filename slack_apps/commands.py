@@ -16,7 +16,7 @@ import dataclasses
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -243,3 +243,13 @@ def respond(*, secret: str, body: bytes) -> None:
             raise DomainError(ErrorCode.EXPIRED_URL, "This response_url has expired.")
         CommandResponseUrl.objects.filter(pk=row.pk).update(uses_left=row.uses_left - 1)
     _show_answer(row.app, row.channel, row.user, row.thread_ts, answer)
+
+
+def response_urls_forget_expired(*, now: datetime | None = None) -> int:
+    """Delete the response_urls that expired a day or more ago (they answer expired_url until then).
+
+    Callers: beat's sweep (slack_apps.tasks). Returns how many went.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=1)
+    deleted, _ = CommandResponseUrl.objects.filter(expires_at__lt=cutoff).delete()
+    return deleted

@@ -28,8 +28,9 @@ TOKEN_RE = re.compile(r"\b(xox[a-z]|xapp)-[A-Za-z0-9-]+")
 # another parameter (the sign-in page's ?next=/ws/%3Fticket%3D…).
 QUERY_SECRET_RE = re.compile(r"((?:[?&;]|%3F|%26)(?:token|ticket)(?:=|%3D))[^&;#\s\"'<>]*", re.IGNORECASE)
 # The path segment after these is a secret: an invitation token (/invite/…, the REST API's and the admin's
-# /invitations/…), an unsubscribe token, an upload URL's secret, an email-verification link (/accounts/verify/…).
-PATH_SECRET_RE = re.compile(rf"(/(?:invite|invitations|unsubscribe|upload|verify)/){_SEGMENT}")
+# /invitations/…), an unsubscribe token, an upload URL's secret, an email-verification link (/accounts/verify/…),
+# a slash command's response_url (/api/commands/respond/…).
+PATH_SECRET_RE = re.compile(rf"(/(?:invite|invitations|unsubscribe|upload|verify|respond)/){_SEGMENT}")
 # A password-reset link: /accounts/password/reset/<uid>/<token>/.
 RESET_PATH_RE = re.compile(rf"(/password/reset/){_SEGMENT}/{_SEGMENT}")
 # An incoming webhook: /hooks/T…/B…/<secret>.

@@ -174,6 +174,13 @@ def test_a_response_url_expires_after_thirty_minutes_and_a_made_up_one_is_not_fo
         respond(secret=secret, body=b"")
 
 
+def test_response_urls_a_day_past_their_expiry_are_forgotten(team):
+    _, row = response_secret(team)
+    assert commands.response_urls_forget_expired(now=row.expires_at + timedelta(hours=23)) == 0
+    assert commands.response_urls_forget_expired(now=row.expires_at + timedelta(days=1, seconds=1)) == 1
+    assert not CommandResponseUrl.objects.exists()
+
+
 def test_chat_command_is_for_people_not_bots(client, team):
     _, credentials = app_create(actor=team.admin, workspace=team.workspace, spec=spec_from_options(name="Bot"))
     body = client.post(

@@ -40,6 +40,7 @@ SECRETS = {
     "unsubscribe": "SECRETUNSUBSCRIBE",
     "upload": "SECRETUPLOAD",
     "hook": "SECRETWEBHOOK",
+    "respond": "SECRETRESPONSEURL",
 }
 # Every place a secret travels in a URL, each answered by the server (and so logged) one way or another.
 URLS = [
@@ -54,6 +55,7 @@ URLS = [
     f"/notifications/unsubscribe/{SECRETS['unsubscribe']}/",
     f"/api/upload/{SECRETS['upload']}",
     f"/hooks/TAAAAAAAAAA/BAAAAAAAAAA/{SECRETS['hook']}",
+    f"/api/commands/respond/{SECRETS['respond']}",
 ]
 
 
@@ -75,6 +77,7 @@ URLS = [
         ("POST /hooks/T1/B2/s3cr3t HTTP/1.1", f"POST /hooks/T1/B2/{REDACTED} HTTP/1.1"),
         ("/notifications/unsubscribe/eyJ1Ijoi:1r:x/", f"/notifications/unsubscribe/{REDACTED}/"),
         ("POST /api/upload/abc", f"POST /api/upload/{REDACTED}"),
+        ("POST /api/commands/respond/abc-DEF_1", f"POST /api/commands/respond/{REDACTED}"),
         ("GET /accounts/verify/eyJ1IjoiVUFCQyJ9:1v:sig/?next=/", f"GET /accounts/verify/{REDACTED}/?next=/"),
     ],
 )
@@ -128,7 +131,7 @@ def _env(**variables: str) -> dict[str, str]:
 
 def _visit_every_url(port: int) -> None:
     for url in URLS:
-        method = "POST" if url.startswith(("/hooks/", "/api/upload/")) else "GET"
+        method = "POST" if url.startswith(("/hooks/", "/api/upload/", "/api/commands/")) else "GET"
         request = urllib.request.Request(f"http://127.0.0.1:{port}{url}", data=b"{}" if method == "POST" else None)
         with contextlib.suppress(urllib.error.HTTPError):
             urllib.request.urlopen(request, timeout=10).close()
