@@ -28,15 +28,18 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import heapq
 import http.client
 import ipaddress
+import itertools
 import logging
+import os
 import re
 import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -57,6 +60,7 @@ URL_MAX_CHARS = 2048
 DEFAULT_TIMEOUT_SECONDS = 3.0  # what Slack gives an app to answer an event or a command
 DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024
 READ_CHUNK_BYTES = 64 * 1024
+WATCHDOG_SLACK_SECONDS = 0.01
 # Where clouds serve instance metadata and credentials. Each is also link-local, private or carrier-grade NAT;
 # named here so that no change in how the standard library classifies addresses can let one through.
 METADATA_NETWORKS = tuple(
@@ -289,25 +293,71 @@ def _request_headers(target: Target, headers: Mapping[str, str]) -> dict[str, st
     }
 
 
+class _Watchdog:
+    """One thread per process that calls each scheduled function at its time (a thread per request would
+    cost more than the request). Started on first use, and again in a forked child, which has no threads."""
+
+    def __init__(self) -> None:
+        self._due: list[tuple[float, int, list[Callable[[], None] | None]]] = []
+        self._sequence = itertools.count()
+        self._wakeup = threading.Condition()
+        self._pid = 0
+
+    def schedule(self, at: float, function: Callable[[], None]) -> list[Callable[[], None] | None]:
+        """Call `function` at `at` (a time.monotonic() value) unless cancel() is given what this returns."""
+        entry: list[Callable[[], None] | None] = [function]
+        with self._wakeup:
+            if self._pid != os.getpid():
+                self._pid = os.getpid()
+                self._due = []
+                threading.Thread(target=self._run, name="outgoing-deadlines", daemon=True).start()
+            heapq.heappush(self._due, (at, next(self._sequence), entry))
+            if self._due[0][2] is entry:
+                self._wakeup.notify()
+        return entry
+
+    @staticmethod
+    def cancel(entry: list[Callable[[], None] | None]) -> None:
+        entry[0] = None  # dropped when its time comes
+
+    def _run(self) -> None:
+        while True:
+            with self._wakeup:
+                while not self._due or self._due[0][0] > time.monotonic():
+                    # Up to WATCHDOG_SLACK_SECONDS late, so that one wakeup serves the deadlines close together.
+                    wait = self._due[0][0] - time.monotonic() + WATCHDOG_SLACK_SECONDS if self._due else None
+                    self._wakeup.wait(wait)
+                now = time.monotonic()
+                due = []
+                while self._due and self._due[0][0] <= now:
+                    due.append(heapq.heappop(self._due)[2][0])
+            for function in due:
+                if function is not None:
+                    with contextlib.suppress(Exception):
+                        function()
+
+
+_watchdog = _Watchdog()
+
+
 class _Deadline:
     """Ends an exchange that outlives its time. A socket timeout bounds each read, not their sum: a server
     that sends a byte a second would hold the request for as long as it liked. At the deadline this shuts the
-    connection's socket down from a timer thread, which wakes the blocked read with an error."""
+    connection's socket down from the watchdog's thread, which wakes the blocked read with an error."""
 
     def __init__(self, deadline: float) -> None:
         self.deadline = deadline
         self.expired = False
         self._connection: HTTPConnection | None = None
         self._socket: socket.socket | None = None
-        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._expire)
-        self._timer.daemon = True
+        self._entry: list[Callable[[], None] | None] = []
 
     def __enter__(self) -> _Deadline:
-        self._timer.start()
+        self._entry = _watchdog.schedule(self.deadline, self._expire)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self._timer.cancel()
+        _watchdog.cancel(self._entry)
 
     def watch(self, connection: HTTPConnection) -> None:
         """Shut `connection` down at the deadline: while it connects, whatever socket it has then; once it

@@ -17,8 +17,9 @@ from chat.services import (
     reaction_add,
 )
 from slack_apps.manifest import spec_from_options
-from slack_apps.models import DeliveryState, EventDelivery
+from slack_apps.models import AppEvent, DeliveryState, EventDelivery
 from slack_apps.services import app_create, app_set_enabled
+from slack_apps.tests.support import fanned_out, forget_events
 from workspaces.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -28,12 +29,15 @@ def installed_app(team, *, events=(), channel=None, name="Listener"):
     app, _ = app_create(actor=team.admin, workspace=team.workspace, spec=spec_from_options(name=name, events=events))
     if channel is not None:
         channel_invite(actor=team.owner, channel=channel, users=[app.bot_user])
-    EventDelivery.objects.all().delete()  # the bot's own joining
+    forget_events()  # the bot's own joining
     return app
 
 
 def envelopes() -> list[dict]:
-    return [json.loads(row.body) for row in EventDelivery.objects.order_by("pk")]
+    """The envelopes of every delivery, once the events so far are dispatched."""
+    fanned_out()
+    rows = EventDelivery.objects.select_related("app__workspace", "app__bot_user", "app_event").order_by("pk")
+    return [json.loads(row.body) for row in rows]
 
 
 def test_a_message_in_a_channel_the_bot_is_in_becomes_an_event_callback(team):
@@ -94,7 +98,7 @@ def test_a_mention_of_the_bot_is_an_app_mention_as_well(team):
 def test_edits_deletions_and_reactions_reach_the_apps_that_subscribe(team):
     installed_app(team, channel=team.general)
     message = message_post(sender=team.member, channel=team.general, text="first")
-    EventDelivery.objects.all().delete()
+    forget_events()
 
     message_edit(actor=team.member, message=message, text="second")
     reaction_add(actor=team.owner, message=message, emoji="tada")
@@ -159,6 +163,7 @@ def test_a_disabled_app_gets_nothing_and_posting_then_looks_for_no_apps(team):
 
     message_post(sender=team.member, channel=team.general, text="nobody listens")
 
+    assert not AppEvent.objects.exists()
     assert envelopes() == []
 
 
@@ -173,4 +178,5 @@ def test_a_change_that_rolls_back_leaves_no_delivery(team):
     with pytest.raises(RuntimeError):
         post_then_fail()
 
+    assert not AppEvent.objects.exists()
     assert envelopes() == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import logging
 import socket
+import threading
 import time
 
 import pytest
@@ -134,6 +135,35 @@ def test_a_server_that_trickles_its_answer_is_cut_off_at_the_timeout(framing):
 
     assert error.value.reason == "http_timeout"
     assert 0.4 <= elapsed < 1.5
+
+
+def test_concurrent_deadlines_end_each_request_at_its_own_time_without_a_thread_each():
+    """One watchdog thread keeps every request's deadline: slow answers are cut off at their own timeouts,
+    while a quick one in between is untouched."""
+    with LocalServer(lambda handler: handler.release.wait(10)) as slow, LocalServer() as quick:
+        outcomes: dict[float, str] = {}
+
+        def call(timeout: float) -> None:
+            started = time.monotonic()
+            try:
+                outgoing.get(f"http://127.0.0.1:{slow.port}/", timeout=timeout)
+            except OutgoingError as error:
+                outcomes[timeout] = f"{error.reason} after {time.monotonic() - started:.1f}"
+
+        callers = [threading.Thread(target=call, args=(timeout,)) for timeout in (0.3, 0.9)]
+        for caller in callers:
+            caller.start()
+        assert outgoing.get(f"http://127.0.0.1:{quick.port}/").status == 200
+        running = threading.enumerate()
+        for caller in callers:
+            caller.join()
+
+    assert not any(isinstance(thread, threading.Timer) for thread in running)
+    assert [thread.name for thread in running].count("outgoing-deadlines") == 1
+
+    assert outcomes[0.3].startswith("http_timeout after 0.")
+    assert float(outcomes[0.3].split()[-1]) < 0.7
+    assert 0.9 <= float(outcomes[0.9].split()[-1]) < 1.5
 
 
 def test_a_server_that_trickles_its_headers_is_cut_off_at_the_timeout():
