@@ -19,14 +19,16 @@ def image_bytes(size: tuple[int, int] = (300, 200), *, format: str = "PNG", colo
 
 
 def animated_gif_bytes(frames: int = 4, size: tuple[int, int] = (200, 200), *, duration: int = 80) -> bytes:
-    """An animated GIF whose disc moves and changes colour from frame to frame (no two frames alike, so
-    none is merged into the one before), looping for ever."""
+    """An animated GIF of a disc whose colour changes and whose white spot moves from frame to frame (no
+    two frames alike, so none is merged into the one before), looping for ever."""
     pictures = []
+    width, height = size
     for index in range(frames):
         picture = Image.new("RGBA", size, (0, 0, 0, 0))
-        left = (index * size[0] // max(frames, 1)) % size[0]
-        colour = (index % 256, (index // 256) % 256, 255, 255)
-        ImageDraw.Draw(picture).ellipse((left, 0, left + size[0] // 3, size[1] // 3), fill=colour)
+        draw = ImageDraw.Draw(picture)
+        draw.ellipse((0, 0, width - 1, height - 1), fill=(40 + index % 200, (index * 7) % 256, 220, 255))
+        spot = (index * width // max(frames, 1)) % width
+        draw.ellipse((spot, height // 3, spot + width // 5, height // 3 + height // 5), fill="white")
         pictures.append(picture)
     buffer = io.BytesIO()
     pictures[0].save(buffer, format="GIF", save_all=True, append_images=pictures[1:], duration=duration, loop=0)
