@@ -68,11 +68,12 @@ def test_an_animated_gif_stays_animated_with_its_timing(team):
     assert picture.info["loop"] == 0
 
 
-def test_adding_tells_everyone_in_the_workspace_guests_included(
-    team, layer_listener, django_capture_on_commit_callbacks
+def test_adding_tells_everyone_in_the_workspace_guests_included_and_no_one_else(
+    team, outsider, layer_listener, django_capture_on_commit_callbacks
 ):
     everyone = layer_listener(workspace_group(team.workspace))
     guest = layer_listener(user_group(team.guest))
+    others = layer_listener(workspace_group(outsider.memberships.get().workspace), user_group(outsider))
     with django_capture_on_commit_callbacks(execute=True):
         emoji = _add(team)
     for listener in (everyone, guest):
@@ -81,6 +82,7 @@ def test_adding_tells_everyone_in_the_workspace_guests_included(
         assert event["subtype"] == "add"
         assert event["name"] == "partyparrot"
         assert event["value"] == f"/api/v1/workspaces/{team.workspace.public_id}/emoji-images/{emoji.image_key}"
+    assert others.drain() == []
 
 
 # --- Refusals: nothing is stored --------------------------------------------------------
