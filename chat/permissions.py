@@ -146,14 +146,19 @@ def check_can_delete_message(access: ChannelAccess, actor: User | None, message:
 # operator (workspaces.permissions.access_membership gives the others').
 
 
-def check_can_add_emoji(membership: Membership | None, workspace: Workspace) -> None:
+def can_add_emoji(membership: Membership | None, workspace: Workspace) -> bool:
     """Members may add custom emoji unless the workspace keeps that to owners and admins; guests never may."""
-    if membership is None:
+    if membership is None or membership.is_admin:
+        return True
+    return not membership.is_guest and workspace.emoji_add_policy == EmojiAddPolicy.EVERYONE
+
+
+def check_can_add_emoji(membership: Membership | None, workspace: Workspace) -> None:
+    if can_add_emoji(membership, workspace):
         return
-    if membership.is_guest:
+    if membership is not None and membership.is_guest:
         raise DomainError(ErrorCode.RESTRICTED_ACTION, "Guests cannot add custom emoji.")
-    if workspace.emoji_add_policy == EmojiAddPolicy.ADMINS and not membership.is_admin:
-        raise DomainError(ErrorCode.RESTRICTED_ACTION, "Only workspace owners and admins can add custom emoji here.")
+    raise DomainError(ErrorCode.RESTRICTED_ACTION, "Only workspace owners and admins can add custom emoji here.")
 
 
 def can_remove_emoji(membership: Membership | None, emoji: CustomEmoji) -> bool:

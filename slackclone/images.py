@@ -137,6 +137,8 @@ def emoji_image(upload: UploadedFile) -> EmojiImage:
 
 
 def _still_png(image: Image.Image) -> ContentFile:
+    if image.format == "JPEG":
+        image.draft("RGB", (EMOJI_SIZE, EMOJI_SIZE))  # decode at the smallest scale that still covers 128 px
     frame = ImageOps.exif_transpose(image).convert("RGBA")
     frame.thumbnail((EMOJI_SIZE, EMOJI_SIZE), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()

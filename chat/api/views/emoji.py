@@ -12,12 +12,11 @@ from rest_framework.response import Response
 from chat import services
 from chat.api import serializers as s
 from chat.api.views.files import BINARY_RESPONSE, AnyContentRenderer
-from chat.permissions import can_remove_emoji, check_can_add_emoji
+from chat.permissions import can_add_emoji, can_remove_emoji
 from chat.selectors import custom_emoji, emoji_image_get
 from chat.wire import emoji_to_wire
 from slackclone.api.schema import errors
 from slackclone.api.views import ApiView, validated
-from slackclone.errors import DomainError
 from workspaces.api.context import request_workspace
 
 TAG = ["emoji"]
@@ -41,11 +40,7 @@ class EmojiCollectionView(ApiView):
     )
     def get(self, request, workspace_id: str):
         workspace, membership = request_workspace(request, workspace_id)
-        try:
-            check_can_add_emoji(membership, workspace)
-            can_add = True
-        except DomainError:
-            can_add = False
+        can_add = can_add_emoji(membership, workspace)
         emoji = [
             emoji_to_wire(item, workspace_id=workspace.public_id, can_remove=can_remove_emoji(membership, item))
             for item in custom_emoji(workspace=workspace)

@@ -56,6 +56,10 @@ def test_jpeg_webp_and_still_gif_become_pngs(team, fmt):
     assert _stored_image(emoji).format == "PNG"
 
 
+def test_a_large_jpeg_is_scaled_down_in_proportion(team):
+    assert _stored_image(_add(team, data=image_bytes((2000, 1000), format="JPEG"))).size == (128, 64)
+
+
 def test_a_small_image_is_not_enlarged(team):
     assert _stored_image(_add(team, data=image_bytes((20, 30)))).size == (20, 30)
 
