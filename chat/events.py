@@ -286,8 +286,8 @@ def _everyone_in(workspace: Workspace) -> list[str]:
     return [workspace_group(workspace), *(user_group(guest) for guest in guests)]
 
 
-def send_emoji_added(emoji: CustomEmoji) -> None:
-    """Slack's emoji_changed (subtype add), to everyone in the workspace, guests included."""
+def send_emoji_added(emoji: CustomEmoji) -> EmojiChangedEvent:
+    """Slack's emoji_changed (subtype add), to everyone in the workspace, guests included; returns it."""
     workspace = emoji.workspace
     event: EmojiChangedEvent = {
         "type": "emoji_changed",
@@ -297,10 +297,11 @@ def send_emoji_added(emoji: CustomEmoji) -> None:
         "event_ts": ts_for_datetime(emoji.created_at),
     }
     publish(_everyone_in(workspace), event, workspace=workspace.public_id)
+    return event
 
 
-def send_emoji_removed(workspace: Workspace, names: list[str], *, at: datetime) -> None:
-    """Slack's emoji_changed (subtype remove): the emoji and the aliases that went with it."""
+def send_emoji_removed(workspace: Workspace, names: list[str], *, at: datetime) -> EmojiChangedEvent:
+    """Slack's emoji_changed (subtype remove): the emoji and the aliases that went with it; returns it."""
     event: EmojiChangedEvent = {
         "type": "emoji_changed",
         "subtype": "remove",
@@ -308,3 +309,4 @@ def send_emoji_removed(workspace: Workspace, names: list[str], *, at: datetime) 
         "event_ts": ts_for_datetime(at),
     }
     publish(_everyone_in(workspace), event, workspace=workspace.public_id)
+    return event

@@ -4,7 +4,8 @@ chat announces its changes with signals (chat.signals), sent inside each service
 the receivers here write one EventDelivery per app that should hear of the change, so the change
 and its deliveries commit together or not at all, and queue the sending for after the commit
 (slack_apps.delivery). An app hears of a change when it is enabled, subscribes to the event, and
-its bot is in the channel (channel_created: a public channel, for every subscriber), as in Slack.
+its bot is in the channel (channel_created: a public channel, and emoji_changed: the workspace's news,
+for every subscriber), as in Slack.
 
 A workspace without subscribing apps costs nothing here: Workspace.has_event_subscribers, read
 with the workspace the service already loaded, says so without a query.
@@ -13,7 +14,7 @@ with the workspace the service already loaded, says so without a query.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -26,21 +27,27 @@ from slackclone.ids import new_public_id
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from workspaces.models import Workspace
+
+
+def _apps_subscribed(workspace: Workspace, event_names: Iterable[str]) -> list[App]:
+    """The enabled apps of the workspace subscribed to any of `event_names`."""
+    if not workspace.has_event_subscribers:
+        return []
+    wanted = set(event_names)
+    return [
+        app
+        for app in App.objects.filter(workspace_id=workspace.pk, disabled_at__isnull=True).select_related(
+            "bot_user", "workspace"
+        )
+        if wanted & set(app.bot_events)
+    ]
 
 
 def _apps_hearing(channel: Channel, event_names: Iterable[str], *, in_channel: bool = True) -> list[App]:
     """The enabled apps of the channel's workspace subscribed to any of `event_names` (whose bot is in the
     channel, unless `in_channel` is False)."""
-    if not channel.workspace.has_event_subscribers:
-        return []
-    wanted = set(event_names)
-    apps = [
-        app
-        for app in App.objects.filter(workspace_id=channel.workspace_id, disabled_at__isnull=True).select_related(
-            "bot_user", "workspace"
-        )
-        if wanted & set(app.bot_events)
-    ]
+    apps = _apps_subscribed(channel.workspace, event_names)
     if not in_channel or not apps:
         return apps
     bots_in = set(
@@ -51,8 +58,9 @@ def _apps_hearing(channel: Channel, event_names: Iterable[str], *, in_channel: b
     return [app for app in apps if app.bot_user_id in bots_in]
 
 
-def _write(deliveries: list[tuple[App, dict[str, Any]]], channel: Channel) -> None:
-    """One outbox row per (app, inner event); their sending is queued for after the commit."""
+def _write(deliveries: list[tuple[App, dict[str, Any]]], channel: Channel | None) -> None:
+    """One outbox row per (app, inner event); their sending is queued for after the commit. `channel` is
+    what the event is about (None: the workspace as a whole)."""
     if not deliveries:
         return
     now = int(time.time())
@@ -61,7 +69,13 @@ def _write(deliveries: list[tuple[App, dict[str, Any]]], channel: Channel) -> No
         event_id = new_public_id("Ev")
         body = envelopes.envelope_body(app, event, event_id=event_id, event_time=now)
         rows.append(
-            EventDelivery(app=app, event_id=event_id, event_type=event["type"], channel_id=channel.public_id, body=body)
+            EventDelivery(
+                app=app,
+                event_id=event_id,
+                event_type=event["type"],
+                channel_id=channel.public_id if channel is not None else "",
+                body=body,
+            )
         )
     created = EventDelivery.objects.bulk_create(rows)
     ids = [row.pk for row in created]
@@ -134,6 +148,12 @@ def on_channel_created(*, channel: Channel, **_: Any) -> None:
     _write([(app, envelopes.channel_created_event(channel)) for app in apps], channel)
 
 
+def on_emoji_changed(*, workspace: Workspace, event: Mapping[str, Any], **_: Any) -> None:
+    """A custom emoji added or removed: the whole workspace's news, for every subscribed app."""
+    apps = _apps_subscribed(workspace, ["emoji_changed"])
+    _write([(app, envelopes.emoji_changed_event(event)) for app in apps], None)
+
+
 def connect() -> None:
     """Receive chat's signals (SlackAppsConfig.ready)."""
     from chat import signals
@@ -146,6 +166,7 @@ def connect() -> None:
         signals.member_joined: on_member_joined,
         signals.member_left: on_member_left,
         signals.channel_created: on_channel_created,
+        signals.emoji_changed: on_emoji_changed,
     }
     for signal, receiver in receivers.items():
         signal.connect(receiver, dispatch_uid=f"slack_apps.outbox.{receiver.__name__}")

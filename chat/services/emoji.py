@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from chat import events
+from chat import events, signals
 from chat.models import CustomEmoji
 from chat.permissions import check_can_add_emoji, check_can_remove_emoji
 from slackclone.emoji import check_emoji_name
@@ -28,6 +28,7 @@ from workspaces.permissions import access_membership
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from realtime.event_types import EmojiChangedEvent
 
 CUSTOM_EMOJI_NAME_RE = re.compile(r"[a-z0-9_-]{1,100}")
 SKIN_TONE_RE = re.compile(r"skin-tone-[1-6]")
@@ -66,6 +67,11 @@ def _check_name_free(workspace: Workspace, name: str) -> None:
         raise _name_taken(name)
 
 
+def _announce(workspace: Workspace, event: EmojiChangedEvent) -> None:
+    """Apps subscribed to emoji_changed hear it too (slack_apps.outbox, in this transaction)."""
+    signals.emoji_changed.send(sender=CustomEmoji, workspace=workspace, event=event)
+
+
 def _name_taken(name: str) -> DomainError:
     return DomainError(ErrorCode.NAME_TAKEN, f"There is already an emoji named :{name}:.", fields={"name": "taken"})
 
@@ -79,7 +85,7 @@ def emoji_add(*, actor: User | None, workspace: Workspace, name: str, image: Upl
     (never guests); the operator (actor None: the Slack import).
     Raises: workspace_not_found, account_inactive, restricted_action, invalid_name, name_taken,
     file_too_large, invalid_file. A refusal stores nothing.
-    Events: emoji_changed (add).
+    Events: emoji_changed (add), to clients and subscribed apps.
     """
     check_can_add_emoji(_membership(actor, workspace), workspace)
     name = check_custom_emoji_name(name)
@@ -96,7 +102,7 @@ def emoji_add(*, actor: User | None, workspace: Workspace, name: str, image: Upl
         if isinstance(error, IntegrityError):
             raise _name_taken(name) from None
         raise
-    events.send_emoji_added(emoji)
+    _announce(workspace, events.send_emoji_added(emoji))
     return emoji
 
 
@@ -123,7 +129,7 @@ def emoji_alias(*, actor: User | None, workspace: Workspace, name: str, alias_fo
             )
         target = original.alias_for or original.name
     emoji = CustomEmoji.objects.create(workspace=workspace, name=name, alias_for=target, created_by=actor)
-    events.send_emoji_added(emoji)
+    _announce(workspace, events.send_emoji_added(emoji))
     return emoji
 
 
@@ -147,5 +153,5 @@ def emoji_remove(*, actor: User | None, workspace: Workspace, name: str) -> list
     if emoji.image:
         storage, stored = emoji.image.storage, emoji.image.name
         transaction.on_commit(lambda: storage.delete(stored), robust=True)
-    events.send_emoji_removed(workspace, names, at=timezone.now())
+    _announce(workspace, events.send_emoji_removed(workspace, names, at=timezone.now()))
     return names
