@@ -58,3 +58,24 @@ def test_an_emoji_bob_adds_shows_for_alice_live_in_a_message_and_as_a_reaction(t
     alice.page.fill("#composer textarea", "so good :partyp")
     alice.page.locator("#composer .suggest__item img.emoji--custom").first.wait_for()
     alice.screenshot("custom-emoji")
+
+
+def test_an_emoji_bob_removes_turns_back_into_text_for_alice_live(team, people):
+    alice, bob = both_in_general(team, people)
+    add_emoji_from_the_picker(bob, "partyparrot", animated_gif_bytes(frames=2))
+    post(alice, "Still here :partyparrot:")
+    message(alice, "Still here").locator("img.emoji--custom").wait_for()
+
+    bob.page.get_by_role("button", name="Insert emoji").click()
+    bob.page.locator("#emoji-picker").get_by_role("button", name="Add emoji").click()
+    dialog = bob.page.get_by_role("dialog", name="Add custom emoji")
+    dialog.get_by_role("button", name="Remove :partyparrot:").click()
+    dialog.get_by_text("None yet.").wait_for()
+
+    text = message(alice, "Still here").locator(".msg__text")
+    alice.page.wait_for_function(
+        "node => node.textContent.includes(':partyparrot:') && !node.querySelector('img')",
+        arg=text.element_handle(),
+        timeout=PUSH_TIMEOUT_MS,
+    )
+    assert not CustomEmoji.objects.filter(workspace=team.workspace).exists()

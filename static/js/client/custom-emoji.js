@@ -1,9 +1,16 @@
 // The workspace's custom emoji in the client: loaded at start, kept current by emoji_changed, and the
-// dialog that adds one (an image, or another name for an existing emoji).
+// dialog that adds one (an image, or another name for an existing emoji) and removes the reader's own.
 
 import { modal } from "./dialogs.js";
 import { h } from "./dom.js";
-import { addCustomEmoji, closeEmojiPicker, removeCustomEmoji, setCustomEmoji, setEmojiAdder } from "./emoji.js";
+import {
+  addCustomEmoji,
+  closeEmojiPicker,
+  emojiGlyph,
+  removeCustomEmoji,
+  setCustomEmoji,
+  setEmojiAdder,
+} from "./emoji.js";
 
 export class CustomEmoji {
   constructor(app) {
@@ -109,7 +116,63 @@ export class CustomEmoji {
       error,
       h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn--primary" }, "Add emoji")),
     );
-    const dialog = modal("Add custom emoji", form);
+    const removable = h("ul", { class: "browse-list", "aria-label": "Custom emoji you can remove" });
+    const dialog = modal(
+      "Add custom emoji",
+      form,
+      h("h3", { class: "modal__subtitle" }, "Emoji you can remove"),
+      removable,
+    );
+    this.fillRemovable(removable);
     name.focus();
+  }
+
+  /** The workspace's emoji the reader may remove (their own; any, for owners and admins), each with Remove. */
+  async fillRemovable(list) {
+    const { app } = this;
+    let emoji = [];
+    try {
+      emoji = (await app.api.get(this.path)).emoji.filter((item) => item.can_remove);
+    } catch (error) {
+      list.replaceChildren(h("li", { class: "error" }, error.message));
+      return;
+    }
+    if (!emoji.length) {
+      list.replaceChildren(h("li", { class: "empty-state" }, "None yet."));
+      return;
+    }
+    list.replaceChildren(
+      ...emoji.map((item) =>
+        h(
+          "li",
+          { class: "browse-item", dataset: { name: item.name } },
+          emojiGlyph(item.name),
+          h(
+            "span",
+            { class: "browse-item__main" },
+            h("span", { class: "browse-item__name" }, `:${item.name}:`),
+            item.alias_for ? h("span", { class: "browse-item__meta" }, `alias of :${item.alias_for}:`) : null,
+          ),
+          h(
+            "button",
+            {
+              type: "button",
+              class: "btn btn--small btn--danger",
+              "aria-label": `Remove :${item.name}:`,
+              onclick: async () => {
+                try {
+                  const data = await app.api.del(`${this.path}/${encodeURIComponent(item.name)}`);
+                  this.onChanged({ subtype: "remove", names: data.names });
+                } catch (error) {
+                  app.toast(error.message);
+                }
+                this.fillRemovable(list);
+              },
+            },
+            "Remove",
+          ),
+        ),
+      ),
+    );
   }
 }
