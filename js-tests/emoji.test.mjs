@@ -52,6 +52,14 @@ describe("custom emoji", () => {
     assert.equal(render(":partyparrot:"), '<p class="md-p">:partyparrot:</p>');
   });
 
+  test("setting the same list again says nothing changed", () => {
+    assert.equal(setCustomEmoji([["partyparrot", PARROT]]), true);
+    assert.equal(setCustomEmoji([["partyparrot", PARROT]]), false);
+    assert.equal(setCustomEmoji([["partyparrot", "alias:tada"]]), true);
+    assert.equal(setCustomEmoji([]), true);
+    assert.equal(setCustomEmoji([]), false);
+  });
+
   test("custom emoji come before standard ones in suggestions", () => {
     setCustomEmoji([["tadaaa", PARROT]]);
     assert.deepEqual(searchEmoji("tad", 2), ["tadaaa", "tada"]);

@@ -21,12 +21,12 @@ export class CustomEmoji {
     return `workspaces/${this.app.store.workspace.id}/emoji`;
   }
 
-  /** Load the list; the picker offers "Add emoji" when the reader may add one. */
+  /** Load the list (again, after a resume); the picker offers "Add emoji" when the reader may add one.
+   * Messages are drawn again only when the list changed, so a resume does not move the reader's focus. */
   async load() {
     const data = await this.app.api.get(this.path);
-    setCustomEmoji(data.emoji.map((emoji) => [emoji.name, emoji.value]));
     setEmojiAdder(data.can_add ? () => this.openAddDialog() : null);
-    this.redraw();
+    if (setCustomEmoji(data.emoji.map((emoji) => [emoji.name, emoji.value]))) this.redraw();
   }
 
   /** emoji_changed: apply it, then redraw what shows emoji (idempotent: a repeat changes nothing). */

@@ -73,10 +73,14 @@ export const QUICK_REACTIONS = ["+1", "heart", "joy", "tada", "eyes", "white_che
 const custom = new Map();
 let addEmoji = null; // set when the reader may add custom emoji: called to open the add dialog
 
-/** Replace every custom emoji (the REST list, or a test's), name → URL or "alias:<name>". */
+/** Replace every custom emoji (the REST list, or a test's), name → URL or "alias:<name>"; whether any changed. */
 export function setCustomEmoji(entries) {
+  const next = new Map(entries);
+  const same = next.size === custom.size && [...next].every(([name, value]) => custom.get(name) === value);
+  if (same) return false;
   custom.clear();
-  for (const [name, value] of entries) custom.set(name, value);
+  for (const [name, value] of next) custom.set(name, value);
+  return true;
 }
 
 /** One custom emoji added (emoji_changed, subtype add). */
