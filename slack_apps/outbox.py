@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -27,23 +27,26 @@ from slack_apps.models import App, AppEvent
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from workspaces.models import Workspace
 
 
 def _event_row(
-    channel: Channel,
+    channel: Channel | None,
     subscription: str,
     event: dict[str, Any],
     *,
+    workspace_id: int = 0,
     in_channel: bool = True,
     audience: list[int] | None = None,
 ) -> AppEvent:
+    """An event about a channel, or (channel None) about the workspace `workspace_id` as a whole."""
     return AppEvent(
-        workspace_id=channel.workspace_id,
+        workspace_id=channel.workspace_id if channel is not None else workspace_id,
         subscription=subscription,
         event_type=event["type"],
-        channel_id=channel.public_id,
-        channel_pk=channel.pk,
-        in_channel=in_channel,
+        channel_id=channel.public_id if channel is not None else "",
+        channel_pk=channel.pk if channel is not None else None,
+        in_channel=in_channel and channel is not None,
         audience=audience or [],
         event=json.dumps(event, separators=(",", ":"), ensure_ascii=False),
         event_time=int(time.time()),
@@ -118,6 +121,13 @@ def on_channel_created(*, channel: Channel, **_: Any) -> None:
         _write([_event_row(channel, "channel_created", event, in_channel=False)])
 
 
+def on_emoji_changed(*, workspace: Workspace, event: Mapping[str, Any], **_: Any) -> None:
+    """A custom emoji added or removed: the whole workspace's news, for every subscribed app."""
+    if workspace.has_event_subscribers:
+        row = _event_row(None, "emoji_changed", envelopes.emoji_changed_event(event), workspace_id=workspace.pk)
+        _write([row])
+
+
 def connect() -> None:
     """Receive chat's signals (SlackAppsConfig.ready)."""
     from chat import signals
@@ -130,6 +140,7 @@ def connect() -> None:
         signals.member_joined: on_member_joined,
         signals.member_left: on_member_left,
         signals.channel_created: on_channel_created,
+        signals.emoji_changed: on_emoji_changed,
     }
     for signal, receiver in receivers.items():
         signal.connect(receiver, dispatch_uid=f"slack_apps.outbox.{receiver.__name__}")

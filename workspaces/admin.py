@@ -100,6 +100,7 @@ class WorkspaceAdmin(ServiceModelAdmin[Workspace]):
         "retention_days",
         "retention_keeps_pins",
         "email_display",
+        "emoji_add_policy",
     )
     fields += ("created_by", "created_at")
     inlines = (MembershipInline,)

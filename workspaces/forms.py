@@ -7,7 +7,7 @@ import re
 from django import forms
 from django.core.validators import validate_email
 
-from workspaces.models import EmailDisplay, Role
+from workspaces.models import EmailDisplay, EmojiAddPolicy, Role
 
 MAX_EMAIL_INVITES = 20
 
@@ -36,6 +36,14 @@ class WorkspacePrivacyForm(forms.Form):
         label="Display email addresses to",
         choices=EmailDisplay.choices,
         help_text="Owners and admins always see them, and everyone sees their own.",
+    )
+
+
+class EmojiPolicyForm(forms.Form):
+    emoji_add_policy = forms.ChoiceField(
+        label="Who can add custom emoji",
+        choices=EmojiAddPolicy.choices,
+        help_text="Guests never can. Owners and admins can remove any custom emoji; members, those they added.",
     )
 
 

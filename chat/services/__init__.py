@@ -21,6 +21,7 @@ from chat.services.channels import (
     channel_update,
 )
 from chat.services.dms import dm_open
+from chat.services.emoji import emoji_add, emoji_alias, emoji_remove
 from chat.services.ephemeral import ephemeral_post
 from chat.services.files import file_upload
 from chat.services.messages import message_delete, message_edit, message_post
@@ -42,6 +43,9 @@ __all__ = [
     "channel_unarchive",
     "channel_update",
     "dm_open",
+    "emoji_add",
+    "emoji_alias",
+    "emoji_remove",
     "ephemeral_post",
     "file_upload",
     "message_delete",

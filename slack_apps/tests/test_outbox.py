@@ -11,6 +11,9 @@ from django.db import transaction
 from chat.services import (
     channel_create,
     channel_invite,
+    emoji_add,
+    emoji_alias,
+    emoji_remove,
     message_delete,
     message_edit,
     message_post,
@@ -20,6 +23,7 @@ from slack_apps.manifest import spec_from_options
 from slack_apps.models import AppEvent, DeliveryState, EventDelivery
 from slack_apps.services import app_create, app_set_enabled
 from slack_apps.tests.support import fanned_out, forget_events
+from slackclone.testing.images import image_bytes, upload
 from workspaces.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +184,27 @@ def test_a_change_that_rolls_back_leaves_no_delivery(team):
 
     assert not AppEvent.objects.exists()
     assert envelopes() == []
+
+
+def test_custom_emoji_changes_reach_every_subscribed_app_of_the_workspace(team, outsider, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    app = installed_app(team, events=["emoji_changed"])  # its bot is in no channel: the news is the workspace's
+    installed_app(team, events=["reaction_added"], name="Other")
+    other_workspace = outsider.memberships.get().workspace
+    emoji_add(actor=outsider, workspace=other_workspace, name="theirs", image=upload(image_bytes()))
+
+    parrot = emoji_add(actor=team.member, workspace=team.workspace, name="partyparrot", image=upload(image_bytes()))
+    emoji_alias(actor=team.member, workspace=team.workspace, name="parrot", alias_for="partyparrot")
+    emoji_remove(actor=team.admin, workspace=team.workspace, name="partyparrot")
+
+    assert {envelope["api_app_id"] for envelope in envelopes()} == {app.public_id}
+    added, aliased, removed = [envelope["event"] for envelope in envelopes()]
+    image = f"{settings.SITE_URL}/api/v1/workspaces/{team.workspace.public_id}/emoji-images/{parrot.image_key}"
+    assert (added["type"], added["subtype"], added["name"], added["value"]) == (
+        "emoji_changed",
+        "add",
+        "partyparrot",
+        image,
+    )
+    assert (aliased["name"], aliased["value"]) == ("parrot", "alias:partyparrot")
+    assert (removed["subtype"], removed["names"]) == ("remove", ["partyparrot", "parrot"])

@@ -247,6 +247,10 @@ export class EventHandler {
     };
   }
 
+  on_emoji_changed(event) {
+    this.app.customEmoji.onChanged(event);
+  }
+
   on_team_join(event) {
     this.app.store.setUsers([event.user]);
   }
