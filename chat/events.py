@@ -55,14 +55,18 @@ def send_message_posted(message: Message) -> None:
     pin_on_commit(message.author_id)
 
 
-def send_ephemeral_message(recipient: User, message: Message) -> None:
-    """An ephemeral message to the one person who may see it, on their own sockets (nothing is stored)."""
+def send_ephemeral_message(recipient: User, message: Message, *, deleted: bool = False) -> None:
+    """An ephemeral message to the one person who may see it, on their own sockets (nothing is stored);
+    `deleted`: the one of that ts is withdrawn."""
     workspace = message.channel.workspace.public_id
+    wire = ephemeral_to_wire(message)
+    if deleted:
+        wire["deleted"] = True
     event: EphemeralMessageEvent = {
         "type": "ephemeral_message",
         "workspace": workspace,
         "channel": message.channel.public_id,
-        "message": ephemeral_to_wire(message),
+        "message": wire,
     }
     publish([user_group(recipient)], event, workspace=workspace)
 

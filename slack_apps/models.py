@@ -198,6 +198,10 @@ class CommandResponseUrl(models.Model):
     secret_hash = models.CharField(max_length=64, unique=True, editable=False)
     uses_left = models.PositiveSmallIntegerField(default=RESPONSE_URL_USES)
     expires_at = models.DateTimeField()
+    # The last answer shown through it, which replace_original and delete_original act on: a message posted
+    # in the conversation, or one shown to the person alone (ephemeral, never stored: known by its ts).
+    original_ts = models.CharField(max_length=24, blank=True)
+    original_is_ephemeral = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"response_url of {self.app_id} for {self.user_id} ({self.uses_left} uses left)"

@@ -22,7 +22,7 @@ from chat.services.channels import (
 )
 from chat.services.dms import dm_open
 from chat.services.emoji import emoji_add, emoji_alias, emoji_remove
-from chat.services.ephemeral import ephemeral_post
+from chat.services.ephemeral import ephemeral_post, ephemeral_withdraw
 from chat.services.files import file_upload
 from chat.services.messages import message_delete, message_edit, message_post
 from chat.services.reactions import pin_add, pin_remove, reaction_add, reaction_remove
@@ -47,6 +47,7 @@ __all__ = [
     "emoji_alias",
     "emoji_remove",
     "ephemeral_post",
+    "ephemeral_withdraw",
     "file_upload",
     "message_delete",
     "message_edit",
