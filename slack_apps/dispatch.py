@@ -29,6 +29,12 @@ from slack_apps.models import App, AppEvent, EventDelivery
 FIRST_SENDING_LEASE = timedelta(seconds=30)
 SWEEP_AFTER = timedelta(seconds=5)  # an event not dispatched by then has lost its task
 SWEEP_BATCH = 200
+# What hearing and sending need of an app, its bot and its workspace (fifty apps are read per event).
+APP_FIELDS_TO_SEND = (
+    "public_id", "bot_events", "socket_mode", "request_url", "request_url_disabled_at", "disabled_at",
+    "signing_secret_sealed", "delivery_failures", "workspace__public_id", "workspace__slug",
+    "bot_user__public_id",
+)  # fmt: skip
 
 
 class _Listeners:
@@ -44,6 +50,7 @@ class _Listeners:
                 App.objects.filter(workspace_id=workspace_id, disabled_at__isnull=True)
                 .exclude(bot_events=[])
                 .select_related("bot_user", "workspace")
+                .only(*APP_FIELDS_TO_SEND)
             )
         return self._apps[workspace_id]
 

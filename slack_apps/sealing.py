@@ -40,7 +40,9 @@ def seal(value: str) -> str:
     return _keys().encrypt(value.encode()).decode()
 
 
+@functools.lru_cache(maxsize=1024)
 def unseal(sealed: str) -> str:
+    """The secret inside `sealed` (remembered: every request an app is sent is signed with it)."""
     try:
         return _keys().decrypt(sealed.encode()).decode()
     except InvalidToken:

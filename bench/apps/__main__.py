@@ -17,6 +17,9 @@ The phases take turns, a --slice of each per round until each has had --duration
 whatever else the machine does weighs on all of them alike; after each slice of an app phase the
 run waits until every app has every event.
 
+First, the posting request alone, in process with no worker or server beside it, alternately in
+the baseline's channel and the HTTP apps' one: what the request itself pays for the apps.
+
 Measured: posting latency (the poster's request, start to answer) per phase; for the app phases,
 each event's delivery latency from the start of the post that caused it to its arrival at the app,
 for every (message, app) pair, with lost and duplicated deliveries; CPU of the ASGI process, the
@@ -48,13 +51,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=20.0, help="messages per second posted")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of posting per phase")
     parser.add_argument("--slice", type=float, default=5.0, help="seconds of posting per turn")
+    parser.add_argument("--request-posts", type=int, default=300, help="posts of each kind, the request alone")
     parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/slackclone_bench_apps"),
     )
     args = parser.parse_args()
     if args.quick:
-        args.apps, args.duration, args.slice = 10, 4.0, 2.0
+        args.apps, args.duration, args.slice, args.request_posts = 10, 4.0, 2.0, 30
     return args
 
 
@@ -81,7 +85,14 @@ def print_table(results: dict) -> None:
     print("(post: the poster's REST request in ms; ev: post start to the event's arrival at the app, in ms;")
     print(" ASGI, worker, bench: CPU, as a share of one core, over the phase)")
     for name, ratio in results["posting_ratio"].items():
-        print(f"posting p95 {name} / baseline: {ratio:.3f} (target <= {TARGETS['posting_ratio']})")
+        print(f"posting p95 {name} / baseline, under load: {ratio:.3f} (target <= {TARGETS['posting_ratio']})")
+    alone = results["request_path"]
+    print(f"\nThe posting request alone (in process, no worker or server beside it, {alone['http']['n']} posts each)")
+    print(f"{'channel':<24}{'mean ms':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    for name, label in (("baseline", "no apps (baseline)"), ("http", f"{results['apps']} apps hear it")):
+        row = alone[name]
+        print(f"{label:<24}{row['mean_ms']:>9.2f}{row['p50_ms']:>9.2f}{row['p95_ms']:>9.2f}{row['p99_ms']:>9.2f}")
+    print(f"p95 with apps / baseline: {alone['p95_ratio']:.3f} (target <= {TARGETS['posting_ratio']})")
 
 
 def _interrupt(signum, frame) -> None:
@@ -110,7 +121,13 @@ def main() -> None:
 
         django.setup()
         started = time.time()
-        measured = phases.run_all(apps=args.apps, rate=args.rate, duration=args.duration, slice_seconds=args.slice)
+        measured = phases.run_all(
+            apps=args.apps,
+            rate=args.rate,
+            duration=args.duration,
+            slice_seconds=args.slice,
+            request_posts=args.request_posts,
+        )
     finally:
         stack.stop(redis)
     results = phases.summarise(measured, apps=args.apps, rate=args.rate, duration=args.duration, targets=TARGETS)
