@@ -11,6 +11,7 @@ therefore:
   settings.OUTGOING_ALLOWED_NETWORKS;
 * connects to the address it checked, never resolving again (a second answer could point elsewhere: DNS
   rebinding), and sends the URL's host as Host and, over TLS, as SNI, verifying the certificate against it;
+  the connection is kept open for the next request to that same checked address (slackclone.outgoing_pool);
 * follows no redirect: a 3xx is returned like any other status, so the caller decides, and nothing is ever
   sent to a host nobody checked;
 * ends the whole exchange after `timeout` seconds, however slowly the server trickles its answer, and stops
@@ -50,6 +51,8 @@ from urllib3.exceptions import HTTPError, NewConnectionError, SSLError
 from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 from urllib3.util.ssl_match_hostname import CertificateError
 
+from slackclone.outgoing_pool import Key, idle_connections
+
 logger = logging.getLogger(__name__)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -68,7 +71,7 @@ METADATA_NETWORKS = tuple(
 )
 # IPv6 prefixes that carry an IPv4 address a relay may deliver to: judged by that address too.
 SIXTO4_NETWORK = ipaddress.ip_network("2002::/16")
-# Headers the client writes itself: the checked host, the body's exact length, one request per connection.
+# Headers the client writes itself: the checked host, the body's exact length, keep-alive.
 CLIENT_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection"})
 _HOST_NAME_RE = re.compile(r"^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$")
 _CONTROL_OR_SPACE_RE = re.compile(r"[\x00-\x20\x7f]")
@@ -289,7 +292,7 @@ def _request_headers(target: Target, headers: Mapping[str, str]) -> dict[str, st
         "User-Agent": user_agent(),
         **headers,
         "Host": target.host_header,
-        "Connection": "close",
+        "Connection": "keep-alive",
     }
 
 
@@ -384,6 +387,10 @@ class _Deadline:
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
+# A kept connection the server has closed meanwhile fails like this on its next request, before any answer.
+_CLOSED_WHILE_KEPT = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+
+
 def _exchange(
     method: str,
     target: Target,
@@ -395,20 +402,63 @@ def _exchange(
     connect_timeout: float,
     max_response_bytes: int,
 ) -> tuple[int, dict[str, str], bytes]:
-    """The status, headers and body of the answer, within `deadline` (a time.monotonic() value)."""
+    """The status, headers and body of the answer, within `deadline` (a time.monotonic() value), on a kept
+    connection to one of `addresses` (slackclone.outgoing_pool) or a new one."""
     with _Deadline(deadline) as timer:
-        connection = _connect(target, addresses, timer, connect_timeout)
+        connection = _kept_connection(target, addresses, timer)
+        kept = connection is not None
+        if connection is None:
+            connection = _connect(target, addresses, timer, connect_timeout)
+        reusable = False
         try:
-            connection.request(method, target.path, body=body, headers=headers, preload_content=False)
-            response = connection.getresponse()
+            try:
+                response = _send(connection, method, target, body, headers)
+            except _CLOSED_WHILE_KEPT:
+                if not kept or timer.expired:
+                    raise
+                connection.close()
+                connection = _connect(target, addresses, timer, connect_timeout)
+                response = _send(connection, method, target, body, headers)
             content = _read_body(response, max_response_bytes, timer)
+            reusable = _reusable(response) and not timer.expired
         except OutgoingError:
             raise
         except Exception as exc:
             raise _failure(exc, timer) from exc
         finally:
-            connection.close()
+            if not reusable:
+                connection.close()
+    if reusable:  # once its deadline is called off, so the watchdog cannot cut it while it is kept
+        idle_connections.give_back(_pool_key(target, connection.host), connection)
     return response.status, {name.lower(): value for name, value in response.headers.itermerged()}, content
+
+
+def _send(
+    connection: HTTPConnection, method: str, target: Target, body: bytes | None, headers: dict[str, str]
+) -> BaseHTTPResponse:
+    connection.request(method, target.path, body=body, headers=headers, preload_content=False)
+    return connection.getresponse()
+
+
+def _pool_key(target: Target, address: str) -> Key:
+    return (target.scheme, target.host, target.port, address)
+
+
+def _kept_connection(target: Target, addresses: list[str], timer: _Deadline) -> HTTPConnection | None:
+    for address in addresses:
+        connection = idle_connections.take(_pool_key(target, address))
+        if connection is not None:
+            timer.watch(connection)
+            timer.connected(connection)
+            return connection
+    return None
+
+
+def _reusable(response: BaseHTTPResponse) -> bool:
+    """Whether the connection may carry another request: HTTP/1.1, the answer read whole and not saying it
+    closes (http.client's own reading of the framing headers, on the response urllib3 wraps)."""
+    raw = getattr(response, "_fp", None)
+    return response.version == 11 and isinstance(raw, http.client.HTTPResponse) and not raw.will_close
 
 
 def _connect(target: Target, addresses: list[str], timer: _Deadline, connect_timeout: float) -> HTTPConnection:

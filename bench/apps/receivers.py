@@ -90,9 +90,12 @@ class SocketModeApps:
 
 
 class _Request:
-    """httptools' callbacks for one request on one connection."""
+    """httptools' callbacks for the requests on one connection, one at a time."""
 
     def __init__(self) -> None:
+        self.on_message_begin()
+
+    def on_message_begin(self) -> None:
         self.url = b""
         self.headers: dict[bytes, bytes] = {}
         self.body = bytearray()
@@ -112,6 +115,8 @@ class _Request:
 
 
 class _RequestUrlProtocol(asyncio.Protocol):
+    """One connection from the server: keep-alive, as an app's web server (or the proxy before it) keeps it."""
+
     def __init__(self, server: HttpApps) -> None:
         self.server = server
         self.request = _Request()
@@ -125,16 +130,19 @@ class _RequestUrlProtocol(asyncio.Protocol):
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserError:
-            self._answer(400, b"")
+            self._answer(400, b"", close=True)
             return
         if self.request.complete:
-            self._answer(200, self.server.handle(self.request))
+            close = not self.parser.should_keep_alive()
+            self._answer(200, self.server.handle(self.request), close=close)
+            self.request.complete = False
 
-    def _answer(self, status: int, body: bytes) -> None:
+    def _answer(self, status: int, body: bytes, *, close: bool) -> None:
         assert self.transport is not None
         head = f"HTTP/1.1 {status} OK\r\nContent-Type: text/plain\r\nContent-Length: {len(body)}\r\n"
-        self.transport.write(head.encode() + b"Connection: close\r\n\r\n" + body)
-        self.transport.close()
+        self.transport.write(head.encode() + (b"Connection: close\r\n" if close else b"") + b"\r\n" + body)
+        if close:
+            self.transport.close()
 
 
 class HttpApps:

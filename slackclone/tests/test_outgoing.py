@@ -14,8 +14,9 @@ import time
 
 import pytest
 
-from slackclone import outgoing
+from slackclone import outgoing, outgoing_pool
 from slackclone.outgoing import OutgoingError, address_is_allowed, check_url
+from slackclone.outgoing_pool import idle_connections
 from slackclone.testing.local_http import Handler, LocalServer, make_tls_files
 from slackclone.testing.processes import free_port
 
@@ -93,6 +94,75 @@ def test_a_compressed_answer_is_returned_as_sent_and_identity_is_asked_for():
 def test_the_client_alone_sets_host_and_framing_headers():
     with pytest.raises(ValueError, match="host"):
         outgoing.post("http://127.0.0.1:1/", body=b"", headers={"Host": "elsewhere.example"})
+
+
+# --- Keep-alive -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_kept_connections():
+    idle_connections.clear()
+    yield
+    idle_connections.clear()
+
+
+def replying_from(ports: list[int], headers: dict[str, str] | None = None, close_silently: bool = False):
+    """An answer that records the client's port (one per connection) before replying."""
+
+    def answer(handler: Handler) -> None:
+        ports.append(handler.client_address[1])
+        handler.reply(200, b"ok", headers)
+        if close_silently:
+            handler.close_connection = True  # as a server closes an idle connection, saying nothing
+
+    return answer
+
+
+def test_requests_to_the_same_address_share_a_kept_connection(no_kept_connections):
+    ports: list[int] = []
+    with LocalServer(replying_from(ports)) as server:
+        for _ in range(3):
+            assert outgoing.post(f"http://127.0.0.1:{server.port}/e", body=b"{}").status == 200
+
+    assert len(set(ports)) == 1
+    assert all(received.header("Connection") == "keep-alive" for received in server.received)
+
+
+def test_a_kept_connection_the_server_closed_is_replaced_at_once(no_kept_connections):
+    ports: list[int] = []
+    with LocalServer(replying_from(ports, close_silently=True)) as server:
+        for _ in range(3):
+            assert outgoing.post(f"http://127.0.0.1:{server.port}/e", body=b"{}").status == 200
+
+    assert len(set(ports)) == 3
+    assert len(server.received) == 3  # each request arrived once
+
+
+def test_an_answer_that_says_close_or_an_idle_connection_is_not_reused(no_kept_connections, monkeypatch):
+    ports: list[int] = []
+    with LocalServer(replying_from(ports, {"Connection": "close"})) as server:
+        outgoing.get(f"http://127.0.0.1:{server.port}/")
+        outgoing.get(f"http://127.0.0.1:{server.port}/")
+    assert len(set(ports)) == 2
+
+    ports.clear()
+    monkeypatch.setattr(outgoing_pool, "IDLE_SECONDS", 0.0)
+    with LocalServer(replying_from(ports)) as server:
+        outgoing.get(f"http://127.0.0.1:{server.port}/")
+        outgoing.get(f"http://127.0.0.1:{server.port}/")
+    assert len(set(ports)) == 2
+
+
+def test_a_connection_is_kept_under_the_address_it_was_checked_for(no_kept_connections, settings):
+    """A kept connection serves only a request whose own resolution, checked anew, gives its address."""
+    ports: list[int] = []
+    with LocalServer(replying_from(ports)) as server:
+        outgoing.get(f"http://127.0.0.1:{server.port}/")
+        settings.OUTGOING_ALLOWED_NETWORKS = []
+        with pytest.raises(OutgoingError) as error:
+            outgoing.get(f"http://127.0.0.1:{server.port}/")
+    assert error.value.reason == "forbidden_address"
+    assert len(ports) == 1
 
 
 # --- Giving up ------------------------------------------------------------------------------------
