@@ -32,6 +32,7 @@ from slack_apps.models import App, DeliveryState, EventDelivery
 from slack_apps.notices import tell_admins_request_url_disabled
 from slack_apps.sealing import unseal
 from slackclone import outgoing
+from slackclone.transactions import commit_without_waiting_for_flush
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +127,9 @@ def _after_failure(delivery: EventDelivery, attempt: Attempt, now: datetime) -> 
     return DeliveryState.PENDING
 
 
+@transaction.atomic
 def _delivered(deliveries: list[EventDelivery], now: datetime) -> None:
+    commit_without_waiting_for_flush()  # lost with the database, they are sent again, with their event_ids
     by_attempts = Counter(delivery.attempts for delivery in deliveries)
     for attempts in by_attempts:
         EventDelivery.objects.filter(pk__in=[d.pk for d in deliveries if d.attempts == attempts]).update(

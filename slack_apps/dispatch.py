@@ -25,6 +25,7 @@ from chat.models import ChannelMember
 from realtime import transport
 from slack_apps import delivery
 from slack_apps.models import App, AppEvent, EventDelivery
+from slackclone.transactions import commit_without_waiting_for_flush
 
 FIRST_SENDING_LEASE = timedelta(seconds=30)
 SWEEP_AFTER = timedelta(seconds=5)  # an event not dispatched by then has lost its task
@@ -90,6 +91,7 @@ def fan_out(event_ids: list[int], *, now: datetime) -> list[EventDelivery]:
     """One transaction: a delivery for each app that hears of each event not dispatched yet (leased for
     its first sending), and the events marked dispatched. Events another worker holds are skipped."""
     with transaction.atomic():
+        commit_without_waiting_for_flush()  # a dispatch lost with the database is done again by the sweep
         events = list(
             AppEvent.objects.select_for_update(skip_locked=True)
             .filter(pk__in=event_ids, dispatched_at__isnull=True)

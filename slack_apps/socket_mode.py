@@ -38,6 +38,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from realtime import clock
@@ -48,6 +49,7 @@ from slack_apps import socket_commands
 from slack_apps.models import App, DeliveryState, EventDelivery
 from slack_apps.socket_router import current_router
 from slackclone import jsonlimits
+from slackclone.transactions import commit_without_waiting_for_flush
 
 logger = logging.getLogger(__name__)
 
@@ -93,9 +95,11 @@ def _pending_ids(app_pk: int) -> list[int]:
 
 @database_sync_to_async
 def _mark_delivered(delivery_ids: list[int]) -> None:
-    EventDelivery.objects.filter(pk__in=delivery_ids, state=DeliveryState.PENDING).update(
-        state=DeliveryState.DELIVERED, finished_at=timezone.now()
-    )
+    with transaction.atomic():
+        commit_without_waiting_for_flush()  # lost with the database, they are sent again, with their event_ids
+        EventDelivery.objects.filter(pk__in=delivery_ids, state=DeliveryState.PENDING).update(
+            state=DeliveryState.DELIVERED, finished_at=timezone.now()
+        )
 
 
 class _Acks:
