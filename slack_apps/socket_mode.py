@@ -61,6 +61,9 @@ SLOT_SECONDS = 90.0
 HEARTBEAT_SECONDS = 30.0
 CATCH_UP_BATCH = 100
 ACK_FLUSH_SECONDS = 0.1
+# Envelopes waiting for a socket's writer: an app that stops reading holds no more than these, and
+# what it is not sent is retried on its other sockets when its ack is overdue.
+MAX_BACKLOG = 500
 
 
 # This process's open sockets per app (hello's num_connections counts these).
@@ -186,16 +189,19 @@ class SocketModeConsumer(AsyncWebsocketConsumer):
             return
         await self.channel_layer.group_add(app_sockets_group(self.app), self.channel_name)
         self.app_id, self.workspace_id = self.app.public_id, self.app.workspace.public_id
-        await current_router().add(self)
-        self.heartbeat = asyncio.create_task(self._keep_slot())
-        _local_sockets[self.app.public_id] = _local_sockets.get(self.app.public_id, 0) + 1
+        _local_sockets[self.app_id] = _local_sockets.get(self.app_id, 0) + 1
         hello = {
             "type": "hello",
-            "num_connections": _local_sockets[self.app.public_id],
+            "num_connections": _local_sockets[self.app_id],
             "debug_info": {"host": "slackclone", "approximate_connection_time": 18060},
-            "connection_info": {"app_id": self.app.public_id},
+            "connection_info": {"app_id": self.app_id},
         }
-        await self.send(text_data=json.dumps(hello))
+        # Every frame but a few control ones goes through the writer, hello first.
+        self.outgoing: asyncio.Queue[str] = asyncio.Queue()
+        self.outgoing.put_nowait(json.dumps(hello))
+        self.writer = asyncio.create_task(self._write_envelopes())
+        self.heartbeat = asyncio.create_task(self._keep_slot())
+        await current_router().add(self)
         for delivery_id in await _pending_ids(self.app.pk):
             await self._send_delivery(delivery_id)
 
@@ -222,6 +228,7 @@ class SocketModeConsumer(AsyncWebsocketConsumer):
         if self.app is None or not hasattr(self, "heartbeat"):
             return
         self.heartbeat.cancel()
+        self.writer.cancel()
         _local_sockets[self.live_app.public_id] -= 1
         await self.channel_layer.group_discard(app_sockets_group(self.live_app), self.channel_name)
         await current_router().remove(self)
@@ -257,13 +264,23 @@ class SocketModeConsumer(AsyncWebsocketConsumer):
         delivery = await _claim(delivery_id, self.live_app.pk)
         if delivery is None:
             return  # another socket took it, or it is done
-        await self.send_envelope(delivery_id, delivery.body, delivery.attempts, delivery.last_error)
+        self.queue_envelope(delivery_id, delivery.body, delivery.attempts, delivery.last_error)
 
-    async def send_envelope(self, delivery_id: int, body: str, attempt: int, reason: str) -> None:
+    def queue_envelope(self, delivery_id: int, body: str, attempt: int, reason: str) -> bool:
+        """Hand an envelope to this socket's writer, at once: a socket whose app reads slowly holds up only
+        itself. False if its backlog is full (the envelope is not this socket's to send)."""
+        if self.outgoing.qsize() >= MAX_BACKLOG:
+            return False
         envelope_id = secrets.token_hex(16)
         timer = asyncio.get_running_loop().call_later(ACK_SECONDS, self._ack_overdue, envelope_id)
         self.sent[envelope_id] = (delivery_id, timer)
-        await self.send(text_data=_envelope_frame(body, envelope_id, attempt, reason))
+        self.outgoing.put_nowait(_envelope_frame(body, envelope_id, attempt, reason))
+        return True
+
+    async def _write_envelopes(self) -> None:
+        while True:
+            frame = await self.outgoing.get()
+            await self.send(text_data=frame)
 
     def _ack_overdue(self, envelope_id: str) -> None:
         sent = self.sent.pop(envelope_id, None)

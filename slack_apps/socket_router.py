@@ -6,7 +6,8 @@ the channel layer fifty round trips and each process's reader fifty messages. In
 process holding a socket of one of the workspace's apps has joined through its hub, as the
 gateway's connections join their groups. The router here claims the deliveries it can send (one
 Redis round trip for the batch, so an app with sockets in several processes gets each once) and
-hands each to one of the app's local sockets, in turn.
+hands each to one of the app's local sockets, in turn, without waiting for it to be written: an
+app that reads slowly holds up only its own sockets.
 
 At shutdown it tells its sockets `disconnect` (refresh_requested), as Slack does before a restart.
 """
@@ -30,7 +31,7 @@ class AppSocket(Protocol):
     app_id: str
     workspace_id: str
 
-    async def send_envelope(self, delivery_id: int, body: str, attempt: int, reason: str) -> None: ...
+    def queue_envelope(self, delivery_id: int, body: str, attempt: int, reason: str) -> bool: ...
 
     async def say_disconnect(self, reason: str) -> None: ...
 
@@ -81,8 +82,10 @@ class SocketModeRouter:
             sockets = self.sockets.get(app_id)
             if not taken or not sockets:
                 continue
-            turn = self.turn[app_id] = (self.turn[app_id] + 1) % len(sockets)
-            await sockets[turn].send_envelope(delivery_id, body, attempt, reason)
+            for _ in range(len(sockets)):  # in turn; past a socket whose backlog is full
+                turn = self.turn[app_id] = (self.turn[app_id] + 1) % len(sockets)
+                if sockets[turn].queue_envelope(delivery_id, body, attempt, reason):
+                    break
 
     async def goodbye(self, reason: str) -> None:
         for sockets in list(self.sockets.values()):
