@@ -37,8 +37,10 @@ def test_an_admin_creates_a_group_with_handle_name_description_channels_and_peop
 
     stored = UserGroup.objects.get(pk=group.pk)
     assert (stored.handle, stored.name, stored.description) == ("design-team", "Design Team", "Pixels and words")
-    assert stored.public_id.startswith("S") and stored.default_channels == [team.general.public_id]
-    assert stored.created_by == team.admin and stored.is_enabled
+    assert stored.public_id.startswith("S")
+    assert stored.default_channels == [team.general.public_id]
+    assert stored.created_by == team.admin
+    assert stored.is_enabled
     assert members_of(group) == sorted([team.member.public_id, team.owner.public_id])
 
 
@@ -192,7 +194,8 @@ def test_update_changes_what_is_given_and_keeps_the_rest(team):
 
     stored = UserGroup.objects.get(pk=group.pk)
     assert (stored.name, stored.handle, stored.description) == ("Designers", "design-team", "Pixels and words")
-    assert stored.default_channels == [team.random.public_id] and stored.updated_by == team.owner
+    assert stored.default_channels == [team.random.public_id]
+    assert stored.updated_by == team.owner
 
 
 def test_update_refuses_a_handle_that_is_a_persons_name(team):
@@ -297,4 +300,5 @@ def test_nothing_is_told_when_nothing_changes(team, sent_events, django_capture_
         usergroup_set_enabled(actor=team.admin, group=group, enabled=True)
         usergroup_update(actor=team.admin, group=group, name="Design Team")
 
-    assert not sent_events.of_type("subteam_members_changed") and not sent_events.of_type("subteam_updated")
+    assert not sent_events.of_type("subteam_members_changed")
+    assert not sent_events.of_type("subteam_updated")
