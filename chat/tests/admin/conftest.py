@@ -30,7 +30,7 @@ from integrations.tokens import api_token_create
 from slackclone.testing.factories import UserFactory, add_member, workspace_with_owner
 from slackclone.testing.fixtures import Team
 from workspaces.models import Invitation, Role
-from workspaces.services import invitation_create
+from workspaces.services import invitation_create, usergroup_create
 
 
 @dataclass
@@ -104,4 +104,7 @@ def build_scene(team: Team) -> Scene:
     api_token_create(actor=None, user=team.admin, workspace=team.workspace, name="scripts")
     invitation = invitation_create(actor=None, workspace=team.workspace, email="new@example.com")
     invitation_create(actor=None, workspace=team.workspace)
+    people = [team.member.public_id, team.admin.public_id]
+    usergroup_create(actor=team.admin, workspace=team.workspace, name="Design", handle="design", users=people)
+    usergroup_create(actor=None, workspace=team.workspace, name="Ops", handle="ops", channels=[project.public_id])
     return Scene(team, project, secret, dm, question, answer, pin, token, raw, invitation, shared.attachments.get())
