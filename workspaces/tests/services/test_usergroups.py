@@ -3,6 +3,7 @@
 import pytest
 
 from chat.services import channel_create
+from realtime.transport import workspace_group
 from slackclone.errors import ErrorCode
 from slackclone.testing.assertions import refused
 from slackclone.testing.factories import UserFactory, add_member, workspace_with_owner
@@ -302,3 +303,17 @@ def test_nothing_is_told_when_nothing_changes(team, sent_events, django_capture_
 
     assert not sent_events.of_type("subteam_members_changed")
     assert not sent_events.of_type("subteam_updated")
+
+
+def test_the_events_reach_only_the_groups_own_workspace(team, layer_listener, django_capture_on_commit_callbacks):
+    owner = UserFactory()
+    elsewhere = workspace_with_owner(owner)
+    here, there = layer_listener(workspace_group(team.workspace)), layer_listener(workspace_group(elsewhere))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        design(team)
+    with django_capture_on_commit_callbacks(execute=True):
+        usergroup_create(actor=owner, workspace=elsewhere, name="Theirs", handle="theirs")
+
+    assert here.receive_event()["subteam"]["handle"] == "design-team"
+    assert there.receive_event()["subteam"]["handle"] == "theirs"  # the first it hears: never ours
