@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from chat.models import Channel, ChannelKind
+from chat.services.channels import channel_invite
 from slackclone.errors import DomainError, ErrorCode
 from workspaces import events
-from workspaces.models import Membership, UserGroup, UserGroupMember, Workspace
+from workspaces.models import Membership, Role, UserGroup, UserGroupMember, Workspace
 from workspaces.permissions import access_membership, access_workspace_admin, check_can_manage_usergroups
 from workspaces.selectors import usergroup_user_ids
 
@@ -193,6 +194,26 @@ def _save_checked(group: UserGroup, update_fields: list[str] | None = None) -> N
         ) from None
 
 
+def _join_default_channels(group: UserGroup, people: Sequence[User]) -> None:
+    """People added to a group join its default channels (Slack's rule), those not archived. Guests do not:
+    only a channel's members invite a guest in, and whoever manages the group may not be one."""
+    if not people or not group.default_channels:
+        return
+    guests = set(
+        Membership.objects.filter(workspace=group.workspace, role=Role.GUEST, user__in=people).values_list(
+            "user_id", flat=True
+        )
+    )
+    joining = [person for person in people if person.pk not in guests]
+    if not joining:
+        return
+    channels = Channel.objects.filter(
+        workspace=group.workspace, kind=ChannelKind.PUBLIC, is_archived=False, public_id__in=group.default_channels
+    ).select_related("workspace")
+    for channel in channels:
+        channel_invite(actor=None, channel=channel, users=joining)
+
+
 def _member_ids(group: UserGroup) -> list[str]:
     return usergroup_user_ids(groups=[group])[group.pk]
 
@@ -210,9 +231,10 @@ def usergroup_create(
 ) -> UserGroup:
     """Create a user group with its handle, name, description, default channels and (optionally) people.
 
-    Raises: restricted_action, invalid_handle, invalid_name, invalid_arguments, handle_already_exists
-    (a person's name, or another group's handle), name_already_exists, channel_not_found, invalid_users,
-    and as access_membership. Events: subteam_created.
+    The people given join the default channels (not guests). Raises: restricted_action, invalid_handle,
+    invalid_name, invalid_arguments, handle_already_exists (a person's name, or another group's handle),
+    name_already_exists, channel_not_found, invalid_users, and as access_membership. Events: subteam_created,
+    and member_joined_channel and channel_joined for each default channel joined.
     """
     _check_manager(actor, workspace)
     name = check_usergroup_name(name)
@@ -233,6 +255,7 @@ def usergroup_create(
     )
     _save_checked(group)
     UserGroupMember.objects.bulk_create([UserGroupMember(group=group, user=person) for person in people])
+    _join_default_channels(group, people)
     events.send_subteam_changed(group, _member_ids(group), created=True)
     return group
 
@@ -302,9 +325,11 @@ def usergroup_set_enabled(*, actor: User | None, group: UserGroup, enabled: bool
 @transaction.atomic
 def usergroup_set_users(*, actor: User | None, group: UserGroup, users: Sequence[str]) -> UserGroup:
     """Make `users` (public ids) the whole membership of the group, as Slack's usergroups.users.update does.
+    Those added join the group's default channels (not guests); those removed stay where they are.
 
     Raises invalid_users (anyone not an active person of the workspace: nothing changes), restricted_action,
-    and as access_membership. Events: subteam_members_changed (when someone joined or left).
+    and as access_membership. Events: subteam_members_changed (when someone joined or left), and
+    member_joined_channel and channel_joined for each default channel joined.
     """
     _check_manager(actor, group.workspace)
     group = _locked(group)
@@ -317,6 +342,7 @@ def usergroup_set_users(*, actor: User | None, group: UserGroup, users: Sequence
         return group
     UserGroupMember.objects.filter(group=group, user_id__in=[current[public_id] for public_id in removed]).delete()
     UserGroupMember.objects.bulk_create([UserGroupMember(group=group, user=wanted[public_id]) for public_id in added])
+    _join_default_channels(group, [wanted[public_id] for public_id in added])
     previous_update = int(group.updated_at.timestamp())
     group.updated_by, group.updated_at = actor, timezone.now()
     group.save(update_fields=["updated_by", "updated_at"])

@@ -2,7 +2,8 @@
 
 import pytest
 
-from chat.services import channel_create
+from chat.models import ChannelMember
+from chat.services import channel_archive, channel_create
 from realtime.transport import workspace_group
 from slackclone.errors import ErrorCode
 from slackclone.testing.assertions import refused
@@ -317,3 +318,26 @@ def test_the_events_reach_only_the_groups_own_workspace(team, layer_listener, dj
 
     assert here.receive_event()["subteam"]["handle"] == "design-team"
     assert there.receive_event()["subteam"]["handle"] == "theirs"  # the first it hears: never ours
+
+
+# --- Default channels ---------------------------------------------------------------------------
+
+
+def test_people_added_to_a_group_join_its_default_channels_but_guests_do_not(team):
+    project = channel_create(actor=team.admin, workspace=team.workspace, name="project")
+    group = design(team, channels=[project.public_id], users=[team.member.public_id])
+
+    usergroup_set_users(actor=team.admin, group=group, users=[team.member.public_id, team.guest.public_id])
+
+    joined = set(ChannelMember.objects.filter(channel=project).values_list("user_id", flat=True))
+    assert joined == {team.admin.pk, team.member.pk}
+
+
+def test_archived_default_channels_are_not_joined(team):
+    project = channel_create(actor=team.admin, workspace=team.workspace, name="project")
+    group = design(team, channels=[project.public_id])
+    channel_archive(actor=team.admin, channel=project)
+
+    usergroup_set_users(actor=team.admin, group=group, users=[team.member.public_id])
+
+    assert not ChannelMember.objects.filter(channel=project, user=team.member).exists()
