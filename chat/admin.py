@@ -20,6 +20,7 @@ from django.template.defaultfilters import filesizeformat, truncatechars
 from django.utils.functional import cached_property
 
 from accounts.models import User
+from chat import admin_emoji  # noqa: F401 (registers the custom emoji admin, kept in a module of its own)
 from chat.models import Attachment, Channel, ChannelMember, Mention, Message, Pin, Reaction
 from chat.services import (
     channel_archive,

@@ -1,4 +1,4 @@
-"""Chat's real-time events: messages, reactions, pins, channels and their members, read markers.
+"""Chat's real-time events: messages, reactions, pins, channels and their members, read markers, custom emoji.
 
 Services call these inside their transaction; realtime.transport publishes each once the
 transaction commits. Each event has its declared shape in realtime.event_types (Slack's RTM events;
@@ -9,10 +9,11 @@ message_changed_event and message_deleted_event.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Literal, cast
 
-from chat.models import Channel, ChannelKind, Message
-from chat.wire import channel_to_wire, ephemeral_to_wire, message_to_wire
+from chat.models import Channel, ChannelKind, CustomEmoji, Message
+from chat.wire import channel_to_wire, emoji_value, ephemeral_to_wire, message_to_wire, ts_for_datetime
 from realtime.event_types import (
     ChannelArchiveEvent,
     ChannelEvent,
@@ -22,6 +23,7 @@ from realtime.event_types import (
     ChannelPurposeEvent,
     ChannelRenameEvent,
     ChannelTopicEvent,
+    EmojiChangedEvent,
     EphemeralMessageEvent,
     MemberChannelEvent,
     MessageChangedEvent,
@@ -32,6 +34,7 @@ from realtime.event_types import (
 )
 from realtime.transport import channel_group, publish, subscribe, unsubscribe, user_group, workspace_group
 from slackclone.db_router import pin_on_commit
+from workspaces.models import Role, Workspace
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -52,14 +55,18 @@ def send_message_posted(message: Message) -> None:
     pin_on_commit(message.author_id)
 
 
-def send_ephemeral_message(recipient: User, message: Message) -> None:
-    """An ephemeral message to the one person who may see it, on their own sockets (nothing is stored)."""
+def send_ephemeral_message(recipient: User, message: Message, *, deleted: bool = False) -> None:
+    """An ephemeral message to the one person who may see it, on their own sockets (nothing is stored);
+    `deleted`: the one of that ts is withdrawn."""
     workspace = message.channel.workspace.public_id
+    wire = ephemeral_to_wire(message)
+    if deleted:
+        wire["deleted"] = True
     event: EphemeralMessageEvent = {
         "type": "ephemeral_message",
         "workspace": workspace,
         "channel": message.channel.public_id,
-        "message": ephemeral_to_wire(message),
+        "message": wire,
     }
     publish([user_group(recipient)], event, workspace=workspace)
 
@@ -268,3 +275,42 @@ def send_channel_prefs_changed(channel: Channel, user: User, *, muted: bool, not
         "notify_level": cast(NotifyLevelName, notify_level),  # one of ChannelMember's choices
     }
     publish([user_group(user)], event, workspace=_workspace_of(channel))
+
+
+# --- Custom emoji ----------------------------------------------------------------------
+
+
+def _everyone_in(workspace: Workspace) -> list[str]:
+    """The workspace's news group, and the own groups of its guests, who do not hear that group."""
+    from accounts.models import User
+
+    guests = User.objects.filter(
+        memberships__workspace=workspace, memberships__role=Role.GUEST, memberships__is_active=True
+    ).only("public_id")
+    return [workspace_group(workspace), *(user_group(guest) for guest in guests)]
+
+
+def send_emoji_added(emoji: CustomEmoji) -> EmojiChangedEvent:
+    """Slack's emoji_changed (subtype add), to everyone in the workspace, guests included; returns it."""
+    workspace = emoji.workspace
+    event: EmojiChangedEvent = {
+        "type": "emoji_changed",
+        "subtype": "add",
+        "name": emoji.name,
+        "value": emoji_value(emoji, workspace_id=workspace.public_id),
+        "event_ts": ts_for_datetime(emoji.created_at),
+    }
+    publish(_everyone_in(workspace), event, workspace=workspace.public_id)
+    return event
+
+
+def send_emoji_removed(workspace: Workspace, names: list[str], *, at: datetime) -> EmojiChangedEvent:
+    """Slack's emoji_changed (subtype remove): the emoji and the aliases that went with it; returns it."""
+    event: EmojiChangedEvent = {
+        "type": "emoji_changed",
+        "subtype": "remove",
+        "names": names,
+        "event_ts": ts_for_datetime(at),
+    }
+    publish(_everyone_in(workspace), event, workspace=workspace.public_id)
+    return event

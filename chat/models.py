@@ -277,3 +277,44 @@ class ExternalUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.file_public_id}, {'received' if self.attachment_id else 'waiting'})"
+
+
+class CustomEmoji(models.Model):
+    """A workspace's own emoji: an image someone uploaded under a name, or an alias (another name for a
+    custom or standard emoji, as Slack's `alias:name`). Names are unique in a workspace and never a
+    standard emoji's (chat.services.emoji)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=100)
+    # The image as we made it (slackclone.images.emoji_image): a PNG, or a GIF when animated. Its random
+    # file name is in its URL, so a replaced image is a new URL and browsers may cache each for good.
+    image = models.FileField(upload_to="emoji/", blank=True)
+    content_type = models.CharField(max_length=20, blank=True)
+    # An alias names the emoji it stands for (always an original, never another alias); empty for an image.
+    alias_for = models.CharField(max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "custom emoji"
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="custom_emoji_name_unique"),
+            models.CheckConstraint(
+                condition=(Q(alias_for="") & ~Q(image="")) | (~Q(alias_for="") & Q(image="")),
+                name="custom_emoji_image_or_alias",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f":{self.name}: in {self.workspace_id}" + (f" (alias of :{self.alias_for}:)" if self.alias_for else "")
+
+    @property
+    def is_alias(self) -> bool:
+        return bool(self.alias_for)
+
+    @property
+    def image_key(self) -> str:
+        """The stored file's name without its folder: what the image's URL carries."""
+        return self.image.name.rsplit("/", 1)[-1] if self.image else ""

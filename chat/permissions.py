@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from chat.models import Channel, ChannelKind, ChannelMember, Message
+from chat.models import Channel, ChannelKind, ChannelMember, CustomEmoji, Message
 from slackclone.errors import DomainError, ErrorCode
-from workspaces.models import Membership
+from workspaces.models import EmojiAddPolicy, Membership, Workspace
 from workspaces.permissions import check_membership_standing
 
 if TYPE_CHECKING:
@@ -139,3 +139,37 @@ def check_can_delete_message(access: ChannelAccess, actor: User | None, message:
     if access.is_admin:
         return
     raise DomainError(ErrorCode.CANT_DELETE_MESSAGE, "Only the author or a workspace admin can delete this message.")
+
+
+# --- Custom emoji ----------------------------------------------------------------------
+# A workspace's emoji are everyone's there: every member and guest sees them. `membership` None is the
+# operator (workspaces.permissions.access_membership gives the others').
+
+
+def can_add_emoji(membership: Membership | None, workspace: Workspace) -> bool:
+    """Members may add custom emoji unless the workspace keeps that to owners and admins; guests never may."""
+    if membership is None or membership.is_admin:
+        return True
+    return not membership.is_guest and workspace.emoji_add_policy == EmojiAddPolicy.EVERYONE
+
+
+def check_can_add_emoji(membership: Membership | None, workspace: Workspace) -> None:
+    if can_add_emoji(membership, workspace):
+        return
+    if membership is not None and membership.is_guest:
+        raise DomainError(ErrorCode.RESTRICTED_ACTION, "Guests cannot add custom emoji.")
+    raise DomainError(ErrorCode.RESTRICTED_ACTION, "Only workspace owners and admins can add custom emoji here.")
+
+
+def can_remove_emoji(membership: Membership | None, emoji: CustomEmoji) -> bool:
+    """Owners and admins remove any custom emoji; members only one they added."""
+    if membership is None or membership.is_admin:
+        return True
+    return not membership.is_guest and emoji.created_by_id == membership.user_id
+
+
+def check_can_remove_emoji(membership: Membership | None, emoji: CustomEmoji) -> None:
+    if not can_remove_emoji(membership, emoji):
+        raise DomainError(
+            ErrorCode.RESTRICTED_ACTION, "Only the person who added an emoji, or an owner or admin, can remove it."
+        )

@@ -9,6 +9,8 @@ Each is sent by a chat service inside its transaction, after the change is writt
 - `reaction_changed(message, user, emoji, added)`.
 - `member_joined(channel, user, inviter)` and `member_left(channel, user)`.
 - `channel_created(channel)`: a named channel (not a DM).
+- `emoji_changed(workspace, event)`: a custom emoji was added or removed; `event` is the emoji_changed
+  event every client is sent (chat.events), Slack's shape.
 
 Receivers either queue work for after the commit (notifications.enqueue) or write their own rows in
 the same transaction (slack_apps.outbox: a change and the deliveries it causes commit together).
@@ -23,3 +25,4 @@ reaction_changed = Signal()
 member_joined = Signal()
 member_left = Signal()
 channel_created = Signal()
+emoji_changed = Signal()

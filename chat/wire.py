@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, cast
 
-from chat.models import Attachment, Channel, ChannelKind, Message
+from chat.models import Attachment, Channel, ChannelKind, CustomEmoji, Message
 from realtime.event_types import (
     BotProfileWire,
     ChannelWire,
@@ -161,3 +161,31 @@ def message_to_wire(message: Message, *, with_reactions: bool = True) -> Message
             if reactions:
                 wire["reactions"] = reactions
     return wire
+
+
+# --- Custom emoji ----------------------------------------------------------------------
+
+
+def emoji_value(emoji: CustomEmoji, *, workspace_id: str) -> str:
+    """Slack's value for a custom emoji in emoji.list and emoji_changed: its image's URL (on this site,
+    for members of `workspace_id` only), or `alias:<name>` for an alias."""
+    if emoji.is_alias:
+        return f"alias:{emoji.alias_for}"
+    from django.urls import reverse
+
+    return reverse("api:emoji-image", args=[workspace_id, emoji.image_key])
+
+
+def emoji_to_wire(emoji: CustomEmoji, *, workspace_id: str, can_remove: bool) -> dict[str, Any]:
+    """A custom emoji as the REST API lists it, with whether the reader may remove it."""
+    value = emoji_value(emoji, workspace_id=workspace_id)
+    return {
+        "name": emoji.name,
+        "value": value,
+        "url": None if emoji.is_alias else value,
+        "alias_for": emoji.alias_for or None,
+        "is_animated": emoji.content_type == "image/gif",
+        "created_by": emoji.created_by.public_id if emoji.created_by else None,
+        "created": int(emoji.created_at.timestamp()),
+        "can_remove": can_remove,
+    }

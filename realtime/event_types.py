@@ -379,6 +379,18 @@ class EphemeralMessageEvent(TypedDict):
     message: EphemeralMessageWire
 
 
+class EmojiChangedEvent(TypedDict):
+    """A workspace's custom emoji changed. `add`: one emoji, `name` and `value` (its image's URL, or
+    `alias:<name>`); `remove`: `names`, the emoji and its aliases, gone with it."""
+
+    type: Literal["emoji_changed"]
+    subtype: Literal["add", "remove"]
+    name: NotRequired[str]
+    value: NotRequired[str]
+    names: NotRequired[list[str]]
+    event_ts: str
+
+
 class PongEvent(TypedDict):
     """The answer to a ping: `id` and `time` echo the client's (time is whatever JSON it sent)."""
 
@@ -429,6 +441,7 @@ EVENT_SHAPES: dict[str, tuple[type, ...]] = {
     "subteam_members_changed": (SubteamMembersChangedEvent,),
     "notification": (NotificationEvent,),
     "ephemeral_message": (EphemeralMessageEvent,),
+    "emoji_changed": (EmojiChangedEvent,),
     "pong": (PongEvent,),
     "goodbye": (GoodbyeEvent,),
 }

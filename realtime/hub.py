@@ -21,7 +21,7 @@ import weakref
 from collections import defaultdict
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager, suppress
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from channels import DEFAULT_CHANNEL_LAYER
 from channels.layers import BaseChannelLayer, InMemoryChannelLayer, channel_layers, get_channel_layer
@@ -55,6 +55,18 @@ LAYER_LEAVE_DELAY_SECONDS = 30.0
 LAYER_LEAVES_PER_TICK = 100
 
 
+class LayerListener(Protocol):
+    """What joins the hub's groups besides the gateway's connections: Socket Mode's router, say. It
+    hears the layer messages of its groups (of its own kinds, never chat.*) and has no presence or
+    socket limits of the gateway's; at shutdown it is asked to say goodbye to its own sockets."""
+
+    groups: set[str]
+
+    async def layer_message(self, message: dict[str, Any]) -> None: ...
+
+    async def goodbye(self, reason: str) -> None: ...
+
+
 class Hub:
     """Per event loop: the local group map, the layer subscription, presence, socket limits, and the shared store."""
 
@@ -63,8 +75,9 @@ class Hub:
         self.store = new_store()
         self.presence = Presence(self)
         self.limits = SocketLimits(self)
-        self.members: dict[str, set[Connection]] = {}
+        self.members: dict[str, set[Connection | LayerListener]] = {}
         self.connections: set[Connection] = set()
+        self.listeners: set[LayerListener] = set()
         self.channel_name = ""  # the layer channel, named by _start
         self.degraded = False
         self._degraded_since = 0.0
@@ -104,7 +117,7 @@ class Hub:
         # The layer channel is abandoned with the tasks: leave every group it is still in.
         emptied, self._emptied = list(self._emptied), {}
         await asyncio.gather(*(self._layer_discard(group) for group in emptied))
-        if self.connections:
+        if self.connections or self.listeners:
             return  # a socket arrived while the groups were being left: it needs the reader, keep running
         tasks, self._tasks = self._tasks, []
         for task in tasks:
@@ -131,10 +144,23 @@ class Hub:
         """Forget a closed connection; the last one out stops the hub's tasks (and leaves its groups)."""
         self.connections.discard(conn)
         self.leave(conn, list(conn.groups))
-        if not self.connections and self._tasks:
+        if not self.connections and not self.listeners and self._tasks:
             await self._stop()
 
-    async def join(self, conn: Connection, groups: list[str]) -> None:
+    async def attach_listener(self, listener: LayerListener, groups: list[str]) -> None:
+        """Register a listener and join its first groups; returns once the layer delivers them."""
+        self.listeners.add(listener)
+        await self._start()
+        await self.join(listener, groups)
+
+    async def detach_listener(self, listener: LayerListener) -> None:
+        """Forget a listener, as detach() forgets a connection."""
+        self.listeners.discard(listener)
+        self.leave(listener, list(listener.groups))
+        if not self.connections and not self.listeners and self._tasks:
+            await self._stop()
+
+    async def join(self, conn: Connection | LayerListener, groups: list[str]) -> None:
         """Add the connection to groups; returns once the process's layer channel is in each of them."""
         missing = []
         for group in groups:
@@ -149,7 +175,7 @@ class Hub:
         if missing:
             await asyncio.gather(*(self._layer_add(group) for group in missing))
 
-    def leave(self, conn: Connection, groups: list[str]) -> None:
+    def leave(self, conn: Connection | LayerListener, groups: list[str]) -> None:
         """Remove the connection from groups at once (it hears nothing more from them).
 
         The process stays in the layer groups no local connection needs any more for
@@ -217,11 +243,16 @@ class Hub:
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Hand one layer message to the local connections of its group."""
-        members = self.members.get(message.get("group", ""))
-        if not members:
+        listening = self.members.get(message.get("group", ""))
+        if not listening:
             return
         kind = message["type"]
         group = message["group"]
+        if not kind.startswith("chat."):
+            for listener in cast("set[LayerListener]", listening).copy():
+                await listener.layer_message(message)
+            return
+        members = cast("set[Connection]", listening)  # chat.* messages go to the gateway's groups only
         if kind == "chat.event":
             payload = message["payload"]
             frame = {"type": "websocket.send", "text": payload}  # one ASGI message, shared by every socket

@@ -20,11 +20,14 @@ from slackclone import lifespan
 
 
 async def goodbye_all(reason: GoodbyeReason) -> int:
-    """Send `goodbye` to every open socket of this process's hub and close it with 4012; returns how many."""
+    """Send `goodbye` to every open socket of this process's hub and close it with 4012, and have its
+    listeners (Socket Mode's) say their own goodbye; returns how many gateway sockets were told."""
     hub = current_hub()
     connections = list(hub.connections)
     for conn in connections:
         await conn.goodbye(reason)
+    for listener in list(hub.listeners):
+        await listener.goodbye(reason)
     return len(connections)
 
 

@@ -134,6 +134,7 @@ class Store(Protocol):
 
     async def take_token(self, key: str, *, rate: float, burst: int) -> float: ...
     async def claim(self, key: str, ttl: float) -> bool: ...
+    async def claim_many(self, keys: list[str], ttl: float) -> list[bool]: ...
     async def presence_add(self, user: str, conn: str, expires: float, workspaces: list[str]) -> None: ...
     async def presence_remove(self, user: str, conn: str) -> None: ...
     async def presence_connect(
@@ -186,6 +187,13 @@ class RedisStore:
 
     async def claim(self, key: str, ttl: float) -> bool:
         return bool(await self.redis.set(KEY_PREFIX + key, 1, nx=True, px=int(ttl * 1000)))
+
+    async def claim_many(self, keys: list[str], ttl: float) -> list[bool]:
+        """claim() for each key, in one round trip."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.set(KEY_PREFIX + key, 1, nx=True, px=int(ttl * 1000))
+            return [bool(taken) for taken in await pipe.execute()]
 
     @staticmethod
     def _keys(user: str) -> list[str]:
@@ -340,6 +348,9 @@ class MemoryStore:
         if len(self.claims) > 10_000:
             self.claims = {k: v for k, v in self.claims.items() if v > now}
         return True
+
+    async def claim_many(self, keys: list[str], ttl: float) -> list[bool]:
+        return [await self.claim(key, ttl) for key in keys]
 
     async def presence_add(self, user: str, conn: str, expires: float, workspaces: list[str]) -> None:
         self.conns.setdefault(user, {})[conn] = expires

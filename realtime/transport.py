@@ -76,6 +76,12 @@ def app_sockets_group(app: HasPublicId) -> str:
     return f"sm.{app.public_id}"
 
 
+def workspace_apps_group(workspace_id: str) -> str:
+    """The processes holding a Socket Mode connection of any app of the workspace (by its public id): new
+    deliveries go there in batches, one layer message per process however many apps hear of an event."""
+    return f"smw.{workspace_id}"
+
+
 # --- Transport ----------------------------------------------------------------------
 
 
@@ -173,6 +179,25 @@ def group_message(group: str, message: dict[str, Any]) -> None:
     _group_send([group], message)
 
 
+def group_messages(messages: list[tuple[str, dict[str, Any]]]) -> None:
+    """Many layer messages, each to its group, now: one pass over the layer with a few sends in flight at
+    once, not one blocking call each (each send is several Redis round trips, and there may be thousands)."""
+    layer = get_channel_layer()
+    if layer is None or not messages:
+        return
+
+    async def send_all() -> None:
+        slots = asyncio.Semaphore(16)
+
+        async def send(group: str, layer_message: dict[str, Any]) -> None:
+            async with slots:
+                await layer.group_send(group, layer_message)
+
+        await asyncio.gather(*(send(group, layer_message) for group, layer_message in messages))
+
+    async_to_sync(send_all)()
+
+
 def group_message_after_commit(group: str, message: dict[str, Any]) -> None:
     """group_message, once the current transaction commits."""
     _on_commit([group], message)
@@ -191,20 +216,6 @@ def publish_each(events: Iterable[tuple[str, Mapping[str, Any], str]]) -> None:
         return
 
     def send_after_commit() -> None:
-        layer = get_channel_layer()
-        if layer is None:
-            return
-
-        async def send_all() -> None:
-            # Each send is several Redis round trips, and there may be thousands.
-            slots = asyncio.Semaphore(16)
-
-            async def send(group: str, layer_message: dict[str, Any]) -> None:
-                async with slots:
-                    await layer.group_send(group, layer_message)
-
-            await asyncio.gather(*(send(group, layer_message) for group, layer_message in messages))
-
-        async_to_sync(send_all)()
+        group_messages(messages)
 
     transaction.on_commit(send_after_commit, robust=True)

@@ -16,6 +16,7 @@ from slack_api import (  # noqa: F401
     chat,
     commands,
     conversations,
+    emoji,
     files,
     pins,
     reactions,

@@ -26,8 +26,9 @@ from django.utils import timezone
 
 from accounts.models import hash_token
 from chat.blocks import BlocksError, message_text
+from chat.models import Message
 from chat.permissions import access_channel_member
-from chat.services import ephemeral_post, message_post
+from chat.services import ephemeral_post, ephemeral_withdraw, message_delete, message_edit, message_post
 from notifications.services.reminders import slackbot
 from slack_apps import socket_commands
 from slack_apps.builtin_commands import BUILTINS
@@ -39,7 +40,7 @@ from slackclone.errors import DomainError, ErrorCode
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from chat.models import Channel, Message
+    from chat.models import Channel
 
 RESPONSE_MAX_BYTES = 64 * 1024
 # Slack's words for a command that is no command.
@@ -146,9 +147,9 @@ def _payload(actor: User, channel: Channel, registered: SlashCommand, text: str,
     }
 
 
-def _new_response_url(app: App, channel: Channel, actor: User, thread_ts: str) -> str:
+def _new_response_url(app: App, channel: Channel, actor: User, thread_ts: str) -> tuple[str, CommandResponseUrl]:
     secret = secrets.token_urlsafe(32)
-    CommandResponseUrl.objects.create(
+    row = CommandResponseUrl.objects.create(
         app=app,
         channel=channel,
         user=actor,
@@ -156,20 +157,20 @@ def _new_response_url(app: App, channel: Channel, actor: User, thread_ts: str) -
         secret_hash=hash_token(secret),
         expires_at=timezone.now() + timedelta(minutes=RESPONSE_URL_MINUTES),
     )
-    return f"{settings.SITE_URL}/api/commands/respond/{secret}"
+    return f"{settings.SITE_URL}/api/commands/respond/{secret}", row
 
 
 def _run_app_command(
     actor: User, channel: Channel, registered: SlashCommand, text: str, thread_ts: str
 ) -> CommandResult:
     app = registered.app
-    response_url = _new_response_url(app, channel, actor, thread_ts)
+    response_url, row = _new_response_url(app, channel, actor, thread_ts)
     payload = _payload(actor, channel, registered, text, response_url)
     if app.socket_mode:
         answered, answer = socket_commands.send_and_wait(app, payload, timeout=TIMEOUT_SECONDS)
         if not answered:
             return _failed(registered.command, "operation_timeout")
-        return _show_answer(app, channel, actor, thread_ts, answer)
+        return _show_answer(row, answer)
     url = registered.url or app.request_url
     if not url or (app.request_url_disabled_at is not None and not registered.url):
         return _failed(registered.command, "dispatch_failed")
@@ -181,7 +182,7 @@ def _run_app_command(
         return _failed(registered.command, "operation_timeout" if error.reason == "http_timeout" else "dispatch_failed")
     if response.status != 200:
         return _failed(registered.command, "http_service_error")
-    return _show_answer(app, channel, actor, thread_ts, _read_answer(response.body))
+    return _show_answer(row, _read_answer(response.body))
 
 
 def _read_answer(raw: bytes) -> dict[str, Any] | None:
@@ -198,30 +199,75 @@ def _read_answer(raw: bytes) -> dict[str, Any] | None:
     return {"text": text}
 
 
-def _show_answer(
-    app: App, channel: Channel, actor: User, thread_ts: str, answer: dict[str, Any] | None
-) -> CommandResult:
+def _show_answer(row: CommandResponseUrl, answer: dict[str, Any] | None) -> CommandResult:
+    """Show an app's answer to the person who typed the command (ephemeral) or in the conversation
+    (`response_type: in_channel`), and remember it as the original that a later answer through the
+    response_url may replace (`replace_original`) or delete (`delete_original`), as Slack does."""
     if not answer:
         return CommandResult()
+    if answer.get("delete_original") is True:
+        _delete_original(row)
+        return CommandResult(shown=True)
     try:
         text = message_text(answer.get("text"), answer.get("blocks"), answer.get("attachments"))
     except BlocksError as error:
         return CommandResult(text=f"The app's answer could not be shown ({error}).")
     if not text:
         return CommandResult()
-    thread = str(answer.get("thread_ts") or thread_ts or "") or None
+    if answer.get("replace_original") is True and row.original_ts:
+        return _replace_original(row, text)
+    app, channel, actor = row.app, row.channel, row.user
+    thread = str(answer.get("thread_ts") or row.thread_ts or "") or None
     if answer.get("response_type") == "in_channel":
         posted = message_post(sender=app.bot_user, channel=channel, text=text, thread_ts=thread, answering=actor)
+        _remember_original(row, posted.ts, ephemeral=False)
         return CommandResult(posted=posted, shown=True)
-    ephemeral_post(sender=app.bot_user, channel=channel, recipient=actor, text=text, thread_ts=thread, answering=actor)
+    shown = ephemeral_post(
+        sender=app.bot_user, channel=channel, recipient=actor, text=text, thread_ts=thread, answering=actor
+    )
+    _remember_original(row, shown.ts, ephemeral=True)
     return CommandResult(text=text, shown=True)
 
 
+def _remember_original(row: CommandResponseUrl, ts: str, *, ephemeral: bool) -> None:
+    row.original_ts, row.original_is_ephemeral = ts, ephemeral
+    CommandResponseUrl.objects.filter(pk=row.pk).update(original_ts=ts, original_is_ephemeral=ephemeral)
+
+
+def _original_message(row: CommandResponseUrl) -> Message | None:
+    return Message.objects.filter(channel=row.channel, ts=row.original_ts, deleted_at__isnull=True).first()
+
+
+def _replace_original(row: CommandResponseUrl, text: str) -> CommandResult:
+    app, channel, actor = row.app, row.channel, row.user
+    if row.original_is_ephemeral:
+        thread = row.thread_ts or None
+        ephemeral_post(sender=app.bot_user, channel=channel, recipient=actor, text=text, thread_ts=thread,
+                       answering=actor, replacing_ts=row.original_ts)  # fmt: skip
+        return CommandResult(text=text, shown=True)
+    original = _original_message(row)
+    if original is None:
+        raise DomainError(ErrorCode.MESSAGE_NOT_FOUND, "The original message is gone.")
+    return CommandResult(posted=message_edit(actor=app.bot_user, message=original, text=text), shown=True)
+
+
+def _delete_original(row: CommandResponseUrl) -> None:
+    if not row.original_ts:
+        return
+    if row.original_is_ephemeral:
+        ephemeral_withdraw(sender=row.app.bot_user, channel=row.channel, recipient=row.user, ts=row.original_ts)
+    elif (original := _original_message(row)) is not None:
+        message_delete(actor=row.app.bot_user, message=original)
+    _remember_original(row, "", ephemeral=False)
+
+
 def respond(*, secret: str, body: bytes) -> None:
-    """A POST to a response_url: the app's later answer to a command, shown as an immediate one is.
+    """A POST to a response_url: the app's later answer to a command, shown as an immediate one is, or
+    replacing (`replace_original`) or deleting (`delete_original`) the last answer shown.
 
     Callers: the app, holding the URL. Raises: not_found, used_url (its uses are spent), expired_url,
-    invalid_arguments (nothing to show), and what posting raises.
+    invalid_arguments (nothing to show), message_not_found (the original was deleted meanwhile), and
+    what posting, editing or deleting raises.
     """
     answer = _read_answer(body)
     if answer is None:
@@ -242,7 +288,7 @@ def respond(*, secret: str, body: bytes) -> None:
         if row.expires_at <= timezone.now() or row.app.disabled_at is not None:
             raise DomainError(ErrorCode.EXPIRED_URL, "This response_url has expired.")
         CommandResponseUrl.objects.filter(pk=row.pk).update(uses_left=row.uses_left - 1)
-    _show_answer(row.app, row.channel, row.user, row.thread_ts, answer)
+    _show_answer(row, answer)
 
 
 def response_urls_forget_expired(*, now: datetime | None = None) -> int:

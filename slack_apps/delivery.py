@@ -1,8 +1,10 @@
 """Sending Events API envelopes to an app's request URL, signed and retried as Slack does.
 
-A delivery is claimed (its next attempt pushed past a lease, so no other worker or sweep sends it
-meanwhile), POSTed through slackclone.outgoing with Slack's signature over the exact bytes, and
-then marked delivered, scheduled for its next retry, or failed. The retries follow Slack's
+A delivery's first sending comes with its dispatch (slack_apps.dispatch): the deliveries of a batch
+of events are POSTed together, a few at a time (send_batch). A retry is claimed (its next attempt
+pushed past a lease, so no other worker or sweep sends it meanwhile) and sent alone (deliver).
+Each POST goes through slackclone.outgoing with Slack's signature over the exact bytes, and the
+delivery is then marked delivered, scheduled for its next retry, or failed. The retries follow Slack's
 schedule: at once, after about a minute, after about five minutes, each with X-Slack-Retry-Num and
 X-Slack-Retry-Reason; an answer carrying `X-Slack-No-Retry: 1` stops them. After
 DELIVERY_FAILURES_TO_DISABLE deliveries in a row have failed every retry, the request URL is
@@ -16,6 +18,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,6 +32,7 @@ from slack_apps.models import App, DeliveryState, EventDelivery
 from slack_apps.notices import tell_admins_request_url_disabled
 from slack_apps.sealing import unseal
 from slackclone import outgoing
+from slackclone.transactions import commit_without_waiting_for_flush
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +42,9 @@ RETRY_DELAYS = (timedelta(0), timedelta(minutes=1), timedelta(minutes=5))
 LEASE = timedelta(seconds=30)
 DELIVERY_FAILURES_TO_DISABLE = 10
 SWEEP_BATCH = 500
+# POSTs in flight at once per worker process: apps answer within TIMEOUT_SECONDS, and most in a few ms.
+SENDERS = 16
+_senders: ThreadPoolExecutor | None = None
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:
@@ -83,13 +91,51 @@ def _claim(delivery_id: int, now: datetime) -> EventDelivery | None:
     ).update(next_attempt_at=now + LEASE)
     if not claimed:
         return None
-    return EventDelivery.objects.select_related("app__workspace", "app__bot_user").get(pk=delivery_id)
+    return EventDelivery.objects.select_related("app__workspace", "app__bot_user", "app_event").get(pk=delivery_id)
 
 
 def _finish(delivery: EventDelivery, state: str, now: datetime, reason: str = "") -> None:
     EventDelivery.objects.filter(pk=delivery.pk).update(
         state=state, finished_at=now, last_error=reason, attempts=delivery.attempts
     )
+
+
+def _sendable(delivery: EventDelivery, now: datetime) -> bool:
+    """False (and the delivery dropped) when the app is disabled or has nowhere to receive events."""
+    app = delivery.app
+    if app.disabled_at is None and app.request_url and app.request_url_disabled_at is None:
+        return True
+    _finish(delivery, DeliveryState.DROPPED, now, "app_disabled" if app.disabled_at else "no_request_url")
+    return False
+
+
+def _after_failure(delivery: EventDelivery, attempt: Attempt, now: datetime) -> str:
+    """Record a failed attempt (delivery.attempts counts it already): FAILED, PENDING with a retry
+    scheduled, or "again" when the next retry is due at once."""
+    delivery.last_error = attempt.reason
+    retries_done = delivery.attempts - 1
+    if not attempt.retry or retries_done >= len(RETRY_DELAYS):
+        _finish(delivery, DeliveryState.FAILED, now, attempt.reason)
+        _count_failure(delivery.app, now)
+        return DeliveryState.FAILED
+    delay = RETRY_DELAYS[retries_done]
+    if not delay:
+        return "again"
+    EventDelivery.objects.filter(pk=delivery.pk).update(
+        attempts=delivery.attempts, last_error=attempt.reason, next_attempt_at=now + delay
+    )
+    return DeliveryState.PENDING
+
+
+@transaction.atomic
+def _delivered(deliveries: list[EventDelivery], now: datetime) -> None:
+    commit_without_waiting_for_flush()  # lost with the database, they are sent again, with their event_ids
+    by_attempts = Counter(delivery.attempts for delivery in deliveries)
+    for attempts in by_attempts:
+        EventDelivery.objects.filter(pk__in=[d.pk for d in deliveries if d.attempts == attempts]).update(
+            state=DeliveryState.DELIVERED, finished_at=now, last_error="", attempts=attempts
+        )
+    App.objects.filter(pk__in={d.app_id for d in deliveries}, delivery_failures__gt=0).update(delivery_failures=0)
 
 
 def deliver(delivery_id: int, *, now: datetime | None = None) -> str | None:
@@ -112,29 +158,41 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> str | None:
     delivery = _claim(delivery_id, now)
     if delivery is None:
         return None
-    app = delivery.app
-    if app.disabled_at is not None or not app.request_url or app.request_url_disabled_at is not None:
-        _finish(delivery, DeliveryState.DROPPED, now, "app_disabled" if app.disabled_at else "no_request_url")
+    if not _sendable(delivery, now):
         return DeliveryState.DROPPED
     while True:
-        attempt = _post(app, delivery, now)
+        attempt = _post(delivery.app, delivery, now)
         delivery.attempts += 1
         if attempt.ok:
-            _finish(delivery, DeliveryState.DELIVERED, now)
-            App.objects.filter(pk=app.pk, delivery_failures__gt=0).update(delivery_failures=0)
+            _delivered([delivery], now)
             return DeliveryState.DELIVERED
-        delivery.last_error = attempt.reason
-        retries_done = delivery.attempts - 1
-        if not attempt.retry or retries_done >= len(RETRY_DELAYS):
-            _finish(delivery, DeliveryState.FAILED, now, attempt.reason)
-            _count_failure(app, now)
-            return DeliveryState.FAILED
-        delay = RETRY_DELAYS[retries_done]
-        if delay:
-            EventDelivery.objects.filter(pk=delivery.pk).update(
-                attempts=delivery.attempts, last_error=attempt.reason, next_attempt_at=now + delay
-            )
-            return DeliveryState.PENDING
+        state = _after_failure(delivery, attempt, now)
+        if state != "again":
+            return state
+
+
+def send_batch(deliveries: list[EventDelivery], now: datetime) -> None:
+    """The first sending of freshly dispatched deliveries (leased by dispatch), SENDERS POSTs at a time;
+    a failure is retried at once, then scheduled, as deliver() does one by one.
+
+    Needs each delivery's app (with workspace and bot_user) and app_event loaded."""
+    global _senders
+    if _senders is None:
+        _senders = ThreadPoolExecutor(max_workers=SENDERS, thread_name_prefix="app-delivery")
+    pending = [delivery for delivery in deliveries if _sendable(delivery, now)]
+    delivered: list[EventDelivery] = []
+    while pending:
+        attempts = list(_senders.map(lambda delivery: _post(delivery.app, delivery, now), pending))
+        again = []
+        for delivery, attempt in zip(pending, attempts, strict=True):
+            delivery.attempts += 1
+            if attempt.ok:
+                delivered.append(delivery)
+            elif _after_failure(delivery, attempt, now) == "again":
+                again.append(delivery)
+        pending = again
+    if delivered:
+        _delivered(delivered, now)
 
 
 def _count_failure(app: App, now: datetime) -> None:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
 
 from chat.models import Channel, ChannelKind, Message
 from chat.wire import message_to_wire
@@ -131,6 +134,15 @@ def channel_created_event(channel: Channel) -> dict[str, Any]:
         },
         "event_ts": event_ts(),
     }
+
+
+def emoji_changed_event(event: Mapping[str, Any]) -> dict[str, Any]:
+    """The clients' emoji_changed as Slack sends it to apps: an image's URL made absolute, as in emoji.list."""
+    inner = dict(event)
+    value = inner.get("value")
+    if isinstance(value, str) and not value.startswith("alias:"):
+        inner["value"] = f"{settings.SITE_URL}{value}"
+    return inner
 
 
 def envelope_body(app: App, event: dict[str, Any], *, event_id: str, event_time: int) -> str:

@@ -8,7 +8,8 @@ needs to sign what it sends the app, is stored encrypted (slack_apps.sealing).
 
 from __future__ import annotations
 
-from functools import partial
+import json
+from functools import cached_property, partial
 
 from django.conf import settings
 from django.db import models
@@ -90,6 +91,43 @@ class SlashCommand(models.Model):
         return self.command
 
 
+class AppEvent(models.Model):
+    """A change that apps may hear of: the outbox row, written in the transaction of the change.
+
+    One row per change and kind of event, whatever the number of apps: which apps hear of it (enabled,
+    subscribed to `subscription`, their bot in the channel when `in_channel`, one of `audience` when it
+    names people) is decided when it is dispatched (slack_apps.dispatch), after the commit, which writes
+    one EventDelivery per app. Until then `dispatched_at` is empty, and the periodic sweep dispatches any
+    row whose task was lost, so a broker or worker that is down at commit time delays it, never loses it.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    subscription = models.CharField(max_length=40, help_text="The event name apps subscribe to: message.channels, ...")
+    event_type = models.CharField(max_length=40)
+    channel_id = models.CharField(max_length=16, blank=True, help_text="The channel it is about (public id).")
+    channel_pk = models.BigIntegerField(null=True, blank=True)
+    in_channel = models.BooleanField(default=True, help_text="Only apps whose bot is in the channel hear of it.")
+    audience = models.JSONField(default=list, blank=True, help_text="If not empty: only these bots (user pks).")
+    event = models.TextField(help_text="The inner event's JSON, in Slack's shape.")
+    event_time = models.BigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["created_at"], name="app_event_undispatched", condition=models.Q(dispatched_at=None)),
+            models.Index(fields=["dispatched_at"], name="app_event_dispatched"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} in {self.channel_id or self.workspace_id}"
+
+    @cached_property
+    def inner_event(self) -> dict:
+        """The inner event, parsed once for all the apps that hear of it."""
+        return json.loads(self.event)
+
+
 class DeliveryState(models.TextChoices):
     PENDING = "pending", "Waiting to be delivered (or retried)"
     DELIVERED = "delivered", "Delivered"
@@ -98,19 +136,16 @@ class DeliveryState(models.TextChoices):
 
 
 class EventDelivery(models.Model):
-    """One Events API envelope for one app: the outbox row, written in the transaction of the change.
+    """One app's copy of an AppEvent: its event_id (the same on every retry), its state and retries.
 
-    `body` is the envelope's exact JSON, so every retry sends the same bytes with the same event_id.
-    A pending row is sent when `next_attempt_at` comes: at once after the commit, then by the periodic
-    sweep (slack_apps.delivery), so a broker or worker that is down at commit time delays it, never
-    loses it.
+    The envelope (`body`) is built from the AppEvent, the app and the event_id, the same bytes on every
+    attempt. A pending row is sent when `next_attempt_at` comes: at once after dispatch (which leases it
+    for a while, so nothing else sends it meanwhile), then by the periodic sweep (slack_apps.delivery).
     """
 
     app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="deliveries")
+    app_event = models.ForeignKey(AppEvent, on_delete=models.CASCADE, related_name="deliveries")
     event_id = models.CharField(max_length=16, unique=True, editable=False, default=partial(new_public_id, "Ev"))
-    event_type = models.CharField(max_length=40)
-    channel_id = models.CharField(max_length=16, blank=True, help_text="The channel it is about: order is per channel.")
-    body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     state = models.CharField(max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -128,7 +163,23 @@ class EventDelivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event_type} {self.event_id} to {self.app_id} ({self.state})"
+        return f"{self.event_id} to {self.app_id} ({self.state})"
+
+    @property
+    def event_type(self) -> str:
+        return self.app_event.event_type
+
+    @property
+    def channel_id(self) -> str:
+        return self.app_event.channel_id
+
+    @property
+    def body(self) -> str:
+        """The event_callback envelope's exact JSON (needs app__workspace, app__bot_user and app_event)."""
+        from slack_apps.envelopes import envelope_body
+
+        event = self.app_event.inner_event
+        return envelope_body(self.app, event, event_id=self.event_id, event_time=self.app_event.event_time)
 
 
 RESPONSE_URL_USES = 5
@@ -147,6 +198,10 @@ class CommandResponseUrl(models.Model):
     secret_hash = models.CharField(max_length=64, unique=True, editable=False)
     uses_left = models.PositiveSmallIntegerField(default=RESPONSE_URL_USES)
     expires_at = models.DateTimeField()
+    # The last answer shown through it, which replace_original and delete_original act on: a message posted
+    # in the conversation, or one shown to the person alone (ephemeral, never stored: known by its ts).
+    original_ts = models.CharField(max_length=24, blank=True)
+    original_is_ephemeral = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"response_url of {self.app_id} for {self.user_id} ({self.uses_left} uses left)"

@@ -63,6 +63,7 @@ BOT_EVENTS: dict[str, str] = {
     "channel_unarchive": "channels:read",
     "pin_added": "pins:read",
     "pin_removed": "pins:read",
+    "emoji_changed": "emoji:read",
     "team_join": "users:read",
     "user_change": "users:read",
 }

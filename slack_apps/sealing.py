@@ -11,6 +11,7 @@ sessions; unsealing tries each key in turn.
 from __future__ import annotations
 
 import base64
+import functools
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
@@ -24,6 +25,7 @@ class UnsealError(Exception):
     """The sealed value was made under a key that is no longer configured (or was tampered with)."""
 
 
+@functools.lru_cache(maxsize=8)
 def _fernet(secret_key: str) -> Fernet:
     key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=PURPOSE).derive(secret_key.encode())
     return Fernet(base64.urlsafe_b64encode(key))
@@ -38,7 +40,9 @@ def seal(value: str) -> str:
     return _keys().encrypt(value.encode()).decode()
 
 
+@functools.lru_cache(maxsize=1024)
 def unseal(sealed: str) -> str:
+    """The secret inside `sealed` (remembered: every request an app is sent is signed with it)."""
     try:
         return _keys().decrypt(sealed.encode()).decode()
     except InvalidToken:

@@ -5,11 +5,15 @@ app's pending deliveries as `{"envelope_id", "type": "events_api", "payload", "a
 "retry_attempt", "retry_reason"}`; the app acks with `{"envelope_id"}`. An app may hold up to
 MAX_CONNECTIONS sockets, in any of the ASGI processes; each delivery goes to one of them:
 
-- A delivery is announced to the app's sockets over the channel layer (realtime.transport's
-  app_sockets_group); the
-  first socket to claim it in the database (its next attempt pushed ACK_SECONDS ahead) sends it.
-- Not acked within ACK_SECONDS, it is announced again with retry_attempt + 1 and retry_reason
-  `timeout`, so another socket may take it; after MAX_ATTEMPTS it has failed.
+- Dispatch (slack_apps.dispatch) sends new deliveries, with their envelopes, in batches to the
+  processes holding sockets of the workspace's apps; each process's router
+  (slack_apps.socket_router) claims them in Redis and hands each to one local socket of its app,
+  without a database query. Acks are marked delivered in the database together, a batch per
+  ACK_FLUSH_SECONDS in each process.
+- Not acked within ACK_SECONDS (or its socket closed first), it is announced again with
+  retry_attempt + 1 and retry_reason `timeout`, so another socket may take it: the first socket
+  to claim it in the database (its next attempt pushed ACK_SECONDS ahead) sends it. After
+  MAX_ATTEMPTS it has failed.
 - A socket that opens first sends what is pending for its app, oldest first: events that came
   while no socket was open wait in the outbox, and the periodic sweep announces any whose socket
   died before the ack.
@@ -26,6 +30,7 @@ import asyncio
 import json
 import logging
 import secrets
+import weakref
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs
@@ -33,6 +38,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from realtime import clock
@@ -41,7 +47,9 @@ from realtime.tickets import redeem_ticket
 from realtime.transport import app_sockets_group
 from slack_apps import socket_commands
 from slack_apps.models import App, DeliveryState, EventDelivery
+from slack_apps.socket_router import current_router
 from slackclone import jsonlimits
+from slackclone.transactions import commit_without_waiting_for_flush
 
 logger = logging.getLogger(__name__)
 
@@ -52,30 +60,16 @@ MAX_ATTEMPTS = 4  # the first sending and Slack's three retries
 SLOT_SECONDS = 90.0
 HEARTBEAT_SECONDS = 30.0
 CATCH_UP_BATCH = 100
+ACK_FLUSH_SECONDS = 0.1
 
 
 # This process's open sockets per app (hello's num_connections counts these).
 _local_sockets: dict[str, int] = {}
 
 
-def _envelope(delivery: EventDelivery, envelope_id: str) -> str:
-    return json.dumps(
-        {
-            "envelope_id": envelope_id,
-            "payload": json.loads(delivery.body),
-            "type": "events_api",
-            "accepts_response_payload": False,
-            "retry_attempt": delivery.attempts,
-            "retry_reason": delivery.last_error,
-        },
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
-
-
 @database_sync_to_async
 def _live_app(app_pk: int) -> App | None:
-    return App.objects.filter(pk=app_pk, disabled_at__isnull=True, socket_mode=True).first()
+    return App.objects.filter(pk=app_pk, disabled_at__isnull=True, socket_mode=True).select_related("workspace").first()
 
 
 @database_sync_to_async
@@ -85,7 +79,9 @@ def _claim(delivery_id: int, app_pk: int) -> EventDelivery | None:
     claimed = EventDelivery.objects.filter(
         pk=delivery_id, app_id=app_pk, state=DeliveryState.PENDING, next_attempt_at__lte=now
     ).update(next_attempt_at=now + timedelta(seconds=ACK_SECONDS))
-    return EventDelivery.objects.get(pk=delivery_id) if claimed else None
+    if not claimed:
+        return None
+    return EventDelivery.objects.select_related("app__workspace", "app__bot_user", "app_event").get(pk=delivery_id)
 
 
 @database_sync_to_async
@@ -98,9 +94,45 @@ def _pending_ids(app_pk: int) -> list[int]:
 
 
 @database_sync_to_async
+def _mark_delivered(delivery_ids: list[int]) -> None:
+    with transaction.atomic():
+        commit_without_waiting_for_flush()  # lost with the database, they are sent again, with their event_ids
+        EventDelivery.objects.filter(pk__in=delivery_ids, state=DeliveryState.PENDING).update(
+            state=DeliveryState.DELIVERED, finished_at=timezone.now()
+        )
+
+
+class _Acks:
+    """The acks of one event loop's sockets, marked delivered together: one UPDATE per ACK_FLUSH_SECONDS,
+    not one per ack."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+        self.flushing: asyncio.Task[None] | None = None
+
+    def add(self, delivery_id: int) -> None:
+        self.ids.append(delivery_id)
+        if self.flushing is None or self.flushing.done():
+            self.flushing = asyncio.ensure_future(self._flush_soon())
+
+    async def _flush_soon(self) -> None:
+        await asyncio.sleep(ACK_FLUSH_SECONDS)
+        ids, self.ids = self.ids, []
+        await _mark_delivered(ids)
+
+
+_acks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Acks] = weakref.WeakKeyDictionary()
+
+
 def _acked(delivery_id: int) -> None:
-    EventDelivery.objects.filter(pk=delivery_id, state=DeliveryState.PENDING).update(
-        state=DeliveryState.DELIVERED, finished_at=timezone.now()
+    _acks.setdefault(asyncio.get_running_loop(), _Acks()).add(delivery_id)
+
+
+def _envelope_frame(body: str, envelope_id: str, attempt: int, reason: str) -> str:
+    """An events_api envelope around a delivery's exact JSON body, without parsing it again."""
+    return (
+        f'{{"envelope_id":"{envelope_id}","payload":{body},"type":"events_api",'
+        f'"accepts_response_payload":false,"retry_attempt":{attempt},"retry_reason":{json.dumps(reason)}}}'
     )
 
 
@@ -126,6 +158,8 @@ class SocketModeConsumer(AsyncWebsocketConsumer):
     """One Socket Mode connection of one app."""
 
     app: App | None = None
+    app_id = ""  # public ids, for the router, once accepted
+    workspace_id = ""
 
     @property
     def live_app(self) -> App:
@@ -148,9 +182,11 @@ class SocketModeConsumer(AsyncWebsocketConsumer):
         refused = await self._take_slot()
         await self.accept()
         if refused:
-            await self._disconnect("too_many_websockets")
+            await self.say_disconnect("too_many_websockets")
             return
         await self.channel_layer.group_add(app_sockets_group(self.app), self.channel_name)
+        self.app_id, self.workspace_id = self.app.public_id, self.app.workspace.public_id
+        await current_router().add(self)
         self.heartbeat = asyncio.create_task(self._keep_slot())
         _local_sockets[self.app.public_id] = _local_sockets.get(self.app.public_id, 0) + 1
         hello = {
@@ -187,9 +223,12 @@ class SocketModeConsumer(AsyncWebsocketConsumer):
             return
         self.heartbeat.cancel()
         _local_sockets[self.live_app.public_id] -= 1
-        for _, timer in self.sent.values():
-            timer.cancel()
         await self.channel_layer.group_discard(app_sockets_group(self.live_app), self.channel_name)
+        await current_router().remove(self)
+        for delivery_id, timer in self.sent.values():
+            timer.cancel()
+            await self._retry(delivery_id)  # not acked here: another socket of the app may take it
+        self.sent.clear()
         await current_hub().store.socket_release(f"app:{self.live_app.public_id}", self.slot, None)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
@@ -212,16 +251,19 @@ class SocketModeConsumer(AsyncWebsocketConsumer):
             return
         delivery_id, timer = sent
         timer.cancel()
-        await _acked(delivery_id)
+        _acked(delivery_id)
 
     async def _send_delivery(self, delivery_id: int) -> None:
         delivery = await _claim(delivery_id, self.live_app.pk)
         if delivery is None:
             return  # another socket took it, or it is done
+        await self.send_envelope(delivery_id, delivery.body, delivery.attempts, delivery.last_error)
+
+    async def send_envelope(self, delivery_id: int, body: str, attempt: int, reason: str) -> None:
         envelope_id = secrets.token_hex(16)
         timer = asyncio.get_running_loop().call_later(ACK_SECONDS, self._ack_overdue, envelope_id)
         self.sent[envelope_id] = (delivery_id, timer)
-        await self.send(text_data=_envelope(delivery, envelope_id))
+        await self.send(text_data=_envelope_frame(body, envelope_id, attempt, reason))
 
     def _ack_overdue(self, envelope_id: str) -> None:
         sent = self.sent.pop(envelope_id, None)
@@ -236,7 +278,7 @@ class SocketModeConsumer(AsyncWebsocketConsumer):
                 app_sockets_group(self.live_app), {"type": "sm.deliver", "delivery": delivery_id}
             )
 
-    async def _disconnect(self, reason: str) -> None:
+    async def say_disconnect(self, reason: str) -> None:
         await self.send(
             text_data=json.dumps({"type": "disconnect", "reason": reason, "debug_info": {"host": "slackclone"}})
         )
@@ -245,6 +287,7 @@ class SocketModeConsumer(AsyncWebsocketConsumer):
     # --- Layer messages ------------------------------------------------------------------------
 
     async def sm_deliver(self, message: dict[str, Any]) -> None:
+        """A delivery to send again (or found by the sweep): the first socket to claim it in the database sends it."""
         await self._send_delivery(message["delivery"])
 
     async def sm_command(self, message: dict[str, Any]) -> None:
@@ -264,7 +307,7 @@ class SocketModeConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=json.dumps(envelope, separators=(",", ":"), ensure_ascii=False))
 
     async def sm_close(self, message: dict[str, Any]) -> None:
-        await self._disconnect(message.get("reason", "refresh_requested"))
+        await self.say_disconnect(message.get("reason", "refresh_requested"))
 
 
 socket_mode_application = SocketModeConsumer.as_asgi()

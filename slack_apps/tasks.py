@@ -1,17 +1,23 @@
-"""Celery tasks of the app platform (queue `apps`): thin adapters over slack_apps.delivery."""
+"""Celery tasks of the app platform (queue `apps`): thin adapters over slack_apps.dispatch and delivery."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
 from notifications.tasks import RELIABLE
-from slack_apps import delivery
+from slack_apps import delivery, dispatch
 from slack_apps.commands import response_urls_forget_expired
 
 
 @shared_task(**RELIABLE)
+def dispatch_events(event_ids: list[int]) -> int:
+    """Deliver these events to the apps that hear of them (queued after the commit that wrote them)."""
+    return len(dispatch.dispatch(event_ids))
+
+
+@shared_task(**RELIABLE)
 def deliver_events(delivery_ids: list[int]) -> list[str | None]:
-    """Send these deliveries (queued after the commit that wrote them)."""
+    """Send these deliveries again (their retry is due)."""
     return [delivery.deliver(delivery_id) for delivery_id in delivery_ids]
 
 
@@ -20,10 +26,15 @@ SWEEP_CHUNK = 20
 
 @shared_task(**RELIABLE)
 def deliver_due_events() -> int:
-    """Beat's sweep: queue every pending delivery whose time has come (retries, and any whose task was
-    lost), in small batches so the apps' workers share them; forget long-expired response_urls."""
+    """Beat's sweep: dispatch the events whose task was lost, queue every pending delivery whose time
+    has come (retries, and any whose sending was lost), in small batches so the apps' workers share
+    them; forget long-expired response_urls and long-dispatched events."""
+    undispatched = dispatch.undispatched_event_ids()
+    for start in range(0, len(undispatched), SWEEP_CHUNK):
+        dispatch_events.delay(undispatched[start : start + SWEEP_CHUNK])
     ids = delivery.due_delivery_ids()
-    response_urls_forget_expired()
     for start in range(0, len(ids), SWEEP_CHUNK):
         deliver_events.delay(ids[start : start + SWEEP_CHUNK])
-    return len(ids)
+    response_urls_forget_expired()
+    dispatch.forget_old_events()
+    return len(undispatched) + len(ids)

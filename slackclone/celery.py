@@ -46,6 +46,7 @@ app.conf.task_routes = {
     "notifications.tasks.apply_retention": {"queue": MAINTENANCE_QUEUE},
     "workspaces.tasks.send_invitation_email": {"queue": EMAIL_QUEUE},
     "accounts.tasks.send_account_email": {"queue": EMAIL_QUEUE},
+    "slack_apps.tasks.dispatch_events": {"queue": APPS_QUEUE},
     "slack_apps.tasks.deliver_events": {"queue": APPS_QUEUE},
     "slack_apps.tasks.deliver_due_events": {"queue": APPS_QUEUE},
 }

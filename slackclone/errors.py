@@ -76,6 +76,8 @@ class ErrorCode(StrEnum):
     TOKEN_NOT_FOUND = "token_not_found"
     FILE_TOO_LARGE = "file_too_large"
     INVALID_FILE = "invalid_file"
+    # Custom emoji
+    EMOJI_NOT_FOUND = "emoji_not_found"
     # Imports (an archive that is not a Slack export the importer can read safely)
     INVALID_EXPORT = "invalid_export"
     # Scheduled messages and reminders (Slack's names where Slack has one)
@@ -147,6 +149,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.TOKEN_NOT_FOUND: 404,
     ErrorCode.FILE_TOO_LARGE: 413,
     ErrorCode.INVALID_FILE: 400,
+    ErrorCode.EMOJI_NOT_FOUND: 404,
     ErrorCode.INVALID_EXPORT: 400,
     ErrorCode.INVALID_TIME: 400,
     ErrorCode.TIME_IN_PAST: 400,

@@ -11,6 +11,7 @@ therefore:
   settings.OUTGOING_ALLOWED_NETWORKS;
 * connects to the address it checked, never resolving again (a second answer could point elsewhere: DNS
   rebinding), and sends the URL's host as Host and, over TLS, as SNI, verifying the certificate against it;
+  the connection is kept open for the next request to that same checked address (slackclone.outgoing_pool);
 * follows no redirect: a 3xx is returned like any other status, so the caller decides, and nothing is ever
   sent to a host nobody checked;
 * ends the whole exchange after `timeout` seconds, however slowly the server trickles its answer, and stops
@@ -28,15 +29,18 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import heapq
 import http.client
 import ipaddress
+import itertools
 import logging
+import os
 import re
 import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -46,6 +50,8 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import HTTPError, NewConnectionError, SSLError
 from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 from urllib3.util.ssl_match_hostname import CertificateError
+
+from slackclone.outgoing_pool import Key, idle_connections
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +63,7 @@ URL_MAX_CHARS = 2048
 DEFAULT_TIMEOUT_SECONDS = 3.0  # what Slack gives an app to answer an event or a command
 DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024
 READ_CHUNK_BYTES = 64 * 1024
+WATCHDOG_SLACK_SECONDS = 0.01
 # Where clouds serve instance metadata and credentials. Each is also link-local, private or carrier-grade NAT;
 # named here so that no change in how the standard library classifies addresses can let one through.
 METADATA_NETWORKS = tuple(
@@ -64,7 +71,7 @@ METADATA_NETWORKS = tuple(
 )
 # IPv6 prefixes that carry an IPv4 address a relay may deliver to: judged by that address too.
 SIXTO4_NETWORK = ipaddress.ip_network("2002::/16")
-# Headers the client writes itself: the checked host, the body's exact length, one request per connection.
+# Headers the client writes itself: the checked host, the body's exact length, keep-alive.
 CLIENT_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection"})
 _HOST_NAME_RE = re.compile(r"^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$")
 _CONTROL_OR_SPACE_RE = re.compile(r"[\x00-\x20\x7f]")
@@ -285,29 +292,75 @@ def _request_headers(target: Target, headers: Mapping[str, str]) -> dict[str, st
         "User-Agent": user_agent(),
         **headers,
         "Host": target.host_header,
-        "Connection": "close",
+        "Connection": "keep-alive",
     }
+
+
+class _Watchdog:
+    """One thread per process that calls each scheduled function at its time (a thread per request would
+    cost more than the request). Started on first use, and again in a forked child, which has no threads."""
+
+    def __init__(self) -> None:
+        self._due: list[tuple[float, int, list[Callable[[], None] | None]]] = []
+        self._sequence = itertools.count()
+        self._wakeup = threading.Condition()
+        self._pid = 0
+
+    def schedule(self, at: float, function: Callable[[], None]) -> list[Callable[[], None] | None]:
+        """Call `function` at `at` (a time.monotonic() value) unless cancel() is given what this returns."""
+        entry: list[Callable[[], None] | None] = [function]
+        with self._wakeup:
+            if self._pid != os.getpid():
+                self._pid = os.getpid()
+                self._due = []
+                threading.Thread(target=self._run, name="outgoing-deadlines", daemon=True).start()
+            heapq.heappush(self._due, (at, next(self._sequence), entry))
+            if self._due[0][2] is entry:
+                self._wakeup.notify()
+        return entry
+
+    @staticmethod
+    def cancel(entry: list[Callable[[], None] | None]) -> None:
+        entry[0] = None  # dropped when its time comes
+
+    def _run(self) -> None:
+        while True:
+            with self._wakeup:
+                while not self._due or self._due[0][0] > time.monotonic():
+                    # Up to WATCHDOG_SLACK_SECONDS late, so that one wakeup serves the deadlines close together.
+                    wait = self._due[0][0] - time.monotonic() + WATCHDOG_SLACK_SECONDS if self._due else None
+                    self._wakeup.wait(wait)
+                now = time.monotonic()
+                due = []
+                while self._due and self._due[0][0] <= now:
+                    due.append(heapq.heappop(self._due)[2][0])
+            for function in due:
+                if function is not None:
+                    with contextlib.suppress(Exception):
+                        function()
+
+
+_watchdog = _Watchdog()
 
 
 class _Deadline:
     """Ends an exchange that outlives its time. A socket timeout bounds each read, not their sum: a server
     that sends a byte a second would hold the request for as long as it liked. At the deadline this shuts the
-    connection's socket down from a timer thread, which wakes the blocked read with an error."""
+    connection's socket down from the watchdog's thread, which wakes the blocked read with an error."""
 
     def __init__(self, deadline: float) -> None:
         self.deadline = deadline
         self.expired = False
         self._connection: HTTPConnection | None = None
         self._socket: socket.socket | None = None
-        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._expire)
-        self._timer.daemon = True
+        self._entry: list[Callable[[], None] | None] = []
 
     def __enter__(self) -> _Deadline:
-        self._timer.start()
+        self._entry = _watchdog.schedule(self.deadline, self._expire)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self._timer.cancel()
+        _watchdog.cancel(self._entry)
 
     def watch(self, connection: HTTPConnection) -> None:
         """Shut `connection` down at the deadline: while it connects, whatever socket it has then; once it
@@ -334,6 +387,10 @@ class _Deadline:
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
+# A kept connection the server has closed meanwhile fails like this on its next request, before any answer.
+_CLOSED_WHILE_KEPT = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+
+
 def _exchange(
     method: str,
     target: Target,
@@ -345,20 +402,63 @@ def _exchange(
     connect_timeout: float,
     max_response_bytes: int,
 ) -> tuple[int, dict[str, str], bytes]:
-    """The status, headers and body of the answer, within `deadline` (a time.monotonic() value)."""
+    """The status, headers and body of the answer, within `deadline` (a time.monotonic() value), on a kept
+    connection to one of `addresses` (slackclone.outgoing_pool) or a new one."""
     with _Deadline(deadline) as timer:
-        connection = _connect(target, addresses, timer, connect_timeout)
+        connection = _kept_connection(target, addresses, timer)
+        kept = connection is not None
+        if connection is None:
+            connection = _connect(target, addresses, timer, connect_timeout)
+        reusable = False
         try:
-            connection.request(method, target.path, body=body, headers=headers, preload_content=False)
-            response = connection.getresponse()
+            try:
+                response = _send(connection, method, target, body, headers)
+            except _CLOSED_WHILE_KEPT:
+                if not kept or timer.expired:
+                    raise
+                connection.close()
+                connection = _connect(target, addresses, timer, connect_timeout)
+                response = _send(connection, method, target, body, headers)
             content = _read_body(response, max_response_bytes, timer)
+            reusable = _reusable(response) and not timer.expired
         except OutgoingError:
             raise
         except Exception as exc:
             raise _failure(exc, timer) from exc
         finally:
-            connection.close()
+            if not reusable:
+                connection.close()
+    if reusable:  # once its deadline is called off, so the watchdog cannot cut it while it is kept
+        idle_connections.give_back(_pool_key(target, connection.host), connection)
     return response.status, {name.lower(): value for name, value in response.headers.itermerged()}, content
+
+
+def _send(
+    connection: HTTPConnection, method: str, target: Target, body: bytes | None, headers: dict[str, str]
+) -> BaseHTTPResponse:
+    connection.request(method, target.path, body=body, headers=headers, preload_content=False)
+    return connection.getresponse()
+
+
+def _pool_key(target: Target, address: str) -> Key:
+    return (target.scheme, target.host, target.port, address)
+
+
+def _kept_connection(target: Target, addresses: list[str], timer: _Deadline) -> HTTPConnection | None:
+    for address in addresses:
+        connection = idle_connections.take(_pool_key(target, address))
+        if connection is not None:
+            timer.watch(connection)
+            timer.connected(connection)
+            return connection
+    return None
+
+
+def _reusable(response: BaseHTTPResponse) -> bool:
+    """Whether the connection may carry another request: HTTP/1.1, the answer read whole and not saying it
+    closes (http.client's own reading of the framing headers, on the response urllib3 wraps)."""
+    raw = getattr(response, "_fp", None)
+    return response.version == 11 and isinstance(raw, http.client.HTTPResponse) and not raw.will_close
 
 
 def _connect(target: Target, addresses: list[str], timer: _Deadline, connect_timeout: float) -> HTTPConnection:

@@ -103,6 +103,7 @@ class WorkspaceAdmin(ServiceModelAdmin[Workspace]):
         "retention_days",
         "retention_keeps_pins",
         "email_display",
+        "emoji_add_policy",
         "usergroups_by_members",
     )
     fields += ("created_by", "created_at")

@@ -7,7 +7,7 @@ import re
 from django import forms
 from django.core.validators import validate_email
 
-from workspaces.models import EmailDisplay, Role
+from workspaces.models import EmailDisplay, EmojiAddPolicy, Role
 
 MAX_EMAIL_INVITES = 20
 
@@ -44,6 +44,14 @@ class WorkspaceUsergroupsForm(forms.Form):
         label="Members may create and manage user groups",
         required=False,
         help_text="Owners and admins always may; guests never do.",
+    )
+
+
+class EmojiPolicyForm(forms.Form):
+    emoji_add_policy = forms.ChoiceField(
+        label="Who can add custom emoji",
+        choices=EmojiAddPolicy.choices,
+        help_text="Guests never can. Owners and admins can remove any custom emoji; members, those they added.",
     )
 
 

@@ -32,6 +32,13 @@ class EmailDisplay(models.TextChoices):
     ADMINS = "admins", "Only owners and admins"
 
 
+class EmojiAddPolicy(models.TextChoices):
+    """Slack's "Allow members to add custom emoji": who may add a workspace's emoji. Guests never may."""
+
+    EVERYONE = "everyone", "Every member"
+    ADMINS = "admins", "Only owners and admins"
+
+
 class Workspace(models.Model):
     public_id = models.CharField(
         max_length=16, unique=True, editable=False, default=partial(new_public_id, WORKSPACE_PREFIX)
@@ -55,6 +62,13 @@ class Workspace(models.Model):
         choices=EmailDisplay.choices,
         default=EmailDisplay.MEMBERS,
         help_text="Who sees people's email addresses. Owners and admins always do; everyone sees their own.",
+    )
+    emoji_add_policy = models.CharField(
+        max_length=10,
+        choices=EmojiAddPolicy.choices,
+        default=EmojiAddPolicy.EVERYONE,
+        db_default=EmojiAddPolicy.EVERYONE,
+        help_text="Who may add custom emoji. Owners and admins may always remove any.",
     )
     # Whether an enabled app here subscribes to events (kept by slack_apps.services): posting reads it
     # with the workspace it already loads, so a workspace without apps pays no query for them.

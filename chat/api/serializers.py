@@ -346,3 +346,47 @@ class SearchQuerySerializer(serializers.Serializer):
     sort = serializers.ChoiceField(choices=["timestamp", "score"], required=False, default="timestamp")
     cursor = serializers.CharField(required=False, max_length=200)
     limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
+
+
+# --- Custom emoji ----------------------------------------------------------------------
+
+EMOJI_NAME_PATTERN = r"^:?[a-z0-9_-]{1,100}:?$"
+
+
+class CustomEmojiSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    value = serializers.CharField(help_text="Slack's emoji.list value: the image's URL, or alias:<name>.")
+    url = serializers.CharField(
+        allow_null=True, help_text="The image (members of the workspace only); null for an alias."
+    )
+    alias_for = serializers.CharField(allow_null=True)
+    is_animated = serializers.BooleanField()
+    created_by = serializers.CharField(allow_null=True)
+    created = serializers.IntegerField()
+    can_remove = serializers.BooleanField()
+
+
+class CustomEmojiListSerializer(serializers.Serializer):
+    emoji = CustomEmojiSerializer(many=True)
+    can_add = serializers.BooleanField(help_text="Whether the reader may add emoji here.")
+    add_policy = serializers.ChoiceField(choices=["everyone", "admins"])
+
+
+class CustomEmojiOutSerializer(serializers.Serializer):
+    emoji = CustomEmojiSerializer()
+
+
+class CustomEmojiRemovedSerializer(serializers.Serializer):
+    names = serializers.ListField(child=serializers.CharField(), help_text="The emoji and the aliases removed with it.")
+
+
+class EmojiAddSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=102, help_text="Lower-case letters, digits, - and _; colons are dropped.")
+    image = serializers.FileField(
+        allow_empty_file=True, use_url=False, help_text="PNG, JPEG, GIF or WebP, at most 2 MB."
+    )
+
+
+class EmojiAliasSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=102, help_text="The new name.")
+    alias_for = serializers.CharField(max_length=200, help_text="A custom or standard emoji's name.")

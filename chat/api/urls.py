@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from chat.api.views import channels, files, inbox, messages, reactions, search
+from chat.api.views import channels, emoji, files, inbox, messages, reactions, search
 
 workspace_patterns = [
     path("workspaces/<pubid:workspace_id>/channels", channels.ChannelCollectionView.as_view(), name="channels"),
@@ -13,6 +13,16 @@ workspace_patterns = [
     path("workspaces/<pubid:workspace_id>/unread", inbox.UnreadCountsView.as_view(), name="unread"),
     path("workspaces/<pubid:workspace_id>/mentions", inbox.MentionsInboxView.as_view(), name="mentions"),
     path("workspaces/<pubid:workspace_id>/search", search.SearchView.as_view(), name="search"),
+    path("workspaces/<pubid:workspace_id>/emoji", emoji.EmojiCollectionView.as_view(), name="emoji"),
+    path(
+        "workspaces/<pubid:workspace_id>/emoji-aliases", emoji.EmojiAliasCollectionView.as_view(), name="emoji-aliases"
+    ),
+    path("workspaces/<pubid:workspace_id>/emoji/<emoji:name>", emoji.EmojiView.as_view(), name="emoji-detail"),
+    path(
+        "workspaces/<pubid:workspace_id>/emoji-images/<emojikey:key>",
+        emoji.EmojiImageView.as_view(),
+        name="emoji-image",
+    ),
 ]
 
 channel_patterns = [

@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from chat.models import Channel
@@ -30,6 +30,7 @@ from chat.seeding.demo import DEMO_SLUG, DemoWorkspace, demo_message_count
 from chat.services.bulk import BulkMessage, analyze_message_tables, messages_bulk_insert
 from chat.services.locking import lock_channel, ts_to_micros
 from slackclone.errors import DomainError, ErrorCode
+from slackclone.transactions import commit_without_waiting_for_flush
 
 BATCH_SIZE = 50_000
 SPAN_SECONDS = 90 * 24 * 3600  # New history is spread over the last 90 days, or since the newest message.
@@ -94,7 +95,7 @@ def bulk_load_messages(
     while done < to_add:
         size = min(batch_size, to_add - done)
         with transaction.atomic():
-            _commit_without_waiting_for_flush()
+            commit_without_waiting_for_flush()
             in_lock_order = _lock_and_refresh(lanes)
             _generate(lanes, size, rng, pools)
             for lane in in_lock_order:
@@ -104,14 +105,6 @@ def bulk_load_messages(
             progress(size)
     analyze_message_tables()
     return to_add
-
-
-def _commit_without_waiting_for_flush() -> None:
-    """On PostgreSQL a batch commits without waiting for the WAL flush: a crash can lose only whole
-    batches, which a rerun reloads. SQLite takes its write lock when the transaction begins."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO off")
 
 
 def _plan_lanes(demo: DemoWorkspace, to_add: int) -> list[_Lane]:

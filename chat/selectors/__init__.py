@@ -14,6 +14,7 @@ from chat.selectors.channels import (
     user_channel_memberships,
     visible_channel_ids,
 )
+from chat.selectors.emoji import custom_emoji, emoji_image_get
 from chat.selectors.files import file_get
 from chat.selectors.messages import (
     HISTORY_MAX_LIMIT,
@@ -40,6 +41,8 @@ __all__ = [
     "channel_get_by_name",
     "channel_members_page",
     "channel_pins",
+    "custom_emoji",
+    "emoji_image_get",
     "file_get",
     "history",
     "history_page",

@@ -21,7 +21,8 @@ from chat.services.channels import (
     channel_update,
 )
 from chat.services.dms import dm_open
-from chat.services.ephemeral import ephemeral_post
+from chat.services.emoji import emoji_add, emoji_alias, emoji_remove
+from chat.services.ephemeral import ephemeral_post, ephemeral_withdraw
 from chat.services.files import file_upload
 from chat.services.messages import message_delete, message_edit, message_post
 from chat.services.reactions import pin_add, pin_remove, reaction_add, reaction_remove
@@ -42,7 +43,11 @@ __all__ = [
     "channel_unarchive",
     "channel_update",
     "dm_open",
+    "emoji_add",
+    "emoji_alias",
+    "emoji_remove",
     "ephemeral_post",
+    "ephemeral_withdraw",
     "file_upload",
     "message_delete",
     "message_edit",

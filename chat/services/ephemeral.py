@@ -35,11 +35,13 @@ def ephemeral_post(
     icon_emoji: str = "",
     icon_url: str = "",
     answering: User | None = None,
+    replacing_ts: str = "",
 ) -> Message:
     """Show `text` from `sender` to `recipient` alone, in the channel (in a thread with `thread_ts`).
 
     Returns the unsaved message, with the `ts` Slack answers as message_ts. A bot may give it its own
-    `username` and icon, as with message_post.
+    `username` and icon, as with message_post. With `replacing_ts`, it takes the place of the ephemeral
+    message of that ts the recipient was shown (a command's answer replaced through its response_url).
     Callers: members of the channel (bots above all); the Slack-compatible API's chat.postEphemeral; a bot
     `answering` a slash command the recipient typed here, member of the channel or not (slack_apps.commands).
     Raises: no_text, msg_too_long, invalid_arguments, invalid_emoji, channel_not_found, not_in_channel,
@@ -56,11 +58,30 @@ def ephemeral_post(
     _check_recipient(channel, recipient)
     root = find_thread_root(channel, thread_ts) if thread_ts else None
     message = Message(
-        channel=channel, author=sender, text=text, ts=next_ts(channel.last_ts), seq=0, thread_root=root, **bot_display
+        channel=channel,
+        author=sender,
+        text=text,
+        ts=replacing_ts or next_ts(channel.last_ts),
+        seq=0,
+        thread_root=root,
+        **bot_display,
     )
     setattr(message, PREFETCHED_ATTACHMENTS, [])  # it has no files, and no row to look them up by
     events.send_ephemeral_message(recipient, message)
     return message
+
+
+def ephemeral_withdraw(*, sender: User, channel: Channel, recipient: User, ts: str) -> None:
+    """Take back the ephemeral message of `ts` that `sender` showed `recipient` (a command's answer deleted
+    through its response_url): their clients drop it.
+
+    Callers: slack_apps.commands, for the app that showed it. Raises nothing: an ephemeral message the
+    recipient no longer has is simply gone already.
+    Events: ephemeral_message with `deleted`, to the recipient's own sockets only.
+    """
+    message = Message(channel=channel, author=sender, text="", ts=ts, seq=0)
+    setattr(message, PREFETCHED_ATTACHMENTS, [])
+    events.send_ephemeral_message(recipient, message, deleted=True)
 
 
 def _check_recipient(channel: Channel, recipient: User) -> None:

@@ -5,7 +5,9 @@ users.json (every member, deactivated ones as deleted), channels.json (public), 
 (channels and group DMs by name, DMs by id). Messages are Slack's shape (chat.wire.message_to_wire):
 threads, broadcasts, edits, reactions, bot names and icons, pins as pinned_to, and files with
 absolute url_private links. Deleted messages are left out unless a thread hangs from them (a
-tombstone, as Slack exports it). It is the trusted operator's export: every conversation, DMs included.
+tombstone, as Slack exports it). The workspace's custom emoji, if any, as emoji.json (emoji.list's
+shape) with each image at emojis/<name>.<png|gif>, the layout the importer reads. It is the trusted
+operator's export: every conversation, DMs included.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from typing import Any
 from django.conf import settings
 
 from chat.models import Channel, ChannelKind, ChannelMember, Message
-from chat.selectors import messages_for_wire
-from chat.wire import message_to_wire
+from chat.selectors import custom_emoji, messages_for_wire
+from chat.wire import emoji_value, message_to_wire
 from workspaces.models import Membership, Role, Workspace
 
 INDEX_BY_KIND = {
@@ -122,6 +124,23 @@ def _days(channel: Channel) -> Iterator[tuple[str, list[dict[str, Any]]]]:
         yield day, batch
 
 
+def _write_emoji(archive: zipfile.ZipFile, workspace: Workspace) -> int:
+    """emoji.json and emojis/<name>.<extension>; returns how many emoji (aliases included) it wrote."""
+    index: dict[str, str] = {}
+    for emoji in custom_emoji(workspace=workspace):
+        value = emoji_value(emoji, workspace_id=workspace.public_id)
+        if emoji.is_alias:
+            index[emoji.name] = value
+            continue
+        index[emoji.name] = f"{settings.SITE_URL}{value}"
+        extension = emoji.image.name.rsplit(".", 1)[-1]
+        with emoji.image.open("rb") as image:
+            archive.writestr(f"emojis/{emoji.name}.{extension}", image.read())
+    if index:
+        archive.writestr("emoji.json", _dump(index))
+    return len(index)
+
+
 def _dump(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1)
 
@@ -129,7 +148,7 @@ def _dump(data: Any) -> str:
 def export_workspace(
     *, workspace: Workspace, path: str | Path, progress: Callable[[int], None] | None = None
 ) -> dict[str, int]:
-    """Write the workspace to a zip at `path`; returns how many users, conversations and messages it holds.
+    """Write the workspace to a zip at `path`; returns how many users, conversations, messages and emoji it holds.
 
     Callers: the export_workspace command (the trusted operator); tests. Sends no events.
     """
@@ -137,7 +156,7 @@ def export_workspace(
     users = [_user_entry(membership) for membership in memberships]
     names = {entry["id"]: entry["name"] for entry in users}
     indexes: dict[str, list] = {name: [] for name in INDEX_BY_KIND.values()}
-    counts = {"users": len(users), "conversations": 0, "messages": 0}
+    counts = {"users": len(users), "conversations": 0, "messages": 0, "emoji": 0}
     channels = Channel.objects.filter(workspace=workspace).select_related("created_by").order_by("pk")
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for channel in channels:
@@ -155,4 +174,5 @@ def export_workspace(
         archive.writestr("users.json", _dump(users))
         for name, entries in indexes.items():
             archive.writestr(name, _dump(entries))
+        counts["emoji"] = _write_emoji(archive, workspace)
     return counts

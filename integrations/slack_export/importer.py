@@ -1,7 +1,8 @@
 """import_slack_export: a Slack export into a workspace, in one call, idempotently.
 
 First the whole export is read and checked (reader.ExportArchive.check: size caps, JSON depth,
-each file's shape), so a refused export writes nothing. Then people (users.json), conversations
+each file's shape), so a refused export writes nothing. Then people (users.json), custom emoji
+(when the export has them: emoji.json, or slackdump's index.json, and emojis/), conversations
 (so mentions and members resolve), each conversation's history, then read markers and archived
 state. Every object made is recorded in
 integrations.ImportedObject by its Slack id, so running the same import again finds it and adds
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from integrations.slack_export.conversations import finish_conversation, import_conversations
+from integrations.slack_export.emoji import import_emoji
 from integrations.slack_export.history import import_history
 from integrations.slack_export.people import import_users
 from integrations.slack_export.reader import ExportArchive
@@ -44,7 +46,7 @@ def import_slack_export(
     Raises: invalid_arguments (not a zip, or no users.json), invalid_export (an entry over the
     IMPORT_* caps or unreadable, or a file not of Slack's shape), invalid_json (a file that is not
     UTF-8 JSON, or nests too deep).
-    Events: those of the services used for people and channels (team_join, channel_created, ...);
+    Events: those of the services used for people, emoji and channels (team_join, emoji_changed, ...);
     none for history, which clients read from the database.
     """
     archive = ExportArchive.open(path)
@@ -52,6 +54,7 @@ def import_slack_export(
         archive.check()
         run = ImportRun(workspace=workspace, archive=archive, progress=progress or (lambda _count: None), invite=invite)
         import_users(run)
+        import_emoji(run)
         conversations = import_conversations(run)
         if on_total is not None:
             on_total(sum(archive.message_count(conversation) for conversation, _ in conversations))

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 
-from integrations.slack_export.shapes import CONVERSATION, MESSAGE, USER, Check, check_file
+from integrations.slack_export.shapes import CONVERSATION, MESSAGE, USER, Check, check_emoji_index, check_file
 from slackclone import jsonlimits
 from slackclone.errors import DomainError, ErrorCode
 
@@ -32,6 +32,11 @@ CONVERSATION_FILES = (
     ("dm", "dms.json", "id"),
     ("group_dm", "mpims.json", "name"),
 )
+# A workspace's custom emoji, when the export has them (slackdump's `emoji` layout): an index of
+# emoji.list's shape, and each image at emojis/<name>.<extension>.
+EMOJI_INDEX_FILES = ("emoji.json", "index.json")
+EMOJI_FOLDER = "emojis"
+EMOJI_EXTENSIONS = ("png", "gif", "jpg", "jpeg", "webp")
 CHUNK_BYTES = 1024 * 1024
 # Below this an entry is never refused for its compression ratio: small files of repeated text
 # compress well, and cannot hurt.
@@ -68,6 +73,10 @@ def _load_json(name: str, raw: bytes | bytearray) -> Any:
 
 def _refuse(message: str) -> DomainError:
     return DomainError(ErrorCode.INVALID_EXPORT, message)
+
+
+def _too_large(name: str, limit: int) -> DomainError:
+    return DomainError(ErrorCode.FILE_TOO_LARGE, f"{shown(name)} is larger than {limit} bytes.")
 
 
 @dataclass(frozen=True)
@@ -180,7 +189,8 @@ class ExportArchive:
 
     def _entries_read(self) -> list[zipfile.ZipInfo]:
         """The zip entries an import reads: the index files and every day file."""
-        names = [*INDEX_FILES, *(day for days in self._days.values() for day in days)]
+        emoji = [name[len(self.root) :] for name in self.zip.namelist() if self._is_emoji_entry(name)]
+        names = [*INDEX_FILES, *EMOJI_INDEX_FILES, *emoji, *(day for days in self._days.values() for day in days)]
         found = []
         for name in names:
             try:
@@ -189,13 +199,20 @@ class ExportArchive:
                 continue
         return found
 
-    def _read(self, name: str) -> bytearray | None:
+    def _is_emoji_entry(self, name: str) -> bool:
+        path = PurePosixPath(name[len(self.root) :]) if name.startswith(self.root) else None
+        return path is not None and len(path.parts) == 2 and path.parts[0] == EMOJI_FOLDER
+
+    def _read(self, name: str, *, limit: int | None = None) -> bytearray | None:
         """The entry's uncompressed bytes (None when there is none), streamed out of the zip in chunks
-        and refused as soon as they pass a cap, whatever sizes the zip's headers declare."""
+        and refused as soon as they pass a cap, whatever sizes the zip's headers declare. `limit`, a
+        smaller cap of the caller's, is file_too_large (checked on the declared size before reading)."""
         try:
             info = self.zip.getinfo(self.root + name)
         except KeyError:
             return None
+        if limit is not None and info.file_size > limit:
+            raise _too_large(name, limit)
         if info.compress_type not in READABLE_METHODS:
             raise _refuse(
                 f"{shown(name)} is compressed with a method other than deflate (method {info.compress_type})."
@@ -206,6 +223,8 @@ class ExportArchive:
             with self.zip.open(info) as stream:
                 while chunk := stream.read(CHUNK_BYTES):
                     data += chunk
+                    if limit is not None and len(data) > limit:
+                        raise _too_large(name, limit)
                     self.limits.check_entry(name, len(data), info.compress_size)
                     self.limits.check_total(total + len(data), f"by {shown(name)}")
         except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, OSError) as error:
@@ -234,11 +253,32 @@ class ExportArchive:
             found += [Conversation(kind, data, str(data.get(folder) or "")) for data in self.index(name, CONVERSATION)]
         return found
 
+    def emoji_index(self) -> dict[str, str]:
+        """The export's custom emoji, name → image URL or "alias:<name>" (empty when it has none)."""
+        for name in EMOJI_INDEX_FILES:
+            data = self.read_json(name, None)
+            if data is not None:
+                return check_emoji_index(shown(name), data)
+        return {}
+
+    def emoji_image(self, name: str, value: str, *, limit: int) -> bytes | None:
+        """The image of emoji `name` (emojis/<name>.<extension>, the extension its URL's first), or None.
+        Raises: file_too_large (over `limit`), invalid_export (over the IMPORT_* caps)."""
+        suffix = PurePosixPath(value.split("?", 1)[0]).suffix.lstrip(".").lower()
+        extensions = [suffix, *EMOJI_EXTENSIONS] if suffix in EMOJI_EXTENSIONS else list(EMOJI_EXTENSIONS)
+        for extension in extensions:
+            data = self._read(f"{EMOJI_FOLDER}/{name}.{extension}", limit=limit)
+            if data is not None:
+                return bytes(data)
+        return None
+
     def check(self) -> None:
         """Read and check every file the import will read, through the caps and against its shape
         (shapes.py), before the import writes anything. Raises invalid_export or invalid_json naming
-        the first file that is refused. Memory holds one file at a time."""
+        the first file that is refused. Memory holds one file at a time. (Emoji images are checked one
+        by one as they are imported: one that is refused is skipped, the rest of the import goes on.)"""
         self.users()
+        self.emoji_index()
         for conversation in self.conversations():
             self.message_count(conversation)
 

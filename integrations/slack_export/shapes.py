@@ -179,3 +179,24 @@ def check_file(name: str, data: Any, item: Check) -> list[dict[str, Any]]:
     the file, the element and what is wrong otherwise."""
     list_of(item, "a list of objects")(data, name)
     return data
+
+
+EMOJI_INDEX_MAX_ENTRIES = 50_000
+EMOJI_NAME_MAX_CHARS = 100
+EMOJI_VALUE_MAX_CHARS = 2_000
+
+
+def check_emoji_index(name: str, data: Any) -> dict[str, str]:
+    """An emoji index (emoji.list's `emoji`: {name: image URL or "alias:<name>"}, as slackdump saves it) if
+    `data` is one of at most EMOJI_INDEX_MAX_ENTRIES; invalid_export naming what is wrong otherwise.
+    Names are only bounded here: the import checks each against the custom emoji rules and skips the rest."""
+    if not isinstance(data, dict):
+        _fail(name, "an object of emoji names and URLs", data)
+    if len(data) > EMOJI_INDEX_MAX_ENTRIES:
+        raise DomainError(ErrorCode.INVALID_EXPORT, f"{name}: more than {EMOJI_INDEX_MAX_ENTRIES} emoji.")
+    for key, value in data.items():
+        if len(key) > EMOJI_NAME_MAX_CHARS:
+            _fail(f"{name}.{key[:SHOWN_CHARS]}…", f"a name of at most {EMOJI_NAME_MAX_CHARS} characters", key)
+        if not isinstance(value, str) or len(value) > EMOJI_VALUE_MAX_CHARS:
+            _fail(f"{name}.{key}", f"a URL or alias:<name> of at most {EMOJI_VALUE_MAX_CHARS} characters", value)
+    return data

@@ -1,4 +1,4 @@
-"""What the apps' tests share: an app server's answer to Slack's url_verification."""
+"""What the apps' tests share: an app server's answer to Slack's url_verification, waiting, fanning out."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ import json
 import time
 from collections.abc import Callable
 
+from django.utils import timezone
+
+from slack_apps.dispatch import fan_out
+from slack_apps.models import AppEvent, EventDelivery
 from slackclone.testing.http_recorder import Answer, Received
 
 
@@ -28,3 +32,18 @@ def wait_until(condition: Callable[[], bool], timeout: float = 15.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def fanned_out(*, due_now: bool = True) -> list[EventDelivery]:
+    """The deliveries of every event not dispatched yet (in a test's transaction, the dispatch queued after
+    the commit never runs). With `due_now`, as the sweep finds them when their first sending was lost."""
+    now = timezone.now()
+    rows = fan_out(list(AppEvent.objects.filter(dispatched_at__isnull=True).values_list("pk", flat=True)), now=now)
+    if due_now:
+        EventDelivery.objects.filter(pk__in=[row.pk for row in rows]).update(next_attempt_at=now)
+    return rows
+
+
+def forget_events() -> None:
+    """Drop the events and deliveries so far (a bot's own joining, say), so a test sees only its own."""
+    AppEvent.objects.all().delete()

@@ -106,8 +106,10 @@ def test_a_bolt_http_app_answers_a_message_a_mention_and_a_command(team, server,
         "chat.command", params={"channel": team.random.public_id, "command": "/deploy", "text": "api v2"}
     )
     assert answer["ok"] is True
-    assert wait_until(lambda: Message.objects.filter(author=bot, text="deploying api v2").exists())
-    # Answered in #random although the app's bot is not in it, as Slack lets a command's answer.
-    assert Message.objects.get(author=bot, text="deploying api v2").channel == team.random
+    # Its answer, then the answer replaced (replace_original), in #random although the app's bot is not
+    # in it, as Slack lets a command's answer.
+    assert wait_until(lambda: Message.objects.filter(author=bot, text="deployed api v2").exists())
+    answered = Message.objects.get(author=bot, channel=team.random)
+    assert (answered.text, answered.edited_at is not None) == ("deployed api v2", True)
     # Every event was sent (Bolt answers 404 to those it has no listener for, which are then retried).
     assert wait_until(lambda: not EventDelivery.objects.filter(app=bolt_app, attempts=0).exists())

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from chat.models import Channel, ChannelMember, Message
 from notifications.models import Reminder
+from realtime import transport
 from slack_apps import commands
 from slack_apps.commands import command_run, commands_available, respond
 from slack_apps.manifest import spec_from_options
@@ -172,6 +173,54 @@ def test_a_response_url_expires_after_thirty_minutes_and_a_made_up_one_is_not_fo
         respond(secret="x" * 43, body=b'{"text": "who?"}')
     with refused("invalid_arguments"):
         respond(secret=secret, body=b"")
+
+
+def answer(secret: str, **body) -> None:
+    respond(secret=secret, body=json.dumps(body).encode())
+
+
+def test_replace_original_and_delete_original_act_on_the_message_posted_in_the_channel(team):
+    secret, row = response_secret(team)
+    answer(secret, text="Deploying…", response_type="in_channel")
+    posted = Message.objects.get(channel=team.general, text="Deploying…")
+
+    answer(secret, text="Deployed v2", replace_original=True)
+    posted.refresh_from_db()
+    assert (posted.text, posted.edited_at is not None) == ("Deployed v2", True)
+    assert not Message.objects.filter(channel=team.general, text="Deployed v2").exclude(pk=posted.pk).exists()
+
+    answer(secret, delete_original=True)
+    posted.refresh_from_db()
+    assert posted.is_deleted
+    answer(secret, delete_original=True)  # nothing left to delete: nothing happens
+    assert CommandResponseUrl.objects.get(pk=row.pk).uses_left == 1
+
+
+def test_replace_original_and_delete_original_reach_only_the_person_for_an_ephemeral_answer(
+    team, layer_listener, django_capture_on_commit_callbacks
+):
+    secret, _ = response_secret(team)
+    person = layer_listener(transport.user_group(team.member))
+    bystander = layer_listener(transport.user_group(team.owner))
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(secret, text="Working on it")
+        answer(secret, text="Done", replace_original=True)
+        answer(secret, delete_original=True)
+
+    shown, replaced, withdrawn = (person.receive_event()["message"] for _ in range(3))
+    assert (shown["text"], replaced["text"]) == ("Working on it", "Done")
+    assert shown["ts"] == replaced["ts"] == withdrawn["ts"]
+    assert withdrawn["deleted"] is True
+    assert bystander.drain() == []
+    assert not Message.objects.filter(text__in=["Working on it", "Done"]).exists()
+
+
+def test_replacing_a_message_deleted_meanwhile_says_message_not_found(team):
+    secret, _ = response_secret(team)
+    answer(secret, text="Soon", response_type="in_channel")
+    Message.objects.filter(text="Soon").update(deleted_at=timezone.now())
+    with refused("message_not_found"):
+        answer(secret, text="Now", replace_original=True)
 
 
 def test_response_urls_a_day_past_their_expiry_are_forgotten(team):

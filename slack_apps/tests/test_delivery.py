@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.utils import timezone
 from slack_sdk.signature import SignatureVerifier
 
@@ -18,11 +19,12 @@ from chat.services import channel_invite, message_post
 from realtime.tests.test_e2e import Redis
 from slack_apps import delivery
 from slack_apps.delivery import DELIVERY_FAILURES_TO_DISABLE, deliver, due_delivery_ids
+from slack_apps.dispatch import SWEEP_AFTER
 from slack_apps.manifest import spec_from_options
-from slack_apps.models import App, DeliveryState, EventDelivery
+from slack_apps.models import App, AppEvent, DeliveryState, EventDelivery
 from slack_apps.services import app_create, app_set_enabled, app_set_urls
 from slack_apps.tasks import deliver_due_events
-from slack_apps.tests.support import echo_challenges
+from slack_apps.tests.support import echo_challenges, fanned_out, forget_events
 from slackclone.celery import app as celery_app
 from slackclone.testing.assertions import refused
 from slackclone.testing.http_recorder import Answer, RecordingServer, recording_server
@@ -41,14 +43,16 @@ def listening_app(team, server: RecordingServer):
     server.respond = echo_challenges
     app_set_urls(actor=team.admin, app=app, request_url=f"{server.url}/slack/events")
     channel_invite(actor=team.owner, channel=team.general, users=[app.bot_user])
-    EventDelivery.objects.all().delete()
+    forget_events()
     server.received.clear()
     return App.objects.get(pk=app.pk), credentials
 
 
-def pending_delivery(team) -> EventDelivery:
-    message_post(sender=team.member, channel=team.general, text="ship it")
-    return EventDelivery.objects.get()
+def pending_delivery(team, text: str = "ship it") -> EventDelivery:
+    """A message's delivery, due now: as the sweep finds it when its first sending was lost."""
+    message_post(sender=team.member, channel=team.general, text=text)
+    (row,) = fanned_out()
+    return EventDelivery.objects.get(pk=row.pk)
 
 
 def test_a_delivery_is_signed_over_the_exact_bytes_sent(team, app_server):
@@ -119,19 +123,16 @@ def test_a_disabled_app_is_sent_nothing(team, app_server):
 def test_a_url_that_keeps_failing_is_switched_off_and_the_admins_are_told(team, app_server):
     app, _ = listening_app(team, app_server)
     app_server.answers = [Answer(200, {"X-Slack-No-Retry": "1"}), Answer(500, {"X-Slack-No-Retry": "1"})]
-    message_post(sender=team.member, channel=team.general, text="one that works")
-    assert deliver(EventDelivery.objects.get().pk) == DeliveryState.DELIVERED
+    assert deliver(pending_delivery(team, "one that works").pk) == DeliveryState.DELIVERED
     for index in range(DELIVERY_FAILURES_TO_DISABLE):
-        message_post(sender=team.member, channel=team.general, text=f"failing {index}")
-        assert deliver(EventDelivery.objects.latest("pk").pk) == DeliveryState.FAILED
+        assert deliver(pending_delivery(team, f"failing {index}").pk) == DeliveryState.FAILED
 
     app.refresh_from_db()
     assert app.request_url_disabled_at is not None
     notices = Message.objects.filter(author__email="slackbot@slackclone.invalid", text__contains=app.public_id)
     assert {m.channel.memberships.exclude(user=m.author).get().user for m in notices} == {team.owner, team.admin}
 
-    message_post(sender=team.member, channel=team.general, text="after the switch-off")
-    assert deliver(EventDelivery.objects.latest("pk").pk) == DeliveryState.DROPPED
+    assert deliver(pending_delivery(team, "after the switch-off").pk) == DeliveryState.DROPPED
 
     app_server.answers = [Answer(200)]
     app_set_urls(actor=team.admin, app=app, request_url=app.request_url)
@@ -143,7 +144,7 @@ def test_the_sweep_finds_what_is_due_and_hands_socket_mode_deliveries_to_the_soc
     app, _ = listening_app(team, app_server)
     row = pending_delivery(team)
     in_an_hour = timezone.now() + timedelta(hours=1)
-    later = EventDelivery.objects.create(app=app, event_type="message", body="{}", next_attempt_at=in_an_hour)
+    later = EventDelivery.objects.create(app=app, app_event=row.app_event, next_attempt_at=in_an_hour)
     assert due_delivery_ids() == [row.pk]
     assert due_delivery_ids(now=in_an_hour) == [row.pk, later.pk]
 
@@ -228,13 +229,16 @@ def test_a_change_committed_while_the_broker_is_down_is_delivered_by_the_sweep(t
     try:
         broker.stop()
         message_post(sender=team.member, channel=team.general, text="while the broker is away")
-        assert EventDelivery.objects.get().state == DeliveryState.PENDING
+        assert AppEvent.objects.get().dispatched_at is None
         assert app_server.received == []
     finally:
         celery_app.conf.task_always_eager = True
         celery_app.conf.broker_url = settings.CELERY_BROKER_URL
         broker.stop()
+    deliver_due_events()
+    assert app_server.received == []  # its task may still be on its way: the sweep waits SWEEP_AFTER
 
+    AppEvent.objects.update(created_at=F("created_at") - SWEEP_AFTER)
     deliver_due_events()
 
     (received,) = app_server.received

@@ -11,14 +11,19 @@ from django.db import transaction
 from chat.services import (
     channel_create,
     channel_invite,
+    emoji_add,
+    emoji_alias,
+    emoji_remove,
     message_delete,
     message_edit,
     message_post,
     reaction_add,
 )
 from slack_apps.manifest import spec_from_options
-from slack_apps.models import DeliveryState, EventDelivery
+from slack_apps.models import AppEvent, DeliveryState, EventDelivery
 from slack_apps.services import app_create, app_set_enabled
+from slack_apps.tests.support import fanned_out, forget_events
+from slackclone.testing.images import image_bytes, upload
 from workspaces.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -28,12 +33,15 @@ def installed_app(team, *, events=(), channel=None, name="Listener"):
     app, _ = app_create(actor=team.admin, workspace=team.workspace, spec=spec_from_options(name=name, events=events))
     if channel is not None:
         channel_invite(actor=team.owner, channel=channel, users=[app.bot_user])
-    EventDelivery.objects.all().delete()  # the bot's own joining
+    forget_events()  # the bot's own joining
     return app
 
 
 def envelopes() -> list[dict]:
-    return [json.loads(row.body) for row in EventDelivery.objects.order_by("pk")]
+    """The envelopes of every delivery, once the events so far are dispatched."""
+    fanned_out()
+    rows = EventDelivery.objects.select_related("app__workspace", "app__bot_user", "app_event").order_by("pk")
+    return [json.loads(row.body) for row in rows]
 
 
 def test_a_message_in_a_channel_the_bot_is_in_becomes_an_event_callback(team):
@@ -94,7 +102,7 @@ def test_a_mention_of_the_bot_is_an_app_mention_as_well(team):
 def test_edits_deletions_and_reactions_reach_the_apps_that_subscribe(team):
     installed_app(team, channel=team.general)
     message = message_post(sender=team.member, channel=team.general, text="first")
-    EventDelivery.objects.all().delete()
+    forget_events()
 
     message_edit(actor=team.member, message=message, text="second")
     reaction_add(actor=team.owner, message=message, emoji="tada")
@@ -159,6 +167,7 @@ def test_a_disabled_app_gets_nothing_and_posting_then_looks_for_no_apps(team):
 
     message_post(sender=team.member, channel=team.general, text="nobody listens")
 
+    assert not AppEvent.objects.exists()
     assert envelopes() == []
 
 
@@ -173,4 +182,29 @@ def test_a_change_that_rolls_back_leaves_no_delivery(team):
     with pytest.raises(RuntimeError):
         post_then_fail()
 
+    assert not AppEvent.objects.exists()
     assert envelopes() == []
+
+
+def test_custom_emoji_changes_reach_every_subscribed_app_of_the_workspace(team, outsider, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    app = installed_app(team, events=["emoji_changed"])  # its bot is in no channel: the news is the workspace's
+    installed_app(team, events=["reaction_added"], name="Other")
+    other_workspace = outsider.memberships.get().workspace
+    emoji_add(actor=outsider, workspace=other_workspace, name="theirs", image=upload(image_bytes()))
+
+    parrot = emoji_add(actor=team.member, workspace=team.workspace, name="partyparrot", image=upload(image_bytes()))
+    emoji_alias(actor=team.member, workspace=team.workspace, name="parrot", alias_for="partyparrot")
+    emoji_remove(actor=team.admin, workspace=team.workspace, name="partyparrot")
+
+    assert {envelope["api_app_id"] for envelope in envelopes()} == {app.public_id}
+    added, aliased, removed = [envelope["event"] for envelope in envelopes()]
+    image = f"{settings.SITE_URL}/api/v1/workspaces/{team.workspace.public_id}/emoji-images/{parrot.image_key}"
+    assert (added["type"], added["subtype"], added["name"], added["value"]) == (
+        "emoji_changed",
+        "add",
+        "partyparrot",
+        image,
+    )
+    assert (aliased["name"], aliased["value"]) == ("parrot", "alias:partyparrot")
+    assert (removed["subtype"], removed["names"]) == ("remove", ["partyparrot", "parrot"])

@@ -49,3 +49,15 @@ class EmojiConverter:
 
     def to_url(self, value: str) -> str:
         return value
+
+
+class EmojiImageKeyConverter:
+    """A custom emoji image's stored file name: 32 hex digits and its extension (slackclone.images)."""
+
+    regex = "[0-9a-f]{32}[.](?:png|gif)"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value

@@ -9,6 +9,7 @@ register_converter(converters.PublicIdConverter, "pubid")
 register_converter(converters.TsConverter, "ts")
 register_converter(converters.TokenConverter, "invite")
 register_converter(converters.EmojiConverter, "emoji")
+register_converter(converters.EmojiImageKeyConverter, "emojikey")
 
 app_name = "api"
 

@@ -1,7 +1,8 @@
 """A real Uvicorn process (as the Procfile runs it, lifespan on) asked to stop with SIGTERM.
 
-Its sockets hear Slack's `goodbye` and are closed with 4012 (reconnect and resume) before the server
-stops listening; the process then exits on its own, well within its graceful-shutdown timeout.
+Its sockets hear Slack's `goodbye` and are closed with 4012 (reconnect and resume), and Socket Mode
+apps' `disconnect` (refresh_requested), before the server stops listening; the process then exits on
+its own, well within its graceful-shutdown timeout.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from django.conf import settings
 from django.db import connection
 
 from realtime.tests.conftest import ORIGIN, session_cookie
+from slack_apps.manifest import spec_from_options
+from slack_apps.services import app_create
 from slackclone.testing.processes import free_port, stop, wait_for_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
@@ -110,3 +113,38 @@ def test_healthz_stays_up_and_readyz_names_the_database_when_it_is_unreachable()
     assert status == 503
     assert set(body["failed"]) == {"database"}
     assert body["failed"]["database"]  # the error, e.g. "PoolTimeout: …" or "OperationalError: …"
+
+
+def test_sigterm_tells_socket_mode_apps_to_reconnect_as_slack_does(team):
+    _, credentials = app_create(
+        actor=team.admin, workspace=team.workspace, spec=spec_from_options(name="Restarts", socket_mode=True)
+    )
+    process, port = start_uvicorn(f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}")
+    try:
+        frames = asyncio.run(_socket_mode_frames_on_sigterm(process, port, credentials.app_token))
+        assert process.wait(GRACEFUL_SECONDS) == -signal.SIGTERM
+    finally:
+        stop(process)
+    assert frames[0]["type"] == "hello"
+    assert frames[-1]["type"] == "disconnect"
+    assert frames[-1]["reason"] == "refresh_requested"
+
+
+async def _socket_mode_frames_on_sigterm(process, port, app_token: str) -> list[dict]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/apps.connections.open",
+        data=b"",
+        headers={"Authorization": f"Bearer {app_token}"},
+        method="POST",
+    )
+    opened = json.loads(await asyncio.to_thread(lambda: urllib.request.urlopen(request, timeout=10).read()))
+    ws = await websockets.connect(opened["url"], open_timeout=10)
+    frames = [json.loads(await asyncio.wait_for(ws.recv(), 5))]
+    os.kill(process.pid, signal.SIGTERM)
+    try:
+        async with asyncio.timeout(5):
+            async for text in ws:
+                frames.append(json.loads(text))
+    except websockets.ConnectionClosed:
+        pass
+    return frames

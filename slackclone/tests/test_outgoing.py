@@ -9,12 +9,14 @@ from __future__ import annotations
 import gzip
 import logging
 import socket
+import threading
 import time
 
 import pytest
 
-from slackclone import outgoing
+from slackclone import outgoing, outgoing_pool
 from slackclone.outgoing import OutgoingError, address_is_allowed, check_url
+from slackclone.outgoing_pool import idle_connections
 from slackclone.testing.local_http import Handler, LocalServer, make_tls_files
 from slackclone.testing.processes import free_port
 
@@ -94,6 +96,75 @@ def test_the_client_alone_sets_host_and_framing_headers():
         outgoing.post("http://127.0.0.1:1/", body=b"", headers={"Host": "elsewhere.example"})
 
 
+# --- Keep-alive -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_kept_connections():
+    idle_connections.clear()
+    yield
+    idle_connections.clear()
+
+
+def replying_from(ports: list[int], headers: dict[str, str] | None = None, close_silently: bool = False):
+    """An answer that records the client's port (one per connection) before replying."""
+
+    def answer(handler: Handler) -> None:
+        ports.append(handler.client_address[1])
+        handler.reply(200, b"ok", headers)
+        if close_silently:
+            handler.close_connection = True  # as a server closes an idle connection, saying nothing
+
+    return answer
+
+
+def test_requests_to_the_same_address_share_a_kept_connection(no_kept_connections):
+    ports: list[int] = []
+    with LocalServer(replying_from(ports)) as server:
+        for _ in range(3):
+            assert outgoing.post(f"http://127.0.0.1:{server.port}/e", body=b"{}").status == 200
+
+    assert len(set(ports)) == 1
+    assert all(received.header("Connection") == "keep-alive" for received in server.received)
+
+
+def test_a_kept_connection_the_server_closed_is_replaced_at_once(no_kept_connections):
+    ports: list[int] = []
+    with LocalServer(replying_from(ports, close_silently=True)) as server:
+        for _ in range(3):
+            assert outgoing.post(f"http://127.0.0.1:{server.port}/e", body=b"{}").status == 200
+
+    assert len(set(ports)) == 3
+    assert len(server.received) == 3  # each request arrived once
+
+
+def test_an_answer_that_says_close_or_an_idle_connection_is_not_reused(no_kept_connections, monkeypatch):
+    ports: list[int] = []
+    with LocalServer(replying_from(ports, {"Connection": "close"})) as server:
+        outgoing.get(f"http://127.0.0.1:{server.port}/")
+        outgoing.get(f"http://127.0.0.1:{server.port}/")
+    assert len(set(ports)) == 2
+
+    ports.clear()
+    monkeypatch.setattr(outgoing_pool, "IDLE_SECONDS", 0.0)
+    with LocalServer(replying_from(ports)) as server:
+        outgoing.get(f"http://127.0.0.1:{server.port}/")
+        outgoing.get(f"http://127.0.0.1:{server.port}/")
+    assert len(set(ports)) == 2
+
+
+def test_a_connection_is_kept_under_the_address_it_was_checked_for(no_kept_connections, settings):
+    """A kept connection serves only a request whose own resolution, checked anew, gives its address."""
+    ports: list[int] = []
+    with LocalServer(replying_from(ports)) as server:
+        outgoing.get(f"http://127.0.0.1:{server.port}/")
+        settings.OUTGOING_ALLOWED_NETWORKS = []
+        with pytest.raises(OutgoingError) as error:
+            outgoing.get(f"http://127.0.0.1:{server.port}/")
+    assert error.value.reason == "forbidden_address"
+    assert len(ports) == 1
+
+
 # --- Giving up ------------------------------------------------------------------------------------
 
 
@@ -134,6 +205,35 @@ def test_a_server_that_trickles_its_answer_is_cut_off_at_the_timeout(framing):
 
     assert error.value.reason == "http_timeout"
     assert 0.4 <= elapsed < 1.5
+
+
+def test_concurrent_deadlines_end_each_request_at_its_own_time_without_a_thread_each():
+    """One watchdog thread keeps every request's deadline: slow answers are cut off at their own timeouts,
+    while a quick one in between is untouched."""
+    with LocalServer(lambda handler: handler.release.wait(10)) as slow, LocalServer() as quick:
+        outcomes: dict[float, str] = {}
+
+        def call(timeout: float) -> None:
+            started = time.monotonic()
+            try:
+                outgoing.get(f"http://127.0.0.1:{slow.port}/", timeout=timeout)
+            except OutgoingError as error:
+                outcomes[timeout] = f"{error.reason} after {time.monotonic() - started:.1f}"
+
+        callers = [threading.Thread(target=call, args=(timeout,)) for timeout in (0.3, 0.9)]
+        for caller in callers:
+            caller.start()
+        assert outgoing.get(f"http://127.0.0.1:{quick.port}/").status == 200
+        running = threading.enumerate()
+        for caller in callers:
+            caller.join()
+
+    assert not any(isinstance(thread, threading.Timer) for thread in running)
+    assert [thread.name for thread in running].count("outgoing-deadlines") == 1
+
+    assert outcomes[0.3].startswith("http_timeout after 0.")
+    assert float(outcomes[0.3].split()[-1]) < 0.7
+    assert 0.9 <= float(outcomes[0.9].split()[-1]) < 1.5
 
 
 def test_a_server_that_trickles_its_headers_is_cut_off_at_the_timeout():

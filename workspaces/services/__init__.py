@@ -31,7 +31,7 @@ from realtime import transport
 from slackclone.errors import DomainError, ErrorCode
 from slackclone.images import replace_image
 from workspaces import events as workspace_events
-from workspaces.models import EmailDisplay, Invitation, Membership, Role, Workspace
+from workspaces.models import EmailDisplay, EmojiAddPolicy, Invitation, Membership, Role, Workspace
 from workspaces.permissions import (
     access_membership,
     access_workspace_admin,
@@ -497,6 +497,28 @@ def workspace_set_email_display(*, actor: User | None, workspace: Workspace, ema
     if workspace.email_display != email_display:
         workspace.email_display = email_display
         workspace.save(update_fields=["email_display"])
+    return workspace
+
+
+@transaction.atomic
+def workspace_set_emoji_policy(*, actor: User | None, workspace: Workspace, emoji_add_policy: str) -> Workspace:
+    """Choose who may add custom emoji (Slack's "Allow members to add custom emoji"): every member (the
+    default) or only owners and admins. Guests never may; owners and admins may always remove any.
+
+    Callers: workspace owners and admins; the operator.
+    Raises: restricted_action, invalid_arguments (not one of EmojiAddPolicy's values).
+    Events: none; the emoji list says whether the reader may add one.
+    """
+    access_workspace_admin(actor, workspace)
+    if emoji_add_policy not in EmojiAddPolicy.values:
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS,
+            f"emoji_add_policy is one of {', '.join(EmojiAddPolicy.values)}.",
+            fields={"emoji_add_policy": "invalid"},
+        )
+    if workspace.emoji_add_policy != emoji_add_policy:
+        workspace.emoji_add_policy = emoji_add_policy
+        workspace.save(update_fields=["emoji_add_policy"])
     return workspace
 
 

@@ -21,6 +21,8 @@ from chat.services import (
     channel_create,
     channel_invite,
     dm_open,
+    emoji_add,
+    emoji_alias,
     file_upload,
     message_post,
     pin_add,
@@ -29,6 +31,7 @@ from chat.services import (
 from integrations.tokens import api_token_create
 from slackclone.testing.factories import UserFactory, add_member, workspace_with_owner
 from slackclone.testing.fixtures import Team
+from slackclone.testing.images import image_bytes
 from workspaces.models import Invitation, Role
 from workspaces.services import invitation_create, usergroup_create
 
@@ -104,6 +107,13 @@ def build_scene(team: Team) -> Scene:
     api_token_create(actor=None, user=team.admin, workspace=team.workspace, name="scripts")
     invitation = invitation_create(actor=None, workspace=team.workspace, email="new@example.com")
     invitation_create(actor=None, workspace=team.workspace)
+    emoji_add(
+        actor=team.member,
+        workspace=team.workspace,
+        name="partyparrot",
+        image=SimpleUploadedFile("p.png", image_bytes()),
+    )
+    emoji_alias(actor=team.member, workspace=team.workspace, name="parrot", alias_for="partyparrot")
     people = [team.member.public_id, team.admin.public_id]
     usergroup_create(actor=team.admin, workspace=team.workspace, name="Design", handle="design", users=people)
     usergroup_create(actor=None, workspace=team.workspace, name="Ops", handle="ops", channels=[project.public_id])

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from accounts.models import ApiToken
-from chat.models import Channel, ChannelMember, Message, Pin, Reaction
+from chat.models import Channel, ChannelMember, CustomEmoji, Message, Pin, Reaction
 from chat.tests.admin.support import admin_url, run_action
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Invitation, Membership, Role
@@ -136,3 +136,10 @@ def test_staff_without_the_change_permission_get_no_actions(scene, client, djang
     assert page.status_code == 200
     assert page.context["action_form"] is None
     assert not Channel.objects.get(pk=scene.project.pk).is_archived
+
+
+def test_removing_custom_emoji_takes_their_aliases_with_them(scene, admin_client):
+    parrot = CustomEmoji.objects.get(workspace=scene.team.workspace, name="partyparrot")
+    shown = run_action(admin_client, "chat.CustomEmoji", "remove_emoji", [parrot])
+    assert not CustomEmoji.objects.filter(workspace=scene.team.workspace).exists()
+    assert "Removed: 1 custom emoji." in shown

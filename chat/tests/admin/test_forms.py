@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import ApiToken, User, hash_token
-from chat.models import Channel, ChannelKind, ChannelMember
+from chat.models import Channel, ChannelKind, ChannelMember, CustomEmoji
 from chat.services import channel_archive, channel_create
 from chat.tests.admin.support import admin_url, form_data, shown_messages
 from slackclone.testing.assertions import nothing_written
 from slackclone.testing.factories import UserFactory
+from slackclone.testing.images import image_bytes
 from workspaces.models import Invitation, Membership, Role, Workspace
 from workspaces.tokens import api_token_authenticate
 
@@ -180,3 +182,41 @@ def test_adding_an_invitation(team, admin_client):
     invitation = Invitation.objects.get(workspace=team.workspace)
     assert (invitation.email, invitation.role, invitation.max_uses) == ("guest@example.com", Role.GUEST, 1)
     assert invitation.inviter is None
+
+
+def test_adding_a_custom_emoji_from_an_image_or_as_an_alias(team, admin_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    picture = SimpleUploadedFile("parrot.png", image_bytes())
+    admin_client.post(
+        admin_url("chat.CustomEmoji", "add"), {"workspace": team.workspace.pk, "name": "parrot", "upload": picture}
+    )
+    admin_client.post(
+        admin_url("chat.CustomEmoji", "add"), {"workspace": team.workspace.pk, "name": "birb", "alias_for": "parrot"}
+    )
+    rows = CustomEmoji.objects.filter(workspace=team.workspace)
+    assert {row.name: (row.content_type, row.alias_for, row.created_by) for row in rows} == {
+        "parrot": ("image/png", "", None),
+        "birb": ("", "parrot", None),
+    }
+
+
+def test_a_custom_emoji_with_neither_or_a_bad_image_is_refused(team, admin_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    url = admin_url("chat.CustomEmoji", "add")
+    neither = admin_client.post(url, {"workspace": team.workspace.pk, "name": "parrot"})
+    assert "one of the two" in neither.content.decode()
+    not_an_image = SimpleUploadedFile("parrot.png", b"%PDF-1.4")
+    shown = shown_messages(
+        admin_client.post(url, {"workspace": team.workspace.pk, "name": "parrot", "upload": not_an_image}, follow=True)
+    )
+    assert any("(invalid_file)" in line for line in shown)
+    assert not CustomEmoji.objects.exists()
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
+
+
+def test_who_adds_emoji_is_edited_in_the_workspace_admin(team, admin_client):
+    url = admin_url("workspaces.Workspace", "change", team.workspace.pk)
+    data = {key: value for key, value in form_data(admin_client.get(url)).items() if key != "icon"}
+    admin_client.post(url, data | {"emoji_add_policy": "admins"})
+    team.workspace.refresh_from_db()
+    assert team.workspace.emoji_add_policy == "admins"

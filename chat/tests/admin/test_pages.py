@@ -24,6 +24,7 @@ MODELS = [
     "chat.Reaction",
     "chat.Pin",
     "chat.Attachment",
+    "chat.CustomEmoji",
 ]
 WRITTEN_ONLY_BY_SERVICES = {"chat.Message", "chat.Mention", "chat.Reaction", "chat.Pin", "chat.Attachment"}
 # Session, user, (estimated) count, page of rows; a row that costs a query of its own would blow this.

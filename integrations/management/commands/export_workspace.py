@@ -24,6 +24,6 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot write {options['output']}: {error}") from None
         self.stdout.write(
-            f"Exported {counts['users']} users, {counts['conversations']} conversations and "
-            f"{counts['messages']} messages of {workspace.slug} to {options['output']}."
+            f"Exported {counts['users']} users, {counts['conversations']} conversations, "
+            f"{counts['messages']} messages and {counts['emoji']} emoji of {workspace.slug} to {options['output']}."
         )

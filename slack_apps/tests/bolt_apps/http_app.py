@@ -26,6 +26,7 @@ def mentioned(event, say):
 def deploy(ack, respond, command):
     ack()
     respond(response_type="in_channel", text=f"deploying {command['text']}")
+    respond(replace_original=True, text=f"deployed {command['text']}")
 
 
 if __name__ == "__main__":

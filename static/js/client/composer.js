@@ -3,7 +3,7 @@
 // message; typing notices to the channel. Used twice: under the channel and in the thread pane.
 
 import { h, icon } from "./dom.js";
-import { emojiChar, openEmojiPicker, searchEmoji } from "./emoji.js";
+import { emojiGlyph, openEmojiPicker, searchEmoji } from "./emoji.js";
 import { avatar } from "./render/avatar.js";
 
 const TYPING_EVERY_MS = 3000;
@@ -242,7 +242,7 @@ export class Composer {
       items = searchEmoji(word.query).map((name) => ({
         insert: `:${name}: `,
         label: `:${name}:`,
-        lead: emojiChar(name),
+        leadNode: h("span", { class: "suggest__lead" }, emojiGlyph(name)),
       }));
     }
     this.suggest.replaceChildren(

@@ -1,4 +1,5 @@
-// Emoji shortcodes (:smile: → 😄) with a built-in table, and the picker used for reactions and the composer.
+// Emoji shortcodes (:smile: → 😄) with a built-in table, the workspace's custom emoji (images), and the picker
+// used for reactions and the composer.
 
 import { h } from "./dom.js";
 
@@ -67,9 +68,60 @@ export const EMOJI = {
 
 export const QUICK_REACTIONS = ["+1", "heart", "joy", "tada", "eyes", "white_check_mark", "pray", "fire"];
 
-/** The character for a shortcode (skin tones dropped), or null for one we do not know. */
+// The workspace's custom emoji: name → its image's URL, or "alias:<name>" (Slack's emoji.list values).
+// Filled from the REST API at start and kept current by emoji_changed events.
+const custom = new Map();
+let addEmoji = null; // set when the reader may add custom emoji: called to open the add dialog
+
+/** Replace every custom emoji (the REST list, or a test's), name → URL or "alias:<name>"; whether any changed. */
+export function setCustomEmoji(entries) {
+  const next = new Map(entries);
+  const same = next.size === custom.size && [...next].every(([name, value]) => custom.get(name) === value);
+  if (same) return false;
+  custom.clear();
+  for (const [name, value] of next) custom.set(name, value);
+  return true;
+}
+
+/** One custom emoji added (emoji_changed, subtype add). */
+export function addCustomEmoji(name, value) {
+  custom.set(name, value);
+}
+
+/** Custom emoji removed (emoji_changed, subtype remove): the emoji and its aliases. */
+export function removeCustomEmoji(names) {
+  for (const name of names) custom.delete(name);
+}
+
+/** Offer "Add emoji" in the picker (`open` shows the dialog), or stop offering it (null). */
+export function setEmojiAdder(open) {
+  addEmoji = open;
+}
+
+function baseName(name) {
+  return String(name).replace(/::skin-tone-\d$/, "");
+}
+
+/** The name an alias stands for, or the name itself. */
+function resolve(name) {
+  const value = custom.get(name);
+  return value?.startsWith("alias:") ? value.slice(6) : name;
+}
+
+/** A custom emoji's image URL (aliases followed), or null for a standard or unknown name. */
+export function customEmojiUrl(name) {
+  const value = custom.get(resolve(baseName(name)));
+  return value && !value.startsWith("alias:") ? value : null;
+}
+
+/** The character for a shortcode (skin tones dropped, aliases of standard emoji followed), or null. */
 export function emojiChar(name) {
-  return EMOJI[String(name).replace(/::skin-tone-\d$/, "")] || null;
+  return EMOJI[resolve(baseName(name))] || null;
+}
+
+/** Whether a shortcode draws anything: a standard emoji, or one of the workspace's. */
+export function isKnownEmoji(name) {
+  return Boolean(emojiChar(name) || customEmojiUrl(name));
 }
 
 /** Replace :shortcode: in plain text (used for the composer preview and status text). */
@@ -81,26 +133,37 @@ export function searchEmoji(prefix, limit = 8) {
   const needle = prefix.toLowerCase();
   const starts = [];
   const contains = [];
-  for (const name of Object.keys(EMOJI)) {
+  for (const name of [...custom.keys(), ...Object.keys(EMOJI)]) {
     if (name.startsWith(needle)) starts.push(name);
     else if (needle.length > 1 && name.includes(needle)) contains.push(name);
   }
   return starts.concat(contains).slice(0, limit);
 }
 
-/** An emoji character as an element with its shortcode as the accessible name. */
-export function emojiNode(name) {
+/** What draws an emoji: an <img> for a custom one, its character for a standard one, null if unknown. */
+export function emojiGlyph(name, { className = "emoji" } = {}) {
+  const url = customEmojiUrl(name);
+  const label = `:${name}:`;
+  if (url)
+    return h("img", { class: `${className} emoji--custom`, src: url, alt: label, title: label, draggable: "false" });
   const char = emojiChar(name);
-  return h(
-    "span",
-    { class: "emoji", title: `:${name}:`, role: "img", "aria-label": name.replace(/_/g, " ") },
-    char || `:${name}:`,
-  );
+  return char ? h("span", { class: className, title: label, role: "img", "aria-label": label }, char) : null;
+}
+
+/** An emoji as an element with its shortcode as the accessible name (`:name:` as text if unknown). */
+export function emojiNode(name) {
+  return emojiGlyph(name) || h("span", { class: "emoji", title: `:${name}:` }, `:${name}:`);
+}
+
+function pickerNames(query) {
+  if (query) return searchEmoji(query, 64);
+  return [...custom.keys(), ...Object.keys(EMOJI)];
 }
 
 /**
  * Open the emoji picker next to `anchor`; `onPick(name)` is called with the shortcode.
- * Keyboard: type to filter, arrows to move, Enter to pick, Escape to close.
+ * The workspace's custom emoji come first. Keyboard: type to filter, arrows to move, Enter to pick,
+ * Escape to close.
  */
 export function openEmojiPicker(anchor, onPick) {
   closeEmojiPicker();
@@ -111,16 +174,31 @@ export function openEmojiPicker(anchor, onPick) {
     "aria-label": "Search emoji",
   });
   const grid = h("div", { class: "picker__grid", role: "listbox", "aria-label": "Emoji" });
+  const adder = addEmoji;
+  const add = adder
+    ? h(
+        "button",
+        {
+          type: "button",
+          class: "btn btn--small picker__add",
+          onclick: () => {
+            closeEmojiPicker();
+            adder();
+          },
+        },
+        "Add emoji",
+      )
+    : null;
   const picker = h(
     "div",
     { class: "picker", role: "dialog", "aria-label": "Choose an emoji", id: "emoji-picker" },
     input,
     grid,
+    add,
   );
   const fill = () => {
     grid.replaceChildren();
-    const names = input.value ? searchEmoji(input.value.replace(/:/g, ""), 64) : Object.keys(EMOJI);
-    for (const name of names) {
+    for (const name of pickerNames(input.value.replace(/:/g, ""))) {
       grid.append(
         h(
           "button",
@@ -136,7 +214,7 @@ export function openEmojiPicker(anchor, onPick) {
               onPick(name);
             },
           },
-          EMOJI[name],
+          emojiGlyph(name, { className: "picker__glyph" }) || `:${name}:`,
         ),
       );
     }

@@ -75,7 +75,13 @@ export class EventHandler {
 
   on_ephemeral_message(event) {
     const message = { ...event.message, channel: event.channel, ephemeral: true };
-    this.app.store.putEphemeral(message);
+    if (message.deleted) {
+      // The app took its answer back (a command's response_url with delete_original).
+      this.app.store.dismissEphemeral(message);
+      this.touched(message);
+      return;
+    }
+    this.app.store.putEphemeral(message); // an answer with the same ts replaces the one shown
     this.touched(message);
     if (this.app.store.current === event.channel)
       this.app.announce(`Only visible to you: ${this.app.plain(message.text)}`);
@@ -245,6 +251,10 @@ export class EventHandler {
       window.focus();
       app.openChannel(event.channel, { ts: event.ts });
     };
+  }
+
+  on_emoji_changed(event) {
+    this.app.customEmoji.onChanged(event);
   }
 
   on_team_join(event) {

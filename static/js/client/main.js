@@ -6,6 +6,7 @@ import { MessageActions } from "./actions.js";
 import { Api } from "./api.js";
 import { ChannelView } from "./channel-view.js";
 import { Composer, decodeMentions, encodeMentions } from "./composer.js";
+import { CustomEmoji } from "./custom-emoji.js";
 import { DetailsPane } from "./details.js";
 import { Dialogs } from "./dialogs.js";
 import { h } from "./dom.js";
@@ -61,6 +62,7 @@ class App {
     this.search = new SearchView(this);
     this.sidebar = new Sidebar(this);
     this.uploads = new Uploads(this);
+    this.customEmoji = new CustomEmoji(this);
     this.announcer = document.getElementById("announcer");
     this.unsentMarks = new Map(); // channel → seq not yet acknowledged
     this.sentMarks = new Map();
@@ -74,6 +76,7 @@ class App {
       api.all(`workspaces/${workspaceId}/members`, "members", { limit: 500 }),
       api.get(`workspaces/${workspaceId}/channels`),
       api.get(`workspaces/${workspaceId}/usergroups`),
+      this.customEmoji.load(),
     ]);
     store.setUsers(members.map((m) => m.user));
     store.setUsergroups(groups.usergroups);
@@ -261,6 +264,8 @@ class App {
   }
 
   onResumed(answer) {
+    // Emoji added or removed while the socket was away: emoji_changed is not replayed, so read the list again.
+    this.customEmoji.load().catch(() => {});
     for (const [channelId, state] of Object.entries(answer.channels || {})) {
       const log = this.store.log(channelId);
       if (state.seq > log.applied && !state.has_more) log.applied = state.seq;

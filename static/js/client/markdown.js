@@ -5,7 +5,7 @@
 // mailto URLs become links, so no message can inject markup or a javascript: URL.
 
 import { h } from "./dom.js";
-import { emojiChar } from "./emoji.js";
+import { emojiGlyph } from "./emoji.js";
 
 const INLINE = new RegExp(
   [
@@ -91,8 +91,7 @@ export function renderInline(parent, text, ctx) {
     else if (g.angle) parent.append(angle(token, ctx));
     else if (g.url) parent.append(link(token, token));
     else if (g.emoji) {
-      const char = emojiChar(token.slice(1, -1));
-      parent.append(char ? h("span", { class: "emoji", title: token, role: "img", "aria-label": token }, char) : token);
+      parent.append(emojiGlyph(token.slice(1, -1)) || token);
     } else {
       const tag = g.bold ? "strong" : g.italic ? "em" : "s";
       const node = h(tag);

@@ -20,7 +20,7 @@ def _membership(team, user) -> Membership:
     return Membership.objects.get(workspace=team.workspace, user=user)
 
 
-@pytest.mark.parametrize("page", ["members/", "invitations/", "settings/"])
+@pytest.mark.parametrize("page", ["members/", "invitations/", "settings/", "emoji/"])
 def test_admins_see_the_admin_pages(team, page):
     response = web_client(team.admin).get(_admin_url(team, page))
     assert response.status_code == 200
@@ -32,7 +32,7 @@ def test_the_admin_root_opens_the_members_page(team):
     assert web_client(team.owner).get(_admin_url(team, ""))["Location"] == _admin_url(team, "members/")
 
 
-@pytest.mark.parametrize("page", ["members/", "invitations/", "settings/"])
+@pytest.mark.parametrize("page", ["members/", "invitations/", "settings/", "emoji/"])
 def test_members_are_forbidden_and_outsiders_find_nothing(team, outsider, page):
     forbidden = web_client(team.member).get(_admin_url(team, page))
     assert forbidden.status_code == 403

@@ -2,7 +2,7 @@
 // thread summary and the hover menu. `app` gives the store, the markdown context and the actions.
 
 import { h, icon } from "../dom.js";
-import { emojiChar, QUICK_REACTIONS } from "../emoji.js";
+import { emojiChar, emojiGlyph, QUICK_REACTIONS } from "../emoji.js";
 import { renderMarkdown } from "../markdown.js";
 import { fullDate, relative, timeOfDay } from "../time.js";
 import { avatar } from "./avatar.js";
@@ -30,7 +30,7 @@ function reactions(app, message) {
           dataset: { name: reaction.name },
           onclick: () => app.actions.toggleReaction(message, reaction.name),
         },
-        h("span", { class: "emoji" }, emojiChar(reaction.name) || `:${reaction.name}:`),
+        emojiGlyph(reaction.name) || h("span", { class: "emoji" }, `:${reaction.name}:`),
         h("span", { class: "reaction__count" }, String(reaction.count)),
       ),
     );

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workspaces', '0004_has_event_subscribers'),
+        ('workspaces', '0005_workspace_emoji_add_policy'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,1 @@
+"""App platform benchmark: `python -m bench.apps`."""
