@@ -1,7 +1,8 @@
 """Rules for what people type: channel names, message text, emoji names, and Slack's mention markup.
 
 Stored text uses Slack's markup so Slack tooling reads it: `<@U…>` for a person,
-`<!channel>`, `<!here>`, `<!everyone>` for broadcasts and `<#C…>` for a channel.
+`<!channel>`, `<!here>`, `<!everyone>` for broadcasts, `<!subteam^S…>` for a user group and `<#C…>` for
+a channel.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ CHANNEL_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 USER_MENTION_RE = re.compile(r"<@([UB][A-Z0-9]{2,20})(?:\|([^<>]*))?>")
 CHANNEL_MENTION_RE = re.compile(r"<#([CGD][A-Z0-9]{2,20})(?:\|([^<>]*))?>")
 BROADCAST_RE = re.compile(r"<!(channel|here|everyone)(?:\|[^<>]*)?>")
+SUBTEAM_MENTION_RE = re.compile(r"<!subteam\^(S[A-Z0-9]{2,20})(?:\|[^<>]*)?>")
 LINK_RE = re.compile(r"<((?:https?|mailto):[^|<>]+)(?:\|([^<>]*))?>")
 
 
@@ -69,10 +71,13 @@ def check_message_text(text: str | None, *, allow_empty: bool = False) -> str:
 class ParsedMentions:
     user_ids: list[str] = field(default_factory=list)
     broadcasts: list[MentionKind] = field(default_factory=list)
+    subteam_ids: list[str] = field(default_factory=list)
 
 
 def parse_mentions(text: str) -> ParsedMentions:
-    """Public user ids and broadcast kinds mentioned in Slack markup, each once, in order of appearance."""
+    """Public user ids, broadcast kinds and user group ids mentioned in Slack markup, each once, in order
+    of appearance."""
     user_ids = list(dict.fromkeys(match.group(1) for match in USER_MENTION_RE.finditer(text)))
     broadcasts = [MentionKind(kind) for kind in dict.fromkeys(BROADCAST_RE.findall(text))]
-    return ParsedMentions(user_ids=user_ids, broadcasts=broadcasts)
+    subteam_ids = list(dict.fromkeys(SUBTEAM_MENTION_RE.findall(text)))
+    return ParsedMentions(user_ids=user_ids, broadcasts=broadcasts, subteam_ids=subteam_ids)

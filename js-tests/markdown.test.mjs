@@ -8,11 +8,14 @@ installDom({ origin: "https://chat.example" });
 
 const PEOPLE = { U1: "ada", U2: "grace" };
 const CHANNELS = { C1: "general" };
+const GROUPS = { S1: "design-team", S2: "sales" };
 const ctx = {
   meId: "U1",
   userName: (id, label) => PEOPLE[id] || label || id,
   channelName: (id, label) => CHANNELS[id] || label || id,
   channelHref: (id) => `/client/W1/${id}`,
+  usergroupHandle: (id, label) => GROUPS[id] || (label || id).replace(/^@/, ""),
+  inUsergroup: (id) => id === "S1",
 };
 
 const render = (text) => html(renderMarkdown(text, ctx));
@@ -130,11 +133,28 @@ describe("mentions", () => {
 
   test("@here, @channel and @everyone notify everyone, other specials show their label", () => {
     assert.equal(
-      render("<!here> <!channel> <!everyone> <!subteam^S1|@design>"),
+      render("<!here> <!channel> <!everyone> <!date^1700000000|today>"),
       paragraph(
         '<span class="mention mention--me">@here</span> <span class="mention mention--me">@channel</span> ' +
-          '<span class="mention mention--me">@everyone</span> @design',
+          '<span class="mention mention--me">@everyone</span> today',
       ),
+    );
+  });
+
+  test("a user group shows its current handle, marked as mine when I am in it", () => {
+    assert.equal(
+      render("<!subteam^S1|@design> <!subteam^S2>"),
+      paragraph(
+        '<span class="mention mention--group mention--me" data-usergroup="S1">@design-team</span> ' +
+          '<span class="mention mention--group" data-usergroup="S2">@sales</span>',
+      ),
+    );
+  });
+
+  test("a user group this tab does not know shows the label it was written with", () => {
+    assert.equal(
+      render("<!subteam^S9|@old-name>"),
+      paragraph('<span class="mention mention--group" data-usergroup="S9">@old-name</span>'),
     );
   });
 });

@@ -211,4 +211,24 @@ describe("mentions of me", () => {
     assert.equal(mentions("<!subteam^S1>"), false);
     assert.equal(newStore().mentionsMe({}), false);
   });
+
+  test("a user group I am in counts, one I am not in or that was disabled does not", () => {
+    const store = newStore();
+    store.setUsergroups([
+      { id: "S1", handle: "design", name: "Design", users: ["U1", "U2"], date_delete: 0 },
+      { id: "S2", handle: "sales", name: "Sales", users: ["U2"], date_delete: 0 },
+    ]);
+    assert.equal(store.mentionsMe({ text: "<!subteam^S1|@design> review?" }), true);
+    assert.equal(store.mentionsMe({ text: "<!subteam^S2|@sales> review?" }), false);
+    store.setUsergroups([{ id: "S1", handle: "design", name: "Design", users: ["U1"], date_delete: 1700000000 }]);
+    assert.equal(store.mentionsMe({ text: "<!subteam^S1>" }), false);
+  });
+
+  test("members joining and leaving a group change whether its mention is mine", () => {
+    const store = newStore();
+    store.setUsergroups([{ id: "S2", handle: "sales", name: "Sales", users: ["U2"], date_delete: 0 }]);
+    store.changeUsergroupMembers("S2", ["U1"], ["U2"]);
+    assert.equal(store.mentionsMe({ text: "<!subteam^S2>" }), true);
+    assert.equal(store.usergroups.get("S2").user_count, 1);
+  });
 });

@@ -308,6 +308,54 @@ class UserEvent(TypedDict):
     user: UserWire
 
 
+class UsergroupPrefsWire(TypedDict):
+    channels: list[str]
+    groups: list[str]
+
+
+class UsergroupWire(TypedDict):
+    """A user group (Slack's subteam), as usergroups.list and the subteam events show it."""
+
+    id: str
+    team_id: str
+    is_usergroup: bool
+    is_subteam: bool
+    name: str
+    description: str
+    handle: str
+    is_external: bool
+    date_create: int
+    date_update: int
+    date_delete: int
+    auto_type: None
+    created_by: str | None
+    updated_by: str | None
+    deleted_by: str | None
+    prefs: UsergroupPrefsWire
+    user_count: int
+    users: NotRequired[list[str]]  # its active members' ids, where the reader asked for them
+
+
+class SubteamEvent(TypedDict):
+    """subteam_created, and subteam_updated (a change of name, handle, description, channels, or
+    disabling: date_delete set, and enabling: date_delete 0)."""
+
+    type: Literal["subteam_created", "subteam_updated"]
+    subteam: UsergroupWire
+
+
+class SubteamMembersChangedEvent(TypedDict):
+    type: Literal["subteam_members_changed"]
+    subteam_id: str
+    team_id: str
+    date_previous_update: int
+    date_update: int
+    added_users: list[str]
+    added_users_count: int
+    removed_users: list[str]
+    removed_users_count: int
+
+
 NotificationReasonName = Literal["mention", "dm", "broadcast", "thread", "channel"]
 
 
@@ -388,6 +436,9 @@ EVENT_SHAPES: dict[str, tuple[type, ...]] = {
     "im_created": (ChannelEvent,),
     "team_join": (UserEvent,),
     "user_change": (UserEvent,),
+    "subteam_created": (SubteamEvent,),
+    "subteam_updated": (SubteamEvent,),
+    "subteam_members_changed": (SubteamMembersChangedEvent,),
     "notification": (NotificationEvent,),
     "ephemeral_message": (EphemeralMessageEvent,),
     "emoji_changed": (EmojiChangedEvent,),

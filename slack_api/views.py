@@ -22,6 +22,7 @@ from slack_api import (  # noqa: F401
     reactions,
     scheduled,
     search,
+    usergroups,
     users,
 )
 from slack_api.core import METHODS, Args, Context, SlackError, check_scopes, parse_json, slack_error_name

@@ -38,6 +38,7 @@ BOT_SCOPES = frozenset(
         "reminders:write",
         "team:read",
         "usergroups:read",
+        "usergroups:write",
         "users.profile:read",
         "users:read",
         "users:read.email",

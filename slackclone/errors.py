@@ -95,6 +95,12 @@ class ErrorCode(StrEnum):
     URL_VERIFICATION_FAILED = "url_verification_failed"
     USED_URL = "used_url"
     EXPIRED_URL = "expired_url"
+    # User groups (Slack's names)
+    USERGROUP_NOT_FOUND = "no_such_subteam"
+    NAME_ALREADY_EXISTS = "name_already_exists"
+    HANDLE_ALREADY_EXISTS = "handle_already_exists"
+    INVALID_HANDLE = "invalid_handle"
+    INVALID_USERS = "invalid_users"
 
 
 # The HTTP status each code means on the REST API.
@@ -157,6 +163,11 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.EXPIRED_URL: 410,
     ErrorCode.REMINDER_NOT_FOUND: 404,
     ErrorCode.NOTIFICATION_NOT_FOUND: 404,
+    ErrorCode.USERGROUP_NOT_FOUND: 404,
+    ErrorCode.NAME_ALREADY_EXISTS: 409,
+    ErrorCode.HANDLE_ALREADY_EXISTS: 409,
+    ErrorCode.INVALID_HANDLE: 400,
+    ErrorCode.INVALID_USERS: 400,
 }
 
 

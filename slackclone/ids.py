@@ -21,6 +21,7 @@ INVITATION_PREFIX = "I"
 API_TOKEN_PREFIX = "K"
 SCHEDULED_MESSAGE_PREFIX = "Q"
 REMINDER_PREFIX = "R"
+USERGROUP_PREFIX = "S"
 
 
 def new_public_id(prefix: str) -> str:

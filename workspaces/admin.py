@@ -1,4 +1,4 @@
-"""Django admin for workspaces, memberships and invitations; every write goes through workspaces.services.
+"""Django admin for workspaces, memberships, invitations and user groups; every write goes through workspaces.services.
 
 Actions run as the operator (actor=None): see accounts/admin.py for why.
 """
@@ -23,7 +23,7 @@ from slackclone.admin_base import (
 )
 from slackclone.errors import DomainError
 from workspaces.emails import invitation_url
-from workspaces.models import Invitation, Membership, Role, Workspace
+from workspaces.models import Invitation, Membership, Role, UserGroup, UserGroupMember, Workspace
 from workspaces.services import (
     check_workspace_slug,
     invitation_create,
@@ -32,8 +32,11 @@ from workspaces.services import (
     member_change_role,
     member_deactivate,
     member_reactivate,
+    usergroup_create,
+    usergroup_set_enabled,
     workspace_create,
 )
+from workspaces.services.usergroups import check_usergroup_handle
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -101,6 +104,7 @@ class WorkspaceAdmin(ServiceModelAdmin[Workspace]):
         "retention_keeps_pins",
         "email_display",
         "emoji_add_policy",
+        "usergroups_by_members",
     )
     fields += ("created_by", "created_at")
     inlines = (MembershipInline,)
@@ -339,3 +343,91 @@ class InvitationAdmin(ServiceModelAdmin[Invitation]):
         run_service_action(
             self, request, rows, lambda invitation: invitation_revoke(actor=None, invitation=invitation), done="Revoked"
         )
+
+
+# --- User groups --------------------------------------------------------------------------------
+
+
+class UserGroupMemberInline(ReadOnlyInline):
+    model = UserGroupMember
+    fields = ("user", "added_at")
+    readonly_fields = fields
+    ordering = ("user__email",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[UserGroupMember]:
+        return super().get_queryset(request).select_related("user")
+
+
+class UserGroupAddForm(forms.ModelForm):
+    class Meta:
+        model = UserGroup
+        fields = ("workspace", "name", "handle", "description")
+
+    def clean_handle(self) -> str:
+        try:
+            return check_usergroup_handle(self.cleaned_data["handle"])
+        except DomainError as error:
+            raise domain_validation_error(error) from None
+
+
+@admin.register(UserGroup)
+class UserGroupAdmin(ServiceModelAdmin[UserGroup]):
+    """Created by usergroup_create (the same rules as everywhere: a handle that is a person's name is refused);
+    disabled and enabled through actions. Their people are set in the workspace, or the APIs."""
+
+    list_display = ("handle", "name", "workspace", "public_id", "disabled_at", "created_at")
+    list_select_related = ("workspace",)
+    search_fields = ("handle", "name", "=public_id", "workspace__slug")
+    autocomplete_fields = ("workspace",)
+    readonly_fields: ClassVar[tuple[str, ...]] = ("public_id", "workspace", "handle", "name", "description")
+    readonly_fields += ("default_channels", "created_by", "created_at", "updated_at", "disabled_at")
+    ordering = ("workspace__slug", "handle")
+    inlines = (UserGroupMemberInline,)
+    actions = ("disable", "enable")
+
+    def has_change_permission(self, request: HttpRequest, obj: UserGroup | None = None) -> bool:
+        return False
+
+    def get_form(
+        self, request: HttpRequest, obj: UserGroup | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[UserGroup]]:
+        if obj is None:
+            kwargs["form"] = UserGroupAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: UserGroup | None = None):
+        return ("workspace", "name", "handle", "description") if obj is None else self.readonly_fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: UserGroup | None = None):
+        return () if obj is None else self.readonly_fields
+
+    def get_inlines(self, request: HttpRequest, obj: UserGroup | None):
+        return self.inlines if obj is not None else ()
+
+    def create_through_service(self, request: HttpRequest, form: forms.ModelForm[UserGroup]) -> UserGroup:
+        data = form.cleaned_data
+        return usergroup_create(
+            actor=None,
+            workspace=data["workspace"],
+            name=data["name"],
+            handle=data["handle"],
+            description=data.get("description") or "",
+        )
+
+    def _set_enabled(self, request: HttpRequest, queryset: QuerySet[UserGroup], enabled: bool, done: str) -> None:
+        rows = queryset.select_related("workspace")
+        run_service_action(
+            self,
+            request,
+            rows,
+            lambda group: usergroup_set_enabled(actor=None, group=group, enabled=enabled),
+            done=done,
+        )
+
+    @admin.action(description="Disable the selected user groups", permissions=["operate"])
+    def disable(self, request: HttpRequest, queryset: QuerySet[UserGroup]) -> None:
+        self._set_enabled(request, queryset, False, "Disabled")
+
+    @admin.action(description="Enable the selected user groups", permissions=["operate"])
+    def enable(self, request: HttpRequest, queryset: QuerySet[UserGroup]) -> None:
+        self._set_enabled(request, queryset, True, "Enabled")

@@ -1,17 +1,19 @@
-"""Workspace members' real-time events: joining, a role changing to or from guest, deactivation."""
+"""Workspace members' real-time events: joining, a role changing to or from guest, deactivation; user groups."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from accounts.events import send_user_change
 from accounts.wire import user_to_wire
-from realtime.event_types import UserEvent
+from realtime.event_types import SubteamEvent, SubteamMembersChangedEvent, UserEvent
 from realtime.transport import publish, subscribe, unsubscribe, workspace_group
+from workspaces.wire import usergroup_to_wire
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from workspaces.models import Workspace
+    from workspaces.models import UserGroup, Workspace
 
 
 def send_team_join(workspace: Workspace, user: User, *, is_guest: bool) -> None:
@@ -38,3 +40,31 @@ def send_member_deactivated(workspace: Workspace, user: User, channel_groups: li
     other workspaces. (The caller closes every socket of a user with no active workspace left.)"""
     unsubscribe(user, [workspace_group(workspace), *channel_groups], workspace=workspace.public_id)
     send_user_change(workspace, user)
+
+
+def send_subteam_changed(group: UserGroup, users: Sequence[str], *, created: bool) -> None:
+    """subteam_created or subteam_updated, with the group's members, to the workspace's members (guests,
+    who hear only their own channels, are not told: they read groups through the API)."""
+    event: SubteamEvent = {
+        "type": "subteam_created" if created else "subteam_updated",
+        "subteam": usergroup_to_wire(group, user_count=len(users), users=users),
+    }
+    publish([workspace_group(group.workspace)], event, workspace=group.workspace.public_id)
+
+
+def send_subteam_members_changed(
+    group: UserGroup, *, previous_update: int, added: Sequence[str], removed: Sequence[str]
+) -> None:
+    """Who joined and left a user group, as Slack's subteam_members_changed tells it."""
+    event: SubteamMembersChangedEvent = {
+        "type": "subteam_members_changed",
+        "subteam_id": group.public_id,
+        "team_id": group.workspace.public_id,
+        "date_previous_update": previous_update,
+        "date_update": int(group.updated_at.timestamp()),
+        "added_users": list(added),
+        "added_users_count": len(added),
+        "removed_users": list(removed),
+        "removed_users_count": len(removed),
+    }
+    publish([workspace_group(group.workspace)], event, workspace=group.workspace.public_id)

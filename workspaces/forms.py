@@ -39,6 +39,14 @@ class WorkspacePrivacyForm(forms.Form):
     )
 
 
+class WorkspaceUsergroupsForm(forms.Form):
+    usergroups_by_members = forms.BooleanField(
+        label="Members may create and manage user groups",
+        required=False,
+        help_text="Owners and admins always may; guests never do.",
+    )
+
+
 class EmojiPolicyForm(forms.Form):
     emoji_add_policy = forms.ChoiceField(
         label="Who can add custom emoji",

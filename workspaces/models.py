@@ -8,9 +8,10 @@ from functools import partial
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from slackclone.ids import INVITATION_PREFIX, WORKSPACE_PREFIX, new_public_id
+from slackclone.ids import INVITATION_PREFIX, USERGROUP_PREFIX, WORKSPACE_PREFIX, new_public_id
 
 
 class Role(models.TextChoices):
@@ -72,6 +73,10 @@ class Workspace(models.Model):
     # Whether an enabled app here subscribes to events (kept by slack_apps.services): posting reads it
     # with the workspace it already loads, so a workspace without apps pays no query for them.
     has_event_subscribers = models.BooleanField(default=False, editable=False)
+    usergroups_by_members = models.BooleanField(
+        default=False,
+        help_text="Members (not guests) may create and manage user groups. Owners and admins always may.",
+    )
 
     def __str__(self) -> str:
         return f"{self.name} ({self.slug})"
@@ -143,3 +148,58 @@ class Invitation(models.Model):
     @property
     def is_used_up(self) -> bool:
         return self.max_uses is not None and self.uses >= self.max_uses
+
+
+class UserGroup(models.Model):
+    """A user group (Slack's "subteam"): a handle such as @design-team that mentions each of its members.
+
+    Disabling keeps the group and its members (Slack's date_delete), so enabling brings it back; a
+    disabled group mentions nobody. Its handle and name stay taken while it is disabled, so enabling
+    never collides. The default channels are public channel ids, as Slack's prefs.channels lists them.
+    """
+
+    public_id = models.CharField(
+        max_length=16, unique=True, editable=False, default=partial(new_public_id, USERGROUP_PREFIX)
+    )
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="usergroups")
+    name = models.CharField(max_length=80)
+    handle = models.CharField(max_length=21)
+    description = models.CharField(max_length=250, blank=True)
+    default_channels = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    disabled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("workspace", Lower("handle"), name="usergroup_handle_unique"),
+            models.UniqueConstraint("workspace", Lower("name"), name="usergroup_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.handle} in {self.workspace_id}"
+
+    @property
+    def is_enabled(self) -> bool:
+        return self.disabled_at is None
+
+
+class UserGroupMember(models.Model):
+    group = models.ForeignKey(UserGroup, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="usergroup_memberships")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group", "user"], name="usergroup_member_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.group_id}"

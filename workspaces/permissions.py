@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, overload
 
 from slackclone.errors import DomainError, ErrorCode
-from workspaces.models import Membership, Workspace
+from workspaces.models import Membership, UserGroup, Workspace
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -72,3 +72,26 @@ def check_can_change_role(actor_membership: Membership | None, target: Membershi
         raise DomainError(
             ErrorCode.RESTRICTED_ACTION, "Only workspace owners can change the roles of owners and admins."
         )
+
+
+def check_can_manage_usergroups(membership: Membership | None, workspace: Workspace) -> None:
+    """Owners and admins create and change user groups; members too where the workspace allows it
+    (Workspace.usergroups_by_members); guests never. `membership` None is the operator."""
+    if membership is None or membership.is_admin:
+        return
+    if membership.is_guest or not workspace.usergroups_by_members:
+        raise DomainError(
+            ErrorCode.RESTRICTED_ACTION, "Only workspace owners and admins can create and change user groups here."
+        )
+
+
+def access_usergroup(workspace: Workspace, public_id: str) -> UserGroup:
+    """One of the workspace's user groups, enabled or not; another workspace's is no_such_subteam."""
+    group = (
+        UserGroup.objects.select_related("workspace").filter(workspace=workspace, public_id=public_id).first()
+        if isinstance(public_id, str)
+        else None
+    )
+    if group is None:
+        raise DomainError(ErrorCode.USERGROUP_NOT_FOUND, "No such user group.")
+    return group

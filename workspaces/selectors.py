@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
 from slackclone.errors import DomainError, ErrorCode
-from workspaces.models import Invitation, Membership, Workspace
-from workspaces.permissions import access_membership, access_workspace_admin
+from workspaces.models import Invitation, Membership, UserGroup, UserGroupMember, Workspace
+from workspaces.permissions import access_membership, access_usergroup, access_workspace_admin
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -151,3 +152,67 @@ def active_member_ids(*, workspace: Workspace) -> list[str]:
     return list(
         Membership.objects.filter(workspace=workspace, is_active=True).values_list("user__public_id", flat=True)
     )
+
+
+# --- User groups ------------------------------------------------------------------------------
+
+
+def usergroups_list(*, actor: User | None, workspace: Workspace, include_disabled: bool = False) -> list[UserGroup]:
+    """The workspace's user groups by handle, enabled ones only unless `include_disabled`. Every member,
+    guests included, may list them: a handle is something people type. Raises as access_membership."""
+    if actor is not None:
+        access_membership(actor, workspace)
+    groups = UserGroup.objects.filter(workspace=workspace).select_related(
+        "workspace", "created_by", "updated_by", "disabled_by"
+    )
+    if not include_disabled:
+        groups = groups.filter(disabled_at__isnull=True)
+    return list(groups.order_by("handle"))
+
+
+def usergroup_get(*, actor: User | None, workspace: Workspace, public_id: str) -> UserGroup:
+    """One of the workspace's user groups, enabled or not. Raises no_such_subteam, and as access_membership."""
+    if actor is not None:
+        access_membership(actor, workspace)
+    group = access_usergroup(workspace, public_id)
+    return UserGroup.objects.select_related("workspace", "created_by", "updated_by", "disabled_by").get(pk=group.pk)
+
+
+def _active_group_members(group_ids: Collection[int]) -> QuerySet[UserGroupMember]:
+    """Members who still count: an active account, active in the group's workspace."""
+    return UserGroupMember.objects.filter(
+        group_id__in=group_ids,
+        user__is_active=True,
+        user__memberships__workspace_id=F("group__workspace_id"),
+        user__memberships__is_active=True,
+    )
+
+
+def usergroup_user_counts(*, groups: Sequence[UserGroup]) -> dict[int, int]:
+    """Per group pk, how many active people it holds (one query for all of them)."""
+    counts = (
+        _active_group_members([g.pk for g in groups]).values("group_id").annotate(n=Count("user_id", distinct=True))
+    )
+    found = {row["group_id"]: row["n"] for row in counts}
+    return {group.pk: found.get(group.pk, 0) for group in groups}
+
+
+def usergroup_user_ids(*, groups: Sequence[UserGroup], view: PeopleView | None = None) -> dict[int, list[str]]:
+    """Per group pk, its active members' public ids in order; with `view`, only those its reader may see."""
+    rows = _active_group_members([g.pk for g in groups])
+    if view is not None:
+        rows = rows.filter(user_id__in=view.members().values("user_id"))
+    found: dict[int, list[str]] = {group.pk: [] for group in groups}
+    for group_id, public_id in rows.values_list("group_id", "user__public_id").distinct().order_by("user__public_id"):
+        found[group_id].append(public_id)
+    return found
+
+
+def usergroup_mentioned_people(*, workspace_id: int, public_ids: Collection[str]) -> list[str]:
+    """The people a mention of these user groups (public ids) reaches: the active members of the enabled
+    ones in the workspace. A disabled group, or another workspace's, reaches nobody."""
+    if not public_ids:
+        return []
+    groups = UserGroup.objects.filter(workspace_id=workspace_id, public_id__in=public_ids, disabled_at__isnull=True)
+    rows = _active_group_members(list(groups.values_list("pk", flat=True)))
+    return list(dict.fromkeys(rows.order_by("user__public_id").values_list("user__public_id", flat=True)))

@@ -24,6 +24,7 @@ from chat.wire import PREFETCHED_ATTACHMENTS
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Membership
 from workspaces.permissions import access_membership
+from workspaces.selectors import usergroup_mentioned_people
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -75,12 +76,20 @@ def mentions_broadcasts(channel: Channel) -> bool:
 
 
 def mention_rows(message: Message, text: str) -> list[Mention]:
-    """Mentions of people who can see the channel, and broadcasts (except in DMs, where they are noise)."""
+    """Mentions of people who can see the channel, and broadcasts (except in DMs, where they are noise).
+
+    A user group's mention (<!subteam^S…>) is a mention of each of its members at the time of posting:
+    personal mentions, so every rule for a mention by name (mute, do-not-disturb) applies to them.
+    """
     parsed = parse_mentions(text)
     channel = message.channel
+    named = parsed.user_ids
+    if parsed.subteam_ids:
+        in_groups = usergroup_mentioned_people(workspace_id=channel.workspace_id, public_ids=parsed.subteam_ids)
+        named = list(dict.fromkeys([*named, *in_groups]))
     rows = [
         Mention(message=message, channel=channel, seq=message.seq, kind=MentionKind.USER, user_id=user_id)
-        for user_id in mentionable_people(channel, parsed.user_ids).values()
+        for user_id in mentionable_people(channel, named).values()
     ]
     if mentions_broadcasts(channel):
         rows += [Mention(message=message, channel=channel, seq=message.seq, kind=kind) for kind in parsed.broadcasts]

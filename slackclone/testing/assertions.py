@@ -18,7 +18,7 @@ from django.db import connection
 from accounts.models import ApiToken, User
 from chat.models import Attachment, Channel, ChannelMember, Mention, Message, Pin, Reaction
 from slackclone.errors import DomainError, ErrorCode
-from workspaces.models import Invitation, Membership, Workspace
+from workspaces.models import Invitation, Membership, UserGroup, UserGroupMember, Workspace
 
 WATCHED_MODELS = (
     User,
@@ -26,6 +26,8 @@ WATCHED_MODELS = (
     Workspace,
     Membership,
     Invitation,
+    UserGroup,
+    UserGroupMember,
     Channel,
     ChannelMember,
     Message,

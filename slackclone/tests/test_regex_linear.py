@@ -233,6 +233,7 @@ def test_mention_and_link_patterns_are_found():
         "chat.text.USER_MENTION_RE",
         "chat.text.CHANNEL_MENTION_RE",
         "chat.text.BROADCAST_RE",
+        "chat.text.SUBTEAM_MENTION_RE",
         "chat.text.LINK_RE",
         "chat.search.query.TOKEN_RE",
     } <= set(PATTERNS)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from workspaces.api import views
+from workspaces.api import usergroups, views
 
 urlpatterns = [
     path("workspaces", views.WorkspaceCollectionView.as_view(), name="workspaces"),
@@ -24,6 +24,17 @@ urlpatterns = [
         "workspaces/<pubid:workspace_id>/invitations/<pubid:invitation_id>",
         views.InvitationDetailView.as_view(),
         name="invitation",
+    ),
+    path("workspaces/<pubid:workspace_id>/usergroups", usergroups.UsergroupCollectionView.as_view(), name="usergroups"),
+    path(
+        "workspaces/<pubid:workspace_id>/usergroups/<pubid:usergroup_id>",
+        usergroups.UsergroupDetailView.as_view(),
+        name="usergroup",
+    ),
+    path(
+        "workspaces/<pubid:workspace_id>/usergroups/<pubid:usergroup_id>/users",
+        usergroups.UsergroupUsersView.as_view(),
+        name="usergroup-users",
     ),
     path("invitations/<invite:token>", views.InvitationPreviewView.as_view(), name="invitation-preview"),
     path("invitations/<invite:token>/accept", views.InvitationAcceptView.as_view(), name="invitation-accept"),

@@ -1,4 +1,5 @@
-"""Workspace admin: name and icon (/<slug>/admin/settings/). The address never changes."""
+"""Workspace admin: name, icon, who sees addresses, who manages user groups (/<slug>/admin/settings/). The address
+never changes."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from slackclone.web import submit_form
-from workspaces.forms import WorkspaceIconForm, WorkspacePrivacyForm, WorkspaceSettingsForm
-from workspaces.services import workspace_set_email_display, workspace_update
+from workspaces.forms import WorkspaceIconForm, WorkspacePrivacyForm, WorkspaceSettingsForm, WorkspaceUsergroupsForm
+from workspaces.services import workspace_set_email_display, workspace_set_usergroups_by_members, workspace_update
 from workspaces.views.common import admin_workspace
 
 
@@ -22,6 +23,7 @@ def _render(request, workspace, *, form=None, icon_form=None, privacy_form=None,
         "form": form or WorkspaceSettingsForm(initial={"name": workspace.name}),
         "icon_form": icon_form or WorkspaceIconForm(),
         "privacy_form": privacy_form or WorkspacePrivacyForm(initial={"email_display": workspace.email_display}),
+        "usergroups_form": WorkspaceUsergroupsForm(initial={"usergroups_by_members": workspace.usergroups_by_members}),
         "section": "settings",
     }
     return render(request, "workspaces/admin/settings.html", context, status=status)
@@ -84,3 +86,21 @@ def privacy(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpRespo
         redirect_to=reverse("workspaces:admin-settings", args=[workspace.slug]),
     )
     return done or _render(request, workspace, privacy_form=form, status=400)
+
+
+@login_required
+@require_POST
+def usergroups(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpResponse:
+    """Whether members manage user groups (workspaces.services.workspace_set_usergroups_by_members)."""
+    workspace, _ = admin_workspace(request, workspace_slug)
+    form = WorkspaceUsergroupsForm(request.POST)
+    done = submit_form(
+        request,
+        form,
+        lambda data: workspace_set_usergroups_by_members(
+            actor=request.user, workspace=workspace, allowed=data["usergroups_by_members"]
+        ),
+        success="Who manages user groups has been saved.",
+        redirect_to=reverse("workspaces:admin-settings", args=[workspace.slug]),
+    )
+    return done or _render(request, workspace, status=400)

@@ -33,7 +33,7 @@ from slackclone.testing.factories import UserFactory, add_member, workspace_with
 from slackclone.testing.fixtures import Team
 from slackclone.testing.images import image_bytes
 from workspaces.models import Invitation, Role
-from workspaces.services import invitation_create
+from workspaces.services import invitation_create, usergroup_create
 
 
 @dataclass
@@ -114,4 +114,7 @@ def build_scene(team: Team) -> Scene:
         image=SimpleUploadedFile("p.png", image_bytes()),
     )
     emoji_alias(actor=team.member, workspace=team.workspace, name="parrot", alias_for="partyparrot")
+    people = [team.member.public_id, team.admin.public_id]
+    usergroup_create(actor=team.admin, workspace=team.workspace, name="Design", handle="design", users=people)
+    usergroup_create(actor=None, workspace=team.workspace, name="Ops", handle="ops", channels=[project.public_id])
     return Scene(team, project, secret, dm, question, answer, pin, token, raw, invitation, shared.attachments.get())

@@ -16,6 +16,7 @@ MODELS = [
     "workspaces.Workspace",
     "workspaces.Membership",
     "workspaces.Invitation",
+    "workspaces.UserGroup",
     "chat.Channel",
     "chat.ChannelMember",
     "chat.Message",

@@ -32,7 +32,7 @@ BUDGET_MS = 50.0
 PIECES = [
     "<@UAA|", "<!here|", "<#CAA|", "<http:", "<https://a|", "<mailto:a", "<@U", "<!", "<a", "&lt;", "&amp;",
     "*a ", "_a ", "~a ", "*a", " *a", "`a", "```", ":a", ":+1", "http://a.", "https://a/", "> ", "- ", "1. ",
-    "@a ", "(@", "\ue000a", "\ue000a\ue001",
+    "@a ", "(@", "\ue000a", "\ue000a\ue001", "<!subteam^SAA|",
 ]  # fmt: skip
 FLOOD_CHARACTERS = " \t\naA0é<>|@!#:/.,;-_*~`\"'\\[]{}()&%=?+"
 BRACKETS = ("<>", "[]", "{}", "()", "**", "__", "~~", "``", "::")
@@ -72,8 +72,10 @@ MEASURE = """async ({inputs, calls, budget}) => {
     emoji: await import("/js/client/emoji.js"),
   };
   const ctx = {meId: "UME", userName: (id, label) => label || id, channelName: (id, label) => label || id,
-               channelHref: (id) => "#" + id};
-  const people = {users: new Map([["UAA", {id: "UAA", name: "ann"}]]), user: (id) => ({id, name: "ann"})};
+               channelHref: (id) => "#" + id, usergroupHandle: (id, label) => label || id,
+               inUsergroup: (id) => id === "SAA"};
+  const people = {users: new Map([["UAA", {id: "UAA", name: "ann"}]]), user: (id) => ({id, name: "ann"}),
+                  usergroups: new Map([["SAA", {id: "SAA", handle: "design", users: ["UAA"]}]])};
   const app = {markdownContext: ctx};
   const runners = Object.fromEntries(Object.entries(calls).map(
     ([name, body]) => [name, new Function("m", "text", "ctx", "people", "app", "return " + body)]));

@@ -13,16 +13,19 @@ const BROADCASTS = [
   { key: "everyone", label: "@everyone", hint: "Notify everyone in the workspace" },
 ];
 
-/** "@alice hi @channel" → "<@U…> hi <!channel>": handles people typed or picked become Slack markup. */
+/** "@alice hi @channel @design" → "<@U…> hi <!channel> <!subteam^S…|@design>": handles people typed or picked
+ * become Slack markup (a person's name wins over a group's handle, which the server keeps apart anyway). */
 export function encodeMentions(text, store) {
   const handles = new Map();
-  for (const user of store.users.values()) if (!user.deleted) handles.set(user.name.toLowerCase(), user.id);
+  for (const group of store.usergroups?.values() || [])
+    handles.set(group.handle, `<!subteam^${group.id}|@${group.handle}>`);
+  for (const user of store.users.values()) if (!user.deleted) handles.set(user.name.toLowerCase(), `<@${user.id}>`);
   return text.replace(/(^|[\s(])@([a-z0-9._-]+)/gi, (whole, before, handle) => {
     const key = handle.toLowerCase();
     if (["here", "channel", "everyone"].includes(key)) return `${before}<!${key}>`;
     const trimmed = key.replace(/[.]+$/, "");
-    const id = handles.get(trimmed);
-    return id ? `${before}<@${id}>${handle.slice(trimmed.length)}` : whole;
+    const markup = handles.get(trimmed);
+    return markup ? `${before}${markup}${handle.slice(trimmed.length)}` : whole;
   });
 }
 
@@ -33,6 +36,10 @@ export function decodeMentions(text, store) {
       store.users.has(id) ? `@${store.user(id).name}` : whole,
     )
     .replace(/<!(here|channel|everyone)(?:\|[^<>]*)?>/g, "@$1")
+    .replace(/<!subteam\^([A-Z0-9]+)(?:\|([^<>]*))?>/g, (whole, id, label) => {
+      const handle = store.usergroups?.get(id)?.handle || label?.replace(/^@/, "");
+      return handle ? `@${handle}` : whole;
+    })
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&amp;/g, "&");
@@ -288,6 +295,16 @@ export class Composer {
         hint: `@${u.name}`,
         leadNode: avatar(u, "xs"),
       }));
+    const groups = [...(store.usergroups?.values() || [])]
+      .filter((g) => g.handle.startsWith(query) || g.name.toLowerCase().startsWith(query))
+      .sort((a, b) => a.handle.localeCompare(b.handle))
+      .slice(0, 5)
+      .map((g) => ({
+        insert: `@${g.handle} `,
+        label: g.name,
+        hint: `@${g.handle} · ${g.user_count} ${g.user_count === 1 ? "person" : "people"}`,
+        leadNode: h("span", { class: "suggest__lead" }, icon("people")),
+      }));
     const direct = this.channel?.is_im || this.channel?.is_mpim;
     const broadcasts = direct
       ? []
@@ -297,7 +314,7 @@ export class Composer {
           hint: b.hint,
           lead: "📣",
         }));
-    return people.concat(broadcasts);
+    return people.concat(groups, broadcasts);
   }
 
   /** The slash commands of this conversation (built-ins and the workspace's apps'), fetched once per channel. */

@@ -260,6 +260,15 @@ export class EventHandler {
   on_team_join(event) {
     this.app.store.setUsers([event.user]);
   }
+  on_subteam_created(event) {
+    this.app.store.setUsergroups([event.subteam]);
+  }
+  on_subteam_updated(event) {
+    this.app.store.setUsergroups([event.subteam]);
+  }
+  on_subteam_members_changed(event) {
+    this.app.store.changeUsergroupMembers(event.subteam_id, event.added_users, event.removed_users);
+  }
   on_user_change(event) {
     this.app.store.setUsers([event.user]);
     if (event.user.id === this.app.store.me.id) this.app.store.me = event.user;

@@ -46,6 +46,8 @@ class App {
       userName: (id, label) => (this.store.users.has(id) ? this.store.user(id).name : label || id),
       channelName: (id, label) => this.store.channels.get(id)?.name || label || id,
       channelHref: (id) => this.channelUrl(id),
+      usergroupHandle: (id, label) => this.store.usergroups.get(id)?.handle || (label || id).replace(/^@/, ""),
+      inUsergroup: (id) => this.store.inUsergroup(id),
     };
     this.socket = new Socket(boot.ws, () => this.store.lastSeqs());
     this.events = new EventHandler(this);
@@ -70,12 +72,14 @@ class App {
   async start() {
     const { store, api } = this;
     const workspaceId = store.workspace.id;
-    const [members, mine] = await Promise.all([
+    const [members, mine, groups] = await Promise.all([
       api.all(`workspaces/${workspaceId}/members`, "members", { limit: 500 }),
       api.get(`workspaces/${workspaceId}/channels`),
+      api.get(`workspaces/${workspaceId}/usergroups`),
       this.customEmoji.load(),
     ]);
     store.setUsers(members.map((m) => m.user));
+    store.setUsergroups(groups.usergroups);
     for (const channel of mine.channels) store.setChannel(channel);
     this.socket.addEventListener("event", (event) => this.events.handle(event.detail));
     this.socket.addEventListener("state", (event) => this.renderConnection(event.detail));

@@ -1,5 +1,5 @@
 // Slack's mrkdwn rendered as DOM nodes: *bold*, _italic_, ~strike~, `code`, ```blocks```, > quotes,
-// lists, links, <@U…> mentions, <#C…> channels, <!here>/<!channel>/<!everyone> and :emoji:.
+// lists, links, <@U…> mentions, <#C…> channels, <!here>/<!channel>/<!everyone>, <!subteam^S…> and :emoji:.
 //
 // Safe by construction: text only ever reaches the page through text nodes, and only http(s) and
 // mailto URLs become links, so no message can inject markup or a javascript: URL.
@@ -63,8 +63,16 @@ function angle(token, ctx) {
     );
   }
   if (target.startsWith("!")) {
-    const name = target.slice(1).split("^")[0];
+    const [name, groupId] = target.slice(1).split("^");
     if (["here", "channel", "everyone"].includes(name)) return h("span", { class: "mention mention--me" }, `@${name}`);
+    if (name === "subteam" && groupId) {
+      const me = Boolean(ctx.inUsergroup?.(groupId));
+      return h(
+        "span",
+        { class: `mention mention--group${me ? " mention--me" : ""}`, dataset: { usergroup: groupId } },
+        `@${ctx.usergroupHandle ? ctx.usergroupHandle(groupId, label) : (label || groupId).replace(/^@/, "")}`,
+      );
+    }
     return document.createTextNode(label || token);
   }
   if (/^(https?:|mailto:)/i.test(target)) return link(target, label || target.replace(/^mailto:/, ""));
@@ -138,7 +146,8 @@ function lineBlocks(lines, ctx) {
 }
 
 /**
- * The whole message as a fragment. `ctx`: { meId, userName(id, label), channelName(id, label), channelHref(id) }.
+ * The whole message as a fragment. `ctx`: { meId, userName(id, label), channelName(id, label), channelHref(id),
+ * usergroupHandle(id, label), inUsergroup(id) } (the last two optional).
  */
 export function renderMarkdown(text, ctx) {
   const fragment = document.createDocumentFragment();

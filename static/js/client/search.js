@@ -10,7 +10,7 @@ import { fullDate, relative } from "./time.js";
 const HIT_START = "\ue000";
 const HIT_STOP = "\ue001";
 
-/** Slack markup in a snippet as people read it: names for <@U…> and <#C…>, emoji for :shortcodes:.
+/** Slack markup in a snippet as people read it: names for <@U…>, <#C…> and <!subteam^S…>, emoji for :shortcodes:.
  * A label never holds "<" or ">", so no match runs past the next "<" and each pass is linear in the text. */
 function readable(text, app) {
   return decodeEntities(
@@ -21,6 +21,10 @@ function readable(text, app) {
         (_whole, id, label) => `#${app.markdownContext.channelName(id, label)}`,
       )
       .replace(/<!(here|channel|everyone)[^<>]*>/g, "@$1")
+      .replace(
+        /<!subteam\^([A-Z0-9]+)(?:\|([^<>]*))?>/g,
+        (_whole, id, label) => `@${app.markdownContext.usergroupHandle(id, label)}`,
+      )
       .replace(/<((?:https?|mailto):[^|<>]+)(?:\|([^<>]*))?>/g, (_whole, url, label) => label || url)
       .replace(/:([a-z0-9_+'-]+):/g, (whole, name) => emojiChar(name) || whole),
   );

@@ -53,6 +53,7 @@ export class Store extends EventTarget {
     this.me = boot.self;
     this.workspace = boot.workspace;
     this.users = new Map([[boot.self.id, boot.self]]);
+    this.usergroups = new Map(); // id → Slack's usergroup object (enabled ones: a disabled group is removed)
     this.presence = new Map();
     this.channels = new Map();
     this.logs = new Map();
@@ -71,6 +72,25 @@ export class Store extends EventTarget {
   setUsers(users) {
     for (const user of users) this.users.set(user.id, user);
     this.emit("users");
+  }
+
+  /** Store user groups as the server sends them; a disabled one leaves (it mentions nobody). */
+  setUsergroups(groups) {
+    for (const group of groups) {
+      if (group.date_delete) this.usergroups.delete(group.id);
+      else this.usergroups.set(group.id, { ...this.usergroups.get(group.id), ...group });
+    }
+    this.emit("usergroups");
+  }
+
+  /** subteam_members_changed: who joined and left a group. */
+  changeUsergroupMembers(groupId, added, removed) {
+    const group = this.usergroups.get(groupId);
+    if (!group) return;
+    const users = new Set(group.users || []);
+    for (const id of added) users.add(id);
+    for (const id of removed) users.delete(id);
+    this.usergroups.set(groupId, { ...group, users: [...users], user_count: users.size });
   }
 
   setChannel(channel) {
@@ -155,6 +175,14 @@ export class Store extends EventTarget {
   mentionsMe(message) {
     // Runs on every message that arrives: a label stops at "<", so the test is linear in the text.
     const text = message.text || "";
-    return text.includes(`<@${this.me.id}>`) || /<!(channel|here|everyone)(\|[^<>]*)?>/.test(text);
+    if (text.includes(`<@${this.me.id}>`) || /<!(channel|here|everyone)(\|[^<>]*)?>/.test(text)) return true;
+    for (const match of text.matchAll(/<!subteam\^([A-Z0-9]+)(?:\|[^<>]*)?>/g))
+      if (this.inUsergroup(match[1])) return true;
+    return false;
+  }
+
+  /** Whether I am in this (enabled) user group, as far as this tab has heard. */
+  inUsergroup(groupId) {
+    return Boolean(this.usergroups.get(groupId)?.users?.includes(this.me.id));
   }
 }

@@ -1,4 +1,4 @@
-"""Workspaces and their people: creation, invitations, roles and deactivation.
+"""Workspaces and their people: creation, invitations, roles and deactivation; user groups in `usergroups`.
 
 Each service takes the acting user (None for the trusted operator at the command line),
 checks permissions through workspaces.permissions, writes in one transaction and sends
@@ -532,3 +532,20 @@ def user_set_last_workspace(*, actor: User, workspace: Workspace) -> None:
     if actor.last_workspace_id != workspace.pk:
         User.objects.filter(pk=actor.pk).update(last_workspace=workspace)
         actor.last_workspace = workspace
+
+
+from workspaces.services.usergroups import (  # noqa: E402 (the package's second area, re-exported)
+    usergroup_create,
+    usergroup_set_enabled,
+    usergroup_set_users,
+    usergroup_update,
+    workspace_set_usergroups_by_members,
+)
+
+__all__ = [
+    "usergroup_create",
+    "usergroup_set_enabled",
+    "usergroup_set_users",
+    "usergroup_update",
+    "workspace_set_usergroups_by_members",
+]
