@@ -104,17 +104,8 @@ def main() -> None:
     args = parse_args()
     redis, redis_url = stack.start_redis()
     try:
-        os.environ.update(
-            DATABASE_URL=args.database_url,
-            REDIS_URL=redis_url,
-            SECRET_KEY=os.environ.get("SECRET_KEY", "bench-" + "x" * 40),
-            DEBUG="0",
-            ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
-            API_WRITE_RATE="1000000/m",
-            LOG_LEVEL="WARNING",
-            OUTGOING_ALLOWED_NETWORKS="127.0.0.0/8",
-            NOTIFY_EMAIL_DELAY_SECONDS="3600",
-            DJANGO_SETTINGS_MODULE="slackclone.settings",
+        stack.use_environment(
+            args.database_url, redis_url, OUTGOING_ALLOWED_NETWORKS="127.0.0.0/8", NOTIFY_EMAIL_DELAY_SECONDS="3600"
         )
         stack.ensure_database(args.database_url)
         import django

@@ -8,7 +8,6 @@ import dataclasses
 import json
 import os
 import secrets
-import statistics
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from urllib.parse import urlsplit
 
 from bench.apps.receivers import TEXT_PREFIX, Arrivals, HttpApps, SocketModeApps
 from bench.fanout import stack
+from bench.stats import summary
 
 WARMUP_MESSAGES = 20
 DRAIN_SECONDS = 20.0
@@ -360,23 +360,6 @@ def run_all(*, apps: int, rate: float, duration: float, slice_seconds: float, re
 
 
 # --- Figures ---------------------------------------------------------------------------------
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))]
-
-
-def summary(values_s: list[float]) -> dict:
-    ms = [v * 1000 for v in values_s] or [0.0]
-    return {
-        "n": len(values_s),
-        "mean_ms": round(statistics.fmean(ms), 2),
-        "p50_ms": round(percentile(ms, 50), 2),
-        "p95_ms": round(percentile(ms, 95), 2),
-        "p99_ms": round(percentile(ms, 99), 2),
-        "max_ms": round(max(ms), 2),
-    }
 
 
 def summarise(measured: dict, *, apps: int, rate: float, duration: float, targets: dict) -> dict:

@@ -42,6 +42,22 @@ def start_redis() -> tuple[subprocess.Popen, str]:
     return process, f"redis://127.0.0.1:{port}/0"
 
 
+def use_environment(database_url: str, redis_url: str, **settings: str) -> None:
+    """The settings a benchmark's processes (and its own Django) run with: its database and Redis, no debug,
+    no write throttling, quiet logs, and `settings` besides."""
+    os.environ.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        SECRET_KEY=os.environ.get("SECRET_KEY", "bench-" + "x" * 40),
+        DEBUG="0",
+        ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
+        API_WRITE_RATE="1000000/m",
+        LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="slackclone.settings",
+        **settings,
+    )
+
+
 def ensure_database(url: str) -> None:
     """Create the benchmark database if needed and migrate it."""
     import dj_database_url

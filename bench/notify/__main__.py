@@ -24,13 +24,13 @@ import json
 import os
 import platform
 import signal
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from bench.fanout import stack
+from bench.stats import summary
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "notify.json"
 TARGET_SECONDS = 5.0
@@ -51,23 +51,6 @@ def parse_args() -> argparse.Namespace:
     if args.quick:
         args.members, args.posts, args.rounds = 300, 40, 1
     return args
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def summary(values_s: list[float]) -> dict:
-    ms = [v * 1000 for v in values_s]
-    return {
-        "n": len(ms),
-        "mean_ms": round(statistics.fmean(ms), 2),
-        "p50_ms": round(percentile(ms, 50), 2),
-        "p95_ms": round(percentile(ms, 95), 2),
-        "p99_ms": round(percentile(ms, 99), 2),
-    }
 
 
 # --- Data ------------------------------------------------------------------------------------
@@ -296,17 +279,8 @@ def main() -> None:
     args = parse_args()
     redis, redis_url = stack.start_redis()
     try:
-        os.environ.update(
-            DATABASE_URL=args.database_url,
-            REDIS_URL=redis_url,
-            SECRET_KEY=os.environ.get("SECRET_KEY", "bench-" + "x" * 40),
-            DEBUG="0",
-            ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
-            API_WRITE_RATE="1000000/m",
-            LOG_LEVEL="WARNING",
-            NOTIFY_EMAIL_DELAY_SECONDS="3600",  # no email goes out during the run
-            DJANGO_SETTINGS_MODULE="slackclone.settings",
-        )
+        # no email goes out during the run
+        stack.use_environment(args.database_url, redis_url, NOTIFY_EMAIL_DELAY_SECONDS="3600")
         stack.ensure_database(args.database_url)
         import django
 
