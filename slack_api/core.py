@@ -40,6 +40,7 @@ CODE_NAMES: dict[str, str] = {
     ErrorCode.INVALID_EMOJI: "invalid_name",
     ErrorCode.WORKSPACE_NOT_FOUND: "team_not_found",
     ErrorCode.NOT_IN_WORKSPACE: "user_not_found",
+    ErrorCode.VIEW_NOT_FOUND: "not_found",
 }
 # invalid_name by the offending field's detail.
 NAME_DETAILS = {

@@ -1,5 +1,6 @@
-"""A slash command to a Socket Mode app: sent as a `slash_commands` envelope on one of its sockets, in
-whichever process, and its ack (with the app's answer as `payload`) awaited for a few seconds.
+"""A slash command or an interaction to a Socket Mode app: sent as a `slash_commands` (or `interactive`)
+envelope on one of its sockets, in whichever process, and its ack (with the app's answer as `payload`)
+awaited for a few seconds.
 
 The request that ran the command and the socket that carries it may be in different processes, so
 they meet in the cache (Redis on the real stack): the first socket to claim the envelope sends it,
@@ -31,10 +32,12 @@ def ack_key(envelope_id: str) -> str:
     return f"sm-command-ack:{envelope_id}"
 
 
-def send_and_wait(app: App, payload: dict[str, str], *, timeout: float) -> tuple[bool, dict[str, Any] | None]:
-    """(acked, the ack's payload) for a command sent to the app's sockets; (False, None) after `timeout`."""
+def send_and_wait(
+    app: App, payload: dict[str, Any], *, timeout: float, envelope_type: str = "slash_commands"
+) -> tuple[bool, dict[str, Any] | None]:
+    """(acked, the ack's payload) for an envelope sent to the app's sockets; (False, None) after `timeout`."""
     envelope_id = secrets.token_hex(16)
-    message = {"type": "sm.command", "envelope_id": envelope_id, "payload": payload}
+    message = {"type": "sm.command", "envelope_id": envelope_id, "payload": payload, "envelope_type": envelope_type}
     transport.group_message(transport.app_sockets_group(app), message)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -308,7 +308,8 @@ class SocketModeConsumer(AsyncWebsocketConsumer):
         await self._send_delivery(message["delivery"])
 
     async def sm_command(self, message: dict[str, Any]) -> None:
-        """A slash command: the first of the app's sockets to claim it sends it (slack_apps.socket_commands)."""
+        """A slash command or an interaction: the first of the app's sockets to claim it sends it
+        (slack_apps.socket_commands)."""
         envelope_id = message["envelope_id"]
         if not await cache.aadd(socket_commands.claim_key(envelope_id), 1, socket_commands.ANSWER_SECONDS):
             return
@@ -316,7 +317,7 @@ class SocketModeConsumer(AsyncWebsocketConsumer):
         envelope = {
             "envelope_id": envelope_id,
             "payload": message["payload"],
-            "type": "slash_commands",
+            "type": message.get("envelope_type", "slash_commands"),
             "accepts_response_payload": True,
             "retry_attempt": 0,
             "retry_reason": "",

@@ -101,6 +101,20 @@ class ErrorCode(StrEnum):
     HANDLE_ALREADY_EXISTS = "handle_already_exists"
     INVALID_HANDLE = "invalid_handle"
     INVALID_USERS = "invalid_users"
+    # Block Kit, interactivity, views and unfurls (Slack's names)
+    INVALID_BLOCKS = "invalid_blocks"
+    INVALID_ATTACHMENTS = "invalid_attachments"
+    INVALID_TRIGGER_ID = "invalid_trigger_id"
+    EXPIRED_TRIGGER_ID = "expired_trigger_id"
+    EXCHANGED_TRIGGER_ID = "exchanged_trigger_id"
+    VIEW_NOT_FOUND = "view_not_found"
+    VIEW_TOO_LARGE = "view_too_large"
+    HASH_CONFLICT = "hash_conflict"
+    PUSH_LIMIT_REACHED = "push_limit_reached"
+    DUPLICATE_EXTERNAL_ID = "duplicate_external_id"
+    APP_DID_NOT_RESPOND = "app_did_not_respond"
+    INVALID_UNFURLS = "invalid_unfurls"
+    CANT_UNFURL_URL = "cant_unfurl_url"
 
 
 # The HTTP status each code means on the REST API.
@@ -168,6 +182,19 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.HANDLE_ALREADY_EXISTS: 409,
     ErrorCode.INVALID_HANDLE: 400,
     ErrorCode.INVALID_USERS: 400,
+    ErrorCode.INVALID_BLOCKS: 400,
+    ErrorCode.INVALID_ATTACHMENTS: 400,
+    ErrorCode.INVALID_TRIGGER_ID: 400,
+    ErrorCode.EXPIRED_TRIGGER_ID: 400,
+    ErrorCode.EXCHANGED_TRIGGER_ID: 400,
+    ErrorCode.VIEW_NOT_FOUND: 404,
+    ErrorCode.VIEW_TOO_LARGE: 413,
+    ErrorCode.HASH_CONFLICT: 409,
+    ErrorCode.PUSH_LIMIT_REACHED: 400,
+    ErrorCode.DUPLICATE_EXTERNAL_ID: 409,
+    ErrorCode.APP_DID_NOT_RESPOND: 504,
+    ErrorCode.INVALID_UNFURLS: 400,
+    ErrorCode.CANT_UNFURL_URL: 400,
 }
 
 
