@@ -11,7 +11,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import JSONField, Q, Value
 from django.utils import timezone
 
 from slackclone.ids import FILE_PREFIX, new_public_id
@@ -131,6 +131,12 @@ class Message(models.Model):
     bot_username = models.CharField(max_length=80, blank=True, editable=False, default="", db_default="")
     bot_icon_emoji = models.CharField(max_length=100, blank=True, editable=False, default="", db_default="")
     bot_icon_url = models.URLField(max_length=500, blank=True, editable=False, default="", db_default="")
+    # Slack's Block Kit blocks and legacy attachments, as sent (chat.block_kit checked them): the client
+    # shows the blocks in place of `text`, which stays the notification and search fallback.
+    blocks = models.JSONField(default=list, blank=True, editable=False, db_default=Value([], JSONField()))
+    legacy_attachments = models.JSONField(
+        default=list, blank=True, editable=False, db_default=Value([], JSONField()), help_text="Slack's attachments."
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)

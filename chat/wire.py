@@ -156,6 +156,10 @@ def message_to_wire(message: Message, *, with_reactions: bool = True) -> Message
         files = [file_to_wire(attachment) for attachment in attachments_of(message)]
         if files:
             wire["files"] = files
+        if message.blocks:
+            wire["blocks"] = message.blocks
+        if message.legacy_attachments:
+            wire["attachments"] = message.legacy_attachments
         if with_reactions:
             reactions = reactions_to_wire(message)
             if reactions:

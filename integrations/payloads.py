@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from chat.blocks import BlocksError, message_text
 from integrations.services import WebhookPost
 from slackclone import jsonlimits
 
@@ -42,16 +41,12 @@ def _decode(request) -> dict[str, Any]:
 
 
 def parse_webhook_request(request) -> WebhookPost:
-    """The post a webhook request asks for. Raises WebhookRejected: invalid_payload, no_text (both 400)."""
+    """The post a webhook request asks for. Raises WebhookRejected: invalid_payload (400). Its text, blocks
+    and attachments are checked where it is posted (webhook_post)."""
     data = _decode(request)
     for key in STRING_FIELDS:
         value = data.get(key)
         if value is not None and not isinstance(value, (str, int, float)):
             raise WebhookRejected("invalid_payload", 400)
-    try:
-        text = message_text(str(data.get("text") or ""), data.get("blocks"), data.get("attachments"))
-    except BlocksError:  # blocks or attachments that are not lists of objects
-        raise WebhookRejected("invalid_payload", 400) from None
-    if not text.strip():
-        raise WebhookRejected("no_text", 400)
-    return WebhookPost(text=text, **{key: str(data.get(key) or "") for key in STRING_FIELDS if key != "text"})
+    strings = {key: str(data.get(key) or "") for key in STRING_FIELDS}
+    return WebhookPost(**strings, blocks=data.get("blocks"), attachments=data.get("attachments"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,13 +36,15 @@ LAST_USED_PRECISION_SECONDS = 60
 
 @dataclass(frozen=True)
 class WebhookPost:
-    """What a webhook request asks for, already turned into message text (integrations.payloads)."""
+    """What a webhook request asks for (integrations.payloads): Slack's message fields, not yet checked."""
 
     text: str
     username: str = ""
     icon_emoji: str = ""
     icon_url: str = ""
     thread_ts: str = ""
+    blocks: Any = None
+    attachments: Any = None
 
 
 def _check_name(raw: str) -> str:
@@ -135,14 +137,17 @@ def webhook_post(*, webhook: IncomingWebhook, post: WebhookPost) -> Message:
     """Post into the webhook's channel as its bot, under `post.username` (else the webhook's name).
 
     Callers: the webhook endpoint, for a live webhook whose secret matched.
-    Raises: what message_post raises (no_text, msg_too_long, channel_not_found, not_in_channel,
-    is_archived, thread_not_found, invalid_emoji, invalid_arguments, account_inactive).
+    Raises: what message_post raises (no_text, msg_too_long, invalid_blocks, invalid_attachments,
+    channel_not_found, not_in_channel, is_archived, thread_not_found, invalid_emoji, invalid_arguments,
+    account_inactive).
     Events: message (message_post's).
     """
     message = chat_services.message_post(
         sender=webhook.bot,
         channel=webhook.channel,
         text=post.text,
+        blocks=post.blocks,
+        legacy_attachments=post.attachments,
         thread_ts=post.thread_ts or None,
         username=post.username or webhook.name,
         icon_emoji=post.icon_emoji,

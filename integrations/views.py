@@ -39,6 +39,8 @@ WEBHOOK_ERRORS: dict[str, tuple[str, int]] = {
     ErrorCode.NO_TEXT: ("no_text", 400),
     ErrorCode.MSG_TOO_LONG: ("msg_too_long", 400),
     ErrorCode.THREAD_NOT_FOUND: ("invalid_thread_ts", 400),
+    ErrorCode.INVALID_BLOCKS: ("invalid_blocks", 400),
+    ErrorCode.INVALID_ATTACHMENTS: ("invalid_attachments", 400),
 }
 
 

@@ -127,6 +127,8 @@ class _MessageBody(TypedDict):
     deleted: NotRequired[Literal[True]]
     files: NotRequired[list[FileWire]]
     reactions: NotRequired[list[ReactionWire]]
+    blocks: NotRequired[list[object]]  # Slack's Block Kit blocks, as the app sent them
+    attachments: NotRequired[list[object]]  # Slack's legacy attachments
 
 
 class MessageWire(_MessageBody):

@@ -3,7 +3,7 @@ slack_api.scheduled)."""
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from chat import selectors, services
 from chat.blocks import BlocksError, message_text
@@ -23,7 +23,8 @@ def _post_target(ctx: Context):
 
 
 def message_text_arg(ctx: Context) -> str:
-    """`text`, or the words of `blocks` in its place, and those of `attachments` below (chat.blocks)."""
+    """`text`, or the words of `blocks` in its place, and those of `attachments` below (chat.blocks): for
+    scheduled messages, which keep text only."""
     try:
         text = message_text(ctx.args.str("text"), ctx.args.data.get("blocks"), ctx.args.data.get("attachments"))
     except BlocksError as error:
@@ -31,6 +32,21 @@ def message_text_arg(ctx: Context) -> str:
     if not text.strip():
         raise SlackError("no_text")
     return text
+
+
+class ContentArgs(TypedDict):
+    text: str
+    blocks: Any
+    legacy_attachments: Any
+
+
+def content_args(ctx: Context) -> ContentArgs:
+    """`text`, `blocks` and `attachments` as sent (a JSON array, or its text in a form): the services check them."""
+    return {
+        "text": ctx.args.str("text"),
+        "blocks": ctx.args.data.get("blocks"),
+        "legacy_attachments": ctx.args.data.get("attachments"),
+    }
 
 
 class BotDisplayArgs(TypedDict):
@@ -51,15 +67,13 @@ def bot_display_args(ctx: Context) -> BotDisplayArgs:
 @method("chat.postMessage", write=True, scopes=("chat:write",))
 def post_message(ctx: Context) -> dict:
     """Post as the token's user. A bot token's `username`, `icon_emoji` and `icon_url` name this message
-    (Slack's bot_message); a person's are ignored, as Slack does. We store text only: with `blocks` or
-    `attachments`, their words become the message (chat.blocks), and `text` is then only the
-    notification fallback."""
+    (Slack's bot_message); a person's are ignored, as Slack does. `blocks` and `attachments` are kept and
+    shown; `text` is then the notification and search fallback (their words when it is empty)."""
     channel = _post_target(ctx)
-    text = message_text_arg(ctx)
     message = services.message_post(
         sender=ctx.user,
         channel=channel,
-        text=text,
+        **content_args(ctx),
         thread_ts=ctx.args.str("thread_ts") or None,
         client_msg_id=ctx.args.str("client_msg_id") or None,
         reply_broadcast=ctx.args.bool("reply_broadcast"),
@@ -75,12 +89,11 @@ def post_ephemeral(ctx: Context) -> dict:
     Slack answers with the message's ts only (message_ts)."""
     channel = channel_arg(ctx)
     recipient = user_arg(ctx)
-    text = message_text_arg(ctx)
     message = services.ephemeral_post(
         sender=ctx.user,
         channel=channel,
         recipient=recipient,
-        text=text,
+        **content_args(ctx),
         thread_ts=ctx.args.str("thread_ts") or None,
         **bot_display_args(ctx),
     )
@@ -91,8 +104,7 @@ def post_ephemeral(ctx: Context) -> dict:
 def update(ctx: Context) -> dict:
     channel = channel_arg(ctx)
     message = message_arg(ctx, channel)
-    text = message_text_arg(ctx)
-    services.message_edit(actor=ctx.user, message=message, text=text)
+    services.message_edit(actor=ctx.user, message=message, **content_args(ctx))
     message = selectors.message_get_for_wire(channel=channel, ts=message.ts)
     return {"channel": channel.public_id, "ts": message.ts, "text": message.text, "message": message_to_wire(message)}
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from chat.block_path import BlockKitInvalid
 from slackclone import jsonlimits
 from slackclone.api.pagination import decode_cursor
 from slackclone.errors import DomainError, ErrorCode
@@ -66,6 +67,16 @@ def slack_error_name(error: DomainError) -> str:
             return "invalid_limit"
         return "invalid_arguments"
     return CODE_NAMES.get(code, code.value)
+
+
+def slack_error_body(error: DomainError) -> dict[str, Any]:
+    """Slack's whole answer for a DomainError: Block Kit errors also say where, as Slack's `errors` and
+    response_metadata.messages ("must be more than 0 characters [json-pointer:/blocks/0/text/text]")."""
+    body: dict[str, Any] = {"ok": False, "error": slack_error_name(error)}
+    if isinstance(error, BlockKitInvalid):
+        body["errors"] = [error.message]
+        body["response_metadata"] = {"messages": [f"[ERROR] {error.message}"]}
+    return body
 
 
 class Args:

@@ -25,7 +25,16 @@ from slack_api import (  # noqa: F401
     usergroups,
     users,
 )
-from slack_api.core import METHODS, Args, Context, SlackError, check_scopes, parse_json, slack_error_name
+from slack_api.core import (
+    METHODS,
+    Args,
+    Context,
+    SlackError,
+    check_scopes,
+    parse_json,
+    slack_error_body,
+    slack_error_name,
+)
 from slackclone.api.ratelimit import WRITE_GROUP, retry_after_if_limited  # one write budget per user, shared
 from slackclone.errors import DomainError, ErrorCode
 
@@ -110,7 +119,7 @@ def web_api(request, method: str):
         body = {"ok": False, "error": error.error, **error.extra}
         return _answer(body, error.status, error.retry_after, scopes=scopes)
     except DomainError as error:
-        return _answer({"ok": False, "error": slack_error_name(error)}, scopes=scopes)
+        return _answer(slack_error_body(error), scopes=scopes)
     return _answer({"ok": True, **body}, scopes=scopes)
 
 

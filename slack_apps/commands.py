@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import hash_token
-from chat.blocks import BlocksError, message_text
+from chat.block_kit import MessageContent, message_content
 from chat.models import Message
 from chat.permissions import access_channel_member
 from chat.services import ephemeral_post, ephemeral_withdraw, message_delete, message_edit, message_post
@@ -209,24 +209,25 @@ def _show_answer(row: CommandResponseUrl, answer: dict[str, Any] | None) -> Comm
         _delete_original(row)
         return CommandResult(shown=True)
     try:
-        text = message_text(answer.get("text"), answer.get("blocks"), answer.get("attachments"))
-    except BlocksError as error:
-        return CommandResult(text=f"The app's answer could not be shown ({error}).")
-    if not text:
-        return CommandResult()
+        content = message_content(answer.get("text"), answer.get("blocks"), answer.get("attachments"))
+    except DomainError as error:
+        if error.code == ErrorCode.NO_TEXT:
+            return CommandResult()
+        return CommandResult(text=f"The app's answer could not be shown ({error.message}).")
     if answer.get("replace_original") is True and row.original_ts:
-        return _replace_original(row, text)
+        return _replace_original(row, content)
     app, channel, actor = row.app, row.channel, row.user
     thread = str(answer.get("thread_ts") or row.thread_ts or "") or None
+    parts = content.as_args()
     if answer.get("response_type") == "in_channel":
-        posted = message_post(sender=app.bot_user, channel=channel, text=text, thread_ts=thread, answering=actor)
+        posted = message_post(sender=app.bot_user, channel=channel, thread_ts=thread, answering=actor, **parts)
         _remember_original(row, posted.ts, ephemeral=False)
         return CommandResult(posted=posted, shown=True)
     shown = ephemeral_post(
-        sender=app.bot_user, channel=channel, recipient=actor, text=text, thread_ts=thread, answering=actor
+        sender=app.bot_user, channel=channel, recipient=actor, thread_ts=thread, answering=actor, **parts
     )
     _remember_original(row, shown.ts, ephemeral=True)
-    return CommandResult(text=text, shown=True)
+    return CommandResult(text=content.text, shown=True)
 
 
 def _remember_original(row: CommandResponseUrl, ts: str, *, ephemeral: bool) -> None:
@@ -238,17 +239,18 @@ def _original_message(row: CommandResponseUrl) -> Message | None:
     return Message.objects.filter(channel=row.channel, ts=row.original_ts, deleted_at__isnull=True).first()
 
 
-def _replace_original(row: CommandResponseUrl, text: str) -> CommandResult:
+def _replace_original(row: CommandResponseUrl, content: MessageContent) -> CommandResult:
     app, channel, actor = row.app, row.channel, row.user
+    parts = content.as_args()
     if row.original_is_ephemeral:
         thread = row.thread_ts or None
-        ephemeral_post(sender=app.bot_user, channel=channel, recipient=actor, text=text, thread_ts=thread,
-                       answering=actor, replacing_ts=row.original_ts)  # fmt: skip
-        return CommandResult(text=text, shown=True)
+        ephemeral_post(sender=app.bot_user, channel=channel, recipient=actor, thread_ts=thread,
+                       answering=actor, replacing_ts=row.original_ts, **parts)  # fmt: skip
+        return CommandResult(text=content.text, shown=True)
     original = _original_message(row)
     if original is None:
         raise DomainError(ErrorCode.MESSAGE_NOT_FOUND, "The original message is gone.")
-    return CommandResult(posted=message_edit(actor=app.bot_user, message=original, text=text), shown=True)
+    return CommandResult(posted=message_edit(actor=app.bot_user, message=original, **parts), shown=True)
 
 
 def _delete_original(row: CommandResponseUrl) -> None:

@@ -161,6 +161,10 @@ class MessageSerializer(serializers.Serializer):
     deleted = serializers.BooleanField(required=False)
     reactions = ReactionSerializer(many=True, required=False)
     files = FileSerializer(many=True, required=False)
+    blocks = serializers.ListField(child=serializers.DictField(), required=False, help_text="Slack's Block Kit blocks.")
+    attachments = serializers.ListField(
+        child=serializers.DictField(), required=False, help_text="Slack's legacy message attachments."
+    )
 
 
 class MessagePageSerializer(serializers.Serializer):
@@ -309,8 +313,16 @@ class ThreadQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(required=False, min_value=1, max_value=HISTORY_MAX_LIMIT, default=50)
 
 
+BLOCKS_HELP = "Slack's Block Kit blocks; checked as Slack checks them (invalid_blocks, with the JSON pointer)."
+ATTACHMENTS_HELP = "Slack's legacy message attachments (invalid_attachments, with the JSON pointer)."
+
+
 class MessagePostSerializer(serializers.Serializer):
-    text = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=100_000)
+    text = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, max_length=100_000, required=False, default=""
+    )
+    blocks = serializers.ListField(child=serializers.DictField(), required=False, help_text=BLOCKS_HELP)
+    attachments = serializers.ListField(child=serializers.DictField(), required=False, help_text=ATTACHMENTS_HELP)
     thread_ts = ts_field(required=False, allow_null=True, help_text="Reply in the thread of this message.")
     client_msg_id = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=64)
     reply_broadcast = serializers.BooleanField(required=False, default=False)
@@ -318,6 +330,10 @@ class MessagePostSerializer(serializers.Serializer):
 
 class MessageEditSerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=100_000)
+    blocks = serializers.ListField(
+        child=serializers.DictField(), required=False, help_text=f"{BLOCKS_HELP} Left out: kept; [] removes them."
+    )
+    attachments = serializers.ListField(child=serializers.DictField(), required=False, help_text=ATTACHMENTS_HELP)
 
 
 class ReactionAddSerializer(serializers.Serializer):

@@ -7,14 +7,14 @@ and it is gone when their page reloads.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chat import events
+from chat.block_kit import message_content
 from chat.models import Channel, ChannelMember, Message
 from chat.permissions import access_channel_member, check_not_archived
 from chat.services.locking import next_ts
 from chat.services.messages import check_bot_display, find_thread_root
-from chat.text import check_message_text
 from chat.wire import PREFETCHED_ATTACHMENTS
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Membership
@@ -31,6 +31,8 @@ def ephemeral_post(
     recipient: User,
     text: str,
     thread_ts: str | None = None,
+    blocks: Any = None,
+    legacy_attachments: Any = None,
     username: str = "",
     icon_emoji: str = "",
     icon_url: str = "",
@@ -44,11 +46,13 @@ def ephemeral_post(
     message of that ts the recipient was shown (a command's answer replaced through its response_url).
     Callers: members of the channel (bots above all); the Slack-compatible API's chat.postEphemeral; a bot
     `answering` a slash command the recipient typed here, member of the channel or not (slack_apps.commands).
-    Raises: no_text, msg_too_long, invalid_arguments, invalid_emoji, channel_not_found, not_in_channel,
-    is_archived, user_not_in_channel (the recipient is not an active member of it), thread_not_found.
+    `blocks` and `legacy_attachments` are checked as message_post checks them.
+    Raises: no_text, msg_too_long, invalid_blocks, invalid_attachments, invalid_arguments, invalid_emoji,
+    channel_not_found, not_in_channel, is_archived, user_not_in_channel (the recipient is not an active member
+    of it), thread_not_found.
     Events: ephemeral_message, to the recipient's own sockets only.
     """
-    text = check_message_text(text)
+    content = message_content(text, blocks, legacy_attachments)
     bot_display = check_bot_display(sender, username=username, icon_emoji=icon_emoji, icon_url=icon_url)
     if answering is not None and sender.is_bot:
         access_membership(sender, channel.workspace)
@@ -60,7 +64,9 @@ def ephemeral_post(
     message = Message(
         channel=channel,
         author=sender,
-        text=text,
+        text=content.text,
+        blocks=content.blocks,
+        legacy_attachments=content.attachments,
         ts=replacing_ts or next_ts(channel.last_ts),
         seq=0,
         thread_root=root,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from chat import events, signals
+from chat.block_kit import message_content
 from chat.models import Attachment, Channel, ChannelKind, ChannelMember, Mention, MentionKind, Message
 from chat.permissions import (
     access_channel,
@@ -19,7 +20,7 @@ from chat.permissions import (
     check_not_archived,
 )
 from chat.services.locking import allocate_seq, lock_channel, stamp_change
-from chat.text import check_emoji_name, check_message_text, parse_mentions
+from chat.text import check_emoji_name, parse_mentions
 from chat.wire import PREFETCHED_ATTACHMENTS
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Membership
@@ -173,12 +174,17 @@ def message_post(
     client_msg_id: str | None = None,
     reply_broadcast: bool = False,
     attachments: Sequence[Attachment] = (),
+    blocks: Any = None,
+    legacy_attachments: Any = None,
     username: str = "",
     icon_emoji: str = "",
     icon_url: str = "",
     answering: User | None = None,
 ) -> Message:
     """Post a message, or a thread reply when thread_ts names a message of the channel.
+
+    `blocks` and `legacy_attachments` are Slack's Block Kit blocks and attachments (chat.block_kit checks
+    them); with them `text` may be empty, and their words are stored as the text.
 
     `attachments` are files the sender has just stored for this channel (chat.services.files,
     which is their only caller); a message with files may have no text. A bot may give this
@@ -188,12 +194,12 @@ def message_post(
     Callers: members of the channel (bots included); every surface. A bot `answering` a slash command
     that a member typed here posts its in-channel answer without being a member, as Slack allows
     (slack_apps.commands); the person who typed it must still be in the channel.
-    Raises: no_text, msg_too_long, invalid_arguments, invalid_emoji, channel_not_found, not_in_channel,
-    is_archived, thread_not_found.
+    Raises: no_text, msg_too_long, invalid_blocks, invalid_attachments, invalid_arguments, invalid_emoji,
+    channel_not_found, not_in_channel, is_archived, thread_not_found.
     Events: message (and message_changed for the thread root's reply count).
     Tasks: notifications.tasks.notify_message, after commit.
     """
-    text = check_message_text(text, allow_empty=bool(attachments))
+    content = message_content(text, blocks, legacy_attachments, has_files=bool(attachments))
     client_msg_id = _check_client_msg_id(client_msg_id)
     bot_display = check_bot_display(sender, username=username, icon_emoji=icon_emoji, icon_url=icon_url)
     if answering is not None and sender.is_bot:
@@ -210,7 +216,9 @@ def message_post(
     message, created = _insert_message(
         channel=channel,
         author=sender,
-        text=text,
+        text=content.text,
+        blocks=content.blocks,
+        legacy_attachments=content.attachments,
         thread_root=root,
         reply_broadcast=bool(root and reply_broadcast),
         client_msg_id=client_msg_id,
@@ -224,7 +232,7 @@ def message_post(
             attachment.message, attachment.channel = message, channel
     # The new message's files are known: its event needs no query for them.
     setattr(message, PREFETCHED_ATTACHMENTS, list(attachments))
-    mentions = Mention.objects.bulk_create(mention_rows(message, text))
+    mentions = Mention.objects.bulk_create(mention_rows(message, content.mention_text))
     if root is None or message.reply_broadcast:
         # Posting in the channel means you have read it; a thread reply says nothing about the channel.
         ChannelMember.objects.filter(channel=channel, user=sender, last_read_seq__lt=message.seq).update(
@@ -249,26 +257,33 @@ def _count_reply(root: Message, reply: Message) -> None:
 
 
 @transaction.atomic
-def message_edit(*, actor: User, message: Message, text: str) -> Message:
-    """Replace a message's text and its mentions.
+def message_edit(
+    *, actor: User, message: Message, text: str, blocks: Any = None, legacy_attachments: Any = None
+) -> Message:
+    """Replace a message's text and its mentions; with `blocks` or `legacy_attachments` (lists, empty to
+    remove them), those too. Left out (None), they stay as they were, as with Slack's chat.update.
 
     Callers: the author only, while they can see the channel.
-    Raises: no_text, msg_too_long, channel_not_found, cant_update_message, message_not_found
-    (deleted), is_archived.
+    Raises: no_text, msg_too_long, invalid_blocks, invalid_attachments, channel_not_found,
+    cant_update_message, message_not_found (deleted), is_archived.
     Events: message with subtype message_changed.
     """
     access_channel(actor, message.channel)
     check_can_edit_message(actor, message)
-    text = check_message_text(text)
+    content = message_content(
+        text,
+        message.blocks if blocks is None else blocks,
+        message.legacy_attachments if legacy_attachments is None else legacy_attachments,
+    )
     channel = lock_channel(message.channel)
     check_not_archived(channel)
     previous_text = message.text
-    message.text = text
+    message.text, message.blocks, message.legacy_attachments = content.text, content.blocks, content.attachments
     message.edited_at = timezone.now()
     message.changed_at_seq = stamp_change(channel)
-    message.save(update_fields=["text", "edited_at", "changed_at_seq"])
+    message.save(update_fields=["text", "blocks", "legacy_attachments", "edited_at", "changed_at_seq"])
     message.mentions.all().delete()
-    Mention.objects.bulk_create(mention_rows(message, text))
+    Mention.objects.bulk_create(mention_rows(message, content.mention_text))
     events.send_message_changed(message)
     signals.message_edited.send(sender=Message, message=message, previous_text=previous_text)
     return message
@@ -290,10 +305,10 @@ def message_delete(*, actor: User | None, message: Message) -> Message:
     channel = lock_channel(message.channel)
     check_not_archived(channel)
     previous_text = message.text
-    message.text = ""
+    message.text, message.blocks, message.legacy_attachments = "", [], []
     message.deleted_at = timezone.now()
     message.changed_at_seq = stamp_change(channel)
-    message.save(update_fields=["text", "deleted_at", "changed_at_seq"])
+    message.save(update_fields=["text", "blocks", "legacy_attachments", "deleted_at", "changed_at_seq"])
     message.mentions.all().delete()
     message.reactions.all().delete()
     message.attachments.all().delete()

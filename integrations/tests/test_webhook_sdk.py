@@ -31,7 +31,7 @@ def test_webhook_client_posts_as_the_webhooks_bot(live_server, team, hook, layer
     assert event["bot_profile"]["name"] == "Deploys"
 
 
-def test_blocks_and_attachments_become_the_text_and_the_name_defaults_to_the_webhooks(live_server, team, hook):
+def test_blocks_and_attachments_are_kept_and_the_name_defaults_to_the_webhooks(live_server, team, hook):
     _, path = hook
     client = WebhookClient(live_server.url + path)
     response = client.send(
@@ -60,8 +60,14 @@ def test_blocks_and_attachments_become_the_text_and_the_name_defaults_to_the_web
     )
     assert response.body == "ok"
     message = Message.objects.filter(channel=team.general).latest("seq")
-    assert message.text == "Release 2.1\n*3* fixes\nby ci\nbuild 42 green\nDetails\nChangelog\nsee notes\nRisk: low"
+    assert message.text == "fallback only"
+    assert [block["type"] for block in message.blocks] == ["header", "divider", "section", "context"]
+    assert message.legacy_attachments[0]["title"] == "Changelog"
     assert message.bot_username == "Deploys"
+    assert (
+        send(live_server, path, blocks=[{"type": "header", "text": {"type": "plain_text", "text": "T"}}]).body == "ok"
+    )
+    assert Message.objects.filter(channel=team.general).latest("seq").text == "T"
     assert send(live_server, path, attachments=[{"fallback": "only a fallback"}]).body == "ok"
     assert Message.objects.filter(channel=team.general).latest("seq").text == "only a fallback"
 
@@ -109,7 +115,13 @@ def test_no_text_and_bad_blocks(live_server, hook):
         response = send(live_server, path, **payload)
         assert (response.status_code, response.body) == (400, "no_text")
     bad = send(live_server, path, text="x", blocks="not a list")
-    assert (bad.status_code, bad.body) == (400, "invalid_payload")
+    assert (bad.status_code, bad.body) == (400, "invalid_blocks")
+    empty_section = send(
+        live_server, path, text="x", blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": ""}}]
+    )
+    assert (empty_section.status_code, empty_section.body) == (400, "invalid_blocks")
+    bad_attachment = send(live_server, path, text="x", attachments=[{"color": "javascript"}])
+    assert (bad_attachment.status_code, bad_attachment.body) == (400, "invalid_attachments")
     bad_icon = send(live_server, path, text="x", icon_url="javascript:alert(1)")
     assert (bad_icon.status_code, bad_icon.body) == (400, "invalid_payload")
 

@@ -141,3 +141,34 @@ def test_invalid_arguments_say_which(client, team):
     assert bad_bool["error"] == "invalid_arguments"
     assert client.post("/api/conversations.list", {"token": raw, "types": "nope"}).json()["error"] == "invalid_types"
     assert client.post("/api/conversations.list", {"token": raw, "limit": "x"}).json()["error"] == "invalid_limit"
+
+
+def test_invalid_blocks_answer_as_slack_with_the_json_pointer(client, team):
+    raw = token_for(team.member, team.workspace)
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": ""}}]
+    body = client.post(
+        "/api/chat.postMessage",
+        {"token": raw, "channel": team.general.public_id, "text": "x", "blocks": json.dumps(blocks)},
+    ).json()
+    expected = "must be more than 0 characters [json-pointer:/blocks/0/text/text]"
+    assert body == {
+        "ok": False,
+        "error": "invalid_blocks",
+        "errors": [expected],
+        "response_metadata": {"messages": [f"[ERROR] {expected}"]},
+    }
+    assert not Message.objects.filter(channel=team.general).exists()
+
+
+def test_chat_update_keeps_blocks_left_out_and_replaces_given_ones(client, team):
+    raw = token_for(team.member, team.workspace)
+    first = [{"type": "header", "text": {"type": "plain_text", "text": "One"}}]
+    second = [{"type": "header", "text": {"type": "plain_text", "text": "Two"}}]
+    posted = client.post(
+        "/api/chat.postMessage", {"token": raw, "channel": team.general.public_id, "blocks": json.dumps(first)}
+    ).json()
+    args = {"token": raw, "channel": team.general.public_id, "ts": posted["ts"]}
+    kept = client.post("/api/chat.update", {**args, "text": "fallback"}).json()
+    assert kept["message"]["blocks"][0]["text"]["text"] == "One"
+    replaced = client.post("/api/chat.update", {**args, "blocks": json.dumps(second)}).json()
+    assert (replaced["text"], replaced["message"]["blocks"][0]["text"]["text"]) == ("Two", "Two")

@@ -278,7 +278,7 @@ def test_profile_set_and_presence(web, team):
     assert error_of(client.users_setPresence, presence="busy") == "invalid_presence"
 
 
-def test_blocks_and_attachments_become_text(web, team):
+def test_blocks_and_attachments_are_kept_and_text_is_their_fallback(web, team):
     client = web(team.member)
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": "Deploy done"}},
@@ -290,10 +290,15 @@ def test_blocks_and_attachments_become_text(web, team):
         {"type": "divider"},
     ]
     posted = client.chat_postMessage(channel=team.general.public_id, text="fallback", blocks=blocks)
-    assert posted["message"]["text"] == "Deploy done\n*api* is live\nv2"
+    assert posted["message"]["text"] == "fallback"
+    assert [block["type"] for block in posted["message"]["blocks"]] == ["header", "section", "divider"]
+    assert all(block["block_id"] for block in posted["message"]["blocks"])
+    without_text = client.chat_postMessage(channel=team.general.public_id, blocks=blocks)
+    assert without_text["message"]["text"] == "Deploy done\n*api* is live\nv2"
     attachments = [{"fallback": "fb", "pretext": "Build", "fields": [{"title": "Status", "value": "green"}]}]
     posted = client.chat_postMessage(channel=team.general.public_id, attachments=attachments)
     assert posted["message"]["text"] == "Build\nStatus: green"
+    assert posted["message"]["attachments"] == attachments
     assert error_of(client.chat_postMessage, channel=team.general.public_id, blocks=[{"type": "divider"}]) == "no_text"
 
 

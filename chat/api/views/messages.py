@@ -76,6 +76,8 @@ class MessageCollectionView(ApiView):
             sender=request.user,
             channel=channel,
             text=data["text"],
+            blocks=data.get("blocks"),
+            legacy_attachments=data.get("attachments"),
             thread_ts=data.get("thread_ts"),
             client_msg_id=data.get("client_msg_id"),
             reply_broadcast=data["reply_broadcast"],
@@ -107,7 +109,13 @@ class MessageDetailView(ApiView):
     def patch(self, request, channel_id: str, ts: str):
         channel = request_channel(request, channel_id)
         data = validated(s.MessageEditSerializer, request.data)
-        services.message_edit(actor=request.user, message=message_get(channel=channel, ts=ts), text=data["text"])
+        services.message_edit(
+            actor=request.user,
+            message=message_get(channel=channel, ts=ts),
+            text=data["text"],
+            blocks=data.get("blocks"),
+            legacy_attachments=data.get("attachments"),
+        )
         return Response({"message": message_to_wire(message_get_for_wire(channel=channel, ts=ts))})
 
     @extend_schema(

@@ -197,3 +197,47 @@ def test_mark_read_past_the_end_is_clamped(team, twelve, client_for):
 def test_mark_read_with_a_negative_seq_is_400(team, client_for):
     response = client_for(team.member).post(f"/api/v1/channels/{team.general.public_id}/read", {"seq": -1})
     assert response.status_code == 400
+
+
+SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "*Deploy* ready"}}
+
+
+def test_post_with_blocks_keeps_them_and_history_returns_them(team, client_for):
+    client = client_for(team.member)
+    url = f"/api/v1/channels/{team.general.public_id}/messages"
+    attachment = {"color": "good", "title": "Build 42"}
+    posted = client.post(url, {"text": "", "blocks": [SECTION], "attachments": [attachment]}, format="json")
+    assert posted.status_code == 201
+    message = posted.json()["message"]
+    assert message["text"] == "*Deploy* ready\nBuild 42"
+    assert message["blocks"][0]["text"] == SECTION["text"]
+    assert message["attachments"] == [attachment]
+    history = client.get(url).json()["messages"]
+    assert history[0]["blocks"] == message["blocks"]
+
+
+def test_post_with_invalid_blocks_names_the_pointer_and_writes_nothing(team, client_for):
+    url = f"/api/v1/channels/{team.general.public_id}/messages"
+    bad = {"type": "section", "text": {"type": "mrkdwn", "text": ""}}
+    response = client_for(team.member).post(url, {"text": "x", "blocks": [SECTION, bad]}, format="json")
+    assert (response.status_code, error_code(response)) == (400, "invalid_blocks")
+    assert response.json()["error"]["fields"] == {"pointer": "/blocks/1/text/text"}
+    assert not Message.objects.filter(channel=team.general).exists()
+
+
+def test_edit_keeps_blocks_left_out_and_an_empty_list_removes_them(team, client_for):
+    client = client_for(team.member)
+    url = f"/api/v1/channels/{team.general.public_id}/messages"
+    ts = client.post(url, {"text": "fallback", "blocks": [SECTION]}, format="json").json()["message"]["ts"]
+    kept = client.patch(f"{url}/{ts}", {"text": "new fallback"}, format="json").json()["message"]
+    assert (kept["text"], len(kept["blocks"])) == ("new fallback", 1)
+    removed = client.patch(f"{url}/{ts}", {"text": "plain now", "blocks": []}, format="json").json()["message"]
+    assert "blocks" not in removed
+
+
+def test_blocks_go_when_the_message_is_deleted(team, client_for):
+    client = client_for(team.member)
+    url = f"/api/v1/channels/{team.general.public_id}/messages"
+    ts = client.post(url, {"text": "x", "blocks": [SECTION]}, format="json").json()["message"]["ts"]
+    client.delete(f"{url}/{ts}")
+    assert Message.objects.get(channel=team.general, ts=ts).blocks == []
