@@ -147,7 +147,17 @@ def _payload(actor: User, channel: Channel, registered: SlashCommand, text: str,
     }
 
 
-def _new_response_url(app: App, channel: Channel, actor: User, thread_ts: str) -> tuple[str, CommandResponseUrl]:
+def new_response_url(
+    app: App,
+    channel: Channel,
+    actor: User,
+    thread_ts: str,
+    *,
+    original_ts: str = "",
+    original_is_ephemeral: bool = False,
+) -> tuple[str, CommandResponseUrl]:
+    """A response_url for the app to answer `actor` through, in `channel`: for a slash command, or for a
+    click in a message (whose ts is the `original` an answer may replace or delete)."""
     secret = secrets.token_urlsafe(32)
     row = CommandResponseUrl.objects.create(
         app=app,
@@ -156,6 +166,8 @@ def _new_response_url(app: App, channel: Channel, actor: User, thread_ts: str) -
         thread_ts=thread_ts,
         secret_hash=hash_token(secret),
         expires_at=timezone.now() + timedelta(minutes=RESPONSE_URL_MINUTES),
+        original_ts=original_ts,
+        original_is_ephemeral=original_is_ephemeral,
     )
     return f"{settings.SITE_URL}/api/commands/respond/{secret}", row
 
@@ -164,7 +176,7 @@ def _run_app_command(
     actor: User, channel: Channel, registered: SlashCommand, text: str, thread_ts: str
 ) -> CommandResult:
     app = registered.app
-    response_url, row = _new_response_url(app, channel, actor, thread_ts)
+    response_url, row = new_response_url(app, channel, actor, thread_ts)
     payload = _payload(actor, channel, registered, text, response_url)
     if app.socket_mode:
         answered, answer = socket_commands.send_and_wait(app, payload, timeout=TIMEOUT_SECONDS)

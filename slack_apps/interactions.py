@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from slack_apps.models import App
 
 ANSWER_MAX_BYTES = 256 * 1024
+ACK_SECONDS = TIMEOUT_SECONDS
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,13 @@ class Answer:
     error: str = ""  # when not acked: operation_timeout, dispatch_failed, http_service_error
 
 
-def interaction_send(app: App, payload: dict[str, Any], *, timeout: float = TIMEOUT_SECONDS) -> Answer:
-    """Send `payload` to the app (Socket Mode or its interactivity URL) and wait up to `timeout` for its ack.
+def interaction_send(app: App, payload: dict[str, Any], *, timeout: float | None = None) -> Answer:
+    """Send `payload` to the app (Socket Mode or its interactivity URL) and wait up to `timeout` (by
+    default ACK_SECONDS) for its ack.
 
     Raises nothing: an app that cannot be reached, fails or is slow is an Answer with acked False.
     """
+    timeout = ACK_SECONDS if timeout is None else timeout
     if app.socket_mode:
         acked, ack = socket_commands.send_and_wait(app, payload, timeout=timeout, envelope_type="interactive")
         return Answer(acked=True, body=ack) if acked else Answer(acked=False, error="operation_timeout")

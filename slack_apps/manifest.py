@@ -1,7 +1,7 @@
 """Slack app manifests (JSON or YAML), read as Slack reads them, into what an app is made of here.
 
 An existing Slack app's manifest is pasted as is: the parts that have a meaning here are read
-(display_information, features.bot_user, features.slash_commands, oauth_config.scopes.bot,
+(display_information, features.bot_user, features.slash_commands, features.shortcuts, oauth_config.scopes.bot,
 settings.event_subscriptions, settings.interactivity, settings.socket_mode_enabled); the parts
 that only tune Slack's own directory or hosting are accepted and ignored (IGNORED); anything
 else is refused. Every problem is reported at once, each at its JSON pointer, and nothing is made.
@@ -24,6 +24,8 @@ from slackclone.errors import DomainError, ErrorCode
 
 MANIFEST_MAX_BYTES = 64 * 1024
 BOT_DISPLAY_NAME_MAX_LENGTH = 80
+SHORTCUTS_MAX = 25
+SHORTCUT_NAME_MAX = 50
 COMMAND_PATTERN = re.compile(r"/[a-z0-9][a-z0-9_.-]{0,30}")
 
 # Parts Slack's manifests carry that change nothing here.
@@ -45,7 +47,6 @@ IGNORED = {
     "/settings/event_subscriptions/metadata_subscriptions",
 }
 NOT_SUPPORTED = {
-    "/features/shortcuts": "shortcuts are not supported yet",
     "/features/workflow_steps": "workflow steps are not supported",
     "/functions": "custom functions are not supported",
     "/workflows": "workflows are not supported",
@@ -62,6 +63,16 @@ class CommandSpec:
 
 
 @dataclass(frozen=True)
+class ShortcutSpec:
+    """A global shortcut (the composer's shortcuts menu) or a message shortcut (a message's menu)."""
+
+    name: str
+    type: str  # global | message
+    callback_id: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class AppSpec:
     """What an app is made of, however it was described (a manifest, a form, the command line)."""
 
@@ -74,6 +85,7 @@ class AppSpec:
     request_url: str = ""
     interactivity_url: str = ""
     commands: tuple[CommandSpec, ...] = field(default_factory=tuple)
+    shortcuts: tuple[ShortcutSpec, ...] = field(default_factory=tuple)
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -243,7 +255,7 @@ class _Reader:
             raise invalid_manifest({"": "must be an object"})
         self.part("", {"display_information", "features", "oauth_config", "settings"})
         display = self.part("/display_information", {"name", "description"})
-        self.part("/features", {"bot_user", "slash_commands"})
+        self.part("/features", {"bot_user", "slash_commands", "shortcuts"})
         bot_user = self.part("/features/bot_user", {"display_name"})
         self.part("/oauth_config", {"scopes"})
         scopes_part = self.part("/oauth_config/scopes", {"bot", "user"})
@@ -281,6 +293,7 @@ class _Reader:
             request_url=request_url,
             interactivity_url=interactivity_url if interactive else "",
             commands=tuple(self._commands()),
+            shortcuts=tuple(self._shortcuts()),
         )
         if self.problems:
             raise invalid_manifest(self.problems)
@@ -330,3 +343,36 @@ class _Reader:
                 )
             )
         return commands
+
+    def _shortcuts(self) -> list[ShortcutSpec]:
+        value = self._at("/features/shortcuts")
+        if value is None:
+            return []
+        if not isinstance(value, list) or len(value) > SHORTCUTS_MAX:
+            self.problem("/features/shortcuts", f"must be a list of at most {SHORTCUTS_MAX}")
+            return []
+        shortcuts: list[ShortcutSpec] = []
+        seen: set[str] = set()
+        for index, item in enumerate(value):
+            pointer = f"/features/shortcuts/{index}"
+            if not isinstance(item, dict):
+                self.problem(pointer, "must be an object")
+                continue
+            for key in item:
+                if key not in {"name", "type", "callback_id", "description"}:
+                    self.problem(f"{pointer}/{key}", "is not a part of a shortcut")
+            if item.get("type") not in ("global", "message"):
+                self.problem(f"{pointer}/type", "must be global or message")
+            callback_id = self.text(f"{pointer}/callback_id", item.get("callback_id"), max_length=255, required=True)
+            if callback_id in seen:
+                self.problem(f"{pointer}/callback_id", f"{callback_id} is listed twice")
+            seen.add(callback_id)
+            shortcuts.append(
+                ShortcutSpec(
+                    name=self.text(f"{pointer}/name", item.get("name"), max_length=SHORTCUT_NAME_MAX, required=True),
+                    type=str(item.get("type")),
+                    callback_id=callback_id,
+                    description=self.text(f"{pointer}/description", item.get("description"), max_length=150),
+                )
+            )
+        return shortcuts

@@ -38,6 +38,11 @@ class App(models.Model):
     socket_mode = models.BooleanField(default=False, help_text="Deliver over Socket Mode instead of HTTP.")
     request_url = models.URLField(max_length=URL_MAX_LENGTH, blank=True, help_text="Events (and commands) by HTTP.")
     interactivity_url = models.URLField(max_length=URL_MAX_LENGTH, blank=True)
+    shortcuts = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="features.shortcuts: [{name, type (global or message), callback_id, description}].",
+    )
     signing_secret_sealed = models.TextField(editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

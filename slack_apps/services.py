@@ -98,6 +98,7 @@ def app_create(*, actor: User | None, workspace: Workspace, spec: AppSpec) -> tu
         socket_mode=spec.socket_mode,
         request_url=spec.request_url,
         interactivity_url=spec.interactivity_url,
+        shortcuts=[vars(shortcut) for shortcut in spec.shortcuts],
         signing_secret_sealed=seal(signing_secret),
         created_by=actor,
     )

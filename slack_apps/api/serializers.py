@@ -87,3 +87,44 @@ class AppRotateSerializer(serializers.Serializer):
 
 class AppSecretSerializer(serializers.Serializer):
     secret = serializers.CharField(help_text="The new one, shown once; the old one stopped working.")
+
+
+class InteractionContainerSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["message", "view"])
+    channel = serializers.CharField(required=False, max_length=32, help_text="The message's channel (type message).")
+    message_ts = serializers.CharField(required=False, max_length=24)
+    is_ephemeral = serializers.BooleanField(required=False, default=False)
+    bot_id = serializers.CharField(required=False, allow_blank=True, max_length=32, help_text="An ephemeral message's.")
+    view_id = serializers.CharField(required=False, max_length=32, help_text="The view's (type view).")
+
+
+class BlockActionSerializer(serializers.Serializer):
+    container = InteractionContainerSerializer()
+    action = serializers.DictField(help_text="Slack's action: action_id, block_id, type and its value fields.")
+    state = serializers.DictField(required=False, default=dict, help_text='{"values": {block_id: {action_id: …}}}')
+
+
+class ShortcutListQuerySerializer(serializers.Serializer):
+    workspace = serializers.CharField(max_length=64, help_text="The workspace's id (T…) or its slug.")
+
+
+class ShortcutOutSerializer(serializers.Serializer):
+    app_id = serializers.CharField()
+    app_name = serializers.CharField()
+    callback_id = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    type = serializers.ChoiceField(choices=["global", "message"])
+
+
+class ShortcutListSerializer(serializers.Serializer):
+    shortcuts = ShortcutOutSerializer(many=True)
+
+
+class ShortcutRunSerializer(serializers.Serializer):
+    workspace = serializers.CharField(required=False, max_length=64, help_text="For a global shortcut: T… or slug.")
+    app_id = serializers.CharField(max_length=32)
+    callback_id = serializers.CharField(max_length=255)
+    type = serializers.ChoiceField(choices=["global", "message"])
+    channel = serializers.CharField(required=False, max_length=32, help_text="For a message shortcut.")
+    message_ts = serializers.CharField(required=False, max_length=24)

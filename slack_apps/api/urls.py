@@ -1,8 +1,11 @@
 from django.urls import path
 
-from slack_apps.api import apps_views, views
+from slack_apps.api import apps_views, interaction_views, views
 
 urlpatterns = [
+    path("interactions/block-actions", interaction_views.BlockActionView.as_view(), name="interactions-block-actions"),
+    path("interactions/shortcuts", interaction_views.ShortcutView.as_view(), name="interactions-shortcuts"),
+    path("interactions/shortcut", interaction_views.ShortcutView.as_view(), name="interactions-shortcut"),
     path("channels/<pubid:channel_id>/commands", views.CommandsView.as_view(), name="channel-commands"),
     path("workspaces/<pubid:workspace_id>/apps", apps_views.AppCollectionView.as_view(), name="apps"),
     path("workspaces/<pubid:workspace_id>/apps/<pubid:app_id>", apps_views.AppDetailView.as_view(), name="app"),

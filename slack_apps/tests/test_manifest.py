@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from slack_apps.manifest import MANIFEST_MAX_BYTES, CommandSpec, parse_manifest, spec_from_options
+from slack_apps.manifest import MANIFEST_MAX_BYTES, CommandSpec, ShortcutSpec, parse_manifest, spec_from_options
 from slack_apps.scopes import DEFAULT_BOT_EVENTS
 from slackclone.testing.assertions import refused
 
@@ -104,7 +104,31 @@ def test_every_problem_is_named_at_its_pointer_at_once():
         "/settings/event_subscriptions/bot_events/3": "reaction_added needs the bot scope reactions:read "
         "(oauth_config.scopes.bot)",
         "/settings/colour": "is not a part of a Slack app manifest that is known here",
-        "/features/shortcuts": "shortcuts are not supported yet",
+        "/features/shortcuts/0/callback_id": "is required",
+    }
+
+
+def test_shortcuts_are_read_and_checked():
+    manifest = json.loads(json.dumps(BOLT_MANIFEST))
+    manifest["features"]["shortcuts"] = [
+        {"name": "New poll", "type": "global", "callback_id": "poll", "description": "Ask the team"},
+        {"name": "Make a task", "type": "message", "callback_id": "task"},
+    ]
+    spec = parse_manifest(json.dumps(manifest))
+    assert spec.shortcuts == (
+        ShortcutSpec("New poll", "global", "poll", "Ask the team"),
+        ShortcutSpec("Make a task", "message", "task"),
+    )
+    manifest["features"]["shortcuts"] = [
+        {"name": "A", "type": "workflow", "callback_id": "a"},
+        {"name": "B", "type": "global", "callback_id": "a", "colour": "red"},
+    ]
+    with refused("invalid_manifest") as caught:
+        parse_manifest(json.dumps(manifest))
+    assert caught.value.fields == {
+        "/features/shortcuts/0/type": "must be global or message",
+        "/features/shortcuts/1/colour": "is not a part of a shortcut",
+        "/features/shortcuts/1/callback_id": "a is listed twice",
     }
 
 
