@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.utils import timezone
 
@@ -22,6 +23,11 @@ def echo_challenges(received: Received) -> Answer | None:
     if not isinstance(payload, dict) or payload.get("type") != "url_verification":
         return None
     return Answer(200, {"Content-Type": "application/json"}, json.dumps({"challenge": payload["challenge"]}).encode())
+
+
+def api_url(server: Any) -> str:
+    """The Web API of a live server (slack_apps.tests.conftest's `server`), for slack_sdk's base_url."""
+    return f"http://127.0.0.1:{server.port}/api/"
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 15.0) -> bool:

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 import websocket
-from django.conf import settings
-from django.db import connection
 from slack_bolt import App as BoltApp
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
@@ -23,7 +21,7 @@ from realtime.tests.test_e2e import Server
 from slack_apps.manifest import spec_from_options
 from slack_apps.models import DeliveryState, EventDelivery
 from slack_apps.services import app_create, app_rotate
-from slack_apps.tests.support import wait_until
+from slack_apps.tests.support import api_url, wait_until
 from slackclone.testing.processes import stop as stop_process
 from slackclone.tests.subprocess_env import BASE_DIR
 
@@ -54,22 +52,6 @@ def test_connections_open_takes_only_an_app_level_token_in_the_header(client, te
 def test_an_app_without_socket_mode_gets_no_connection(client, team):
     _, credentials = app_create(actor=team.admin, workspace=team.workspace, spec=spec_from_options(name="Http"))
     assert open_connection(client, credentials.app_token) == {"ok": False, "error": "socket_mode_not_enabled"}
-
-
-@pytest.fixture
-def server(django_db_setup, transactional_db):
-    """One Daphne process on the test database and this run's Redis (the channel layer the test publishes to)."""
-    process = Server(
-        connection.settings_dict["NAME"], os.environ.get("REDIS_URL", settings.REDIS_URL), own_site_url=True
-    )
-    try:
-        yield process
-    finally:
-        stop_process(process.process)
-
-
-def api_url(server: Server) -> str:
-    return f"http://127.0.0.1:{server.port}/api/"
 
 
 def bot_said(bot, text: str) -> bool:
