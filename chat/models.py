@@ -324,3 +324,7 @@ class CustomEmoji(models.Model):
     def image_key(self) -> str:
         """The stored file's name without its folder: what the image's URL carries."""
         return self.image.name.rsplit("/", 1)[-1] if self.image else ""
+
+
+# The server's link previews live in their own module (chat.unfurls); Django finds models through this one.
+from chat.unfurls.models import LinkPreview, PreviewImage  # noqa: E402, F401

@@ -12,6 +12,11 @@ Each is sent by a chat service inside its transaction, after the change is writt
 - `emoji_changed(workspace, event)`: a custom emoji was added or removed; `event` is the emoji_changed
   event every client is sent (chat.events), Slack's shape.
 
+And one question chat asks after a commit, whose receivers answer:
+
+- `links_claimed(workspace, urls)`: which of these links an app will unfurl itself (slack_apps.unfurl answers
+  for apps with unfurl_domains); the server's previews leave them alone.
+
 Receivers either queue work for after the commit (notifications.enqueue) or write their own rows in
 the same transaction (slack_apps.outbox: a change and the deliveries it causes commit together).
 """
@@ -26,3 +31,4 @@ member_joined = Signal()
 member_left = Signal()
 channel_created = Signal()
 emoji_changed = Signal()
+links_claimed = Signal()

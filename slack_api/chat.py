@@ -68,7 +68,8 @@ def bot_display_args(ctx: Context) -> BotDisplayArgs:
 def post_message(ctx: Context) -> dict:
     """Post as the token's user. A bot token's `username`, `icon_emoji` and `icon_url` name this message
     (Slack's bot_message); a person's are ignored, as Slack does. `blocks` and `attachments` are kept and
-    shown; `text` is then the notification and search fallback (their words when it is empty)."""
+    shown; `text` is then the notification and search fallback (their words when it is empty).
+    `unfurl_links` / `unfurl_media` false: no link previews (nor link_shared) / previews without images."""
     channel = _post_target(ctx)
     message = services.message_post(
         sender=ctx.user,
@@ -77,6 +78,8 @@ def post_message(ctx: Context) -> dict:
         thread_ts=ctx.args.str("thread_ts") or None,
         client_msg_id=ctx.args.str("client_msg_id") or None,
         reply_broadcast=ctx.args.bool("reply_broadcast"),
+        unfurl_links=ctx.args.bool("unfurl_links", True),
+        unfurl_media=ctx.args.bool("unfurl_media", True),
         **bot_display_args(ctx),
     )
     message = selectors.message_get_for_wire(channel=channel, ts=message.ts)

@@ -22,6 +22,7 @@ from slack_api import (  # noqa: F401
     reactions,
     scheduled,
     search,
+    unfurl,
     usergroups,
     users,
 )

@@ -7,6 +7,7 @@ class SlackAppsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from slack_apps import outbox
+        from slack_apps import outbox, unfurl
 
         outbox.connect()
+        unfurl.connect()

@@ -1,7 +1,8 @@
 """Slack app manifests (JSON or YAML), read as Slack reads them, into what an app is made of here.
 
 An existing Slack app's manifest is pasted as is: the parts that have a meaning here are read
-(display_information, features.bot_user, features.slash_commands, features.shortcuts, oauth_config.scopes.bot,
+(display_information, features.bot_user, features.slash_commands, features.shortcuts, features.unfurl_domains,
+oauth_config.scopes.bot,
 settings.event_subscriptions, settings.interactivity, settings.socket_mode_enabled); the parts
 that only tune Slack's own directory or hosting are accepted and ignored (IGNORED); anything
 else is refused. Every problem is reported at once, each at its JSON pointer, and nothing is made.
@@ -26,6 +27,9 @@ MANIFEST_MAX_BYTES = 64 * 1024
 BOT_DISPLAY_NAME_MAX_LENGTH = 80
 SHORTCUTS_MAX = 25
 SHORTCUT_NAME_MAX = 50
+UNFURL_DOMAINS_MAX = 5  # Slack's limit
+# A host name (lower case, dots between labels), as Slack takes an unfurl domain: no scheme, path or port.
+DOMAIN_PATTERN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}")
 COMMAND_PATTERN = re.compile(r"/[a-z0-9][a-z0-9_.-]{0,30}")
 
 # Parts Slack's manifests carry that change nothing here.
@@ -35,7 +39,6 @@ IGNORED = {
     "/display_information/background_color",
     "/features/bot_user/always_online",
     "/features/app_home",
-    "/features/unfurl_domains",
     "/oauth_config/redirect_urls",
     "/oauth_config/token_management_enabled",
     "/settings/org_deploy_enabled",
@@ -86,6 +89,7 @@ class AppSpec:
     interactivity_url: str = ""
     commands: tuple[CommandSpec, ...] = field(default_factory=tuple)
     shortcuts: tuple[ShortcutSpec, ...] = field(default_factory=tuple)
+    unfurl_domains: tuple[str, ...] = ()
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -255,7 +259,7 @@ class _Reader:
             raise invalid_manifest({"": "must be an object"})
         self.part("", {"display_information", "features", "oauth_config", "settings"})
         display = self.part("/display_information", {"name", "description"})
-        self.part("/features", {"bot_user", "slash_commands", "shortcuts"})
+        self.part("/features", {"bot_user", "slash_commands", "shortcuts", "unfurl_domains"})
         bot_user = self.part("/features/bot_user", {"display_name"})
         self.part("/oauth_config", {"scopes"})
         scopes_part = self.part("/oauth_config/scopes", {"bot", "user"})
@@ -294,6 +298,7 @@ class _Reader:
             interactivity_url=interactivity_url if interactive else "",
             commands=tuple(self._commands()),
             shortcuts=tuple(self._shortcuts()),
+            unfurl_domains=tuple(self._unfurl_domains()),
         )
         if self.problems:
             raise invalid_manifest(self.problems)
@@ -376,3 +381,21 @@ class _Reader:
                 )
             )
         return shortcuts
+
+    def _unfurl_domains(self) -> list[str]:
+        """features.unfurl_domains: host names whose links (theirs and their subdomains') the app unfurls,
+        told by link_shared (slack_apps.unfurl)."""
+        value = self._at("/features/unfurl_domains")
+        if value is None:
+            return []
+        if not isinstance(value, list) or len(value) > UNFURL_DOMAINS_MAX:
+            self.problem("/features/unfurl_domains", f"must be a list of at most {UNFURL_DOMAINS_MAX} domains")
+            return []
+        domains: list[str] = []
+        for index, item in enumerate(value):
+            domain = item.strip().lower().rstrip(".") if isinstance(item, str) else ""
+            if len(domain) > 253 or not DOMAIN_PATTERN.fullmatch(domain):
+                self.problem(f"/features/unfurl_domains/{index}", "must be a domain name such as example.com")
+            elif domain not in domains:
+                domains.append(domain)
+        return domains

@@ -43,6 +43,11 @@ class App(models.Model):
         blank=True,
         help_text="features.shortcuts: [{name, type (global or message), callback_id, description}].",
     )
+    unfurl_domains = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="features.unfurl_domains: links to these hosts (and their subdomains) are told by link_shared.",
+    )
     signing_secret_sealed = models.TextField(editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -27,6 +27,8 @@ BOT_SCOPES = frozenset(
         "im:history",
         "im:read",
         "im:write",
+        "links:read",
+        "links:write",
         "mpim:history",
         "mpim:read",
         "mpim:write",
@@ -66,6 +68,7 @@ BOT_EVENTS: dict[str, str] = {
     "emoji_changed": "emoji:read",
     "team_join": "users:read",
     "user_change": "users:read",
+    "link_shared": "links:read",
 }
 
 # What `manage.py create_app` subscribes to without --event.

@@ -99,6 +99,7 @@ def app_create(*, actor: User | None, workspace: Workspace, spec: AppSpec) -> tu
         request_url=spec.request_url,
         interactivity_url=spec.interactivity_url,
         shortcuts=[vars(shortcut) for shortcut in spec.shortcuts],
+        unfurl_domains=list(spec.unfurl_domains),
         signing_secret_sealed=seal(signing_secret),
         created_by=actor,
     )

@@ -7,7 +7,7 @@ Four queues, so slow work never holds up urgent work, each with its own worker i
     email          missed-message emails (SMTP can be slow or down; retries with backoff)
     maintenance    retention, which deletes in batches and may run for minutes
     apps           Events API deliveries to apps' request URLs (an app that answers slowly holds up
-                   only other apps)
+                   only other apps), and the server's link previews (chat.tasks.preview_links)
 
 Reliability comes from the settings (late acks, reject on worker loss, prefetch 1, a visibility
 timeout after which a dead worker's task is delivered again) together with tasks that are
@@ -49,6 +49,7 @@ app.conf.task_routes = {
     "slack_apps.tasks.dispatch_events": {"queue": APPS_QUEUE},
     "slack_apps.tasks.deliver_events": {"queue": APPS_QUEUE},
     "slack_apps.tasks.deliver_due_events": {"queue": APPS_QUEUE},
+    "chat.tasks.preview_links": {"queue": APPS_QUEUE},
 }
 app.conf.beat_schedule = {
     # Scheduled messages and reminders due now that no eta task delivered (and eta tasks for the next minute).

@@ -343,6 +343,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Slackclone <noreply@l
 
 # --- Product limits ---------------------------------------------------------------
 
+# The server fetches previews of links in messages (chat.unfurls.previews); each workspace may also turn them off.
+LINK_PREVIEWS = env_bool("LINK_PREVIEWS", True)
 MESSAGE_MAX_CHARS = 40_000
 # Longer request paths are answered 414 before URL resolution (ours are under 100 characters; nginx's default
 # request-line buffer is 8 KiB). Django's admin has a pattern that backtracks in the square of the path's length.

@@ -14,6 +14,8 @@ os.environ.setdefault("SECRET_KEY", "slackclone-test-secret-key-not-for-deployme
 os.environ.setdefault("DEBUG", "0")
 # The apps tests run talk to servers on this machine (tests of the rule override it).
 os.environ.setdefault("OUTGOING_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
+# No test fetches the links its messages hold, but those of link previews (which turn this on).
+os.environ.setdefault("LINK_PREVIEWS", "0")
 
 from slackclone.settings import *  # noqa: F403
 

@@ -105,6 +105,7 @@ class WorkspaceAdmin(ServiceModelAdmin[Workspace]):
         "email_display",
         "emoji_add_policy",
         "usergroups_by_members",
+        "link_previews",
     )
     fields += ("created_by", "created_at")
     inlines = (MembershipInline,)

@@ -47,6 +47,14 @@ class WorkspaceUsergroupsForm(forms.Form):
     )
 
 
+class WorkspaceLinkPreviewsForm(forms.Form):
+    link_previews = forms.BooleanField(
+        label="Show previews of links in messages",
+        required=False,
+        help_text="The server fetches the page's title, description and image; apps' own unfurls are not affected.",
+    )
+
+
 class EmojiPolicyForm(forms.Form):
     emoji_add_policy = forms.ChoiceField(
         label="Who can add custom emoji",

@@ -77,6 +77,12 @@ class Workspace(models.Model):
         default=False,
         help_text="Members (not guests) may create and manage user groups. Owners and admins always may.",
     )
+    link_previews = models.BooleanField(
+        default=True,
+        db_default=True,
+        help_text="Show the server's previews of links in messages (fetched by the server, images re-served "
+        "from this site). Apps' own unfurls are not affected.",
+    )
 
     def __str__(self) -> str:
         return f"{self.name} ({self.slug})"

@@ -35,6 +35,9 @@ admin_urls = [
     path("<slug:workspace_slug>/admin/settings/icon/", admin_settings.icon, name="admin-icon"),
     path("<slug:workspace_slug>/admin/settings/privacy/", admin_settings.privacy, name="admin-privacy"),
     path("<slug:workspace_slug>/admin/settings/usergroups/", admin_settings.usergroups, name="admin-usergroups"),
+    path(
+        "<slug:workspace_slug>/admin/settings/link-previews/", admin_settings.link_previews, name="admin-link-previews"
+    ),
     path("<slug:workspace_slug>/admin/emoji/", admin_emoji.emoji, name="admin-emoji"),
     path("<slug:workspace_slug>/admin/emoji/policy/", admin_emoji.emoji_policy, name="admin-emoji-policy"),
     path("<slug:workspace_slug>/admin/emoji/<str:name>/remove/", admin_emoji.emoji_delete, name="admin-emoji-remove"),

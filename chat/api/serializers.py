@@ -326,6 +326,10 @@ class MessagePostSerializer(serializers.Serializer):
     thread_ts = ts_field(required=False, allow_null=True, help_text="Reply in the thread of this message.")
     client_msg_id = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=64)
     reply_broadcast = serializers.BooleanField(required=False, default=False)
+    unfurl_links = serializers.BooleanField(
+        required=False, default=True, help_text="False: no previews of the message's links (nor link_shared)."
+    )
+    unfurl_media = serializers.BooleanField(required=False, default=True, help_text="False: previews without images.")
 
 
 class MessageEditSerializer(serializers.Serializer):

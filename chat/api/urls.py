@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from chat.api.views import channels, emoji, files, inbox, messages, reactions, search
+from chat.api.views import channels, emoji, files, inbox, messages, reactions, search, unfurls
 
 workspace_patterns = [
     path("workspaces/<pubid:workspace_id>/channels", channels.ChannelCollectionView.as_view(), name="channels"),
@@ -59,12 +59,16 @@ channel_patterns = [
         name="message-reaction",
     ),
     path("channels/<pubid:channel_id>/messages/<ts:ts>/pin", reactions.PinView.as_view(), name="message-pin"),
+    path(
+        "channels/<pubid:channel_id>/messages/<ts:ts>/unfurls", unfurls.MessageUnfurlView.as_view(), name="message-unfurls"
+    ),
 ]
 
 file_patterns = [
     path("files/<pubid:file_id>", files.FileDetailView.as_view(), name="file"),
     path("files/<pubid:file_id>/content", files.FileContentView.as_view(), name="file-content"),
     path("files/<pubid:file_id>/thumbnail", files.FileThumbnailView.as_view(), name="file-thumbnail"),
+    path("link-previews/<str:key>", unfurls.LinkPreviewImageView.as_view(), name="link-preview-image"),
 ]
 
 urlpatterns = workspace_patterns + channel_patterns + file_patterns

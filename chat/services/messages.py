@@ -180,6 +180,8 @@ def message_post(
     icon_emoji: str = "",
     icon_url: str = "",
     answering: User | None = None,
+    unfurl_links: bool = True,
+    unfurl_media: bool = True,
 ) -> Message:
     """Post a message, or a thread reply when thread_ts names a message of the channel.
 
@@ -189,6 +191,9 @@ def message_post(
     `attachments` are files the sender has just stored for this channel (chat.services.files,
     which is their only caller); a message with files may have no text. A bot may give this
     message its own `username` and icon (`icon_emoji` or `icon_url`); people's are ignored.
+
+    `unfurl_links` False: no preview of its links and no link_shared for them; `unfurl_media` False: previews
+    without images (Slack's chat.postMessage arguments; chat.unfurls and slack_apps.unfurl receive them).
 
     The same sender and client_msg_id post once: a retry returns the first message.
     Callers: members of the channel (bots included); every surface. A bot `answering` a slash command
@@ -240,7 +245,9 @@ def message_post(
         )
     events.send_message_posted(message)
     # Who to tell, and how, is worked out in a Celery task after commit (notifications receives this).
-    signals.message_posted.send(sender=Message, message=message, mentions=mentions)
+    signals.message_posted.send(
+        sender=Message, message=message, mentions=mentions, unfurl_links=unfurl_links, unfurl_media=unfurl_media
+    )
     if root is not None:
         _count_reply(root, message)
     return message

@@ -522,6 +522,20 @@ def workspace_set_emoji_policy(*, actor: User | None, workspace: Workspace, emoj
     return workspace
 
 
+@transaction.atomic
+def workspace_set_link_previews(*, actor: User | None, workspace: Workspace, enabled: bool) -> Workspace:
+    """Whether the server previews links in messages (chat.unfurls.previews): with it off, no page is fetched
+    for this workspace's messages. Apps' unfurls (link_shared, chat.unfurl) are not affected.
+
+    Callers: workspace owners and admins; the operator. Raises restricted_action. Events: none.
+    """
+    access_workspace_admin(actor, workspace)
+    if workspace.link_previews != enabled:
+        workspace.link_previews = enabled
+        workspace.save(update_fields=["link_previews"])
+    return workspace
+
+
 def user_set_last_workspace(*, actor: User, workspace: Workspace) -> None:
     """Remember the workspace the actor opened last, so `/` takes them back to it.
 

@@ -1,4 +1,4 @@
-"""Workspace admin: name, icon, who sees addresses, who manages user groups (/<slug>/admin/settings/). The address
+"""Workspace admin: name, icon, who sees addresses, who manages user groups, link previews (/<slug>/admin/settings/). The address
 never changes."""
 
 from __future__ import annotations
@@ -12,8 +12,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from slackclone.web import submit_form
-from workspaces.forms import WorkspaceIconForm, WorkspacePrivacyForm, WorkspaceSettingsForm, WorkspaceUsergroupsForm
-from workspaces.services import workspace_set_email_display, workspace_set_usergroups_by_members, workspace_update
+from workspaces.forms import (
+    WorkspaceIconForm,
+    WorkspaceLinkPreviewsForm,
+    WorkspacePrivacyForm,
+    WorkspaceSettingsForm,
+    WorkspaceUsergroupsForm,
+)
+from workspaces.services import (
+    workspace_set_email_display,
+    workspace_set_link_previews,
+    workspace_set_usergroups_by_members,
+    workspace_update,
+)
 from workspaces.views.common import admin_workspace
 
 
@@ -24,6 +35,7 @@ def _render(request, workspace, *, form=None, icon_form=None, privacy_form=None,
         "icon_form": icon_form or WorkspaceIconForm(),
         "privacy_form": privacy_form or WorkspacePrivacyForm(initial={"email_display": workspace.email_display}),
         "usergroups_form": WorkspaceUsergroupsForm(initial={"usergroups_by_members": workspace.usergroups_by_members}),
+        "link_previews_form": WorkspaceLinkPreviewsForm(initial={"link_previews": workspace.link_previews}),
         "section": "settings",
     }
     return render(request, "workspaces/admin/settings.html", context, status=status)
@@ -101,6 +113,24 @@ def usergroups(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpRe
             actor=request.user, workspace=workspace, allowed=data["usergroups_by_members"]
         ),
         success="Who manages user groups has been saved.",
+        redirect_to=reverse("workspaces:admin-settings", args=[workspace.slug]),
+    )
+    return done or _render(request, workspace, status=400)
+
+
+@login_required
+@require_POST
+def link_previews(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpResponse:
+    """Whether the server previews links (workspaces.services.workspace_set_link_previews)."""
+    workspace, _ = admin_workspace(request, workspace_slug)
+    form = WorkspaceLinkPreviewsForm(request.POST)
+    done = submit_form(
+        request,
+        form,
+        lambda data: workspace_set_link_previews(
+            actor=request.user, workspace=workspace, enabled=data["link_previews"]
+        ),
+        success="Link previews have been saved.",
         redirect_to=reverse("workspaces:admin-settings", args=[workspace.slug]),
     )
     return done or _render(request, workspace, status=400)

@@ -81,6 +81,8 @@ class MessageCollectionView(ApiView):
             thread_ts=data.get("thread_ts"),
             client_msg_id=data.get("client_msg_id"),
             reply_broadcast=data["reply_broadcast"],
+            unfurl_links=data["unfurl_links"],
+            unfurl_media=data["unfurl_media"],
         )
         created = message.seq > before
         message = message_get_for_wire(channel=message.channel, ts=message.ts)
