@@ -60,7 +60,9 @@ channel_patterns = [
     ),
     path("channels/<pubid:channel_id>/messages/<ts:ts>/pin", reactions.PinView.as_view(), name="message-pin"),
     path(
-        "channels/<pubid:channel_id>/messages/<ts:ts>/unfurls", unfurls.MessageUnfurlView.as_view(), name="message-unfurls"
+        "channels/<pubid:channel_id>/messages/<ts:ts>/unfurls",
+        unfurls.MessageUnfurlView.as_view(),
+        name="message-unfurls",
     ),
 ]
 

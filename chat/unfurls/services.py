@@ -86,7 +86,9 @@ def unfurl_remove(*, actor: User, message: Message, url: str) -> Message:
     message.refresh_from_db(fields=["legacy_attachments"])
     kept = [attachment for attachment in message.legacy_attachments if unfurl_url(attachment) != url]
     if len(kept) == len(message.legacy_attachments):
-        raise DomainError(ErrorCode.MESSAGE_NOT_FOUND, "That message has no preview of this link.", fields={"url": "not_found"})
+        raise DomainError(
+            ErrorCode.MESSAGE_NOT_FOUND, "That message has no preview of this link.", fields={"url": "not_found"}
+        )
     message.legacy_attachments = kept
     message.changed_at_seq = stamp_change(channel)
     message.save(update_fields=["legacy_attachments", "changed_at_seq"])

@@ -33,7 +33,9 @@ def unfurl_manifest(name: str, domains: list[str], *, events=("link_shared",), s
 
 def unfurl_app(team, *, name="Tracker", domains=("tracker.example",), channel=None, **manifest):
     app, credentials = app_create(
-        actor=team.admin, workspace=team.workspace, spec=parse_manifest(unfurl_manifest(name, list(domains), **manifest))
+        actor=team.admin,
+        workspace=team.workspace,
+        spec=parse_manifest(unfurl_manifest(name, list(domains), **manifest)),
     )
     if channel is not None:
         channel_invite(actor=team.owner, channel=channel, users=[app.bot_user])
@@ -76,7 +78,8 @@ def test_a_link_to_an_unfurl_domain_sends_link_shared_to_that_app(team):
         {"domain": "tracker.example", "url": "https://tracker.example/issues/7"},
         {"domain": "tracker.example", "url": "https://docs.tracker.example/a?b=1"},
     ]
-    assert "thread_ts" not in event and event["event_ts"]
+    assert "thread_ts" not in event
+    assert event["event_ts"]
 
 
 def test_a_thread_reply_names_its_thread(team):
@@ -111,7 +114,8 @@ def test_apps_of_other_domains_or_without_the_subscription_hear_nothing(team):
     )  # fmt: skip
     message_post(sender=team.member, channel=team.general, text="https://tracker.example/1 trackerexample.com")
     assert len(link_events(tracker)) == 1
-    assert link_events(other) == [] and link_events(deaf) == []
+    assert link_events(other) == []
+    assert link_events(deaf) == []
 
 
 def test_another_workspaces_app_with_the_same_domain_hears_nothing(team):
@@ -164,12 +168,16 @@ def test_chat_unfurl_shows_the_apps_unfurl_under_the_message(client, team, poste
     app, token, message = posted
     unfurls = {"https://tracker.example/issues/7": {"title": "Issue 7", "text": "Crash on start", "color": "good"}}
     with transaction.atomic():
-        body = call(client, "chat.unfurl", token, channel=team.general.public_id, ts=message.ts, unfurls=json.dumps(unfurls))
+        body = call(
+            client, "chat.unfurl", token, channel=team.general.public_id, ts=message.ts, unfurls=json.dumps(unfurls)
+        )
     assert body == {"ok": True}
     (attachment,) = stored(message)
-    assert attachment["title"] == "Issue 7" and attachment["text"] == "Crash on start"
+    assert attachment["title"] == "Issue 7"
+    assert attachment["text"] == "Crash on start"
     assert attachment["app_unfurl_url"] == "https://tracker.example/issues/7"
-    assert attachment["is_app_unfurl"] is True and attachment["app_id"] == app.public_id
+    assert attachment["is_app_unfurl"] is True
+    assert attachment["app_id"] == app.public_id
     changed = [e for e in sent_events.of_type("message") if e.get("subtype") == "message_changed"]
     assert changed[-1]["message"]["attachments"][0]["app_unfurl_url"] == "https://tracker.example/issues/7"
     from chat.selectors import message_get_for_wire
@@ -189,14 +197,17 @@ def test_chat_unfurl_by_unfurl_id_and_with_blocks(client, team, posted):
     )  # fmt: skip
     assert body == {"ok": True}
     (attachment,) = stored(message)
-    assert attachment["blocks"][0]["text"]["text"] == "*Issue 7*" and attachment["blocks"][0]["block_id"]
+    assert attachment["blocks"][0]["text"]["text"] == "*Issue 7*"
+    assert attachment["blocks"][0]["block_id"]
 
 
 def test_a_second_unfurl_of_the_same_link_replaces_the_first(client, team, posted):
     _, token, message = posted
     for title in ("first", "second"):
         unfurls = {"https://tracker.example/issues/7": {"title": title}}
-        assert call(client, "chat.unfurl", token, channel=team.general.public_id, ts=message.ts, unfurls=json.dumps(unfurls))["ok"]
+        assert call(
+            client, "chat.unfurl", token, channel=team.general.public_id, ts=message.ts, unfurls=json.dumps(unfurls)
+        )["ok"]
     assert [a["title"] for a in stored(message)] == ["second"]
 
 
@@ -220,7 +231,7 @@ def test_chat_unfurl_refuses_bad_unfurls_and_writes_nothing(client, team, posted
 
 
 def test_chat_unfurl_of_a_link_in_the_message_but_outside_the_apps_domains(client, team, posted):
-    app, token, _ = posted
+    _app, token, _ = posted
     message = message_post(sender=team.member, channel=team.general, text="https://other.example/x")
     unfurls = json.dumps({"https://other.example/x": {"title": "mine?"}})
     body = call(client, "chat.unfurl", token, channel=team.general.public_id, ts=message.ts, unfurls=unfurls)
@@ -235,9 +246,10 @@ def test_chat_unfurl_in_a_private_channel_the_bot_is_not_in_is_channel_not_found
     assert call(client, "chat.unfurl", token, channel=secret.public_id, ts=message.ts, unfurls=unfurls)["error"] == (
         "channel_not_found"
     )
-    assert call(client, "chat.unfurl", token, unfurl_id=f"{secret.public_id}.{message.ts}", unfurls=unfurls)[
-        "error"
-    ] == "channel_not_found"
+    assert (
+        call(client, "chat.unfurl", token, unfurl_id=f"{secret.public_id}.{message.ts}", unfurls=unfurls)["error"]
+        == "channel_not_found"
+    )
     assert stored(message) == []
 
 
@@ -255,7 +267,9 @@ def test_chat_unfurl_needs_links_write(client, team):
     _, credentials = unfurl_app(team, channel=team.general, scopes=("links:read",))
     message = message_post(sender=team.member, channel=team.general, text="https://tracker.example/issues/7")
     unfurls = json.dumps({"https://tracker.example/issues/7": {"title": "x"}})
-    body = call(client, "chat.unfurl", credentials.bot_token, channel=team.general.public_id, ts=message.ts, unfurls=unfurls)
+    body = call(
+        client, "chat.unfurl", credentials.bot_token, channel=team.general.public_id, ts=message.ts, unfurls=unfurls
+    )
     assert (body["ok"], body["error"], body["needed"]) == (False, "missing_scope", "links:write")
     assert stored(message) == []
 
@@ -266,7 +280,14 @@ def test_an_app_unfurl_replaces_the_servers_preview_of_that_link(client, team, p
     _, token, message = posted
     url = "https://tracker.example/issues/7"
     message_set_unfurls(message=message, unfurls={url: {"from_url": url, "original_url": url, "title": "server"}})
-    call(client, "chat.unfurl", token, channel=team.general.public_id, ts=message.ts, unfurls=json.dumps({url: {"title": "app"}}))
+    call(
+        client,
+        "chat.unfurl",
+        token,
+        channel=team.general.public_id,
+        ts=message.ts,
+        unfurls=json.dumps({url: {"title": "app"}}),
+    )
     message_set_unfurls(message=message, unfurls={url: {"from_url": url, "original_url": url, "title": "late server"}})
     assert [a["title"] for a in stored(message)] == ["app"]
 

@@ -1,5 +1,5 @@
-"""Workspace admin: name, icon, who sees addresses, who manages user groups, link previews (/<slug>/admin/settings/). The address
-never changes."""
+"""Workspace admin: name, icon, who sees addresses, who manages user groups, link previews
+(/<slug>/admin/settings/). The address never changes."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from chat.unfurls.html_meta import parse_page
 from chat.unfurls.models import LinkPreview, PreviewImage
 from chat.unfurls.previews import IMAGE_MAX_BYTES, PAGE_MAX_BYTES, preview_message
 from slackclone.testing.api import session_client
-from slackclone.testing.http_recorder import Answer, Received, recording_server
+from slackclone.testing.http_recorder import Answer, recording_server
 from slackclone.testing.images import image_bytes
 from workspaces.services import workspace_set_link_previews
 
@@ -115,7 +115,8 @@ def test_unfurl_media_false_shows_no_image(team, site):
 def test_a_workspace_that_turned_previews_off_fetches_nothing(team, site):
     workspace_set_link_previews(actor=team.admin, workspace=team.workspace, enabled=False)
     message = post_and_preview(team, f"{site.url}/page")
-    assert message.legacy_attachments == [] and fetched(site) == []
+    assert message.legacy_attachments == []
+    assert fetched(site) == []
 
 
 def test_only_admins_turn_previews_off(team):
@@ -142,7 +143,8 @@ def test_the_admin_settings_page_turns_previews_off(team):
 def test_a_refused_address_is_never_fetched(team, site):
     with override_settings(OUTGOING_ALLOWED_NETWORKS=[]):
         message = post_and_preview(team, f"{site.url}/page http://169.254.169.254/latest/meta-data/")
-    assert message.legacy_attachments == [] and fetched(site) == []
+    assert message.legacy_attachments == []
+    assert fetched(site) == []
     assert set(LinkPreview.objects.values_list("failure", flat=True)) == {"forbidden_address"}
 
 
@@ -158,7 +160,8 @@ def test_redirects_are_followed_at_most_three_times(team, site):
     site.pages.update({f"/r{n}": Answer(302, {"Location": f"/r{n + 1}"}) for n in range(4)})
     site.pages["/r4"] = html()
     message = post_and_preview(team, f"{site.url}/r0")
-    assert message.legacy_attachments == [] and LinkPreview.objects.get().failure == "too_many_redirects"
+    assert message.legacy_attachments == []
+    assert LinkPreview.objects.get().failure == "too_many_redirects"
     site.received.clear()
     LinkPreview.objects.all().delete()
     message = post_and_preview(team, f"{site.url}/r1")
@@ -169,13 +172,15 @@ def test_redirects_are_followed_at_most_three_times(team, site):
 def test_a_page_that_is_not_html_gives_no_preview(team, site):
     site.pages["/page"] = Answer(200, {"Content-Type": "application/json"}, b'{"title": "no"}')
     message = post_and_preview(team, f"{site.url}/page")
-    assert message.legacy_attachments == [] and LinkPreview.objects.get().failure == "not_html"
+    assert message.legacy_attachments == []
+    assert LinkPreview.objects.get().failure == "not_html"
 
 
 def test_an_oversized_page_gives_no_preview(team, site):
     site.pages["/page"] = html(PAGE + b" " * PAGE_MAX_BYTES)
     message = post_and_preview(team, f"{site.url}/page")
-    assert message.legacy_attachments == [] and LinkPreview.objects.get().failure == "too_large"
+    assert message.legacy_attachments == []
+    assert LinkPreview.objects.get().failure == "too_large"
 
 
 def test_an_oversized_or_mislabelled_image_is_left_out(team, site):
