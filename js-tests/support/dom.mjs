@@ -119,6 +119,7 @@ export function installDom({ origin = "https://chat.example" } = {}) {
   globalThis.location = { origin };
   globalThis.document = {
     createElement: (tag) => new Element(tag),
+    createElementNS: (_namespace, tag) => new Element(tag),
     createTextNode: (data) => new Text(String(data)),
     createDocumentFragment: () => new DocumentFragment(),
   };

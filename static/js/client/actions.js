@@ -38,6 +38,17 @@ export class MessageActions {
     }
   }
 
+  /** Remove a link's preview (or an app's unfurl) from your own message; the message_changed event confirms it. */
+  async removeUnfurl(message, url) {
+    try {
+      const data = await this.app.api.del(`${this.path(message)}/unfurls?url=${encodeURIComponent(url)}`);
+      if (data.message) this.app.store.putMessage({ ...data.message, pinned: message.pinned }, { replace: true });
+      this.app.events.touched(message);
+    } catch (error) {
+      this.app.toast(error.message);
+    }
+  }
+
   pickReaction(message, anchor) {
     this.app.emojiPicker(anchor, (name) => this.toggleReaction(message, name, true));
   }

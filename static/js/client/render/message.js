@@ -6,6 +6,7 @@ import { emojiChar, emojiGlyph, QUICK_REACTIONS } from "../emoji.js";
 import { renderMarkdown } from "../markdown.js";
 import { fullDate, relative, timeOfDay } from "../time.js";
 import { avatar } from "./avatar.js";
+import { renderUnfurls } from "./unfurls.js";
 
 function reactionTitle(app, reaction) {
   const names = reaction.users.map((id) => (id === app.store.me.id ? "You" : app.store.displayName(id)));
@@ -260,6 +261,10 @@ export function messageRow(app, message, { continued = false, inThread = false }
       message.pinned ? h("div", { class: "msg__pinned" }, icon("pin"), " Pinned") : null,
       text,
       files(message),
+      renderUnfurls(message, {
+        canRemove: !message.pending && message.user === app.store.me.id,
+        onRemove: (url) => app.actions.removeUnfurl(message, url),
+      }),
       reactions(app, message),
       threadSummary(app, message, inThread),
       status(app, message),
