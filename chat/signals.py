@@ -2,8 +2,8 @@
 
 Each is sent by a chat service inside its transaction, after the change is written:
 
-- `message_posted(message, mentions)`: once per new message (never for a retried client_msg_id),
-  with the mentions it stored.
+- `message_posted(message, mentions, unfurl_links, unfurl_media)`: once per new message (never for a retried
+  client_msg_id), with the mentions it stored and whether its links may be unfurled (with images).
 - `message_edited(message, previous_text)`: its author changed its text.
 - `message_deleted(message, previous_text)`: it became a tombstone.
 - `reaction_changed(message, user, emoji, added)`.
