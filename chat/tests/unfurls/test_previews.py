@@ -283,3 +283,28 @@ def test_the_parser_takes_linear_time_on_a_40000_character_adversarial_page(adve
     started = time.perf_counter()
     parse_page(adversarial)
     assert time.perf_counter() - started < 0.5  # html.parser takes seconds on "<a<a<a…" of this size
+
+
+def test_the_client_removes_a_preview_by_its_link_in_the_query(team, site):
+    message = post_and_preview(team, f"{site.url}/page")
+    url = f"/api/v1/channels/{team.general.public_id}/messages/{message.ts}/unfurls?url={site.url}/page"
+    assert session_client(team.member).delete(url).status_code == 200
+    message.refresh_from_db()
+    assert message.legacy_attachments == []
+
+
+def test_editing_the_text_keeps_the_preview(team, site):
+    from chat.services import message_edit
+
+    message = post_and_preview(team, f"{site.url}/page")
+    message_edit(actor=team.member, message=message, text=f"edited: {site.url}/page")
+    message.refresh_from_db()
+    assert message.legacy_attachments[0]["from_url"] == f"{site.url}/page"
+
+
+def test_someone_of_another_workspace_cannot_remove_a_preview(team, site, outsider):
+    message = post_and_preview(team, f"{site.url}/page")
+    url = f"/api/v1/channels/{team.general.public_id}/messages/{message.ts}/unfurls?url={site.url}/page"
+    assert session_client(outsider).delete(url).status_code == 404
+    message.refresh_from_db()
+    assert len(message.legacy_attachments) == 1
