@@ -381,6 +381,57 @@ class EphemeralMessageEvent(TypedDict):
     message: EphemeralMessageWire
 
 
+class ViewWire(TypedDict):
+    """An app's modal or Home tab, in Slack's shape (slack_apps.view_wire): title, submit and close are
+    plain_text objects or null; state is {"values": …}."""
+
+    id: str
+    team_id: str
+    type: Literal["modal", "home"]
+    blocks: list[object]
+    private_metadata: str
+    callback_id: str
+    state: object
+    hash: str
+    title: object
+    clear_on_close: bool
+    notify_on_close: bool
+    close: object
+    submit: object
+    submit_disabled: bool
+    previous_view_id: str | None
+    root_view_id: str
+    app_id: str
+    external_id: str
+    app_installed_team_id: str
+    bot_id: str
+
+
+class ViewEvent(TypedDict):
+    """A modal for this person: opened (the only one in its stack), pushed on top, or updated in place."""
+
+    type: Literal["view_opened", "view_pushed", "view_updated"]
+    workspace: str
+    view: ViewWire
+
+
+class ViewsClearedEvent(TypedDict):
+    """The modal stack of `root_view_id` is closed (submitted, cleared, or closed in another tab)."""
+
+    type: Literal["views_cleared"]
+    workspace: str
+    root_view_id: str
+
+
+class AppHomeUpdatedEvent(TypedDict):
+    """An app published this person's Home tab (views.publish)."""
+
+    type: Literal["app_home_updated"]
+    workspace: str
+    app_id: str
+    view: ViewWire
+
+
 class EmojiChangedEvent(TypedDict):
     """A workspace's custom emoji changed. `add`: one emoji, `name` and `value` (its image's URL, or
     `alias:<name>`); `remove`: `names`, the emoji and its aliases, gone with it."""
@@ -444,6 +495,11 @@ EVENT_SHAPES: dict[str, tuple[type, ...]] = {
     "notification": (NotificationEvent,),
     "ephemeral_message": (EphemeralMessageEvent,),
     "emoji_changed": (EmojiChangedEvent,),
+    "view_opened": (ViewEvent,),
+    "view_pushed": (ViewEvent,),
+    "view_updated": (ViewEvent,),
+    "views_cleared": (ViewsClearedEvent,),
+    "app_home_updated": (AppHomeUpdatedEvent,),
     "pong": (PongEvent,),
     "goodbye": (GoodbyeEvent,),
 }

@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from chat.services.external_uploads import external_upload_receive
 from slack_api import (  # noqa: F401
     app_connections,
+    app_views,
     auth,
     bots,
     chat,

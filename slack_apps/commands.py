@@ -35,6 +35,7 @@ from slack_apps.builtin_commands import BUILTINS
 from slack_apps.delivery import TIMEOUT_SECONDS, signed_headers
 from slack_apps.manifest import COMMAND_PATTERN
 from slack_apps.models import RESPONSE_URL_MINUTES, App, CommandResponseUrl, SlashCommand
+from slack_apps.triggers import trigger_issue
 from slackclone import jsonlimits, outgoing
 from slackclone.errors import DomainError, ErrorCode
 
@@ -143,7 +144,7 @@ def _payload(actor: User, channel: Channel, registered: SlashCommand, text: str,
         "api_app_id": app.public_id,
         "is_enterprise_install": "false",
         "response_url": response_url,
-        "trigger_id": f"{secrets.randbelow(10**10)}.{secrets.token_hex(12)}",
+        "trigger_id": trigger_issue(app_pk=app.pk, user_pk=actor.pk, channel_pk=channel.pk),
     }
 
 

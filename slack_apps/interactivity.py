@@ -44,12 +44,12 @@ def app_did_not_respond(app: App) -> DomainError:
     return DomainError(ErrorCode.APP_DID_NOT_RESPOND, f"{app.name} did not respond. Try again.")
 
 
-def _person(actor: User, workspace: Workspace) -> dict[str, str]:
+def person_wire(actor: User, workspace: Workspace) -> dict[str, str]:
     username = actor.email.split("@", 1)[0]
     return {"id": actor.public_id, "username": username, "name": username, "team_id": workspace.public_id}
 
 
-def _team(workspace: Workspace) -> dict[str, str]:
+def team_wire(workspace: Workspace) -> dict[str, str]:
     return {"id": workspace.public_id, "domain": workspace.slug}
 
 
@@ -122,7 +122,7 @@ def block_action_send(
     )
     payload: dict[str, Any] = {
         "type": "block_actions",
-        "user": _person(actor, workspace),
+        "user": person_wire(actor, workspace),
         "api_app_id": app.public_id,
         "token": "",
         "container": {
@@ -132,7 +132,7 @@ def block_action_send(
             "is_ephemeral": container.is_ephemeral,
         },
         "trigger_id": trigger_issue(app_pk=app.pk, user_pk=actor.pk, channel_pk=channel.pk),
-        "team": _team(workspace),
+        "team": team_wire(workspace),
         "enterprise": None,
         "is_enterprise_install": False,
         "channel": _channel_wire(channel),
@@ -208,8 +208,8 @@ def shortcut_send(
         "type": "shortcut" if kind == "global" else "message_action",
         "token": "",
         "action_ts": f"{time.time():.6f}",
-        "team": _team(workspace),
-        "user": _person(actor, workspace),
+        "team": team_wire(workspace),
+        "user": person_wire(actor, workspace),
         "api_app_id": app.public_id,
         "is_enterprise_install": False,
         "enterprise": None,

@@ -215,3 +215,59 @@ class CommandResponseUrl(models.Model):
 
     def __str__(self) -> str:
         return f"response_url of {self.app_id} for {self.user_id} ({self.uses_left} uses left)"
+
+
+VIEW_PREFIX = "V"
+
+
+class ViewKind(models.TextChoices):
+    MODAL = "modal"
+    HOME = "home"
+
+
+class View(models.Model):
+    """A modal an app opened in front of one person (views.open, views.push), or its Home tab for them
+    (views.publish). Modals stack: a pushed view points at the one below it and at the stack's root.
+
+    `hash` changes with every update, so an app that read a view can update it only if nobody else did
+    meanwhile (views.update with hash: hash_conflict otherwise). A closed modal is kept a day, then swept.
+    """
+
+    public_id = models.CharField(
+        max_length=16, unique=True, editable=False, default=partial(new_public_id, VIEW_PREFIX)
+    )
+    app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="views")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=ViewKind.choices)
+    root = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    previous = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    external_id = models.CharField(max_length=255, blank=True)
+    callback_id = models.CharField(max_length=255, blank=True)
+    private_metadata = models.CharField(max_length=3000, blank=True)
+    title = models.JSONField(null=True, blank=True)
+    submit = models.JSONField(null=True, blank=True)
+    close = models.JSONField(null=True, blank=True)
+    blocks = models.JSONField(default=list)
+    notify_on_close = models.BooleanField(default=False)
+    clear_on_close = models.BooleanField(default=False)
+    submit_disabled = models.BooleanField(default=False)
+    state = models.JSONField(default=dict, blank=True, help_text="state.values as last submitted or acted on.")
+    hash = models.CharField(max_length=40)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["app", "external_id"],
+                condition=~models.Q(external_id="") & models.Q(closed_at__isnull=True),
+                name="view_external_id_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["app", "user"], condition=models.Q(kind="home"), name="view_one_home_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.public_id} of {self.app_id} for {self.user_id}"

@@ -128,6 +128,12 @@ def on_emoji_changed(*, workspace: Workspace, event: Mapping[str, Any], **_: Any
         _write([row])
 
 
+def write_app_home_opened(dm: Channel, app: App, event: dict[str, Any]) -> None:
+    """A person opened the app's Home: for that app alone (its bot is in the DM `dm`)."""
+    event = {**event, "event_ts": f"{time.time():.6f}"}
+    _write([_event_row(dm, "app_home_opened", event, audience=[app.bot_user_id])])
+
+
 def connect() -> None:
     """Receive chat's signals (SlackAppsConfig.ready)."""
     from chat import signals

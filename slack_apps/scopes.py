@@ -69,6 +69,7 @@ BOT_EVENTS: dict[str, str] = {
     "team_join": "users:read",
     "user_change": "users:read",
     "link_shared": "links:read",
+    "app_home_opened": "",  # no scope: an app hears only of its own Home tab
 }
 
 # What `manage.py create_app` subscribes to without --event.
@@ -116,4 +117,4 @@ APP_TOKEN_SCOPE = "connections:write"
 
 def scopes_for_events(events: list[str]) -> list[str]:
     """The scopes these events need, in a stable order."""
-    return sorted({BOT_EVENTS[event] for event in events if event in BOT_EVENTS})
+    return sorted({BOT_EVENTS[event] for event in events if BOT_EVENTS.get(event)})

@@ -5,8 +5,9 @@ from __future__ import annotations
 from celery import shared_task
 
 from notifications.tasks import RELIABLE
-from slack_apps import delivery, dispatch
+from slack_apps import delivery, dispatch, interactions
 from slack_apps.commands import response_urls_forget_expired
+from slack_apps.surfaces import views_forget_closed
 
 
 @shared_task(**RELIABLE)
@@ -21,6 +22,15 @@ def deliver_events(delivery_ids: list[int]) -> list[str | None]:
     return [delivery.deliver(delivery_id) for delivery_id in delivery_ids]
 
 
+@shared_task(**RELIABLE)
+def send_interaction(app_pk: int, payload: dict) -> bool:
+    """Send an app an interaction nobody waits for (view_closed); whether it acked."""
+    from slack_apps.models import App
+
+    app = App.objects.filter(pk=app_pk, disabled_at__isnull=True).select_related("workspace").first()
+    return app is not None and interactions.interaction_send(app, payload).acked
+
+
 SWEEP_CHUNK = 20
 
 
@@ -28,7 +38,7 @@ SWEEP_CHUNK = 20
 def deliver_due_events() -> int:
     """Beat's sweep: dispatch the events whose task was lost, queue every pending delivery whose time
     has come (retries, and any whose sending was lost), in small batches so the apps' workers share
-    them; forget long-expired response_urls and long-dispatched events."""
+    them; forget long-expired response_urls, long-closed modals and long-dispatched events."""
     undispatched = dispatch.undispatched_event_ids()
     for start in range(0, len(undispatched), SWEEP_CHUNK):
         dispatch_events.delay(undispatched[start : start + SWEEP_CHUNK])
@@ -36,5 +46,6 @@ def deliver_due_events() -> int:
     for start in range(0, len(ids), SWEEP_CHUNK):
         deliver_events.delay(ids[start : start + SWEEP_CHUNK])
     response_urls_forget_expired()
+    views_forget_closed()
     dispatch.forget_old_events()
     return len(undispatched) + len(ids)

@@ -24,12 +24,14 @@ REMEMBERED_SECONDS = 600
 
 @dataclass(frozen=True)
 class Trigger:
-    """Who did something, with which app, where (a channel's pk, or None for a global shortcut or a view)."""
+    """Who did something, with which app, where: a channel's pk (None for a global shortcut or in a view),
+    and the view's pk when it was done in a modal (where views.push puts the next one)."""
 
     app_pk: int
     user_pk: int
     channel_pk: int | None
     issued_at: float
+    view_pk: int | None = None
 
 
 def _key(trigger_id: str) -> str:
@@ -40,11 +42,13 @@ def _used_key(trigger_id: str) -> str:
     return f"trigger-used:{trigger_id}"
 
 
-def trigger_issue(*, app_pk: int, user_pk: int, channel_pk: int | None = None, now: datetime | None = None) -> str:
+def trigger_issue(
+    *, app_pk: int, user_pk: int, channel_pk: int | None = None, view_pk: int | None = None, now: datetime | None = None
+) -> str:
     """A new trigger_id in Slack's shape (digits.digits.hex) for an interaction `user_pk` had with the app."""
     issued = (now or timezone.now()).timestamp()
     trigger_id = f"{int(issued)}.{secrets.randbelow(10**12)}.{secrets.token_hex(16)}"
-    cache.set(_key(trigger_id), Trigger(app_pk, user_pk, channel_pk, issued), REMEMBERED_SECONDS)
+    cache.set(_key(trigger_id), Trigger(app_pk, user_pk, channel_pk, issued, view_pk), REMEMBERED_SECONDS)
     return trigger_id
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
@@ -13,6 +14,8 @@ from chat.api.context import request_channel
 from slack_apps.api import serializers as s
 from slack_apps.interactivity import MessageContainer, block_action_send, shortcut_send, shortcuts_available
 from slack_apps.models import App
+from slack_apps.submissions import app_home, app_home_opened, view_action_send, view_close, view_submit
+from slack_apps.view_wire import view_to_wire
 from slackclone.api.schema import errors, ok_response
 from slackclone.api.views import ApiView, validated
 from slackclone.errors import DomainError, ErrorCode
@@ -57,7 +60,16 @@ class BlockActionView(ApiView):
     def post(self, request):
         data = validated(s.BlockActionSerializer, request.data)
         container = data["container"]
-        if container["type"] != "message" or not container.get("channel") or not container.get("message_ts"):
+        if container["type"] == "view":
+            if not container.get("view_id"):
+                raise DomainError(
+                    ErrorCode.INVALID_ARGUMENTS, "A view container has a view_id.", fields={"container": "invalid"}
+                )
+            view_action_send(
+                actor=request.user, view_id=container["view_id"], action=data["action"], state=data["state"]
+            )
+            return Response({"ok": True})
+        if not container.get("channel") or not container.get("message_ts"):
             raise DomainError(
                 ErrorCode.INVALID_ARGUMENTS, "A message container has a channel and a message_ts.",
                 fields={"container": "invalid"},
@@ -112,3 +124,73 @@ class ShortcutView(ApiView):
             message_ts=data.get("message_ts", ""),
         )
         return Response({"ok": True})
+
+
+class ViewSubmissionView(ApiView):
+    @extend_schema(
+        tags=TAG,
+        operation_id="interactions_view_submission",
+        summary="Submit a modal: the app's answer says what the modal does next",
+        description="response_action null or clear: close the modal; errors: show them beside their inputs; "
+        "update or push: show `view`. app_did_not_respond (504) when the app did not answer in 3 seconds.",
+        request=s.ViewSubmissionSerializer,
+        responses={200: ok_response("What the modal does next."), **errors()},
+    )
+    def post(self, request):
+        data = validated(s.ViewSubmissionSerializer, request.data)
+        result = view_submit(actor=request.user, view_id=data["view_id"], state=data["state"])
+        body: dict[str, Any] = {"ok": True, "response_action": result.response_action}
+        if result.errors:
+            body["errors"] = result.errors
+        if result.view is not None:
+            body["view"] = result.view
+        return Response(body)
+
+
+class ViewClosedView(ApiView):
+    @extend_schema(
+        tags=TAG,
+        operation_id="interactions_view_closed",
+        summary="Close a modal (its stack with clear_on_close); the app hears of it with notify_on_close",
+        request=s.ViewClosedSerializer,
+        responses={200: ok_response("Closed."), **errors()},
+    )
+    def post(self, request):
+        data = validated(s.ViewClosedSerializer, request.data)
+        view_close(actor=request.user, view_id=data["view_id"])
+        return Response({"ok": True})
+
+
+def _home_out(home) -> dict:
+    app = home.app
+    return {
+        "app": {"id": app.public_id, "name": app.name, "bot_user": app.bot_user.public_id},
+        "dm_channel": home.dm_channel.public_id if home.dm_channel else None,
+        "view": view_to_wire(home.view) if home.view else None,
+    }
+
+
+class AppHomeView(ApiView):
+    @extend_schema(
+        tags=TAG,
+        operation_id="apps_home",
+        summary="An app's Home for you: the Home tab it published for you, and your DM with its bot",
+        responses={200: ok_response("The app, dm_channel and view."), **errors()},
+    )
+    def get(self, request, app_id: str):
+        _workspace_of_app(request, app_id)
+        return Response(_home_out(app_home(actor=request.user, app_id=app_id)))
+
+
+class AppHomeOpenedView(ApiView):
+    @extend_schema(
+        tags=TAG,
+        operation_id="apps_home_opened",
+        summary="You opened the app's Home or Messages tab: the app hears app_home_opened",
+        request=s.HomeOpenedSerializer,
+        responses={200: ok_response("The app, dm_channel and view."), **errors()},
+    )
+    def post(self, request, app_id: str):
+        _workspace_of_app(request, app_id)
+        data = validated(s.HomeOpenedSerializer, request.data)
+        return Response({"ok": True, **_home_out(app_home_opened(actor=request.user, app_id=app_id, tab=data["tab"]))})

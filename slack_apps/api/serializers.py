@@ -128,3 +128,16 @@ class ShortcutRunSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["global", "message"])
     channel = serializers.CharField(required=False, max_length=32, help_text="For a message shortcut.")
     message_ts = serializers.CharField(required=False, max_length=24)
+
+
+class ViewSubmissionSerializer(serializers.Serializer):
+    view_id = serializers.CharField(max_length=32)
+    state = serializers.DictField(required=False, default=dict, help_text='{"values": {block_id: {action_id: …}}}')
+
+
+class ViewClosedSerializer(serializers.Serializer):
+    view_id = serializers.CharField(max_length=32)
+
+
+class HomeOpenedSerializer(serializers.Serializer):
+    tab = serializers.ChoiceField(choices=["home", "messages"])

@@ -53,6 +53,18 @@ export class MessageActions {
     this.app.emojiPicker(anchor, (name) => this.toggleReaction(message, name, true));
   }
 
+  /** A click or a choice in an app's message: the server sends it to the app and answers once it acked. */
+  async blockAction(message, action, state) {
+    const container = {
+      type: "message",
+      channel: message.channel,
+      message_ts: message.ts,
+      is_ephemeral: Boolean(message.ephemeral || message.is_ephemeral),
+      bot_id: message.bot_id || "",
+    };
+    await this.app.api.post("interactions/block-actions", { container, action, state });
+  }
+
   openThread(message) {
     this.app.thread.open(message.channel, message.thread_ts || message.ts);
   }
@@ -158,7 +170,9 @@ export class MessageActions {
       const value = box.value.trim();
       if (!value) return this.remove(message);
       if (value === app.decode(message.text)) return done();
-      const data = await app.guard(app.api.patch(this.path(message), { text: app.encode(value) }));
+      // What the composer edits is the text: blocks a message had are dropped, as Slack's own clients do.
+      const body = { text: app.encode(value), ...(message.blocks?.length ? { blocks: [] } : {}) };
+      const data = await app.guard(app.api.patch(this.path(message), body));
       if (data?.message) app.store.putMessage({ ...data.message, pinned: message.pinned }, { replace: true });
       return done();
     };

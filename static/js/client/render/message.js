@@ -6,7 +6,24 @@ import { emojiChar, emojiGlyph, QUICK_REACTIONS } from "../emoji.js";
 import { renderMarkdown } from "../markdown.js";
 import { fullDate, relative, timeOfDay } from "../time.js";
 import { avatar } from "./avatar.js";
+import { renderAttachments, renderBlocks } from "./blocks.js";
 import { renderUnfurls } from "./unfurls.js";
+
+/** What the Block Kit renderer needs to show this message's blocks and send what is done with them. */
+export function blockContext(app, message) {
+  return {
+    markdownContext: app.markdownContext,
+    people: () =>
+      [...app.store.users.values()]
+        .filter((user) => !user.deleted)
+        .map((user) => [user.id, app.store.displayName(user.id)]),
+    conversations: (channelsOnly) =>
+      [...app.store.channels.values()]
+        .filter((channel) => !channelsOnly || (!channel.is_im && !channel.is_mpim))
+        .map((channel) => [channel.id, channel.name ? `#${channel.name}` : app.store.channelTitle(channel)]),
+    onAction: (action, state) => app.actions.blockAction(message, action, state),
+  };
+}
 
 function reactionTitle(app, reaction) {
   const names = reaction.users.map((id) => (id === app.store.me.id ? "You" : app.store.displayName(id)));
@@ -223,6 +240,7 @@ export function messageRow(app, message, { continued = false, inThread = false }
   const text = editing ? app.actions.editor.node : h("div", { class: "msg__text" });
   if (!editing) {
     if (message.deleted) text.append(h("span", { class: "msg__deleted" }, "This message was deleted."));
+    else if (message.blocks?.length) text.append(renderBlocks(message.blocks, blockContext(app, message)));
     else text.append(renderMarkdown(message.text, app.markdownContext));
     if (message.edited && !message.deleted)
       text.append(h("span", { class: "msg__edited", title: fullDate(message.edited.ts) }, " (edited)"));
@@ -261,9 +279,11 @@ export function messageRow(app, message, { continued = false, inThread = false }
       message.pinned ? h("div", { class: "msg__pinned" }, icon("pin"), " Pinned") : null,
       text,
       files(message),
+      message.deleted ? null : renderAttachments(message.attachments, blockContext(app, message)),
       renderUnfurls(message, {
         canRemove: !message.pending && message.user === app.store.me.id,
         onRemove: (url) => app.actions.removeUnfurl(message, url),
+        renderBlocks: (blocks) => renderBlocks(blocks, blockContext(app, message)),
       }),
       reactions(app, message),
       threadSummary(app, message, inThread),

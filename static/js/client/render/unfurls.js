@@ -30,7 +30,7 @@ function ourImage(value) {
   return url && new URL(url).origin === location.origin ? url : null;
 }
 
-// The words of an app's blocks, for an unfurl made of blocks (render/blocks.js draws Block Kit in full).
+// The words of an app's blocks, when no Block Kit renderer is given (render/blocks.js draws them in full).
 function blockWords(blocks) {
   const words = [];
   for (const block of blocks || []) {
@@ -41,11 +41,13 @@ function blockWords(blocks) {
   return words.join("\n");
 }
 
-function unfurlCard(attachment, { canRemove, onRemove }) {
+function unfurlCard(attachment, { canRemove, onRemove, renderBlocks }) {
   const url = unfurlUrl(attachment);
   const link = httpUrl(attachment.title_link || url);
   const title = attachment.title ? String(attachment.title) : "";
-  const text = attachment.text ? String(attachment.text) : blockWords(attachment.blocks);
+  const hasBlocks = Array.isArray(attachment.blocks) && attachment.blocks.length > 0;
+  const blocks = hasBlocks && renderBlocks ? renderBlocks(attachment.blocks) : null;
+  const text = attachment.text ? String(attachment.text) : blocks ? "" : blockWords(attachment.blocks);
   const image = ourImage(attachment.image_url) || ourImage(attachment.thumb_url);
   const site = attachment.service_name || attachment.author_name || "";
   return h(
@@ -66,6 +68,7 @@ function unfurlCard(attachment, { canRemove, onRemove }) {
           : h("div", { class: "unfurl__title" }, title)
         : null,
       text ? h("div", { class: "unfurl__text" }, text) : null,
+      blocks,
       image
         ? h("img", { class: "unfurl__image", src: image, alt: "", loading: "lazy", referrerpolicy: "no-referrer" })
         : null,
@@ -88,14 +91,14 @@ function unfurlCard(attachment, { canRemove, onRemove }) {
 
 /**
  * The unfurls of `message` as one element, or null when it has none. `canRemove`: the reader wrote the
- * message; `onRemove(url)` removes one.
+ * message; `onRemove(url)` removes one; `renderBlocks(blocks)` draws an app unfurl's Block Kit blocks.
  */
-export function renderUnfurls(message, { canRemove = false, onRemove = null } = {}) {
+export function renderUnfurls(message, { canRemove = false, onRemove = null, renderBlocks = null } = {}) {
   const unfurls = (message.attachments || []).filter(isUnfurl);
   if (!unfurls.length || message.deleted) return null;
   return h(
     "div",
     { class: "unfurls" },
-    unfurls.map((attachment) => unfurlCard(attachment, { canRemove, onRemove })),
+    unfurls.map((attachment) => unfurlCard(attachment, { canRemove, onRemove, renderBlocks })),
   );
 }

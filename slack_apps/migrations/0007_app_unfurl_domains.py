@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('slack_apps', '0005_app_shortcuts'),
+        ('slack_apps', '0006_views'),
     ]
 
     operations = [

@@ -1,0 +1,119 @@
+"""Block Kit in the real client: a corpus of Slack's block and element types, and payloads built to inject
+markup, render without errors or script; a click on an app that does not answer says so under the block."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from chat.block_kit import BlockKitInvalid, message_content
+from chat.services import message_post
+from chat.tests.browser.conftest import elsewhere
+from chat.tests.browser.test_client import channel_path
+from slack_apps.manifest import spec_from_options
+from slack_apps.services import app_create
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+CORPUS = json.loads((Path(__file__).parent / "blockkit_corpus.json").read_text())
+
+
+def make_app(team, name: str = "Deployer"):
+    app, _credentials = elsewhere(
+        app_create, actor=team.admin, workspace=team.workspace, spec=spec_from_options(name=name)
+    )
+    return app
+
+
+def test_the_corpus_renders_every_block_and_no_payload_runs_script(team, people):
+    app = make_app(team)
+    for case in CORPUS["valid"]:
+        elsewhere(
+            message_post,
+            sender=app.bot_user,
+            channel=team.general,
+            text=case.get("text", case["name"]),
+            blocks=case.get("blocks"),
+            legacy_attachments=case.get("attachments"),
+        )
+    (alice,) = people(team.member)
+    alice.open(channel_path(team, team.general))
+    page = alice.page
+    page.locator("#message-list .msg", has_text="line 49").wait_for()
+    rows = page.locator("#message-list .msg")
+    assert rows.count() == len(CORPUS["valid"])
+    with_blocks = [case for case in CORPUS["valid"] if case.get("blocks")]
+    assert page.locator("#message-list .bk").count() >= len(with_blocks)
+    assert page.locator("#message-list .bk-header", has_text="Weekly report").count() == 1
+    assert page.locator("#message-list .bk-fields .bk-field").count() >= 2
+    assert page.locator("#message-list .bk-button--primary", has_text="Approve").count() == 1
+    assert page.locator("#message-list select.bk-select").count() >= 5
+    assert page.locator("#message-list input[type=date]").input_value() == "2026-12-05"
+    assert page.locator("#message-list .bk-fallback").count() >= 2, "unknown types show a fallback"
+    assert page.locator("#message-list ol.bk-rt-list li").count() == 2
+    assert page.locator("#message-list .att__title", has_text="Build #42").count() == 1
+    assert page.locator("#message-list .bk-section__text", has_text="line 0").count() == 1
+    xss = "<script>window.__pwned=1</script>"
+    assert page.locator("#message-list .bk-header", has_text=xss).count() == 1, "markup shows as text"
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator("#message-list script, #message-list [onerror], #message-list iframe").count() == 0
+    hrefs = page.eval_on_selector_all("#message-list a[href]", "links => links.map(a => a.href)")
+    assert hrefs
+    assert all(href.startswith(("http://", "https://", "mailto:")) for href in hrefs), hrefs
+    sources = page.eval_on_selector_all("#message-list img[src]", "images => images.map(i => i.src)")
+    assert not [src for src in sources if "example.com" in src], "no third-party image is loaded"
+    assert page.locator("#message-list a.bk-image-link", has_text="A chart (example.com)").count() == 1
+    page.locator(".bk-header", has_text="Weekly report").scroll_into_view_if_needed()
+    alice.screenshot("blocks")
+    page.locator(".bk-button--primary", has_text="Approve").scroll_into_view_if_needed()
+    alice.screenshot("blocks-elements")
+
+
+@pytest.mark.parametrize("case", CORPUS["refused"], ids=[case["name"] for case in CORPUS["refused"]])
+def test_payloads_the_server_refuses_never_reach_a_client(case):
+    with pytest.raises(BlockKitInvalid) as refused:
+        message_content("x", case.get("blocks"), case.get("attachments"))
+    assert refused.value.pointer == case["pointer"]
+
+
+def test_a_click_shows_pending_then_that_the_app_did_not_respond_and_a_confirm_can_be_declined(team, people):
+    app = make_app(team, "Silent")
+    blocks = [
+        {"type": "section", "block_id": "ask", "text": {"type": "mrkdwn", "text": "Ship it?"}},
+        {
+            "type": "actions",
+            "block_id": "decide",
+            "elements": [
+                {"type": "button", "action_id": "ship", "text": {"type": "plain_text", "text": "Ship"}, "value": "1"},
+                {"type": "button", "action_id": "drop", "style": "danger",
+                 "text": {"type": "plain_text", "text": "Drop"},
+                 "confirm": {"title": {"type": "plain_text", "text": "Drop it?"},
+                             "text": {"type": "mrkdwn", "text": "This cannot be undone."},
+                             "confirm": {"type": "plain_text", "text": "Drop"},
+                             "deny": {"type": "plain_text", "text": "Keep"}}},
+            ],
+        },
+    ]  # fmt: skip
+    elsewhere(message_post, sender=app.bot_user, channel=team.general, text="Ship it?", blocks=blocks)
+    (alice,) = people(team.member)
+    alice.open(channel_path(team, team.general))
+    page = alice.page
+    requests = []
+    page.on("request", lambda request: "block-actions" in request.url and requests.append(request))
+    page.locator(".bk-button", has_text="Drop").click()
+    dialog = page.locator("dialog.modal", has_text="Drop it?")
+    dialog.wait_for()
+    dialog.locator("button", has_text="Keep").click()
+    assert requests == []
+    page.locator(".bk-button", has_text="Ship").click()
+    error = page.locator(".bk-actions + .bk-error, .bk-error", has_text="did not respond")
+    error.wait_for()
+    assert "Silent" in error.inner_text()
+    assert len(requests) == 1
+    assert json.loads(requests[0].post_data)["action"]["action_id"] == "ship"
+    assert page.locator(".bk-button", has_text="Ship").is_enabled()
+    alice.screenshot("blocks-app-did-not-respond")
+    # The browser logs the 504 it was answered; that one is expected.
+    alice.errors[:] = [error for error in alice.errors if "status of 504" not in error]

@@ -1,0 +1,373 @@
+// Slack's Block Kit blocks and legacy attachments as DOM: sections, fields, headers, context, images,
+// actions, inputs and rich text, with mrkdwn through the message renderer. Text only ever reaches the page
+// as text nodes and only http(s) URLs load or link, so no block can inject markup or script. A block this
+// client does not know, or one that is malformed, shows its words or a short notice; it never breaks the
+// message around it.
+
+import { h } from "../dom.js";
+import { emojiGlyph } from "../emoji.js";
+import { renderInline, renderMarkdown } from "../markdown.js";
+import { fullDate } from "../time.js";
+import { actionOf, collectState, plainTextOf, renderElement, safeUrl } from "./block-elements.js";
+
+export { collectState };
+
+const UNKNOWN = "This content can't be displayed.";
+
+function textObject(value, ctx, inline = false) {
+  if (!value || typeof value.text !== "string") return null;
+  if (value.type === "mrkdwn") {
+    if (!inline) return renderMarkdown(value.text, ctx.markdownContext);
+    const span = h("span");
+    renderInline(span, value.text, ctx.markdownContext);
+    return span;
+  }
+  return document.createTextNode(plainTextOf(value));
+}
+
+/**
+ * An image of our own origin is shown; one elsewhere is a link to it (the page's Content-Security-Policy
+ * loads no third-party image, so nobody outside learns who reads the message).
+ */
+function image(element, className) {
+  const src = safeUrl(element?.image_url);
+  const alt = typeof element?.alt_text === "string" ? element.alt_text : "";
+  if (!src?.startsWith("http")) return h("span", { class: "bk-fallback" }, alt);
+  if (new URL(src).origin === location.origin) {
+    return h("img", { class: className, src, alt, loading: "lazy", referrerpolicy: "no-referrer" });
+  }
+  const label = `${alt || "Image"} (${new URL(src).hostname})`;
+  return h("a", { class: "bk-image-link", href: src, target: "_blank", rel: "noopener noreferrer" }, `🖼 ${label}`);
+}
+
+function sameOrigin(raw) {
+  const url = raw ? safeUrl(raw) : null;
+  return url && new URL(url).origin === location.origin ? url : null;
+}
+
+function fallback(value) {
+  const words = value?.text?.text || value?.fallback || value?.alt_text || "";
+  return h("div", { class: "bk-fallback" }, typeof words === "string" && words ? words : UNKNOWN);
+}
+
+async function confirmed(confirm) {
+  if (!confirm) return true;
+  const { modal } = await import("../dialogs.js");
+  return new Promise((resolve) => {
+    let answer = false;
+    const dialog = modal(
+      plainTextOf(confirm.title) || "Are you sure?",
+      h("p", {}, plainTextOf(confirm.text)),
+      h(
+        "div",
+        { class: "btn-row" },
+        h(
+          "button",
+          { type: "button", class: "btn", onclick: () => dialog.close() },
+          plainTextOf(confirm.deny) || "Cancel",
+        ),
+        h(
+          "button",
+          {
+            type: "button",
+            class: `btn ${confirm.style === "danger" ? "btn--danger" : "btn--primary"}`,
+            onclick: () => {
+              answer = true;
+              dialog.close();
+            },
+          },
+          plainTextOf(confirm.confirm) || "Confirm",
+        ),
+      ),
+    );
+    dialog.addEventListener("close", () => resolve(answer));
+  });
+}
+
+/** Send a used control's action through ctx.onAction, showing it pending, and any failure under its block. */
+function sender(ctx, root, blockNode) {
+  return async (node, option = null) => {
+    if (!ctx.onAction) return;
+    const element = node.closest("[data-action-id]") || node;
+    if (!(await confirmed(element.bkConfirm))) return;
+    const error = blockNode.querySelector(":scope > .bk-error");
+    error?.remove();
+    element.setAttribute("aria-busy", "true");
+    element.classList.add("bk--pending");
+    if ("disabled" in element) element.disabled = true;
+    try {
+      await ctx.onAction(actionOf(element, option), { values: collectState(root) });
+    } catch (failure) {
+      blockNode.append(h("div", { class: "bk-error", role: "alert" }, failure?.message || "The app did not respond."));
+    } finally {
+      element.removeAttribute("aria-busy");
+      element.classList.remove("bk--pending");
+      if ("disabled" in element) element.disabled = false;
+    }
+  };
+}
+
+function control(element, blockId, ctx, send, label = "") {
+  if (!element || typeof element !== "object") return fallback(element);
+  if (element.type === "image") return image(element, "bk-accessory-image");
+  const node = renderElement(element, blockId, ctx, send, label);
+  if (!node) return fallback(element);
+  if (element.confirm) node.bkConfirm = element.confirm;
+  return node;
+}
+
+function richText(elements, ctx) {
+  const out = document.createDocumentFragment();
+  for (const part of elements || []) {
+    if (!part || typeof part !== "object") continue;
+    if (part.type === "rich_text_list") {
+      const list = h(part.style === "ordered" ? "ol" : "ul", {
+        class: `bk-rt-list bk-rt-indent-${Math.min(part.indent || 0, 8)}`,
+      });
+      for (const item of part.elements || []) list.append(h("li", {}, richText([item], ctx)));
+      out.append(list);
+    } else if (part.type === "rich_text_quote")
+      out.append(h("blockquote", { class: "md-quote" }, richLeaves(part.elements, ctx)));
+    else if (part.type === "rich_text_preformatted")
+      out.append(h("pre", { class: "md-pre" }, h("code", {}, richLeaves(part.elements, ctx).textContent)));
+    else out.append(h("div", { class: "bk-rt-section" }, richLeaves(part.elements, ctx)));
+  }
+  return out;
+}
+
+function styled(node, style) {
+  let result = node;
+  if (style?.code) result = h("code", { class: "md-code" }, result);
+  if (style?.bold) result = h("strong", {}, result);
+  if (style?.italic) result = h("em", {}, result);
+  if (style?.strike) result = h("s", {}, result);
+  return result;
+}
+
+function richLeaves(elements, ctx) {
+  const span = h("span");
+  const md = ctx.markdownContext;
+  for (const leaf of elements || []) {
+    if (!leaf || typeof leaf !== "object") continue;
+    let node;
+    if (leaf.type === "text") node = document.createTextNode(String(leaf.text ?? ""));
+    else if (leaf.type === "link") {
+      const href = safeUrl(leaf.url);
+      const label = String(leaf.text || leaf.url || "");
+      node = href
+        ? h("a", { href, target: "_blank", rel: "noopener noreferrer nofollow", class: "md-link" }, label)
+        : document.createTextNode(label);
+    } else if (leaf.type === "user")
+      node = h(
+        "span",
+        { class: `mention${leaf.user_id === md.meId ? " mention--me" : ""}` },
+        `@${md.userName(String(leaf.user_id))}`,
+      );
+    else if (leaf.type === "usergroup")
+      node = h("span", { class: "mention" }, `@${md.usergroupHandle?.(String(leaf.usergroup_id)) || "group"}`);
+    else if (leaf.type === "channel")
+      node = h("span", { class: "channel-link" }, `#${md.channelName(String(leaf.channel_id))}`);
+    else if (leaf.type === "broadcast")
+      node = h("span", { class: "mention mention--broadcast" }, `@${String(leaf.range || "here")}`);
+    else if (leaf.type === "emoji") node = emojiGlyph(String(leaf.name)) || document.createTextNode(`:${leaf.name}:`);
+    else node = document.createTextNode(String(leaf.text ?? ""));
+    span.append(styled(node, leaf.style));
+  }
+  return span;
+}
+
+function section(block, ctx, send) {
+  const main = h(
+    "div",
+    { class: "bk-section__main" },
+    block.text ? h("div", { class: "bk-section__text" }, textObject(block.text, ctx)) : null,
+  );
+  if (Array.isArray(block.fields)) {
+    main.append(
+      h(
+        "div",
+        { class: "bk-fields" },
+        block.fields.map((field) => h("div", { class: "bk-field" }, textObject(field, ctx))),
+      ),
+    );
+  }
+  const accessory = block.accessory
+    ? h("div", { class: "bk-accessory" }, control(block.accessory, block.block_id, ctx, send))
+    : null;
+  return h("div", { class: "bk-section" }, main, accessory);
+}
+
+function input(block, ctx, send) {
+  const id = `bk-${block.block_id}-${Math.random().toString(36).slice(2, 8)}`;
+  const label = plainTextOf(block.label);
+  const field = control(block.element, block.block_id, ctx, send, label);
+  if (field.id !== undefined && !field.id) field.id = id;
+  const hint = block.hint ? h("div", { class: "bk-input__hint", id: `${id}-hint` }, plainTextOf(block.hint)) : null;
+  if (hint) field.setAttribute("aria-describedby", `${id}-hint`);
+  if (!block.optional) field.setAttribute("aria-required", "true");
+  return h(
+    "div",
+    { class: "bk-input-block" },
+    h(
+      "label",
+      { class: "bk-input__label", for: id },
+      label,
+      block.optional ? h("span", { class: "bk-optional" }, " (optional)") : null,
+    ),
+    field,
+    hint,
+  );
+}
+
+function renderBlock(block, ctx, root) {
+  const node = h("div", {
+    class: `bk-block bk-block--${String(block.type).replace(/[^a-z_]/g, "")}`,
+    dataset: { blockId: block.block_id || "" },
+  });
+  const send = sender(ctx, root, node);
+  switch (block.type) {
+    case "section":
+      node.append(section(block, ctx, send));
+      break;
+    case "header":
+      node.append(h("div", { class: "bk-header", role: "heading", "aria-level": "3" }, plainTextOf(block.text)));
+      break;
+    case "divider":
+      node.append(h("hr", { class: "bk-divider" }));
+      break;
+    case "context":
+      for (const item of block.elements || []) {
+        node.append(
+          item?.type === "image"
+            ? image(item, "bk-context__image")
+            : h("span", { class: "bk-context__text" }, textObject(item, ctx, true)),
+        );
+      }
+      break;
+    case "image":
+      node.append(
+        block.title ? h("div", { class: "bk-image__title" }, plainTextOf(block.title)) : null,
+        image(block, "bk-image"),
+      );
+      break;
+    case "actions":
+      node.append(
+        h(
+          "div",
+          { class: "bk-actions" },
+          (block.elements || []).map((element) => control(element, block.block_id, ctx, send)),
+        ),
+      );
+      break;
+    case "input":
+      node.append(input(block, ctx, send));
+      break;
+    case "rich_text":
+      node.append(richText(block.elements, ctx));
+      break;
+    default:
+      node.append(fallback(block));
+  }
+  return node;
+}
+
+/**
+ * Blocks as one node. `ctx`: { markdownContext, onAction(action, state) → Promise (rejects with an Error
+ * whose message is shown under the block), people() and conversations(channelsOnly) → [id, name] pairs }.
+ */
+export function renderBlocks(blocks, ctx) {
+  const root = h("div", { class: "bk" });
+  for (const block of Array.isArray(blocks) ? blocks : []) {
+    try {
+      root.append(block && typeof block === "object" ? renderBlock(block, ctx, root) : fallback(null));
+    } catch {
+      root.append(fallback(block));
+    }
+  }
+  return root;
+}
+
+function attachment(item, ctx) {
+  const color = /^#?[0-9a-f]{6}$/i.test(item.color || "")
+    ? `#${item.color.replace("#", "")}`
+    : { good: "#2eb67d", warning: "#ecb22e", danger: "#e01e5a" }[item.color] || "#dddddd";
+  const titleHref = item.title_link ? safeUrl(item.title_link) : null;
+  const author = item.author_name
+    ? h(
+        "div",
+        { class: "att__author" },
+        sameOrigin(item.author_icon)
+          ? h("img", { class: "att__author-icon", src: sameOrigin(item.author_icon), alt: "" })
+          : null,
+        String(item.author_name),
+      )
+    : null;
+  const fields = (item.fields || []).filter((field) => field && typeof field === "object");
+  const body = h(
+    "div",
+    { class: "att__body" },
+    author,
+    item.title
+      ? h(
+          "div",
+          { class: "att__title" },
+          titleHref
+            ? h("a", { href: titleHref, target: "_blank", rel: "noopener noreferrer" }, String(item.title))
+            : String(item.title),
+        )
+      : null,
+    item.text ? h("div", { class: "att__text" }, renderMarkdown(String(item.text), ctx.markdownContext)) : null,
+    fields.length
+      ? h(
+          "div",
+          { class: "bk-fields" },
+          fields.map((field) =>
+            h(
+              "div",
+              { class: `bk-field${field.short ? "" : " bk-field--wide"}` },
+              h("strong", {}, String(field.title ?? "")),
+              h("div", {}, String(field.value ?? "")),
+            ),
+          ),
+        )
+      : null,
+    Array.isArray(item.blocks) ? renderBlocks(item.blocks, ctx) : null,
+    item.image_url ? image({ image_url: item.image_url, alt_text: item.fallback || "" }, "att__image") : null,
+    item.footer || item.ts
+      ? h(
+          "div",
+          { class: "att__footer" },
+          item.footer ? String(item.footer) : null,
+          item.ts ? ` · ${fullDate(String(item.ts))}` : null,
+        )
+      : null,
+  );
+  if (!body.childNodes.length && item.fallback) body.append(String(item.fallback));
+  const node = h(
+    "div",
+    { class: "att" },
+    item.pretext
+      ? h("div", { class: "att__pretext" }, renderMarkdown(String(item.pretext), ctx.markdownContext))
+      : null,
+    h("div", { class: "att__frame" }, h("span", { class: "att__bar", style: null }), body),
+  );
+  node.querySelector(".att__bar").style.background = color;
+  return node;
+}
+
+/** Legacy attachments (not link previews, which render/unfurls.js shows) as one node, or null. */
+export function renderAttachments(attachments, ctx) {
+  const items = (Array.isArray(attachments) ? attachments : []).filter(
+    (item) => item && typeof item === "object" && !item.from_url && !item.is_app_unfurl,
+  );
+  if (!items.length) return null;
+  const root = h("div", { class: "atts" });
+  for (const item of items) {
+    try {
+      root.append(attachment(item, ctx));
+    } catch {
+      root.append(fallback(item));
+    }
+  }
+  return root;
+}
