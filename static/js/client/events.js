@@ -90,7 +90,11 @@ export class EventHandler {
   on_message_message_changed(event) {
     const message = event.message;
     const known = this.app.store.log(message.channel).byTs.get(message.ts);
-    this.app.store.putMessage({ ...known, ...message, pinned: known?.pinned }, { replace: true });
+    const merged = { ...known, ...message, pinned: known?.pinned };
+    // The event carries the whole message: blocks or attachments it no longer has (an edit that dropped
+    // them, a removed link preview) must not linger from the copy we knew.
+    for (const key of ["blocks", "attachments"]) if (!(key in message)) delete merged[key];
+    this.app.store.putMessage(merged, { replace: true });
     this.touched(message);
   }
 
