@@ -21,9 +21,11 @@ def new_image_key() -> str:
 
 
 class PreviewImage(models.Model):
-    """An og:image as fetched: at most previews.IMAGE_MAX_BYTES of one of previews.IMAGE_TYPES."""
+    """An og:image as fetched: at most previews.IMAGE_MAX_BYTES of one of previews.IMAGE_TYPES. Kept as long
+    as messages may show it (their attachments name its key); the same bytes fetched again are the same row."""
 
     key = models.CharField(max_length=40, unique=True, default=new_image_key, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False, help_text="SHA-256 of the bytes.")
     content_type = models.CharField(max_length=40)
     data = models.BinaryField()
     size = models.PositiveIntegerField()

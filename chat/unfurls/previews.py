@@ -11,6 +11,7 @@ CACHE_FOR (a failure for FAILURE_CACHE_FOR, so a dead link is not hammered), for
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import datetime, timedelta
 from urllib.parse import urljoin
@@ -100,7 +101,15 @@ def _fetch_image(page_url: str, image: str) -> PreviewImage | None:
     media, _ = _content_type(response)
     if media not in IMAGE_TYPES or not response.body.startswith(IMAGE_TYPES[media]):
         return None
-    return PreviewImage.objects.create(content_type=media, data=response.body, size=len(response.body))
+    digest = hashlib.sha256(response.body).hexdigest()
+    try:
+        with transaction.atomic():
+            image, _ = PreviewImage.objects.get_or_create(
+                digest=digest, defaults={"content_type": media, "data": response.body, "size": len(response.body)}
+            )
+    except IntegrityError:  # another task stored the same bytes meanwhile
+        image = PreviewImage.objects.get(digest=digest)
+    return image
 
 
 def _fetch_page(url: str) -> tuple[PageMeta, str]:

@@ -23,7 +23,8 @@ def test_a_preview_shows_live_with_our_image_and_its_author_removes_it(team, peo
     for person in (alice, bob):
         person.open(channel_path(team, team.general))
         person.page.locator("#message-list .msg", has_text="read").wait_for()
-    image = PreviewImage.objects.create(content_type="image/png", data=image_bytes((60, 40)), size=1)
+    data = image_bytes((60, 40))
+    image = PreviewImage.objects.create(content_type="image/png", data=data, size=len(data), digest="d" * 64)
     image_url = server.url + reverse("api:link-preview-image", args=[image.key])
     preview = {
         "from_url": url, "original_url": url, "service_name": "News", "title": "<b>Big story</b>",

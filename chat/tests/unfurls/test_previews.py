@@ -308,3 +308,11 @@ def test_someone_of_another_workspace_cannot_remove_a_preview(team, site, outsid
     assert session_client(outsider).delete(url).status_code == 404
     message.refresh_from_db()
     assert len(message.legacy_attachments) == 1
+
+
+def test_the_same_image_fetched_again_is_stored_once(team, site):
+    post_and_preview(team, f"{site.url}/page")
+    LinkPreview.objects.update(fetched_at=timezone.now() - timedelta(hours=25))
+    message = post_and_preview(team, f"{site.url}/page")
+    assert PreviewImage.objects.count() == 1
+    assert message.legacy_attachments[0]["image_url"].endswith(PreviewImage.objects.get().key)
