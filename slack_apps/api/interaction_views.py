@@ -90,7 +90,7 @@ class BlockActionView(ApiView):
         return Response({"ok": True})
 
 
-class ShortcutView(ApiView):
+class ShortcutListView(ApiView):
     @extend_schema(
         tags=TAG,
         operation_id="interactions_shortcuts",
@@ -104,6 +104,8 @@ class ShortcutView(ApiView):
         listing = shortcuts_available(actor=request.user, workspace=workspace)
         return Response({"shortcuts": [dataclasses.asdict(entry) for entry in listing]})
 
+
+class ShortcutRunView(ApiView):
     @extend_schema(
         tags=TAG,
         operation_id="interactions_shortcut_run",
