@@ -81,7 +81,8 @@ def _choice(kind: str, action: dict[str, Any], element: dict[str, Any] | None) -
     """The value fields of an action, by the element's type, as Slack names them."""
     offered = _offered(element) if element is not None else None
     if kind in SINGLE_OPTION:
-        return {"selected_option": _option(action.get("selected_option"), offered)}
+        chosen = action.get("selected_option")
+        return {"selected_option": None if chosen is None else _option(chosen, offered)}
     if kind in MANY_OPTIONS:
         chosen = action.get("selected_options")
         if not isinstance(chosen, list) or len(chosen) > 100:

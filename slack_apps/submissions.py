@@ -94,8 +94,9 @@ def view_submit(*, actor: User, view_id: str, state: Any) -> SubmissionResult:
         return SubmissionResult("clear" if action == "clear" else None)
 
 
-def view_close(*, actor: User, view_id: str) -> None:
-    """Close a modal (its close button, Escape): the one view, or its whole stack with clear_on_close.
+def view_close(*, actor: User, view_id: str, clear: bool = False) -> None:
+    """Close a modal (its close button, Escape): the one view, or its whole stack (`clear`, the X, or the
+    view's clear_on_close).
     The app hears view_closed only if it asked (notify_on_close), after the commit, off the request.
 
     Callers: the person the modal is shown to. Raises: view_not_found.
@@ -105,7 +106,7 @@ def view_close(*, actor: User, view_id: str) -> None:
 
     with transaction.atomic():
         view = surfaces.open_view_of(actor=actor, view_id=view_id)
-        cleared = view.clear_on_close or view.previous_id is None
+        cleared = clear or view.clear_on_close or view.previous_id is None
         if cleared:
             surfaces.close_stack(view)
         else:

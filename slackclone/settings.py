@@ -414,6 +414,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two choice sets share the field name `type`: name each.
+    "ENUM_NAME_OVERRIDES": {
+        "ShortcutTypeEnum": ["global", "message"],
+        "InteractionContainerTypeEnum": ["message", "view"],
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

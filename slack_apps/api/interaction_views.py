@@ -90,7 +90,7 @@ class BlockActionView(ApiView):
         return Response({"ok": True})
 
 
-class ShortcutView(ApiView):
+class ShortcutListView(ApiView):
     @extend_schema(
         tags=TAG,
         operation_id="interactions_shortcuts",
@@ -104,6 +104,8 @@ class ShortcutView(ApiView):
         listing = shortcuts_available(actor=request.user, workspace=workspace)
         return Response({"shortcuts": [dataclasses.asdict(entry) for entry in listing]})
 
+
+class ShortcutRunView(ApiView):
     @extend_schema(
         tags=TAG,
         operation_id="interactions_shortcut_run",
@@ -157,7 +159,7 @@ class ViewClosedView(ApiView):
     )
     def post(self, request):
         data = validated(s.ViewClosedSerializer, request.data)
-        view_close(actor=request.user, view_id=data["view_id"])
+        view_close(actor=request.user, view_id=data["view_id"], clear=data["clear"])
         return Response({"ok": True})
 
 
@@ -194,3 +196,20 @@ class AppHomeOpenedView(ApiView):
         _workspace_of_app(request, app_id)
         data = validated(s.HomeOpenedSerializer, request.data)
         return Response({"ok": True, **_home_out(app_home_opened(actor=request.user, app_id=app_id, tab=data["tab"]))})
+
+
+class AppHomeByBotView(ApiView):
+    @extend_schema(
+        tags=TAG,
+        operation_id="apps_home_by_bot",
+        summary="The Home of the app whose bot this is (a DM with it shows its Home tab)",
+        parameters=[s.HomeQuerySerializer],
+        responses={200: ok_response("The app, dm_channel and view."), **errors()},
+    )
+    def get(self, request):
+        query = validated(s.HomeQuerySerializer, request.query_params)
+        app = App.objects.filter(bot_user__public_id=query["bot"]).only("public_id").first()
+        if app is None:
+            raise DomainError(ErrorCode.APP_NOT_FOUND, "That bot is no app's.")
+        _workspace_of_app(request, app.public_id)
+        return Response(_home_out(app_home(actor=request.user, app_id=app.public_id)))

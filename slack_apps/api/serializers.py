@@ -137,6 +137,11 @@ class ViewSubmissionSerializer(serializers.Serializer):
 
 class ViewClosedSerializer(serializers.Serializer):
     view_id = serializers.CharField(max_length=32)
+    clear = serializers.BooleanField(required=False, default=False, help_text="Close the whole stack (the X).")
+
+
+class HomeQuerySerializer(serializers.Serializer):
+    bot = serializers.CharField(max_length=32, help_text="The app's bot user (U…), as a DM with it shows it.")
 
 
 class HomeOpenedSerializer(serializers.Serializer):

@@ -50,6 +50,7 @@ export class ChannelView {
     if (!channel) this.preview = channel = (await api.get(`channels/${channelId}`)).channel;
     this.dividerSeq = channel.unread_count ? channel.last_read_seq : null;
     this.renderHeader();
+    this.app.appViews.attach(channel);
     clear(this.list).append(h("div", { class: "loading" }, "Loading messages…"));
     const log = store.log(channelId);
     if (ts) await this.loadAround(ts);

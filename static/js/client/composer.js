@@ -107,6 +107,20 @@ export class Composer {
         },
         icon("smile"),
       ),
+      this.inThread
+        ? null
+        : h(
+            "button",
+            {
+              type: "button",
+              class: "composer__tool composer__shortcuts",
+              title: "Shortcuts",
+              "aria-label": "Shortcuts",
+              "aria-haspopup": "menu",
+              onclick: (event) => this.app.appViews.openShortcutMenu(event.currentTarget),
+            },
+            icon("bolt"),
+          ),
       this.broadcast,
       h(
         "span",

@@ -330,11 +330,19 @@ export class Dialogs {
         ? item("Delete message", () => app.actions.remove(message), true)
         : null,
     );
+    this.placeMenu(menu, anchor);
+    app.appViews.messageShortcutItems(message, item).then((items) => {
+      if (items.length && menu.isConnected) menu.append(h("li", { role: "separator", class: "menu__sep" }), ...items);
+    });
+  }
+
+  /** Show a menu of buttons under `anchor`: arrow keys move, Escape or a click elsewhere closes it. */
+  placeMenu(menu, anchor) {
     document.body.append(menu);
     const box = anchor.getBoundingClientRect();
     menu.style.top = `${Math.min(box.bottom + 4, innerHeight - menu.offsetHeight - 8)}px`;
     menu.style.left = `${Math.max(8, box.right - menu.offsetWidth)}px`;
-    menu.querySelector("button").focus();
+    menu.querySelector("button")?.focus();
     menu.addEventListener("keydown", (event) => {
       const items = [...menu.querySelectorAll("button")];
       const index = items.indexOf(document.activeElement);

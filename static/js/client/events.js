@@ -73,6 +73,26 @@ export class EventHandler {
     if (store.current === event.channel) app.announce(`${store.displayName(message.user)}: ${app.plain(message.text)}`);
   }
 
+  on_view_opened(event) {
+    this.app.appViews.onEvent(event);
+  }
+
+  on_view_pushed(event) {
+    this.app.appViews.onEvent(event);
+  }
+
+  on_view_updated(event) {
+    this.app.appViews.onEvent(event);
+  }
+
+  on_views_cleared(event) {
+    this.app.appViews.onEvent(event);
+  }
+
+  on_app_home_updated(event) {
+    this.app.appViews.onEvent(event);
+  }
+
   on_ephemeral_message(event) {
     const message = { ...event.message, channel: event.channel, ephemeral: true };
     if (message.deleted) {

@@ -4,6 +4,7 @@
 
 import { MessageActions } from "./actions.js";
 import { Api } from "./api.js";
+import { AppViews } from "./app-views.js";
 import { ChannelView } from "./channel-view.js";
 import { Composer, decodeMentions, encodeMentions } from "./composer.js";
 import { CustomEmoji } from "./custom-emoji.js";
@@ -63,6 +64,7 @@ class App {
     this.sidebar = new Sidebar(this);
     this.uploads = new Uploads(this);
     this.customEmoji = new CustomEmoji(this);
+    this.appViews = new AppViews(this);
     this.announcer = document.getElementById("announcer");
     this.unsentMarks = new Map(); // channel → seq not yet acknowledged
     this.sentMarks = new Map();

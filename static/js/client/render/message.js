@@ -242,7 +242,8 @@ export function messageRow(app, message, { continued = false, inThread = false }
     if (message.deleted) text.append(h("span", { class: "msg__deleted" }, "This message was deleted."));
     else if (message.blocks?.length) text.append(renderBlocks(message.blocks, blockContext(app, message)));
     else text.append(renderMarkdown(message.text, app.markdownContext));
-    if (message.edited && !message.deleted)
+    // An app changing its own message (a button's answer) is not an edit a reader needs told of, as in Slack.
+    if (message.edited && !message.deleted && !message.bot_id)
       text.append(h("span", { class: "msg__edited", title: fullDate(message.edited.ts) }, " (edited)"));
   }
   const header = continued
