@@ -104,12 +104,12 @@ def _fetch_image(page_url: str, image: str) -> PreviewImage | None:
     digest = hashlib.sha256(response.body).hexdigest()
     try:
         with transaction.atomic():
-            image, _ = PreviewImage.objects.get_or_create(
+            stored, _ = PreviewImage.objects.get_or_create(
                 digest=digest, defaults={"content_type": media, "data": response.body, "size": len(response.body)}
             )
     except IntegrityError:  # another task stored the same bytes meanwhile
-        image = PreviewImage.objects.get(digest=digest)
-    return image
+        stored = PreviewImage.objects.get(digest=digest)
+    return stored
 
 
 def _fetch_page(url: str) -> tuple[PageMeta, str]:
