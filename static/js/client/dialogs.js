@@ -326,6 +326,7 @@ export class Dialogs {
       "ul",
       { class: "menu", role: "menu", id: "message-menu", "aria-label": "Message actions" },
       item("Reply in thread", () => app.actions.openThread(message)),
+      item(app.saved.isSaved(message) ? "Remove from saved items" : "Save for later", () => app.saved.toggle(message)),
       item("Copy link", () => app.actions.copyLink(message)),
       message.thread_ts && message.thread_ts !== message.ts
         ? null
