@@ -66,7 +66,7 @@ class SavedListView(ApiView):
 
 class SavedMessageView(ApiView):
     @extend_schema(tags=TAG, operation_id="saved_add", summary="Save a message for later", request=None,
-                   responses={200: ok_response("Saved."), **errors()})  # fmt: skip
+                   responses={200: ok_response("Saved."), **errors(409)})  # fmt: skip
     def put(self, request, channel_id: str, ts: str):
         channel = request_channel(request, channel_id)
         saved_add(actor=request.user, message=message_get(channel=channel, ts=ts))

@@ -55,7 +55,7 @@ class BlockActionView(ApiView):
         description="Answers once the app acknowledged it (within 3 seconds); app_did_not_respond (504) "
         "when it did not, and nothing changed.",
         request=s.BlockActionSerializer,
-        responses={200: ok_response("The app acknowledged it."), **errors()},
+        responses={200: ok_response("The app acknowledged it."), **errors(504)},
     )
     def post(self, request):
         data = validated(s.BlockActionSerializer, request.data)
@@ -111,7 +111,7 @@ class ShortcutRunView(ApiView):
         operation_id="interactions_shortcut_run",
         summary="Run an app's shortcut: sent to the app as shortcut or message_action, with a trigger_id",
         request=s.ShortcutRunSerializer,
-        responses={200: ok_response("The app acknowledged it."), **errors()},
+        responses={200: ok_response("The app acknowledged it."), **errors(504)},
     )
     def post(self, request):
         data = validated(s.ShortcutRunSerializer, request.data)
@@ -136,7 +136,7 @@ class ViewSubmissionView(ApiView):
         description="response_action null or clear: close the modal; errors: show them beside their inputs; "
         "update or push: show `view`. app_did_not_respond (504) when the app did not answer in 3 seconds.",
         request=s.ViewSubmissionSerializer,
-        responses={200: ok_response("What the modal does next."), **errors()},
+        responses={200: ok_response("What the modal does next."), **errors(504)},
     )
     def post(self, request):
         data = validated(s.ViewSubmissionSerializer, request.data)

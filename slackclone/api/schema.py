@@ -37,6 +37,7 @@ ERROR_DESCRIPTIONS = {
     413: "Too large (`file_too_large`, `request_too_large`).",
     415: "Unsupported content type (`unsupported_media_type`).",
     429: "Rate limited (`ratelimited`); the Retry-After header says when to try again.",
+    504: "A Slack app did not answer within 3 seconds (`app_did_not_respond`); nothing changed.",
 }
 
 AUTHENTICATED = (400, 401, 403, 404, 429)
