@@ -33,7 +33,7 @@ function optionByValue(element, value) {
 
 function tag(node, element, blockId) {
   SPEC.set(node, element);
-  node.dataset.blockId = blockId;
+  node.dataset.blockId = blockId ?? "";
   node.dataset.actionId = element.action_id || "";
   node.dataset.type = element.type;
   return node;
