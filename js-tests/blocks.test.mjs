@@ -218,7 +218,11 @@ describe("interactive elements", () => {
       type: "section",
       block_id: "c",
       text: plain("Pick"),
-      accessory: { type: "checkboxes", action_id: "checks", options: [option("One", "1"), option("Two", "2")] },
+      accessory: {
+        type: "checkboxes",
+        action_id: "checks",
+        options: [{ ...option("One", "1"), description: mrkdwn("*first*") }, option("Two", "2")],
+      },
     },
     {
       type: "input",
@@ -254,6 +258,7 @@ describe("interactive elements", () => {
     assert.equal(note.getAttribute("aria-describedby"), `${note.id}-hint`);
     assert.equal(root.querySelector(`label[for="${note.id}"]`).textContent, "Note (optional)");
     assert.equal(byAction(root, "size").querySelectorAll("input").length, 2);
+    assert.match(html(byAction(root, "checks")), /<span class="bk-choice__hint"><strong>first<\/strong><\/span>/);
     assert.equal(byAction(root, "size").getAttribute("aria-required"), "true");
   });
 
