@@ -3,6 +3,7 @@
 // Home tab beside the Messages tab of the DM with its bot. The server sends views on this person's own
 // socket (view_opened, view_pushed, view_updated, views_cleared, app_home_updated).
 
+import { menuItem } from "./dialogs.js";
 import { clear, h, icon } from "./dom.js";
 import { collectState, renderBlocks } from "./render/blocks.js";
 import { blockContext } from "./render/message.js";
@@ -267,24 +268,14 @@ export class AppViews {
       { class: "menu", role: "menu", id: "shortcut-menu", "aria-label": "Shortcuts" },
       global.length
         ? global.map((shortcut) =>
-            h(
-              "li",
-              { role: "none" },
-              h(
-                "button",
-                {
-                  type: "button",
-                  role: "menuitem",
-                  class: "menu__item",
-                  onclick: () => {
-                    menu.remove();
-                    anchor.focus();
-                    this.runShortcut(shortcut);
-                  },
-                },
-                h("span", { class: "menu__label" }, shortcut.name),
-                h("span", { class: "menu__hint" }, shortcut.app_name),
-              ),
+            menuItem(
+              shortcut.name,
+              () => {
+                menu.remove();
+                anchor.focus();
+                this.runShortcut(shortcut);
+              },
+              { hint: shortcut.app_name },
             ),
           )
         : h("li", { class: "menu__empty" }, "No app offers shortcuts here."),
