@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from chat.block_kit import BlockKitInvalid, message_content
-from chat.services import message_post
-from chat.tests.browser.conftest import elsewhere
+from chat.services import ephemeral_post, message_post
+from chat.tests.browser.conftest import PUSH_TIMEOUT_MS, elsewhere
 from chat.tests.browser.test_client import channel_path
 from slack_apps.manifest import spec_from_options
 from slack_apps.services import app_create
@@ -108,6 +108,9 @@ def test_a_click_shows_pending_then_that_the_app_did_not_respond_and_a_confirm_c
     dialog.locator("button", has_text="Keep").click()
     assert requests == []
     page.locator(".bk-button", has_text="Ship").click()
+    pending = page.locator(".bk-button.bk--pending[aria-busy=true]", has_text="Ship")
+    pending.wait_for()
+    assert pending.is_disabled()
     error = page.locator(".bk-actions + .bk-error, .bk-error", has_text="did not respond")
     error.wait_for()
     assert "Silent" in error.inner_text()
@@ -117,3 +120,60 @@ def test_a_click_shows_pending_then_that_the_app_did_not_respond_and_a_confirm_c
     alice.screenshot("blocks-app-did-not-respond")
     # The browser logs the 504 it was answered; that one is expected.
     alice.errors[:] = [error for error in alice.errors if "status of 504" not in error]
+
+
+def test_a_choice_in_an_ephemeral_message_is_pending_until_answered_and_says_why_it_failed(team, people):
+    app = make_app(team, "Picker")
+    (bob,) = people(team.member)
+    bob.open(channel_path(team, team.general))
+    page = bob.page
+    held = []
+    page.route("**/api/v1/interactions/block-actions", lambda route: held.append(route))
+    blocks = [
+        {
+            "type": "section",
+            "block_id": "env",
+            "text": {"type": "mrkdwn", "text": "Where to *deploy*?"},
+            "accessory": {
+                "type": "static_select",
+                "action_id": "pick",
+                "placeholder": {"type": "plain_text", "text": "Environment"},
+                "options": [
+                    {"text": {"type": "plain_text", "text": "Staging"}, "value": "s"},
+                    {"text": {"type": "plain_text", "text": "Production"}, "value": "p"},
+                ],
+            },
+        }
+    ]
+    elsewhere(ephemeral_post, sender=app.bot_user, channel=team.general, recipient=team.member, text="x", blocks=blocks)
+    select = page.locator(".msg--ephemeral select.bk-select")
+    select.wait_for(timeout=PUSH_TIMEOUT_MS)
+    assert page.locator(".msg--ephemeral .bk-section__text strong", has_text="deploy").count() == 1
+    select.select_option("p")
+    busy = page.locator(".msg--ephemeral select.bk-select[aria-busy=true]")
+    busy.wait_for()
+    assert busy.is_disabled()
+    assert len(held) == 1
+    sent = json.loads(held[0].request.post_data)
+    assert sent["container"] == {
+        "type": "message",
+        "channel": team.general.public_id,
+        "message_ts": sent["container"]["message_ts"],
+        "is_ephemeral": True,
+        "bot_id": app.bot_user.public_id,
+    }
+    assert sent["action"] == {
+        "action_id": "pick",
+        "block_id": "env",
+        "type": "static_select",
+        "selected_option": {"text": {"type": "plain_text", "text": "Production"}, "value": "p"},
+    }
+    assert sent["state"]["values"]["env"]["pick"]["selected_option"]["value"] == "p"
+    held[0].fulfill(
+        status=504,
+        json={"error": {"code": "app_did_not_respond", "message": "Picker did not respond. Try again."}},
+    )
+    page.locator(".msg--ephemeral .bk-error", has_text="Picker did not respond. Try again.").wait_for()
+    assert select.is_enabled()
+    assert select.get_attribute("aria-busy") is None
+    bob.errors[:] = [error for error in bob.errors if "status of 504" not in error]

@@ -65,6 +65,11 @@ export class MessageActions {
     await this.app.api.post("interactions/block-actions", { container, action, state });
   }
 
+  /** An app's message made of blocks is the app's to change (chat.update); the composer edits text only. */
+  editable(message) {
+    return !(message.bot_id && message.blocks?.length);
+  }
+
   openThread(message) {
     this.app.thread.open(message.channel, message.thread_ts || message.ts);
   }
@@ -157,6 +162,7 @@ export class MessageActions {
    */
   edit(message) {
     const { app } = this;
+    if (!this.editable(message)) return;
     const box = h(
       "textarea",
       { class: "edit__input", "aria-label": "Edit message", rows: "2" },

@@ -335,7 +335,7 @@ export class Dialogs {
       item("Remind me in 1 hour", () => app.actions.remind(message, "in 1 hour", "in an hour")),
       item("Remind me tomorrow", () => app.actions.remind(message, "at 9:00 tomorrow", "tomorrow at 9:00")),
       item(message.pinned ? "Unpin from channel" : "Pin to channel", () => app.actions.pin(message)),
-      mine ? item("Edit message", () => app.actions.edit(message)) : null,
+      mine && app.actions.editable(message) ? item("Edit message", () => app.actions.edit(message)) : null,
       mine || ["owner", "admin"].includes(app.store.workspace.role)
         ? item("Delete message", () => app.actions.remove(message), true)
         : null,

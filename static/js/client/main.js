@@ -251,7 +251,13 @@ class App {
         .reverse()
         .find(
           (m) =>
-            m.user === this.store.me.id && !m.pending && !m.failed && !m.deleted && !m.ephemeral && !m.files?.length,
+            m.user === this.store.me.id &&
+            !m.pending &&
+            !m.failed &&
+            !m.deleted &&
+            !m.ephemeral &&
+            !m.files?.length &&
+            this.actions.editable(m),
         ) || null
     );
   }

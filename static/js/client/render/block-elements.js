@@ -5,6 +5,7 @@
 
 import { h } from "../dom.js";
 import { shortcodesToText } from "../emoji.js";
+import { renderInline } from "../markdown.js";
 
 const SPEC = new WeakMap(); // control node -> its element's JSON
 
@@ -33,7 +34,7 @@ function optionByValue(element, value) {
 
 function tag(node, element, blockId) {
   SPEC.set(node, element);
-  node.dataset.blockId = blockId;
+  node.dataset.blockId = blockId ?? "";
   node.dataset.actionId = element.action_id || "";
   node.dataset.type = element.type;
   return node;
@@ -82,7 +83,15 @@ function select(element, blockId, ctx, label) {
   return tag(node, element, blockId);
 }
 
-function choices(element, blockId, label) {
+/** An option's text or description: mrkdwn drawn inline (checkboxes and radios allow it), else plain. */
+function optionText(textObject, ctx, className = null) {
+  const span = h("span", { class: className });
+  if (textObject?.type === "mrkdwn" && ctx?.markdownContext) renderInline(span, plain(textObject), ctx.markdownContext);
+  else span.append(plain(textObject));
+  return span;
+}
+
+function choices(element, blockId, ctx, label) {
   const radio = element.type === "radio_buttons";
   const name = `bk-${blockId}-${element.action_id}-${Math.random().toString(36).slice(2, 8)}`;
   const selected = initialValues(element);
@@ -95,8 +104,8 @@ function choices(element, blockId, label) {
         "label",
         { class: "bk-choice" },
         input,
-        h("span", {}, plain(option.text)),
-        option.description ? h("span", { class: "bk-choice__hint" }, plain(option.description)) : null,
+        optionText(option.text, ctx),
+        option.description ? optionText(option.description, ctx, "bk-choice__hint") : null,
       ),
     );
   }
@@ -228,7 +237,7 @@ export function renderElement(element, blockId, ctx, send, label = "") {
     }
     case "checkboxes":
     case "radio_buttons": {
-      const node = choices(element, blockId, label);
+      const node = choices(element, blockId, ctx, label);
       changed(node);
       return node;
     }

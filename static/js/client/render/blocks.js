@@ -144,6 +144,21 @@ function styled(node, style) {
   return result;
 }
 
+/** A rich-text mention as the mrkdwn token messages carry, so it looks and behaves as it does in text. */
+const MENTIONS = {
+  user: (leaf) => `@${leaf.user_id}`,
+  usergroup: (leaf) => `!subteam^${leaf.usergroup_id}`,
+  channel: (leaf) => `#${leaf.channel_id}`,
+  broadcast: (leaf) => `!${["here", "channel", "everyone"].includes(leaf.range) ? leaf.range : "here"}`,
+};
+
+function mention(target, md) {
+  if (!/^[@#!][A-Za-z0-9^]+$/.test(target)) return document.createTextNode("");
+  const span = h("span");
+  renderInline(span, `<${target}>`, md);
+  return span.firstChild;
+}
+
 function richLeaves(elements, ctx) {
   const span = h("span");
   const md = ctx.markdownContext;
@@ -157,18 +172,7 @@ function richLeaves(elements, ctx) {
       node = href
         ? h("a", { href, target: "_blank", rel: "noopener noreferrer nofollow", class: "md-link" }, label)
         : document.createTextNode(label);
-    } else if (leaf.type === "user")
-      node = h(
-        "span",
-        { class: `mention${leaf.user_id === md.meId ? " mention--me" : ""}` },
-        `@${md.userName(String(leaf.user_id))}`,
-      );
-    else if (leaf.type === "usergroup")
-      node = h("span", { class: "mention" }, `@${md.usergroupHandle?.(String(leaf.usergroup_id)) || "group"}`);
-    else if (leaf.type === "channel")
-      node = h("span", { class: "channel-link" }, `#${md.channelName(String(leaf.channel_id))}`);
-    else if (leaf.type === "broadcast")
-      node = h("span", { class: "mention mention--broadcast" }, `@${String(leaf.range || "here")}`);
+    } else if (Object.hasOwn(MENTIONS, leaf.type)) node = mention(MENTIONS[leaf.type](leaf), md);
     else if (leaf.type === "emoji") node = emojiGlyph(String(leaf.name)) || document.createTextNode(`:${leaf.name}:`);
     else node = document.createTextNode(String(leaf.text ?? ""));
     span.append(styled(node, leaf.style));
@@ -299,7 +303,13 @@ function attachment(item, ctx) {
         sameOrigin(item.author_icon)
           ? h("img", { class: "att__author-icon", src: sameOrigin(item.author_icon), alt: "" })
           : null,
-        String(item.author_name),
+        item.author_link && safeUrl(item.author_link)
+          ? h(
+              "a",
+              { href: safeUrl(item.author_link), target: "_blank", rel: "noopener noreferrer" },
+              String(item.author_name),
+            )
+          : String(item.author_name),
       )
     : null;
   const fields = (item.fields || []).filter((field) => field && typeof field === "object");
@@ -333,10 +343,14 @@ function attachment(item, ctx) {
       : null,
     Array.isArray(item.blocks) ? renderBlocks(item.blocks, ctx) : null,
     item.image_url ? image({ image_url: item.image_url, alt_text: item.fallback || "" }, "att__image") : null,
+    !item.image_url && item.thumb_url ? image({ image_url: item.thumb_url, alt_text: "" }, "att__thumb") : null,
     item.footer || item.ts
       ? h(
           "div",
           { class: "att__footer" },
+          sameOrigin(item.footer_icon)
+            ? h("img", { class: "att__footer-icon", src: sameOrigin(item.footer_icon), alt: "" })
+            : null,
           item.footer ? String(item.footer) : null,
           item.ts ? ` · ${fullDate(String(item.ts))}` : null,
         )
