@@ -175,3 +175,56 @@ def test_a_pushed_view_has_a_back_arrow_that_returns_to_the_view_below(team, peo
     assert closed.value.post_data_json == {"view_id": "VPUSHED0001", "clear": False}
     modal.locator("#app-modal-title", has_text="Make a task").wait_for()
     assert modal.locator("button[aria-label=Back]").count() == 0
+
+
+def test_an_update_answer_replaces_the_view_and_its_buttons_send_their_view(team, people, deployer):
+    (alice,) = people(team.member)
+    alice.open(channel_path(team, team.general))
+    open_task_modal(alice)
+    modal = alice.page.locator(MODAL)
+    view_id = alice.page.evaluate("() => document.querySelector('dialog.app-modal form').dataset.viewId")
+    updated = {
+        "id": view_id,
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Pick a size"},
+        "submit": {"type": "plain_text", "text": "Done"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "note",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Note"},
+                "hint": {"type": "plain_text", "text": "Anything the team should know"},
+                "element": {"type": "plain_text_input", "action_id": "text"},
+            },
+            {
+                "type": "actions",
+                "block_id": "size",
+                "elements": [
+                    {"type": "button", "action_id": "big", "value": "L", "text": {"type": "plain_text", "text": "Big"}}
+                ],
+            },
+        ],
+    }
+    answer = {"ok": True, "response_action": "update", "view": updated}
+    alice.page.route(
+        "**/api/v1/interactions/view-submission",
+        lambda route: route.fulfill(status=200, content_type="application/json", body=json.dumps(answer)),
+    )
+    alice.page.route(
+        "**/api/v1/interactions/block-actions",
+        lambda route: route.fulfill(status=200, content_type="application/json", body='{"ok": true}'),
+    )
+    modal.locator("textarea").fill("a long enough reason")
+    modal.locator("button[type=submit]").click()
+    modal.locator("#app-modal-title", has_text="Pick a size").wait_for()
+    assert modal.locator("button[type=submit]").inner_text() == "Done"
+    assert modal.locator(".bk-optional").inner_text().strip() == "(optional)"
+    assert modal.locator(".bk-input__hint").inner_text() == "Anything the team should know"
+    modal.locator("input").fill("blue")
+    with alice.page.expect_request(lambda request: "interactions/block-actions" in request.url) as clicked:
+        modal.locator(".bk-button", has_text="Big").click()
+    body = clicked.value.post_data_json
+    assert body["container"] == {"type": "view", "view_id": view_id}
+    assert body["action"]["action_id"] == "big"
+    assert body["state"]["values"]["note"]["text"]["value"] == "blue"
