@@ -12,7 +12,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Theme, User
 
 if TYPE_CHECKING:
     from workspaces.models import Workspace
@@ -142,6 +142,7 @@ class StatusForm(forms.Form):
 
 
 class PreferencesForm(forms.Form):
+    theme = forms.ChoiceField(label="Theme", choices=Theme.choices, widget=forms.RadioSelect, required=False)
     email_notifications = forms.BooleanField(
         label="Email me about mentions and direct messages I haven't read",
         required=False,
@@ -158,6 +159,7 @@ class PreferencesForm(forms.Form):
     @classmethod
     def for_user(cls, user: User, data=None) -> PreferencesForm:
         initial = {
+            "theme": user.theme,
             "email_notifications": user.email_notifications,
             "dnd_enabled": user.dnd_start is not None,
             "dnd_start": user.dnd_start,

@@ -64,6 +64,12 @@ class BotKind(models.TextChoices):
     SYSTEM = "system", "System bot (Slackbot; acts only for the server)"
 
 
+class Theme(models.TextChoices):
+    SYSTEM = "system", "As the system is set"
+    LIGHT = "light", "Light"
+    DARK = "dark", "Dark"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     public_id = models.CharField(
         max_length=16, unique=True, editable=False, default=partial(new_public_id, USER_PREFIX)
@@ -88,6 +94,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     dnd_start = models.TimeField(null=True, blank=True, help_text="Do not disturb from (local time).")
     dnd_end = models.TimeField(null=True, blank=True, help_text="Do not disturb until (local time).")
+    # Light, dark, or as the device's system setting says (the pages' html[data-theme]).
+    theme = models.CharField(max_length=8, choices=Theme.choices, default=Theme.SYSTEM, db_default=Theme.SYSTEM)
     # Where `/` takes the user: the workspace whose client they opened last.
     last_workspace = models.ForeignKey(
         "workspaces.Workspace", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

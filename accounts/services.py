@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.events import send_user_change
-from accounts.models import ApiToken, User
+from accounts.models import ApiToken, Theme, User
 from realtime import transport
 from slackclone.emoji import check_emoji_name
 from slackclone.errors import DomainError, ErrorCode
@@ -199,6 +199,22 @@ def user_set_status(*, actor: User, emoji: str = "", text: str = "", expires_at:
     actor.status_expires_at = expires_at if (emoji or text) else None
     actor.save(update_fields=["status_emoji", "status_text", "status_expires_at"])
     _announce_user_change(actor)
+    return actor
+
+
+def user_set_theme(*, actor: User, theme: str) -> User:
+    """Light, dark, or the system's setting, for every page of the actor's.
+
+    Callers: any active user, for themselves. Raises: invalid_arguments (not a theme), account_inactive.
+    """
+    if not actor.is_active:
+        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
+    if theme not in Theme.values:
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS, "The theme is system, light or dark.", fields={"theme": "invalid"}
+        )
+    actor.theme = theme
+    actor.save(update_fields=["theme"])
     return actor
 
 

@@ -222,3 +222,21 @@ class RetentionRun(models.Model):
         return (
             f"Retention of {self.workspace_name} at {self.started_at:%Y-%m-%d %H:%M}: {self.messages_deleted} deleted"
         )
+
+
+class SavedItem(models.Model):
+    """A message someone saved for later (Slack's "Save for later"; stars.* in its Web API): kept in their
+    list until they mark it done or remove it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_items")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="+")
+    saved_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "message"], name="saved_item_once_per_person")]
+        indexes = [models.Index(fields=["user", "workspace", "saved_at"], name="saved_item_by_user")]
+
+    def __str__(self) -> str:
+        return f"Saved {self.message_id} for {self.user_id}{' (done)' if self.done_at else ''}"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypedDict
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from chat.models import ChannelMember
-from notifications.models import DeliveryState, Notification, Reminder, ScheduledMessage
+from notifications.models import DeliveryState, Notification, Reminder, SavedItem, ScheduledMessage
 from slackclone.errors import DomainError, ErrorCode
 
 if TYPE_CHECKING:
@@ -137,3 +137,27 @@ def reminder_get(*, user: User, public_id: str) -> Reminder:
     if found is None:
         raise DomainError(ErrorCode.REMINDER_NOT_FOUND, "No such reminder.")
     return found
+
+
+def saved_items(*, user: User, workspace: Workspace, done: bool, limit: int = 100) -> list[SavedItem]:
+    """The user's saved messages in the workspace, newest saved first: in progress, or done. Messages in
+    channels they can no longer read (left a private channel, deleted) are left out, not shown."""
+    from chat.selectors.channels import visible_channel_ids
+    from workspaces.models import Membership
+
+    membership = Membership.objects.filter(user=user, workspace=workspace, is_active=True).first()
+    if membership is None:
+        return []
+    readable = visible_channel_ids(user=user, workspace=workspace, is_guest=membership.is_guest)
+    rows = (
+        SavedItem.objects.filter(
+            user=user,
+            workspace=workspace,
+            done_at__isnull=not done,
+            message__channel_id__in=readable,
+            message__deleted_at__isnull=True,
+        )
+        .select_related("message__channel__workspace", "message__author", "message__thread_root__author")
+        .order_by("-saved_at", "-pk")
+    )
+    return list(rows[:limit])

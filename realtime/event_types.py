@@ -432,6 +432,17 @@ class AppHomeUpdatedEvent(TypedDict):
     view: ViewWire
 
 
+class SavedItemChangedEvent(TypedDict):
+    """A message I saved for later, marked done (or not), or removed (`saved` false): to my own sockets."""
+
+    type: Literal["saved_item_changed"]
+    workspace: str
+    channel: str
+    ts: str
+    saved: bool
+    done: bool
+
+
 class EmojiChangedEvent(TypedDict):
     """A workspace's custom emoji changed. `add`: one emoji, `name` and `value` (its image's URL, or
     `alias:<name>`); `remove`: `names`, the emoji and its aliases, gone with it."""
@@ -495,6 +506,7 @@ EVENT_SHAPES: dict[str, tuple[type, ...]] = {
     "notification": (NotificationEvent,),
     "ephemeral_message": (EphemeralMessageEvent,),
     "emoji_changed": (EmojiChangedEvent,),
+    "saved_item_changed": (SavedItemChangedEvent,),
     "view_opened": (ViewEvent,),
     "view_pushed": (ViewEvent,),
     "view_updated": (ViewEvent,),

@@ -23,6 +23,7 @@ from slack_api import (  # noqa: F401
     reactions,
     scheduled,
     search,
+    stars,
     unfurl,
     usergroups,
     users,

@@ -39,6 +39,8 @@ BOT_SCOPES = frozenset(
         "reminders:read",
         "reminders:write",
         "team:read",
+        "stars:read",
+        "stars:write",
         "usergroups:read",
         "usergroups:write",
         "users.profile:read",

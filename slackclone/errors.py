@@ -115,6 +115,9 @@ class ErrorCode(StrEnum):
     APP_DID_NOT_RESPOND = "app_did_not_respond"
     INVALID_UNFURLS = "invalid_unfurls"
     CANT_UNFURL_URL = "cant_unfurl_url"
+    # Saved for later (Slack's stars.*)
+    ALREADY_STARRED = "already_starred"
+    NOT_STARRED = "not_starred"
 
 
 # The HTTP status each code means on the REST API.
@@ -195,6 +198,8 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.APP_DID_NOT_RESPOND: 504,
     ErrorCode.INVALID_UNFURLS: 400,
     ErrorCode.CANT_UNFURL_URL: 400,
+    ErrorCode.ALREADY_STARRED: 409,
+    ErrorCode.NOT_STARRED: 404,
 }
 
 

@@ -1,4 +1,4 @@
-"""Notification preferences: missed-message emails and daily do-not-disturb hours."""
+"""Preferences: the theme, missed-message emails and daily do-not-disturb hours."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from slackclone.web import submit_form
 
 
 def _save(user, data: dict) -> None:
+    services.user_set_theme(actor=user, theme=data["theme"] or user.theme)
     enabled = data["dnd_enabled"]
     services.user_set_notification_preferences(
         actor=user,
@@ -33,7 +34,7 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
             request,
             form,
             lambda data: _save(request.user, data),
-            success="Your notification preferences have been saved.",
+            success="Your preferences have been saved.",
             redirect_to="accounts:preferences",
         )
         if done:

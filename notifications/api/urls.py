@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from notifications.api import views
+from notifications.api import saved, views
 
 urlpatterns = [
     path("workspaces/<pubid:workspace_id>/notifications", views.InboxView.as_view(), name="notifications"),
@@ -15,4 +15,6 @@ urlpatterns = [
     path("scheduled-messages/<pubid:scheduled_id>", views.ScheduledDetailView.as_view(), name="scheduled-message"),
     path("workspaces/<pubid:workspace_id>/reminders", views.ReminderCollectionView.as_view(), name="reminders"),
     path("reminders/<pubid:reminder_id>", views.ReminderDetailView.as_view(), name="reminder"),
+    path("workspaces/<pubid:workspace_id>/saved", saved.SavedListView.as_view(), name="saved"),
+    path("channels/<pubid:channel_id>/messages/<ts:ts>/saved", saved.SavedMessageView.as_view(), name="saved-message"),
 ]

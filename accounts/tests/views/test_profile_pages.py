@@ -143,7 +143,7 @@ def test_preferences_turn_email_off_and_set_do_not_disturb(team):
     response = client.post(
         "/accounts/preferences/", {"dnd_enabled": "on", "dnd_start": "22:00", "dnd_end": "07:00"}, follow=True
     )
-    assert "Your notification preferences have been saved." in [str(m) for m in response.context["messages"]]
+    assert "Your preferences have been saved." in [str(m) for m in response.context["messages"]]
     team.member.refresh_from_db()
     assert team.member.email_notifications is False
     assert (team.member.dnd_start, team.member.dnd_end) == (time(22, 0), time(7, 0))
@@ -175,3 +175,24 @@ def test_a_bad_do_not_disturb_window_is_refused(team, data, field, message):
     assert response.context["form"].errors[field] == [message]
     team.member.refresh_from_db()
     assert (team.member.dnd_start, team.member.email_notifications) == (None, True)
+
+
+def test_the_theme_is_chosen_in_preferences_and_marks_every_page(team):
+    client = web_client(team.member)
+    assert 'data-theme="system"' in client.get("/accounts/preferences/").content.decode()
+    client.post("/accounts/preferences/", {"theme": "dark", "email_notifications": "on"})
+    team.member.refresh_from_db()
+    assert (team.member.theme, team.member.email_notifications) == ("dark", True)
+    assert 'data-theme="dark"' in client.get("/accounts/profile/").content.decode()
+    refused = client.post("/accounts/preferences/", {"theme": "neon"})
+    assert refused.status_code == 400
+    team.member.refresh_from_db()
+    assert team.member.theme == "dark"
+
+
+def test_a_theme_that_is_not_one_is_refused_by_the_service(team):
+    from accounts.services import user_set_theme
+    from slackclone.testing.assertions import refused
+
+    with refused("invalid_arguments"):
+        user_set_theme(actor=team.member, theme="neon")

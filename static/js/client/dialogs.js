@@ -26,6 +26,24 @@ export function modal(title, ...content) {
   return dialog;
 }
 
+/** One entry of a role=menu list: a button that runs `onSelect`, with an optional hint after its label. */
+export function menuItem(label, onSelect, { danger = false, hint = null } = {}) {
+  return h(
+    "li",
+    { role: "none" },
+    h(
+      "button",
+      {
+        type: "button",
+        role: "menuitem",
+        class: `menu__item${danger ? " menu__item--danger" : ""}`,
+        onclick: onSelect,
+      },
+      hint === null ? label : [h("span", { class: "menu__label" }, label), h("span", { class: "menu__hint" }, hint)],
+    ),
+  );
+}
+
 export class Dialogs {
   constructor(app) {
     this.app = app;
@@ -296,27 +314,19 @@ export class Dialogs {
     document.getElementById("message-menu")?.remove();
     const { app } = this;
     const item = (label, action, danger = false) =>
-      h(
-        "li",
-        { role: "none" },
-        h(
-          "button",
-          {
-            type: "button",
-            role: "menuitem",
-            class: `menu__item${danger ? " menu__item--danger" : ""}`,
-            onclick: () => {
-              menu.remove();
-              action();
-            },
-          },
-          label,
-        ),
+      menuItem(
+        label,
+        () => {
+          menu.remove();
+          action();
+        },
+        { danger },
       );
     const menu = h(
       "ul",
       { class: "menu", role: "menu", id: "message-menu", "aria-label": "Message actions" },
       item("Reply in thread", () => app.actions.openThread(message)),
+      item(app.saved.isSaved(message) ? "Remove from saved items" : "Save for later", () => app.saved.toggle(message)),
       item("Copy link", () => app.actions.copyLink(message)),
       message.thread_ts && message.thread_ts !== message.ts
         ? null

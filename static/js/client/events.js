@@ -73,6 +73,10 @@ export class EventHandler {
     if (store.current === event.channel) app.announce(`${store.displayName(message.user)}: ${app.plain(message.text)}`);
   }
 
+  on_saved_item_changed(event) {
+    this.app.saved.apply(event);
+  }
+
   on_view_opened(event) {
     this.app.appViews.onEvent(event);
   }

@@ -17,6 +17,7 @@ import { EventHandler } from "./events.js";
 import { plainText } from "./markdown.js";
 import { installMenus } from "./menus.js";
 import { installMessageKeys } from "./message-keys.js";
+import { Saved } from "./saved.js";
 import { SearchView } from "./search.js";
 import { Sidebar } from "./sidebar.js";
 import { Socket } from "./socket.js";
@@ -65,6 +66,7 @@ class App {
     this.uploads = new Uploads(this);
     this.customEmoji = new CustomEmoji(this);
     this.appViews = new AppViews(this);
+    this.saved = new Saved(this);
     this.announcer = document.getElementById("announcer");
     this.unsentMarks = new Map(); // channel → seq not yet acknowledged
     this.sentMarks = new Map();
@@ -79,6 +81,7 @@ class App {
       api.get(`workspaces/${workspaceId}/channels`),
       api.get(`workspaces/${workspaceId}/usergroups`),
       this.customEmoji.load(),
+      this.saved.load(),
     ]);
     store.setUsers(members.map((m) => m.user));
     store.setUsergroups(groups.usergroups);
@@ -163,6 +166,10 @@ class App {
 
   showMentions() {
     this.search.mentions();
+  }
+
+  showSaved() {
+    this.saved.show();
   }
 
   async openDm(userId) {

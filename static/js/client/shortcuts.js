@@ -2,6 +2,7 @@
 // ones. Choosing one asks the server to send the app `shortcut` or `message_action`; what the app does
 // next (usually views.open) arrives as a socket event. The list is asked for once per workspace.
 
+import { menuItem } from "./dialogs.js";
 import { h } from "./dom.js";
 import { failureText } from "./modal.js";
 
@@ -44,25 +45,9 @@ export function shortcutMenu(shortcuts, choose) {
     return menu;
   }
   for (const shortcut of shortcuts) {
-    menu.append(
-      h(
-        "li",
-        { role: "none" },
-        h(
-          "button",
-          {
-            type: "button",
-            role: "menuitem",
-            class: "menu__item shortcut-menu__item",
-            title: shortcut.description || null,
-            dataset: { callbackId: shortcut.callback_id, appId: shortcut.app_id },
-            onclick: () => choose(shortcut),
-          },
-          h("span", { class: "shortcut-menu__name" }, shortcut.name),
-          h("span", { class: "menu__hint shortcut-menu__app" }, shortcut.app_name),
-        ),
-      ),
-    );
+    const item = menuItem(shortcut.name, () => choose(shortcut), { hint: shortcut.app_name });
+    if (shortcut.description) item.firstChild.setAttribute("title", shortcut.description);
+    menu.append(item);
   }
   return menu;
 }

@@ -133,6 +133,20 @@ export class Sidebar {
         {},
         h(
           "button",
+          {
+            type: "button",
+            class: `side-item${this.app.view === "saved" ? " side-item--current" : ""}`,
+            onclick: () => this.app.showSaved(),
+          },
+          h("span", { class: "side-item__glyph" }, icon("bookmark")),
+          h("span", { class: "side-item__name" }, "Saved for later"),
+        ),
+      ),
+      h(
+        "li",
+        {},
+        h(
+          "button",
           { type: "button", class: "side-item", onclick: () => this.app.dialogs.browseChannels() },
           h("span", { class: "side-item__glyph" }, icon("search")),
           h("span", { class: "side-item__name" }, "Browse channels"),

@@ -278,6 +278,7 @@ export function messageRow(app, message, { continued = false, inThread = false }
       { class: "msg__body" },
       header,
       message.pinned ? h("div", { class: "msg__pinned" }, icon("pin"), " Pinned") : null,
+      app.saved?.isSaved(message) ? h("div", { class: "msg__saved" }, icon("bookmark"), " Saved for later") : null,
       text,
       files(message),
       message.deleted ? null : renderAttachments(message.attachments, blockContext(app, message)),
