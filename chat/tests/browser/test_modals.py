@@ -76,6 +76,23 @@ def test_the_shortcuts_menu_lists_global_shortcuts_and_runs_one(team, people, de
     assert bolt_button.get_attribute("aria-expanded") == "false"
 
 
+def test_a_shortcut_whose_app_does_not_answer_says_so(team, people, deployer):
+    (alice,) = people(team.member)
+    alice.open(channel_path(team, team.general))
+    silent = {"ok": False, "error": {"code": "app_did_not_respond", "message": "Deployer did not respond. Try again."}}
+    alice.page.route(
+        "**/api/v1/interactions/shortcut",
+        lambda route: route.fulfill(status=504, content_type="application/json", body=json.dumps(silent)),
+    )
+    alice.page.locator(".composer__shortcuts").first.click()
+    with alice.page.expect_request(lambda request: request.url.endswith("/interactions/shortcut")) as sent:
+        alice.page.locator("#shortcut-menu [role=menuitem]", has_text="Make a task").click()
+    assert sent.value.post_data_json == {"app_id": deployer[0].public_id, "callback_id": "make_task", "type": "global"}
+    alice.page.locator("#toasts [role=alert]", has_text="Deployer did not respond. Try again.").wait_for()
+    assert alice.page.locator(MODAL).count() == 0
+    alice.errors[:] = [error for error in alice.errors if "504" not in error]
+
+
 def test_a_modal_keeps_the_focus_inside_and_escape_closes_it(team, people, deployer):
     (alice,) = people(team.member)
     alice.open(channel_path(team, team.general))
