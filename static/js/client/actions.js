@@ -78,7 +78,12 @@ export class MessageActions {
     this.app.dialogs.messageMenu(message, anchor, mine);
   }
 
-  openProfile(userId) {
+  /** A person's name shows their profile; an app's bot's name opens the app's page (its Home tab). */
+  async openProfile(userId) {
+    if (this.app.store.user(userId).is_bot) {
+      const app = await this.app.api.get("apps/home", { bot: userId }).catch(() => null);
+      if (app) return this.app.appViews.openAppHome(userId);
+    }
     this.app.dialogs.profile(userId);
   }
 

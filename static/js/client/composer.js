@@ -117,6 +117,7 @@ export class Composer {
               title: "Shortcuts",
               "aria-label": "Shortcuts",
               "aria-haspopup": "menu",
+              "aria-expanded": "false",
               onclick: (event) => this.app.appViews.openShortcutMenu(event.currentTarget),
             },
             icon("bolt"),
