@@ -15,3 +15,6 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
     """
 
     support_js_module_import_aggregation = True
+    # Each pass settles one more level of the import graph (a module's hash changes when a module it
+    # imports is renamed); main.js sits ten imports deep, beyond Django's default of five passes.
+    max_post_process_passes = 20
