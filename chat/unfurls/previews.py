@@ -37,7 +37,7 @@ PAGE_MAX_BYTES = MAX_HTML_BYTES
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
 MAX_REDIRECTS = 3
 CACHE_FOR = timedelta(hours=24)
-FAILURE_CACHE_FOR = timedelta(minutes=10)
+FAILURE_CACHE_FOR = timedelta(hours=1)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 REDIRECTS = (301, 302, 303, 307, 308)
 # The image types a browser shows that carry no script (SVG may), each with how its bytes begin.

@@ -206,12 +206,14 @@ def test_a_cached_preview_is_not_fetched_again_until_it_is_stale(team, site):
     assert fetched(site).count("/page") == 2
 
 
-def test_a_failure_is_remembered_briefly(team, site):
+def test_a_failure_is_remembered_for_an_hour(team, site):
     site.pages["/page"] = Answer(500)
     post_and_preview(team, f"{site.url}/page")
     post_and_preview(team, f"{site.url}/page again")
+    LinkPreview.objects.update(fetched_at=timezone.now() - timedelta(minutes=59))
+    post_and_preview(team, f"{site.url}/page once more")
     assert fetched(site) == ["/page"]
-    LinkPreview.objects.update(fetched_at=timezone.now() - timedelta(minutes=11))
+    LinkPreview.objects.update(fetched_at=timezone.now() - timedelta(minutes=61))
     post_and_preview(team, f"{site.url}/page and again")
     assert fetched(site) == ["/page", "/page"]
 
