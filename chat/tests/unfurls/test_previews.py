@@ -10,10 +10,12 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from chat.models import Message
 from chat.services import message_post
 from chat.unfurls.html_meta import parse_page
 from chat.unfurls.models import LinkPreview, PreviewImage
 from chat.unfurls.previews import IMAGE_MAX_BYTES, PAGE_MAX_BYTES, preview_message
+from integrations.services import webhook_create
 from slackclone.testing.api import session_client
 from slackclone.testing.http_recorder import Answer, recording_server
 from slackclone.testing.images import image_bytes
@@ -318,3 +320,21 @@ def test_the_same_image_fetched_again_is_stored_once(team, site):
     message = post_and_preview(team, f"{site.url}/page")
     assert PreviewImage.objects.count() == 1
     assert message.legacy_attachments[0]["image_url"].endswith(PreviewImage.objects.get().key)
+
+
+def test_a_webhook_post_turns_previews_and_their_images_off_as_slack_does(
+    client, team, site, django_capture_on_commit_callbacks
+):
+    webhook, secret = webhook_create(actor=team.admin, channel=team.general, name="Deploys")
+
+    def send(**payload):
+        with override_settings(LINK_PREVIEWS=True), django_capture_on_commit_callbacks(execute=True):
+            response = client.post(webhook.url_path(secret), payload, content_type="application/json")
+        assert response.status_code == 200
+        return Message.objects.filter(channel=team.general).latest("seq")
+
+    assert send(text=f"{site.url}/page", unfurl_links=False).legacy_attachments == []
+    assert fetched(site) == []
+    without_image = send(text=f"{site.url}/page", unfurl_media=False).legacy_attachments
+    assert without_image[0]["title"] == "The & Page"
+    assert "image_url" not in without_image[0]
