@@ -338,3 +338,42 @@ def test_a_webhook_post_turns_previews_and_their_images_off_as_slack_does(
     without_image = send(text=f"{site.url}/page", unfurl_media=False).legacy_attachments
     assert without_image[0]["title"] == "The & Page"
     assert "image_url" not in without_image[0]
+
+
+def test_an_edit_that_adds_links_previews_only_those(team, site, django_capture_on_commit_callbacks):
+    from chat.services import message_edit
+
+    site.pages["/other"] = html(PAGE.replace(b"The &amp; Page", b"The Other Page"))
+    message = post_and_preview(team, f"{site.url}/page")
+    with override_settings(LINK_PREVIEWS=True), django_capture_on_commit_callbacks(execute=True):
+        message_edit(actor=team.member, message=message, text=f"{site.url}/page and {site.url}/other")
+    message.refresh_from_db()
+    assert [attachment["title"] for attachment in message.legacy_attachments] == ["The & Page", "The Other Page"]
+    assert fetched(site).count("/page") == 1
+
+
+def test_an_edit_that_adds_no_link_queues_nothing(team, site, django_capture_on_commit_callbacks):
+    from chat.services import message_edit
+
+    message = post_and_preview(team, f"{site.url}/page")
+    with override_settings(LINK_PREVIEWS=True), django_capture_on_commit_callbacks() as callbacks:
+        message_edit(actor=team.member, message=message, text=f"now: {site.url}/page")
+        message_edit(actor=team.member, message=message, text="no link at all")
+    queued = [callback for callback in callbacks if "on_message_edited" in callback.__qualname__]
+    assert queued == []
+
+
+def test_an_edit_never_brings_the_previews_past_three(team, site):
+    from chat.services import message_edit
+
+    for path in ("/a", "/b", "/c", "/d"):
+        site.pages[path] = html()
+    message = post_and_preview(team, f"{site.url}/a {site.url}/b {site.url}/c")
+    message = message_edit(
+        actor=team.member, message=message, text=f"{site.url}/a {site.url}/b {site.url}/c {site.url}/d"
+    )
+    preview_message(message.pk, urls=[f"{site.url}/d"])
+    message.refresh_from_db()
+    assert [attachment["from_url"] for attachment in message.legacy_attachments] == [
+        f"{site.url}/{path}" for path in ("a", "b", "c")
+    ]
