@@ -377,3 +377,19 @@ def test_an_edit_never_brings_the_previews_past_three(team, site):
     assert [attachment["from_url"] for attachment in message.legacy_attachments] == [
         f"{site.url}/{path}" for path in ("a", "b", "c")
     ]
+
+
+def test_a_forwarded_messages_share_is_no_preview_and_takes_no_place_of_one(team, site):
+    from chat.services import message_forward
+
+    source = message_post(sender=team.member, channel=team.general, text="the original")
+    copy = message_forward(actor=team.owner, message=source, channel=team.random, comment=f"see {site.url}/page")
+    preview_message(copy.pk)
+    copy.refresh_from_db()
+    assert [bool(attachment.get("is_share")) for attachment in copy.legacy_attachments] == [True, False]
+    assert copy.legacy_attachments[1]["title"] == "The & Page"
+    share_link = copy.legacy_attachments[0]["from_url"]
+    url = f"/api/v1/channels/{team.random.public_id}/messages/{copy.ts}/unfurls?url={share_link}"
+    assert session_client(team.owner).delete(url).status_code == 404
+    copy.refresh_from_db()
+    assert len(copy.legacy_attachments) == 2
