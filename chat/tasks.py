@@ -17,6 +17,7 @@ from chat.unfurls.previews import preview_message
     retry_jitter=True,
     max_retries=3,
 )
-def preview_links(message_id: int, media: bool = True) -> bool:
-    """Add the server's previews of a new message's links (idempotent: a link shown once is skipped)."""
-    return preview_message(message_id, media=media) is not None
+def preview_links(message_id: int, media: bool = True, urls: list[str] | None = None) -> bool:
+    """Add the server's previews of a message's links (`urls`: only those, the ones an edit added);
+    idempotent: a link shown once is skipped."""
+    return preview_message(message_id, media=media, urls=urls) is not None

@@ -11,6 +11,7 @@ from integrations.services import WebhookPost
 from slackclone import jsonlimits
 
 STRING_FIELDS = ("text", "username", "icon_emoji", "icon_url", "thread_ts")
+SWITCHES = ("unfurl_links", "unfurl_media")  # Slack's booleans: only false (or "false") turns one off
 
 
 class WebhookRejected(Exception):
@@ -49,4 +50,11 @@ def parse_webhook_request(request) -> WebhookPost:
         if value is not None and not isinstance(value, (str, int, float)):
             raise WebhookRejected("invalid_payload", 400)
     strings = {key: str(data.get(key) or "") for key in STRING_FIELDS}
-    return WebhookPost(**strings, blocks=data.get("blocks"), attachments=data.get("attachments"))
+    on = {key: data.get(key) not in (False, "false", "0", 0) for key in SWITCHES}
+    return WebhookPost(
+        **strings,
+        blocks=data.get("blocks"),
+        attachments=data.get("attachments"),
+        unfurl_links=on["unfurl_links"],
+        unfurl_media=on["unfurl_media"],
+    )

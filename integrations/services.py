@@ -45,6 +45,8 @@ class WebhookPost:
     thread_ts: str = ""
     blocks: Any = None
     attachments: Any = None
+    unfurl_links: bool = True
+    unfurl_media: bool = True
 
 
 def _check_name(raw: str) -> str:
@@ -152,6 +154,8 @@ def webhook_post(*, webhook: IncomingWebhook, post: WebhookPost) -> Message:
         username=post.username or webhook.name,
         icon_emoji=post.icon_emoji,
         icon_url=post.icon_url,
+        unfurl_links=post.unfurl_links,
+        unfurl_media=post.unfurl_media,
     )
     now = timezone.now()
     if webhook.last_used_at is None or (now - webhook.last_used_at).total_seconds() > LAST_USED_PRECISION_SECONDS:

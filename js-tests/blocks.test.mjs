@@ -405,6 +405,8 @@ describe("legacy attachments", () => {
         },
         { color: "#36a64f", text: "plain" },
         { from_url: "https://x.example", title: "a link preview, drawn elsewhere" },
+        { original_url: "https://y.example", title: "a link preview by its original url, drawn elsewhere" },
+        { is_app_unfurl: true, app_unfurl_url: "https://z.example", title: "an app unfurl, drawn elsewhere" },
       ],
       context(),
     );
@@ -420,7 +422,7 @@ describe("legacy attachments", () => {
     assert.match(markup, /src="https:\/\/chat.example\/graph.png"/);
     assert.match(root.querySelector(".att__footer").textContent, /CI bot · /);
     assert.ok(root.querySelector(".att__footer img.att__footer-icon"));
-    assert.doesNotMatch(markup, /a link preview/);
+    assert.doesNotMatch(markup, /a link preview|an app unfurl/);
   });
 
   test("an attachment's blocks render, and a hostile one shows text only", () => {

@@ -2,9 +2,10 @@
 the message (Slack's flow).
 
 When a message is posted with links to hosts an enabled app declared in features.unfurl_domains (or their
-subdomains), each such app that subscribes to link_shared gets one, with its own links only, written to the
-outbox (slack_apps.outbox) in the message's transaction and dispatched like every other event. Slack sends it
-for conversations the app can see: a public channel always, anything else only with its bot inside.
+subdomains), or an edit adds such links, each such app that subscribes to link_shared gets one, with its own
+(new) links only, written to the outbox (slack_apps.outbox) in the message's transaction and dispatched like
+every other event. Slack sends it for conversations the app can see: a public channel always, anything else
+only with its bot inside.
 Posting pays a substring test; only a message with a link, in a workspace with event subscribers, costs one
 query for the apps with unfurl domains (and one for their bots' memberships when some link matches).
 
@@ -18,12 +19,13 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chat.block_kit import BlockKitInvalid, validate_attachments
 from chat.models import Channel, ChannelKind, ChannelMember, Message
 from chat.permissions import access_channel
-from chat.unfurls.links import host_in_domain, link_host, message_links
+from chat.unfurls.links import added_links, host_in_domain, link_host, message_links
 from chat.unfurls.services import message_set_unfurls
 from slack_apps.models import App, AppEvent
 from slack_apps.outbox import _write
@@ -92,8 +94,23 @@ def on_message_posted(*, message: Message, unfurl_links: bool = True, **_: Any) 
     channel = message.channel
     if not unfurl_links or "://" not in message.text or not channel.workspace.has_event_subscribers:
         return
+    _share_links(message, lambda: message_links(message.text, limit=LINKS_SCANNED))
+
+
+def on_message_edited(*, message: Message, previous_text: str = "", **_: Any) -> None:
+    """An edit that adds links of an app's domains tells the app of those (as Slack does), not of the others."""
+    channel = message.channel
+    if "://" not in message.text or not channel.workspace.has_event_subscribers:
+        return
+    _share_links(message, lambda: added_links(previous_text, message.text, limit=LINKS_SCANNED))
+
+
+def _share_links(message: Message, links_of_message: Callable[[], list[str]]) -> None:
+    """Write link_shared for each app that hears it and whose domains `links_of_message()` holds, when the
+    app can see the channel."""
+    channel = message.channel
     apps = [app for app in _apps_with_domains(channel.workspace_id) if "link_shared" in app.bot_events]
-    links = message_links(message.text, limit=LINKS_SCANNED) if apps else []
+    links = links_of_message() if apps else []
     matches = [(app, found) for app in apps if (found := _links_of(app, links))]
     if not matches:
         return
@@ -197,8 +214,9 @@ def app_unfurl(*, app: App, channel: Channel, message: Message, unfurls: Any) ->
 
 
 def connect() -> None:
-    """Receive message_posted and answer links_claimed (SlackAppsConfig.ready)."""
+    """Receive message_posted and message_edited, and answer links_claimed (SlackAppsConfig.ready)."""
     from chat import signals
 
     signals.message_posted.connect(on_message_posted, dispatch_uid="slack_apps.unfurl.on_message_posted")
+    signals.message_edited.connect(on_message_edited, dispatch_uid="slack_apps.unfurl.on_message_edited")
     signals.links_claimed.connect(on_links_claimed, dispatch_uid="slack_apps.unfurl.on_links_claimed")

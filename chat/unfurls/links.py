@@ -43,6 +43,12 @@ def message_links(text: str, *, limit: int) -> list[str]:
     return links
 
 
+def added_links(previous_text: str, text: str, *, limit: int) -> list[str]:
+    """The links of `text` that `previous_text` did not hold (what an edit added), at most `limit`."""
+    before = set(message_links(previous_text, limit=limit))
+    return [url for url in message_links(text, limit=limit) if url not in before]
+
+
 def link_host(url: str) -> str:
     """The link's host name, lower case, without a trailing dot ('' if it has none)."""
     try:

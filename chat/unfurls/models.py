@@ -1,6 +1,6 @@
 """The server's previews of links: what a URL's page said (LinkPreview, one per URL for every workspace, kept
-CACHE_HOURS and a failure FAILURE_MINUTES), and its image, stored and served from this site (PreviewImage),
-so the linked site never learns who reads the message."""
+previews.CACHE_FOR and a failure previews.FAILURE_CACHE_FOR), and its image, stored and served from this
+site (PreviewImage), so the linked site never learns who reads the message."""
 
 from __future__ import annotations
 

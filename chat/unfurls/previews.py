@@ -37,7 +37,7 @@ PAGE_MAX_BYTES = MAX_HTML_BYTES
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
 MAX_REDIRECTS = 3
 CACHE_FOR = timedelta(hours=24)
-FAILURE_CACHE_FOR = timedelta(minutes=10)
+FAILURE_CACHE_FOR = timedelta(hours=1)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 REDIRECTS = (301, 302, 303, 307, 308)
 # The image types a browser shows that carry no script (SVG may), each with how its bytes begin.
@@ -171,8 +171,16 @@ def preview_attachment(url: str, preview: LinkPreview, *, media: bool) -> dict[s
     return attachment
 
 
-def preview_message(message_id: int, *, media: bool = True, now: datetime | None = None) -> Message | None:
-    """Add the server's previews of a new message's first links (those no app unfurls) to it.
+def attachment_is_preview(attachment: object) -> bool:
+    """Whether an attachment is one of the server's previews (not an app's unfurl, nor the sender's)."""
+    return unfurl_url(attachment) is not None and not (isinstance(attachment, dict) and attachment.get("is_app_unfurl"))
+
+
+def preview_message(
+    message_id: int, *, media: bool = True, urls: list[str] | None = None, now: datetime | None = None
+) -> Message | None:
+    """Add the server's previews of a message's first links (those no app unfurls) to it, PREVIEW_LINKS
+    unfurls at most in all; with `urls` (the links an edit added), only those that are still in its text.
 
     Callers: chat.tasks.preview_links, queued after the message committed (chat.unfurls.receivers).
     Events: message_changed, when there is something to show.
@@ -186,8 +194,10 @@ def preview_message(message_id: int, *, media: bool = True, now: datetime | None
     claimed: set[str] = set()
     for _receiver, answer in links_claimed.send(sender=Message, workspace=message.channel.workspace, urls=links):
         claimed.update(answer or ())
-    shown = {unfurl_url(attachment) for attachment in message.legacy_attachments}
-    wanted = [url for url in links if url not in claimed and url not in shown][:PREVIEW_LINKS]
+    shown = {url for attachment in message.legacy_attachments if (url := unfurl_url(attachment))}
+    wanted = [url for url in links if url not in claimed and url not in shown and (urls is None or url in urls)]
+    previewed = sum(1 for attachment in message.legacy_attachments if attachment_is_preview(attachment))
+    wanted = wanted[: max(PREVIEW_LINKS - previewed, 0)]
     unfurls: dict[str, dict[str, object]] = {}
     for url in wanted:
         attachment = preview_attachment(url, link_preview(url, now=now), media=media)

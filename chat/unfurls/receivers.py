@@ -1,4 +1,5 @@
-"""Queues the server's previews of a new message's links for after its commit (chat.tasks.preview_links).
+"""Queues the server's previews of a new message's links, and of links an edit adds, for after the commit
+(chat.tasks.preview_links).
 
 Posting pays for two attribute reads and a substring test: the fetching, parsing and storing happen in the
 task, off the request path.
@@ -12,6 +13,8 @@ from django.conf import settings
 from django.db import transaction
 
 from chat.models import Message
+from chat.unfurls.links import added_links
+from chat.unfurls.previews import LINKS_SCANNED
 
 
 def on_message_posted(*, message: Message, unfurl_links: bool = True, unfurl_media: bool = True, **_: Any) -> None:
@@ -29,8 +32,26 @@ def on_message_posted(*, message: Message, unfurl_links: bool = True, unfurl_med
     transaction.on_commit(queue_preview, robust=True)
 
 
+def on_message_edited(*, message: Message, previous_text: str = "", **_: Any) -> None:
+    """An edit that adds links previews those (Slack unfurls a link an edit adds), not the ones it had."""
+    if not (settings.LINK_PREVIEWS and message.channel.workspace.link_previews) or "://" not in message.text:
+        return
+    added = added_links(previous_text, message.text, limit=LINKS_SCANNED)
+    if not added:
+        return
+    message_id = message.pk
+
+    def queue_preview() -> None:
+        from chat.tasks import preview_links
+
+        preview_links.delay(message_id, urls=added)
+
+    transaction.on_commit(queue_preview, robust=True)
+
+
 def connect() -> None:
-    """Receive message_posted (ChatConfig.ready)."""
+    """Receive message_posted and message_edited (ChatConfig.ready)."""
     from chat import signals
 
     signals.message_posted.connect(on_message_posted, dispatch_uid="chat.unfurls.receivers.on_message_posted")
+    signals.message_edited.connect(on_message_edited, dispatch_uid="chat.unfurls.receivers.on_message_edited")

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 
 
 def unfurl_url(attachment: Any) -> str | None:
-    """The link an attachment unfurls (None: one the sender attached)."""
-    if not isinstance(attachment, dict):
+    """The link an attachment unfurls (None: one the sender attached, or a forwarded message's share)."""
+    if not isinstance(attachment, dict) or attachment.get("is_share"):
         return None
     url = attachment.get("app_unfurl_url") if attachment.get("is_app_unfurl") else attachment.get("from_url")
     return url if isinstance(url, str) and url else None

@@ -82,6 +82,20 @@ def test_a_link_to_an_unfurl_domain_sends_link_shared_to_that_app(team):
     assert event["event_ts"]
 
 
+def test_an_edit_that_adds_a_link_of_the_domain_tells_the_app_of_that_link_only(team):
+    from chat.services import message_edit
+
+    app, _ = unfurl_app(team, channel=team.general)
+    message = message_post(sender=team.member, channel=team.general, text="https://tracker.example/1")
+    forget_events()
+    message_edit(actor=team.member, message=message, text="https://tracker.example/1 typo, fixed")
+    assert link_events(app) == []
+    message_edit(actor=team.member, message=message, text="https://tracker.example/1 and https://tracker.example/2")
+    (event,) = link_events(app)
+    assert event["links"] == [{"domain": "tracker.example", "url": "https://tracker.example/2"}]
+    assert event["message_ts"] == message.ts
+
+
 def test_a_thread_reply_names_its_thread(team):
     app, _ = unfurl_app(team, channel=team.general)
     root = message_post(sender=team.member, channel=team.general, text="root")

@@ -10,10 +10,12 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from chat.models import Message
 from chat.services import message_post
 from chat.unfurls.html_meta import parse_page
 from chat.unfurls.models import LinkPreview, PreviewImage
 from chat.unfurls.previews import IMAGE_MAX_BYTES, PAGE_MAX_BYTES, preview_message
+from integrations.services import webhook_create
 from slackclone.testing.api import session_client
 from slackclone.testing.http_recorder import Answer, recording_server
 from slackclone.testing.images import image_bytes
@@ -206,12 +208,14 @@ def test_a_cached_preview_is_not_fetched_again_until_it_is_stale(team, site):
     assert fetched(site).count("/page") == 2
 
 
-def test_a_failure_is_remembered_briefly(team, site):
+def test_a_failure_is_remembered_for_an_hour(team, site):
     site.pages["/page"] = Answer(500)
     post_and_preview(team, f"{site.url}/page")
     post_and_preview(team, f"{site.url}/page again")
+    LinkPreview.objects.update(fetched_at=timezone.now() - timedelta(minutes=59))
+    post_and_preview(team, f"{site.url}/page once more")
     assert fetched(site) == ["/page"]
-    LinkPreview.objects.update(fetched_at=timezone.now() - timedelta(minutes=11))
+    LinkPreview.objects.update(fetched_at=timezone.now() - timedelta(minutes=61))
     post_and_preview(team, f"{site.url}/page and again")
     assert fetched(site) == ["/page", "/page"]
 
@@ -316,3 +320,76 @@ def test_the_same_image_fetched_again_is_stored_once(team, site):
     message = post_and_preview(team, f"{site.url}/page")
     assert PreviewImage.objects.count() == 1
     assert message.legacy_attachments[0]["image_url"].endswith(PreviewImage.objects.get().key)
+
+
+def test_a_webhook_post_turns_previews_and_their_images_off_as_slack_does(
+    client, team, site, django_capture_on_commit_callbacks
+):
+    webhook, secret = webhook_create(actor=team.admin, channel=team.general, name="Deploys")
+
+    def send(**payload):
+        with override_settings(LINK_PREVIEWS=True), django_capture_on_commit_callbacks(execute=True):
+            response = client.post(webhook.url_path(secret), payload, content_type="application/json")
+        assert response.status_code == 200
+        return Message.objects.filter(channel=team.general).latest("seq")
+
+    assert send(text=f"{site.url}/page", unfurl_links=False).legacy_attachments == []
+    assert fetched(site) == []
+    without_image = send(text=f"{site.url}/page", unfurl_media=False).legacy_attachments
+    assert without_image[0]["title"] == "The & Page"
+    assert "image_url" not in without_image[0]
+
+
+def test_an_edit_that_adds_links_previews_only_those(team, site, django_capture_on_commit_callbacks):
+    from chat.services import message_edit
+
+    site.pages["/other"] = html(PAGE.replace(b"The &amp; Page", b"The Other Page"))
+    message = post_and_preview(team, f"{site.url}/page")
+    with override_settings(LINK_PREVIEWS=True), django_capture_on_commit_callbacks(execute=True):
+        message_edit(actor=team.member, message=message, text=f"{site.url}/page and {site.url}/other")
+    message.refresh_from_db()
+    assert [attachment["title"] for attachment in message.legacy_attachments] == ["The & Page", "The Other Page"]
+    assert fetched(site).count("/page") == 1
+
+
+def test_an_edit_that_adds_no_link_queues_nothing(team, site, django_capture_on_commit_callbacks):
+    from chat.services import message_edit
+
+    message = post_and_preview(team, f"{site.url}/page")
+    with override_settings(LINK_PREVIEWS=True), django_capture_on_commit_callbacks() as callbacks:
+        message_edit(actor=team.member, message=message, text=f"now: {site.url}/page")
+        message_edit(actor=team.member, message=message, text="no link at all")
+    queued = [callback for callback in callbacks if "on_message_edited" in callback.__qualname__]
+    assert queued == []
+
+
+def test_an_edit_never_brings_the_previews_past_three(team, site):
+    from chat.services import message_edit
+
+    for path in ("/a", "/b", "/c", "/d"):
+        site.pages[path] = html()
+    message = post_and_preview(team, f"{site.url}/a {site.url}/b {site.url}/c")
+    message = message_edit(
+        actor=team.member, message=message, text=f"{site.url}/a {site.url}/b {site.url}/c {site.url}/d"
+    )
+    preview_message(message.pk, urls=[f"{site.url}/d"])
+    message.refresh_from_db()
+    assert [attachment["from_url"] for attachment in message.legacy_attachments] == [
+        f"{site.url}/{path}" for path in ("a", "b", "c")
+    ]
+
+
+def test_a_forwarded_messages_share_is_no_preview_and_takes_no_place_of_one(team, site):
+    from chat.services import message_forward
+
+    source = message_post(sender=team.member, channel=team.general, text="the original")
+    copy = message_forward(actor=team.owner, message=source, channel=team.random, comment=f"see {site.url}/page")
+    preview_message(copy.pk)
+    copy.refresh_from_db()
+    assert [bool(attachment.get("is_share")) for attachment in copy.legacy_attachments] == [True, False]
+    assert copy.legacy_attachments[1]["title"] == "The & Page"
+    share_link = copy.legacy_attachments[0]["from_url"]
+    url = f"/api/v1/channels/{team.random.public_id}/messages/{copy.ts}/unfurls?url={share_link}"
+    assert session_client(team.owner).delete(url).status_code == 404
+    copy.refresh_from_db()
+    assert len(copy.legacy_attachments) == 2

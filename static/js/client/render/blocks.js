@@ -9,6 +9,7 @@ import { emojiGlyph } from "../emoji.js";
 import { renderInline, renderMarkdown } from "../markdown.js";
 import { fullDate } from "../time.js";
 import { actionOf, collectState, plainTextOf, renderElement, safeUrl } from "./block-elements.js";
+import { isUnfurl } from "./unfurls.js";
 
 export { collectState };
 
@@ -405,7 +406,7 @@ function attachment(item, ctx) {
 /** Legacy attachments (not link previews, which render/unfurls.js shows) as one node, or null. */
 export function renderAttachments(attachments, ctx) {
   const items = (Array.isArray(attachments) ? attachments : []).filter(
-    (item) => item && typeof item === "object" && (item.is_share || (!item.from_url && !item.is_app_unfurl)),
+    (item) => item && typeof item === "object" && !isUnfurl(item),
   );
   if (!items.length) return null;
   const root = h("div", { class: "atts" });
