@@ -359,6 +359,23 @@ describe("what the client does not know or cannot read", () => {
     assert.match(markup, /still here/);
   });
 
+  test("without the client's store (a view on its own) blocks render: mentions by id, empty pickers", async () => {
+    const sent = [];
+    const root = renderBlocks(
+      [
+        { type: "section", block_id: "s", text: mrkdwn("*hi* <@U9> in <#C9|ops>") },
+        { type: "input", block_id: "i", label: plain("Who"), element: { type: "users_select", action_id: "who" } },
+        { type: "actions", block_id: "a", elements: [{ type: "button", action_id: "go", text: plain("Go") }] },
+      ],
+      { onAction: async (action, state) => sent.push({ action, state }) },
+    );
+    assert.match(html(root), /<strong>hi<\/strong> <span[^>]*>@U9<\/span> in <a[^>]*>#ops<\/a>/);
+    assert.equal(byAction(root, "who").querySelectorAll("option").length, 1);
+    await byAction(root, "go").dispatch("click");
+    assert.deepEqual(sent[0].state, { values: { i: { who: { type: "users_select", selected_user: null } } } });
+    assert.equal(renderBlocks(null).childNodes.length, 0);
+  });
+
   test("deep nesting and fifty blocks render", () => {
     let list = { type: "rich_text_list", style: "bullet", elements: [rs("leaf")] };
     for (let depth = 0; depth < 200; depth += 1) list = { type: "rich_text_list", elements: [list] };
@@ -405,6 +422,8 @@ describe("legacy attachments", () => {
         },
         { color: "#36a64f", text: "plain" },
         { from_url: "https://x.example", title: "a link preview, drawn elsewhere" },
+        { original_url: "https://y.example", title: "another preview, drawn elsewhere" },
+        { is_app_unfurl: true, app_unfurl_url: "https://z.example", title: "an app's unfurl, drawn elsewhere" },
       ],
       context(),
     );
@@ -420,7 +439,7 @@ describe("legacy attachments", () => {
     assert.match(markup, /src="https:\/\/chat.example\/graph.png"/);
     assert.match(root.querySelector(".att__footer").textContent, /CI bot · /);
     assert.ok(root.querySelector(".att__footer img.att__footer-icon"));
-    assert.doesNotMatch(markup, /a link preview/);
+    assert.doesNotMatch(markup, /drawn elsewhere/);
   });
 
   test("an attachment's blocks render, and a hostile one shows text only", () => {

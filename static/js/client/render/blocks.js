@@ -9,6 +9,7 @@ import { emojiGlyph } from "../emoji.js";
 import { renderInline, renderMarkdown } from "../markdown.js";
 import { fullDate } from "../time.js";
 import { actionOf, collectState, plainTextOf, renderElement, safeUrl } from "./block-elements.js";
+import { isUnfurl } from "./unfurls.js";
 
 export { collectState };
 
@@ -50,14 +51,14 @@ function fallback(value) {
   return h("div", { class: "bk-fallback" }, typeof words === "string" && words ? words : UNKNOWN);
 }
 
-async function confirmed(confirm) {
+async function confirmed(confirm, ctx) {
   if (!confirm) return true;
   const { modal } = await import("../dialogs.js");
   return new Promise((resolve) => {
     let answer = false;
     const dialog = modal(
       plainTextOf(confirm.title) || "Are you sure?",
-      h("p", {}, plainTextOf(confirm.text)),
+      h("div", { class: "bk-confirm__text" }, textObject(confirm.text, ctx)),
       h(
         "div",
         { class: "btn-row" },
@@ -89,7 +90,7 @@ function sender(ctx, root, blockNode) {
   return async (node, option = null) => {
     if (!ctx.onAction) return;
     const element = node.closest("[data-action-id]") || node;
-    if (!(await confirmed(element.bkConfirm))) return;
+    if (!(await confirmed(element.bkConfirm, ctx))) return;
     const error = blockNode.querySelector(":scope > .bk-error");
     error?.remove();
     element.setAttribute("aria-busy", "true");
@@ -275,11 +276,32 @@ function renderBlock(block, ctx, root) {
   return node;
 }
 
+/** Without the client's store (a view shown on its own, a test), mentions show their ids and pickers are empty. */
+const BARE_MARKDOWN = {
+  meId: null,
+  userName: (id, label) => label || id,
+  channelName: (id, label) => label || id,
+  channelHref: () => null,
+  usergroupHandle: (id, label) => label || id,
+  inUsergroup: () => false,
+};
+
+function withDefaults(ctx) {
+  return {
+    people: () => [],
+    conversations: () => [],
+    ...ctx,
+    markdownContext: ctx?.markdownContext || BARE_MARKDOWN,
+  };
+}
+
 /**
- * Blocks as one node. `ctx`: { markdownContext, onAction(action, state) → Promise (rejects with an Error
- * whose message is shown under the block), people() and conversations(channelsOnly) → [id, name] pairs }.
+ * Blocks as one node. `context`: { markdownContext, onAction(action, state) → Promise (rejects with an Error
+ * whose message is shown under the block), people() and conversations(channelsOnly) → [id, name] pairs },
+ * each optional: without onAction the controls can be used but send nothing.
  */
-export function renderBlocks(blocks, ctx) {
+export function renderBlocks(blocks, context = {}) {
+  const ctx = withDefaults(context);
   const root = h("div", { class: "bk" });
   for (const block of Array.isArray(blocks) ? blocks : []) {
     try {
@@ -370,9 +392,10 @@ function attachment(item, ctx) {
 }
 
 /** Legacy attachments (not link previews, which render/unfurls.js shows) as one node, or null. */
-export function renderAttachments(attachments, ctx) {
+export function renderAttachments(attachments, context = {}) {
+  const ctx = withDefaults(context);
   const items = (Array.isArray(attachments) ? attachments : []).filter(
-    (item) => item && typeof item === "object" && !item.from_url && !item.is_app_unfurl,
+    (item) => item && typeof item === "object" && !isUnfurl(item),
   );
   if (!items.length) return null;
   const root = h("div", { class: "atts" });
