@@ -107,9 +107,13 @@ describe("layout blocks", () => {
               { type: "channel", channel_id: "C1" },
               { type: "broadcast", range: "here" },
               { type: "emoji", name: "tada" },
+              { type: "date", timestamp: 1764930000, format: "{date_short}", fallback: "Dec 5" },
+              { type: "date", timestamp: "soon", fallback: "some day" },
+              { type: "color", value: "#36a64f" },
             ],
           },
           { type: "rich_text_list", style: "ordered", elements: [rs("one"), rs("two")] },
+          { type: "rich_text_list", style: "ordered", indent: 1, offset: 2, border: 1, elements: [rs("c")] },
           { type: "rich_text_list", style: "bullet", indent: 1, elements: [rs("nested")] },
           { type: "rich_text_quote", elements: [{ type: "text", text: "quoted" }] },
           { type: "rich_text_preformatted", elements: [{ type: "text", text: "<pre>" }] },
@@ -127,8 +131,14 @@ describe("layout blocks", () => {
     assert.match(markup, /<a class="channel-link" href="\/client\/W1\/C1"[^>]*>#general</);
     assert.match(markup, /@here/);
     assert.match(markup, /🎉/);
-    assert.equal(root.querySelectorAll("ol.bk-rt-list li").length, 2);
+    assert.equal(root.querySelectorAll("ol.bk-rt-indent-0 li").length, 2);
     assert.ok(root.querySelector("ul.bk-rt-indent-1"));
+    const continued = root.querySelector("ol.bk-rt-indent-1");
+    assert.equal(continued.getAttribute("start"), "3", "an offset list goes on counting");
+    assert.match(continued.className, /bk-rt-list--border/);
+    assert.match(markup, /<time datetime="2025-12-05T10:20:00.000Z">/);
+    assert.match(markup, /some day/);
+    assert.match(markup, /<span class="bk-rt-color">#36a64f<\/span>/);
     assert.match(markup, /<blockquote class="md-quote"><span>quoted<\/span><\/blockquote>/);
     assert.match(markup, /<pre class="md-pre"><code>&lt;pre&gt;<\/code><\/pre>/);
   });
@@ -182,6 +192,7 @@ describe("interactive elements", () => {
         { type: "button", action_id: "no", text: plain("No"), style: "danger" },
         { type: "button", action_id: "docs", text: plain("Docs"), url: "https://example.com/d" },
         { type: "button", action_id: "evil", text: plain("Evil"), url: "javascript:alert(1)" },
+        { type: "button", action_id: "mail", text: plain("Mail"), url: "mailto:a@example.com" },
         {
           type: "static_select",
           action_id: "env",
@@ -242,6 +253,7 @@ describe("interactive elements", () => {
     assert.equal(docs.getAttribute("target"), "_blank");
     assert.equal(docs.getAttribute("rel"), "noopener noreferrer");
     assert.equal(byAction(root, "evil").tagName, "BUTTON", "a javascript: url button is a plain button");
+    assert.equal(byAction(root, "mail").tagName, "BUTTON", "a button opens http(s) links only");
     assert.doesNotMatch(html(root), /javascript:/);
     assert.equal(byAction(root, "env").querySelectorAll("optgroup").length, 1);
     assert.equal(byAction(root, "tags").hasAttribute("multiple"), true);

@@ -23,6 +23,12 @@ export function safeUrl(raw) {
   }
 }
 
+/** A link a button or an overflow item opens in a new tab: http(s) only. */
+function httpUrl(raw) {
+  const url = safeUrl(raw);
+  return url?.startsWith("http") ? url : null;
+}
+
 function allOptions(element) {
   const grouped = (element.option_groups || []).flatMap((group) => group?.options || []);
   return [...(element.options || []), ...grouped].filter((option) => option && typeof option.value === "string");
@@ -130,7 +136,7 @@ function textInput(element, blockId, label) {
 
 function button(element, blockId, onPress) {
   const style = ["primary", "danger"].includes(element.style) ? ` bk-button--${element.style}` : "";
-  const url = element.url ? safeUrl(element.url) : null;
+  const url = element.url ? httpUrl(element.url) : null;
   const attrs = { class: `bk-button${style}`, "aria-label": element.accessibility_label || null };
   const node = url
     ? h("a", { ...attrs, href: url, target: "_blank", rel: "noopener noreferrer" }, plain(element.text))
@@ -155,7 +161,7 @@ function overflow(element, blockId, onChoose) {
     const item = h("button", { type: "button", role: "menuitem", class: "bk-overflow__item" }, plain(option.text));
     item.addEventListener("click", () => {
       menu.hidden = true;
-      const url = option.url ? safeUrl(option.url) : null;
+      const url = option.url ? httpUrl(option.url) : null;
       if (url) window.open(url, "_blank", "noopener,noreferrer");
       onChoose(node, option);
     });

@@ -122,8 +122,10 @@ function richText(elements, ctx) {
   for (const part of elements || []) {
     if (!part || typeof part !== "object") continue;
     if (part.type === "rich_text_list") {
+      const indent = Number.isInteger(part.indent) ? Math.min(Math.max(part.indent, 0), 8) : 0;
       const list = h(part.style === "ordered" ? "ol" : "ul", {
-        class: `bk-rt-list bk-rt-indent-${Math.min(part.indent || 0, 8)}`,
+        class: `bk-rt-list bk-rt-indent-${indent}${part.border ? " bk-rt-list--border" : ""}`,
+        start: part.style === "ordered" && Number.isInteger(part.offset) ? part.offset + 1 : null,
       });
       for (const item of part.elements || []) list.append(h("li", {}, richText([item], ctx)));
       out.append(list);
@@ -160,6 +162,14 @@ function mention(target, md) {
   return span.firstChild;
 }
 
+/** A rich-text date: the reader's local date and time (Slack's format tokens are not interpreted), else its fallback. */
+function richDate(leaf) {
+  const seconds = Number(leaf.timestamp);
+  if (!Number.isFinite(seconds) || seconds <= 0) return document.createTextNode(String(leaf.fallback ?? ""));
+  const when = new Date(seconds * 1000);
+  return h("time", { datetime: when.toISOString() }, fullDate(String(seconds)));
+}
+
 function richLeaves(elements, ctx) {
   const span = h("span");
   const md = ctx.markdownContext;
@@ -175,6 +185,8 @@ function richLeaves(elements, ctx) {
         : document.createTextNode(label);
     } else if (Object.hasOwn(MENTIONS, leaf.type)) node = mention(MENTIONS[leaf.type](leaf), md);
     else if (leaf.type === "emoji") node = emojiGlyph(String(leaf.name)) || document.createTextNode(`:${leaf.name}:`);
+    else if (leaf.type === "date") node = richDate(leaf);
+    else if (leaf.type === "color") node = h("span", { class: "bk-rt-color" }, String(leaf.value ?? ""));
     else node = document.createTextNode(String(leaf.text ?? ""));
     span.append(styled(node, leaf.style));
   }
