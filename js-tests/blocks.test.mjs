@@ -354,6 +354,7 @@ describe("what the client does not know or cannot read", () => {
   test("an unknown block shows its text or a notice; an unknown element shows a notice; none throws", () => {
     const root = render([
       { type: "video", title: plain("x"), text: plain("A video") },
+      { type: "video", title: plain("Launch recording"), alt_text: "a video" },
       { type: "mystery" },
       { type: "actions", elements: [{ type: "workflow_button", text: plain("Run") }, null, 7] },
       null,
@@ -367,7 +368,8 @@ describe("what the client does not know or cannot read", () => {
     const markup = html(root);
     assert.match(markup, /A video/);
     assert.match(markup, /This content can(&#39;|')t be displayed\./);
-    assert.equal(root.querySelectorAll(".bk > .bk-block, .bk > .bk-fallback").length, 10);
+    assert.equal(root.querySelectorAll(".bk > .bk-block, .bk > .bk-fallback").length, 11);
+    assert.match(markup, /Launch recording/);
     assert.match(markup, /still here/);
   });
 
@@ -433,6 +435,7 @@ describe("legacy attachments", () => {
           fallback: "Build failed",
         },
         { color: "#36a64f", text: "plain" },
+        { mrkdwn_in: ["fields"], fields: [{ title: "Status", value: "*green*", short: true }] },
         { from_url: "https://x.example", title: "a link preview, drawn elsewhere" },
         { original_url: "https://y.example", title: "another preview, drawn elsewhere" },
         { is_app_unfurl: true, app_unfurl_url: "https://z.example", title: "an app's unfurl, drawn elsewhere" },
@@ -440,7 +443,8 @@ describe("legacy attachments", () => {
       context(),
     );
     const markup = html(root);
-    assert.equal(root.querySelectorAll(".att").length, 2);
+    assert.equal(root.querySelectorAll(".att").length, 3);
+    assert.match(html(root.querySelectorAll(".att")[2]), /<strong>green<\/strong>/, "fields in mrkdwn_in are mrkdwn");
     assert.equal(root.querySelector(".att__bar").style.background, "#e01e5a");
     assert.equal(root.querySelectorAll(".att__bar")[1].style.background, "#36a64f");
     assert.match(html(root.querySelector(".att__pretext")), /<strong>failed<\/strong>/);
