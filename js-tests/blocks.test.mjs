@@ -324,6 +324,62 @@ describe("interactive elements", () => {
     });
   });
 
+  test("an input block's control sends only when the block has dispatch_action, a text input when committed", async () => {
+    const sent = [];
+    const root = render(
+      [
+        {
+          type: "input",
+          block_id: "quiet",
+          label: plain("Env"),
+          element: { type: "static_select", action_id: "env", options: [option("Prod", "p")] },
+        },
+        {
+          type: "input",
+          block_id: "loud",
+          dispatch_action: true,
+          label: plain("Env"),
+          element: { type: "static_select", action_id: "env2", options: [option("Prod", "p")] },
+        },
+        {
+          type: "input",
+          block_id: "search",
+          dispatch_action: true,
+          label: plain("Search"),
+          element: { type: "plain_text_input", action_id: "q" },
+        },
+        {
+          type: "input",
+          block_id: "note",
+          label: plain("Note"),
+          element: { type: "plain_text_input", action_id: "n" },
+        },
+      ],
+      context(async (action) => sent.push(action)),
+    );
+    const quiet = byAction(root, "env");
+    quiet.querySelector(`option[value="p"]`).selected = true;
+    await quiet.dispatch("change");
+    await byAction(root, "n").dispatch("input");
+    await byAction(root, "n").dispatch("change");
+    assert.deepEqual(sent, [], "no dispatch_action: the value waits for a submission");
+    const loud = byAction(root, "env2");
+    loud.querySelector(`option[value="p"]`).selected = true;
+    await loud.dispatch("change");
+    const search = byAction(root, "q");
+    search.value = "deploys";
+    await search.dispatch("input");
+    assert.equal(sent.length, 1, "typing sends nothing");
+    await search.dispatch("change");
+    assert.deepEqual(
+      sent.map((action) => [action.action_id, action.selected_option?.value ?? action.value]),
+      [
+        ["env2", "p"],
+        ["q", "deploys"],
+      ],
+    );
+  });
+
   test("while the app answers the control is busy, and a failure shows under its block", async () => {
     let fail;
     const root = render(

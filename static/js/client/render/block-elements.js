@@ -217,7 +217,7 @@ export function actionOf(node, option = null) {
 
 /**
  * An interactive element as a control. `send(node, option)` is called when it is used: a click, a choice,
- * a date; `ctx.people()` and `ctx.conversations(channelsOnly)` give [id, name] pairs for the pickers.
+ * a date, a text input's value committed (Enter or leaving it, never each keystroke); `ctx.people()` and `ctx.conversations(channelsOnly)` give [id, name] pairs for the pickers.
  * Returns null for a type this client does not know (the caller shows its fallback).
  */
 export function renderElement(element, blockId, ctx, send, label = "") {
@@ -267,7 +267,7 @@ export function renderElement(element, blockId, ctx, send, label = "") {
     case "url_text_input":
     case "number_input": {
       const node = textInput(element, blockId, label);
-      if (element.dispatch_action) changed(node);
+      changed(node);
       return node;
     }
     default:

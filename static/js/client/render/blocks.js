@@ -138,10 +138,15 @@ function section(block, ctx, send) {
   return h("div", { class: "bk-section" }, main, accessory);
 }
 
+/**
+ * An input block's control sends nothing when used unless the block has `dispatch_action` (as in Slack: its
+ * value goes with a submission, or in state.values of another element's action).
+ */
 function input(block, ctx, send) {
   const id = `bk-${block.block_id}-${Math.random().toString(36).slice(2, 8)}`;
   const label = plainTextOf(block.label);
-  const field = control(block.element, block.block_id, ctx, send, label);
+  const dispatch = block.dispatch_action === true ? send : () => {};
+  const field = control(block.element, block.block_id, ctx, dispatch, label);
   if (field.id !== undefined && !field.id) field.id = id;
   const hint = block.hint ? h("div", { class: "bk-input__hint", id: `${id}-hint` }, plainTextOf(block.hint)) : null;
   if (hint) field.setAttribute("aria-describedby", `${id}-hint`);
