@@ -272,6 +272,7 @@ describe("interactive elements", () => {
     assert.equal(byAction(root, "size").querySelectorAll("input").length, 2);
     assert.match(html(byAction(root, "checks")), /<span class="bk-choice__hint"><strong>first<\/strong><\/span>/);
     assert.equal(byAction(root, "size").getAttribute("aria-required"), "true");
+    assert.equal(byAction(root, "checks").querySelector("legend").textContent, "Pick", "named by the section's text");
   });
 
   test("collectState reads every input in Slack's state.values shape", () => {

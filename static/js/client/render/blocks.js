@@ -117,6 +117,12 @@ function control(element, blockId, ctx, send, label = "") {
   return node;
 }
 
+/** Checkboxes or radios beside a section's text are a group that text names (a select names itself). */
+function groupLabel(block) {
+  if (!["checkboxes", "radio_buttons"].includes(block.accessory?.type)) return "";
+  return plainTextOf(block.text).slice(0, 150);
+}
+
 function section(block, ctx, send) {
   const main = h(
     "div",
@@ -133,7 +139,7 @@ function section(block, ctx, send) {
     );
   }
   const accessory = block.accessory
-    ? h("div", { class: "bk-accessory" }, control(block.accessory, block.block_id, ctx, send))
+    ? h("div", { class: "bk-accessory" }, control(block.accessory, block.block_id, ctx, send, groupLabel(block)))
     : null;
   return h("div", { class: "bk-section" }, main, accessory);
 }
