@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 
+import { TYPING_PAUSE_MS } from "../static/js/client/render/block-elements.js";
 import { collectState, renderAttachments, renderBlocks } from "../static/js/client/render/blocks.js";
 import { html, installDom } from "./support/dom.mjs";
 
@@ -379,6 +380,39 @@ describe("interactive elements", () => {
         ["q", "deploys"],
       ],
     );
+  });
+
+  test("a text input with on_character_entered sends once typing pauses, not on Enter", async (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const sent = [];
+    const root = render(
+      [
+        {
+          type: "input",
+          block_id: "search",
+          dispatch_action: true,
+          label: plain("Search"),
+          element: {
+            type: "plain_text_input",
+            action_id: "q",
+            dispatch_action_config: { trigger_actions_on: ["on_character_entered"] },
+          },
+        },
+      ],
+      context(async (action) => sent.push(action.value)),
+    );
+    const search = byAction(root, "q");
+    search.value = "de";
+    search.dispatch("input");
+    t.mock.timers.tick(TYPING_PAUSE_MS - 1);
+    search.value = "deploys";
+    search.dispatch("input");
+    t.mock.timers.tick(TYPING_PAUSE_MS - 1);
+    await search.dispatch("change");
+    assert.deepEqual(sent, [], "nothing while typing, nor on Enter");
+    t.mock.timers.tick(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(sent, ["deploys"]);
   });
 
   test("while the app answers the control is busy, and a failure shows under its block", async () => {

@@ -215,6 +215,25 @@ export function actionOf(node, option = null) {
   return { ...action, ...controlValue(node) };
 }
 
+/** How long typing pauses before an `on_character_entered` text input sends its value. */
+export const TYPING_PAUSE_MS = 500;
+
+/**
+ * A text input sends per its dispatch_action_config: when its value is committed (Enter or leaving it;
+ * Slack's default `on_enter_pressed`) and/or once typing pauses (`on_character_entered`), never per key.
+ */
+function dispatchText(node, element, send) {
+  const triggers = element.dispatch_action_config?.trigger_actions_on;
+  const on = Array.isArray(triggers) && triggers.length ? triggers : ["on_enter_pressed"];
+  if (on.includes("on_enter_pressed")) node.addEventListener("change", () => send(node));
+  if (!on.includes("on_character_entered")) return;
+  let timer = null;
+  node.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => send(node), TYPING_PAUSE_MS);
+  });
+}
+
 /**
  * An interactive element as a control. `send(node, option)` is called when it is used: a click, a choice,
  * a date, a text input's value committed (Enter or leaving it, never each keystroke); `ctx.people()` and `ctx.conversations(channelsOnly)` give [id, name] pairs for the pickers.
@@ -267,7 +286,7 @@ export function renderElement(element, blockId, ctx, send, label = "") {
     case "url_text_input":
     case "number_input": {
       const node = textInput(element, blockId, label);
-      changed(node);
+      dispatchText(node, element, send);
       return node;
     }
     default:
