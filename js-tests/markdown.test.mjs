@@ -202,3 +202,24 @@ describe("plain text for previews", () => {
     assert.equal(plainText("*hi* <@U2>, see <#C1> &amp; `code`", ctx), "hi @grace, see #general & code");
   });
 });
+
+describe("what people used to Markdown type", () => {
+  test("double asterisks are bold and double tildes strike", () => {
+    assert.equal(render("a **big** deal"), paragraph("a <strong>big</strong> deal"));
+    assert.equal(render("~~old~~ new"), paragraph("<s>old</s> new"));
+  });
+
+  test("a [label](url) link shows its label and keeps only http(s)", () => {
+    assert.equal(
+      render("see [the docs](https://example.com/a_b) now"),
+      paragraph(
+        'see <a href="https://example.com/a_b" target="_blank" rel="noopener noreferrer nofollow" class="md-link">the docs</a> now',
+      ),
+    );
+    assert.equal(render("[x](javascript:alert(1))"), paragraph("[x](javascript:alert(1))"));
+  });
+
+  test("Slack's single markers still work beside them", () => {
+    assert.equal(render("*one* and **two**"), paragraph("<strong>one</strong> and <strong>two</strong>"));
+  });
+});

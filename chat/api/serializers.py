@@ -340,6 +340,11 @@ class MessageEditSerializer(serializers.Serializer):
     attachments = serializers.ListField(child=serializers.DictField(), required=False, help_text=ATTACHMENTS_HELP)
 
 
+class MessageForwardSerializer(serializers.Serializer):
+    channel = public_id_field(help_text="Where the copy goes: a channel or DM you can post in.")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=100_000)
+
+
 class ReactionAddSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, help_text="An emoji shortcode without colons, e.g. thumbsup.")
 

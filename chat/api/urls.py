@@ -44,6 +44,11 @@ channel_patterns = [
     path("channels/<pubid:channel_id>/messages", messages.MessageCollectionView.as_view(), name="messages"),
     path("channels/<pubid:channel_id>/messages/<ts:ts>", messages.MessageDetailView.as_view(), name="message"),
     path(
+        "channels/<pubid:channel_id>/messages/<ts:ts>/forward",
+        messages.MessageForwardView.as_view(),
+        name="message-forward",
+    ),
+    path(
         "channels/<pubid:channel_id>/messages/<ts:ts>/replies",
         messages.ThreadRepliesView.as_view(),
         name="message-replies",

@@ -24,6 +24,7 @@ from chat.services.dms import dm_open
 from chat.services.emoji import emoji_add, emoji_alias, emoji_remove
 from chat.services.ephemeral import ephemeral_post, ephemeral_withdraw
 from chat.services.files import file_upload
+from chat.services.forward import message_forward
 from chat.services.messages import message_delete, message_edit, message_post
 from chat.services.reactions import pin_add, pin_remove, reaction_add, reaction_remove
 from chat.services.read_state import channel_mark_read
@@ -51,6 +52,7 @@ __all__ = [
     "file_upload",
     "message_delete",
     "message_edit",
+    "message_forward",
     "message_post",
     "pin_add",
     "pin_remove",

@@ -173,3 +173,24 @@ class MarkReadView(ApiView):
                 "unread_count": unread_count_for_member(member),
             }
         )
+
+
+class MessageForwardView(ApiView):
+    @extend_schema(
+        tags=TAG,
+        operation_id="messages_forward",
+        summary="Forward a message to another conversation, with a comment",
+        description="The copy carries the source as Slack's share attachment (`is_share`: author, channel, "
+        "time, text and permalink).",
+        request=s.MessageForwardSerializer,
+        responses={201: s.MessageOutSerializer, **errors()},
+    )
+    def post(self, request, channel_id: str, ts: str):
+        source = request_channel(request, channel_id)
+        data = validated(s.MessageForwardSerializer, request.data)
+        target = request_channel(request, data["channel"])
+        copy = services.message_forward(
+            actor=request.user, message=message_get(channel=source, ts=ts), channel=target, comment=data["comment"]
+        )
+        copy = message_get_for_wire(channel=target, ts=copy.ts)
+        return Response({"message": message_to_wire(copy)}, status=status.HTTP_201_CREATED)

@@ -327,6 +327,7 @@ export class Dialogs {
       { class: "menu", role: "menu", id: "message-menu", "aria-label": "Message actions" },
       item("Reply in thread", () => app.actions.openThread(message)),
       item(app.saved.isSaved(message) ? "Remove from saved items" : "Save for later", () => app.saved.toggle(message)),
+      item("Forward message", () => this.forward(message)),
       item("Copy link", () => app.actions.copyLink(message)),
       message.thread_ts && message.thread_ts !== message.ts
         ? null
@@ -344,6 +345,43 @@ export class Dialogs {
     app.appViews.messageShortcutItems(message, item).then((items) => {
       if (items.length && menu.isConnected) menu.append(h("li", { role: "separator", class: "menu__sep" }), ...items);
     });
+  }
+
+  /** Forward a message, with a comment, to a conversation I am in (Slack's "Forward message"). */
+  forward(message) {
+    const { app } = this;
+    const targets = [...app.store.channels.values()]
+      .filter((channel) => channel.is_member !== false && !channel.is_archived)
+      .sort((a, b) => app.store.channelTitle(a).localeCompare(app.store.channelTitle(b)));
+    const select = h(
+      "select",
+      { class: "field__input", "aria-label": "Forward to" },
+      targets.map((channel) =>
+        h("option", { value: channel.id }, channel.name ? `#${channel.name}` : app.store.channelTitle(channel)),
+      ),
+    );
+    const comment = h("textarea", { class: "field__input", rows: 3, "aria-label": "Add a message, if you like" });
+    const send = async () => {
+      const data = await app.guard(
+        app.api.post(`channels/${message.channel}/messages/${message.ts}/forward`, {
+          channel: select.value,
+          comment: app.encode(comment.value),
+        }),
+        "Message forwarded.",
+      );
+      if (data) dialog.close();
+    };
+    const dialog = modal(
+      "Forward this message",
+      h("label", { class: "field" }, h("span", { class: "field__label" }, "Forward to"), select),
+      h("label", { class: "field" }, h("span", { class: "field__label" }, "Add a message, if you like"), comment),
+      h(
+        "div",
+        { class: "btn-row" },
+        h("button", { type: "button", class: "btn btn--primary", onclick: send }, "Forward"),
+      ),
+    );
+    select.focus();
   }
 
   /** Show a menu of buttons under `anchor`: arrow keys move, Escape or a click elsewhere closes it. */

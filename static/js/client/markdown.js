@@ -1,5 +1,6 @@
 // Slack's mrkdwn rendered as DOM nodes: *bold*, _italic_, ~strike~, `code`, ```blocks```, > quotes,
-// lists, links, <@U…> mentions, <#C…> channels, <!here>/<!channel>/<!everyone>, <!subteam^S…> and :emoji:.
+// lists, links, <@U…> mentions, <#C…> channels, <!here>/<!channel>/<!everyone>, <!subteam^S…> and :emoji:;
+// and what people used to Markdown type: **bold**, ~~strike~~ and [text](https://…).
 //
 // Safe by construction: text only ever reaches the page through text nodes, and only http(s) and
 // mailto URLs become links, so no message can inject markup or a javascript: URL.
@@ -11,7 +12,10 @@ const INLINE = new RegExp(
   [
     "(?<code>`[^`\\n]+`)",
     "(?<angle><[^<>\\s][^<>]*>)",
+    "(?<mdlink>\\[[^\\[\\]\\n]{1,300}\\]\\(https?:\\/\\/[^\\s()<>]{1,2000}\\))",
     "(?<url>\\bhttps?:\\/\\/[^\\s<>]+[^\\s<>.,;:!?)\\]'\"])",
+    "(?<dbold>(?<=^|[\\s([{'\"~_])\\*\\*(?=\\S)[^*\\n]*?\\S?\\*\\*(?=$|[\\s.,!?;:)\\]}'\"~_]))",
+    "(?<dstrike>(?<=^|[\\s([{'\"*_])~~(?=\\S)[^~\\n]*?\\S?~~(?=$|[\\s.,!?;:)\\]}'\"*_]))",
     "(?<bold>(?<=^|[\\s([{'\"~_])\\*(?=\\S)[^*\\n]*?\\S?\\*(?=$|[\\s.,!?;:)\\]}'\"~_]))",
     "(?<italic>(?<=^|[\\s([{'\"~*])_(?=\\S)[^_\\n]*?\\S?_(?=$|[\\s.,!?;:)\\]}'\"~*]))",
     "(?<strike>(?<=^|[\\s([{'\"*_])~(?=\\S)[^~\\n]*?\\S?~(?=$|[\\s.,!?;:)\\]}'\"*_]))",
@@ -89,8 +93,15 @@ export function renderInline(parent, text, ctx) {
     const g = match.groups;
     if (g.code) parent.append(h("code", { class: "md-code" }, decodeEntities(token.slice(1, -1))));
     else if (g.angle) parent.append(angle(token, ctx));
-    else if (g.url) parent.append(link(token, token));
-    else if (g.emoji) {
+    else if (g.mdlink) {
+      const split = token.indexOf("](");
+      parent.append(link(token.slice(split + 2, -1), token.slice(1, split)));
+    } else if (g.url) parent.append(link(token, token));
+    else if (g.dbold || g.dstrike) {
+      const node = h(g.dbold ? "strong" : "s");
+      renderInline(node, token.slice(2, -2), ctx);
+      parent.append(node);
+    } else if (g.emoji) {
       parent.append(emojiGlyph(token.slice(1, -1)) || token);
     } else {
       const tag = g.bold ? "strong" : g.italic ? "em" : "s";

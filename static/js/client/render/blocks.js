@@ -260,7 +260,40 @@ export function renderBlocks(blocks, context = {}) {
   return root;
 }
 
+/**
+ * A forwarded message (Slack's share attachment): who wrote it, where and when, and its text. The link back
+ * is offered only for a conversation this person has, so nobody is sent to one they cannot open.
+ */
+function share(item, ctx) {
+  const channel = ctx.channel?.(String(item.channel_id || ""));
+  const where = item.channel_name ? `#${item.channel_name}` : "a direct message";
+  const link = channel && safeUrl(item.from_url);
+  return h(
+    "div",
+    { class: "att att--share" },
+    h(
+      "div",
+      { class: "att__frame" },
+      h("span", { class: "att__bar" }),
+      h(
+        "div",
+        { class: "att__body" },
+        h("div", { class: "att__author" }, String(item.author_name || "")),
+        h("div", { class: "att__text" }, renderMarkdown(String(item.text || ""), ctx.markdownContext)),
+        h(
+          "div",
+          { class: "att__footer" },
+          `Forwarded from ${where}`,
+          item.ts ? ` · ${fullDate(String(item.ts))}` : null,
+          link ? [" · ", h("a", { href: link }, "View message")] : null,
+        ),
+      ),
+    ),
+  );
+}
+
 function attachment(item, ctx) {
+  if (item.is_share) return share(item, ctx);
   const color = /^#?[0-9a-f]{6}$/i.test(item.color || "")
     ? `#${item.color.replace("#", "")}`
     : { good: "#2eb67d", warning: "#ecb22e", danger: "#e01e5a" }[item.color] || "#dddddd";

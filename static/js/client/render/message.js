@@ -22,6 +22,7 @@ export function blockContext(app, message) {
         .filter((channel) => !channelsOnly || (!channel.is_im && !channel.is_mpim))
         .map((channel) => [channel.id, channel.name ? `#${channel.name}` : app.store.channelTitle(channel)]),
     onAction: (action, state) => app.actions.blockAction(message, action, state),
+    channel: (id) => app.store.channels.get(id) || null,
   };
 }
 

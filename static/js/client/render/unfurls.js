@@ -7,7 +7,8 @@ import { h, icon } from "../dom.js";
 
 /** Whether an attachment is an unfurl (the server's preview or an app's), not one the sender attached. */
 export function isUnfurl(attachment) {
-  return Boolean(attachment && (attachment.is_app_unfurl || attachment.from_url || attachment.original_url));
+  if (!attachment || attachment.is_share) return false; // a forwarded message: render/blocks.js draws it
+  return Boolean(attachment.is_app_unfurl || attachment.from_url || attachment.original_url);
 }
 
 /** The link an unfurl is about. */
