@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 
+import { TYPING_PAUSE_MS } from "../static/js/client/render/block-elements.js";
 import { collectState, renderAttachments, renderBlocks } from "../static/js/client/render/blocks.js";
 import { html, installDom } from "./support/dom.mjs";
 
@@ -107,9 +108,13 @@ describe("layout blocks", () => {
               { type: "channel", channel_id: "C1" },
               { type: "broadcast", range: "here" },
               { type: "emoji", name: "tada" },
+              { type: "date", timestamp: 1764930000, format: "{date_short}", fallback: "Dec 5" },
+              { type: "date", timestamp: "soon", fallback: "some day" },
+              { type: "color", value: "#36a64f" },
             ],
           },
           { type: "rich_text_list", style: "ordered", elements: [rs("one"), rs("two")] },
+          { type: "rich_text_list", style: "ordered", indent: 1, offset: 2, border: 1, elements: [rs("c")] },
           { type: "rich_text_list", style: "bullet", indent: 1, elements: [rs("nested")] },
           { type: "rich_text_quote", elements: [{ type: "text", text: "quoted" }] },
           { type: "rich_text_preformatted", elements: [{ type: "text", text: "<pre>" }] },
@@ -127,8 +132,14 @@ describe("layout blocks", () => {
     assert.match(markup, /<a class="channel-link" href="\/client\/W1\/C1"[^>]*>#general</);
     assert.match(markup, /@here/);
     assert.match(markup, /🎉/);
-    assert.equal(root.querySelectorAll("ol.bk-rt-list li").length, 2);
+    assert.equal(root.querySelectorAll("ol.bk-rt-indent-0 li").length, 2);
     assert.ok(root.querySelector("ul.bk-rt-indent-1"));
+    const continued = root.querySelector("ol.bk-rt-indent-1");
+    assert.equal(continued.getAttribute("start"), "3", "an offset list goes on counting");
+    assert.match(continued.className, /bk-rt-list--border/);
+    assert.match(markup, /<time datetime="2025-12-05T10:20:00.000Z">/);
+    assert.match(markup, /some day/);
+    assert.match(markup, /<span class="bk-rt-color">#36a64f<\/span>/);
     assert.match(markup, /<blockquote class="md-quote"><span>quoted<\/span><\/blockquote>/);
     assert.match(markup, /<pre class="md-pre"><code>&lt;pre&gt;<\/code><\/pre>/);
   });
@@ -182,6 +193,7 @@ describe("interactive elements", () => {
         { type: "button", action_id: "no", text: plain("No"), style: "danger" },
         { type: "button", action_id: "docs", text: plain("Docs"), url: "https://example.com/d" },
         { type: "button", action_id: "evil", text: plain("Evil"), url: "javascript:alert(1)" },
+        { type: "button", action_id: "mail", text: plain("Mail"), url: "mailto:a@example.com" },
         {
           type: "static_select",
           action_id: "env",
@@ -242,6 +254,7 @@ describe("interactive elements", () => {
     assert.equal(docs.getAttribute("target"), "_blank");
     assert.equal(docs.getAttribute("rel"), "noopener noreferrer");
     assert.equal(byAction(root, "evil").tagName, "BUTTON", "a javascript: url button is a plain button");
+    assert.equal(byAction(root, "mail").tagName, "BUTTON", "a button opens http(s) links only");
     assert.doesNotMatch(html(root), /javascript:/);
     assert.equal(byAction(root, "env").querySelectorAll("optgroup").length, 1);
     assert.equal(byAction(root, "tags").hasAttribute("multiple"), true);
@@ -260,6 +273,7 @@ describe("interactive elements", () => {
     assert.equal(byAction(root, "size").querySelectorAll("input").length, 2);
     assert.match(html(byAction(root, "checks")), /<span class="bk-choice__hint"><strong>first<\/strong><\/span>/);
     assert.equal(byAction(root, "size").getAttribute("aria-required"), "true");
+    assert.equal(byAction(root, "checks").querySelector("legend").textContent, "Pick", "named by the section's text");
   });
 
   test("collectState reads every input in Slack's state.values shape", () => {
@@ -312,6 +326,95 @@ describe("interactive elements", () => {
     });
   });
 
+  test("an input block's control sends only when the block has dispatch_action, a text input when committed", async () => {
+    const sent = [];
+    const root = render(
+      [
+        {
+          type: "input",
+          block_id: "quiet",
+          label: plain("Env"),
+          element: { type: "static_select", action_id: "env", options: [option("Prod", "p")] },
+        },
+        {
+          type: "input",
+          block_id: "loud",
+          dispatch_action: true,
+          label: plain("Env"),
+          element: { type: "static_select", action_id: "env2", options: [option("Prod", "p")] },
+        },
+        {
+          type: "input",
+          block_id: "search",
+          dispatch_action: true,
+          label: plain("Search"),
+          element: { type: "plain_text_input", action_id: "q" },
+        },
+        {
+          type: "input",
+          block_id: "note",
+          label: plain("Note"),
+          element: { type: "plain_text_input", action_id: "n" },
+        },
+      ],
+      context(async (action) => sent.push(action)),
+    );
+    const quiet = byAction(root, "env");
+    quiet.querySelector(`option[value="p"]`).selected = true;
+    await quiet.dispatch("change");
+    await byAction(root, "n").dispatch("input");
+    await byAction(root, "n").dispatch("change");
+    assert.deepEqual(sent, [], "no dispatch_action: the value waits for a submission");
+    const loud = byAction(root, "env2");
+    loud.querySelector(`option[value="p"]`).selected = true;
+    await loud.dispatch("change");
+    const search = byAction(root, "q");
+    search.value = "deploys";
+    await search.dispatch("input");
+    assert.equal(sent.length, 1, "typing sends nothing");
+    await search.dispatch("change");
+    assert.deepEqual(
+      sent.map((action) => [action.action_id, action.selected_option?.value ?? action.value]),
+      [
+        ["env2", "p"],
+        ["q", "deploys"],
+      ],
+    );
+  });
+
+  test("a text input with on_character_entered sends once typing pauses, not on Enter", async (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const sent = [];
+    const root = render(
+      [
+        {
+          type: "input",
+          block_id: "search",
+          dispatch_action: true,
+          label: plain("Search"),
+          element: {
+            type: "plain_text_input",
+            action_id: "q",
+            dispatch_action_config: { trigger_actions_on: ["on_character_entered"] },
+          },
+        },
+      ],
+      context(async (action) => sent.push(action.value)),
+    );
+    const search = byAction(root, "q");
+    search.value = "de";
+    search.dispatch("input");
+    t.mock.timers.tick(TYPING_PAUSE_MS - 1);
+    search.value = "deploys";
+    search.dispatch("input");
+    t.mock.timers.tick(TYPING_PAUSE_MS - 1);
+    await search.dispatch("change");
+    assert.deepEqual(sent, [], "nothing while typing, nor on Enter");
+    t.mock.timers.tick(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(sent, ["deploys"]);
+  });
+
   test("while the app answers the control is busy, and a failure shows under its block", async () => {
     let fail;
     const root = render(
@@ -342,6 +445,7 @@ describe("what the client does not know or cannot read", () => {
   test("an unknown block shows its text or a notice; an unknown element shows a notice; none throws", () => {
     const root = render([
       { type: "video", title: plain("x"), text: plain("A video") },
+      { type: "video", title: plain("Launch recording"), alt_text: "a video" },
       { type: "mystery" },
       { type: "actions", elements: [{ type: "workflow_button", text: plain("Run") }, null, 7] },
       null,
@@ -355,8 +459,26 @@ describe("what the client does not know or cannot read", () => {
     const markup = html(root);
     assert.match(markup, /A video/);
     assert.match(markup, /This content can(&#39;|')t be displayed\./);
-    assert.equal(root.querySelectorAll(".bk > .bk-block, .bk > .bk-fallback").length, 10);
+    assert.equal(root.querySelectorAll(".bk > .bk-block, .bk > .bk-fallback").length, 11);
+    assert.match(markup, /Launch recording/);
     assert.match(markup, /still here/);
+  });
+
+  test("without the client's store (a view on its own) blocks render: mentions by id, empty pickers", async () => {
+    const sent = [];
+    const root = renderBlocks(
+      [
+        { type: "section", block_id: "s", text: mrkdwn("*hi* <@U9> in <#C9|ops>") },
+        { type: "input", block_id: "i", label: plain("Who"), element: { type: "users_select", action_id: "who" } },
+        { type: "actions", block_id: "a", elements: [{ type: "button", action_id: "go", text: plain("Go") }] },
+      ],
+      { onAction: async (action, state) => sent.push({ action, state }) },
+    );
+    assert.match(html(root), /<strong>hi<\/strong> <span[^>]*>@U9<\/span> in <a[^>]*>#ops<\/a>/);
+    assert.equal(byAction(root, "who").querySelectorAll("option").length, 1);
+    await byAction(root, "go").dispatch("click");
+    assert.deepEqual(sent[0].state, { values: { i: { who: { type: "users_select", selected_user: null } } } });
+    assert.equal(renderBlocks(null).childNodes.length, 0);
   });
 
   test("deep nesting and fifty blocks render", () => {
@@ -404,14 +526,16 @@ describe("legacy attachments", () => {
           fallback: "Build failed",
         },
         { color: "#36a64f", text: "plain" },
+        { mrkdwn_in: ["fields"], fields: [{ title: "Status", value: "*green*", short: true }] },
         { from_url: "https://x.example", title: "a link preview, drawn elsewhere" },
-        { original_url: "https://y.example", title: "a link preview by its original url, drawn elsewhere" },
-        { is_app_unfurl: true, app_unfurl_url: "https://z.example", title: "an app unfurl, drawn elsewhere" },
+        { original_url: "https://y.example", title: "another preview, drawn elsewhere" },
+        { is_app_unfurl: true, app_unfurl_url: "https://z.example", title: "an app's unfurl, drawn elsewhere" },
       ],
       context(),
     );
     const markup = html(root);
-    assert.equal(root.querySelectorAll(".att").length, 2);
+    assert.equal(root.querySelectorAll(".att").length, 3);
+    assert.match(html(root.querySelectorAll(".att")[2]), /<strong>green<\/strong>/, "fields in mrkdwn_in are mrkdwn");
     assert.equal(root.querySelector(".att__bar").style.background, "#e01e5a");
     assert.equal(root.querySelectorAll(".att__bar")[1].style.background, "#36a64f");
     assert.match(html(root.querySelector(".att__pretext")), /<strong>failed<\/strong>/);
@@ -422,7 +546,7 @@ describe("legacy attachments", () => {
     assert.match(markup, /src="https:\/\/chat.example\/graph.png"/);
     assert.match(root.querySelector(".att__footer").textContent, /CI bot · /);
     assert.ok(root.querySelector(".att__footer img.att__footer-icon"));
-    assert.doesNotMatch(markup, /a link preview|an app unfurl/);
+    assert.doesNotMatch(markup, /drawn elsewhere/);
   });
 
   test("an attachment's blocks render, and a hostile one shows text only", () => {

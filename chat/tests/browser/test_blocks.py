@@ -52,7 +52,11 @@ def test_the_corpus_renders_every_block_and_no_payload_runs_script(team, people)
     assert page.locator("#message-list select.bk-select").count() >= 5
     assert page.locator("#message-list input[type=date]").input_value() == "2026-12-05"
     assert page.locator("#message-list .bk-fallback").count() >= 2, "unknown types show a fallback"
-    assert page.locator("#message-list ol.bk-rt-list li").count() == 2
+    assert page.locator("#message-list ol.bk-rt-list li").count() == 3
+    assert page.locator('#message-list ol.bk-rt-list[start="3"]', has_text="third").count() == 1
+    assert page.locator("#message-list ul.bk-rt-indent-1", has_text="nested").count() == 1
+    assert page.locator('#message-list .bk time[datetime="2025-12-05T10:20:00.000Z"]').count() == 1
+    assert page.locator("#message-list .bk-rt-color", has_text="#36a64f").count() == 1
     assert page.locator("#message-list .att__title", has_text="Build #42").count() == 1
     assert page.locator("#message-list .bk-section__text", has_text="line 0").count() == 1
     xss = "<script>window.__pwned=1</script>"

@@ -23,6 +23,12 @@ export function safeUrl(raw) {
   }
 }
 
+/** A link a button or an overflow item opens in a new tab: http(s) only. */
+function httpUrl(raw) {
+  const url = safeUrl(raw);
+  return url?.startsWith("http") ? url : null;
+}
+
 function allOptions(element) {
   const grouped = (element.option_groups || []).flatMap((group) => group?.options || []);
   return [...(element.options || []), ...grouped].filter((option) => option && typeof option.value === "string");
@@ -130,7 +136,7 @@ function textInput(element, blockId, label) {
 
 function button(element, blockId, onPress) {
   const style = ["primary", "danger"].includes(element.style) ? ` bk-button--${element.style}` : "";
-  const url = element.url ? safeUrl(element.url) : null;
+  const url = element.url ? httpUrl(element.url) : null;
   const attrs = { class: `bk-button${style}`, "aria-label": element.accessibility_label || null };
   const node = url
     ? h("a", { ...attrs, href: url, target: "_blank", rel: "noopener noreferrer" }, plain(element.text))
@@ -155,7 +161,7 @@ function overflow(element, blockId, onChoose) {
     const item = h("button", { type: "button", role: "menuitem", class: "bk-overflow__item" }, plain(option.text));
     item.addEventListener("click", () => {
       menu.hidden = true;
-      const url = option.url ? safeUrl(option.url) : null;
+      const url = option.url ? httpUrl(option.url) : null;
       if (url) window.open(url, "_blank", "noopener,noreferrer");
       onChoose(node, option);
     });
@@ -209,9 +215,28 @@ export function actionOf(node, option = null) {
   return { ...action, ...controlValue(node) };
 }
 
+/** How long typing pauses before an `on_character_entered` text input sends its value. */
+export const TYPING_PAUSE_MS = 500;
+
+/**
+ * A text input sends per its dispatch_action_config: when its value is committed (Enter or leaving it;
+ * Slack's default `on_enter_pressed`) and/or once typing pauses (`on_character_entered`), never per key.
+ */
+function dispatchText(node, element, send) {
+  const triggers = element.dispatch_action_config?.trigger_actions_on;
+  const on = Array.isArray(triggers) && triggers.length ? triggers : ["on_enter_pressed"];
+  if (on.includes("on_enter_pressed")) node.addEventListener("change", () => send(node));
+  if (!on.includes("on_character_entered")) return;
+  let timer = null;
+  node.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => send(node), TYPING_PAUSE_MS);
+  });
+}
+
 /**
  * An interactive element as a control. `send(node, option)` is called when it is used: a click, a choice,
- * a date; `ctx.people()` and `ctx.conversations(channelsOnly)` give [id, name] pairs for the pickers.
+ * a date, a text input's value committed (Enter or leaving it, never each keystroke); `ctx.people()` and `ctx.conversations(channelsOnly)` give [id, name] pairs for the pickers.
  * Returns null for a type this client does not know (the caller shows its fallback).
  */
 export function renderElement(element, blockId, ctx, send, label = "") {
@@ -261,7 +286,7 @@ export function renderElement(element, blockId, ctx, send, label = "") {
     case "url_text_input":
     case "number_input": {
       const node = textInput(element, blockId, label);
-      if (element.dispatch_action) changed(node);
+      dispatchText(node, element, send);
       return node;
     }
     default:

@@ -5,10 +5,10 @@
 // message around it.
 
 import { h } from "../dom.js";
-import { emojiGlyph } from "../emoji.js";
 import { renderInline, renderMarkdown } from "../markdown.js";
 import { fullDate } from "../time.js";
 import { actionOf, collectState, plainTextOf, renderElement, safeUrl } from "./block-elements.js";
+import { richText } from "./rich-text.js";
 import { isUnfurl } from "./unfurls.js";
 
 export { collectState };
@@ -47,18 +47,18 @@ function sameOrigin(raw) {
 }
 
 function fallback(value) {
-  const words = value?.text?.text || value?.fallback || value?.alt_text || "";
+  const words = value?.text?.text || value?.title?.text || value?.fallback || value?.alt_text || "";
   return h("div", { class: "bk-fallback" }, typeof words === "string" && words ? words : UNKNOWN);
 }
 
-async function confirmed(confirm) {
+async function confirmed(confirm, ctx) {
   if (!confirm) return true;
   const { modal } = await import("../dialogs.js");
   return new Promise((resolve) => {
     let answer = false;
     const dialog = modal(
       plainTextOf(confirm.title) || "Are you sure?",
-      h("p", {}, plainTextOf(confirm.text)),
+      h("div", { class: "bk-confirm__text" }, textObject(confirm.text, ctx)),
       h(
         "div",
         { class: "btn-row" },
@@ -90,7 +90,7 @@ function sender(ctx, root, blockNode) {
   return async (node, option = null) => {
     if (!ctx.onAction) return;
     const element = node.closest("[data-action-id]") || node;
-    if (!(await confirmed(element.bkConfirm))) return;
+    if (!(await confirmed(element.bkConfirm, ctx))) return;
     const error = blockNode.querySelector(":scope > .bk-error");
     error?.remove();
     element.setAttribute("aria-busy", "true");
@@ -117,68 +117,10 @@ function control(element, blockId, ctx, send, label = "") {
   return node;
 }
 
-function richText(elements, ctx) {
-  const out = document.createDocumentFragment();
-  for (const part of elements || []) {
-    if (!part || typeof part !== "object") continue;
-    if (part.type === "rich_text_list") {
-      const list = h(part.style === "ordered" ? "ol" : "ul", {
-        class: `bk-rt-list bk-rt-indent-${Math.min(part.indent || 0, 8)}`,
-      });
-      for (const item of part.elements || []) list.append(h("li", {}, richText([item], ctx)));
-      out.append(list);
-    } else if (part.type === "rich_text_quote")
-      out.append(h("blockquote", { class: "md-quote" }, richLeaves(part.elements, ctx)));
-    else if (part.type === "rich_text_preformatted")
-      out.append(h("pre", { class: "md-pre" }, h("code", {}, richLeaves(part.elements, ctx).textContent)));
-    else out.append(h("div", { class: "bk-rt-section" }, richLeaves(part.elements, ctx)));
-  }
-  return out;
-}
-
-function styled(node, style) {
-  let result = node;
-  if (style?.code) result = h("code", { class: "md-code" }, result);
-  if (style?.bold) result = h("strong", {}, result);
-  if (style?.italic) result = h("em", {}, result);
-  if (style?.strike) result = h("s", {}, result);
-  return result;
-}
-
-/** A rich-text mention as the mrkdwn token messages carry, so it looks and behaves as it does in text. */
-const MENTIONS = {
-  user: (leaf) => `@${leaf.user_id}`,
-  usergroup: (leaf) => `!subteam^${leaf.usergroup_id}`,
-  channel: (leaf) => `#${leaf.channel_id}`,
-  broadcast: (leaf) => `!${["here", "channel", "everyone"].includes(leaf.range) ? leaf.range : "here"}`,
-};
-
-function mention(target, md) {
-  if (!/^[@#!][A-Za-z0-9^]+$/.test(target)) return document.createTextNode("");
-  const span = h("span");
-  renderInline(span, `<${target}>`, md);
-  return span.firstChild;
-}
-
-function richLeaves(elements, ctx) {
-  const span = h("span");
-  const md = ctx.markdownContext;
-  for (const leaf of elements || []) {
-    if (!leaf || typeof leaf !== "object") continue;
-    let node;
-    if (leaf.type === "text") node = document.createTextNode(String(leaf.text ?? ""));
-    else if (leaf.type === "link") {
-      const href = safeUrl(leaf.url);
-      const label = String(leaf.text || leaf.url || "");
-      node = href
-        ? h("a", { href, target: "_blank", rel: "noopener noreferrer nofollow", class: "md-link" }, label)
-        : document.createTextNode(label);
-    } else if (Object.hasOwn(MENTIONS, leaf.type)) node = mention(MENTIONS[leaf.type](leaf), md);
-    else if (leaf.type === "emoji") node = emojiGlyph(String(leaf.name)) || document.createTextNode(`:${leaf.name}:`);
-    else node = document.createTextNode(String(leaf.text ?? ""));
-    span.append(styled(node, leaf.style));
-  }
-  return span;
+/** Checkboxes or radios beside a section's text are a group that text names (a select names itself). */
+function groupLabel(block) {
+  if (!["checkboxes", "radio_buttons"].includes(block.accessory?.type)) return "";
+  return plainTextOf(block.text).slice(0, 150);
 }
 
 function section(block, ctx, send) {
@@ -197,15 +139,20 @@ function section(block, ctx, send) {
     );
   }
   const accessory = block.accessory
-    ? h("div", { class: "bk-accessory" }, control(block.accessory, block.block_id, ctx, send))
+    ? h("div", { class: "bk-accessory" }, control(block.accessory, block.block_id, ctx, send, groupLabel(block)))
     : null;
   return h("div", { class: "bk-section" }, main, accessory);
 }
 
+/**
+ * An input block's control sends nothing when used unless the block has `dispatch_action` (as in Slack: its
+ * value goes with a submission, or in state.values of another element's action).
+ */
 function input(block, ctx, send) {
   const id = `bk-${block.block_id}-${Math.random().toString(36).slice(2, 8)}`;
   const label = plainTextOf(block.label);
-  const field = control(block.element, block.block_id, ctx, send, label);
+  const dispatch = block.dispatch_action === true ? send : () => {};
+  const field = control(block.element, block.block_id, ctx, dispatch, label);
   if (field.id !== undefined && !field.id) field.id = id;
   const hint = block.hint ? h("div", { class: "bk-input__hint", id: `${id}-hint` }, plainTextOf(block.hint)) : null;
   if (hint) field.setAttribute("aria-describedby", `${id}-hint`);
@@ -276,11 +223,32 @@ function renderBlock(block, ctx, root) {
   return node;
 }
 
+/** Without the client's store (a view shown on its own, a test), mentions show their ids and pickers are empty. */
+const BARE_MARKDOWN = {
+  meId: null,
+  userName: (id, label) => label || id,
+  channelName: (id, label) => label || id,
+  channelHref: () => null,
+  usergroupHandle: (id, label) => label || id,
+  inUsergroup: () => false,
+};
+
+function withDefaults(ctx) {
+  return {
+    people: () => [],
+    conversations: () => [],
+    ...ctx,
+    markdownContext: ctx?.markdownContext || BARE_MARKDOWN,
+  };
+}
+
 /**
- * Blocks as one node. `ctx`: { markdownContext, onAction(action, state) → Promise (rejects with an Error
- * whose message is shown under the block), people() and conversations(channelsOnly) → [id, name] pairs }.
+ * Blocks as one node. `context`: { markdownContext, onAction(action, state) → Promise (rejects with an Error
+ * whose message is shown under the block), people() and conversations(channelsOnly) → [id, name] pairs },
+ * each optional: without onAction the controls can be used but send nothing.
  */
-export function renderBlocks(blocks, ctx) {
+export function renderBlocks(blocks, context = {}) {
+  const ctx = withDefaults(context);
   const root = h("div", { class: "bk" });
   for (const block of Array.isArray(blocks) ? blocks : []) {
     try {
@@ -346,7 +314,8 @@ function attachment(item, ctx) {
           : String(item.author_name),
       )
     : null;
-  const fields = (item.fields || []).filter((field) => field && typeof field === "object");
+  const fields = (Array.isArray(item.fields) ? item.fields : []).filter((field) => field && typeof field === "object");
+  const markdownFields = Array.isArray(item.mrkdwn_in) && item.mrkdwn_in.includes("fields");
   const body = h(
     "div",
     { class: "att__body" },
@@ -370,7 +339,9 @@ function attachment(item, ctx) {
               "div",
               { class: `bk-field${field.short ? "" : " bk-field--wide"}` },
               h("strong", {}, String(field.title ?? "")),
-              h("div", {}, String(field.value ?? "")),
+              markdownFields
+                ? renderMarkdown(String(field.value ?? ""), ctx.markdownContext)
+                : h("div", {}, String(field.value ?? "")),
             ),
           ),
         )
@@ -404,7 +375,8 @@ function attachment(item, ctx) {
 }
 
 /** Legacy attachments (not link previews, which render/unfurls.js shows) as one node, or null. */
-export function renderAttachments(attachments, ctx) {
+export function renderAttachments(attachments, context = {}) {
+  const ctx = withDefaults(context);
   const items = (Array.isArray(attachments) ? attachments : []).filter(
     (item) => item && typeof item === "object" && !isUnfurl(item),
   );
