@@ -8,6 +8,7 @@ main views go to var/artifacts/screenshots/ (SLACKCLONE_ARTIFACTS_DIR to change 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -18,7 +19,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+from slack_apps.manifest import ShortcutSpec, spec_from_options
+from slack_apps.services import app_create
+from slack_apps.tests.bolt_apps import interactive_app
+from slack_apps.tests.support import wait_until
 from slackclone.testing.factories import DEFAULT_PASSWORD
 from slackclone.testing.processes import free_port, stop, wait_for_port
 
@@ -204,3 +210,24 @@ def elsewhere(function, *args, **kwargs):
     thread.start()
     thread.join(30)
     return result["value"]
+
+
+@pytest.fixture
+def deployer(team, server):
+    """An unmodified Bolt app (slack_apps/tests/bolt_apps/interactive_app.py) in Socket Mode against the live
+    server, with a global and a message shortcut that both open its "Make a task" modal: (app, bolt)."""
+    spec = spec_from_options(name="Deployer", socket_mode=True, events=["app_home_opened", "message.channels"])
+    shortcuts = (
+        ShortcutSpec("Make a task", "global", "make_task"),
+        ShortcutSpec("Task from this", "message", "make_task"),
+    )
+    spec = dataclasses.replace(spec, shortcuts=shortcuts)
+    app, credentials = elsewhere(app_create, actor=team.admin, workspace=team.workspace, spec=spec)
+    bolt = interactive_app.build(credentials.bot_token, f"{server.url}/api/", team.general.public_id)
+    handler = SocketModeHandler(bolt, credentials.app_token)
+    handler.connect()
+    assert wait_until(lambda: handler.client.is_connected())
+    try:
+        yield app, bolt
+    finally:
+        handler.close()

@@ -9,7 +9,7 @@ import pytest
 from chat.services import dm_open
 from chat.tests.browser.conftest import elsewhere
 from chat.tests.browser.test_client import channel_path
-from chat.tests.browser.test_modals import APP_WAIT_MS, deployer  # noqa: F401 (the app is a fixture)
+from chat.tests.browser.test_modals import APP_WAIT_MS
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +21,7 @@ def selected(page, tab: str) -> bool:
     return page.locator(tab).get_attribute("aria-selected") == "true"
 
 
-def test_the_dm_with_an_apps_bot_has_home_and_messages_tabs(team, people, deployer):  # noqa: F811
+def test_the_dm_with_an_apps_bot_has_home_and_messages_tabs(team, people, deployer):
     app, bolt = deployer
     elsewhere(dm_open, actor=team.member, workspace=team.workspace, users=[app.bot_user])
     (alice,) = people(team.member)
@@ -62,7 +62,7 @@ def test_the_dm_with_an_apps_bot_has_home_and_messages_tabs(team, people, deploy
     assert page.evaluate("() => document.activeElement.id") == "app-tab-home"
 
 
-def test_an_apps_name_on_its_message_opens_its_home(team, people, deployer):  # noqa: F811
+def test_an_apps_name_on_its_message_opens_its_home(team, people, deployer):
     _, bolt = deployer
     (alice,) = people(team.member)
     alice.open(channel_path(team, team.general))

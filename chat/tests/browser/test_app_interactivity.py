@@ -5,37 +5,16 @@ what it published."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
-from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from chat.services import dm_open
 from chat.tests.browser.conftest import elsewhere
 from chat.tests.browser.test_client import channel_path
-from slack_apps.manifest import ShortcutSpec, spec_from_options
-from slack_apps.services import app_create
 from slack_apps.tests.bolt_apps import interactive_app
-from slack_apps.tests.support import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 APP_WAIT_MS = 5000  # the app answers through the Web API after its ack
-
-
-@pytest.fixture
-def deployer(team, server):
-    spec = spec_from_options(name="Deployer", socket_mode=True, events=["app_home_opened", "message.channels"])
-    spec = dataclasses.replace(spec, shortcuts=(ShortcutSpec("Make a task", "message", "make_task"),))
-    app, credentials = elsewhere(app_create, actor=team.admin, workspace=team.workspace, spec=spec)
-    bolt = interactive_app.build(credentials.bot_token, f"{server.url}/api/", team.general.public_id)
-    handler = SocketModeHandler(bolt, credentials.app_token)
-    handler.connect()
-    assert wait_until(lambda: handler.client.is_connected())
-    try:
-        yield app, bolt
-    finally:
-        handler.close()
 
 
 def test_two_people_use_a_bolt_apps_buttons_menus_modals_shortcut_and_home(team, people, deployer):
@@ -81,7 +60,7 @@ def test_two_people_use_a_bolt_apps_buttons_menus_modals_shortcut_and_home(team,
     row = alice.page.locator(".msg", has=alice.page.locator(".msg__text", has_text=posted))
     row.hover()
     row.locator("button[aria-label='More actions']").click()
-    alice.page.locator("#message-menu button", has_text="Make a task").click()
+    alice.page.locator("#message-menu button", has_text="Task from this").click()
     task = alice.page.locator("dialog.app-modal", has_text="Make a task")
     task.wait_for(timeout=APP_WAIT_MS)
     alice.screenshot("app-shortcut-modal")

@@ -6,44 +6,17 @@ one request, as docs/apps.md describes them."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import pytest
-from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-from chat.tests.browser.conftest import elsewhere
 from chat.tests.browser.test_client import channel_path
-from slack_apps.manifest import ShortcutSpec, spec_from_options
-from slack_apps.services import app_create
-from slack_apps.tests.bolt_apps import interactive_app
-from slack_apps.tests.support import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 APP_WAIT_MS = 5000  # the app opens its modal through the Web API after its ack
 MODAL = "dialog.app-modal"
 IN_MODAL = "() => Boolean(document.activeElement && document.activeElement.closest('dialog.app-modal'))"
-
-
-@pytest.fixture
-def deployer(team, server):
-    """The Bolt app, with a global and a message shortcut that both open its "Make a task" modal."""
-    spec = spec_from_options(name="Deployer", socket_mode=True, events=["app_home_opened", "message.channels"])
-    shortcuts = (
-        ShortcutSpec("Make a task", "global", "make_task"),
-        ShortcutSpec("Task from this", "message", "make_task"),
-    )
-    spec = dataclasses.replace(spec, shortcuts=shortcuts)
-    app, credentials = elsewhere(app_create, actor=team.admin, workspace=team.workspace, spec=spec)
-    bolt = interactive_app.build(credentials.bot_token, f"{server.url}/api/", team.general.public_id)
-    handler = SocketModeHandler(bolt, credentials.app_token)
-    handler.connect()
-    assert wait_until(lambda: handler.client.is_connected())
-    try:
-        yield app, bolt
-    finally:
-        handler.close()
 
 
 def open_task_modal(person):
