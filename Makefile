@@ -25,6 +25,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help venv node-modules run test browser check-services lint format worker beat stack require-real-stack clean
+.PHONY: messages messages-extract gettext-tools
 .PHONY: cluster cluster-stop cluster-packages test-cluster
 
 help:
@@ -61,9 +62,33 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --quiet --no-audit --no-fund
 	touch $@
 
+# --- Translations: locale/<lang>/LC_MESSAGES/*.po, compiled to .mo by GNU gettext's msgfmt -------------
+
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+# GNU gettext (msgfmt, xgettext), for compiling the catalogs and for the test that checks them.
+gettext-tools:
+	@if ! command -v msgfmt >/dev/null || ! command -v xgettext >/dev/null; then \
+		echo "Installing gettext (apt-get)."; \
+		$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+		$$( [ "$$(id -u)" = 0 ] || echo sudo ) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; \
+	fi
+
+messages: gettext-tools $(MO_FILES)
+
+%.mo: %.po
+	msgfmt --check-format -o $@ $<
+
+# After changing marked text: bring every catalog up to date (then translate the new entries).
+messages-extract: venv gettext-tools
+	$(MANAGE) makemessages --all --no-obsolete -i node_modules -i var -i bench -i 'js-tests' -i 'static/js/vendor'
+	$(MANAGE) makemessages --all --no-obsolete -d djangojs -i node_modules -i var -i bench -i 'js-tests' \
+		-i staticfiles -i 'static/js/vendor'
+
 # --- The embedded default: one process, SQLite under var/ -----------------------------
 
-run: venv
+run: venv messages
 	$(MANAGE) migrate --noinput
 	@if $(MANAGE) shell -v 0 -c "import sys; from workspaces.models import Workspace; sys.exit(int(Workspace.objects.exists()))"; then \
 		echo "No workspace yet: seeding the demo workspace."; \
@@ -78,7 +103,7 @@ run: venv
 
 # The suite runs serially: its tests share one Redis (the Celery broker, presence, the channel layer).
 # The browser client's checks come before pytest: Biome (lint, format, import order) and its unit tests.
-test: venv node-modules check-services browser
+test: venv node-modules check-services browser messages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(BIOME) ci --colors=off
@@ -121,7 +146,7 @@ require-real-stack:
 	fi
 
 # Every process of the Procfile at once (two web processes, a worker and beat); Ctrl-C stops them all.
-stack: venv require-real-stack
+stack: venv messages require-real-stack
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput -v 0
 	mkdir -p "$${SLACKCLONE_VAR_DIR:-var}"
@@ -151,14 +176,14 @@ cluster-packages:
 		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-cluster: venv cluster-packages
+cluster: venv cluster-packages messages
 	$(PY) -m cluster.up --asgi $(ASGI)
 
 cluster-stop:
 	$(PY) -m cluster.down
 
 # The failure tests start (and stop) a cluster of their own in var/cluster-test, beside any `make cluster`.
-test-cluster: venv cluster-packages
+test-cluster: venv cluster-packages messages
 	$(VENV)/bin/pytest -p no:cacheprovider -m cluster cluster/tests $(PYTEST_ARGS)
 
 clean:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.utils import timezone
@@ -143,6 +144,11 @@ class StatusForm(forms.Form):
 
 class PreferencesForm(forms.Form):
     theme = forms.ChoiceField(label="Theme", choices=Theme.choices, widget=forms.RadioSelect, required=False)
+    language = forms.ChoiceField(
+        label="Language",
+        choices=[("", "As my browser asks")] + list(settings.LANGUAGES),
+        required=False,
+    )
     email_notifications = forms.BooleanField(
         label="Email me about mentions and direct messages I haven't read",
         required=False,
@@ -160,6 +166,7 @@ class PreferencesForm(forms.Form):
     def for_user(cls, user: User, data=None) -> PreferencesForm:
         initial = {
             "theme": user.theme,
+            "language": user.language,
             "email_notifications": user.email_notifications,
             "dnd_enabled": user.dnd_start is not None,
             "dnd_start": user.dnd_start,

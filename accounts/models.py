@@ -96,6 +96,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     dnd_end = models.TimeField(null=True, blank=True, help_text="Do not disturb until (local time).")
     # Light, dark, or as the device's system setting says (the pages' html[data-theme]).
     theme = models.CharField(max_length=8, choices=Theme.choices, default=Theme.SYSTEM, db_default=Theme.SYSTEM)
+    # The interface's language (one of settings.LANGUAGES); empty follows the browser (slackclone.i18n).
+    language = models.CharField(max_length=8, blank=True, default="", db_default="")
     # Where `/` takes the user: the workspace whose client they opened last.
     last_workspace = models.ForeignKey(
         "workspaces.Workspace", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -19,6 +19,7 @@ from realtime import transport
 from slackclone.emoji import check_emoji_name
 from slackclone.errors import DomainError, ErrorCode
 from slackclone.images import replace_image
+from slackclone.i18n import LANGUAGE_CODES
 
 if TYPE_CHECKING:
     from workspaces.models import Workspace
@@ -215,6 +216,25 @@ def user_set_theme(*, actor: User, theme: str) -> User:
         )
     actor.theme = theme
     actor.save(update_fields=["theme"])
+    return actor
+
+
+def user_set_language(*, actor: User, language: str) -> User:
+    """The language of every page, email and notification for the actor; "" follows their browser.
+
+    Callers: any active user, for themselves. Raises: invalid_arguments (not a language the site speaks),
+    account_inactive.
+    """
+    if not actor.is_active:
+        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
+    if language and language not in LANGUAGE_CODES:
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS,
+            f"The language is one of: {', '.join(sorted(LANGUAGE_CODES))}, or empty to follow the browser.",
+            fields={"language": "invalid"},
+        )
+    actor.language = language
+    actor.save(update_fields=["language"])
     return actor
 
 

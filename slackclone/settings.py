@@ -106,9 +106,11 @@ MIDDLEWARE = [
     "slackclone.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "slackclone.i18n.PersonLanguageMiddleware",
     "slackclone.db_router.PinAfterWriteMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -128,6 +130,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -303,7 +306,11 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Internationalisation, static and media files --------------------------------
 
-LANGUAGE_CODE = "en-us"
+# The interface speaks the person's chosen language (User.language), else the browser's (Accept-Language),
+# else English; a text missing from a catalog is shown in English (slackclone/i18n.py, locale/).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

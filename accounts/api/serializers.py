@@ -11,6 +11,7 @@ HH_MM = r"^[0-2][0-9]:[0-5][0-9]$"
 
 class PreferencesSerializer(serializers.Serializer):
     email_notifications = serializers.BooleanField()
+    language = serializers.CharField(help_text="The interface's language (en, de, es); empty follows the browser.")
     dnd_start = serializers.RegexField(HH_MM, allow_null=True, help_text="Local time, HH:MM.")
     dnd_end = serializers.RegexField(HH_MM, allow_null=True, help_text="Local time, HH:MM.")
 
@@ -73,6 +74,7 @@ class StatusSerializer(serializers.Serializer):
 
 class PreferencesUpdateSerializer(serializers.Serializer):
     email_notifications = serializers.BooleanField(required=False)
+    language = serializers.CharField(required=False, allow_blank=True, max_length=8)
     dnd_start = serializers.TimeField(required=False, allow_null=True, help_text="HH:MM; null with dnd_end clears.")
     dnd_end = serializers.TimeField(required=False, allow_null=True)
 

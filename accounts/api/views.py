@@ -42,6 +42,7 @@ def me_out(request, user: User) -> dict[str, Any]:
         "user": user_to_wire(user, email=True),
         "preferences": {
             "email_notifications": user.email_notifications,
+            "language": user.language,
             "dnd_start": user.dnd_start.strftime("%H:%M") if user.dnd_start else None,
             "dnd_end": user.dnd_end.strftime("%H:%M") if user.dnd_end else None,
         },
@@ -110,8 +111,8 @@ class PreferencesView(ApiView):
     @extend_schema(
         tags=TAG_ME,
         operation_id="me_update_preferences",
-        summary="Change how I am notified: email on or off, and do-not-disturb hours",
-        description="dnd_start and dnd_end (HH:MM, my time zone) go together; both null removes the window. "
+        summary="Change my language and how I am notified: email on or off, and do-not-disturb hours",
+        description="language is en, de or es, or empty to follow the browser. dnd_start and dnd_end (HH:MM, my time zone) go together; both null removes the window. "
         "A window may run past midnight (22:00 to 07:00).",
         request=s.PreferencesUpdateSerializer,
         responses={200: s.MeSerializer, **errors()},
@@ -119,6 +120,8 @@ class PreferencesView(ApiView):
     def patch(self, request):
         data = validated(s.PreferencesUpdateSerializer, request.data)
         clear = "dnd_start" in data and "dnd_end" in data and data["dnd_start"] is None and data["dnd_end"] is None
+        if "language" in data:
+            services.user_set_language(actor=request.user, language=data["language"])
         user = services.user_set_notification_preferences(
             actor=request.user,
             email_notifications=data.get("email_notifications"),

@@ -1,4 +1,4 @@
-"""Preferences: the theme, missed-message emails and daily do-not-disturb hours."""
+"""Preferences: the theme, the language, missed-message emails and daily do-not-disturb hours."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from slackclone.web import submit_form
 
 def _save(user, data: dict) -> None:
     services.user_set_theme(actor=user, theme=data["theme"] or user.theme)
+    services.user_set_language(actor=user, language=data["language"])
     enabled = data["dnd_enabled"]
     services.user_set_notification_preferences(
         actor=user,

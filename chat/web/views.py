@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.wire import user_to_wire
@@ -21,6 +22,7 @@ from chat.selectors import channel_get
 from chat.selectors.people import people_view
 from realtime.store import online_user_ids
 from slackclone.errors import DomainError
+from slackclone.i18n import client_catalog
 from workspaces.models import Membership, Workspace
 from workspaces.permissions import access_membership
 from workspaces.selectors import active_member_ids, user_workspaces
@@ -117,5 +119,9 @@ def client(
         raise Http404("Workspace not found.") from None
     target = _deep_link(request, workspace, channel_id, ts_digits)
     user_set_last_workspace(actor=request.user, workspace=workspace)
-    context = {"workspace": workspace, "bootstrap": _bootstrap(request, membership, target)}
+    context = {
+        "workspace": workspace,
+        "bootstrap": _bootstrap(request, membership, target),
+        "i18n_catalog": client_catalog(get_language()),
+    }
     return render(request, "chat/client.html", context)

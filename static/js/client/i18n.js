@@ -1,0 +1,59 @@
+// The client's words in the person's language. Django compiles locale/<lang>/LC_MESSAGES/djangojs.po and the
+// page embeds the catalog as JSON (#i18n-catalog); the Content-Security-Policy allows no eval, so the plural
+// form comes from Intl.PluralRules instead of the catalog's C expression. A missing entry falls back to the
+// English text, never to an error.
+
+let catalog = {};
+let pluralRules = new Intl.PluralRules("en");
+
+/** The page's language (the <html lang> Django set), for Intl formatting. */
+export let language = "en";
+
+/** Take a catalog: {language, catalog} as slackclone.i18n.client_catalog builds it. */
+export function setCatalog(data) {
+  catalog = (data && typeof data.catalog === "object" && data.catalog) || {};
+  language = (data && data.language) || "en";
+  try {
+    pluralRules = new Intl.PluralRules(language);
+  } catch {
+    pluralRules = new Intl.PluralRules("en");
+  }
+}
+
+function readPageCatalog() {
+  if (typeof document === "undefined") return;
+  const node = document.getElementById("i18n-catalog");
+  if (!node) return;
+  try {
+    setCatalog(JSON.parse(node.textContent));
+  } catch {
+    setCatalog(null);
+  }
+}
+
+readPageCatalog();
+
+export function gettext(msgid) {
+  const entry = catalog[msgid];
+  if (typeof entry === "string" && entry) return entry;
+  return msgid;
+}
+
+/** gettext's two forms (the languages shipped have a singular and a plural); `n` picks one. */
+export function ngettext(singular, plural, n) {
+  const entry = catalog[singular];
+  const index = pluralRules.select(n) === "one" ? 0 : 1;
+  if (Array.isArray(entry) && entry[index]) return entry[index];
+  return n === 1 ? singular : plural;
+}
+
+/** A msgid that reads differently by context ("Close" a dialog, "Close" a channel). */
+export function pgettext(context, msgid) {
+  const entry = catalog[`${context}\x04${msgid}`];
+  return typeof entry === "string" && entry ? entry : msgid;
+}
+
+/** Django's named placeholders: interpolate("%(name)s joined", {name: "Ana"}). Unknown names stay as written. */
+export function interpolate(format, params) {
+  return format.replace(/%\((\w+)\)s/g, (whole, name) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
+}
