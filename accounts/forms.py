@@ -146,7 +146,7 @@ class PreferencesForm(forms.Form):
     theme = forms.ChoiceField(label="Theme", choices=Theme.choices, widget=forms.RadioSelect, required=False)
     language = forms.ChoiceField(
         label="Language",
-        choices=[("", "As my browser asks")] + list(settings.LANGUAGES),
+        choices=[("", "As my browser asks"), *settings.LANGUAGES],
         required=False,
     )
     email_notifications = forms.BooleanField(

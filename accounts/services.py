@@ -18,8 +18,8 @@ from accounts.models import ApiToken, Theme, User
 from realtime import transport
 from slackclone.emoji import check_emoji_name
 from slackclone.errors import DomainError, ErrorCode
-from slackclone.images import replace_image
 from slackclone.i18n import LANGUAGE_CODES
+from slackclone.images import replace_image
 
 if TYPE_CHECKING:
     from workspaces.models import Workspace

@@ -112,7 +112,8 @@ class PreferencesView(ApiView):
         tags=TAG_ME,
         operation_id="me_update_preferences",
         summary="Change my language and how I am notified: email on or off, and do-not-disturb hours",
-        description="language is en, de or es, or empty to follow the browser. dnd_start and dnd_end (HH:MM, my time zone) go together; both null removes the window. "
+        description="language is en, de or es, or empty to follow the browser. "
+        "dnd_start and dnd_end (HH:MM, my time zone) go together; both null removes the window. "
         "A window may run past midnight (22:00 to 07:00).",
         request=s.PreferencesUpdateSerializer,
         responses={200: s.MeSerializer, **errors()},

@@ -12,7 +12,7 @@ export let language = "en";
 /** Take a catalog: {language, catalog} as slackclone.i18n.client_catalog builds it. */
 export function setCatalog(data) {
   catalog = (data && typeof data.catalog === "object" && data.catalog) || {};
-  language = (data && data.language) || "en";
+  language = data?.language || "en";
   try {
     pluralRules = new Intl.PluralRules(language);
   } catch {
