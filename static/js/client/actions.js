@@ -3,6 +3,7 @@
 // everyone else see the same thing.
 
 import { h } from "./dom.js";
+import { gettext } from "./i18n.js";
 
 export class MessageActions {
   constructor(app) {
@@ -92,7 +93,7 @@ export class MessageActions {
     if (message.thread_ts && message.thread_ts !== message.ts)
       url.search = `?thread_ts=${message.thread_ts}&cid=${message.channel}`;
     navigator.clipboard?.writeText(url.href).then(
-      () => this.app.toast("Link copied.", "success"),
+      () => this.app.toast(gettext("Link copied."), "success"),
       () => this.app.toast(url.href, "success"),
     );
   }
@@ -110,20 +111,17 @@ export class MessageActions {
   }
 
   /** A reminder about this message, by a DM from Slackbot (the reminders API reads `when` in my time zone). */
-  async remind(message, when, label) {
+  async remind(message, when, confirmation) {
     const { app } = this;
     const body = { channel: message.channel, ts: message.ts, when };
-    await app.guard(
-      app.api.post(`workspaces/${app.store.workspace.id}/reminders`, body),
-      `I will remind you ${label}.`,
-    );
+    await app.guard(app.api.post(`workspaces/${app.store.workspace.id}/reminders`, body), confirmation);
   }
 
   async pin(message) {
     const { app } = this;
     const pinned = Boolean(message.pinned);
     const request = pinned ? app.api.del(`${this.path(message)}/pin`) : app.api.post(`${this.path(message)}/pin`);
-    if (await app.guard(request, pinned ? "Unpinned." : "Pinned to the channel.")) {
+    if (await app.guard(request, pinned ? gettext("Unpinned.") : gettext("Pinned to the channel."))) {
       app.store.putMessage(
         { ...app.store.log(message.channel).byTs.get(message.ts), pinned: !pinned },
         { replace: true },
@@ -133,8 +131,8 @@ export class MessageActions {
   }
 
   async remove(message) {
-    if (!confirm("Delete this message? This cannot be undone.")) return;
-    await this.app.guard(this.app.api.del(this.path(message)), "Message deleted.");
+    if (!confirm(gettext("Delete this message? This cannot be undone."))) return;
+    await this.app.guard(this.app.api.del(this.path(message)), gettext("Message deleted."));
   }
 
   retry(message) {
@@ -170,7 +168,7 @@ export class MessageActions {
     if (!this.editable(message)) return;
     const box = h(
       "textarea",
-      { class: "edit__input", "aria-label": "Edit message", rows: "2" },
+      { class: "edit__input", "aria-label": gettext("Edit message"), rows: "2" },
       app.decode(message.text),
     );
     const done = () => {
@@ -204,9 +202,9 @@ export class MessageActions {
       h(
         "div",
         { class: "edit__actions" },
-        h("button", { type: "button", class: "btn btn--small", onclick: done }, "Cancel"),
-        h("button", { type: "button", class: "btn btn--small btn--primary", onclick: save }, "Save"),
-        h("span", { class: "muted small" }, "Escape to cancel, Enter to save"),
+        h("button", { type: "button", class: "btn btn--small", onclick: done }, gettext("Cancel")),
+        h("button", { type: "button", class: "btn btn--small btn--primary", onclick: save }, gettext("Save")),
+        h("span", { class: "muted small" }, gettext("Escape to cancel, Enter to save")),
       ),
     );
     this.editor = { ts: message.ts, node };

@@ -1,6 +1,8 @@
 // The REST API (/api/v1/) over fetch, with the session cookie and the CSRF token on every write.
 // Errors come back as ApiError carrying the server's stable code (slackclone.errors.ErrorCode).
 
+import { gettext } from "./i18n.js";
+
 export class ApiError extends Error {
   constructor(status, code, message, fields = {}) {
     super(message || code);
@@ -43,7 +45,7 @@ export class Api {
     try {
       response = await fetch(this.url(path, params), { method, headers, body: payload, credentials: "same-origin" });
     } catch {
-      throw new ApiError(0, "network_error", "The server could not be reached.");
+      throw new ApiError(0, "network_error", gettext("The server could not be reached."));
     }
     const data = await response.json().catch(() => ({}));
     if (!response.ok) {

@@ -3,6 +3,7 @@
 // app_home_updated); Messages is the ordinary conversation. Opening a tab tells the app (app_home_opened).
 
 import { clear, h } from "./dom.js";
+import { gettext, interpolate } from "./i18n.js";
 import { renderBlocks } from "./render/blocks.js";
 
 export const TABS = ["home", "messages"];
@@ -80,8 +81,8 @@ export class AppHome {
     const tabs = h(
       "div",
       { class: "app-tabs", id: "app-tabs", role: "tablist", "aria-label": this.home.name },
-      tab("home", "Home"),
-      tab("messages", "Messages"),
+      tab("home", gettext("Home")),
+      tab("messages", gettext("Messages")),
     );
     tabs.addEventListener("keydown", (event) => {
       const next = tabForKey(this.currentTab, event.key);
@@ -153,7 +154,11 @@ export class AppHome {
             view.blocks,
             this.modal.viewContext(view, () => panel),
           )
-        : h("p", { class: "app-home__empty" }, `${this.home.name} has not set up its Home yet.`),
+        : h(
+            "p",
+            { class: "app-home__empty" },
+            interpolate(gettext("%(app)s has not set up its Home yet."), { app: this.home.name }),
+          ),
     );
   }
 }

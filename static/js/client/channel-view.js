@@ -3,6 +3,7 @@
 // and marking the channel read when you reach the bottom.
 
 import { clear, h, icon } from "./dom.js";
+import { gettext, interpolate } from "./i18n.js";
 import { messageRow } from "./render/message.js";
 import { isTopLevel } from "./store.js";
 import { dayKey, dayLabel } from "./time.js";
@@ -51,7 +52,7 @@ export class ChannelView {
     this.dividerSeq = channel.unread_count ? channel.last_read_seq : null;
     this.renderHeader();
     this.app.appViews.attach(channel);
-    clear(this.list).append(h("div", { class: "loading" }, "Loading messages…"));
+    clear(this.list).append(h("div", { class: "loading" }, gettext("Loading messages…")));
     const log = store.log(channelId);
     if (ts) await this.loadAround(ts);
     else if (!log.loaded) await this.loadNewest();
@@ -155,7 +156,7 @@ export class ChannelView {
     const log = this.app.store.log(this.channelId);
     const rows = [];
     if (!log.hasOlder) rows.push(this.intro());
-    else rows.push(h("div", { class: "loading loading--older" }, "Loading older messages…"));
+    else rows.push(h("div", { class: "loading loading--older" }, gettext("Loading older messages…")));
     let previous = null;
     let dividerShown = false;
     for (const message of log.timeline()) {
@@ -170,7 +171,11 @@ export class ChannelView {
         message.user !== this.app.store.me.id
       ) {
         rows.push(
-          h("div", { class: "new-divider", role: "separator", id: "new-divider" }, h("span", {}, "New messages")),
+          h(
+            "div",
+            { class: "new-divider", role: "separator", id: "new-divider" },
+            h("span", {}, gettext("New messages")),
+          ),
         );
         dividerShown = true;
         previous = null;
@@ -205,10 +210,14 @@ export class ChannelView {
     const channel = this.channel;
     const { store } = this.app;
     const title = store.channelTitle(channel);
-    const text =
+    const beginning =
       channel.is_im || channel.is_mpim
-        ? `This is the very beginning of your direct message history with ${title}.`
-        : `This is the very beginning of the #${channel.name} channel.${channel.purpose?.value ? ` ${channel.purpose.value}` : ""}`;
+        ? interpolate(gettext("This is the very beginning of your direct message history with %(title)s."), { title })
+        : interpolate(gettext("This is the very beginning of the #%(channel)s channel."), { channel: channel.name });
+    const text =
+      channel.purpose?.value && !(channel.is_im || channel.is_mpim)
+        ? `${beginning} ${channel.purpose.value}`
+        : beginning;
     return h(
       "div",
       { class: "channel-intro" },
@@ -265,8 +274,8 @@ export class ChannelView {
           type: "button",
           class: "header-btn",
           id: "members-button",
-          title: "Members",
-          "aria-label": "Members",
+          title: gettext("Members"),
+          "aria-label": gettext("Members"),
           onclick: () => this.app.details.open("members"),
         },
         icon("people"),
@@ -277,8 +286,8 @@ export class ChannelView {
         {
           type: "button",
           class: "header-btn",
-          title: "Pinned messages",
-          "aria-label": "Pinned messages",
+          title: gettext("Pinned messages"),
+          "aria-label": gettext("Pinned messages"),
           onclick: () => this.app.details.open("pins"),
         },
         icon("pin"),
@@ -288,8 +297,8 @@ export class ChannelView {
         {
           type: "button",
           class: "header-btn",
-          title: "Channel details",
-          "aria-label": "Channel details",
+          title: gettext("Channel details"),
+          "aria-label": gettext("Channel details"),
           onclick: () => this.app.details.open("about"),
         },
         icon("info"),
@@ -300,7 +309,7 @@ export class ChannelView {
       {
         type: "button",
         class: "header-btn header-btn--nav",
-        "aria-label": "Open the sidebar",
+        "aria-label": gettext("Open the sidebar"),
         onclick: () => document.body.classList.toggle("sidebar-open"),
       },
       icon("menu"),
@@ -312,7 +321,7 @@ export class ChannelView {
       topic ? h("p", { class: "channel-header__topic", title: topic }, topic) : null,
     );
     const notice = channel.is_archived
-      ? h("p", { class: "channel-header__archived" }, "This channel is archived.")
+      ? h("p", { class: "channel-header__archived" }, gettext("This channel is archived."))
       : null;
     this.header.replaceChildren(nav, body, actions, notice || "");
     document.title = `${direct ? name : `#${name}`} · ${store.workspace.name}`;

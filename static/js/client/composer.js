@@ -4,14 +4,16 @@
 
 import { h, icon } from "./dom.js";
 import { emojiGlyph, openEmojiPicker, searchEmoji } from "./emoji.js";
+import { fill, gettext, interpolate, ngettext } from "./i18n.js";
 import { avatar } from "./render/avatar.js";
 
 const TYPING_EVERY_MS = 3000;
+// The mention keywords are typed as they are, in every language; their hints are translated.
 const BROADCASTS = [
-  { key: "here", label: "@here", hint: "Notify everyone online in this channel" },
-  { key: "channel", label: "@channel", hint: "Notify everyone in this channel" },
-  { key: "everyone", label: "@everyone", hint: "Notify everyone in the workspace" },
-];
+  ["here", gettext("Notify everyone online in this channel")],
+  ["channel", gettext("Notify everyone in this channel")],
+  ["everyone", gettext("Notify everyone in the workspace")],
+].map(([key, hint]) => ({ key, label: `@${key}`, hint }));
 
 /** "@alice hi @channel @design" → "<@U…> hi <!channel> <!subteam^S…|@design>": handles people typed or picked
  * become Slack markup (a person's name wins over a group's handle, which the server keeps apart anyway). */
@@ -47,7 +49,7 @@ export function decodeMentions(text, store) {
 
 export class Composer {
   /** `root` holds the form; `threadTs()` gives the thread it posts into (null: the channel). */
-  constructor(app, root, { threadTs = () => null, label = "Message", inThread = false } = {}) {
+  constructor(app, root, { threadTs = () => null, label = gettext("Message"), inThread = false } = {}) {
     this.app = app;
     this.inThread = inThread;
     this.threadTs = threadTs;
@@ -81,7 +83,12 @@ export class Composer {
     this.input.setAttribute("aria-controls", this.suggest.id);
     this.broadcast = !inThread
       ? null
-      : h("label", { class: "composer__broadcast" }, h("input", { type: "checkbox" }), " Also send to channel");
+      : h(
+          "label",
+          { class: "composer__broadcast" },
+          h("input", { type: "checkbox" }),
+          ` ${gettext("Also send to channel")}`,
+        );
     const toolbar = h(
       "div",
       { class: "composer__toolbar" },
@@ -90,8 +97,8 @@ export class Composer {
         {
           type: "button",
           class: "composer__tool",
-          title: "Attach files",
-          "aria-label": "Attach files",
+          title: gettext("Attach files"),
+          "aria-label": gettext("Attach files"),
           onclick: () => this.fileInput.click(),
         },
         icon("attach"),
@@ -101,8 +108,8 @@ export class Composer {
         {
           type: "button",
           class: "composer__tool",
-          title: "Emoji",
-          "aria-label": "Insert emoji",
+          title: gettext("Emoji"),
+          "aria-label": gettext("Insert emoji"),
           onclick: (event) => openEmojiPicker(event.currentTarget, (name) => this.insert(`:${name}: `)),
         },
         icon("smile"),
@@ -114,8 +121,8 @@ export class Composer {
             {
               type: "button",
               class: "composer__tool composer__shortcuts",
-              title: "Shortcuts",
-              "aria-label": "Shortcuts",
+              title: gettext("Shortcuts"),
+              "aria-label": gettext("Shortcuts"),
               "aria-haspopup": "menu",
               "aria-expanded": "false",
               onclick: (event) => this.app.appViews.openShortcutMenu(event.currentTarget),
@@ -126,14 +133,16 @@ export class Composer {
       h(
         "span",
         { class: "composer__hint" },
-        h("kbd", {}, "Enter"),
-        " to send, ",
-        h("kbd", {}, "Shift"),
-        "+",
-        h("kbd", {}, "Enter"),
-        " for a new line",
+        fill(gettext("%(send)s to send, %(newline)s for a new line"), {
+          send: h("kbd", {}, gettext("Enter")),
+          newline: [h("kbd", {}, gettext("Shift")), "+", h("kbd", {}, gettext("Enter"))],
+        }),
       ),
-      h("button", { type: "submit", class: "composer__send", title: "Send", "aria-label": "Send" }, icon("send")),
+      h(
+        "button",
+        { type: "submit", class: "composer__send", title: gettext("Send"), "aria-label": gettext("Send") },
+        icon("send"),
+      ),
     );
     this.form = h(
       "form",
@@ -169,11 +178,11 @@ export class Composer {
     const name = channel.is_im || channel.is_mpim ? this.app.store.channelTitle(channel) : `#${channel.name}`;
     if (!this.inThread) {
       this.input.placeholder = archived
-        ? "This channel is archived."
+        ? gettext("This channel is archived.")
         : member
-          ? `Message ${name}`
-          : `Join ${name} to send messages`;
-      this.input.setAttribute("aria-label", `Message ${name}`);
+          ? interpolate(gettext("Message %(name)s"), { name })
+          : interpolate(gettext("Join %(name)s to send messages"), { name });
+      this.input.setAttribute("aria-label", interpolate(gettext("Message %(name)s"), { name }));
     }
     this.form.classList.toggle("composer--disabled", this.input.disabled);
     if (!this.inThread) this.app.ui.joinBar(channel, !member && !archived);
@@ -317,7 +326,7 @@ export class Composer {
       .map((g) => ({
         insert: `@${g.handle} `,
         label: g.name,
-        hint: `@${g.handle} · ${g.user_count} ${g.user_count === 1 ? "person" : "people"}`,
+        hint: `@${g.handle} · ${interpolate(ngettext("%(count)s person", "%(count)s people", g.user_count), { count: g.user_count })}`,
         leadNode: h("span", { class: "suggest__lead" }, icon("people")),
       }));
     const direct = this.channel?.is_im || this.channel?.is_mpim;
@@ -422,7 +431,11 @@ export class Composer {
           "div",
           { class: "staged" },
           entry.preview
-            ? h("img", { class: "staged__img", src: entry.preview, alt: `Preview of ${entry.file.name}` })
+            ? h("img", {
+                class: "staged__img",
+                src: entry.preview,
+                alt: interpolate(gettext("Preview of %(name)s"), { name: entry.file.name }),
+              })
             : h("span", { class: "staged__doc", "aria-hidden": "true" }, "📄"),
           h("span", { class: "staged__name" }, entry.file.name),
           h(
@@ -430,7 +443,7 @@ export class Composer {
             {
               type: "button",
               class: "staged__remove",
-              "aria-label": `Remove ${entry.file.name}`,
+              "aria-label": interpolate(gettext("Remove %(name)s"), { name: entry.file.name }),
               onclick: () => {
                 if (entry.preview) URL.revokeObjectURL(entry.preview);
                 this.files.splice(index, 1);

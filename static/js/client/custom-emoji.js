@@ -11,6 +11,7 @@ import {
   setCustomEmoji,
   setEmojiAdder,
 } from "./emoji.js";
+import { fill, gettext, interpolate } from "./i18n.js";
 
 export class CustomEmoji {
   constructor(app) {
@@ -49,7 +50,7 @@ export class CustomEmoji {
       name: "name",
       required: true,
       maxlength: "100",
-      placeholder: "e.g. partyparrot",
+      placeholder: gettext("e.g. partyparrot"),
       pattern: "[a-z0-9_\\-]+",
       autocomplete: "off",
       id: "emoji-name",
@@ -77,7 +78,7 @@ export class CustomEmoji {
           addCustomEmoji(data.emoji.name, data.emoji.value);
         } else {
           const alias = aliasFor.value.replace(/:/g, "").trim();
-          if (!alias) throw new Error("Choose an image, or the emoji this name stands for.");
+          if (!alias) throw new Error(gettext("Choose an image, or the emoji this name stands for."));
           const data = await app.api.post(`${this.path.replace(/\/emoji$/, "/emoji-aliases")}`, {
             name: name.value,
             alias_for: alias,
@@ -86,7 +87,7 @@ export class CustomEmoji {
         }
         this.redraw();
         dialog.close();
-        app.toast(`:${name.value}: has been added.`);
+        app.toast(interpolate(gettext(":%(name)s: has been added."), { name: name.value }));
       } catch (err) {
         error.textContent = err.message;
       }
@@ -94,13 +95,17 @@ export class CustomEmoji {
     const form = h(
       "form",
       { class: "form", onsubmit: submit },
-      h("div", { class: "field" }, h("label", { for: "emoji-name" }, "Name"), name),
+      h("div", { class: "field" }, h("label", { for: "emoji-name" }, gettext("Name")), name),
       h(
         "div",
         { class: "field" },
-        h("label", { for: "emoji-image" }, "Image"),
+        h("label", { for: "emoji-image" }, gettext("Image")),
         image,
-        h("p", { class: "help" }, "PNG, GIF (animated too), JPEG or WebP, up to 2 MB; shown at most 128 pixels."),
+        h(
+          "p",
+          { class: "help" },
+          gettext("PNG, GIF (animated too), JPEG or WebP, up to 2 MB; shown at most 128 pixels."),
+        ),
       ),
       h(
         "div",
@@ -108,19 +113,24 @@ export class CustomEmoji {
         h(
           "label",
           { for: "emoji-alias" },
-          "Or an alias of ",
-          h("span", { class: "optional" }, "(instead of an image)"),
+          fill(gettext("Or an alias of %(note)s"), {
+            note: h("span", { class: "optional" }, gettext("(instead of an image)")),
+          }),
         ),
         aliasFor,
       ),
       error,
-      h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn--primary" }, "Add emoji")),
+      h(
+        "div",
+        { class: "form-actions" },
+        h("button", { type: "submit", class: "btn btn--primary" }, gettext("Add emoji")),
+      ),
     );
-    const removable = h("ul", { class: "browse-list", "aria-label": "Custom emoji you can remove" });
+    const removable = h("ul", { class: "browse-list", "aria-label": gettext("Custom emoji you can remove") });
     const dialog = modal(
-      "Add custom emoji",
+      gettext("Add custom emoji"),
       form,
-      h("h3", { class: "modal__subtitle" }, "Emoji you can remove"),
+      h("h3", { class: "modal__subtitle" }, gettext("Emoji you can remove")),
       removable,
     );
     this.fillRemovable(removable);
@@ -138,7 +148,7 @@ export class CustomEmoji {
       return;
     }
     if (!emoji.length) {
-      list.replaceChildren(h("li", { class: "empty-state" }, "None yet."));
+      list.replaceChildren(h("li", { class: "empty-state" }, gettext("None yet.")));
       return;
     }
     list.replaceChildren(
@@ -151,14 +161,20 @@ export class CustomEmoji {
             "span",
             { class: "browse-item__main" },
             h("span", { class: "browse-item__name" }, `:${item.name}:`),
-            item.alias_for ? h("span", { class: "browse-item__meta" }, `alias of :${item.alias_for}:`) : null,
+            item.alias_for
+              ? h(
+                  "span",
+                  { class: "browse-item__meta" },
+                  interpolate(gettext("alias of :%(name)s:"), { name: item.alias_for }),
+                )
+              : null,
           ),
           h(
             "button",
             {
               type: "button",
               class: "btn btn--small btn--danger",
-              "aria-label": `Remove :${item.name}:`,
+              "aria-label": interpolate(gettext("Remove :%(name)s:"), { name: item.name }),
               onclick: async () => {
                 try {
                   const data = await app.api.del(`${this.path}/${encodeURIComponent(item.name)}`);
@@ -169,7 +185,7 @@ export class CustomEmoji {
                 this.fillRemovable(list);
               },
             },
-            "Remove",
+            gettext("Remove"),
           ),
         ),
       ),

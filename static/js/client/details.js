@@ -1,6 +1,7 @@
 // The channel details pane: about (topic, purpose, leave, archive), members (invite, remove) and pins.
 
 import { h, icon } from "./dom.js";
+import { gettext, interpolate, ngettext } from "./i18n.js";
 import { avatar, presenceDot } from "./render/avatar.js";
 import { messageRow } from "./render/message.js";
 
@@ -24,11 +25,11 @@ export class DetailsPane {
     this.tab = tab;
     const channel = this.app.channelView.channel;
     const tabs = [
-      ["about", "About"],
-      ["members", "Members"],
-      ["pins", "Pins"],
+      ["about", gettext("About")],
+      ["members", gettext("Members")],
+      ["pins", gettext("Pins")],
     ];
-    this.body = h("div", { class: "details__body" }, h("div", { class: "loading" }, "Loading…"));
+    this.body = h("div", { class: "details__body" }, h("div", { class: "loading" }, gettext("Loading…")));
     this.pane.replaceChildren(
       h(
         "header",
@@ -40,13 +41,13 @@ export class DetailsPane {
         ),
         h(
           "button",
-          { type: "button", class: "header-btn", "aria-label": "Close details", onclick: () => this.close() },
+          { type: "button", class: "header-btn", "aria-label": gettext("Close details"), onclick: () => this.close() },
           icon("close"),
         ),
       ),
       h(
         "nav",
-        { class: "tabs", "aria-label": "Channel details" },
+        { class: "tabs", "aria-label": gettext("Channel details") },
         tabs.map(([key, label]) =>
           h(
             "button",
@@ -89,17 +90,24 @@ export class DetailsPane {
           class: "btn btn--small",
           disabled: channel.is_archived || direct,
           onclick: async () => {
-            await app.guard(app.api.patch(`channels/${channel.id}`, { [key]: input.value }), `${label} saved.`);
+            await app.guard(
+              app.api.patch(`channels/${channel.id}`, { [key]: input.value }),
+              interpolate(gettext("%(field)s saved."), { field: label }),
+            );
           },
         },
-        "Save",
+        gettext("Save"),
       );
       return h("div", { class: "detail-field" }, h("label", { class: "detail-field__label" }, label), input, save);
     };
     const actions = h("div", { class: "btn-row" });
     if (!direct && channel.is_member !== false && !channel.is_general) {
       actions.append(
-        h("button", { type: "button", class: "btn", onclick: () => app.leaveChannel(channel) }, "Leave channel"),
+        h(
+          "button",
+          { type: "button", class: "btn", onclick: () => app.leaveChannel(channel) },
+          gettext("Leave channel"),
+        ),
       );
     }
     if (!direct && !channel.is_general) {
@@ -111,21 +119,21 @@ export class DetailsPane {
             class: "btn btn--danger",
             onclick: () => app.archiveChannel(channel, !channel.is_archived),
           },
-          channel.is_archived ? "Unarchive channel" : "Archive channel",
+          channel.is_archived ? gettext("Unarchive channel") : gettext("Archive channel"),
         ),
       );
     }
     this.body.replaceChildren(
-      direct ? null : field("Topic", "topic", channel.topic?.value),
-      direct ? null : field("Purpose", "purpose", channel.purpose?.value),
+      direct ? null : field(gettext("Topic"), "topic", channel.topic?.value),
+      direct ? null : field(gettext("Purpose"), "purpose", channel.purpose?.value),
       h(
         "p",
         { class: "muted small" },
         channel.is_private
-          ? "Private: only invited members can see it."
+          ? gettext("Private: only invited members can see it.")
           : direct
-            ? "A direct conversation."
-            : "Public: anyone in the workspace can find and join it.",
+            ? gettext("A direct conversation.")
+            : gettext("Public: anyone in the workspace can find and join it."),
       ),
       channel.is_member === false ? null : this.notifications(channel),
       actions,
@@ -142,16 +150,16 @@ export class DetailsPane {
       if (this.tab === "about") this.about(app.store.channels.get(channel.id) || channel);
     };
     const levels = [
-      ["all", "Every new message"],
-      ["mentions", "Mentions, DMs and threads"],
-      ["nothing", "Nothing"],
+      ["all", gettext("Every new message")],
+      ["mentions", gettext("Mentions, DMs and threads")],
+      ["nothing", gettext("Nothing")],
     ];
     const level = h(
       "select",
       {
         class: "field__input",
         id: "notify-level",
-        "aria-label": "Notify me about",
+        "aria-label": gettext("Notify me about"),
         onchange: () => save({ notify_level: level.value }),
       },
       levels.map(([value, label]) =>
@@ -161,7 +169,7 @@ export class DetailsPane {
     return h(
       "div",
       { class: "detail-field" },
-      h("label", { class: "detail-field__label", for: "notify-level" }, "Notify me about"),
+      h("label", { class: "detail-field__label", for: "notify-level" }, gettext("Notify me about")),
       level,
       h(
         "button",
@@ -172,14 +180,14 @@ export class DetailsPane {
           "aria-pressed": String(Boolean(channel.muted)),
           onclick: () => save({ muted: !channel.muted }),
         },
-        channel.muted ? "Unmute" : "Mute",
+        channel.muted ? gettext("Unmute") : gettext("Mute"),
       ),
       h(
         "p",
         { class: "muted small" },
         channel.muted
-          ? "Muted: dimmed in the sidebar, and only mentions of your name notify you."
-          : "Mute to dim it in the sidebar and hear only mentions of your name.",
+          ? gettext("Muted: dimmed in the sidebar, and only mentions of your name notify you.")
+          : gettext("Mute to dim it in the sidebar and hear only mentions of your name."),
       ),
     );
   }
@@ -200,14 +208,17 @@ export class DetailsPane {
             event.preventDefault();
             const ids = [...select.selectedOptions].map((o) => o.value);
             if (ids.length)
-              await app.guard(app.api.post(`channels/${channel.id}/members`, { users: ids }), "Added to the channel.");
+              await app.guard(
+                app.api.post(`channels/${channel.id}/members`, { users: ids }),
+                gettext("Added to the channel."),
+              );
             this.open("members");
           },
         });
     const inChannel = new Set(members.map((m) => m.id));
     const select = h(
       "select",
-      { multiple: true, class: "invite__select", "aria-label": "People to add" },
+      { multiple: true, class: "invite__select", "aria-label": gettext("People to add") },
       [...store.users.values()]
         .filter((u) => !u.deleted && !inChannel.has(u.id))
         .sort((a, b) => a.name.localeCompare(b.name))
@@ -215,9 +226,9 @@ export class DetailsPane {
     );
     if (invite)
       invite.append(
-        h("label", { class: "detail-field__label" }, "Add people"),
+        h("label", { class: "detail-field__label" }, gettext("Add people")),
         select,
-        h("button", { type: "submit", class: "btn btn--primary btn--small" }, "Add"),
+        h("button", { type: "submit", class: "btn btn--primary btn--small" }, gettext("Add")),
       );
     const list = h(
       "ul",
@@ -227,32 +238,41 @@ export class DetailsPane {
           "li",
           { class: "member" },
           h("span", { class: "member__avatar" }, avatar(user, "sm"), presenceDot(store.presence.get(user.id))),
-          h("span", { class: "member__name" }, store.displayName(user.id), user.id === store.me.id ? " (you)" : ""),
+          h(
+            "span",
+            { class: "member__name" },
+            store.displayName(user.id),
+            user.id === store.me.id ? ` ${gettext("(you)")}` : "",
+          ),
           !direct && user.id !== store.me.id && canRemove
             ? h(
                 "button",
                 {
                   type: "button",
                   class: "btn btn--small btn--ghost",
-                  "aria-label": `Remove ${store.displayName(user.id)}`,
+                  "aria-label": interpolate(gettext("Remove %(name)s"), { name: store.displayName(user.id) }),
                   onclick: async () => {
                     if (
                       await app.guard(
                         app.api.del(`channels/${channel.id}/members/${user.id}`),
-                        "Removed from the channel.",
+                        gettext("Removed from the channel."),
                       )
                     )
                       this.open("members");
                   },
                 },
-                "Remove",
+                gettext("Remove"),
               )
             : null,
         ),
       ),
     );
     this.body.replaceChildren(
-      h("p", { class: "muted small" }, `${members.length} ${members.length === 1 ? "member" : "members"}`),
+      h(
+        "p",
+        { class: "muted small" },
+        interpolate(ngettext("%(count)s member", "%(count)s members", members.length), { count: members.length }),
+      ),
       list,
       invite,
     );
@@ -275,7 +295,11 @@ export class DetailsPane {
               );
             }),
           )
-        : h("p", { class: "empty-state" }, "Nothing is pinned yet. Pin a message from its menu to keep it handy here."),
+        : h(
+            "p",
+            { class: "empty-state" },
+            gettext("Nothing is pinned yet. Pin a message from its menu to keep it handy here."),
+          ),
     );
   }
 }

@@ -2,6 +2,7 @@
 // Dialogs use <dialog> so focus is trapped and Escape closes them without our own code.
 
 import { h, icon } from "./dom.js";
+import { fill, gettext } from "./i18n.js";
 import { avatar, presenceDot } from "./render/avatar.js";
 
 export function modal(title, ...content) {
@@ -14,7 +15,7 @@ export function modal(title, ...content) {
       h("h2", { class: "modal__title" }, title),
       h(
         "button",
-        { type: "button", class: "header-btn", "aria-label": "Close", onclick: () => dialog.close() },
+        { type: "button", class: "header-btn", "aria-label": gettext("Close"), onclick: () => dialog.close() },
         icon("close"),
       ),
     ),
@@ -54,12 +55,16 @@ export class Dialogs {
     const filter = h("input", {
       type: "search",
       class: "field__input",
-      placeholder: "Search by channel name",
-      "aria-label": "Search channels",
+      placeholder: gettext("Search by channel name"),
+      "aria-label": gettext("Search channels"),
     });
-    const list = h("ul", { class: "browse-list", "aria-live": "polite" }, h("li", { class: "loading" }, "Loading…"));
+    const list = h(
+      "ul",
+      { class: "browse-list", "aria-live": "polite" },
+      h("li", { class: "loading" }, gettext("Loading…")),
+    );
     const dialog = modal(
-      "Browse channels",
+      gettext("Browse channels"),
       filter,
       list,
       h(
@@ -75,7 +80,7 @@ export class Dialogs {
               this.createChannel();
             },
           },
-          "Create a channel",
+          gettext("Create a channel"),
         ),
       ),
     );
@@ -108,7 +113,9 @@ export class Dialogs {
               h(
                 "span",
                 { class: "browse-item__meta" },
-                [c.is_member ? "Joined" : null, c.purpose?.value || c.topic?.value].filter(Boolean).join(" · "),
+                [c.is_member ? gettext("Joined") : null, c.purpose?.value || c.topic?.value]
+                  .filter(Boolean)
+                  .join(" · "),
               ),
             ),
             c.is_member
@@ -122,12 +129,12 @@ export class Dialogs {
                       if (await app.joinChannel(c.id)) dialog.close();
                     },
                   },
-                  "Join",
+                  gettext("Join"),
                 ),
           ),
         ),
       );
-      if (!shown.length) list.append(h("li", { class: "empty-state" }, "No channel matches."));
+      if (!shown.length) list.append(h("li", { class: "empty-state" }, gettext("No channel matches.")));
     };
     filter.addEventListener("input", fill);
     fill();
@@ -141,7 +148,7 @@ export class Dialogs {
       name: "name",
       required: true,
       maxlength: "80",
-      placeholder: "e.g. plan-budget",
+      placeholder: gettext("e.g. plan-budget"),
       pattern: "[a-z0-9][a-z0-9_\\-]*",
       autocomplete: "off",
       id: "new-channel-name",
@@ -172,23 +179,31 @@ export class Dialogs {
           }
         },
       },
-      h("div", { class: "field" }, h("label", { for: "new-channel-name" }, "Name"), name),
+      h("div", { class: "field" }, h("label", { for: "new-channel-name" }, gettext("Name")), name),
       h(
         "div",
         { class: "field" },
-        h("label", { for: "new-channel-purpose" }, "Purpose ", h("span", { class: "optional" }, "(optional)")),
+        h(
+          "label",
+          { for: "new-channel-purpose" },
+          fill(gettext("Purpose %(optional)s"), { optional: h("span", { class: "optional" }, gettext("(optional)")) }),
+        ),
         purpose,
       ),
       h(
         "label",
         { class: "check", for: "new-channel-private" },
         privateBox,
-        " Make private: only people you invite can see it",
+        ` ${gettext("Make private: only people you invite can see it")}`,
       ),
       error,
-      h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn--primary" }, "Create")),
+      h(
+        "div",
+        { class: "form-actions" },
+        h("button", { type: "submit", class: "btn btn--primary" }, gettext("Create")),
+      ),
     );
-    const dialog = modal("Create a channel", form);
+    const dialog = modal(gettext("Create a channel"), form);
     name.focus();
   }
 
@@ -199,8 +214,8 @@ export class Dialogs {
     const filter = h("input", {
       type: "search",
       class: "field__input",
-      placeholder: "Find people",
-      "aria-label": "Find people",
+      placeholder: gettext("Find people"),
+      "aria-label": gettext("Find people"),
     });
     const list = h("ul", { class: "browse-list" });
     const start = h(
@@ -217,7 +232,7 @@ export class Dialogs {
           app.openChannel(data.channel.id);
         },
       },
-      "Open conversation",
+      gettext("Open conversation"),
     );
     const fill = () => {
       const needle = filter.value.trim().toLowerCase();
@@ -254,7 +269,7 @@ export class Dialogs {
     };
     filter.addEventListener("input", fill);
     fill();
-    const dialog = modal("New message", filter, list, h("div", { class: "btn-row" }, start));
+    const dialog = modal(gettext("New message"), filter, list, h("div", { class: "btn-row" }, start));
     filter.focus();
   }
 
@@ -280,7 +295,7 @@ export class Dialogs {
           ),
           user.profile?.title ? h("p", { class: "muted" }, user.profile.title) : null,
           status ? h("p", {}, `${user.profile.status_emoji || ""} ${user.profile.status_text || ""}`) : null,
-          h("p", { class: "muted small" }, `@${user.name} · ${user.tz || "UTC"}`),
+          h("p", { class: "muted small" }, `@${user.name} · ${user.tz || gettext("UTC")}`),
         ),
       ),
       userId === store.me.id
@@ -303,7 +318,7 @@ export class Dialogs {
                   this.app.openChannel(data.channel.id);
                 },
               },
-              "Message",
+              gettext("Message"),
             ),
           ),
     );
@@ -324,21 +339,29 @@ export class Dialogs {
       );
     const menu = h(
       "ul",
-      { class: "menu", role: "menu", id: "message-menu", "aria-label": "Message actions" },
-      item("Reply in thread", () => app.actions.openThread(message)),
-      item(app.saved.isSaved(message) ? "Remove from saved items" : "Save for later", () => app.saved.toggle(message)),
-      item("Forward message", () => this.forward(message)),
-      item("Copy link", () => app.actions.copyLink(message)),
+      { class: "menu", role: "menu", id: "message-menu", "aria-label": gettext("Message actions") },
+      item(gettext("Reply in thread"), () => app.actions.openThread(message)),
+      item(app.saved.isSaved(message) ? gettext("Remove from saved items") : gettext("Save for later"), () =>
+        app.saved.toggle(message),
+      ),
+      item(gettext("Forward message"), () => this.forward(message)),
+      item(gettext("Copy link"), () => app.actions.copyLink(message)),
       message.thread_ts && message.thread_ts !== message.ts
         ? null
-        : item("Mark unread", () => app.actions.markUnread(message)),
-      item("Remind me in 20 minutes", () => app.actions.remind(message, "in 20 minutes", "in 20 minutes")),
-      item("Remind me in 1 hour", () => app.actions.remind(message, "in 1 hour", "in an hour")),
-      item("Remind me tomorrow", () => app.actions.remind(message, "at 9:00 tomorrow", "tomorrow at 9:00")),
-      item(message.pinned ? "Unpin from channel" : "Pin to channel", () => app.actions.pin(message)),
-      mine && app.actions.editable(message) ? item("Edit message", () => app.actions.edit(message)) : null,
+        : item(gettext("Mark unread"), () => app.actions.markUnread(message)),
+      item(gettext("Remind me in 20 minutes"), () =>
+        app.actions.remind(message, "in 20 minutes", gettext("I will remind you in 20 minutes.")),
+      ),
+      item(gettext("Remind me in 1 hour"), () =>
+        app.actions.remind(message, "in 1 hour", gettext("I will remind you in an hour.")),
+      ),
+      item(gettext("Remind me tomorrow"), () =>
+        app.actions.remind(message, "at 9:00 tomorrow", gettext("I will remind you tomorrow at 9:00.")),
+      ),
+      item(message.pinned ? gettext("Unpin from channel") : gettext("Pin to channel"), () => app.actions.pin(message)),
+      mine && app.actions.editable(message) ? item(gettext("Edit message"), () => app.actions.edit(message)) : null,
       mine || ["owner", "admin"].includes(app.store.workspace.role)
-        ? item("Delete message", () => app.actions.remove(message), true)
+        ? item(gettext("Delete message"), () => app.actions.remove(message), true)
         : null,
     );
     this.placeMenu(menu, anchor);
@@ -355,30 +378,39 @@ export class Dialogs {
       .sort((a, b) => app.store.channelTitle(a).localeCompare(app.store.channelTitle(b)));
     const select = h(
       "select",
-      { class: "field__input", "aria-label": "Forward to" },
+      { class: "field__input", "aria-label": gettext("Forward to") },
       targets.map((channel) =>
         h("option", { value: channel.id }, channel.name ? `#${channel.name}` : app.store.channelTitle(channel)),
       ),
     );
-    const comment = h("textarea", { class: "field__input", rows: 3, "aria-label": "Add a message, if you like" });
+    const comment = h("textarea", {
+      class: "field__input",
+      rows: 3,
+      "aria-label": gettext("Add a message, if you like"),
+    });
     const send = async () => {
       const data = await app.guard(
         app.api.post(`channels/${message.channel}/messages/${message.ts}/forward`, {
           channel: select.value,
           comment: app.encode(comment.value),
         }),
-        "Message forwarded.",
+        gettext("Message forwarded."),
       );
       if (data) dialog.close();
     };
     const dialog = modal(
-      "Forward this message",
-      h("label", { class: "field" }, h("span", { class: "field__label" }, "Forward to"), select),
-      h("label", { class: "field" }, h("span", { class: "field__label" }, "Add a message, if you like"), comment),
+      gettext("Forward this message"),
+      h("label", { class: "field" }, h("span", { class: "field__label" }, gettext("Forward to")), select),
+      h(
+        "label",
+        { class: "field" },
+        h("span", { class: "field__label" }, gettext("Add a message, if you like")),
+        comment,
+      ),
       h(
         "div",
         { class: "btn-row" },
-        h("button", { type: "button", class: "btn btn--primary", onclick: send }, "Forward"),
+        h("button", { type: "button", class: "btn btn--primary", onclick: send }, gettext("Forward")),
       ),
     );
     select.focus();

@@ -2,6 +2,7 @@
 // used for reactions and the composer.
 
 import { h } from "./dom.js";
+import { gettext } from "./i18n.js";
 
 // biome-ignore format: a table, kept a few names to a line
 export const EMOJI = {
@@ -170,10 +171,10 @@ export function openEmojiPicker(anchor, onPick) {
   const input = h("input", {
     type: "search",
     class: "picker__search",
-    placeholder: "Search emoji",
-    "aria-label": "Search emoji",
+    placeholder: gettext("Search emoji"),
+    "aria-label": gettext("Search emoji"),
   });
-  const grid = h("div", { class: "picker__grid", role: "listbox", "aria-label": "Emoji" });
+  const grid = h("div", { class: "picker__grid", role: "listbox", "aria-label": gettext("Emoji") });
   const adder = addEmoji;
   const add = adder
     ? h(
@@ -186,12 +187,12 @@ export function openEmojiPicker(anchor, onPick) {
             adder();
           },
         },
-        "Add emoji",
+        gettext("Add emoji"),
       )
     : null;
   const picker = h(
     "div",
-    { class: "picker", role: "dialog", "aria-label": "Choose an emoji", id: "emoji-picker" },
+    { class: "picker", role: "dialog", "aria-label": gettext("Choose an emoji"), id: "emoji-picker" },
     input,
     grid,
     add,

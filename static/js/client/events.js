@@ -1,6 +1,7 @@
 // Applying the server's events (live, or replayed by a resume) to the store and the views.
 // Every handler is idempotent: a replayed or duplicated event changes nothing the second time.
 
+import { gettext, interpolate } from "./i18n.js";
 import { isTopLevel } from "./store.js";
 
 const TYPING_SHOWN_MS = 5000;
@@ -108,7 +109,7 @@ export class EventHandler {
     this.app.store.putEphemeral(message); // an answer with the same ts replaces the one shown
     this.touched(message);
     if (this.app.store.current === event.channel)
-      this.app.announce(`Only visible to you: ${this.app.plain(message.text)}`);
+      this.app.announce(interpolate(gettext("Only visible to you: %(text)s"), { text: this.app.plain(message.text) }));
   }
 
   on_message_message_changed(event) {
@@ -268,9 +269,10 @@ export class EventHandler {
     if (document.visibilityState === "visible" || !("Notification" in window) || Notification.permission !== "granted")
       return;
     const channel = app.store.channels.get(event.channel);
-    const where =
-      channel && !channel.is_im ? ` in ${channel.is_mpim ? app.store.channelTitle(channel) : `#${channel.name}`}` : "";
-    const note = new Notification(`${app.store.displayName(event.user)}${where}`, {
+    const who = app.store.displayName(event.user);
+    const place = channel?.is_mpim ? app.store.channelTitle(channel) : `#${channel?.name}`;
+    const title = channel && !channel.is_im ? interpolate(gettext("%(who)s in %(where)s"), { who, where: place }) : who;
+    const note = new Notification(title, {
       body: app.plain(event.text || ""),
       tag: `${event.channel}:${event.ts}`,
       silent: !event.alert,

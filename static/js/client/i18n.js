@@ -21,7 +21,7 @@ export function setCatalog(data) {
 }
 
 function readPageCatalog() {
-  if (typeof document === "undefined") return;
+  if (typeof document === "undefined" || typeof document.getElementById !== "function") return;
   const node = document.getElementById("i18n-catalog");
   if (!node) return;
   try {
@@ -56,4 +56,17 @@ export function pgettext(context, msgid) {
 /** Django's named placeholders: interpolate("%(name)s joined", {name: "Ana"}). Unknown names stay as written. */
 export function interpolate(format, params) {
   return format.replace(/%\((\w+)\)s/g, (whole, name) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
+}
+
+/** interpolate for an element's children: fill("%(name)s joined", {name: node}) → [node, " joined"]. */
+export function fill(format, params) {
+  const parts = [];
+  let last = 0;
+  for (const match of format.matchAll(/%\((\w+)\)s/g)) {
+    parts.push(format.slice(last, match.index));
+    parts.push(Object.hasOwn(params, match[1]) ? params[match[1]] : match[0]);
+    last = match.index + match[0].length;
+  }
+  parts.push(format.slice(last));
+  return parts.filter((part) => part !== "");
 }

@@ -14,6 +14,7 @@ import { h } from "./dom.js";
 import { Drafts } from "./drafts.js";
 import { closeEmojiPicker, openEmojiPicker } from "./emoji.js";
 import { EventHandler } from "./events.js";
+import { gettext, interpolate } from "./i18n.js";
 import { plainText } from "./markdown.js";
 import { installMenus } from "./menus.js";
 import { installMessageKeys } from "./message-keys.js";
@@ -28,11 +29,11 @@ import { setTimeZone } from "./time.js";
 import { Uploads } from "./uploads.js";
 
 const STATE_TEXT = {
-  connecting: "Connecting…",
-  online: "Connected",
-  reconnecting: "Reconnecting…",
-  offline: "You are offline. Messages will arrive when you reconnect.",
-  signed_out: "You have been signed out.",
+  connecting: gettext("Connecting…"),
+  online: gettext("Connected"),
+  reconnecting: gettext("Reconnecting…"),
+  offline: gettext("You are offline. Messages will arrive when you reconnect."),
+  signed_out: gettext("You have been signed out."),
 };
 
 class App {
@@ -138,7 +139,9 @@ class App {
       await this.channelView.open(channelId, { ts });
     } catch (error) {
       this.toast(
-        error.code === "channel_not_found" ? "That channel does not exist, or you cannot see it." : error.message,
+        error.code === "channel_not_found"
+          ? gettext("That channel does not exist, or you cannot see it.")
+          : error.message,
       );
       return;
     }
@@ -363,18 +366,25 @@ class App {
   }
 
   async leaveChannel(channel) {
-    if (!confirm(`Leave #${channel.name}?`)) return;
-    if (await this.guard(this.api.post(`channels/${channel.id}/leave`), `You left #${channel.name}.`)) {
+    const names = { channel: channel.name };
+    if (!confirm(interpolate(gettext("Leave #%(channel)s?"), names))) return;
+    if (
+      await this.guard(
+        this.api.post(`channels/${channel.id}/leave`),
+        interpolate(gettext("You left #%(channel)s."), names),
+      )
+    ) {
       this.store.removeChannel(channel.id);
       this.openDefault();
     }
   }
 
   async archiveChannel(channel, archive) {
-    if (archive && !confirm(`Archive #${channel.name}? Nobody will be able to post in it.`)) return;
+    const question = gettext("Archive #%(channel)s? Nobody will be able to post in it.");
+    if (archive && !confirm(interpolate(question, { channel: channel.name }))) return;
     const data = await this.guard(
       this.api.post(`channels/${channel.id}/${archive ? "archive" : "unarchive"}`),
-      archive ? "Channel archived." : "Channel unarchived.",
+      archive ? gettext("Channel archived.") : gettext("Channel unarchived."),
     );
     if (data) {
       this.store.setChannel({ id: channel.id, is_archived: archive });
@@ -427,9 +437,10 @@ class App {
     const node = document.getElementById("typing");
     const users = this.events.typers(this.store.current).map((id) => this.store.displayName(id));
     let text = "";
-    if (users.length === 1) text = `${users[0]} is typing…`;
-    else if (users.length === 2) text = `${users[0]} and ${users[1]} are typing…`;
-    else if (users.length > 2) text = "Several people are typing…";
+    if (users.length === 1) text = interpolate(gettext("%(name)s is typing…"), { name: users[0] });
+    else if (users.length === 2)
+      text = interpolate(gettext("%(first)s and %(second)s are typing…"), { first: users[0], second: users[1] });
+    else if (users.length > 2) text = gettext("Several people are typing…");
     node.textContent = text;
   }
 
@@ -438,11 +449,11 @@ class App {
     bar.hidden = !show;
     if (show) {
       bar.replaceChildren(
-        h("p", {}, `You are viewing #${channel.name}. `),
+        h("p", {}, `${interpolate(gettext("You are viewing #%(channel)s."), { channel: channel.name })} `),
         h(
           "button",
           { type: "button", class: "btn btn--primary", onclick: () => this.joinChannel(channel.id) },
-          "Join channel",
+          gettext("Join channel"),
         ),
       );
     }
@@ -464,5 +475,5 @@ const boot = JSON.parse(document.getElementById("client-bootstrap").textContent)
 const app = new App(boot);
 window.slackclone = app; // for the browser tests and the curious; nothing depends on it
 app.start().catch((error) => {
-  app.toast(`Could not load the workspace: ${error.message}`);
+  app.toast(interpolate(gettext("Could not load the workspace: %(reason)s"), { reason: error.message }));
 });

@@ -2,6 +2,7 @@
 // the keyboard shortcuts that are not the composer's own.
 
 import { h } from "./dom.js";
+import { gettext } from "./i18n.js";
 
 function csrf() {
   return document.querySelector('meta[name="csrf-token"]')?.content || "";
@@ -41,19 +42,19 @@ export function installMenus(app) {
           "form",
           { method: "post", action: links.logout },
           h("input", { type: "hidden", name: "csrfmiddlewaretoken", value: csrf() }),
-          h("button", { type: "submit", role: "menuitem", class: "menu__item" }, "Sign out"),
+          h("button", { type: "submit", role: "menuitem", class: "menu__item" }, gettext("Sign out")),
         ),
       )
     : null;
   menu.replaceChildren(
-    h("li", { role: "none", class: "menu__label" }, "Workspaces"),
+    h("li", { role: "none", class: "menu__label" }, gettext("Workspaces")),
     ...workspaces,
-    link("create_workspace", "Create a new workspace"),
+    link("create_workspace", gettext("Create a new workspace")),
     h("li", { role: "separator", class: "menu__sep" }),
-    link("profile", "Profile"),
-    link("preferences", "Notification preferences"),
+    link("profile", gettext("Profile")),
+    link("preferences", gettext("Notification preferences")),
     link("tokens", "API tokens"),
-    ["owner", "admin"].includes(store.workspace.role) ? link("admin", "Workspace administration") : null,
+    ["owner", "admin"].includes(store.workspace.role) ? link("admin", gettext("Workspace administration")) : null,
     "Notification" in window && Notification.permission === "default"
       ? h(
           "li",
@@ -69,7 +70,7 @@ export function installMenus(app) {
                 event.currentTarget.parentElement.remove();
               },
             },
-            "Enable desktop notifications",
+            gettext("Enable desktop notifications"),
           ),
         )
       : null,

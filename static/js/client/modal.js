@@ -4,6 +4,7 @@
 // where it was when the first view opened. The server sends the views on this person's own sockets.
 
 import { clear, h, icon } from "./dom.js";
+import { gettext, interpolate } from "./i18n.js";
 import { collectState, renderBlocks } from "./render/blocks.js";
 import { blockContext } from "./render/message.js";
 
@@ -75,9 +76,10 @@ export function errorPlacements(errors, blockIds) {
 }
 
 /** The words for a failed request: the server's own sentence for an app that did not ack in time. */
-export function failureText(error, appName = "The app") {
-  if (error?.code === "app_did_not_respond") return error.message || `${appName} did not respond. Try again.`;
-  return error?.message || "Something went wrong. Try again.";
+export function failureText(error, appName = gettext("The app")) {
+  if (error?.code === "app_did_not_respond")
+    return error.message || interpolate(gettext("%(app)s did not respond. Try again."), { app: appName });
+  return error?.message || gettext("Something went wrong. Try again.");
 }
 
 const FOCUSABLE = "button, [href], input, select, textarea, [tabindex]:not([tabindex='-1'])";
@@ -169,14 +171,24 @@ export class AppModal {
       this.stack.views.length > 1
         ? h(
             "button",
-            { type: "button", class: "header-btn app-modal__back", "aria-label": "Back", onclick: () => this.close() },
+            {
+              type: "button",
+              class: "header-btn app-modal__back",
+              "aria-label": gettext("Back"),
+              onclick: () => this.close(),
+            },
             "←",
           )
         : null,
-      h("h2", { class: "modal__title", id: "app-modal-title" }, textOf(view.title, "App")),
+      h("h2", { class: "modal__title", id: "app-modal-title" }, textOf(view.title, gettext("App"))),
       h(
         "button",
-        { type: "button", class: "header-btn", "aria-label": "Close", onclick: () => this.close({ all: true }) },
+        {
+          type: "button",
+          class: "header-btn",
+          "aria-label": gettext("Close"),
+          onclick: () => this.close({ all: true }),
+        },
         icon("close"),
       ),
     );
@@ -191,7 +203,7 @@ export class AppModal {
       ? h(
           "button",
           { type: "submit", class: "btn btn--primary app-modal__submit", disabled: Boolean(view.submit_disabled) },
-          textOf(view.submit, "Submit"),
+          textOf(view.submit, gettext("Submit")),
         )
       : null;
     const error = h("div", { class: "app-modal__error", role: "alert", id: "app-modal-error" });
@@ -204,7 +216,11 @@ export class AppModal {
       h(
         "footer",
         { class: "btn-row app-modal__footer" },
-        h("button", { type: "button", class: "btn", onclick: () => this.close() }, textOf(view.close, "Cancel")),
+        h(
+          "button",
+          { type: "button", class: "btn", onclick: () => this.close() },
+          textOf(view.close, gettext("Cancel")),
+        ),
         submit,
       ),
     );

@@ -3,6 +3,7 @@
 // so every tab agrees.
 
 import { h, icon } from "./dom.js";
+import { gettext } from "./i18n.js";
 import { renderMarkdown } from "./markdown.js";
 
 const key = (channel, ts) => `${channel}:${ts}`;
@@ -41,7 +42,7 @@ export class Saved {
     const request = saved
       ? this.app.api.del(this.path(message.channel, message.ts))
       : this.app.api.put(this.path(message.channel, message.ts));
-    if (await this.app.guard(request, saved ? "Removed from saved items." : "Saved for later.")) {
+    if (await this.app.guard(request, saved ? gettext("Removed from saved items.") : gettext("Saved for later."))) {
       this.apply({ channel: message.channel, ts: message.ts, saved: !saved, done: false });
     }
   }
@@ -66,7 +67,7 @@ export class Saved {
     const { app } = this;
     this.state = state;
     app.showView("saved");
-    document.title = `Saved · ${app.store.workspace.name}`;
+    document.title = `${gettext("Saved")} · ${app.store.workspace.name}`;
     const tab = (name, label) =>
       h(
         "button",
@@ -79,14 +80,18 @@ export class Saved {
         },
         label,
       );
-    const list = h("ul", { class: "results", "aria-live": "polite" }, h("li", { class: "loading" }, "Loading…"));
+    const list = h(
+      "ul",
+      { class: "results", "aria-live": "polite" },
+      h("li", { class: "loading" }, gettext("Loading…")),
+    );
     app.search.root.replaceChildren(
-      h("header", { class: "view-header" }, h("h1", {}, "Saved for later")),
+      h("header", { class: "view-header" }, h("h1", {}, gettext("Saved for later"))),
       h(
         "div",
-        { class: "app-tabs", role: "tablist", "aria-label": "Saved items" },
-        tab("in_progress", "In progress"),
-        tab("done", "Completed"),
+        { class: "app-tabs", role: "tablist", "aria-label": gettext("Saved items") },
+        tab("in_progress", gettext("In progress")),
+        tab("done", gettext("Completed")),
       ),
       list,
     );
@@ -94,7 +99,10 @@ export class Saved {
       const { items } = await app.api.get(`workspaces/${app.store.workspace.id}/saved`, { state });
       list.replaceChildren(...items.map((item) => this.row(item)));
       if (!items.length) {
-        const empty = state === "done" ? "Nothing completed yet." : "Save a message from its menu to find it here.";
+        const empty =
+          state === "done"
+            ? gettext("Nothing completed yet.")
+            : gettext("Save a message from its menu to find it here.");
         list.replaceChildren(h("li", { class: "empty-state" }, empty));
       }
     } catch (error) {
@@ -118,7 +126,7 @@ export class Saved {
         h(
           "button",
           { type: "button", class: "btn", onclick: () => this.setDone(item.channel, message.ts, !item.done) },
-          item.done ? "Mark as not done" : "Mark as done",
+          item.done ? gettext("Mark as not done") : gettext("Mark as done"),
         ),
         item.done
           ? null
@@ -128,16 +136,20 @@ export class Saved {
                 type: "button",
                 class: "btn btn--ghost",
                 onclick: () =>
-                  app.actions.remind({ channel: item.channel, ts: message.ts }, "at 9:00 tomorrow", "tomorrow at 9:00"),
+                  app.actions.remind(
+                    { channel: item.channel, ts: message.ts },
+                    "at 9:00 tomorrow",
+                    gettext("I will remind you tomorrow at 9:00."),
+                  ),
               },
-              "Remind me tomorrow",
+              gettext("Remind me tomorrow"),
             ),
         h(
           "button",
           {
             type: "button",
             class: "btn btn--ghost",
-            "aria-label": "Remove from saved items",
+            "aria-label": gettext("Remove from saved items"),
             onclick: () => this.toggle({ channel: item.channel, ts: message.ts }),
           },
           icon("trash"),

@@ -3,6 +3,7 @@
 
 import { h } from "./dom.js";
 import { emojiChar } from "./emoji.js";
+import { gettext, interpolate, ngettext } from "./i18n.js";
 import { decodeEntities, renderMarkdown } from "./markdown.js";
 import { avatar } from "./render/avatar.js";
 import { fullDate, relative } from "./time.js";
@@ -69,7 +70,7 @@ export class SearchView {
             "span",
             { class: "result__meta" },
             h("strong", {}, store.displayName(message.user)),
-            h("span", { class: "muted" }, ` in ${where} · `),
+            h("span", { class: "muted" }, ` ${interpolate(gettext("in %(where)s"), { where })} · `),
             h("time", { class: "muted", title: fullDate(message.ts) }, relative(message.ts)),
           ),
           snippetNode,
@@ -81,27 +82,41 @@ export class SearchView {
   async search(query) {
     const { app } = this;
     app.showView("search");
-    const list = h("ul", { class: "results", "aria-live": "polite" }, h("li", { class: "loading" }, "Searching…"));
+    const list = h(
+      "ul",
+      { class: "results", "aria-live": "polite" },
+      h("li", { class: "loading" }, gettext("Searching…")),
+    );
     this.root.replaceChildren(
       h(
         "header",
         { class: "view-header" },
-        h("h1", {}, "Search results"),
+        h("h1", {}, gettext("Search results")),
         h(
           "p",
           { class: "muted small" },
-          'Modifiers: in:#channel from:@person from:me before:/after:/on: YYYY-MM-DD has:link has:file has:reaction has:pin is:thread "exact phrase" -exclude',
+          interpolate(gettext("Modifiers: %(modifiers)s"), {
+            modifiers: `in:#channel from:@person from:me before:/after:/on: YYYY-MM-DD has:link has:file has:reaction has:pin is:thread "${gettext("exact phrase")}" -exclude`,
+          }),
         ),
       ),
       list,
     );
-    document.title = `Search: ${query} · ${app.store.workspace.name}`;
+    document.title = `${interpolate(gettext("Search: %(query)s"), { query })} · ${app.store.workspace.name}`;
     try {
       const data = await app.api.get(`workspaces/${app.store.workspace.id}/search`, { q: query, limit: 50 });
       list.replaceChildren(...data.matches.map((m) => this.result(m.message, m.channel, highlighted(m.snippet, app))));
       if (!data.matches.length)
-        list.replaceChildren(h("li", { class: "empty-state" }, `No messages match “${query}”.`));
-      app.announce(`${data.matches.length} results for ${query}`);
+        list.replaceChildren(
+          h("li", { class: "empty-state" }, interpolate(gettext("No messages match “%(query)s”."), { query })),
+        );
+      const count = data.matches.length;
+      app.announce(
+        interpolate(ngettext("%(count)s result for %(query)s", "%(count)s results for %(query)s", count), {
+          count,
+          query,
+        }),
+      );
     } catch (error) {
       list.replaceChildren(h("li", { class: "error" }, error.message));
     }
@@ -110,9 +125,9 @@ export class SearchView {
   async mentions() {
     const { app } = this;
     app.showView("mentions");
-    const list = h("ul", { class: "results" }, h("li", { class: "loading" }, "Loading…"));
-    this.root.replaceChildren(h("header", { class: "view-header" }, h("h1", {}, "Mentions")), list);
-    document.title = `Mentions · ${app.store.workspace.name}`;
+    const list = h("ul", { class: "results" }, h("li", { class: "loading" }, gettext("Loading…")));
+    this.root.replaceChildren(h("header", { class: "view-header" }, h("h1", {}, gettext("Mentions"))), list);
+    document.title = `${gettext("Mentions")} · ${app.store.workspace.name}`;
     try {
       const data = await app.api.get(`workspaces/${app.store.workspace.id}/mentions`, { limit: 50 });
       list.replaceChildren(
@@ -125,7 +140,7 @@ export class SearchView {
         ),
       );
       if (!data.messages.length)
-        list.replaceChildren(h("li", { class: "empty-state" }, "Nobody has mentioned you yet."));
+        list.replaceChildren(h("li", { class: "empty-state" }, gettext("Nobody has mentioned you yet.")));
     } catch (error) {
       list.replaceChildren(h("li", { class: "error" }, error.message));
     }

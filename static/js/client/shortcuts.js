@@ -4,6 +4,7 @@
 
 import { menuItem } from "./dialogs.js";
 import { h } from "./dom.js";
+import { gettext } from "./i18n.js";
 import { failureText } from "./modal.js";
 
 /** The shortcuts of each workspace, fetched once (a failed fetch is asked again next time). */
@@ -39,9 +40,14 @@ export function shortcutRequest(shortcut, message = null) {
 
 /** The ⚡ menu: one menu item per shortcut (its name, its app, its description as the title). */
 export function shortcutMenu(shortcuts, choose) {
-  const menu = h("ul", { class: "menu shortcut-menu", role: "menu", id: "shortcut-menu", "aria-label": "Shortcuts" });
+  const menu = h("ul", {
+    class: "menu shortcut-menu",
+    role: "menu",
+    id: "shortcut-menu",
+    "aria-label": gettext("Shortcuts"),
+  });
   if (!shortcuts.length) {
-    menu.append(h("li", { class: "menu__empty", role: "none" }, "No app offers shortcuts here."));
+    menu.append(h("li", { class: "menu__empty", role: "none" }, gettext("No app offers shortcuts here.")));
     return menu;
   }
   for (const shortcut of shortcuts) {

@@ -2,6 +2,7 @@
 // presence dots), and the way to the mentions and search views.
 
 import { h, icon } from "./dom.js";
+import { gettext, interpolate, ngettext } from "./i18n.js";
 import { avatar, presenceDot } from "./render/avatar.js";
 
 export class Sidebar {
@@ -51,10 +52,11 @@ export class Sidebar {
     }
     const label = store.channelTitle(channel);
     const draft = !current && this.app.drafts.has(channel.id);
-    const a11y = [direct ? label : `channel ${label}`];
-    if (draft) a11y.push("draft");
-    if (mentions) a11y.push(`${mentions} mention${mentions === 1 ? "" : "s"}`);
-    else if (unread) a11y.push("unread");
+    const a11y = [direct ? label : interpolate(gettext("channel %(name)s"), { name: label })];
+    if (draft) a11y.push(gettext("draft"));
+    if (mentions)
+      a11y.push(interpolate(ngettext("%(count)s mention", "%(count)s mentions", mentions), { count: mentions }));
+    else if (unread) a11y.push(gettext("unread"));
     return h(
       "li",
       {},
@@ -75,7 +77,7 @@ export class Sidebar {
         },
         lead,
         h("span", { class: "side-item__name" }, label),
-        draft ? h("span", { class: "side-item__draft", title: "Draft", "aria-hidden": "true" }, "✎") : null,
+        draft ? h("span", { class: "side-item__draft", title: gettext("Draft"), "aria-hidden": "true" }, "✎") : null,
         mentions ? h("span", { class: "badge-count", "aria-hidden": "true" }, String(mentions)) : null,
       ),
     );
@@ -125,7 +127,7 @@ export class Sidebar {
             onclick: () => this.app.showMentions(),
           },
           h("span", { class: "side-item__glyph" }, icon("at")),
-          h("span", { class: "side-item__name" }, "Mentions"),
+          h("span", { class: "side-item__name" }, gettext("Mentions")),
         ),
       ),
       h(
@@ -139,7 +141,7 @@ export class Sidebar {
             onclick: () => this.app.showSaved(),
           },
           h("span", { class: "side-item__glyph" }, icon("bookmark")),
-          h("span", { class: "side-item__name" }, "Saved for later"),
+          h("span", { class: "side-item__name" }, gettext("Saved for later")),
         ),
       ),
       h(
@@ -149,14 +151,14 @@ export class Sidebar {
           "button",
           { type: "button", class: "side-item", onclick: () => this.app.dialogs.browseChannels() },
           h("span", { class: "side-item__glyph" }, icon("search")),
-          h("span", { class: "side-item__name" }, "Browse channels"),
+          h("span", { class: "side-item__name" }, gettext("Browse channels")),
         ),
       ),
     );
     this.root.replaceChildren(
       nav,
-      this.section("Channels", channels, () => this.app.dialogs.createChannel(), "Create a channel"),
-      this.section("Direct messages", dms, () => this.app.dialogs.newDm(), "New direct message"),
+      this.section(gettext("Channels"), channels, () => this.app.dialogs.createChannel(), gettext("Create a channel")),
+      this.section(gettext("Direct messages"), dms, () => this.app.dialogs.newDm(), gettext("New direct message")),
     );
     const total = all.reduce((sum, c) => sum + (c.muted ? 0 : c.mention_count || 0), 0);
     document.title = document.title.replace(/^\(\d+\) /, "");

@@ -2,6 +2,8 @@
 // Every write path here is idempotent, so a message heard twice (socket, resume replay, HTTP) is stored
 // once: new messages by (channel, seq), our own pending ones by client_msg_id, changes by ts.
 
+import { gettext } from "./i18n.js";
+
 export class ChannelLog {
   constructor() {
     this.byTs = new Map(); // ts → message (replies included)
@@ -153,7 +155,7 @@ export class Store extends EventTarget {
   }
 
   user(id) {
-    return this.users.get(id) || { id, name: id, real_name: "Unknown user", profile: {} };
+    return this.users.get(id) || { id, name: id, real_name: gettext("Unknown user"), profile: {} };
   }
 
   displayName(id) {

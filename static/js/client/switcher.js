@@ -2,6 +2,7 @@
 
 import { modal } from "./dialogs.js";
 import { h } from "./dom.js";
+import { gettext } from "./i18n.js";
 
 export function installSwitcher(app) {
   document.addEventListener("keydown", (event) => {
@@ -20,7 +21,7 @@ function candidates(app) {
     const direct = channel.is_im || channel.is_mpim;
     items.push({
       label: direct ? store.channelTitle(channel) : `#${channel.name}`,
-      hint: direct ? "Direct message" : "Channel",
+      hint: direct ? gettext("Direct message") : gettext("Channel"),
       unread: channel.unread_count,
       go: () => app.openChannel(channel.id),
     });
@@ -31,7 +32,11 @@ function candidates(app) {
   }
   for (const workspace of boot.workspaces) {
     if (workspace.id !== store.workspace.id)
-      items.push({ label: workspace.name, hint: "Switch workspace", go: () => location.assign(workspace.url) });
+      items.push({
+        label: workspace.name,
+        hint: gettext("Switch workspace"),
+        go: () => location.assign(workspace.url),
+      });
   }
   return items;
 }
@@ -41,8 +46,8 @@ export function openSwitcher(app) {
   const input = h("input", {
     type: "text",
     class: "field__input switcher__input",
-    placeholder: "Jump to…",
-    "aria-label": "Jump to a conversation",
+    placeholder: gettext("Jump to…"),
+    "aria-label": gettext("Jump to a conversation"),
     role: "combobox",
     "aria-expanded": "true",
     "aria-controls": "switcher-list",
@@ -102,10 +107,10 @@ export function openSwitcher(app) {
     }
   });
   const dialog = modal(
-    "Jump to",
+    gettext("Jump to"),
     input,
     list,
-    h("p", { class: "muted small" }, "↑ ↓ to move, Enter to open, Esc to close"),
+    h("p", { class: "muted small" }, gettext("↑ ↓ to move, Enter to open, Esc to close")),
   );
   dialog.id = "switcher";
   dialog.classList.add("modal--switcher");

@@ -2,6 +2,7 @@
 
 import { Composer } from "./composer.js";
 import { h, icon } from "./dom.js";
+import { gettext, interpolate, ngettext } from "./i18n.js";
 import { messageRow } from "./render/message.js";
 
 export class ThreadPane {
@@ -23,8 +24,8 @@ export class ThreadPane {
     this.rootTs = rootTs;
     this.list = h(
       "div",
-      { class: "thread__list", role: "log", "aria-label": "Replies", "aria-live": "off" },
-      h("div", { class: "loading" }, "Loading replies…"),
+      { class: "thread__list", role: "log", "aria-label": gettext("Replies"), "aria-live": "off" },
+      h("div", { class: "loading" }, gettext("Loading replies…")),
     );
     const composerRoot = h("div", { class: "thread__composer" });
     const channel = store.channels.get(channelId);
@@ -35,7 +36,7 @@ export class ThreadPane {
         h(
           "div",
           {},
-          h("h2", { class: "pane__title" }, "Thread"),
+          h("h2", { class: "pane__title" }, gettext("Thread")),
           h(
             "p",
             { class: "pane__subtitle" },
@@ -44,7 +45,7 @@ export class ThreadPane {
         ),
         h(
           "button",
-          { type: "button", class: "header-btn", "aria-label": "Close thread", onclick: () => this.close() },
+          { type: "button", class: "header-btn", "aria-label": gettext("Close thread"), onclick: () => this.close() },
           icon("close"),
         ),
       ),
@@ -55,7 +56,7 @@ export class ThreadPane {
     document.body.classList.add("pane-open");
     this.composer = new Composer(this.app, composerRoot, {
       threadTs: () => this.rootTs,
-      label: "Reply",
+      label: gettext("Reply"),
       inThread: true,
     });
     if (channel) this.composer.setChannel(channel);
@@ -96,7 +97,7 @@ export class ThreadPane {
         h(
           "div",
           { class: "thread__count", role: "separator" },
-          h("span", {}, `${count} ${count === 1 ? "reply" : "replies"}`),
+          h("span", {}, interpolate(ngettext("%(count)s reply", "%(count)s replies", count), { count })),
         ),
       );
     let previous = null;

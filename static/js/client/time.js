@@ -1,4 +1,7 @@
-// Times shown in the signed-in person's time zone (their profile's, not the browser's).
+// Times shown in the signed-in person's time zone (their profile's, not the browser's), written the way
+// their language writes dates (the page's language, i18n.js).
+
+import { gettext, language } from "./i18n.js";
 
 let zone = "UTC";
 
@@ -17,8 +20,8 @@ export function tsDate(ts) {
 
 const cache = new Map();
 function format(options, date) {
-  const key = JSON.stringify(options) + zone;
-  if (!cache.has(key)) cache.set(key, new Intl.DateTimeFormat(undefined, { ...options, timeZone: zone }));
+  const key = JSON.stringify(options) + zone + language;
+  if (!cache.has(key)) cache.set(key, new Intl.DateTimeFormat(language, { ...options, timeZone: zone }));
   return cache.get(key).format(date);
 }
 
@@ -38,8 +41,8 @@ export function dayKey(ts) {
 /** "Today", "Yesterday", or the date, in the person's zone; `now` is there for the tests. */
 export function dayLabel(ts, now = new Date()) {
   const key = dayKey(ts);
-  if (key === dayKey(now)) return "Today";
-  if (key === dayKey(new Date(now.getTime() - 86400000))) return "Yesterday";
+  if (key === dayKey(now)) return gettext("Today");
+  if (key === dayKey(new Date(now.getTime() - 86400000))) return gettext("Yesterday");
   const date = tsDate(ts);
   const sameYear = format({ year: "numeric" }, date) === format({ year: "numeric" }, now);
   return format(sameYear ? { weekday: "long", month: "long", day: "numeric" } : { dateStyle: "long" }, date);
@@ -48,7 +51,7 @@ export function dayLabel(ts, now = new Date()) {
 /** How long ago: "just now", minutes, hours, days, then the date; `now` is there for the tests. */
 export function relative(ts, now = new Date()) {
   const seconds = Math.round((now.getTime() - tsDate(ts).getTime()) / 1000);
-  const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+  const rtf = new Intl.RelativeTimeFormat(language, { numeric: "auto" });
   if (seconds < 60) return "just now";
   if (seconds < 3600) return rtf.format(-Math.floor(seconds / 60), "minute");
   if (seconds < 86400) return rtf.format(-Math.floor(seconds / 3600), "hour");

@@ -1,6 +1,8 @@
 // Sending files: each one goes up as multipart to the channel's files endpoint, the message text with
 // the first; drag and drop onto the channel adds files to the composer.
 
+import { interpolate, ngettext } from "./i18n.js";
+
 export class Uploads {
   constructor(app) {
     this.app = app;
@@ -24,7 +26,11 @@ export class Uploads {
 
   async send(channelId, entries, text, threadTs) {
     const { app } = this;
-    app.announce(`Uploading ${entries.length} ${entries.length === 1 ? "file" : "files"}…`);
+    app.announce(
+      interpolate(ngettext("Uploading %(count)s file…", "Uploading %(count)s files…", entries.length), {
+        count: entries.length,
+      }),
+    );
     for (const [index, entry] of entries.entries()) {
       const form = new FormData();
       form.append("file", entry.file, entry.file.name);

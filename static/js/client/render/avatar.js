@@ -1,4 +1,5 @@
 import { h } from "../dom.js";
+import { gettext } from "../i18n.js";
 
 const COLOURS = 8;
 
@@ -21,8 +22,8 @@ export function presenceDot(state) {
     "span",
     {
       class: `presence presence--${state === "active" ? "active" : "away"}`,
-      title: state === "active" ? "Active" : "Away",
+      title: state === "active" ? gettext("Active") : gettext("Away"),
     },
-    h("span", { class: "sr-only" }, state === "active" ? "active" : "away"),
+    h("span", { class: "sr-only" }, state === "active" ? gettext("active") : gettext("away")),
   );
 }

@@ -5,6 +5,7 @@
 
 import { h } from "../dom.js";
 import { shortcodesToText } from "../emoji.js";
+import { gettext } from "../i18n.js";
 import { renderInline } from "../markdown.js";
 
 const SPEC = new WeakMap(); // control node -> its element's JSON
@@ -77,7 +78,7 @@ function select(element, blockId, ctx, label) {
   const multiple = element.type.startsWith("multi_");
   const node = h("select", { class: "bk-select", multiple, "aria-label": label || plain(element.placeholder) });
   const selected = initialValues(element);
-  if (!multiple) node.append(h("option", { value: "" }, plain(element.placeholder) || "Choose…"));
+  if (!multiple) node.append(h("option", { value: "" }, plain(element.placeholder) || gettext("Choose…")));
   const people = selectOptions(element, ctx);
   if (people)
     node.append(...people.map(([id, name]) => h("option", { value: id, selected: selected.includes(id) }, name)));
@@ -149,7 +150,7 @@ function overflow(element, blockId, onChoose) {
   const menu = h("div", { class: "bk-overflow__menu", role: "menu", hidden: true });
   const toggle = h(
     "button",
-    { type: "button", class: "bk-overflow", "aria-haspopup": "menu", "aria-label": "More options" },
+    { type: "button", class: "bk-overflow", "aria-haspopup": "menu", "aria-label": gettext("More options") },
     "⋯",
   );
   const node = h("div", { class: "bk-overflow-wrap" }, toggle, menu);

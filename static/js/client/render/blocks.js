@@ -5,6 +5,7 @@
 // message around it.
 
 import { h } from "../dom.js";
+import { gettext, interpolate } from "../i18n.js";
 import { renderInline, renderMarkdown } from "../markdown.js";
 import { fullDate } from "../time.js";
 import { actionOf, collectState, plainTextOf, renderElement, safeUrl } from "./block-elements.js";
@@ -13,7 +14,7 @@ import { isUnfurl } from "./unfurls.js";
 
 export { collectState };
 
-const UNKNOWN = "This content can't be displayed.";
+const UNKNOWN = gettext("This content can't be displayed.");
 
 function textObject(value, ctx, inline = false) {
   if (!value || typeof value.text !== "string") return null;
@@ -37,7 +38,7 @@ function image(element, className) {
   if (new URL(src).origin === location.origin) {
     return h("img", { class: className, src, alt, loading: "lazy", referrerpolicy: "no-referrer" });
   }
-  const label = `${alt || "Image"} (${new URL(src).hostname})`;
+  const label = `${alt || gettext("Image")} (${new URL(src).hostname})`;
   return h("a", { class: "bk-image-link", href: src, target: "_blank", rel: "noopener noreferrer" }, `🖼 ${label}`);
 }
 
@@ -57,7 +58,7 @@ async function confirmed(confirm, ctx) {
   return new Promise((resolve) => {
     let answer = false;
     const dialog = modal(
-      plainTextOf(confirm.title) || "Are you sure?",
+      plainTextOf(confirm.title) || gettext("Are you sure?"),
       h("div", { class: "bk-confirm__text" }, textObject(confirm.text, ctx)),
       h(
         "div",
@@ -65,7 +66,7 @@ async function confirmed(confirm, ctx) {
         h(
           "button",
           { type: "button", class: "btn", onclick: () => dialog.close() },
-          plainTextOf(confirm.deny) || "Cancel",
+          plainTextOf(confirm.deny) || gettext("Cancel"),
         ),
         h(
           "button",
@@ -77,7 +78,7 @@ async function confirmed(confirm, ctx) {
               dialog.close();
             },
           },
-          plainTextOf(confirm.confirm) || "Confirm",
+          plainTextOf(confirm.confirm) || gettext("Confirm"),
         ),
       ),
     );
@@ -99,7 +100,9 @@ function sender(ctx, root, blockNode) {
     try {
       await ctx.onAction(actionOf(element, option), { values: collectState(root) });
     } catch (failure) {
-      blockNode.append(h("div", { class: "bk-error", role: "alert" }, failure?.message || "The app did not respond."));
+      blockNode.append(
+        h("div", { class: "bk-error", role: "alert" }, failure?.message || gettext("The app did not respond.")),
+      );
     } finally {
       element.removeAttribute("aria-busy");
       element.classList.remove("bk--pending");
@@ -164,7 +167,7 @@ function input(block, ctx, send) {
       "label",
       { class: "bk-input__label", for: id },
       label,
-      block.optional ? h("span", { class: "bk-optional" }, " (optional)") : null,
+      block.optional ? h("span", { class: "bk-optional" }, ` ${gettext("(optional)")}`) : null,
     ),
     field,
     hint,
@@ -283,9 +286,9 @@ function share(item, ctx) {
         h(
           "div",
           { class: "att__footer" },
-          `Forwarded from ${where}`,
+          interpolate(gettext("Forwarded from %(where)s"), { where }),
           item.ts ? ` · ${fullDate(String(item.ts))}` : null,
-          link ? [" · ", h("a", { href: link }, "View message")] : null,
+          link ? [" · ", h("a", { href: link }, gettext("View message"))] : null,
         ),
       ),
     ),

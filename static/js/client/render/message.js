@@ -3,6 +3,7 @@
 
 import { h, icon } from "../dom.js";
 import { emojiChar, emojiGlyph, QUICK_REACTIONS } from "../emoji.js";
+import { gettext, interpolate, ngettext } from "../i18n.js";
 import { renderMarkdown } from "../markdown.js";
 import { fullDate, relative, timeOfDay } from "../time.js";
 import { avatar } from "./avatar.js";
@@ -27,14 +28,17 @@ export function blockContext(app, message) {
 }
 
 function reactionTitle(app, reaction) {
-  const names = reaction.users.map((id) => (id === app.store.me.id ? "You" : app.store.displayName(id)));
-  const who = names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names.at(-1)}` : names[0];
-  return `${who} reacted with :${reaction.name}:`;
+  const names = reaction.users.map((id) => (id === app.store.me.id ? gettext("You") : app.store.displayName(id)));
+  const who =
+    names.length > 1
+      ? interpolate(gettext("%(names)s and %(last)s"), { names: names.slice(0, -1).join(", "), last: names.at(-1) })
+      : names[0];
+  return interpolate(gettext("%(who)s reacted with :%(emoji)s:"), { who, emoji: reaction.name });
 }
 
 function reactions(app, message) {
   if (!message.reactions?.length) return null;
-  const row = h("div", { class: "reactions", role: "group", "aria-label": "Reactions" });
+  const row = h("div", { class: "reactions", role: "group", "aria-label": gettext("Reactions") });
   for (const reaction of message.reactions || []) {
     const mine = reaction.users.includes(app.store.me.id);
     row.append(
@@ -45,7 +49,7 @@ function reactions(app, message) {
           class: `reaction${mine ? " reaction--mine" : ""}`,
           title: reactionTitle(app, reaction),
           "aria-pressed": mine ? "true" : "false",
-          "aria-label": `${reactionTitle(app, reaction)}. ${mine ? "Remove" : "Add"} yours`,
+          "aria-label": `${reactionTitle(app, reaction)}. ${mine ? gettext("Remove yours") : gettext("Add yours")}`,
           dataset: { name: reaction.name },
           onclick: () => app.actions.toggleReaction(message, reaction.name),
         },
@@ -61,8 +65,8 @@ function reactions(app, message) {
         {
           type: "button",
           class: "reaction reaction--add",
-          "aria-label": "Add reaction",
-          title: "Add reaction",
+          "aria-label": gettext("Add reaction"),
+          title: gettext("Add reaction"),
           onclick: (event) => app.actions.pickReaction(message, event.currentTarget),
         },
         icon("smile"),
@@ -106,13 +110,18 @@ function files(message) {
 
 function threadSummary(app, message, inThread) {
   if (inThread || !message.reply_count || message.thread_ts !== message.ts) return null;
-  const label = `${message.reply_count} ${message.reply_count === 1 ? "reply" : "replies"}`;
+  const count = message.reply_count;
+  const label = interpolate(ngettext("%(count)s reply", "%(count)s replies", count), { count });
   return h(
     "button",
     { type: "button", class: "thread-summary", onclick: () => app.actions.openThread(message) },
     h("span", { class: "thread-summary__count" }, label),
     message.latest_reply
-      ? h("span", { class: "thread-summary__last" }, `Last reply ${relative(message.latest_reply)}`)
+      ? h(
+          "span",
+          { class: "thread-summary__last" },
+          interpolate(gettext("Last reply %(when)s"), { when: relative(message.latest_reply) }),
+        )
       : null,
   );
 }
@@ -122,23 +131,23 @@ function status(app, message) {
     return h(
       "div",
       { class: "msg__status msg__status--failed", role: "status" },
-      "Not sent. ",
-      h("button", { type: "button", class: "linkish", onclick: () => app.actions.retry(message) }, "Retry"),
+      `${gettext("Not sent.")} `,
+      h("button", { type: "button", class: "linkish", onclick: () => app.actions.retry(message) }, gettext("Retry")),
       " · ",
-      h("button", { type: "button", class: "linkish", onclick: () => app.actions.discard(message) }, "Delete"),
+      h("button", { type: "button", class: "linkish", onclick: () => app.actions.discard(message) }, gettext("Delete")),
     );
   }
-  if (message.pending) return h("div", { class: "msg__status" }, "Sending…");
+  if (message.pending) return h("div", { class: "msg__status" }, gettext("Sending…"));
   if (message.ephemeral) {
     return h(
       "div",
       { class: "msg__status msg__status--ephemeral" },
       icon("eye"),
-      " Only visible to you · ",
+      ` ${gettext("Only visible to you")} · `,
       h(
         "button",
         { type: "button", class: "linkish", onclick: () => app.actions.dismissEphemeral(message) },
-        "Dismiss",
+        gettext("Dismiss"),
       ),
     );
   }
@@ -148,7 +157,7 @@ function status(app, message) {
 function menu(app, message, inThread) {
   if (message.pending || message.deleted || message.ephemeral) return null;
   const mine = message.user === app.store.me.id;
-  const bar = h("div", { class: "msg__actions", role: "toolbar", "aria-label": "Message actions" });
+  const bar = h("div", { class: "msg__actions", role: "toolbar", "aria-label": gettext("Message actions") });
   for (const name of QUICK_REACTIONS.slice(0, 3)) {
     bar.append(
       h(
@@ -156,8 +165,8 @@ function menu(app, message, inThread) {
         {
           type: "button",
           class: "msg__action",
-          title: `React with :${name}:`,
-          "aria-label": `React with ${name}`,
+          title: interpolate(gettext("React with :%(name)s:"), { name }),
+          "aria-label": interpolate(gettext("React with %(name)s"), { name }),
           onclick: () => app.actions.toggleReaction(message, name, true),
         },
         emojiChar(name),
@@ -170,8 +179,8 @@ function menu(app, message, inThread) {
       {
         type: "button",
         class: "msg__action",
-        title: "Add reaction",
-        "aria-label": "Add reaction",
+        title: gettext("Add reaction"),
+        "aria-label": gettext("Add reaction"),
         onclick: (event) => app.actions.pickReaction(message, event.currentTarget),
       },
       icon("smile"),
@@ -184,8 +193,8 @@ function menu(app, message, inThread) {
         {
           type: "button",
           class: "msg__action",
-          title: "Reply in thread",
-          "aria-label": "Reply in thread",
+          title: gettext("Reply in thread"),
+          "aria-label": gettext("Reply in thread"),
           onclick: () => app.actions.openThread(message),
         },
         icon("thread"),
@@ -198,8 +207,8 @@ function menu(app, message, inThread) {
       {
         type: "button",
         class: "msg__action",
-        title: "More actions",
-        "aria-label": "More actions",
+        title: gettext("More actions"),
+        "aria-label": gettext("More actions"),
         "aria-haspopup": "menu",
         onclick: (event) => app.actions.openMenu(message, event.currentTarget, mine),
       },
@@ -240,12 +249,12 @@ export function messageRow(app, message, { continued = false, inThread = false }
   const editing = app.actions.editor?.ts === message.ts;
   const text = editing ? app.actions.editor.node : h("div", { class: "msg__text" });
   if (!editing) {
-    if (message.deleted) text.append(h("span", { class: "msg__deleted" }, "This message was deleted."));
+    if (message.deleted) text.append(h("span", { class: "msg__deleted" }, gettext("This message was deleted.")));
     else if (message.blocks?.length) text.append(renderBlocks(message.blocks, blockContext(app, message)));
     else text.append(renderMarkdown(message.text, app.markdownContext));
     // An app changing its own message (a button's answer) is not an edit a reader needs told of, as in Slack.
     if (message.edited && !message.deleted && !message.bot_id)
-      text.append(h("span", { class: "msg__edited", title: fullDate(message.edited.ts) }, " (edited)"));
+      text.append(h("span", { class: "msg__edited", title: fullDate(message.edited.ts) }, ` ${gettext("(edited)")}`));
   }
   const header = continued
     ? null
@@ -257,7 +266,7 @@ export function messageRow(app, message, { continued = false, inThread = false }
           { type: "button", class: "msg__author", onclick: () => app.actions.openProfile(message.user) },
           name,
         ),
-        user.is_bot || message.bot_id ? h("span", { class: "tag" }, "APP") : null,
+        user.is_bot || message.bot_id ? h("span", { class: "tag" }, gettext("APP")) : null,
         time,
       );
   return h(
@@ -278,8 +287,10 @@ export function messageRow(app, message, { continued = false, inThread = false }
       "div",
       { class: "msg__body" },
       header,
-      message.pinned ? h("div", { class: "msg__pinned" }, icon("pin"), " Pinned") : null,
-      app.saved?.isSaved(message) ? h("div", { class: "msg__saved" }, icon("bookmark"), " Saved for later") : null,
+      message.pinned ? h("div", { class: "msg__pinned" }, icon("pin"), ` ${gettext("Pinned")}`) : null,
+      app.saved?.isSaved(message)
+        ? h("div", { class: "msg__saved" }, icon("bookmark"), ` ${gettext("Saved for later")}`)
+        : null,
       text,
       files(message),
       message.deleted ? null : renderAttachments(message.attachments, blockContext(app, message)),

@@ -4,6 +4,7 @@
 // party who reads it. The message's author gets an "x" to remove an unfurl (Slack's "Remove attachment").
 
 import { h, icon } from "../dom.js";
+import { gettext, interpolate } from "../i18n.js";
 
 /** Whether an attachment is an unfurl (the server's preview or an app's), not one the sender attached. */
 export function isUnfurl(attachment) {
@@ -56,7 +57,7 @@ function unfurlCard(attachment, { canRemove, onRemove, renderBlocks }) {
     {
       class: `unfurl${attachment.is_app_unfurl ? " unfurl--app" : ""}`,
       role: "group",
-      "aria-label": `Preview of ${url}`,
+      "aria-label": interpolate(gettext("Preview of %(name)s"), { name: url }),
       dataset: { url: url || "" },
     },
     h(
@@ -80,8 +81,8 @@ function unfurlCard(attachment, { canRemove, onRemove, renderBlocks }) {
           {
             type: "button",
             class: "unfurl__remove",
-            title: "Remove preview",
-            "aria-label": "Remove preview",
+            title: gettext("Remove preview"),
+            "aria-label": gettext("Remove preview"),
             onclick: () => onRemove?.(url),
           },
           icon("close"),
