@@ -117,10 +117,10 @@ def server(live_server_process, transactional_db):
 class Person:
     """A signed-in browser context of one user, with the page the client runs in."""
 
-    def __init__(self, browser, server: LiveServer, user, *, width: int = 1280) -> None:
+    def __init__(self, browser, server: LiveServer, user, *, width: int = 1280, locale: str = "en-US") -> None:
         self.user = user
         self.server = server
-        self.context = browser.new_context(viewport={"width": width, "height": 860}, base_url=server.url)
+        self.context = browser.new_context(viewport={"width": width, "height": 860}, base_url=server.url, locale=locale)
         self.context.set_default_timeout(10_000)
         self.page = self.context.new_page()
         self.errors: list[str] = []
@@ -160,8 +160,8 @@ def people(chromium, server):
     """people(user, ...) → signed-in Persons; their contexts close after the test, which fails on page errors."""
     opened: list[Person] = []
 
-    def sign_in(*users, width: int = 1280) -> list[Person]:
-        persons = [Person(chromium, server, user, width=width).sign_in() for user in users]
+    def sign_in(*users, width: int = 1280, locale: str = "en-US") -> list[Person]:
+        persons = [Person(chromium, server, user, width=width, locale=locale).sign_in() for user in users]
         opened.extend(persons)
         return persons
 

@@ -52,7 +52,7 @@ export function dayLabel(ts, now = new Date()) {
 export function relative(ts, now = new Date()) {
   const seconds = Math.round((now.getTime() - tsDate(ts).getTime()) / 1000);
   const rtf = new Intl.RelativeTimeFormat(language, { numeric: "auto" });
-  if (seconds < 60) return "just now";
+  if (seconds < 60) return gettext("just now");
   if (seconds < 3600) return rtf.format(-Math.floor(seconds / 60), "minute");
   if (seconds < 86400) return rtf.format(-Math.floor(seconds / 3600), "hour");
   if (seconds < 86400 * 7) return rtf.format(-Math.floor(seconds / 86400), "day");
