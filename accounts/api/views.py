@@ -163,7 +163,12 @@ class TokenCollectionView(ApiView):
         if data.get("user"):
             owner = User.objects.filter(public_id=data["user"]).first()
             if owner is None:
-                raise DomainError(ErrorCode.USER_NOT_FOUND, f"No user {data['user']}.", fields={"user": "not_found"})
+                raise DomainError(
+                    ErrorCode.USER_NOT_FOUND,
+                    "No user %(value)s.",
+                    fields={"user": "not_found"},
+                    params={"value": data["user"]},
+                )
         token, raw = api_token_create(actor=request.user, user=owner, workspace=workspace, name=data["name"])
         return Response({"token": token_out(token), "secret": raw}, status=status.HTTP_201_CREATED)
 

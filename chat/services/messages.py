@@ -39,8 +39,9 @@ def _check_client_msg_id(client_msg_id: str | None) -> str | None:
     if not isinstance(client_msg_id, str) or len(client_msg_id) > CLIENT_MSG_ID_MAX_LENGTH:
         raise DomainError(
             ErrorCode.INVALID_ARGUMENTS,
-            f"client_msg_id must be a string of at most {CLIENT_MSG_ID_MAX_LENGTH} characters.",
+            "client_msg_id must be a string of at most %(client_msg_id_max_length)s characters.",
             fields={"client_msg_id": "invalid"},
+            params={"client_msg_id_max_length": CLIENT_MSG_ID_MAX_LENGTH},
         )
     return client_msg_id
 
@@ -119,8 +120,9 @@ def check_bot_display(sender: User, *, username: str = "", icon_emoji: str = "",
     if len(username) > BOT_USERNAME_MAX_LENGTH:
         raise DomainError(
             ErrorCode.INVALID_ARGUMENTS,
-            f"username can be at most {BOT_USERNAME_MAX_LENGTH} characters.",
+            "username can be at most %(bot_username_max_length)s characters.",
             fields={"username": "too_long"},
+            params={"bot_username_max_length": BOT_USERNAME_MAX_LENGTH},
         )
     emoji = check_emoji_name(icon_emoji) if str(icon_emoji or "").strip(": ") else ""
     url = "" if emoji else str(icon_url or "").strip()
