@@ -161,6 +161,34 @@ def test_reading_the_last_message_tells_the_dms_members_once(on, published):
     ]
 
 
+def test_deleting_the_last_message_tells_the_members_about_the_one_before(on, published):
+    team = on
+    dm = _dm(team, team.owner, team.member)
+    message_post(sender=team.owner, channel=dm, text="one")
+    channel_mark_read(actor=team.member, channel=dm, seq=1)
+    second = message_post(sender=team.owner, channel=dm, text="two")
+    published.clear()
+    message_delete(actor=team.owner, message=second)
+    assert [(event["seq"], event["seen_by"]) for _, event in _receipt_events(published)] == [
+        (1, [team.member.public_id])
+    ]
+
+
+def test_the_event_reaches_the_dms_group_on_the_real_layer_after_commit(
+    on, layer_listener, django_capture_on_commit_callbacks
+):
+    team = on
+    dm = _dm(team, team.owner, team.member)
+    message_post(sender=team.owner, channel=dm, text="hi")
+    listener = layer_listener(transport.channel_group(dm))
+    outside = layer_listener(transport.user_group(team.other_member), transport.channel_group(team.general))
+    with django_capture_on_commit_callbacks(execute=True):
+        channel_mark_read(actor=team.member, channel=dm, seq=1)
+    found = listener.receive_until(lambda m: '"read_receipts_changed"' in m.get("payload", ""))
+    assert json.loads(found[-1]["payload"])["seen_by"] == [team.member.public_id]
+    assert not any('"read_receipts_changed"' in m.get("payload", "") for m in outside.drain())
+
+
 def test_marking_unread_withdraws_the_receipt(on, published):
     team = on
     dm = _dm(team, team.owner, team.member)
