@@ -31,6 +31,7 @@ from chat.selectors.messages import (
     thread_page,
     thread_replies,
 )
+from chat.selectors.sidebar import sidebar_layout
 from chat.selectors.unread import mentions_inbox, unread_count_for_member, unread_counts
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "public_channels_page",
     "readable_channels",
     "readable_messages",
+    "sidebar_layout",
     "thread_page",
     "thread_replies",
     "unread_count_for_member",

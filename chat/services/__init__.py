@@ -28,6 +28,13 @@ from chat.services.forward import message_forward
 from chat.services.messages import message_delete, message_edit, message_post
 from chat.services.reactions import pin_add, pin_remove, reaction_add, reaction_remove
 from chat.services.read_state import channel_mark_read
+from chat.services.sidebar import (
+    sidebar_channel_move,
+    sidebar_section_create,
+    sidebar_section_delete,
+    sidebar_section_update,
+    sidebar_set_show_unreads,
+)
 
 __all__ = [
     "channel_archive",
@@ -58,4 +65,9 @@ __all__ = [
     "pin_remove",
     "reaction_add",
     "reaction_remove",
+    "sidebar_channel_move",
+    "sidebar_section_create",
+    "sidebar_section_delete",
+    "sidebar_section_update",
+    "sidebar_set_show_unreads",
 ]
