@@ -287,6 +287,7 @@ class App {
   onResumed(answer) {
     // Emoji added or removed while the socket was away: emoji_changed is not replayed, so read the list again.
     this.customEmoji.load().catch(() => {});
+    this.sections.load().catch(() => {});
     for (const [channelId, state] of Object.entries(answer.channels || {})) {
       const log = this.store.log(channelId);
       if (state.seq > log.applied && !state.has_more) log.applied = state.seq;

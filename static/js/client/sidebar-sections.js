@@ -38,6 +38,12 @@ export class SidebarSections {
     else this.set(event.sidebar);
   }
 
+  /** Read the layout again (after a resume: sidebar_changed is not replayed). */
+  async load() {
+    const data = await this.app.api.get(this.base);
+    if (!this.pending) this.set(data.sidebar);
+  }
+
   section(id) {
     return this.layout.sections.find((s) => s.id === id);
   }

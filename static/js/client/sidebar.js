@@ -91,6 +91,12 @@ export class Sidebar {
             event.preventDefault();
             this.app.sections.channelMenu(channel, event.currentTarget);
           },
+          onkeydown: (event) => {
+            if (event.key === "ContextMenu" || (event.key === "F10" && event.shiftKey)) {
+              event.preventDefault();
+              this.app.sections.channelMenu(channel, event.currentTarget);
+            }
+          },
         },
         lead,
         h("span", { class: "side-item__name" }, label),
@@ -244,7 +250,7 @@ export class Sidebar {
     const unreads = arranged.unreads
       ? this.section({ section: null, channels: arranged.unreads, placed: [] }, { title: gettext("Unreads") })
       : null;
-    this.root.replaceChildren(this.nav(), unreads, ...sections, this.footer());
+    this.root.replaceChildren(...[this.nav(), unreads, ...sections, this.footer()].filter(Boolean));
     const total = all.reduce((sum, c) => sum + (c.muted ? 0 : c.mention_count || 0), 0);
     document.title = document.title.replace(/^\(\d+\) /, "");
     if (total) document.title = `(${total}) ${document.title}`;
