@@ -52,8 +52,12 @@ def _check_name(name: object) -> str:
     if not name:
         raise DomainError(ErrorCode.INVALID_NAME, "Give the section a name.", fields={"name": "required"})
     if len(name) > SECTION_NAME_MAX_LENGTH:
-        message = f"A section's name can be at most {SECTION_NAME_MAX_LENGTH} characters."
-        raise DomainError(ErrorCode.INVALID_NAME, message, fields={"name": "too_long"})
+        raise DomainError(
+            ErrorCode.INVALID_NAME,
+            "A section's name can be at most %(limit)s characters.",
+            fields={"name": "too_long"},
+            params={"limit": SECTION_NAME_MAX_LENGTH},
+        )
     if any(unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn") for char in name):
         raise DomainError(
             ErrorCode.INVALID_NAME, "A section's name cannot hold control characters.", fields={"name": "invalid"}
@@ -66,7 +70,12 @@ def _check_name_free(actor: User, workspace: Workspace, name: str, *, exclude: i
     if exclude is not None:
         taken = taken.exclude(pk=exclude)
     if taken.exists():
-        raise DomainError(ErrorCode.NAME_TAKEN, f"You already have a section named “{name}”.", fields={"name": "taken"})
+        raise DomainError(
+            ErrorCode.NAME_TAKEN,
+            "You already have a section named “%(name)s”.",
+            fields={"name": "taken"},
+            params={"name": name},
+        )
 
 
 def _section(actor: User, workspace: Workspace, section_id: str) -> SidebarSection:
@@ -99,8 +108,12 @@ def sidebar_section_create(*, actor: User, workspace: Workspace, name: object) -
     _lock_sidebar(actor, workspace)
     mine = SidebarSection.objects.filter(user=actor, workspace=workspace, kind=SectionKind.CUSTOM)
     if mine.count() >= MAX_SECTIONS:
-        message = f"You can have at most {MAX_SECTIONS} sections; delete one first."
-        raise DomainError(ErrorCode.TOO_MANY_SECTIONS, message, fields={"name": "too_many"})
+        raise DomainError(
+            ErrorCode.TOO_MANY_SECTIONS,
+            "You can have at most %(limit)s sections; delete one first.",
+            fields={"name": "too_many"},
+            params={"limit": MAX_SECTIONS},
+        )
     _check_name_free(actor, workspace, clean)
     last = mine.aggregate(last=Max("position"))["last"]
     section = SidebarSection.objects.create(
@@ -167,7 +180,12 @@ def _check_update(name: object, collapsed: object, sort: object) -> None:
         )
     if sort is not None and sort not in SectionSort.values:
         sorts = ", ".join(SectionSort.values)
-        raise DomainError(ErrorCode.INVALID_ARGUMENTS, f"sort must be one of {sorts}.", fields={"sort": "invalid"})
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS,
+            "sort must be one of %(sorts)s.",
+            fields={"sort": "invalid"},
+            params={"sorts": sorts},
+        )
 
 
 @transaction.atomic
