@@ -1,6 +1,6 @@
 """Sidebar sections in Chromium: a section created, a channel dragged into it (the person's other tab follows
-live), the section sorted by name, collapsed (which survives a reload), a DM moved from the keyboard with
-"Move to section…", and the Unreads section at the top."""
+live), the section sorted by name, collapsed (which survives a reload); a channel moved from the keyboard
+with "Move to section…", the section deleted (the channel goes back to Channels), and Unreads at the top."""
 
 from __future__ import annotations
 
@@ -91,6 +91,12 @@ def test_move_a_conversation_from_the_keyboard_and_show_unreads(team, people):
     page.get_by_role("menuitem", name="Move to section…").click()
     page.locator("dialog .section-choice", has_text="Later").click()
     later.locator(f".side-item[data-channel='{team.general.public_id}']").wait_for()
+
+    later.get_by_role("button", name="Options for Later").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("menuitem", name="Delete section").click()
+    later.wait_for(state="detached")
+    _section(page, "Channels").locator(f".side-item[data-channel='{team.general.public_id}']").wait_for()
 
     random = elsewhere(channel_create, actor=team.owner, workspace=team.workspace, name="news")
     elsewhere(channel_invite, actor=team.owner, channel=random, users=[team.member])
