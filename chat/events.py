@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal, cast
 
 from chat.models import Channel, ChannelKind, CustomEmoji, Message
+from chat.selectors.sidebar import sidebar_layout
 from chat.wire import channel_to_wire, emoji_value, ephemeral_to_wire, message_to_wire, ts_for_datetime
 from realtime.event_types import (
     ChannelArchiveEvent,
@@ -33,6 +34,7 @@ from realtime.event_types import (
     PinEvent,
     ReactionEvent,
     ReadReceiptsChangedEvent,
+    SidebarChangedEvent,
 )
 from realtime.transport import channel_group, publish, subscribe, unsubscribe, user_group, workspace_group
 from slackclone.db_router import pin_on_commit
@@ -288,6 +290,19 @@ def send_channel_prefs_changed(channel: Channel, user: User, *, muted: bool, not
         "notify_level": cast(NotifyLevelName, notify_level),  # one of ChannelMember's choices
     }
     publish([user_group(user)], event, workspace=_workspace_of(channel))
+
+
+def send_sidebar_changed(user: User, workspace: Workspace) -> None:
+    """The person changed their sidebar: its whole new layout, to their own sockets, so their other tabs follow.
+
+    The layout is read inside the change's transaction, so the event says what was committed.
+    """
+    event: SidebarChangedEvent = {
+        "type": "sidebar_changed",
+        "workspace": workspace.public_id,
+        "sidebar": sidebar_layout(user=user, workspace=workspace),
+    }
+    publish([user_group(user)], event, workspace=workspace.public_id)
 
 
 # --- Custom emoji ----------------------------------------------------------------------

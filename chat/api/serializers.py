@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from chat.models import NotifyLevel
+from chat.models import NotifyLevel, SectionKind, SectionSort
 from chat.selectors import HISTORY_MAX_LIMIT
 
 MAX_SEQ = 2**62
@@ -83,6 +83,7 @@ class MyChannelSerializer(ChannelSerializer):
     last_read_seq = serializers.IntegerField()
     muted = serializers.BooleanField(help_text="Muted by me: the client shows it dimmed and without badges.")
     notify_level = serializers.ChoiceField(choices=NotifyLevel.choices, help_text="What in it notifies me.")
+    last_ts = serializers.CharField(allow_blank=True, help_text="The ts of its latest message; empty when none.")
 
 
 class ChannelPrefsSerializer(serializers.Serializer):
@@ -202,8 +203,25 @@ class ThreadPageSerializer(serializers.Serializer):
     next = serializers.CharField(allow_null=True)
 
 
+class SidebarSectionSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="`L…` for your own sections; `channels`, `direct_messages` for the defaults.")
+    type = serializers.ChoiceField(choices=SectionKind.values)
+    name = serializers.CharField()
+    collapsed = serializers.BooleanField()
+    sort = serializers.ChoiceField(choices=SectionSort.values)
+    channel_ids = serializers.ListField(
+        child=serializers.CharField(), help_text="The channels placed here, in order; others sit in their default."
+    )
+
+
+class SidebarSerializer(serializers.Serializer):
+    show_unreads = serializers.BooleanField()
+    sections = SidebarSectionSerializer(many=True)
+
+
 class ChannelListSerializer(serializers.Serializer):
     channels = MyChannelSerializer(many=True)
+    sidebar = SidebarSerializer(help_text="My sidebar's sections and where my channels sit in them.")
 
 
 class ChannelPageSerializer(serializers.Serializer):

@@ -32,6 +32,7 @@ from chat.selectors.messages import (
     thread_replies,
 )
 from chat.selectors.read_receipts import RECEIPTS_MAX_MEMBERS, ReadReceipts, read_receipts
+from chat.selectors.sidebar import sidebar_layout
 from chat.selectors.unread import mentions_inbox, unread_count_for_member, unread_counts
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "read_receipts",
     "readable_channels",
     "readable_messages",
+    "sidebar_layout",
     "thread_page",
     "thread_replies",
     "unread_count_for_member",

@@ -29,6 +29,13 @@ from chat.services.messages import message_delete, message_edit, message_post
 from chat.services.reactions import pin_add, pin_remove, reaction_add, reaction_remove
 from chat.services.read_receipts import user_set_send_read_receipts
 from chat.services.read_state import channel_mark_read
+from chat.services.sidebar import (
+    sidebar_channel_move,
+    sidebar_section_create,
+    sidebar_section_delete,
+    sidebar_section_update,
+    sidebar_set_show_unreads,
+)
 
 __all__ = [
     "channel_archive",
@@ -60,4 +67,9 @@ __all__ = [
     "reaction_add",
     "reaction_remove",
     "user_set_send_read_receipts",
+    "sidebar_channel_move",
+    "sidebar_section_create",
+    "sidebar_section_delete",
+    "sidebar_section_update",
+    "sidebar_set_show_unreads",
 ]

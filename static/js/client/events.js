@@ -55,6 +55,9 @@ export class EventHandler {
     }
     this.stopTyping(event.channel, event.user);
     this.touched(message);
+    const known = store.channels.get(event.channel);
+    if (known && !message.deleted && isTopLevel(message) && !(known.last_ts >= message.ts))
+      store.setChannel({ id: known.id, last_ts: message.ts }); // the "most recent activity" sort
     if (message.deleted || message.user === store.me.id || !isTopLevel(message)) return;
     const channel = store.channels.get(event.channel);
     const viewing =
@@ -73,6 +76,10 @@ export class EventHandler {
       });
     }
     if (store.current === event.channel) app.announce(`${store.displayName(message.user)}: ${app.plain(message.text)}`);
+  }
+
+  on_sidebar_changed(event) {
+    this.app.sections.apply(event);
   }
 
   on_saved_item_changed(event) {
