@@ -66,10 +66,10 @@ __all__ = [
     "pin_remove",
     "reaction_add",
     "reaction_remove",
-    "user_set_send_read_receipts",
     "sidebar_channel_move",
     "sidebar_section_create",
     "sidebar_section_delete",
     "sidebar_section_update",
     "sidebar_set_show_unreads",
+    "user_set_send_read_receipts",
 ]
