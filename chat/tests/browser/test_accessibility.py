@@ -121,6 +121,12 @@ def test_the_client_with_a_thread_and_dialogs_open_has_no_serious_violations(tea
     audit.check(page, "message menu")
     page.keyboard.press("Escape")
 
+    row.hover()
+    row.get_by_role("button", name="Add reaction").click()
+    page.locator("#emoji-picker").wait_for()
+    audit.check(page, "emoji picker")
+    page.keyboard.press("Escape")
+
     page.click("button[aria-label='Channel details']")
     page.locator("#details-pane:not([hidden])").wait_for()
     audit.check(page, "channel details")
@@ -171,3 +177,92 @@ def test_the_admin_and_account_pages_have_no_serious_violations(team, people, th
         assert response.ok, (path, response.status)
         audit.check(owner.page, path)
     audit.assert_clean()
+
+
+ACTIVE = "() => { const e = document.activeElement; return e ? e.outerHTML.slice(0, 160) : ''; }"
+
+
+def focus_is(page, selector: str) -> bool:
+    return page.evaluate("s => document.activeElement?.matches(s) ?? false", selector)
+
+
+def tab_to(page, selector: str, *, backwards: bool = False, limit: int = 60) -> None:
+    """Press Tab (or Shift+Tab) until the focus is on `selector`, as someone without a mouse would."""
+    for _ in range(limit):
+        if focus_is(page, selector):
+            return
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+    assert focus_is(page, selector), f"Tab never reached {selector}; the focus is on {page.evaluate(ACTIVE)}"
+
+
+def composer_names(page, channel: str) -> None:
+    page.wait_for_function(
+        "name => document.querySelector('#composer textarea').getAttribute('aria-label').includes(name)", arg=channel
+    )
+
+
+def test_moving_reacting_replying_and_closing_a_dialog_work_from_the_keyboard_alone(team, people):
+    elsewhere(message_post, sender=team.admin, channel=team.general, text="The release is out")
+    (owner,) = people(team.owner)
+    owner.open(channel_path(team, team.general))
+    page = owner.page
+    row = message(owner, "The release is out")
+    row.wait_for()
+
+    # Alt+↓ and Alt+↑ move through the sidebar's conversations.
+    page.focus("#composer textarea")
+    page.keyboard.press("Alt+ArrowDown")
+    composer_names(page, "random")
+    page.keyboard.press("Alt+ArrowUp")
+    composer_names(page, "general")
+    row.wait_for()
+
+    # From the message list to a message, into its toolbar, its menu, and back.
+    tab_to(page, "#messages", backwards=True)
+    page.keyboard.press("ArrowUp")
+    assert focus_is(page, "#message-list .msg:last-child")
+    tab_to(page, "#message-list .msg:last-child button[aria-label='More actions']")
+    page.keyboard.press("Enter")
+    assert focus_is(page, "#message-menu .menu__item")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("() => document.activeElement.textContent") == "Save for later"
+    page.keyboard.press("Enter")
+    row.locator(".msg__saved").wait_for()
+    assert focus_is(page, "#message-list .msg:last-child button[aria-label='More actions']"), page.evaluate(ACTIVE)
+
+    # A reaction from the picker: type its name, Enter.
+    tab_to(page, "#message-list .msg:last-child button[aria-label='Add reaction']", backwards=True)
+    page.keyboard.press("Enter")
+    assert focus_is(page, ".picker input")
+    page.keyboard.type("tada")
+    page.keyboard.press("Enter")
+    row.locator(".reaction", has_text="1").wait_for()
+    assert focus_is(page, "#message-list .msg:last-child *"), page.evaluate(ACTIVE)
+
+    # Open its thread, reply, and Escape back to the channel's composer.
+    tab_to(page, "#message-list .msg:last-child button[aria-label='Reply in thread']")
+    page.keyboard.press("Enter")
+    page.locator("#thread-pane textarea").wait_for()
+    assert focus_is(page, "#thread-pane textarea"), page.evaluate(ACTIVE)
+    page.keyboard.type("Congratulations, everyone")
+    page.keyboard.press("Enter")
+    message(owner, "Congratulations, everyone", scope="#thread-pane").wait_for()
+    page.keyboard.press("Escape")
+    page.locator("#thread-pane").wait_for(state="hidden")
+    assert not focus_is(page, "body"), "closing the thread dropped the focus"
+
+    # A dialog opened from a button closes with Escape and gives the focus back to that button.
+    tab_to(page, "#sidebar button[aria-label='Create a channel']", backwards=True, limit=120)
+    page.keyboard.press("Enter")
+    page.locator("dialog[open]").wait_for()
+    assert focus_is(page, "dialog[open] input"), page.evaluate(ACTIVE)
+    page.keyboard.press("Escape")
+    page.locator("dialog[open]").wait_for(state="detached")
+    assert focus_is(page, "#sidebar button[aria-label='Create a channel']"), page.evaluate(ACTIVE)
+
+    # The quick switcher (Ctrl+K) opens a channel by name.
+    page.keyboard.press("Control+k")
+    page.locator("dialog[open] input").wait_for()
+    page.keyboard.type("random")
+    page.keyboard.press("Enter")
+    composer_names(page, "random")

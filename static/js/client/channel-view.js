@@ -4,6 +4,7 @@
 
 import { clear, h, icon } from "./dom.js";
 import { gettext, interpolate } from "./i18n.js";
+import { replaceRows } from "./message-keys.js";
 import { messageRow } from "./render/message.js";
 import { isTopLevel } from "./store.js";
 import { dayKey, dayLabel } from "./time.js";
@@ -192,9 +193,7 @@ export class ChannelView {
       rows.push(messageRow(this.app, message, { continued }));
       previous = message;
     }
-    const focused = document.activeElement;
-    this.list.replaceChildren(...rows);
-    if (focused !== document.activeElement && focused?.isConnected) focused.focus({ preventScroll: true }); // the editor moved
+    replaceRows(this.list, rows);
     if (stick) {
       this.scroller.scrollTop = this.scroller.scrollHeight;
       this.stuck = true;
@@ -275,10 +274,11 @@ export class ChannelView {
           class: "header-btn",
           id: "members-button",
           title: gettext("Members"),
-          "aria-label": gettext("Members"),
           onclick: () => this.app.details.open("members"),
         },
         icon("people"),
+        // Named "Members 4", so the visible count is part of the name (WCAG 2.5.3, label in name).
+        h("span", { class: "sr-only" }, gettext("Members")),
         h("span", { id: "member-count" }, ""),
       ),
       h(

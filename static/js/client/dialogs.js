@@ -333,6 +333,7 @@ export class Dialogs {
         label,
         () => {
           menu.remove();
+          anchor.focus(); // the keyboard's place, unless the action moves it on (a thread, a dialog)
           action();
         },
         { danger },

@@ -212,6 +212,7 @@ export function openEmojiPicker(anchor, onPick) {
             dataset: { name },
             onclick: () => {
               closeEmojiPicker();
+              anchor.focus();
               onPick(name);
             },
           },
