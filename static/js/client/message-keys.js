@@ -39,8 +39,9 @@ export function replaceRows(list, rows) {
   if (!place || focused.isConnected) return;
   const next = list.querySelector(`${ROW}[data-ts="${CSS.escape(place.ts)}"]`);
   if (!next) return;
+  next.focus({ preventScroll: true }); // first the row: its toolbar shows only while focus is within it
   const named = place.label && next.querySelector(`[aria-label="${CSS.escape(place.label)}"]`);
-  (named || controls(next)[place.index] || next).focus({ preventScroll: true });
+  (named || controls(next)[place.index])?.focus({ preventScroll: true });
 }
 
 function composerFor(app, log) {

@@ -76,11 +76,13 @@ export class ThreadPane {
   }
 
   close() {
+    const hadFocus = this.pane.contains(document.activeElement);
     this.rootTs = null;
     this.pane.hidden = true;
     this.pane.replaceChildren();
     document.body.classList.remove("pane-open");
     this.app.updateUrl();
+    if (hadFocus) this.app.composer.focus(); // not the page: the keyboard goes on from the message box
   }
 
   render() {
