@@ -136,6 +136,16 @@ def test_the_client_with_a_thread_and_dialogs_open_has_no_serious_violations(tea
     audit.check(page, "create a channel dialog")
     page.keyboard.press("Escape")
 
+    page.locator("#sidebar .side-item", has_text="Browse channels").click()
+    page.locator("dialog[open] .browse-list li:not(.loading)").first.wait_for()
+    audit.check(page, "browse channels dialog")
+    page.keyboard.press("Escape")
+
+    row.locator(".msg__author").click()
+    page.locator("dialog[open] .profile-card").wait_for()
+    audit.check(page, "profile dialog")
+    page.keyboard.press("Escape")
+
     page.click("#workspace-button")
     page.locator("#workspace-menu:not([hidden])").wait_for()
     audit.check(page, "workspace menu")
