@@ -45,6 +45,8 @@ class Audit:
         self.minor: list[str] = []
 
     def check(self, page, name: str) -> None:
+        if not AXE.exists():
+            pytest.fail(f"{AXE} is missing: `make node-modules` installs it from package-lock.json.")
         if not page.evaluate("() => Boolean(window.axe)"):
             page.add_script_tag(path=str(AXE))
         for violation in page.evaluate(RUN_AXE, AXE_TAGS):
