@@ -4,6 +4,7 @@
 
 import { clear, h, icon } from "./dom.js";
 import { gettext, interpolate } from "./i18n.js";
+import { replaceRows } from "./message-keys.js";
 import { receiptRow } from "./read-receipts.js";
 import { messageRow } from "./render/message.js";
 import { isTopLevel } from "./store.js";
@@ -214,9 +215,7 @@ export class ChannelView {
     }
     const receipt = last && receiptRow(this.app, this.channel, last);
     if (receipt) rows.push(receipt);
-    const focused = document.activeElement;
-    this.list.replaceChildren(...rows);
-    if (focused !== document.activeElement && focused?.isConnected) focused.focus({ preventScroll: true }); // the editor moved
+    replaceRows(this.list, rows);
     if (stick) {
       this.scroller.scrollTop = this.scroller.scrollHeight;
       this.stuck = true;
@@ -297,10 +296,11 @@ export class ChannelView {
           class: "header-btn",
           id: "members-button",
           title: gettext("Members"),
-          "aria-label": gettext("Members"),
           onclick: () => this.app.details.open("members"),
         },
         icon("people"),
+        // Named "Members 4", so the visible count is part of the name (WCAG 2.5.3, label in name).
+        h("span", { class: "sr-only" }, gettext("Members")),
         h("span", { id: "member-count" }, ""),
       ),
       h(
