@@ -41,8 +41,10 @@ function safeHref(raw) {
   }
 }
 
-function link(href, label) {
-  const safe = safeHref(href);
+/** A link from stored text: its address and label still carry Slack's entities (`&amp;`), decoded here once. */
+function link(href, rawLabel) {
+  const safe = safeHref(decodeEntities(href));
+  const label = decodeEntities(rawLabel);
   if (!safe) return document.createTextNode(label);
   return h("a", { href: safe, target: "_blank", rel: "noopener noreferrer nofollow", class: "md-link" }, label);
 }
@@ -78,7 +80,7 @@ function angle(token, ctx) {
         `@${ctx.usergroupHandle ? ctx.usergroupHandle(groupId, label) : (label || groupId).replace(/^@/, "")}`,
       );
     }
-    return document.createTextNode(label || token);
+    return document.createTextNode(decodeEntities(label || token));
   }
   if (/^(https?:|mailto:)/i.test(target)) return link(target, label || target.replace(/^mailto:/, ""));
   return document.createTextNode(decodeEntities(token));
