@@ -7,12 +7,17 @@ import {
   HIGHLIGHT_MAX_CHARS,
   highlightedLanguages,
   highlightInto,
-  highlightNodes,
-  loadLanguage,
+  nodesFromTokens,
+  setHighlightRunner,
 } from "../static/js/client/highlight.js";
+import { loadLanguage, tokensOf } from "../static/js/client/highlight-languages.js";
 import { html, installDom } from "./support/dom.mjs";
 
 installDom({ origin: "https://chat.example" });
+
+// Node has no Web Worker: the tests run highlight.js in this thread, as the worker would.
+const highlightNodes = (hljs, code, language) => nodesFromTokens(tokensOf(hljs, code, language));
+setHighlightRunner(async (code, language) => tokensOf(await loadLanguage(language), code, language));
 
 const ROOT = new URL("../", import.meta.url);
 const VENDOR = new URL("static/js/vendor/highlight/", ROOT);
@@ -35,7 +40,7 @@ describe("the vendored highlighter", () => {
     assert.deepEqual(vendored.sort(), [...highlightedLanguages()].sort());
     const makefile = readFileSync(new URL("Makefile", ROOT), "utf8");
     const listed = makefile
-      .match(/^HLJS_LANGUAGES := ([^]*?)\n\n/m)[1]
+      .match(/^HLJS_LANGUAGES := ([\s\S]*?)\n\n/m)[1]
       .replace(/\\\n/g, " ")
       .split(/\s+/);
     assert.deepEqual(listed.filter(Boolean).sort(), [...highlightedLanguages()].sort());
@@ -100,5 +105,19 @@ describe("highlighting builds nodes, never markup", () => {
     node.replaceChildren("edited");
     assert.equal(await done, false);
     assert.equal(html(node), "<code>edited</code>");
+  });
+});
+
+describe("token lists", () => {
+  test("scopes nested thousands deep keep their text, with spans only near the top", () => {
+    const tokens = [...Array.from({ length: 5000 }, () => ({ scope: "string" })), "x", ...Array(5000).fill(0), "y"];
+    const nodes = nodesFromTokens(tokens);
+    assert.equal(nodes.textContent, "xy");
+    assert.ok(html(nodes).split("<span").length <= 65);
+  });
+
+  test("a scope with odd characters gets no class, and what is not a token list is nothing", () => {
+    assert.equal(html(nodesFromTokens([{ scope: 'x" onclick="a' }, "t", 0])), "t");
+    assert.equal(nodesFromTokens("<b>x</b>"), null);
   });
 });

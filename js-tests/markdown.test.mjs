@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
+import { setHighlightRunner } from "../static/js/client/highlight.js";
+import { loadLanguage, tokensOf } from "../static/js/client/highlight-languages.js";
 import { decodeEntities, highlightsSettled, plainText, renderMarkdown } from "../static/js/client/markdown.js";
 import { html, installDom } from "./support/dom.mjs";
 
 installDom({ origin: "https://chat.example" });
+// Node has no Web Worker: highlight.js runs in this thread, as the worker would.
+setHighlightRunner(async (code, language) => tokensOf(await loadLanguage(language), code, language));
 
 const PEOPLE = { U1: "ada", U2: "grace" };
 const CHANNELS = { C1: "general" };
@@ -244,7 +248,7 @@ describe("lists", () => {
   test("a line that is not an item ends the list", () => {
     assert.equal(
       render("- one\nafter\n- two"),
-      '<ul class="md-list"><li>one</li></ul>' + paragraph("after") + '<ul class="md-list"><li>two</li></ul>',
+      `<ul class="md-list"><li>one</li></ul>${paragraph("after")}<ul class="md-list"><li>two</li></ul>`,
     );
   });
 

@@ -1,116 +1,22 @@
-// Syntax colours for ```lang code blocks, by highlight.js (static/js/vendor/highlight/, copied from the
-// pinned @highlightjs/cdn-assets package by `make vendor`, served from our origin like every other module).
+// Syntax colours for ```lang code blocks, by highlight.js (see highlight-languages.js), served from our origin.
 //
-// The highlighter and each language load on first use, so a page without such a block never fetches them.
-// Its result is read as a token tree, never as HTML: every token becomes a text node, every scope a <span>
-// with a class, so a message's code reaches the page as text whatever it holds.
+// highlight.js runs in a worker (highlight-worker.js), loaded on the first such block, so a page without one
+// never fetches it, and the page's thread never runs it: a grammar that is slow on some input costs the worker
+// time, and a job over RUN_LIMIT_MS is ended with its worker, the block left plain. What comes back is a token
+// list, never HTML: every token becomes a text node, every scope a <span> with a class, so a message's code
+// reaches the page as text whatever it holds.
 
 import { h } from "./dom.js";
 
-/** Code longer than this stays plain: highlighting is linear, but 40,000 characters of spans are not free. */
+import { highlightedLanguages } from "./highlight-languages.js";
+
+export { fenceLanguage, fenceNames, highlightedLanguages } from "./highlight-languages.js";
+
+/** Code longer than this stays plain: 40,000 characters of spans are not free. */
 export const HIGHLIGHT_MAX_CHARS = 20000;
-
-// The languages a fence may name, each with the names people type for it. A test keeps these and the
-// vendored files the same, and chat.markup.FENCE_LANGUAGES the same as every name here.
-const LANGUAGES = {
-  bash: ["sh", "zsh"],
-  c: ["h"],
-  cpp: ["cc", "c++", "h++", "hpp", "hh", "hxx", "cxx"],
-  csharp: ["cs", "c#"],
-  css: [],
-  diff: ["patch"],
-  dockerfile: ["docker"],
-  go: ["golang"],
-  ini: ["toml"],
-  java: ["jsp"],
-  javascript: ["js", "jsx", "mjs", "cjs"],
-  json: ["jsonc", "json5"],
-  kotlin: ["kt", "kts"],
-  makefile: ["mk", "mak", "make"],
-  markdown: ["md", "mkd"],
-  php: [],
-  python: ["py", "python3", "py3", "gyp", "ipython"],
-  ruby: ["rb", "gemspec", "podspec", "irb"],
-  rust: ["rs"],
-  scss: [],
-  shell: ["console", "shellsession"],
-  sql: [],
-  swift: [],
-  typescript: ["ts", "tsx", "mts", "cts"],
-  xml: ["html", "xhtml", "svg", "rss", "atom", "xsd", "xsl", "plist"],
-  yaml: ["yml"],
-};
-/** Names that mark a block as plain text on purpose: the hint is dropped, nothing is coloured. */
-const PLAIN = ["text", "txt", "plain", "plaintext", "output", "log"];
-
-// Literal import() calls, so collectstatic's manifest storage rewrites each to its hashed file name.
-const LOADERS = {
-  bash: () => import("../vendor/highlight/languages/bash.min.js"),
-  c: () => import("../vendor/highlight/languages/c.min.js"),
-  cpp: () => import("../vendor/highlight/languages/cpp.min.js"),
-  csharp: () => import("../vendor/highlight/languages/csharp.min.js"),
-  css: () => import("../vendor/highlight/languages/css.min.js"),
-  diff: () => import("../vendor/highlight/languages/diff.min.js"),
-  dockerfile: () => import("../vendor/highlight/languages/dockerfile.min.js"),
-  go: () => import("../vendor/highlight/languages/go.min.js"),
-  ini: () => import("../vendor/highlight/languages/ini.min.js"),
-  java: () => import("../vendor/highlight/languages/java.min.js"),
-  javascript: () => import("../vendor/highlight/languages/javascript.min.js"),
-  json: () => import("../vendor/highlight/languages/json.min.js"),
-  kotlin: () => import("../vendor/highlight/languages/kotlin.min.js"),
-  makefile: () => import("../vendor/highlight/languages/makefile.min.js"),
-  markdown: () => import("../vendor/highlight/languages/markdown.min.js"),
-  php: () => import("../vendor/highlight/languages/php.min.js"),
-  python: () => import("../vendor/highlight/languages/python.min.js"),
-  ruby: () => import("../vendor/highlight/languages/ruby.min.js"),
-  rust: () => import("../vendor/highlight/languages/rust.min.js"),
-  scss: () => import("../vendor/highlight/languages/scss.min.js"),
-  shell: () => import("../vendor/highlight/languages/shell.min.js"),
-  sql: () => import("../vendor/highlight/languages/sql.min.js"),
-  swift: () => import("../vendor/highlight/languages/swift.min.js"),
-  typescript: () => import("../vendor/highlight/languages/typescript.min.js"),
-  xml: () => import("../vendor/highlight/languages/xml.min.js"),
-  yaml: () => import("../vendor/highlight/languages/yaml.min.js"),
-};
-
-const BY_NAME = new Map();
-for (const [language, aliases] of Object.entries(LANGUAGES)) {
-  for (const name of [language, ...aliases]) BY_NAME.set(name, language);
-}
-for (const name of PLAIN) BY_NAME.set(name, "plaintext");
-
-/** The language a fence's hint names ("py" → "python", "text" → "plaintext"), or null if it names none. */
-export function fenceLanguage(hint) {
-  return BY_NAME.get(String(hint).toLowerCase()) ?? null;
-}
-
-/** Every name a fence may carry (the canonical names and their aliases), for the server's copy of the table. */
-export function fenceNames() {
-  return [...BY_NAME.keys()];
-}
-
-/** The languages with colours, each one vendored file. */
-export function highlightedLanguages() {
-  return Object.keys(LANGUAGES);
-}
-
-let core = null;
-const loaded = new Map();
-
-/** The highlighter with `language` registered (each loaded once, on first use). */
-export async function loadLanguage(language) {
-  core ??= import("../vendor/highlight/core.min.js").then((module) => module.default);
-  if (!loaded.has(language)) {
-    loaded.set(
-      language,
-      Promise.all([core, LOADERS[language]()]).then(([hljs, grammar]) => {
-        hljs.registerLanguage(language, grammar.default);
-        return hljs;
-      }),
-    );
-  }
-  return loaded.get(language);
-}
+/** How long the worker may take to load a language, and then to colour one block. */
+const LOAD_LIMIT_MS = 15000;
+const RUN_LIMIT_MS = 1500;
 
 // highlight.js names a scope "keyword", "title.function" (two classes) or "language:xml" (an embedded language).
 function scopeClass(scope) {
@@ -120,41 +26,98 @@ function scopeClass(scope) {
   return [`hljs-${first}`, ...rest.map((part, index) => `${part}${"_".repeat(index + 1)}`)].join(" ");
 }
 
-function appendTree(parent, node) {
-  for (const child of node.children || []) {
-    if (typeof child === "string") parent.append(child);
-    else if (child && typeof child === "object") {
-      const name = scopeClass(child.scope);
-      if (!name) appendTree(parent, child);
-      else parent.append(appendTree(h("span", { class: name }), child));
+// Scopes nested deeper than this (brackets in brackets…) keep their text but get no span of their own.
+const MAX_SPAN_DEPTH = 64;
+
+/** A token list (highlight-languages.js's tokensOf) as nodes, or null when it is not one. */
+export function nodesFromTokens(tokens) {
+  if (!Array.isArray(tokens)) return null;
+  const fragment = document.createDocumentFragment();
+  const stack = [{ parent: fragment, span: true }];
+  for (const token of tokens) {
+    const top = stack.at(-1);
+    if (typeof token === "string") top.parent.append(token);
+    else if (token === 0) {
+      if (stack.length > 1) stack.pop();
+    } else if (token && typeof token === "object") {
+      const name = stack.length <= MAX_SPAN_DEPTH ? scopeClass(token.scope) : null;
+      const parent = name ? h("span", { class: name }) : top.parent;
+      if (name) top.parent.append(parent);
+      stack.push({ parent });
     }
   }
-  return parent;
+  return fragment;
 }
 
-/**
- * Nodes for `code` in `language` (a canonical name), or null when it stays plain: a plain or unknown
- * language, code over HIGHLIGHT_MAX_CHARS, or a highlighter whose result is not the token tree expected.
- */
-export function highlightNodes(hljs, code, language) {
-  if (!LOADERS[language] || code.length > HIGHLIGHT_MAX_CHARS) return null;
-  const result = hljs.highlight(code, { language, ignoreIllegals: true });
-  const root = result?._emitter?.rootNode;
-  if (!root || !Array.isArray(root.children)) return null;
-  const fragment = appendTree(document.createDocumentFragment(), root);
-  return fragment.textContent === code ? fragment : null;
-}
-
-/** Colours `codeNode` (a <code> holding `code` as text) once its language has loaded; returns when done. */
-export async function highlightInto(codeNode, code, language) {
-  if (!LOADERS[language] || code.length > HIGHLIGHT_MAX_CHARS) return false;
-  try {
-    const nodes = highlightNodes(await loadLanguage(language), code, language);
-    if (!nodes || codeNode.textContent !== code) return false;
-    codeNode.replaceChildren(nodes);
-    codeNode.classList.add("hljs");
-    return true;
-  } catch {
-    return false; // a highlighter that fails to load or throws leaves the block plain, as it was
+/** One job at a time to one worker, each with a time limit; a job over it ends the worker (a new one starts). */
+class WorkerRunner {
+  constructor() {
+    this.queue = [];
+    this.job = null;
+    this.worker = null;
+    this.ids = 0;
   }
+
+  run(code, language) {
+    return new Promise((resolve) => {
+      this.queue.push({ id: ++this.ids, code, language, resolve });
+      this.next();
+    });
+  }
+
+  next() {
+    if (this.job || !this.queue.length) return;
+    this.job = this.queue.shift();
+    this.worker ??= this.start();
+    this.limit(LOAD_LIMIT_MS);
+    this.worker.postMessage({ id: this.job.id, code: this.job.code, language: this.job.language });
+  }
+
+  start() {
+    const worker = new Worker(new URL("./highlight-worker.js", import.meta.url), { type: "module" });
+    worker.onmessage = ({ data }) => {
+      if (data?.id !== this.job?.id) return;
+      if (data.loaded) this.limit(RUN_LIMIT_MS);
+      else this.finish(data.tokens ?? null);
+    };
+    worker.onerror = () => this.stop();
+    return worker;
+  }
+
+  limit(ms) {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.stop(), ms);
+  }
+
+  stop() {
+    this.worker?.terminate();
+    this.worker = null;
+    this.finish(null);
+  }
+
+  finish(tokens) {
+    clearTimeout(this.timer);
+    const job = this.job;
+    this.job = null;
+    job?.resolve(tokens);
+    this.next();
+  }
+}
+
+let runner = null;
+
+/** Who turns (code, language) into tokens: the worker, or in unit tests (no Worker in Node) a stand-in. */
+export function setHighlightRunner(run) {
+  runner = { run };
+}
+
+/** Colours `codeNode` (a <code> holding `code` as text) once the worker answers; resolves to whether it did. */
+export async function highlightInto(codeNode, code, language) {
+  if (!highlightedLanguages().includes(language) || code.length > HIGHLIGHT_MAX_CHARS) return false;
+  runner ??= new WorkerRunner();
+  const nodes = nodesFromTokens(await runner.run(code, language));
+  if (!nodes || nodes.textContent !== code || codeNode.textContent !== code) return false;
+  codeNode.replaceChildren(nodes);
+  codeNode.classList.add("hljs");
+  return true;
 }
