@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from chat.services import message_post
+from chat.tests.browser.conftest import elsewhere
 from chat.tests.browser.test_client import channel_path, post
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -51,6 +53,7 @@ def test_lists_and_a_python_block_render_as_lists_and_highlighted_code(team, peo
     light = colour(alice, ".msg__text .hljs-keyword")
     alice.page.emulate_media(color_scheme="dark")
     assert colour(alice, ".msg__text .hljs-keyword") != light
+    alice.screenshot("markdown-dark")
     alice.page.emulate_media(color_scheme="light")
     alice.screenshot("markdown")
 
@@ -63,3 +66,16 @@ def test_an_unknown_language_stays_a_plain_block(team, people):
     code.wait_for()
     assert code.inner_text() == "klingon\nqapla'"
     assert code.locator("span").count() == 0
+
+
+def test_code_that_is_slow_to_colour_never_stops_the_page_or_the_blocks_after_it(team, people):
+    """highlight.js slows down faster than the code grows on some input (20,000 quotes in C#): it runs in a
+    worker that is ended after its time limit, so the page stays responsive and the next block is coloured."""
+    elsewhere(message_post, sender=team.owner, channel=team.general, text="```cs\n" + '"' * 19_990 + "\n```")
+    elsewhere(message_post, sender=team.owner, channel=team.general, text="```py\nimport os\n```")
+    (alice,) = people(team.member)
+    alice.open(channel_path(team, team.general))
+    alice.page.locator(".msg__text code.language-python .hljs-keyword").wait_for(timeout=30_000)
+    slow = alice.page.locator(".msg__text code.language-csharp")
+    assert slow.inner_text() == '"' * 19_990
+    assert alice.page.evaluate("() => document.querySelectorAll('.msg__text pre').length") == 2
