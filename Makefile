@@ -37,6 +37,7 @@ help:
 	@echo "make worker  a Celery worker (real stack)"
 	@echo "make beat    Celery beat (real stack)"
 	@echo "make clean   remove var/ (the embedded database, files), .venv and node_modules"
+	@echo "make vendor  copy the pinned highlight.js (package-lock.json) into static/js/vendor/highlight"
 	@echo "make cluster       nginx on :8080, ASGI processes (ASGI=2), sharded Redis, PostgreSQL + replica, Celery"
 	@echo "make cluster-stop  stop exactly the processes make cluster started (var/cluster/*.pid)"
 	@echo "make test-cluster  the failure tests on a cluster of their own"

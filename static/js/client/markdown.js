@@ -1,6 +1,7 @@
 // Slack's mrkdwn rendered as DOM nodes: *bold*, _italic_, ~strike~, `code`, ```blocks```, > quotes,
 // lists, links, <@U…> mentions, <#C…> channels, <!here>/<!channel>/<!everyone>, <!subteam^S…> and :emoji:;
-// and what people used to Markdown type: **bold**, ~~strike~~ and [text](https://…).
+// and what people used to Markdown type: **bold**, ~~strike~~, [text](https://…), "-"/"*"/"•" and "1."/"1)" lists
+// (nested by indentation, a numbered list keeping its first number) and ```python fences, coloured by highlight.js.
 //
 // Safe by construction: text only ever reaches the page through text nodes, and only http(s) and
 // mailto URLs become links, so no message can inject markup or a javascript: URL.
