@@ -69,7 +69,7 @@ $(NODE_STAMP): package.json package-lock.json
 
 HLJS := node_modules/@highlightjs/cdn-assets
 HLJS_DIR := static/js/vendor/highlight
-# The languages static/js/client/highlight.js colours (its LANGUAGES table; the test checks they match).
+# The languages static/js/client/highlight-languages.js colours (its LANGUAGES; js-tests check they match).
 HLJS_LANGUAGES := bash c cpp csharp css diff dockerfile go ini java javascript json kotlin makefile markdown \
 	php python ruby rust scss shell sql swift typescript xml yaml
 

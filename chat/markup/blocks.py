@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from chat.markup.inline import Inline, decode_entities, parse_inline
 
 FENCE = "```"
-# Every name static/js/client/highlight.js accepts after a fence (its languages, their aliases and the plain
+# Every name static/js/client/highlight-languages.js accepts after a fence (its languages, their aliases and the plain
 # ones); a test keeps the two tables equal. An email drops the hint the way the client does, without colours.
 FENCE_LANGUAGES = frozenset(
     {

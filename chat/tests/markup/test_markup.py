@@ -88,7 +88,7 @@ class TestHtml:
 
 
 def test_the_fence_languages_are_the_clients():
-    source = (Path(settings.BASE_DIR) / "static/js/client/highlight.js").read_text(encoding="utf-8")
+    source = (Path(settings.BASE_DIR) / "static/js/client/highlight-languages.js").read_text(encoding="utf-8")
     table = source.split("const LANGUAGES = {", 1)[1].split("\n};", 1)[0]
     names = set(re.findall(r"^\s+(\w+):", table, re.M)) | set(re.findall(r'"([^"]+)"', table))
     plain_names = re.search(r"const PLAIN = \[([^\]]*)\]", source).group(1)

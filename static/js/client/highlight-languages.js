@@ -3,7 +3,7 @@
 // (highlight-worker.js) runs highlight.js with this module, and the page asks it only which names are languages.
 
 // The languages a fence may name, each with the names people type for it. A test keeps these and the
-// vendored files the same, and chat.markup.FENCE_LANGUAGES the same as every name here.
+// vendored files the same, and chat.markup.blocks.FENCE_LANGUAGES the same as every name here.
 const LANGUAGES = {
   bash: ["sh", "zsh"],
   c: ["h"],
