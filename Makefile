@@ -25,7 +25,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help venv node-modules run test browser check-services lint format worker beat stack require-real-stack clean
-.PHONY: messages messages-extract gettext-tools
+.PHONY: messages messages-extract gettext-tools vendor
 .PHONY: cluster cluster-stop cluster-packages test-cluster
 
 help:
@@ -37,6 +37,7 @@ help:
 	@echo "make worker  a Celery worker (real stack)"
 	@echo "make beat    Celery beat (real stack)"
 	@echo "make clean   remove var/ (the embedded database, files), .venv and node_modules"
+	@echo "make vendor  copy the pinned highlight.js (package-lock.json) into static/js/vendor/highlight"
 	@echo "make cluster       nginx on :8080, ASGI processes (ASGI=2), sharded Redis, PostgreSQL + replica, Celery"
 	@echo "make cluster-stop  stop exactly the processes make cluster started (var/cluster/*.pid)"
 	@echo "make test-cluster  the failure tests on a cluster of their own"
@@ -61,6 +62,23 @@ node-modules: $(NODE_STAMP)
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --quiet --no-audit --no-fund
 	touch $@
+
+# --- Vendored browser libraries: copied from node_modules (pinned in package-lock.json) into static/ -------
+# Committed, so `make run` and a deployment need no Node; js-tests/highlight.test.mjs fails when the copies and
+# the pinned package differ. After changing the version in package.json: `make vendor` and commit the result.
+
+HLJS := node_modules/@highlightjs/cdn-assets
+HLJS_DIR := static/js/vendor/highlight
+# The languages static/js/client/highlight-languages.js colours (its LANGUAGES; js-tests check they match).
+HLJS_LANGUAGES := bash c cpp csharp css diff dockerfile go ini java javascript json kotlin makefile markdown \
+	php python ruby rust scss shell sql swift typescript xml yaml
+
+vendor: node-modules
+	rm -rf $(HLJS_DIR)
+	mkdir -p $(HLJS_DIR)/languages
+	cp $(HLJS)/es/core.min.js $(HLJS)/LICENSE $(HLJS_DIR)/
+	for language in $(HLJS_LANGUAGES); do cp $(HLJS)/es/languages/$$language.min.js $(HLJS_DIR)/languages/; done
+	node -e 'console.log(require("./$(HLJS)/package.json").version)' > $(HLJS_DIR)/VERSION
 
 # --- Translations: locale/<lang>/LC_MESSAGES/*.po, compiled to .mo by GNU gettext's msgfmt -------------
 

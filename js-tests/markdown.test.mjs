@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { decodeEntities, plainText, renderMarkdown } from "../static/js/client/markdown.js";
+import { setHighlightRunner } from "../static/js/client/highlight.js";
+import { loadLanguage, tokensOf } from "../static/js/client/highlight-languages.js";
+import { decodeEntities, highlightsSettled, plainText, renderMarkdown } from "../static/js/client/markdown.js";
 import { html, installDom } from "./support/dom.mjs";
 
 installDom({ origin: "https://chat.example" });
+// Node has no Web Worker: highlight.js runs in this thread, as the worker would.
+setHighlightRunner(async (code, language) => tokensOf(await loadLanguage(language), code, language));
 
 const PEOPLE = { U1: "ada", U2: "grace" };
 const CHANNELS = { C1: "general" };
@@ -221,5 +225,78 @@ describe("what people used to Markdown type", () => {
 
   test("Slack's single markers still work beside them", () => {
     assert.equal(render("*one* and **two**"), paragraph("<strong>one</strong> and <strong>two</strong>"));
+  });
+});
+
+describe("lists", () => {
+  test("a bullet of any kind (-, *, •) starts a bulleted list", () => {
+    assert.equal(render("- one\n• two"), '<ul class="md-list"><li>one</li><li>two</li></ul>');
+  });
+
+  test("a numbered list keeps its first number", () => {
+    assert.equal(render("3. three\n4) four"), '<ol class="md-list" start="3"><li>three</li><li>four</li></ol>');
+  });
+
+  test("an indented item nests under the item before it, and the outer list goes on after it", () => {
+    assert.equal(
+      render("- fruit\n  1. apple\n  2. pear\n- *veg*"),
+      '<ul class="md-list"><li>fruit<ol class="md-list"><li>apple</li><li>pear</li></ol></li>' +
+        "<li><strong>veg</strong></li></ul>",
+    );
+  });
+
+  test("a line that is not an item ends the list", () => {
+    assert.equal(
+      render("- one\nafter\n- two"),
+      `<ul class="md-list"><li>one</li></ul>${paragraph("after")}<ul class="md-list"><li>two</li></ul>`,
+    );
+  });
+
+  test("a marker without a space after it is text", () => {
+    assert.equal(render("-1 degrees\n1.5 litres"), paragraph("-1 degrees<br>1.5 litres"));
+  });
+});
+
+describe("code blocks with a language", () => {
+  test("a known language is dropped from the code and named in the class", () => {
+    const node = renderMarkdown("```py\nx = 1\n```", ctx, { highlight: false });
+    assert.equal(html(node), '<pre class="md-pre"><code class="language-python">x = 1</code></pre>');
+  });
+
+  test("an unknown first word stays code", () => {
+    assert.equal(render("```hello\nworld\n```"), '<pre class="md-pre"><code>hello\nworld</code></pre>');
+  });
+
+  test("text marks a block as plain on purpose", () => {
+    assert.equal(render("```text\n*x*\n```"), '<pre class="md-pre"><code>*x*</code></pre>');
+  });
+
+  test("the code is coloured once the highlighter has loaded, its text unchanged", async () => {
+    const node = renderMarkdown("```python\ndef f():\n    return '&lt;b&gt;'\n```", ctx);
+    await highlightsSettled();
+    const out = html(node);
+    assert.match(out, /<code class="language-python hljs"><span class="hljs-keyword">def<\/span>/);
+    assert.match(out, /<span class="hljs-string">'&lt;b&gt;'<\/span>/);
+    assert.equal(node.textContent, "def f():\n    return '<b>'");
+  });
+});
+
+describe("plain text lines", () => {
+  test("lists are lines with their bullets and numbers, quotes keep their marker", () => {
+    assert.equal(
+      plainText("intro\n- one\n  - inner\n7. seven\n> quoted\n> more", ctx),
+      "intro\n• one\n  • inner\n7. seven\n> quoted\n> more",
+    );
+  });
+
+  test("a labelled link shows its address, a bare one only once", () => {
+    assert.equal(
+      plainText("[docs](https://example.com/a) <https://example.com/b|b> https://example.com/c", ctx),
+      "docs (https://example.com/a) b (https://example.com/b) https://example.com/c",
+    );
+  });
+
+  test("**bold**, ~~strike~~ and code lose their markers", () => {
+    assert.equal(plainText("**big** ~~old~~\n```js\nlet a = 1;\n```", ctx), "big old\nlet a = 1;");
   });
 });

@@ -1,7 +1,8 @@
 """The missed-message email: its content (HTML and text from templates), links, and the unsubscribe token.
 
-Stored text is Slack markup; the email shows it as people would read it in the app
-(`<@U…>` as @name, `<#C…>` as #channel, `<!here>` as @here, links as their label and address).
+Stored text is Slack markup; the email shows it as people would read it in the app (chat.markup: `<@U…>` as
+@name, `<#C…>` as #channel, `<!here>` as @here, **bold**, lists and code blocks; in the text part bold and the
+like lose their markers, a labelled link shows its address, list items keep their bullets and numbers).
 Ids resolve only to what the recipient may see in the message's workspace: a person they may not
 see keeps the markup's label (or the bare id), and a channel they cannot read shows as "private
 channel", whichever workspace it is in, if any.
@@ -9,7 +10,6 @@ channel", whichever workspace it is in, if any.
 
 from __future__ import annotations
 
-import textwrap
 import zoneinfo
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -20,19 +20,23 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString
 
 from accounts.models import User
 from chat.links import message_permalink
+from chat.markup import to_html, to_plain_text
 from chat.models import Channel, ChannelKind
 from chat.selectors import readable_channels
 from chat.selectors.people import people_view
-from chat.text import BROADCAST_RE, CHANNEL_MENTION_RE, LINK_RE, USER_MENTION_RE
+from chat.text import CHANNEL_MENTION_RE, USER_MENTION_RE
 from notifications.models import MissedMessageEmail, Notification, NotificationReason
 from workspaces.models import Membership, Workspace
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 MAX_MESSAGES_SHOWN = 25
-HIDDEN_CHANNEL = "private channel"
+# The text part's lines wrap at this width, indented two spaces under their author.
+TEXT_WIDTH = 70
+NO_TEXT = "(a file)"
 
 
 def unsubscribe_token(user: User) -> str:
@@ -50,16 +54,6 @@ def user_for_unsubscribe_token(token: str) -> User | None:
 
 def unsubscribe_url(user: User) -> str:
     return settings.SITE_URL + reverse("notifications:unsubscribe", args=[unsubscribe_token(user)])
-
-
-def plain_text(text: str, names: dict[str, str]) -> str:
-    """Slack markup as people read it; `names` maps the public ids (people and channels) the reader may
-    see to names. A channel not among them is HIDDEN_CHANNEL, whatever label the markup gives it."""
-    text = USER_MENTION_RE.sub(lambda m: "@" + (names.get(m.group(1)) or m.group(2) or m.group(1)), text)
-    text = CHANNEL_MENTION_RE.sub(lambda m: "#" + names[m.group(1)] if names.get(m.group(1)) else HIDDEN_CHANNEL, text)
-    text = BROADCAST_RE.sub(lambda m: "@" + m.group(1), text)
-    text = LINK_RE.sub(lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(2) else m.group(1), text)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def _names(notifications: Iterable[Notification], recipient: User, workspace: Workspace) -> dict[str, str]:
@@ -95,14 +89,28 @@ class EmailLine:
     author: str
     sent_at: str
     text: str
+    html: SafeString
     url: str
     reason: str
 
     @property
     def indented_text(self) -> str:
-        """The text for the plain-text email: wrapped, every line indented under its author."""
-        lines = [textwrap.fill(line, 72) or "" for line in self.text.splitlines()] or [""]
-        return textwrap.indent("\n".join(lines), "  ")
+        """The text for the plain-text email: every line indented under its author."""
+        return "\n".join("  " + line if line else "" for line in self.text.split("\n"))
+
+
+def email_line(notification: Notification, names: dict[str, str], tz: zoneinfo.ZoneInfo) -> EmailLine:
+    """One message of the email, its text in both parts rendered as the app renders it."""
+    message = notification.message
+    text = message.text if message.text.strip() else NO_TEXT
+    return EmailLine(
+        author=message.author.name,
+        sent_at=message.created_at.astimezone(tz).strftime("%a %d %b, %H:%M"),
+        text=to_plain_text(text, names, width=TEXT_WIDTH),
+        html=to_html(text, names),
+        url=message_permalink(message),
+        reason=NotificationReason(notification.reason).label,
+    )
 
 
 def build_missed_message_email(batch: MissedMessageEmail, notifications: list[Notification]) -> EmailMultiAlternatives:
@@ -115,14 +123,7 @@ def build_missed_message_email(batch: MissedMessageEmail, notifications: list[No
         tz = zoneinfo.ZoneInfo("UTC")
     groups: OrderedDict[str, list[EmailLine]] = OrderedDict()
     for n in notifications[:MAX_MESSAGES_SHOWN]:
-        line = EmailLine(
-            author=n.message.author.name,
-            sent_at=n.message.created_at.astimezone(tz).strftime("%a %d %b, %H:%M"),
-            text=plain_text(n.message.text, names) or "(a file)",
-            url=message_permalink(n.message),
-            reason=NotificationReason(n.reason).label,
-        )
-        groups.setdefault(_where(n.channel, user, names), []).append(line)
+        groups.setdefault(_where(n.channel, user, names), []).append(email_line(n, names, tz))
     context = {
         "user": user,
         "workspace": workspace,

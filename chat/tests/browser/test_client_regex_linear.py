@@ -1,14 +1,15 @@
 """The web client's text handling stays linear in the length of a message, in real Chromium.
 
-Every function of static/js/client/ that runs regular expressions over message text (the mrkdwn renderer, the
-mention check on each incoming message, the composer's mention encoding and decoding, search snippets, emoji
-shortcodes) gets the adversarial inputs the server's patterns get (slackclone/tests/test_regex_linear.py):
-MESSAGE_MAX_CHARS characters of repeated markup prefixes, floods of delimiters, nested brackets, the known
-attack strings and random text. A call over BUDGET_MS fails: a quadratic pattern freezes every open client
-when such a message arrives. The renderer and the search snippet also build a DOM node per piece of markup
-(10,000 emoji are 10,000 spans), which is linear but not free: they may take longer than BUDGET_MS only if a
-quarter of the text takes more than an eighth of the time (linear work takes a quarter, a quadratic pattern a
-sixteenth).
+Every function of static/js/client/ that runs regular expressions over message text (the mrkdwn renderer and
+its plain text, the mention check on each incoming message, the composer's mention encoding and decoding, search
+snippets, emoji shortcodes, the nodes built from the highlighter's tokens) gets the adversarial inputs the
+server's patterns get (slackclone/tests/test_regex_linear.py): MESSAGE_MAX_CHARS characters of repeated markup
+prefixes, floods of delimiters, nested brackets, the known attack strings and random text. A call over BUDGET_MS
+fails: a quadratic pattern freezes every open client when such a message arrives. The renderer and the search
+snippet also build a DOM node per piece of markup (10,000 emoji are 10,000 spans), which is linear but not free:
+they may take longer than BUDGET_MS only if a quarter of the text takes more than an eighth of the time (linear
+work takes a quarter, a quadratic pattern a sixteenth). highlight.js itself runs in a worker with a time limit
+(chat/tests/browser/test_markdown.py).
 
 The modules are loaded as the page loads them (ES modules, no build step), from a stand-in origin that serves
 static/js/ from disk, so no server is needed.
@@ -34,6 +35,8 @@ PIECES = [
     "*a ", "_a ", "~a ", "*a", " *a", "`a", "```", ":a", ":+1", "http://a.", "https://a/", "> ", "- ", "1. ",
     "@a ", "(@", "\ue000a", "\ue000a\ue001", "<!subteam^SAA|",
     "**a ", "**a", "~~a ", "[a](", "[a](https://a", "[a](https://a)", "[[a]",
+    "```python\n", "```js\nx", "  - ", "- a\n  ", "3) ", "\"", "\"\"\"", "/*", "<!--", "<a b=", "${", "{{", "\\",
+    "#", "//", "--", "$(", "@a", "0x", "1e", "r#\"",
 ]  # fmt: skip
 FLOOD_CHARACTERS = " \t\naA0é<>|@!#:/.,;-_*~`\"'\\[]{}()&%=?+"
 BRACKETS = ("<>", "[]", "{}", "()", "**", "__", "~~", "``", "::")
@@ -62,6 +65,13 @@ CALLS = {
     "composer.decodeMentions": "m.composer.decodeMentions(text, people)",
     "search.highlighted": "m.search.highlighted(text, app)",
     "emoji.shortcodesToText": "m.emoji.shortcodesToText(text)",
+    "markdown.plainText": "m.markdown.plainText(text, ctx)",
+    # highlight.js itself runs in a worker with a time limit; the page builds nodes from its tokens. Here each
+    # ( or < of the text opens a scope and each ) or > closes one, as deep and as many as the text makes them.
+    "highlight.nodesFromTokens": (
+        "m.highlight.nodesFromTokens(Array.from(text.slice(0, m.highlight.HIGHLIGHT_MAX_CHARS),"
+        " (c) => '(<'.includes(c) ? {scope: 'string'} : ')>'.includes(c) ? 0 : c))"
+    ),
 }
 
 MEASURE = """async ({inputs, calls, budget}) => {
@@ -71,7 +81,9 @@ MEASURE = """async ({inputs, calls, budget}) => {
     composer: await import("/js/client/composer.js"),
     search: await import("/js/client/search.js"),
     emoji: await import("/js/client/emoji.js"),
+    highlight: await import("/js/client/highlight.js"),
   };
+
   const ctx = {meId: "UME", userName: (id, label) => label || id, channelName: (id, label) => label || id,
                channelHref: (id) => "#" + id, usergroupHandle: (id, label) => label || id,
                inUsergroup: (id) => id === "SAA"};
@@ -120,7 +132,7 @@ def page(chromium):
     context.close()
 
 
-DOM_BUILDERS = ("markdown.renderMarkdown", "search.highlighted")
+DOM_BUILDERS = ("markdown.renderMarkdown", "markdown.plainText", "search.highlighted", "highlight.")
 
 
 def _too_slow(label: str, full: float, quarter: float) -> bool:

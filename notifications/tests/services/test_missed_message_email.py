@@ -229,3 +229,28 @@ def test_a_guests_email_names_no_one_they_do_not_share_a_conversation_with(team)
     assert team.other_member.name not in words
     assert "#general" not in words
     assert f"@{team.guest.name} ask @{team.other_member.public_id} in private channel" in words
+
+
+def test_the_email_renders_markdown_as_the_app_does_and_escapes_the_rest(team):
+    post_and_notify(
+        team.member,
+        team.general,
+        f"<@{team.owner.public_id}> **please** read [the plan](https://example.com/plan?a=1&amp;b=2):\n"
+        "1. ship ~~friday~~ monday\n2. <script>alert(1)</script>\n- nested? *yes*\n"
+        "```python\nif a &lt; b:\n    print('<b>')\n```",
+    )
+
+    send_due(NOON + DELAY)
+
+    email = mail.outbox[0]
+    assert (
+        f"  @{team.owner.name} please read the plan (https://example.com/plan?a=1&b=2):\n"
+        "  1. ship friday monday\n  2. <script>alert(1)</script>\n  • nested? yes\n"
+        "  if a < b:\n      print('<b>')\n"
+    ) in email.body
+    html = email.alternatives[0][0]
+    assert "<strong>please</strong>" in html
+    assert '<a href="https://example.com/plan?a=1&amp;b=2" style="color:#1264a3;">the plan</a>' in html
+    assert "<li>ship <s>friday</s> monday</li><li>&lt;script&gt;alert(1)&lt;/script&gt;</li></ol>" in html
+    assert "<script" not in html
+    assert "if a &lt; b:\n    print(&#x27;&lt;b&gt;&#x27;)</pre>" in html

@@ -1,12 +1,14 @@
 // Slack's mrkdwn rendered as DOM nodes: *bold*, _italic_, ~strike~, `code`, ```blocks```, > quotes,
 // lists, links, <@U…> mentions, <#C…> channels, <!here>/<!channel>/<!everyone>, <!subteam^S…> and :emoji:;
-// and what people used to Markdown type: **bold**, ~~strike~~ and [text](https://…).
+// and what people used to Markdown type: **bold**, ~~strike~~, [text](https://…), "-"/"*"/"•" and "1."/"1)" lists
+// (nested by indentation, a numbered list keeping its first number) and ```python fences, coloured by highlight.js.
 //
 // Safe by construction: text only ever reaches the page through text nodes, and only http(s) and
 // mailto URLs become links, so no message can inject markup or a javascript: URL.
 
 import { h } from "./dom.js";
 import { emojiGlyph } from "./emoji.js";
+import { fenceLanguage, HIGHLIGHT_MAX_CHARS, highlightInto } from "./highlight.js";
 
 const INLINE = new RegExp(
   [
@@ -40,8 +42,10 @@ function safeHref(raw) {
   }
 }
 
-function link(href, label) {
-  const safe = safeHref(href);
+/** A link from stored text: its address and label still carry Slack's entities (`&amp;`), decoded here once. */
+function link(href, rawLabel) {
+  const safe = safeHref(decodeEntities(href));
+  const label = decodeEntities(rawLabel);
   if (!safe) return document.createTextNode(label);
   return h("a", { href: safe, target: "_blank", rel: "noopener noreferrer nofollow", class: "md-link" }, label);
 }
@@ -77,7 +81,7 @@ function angle(token, ctx) {
         `@${ctx.usergroupHandle ? ctx.usergroupHandle(groupId, label) : (label || groupId).replace(/^@/, "")}`,
       );
     }
-    return document.createTextNode(label || token);
+    return document.createTextNode(decodeEntities(label || token));
   }
   if (/^(https?:|mailto:)/i.test(target)) return link(target, label || target.replace(/^mailto:/, ""));
   return document.createTextNode(decodeEntities(token));
@@ -116,38 +120,78 @@ export function renderInline(parent, text, ctx) {
 }
 
 const QUOTE = /^(?:>|&gt;) ?(.*)$/;
-const BULLET = /^\s*[-*•] +(.*)$/;
-const NUMBERED = /^\s*\d+[.)] +(.*)$/;
+// A list item: its indentation, its marker ("-", "*", "•", or a number with "." or ")") and its text.
+const ITEM = /^([ \t]*)(?:([-*•])|(\d{1,9})[.)]) +(.*)$/;
+const MAX_LIST_DEPTH = 8;
+
+function indentWidth(space) {
+  return space.replace(/\t/g, "    ").length;
+}
+
+/**
+ * Builds nested <ul>/<ol> from consecutive item lines: an item indented deeper than the one before it opens
+ * a list inside that item; a different marker at the same depth starts a new list. Each line pushes at most
+ * one level and pops what it closes, so the work is linear in the lines.
+ */
+class ListBuilder {
+  constructor(out, ctx) {
+    this.out = out;
+    this.ctx = ctx;
+    this.stack = [];
+  }
+
+  add(match) {
+    const indent = indentWidth(match[1]);
+    const kind = match[2] ? "ul" : "ol";
+    while (this.stack.length && this.stack.at(-1).indent > indent) this.stack.pop();
+    let top = this.stack.at(-1);
+    if (top && top.indent < indent && this.stack.length < MAX_LIST_DEPTH) {
+      top = this.open(kind, match[3], indent, top.item);
+    } else if (!top || top.kind !== kind) {
+      const parent = top ? top.parent : null;
+      if (top) this.stack.pop();
+      top = this.open(kind, match[3], top ? top.indent : indent, parent);
+    }
+    top.item = renderInline(h("li"), match[4], this.ctx);
+    top.list.append(top.item);
+  }
+
+  open(kind, number, indent, parent) {
+    const start = kind === "ol" && number && Number(number) !== 1 ? Number(number) : null;
+    const list = h(kind, { class: "md-list", start });
+    if (parent) parent.append(list);
+    else this.out.push(list);
+    const level = { kind, indent, list, parent, item: null };
+    this.stack.push(level);
+    return level;
+  }
+}
 
 function lineBlocks(lines, ctx) {
   const out = [];
   let paragraph = null;
   let list = null;
   let quote = null;
-  const flush = (keep) => {
-    if (keep !== "p") paragraph = null;
-    if (keep !== "ul" && keep !== "ol") list = null;
-    if (keep !== "q") quote = null;
-  };
   const start = (block) => {
     out.push(block);
     return block;
   };
   for (const line of lines) {
     const quoted = line.match(QUOTE);
-    const item = quoted ? null : line.match(BULLET) || line.match(NUMBERED);
+    const item = quoted ? null : line.match(ITEM);
+    if (!item) list = null;
     if (quoted) {
-      flush("q");
+      paragraph = null;
       if (!quote) quote = start(h("blockquote", { class: "md-quote" }));
       else quote.append(h("br"));
       renderInline(quote, quoted[1], ctx);
     } else if (item) {
-      const kind = BULLET.test(line) ? "ul" : "ol";
-      flush(kind);
-      if (!list || list.tagName.toLowerCase() !== kind) list = start(h(kind, { class: "md-list" }));
-      list.append(renderInline(h("li"), item[1], ctx));
+      paragraph = null;
+      quote = null;
+      list ??= new ListBuilder(out, ctx);
+      list.add(item);
     } else {
-      flush("p");
+      quote = null;
       if (!paragraph) paragraph = start(h("p", { class: "md-p" }));
       else paragraph.append(h("br"));
       renderInline(paragraph, line, ctx);
@@ -156,19 +200,50 @@ function lineBlocks(lines, ctx) {
   return out;
 }
 
+// A fence's first line names its language when it is one word the highlighter knows ("```python").
+const FENCE_HINT = /^([A-Za-z][\w+#.-]{0,19})[ \t]*\n/;
+
+/** A fenced block's language (null when none or unknown, so the line stays code) and its code. */
+export function fenceParts(part) {
+  const hint = part.match(FENCE_HINT);
+  const language = hint ? fenceLanguage(hint[1]) : null;
+  const body = language ? part.slice(hint[0].length) : part.replace(/^\n/, "");
+  return { language, code: decodeEntities(body.replace(/\n$/, "")) };
+}
+
+const pending = new Set();
+
+/** Resolves once every highlighting started so far has finished (for tests and screenshots). */
+export function highlightsSettled() {
+  return Promise.allSettled([...pending]);
+}
+
+function codeBlock(part, budget, highlight) {
+  const { language, code } = fenceParts(part);
+  const colour = highlight && language && language !== "plaintext" && code.length <= budget.left;
+  const node = h("code", { class: language && language !== "plaintext" ? `language-${language}` : null }, code);
+  if (colour) {
+    budget.left -= code.length;
+    const done = highlightInto(node, code, language).finally(() => pending.delete(done));
+    pending.add(done);
+  }
+  return h("pre", { class: "md-pre" }, node);
+}
+
 /**
  * The whole message as a fragment. `ctx`: { meId, userName(id, label), channelName(id, label), channelHref(id),
- * usergroupHandle(id, label), inUsergroup(id) } (the last two optional).
+ * usergroupHandle(id, label), inUsergroup(id) } (the last two optional). Code blocks that name a language are
+ * coloured once the highlighter has loaded, up to HIGHLIGHT_MAX_CHARS of code per message, unless
+ * `highlight` is false.
  */
-export function renderMarkdown(text, ctx) {
+export function renderMarkdown(text, ctx, { highlight = true } = {}) {
   const fragment = document.createDocumentFragment();
   const parts = (text || "").split(FENCE);
+  const budget = { left: HIGHLIGHT_MAX_CHARS };
   parts.forEach((part, index) => {
     const isCode = index % 2 === 1 && index < parts.length - 1;
     if (isCode) {
-      fragment.append(
-        h("pre", { class: "md-pre" }, h("code", {}, decodeEntities(part.replace(/^\n/, "").replace(/\n$/, "")))),
-      );
+      fragment.append(codeBlock(part, budget, highlight));
       return;
     }
     const chunk = index % 2 === 1 ? `${FENCE}${part}` : part; // an unclosed fence stays text
@@ -178,7 +253,58 @@ export function renderMarkdown(text, ctx) {
   return fragment;
 }
 
-/** Plain text of a message for previews (search results, notifications, the thread pane title). */
+// --- Plain text: what a desktop notification or a screen reader's announcement shows -------------------
+
+function isElement(node, ...tags) {
+  return typeof node.tagName === "string" && (!tags.length || tags.includes(node.tagName.toLowerCase()));
+}
+
+function linkText(node) {
+  const label = node.textContent;
+  const href = node.getAttribute("href") || "";
+  const shown = href.replace(/^mailto:/, "");
+  return [label, `${label}/`].includes(shown) || !node.classList.contains("md-link") ? label : `${label} (${shown})`;
+}
+
+function inlineText(node) {
+  let text = "";
+  for (const child of node.childNodes) {
+    if (isElement(child, "br")) text += "\n";
+    else if (isElement(child, "a")) text += linkText(child);
+    else if (isElement(child, "ul", "ol")) continue;
+    else if (isElement(child)) text += inlineText(child);
+    else text += child.textContent;
+  }
+  return text;
+}
+
+function listLines(list, depth, lines) {
+  const ordered = isElement(list, "ol");
+  let number = Number(list.getAttribute("start")) || 1;
+  for (const item of list.childNodes) {
+    const marker = ordered ? `${number++}.` : "•";
+    lines.push(`${"  ".repeat(depth)}${marker} ${inlineText(item)}`);
+    for (const child of item.childNodes) if (isElement(child, "ul", "ol")) listLines(child, depth + 1, lines);
+  }
+}
+
+/**
+ * Plain text of a message for previews (desktop notifications, announcements): markup dropped, names
+ * resolved, a labelled link as "label (address)", list items one a line with their bullet or number, quoted
+ * lines after "> ", code as it is. chat.markup.to_plain_text gives emails the same.
+ */
 export function plainText(text, ctx) {
-  return renderMarkdown(text, ctx).textContent;
+  const lines = [];
+  for (const block of renderMarkdown(text, ctx, { highlight: false }).childNodes) {
+    if (isElement(block, "ul", "ol")) listLines(block, 0, lines);
+    else if (isElement(block, "pre")) lines.push(block.textContent);
+    else if (isElement(block, "blockquote"))
+      lines.push(
+        ...inlineText(block)
+          .split("\n")
+          .map((line) => `> ${line}`),
+      );
+    else lines.push(inlineText(block));
+  }
+  return lines.join("\n");
 }
