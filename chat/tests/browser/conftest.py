@@ -40,9 +40,10 @@ CHROMIUM_ARGS = [
 ]
 BASE_DIR = Path(settings.BASE_DIR)
 ARTIFACTS = Path(os.environ.get("SLACKCLONE_ARTIFACTS_DIR", BASE_DIR / "var" / "artifacts" / "screenshots"))
-# How long a test waits for the browser to show what the server pushed: a person should see a message,
-# an edit or a reaction within a second.
-PUSH_TIMEOUT_MS = 1000
+# How long a test waits for the browser to show what the server pushed (a message, an edit, a reaction).
+# Far below any reload or reconnect, so only the push can satisfy it; the push's latency itself is measured
+# by bench/fanout, not here, where a busy machine's scheduling would make a tighter bound fail by chance.
+PUSH_TIMEOUT_MS = 3000
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
