@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -115,7 +116,7 @@ def webhooks_page(request: AuthenticatedHttpRequest, workspace_slug: str) -> Htt
                 actor=request.user, channel=form.chosen_channel(workspace), name=form.cleaned_data["name"]
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            form.add_error(None, error.shown)
         else:
             url = request.build_absolute_uri(webhook.url_path(secret))
             return _page(request, workspace, membership, status=201, created_url=url)
@@ -132,7 +133,7 @@ def bot_create_page(request: AuthenticatedHttpRequest, workspace_slug: str) -> H
         try:
             bot, token = services.bot_create(actor=request.user, workspace=workspace, name=form.cleaned_data["name"])
         except DomainError as error:
-            form.add_error(None, error.message)
+            form.add_error(None, error.shown)
         else:
             return _page(request, workspace, membership, status=201, created_bot=bot, created_token=token)
     return _page(request, workspace, membership, status=400, bot_form=form)
@@ -146,7 +147,7 @@ def webhook_revoke_page(request: AuthenticatedHttpRequest, workspace_slug: str, 
         webhook = selectors.webhook_get(actor=request.user, workspace=workspace, public_id=hook_id)
         services.webhook_revoke(actor=request.user, webhook=webhook)
     except DomainError as error:
-        messages.error(request, error.message)
+        messages.error(request, error.shown)
     else:
-        messages.success(request, f"The webhook “{webhook.name}” no longer works.")
+        messages.success(request, gettext("The webhook “%(name)s” no longer works.") % {"name": webhook.name})
     return redirect("integrations:webhooks", workspace_slug=workspace_slug)

@@ -20,6 +20,9 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from chat.links import message_permalink
@@ -28,11 +31,12 @@ from chat.selectors import readable_channels
 from chat.selectors.people import people_view
 from chat.text import BROADCAST_RE, CHANNEL_MENTION_RE, LINK_RE, USER_MENTION_RE
 from notifications.models import MissedMessageEmail, Notification, NotificationReason
+from slackclone.i18n import language_of
 from workspaces.models import Membership, Workspace
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 MAX_MESSAGES_SHOWN = 25
-HIDDEN_CHANNEL = "private channel"
+HIDDEN_CHANNEL = gettext_lazy("private channel")
 
 
 def unsubscribe_token(user: User) -> str:
@@ -56,7 +60,9 @@ def plain_text(text: str, names: dict[str, str]) -> str:
     """Slack markup as people read it; `names` maps the public ids (people and channels) the reader may
     see to names. A channel not among them is HIDDEN_CHANNEL, whatever label the markup gives it."""
     text = USER_MENTION_RE.sub(lambda m: "@" + (names.get(m.group(1)) or m.group(2) or m.group(1)), text)
-    text = CHANNEL_MENTION_RE.sub(lambda m: "#" + names[m.group(1)] if names.get(m.group(1)) else HIDDEN_CHANNEL, text)
+    text = CHANNEL_MENTION_RE.sub(
+        lambda m: "#" + names[m.group(1)] if names.get(m.group(1)) else str(HIDDEN_CHANNEL), text
+    )
     text = BROADCAST_RE.sub(lambda m: "@" + m.group(1), text)
     text = LINK_RE.sub(lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(2) else m.group(1), text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
@@ -86,8 +92,8 @@ def _where(channel: Channel, recipient: User, names: dict[str, str]) -> str:
         return f"#{channel.name}"
     others = [names.get(pid, pid) for pid in (channel.dm_key or "").split(",") if pid != recipient.public_id]
     if channel.kind == ChannelKind.DM:
-        return f"Direct message with {others[0]}" if others else "Your notes"
-    return "Group message with " + ", ".join(others)
+        return _("Direct message with %(name)s") % {"name": others[0]} if others else _("Your notes")
+    return _("Group message with %(names)s") % {"names": ", ".join(others)}
 
 
 @dataclass(frozen=True)
@@ -106,7 +112,13 @@ class EmailLine:
 
 
 def build_missed_message_email(batch: MissedMessageEmail, notifications: list[Notification]) -> EmailMultiAlternatives:
-    """The email for these notifications (oldest first), grouped by conversation, with links to each message."""
+    """The email for these notifications (oldest first), grouped by conversation, with links to each message,
+    in the recipient's language (a Celery worker has no request to take it from)."""
+    with translation.override(language_of(batch.user)):
+        return _build_missed_message_email(batch, notifications)
+
+
+def _build_missed_message_email(batch: MissedMessageEmail, notifications: list[Notification]) -> EmailMultiAlternatives:
     user, workspace = batch.user, batch.workspace
     names = _names(notifications, user, workspace)
     try:
@@ -117,8 +129,8 @@ def build_missed_message_email(batch: MissedMessageEmail, notifications: list[No
     for n in notifications[:MAX_MESSAGES_SHOWN]:
         line = EmailLine(
             author=n.message.author.name,
-            sent_at=n.message.created_at.astimezone(tz).strftime("%a %d %b, %H:%M"),
-            text=plain_text(n.message.text, names) or "(a file)",
+            sent_at=formats.date_format(n.message.created_at.astimezone(tz), "DATETIME_FORMAT"),
+            text=plain_text(n.message.text, names) or _("(a file)"),
             url=message_permalink(n.message),
             reason=NotificationReason(n.reason).label,
         )

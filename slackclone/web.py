@@ -1,7 +1,8 @@
 """What every server-rendered page shares: domain errors shown on forms, and the sign-in rate limit.
 
 Views translate a POST into a form, the form checks its shape, a service does the work; a
-DomainError from the service becomes an error on the field it names (or on the whole form).
+DomainError from the service becomes an error on the field it names (or on the whole form), in the
+reader's language when the catalog holds its message (`DomainError.shown`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 
 from slackclone.api.exceptions import ApiRatelimited
 from slackclone.api.ratelimit import check_account_sign_in_rate, check_auth_rate
@@ -25,9 +27,9 @@ def add_domain_error(form: forms.Form, error: DomainError, aliases: dict[str, st
     for name in error.fields or {}:
         field = aliases.get(name, name)
         if field in form.fields:
-            form.add_error(field, error.message)
+            form.add_error(field, error.shown)
             return
-    form.add_error(None, error.message)
+    form.add_error(None, error.shown)
 
 
 def submit_form(
@@ -35,7 +37,7 @@ def submit_form(
     form: forms.Form,
     action: Callable[[dict], object],
     *,
-    success: str,
+    success: str | Promise,
     redirect_to: str,
     aliases: dict[str, str] | None = None,
 ) -> HttpResponse | None:
@@ -55,7 +57,7 @@ def submit_form(
     return redirect(redirect_to)
 
 
-def auth_rate_limited(action: str, *, account_field: str | None = None) -> Callable:
+def auth_rate_limited(action: str | Promise, *, account_field: str | None = None) -> Callable:
     """Limit a page's POSTs per client address (the API's sign-in budget, settings.API_AUTH_RATE) and,
     with `account_field` (the form field naming the account), refuse an account past its failed sign-ins.
 

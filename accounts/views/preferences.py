@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from accounts import services
@@ -35,7 +36,7 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
             request,
             form,
             lambda data: _save(request.user, data),
-            success="Your preferences have been saved.",
+            success=gettext("Your preferences have been saved."),
             redirect_to="accounts:preferences",
         )
         if done:
