@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import User
+from accounts.services import user_set_language
 from chat.services import channel_mark_read, dm_open, message_post
 from notifications.models import EmailState, MissedMessageEmail, Notification
 from notifications.services import (
@@ -229,3 +230,18 @@ def test_a_guests_email_names_no_one_they_do_not_share_a_conversation_with(team)
     assert team.other_member.name not in words
     assert "#general" not in words
     assert f"@{team.guest.name} ask @{team.other_member.public_id} in private channel" in words
+
+
+def test_the_email_speaks_the_recipients_language_with_local_times(team):
+    user_set_language(actor=team.owner, language="de")
+    dm, _ = dm_open(actor=team.admin, workspace=team.workspace, users=[team.owner])
+    post_and_notify(team.admin, dm, "Kurze Frage")
+    send_due(NOON + DELAY)
+    (email,) = mail.outbox
+    assert email.subject == f"[{team.workspace.name}] {team.admin.name}: Direktnachricht mit {team.admin.name}"
+    assert "Sie haben 1 ungelesene Nachricht in" in email.body
+    german_date = r"\d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4}"
+    assert re.search(german_date, email.body)  # the message's time, as German writes dates
+    html, _ = email.alternatives[0]
+    assert '<html lang="de">' in html
+    assert "Sie haben 1 ungelesene Nachricht</h1>" in html
