@@ -87,8 +87,8 @@ def test_flash_messages_and_form_errors_are_in_the_persons_language(team):
     )
     assert "Wählen Sie eine Uhrzeit." in response.content.decode()
     response = client.post("/accounts/preferences/", {"theme": "dark", "language": "es"}, follow=True)
-    assert [str(m) for m in response.context["messages"]] == ["Ihre Einstellungen wurden gespeichert."]
-    # The next page already speaks the new choice.
+    # The notice and the next page speak the new choice.
+    assert [str(m) for m in response.context["messages"]] == ["Se han guardado tus preferencias."]
     assert "Guardar preferencias" in response.content.decode()
 
 
