@@ -116,7 +116,7 @@ def webhooks_page(request: AuthenticatedHttpRequest, workspace_slug: str) -> Htt
                 actor=request.user, channel=form.chosen_channel(workspace), name=form.cleaned_data["name"]
             )
         except DomainError as error:
-            form.add_error(None, error.shown)
+            form.add_error(None, error.message)
         else:
             url = request.build_absolute_uri(webhook.url_path(secret))
             return _page(request, workspace, membership, status=201, created_url=url)
@@ -133,7 +133,7 @@ def bot_create_page(request: AuthenticatedHttpRequest, workspace_slug: str) -> H
         try:
             bot, token = services.bot_create(actor=request.user, workspace=workspace, name=form.cleaned_data["name"])
         except DomainError as error:
-            form.add_error(None, error.shown)
+            form.add_error(None, error.message)
         else:
             return _page(request, workspace, membership, status=201, created_bot=bot, created_token=token)
     return _page(request, workspace, membership, status=400, bot_form=form)
@@ -147,7 +147,7 @@ def webhook_revoke_page(request: AuthenticatedHttpRequest, workspace_slug: str, 
         webhook = selectors.webhook_get(actor=request.user, workspace=workspace, public_id=hook_id)
         services.webhook_revoke(actor=request.user, webhook=webhook)
     except DomainError as error:
-        messages.error(request, error.shown)
+        messages.error(request, error.message)
     else:
         messages.success(request, gettext("The webhook “%(name)s” no longer works.") % {"name": webhook.name})
     return redirect("integrations:webhooks", workspace_slug=workspace_slug)

@@ -60,7 +60,7 @@ def apps_page(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpRes
                 spec = spec_from_options(name=data["name"], socket_mode=data["socket_mode"])
             app, credentials = services.app_create(actor=request.user, workspace=workspace, spec=spec)
         except DomainError as error:
-            form.add_error(None, error.shown)
+            form.add_error(None, error.message)
         else:
             return _page(request, workspace, status=201, created=app, credentials=dataclasses.asdict(credentials))
     return _page(request, workspace, status=400, form=form)
@@ -102,5 +102,5 @@ def app_action(request: AuthenticatedHttpRequest, workspace_slug: str, app_id: s
         else:
             return HttpResponse("Unknown action.", status=404, content_type="text/plain")
     except DomainError as error:
-        messages.error(request, error.shown)
+        messages.error(request, error.message)
     return redirect("slack_apps:apps", workspace_slug=workspace_slug)

@@ -26,7 +26,7 @@ ModelT = TypeVar("ModelT", bound=Model)
 
 
 def describe_error(error: DomainError) -> str:
-    return f"{error.shown} ({error.code.value})"
+    return f"{error.message} ({error.code.value})"
 
 
 def run_service_action(

@@ -232,12 +232,6 @@ class DomainError(Exception):
         self.fields = fields or {}
 
     @property
-    def shown(self) -> str:
-        """The message as a page shows it, in the reader's language when the catalog holds it (services
-        mark the messages people meet on pages with gettext_noop); otherwise as written. APIs keep `message`."""
-        return gettext(self.message) if self.message else self.message
-
-    @property
     def http_status(self) -> int:
         return HTTP_STATUS.get(self.code, 403)
 

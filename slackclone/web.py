@@ -1,8 +1,7 @@
 """What every server-rendered page shares: domain errors shown on forms, and the sign-in rate limit.
 
 Views translate a POST into a form, the form checks its shape, a service does the work; a
-DomainError from the service becomes an error on the field it names (or on the whole form), in the
-reader's language when the catalog holds its message (`DomainError.shown`).
+DomainError from the service becomes an error on the field it names (or on the whole form).
 """
 
 from __future__ import annotations
@@ -30,9 +29,9 @@ def add_domain_error(form: forms.Form, error: DomainError, aliases: dict[str, st
     for name in error.fields or {}:
         field = aliases.get(name, name)
         if field in form.fields:
-            form.add_error(field, error.shown)
+            form.add_error(field, error.message)
             return
-    form.add_error(None, error.shown)
+    form.add_error(None, error.message)
 
 
 def submit_form(

@@ -57,7 +57,7 @@ def token_revoke(request: AuthenticatedHttpRequest, token_id: str) -> HttpRespon
         token = token_get(actor=request.user, public_id=token_id)
         api_token_revoke(actor=request.user, token=token)
     except DomainError as error:
-        raise Http404(error.shown) from None
+        raise Http404(error.message) from None
     messages.success(
         request, gettext("The token %(prefix)s… has been revoked; it no longer works.") % {"prefix": token.prefix}
     )

@@ -43,7 +43,7 @@ def resend_verification(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         email_verification_send(actor=request.user, next_url=safe_next(request, ""))
     except DomainError as error:
-        messages.error(request, error.shown)
+        messages.error(request, error.message)
     else:
         messages.success(request, gettext("We sent a new link to %(email)s.") % {"email": request.user.email})
     return redirect(safe_next(request, "accounts:workspaces"))

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 
 from accounts.emails import send_verification_email
 from accounts.services import user_set_language
@@ -67,16 +67,22 @@ def test_a_text_the_catalog_lacks_stays_english():
         assert gettext("Save preferences") == "Einstellungen speichern"
 
 
-def test_a_domain_error_is_shown_translated_when_the_catalog_holds_it():
-    marked = DomainError(
-        ErrorCode.EMAIL_TAKEN, gettext_noop("An account with %(email)s already exists."), params={"email": "a@b.c"}
-    )
-    unmarked = DomainError(ErrorCode.INVALID_ARGUMENTS, "Something only an API client sees.")
-    assert marked.message == "An account with a@b.c already exists."
+def test_a_domain_error_speaks_the_language_it_is_raised_in_and_english_without_a_translation():
+    nobody_translated = "Something only an API client sees."  # a variable, so that extraction does not find it
     with translation.override("es"):
-        assert marked.shown == "Ya existe una cuenta con a@b.c."
-        assert marked.message == "An account with a@b.c already exists."  # the APIs keep English
-        assert unmarked.shown == "Something only an API client sees."
+        taken = DomainError(
+            ErrorCode.EMAIL_TAKEN, "An account with %(email)s already exists.", params={"email": "a@b.c"}
+        )
+        unknown = DomainError(ErrorCode.INVALID_ARGUMENTS, nobody_translated)
+    assert taken.message == "Ya existe una cuenta con a@b.c."
+    assert unknown.message == nobody_translated
+
+
+def test_a_domain_error_on_a_page_is_in_the_persons_language(team):
+    user_set_language(actor=team.member, language="de")
+    taken = team.workspace.slug
+    response = web_client(team.member).post("/new/", {"name": "Zweites Team", "slug": taken})
+    assert f"Die Adresse &#x27;{taken}&#x27; ist bereits vergeben." in response.content.decode()
 
 
 def test_flash_messages_and_form_errors_are_in_the_persons_language(team):

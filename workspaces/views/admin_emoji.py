@@ -68,7 +68,7 @@ def emoji_delete(request: AuthenticatedHttpRequest, workspace_slug: str, name: s
     try:
         names = emoji_remove(actor=request.user, workspace=workspace, name=name)
     except DomainError as error:
-        messages.error(request, error.shown)
+        messages.error(request, error.message)
     else:
         removed = ", ".join(f":{name}:" for name in names)
         messages.success(request, gettext("Removed %(emoji)s.") % {"emoji": removed})

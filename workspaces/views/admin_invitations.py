@@ -83,7 +83,7 @@ def invitation_revoke(request: AuthenticatedHttpRequest, workspace_slug: str, in
     try:
         invitation = workspace_invitation_get(actor=request.user, workspace=workspace, public_id=invitation_id)
     except DomainError as error:
-        raise Http404(error.shown) from None
+        raise Http404(error.message) from None
     services.invitation_revoke(actor=request.user, invitation=invitation)
     if invitation.email:
         done = gettext("The invitation for %(email)s has been revoked.") % {"email": invitation.email}

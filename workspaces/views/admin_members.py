@@ -59,7 +59,7 @@ def _target(workspace, user_id: str) -> Membership:
     try:
         return workspace_member_get(workspace=workspace, user_public_id=user_id)
     except DomainError as error:
-        raise Http404(error.shown) from None
+        raise Http404(error.message) from None
 
 
 def _done(
@@ -68,7 +68,7 @@ def _done(
     if error is None:
         messages.success(request, success)
     else:
-        messages.error(request, error.shown)
+        messages.error(request, error.message)
     return redirect("workspaces:admin-members", workspace_slug=workspace_slug)
 
 

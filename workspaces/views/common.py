@@ -16,8 +16,8 @@ from workspaces.permissions import access_workspace_admin
 def raise_as_http(error: DomainError) -> NoReturn:
     """404 for what does not exist for you, 403 for the rest (as DomainError.http_status says)."""
     if error.http_status == 404:
-        raise Http404(error.shown)
-    raise PermissionDenied(error.shown)
+        raise Http404(error.message)
+    raise PermissionDenied(error.message)
 
 
 def admin_workspace(request: AuthenticatedHttpRequest, slug: str) -> tuple[Workspace, Membership]:
