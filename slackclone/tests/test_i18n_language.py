@@ -14,6 +14,8 @@ from django.utils.translation import gettext
 
 from accounts.emails import send_verification_email
 from accounts.services import user_set_language
+from notifications.models import Reminder
+from notifications.services.reminders import reminder_message_text
 from slackclone.errors import DomainError, ErrorCode
 from slackclone.i18n import language_of
 from slackclone.testing.factories import UserFactory
@@ -121,3 +123,11 @@ def test_an_invitation_email_speaks_the_invitees_language_else_the_inviters_with
     assert german.subject == f"{team.admin.name} hat Sie zu {team.workspace.name} auf Slackclone eingeladen"
     assert "als Mitglied beizutreten" in german.body
     assert "2. März" in german.body
+
+
+def test_slackbots_reminder_speaks_the_persons_language(team):
+    user_set_language(actor=team.member, language="de")
+    reminder = Reminder(user=team.member, workspace=team.workspace, text="Wasser trinken")
+    assert reminder_message_text(reminder) == "Erinnerung: Wasser trinken"
+    reminder.text = ""
+    assert reminder_message_text(reminder) == "Erinnerung: eine Nachricht, die Sie nicht mehr sehen können."
