@@ -1,4 +1,5 @@
-"""Chat's real-time events: messages, reactions, pins, channels and their members, read markers, custom emoji.
+"""Chat's real-time events: messages, reactions, pins, channels and their members, read markers and
+receipts, custom emoji.
 
 Services call these inside their transaction; realtime.transport publishes each once the
 transaction commits. Each event has its declared shape in realtime.event_types (Slack's RTM events;
@@ -13,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal, cast
 
 from chat.models import Channel, ChannelKind, CustomEmoji, Message
+from chat.selectors.sidebar import sidebar_layout
 from chat.wire import channel_to_wire, emoji_value, ephemeral_to_wire, message_to_wire, ts_for_datetime
 from realtime.event_types import (
     ChannelArchiveEvent,
@@ -31,6 +33,8 @@ from realtime.event_types import (
     NotifyLevelName,
     PinEvent,
     ReactionEvent,
+    ReadReceiptsChangedEvent,
+    SidebarChangedEvent,
 )
 from realtime.transport import channel_group, publish, subscribe, unsubscribe, user_group, workspace_group
 from slackclone.db_router import pin_on_commit
@@ -266,6 +270,17 @@ def send_channel_marked(channel: Channel, user: User, *, seq: int, ts: str, unre
     publish([user_group(user)], event, workspace=_workspace_of(channel))
 
 
+def send_read_receipts_changed(channel: Channel, *, seq: int, seen_by: list[str]) -> None:
+    """Who has seen the last message of a small DM, to its members (chat.selectors.read_receipts made the list)."""
+    event: ReadReceiptsChangedEvent = {
+        "type": "read_receipts_changed",
+        "channel": channel.public_id,
+        "seq": seq,
+        "seen_by": seen_by,
+    }
+    publish([channel_group(channel)], event, workspace=_workspace_of(channel))
+
+
 def send_channel_prefs_changed(channel: Channel, user: User, *, muted: bool, notify_level: str) -> None:
     """The user muted or unmuted the channel, or changed what in it notifies them: their other clients follow."""
     event: ChannelPrefsChangedEvent = {
@@ -277,10 +292,23 @@ def send_channel_prefs_changed(channel: Channel, user: User, *, muted: bool, not
     publish([user_group(user)], event, workspace=_workspace_of(channel))
 
 
+def send_sidebar_changed(user: User, workspace: Workspace) -> None:
+    """The person changed their sidebar: its whole new layout, to their own sockets, so their other tabs follow.
+
+    The layout is read inside the change's transaction, so the event says what was committed.
+    """
+    event: SidebarChangedEvent = {
+        "type": "sidebar_changed",
+        "workspace": workspace.public_id,
+        "sidebar": sidebar_layout(user=user, workspace=workspace),
+    }
+    publish([user_group(user)], event, workspace=workspace.public_id)
+
+
 # --- Custom emoji ----------------------------------------------------------------------
 
 
-def _everyone_in(workspace: Workspace) -> list[str]:
+def everyone_in(workspace: Workspace) -> list[str]:
     """The workspace's news group, and the own groups of its guests, who do not hear that group."""
     from accounts.models import User
 
@@ -300,7 +328,7 @@ def send_emoji_added(emoji: CustomEmoji) -> EmojiChangedEvent:
         "value": emoji_value(emoji, workspace_id=workspace.public_id),
         "event_ts": ts_for_datetime(emoji.created_at),
     }
-    publish(_everyone_in(workspace), event, workspace=workspace.public_id)
+    publish(everyone_in(workspace), event, workspace=workspace.public_id)
     return event
 
 
@@ -312,5 +340,5 @@ def send_emoji_removed(workspace: Workspace, names: list[str], *, at: datetime) 
         "names": names,
         "event_ts": ts_for_datetime(at),
     }
-    publish(_everyone_in(workspace), event, workspace=workspace.public_id)
+    publish(everyone_in(workspace), event, workspace=workspace.public_id)
     return event

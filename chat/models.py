@@ -12,9 +12,10 @@ from functools import partial
 from django.conf import settings
 from django.db import models
 from django.db.models import JSONField, Q, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from slackclone.ids import FILE_PREFIX, new_public_id
+from slackclone.ids import FILE_PREFIX, SIDEBAR_SECTION_PREFIX, new_public_id
 from workspaces.models import Workspace
 
 CHANNEL_NAME_MAX_LENGTH = 80
@@ -324,6 +325,99 @@ class CustomEmoji(models.Model):
     def image_key(self) -> str:
         """The stored file's name without its folder: what the image's URL carries."""
         return self.image.name.rsplit("/", 1)[-1] if self.image else ""
+
+
+class SectionKind(models.TextChoices):
+    """Slack's section types: a person's own ("standard"), and the two every sidebar has."""
+
+    CUSTOM = "standard", "Custom"
+    CHANNELS = "channels", "Channels"
+    DIRECT_MESSAGES = "direct_messages", "Direct messages"
+
+
+class SectionSort(models.TextChoices):
+    MANUAL = "manual", "As arranged"
+    ACTIVITY = "activity", "Most recent activity"
+    NAME = "name", "Name"
+
+
+SECTION_NAME_MAX_LENGTH = 80
+
+
+class SidebarSection(models.Model):
+    """One section of a person's sidebar in one workspace.
+
+    The default sections ("Channels", "Direct messages") get a row only once the person collapses,
+    sorts or arranges them; until then the sidebar shows them with their defaults. A channel nobody
+    placed stays in its default section.
+    """
+
+    public_id = models.CharField(
+        max_length=16, unique=True, editable=False, default=partial(new_public_id, SIDEBAR_SECTION_PREFIX)
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=SectionKind.choices, default=SectionKind.CUSTOM)
+    name = models.CharField(max_length=SECTION_NAME_MAX_LENGTH, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    collapsed = models.BooleanField(default=False)
+    sort = models.CharField(max_length=10, choices=SectionSort.choices, default=SectionSort.MANUAL)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "workspace", "kind"],
+                condition=~Q(kind="standard"),
+                name="sidebar_section_default_once",
+            ),
+            models.UniqueConstraint(
+                Lower("name"),
+                "user",
+                "workspace",
+                condition=Q(kind="standard"),
+                name="sidebar_section_name_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "workspace", "position"])]
+
+    def __str__(self) -> str:
+        return f"{self.name or self.kind} ({self.public_id})"
+
+
+class SidebarPlacement(models.Model):
+    """Where a person put one channel or DM: a section, and its place there when the section is arranged by hand.
+
+    Kept when the person leaves the channel (the sidebar shows only channels they are in), so coming
+    back finds it where it was; deleting the section sends its channels back to their default section.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey(SidebarSection, on_delete=models.CASCADE, related_name="placements")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "channel"], name="sidebar_placement_unique")]
+        indexes = [models.Index(fields=["section", "position"])]
+
+    def __str__(self) -> str:
+        return f"channel {self.channel_id} in section {self.section_id} at {self.position}"
+
+
+class SidebarPrefs(models.Model):
+    """A person's sidebar settings in one workspace; no row means the defaults."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    show_unreads = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name_plural = "sidebar prefs"
+        constraints = [models.UniqueConstraint(fields=["user", "workspace"], name="sidebar_prefs_unique")]
+
+    def __str__(self) -> str:
+        return f"sidebar prefs of {self.user_id} in {self.workspace_id}"
 
 
 # The server's link previews live in their own module (chat.unfurls); Django finds models through this one.

@@ -293,6 +293,24 @@ class ChannelMarkedEvent(TypedDict):
     unread_count_display: int
 
 
+class ReadReceiptsChangedEvent(TypedDict):
+    """Who has seen the last message of a small DM (`seq`: that message's, 0 for none), where the workspace
+    shows read receipts; the list leaves out the message's author, and each client leaves out its own person."""
+
+    type: Literal["read_receipts_changed"]
+    channel: str
+    seq: int
+    seen_by: list[str]
+
+
+class TeamPrefChangeEvent(TypedDict):
+    """A workspace setting that clients act on changed (Slack's team_pref_change): `read_receipts`."""
+
+    type: Literal["team_pref_change"]
+    name: Literal["read_receipts"]
+    value: bool
+
+
 NotifyLevelName = Literal["all", "mentions", "nothing"]
 
 
@@ -443,6 +461,33 @@ class SavedItemChangedEvent(TypedDict):
     done: bool
 
 
+class SidebarSectionWire(TypedDict):
+    """One section of a person's sidebar. `id` is `L…` for their own sections ("standard"), and the
+    type itself for the two default ones; `channel_ids` are the channels placed there, in their order."""
+
+    id: str
+    type: Literal["standard", "channels", "direct_messages"]
+    name: str
+    collapsed: bool
+    sort: Literal["manual", "activity", "name"]
+    channel_ids: list[str]
+
+
+class SidebarWire(TypedDict):
+    """A person's sidebar in one workspace: whether Unreads shows at the top, and the sections in order."""
+
+    show_unreads: bool
+    sections: list[SidebarSectionWire]
+
+
+class SidebarChangedEvent(TypedDict):
+    """The person changed their sidebar on another client: the whole layout as it is now, to their own sockets."""
+
+    type: Literal["sidebar_changed"]
+    workspace: str
+    sidebar: SidebarWire
+
+
 class EmojiChangedEvent(TypedDict):
     """A workspace's custom emoji changed. `add`: one emoji, `name` and `value` (its image's URL, or
     `alias:<name>`); `remove`: `names`, the emoji and its aliases, gone with it."""
@@ -497,6 +542,8 @@ EVENT_SHAPES: dict[str, tuple[type, ...]] = {
     "member_left_channel": (MemberChannelEvent,),
     "channel_marked": (ChannelMarkedEvent,),
     "channel_prefs_changed": (ChannelPrefsChangedEvent,),
+    "read_receipts_changed": (ReadReceiptsChangedEvent,),
+    "team_pref_change": (TeamPrefChangeEvent,),
     "im_created": (ChannelEvent,),
     "team_join": (UserEvent,),
     "user_change": (UserEvent,),
@@ -507,6 +554,7 @@ EVENT_SHAPES: dict[str, tuple[type, ...]] = {
     "ephemeral_message": (EphemeralMessageEvent,),
     "emoji_changed": (EmojiChangedEvent,),
     "saved_item_changed": (SavedItemChangedEvent,),
+    "sidebar_changed": (SidebarChangedEvent,),
     "view_opened": (ViewEvent,),
     "view_pushed": (ViewEvent,),
     "view_updated": (ViewEvent,),

@@ -121,6 +121,10 @@ class ErrorCode(StrEnum):
     # Saved for later (Slack's stars.*)
     ALREADY_STARRED = "already_starred"
     NOT_STARRED = "not_starred"
+    # Sidebar sections
+    SECTION_NOT_FOUND = "section_not_found"
+    TOO_MANY_SECTIONS = "too_many_sections"
+    CANT_CHANGE_DEFAULT_SECTION = "cant_change_default_section"
 
 
 # The HTTP status each code means on the REST API.
@@ -201,6 +205,9 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.APP_DID_NOT_RESPOND: 504,
     ErrorCode.INVALID_UNFURLS: 400,
     ErrorCode.CANT_UNFURL_URL: 400,
+    ErrorCode.SECTION_NOT_FOUND: 404,
+    ErrorCode.TOO_MANY_SECTIONS: 409,
+    ErrorCode.CANT_CHANGE_DEFAULT_SECTION: 400,
     ErrorCode.ALREADY_STARRED: 409,
     ErrorCode.NOT_STARRED: 404,
 }

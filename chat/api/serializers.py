@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from chat.models import NotifyLevel
+from chat.models import NotifyLevel, SectionKind, SectionSort
 from chat.selectors import HISTORY_MAX_LIMIT
 
 MAX_SEQ = 2**62
@@ -83,6 +83,7 @@ class MyChannelSerializer(ChannelSerializer):
     last_read_seq = serializers.IntegerField()
     muted = serializers.BooleanField(help_text="Muted by me: the client shows it dimmed and without badges.")
     notify_level = serializers.ChoiceField(choices=NotifyLevel.choices, help_text="What in it notifies me.")
+    last_ts = serializers.CharField(allow_blank=True, help_text="The ts of its latest message; empty when none.")
 
 
 class ChannelPrefsSerializer(serializers.Serializer):
@@ -167,11 +168,32 @@ class MessageSerializer(serializers.Serializer):
     )
 
 
+class ReadReceiptsSerializer(serializers.Serializer):
+    seq = serializers.IntegerField(help_text="The seq of the last message shown in the conversation (0: none).")
+    seen_by = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Who has read up to it (U…), leaving out its author and you; only people who send receipts.",
+    )
+
+
 class MessagePageSerializer(serializers.Serializer):
     messages = MessageSerializer(many=True)
     has_more = serializers.BooleanField(help_text="More messages in the direction of this page.")
     next = serializers.CharField(allow_null=True, help_text="The next page in the same direction.")
     previous = serializers.CharField(allow_null=True, help_text="The page in the other direction.")
+    read_receipts = ReadReceiptsSerializer(
+        required=False,
+        allow_null=True,
+        help_text="Only on the newest page (no before, after or around): who has seen the last message of a DM "
+        "or group DM of up to 10 people where the workspace shows read receipts; null anywhere else.",
+    )
+
+
+class ReadReceiptsOutSerializer(serializers.Serializer):
+    channel = serializers.CharField()
+    read_receipts = ReadReceiptsSerializer(
+        allow_null=True, help_text="null: no receipts here (a channel, a larger DM, or the workspace's setting off)."
+    )
 
 
 class ThreadPageSerializer(serializers.Serializer):
@@ -181,8 +203,25 @@ class ThreadPageSerializer(serializers.Serializer):
     next = serializers.CharField(allow_null=True)
 
 
+class SidebarSectionSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="`L…` for your own sections; `channels`, `direct_messages` for the defaults.")
+    type = serializers.ChoiceField(choices=SectionKind.values)
+    name = serializers.CharField()
+    collapsed = serializers.BooleanField()
+    sort = serializers.ChoiceField(choices=SectionSort.values)
+    channel_ids = serializers.ListField(
+        child=serializers.CharField(), help_text="The channels placed here, in order; others sit in their default."
+    )
+
+
+class SidebarSerializer(serializers.Serializer):
+    show_unreads = serializers.BooleanField()
+    sections = SidebarSectionSerializer(many=True)
+
+
 class ChannelListSerializer(serializers.Serializer):
     channels = MyChannelSerializer(many=True)
+    sidebar = SidebarSerializer(help_text="My sidebar's sections and where my channels sit in them.")
 
 
 class ChannelPageSerializer(serializers.Serializer):

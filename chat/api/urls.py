@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from chat.api.views import channels, emoji, files, inbox, messages, reactions, search, unfurls
+from chat.api.views import channels, emoji, files, inbox, messages, reactions, search, sidebar, unfurls
 
 workspace_patterns = [
     path("workspaces/<pubid:workspace_id>/channels", channels.ChannelCollectionView.as_view(), name="channels"),
@@ -12,6 +12,22 @@ workspace_patterns = [
     path("workspaces/<pubid:workspace_id>/dms", channels.DmOpenView.as_view(), name="dms"),
     path("workspaces/<pubid:workspace_id>/unread", inbox.UnreadCountsView.as_view(), name="unread"),
     path("workspaces/<pubid:workspace_id>/mentions", inbox.MentionsInboxView.as_view(), name="mentions"),
+    path("workspaces/<pubid:workspace_id>/sidebar", sidebar.SidebarView.as_view(), name="sidebar"),
+    path(
+        "workspaces/<pubid:workspace_id>/sidebar/sections",
+        sidebar.SectionCollectionView.as_view(),
+        name="sidebar-sections",
+    ),
+    path(
+        "workspaces/<pubid:workspace_id>/sidebar/sections/<slug:section_id>",
+        sidebar.SectionView.as_view(),
+        name="sidebar-section",
+    ),
+    path(
+        "workspaces/<pubid:workspace_id>/sidebar/channels/<pubid:channel_id>",
+        sidebar.ChannelPlacementView.as_view(),
+        name="sidebar-channel",
+    ),
     path("workspaces/<pubid:workspace_id>/search", search.SearchView.as_view(), name="search"),
     path("workspaces/<pubid:workspace_id>/emoji", emoji.EmojiCollectionView.as_view(), name="emoji"),
     path(
@@ -38,6 +54,9 @@ channel_patterns = [
         name="channel-member",
     ),
     path("channels/<pubid:channel_id>/read", messages.MarkReadView.as_view(), name="channel-read"),
+    path(
+        "channels/<pubid:channel_id>/read-receipts", messages.ReadReceiptsView.as_view(), name="channel-read-receipts"
+    ),
     path("channels/<pubid:channel_id>/prefs", channels.ChannelPrefsView.as_view(), name="channel-prefs"),
     path("channels/<pubid:channel_id>/pins", reactions.PinListView.as_view(), name="channel-pins"),
     path("channels/<pubid:channel_id>/files", files.FileUploadView.as_view(), name="channel-files"),

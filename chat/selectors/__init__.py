@@ -31,11 +31,15 @@ from chat.selectors.messages import (
     thread_page,
     thread_replies,
 )
+from chat.selectors.read_receipts import RECEIPTS_MAX_MEMBERS, ReadReceipts, read_receipts
+from chat.selectors.sidebar import sidebar_layout
 from chat.selectors.unread import mentions_inbox, unread_count_for_member, unread_counts
 
 __all__ = [
     "HISTORY_MAX_LIMIT",
+    "RECEIPTS_MAX_MEMBERS",
     "HistoryPage",
+    "ReadReceipts",
     "changes_since",
     "channel_get",
     "channel_get_by_name",
@@ -53,8 +57,10 @@ __all__ = [
     "messages_for_wire",
     "public_channels",
     "public_channels_page",
+    "read_receipts",
     "readable_channels",
     "readable_messages",
+    "sidebar_layout",
     "thread_page",
     "thread_replies",
     "unread_count_for_member",

@@ -27,7 +27,15 @@ from chat.services.files import file_upload
 from chat.services.forward import message_forward
 from chat.services.messages import message_delete, message_edit, message_post
 from chat.services.reactions import pin_add, pin_remove, reaction_add, reaction_remove
+from chat.services.read_receipts import user_set_send_read_receipts
 from chat.services.read_state import channel_mark_read
+from chat.services.sidebar import (
+    sidebar_channel_move,
+    sidebar_section_create,
+    sidebar_section_delete,
+    sidebar_section_update,
+    sidebar_set_show_unreads,
+)
 
 __all__ = [
     "channel_archive",
@@ -58,4 +66,10 @@ __all__ = [
     "pin_remove",
     "reaction_add",
     "reaction_remove",
+    "sidebar_channel_move",
+    "sidebar_section_create",
+    "sidebar_section_delete",
+    "sidebar_section_update",
+    "sidebar_set_show_unreads",
+    "user_set_send_read_receipts",
 ]

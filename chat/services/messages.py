@@ -19,7 +19,9 @@ from chat.permissions import (
     check_can_edit_message,
     check_not_archived,
 )
+from chat.selectors.read_receipts import receipts_enabled_for
 from chat.services.locking import allocate_seq, lock_channel, stamp_change
+from chat.services.read_receipts import announce_read_receipts
 from chat.text import check_emoji_name, parse_mentions
 from chat.wire import PREFETCHED_ATTACHMENTS
 from slackclone.errors import DomainError, ErrorCode
@@ -305,7 +307,8 @@ def message_delete(*, actor: User | None, message: Message) -> Message:
     Its text, mentions, reactions, pin and files go.
     Callers: the author; workspace admins; the operator.
     Raises: channel_not_found, cant_delete_message, message_not_found (already deleted), is_archived.
-    Events: message with subtype message_deleted (and message_changed for a thread root).
+    Events: message with subtype message_deleted (and message_changed for a thread root); in a small DM
+    that shows read receipts, read_receipts_changed, since its last message may now be an earlier one.
     """
     access = access_channel(actor, message.channel)
     check_can_delete_message(access, actor, message)
@@ -327,6 +330,8 @@ def message_delete(*, actor: User | None, message: Message) -> Message:
     signals.message_deleted.send(sender=Message, message=message, previous_text=previous_text)
     if message.thread_root is not None:
         _recount_replies(message.thread_root, channel)
+    if receipts_enabled_for(channel):
+        announce_read_receipts(channel)
     return message
 
 

@@ -40,6 +40,7 @@ def workspace_out(workspace: Workspace, role: str) -> dict[str, Any]:
         "created": int(workspace.created_at.timestamp()),
         "icon": workspace.icon.url if workspace.icon else "",
         "role": role,
+        "read_receipts": workspace.read_receipts,
     }
 
 

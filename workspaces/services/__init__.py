@@ -580,6 +580,7 @@ def user_set_last_workspace(*, actor: User, workspace: Workspace) -> None:
         actor.last_workspace = workspace
 
 
+from workspaces.services.read_receipts import workspace_set_read_receipts  # noqa: E402 (re-exported)
 from workspaces.services.usergroups import (  # noqa: E402 (the package's second area, re-exported)
     usergroup_create,
     usergroup_set_enabled,
@@ -593,5 +594,6 @@ __all__ = [
     "usergroup_set_enabled",
     "usergroup_set_users",
     "usergroup_update",
+    "workspace_set_read_receipts",
     "workspace_set_usergroups_by_members",
 ]

@@ -12,7 +12,13 @@ from slackclone.testing.api import error_code
 def test_me_shows_profile_and_preferences(team, client_for):
     body = client_for(team.member).get("/api/v1/me").json()
     assert body["user"]["id"] == team.member.public_id
-    assert body["preferences"] == {"email_notifications": True, "language": "", "dnd_start": None, "dnd_end": None}
+    assert body["preferences"] == {
+        "email_notifications": True,
+        "language": "",
+        "dnd_start": None,
+        "dnd_end": None,
+        "send_read_receipts": True,
+    }
     assert body["token_workspace"] is None
 
 
@@ -72,6 +78,7 @@ def test_notification_preferences(team, client_for):
         "language": "",
         "dnd_start": "22:00",
         "dnd_end": "07:30",
+        "send_read_receipts": True,
     }
     team.member.refresh_from_db()
     assert (team.member.dnd_start, team.member.dnd_end) == (time(22, 0), time(7, 30))

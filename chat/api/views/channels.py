@@ -15,7 +15,13 @@ from chat.api.context import request_channel
 from chat.api.output import channel_out
 from chat.models import ChannelMember
 from chat.permissions import access_channel, access_own_channel_member
-from chat.selectors import channel_members_page, public_channels_page, unread_counts, user_channel_memberships
+from chat.selectors import (
+    channel_members_page,
+    public_channels_page,
+    sidebar_layout,
+    unread_counts,
+    user_channel_memberships,
+)
 from chat.selectors.people import people_view_of
 from slackclone.api.pagination import decode_cursor, encode_cursor
 from slackclone.api.schema import errors, ok_response
@@ -41,7 +47,7 @@ class ChannelCollectionView(ApiView):
     @extend_schema(
         tags=TAG,
         operation_id="channels_mine",
-        summary="My channels and DMs, each with its unread and mention counts and whether I muted it",
+        summary="My channels and DMs, each with its unread and mention counts and whether I muted it, and my sidebar",
         responses={200: s.ChannelListSerializer, **errors()},
     )
     def get(self, request, workspace_id: str):
@@ -62,9 +68,10 @@ class ChannelCollectionView(ApiView):
                     last_read_seq=member.last_read_seq,
                     muted=member.muted,
                     notify_level=member.notify_level,
+                    last_ts=member.channel.last_ts,
                 )
             )
-        return Response({"channels": channels})
+        return Response({"channels": channels, "sidebar": sidebar_layout(user=request.user, workspace=workspace)})
 
     @extend_schema(
         tags=TAG,

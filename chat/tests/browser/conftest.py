@@ -117,10 +117,14 @@ def server(live_server_process, transactional_db):
 class Person:
     """A signed-in browser context of one user, with the page the client runs in."""
 
-    def __init__(self, browser, server: LiveServer, user, *, width: int = 1280, locale: str = "en-US") -> None:
+    def __init__(
+        self, browser, server: LiveServer, user, *, width: int = 1280, locale: str = "en-US", bypass_csp: bool = False
+    ) -> None:
         self.user = user
         self.server = server
-        self.context = browser.new_context(viewport={"width": width, "height": 860}, base_url=server.url, locale=locale)
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 860}, base_url=server.url, locale=locale, bypass_csp=bypass_csp
+        )
         self.context.set_default_timeout(10_000)
         self.page = self.context.new_page()
         self.errors: list[str] = []
@@ -157,11 +161,13 @@ class Person:
 
 @pytest.fixture
 def people(chromium, server):
-    """people(user, ...) → signed-in Persons; their contexts close after the test, which fails on page errors."""
+    """people(user, ...) → signed-in Persons; their contexts close after the test, which fails on page errors.
+    bypass_csp lets a test inject a script of its own (the accessibility audit's axe-core)."""
     opened: list[Person] = []
 
-    def sign_in(*users, width: int = 1280, locale: str = "en-US") -> list[Person]:
-        persons = [Person(chromium, server, user, width=width, locale=locale).sign_in() for user in users]
+    def sign_in(*users, width: int = 1280, locale: str = "en-US", bypass_csp: bool = False) -> list[Person]:
+        options = {"width": width, "locale": locale, "bypass_csp": bypass_csp}
+        persons = [Person(chromium, server, user, **options).sign_in() for user in users]
         opened.extend(persons)
         return persons
 

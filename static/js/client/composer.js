@@ -62,8 +62,7 @@ export class Composer {
       rows: "1",
       "aria-label": label,
       placeholder: label,
-      "aria-autocomplete": "list",
-      "aria-expanded": "false",
+      "aria-autocomplete": "list", // a textbox has no aria-expanded: aria-activedescendant names the suggestion
       enterkeyhint: "send",
     });
     this.fileInput = h("input", {
@@ -292,7 +291,6 @@ export class Composer {
     this.items = items;
     this.selected = 0;
     this.suggest.hidden = items.length === 0;
-    this.input.setAttribute("aria-expanded", String(items.length > 0));
     if (items.length) this.input.setAttribute("aria-activedescendant", `${this.suggest.id}-0`);
     else this.input.removeAttribute("aria-activedescendant");
   }
@@ -401,7 +399,6 @@ export class Composer {
 
   closeSuggestions() {
     this.suggest.hidden = true;
-    this.input.setAttribute("aria-expanded", "false");
     this.input.removeAttribute("aria-activedescendant");
   }
 

@@ -1,7 +1,7 @@
 // Modal dialogs (channel browser, new channel, new DM, profile card) and the message menu.
 // Dialogs use <dialog> so focus is trapped and Escape closes them without our own code.
 
-import { h, icon } from "./dom.js";
+import { expandedWhileOpen, h, icon } from "./dom.js";
 import { fill, gettext } from "./i18n.js";
 import { avatar, presenceDot } from "./render/avatar.js";
 
@@ -333,6 +333,7 @@ export class Dialogs {
         label,
         () => {
           menu.remove();
+          anchor.focus(); // the keyboard's place, unless the action moves it on (a thread, a dialog)
           action();
         },
         { danger },
@@ -364,6 +365,7 @@ export class Dialogs {
         ? item(gettext("Delete message"), () => app.actions.remove(message), true)
         : null,
     );
+    expandedWhileOpen(anchor, menu);
     this.placeMenu(menu, anchor);
     app.appViews.messageShortcutItems(message, item).then((items) => {
       if (items.length && menu.isConnected) menu.append(h("li", { role: "separator", class: "menu__sep" }), ...items);

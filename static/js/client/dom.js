@@ -78,3 +78,18 @@ export function icon(name, label = "") {
   svg.append(path);
   return svg;
 }
+
+/**
+ * Mark `anchor` aria-expanded while `popup` (a menu, a picker) is in the page. A message's toolbar is
+ * shown only on hover or focus, so this also keeps its button on screen while its popup has the focus,
+ * and the popup can give the focus back to it when it closes.
+ */
+export function expandedWhileOpen(anchor, popup) {
+  anchor.setAttribute("aria-expanded", "true");
+  new MutationObserver((_, observer) => {
+    if (!popup.isConnected) {
+      anchor.setAttribute("aria-expanded", "false");
+      observer.disconnect();
+    }
+  }).observe(document.body, { childList: true });
+}

@@ -1,7 +1,7 @@
 // Emoji shortcodes (:smile: → 😄) with a built-in table, the workspace's custom emoji (images), and the picker
 // used for reactions and the composer.
 
-import { h } from "./dom.js";
+import { expandedWhileOpen, h } from "./dom.js";
 import { gettext } from "./i18n.js";
 
 // biome-ignore format: a table, kept a few names to a line
@@ -212,6 +212,7 @@ export function openEmojiPicker(anchor, onPick) {
             dataset: { name },
             onclick: () => {
               closeEmojiPicker();
+              anchor.focus();
               onPick(name);
             },
           },
@@ -249,6 +250,7 @@ export function openEmojiPicker(anchor, onPick) {
   });
   fill();
   document.body.append(picker);
+  expandedWhileOpen(anchor, picker);
   const box = anchor.getBoundingClientRect();
   const top = Math.max(8, Math.min(box.top - 330, innerHeight - 340));
   const left = Math.max(8, Math.min(box.left - 150, innerWidth - 328));

@@ -21,6 +21,7 @@ import { installMessageKeys } from "./message-keys.js";
 import { Saved } from "./saved.js";
 import { SearchView } from "./search.js";
 import { Sidebar } from "./sidebar.js";
+import { SidebarSections } from "./sidebar-sections.js";
 import { Socket } from "./socket.js";
 import { Store } from "./store.js";
 import { installSwitcher } from "./switcher.js";
@@ -63,6 +64,7 @@ class App {
     this.details = new DetailsPane(this);
     this.dialogs = new Dialogs(this);
     this.search = new SearchView(this);
+    this.sections = new SidebarSections(this);
     this.sidebar = new Sidebar(this);
     this.uploads = new Uploads(this);
     this.customEmoji = new CustomEmoji(this);
@@ -87,6 +89,7 @@ class App {
     store.setUsers(members.map((m) => m.user));
     store.setUsergroups(groups.usergroups);
     for (const channel of mine.channels) store.setChannel(channel);
+    if (mine.sidebar) this.sections.set(mine.sidebar);
     this.socket.addEventListener("event", (event) => this.events.handle(event.detail));
     this.socket.addEventListener("state", (event) => this.renderConnection(event.detail));
     this.socket.addEventListener("resumed", (event) => this.onResumed(event.detail));
@@ -284,6 +287,10 @@ class App {
   onResumed(answer) {
     // Emoji added or removed while the socket was away: emoji_changed is not replayed, so read the list again.
     this.customEmoji.load().catch(() => {});
+    // Nor are read receipts: forget them, and read the open DM's again (nothing to read elsewhere).
+    this.store.receipts.clear();
+    if (this.channelView.channelId) this.channelView.loadReceipts();
+    this.sections.load().catch(() => {});
     for (const [channelId, state] of Object.entries(answer.channels || {})) {
       const log = this.store.log(channelId);
       if (state.seq > log.applied && !state.has_more) log.applied = state.seq;

@@ -1,9 +1,13 @@
-// The sidebar: workspace menu, channels and direct messages (unread bold, mention badges, muted dimmed,
-// presence dots), and the way to the mentions and search views.
+// The sidebar: the person's sections (their own, then Channels and Direct messages; Unreads on top when
+// they want it), each collapsible, sorted their way and a drop target for dragging conversations between
+// them; unread bold, mention badges, muted dimmed, presence dots; the ways to mentions, saved and browse.
 
 import { h, icon } from "./dom.js";
 import { gettext, interpolate, ngettext } from "./i18n.js";
 import { avatar, presenceDot } from "./render/avatar.js";
+import { arrangeSidebar, dropPosition, isDirect } from "./sidebar-layout.js";
+
+const DRAG_TYPE = "application/x-slackclone-channel";
 
 export class Sidebar {
   constructor(app) {
@@ -12,6 +16,9 @@ export class Sidebar {
     app.store.addEventListener("channels", () => this.schedule());
     app.store.addEventListener("users", () => this.schedule());
     app.store.addEventListener("presence", () => this.schedule());
+    app.store.addEventListener("sidebar", () => this.schedule());
+    this.dragging = null; // the conversation being dragged
+    this.unreadHeld = null; // the open conversation, kept in Unreads while it is open
   }
 
   schedule() {
@@ -22,7 +29,7 @@ export class Sidebar {
     });
   }
 
-  item(channel) {
+  item(channel, sectionId = null) {
     const { store } = this.app;
     const direct = channel.is_im || channel.is_mpim;
     const unread = channel.unread_count > 0;
@@ -59,7 +66,12 @@ export class Sidebar {
     else if (unread) a11y.push(gettext("unread"));
     return h(
       "li",
-      {},
+      {
+        dataset: { channel: channel.id },
+        draggable: sectionId ? "true" : null,
+        ondragstart: sectionId ? (event) => this.dragStart(event, channel.id) : null,
+        ondragend: sectionId ? () => this.dragEnd() : null,
+      },
       h(
         "a",
         {
@@ -68,10 +80,21 @@ export class Sidebar {
           "aria-current": current ? "page" : null,
           "aria-label": a11y.join(", "),
           dataset: { channel: channel.id },
+          draggable: "false",
           onclick: (event) => {
             if (!event.metaKey && !event.ctrlKey) {
               event.preventDefault();
               this.app.openChannel(channel.id);
+            }
+          },
+          oncontextmenu: (event) => {
+            event.preventDefault();
+            this.app.sections.channelMenu(channel, event.currentTarget);
+          },
+          onkeydown: (event) => {
+            if (event.key === "ContextMenu" || (event.key === "F10" && event.shiftKey)) {
+              event.preventDefault();
+              this.app.sections.channelMenu(channel, event.currentTarget);
             }
           },
         },
@@ -83,85 +106,203 @@ export class Sidebar {
     );
   }
 
-  section(title, channels, addAction, addLabel) {
-    return h(
-      "section",
-      { class: "side-section" },
-      h(
-        "div",
-        { class: "side-section__head" },
-        h("h2", { class: "side-section__title" }, title),
-        h(
+  /** A section: a disclosure button (aria-expanded) for its title, its menu, and its list, a drop target. */
+  section({ section, channels, placed }, { title = null, addAction = null, addLabel = null } = {}) {
+    const { store } = this.app;
+    const id = section ? section.id : "unreads";
+    const name = title || this.app.sections.title(section);
+    const collapsed = Boolean(section?.collapsed);
+    const listId = `side-list-${id}`;
+    // A collapsed section still shows its unread conversations and the open one, as Slack's does.
+    const shown = collapsed
+      ? channels.filter((c) => (c.unread_count > 0 && !c.muted) || c.id === store.current)
+      : channels;
+    const toggle = section
+      ? h(
+          "button",
+          {
+            type: "button",
+            class: "side-section__toggle",
+            "aria-expanded": String(!collapsed),
+            "aria-controls": listId,
+            onclick: () => this.app.sections.toggle(section),
+          },
+          h("span", { class: "side-section__caret", "aria-hidden": "true" }, collapsed ? "▸" : "▾"),
+          name,
+        )
+      : name;
+    const menu = section
+      ? h(
+          "button",
+          {
+            type: "button",
+            class: "side-section__add",
+            "aria-haspopup": "menu",
+            "aria-label": interpolate(gettext("Options for %(section)s"), { section: name }),
+            title: gettext("Section options"),
+            onclick: (event) => this.app.sections.sectionMenu(section, event.currentTarget),
+          },
+          icon("more"),
+        )
+      : null;
+    const add = addAction
+      ? h(
           "button",
           { type: "button", class: "side-section__add", title: addLabel, "aria-label": addLabel, onclick: addAction },
           icon("plus"),
-        ),
-      ),
-      h(
-        "ul",
-        { class: "side-list" },
-        channels.map((channel) => this.item(channel)),
-      ),
+        )
+      : null;
+    const items = shown.map((channel) => this.item(channel, section ? id : null));
+    if (section && !channels.length && section.type === "standard")
+      items.push(h("li", { class: "side-list__empty" }, gettext("Drag conversations here")));
+    const list = h("ul", { class: "side-list", id: listId, dataset: { section: section ? id : "" } }, items);
+    const head = h(
+      "div",
+      { class: "side-section__head", dataset: { section: section ? id : "" } },
+      h("h2", { class: "side-section__title" }, toggle),
+      h("span", { class: "side-section__tools" }, menu, add),
     );
+    if (section) {
+      for (const zone of [head, list]) this.dropZone(zone, section, placed);
+    }
+    return h("section", { class: "side-section", dataset: { sectionId: id } }, head, list);
   }
 
+  // --- Drag and drop: a conversation onto a section's list (before the item under the pointer) or title ---
+
+  dragStart(event, channelId) {
+    this.dragging = channelId;
+    event.dataTransfer.setData(DRAG_TYPE, channelId);
+    event.dataTransfer.setData("text/plain", this.app.channelUrl(channelId));
+    event.dataTransfer.effectAllowed = "move";
+  }
+
+  dragEnd() {
+    this.dragging = null;
+    for (const node of this.root.querySelectorAll(".is-drop-target, .is-drop-before"))
+      node.classList.remove("is-drop-target", "is-drop-before");
+    this.schedule();
+  }
+
+  dropZone(zone, section, placed) {
+    const beforeOf = (event) => {
+      const items = [...zone.querySelectorAll("li[data-channel]")];
+      const next = items.find((li) => {
+        const box = li.getBoundingClientRect();
+        return event.clientY < box.top + box.height / 2;
+      });
+      return next ? next.dataset.channel : null;
+    };
+    zone.addEventListener("dragover", (event) => {
+      if (!this.dragging) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "move";
+      for (const node of this.root.querySelectorAll(".is-drop-target, .is-drop-before"))
+        node.classList.remove("is-drop-target", "is-drop-before");
+      zone.closest(".side-section")?.classList.add("is-drop-target");
+      const before = zone.tagName === "UL" ? beforeOf(event) : null;
+      if (before) zone.querySelector(`li[data-channel="${before}"]`)?.classList.add("is-drop-before");
+    });
+    zone.addEventListener("drop", (event) => {
+      const channelId = event.dataTransfer.getData(DRAG_TYPE) || this.dragging;
+      if (!channelId) return;
+      event.preventDefault();
+      const before = zone.tagName === "UL" ? beforeOf(event) : null;
+      this.dragEnd();
+      const position = section.sort === "manual" ? dropPosition(placed, channelId, before) : null;
+      this.app.sections.move(channelId, section.id, position);
+    });
+  }
+
+  /** The section a conversation shows in now (its placement, or its default section). */
+  sectionOf(channelId) {
+    for (const section of this.app.sections.layout.sections)
+      if (section.channel_ids.includes(channelId)) return section.id;
+    const channel = this.app.store.channels.get(channelId);
+    return channel && isDirect(channel) ? "direct_messages" : "channels";
+  }
+
+  focusChannel(channelId) {
+    requestAnimationFrame(() => this.root.querySelector(`a[data-channel="${channelId}"]`)?.focus());
+  }
   render() {
+    if (this.dragging) return; // redrawn on dragend: replacing the dragged node would end the drag
     const { store } = this.app;
     const all = [...store.channels.values()].filter(
       (c) => c.is_member !== false && !(c.is_archived && store.current !== c.id),
     );
-    const byName = (a, b) => store.channelTitle(a).localeCompare(store.channelTitle(b));
-    const channels = all.filter((c) => !c.is_im && !c.is_mpim).sort(byName);
-    const dms = all.filter((c) => c.is_im || c.is_mpim).sort(byName);
-    const nav = h(
-      "ul",
-      { class: "side-list side-list--nav" },
-      h(
-        "li",
-        {},
-        h(
-          "button",
-          {
-            type: "button",
-            class: `side-item${this.app.view === "mentions" ? " side-item--current" : ""}`,
-            onclick: () => this.app.showMentions(),
-          },
-          h("span", { class: "side-item__glyph" }, icon("at")),
-          h("span", { class: "side-item__name" }, gettext("Mentions")),
-        ),
-      ),
-      h(
-        "li",
-        {},
-        h(
-          "button",
-          {
-            type: "button",
-            class: `side-item${this.app.view === "saved" ? " side-item--current" : ""}`,
-            onclick: () => this.app.showSaved(),
-          },
-          h("span", { class: "side-item__glyph" }, icon("bookmark")),
-          h("span", { class: "side-item__name" }, gettext("Saved for later")),
-        ),
-      ),
-      h(
-        "li",
-        {},
-        h(
-          "button",
-          { type: "button", class: "side-item", onclick: () => this.app.dialogs.browseChannels() },
-          h("span", { class: "side-item__glyph" }, icon("search")),
-          h("span", { class: "side-item__name" }, gettext("Browse channels")),
-        ),
-      ),
-    );
-    this.root.replaceChildren(
-      nav,
-      this.section(gettext("Channels"), channels, () => this.app.dialogs.createChannel(), gettext("Create a channel")),
-      this.section(gettext("Direct messages"), dms, () => this.app.dialogs.newDm(), gettext("New direct message")),
-    );
+    // The open channel stays in Unreads while it is open, though reading it cleared its count.
+    if (this.unreadHeld !== store.current) this.unreadHeld = null;
+    const inUnreads = (c) => (c.unread_count > 0 && !c.muted) || c.id === this.unreadHeld;
+    const arranged = arrangeSidebar(this.app.sections.layout, all, {
+      title: (c) => store.channelTitle(c),
+      inUnreads,
+    });
+    if (arranged.unreads?.some((c) => c.id === store.current)) this.unreadHeld = store.current;
+    const adds = {
+      channels: [() => this.app.dialogs.createChannel(), gettext("Create a channel")],
+      direct_messages: [() => this.app.dialogs.newDm(), gettext("New direct message")],
+    };
+    const sections = arranged.sections.map((part) => {
+      const [addAction, addLabel] = adds[part.section.type] || [null, null];
+      return this.section(part, { addAction, addLabel });
+    });
+    const unreads = arranged.unreads
+      ? this.section({ section: null, channels: arranged.unreads, placed: [] }, { title: gettext("Unreads") })
+      : null;
+    this.root.replaceChildren(...[this.nav(), unreads, ...sections, this.footer()].filter(Boolean));
     const total = all.reduce((sum, c) => sum + (c.muted ? 0 : c.mention_count || 0), 0);
     document.title = document.title.replace(/^\(\d+\) /, "");
     if (total) document.title = `(${total}) ${document.title}`;
+  }
+
+  navItem(label, glyph, onclick, current = false) {
+    return h(
+      "li",
+      {},
+      h(
+        "button",
+        { type: "button", class: `side-item${current ? " side-item--current" : ""}`, onclick },
+        h("span", { class: "side-item__glyph" }, icon(glyph)),
+        h("span", { class: "side-item__name" }, label),
+      ),
+    );
+  }
+
+  nav() {
+    const { app } = this;
+    return h(
+      "ul",
+      { class: "side-list side-list--nav" },
+      this.navItem(gettext("Mentions"), "at", () => app.showMentions(), app.view === "mentions"),
+      this.navItem(gettext("Saved for later"), "bookmark", () => app.showSaved(), app.view === "saved"),
+      this.navItem(gettext("Browse channels"), "search", () => app.dialogs.browseChannels()),
+    );
+  }
+
+  /** Below the sections: a new section, and whether Unreads shows at the top. */
+  footer() {
+    const { sections } = this.app;
+    const showing = sections.layout.show_unreads;
+    return h(
+      "ul",
+      { class: "side-list side-list--footer" },
+      this.navItem(gettext("Create a section"), "plus", () => sections.nameDialog()),
+      h(
+        "li",
+        {},
+        h(
+          "button",
+          {
+            type: "button",
+            class: "side-item",
+            "aria-pressed": String(showing),
+            onclick: () => sections.setShowUnreads(!showing),
+          },
+          h("span", { class: "side-item__glyph", "aria-hidden": "true" }, showing ? "☑" : "☐"),
+          h("span", { class: "side-item__name" }, gettext("Show Unreads section")),
+        ),
+      ),
+    );
   }
 }

@@ -3,6 +3,7 @@
 import { Composer } from "./composer.js";
 import { h, icon } from "./dom.js";
 import { gettext, interpolate, ngettext } from "./i18n.js";
+import { replaceRows } from "./message-keys.js";
 import { messageRow } from "./render/message.js";
 
 export class ThreadPane {
@@ -75,11 +76,13 @@ export class ThreadPane {
   }
 
   close() {
+    const hadFocus = this.pane.contains(document.activeElement);
     this.rootTs = null;
     this.pane.hidden = true;
     this.pane.replaceChildren();
     document.body.classList.remove("pane-open");
     this.app.updateUrl();
+    if (hadFocus) this.app.composer.focus(); // not the page: the keyboard goes on from the message box
   }
 
   render() {
@@ -112,9 +115,7 @@ export class ThreadPane {
       rows.push(messageRow(this.app, reply, { inThread: true, continued }));
       previous = reply;
     }
-    const focused = document.activeElement;
-    this.list.replaceChildren(...rows);
-    if (focused !== document.activeElement && focused?.isConnected) focused.focus({ preventScroll: true });
+    replaceRows(this.list, rows);
     if (atBottom) this.list.scrollTop = this.list.scrollHeight;
   }
 

@@ -49,7 +49,8 @@ function reactions(app, message) {
           class: `reaction${mine ? " reaction--mine" : ""}`,
           title: reactionTitle(app, reaction),
           "aria-pressed": mine ? "true" : "false",
-          "aria-label": `${reactionTitle(app, reaction)}. ${mine ? gettext("Remove yours") : gettext("Add yours")}`,
+          // The visible count is part of the name (WCAG 2.5.3, label in name).
+          "aria-label": `${reactionTitle(app, reaction)}: ${reaction.count}. ${mine ? gettext("Remove yours") : gettext("Add yours")}`,
           dataset: { name: reaction.name },
           onclick: () => app.actions.toggleReaction(message, reaction.name),
         },
