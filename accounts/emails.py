@@ -1,4 +1,5 @@
-"""The mail that sign-up and address verification send. Each goes only to the address it is about."""
+"""The mail that sign-up and address verification send. Each goes only to the address it is about,
+in its owner's language (a Celery worker has no request to take one from)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,18 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import User
 from accounts.verification import verification_url
+from slackclone.i18n import language_of
 
 
 def _send(user: User, template: str, context: dict) -> None:
     context = {"user": user, "site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"accounts/emails/{template}_subject.txt", context).strip()
-    body = render_to_string(f"accounts/emails/{template}.txt", context)
+    with translation.override(language_of(user)):
+        subject = render_to_string(f"accounts/emails/{template}_subject.txt", context).strip()
+        body = render_to_string(f"accounts/emails/{template}.txt", context)
     EmailMultiAlternatives(subject=subject, body=body, to=[user.email]).send()
 
 
@@ -38,5 +42,5 @@ def send_account_exists_email(user: User) -> None:
 def send_account_imported_email(user: User) -> None:
     """Someone signed up with the address of an imported account that no invitation can claim yet:
     tell its owner which workspaces hold it, and that an admin's invitation is the way in."""
-    workspaces = [m.workspace for m in user.memberships.select_related("workspace")]
-    _send(user, "account_imported", {"workspaces": workspaces})
+    names = [m.workspace.name for m in user.memberships.select_related("workspace")]
+    _send(user, "account_imported", {"workspaces": names})

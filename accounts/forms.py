@@ -9,11 +9,14 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.password_validation import password_validators_help_texts
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Theme, User
+from slackclone.i18n import language_of
 
 if TYPE_CHECKING:
     from workspaces.models import Workspace
@@ -24,43 +27,51 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "Sorry, that email address and password don't match. Check them and try again.",
+        "invalid_login": _("Sorry, that email address and password don't match. Check them and try again."),
     }
 
     username = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         widget=forms.EmailInput(
-            attrs={"autofocus": True, "autocomplete": "email", "placeholder": "name@work-email.com"}
+            attrs={"autofocus": True, "autocomplete": "email", "placeholder": _("name@work-email.com")}
         ),
     )
     password = forms.CharField(
-        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
+
+
+class LocalizedPasswordResetForm(PasswordResetForm):
+    """Django's reset request, whose email speaks the account owner's language rather than the visitor's."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args: Any, **kwargs: Any) -> None:
+        with translation.override(language_of(context["user"])):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class NewAccountForm(forms.Form):
     """A new account's name and password: what an invitation's page asks (the address is the invitation's)."""
 
     display_name = forms.CharField(
-        label="Display name",
+        label=_("Display name"),
         max_length=80,
-        help_text="What people see next to your messages. You can change it later.",
+        help_text=_("What people see next to your messages. You can change it later."),
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
     password = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
-        help_text=" ".join(password_validators_help_texts()),
+        help_text=lazy(lambda: " ".join(password_validators_help_texts()), str)(),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
 
 class SignupForm(NewAccountForm):
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
         widget=forms.EmailInput(
-            attrs={"autofocus": True, "autocomplete": "email", "placeholder": "name@work-email.com"}
+            attrs={"autofocus": True, "autocomplete": "email", "placeholder": _("name@work-email.com")}
         ),
     )
     field_order = ("email", "display_name", "password")
@@ -71,38 +82,47 @@ def _timezone_choices() -> list[tuple[str, str]]:
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=120, required=False)
+    full_name = forms.CharField(label=_("Full name"), max_length=120, required=False)
     display_name = forms.CharField(
-        label="Display name",
+        label=_("Display name"),
         max_length=80,
         required=False,
-        help_text="The name people see next to your messages; your full name when empty.",
+        help_text=_("The name people see next to your messages; your full name when empty."),
     )
     title = forms.CharField(
-        label="What I do", max_length=120, required=False, help_text="For example: Head of Product."
+        label=_("What I do"), max_length=120, required=False, help_text=_("For example: Head of Product.")
     )
     timezone = forms.ChoiceField(
-        label="Time zone", help_text="Message times and do-not-disturb hours follow it.", choices=_timezone_choices
+        label=_("Time zone"),
+        help_text=_("Message times and do-not-disturb hours follow it."),
+        choices=_timezone_choices,
     )
 
 
 class AvatarForm(forms.Form):
     avatar = forms.FileField(
-        label="Upload a photo",
-        help_text="PNG, JPEG, GIF or WebP, up to 10 MB. It is cropped to a square.",
+        label=_("Upload a photo"),
+        help_text=_("PNG, JPEG, GIF or WebP, up to 10 MB. It is cropped to a square."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}),
     )
 
 
 STATUS_EXPIRY_CHOICES = [
-    ("never", "Don't clear"),
-    ("30m", "30 minutes"),
-    ("1h", "1 hour"),
-    ("4h", "4 hours"),
-    ("today", "Today"),
-    ("week", "This week"),
+    ("never", _("Don't clear")),
+    ("30m", _("30 minutes")),
+    ("1h", _("1 hour")),
+    ("4h", _("4 hours")),
+    ("today", _("Today")),
+    ("week", _("This week")),
 ]
-STATUS_PRESETS = ["In a meeting", "Commuting", "Out sick", "Vacationing", "Working remotely", "Focusing"]
+STATUS_PRESETS = [
+    _("In a meeting"),
+    _("Commuting"),
+    _("Out sick"),
+    _("Vacationing"),
+    _("Working remotely"),
+    _("Focusing"),
+]
 
 
 def status_expiry(choice: str, tz_name: str, now: datetime | None = None) -> datetime | None:
@@ -120,51 +140,51 @@ def status_expiry(choice: str, tz_name: str, now: datetime | None = None) -> dat
 
 class StatusForm(forms.Form):
     emoji = forms.CharField(
-        label="Emoji",
+        label=_("Emoji"),
         max_length=100,
         required=False,
-        help_text="A shortcode such as :palm_tree: or :house_with_garden:.",
+        help_text=_("A shortcode such as :palm_tree: or :house_with_garden:."),
         widget=forms.TextInput(attrs={"placeholder": ":speech_balloon:", "autocomplete": "off"}),
     )
     text = forms.CharField(
-        label="What's your status?",
+        label=_("What's your status?"),
         max_length=100,
         required=False,
         widget=forms.TextInput(attrs={"list": "status-presets", "autocomplete": "off"}),
     )
-    expiry = forms.ChoiceField(label="Clear after", choices=STATUS_EXPIRY_CHOICES, initial="today")
+    expiry = forms.ChoiceField(label=_("Clear after"), choices=STATUS_EXPIRY_CHOICES, initial="today")
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         if not (data.get("emoji", "").strip(": ") or data.get("text", "").strip()):
-            raise forms.ValidationError("Choose an emoji or write a status, or use Clear status.")
+            raise forms.ValidationError(_("Choose an emoji or write a status, or use Clear status."))
         return data
 
 
 class PreferencesForm(forms.Form):
-    theme = forms.ChoiceField(label="Theme", choices=Theme.choices, widget=forms.RadioSelect, required=False)
+    theme = forms.ChoiceField(label=_("Theme"), choices=Theme.choices, widget=forms.RadioSelect, required=False)
     language = forms.ChoiceField(
-        label="Language",
-        choices=[("", "As my browser asks"), *settings.LANGUAGES],
+        label=_("Language"),
+        choices=[("", _("As my browser asks")), *settings.LANGUAGES],
         required=False,
     )
     email_notifications = forms.BooleanField(
-        label="Email me about mentions and direct messages I haven't read",
+        label=_("Email me about mentions and direct messages I haven't read"),
         required=False,
-        help_text="Sent a couple of minutes after they arrive, only while you are away.",
+        help_text=_("Sent a couple of minutes after they arrive, only while you are away."),
     )
-    dnd_enabled = forms.BooleanField(label="Pause notifications every day", required=False)
+    dnd_enabled = forms.BooleanField(label=_("Pause notifications every day"), required=False)
     send_read_receipts = forms.BooleanField(
-        label="Let others see when I have read their direct messages",
+        label=_("Let others see when I have read their direct messages"),
         required=False,
-        help_text="Only in workspaces that show read receipts, in direct messages and group DMs of up to 10 people.",
+        help_text=_("Only in workspaces that show read receipts, in direct messages and group DMs of up to 10 people."),
     )
     dnd_start = forms.TimeField(
-        label="From", required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     dnd_end = forms.TimeField(
-        label="Until", required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
 
     @classmethod
@@ -186,18 +206,18 @@ class PreferencesForm(forms.Form):
         if data.get("dnd_enabled"):
             for name in ("dnd_start", "dnd_end"):
                 if data.get(name) is None and name not in self.errors:
-                    self.add_error(name, "Choose a time.")
+                    self.add_error(name, _("Choose a time."))
         return data
 
 
 class TokenCreateForm(forms.Form):
     name = forms.CharField(
-        label="Token name",
+        label=_("Token name"),
         max_length=100,
         required=False,
-        help_text="So you can tell your tokens apart, for example: deploy script.",
+        help_text=_("So you can tell your tokens apart, for example: deploy script."),
     )
-    workspace = forms.ChoiceField(label="Workspace", help_text="The token acts as you in this workspace only.")
+    workspace = forms.ChoiceField(label=_("Workspace"), help_text=_("The token acts as you in this workspace only."))
 
     def __init__(self, *args: Any, workspaces: Iterable[Workspace] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as dj_timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
 from slackclone.ids import API_TOKEN_PREFIX, USER_PREFIX, new_public_id
 
@@ -65,9 +66,9 @@ class BotKind(models.TextChoices):
 
 
 class Theme(models.TextChoices):
-    SYSTEM = "system", "As the system is set"
-    LIGHT = "light", "Light"
-    DARK = "dark", "Dark"
+    SYSTEM = "system", _("As the system is set")
+    LIGHT = "light", _("Light")
+    DARK = "dark", _("Dark")
 
 
 class User(AbstractBaseUser, PermissionsMixin):

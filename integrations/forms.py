@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from chat.models import Channel
 from integrations.models import WEBHOOK_NAME_MAX_LENGTH
@@ -12,12 +13,12 @@ from integrations.models import WEBHOOK_NAME_MAX_LENGTH
 
 class WebhookCreateForm(forms.Form):
     name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         max_length=WEBHOOK_NAME_MAX_LENGTH,
-        help_text="Shown as the author of its messages, unless a post names itself (username).",
-        widget=forms.TextInput(attrs={"placeholder": "Deploy notices"}),
+        help_text=_("Shown as the author of its messages, unless a post names itself (username)."),
+        widget=forms.TextInput(attrs={"placeholder": _("Deploy notices")}),
     )
-    channel = forms.ChoiceField(label="Posts to", choices=())
+    channel = forms.ChoiceField(label=_("Posts to"), choices=())
 
     def __init__(self, *args, channels: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,8 +32,8 @@ class WebhookCreateForm(forms.Form):
 
 class BotCreateForm(forms.Form):
     name = forms.CharField(
-        label="Bot name",
+        label=_("Bot name"),
         max_length=WEBHOOK_NAME_MAX_LENGTH,
-        help_text="A bot user with its own xoxb- token, for Slack bots (slack_sdk) pointed at this server.",
-        widget=forms.TextInput(attrs={"placeholder": "Standup bot"}),
+        help_text=_("A bot user with its own xoxb- token, for Slack bots (slack_sdk) pointed at this server."),
+        widget=forms.TextInput(attrs={"placeholder": _("Standup bot")}),
     )

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -148,5 +149,5 @@ def webhook_revoke_page(request: AuthenticatedHttpRequest, workspace_slug: str, 
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"The webhook “{webhook.name}” no longer works.")
+        messages.success(request, gettext("The webhook “%(name)s” no longer works.") % {"name": webhook.name})
     return redirect("integrations:webhooks", workspace_slug=workspace_slug)

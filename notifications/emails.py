@@ -20,7 +20,9 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import formats, translation
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from chat.links import message_permalink
@@ -30,13 +32,13 @@ from chat.selectors import readable_channels
 from chat.selectors.people import people_view
 from chat.text import CHANNEL_MENTION_RE, USER_MENTION_RE
 from notifications.models import MissedMessageEmail, Notification, NotificationReason
+from slackclone.i18n import language_of
 from workspaces.models import Membership, Workspace
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 MAX_MESSAGES_SHOWN = 25
 # The text part's lines wrap at this width, indented two spaces under their author.
 TEXT_WIDTH = 70
-NO_TEXT = "(a file)"
 
 
 def unsubscribe_token(user: User) -> str:
@@ -80,8 +82,8 @@ def _where(channel: Channel, recipient: User, names: dict[str, str]) -> str:
         return f"#{channel.name}"
     others = [names.get(pid, pid) for pid in (channel.dm_key or "").split(",") if pid != recipient.public_id]
     if channel.kind == ChannelKind.DM:
-        return f"Direct message with {others[0]}" if others else "Your notes"
-    return "Group message with " + ", ".join(others)
+        return _("Direct message with %(name)s") % {"name": others[0]} if others else _("Your notes")
+    return _("Group message with %(names)s") % {"names": ", ".join(others)}
 
 
 @dataclass(frozen=True)
@@ -102,10 +104,10 @@ class EmailLine:
 def email_line(notification: Notification, names: dict[str, str], tz: zoneinfo.ZoneInfo) -> EmailLine:
     """One message of the email, its text in both parts rendered as the app renders it."""
     message = notification.message
-    text = message.text if message.text.strip() else NO_TEXT
+    text = message.text if message.text.strip() else _("(a file)")
     return EmailLine(
         author=message.author.name,
-        sent_at=message.created_at.astimezone(tz).strftime("%a %d %b, %H:%M"),
+        sent_at=formats.date_format(message.created_at.astimezone(tz), "DATETIME_FORMAT"),
         text=to_plain_text(text, names, width=TEXT_WIDTH),
         html=to_html(text, names),
         url=message_permalink(message),
@@ -114,7 +116,13 @@ def email_line(notification: Notification, names: dict[str, str], tz: zoneinfo.Z
 
 
 def build_missed_message_email(batch: MissedMessageEmail, notifications: list[Notification]) -> EmailMultiAlternatives:
-    """The email for these notifications (oldest first), grouped by conversation, with links to each message."""
+    """The email for these notifications (oldest first), grouped by conversation, with links to each message,
+    in the recipient's language (a Celery worker has no request to take it from)."""
+    with translation.override(language_of(batch.user)):
+        return _build_missed_message_email(batch, notifications)
+
+
+def _build_missed_message_email(batch: MissedMessageEmail, notifications: list[Notification]) -> EmailMultiAlternatives:
     user, workspace = batch.user, batch.workspace
     names = _names(notifications, user, workspace)
     try:

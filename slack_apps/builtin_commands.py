@@ -11,6 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from accounts.services import user_set_status
 from chat.models import ChannelMember
 from chat.services import channel_invite, channel_leave, channel_prefs_update, channel_set_topic, message_post
@@ -19,6 +22,8 @@ from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Membership
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from accounts.models import User
     from chat.models import Channel
 
@@ -29,8 +34,8 @@ WHO_LIMIT = 50
 
 @dataclass(frozen=True)
 class Builtin:
-    description: str
-    usage_hint: str
+    description: StrOrPromise
+    usage_hint: StrOrPromise
     run: Callable[[User, Channel, str], str]
 
 
@@ -83,13 +88,14 @@ def _remind(actor: User, channel: Channel, text: str) -> str:
         )
     what, when = words[: found.start()].strip(), found.group(1).strip()
     reminder = reminder_create(actor=actor, workspace=channel.workspace, text=what, when=when)
-    return f"I will remind you “{what}” at {reminder.remind_at:%Y-%m-%d %H:%M} UTC."
+    when_utc = f"{reminder.remind_at:%Y-%m-%d %H:%M}"
+    return gettext("I will remind you “%(what)s” at %(when)s UTC.") % {"what": what, "when": when_utc}
 
 
 def _mute(actor: User, channel: Channel, text: str) -> str:
     member = ChannelMember.objects.get(channel=channel, user=actor)
     channel_prefs_update(actor=actor, channel=channel, muted=not member.muted)
-    return "Muted this conversation." if not member.muted else "Unmuted this conversation."
+    return gettext("Muted this conversation.") if not member.muted else gettext("Unmuted this conversation.")
 
 
 def _status(actor: User, channel: Channel, text: str) -> str:
@@ -97,11 +103,11 @@ def _status(actor: User, channel: Channel, text: str) -> str:
     words = text.strip()
     if words.lower() == "clear":
         user_set_status(actor=actor)
-        return "Your status is cleared."
+        return gettext("Your status is cleared.")
     emoji_match = re.match(r"^(:[a-z0-9_+\-']{1,100}:)\s*", words)
     emoji = emoji_match.group(1) if emoji_match else ""
     user_set_status(actor=actor, emoji=emoji.strip(":"), text=words[emoji_match.end() :] if emoji_match else words)
-    return "Your status is set."
+    return gettext("Your status is set.")
 
 
 def _who(actor: User, channel: Channel, text: str) -> str:
@@ -111,17 +117,21 @@ def _who(actor: User, channel: Channel, text: str) -> str:
         .order_by("user__full_name")[: WHO_LIMIT + 1]
     )
     names = ", ".join(f"<@{m.user.public_id}>" for m in members[:WHO_LIMIT])
-    more = f" and more (the first {WHO_LIMIT} shown)" if len(members) > WHO_LIMIT else ""
-    return f"In this conversation: {names}{more}."
+    if len(members) > WHO_LIMIT:
+        return gettext("In this conversation: %(names)s and more (the first %(limit)s shown).") % {
+            "names": names,
+            "limit": WHO_LIMIT,
+        }
+    return gettext("In this conversation: %(names)s.") % {"names": names}
 
 
 BUILTINS: dict[str, Builtin] = {
-    "/invite": Builtin("Invite people to this channel", "@name [@name …]", _invite),
-    "/leave": Builtin("Leave this channel", "", _leave),
-    "/topic": Builtin("Set the channel's topic", "[text]", _topic),
-    "/me": Builtin("Say what you are doing, in italics", "[text]", _me),
-    "/remind": Builtin("Set a reminder", "me to [what] in [when]", _remind),
-    "/mute": Builtin("Mute or unmute this conversation", "", _mute),
-    "/status": Builtin("Set your status", ":emoji: [text], or clear", _status),
-    "/who": Builtin("List the people in this conversation", "", _who),
+    "/invite": Builtin(_("Invite people to this channel"), _("@name [@name …]"), _invite),
+    "/leave": Builtin(_("Leave this channel"), "", _leave),
+    "/topic": Builtin(_("Set the channel's topic"), _("[text]"), _topic),
+    "/me": Builtin(_("Say what you are doing, in italics"), _("[text]"), _me),
+    "/remind": Builtin(_("Set a reminder"), _("me to [what] in [when]"), _remind),
+    "/mute": Builtin(_("Mute or unmute this conversation"), "", _mute),
+    "/status": Builtin(_("Set your status"), _(":emoji: [text], or clear"), _status),
+    "/who": Builtin(_("List the people in this conversation"), "", _who),
 }

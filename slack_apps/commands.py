@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import hash_token
 from chat.block_kit import MessageContent, message_content
@@ -45,8 +46,8 @@ if TYPE_CHECKING:
 
 RESPONSE_MAX_BYTES = 64 * 1024
 # Slack's words for a command that is no command.
-NOT_A_COMMAND = (
-    '{command} is not a valid command. In Slackclone, all messages that start with the "/" character are '
+NOT_A_COMMAND = gettext_lazy(
+    '%(command)s is not a valid command. In Slackclone, all messages that start with the "/" character are '
     "interpreted as commands. To send a message that starts with /, put a space before it."
 )
 
@@ -75,7 +76,7 @@ class CommandListing:
 def commands_available(*, actor: User, channel: Channel) -> list[CommandListing]:
     """The built-ins and the workspace's enabled apps' commands, for the composer's autocomplete."""
     access_channel_member(actor, channel)
-    listing = [CommandListing(name, b.description, b.usage_hint, "") for name, b in BUILTINS.items()]
+    listing = [CommandListing(name, str(b.description), str(b.usage_hint), "") for name, b in BUILTINS.items()]
     rows = SlashCommand.objects.filter(workspace_id=channel.workspace_id, app__disabled_at__isnull=True).select_related(
         "app"
     )
@@ -106,7 +107,7 @@ def command_run(*, actor: User, channel: Channel, command: str, text: str = "", 
         .first()
     )
     if registered is None:
-        return _told(actor, channel, thread_ts, CommandResult(text=NOT_A_COMMAND.format(command=command)))
+        return _told(actor, channel, thread_ts, CommandResult(text=str(NOT_A_COMMAND) % {"command": command}))
     result = _run_app_command(actor, channel, registered, text, thread_ts)
     return result if result.shown else _told(actor, channel, thread_ts, result)
 
@@ -126,7 +127,9 @@ def _told(actor: User, channel: Channel, thread_ts: str, result: CommandResult) 
 
 
 def _failed(command: str, error: str) -> CommandResult:
-    return CommandResult(text=f'{command} failed with the error "{error}"')
+    return CommandResult(
+        text=gettext('%(command)s failed with the error "%(error)s"') % {"command": command, "error": error}
+    )
 
 
 def _payload(actor: User, channel: Channel, registered: SlashCommand, text: str, response_url: str) -> dict[str, str]:
@@ -226,7 +229,9 @@ def _show_answer(row: CommandResponseUrl, answer: dict[str, Any] | None) -> Comm
     except DomainError as error:
         if error.code == ErrorCode.NO_TEXT:
             return CommandResult()
-        return CommandResult(text=f"The app's answer could not be shown ({error.message}).")
+        return CommandResult(
+            text=gettext("The app's answer could not be shown (%(reason)s).") % {"reason": error.message}
+        )
     if answer.get("replace_original") is True and row.original_ts:
         return _replace_original(row, content)
     app, channel, actor = row.app, row.channel, row.user

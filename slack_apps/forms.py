@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from slack_apps.manifest import MANIFEST_MAX_BYTES
 from slack_apps.models import APP_NAME_MAX_LENGTH, URL_MAX_LENGTH
@@ -10,25 +11,25 @@ from slack_apps.models import APP_NAME_MAX_LENGTH, URL_MAX_LENGTH
 
 class AppCreateForm(forms.Form):
     name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         max_length=APP_NAME_MAX_LENGTH,
         required=False,
-        help_text="Without a manifest, the app's name (the usual events and scopes); with one, its new name.",
+        help_text=_("Without a manifest, the app's name (the usual events and scopes); with one, its new name."),
     )
     manifest = forms.CharField(
-        label="App manifest",
+        label=_("App manifest"),
         required=False,
         max_length=MANIFEST_MAX_BYTES,
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
-        help_text="Paste the app's Slack manifest (JSON or YAML) as it is.",
+        help_text=_("Paste the app's Slack manifest (JSON or YAML) as it is."),
     )
-    socket_mode = forms.BooleanField(label="Socket Mode", required=False, help_text="Without a manifest.")
+    socket_mode = forms.BooleanField(label=_("Socket Mode"), required=False, help_text=_("Without a manifest."))
 
 
 class AppUrlsForm(forms.Form):
     request_url = forms.CharField(
-        label="Request URL",
+        label=_("Request URL"),
         max_length=URL_MAX_LENGTH,
         required=False,
-        help_text="Events and slash commands go here; the app must answer Slack's url_verification first.",
+        help_text=_("Events and slash commands go here; the app must answer Slack's url_verification first."),
     )

@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
@@ -21,10 +23,10 @@ from slackclone.errors import DomainError
 from workspaces.models import Workspace
 from workspaces.views.common import admin_workspace, raise_as_http
 
-ROTATE_ACTIONS: dict[str, tuple[services.AppSecret, str]] = {
-    "rotate-bot_token": ("bot_token", "bot token"),
-    "rotate-app_token": ("app_token", "app-level token"),
-    "rotate-signing_secret": ("signing_secret", "signing secret"),
+ROTATE_ACTIONS: dict[str, tuple[services.AppSecret, Promise]] = {
+    "rotate-bot_token": ("bot_token", gettext_lazy("bot token")),
+    "rotate-app_token": ("app_token", gettext_lazy("app-level token")),
+    "rotate-signing_secret": ("signing_secret", gettext_lazy("signing secret")),
 }
 
 
@@ -84,15 +86,19 @@ def app_action(request: AuthenticatedHttpRequest, workspace_slug: str, app_id: s
             return _page(request, workspace, rotated=app, rotated_name=name, secret=secret)
         if action in ("disable", "enable"):
             services.app_set_enabled(actor=request.user, app=app, enabled=action == "enable")
-            messages.success(request, f"{app.name} is {action}d.")
+            done = gettext("%(name)s is enabled.") if action == "enable" else gettext("%(name)s is disabled.")
+            messages.success(request, done % {"name": app.name})
         elif action == "delete":
             services.app_delete(actor=request.user, app=app)
-            messages.success(request, f"{app.name} is deleted; its bot stays as the author of its messages.")
+            messages.success(
+                request,
+                gettext("%(name)s is deleted; its bot stays as the author of its messages.") % {"name": app.name},
+            )
         elif action == "urls":
             form = AppUrlsForm(request.POST)
             if form.is_valid():
                 services.app_set_urls(actor=request.user, app=app, request_url=form.cleaned_data["request_url"])
-                messages.success(request, f"{app.name}'s request URL is saved.")
+                messages.success(request, gettext("%(name)s's request URL is saved.") % {"name": app.name})
         else:
             return HttpResponse("Unknown action.", status=404, content_type="text/plain")
     except DomainError as error:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy
 
 from slackclone.web import auth_rate_limited
 
@@ -18,5 +19,5 @@ class SlackcloneAdminSite(admin.AdminSite):
     index_title = "Workspaces, people and conversations"
 
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        login = auth_rate_limited("sign-in attempts", account_field="username")(super().login)
+        login = auth_rate_limited(gettext_lazy("sign-in attempts"), account_field="username")(super().login)
         return login(request, extra_context)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
@@ -17,6 +18,9 @@ from django.shortcuts import redirect, render
 from slackclone.api.exceptions import ApiRatelimited
 from slackclone.api.ratelimit import check_account_sign_in_rate, check_auth_rate
 from slackclone.errors import DomainError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def add_domain_error(form: forms.Form, error: DomainError, aliases: dict[str, str] | None = None) -> None:
@@ -35,7 +39,7 @@ def submit_form(
     form: forms.Form,
     action: Callable[[dict], object],
     *,
-    success: str,
+    success: StrOrPromise,
     redirect_to: str,
     aliases: dict[str, str] | None = None,
 ) -> HttpResponse | None:
@@ -55,7 +59,7 @@ def submit_form(
     return redirect(redirect_to)
 
 
-def auth_rate_limited(action: str, *, account_field: str | None = None) -> Callable:
+def auth_rate_limited(action: StrOrPromise, *, account_field: str | None = None) -> Callable:
     """Limit a page's POSTs per client address (the API's sign-in budget, settings.API_AUTH_RATE) and,
     with `account_field` (the form field naming the account), refuse an account past its failed sign-ins.
 

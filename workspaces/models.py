@@ -10,33 +10,42 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from slackclone.ids import INVITATION_PREFIX, USERGROUP_PREFIX, WORKSPACE_PREFIX, new_public_id
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Owner"
-    ADMIN = "admin", "Admin"
-    MEMBER = "member", "Member"
-    GUEST = "guest", "Guest"
+    OWNER = "owner", _("Owner")
+    ADMIN = "admin", _("Admin")
+    MEMBER = "member", _("Member")
+    GUEST = "guest", _("Guest")
 
 
 ADMIN_ROLES = frozenset({Role.OWNER, Role.ADMIN})
+# A role named inside a sentence ("invited you to join as a guest"): lowercase where the language wants it.
+ROLE_IN_SENTENCE = {
+    Role.OWNER: pgettext_lazy("role in a sentence", "owner"),
+    Role.ADMIN: pgettext_lazy("role in a sentence", "admin"),
+    Role.MEMBER: pgettext_lazy("role in a sentence", "member"),
+    Role.GUEST: pgettext_lazy("role in a sentence", "guest"),
+}
 
 
 class EmailDisplay(models.TextChoices):
     """Slack's "Display email addresses": who, besides owners and admins, sees people's addresses."""
 
-    EVERYONE = "everyone", "Everyone, guests included"
-    MEMBERS = "members", "Members, not guests"
-    ADMINS = "admins", "Only owners and admins"
+    EVERYONE = "everyone", _("Everyone, guests included")
+    MEMBERS = "members", _("Members, not guests")
+    ADMINS = "admins", _("Only owners and admins")
 
 
 class EmojiAddPolicy(models.TextChoices):
     """Slack's "Allow members to add custom emoji": who may add a workspace's emoji. Guests never may."""
 
-    EVERYONE = "everyone", "Every member"
-    ADMINS = "admins", "Only owners and admins"
+    EVERYONE = "everyone", _("Every member")
+    ADMINS = "admins", _("Only owners and admins")
 
 
 class Workspace(models.Model):
@@ -147,6 +156,10 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation to {self.workspace.slug} for {self.email or 'anyone with the link'}"
+
+    def get_role_in_sentence(self) -> str:
+        """The role as a sentence of an invitation names it, in the current language."""
+        return str(ROLE_IN_SENTENCE[Role(self.role)])
 
     @property
     def shareable_token(self) -> str | None:

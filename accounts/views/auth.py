@@ -8,10 +8,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import EmailAuthenticationForm, SignupForm
+from accounts.forms import EmailAuthenticationForm, LocalizedPasswordResetForm, SignupForm
 from accounts.signup import mark_email_verified, user_sign_up
 from slackclone.errors import DomainError
 from slackclone.web import add_domain_error, auth_rate_limited
@@ -29,7 +30,7 @@ def safe_next(request: HttpRequest, default: str = "home") -> str:
     return default
 
 
-@method_decorator(auth_rate_limited("sign-in attempts", account_field="username"), name="dispatch")
+@method_decorator(auth_rate_limited(gettext_lazy("sign-in attempts"), account_field="username"), name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
@@ -37,7 +38,7 @@ class LoginView(auth_views.LoginView):
 
 
 @sensitive_post_parameters("password")
-@auth_rate_limited("new accounts")
+@auth_rate_limited(gettext_lazy("new accounts"))
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     """Start an account; the same "check your email" follows whether or not the address had one.
@@ -78,9 +79,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 # Django's reset views with our templates and email; the request form is rate limited like sign-in,
 # and it never says whether an address has an account.
-rate_limited_password_reset = auth_rate_limited("password reset requests")(
+rate_limited_password_reset = auth_rate_limited(gettext_lazy("password reset requests"))(
     auth_views.PasswordResetView.as_view(
         template_name="accounts/password_reset_form.html",
+        form_class=LocalizedPasswordResetForm,
         email_template_name="accounts/emails/password_reset.txt",
         subject_template_name="accounts/emails/password_reset_subject.txt",
         success_url=reverse_lazy("accounts:password_reset_done"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts import services
@@ -37,10 +39,13 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
             request,
             form,
             lambda data: _save(request.user, data),
-            success="Your preferences have been saved.",
+            success=gettext_lazy("Your preferences have been saved."),
             redirect_to="accounts:preferences",
         )
         if done:
+            # The notice is written out after the view, in the language just chosen, as the next page is.
+            chosen = request.user.language or translation.get_language_from_request(request)
+            translation.activate(chosen)
             return done
     context = {"form": form, "section": "preferences", "timezone": request.user.timezone}
     return render(request, "accounts/preferences.html", context, status=400 if form.is_bound else 200)

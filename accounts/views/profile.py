@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
@@ -23,7 +24,7 @@ def _render(request: AuthenticatedHttpRequest, status: int = 200, **forms) -> Ht
         "form": forms.get("form") or ProfileForm(initial={**initial, "timezone": user.timezone}),
         "avatar_form": forms.get("avatar_form") or AvatarForm(),
         "status_form": forms.get("status_form") or StatusForm(),
-        "status_presets": STATUS_PRESETS,
+        "status_presets": [str(preset) for preset in STATUS_PRESETS],
         "current_status": user.current_status(),
         "section": "profile",
     }
@@ -40,7 +41,7 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         form,
         lambda data: services.user_update_profile(actor=request.user, user=request.user, **data),
-        success="Your profile has been updated.",
+        success=gettext("Your profile has been updated."),
         redirect_to=PROFILE_URL,
     )
     return done or _render(request, status=400, form=form)
@@ -52,14 +53,14 @@ def avatar(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a new photo, or remove it (`remove` in the form)."""
     if "remove" in request.POST:
         services.user_set_avatar(actor=request.user, image=None)
-        messages.success(request, "Your photo has been removed.")
+        messages.success(request, gettext("Your photo has been removed."))
         return redirect(PROFILE_URL)
     form = AvatarForm(request.POST, request.FILES)
     done = submit_form(
         request,
         form,
         lambda data: services.user_set_avatar(actor=request.user, image=data["avatar"]),
-        success="Your photo has been updated.",
+        success=gettext("Your photo has been updated."),
         redirect_to=PROFILE_URL,
     )
     return done or _render(request, status=400, avatar_form=form)
@@ -76,14 +77,14 @@ def status(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set a custom status with when it clears, or clear it (`clear` in the form)."""
     if "clear" in request.POST:
         services.user_set_status(actor=request.user)
-        messages.success(request, "Your status has been cleared.")
+        messages.success(request, gettext("Your status has been cleared."))
         return redirect(PROFILE_URL)
     form = StatusForm(request.POST)
     done = submit_form(
         request,
         form,
         lambda data: _set_status(request.user, data),
-        success="Your status has been set.",
+        success=gettext("Your status has been set."),
         redirect_to=PROFILE_URL,
         aliases={"name": "emoji", "status_text": "text", "expires_at": "expiry"},
     )

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,7 +29,7 @@ def _render(request: AuthenticatedHttpRequest, form: PasswordChangeForm, status:
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @login_required
-@auth_rate_limited("password changes")
+@auth_rate_limited(gettext_lazy("password changes"))
 @require_http_methods(["GET", "POST"])
 def security(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET: the page. POST: change the password (the current one is asked for, as a stolen session lacks it)."""
@@ -39,7 +40,7 @@ def security(request: AuthenticatedHttpRequest) -> HttpResponse:
         return _render(request, form, status=400)
     user = form.save()
     update_session_auth_hash(request, user)
-    messages.success(request, "Your password has been changed, and every other session signed out.")
+    messages.success(request, gettext("Your password has been changed, and every other session signed out."))
     return redirect(SECURITY_URL)
 
 
@@ -48,5 +49,5 @@ def security(request: AuthenticatedHttpRequest) -> HttpResponse:
 def sign_out_other_sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = user_sign_out_other_sessions(actor=request.user)
     update_session_auth_hash(request, user)
-    messages.success(request, "You have been signed out of every other browser and device.")
+    messages.success(request, gettext("You have been signed out of every other browser and device."))
     return redirect(SECURITY_URL)

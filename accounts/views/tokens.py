@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,7 +22,7 @@ from workspaces.tokens import api_token_revoke, token_get
 
 @never_cache  # the page that shows a new token's secret must not be kept by any cache
 @login_required
-@auth_rate_limited("new API tokens")
+@auth_rate_limited(gettext_lazy("new API tokens"))
 @require_http_methods(["GET", "POST"])
 def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     workspaces = [m.workspace for m in user_workspaces(user=request.user)]
@@ -57,5 +58,7 @@ def token_revoke(request: AuthenticatedHttpRequest, token_id: str) -> HttpRespon
         api_token_revoke(actor=request.user, token=token)
     except DomainError as error:
         raise Http404(error.message) from None
-    messages.success(request, f"The token {token.prefix}… has been revoked; it no longer works.")
+    messages.success(
+        request, gettext("The token %(prefix)s… has been revoked; it no longer works.") % {"prefix": token.prefix}
+    )
     return redirect("accounts:tokens")

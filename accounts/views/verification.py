@@ -11,6 +11,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
@@ -31,7 +32,7 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         return render(request, "accounts/verify_email.html", {"email": user.email, "next": safe_next(request, "")})
     login(request, user, backend=BACKEND)
-    messages.success(request, f"Thanks, {user.email} is confirmed.")
+    messages.success(request, gettext("Thanks, %(email)s is confirmed.") % {"email": user.email})
     return redirect(safe_next(request))
 
 
@@ -44,5 +45,5 @@ def resend_verification(request: AuthenticatedHttpRequest) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"We sent a new link to {request.user.email}.")
+        messages.success(request, gettext("We sent a new link to %(email)s.") % {"email": request.user.email})
     return redirect(safe_next(request, "accounts:workspaces"))

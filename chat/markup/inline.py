@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 
 def _marked(name: str, char: str, count: int, others: str) -> str:
     """A marker pair around text that starts and ends next to it: opening after the line's start, a space,
@@ -46,7 +48,7 @@ ENTITY_RE = re.compile(r"&(lt|gt|amp);")
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&"}
 LINK_TARGET_RE = re.compile(r"(?:https?://|mailto:)\S+", re.IGNORECASE)
 BROADCASTS = frozenset({"here", "channel", "everyone"})
-HIDDEN_CHANNEL = "private channel"
+HIDDEN_CHANNEL = gettext_lazy("private channel")
 STYLE_TAGS = {"dbold": "strong", "bold": "strong", "italic": "em", "dstrike": "s", "strike": "s"}
 
 
@@ -87,7 +89,7 @@ def _angle(token: str, names: dict[str, str]) -> Inline:
         return Text("@" + (names.get(target[1:]) or label or target[1:]))
     if target.startswith("#"):
         name = names.get(target[1:])
-        return Text("#" + name if name else HIDDEN_CHANNEL)
+        return Text("#" + name if name else str(HIDDEN_CHANNEL))
     if target.startswith("!"):
         name, _, group = target[1:].partition("^")
         if name in BROADCASTS:

@@ -16,7 +16,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.models import BotKind, User
 from accounts.services import user_create
@@ -28,6 +29,7 @@ from notifications.models import DeliveryState, Reminder
 from notifications.reminder_times import parse_when
 from notifications.services.scheduled import check_send_time, eta_horizon
 from slackclone.errors import DomainError, ErrorCode
+from slackclone.i18n import language_of
 from workspaces.models import Membership, Role
 from workspaces.permissions import access_membership
 from workspaces.services import member_add
@@ -135,18 +137,30 @@ def _can_still_see(user: User, message: Message) -> bool:
 
 
 def reminder_message_text(reminder: Reminder) -> str:
-    """What Slackbot says: the reminder, and for a message its author, place and first lines.
+    """What Slackbot says, in the person's language: the reminder, and for a message its author, place
+    and first lines.
 
     A message the person can no longer see (deleted, or in a channel they have left) is not quoted.
     """
-    message = reminder.message
-    if message is None or message.is_deleted or not _can_still_see(reminder.user, message):
-        return f"Reminder: {reminder.text}" if reminder.text else "Reminder: a message you can no longer see."
-    channel = message.channel
-    where = f" in <#{channel.public_id}>" if channel.name else ""
-    quoted = "\n".join("> " + line for line in message.text[:QUOTE_CHARS].splitlines() or [""])
-    head = f"Reminder: {reminder.text}\n" if reminder.text else "Reminder: "
-    return f"{head}a message from <@{message.author.public_id}>{where} (ts {message.ts}):\n{quoted}"
+    with translation.override(language_of(reminder.user)):
+        message = reminder.message
+        if message is None or message.is_deleted or not _can_still_see(reminder.user, message):
+            if reminder.text:
+                return gettext("Reminder: %(text)s") % {"text": reminder.text}
+            return gettext("Reminder: a message you can no longer see.")
+        values = {"author": f"<@{message.author.public_id}>", "ts": message.ts}
+        if message.channel.name:
+            about = gettext("a message from %(author)s in %(channel)s (ts %(ts)s):")
+            values["channel"] = f"<#{message.channel.public_id}>"
+        else:
+            about = gettext("a message from %(author)s (ts %(ts)s):")
+        quoted = "\n".join("> " + line for line in message.text[:QUOTE_CHARS].splitlines() or [""])
+        head = (
+            gettext("Reminder: %(text)s") % {"text": reminder.text} + "\n"
+            if reminder.text
+            else gettext("Reminder:") + " "
+        )
+        return f"{head}{about % values}\n{quoted}"
 
 
 def reminder_deliver(*, reminder_id: int, now: datetime | None = None) -> Reminder | None:

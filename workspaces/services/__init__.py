@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.events import send_user_change
 from accounts.models import User
@@ -114,7 +115,11 @@ def workspace_create(*, creator: User, name: str, slug: str) -> Workspace:
     """
     if not creator.is_active:
         raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
-    check_email_verified(creator, _verify_first("create a workspace", creator))
+    check_email_verified(
+        creator,
+        gettext("Verify your email address before you create a workspace: follow the link we sent to %(email)s.")
+        % {"email": creator.email},
+    )
     name, slug = _check_workspace_name(name), check_workspace_slug(slug)
     if Workspace.objects.filter(slug=slug).exists():
         raise DomainError(
@@ -144,10 +149,6 @@ def workspace_create(*, creator: User, name: str, slug: str) -> Workspace:
     )
     channel_create(actor=creator, workspace=workspace, name="random", purpose="A place for non-work banter.")
     return workspace
-
-
-def _verify_first(action: str, user: User) -> str:
-    return f"Verify your email address before you {action}: follow the link we sent to {user.email}."
 
 
 def _join_general(workspace: Workspace, user: User) -> None:
@@ -187,7 +188,9 @@ def member_add(*, actor: User | None, workspace: Workspace, user: User, role: st
     if not user.is_active:
         raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "%(email)s has been deactivated.", params={"email": user.email})
     check_email_verified(
-        user, f"{user.email} has not verified this address yet; invite them instead, or ask them to verify it."
+        user,
+        gettext("%(email)s has not verified this address yet; invite them instead, or ask them to verify it.")
+        % {"email": user.email},
     )
     existing = Membership.objects.filter(user=user, workspace=workspace).first()
     if existing is not None:
@@ -298,7 +301,11 @@ def invitation_accept(*, user: User, token: str) -> Membership:
     _check_usable(invitation)
     if invitation.email:
         mark_email_verified(user)
-    check_email_verified(user, _verify_first("join a workspace", user))
+    check_email_verified(
+        user,
+        gettext("Verify your email address before you join a workspace: follow the link we sent to %(email)s.")
+        % {"email": user.email},
+    )
     invitation.uses += 1
     invitation.save(update_fields=["uses"])
     return _add_member(invitation.workspace, user, Role(invitation.role))

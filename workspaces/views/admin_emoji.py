@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
@@ -53,7 +54,7 @@ def emoji_policy(request: AuthenticatedHttpRequest, workspace_slug: str) -> Http
         lambda data: workspace_set_emoji_policy(
             actor=request.user, workspace=workspace, emoji_add_policy=data["emoji_add_policy"]
         ),
-        success="Who can add custom emoji has been saved.",
+        success=gettext("Who can add custom emoji has been saved."),
         redirect_to=reverse("workspaces:admin-emoji", args=[workspace.slug]),
     )
     return done or _render(request, workspace, form=form, status=400)
@@ -69,5 +70,6 @@ def emoji_delete(request: AuthenticatedHttpRequest, workspace_slug: str, name: s
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Removed " + ", ".join(f":{removed}:" for removed in names) + ".")
+        removed = ", ".join(f":{name}:" for name in names)
+        messages.success(request, gettext("Removed %(emoji)s.") % {"emoji": removed})
     return redirect("workspaces:admin-emoji", workspace.slug)

@@ -7,8 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
@@ -47,7 +47,7 @@ def invitations(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpR
         request,
         form,
         lambda data: services.invitation_create(actor=request.user, workspace=workspace, **data),
-        success="A new invitation link is ready: copy it from the list below.",
+        success=gettext("A new invitation link is ready: copy it from the list below."),
         redirect_to=reverse("workspaces:admin-invitations", args=[workspace.slug]),
     )
     return done or _render(request, workspace, link_form=form, status=400)
@@ -68,7 +68,8 @@ def _invite_by_email(request: AuthenticatedHttpRequest, workspace) -> HttpRespon
         request,
         form,
         lambda data: _invite_all(request.user, workspace, data),
-        success=f"Invitation{pluralize(emails)} sent to {', '.join(emails)}.",
+        success=ngettext("Invitation sent to %(emails)s.", "Invitations sent to %(emails)s.", len(emails))
+        % {"emails": ", ".join(emails)},
         redirect_to=reverse("workspaces:admin-invitations", args=[workspace.slug]),
         aliases={"email": "emails"},
     )
@@ -84,7 +85,9 @@ def invitation_revoke(request: AuthenticatedHttpRequest, workspace_slug: str, in
     except DomainError as error:
         raise Http404(error.message) from None
     services.invitation_revoke(actor=request.user, invitation=invitation)
-    messages.success(
-        request, f"The invitation {'for ' + invitation.email if invitation.email else 'link'} has been revoked."
-    )
+    if invitation.email:
+        done = gettext("The invitation for %(email)s has been revoked.") % {"email": invitation.email}
+    else:
+        done = gettext("The invitation link has been revoked.")
+    messages.success(request, done)
     return redirect("workspaces:admin-invitations", workspace_slug=workspace.slug)

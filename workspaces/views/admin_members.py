@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
@@ -17,6 +18,12 @@ from workspaces.selectors import workspace_member_get, workspace_members
 from workspaces.views.common import admin_workspace
 
 PAGE_SIZE = 100
+ROLE_CHANGED = {
+    Role.OWNER: gettext_lazy("%(name)s is now an owner."),
+    Role.ADMIN: gettext_lazy("%(name)s is now an admin."),
+    Role.MEMBER: gettext_lazy("%(name)s is now a member."),
+    Role.GUEST: gettext_lazy("%(name)s is now a guest."),
+}
 
 
 def _can_manage(actor: Membership, target: Membership) -> bool:
@@ -34,7 +41,9 @@ def members(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpRespo
         {"membership": m, "can_manage": _can_manage(actor, m), "is_self": m.user_id == request.user.pk}
         for m in page[:PAGE_SIZE]
     ]
-    role_choices = Role.choices if actor.role == Role.OWNER else [(Role.MEMBER, "Member"), (Role.GUEST, "Guest")]
+    role_choices = (
+        Role.choices if actor.role == Role.OWNER else [(Role.MEMBER, Role.MEMBER.label), (Role.GUEST, Role.GUEST.label)]
+    )
     context = {
         "workspace": workspace,
         "actor": actor,
@@ -70,7 +79,7 @@ def member_role(request: AuthenticatedHttpRequest, workspace_slug: str, user_id:
     target = _target(workspace, user_id)
     form = MemberRoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose one of the roles offered.")
+        messages.error(request, gettext("Choose one of the roles offered."))
         return redirect("workspaces:admin-members", workspace_slug=workspace_slug)
     error = None
     try:
@@ -79,10 +88,8 @@ def member_role(request: AuthenticatedHttpRequest, workspace_slug: str, user_id:
         )
     except DomainError as exc:
         error = exc
-    role = Role(form.cleaned_data["role"]).label.lower()
-    return _done(
-        request, workspace_slug, error, f"{target.user.name} is now {'an' if role[0] in 'aeiou' else 'a'} {role}."
-    )
+    done = str(ROLE_CHANGED[Role(form.cleaned_data["role"])]) % {"name": target.user.name}
+    return _done(request, workspace_slug, error, done)
 
 
 @login_required
@@ -98,5 +105,5 @@ def member_active(request: AuthenticatedHttpRequest, workspace_slug: str, user_i
         service(actor=request.user, workspace=workspace, user=target.user)
     except DomainError as exc:
         error = exc
-    verb = "reactivated" if reactivate else "deactivated"
-    return _done(request, workspace_slug, error, f"{target.user.name} has been {verb}.")
+    done = gettext("%(name)s has been reactivated.") if reactivate else gettext("%(name)s has been deactivated.")
+    return _done(request, workspace_slug, error, done % {"name": target.user.name})

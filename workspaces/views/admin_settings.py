@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
@@ -55,7 +56,7 @@ def settings(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpResp
         request,
         form,
         lambda data: workspace_update(actor=request.user, workspace=workspace, name=data["name"]),
-        success="The workspace name has been saved.",
+        success=gettext("The workspace name has been saved."),
         redirect_to=reverse("workspaces:admin-settings", args=[workspace.slug]),
     )
     if done:
@@ -72,14 +73,14 @@ def icon(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpResponse
     here = reverse("workspaces:admin-settings", args=[workspace.slug])
     if "remove" in request.POST:
         workspace_update(actor=request.user, workspace=workspace, icon=None)
-        messages.success(request, "The workspace icon has been removed.")
+        messages.success(request, gettext("The workspace icon has been removed."))
         return redirect(here)
     form = WorkspaceIconForm(request.POST, request.FILES)
     done = submit_form(
         request,
         form,
         lambda data: workspace_update(actor=request.user, workspace=workspace, icon=data["icon"]),
-        success="The workspace icon has been updated.",
+        success=gettext("The workspace icon has been updated."),
         redirect_to=here,
     )
     return done or _render(request, workspace, icon_form=form, status=400)
@@ -97,7 +98,7 @@ def privacy(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpRespo
         lambda data: workspace_set_email_display(
             actor=request.user, workspace=workspace, email_display=data["email_display"]
         ),
-        success="Who sees email addresses has been saved.",
+        success=gettext("Who sees email addresses has been saved."),
         redirect_to=reverse("workspaces:admin-settings", args=[workspace.slug]),
     )
     return done or _render(request, workspace, privacy_form=form, status=400)
@@ -115,7 +116,7 @@ def usergroups(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpRe
         lambda data: workspace_set_usergroups_by_members(
             actor=request.user, workspace=workspace, allowed=data["usergroups_by_members"]
         ),
-        success="Who manages user groups has been saved.",
+        success=gettext("Who manages user groups has been saved."),
         redirect_to=reverse("workspaces:admin-settings", args=[workspace.slug]),
     )
     return done or _render(request, workspace, status=400)
@@ -133,7 +134,7 @@ def link_previews(request: AuthenticatedHttpRequest, workspace_slug: str) -> Htt
         lambda data: workspace_set_link_previews(
             actor=request.user, workspace=workspace, enabled=data["link_previews"]
         ),
-        success="Link previews have been saved.",
+        success=gettext("Link previews have been saved."),
         redirect_to=reverse("workspaces:admin-settings", args=[workspace.slug]),
     )
     return done or _render(request, workspace, status=400)
@@ -151,7 +152,7 @@ def read_receipts(request: AuthenticatedHttpRequest, workspace_slug: str) -> Htt
         lambda data: workspace_set_read_receipts(
             actor=request.user, workspace=workspace, enabled=data["read_receipts"]
         ),
-        success="Read receipts have been saved.",
+        success=gettext("Read receipts have been saved."),
         redirect_to=reverse("workspaces:admin-settings", args=[workspace.slug]),
     )
     return done or _render(request, workspace, status=400)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
@@ -25,7 +26,9 @@ def create(request: AuthenticatedHttpRequest) -> HttpResponse:
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, f"{workspace.name} is ready. Invite your team from its admin pages.")
+            messages.success(
+                request, gettext("%(name)s is ready. Invite your team from its admin pages.") % {"name": workspace.name}
+            )
             return redirect(f"/{workspace.slug}/")
     status = 400 if form.is_bound else 200
     return render(request, "workspaces/create.html", {"form": form}, status=status)

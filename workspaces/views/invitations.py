@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
@@ -39,7 +40,7 @@ def _refused(request: HttpRequest, error: DomainError) -> HttpResponse:
 
 
 def _welcome(request: HttpRequest, invitation: Invitation) -> HttpResponse:
-    messages.success(request, f"Welcome to {invitation.workspace.name}!")
+    messages.success(request, gettext("Welcome to %(name)s!") % {"name": invitation.workspace.name})
     return redirect(f"/{invitation.workspace.slug}/")
 
 
@@ -62,7 +63,7 @@ def _sign_up_here(request: HttpRequest, invitation: Invitation, token: str) -> H
 
 
 @sensitive_post_parameters("password")
-@auth_rate_limited("sign-ups")
+@auth_rate_limited(gettext_lazy("sign-ups"))
 @require_http_methods(["GET", "POST"])
 def accept(request: HttpRequest, token: str) -> HttpResponse:
     try:

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import User
+from accounts.services import user_set_language
 from chat.services import channel_mark_read, dm_open, message_post
 from notifications.models import EmailState, MissedMessageEmail, Notification
 from notifications.services import (
@@ -254,3 +255,19 @@ def test_the_email_renders_markdown_as_the_app_does_and_escapes_the_rest(team):
     assert "<li>ship <s>friday</s> monday</li><li>&lt;script&gt;alert(1)&lt;/script&gt;</li></ol>" in html
     assert "<script" not in html
     assert "if a &lt; b:\n    print(&#x27;&lt;b&gt;&#x27;)</pre>" in html
+
+
+def test_the_email_speaks_the_recipients_language_with_local_times(team):
+    user_set_language(actor=team.owner, language="de")
+    dm, _ = dm_open(actor=team.admin, workspace=team.workspace, users=[team.owner])
+    post_and_notify(team.admin, dm, "Kurze Frage")
+    send_due(NOON + DELAY)
+    (email,) = mail.outbox
+    assert email.subject == f"[{team.workspace.name}] {team.admin.name}: Direktnachricht mit {team.admin.name}"
+    assert "Sie haben 1 ungelesene Nachricht in" in email.body
+    months = "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
+    german_date = rf"\d{{1,2}}\. ({months}) \d{{4}}"
+    assert re.search(german_date, email.body)  # the message's time, as German writes dates
+    html, _ = email.alternatives[0]
+    assert '<html lang="de">' in html
+    assert "Sie haben 1 ungelesene Nachricht</h1>" in html
