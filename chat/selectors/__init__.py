@@ -31,10 +31,18 @@ from chat.selectors.messages import (
     thread_page,
     thread_replies,
 )
+from chat.selectors.threads import (
+    FollowedThread,
+    followed_threads,
+    thread_position,
+    thread_preferences,
+    unread_threads_count,
+)
 from chat.selectors.unread import mentions_inbox, unread_count_for_member, unread_counts
 
 __all__ = [
     "HISTORY_MAX_LIMIT",
+    "FollowedThread",
     "HistoryPage",
     "changes_since",
     "channel_get",
@@ -44,6 +52,7 @@ __all__ = [
     "custom_emoji",
     "emoji_image_get",
     "file_get",
+    "followed_threads",
     "history",
     "history_page",
     "mentions_inbox",
@@ -56,9 +65,12 @@ __all__ = [
     "readable_channels",
     "readable_messages",
     "thread_page",
+    "thread_position",
+    "thread_preferences",
     "thread_replies",
     "unread_count_for_member",
     "unread_counts",
+    "unread_threads_count",
     "user_channel_memberships",
     "visible_channel_ids",
 ]

@@ -28,6 +28,7 @@ from chat.services.forward import message_forward
 from chat.services.messages import message_delete, message_edit, message_post
 from chat.services.reactions import pin_add, pin_remove, reaction_add, reaction_remove
 from chat.services.read_state import channel_mark_read
+from chat.services.threads import thread_follow, thread_mark_read, thread_preferences_set, thread_unfollow
 
 __all__ = [
     "channel_archive",
@@ -58,4 +59,8 @@ __all__ = [
     "pin_remove",
     "reaction_add",
     "reaction_remove",
+    "thread_follow",
+    "thread_mark_read",
+    "thread_preferences_set",
+    "thread_unfollow",
 ]

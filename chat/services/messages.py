@@ -20,6 +20,7 @@ from chat.permissions import (
     check_not_archived,
 )
 from chat.services.locking import allocate_seq, lock_channel, stamp_change
+from chat.services.threads import find_thread_root, follow_on_reply, send_follower_states
 from chat.text import check_emoji_name, parse_mentions
 from chat.wire import PREFETCHED_ATTACHMENTS
 from slackclone.errors import DomainError, ErrorCode
@@ -43,14 +44,6 @@ def _check_client_msg_id(client_msg_id: str | None) -> str | None:
             fields={"client_msg_id": "invalid"},
         )
     return client_msg_id
-
-
-def find_thread_root(channel: Channel, thread_ts: str) -> Message:
-    """The root a reply attaches to; replying to a reply joins its thread, as in Slack."""
-    root = Message.objects.filter(channel=channel, ts=thread_ts).select_related("thread_root").first()
-    if root is None or (root.is_deleted and not root.reply_count):
-        raise DomainError(ErrorCode.THREAD_NOT_FOUND, "The thread's first message was not found.")
-    return root.thread_root or root
 
 
 def mentionable_people(channel: Channel, public_ids: Collection[str]) -> dict[str, int]:
@@ -201,7 +194,8 @@ def message_post(
     (slack_apps.commands); the person who typed it must still be in the channel.
     Raises: no_text, msg_too_long, invalid_blocks, invalid_attachments, invalid_arguments, invalid_emoji,
     channel_not_found, not_in_channel, is_archived, thread_not_found.
-    Events: message (and message_changed for the thread root's reply count).
+    Events: message (and for a reply, message_changed for the thread root's reply count and
+    thread_state_changed to its followers: chat.services.threads.follow_on_reply).
     Tasks: notifications.tasks.notify_message, after commit.
     """
     content = message_content(text, blocks, legacy_attachments, has_files=bool(attachments))
@@ -250,6 +244,7 @@ def message_post(
     )
     if root is not None:
         _count_reply(root, message)
+        follow_on_reply(root=root, reply=message, mentions=mentions)
     return message
 
 
@@ -303,7 +298,8 @@ def message_delete(*, actor: User | None, message: Message) -> Message:
     Its text, mentions, reactions, pin and files go.
     Callers: the author; workspace admins; the operator.
     Raises: channel_not_found, cant_delete_message, message_not_found (already deleted), is_archived.
-    Events: message with subtype message_deleted (and message_changed for a thread root).
+    Events: message with subtype message_deleted (and for a reply, message_changed for its thread root
+    and thread_state_changed to the thread's followers).
     """
     access = access_channel(actor, message.channel)
     check_can_delete_message(access, actor, message)
@@ -336,3 +332,4 @@ def _recount_replies(root: Message, channel: Channel) -> None:
     root.changed_at_seq = stamp_change(channel)
     root.save(update_fields=["reply_count", "latest_reply_ts", "changed_at_seq"])
     events.send_message_changed(root)
+    send_follower_states(root)
