@@ -34,6 +34,7 @@ from chat.selectors.messages import (
 from chat.selectors.threads import (
     FollowedThread,
     followed_threads,
+    thread_follow_get,
     thread_position,
     thread_preferences,
     unread_threads_count,
@@ -64,6 +65,7 @@ __all__ = [
     "public_channels_page",
     "readable_channels",
     "readable_messages",
+    "thread_follow_get",
     "thread_page",
     "thread_position",
     "thread_preferences",

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from chat.models import Channel, ChannelKind, ChannelMember, Message, ThreadFollow, ThreadPreference
 from chat.selectors.channels import readable_channels
 from chat.selectors.messages import messages_for_wire
+from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Membership, Role, Workspace
 
 if TYPE_CHECKING:
@@ -157,3 +158,13 @@ def thread_preferences(*, user: User, workspace: Workspace) -> dict[str, bool]:
     """The user's thread notification preferences in the workspace (the defaults when never set)."""
     row = ThreadPreference.objects.filter(user=user, workspace=workspace).values_list("new_replies", flat=True).first()
     return {"new_replies": True if row is None else row}
+
+
+def thread_follow_get(*, user: User, channel: Channel, ts: str) -> tuple[Message, ThreadFollow | None]:
+    """A thread of a channel the caller may read (a reply's ts names its thread), and the user's follow
+    row, if any. Raises thread_not_found."""
+    message = Message.objects.filter(channel=channel, ts=ts).select_related("thread_root").first()
+    if message is None or (message.is_deleted and not message.reply_count):
+        raise DomainError(ErrorCode.THREAD_NOT_FOUND, "The thread's first message was not found.")
+    root = message.thread_root or message
+    return root, ThreadFollow.objects.filter(user=user, root=root).first()

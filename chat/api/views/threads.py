@@ -18,6 +18,7 @@ from chat.selectors import (
     FollowedThread,
     channel_get,
     followed_threads,
+    thread_follow_get,
     thread_position,
     thread_preferences,
     unread_threads_count,
@@ -135,6 +136,13 @@ def _thread_channel(request, workspace_id: str, channel_id: str) -> Channel:
 
 
 class ThreadFollowView(ApiView):
+    @extend_schema(tags=TAG, operation_id="threads_state", summary="Whether I follow a thread, and how far I read it",
+                   responses={200: ThreadStateSerializer, **errors()})  # fmt: skip
+    def get(self, request, workspace_id: str, channel_id: str, ts: str):
+        channel = _thread_channel(request, workspace_id, channel_id)
+        root, follow = thread_follow_get(user=request.user, channel=channel, ts=ts)
+        return Response(state_out(channel, root.ts, follow))
+
     @extend_schema(tags=TAG, operation_id="threads_follow", summary="Follow a thread", request=None,
                    responses={200: ThreadStateSerializer, **errors()})  # fmt: skip
     def post(self, request, workspace_id: str, channel_id: str, ts: str):

@@ -5,9 +5,9 @@ import pytest
 from chat.models import ThreadFollow
 from chat.selectors import followed_threads, unread_counts, unread_threads_count
 from chat.services import (
+    channel_create,
     channel_invite,
     channel_leave,
-    channel_create,
     message_delete,
     message_post,
     thread_follow,
@@ -121,7 +121,8 @@ def test_threads_come_newest_activity_first_and_page_by_keyset(team):
         before=(last.latest_reply_ts, last.pk),
         limit=2,
     )
-    assert [thread.root.ts for thread in rest] == [roots[1].ts] and not more
+    assert [thread.root.ts for thread in rest] == [roots[1].ts]
+    assert not more
 
 
 def test_the_view_shows_the_newest_replies_oldest_first(team):

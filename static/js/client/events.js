@@ -74,6 +74,11 @@ export class EventHandler {
     if (store.current === event.channel) app.announce(`${store.displayName(message.user)}: ${app.plain(message.text)}`);
   }
 
+  on_thread_state_changed(event) {
+    if (event.workspace !== this.app.store.workspace.id) return;
+    this.app.threads.apply(event);
+  }
+
   on_saved_item_changed(event) {
     this.app.saved.apply(event);
   }

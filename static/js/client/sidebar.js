@@ -1,5 +1,5 @@
 // The sidebar: workspace menu, channels and direct messages (unread bold, mention badges, muted dimmed,
-// presence dots), and the way to the mentions and search views.
+// presence dots), and the way to the Threads, mentions, saved and search views.
 
 import { h, icon } from "./dom.js";
 import { gettext, interpolate, ngettext } from "./i18n.js";
@@ -105,6 +105,37 @@ export class Sidebar {
     );
   }
 
+  /** Threads, bold with a badge while any thread I follow has unread replies. */
+  threadsItem() {
+    const unread = this.app.threads.unread;
+    const classes = ["side-item", "side-item--threads"];
+    if (this.app.view === "threads") classes.push("side-item--current");
+    if (unread) classes.push("side-item--unread");
+    const a11y = [gettext("Threads")];
+    if (unread)
+      a11y.push(
+        interpolate(ngettext("%(count)s thread with unread replies", "%(count)s threads with unread replies", unread), {
+          count: unread,
+        }),
+      );
+    return h(
+      "li",
+      {},
+      h(
+        "button",
+        {
+          type: "button",
+          class: classes.join(" "),
+          "aria-label": a11y.join(", "),
+          onclick: () => this.app.showThreads(),
+        },
+        h("span", { class: "side-item__glyph" }, icon("thread")),
+        h("span", { class: "side-item__name" }, gettext("Threads")),
+        unread ? h("span", { class: "badge-count", "aria-hidden": "true" }, String(unread)) : null,
+      ),
+    );
+  }
+
   render() {
     const { store } = this.app;
     const all = [...store.channels.values()].filter(
@@ -130,6 +161,7 @@ export class Sidebar {
           h("span", { class: "side-item__name" }, gettext("Mentions")),
         ),
       ),
+      this.threadsItem(),
       h(
         "li",
         {},
