@@ -238,13 +238,14 @@ def message_post(
             last_read_seq=message.seq
         )
     events.send_message_posted(message)
-    # Who to tell, and how, is worked out in a Celery task after commit (notifications receives this).
-    signals.message_posted.send(
-        sender=Message, message=message, mentions=mentions, unfurl_links=unfurl_links, unfurl_media=unfurl_media
-    )
     if root is not None:
         _count_reply(root, message)
         follow_on_reply(root=root, reply=message, mentions=mentions)
+    # Who to tell, and how, is worked out in a Celery task after commit (notifications receives this).
+    # Sent last: work queued on commit runs in order, and the thread's events should not wait for it.
+    signals.message_posted.send(
+        sender=Message, message=message, mentions=mentions, unfurl_links=unfurl_links, unfurl_media=unfurl_media
+    )
     return message
 
 

@@ -153,11 +153,10 @@ def follow_on_reply(*, root: Message, reply: Message, mentions: Sequence[Mention
     if root.reply_count == 1:
         others.update(Mention.objects.filter(message=root, user__isnull=False).values_list("user_id", flat=True))
     others.discard(reply.author_id)
-    others.discard(None)
     ThreadFollow.objects.bulk_create(
         [
             ThreadFollow(user_id=user_id, root=root, channel_id=root.channel_id, last_read_seq=root.seq)
-            for user_id in sorted(uid for uid in others if uid is not None)
+            for user_id in sorted(others)
         ],
         ignore_conflicts=True,
     )

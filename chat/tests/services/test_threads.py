@@ -215,3 +215,20 @@ def test_follow_unfollow_and_read_tell_the_actor(team, layer_listener, django_ca
         thread_unfollow(actor=team.member, channel=team.general, ts=root.ts)
     events = [listener.receive_event(), listener.receive_event()]
     assert [(event["unread_count"], event["following"]) for event in events] == [(0, True), (0, False)]
+
+
+def test_a_mention_in_a_reply_counts_in_the_thread_not_the_channels_mentions(team):
+    root = _thread(team)
+    _reply(team, root, team.owner, f"<@{team.other_member.public_id}> look")
+    counts = unread_counts(user=team.other_member, workspace=team.workspace)[team.general.public_id]
+    assert (counts["unread"], counts["mentions"]) == (1, 0)  # the root only
+    _reply(team, root, team.owner, f"<@{team.other_member.public_id}> here too")
+    message_post(
+        sender=team.owner,
+        channel=team.general,
+        text=f"<@{team.other_member.public_id}> and in the channel",
+        thread_ts=root.ts,
+        reply_broadcast=True,
+    )
+    counts = unread_counts(user=team.other_member, workspace=team.workspace)[team.general.public_id]
+    assert (counts["unread"], counts["mentions"]) == (2, 1)

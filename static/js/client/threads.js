@@ -74,7 +74,9 @@ export class Threads {
   /** A change from the socket (thread_state_changed) or from this tab. */
   apply(change) {
     const { app } = this;
+    const before = this.states.get(key(change.channel, change.thread_ts))?.unread_count;
     this.remember(change.channel, change.thread_ts, change);
+    this.adjustCount(before, change);
     const pane = app.thread;
     const looking =
       pane.isOpen &&
@@ -87,6 +89,17 @@ export class Threads {
     const row = this.shown.find((t) => t.channel === change.channel && t.root.ts === change.thread_ts);
     if (app.view === "threads" && (!row || "reply_count" in change)) this.scheduleShow();
     else if (row && "unread_count" in change) this.markRow(row, change.unread_count);
+  }
+
+  /** The badge at once from what changed (a thread I had not seen counts as read before); the server's
+   * count follows a moment later and corrects it. */
+  adjustCount(before, change) {
+    if (!("unread_count" in change)) return;
+    const was = Boolean(before);
+    const is = Boolean(change.unread_count) && change.following !== false;
+    if (was === is) return;
+    this.unread = Math.max(0, this.unread + (is ? 1 : -1));
+    this.app.store.emit("channels");
   }
 
   scheduleShow() {
@@ -107,7 +120,10 @@ export class Threads {
     document.title = `${gettext("Threads")} · ${app.store.workspace.name}`;
     const list = h("ul", { class: "results threads", "aria-live": "polite" });
     if (!this.shown.length) list.append(h("li", { class: "loading" }, gettext("Loading…")));
-    app.search.root.replaceChildren(h("header", { class: "view-header" }, h("h1", {}, gettext("Threads"))), list);
+    app.search.root.replaceChildren(
+      h("header", { class: "view-header threads-header" }, h("h1", {}, gettext("Threads")), this.preference()),
+      list,
+    );
     try {
       const data = await app.api.get(this.base(), { limit: 50 });
       this.shown = data.threads;
@@ -124,6 +140,28 @@ export class Threads {
     } catch (error) {
       list.replaceChildren(h("li", { class: "error" }, error.message));
     }
+  }
+
+  /** "Notify me about new replies in threads I follow": on by default, per workspace. */
+  preference() {
+    const { app } = this;
+    const path = `${this.base()}/preferences`;
+    const box = h("input", {
+      type: "checkbox",
+      disabled: true,
+      onchange: async () => {
+        const data = await app.guard(app.api.put(path, { new_replies: box.checked }));
+        if (!data) box.checked = !box.checked;
+      },
+    });
+    app.api.get(path).then(
+      (data) => {
+        box.checked = data.new_replies;
+        box.disabled = false;
+      },
+      () => {},
+    );
+    return h("label", { class: "threads-header__pref" }, box, ` ${gettext("Notify me about new replies")}`);
   }
 
   open(thread) {
