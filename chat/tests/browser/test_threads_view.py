@@ -55,3 +55,11 @@ def test_a_reply_counts_in_the_threads_view_live_and_opening_the_thread_clears_i
     elsewhere(message_post, sender=team.member, channel=team.general, text="Done", thread_ts=root.ts)
     wait_until_the_server_is_idle()
     assert threads.locator(".badge-count").count() == 0
+
+    # The message menu follows it again.
+    root_row = message(alice, "Who reviews the launch plan?")
+    root_row.hover()
+    root_row.locator("button[aria-label='More actions']").click()
+    alice.page.locator("#message-menu").get_by_role("menuitem", name="Follow thread", exact=True).click()
+    alice.page.locator("#thread-pane .thread__follow", has_text="Following").wait_for()
+    assert wait_until(lambda: ThreadFollow.objects.get(user=team.owner, root=root).following)
