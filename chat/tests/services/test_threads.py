@@ -1,5 +1,7 @@
 """Following threads: automatic follows, follow/unfollow/read, per-thread unread counts, and their events."""
 
+import importlib
+
 import pytest
 
 from chat.models import ThreadFollow
@@ -232,3 +234,17 @@ def test_a_mention_in_a_reply_counts_in_the_thread_not_the_channels_mentions(tea
     )
     counts = unread_counts(user=team.other_member, workspace=team.workspace)[team.general.public_id]
     assert (counts["unread"], counts["mentions"]) == (2, 1)
+
+
+def test_the_migration_follows_existing_threads_read_to_their_latest_reply(team):
+    from django.apps import apps
+
+    migration = importlib.import_module("chat.migrations.0011_thread_follows")
+    root = _thread(team)
+    reply = _reply(team, root, team.owner)
+    ThreadFollow.objects.all().delete()
+    migration.follow_existing_threads(apps, None)
+    rows = ThreadFollow.objects.filter(root=root).values_list("user_id", "following", "last_read_seq", "last_read_ts")
+    assert sorted(rows) == sorted(
+        [(team.member.pk, True, reply.seq, reply.ts), (team.owner.pk, True, reply.seq, reply.ts)]
+    )
