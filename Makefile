@@ -82,8 +82,9 @@ messages: gettext-tools $(MO_FILES)
 
 # After changing marked text: bring every catalog up to date (then translate the new entries).
 messages-extract: venv gettext-tools
-	$(MANAGE) makemessages --all --no-obsolete -i node_modules -i var -i bench -i 'js-tests' -i 'static/js/vendor'
-	$(MANAGE) makemessages --all --no-obsolete -d djangojs -i node_modules -i var -i bench -i 'js-tests' \
+	$(MANAGE) makemessages --all --no-obsolete -i node_modules -i var -i bench -i js-tests -i tests -i testing \
+		-i static/js/vendor
+	$(MANAGE) makemessages --all --no-obsolete -d djangojs -i node_modules -i var -i bench -i js-tests -i tests \
 		-i staticfiles -i 'static/js/vendor'
 
 # --- The embedded default: one process, SQLite under var/ -----------------------------

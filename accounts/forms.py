@@ -155,6 +155,11 @@ class PreferencesForm(forms.Form):
         help_text="Sent a couple of minutes after they arrive, only while you are away.",
     )
     dnd_enabled = forms.BooleanField(label="Pause notifications every day", required=False)
+    send_read_receipts = forms.BooleanField(
+        label="Let others see when I have read their direct messages",
+        required=False,
+        help_text="Only in workspaces that show read receipts, in direct messages and group DMs of up to 10 people.",
+    )
     dnd_start = forms.TimeField(
         label="From", required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
@@ -171,6 +176,7 @@ class PreferencesForm(forms.Form):
             "dnd_enabled": user.dnd_start is not None,
             "dnd_start": user.dnd_start,
             "dnd_end": user.dnd_end,
+            "send_read_receipts": user.send_read_receipts,
         }
         return cls(data, initial=initial)
 

@@ -98,6 +98,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     theme = models.CharField(max_length=8, choices=Theme.choices, default=Theme.SYSTEM, db_default=Theme.SYSTEM)
     # The interface's language (one of settings.LANGUAGES); empty follows the browser (slackclone.i18n).
     language = models.CharField(max_length=8, blank=True, default="", db_default="")
+    # Whether others see that this user has read their direct messages, where the workspace shows read receipts.
+    send_read_receipts = models.BooleanField(default=True, db_default=True)
     # Where `/` takes the user: the workspace whose client they opened last.
     last_workspace = models.ForeignKey(
         "workspaces.Workspace", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

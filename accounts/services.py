@@ -32,7 +32,10 @@ def check_email(raw: str) -> str:
         validate_email(email)
     except ValidationError:
         raise DomainError(
-            ErrorCode.INVALID_EMAIL, f"{raw!r} is not an email address.", fields={"email": "invalid"}
+            ErrorCode.INVALID_EMAIL,
+            "%(raw)s is not an email address.",
+            fields={"email": "invalid"},
+            params={"raw": f"{raw!r}"},
         ) from None
     return email
 
@@ -57,7 +60,12 @@ def user_create(
     """
     email = check_email(email)
     if User.objects.filter(email__iexact=email).exists():
-        raise DomainError(ErrorCode.EMAIL_TAKEN, f"An account with {email} already exists.", fields={"email": "taken"})
+        raise DomainError(
+            ErrorCode.EMAIL_TAKEN,
+            "An account with %(email)s already exists.",
+            fields={"email": "taken"},
+            params={"email": email},
+        )
     user = User(
         email=email,
         is_bot=is_bot,
@@ -71,9 +79,8 @@ def user_create(
             try:
                 validate_password(password, user)
             except ValidationError as exc:
-                raise DomainError(
-                    ErrorCode.INVALID_PASSWORD, " ".join(exc.messages), fields={"password": "weak"}
-                ) from None
+                said_by_django = " ".join(exc.messages)  # already in the person's language
+                raise DomainError(ErrorCode.INVALID_PASSWORD, said_by_django, fields={"password": "weak"}) from None
         user.set_password(password)
     else:
         user.set_unusable_password()
@@ -82,7 +89,10 @@ def user_create(
             user.save()
     except IntegrityError:
         raise DomainError(
-            ErrorCode.EMAIL_TAKEN, f"An account with {email} already exists.", fields={"email": "taken"}
+            ErrorCode.EMAIL_TAKEN,
+            "An account with %(email)s already exists.",
+            fields={"email": "taken"},
+            params={"email": email},
         ) from None
     return user
 
@@ -131,8 +141,9 @@ def _check_timezone(raw: str) -> str:
     if not isinstance(raw, str) or raw not in zoneinfo.available_timezones():
         raise DomainError(
             ErrorCode.INVALID_TIMEZONE,
-            f"{raw!r} is not a known time zone (for example Europe/Paris).",
+            "%(raw)s is not a known time zone (for example Europe/Paris).",
             fields={"timezone": "invalid"},
+            params={"raw": f"{raw!r}"},
         )
     return raw
 
@@ -163,8 +174,9 @@ def user_update_profile(*, actor: User, user: User, **changes: str) -> User:
         if len(cleaned) > PROFILE_TEXT_LIMITS[field]:
             raise DomainError(
                 ErrorCode.INVALID_ARGUMENTS,
-                f"{field} can be at most {PROFILE_TEXT_LIMITS[field]} characters.",
+                "%(field)s can be at most %(value)s characters.",
                 fields={field: "too_long"},
+                params={"field": field, "value": PROFILE_TEXT_LIMITS[field]},
             )
         setattr(user, field, cleaned)
     if changes:
@@ -188,8 +200,9 @@ def user_set_status(*, actor: User, emoji: str = "", text: str = "", expires_at:
     if len(text) > STATUS_TEXT_MAX_LENGTH:
         raise DomainError(
             ErrorCode.INVALID_ARGUMENTS,
-            f"A status can be at most {STATUS_TEXT_MAX_LENGTH} characters.",
+            "A status can be at most %(status_text_max_length)s characters.",
             fields={"status_text": "too_long"},
+            params={"status_text_max_length": STATUS_TEXT_MAX_LENGTH},
         )
     if expires_at is not None and expires_at <= timezone.now():
         raise DomainError(
@@ -230,8 +243,9 @@ def user_set_language(*, actor: User, language: str) -> User:
     if language and language not in LANGUAGE_CODES:
         raise DomainError(
             ErrorCode.INVALID_ARGUMENTS,
-            f"The language is one of: {', '.join(sorted(LANGUAGE_CODES))}, or empty to follow the browser.",
+            "The language is one of: %(value)s, or empty to follow the browser.",
             fields={"language": "invalid"},
+            params={"value": ", ".join(sorted(LANGUAGE_CODES))},
         )
     actor.language = language
     actor.save(update_fields=["language"])

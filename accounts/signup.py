@@ -46,7 +46,8 @@ def check_new_password(password: str, user: User) -> None:
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise DomainError(ErrorCode.INVALID_PASSWORD, " ".join(exc.messages), fields={"password": "weak"}) from None
+        said_by_django = " ".join(exc.messages)  # already in the person's language
+        raise DomainError(ErrorCode.INVALID_PASSWORD, said_by_django, fields={"password": "weak"}) from None
 
 
 def is_unclaimed_placeholder(user: User) -> bool:
@@ -94,7 +95,9 @@ def email_verification_send(*, actor: User, next_url: str = "") -> None:
     retry_after = _mail_budget_left(actor.email)
     if retry_after is not None:
         raise DomainError(
-            ErrorCode.RATELIMITED, f"We sent several links recently; try again in {retry_after // 60 + 1} minutes."
+            ErrorCode.RATELIMITED,
+            "We sent several links recently; try again in %(value)s minutes.",
+            params={"value": retry_after // 60 + 1},
         )
     _queue_mail("verify", actor, next_url)
 
@@ -135,7 +138,11 @@ def user_make_placeholder(*, user: User) -> User:
     """
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.email_verified or user.is_bot or user.memberships.exists():
-        raise DomainError(ErrorCode.RESTRICTED_ACTION, f"{user.email} cannot become an import's placeholder.")
+        raise DomainError(
+            ErrorCode.RESTRICTED_ACTION,
+            "%(email)s cannot become an import's placeholder.",
+            params={"email": user.email},
+        )
     user.is_active = False
     user.set_unusable_password()
     user.last_login = None

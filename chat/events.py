@@ -1,4 +1,5 @@
-"""Chat's real-time events: messages, reactions, pins, channels and their members, read markers, custom emoji.
+"""Chat's real-time events: messages, reactions, pins, channels and their members, read markers and
+receipts, custom emoji.
 
 Services call these inside their transaction; realtime.transport publishes each once the
 transaction commits. Each event has its declared shape in realtime.event_types (Slack's RTM events;
@@ -31,6 +32,7 @@ from realtime.event_types import (
     NotifyLevelName,
     PinEvent,
     ReactionEvent,
+    ReadReceiptsChangedEvent,
     ThreadStateChangedEvent,
 )
 from realtime.transport import channel_group, publish, publish_each, subscribe, unsubscribe, user_group, workspace_group
@@ -267,6 +269,17 @@ def send_channel_marked(channel: Channel, user: User, *, seq: int, ts: str, unre
     publish([user_group(user)], event, workspace=_workspace_of(channel))
 
 
+def send_read_receipts_changed(channel: Channel, *, seq: int, seen_by: list[str]) -> None:
+    """Who has seen the last message of a small DM, to its members (chat.selectors.read_receipts made the list)."""
+    event: ReadReceiptsChangedEvent = {
+        "type": "read_receipts_changed",
+        "channel": channel.public_id,
+        "seq": seq,
+        "seen_by": seen_by,
+    }
+    publish([channel_group(channel)], event, workspace=_workspace_of(channel))
+
+
 def send_channel_prefs_changed(channel: Channel, user: User, *, muted: bool, notify_level: str) -> None:
     """The user muted or unmuted the channel, or changed what in it notifies them: their other clients follow."""
     event: ChannelPrefsChangedEvent = {
@@ -281,7 +294,7 @@ def send_channel_prefs_changed(channel: Channel, user: User, *, muted: bool, not
 # --- Custom emoji ----------------------------------------------------------------------
 
 
-def _everyone_in(workspace: Workspace) -> list[str]:
+def everyone_in(workspace: Workspace) -> list[str]:
     """The workspace's news group, and the own groups of its guests, who do not hear that group."""
     from accounts.models import User
 
@@ -301,7 +314,7 @@ def send_emoji_added(emoji: CustomEmoji) -> EmojiChangedEvent:
         "value": emoji_value(emoji, workspace_id=workspace.public_id),
         "event_ts": ts_for_datetime(emoji.created_at),
     }
-    publish(_everyone_in(workspace), event, workspace=workspace.public_id)
+    publish(everyone_in(workspace), event, workspace=workspace.public_id)
     return event
 
 
@@ -313,7 +326,7 @@ def send_emoji_removed(workspace: Workspace, names: list[str], *, at: datetime) 
         "names": names,
         "event_ts": ts_for_datetime(at),
     }
-    publish(_everyone_in(workspace), event, workspace=workspace.public_id)
+    publish(everyone_in(workspace), event, workspace=workspace.public_id)
     return event
 
 

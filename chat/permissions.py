@@ -104,12 +104,14 @@ def check_not_archived(channel: Channel) -> None:
 
 def check_named_channel(channel: Channel, action: str) -> None:
     if channel.kind not in (ChannelKind.PUBLIC, ChannelKind.PRIVATE):
-        raise DomainError(ErrorCode.UNSUPPORTED_FOR_CHANNEL_TYPE, f"You cannot {action} a direct message.")
+        raise DomainError(
+            ErrorCode.UNSUPPORTED_FOR_CHANNEL_TYPE, "You cannot %(action)s a direct message.", params={"action": action}
+        )
 
 
 def check_not_guest(access: ChannelAccess, action: str) -> None:
     if access.is_guest:
-        raise DomainError(ErrorCode.RESTRICTED_ACTION, f"Guests cannot {action}.")
+        raise DomainError(ErrorCode.RESTRICTED_ACTION, "Guests cannot %(action)s.", params={"action": action})
 
 
 def check_can_moderate(access: ChannelAccess, action: str) -> None:
@@ -123,7 +125,11 @@ def check_can_moderate(access: ChannelAccess, action: str) -> None:
         and access.channel.created_by_id == membership.user_id
     ):
         return
-    raise DomainError(ErrorCode.RESTRICTED_ACTION, f"Only workspace admins and the channel's creator can {action}.")
+    raise DomainError(
+        ErrorCode.RESTRICTED_ACTION,
+        "Only workspace admins and the channel's creator can %(action)s.",
+        params={"action": action},
+    )
 
 
 def check_can_edit_message(actor: User | None, message: Message) -> None:

@@ -39,8 +39,9 @@ def check_channel_name(raw: str) -> str:
     if len(name) > CHANNEL_NAME_MAX_LENGTH:
         raise DomainError(
             ErrorCode.INVALID_NAME,
-            f"Channel names can be at most {CHANNEL_NAME_MAX_LENGTH} characters.",
+            "Channel names can be at most %(channel_name_max_length)s characters.",
             fields={"name": "too_long"},
+            params={"channel_name_max_length": CHANNEL_NAME_MAX_LENGTH},
         )
     if not CHANNEL_NAME_RE.match(name):
         raise DomainError(
@@ -61,8 +62,9 @@ def check_message_text(text: str | None, *, allow_empty: bool = False) -> str:
     if len(cleaned) > limit:
         raise DomainError(
             ErrorCode.MSG_TOO_LONG,
-            f"Messages can be at most {limit:,} characters; this one has {len(cleaned):,}.",
+            "Messages can be at most %(limit)s characters; this one has %(len_cleaned)s.",
             fields={"text": "too_long"},
+            params={"limit": f"{limit:,}", "len_cleaned": f"{len(cleaned):,}"},
         )
     return cleaned
 

@@ -54,8 +54,9 @@ def _check_name(raw: str) -> str:
     if not name or len(name) > WEBHOOK_NAME_MAX_LENGTH:
         raise DomainError(
             ErrorCode.INVALID_NAME,
-            f"A name is 1 to {WEBHOOK_NAME_MAX_LENGTH} characters.",
+            "A name is 1 to %(webhook_name_max_length)s characters.",
             fields={"name": "too_long" if name else "required"},
+            params={"webhook_name_max_length": WEBHOOK_NAME_MAX_LENGTH},
         )
     return name
 

@@ -35,7 +35,11 @@ def _check_bot_takes_tokens(*, bot: User, workspace: Workspace, minter: User | N
         BotKind.SYSTEM: "Slackbot acts only for the server",
     }
     if bot.bot_kind in never:
-        raise DomainError(ErrorCode.BOT_TOKEN_NOT_ALLOWED, f"This bot cannot have API tokens: {never[bot.bot_kind]}.")
+        raise DomainError(
+            ErrorCode.BOT_TOKEN_NOT_ALLOWED,
+            "This bot cannot have API tokens: %(value)s.",
+            params={"value": never[bot.bot_kind]},
+        )
     if minter is None:
         return
     if bot.bot_kind != BotKind.APP or bot.bot_workspace_id != workspace.pk:

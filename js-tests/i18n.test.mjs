@@ -171,6 +171,17 @@ describe("the client's catalog", () => {
     }
   });
 
+  test("Spanish has a third form for millions, as its catalog's header says", () => {
+    setCatalog({ language: "es", catalog: { "%(count)s file": ["un archivo", "un millón de archivos", "archivos"] } });
+    try {
+      assert.equal(ngettext("%(count)s file", "%(count)s files", 1), "un archivo");
+      assert.equal(ngettext("%(count)s file", "%(count)s files", 1000000), "un millón de archivos");
+      assert.equal(ngettext("%(count)s file", "%(count)s files", 7), "archivos");
+    } finally {
+      setCatalog(null);
+    }
+  });
+
   test("interpolation leaves unknown names as written", () => {
     assert.equal(interpolate("%(name)s joined %(channel)s", { name: "Ana" }), "Ana joined %(channel)s");
   });

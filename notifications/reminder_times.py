@@ -35,8 +35,9 @@ DEFAULT_MORNING = time(9, 0)
 def invalid_time(raw: str) -> DomainError:
     return DomainError(
         ErrorCode.INVALID_TIME,
-        f"{raw!r} is not a time I understand; try “in 20 minutes”, “at 9:00 tomorrow” or “2026-03-01 09:00”.",
+        "%(raw)s is not a time I understand; try “in 20 minutes”, “at 9:00 tomorrow” or “2026-03-01 09:00”.",
         fields={"when": "invalid"},
+        params={"raw": f"{raw!r}"},
     )
 
 

@@ -293,6 +293,24 @@ class ChannelMarkedEvent(TypedDict):
     unread_count_display: int
 
 
+class ReadReceiptsChangedEvent(TypedDict):
+    """Who has seen the last message of a small DM (`seq`: that message's, 0 for none), where the workspace
+    shows read receipts; the list leaves out the message's author, and each client leaves out its own person."""
+
+    type: Literal["read_receipts_changed"]
+    channel: str
+    seq: int
+    seen_by: list[str]
+
+
+class TeamPrefChangeEvent(TypedDict):
+    """A workspace setting that clients act on changed (Slack's team_pref_change): `read_receipts`."""
+
+    type: Literal["team_pref_change"]
+    name: Literal["read_receipts"]
+    value: bool
+
+
 NotifyLevelName = Literal["all", "mentions", "nothing"]
 
 
@@ -513,6 +531,8 @@ EVENT_SHAPES: dict[str, tuple[type, ...]] = {
     "member_left_channel": (MemberChannelEvent,),
     "channel_marked": (ChannelMarkedEvent,),
     "channel_prefs_changed": (ChannelPrefsChangedEvent,),
+    "read_receipts_changed": (ReadReceiptsChangedEvent,),
+    "team_pref_change": (TeamPrefChangeEvent,),
     "im_created": (ChannelEvent,),
     "team_join": (UserEvent,),
     "user_change": (UserEvent,),

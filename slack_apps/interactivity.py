@@ -41,7 +41,7 @@ class MessageContainer:
 
 
 def app_did_not_respond(app: App) -> DomainError:
-    return DomainError(ErrorCode.APP_DID_NOT_RESPOND, f"{app.name} did not respond. Try again.")
+    return DomainError(ErrorCode.APP_DID_NOT_RESPOND, "%(name)s did not respond. Try again.", params={"name": app.name})
 
 
 def person_wire(actor: User, workspace: Workspace) -> dict[str, str]:

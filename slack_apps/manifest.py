@@ -103,7 +103,12 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 def invalid_manifest(problems: dict[str, str]) -> DomainError:
     summary = "; ".join(f"{pointer or '/'}: {problem}" for pointer, problem in problems.items())
-    return DomainError(ErrorCode.INVALID_MANIFEST, f"The manifest is not valid: {summary}", fields=problems)
+    return DomainError(
+        ErrorCode.INVALID_MANIFEST,
+        "The manifest is not valid: %(summary)s",
+        fields=problems,
+        params={"summary": summary},
+    )
 
 
 def load_manifest(text: str | bytes) -> Any:

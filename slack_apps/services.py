@@ -67,8 +67,9 @@ def _check_commands_free(workspace: Workspace, spec: AppSpec, *, except_app: App
     if names:
         raise DomainError(
             ErrorCode.COMMAND_TAKEN,
-            f"Another app of this workspace already answers {', '.join(names)}.",
+            "Another app of this workspace already answers %(value)s.",
             fields={"commands": "taken"},
+            params={"value": ", ".join(names)},
         )
 
 
@@ -199,8 +200,9 @@ def app_set_urls(
     if unknown:
         raise DomainError(
             ErrorCode.INVALID_ARGUMENTS,
-            f"The app has no command {', '.join(unknown)}.",
+            "The app has no command %(value)s.",
             fields={"command_urls": "unknown_command"},
+            params={"value": ", ".join(unknown)},
         )
     if urls.request_url:
         verify_request_url(app, urls.request_url)

@@ -86,7 +86,9 @@ def view_submit(*, actor: User, view_id: str, state: Any) -> SubmissionResult:
                 spec = view_spec(body.get("view"))
             except DomainError as error:
                 raise DomainError(
-                    ErrorCode.APP_DID_NOT_RESPOND, f"The app's view is not valid: {error.message}"
+                    ErrorCode.APP_DID_NOT_RESPOND,
+                    "The app's view is not valid: %(message)s",
+                    params={"message": error.message},
                 ) from None
             changed = surfaces.apply_update(view, spec) if action == "update" else surfaces.view_push_on(view, spec)
             return SubmissionResult(action, view=view_to_wire(changed))

@@ -116,7 +116,11 @@ def view_push_on(top: View, spec: ViewSpec) -> View:
     Raises: push_limit_reached, duplicate_external_id. Events: view_pushed.
     """
     if len(_open_stack(top.root_id or top.pk)) >= MAX_STACK:
-        raise DomainError(ErrorCode.PUSH_LIMIT_REACHED, f"A modal stack holds at most {MAX_STACK} views.")
+        raise DomainError(
+            ErrorCode.PUSH_LIMIT_REACHED,
+            "A modal stack holds at most %(max_stack)s views.",
+            params={"max_stack": MAX_STACK},
+        )
     _check_external_id(top.app, spec)
     pushed = _new_view(top.app, top.user, spec, root=top.root or top, previous=top)
     _send_view_event(pushed, "view_pushed")

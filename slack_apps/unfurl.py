@@ -155,18 +155,32 @@ def _checked_unfurls(raw: Any) -> dict[str, dict[str, Any]]:
     """`unfurls` (an object, or its JSON text): link -> an attachment-like object. Raises invalid_unfurls."""
     if isinstance(raw, str):
         if len(raw.encode()) > UNFURLS_MAX_BYTES:
-            raise DomainError(ErrorCode.INVALID_UNFURLS, f"unfurls must be at most {UNFURLS_MAX_BYTES // 1024} kB.")
+            raise DomainError(
+                ErrorCode.INVALID_UNFURLS,
+                "unfurls must be at most %(value)s kB.",
+                params={"value": UNFURLS_MAX_BYTES // 1024},
+            )
         try:
             raw = jsonlimits.loads(raw)
         except jsonlimits.JSONError:
             raise DomainError(ErrorCode.INVALID_UNFURLS, "unfurls must be a JSON object.") from None
     if not isinstance(raw, dict) or not raw or len(raw) > UNFURLS_MAX:
-        raise DomainError(ErrorCode.INVALID_UNFURLS, f"unfurls must be an object of 1 to {UNFURLS_MAX} links.")
+        raise DomainError(
+            ErrorCode.INVALID_UNFURLS,
+            "unfurls must be an object of 1 to %(unfurls_max)s links.",
+            params={"unfurls_max": UNFURLS_MAX},
+        )
     if len(json.dumps(raw).encode()) > UNFURLS_MAX_BYTES:
-        raise DomainError(ErrorCode.INVALID_UNFURLS, f"unfurls must be at most {UNFURLS_MAX_BYTES // 1024} kB.")
+        raise DomainError(
+            ErrorCode.INVALID_UNFURLS,
+            "unfurls must be at most %(value)s kB.",
+            params={"value": UNFURLS_MAX_BYTES // 1024},
+        )
     for url, unfurl in raw.items():
         if not isinstance(unfurl, dict):
-            raise DomainError(ErrorCode.INVALID_UNFURLS, f"The unfurl of {url} must be an object.")
+            raise DomainError(
+                ErrorCode.INVALID_UNFURLS, "The unfurl of %(url)s must be an object.", params={"url": url}
+            )
     return raw
 
 
@@ -187,7 +201,9 @@ def _attachments(app: App, unfurls: dict[str, dict[str, Any]]) -> dict[str, dict
     try:
         checked = validate_attachments(marked)
     except BlockKitInvalid as error:
-        raise DomainError(ErrorCode.INVALID_UNFURLS, f"unfurls: {error.message}", fields=error.fields) from None
+        raise DomainError(
+            ErrorCode.INVALID_UNFURLS, "unfurls: %(message)s", fields=error.fields, params={"message": error.message}
+        ) from None
     return {attachment["app_unfurl_url"]: attachment for attachment in checked}
 
 

@@ -21,8 +21,9 @@ from slackclone.errors import DomainError, ErrorCode
 def _failed(url: str, why: str) -> DomainError:
     return DomainError(
         ErrorCode.URL_VERIFICATION_FAILED,
-        f"{url} did not pass Slack's URL verification: {why}.",
+        "%(url)s did not pass Slack's URL verification: %(why)s.",
         fields={"request_url": "verification_failed"},
+        params={"url": url, "why": why},
     )
 
 

@@ -15,7 +15,8 @@ def check_emoji_name(raw: str) -> str:
     if not EMOJI_NAME_RE.match(name):
         raise DomainError(
             ErrorCode.INVALID_EMOJI,
-            f"{raw!r} is not an emoji name (use a shortcode such as thumbsup).",
+            "%(raw)s is not an emoji name (use a shortcode such as thumbsup).",
             fields={"name": "invalid"},
+            params={"raw": f"{raw!r}"},
         )
     return name

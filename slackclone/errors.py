@@ -8,7 +8,10 @@ The code is the contract: clients and tests match on it, never on the message.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+
+from django.utils.translation import gettext
 
 
 class ErrorCode(StrEnum):
@@ -209,10 +212,23 @@ class DomainError(Exception):
     `fields` names the offending inputs when there are any, for form and API errors.
     """
 
-    def __init__(self, code: ErrorCode, message: str, *, fields: dict[str, str] | None = None):
-        super().__init__(message)
+    def __init__(
+        self,
+        code: ErrorCode,
+        message: str,
+        *,
+        fields: dict[str, str] | None = None,
+        params: Mapping[str, object] | None = None,
+    ):
+        # The message is English, with %(name)s for each of `params`. It is said in the language active
+        # where it is raised (the person's, in a request) from the django catalog, where makemessages
+        # finds it as DomainError's second argument (accounts/management/commands/makemessages.py).
+        text = gettext(message)
+        if params:
+            text = text % params
+        super().__init__(text)
         self.code = ErrorCode(code)
-        self.message = message
+        self.message = text
         self.fields = fields or {}
 
     @property

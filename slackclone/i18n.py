@@ -39,7 +39,7 @@ class PersonLanguageMiddleware:
         chosen = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
         if chosen in LANGUAGE_CODES:
             translation.activate(chosen)
-            request.LANGUAGE_CODE = chosen  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = chosen
         return self.get_response(request)
 
 

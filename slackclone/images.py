@@ -38,8 +38,9 @@ def square_png(upload: UploadedFile, *, size: int, field: str = "image") -> Cont
     if upload.size is not None and upload.size > IMAGE_MAX_BYTES:
         raise DomainError(
             ErrorCode.FILE_TOO_LARGE,
-            f"Images can be at most {IMAGE_MAX_BYTES // (1024 * 1024)} MB.",
+            "Images can be at most %(value)s MB.",
             fields={field: "too_large"},
+            params={"value": IMAGE_MAX_BYTES // (1024 * 1024)},
         )
     image: Image.Image  # what Image.open gives, then transposed
     try:

@@ -35,6 +35,7 @@ from workspaces.services import (
     usergroup_create,
     usergroup_set_enabled,
     workspace_create,
+    workspace_set_read_receipts,
 )
 from workspaces.services.usergroups import check_usergroup_handle
 
@@ -106,6 +107,7 @@ class WorkspaceAdmin(ServiceModelAdmin[Workspace]):
         "emoji_add_policy",
         "usergroups_by_members",
         "link_previews",
+        "read_receipts",
     )
     fields += ("created_by", "created_at")
     inlines = (MembershipInline,)
@@ -145,6 +147,17 @@ class WorkspaceAdmin(ServiceModelAdmin[Workspace]):
 
     def get_inlines(self, request: HttpRequest, obj: Workspace | None):
         return self.inlines if obj is not None else ()
+
+    def save_model(self, request: HttpRequest, obj: Workspace, form: forms.ModelForm[Workspace], change: bool) -> None:
+        """The other settings are saved in place; read receipts go through their service, so every client in
+        the workspace shows or drops them at once (team_pref_change)."""
+        receipts_changed = change and "read_receipts" in form.changed_data
+        enabled = obj.read_receipts
+        if receipts_changed:
+            obj.read_receipts = not enabled
+        super().save_model(request, obj, form, change)
+        if receipts_changed:
+            workspace_set_read_receipts(actor=None, workspace=obj, enabled=enabled)
 
     def create_through_service(self, request: HttpRequest, form: forms.ModelForm[Workspace]) -> Workspace:
         data = form.cleaned_data

@@ -1,4 +1,5 @@
-"""Workspace members' real-time events: joining, a role changing to or from guest, deactivation; user groups."""
+"""Workspace members' real-time events: joining, a role changing to or from guest, deactivation; user groups;
+settings the clients act on."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from accounts.events import send_user_change
 from accounts.wire import user_to_wire
-from realtime.event_types import SubteamEvent, SubteamMembersChangedEvent, UserEvent
+from chat.events import everyone_in
+from realtime.event_types import SubteamEvent, SubteamMembersChangedEvent, TeamPrefChangeEvent, UserEvent
 from realtime.transport import publish, subscribe, unsubscribe, workspace_group
 from workspaces.wire import usergroup_to_wire
 
@@ -68,3 +70,10 @@ def send_subteam_members_changed(
         "removed_users_count": len(removed),
     }
     publish([workspace_group(group.workspace)], event, workspace=group.workspace.public_id)
+
+
+def send_read_receipts_pref_change(workspace: Workspace) -> None:
+    """Read receipts were turned on or off: every client in the workspace, guests' included, shows or drops
+    them at once (on: each reads the receipts of the DM it shows)."""
+    event: TeamPrefChangeEvent = {"type": "team_pref_change", "name": "read_receipts", "value": workspace.read_receipts}
+    publish(everyone_in(workspace), event, workspace=workspace.public_id)

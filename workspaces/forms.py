@@ -55,6 +55,15 @@ class WorkspaceLinkPreviewsForm(forms.Form):
     )
 
 
+class WorkspaceReadReceiptsForm(forms.Form):
+    read_receipts = forms.BooleanField(
+        label="Show read receipts in direct messages",
+        required=False,
+        help_text="“Seen by …” under the last message of direct messages and group DMs of up to 10 people. "
+        "Everyone can still turn off sending their own in their preferences.",
+    )
+
+
 class EmojiPolicyForm(forms.Form):
     emoji_add_policy = forms.ChoiceField(
         label="Who can add custom emoji",

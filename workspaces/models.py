@@ -83,6 +83,12 @@ class Workspace(models.Model):
         help_text="Show the server's previews of links in messages (fetched by the server, images re-served "
         "from this site). Apps' own unfurls are not affected.",
     )
+    read_receipts = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Show who has seen the last message in direct messages and group DMs of up to 10 people. "
+        "Each person may still turn off sending their own.",
+    )
 
     def __str__(self) -> str:
         return f"{self.name} ({self.slug})"

@@ -60,7 +60,7 @@ def check_email_verified(user: User, message: str) -> None:
 
 def check_not_guest(membership: Membership | None, action: str) -> None:
     if membership is not None and membership.is_guest:
-        raise DomainError(ErrorCode.RESTRICTED_ACTION, f"Guests cannot {action}.")
+        raise DomainError(ErrorCode.RESTRICTED_ACTION, "Guests cannot %(action)s.", params={"action": action})
 
 
 def check_can_change_role(actor_membership: Membership | None, target: Membership, new_role: str) -> None:

@@ -38,6 +38,9 @@ admin_urls = [
     path(
         "<slug:workspace_slug>/admin/settings/link-previews/", admin_settings.link_previews, name="admin-link-previews"
     ),
+    path(
+        "<slug:workspace_slug>/admin/settings/read-receipts/", admin_settings.read_receipts, name="admin-read-receipts"
+    ),
     path("<slug:workspace_slug>/admin/emoji/", admin_emoji.emoji, name="admin-emoji"),
     path("<slug:workspace_slug>/admin/emoji/policy/", admin_emoji.emoji_policy, name="admin-emoji-policy"),
     path("<slug:workspace_slug>/admin/emoji/<str:name>/remove/", admin_emoji.emoji_delete, name="admin-emoji-remove"),

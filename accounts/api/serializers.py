@@ -14,6 +14,9 @@ class PreferencesSerializer(serializers.Serializer):
     language = serializers.CharField(help_text="The interface's language (en, de, es); empty follows the browser.")
     dnd_start = serializers.RegexField(HH_MM, allow_null=True, help_text="Local time, HH:MM.")
     dnd_end = serializers.RegexField(HH_MM, allow_null=True, help_text="Local time, HH:MM.")
+    send_read_receipts = serializers.BooleanField(
+        help_text="Whether others see when I have read their DMs, in workspaces that show read receipts."
+    )
 
 
 class MeSerializer(serializers.Serializer):
@@ -77,6 +80,7 @@ class PreferencesUpdateSerializer(serializers.Serializer):
     language = serializers.CharField(required=False, allow_blank=True, max_length=8)
     dnd_start = serializers.TimeField(required=False, allow_null=True, help_text="HH:MM; null with dnd_end clears.")
     dnd_end = serializers.TimeField(required=False, allow_null=True)
+    send_read_receipts = serializers.BooleanField(required=False)
 
 
 class TokenCreateSerializer(serializers.Serializer):

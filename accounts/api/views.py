@@ -19,6 +19,7 @@ from accounts.models import ApiToken, User
 from accounts.selectors import user_tokens
 from accounts.signup import email_verification_send, email_verify, user_sign_up
 from accounts.wire import user_to_wire
+from chat.services import user_set_send_read_receipts
 from integrations.tokens import api_token_create
 from slackclone.api.ratelimit import check_account_sign_in_rate, check_auth_rate
 from slackclone.api.schema import errors
@@ -45,6 +46,7 @@ def me_out(request, user: User) -> dict[str, Any]:
             "language": user.language,
             "dnd_start": user.dnd_start.strftime("%H:%M") if user.dnd_start else None,
             "dnd_end": user.dnd_end.strftime("%H:%M") if user.dnd_end else None,
+            "send_read_receipts": user.send_read_receipts,
         },
         "token_workspace": workspace.public_id if workspace else None,
     }
@@ -111,8 +113,9 @@ class PreferencesView(ApiView):
     @extend_schema(
         tags=TAG_ME,
         operation_id="me_update_preferences",
-        summary="Change my language and how I am notified: email on or off, and do-not-disturb hours",
+        summary="Change my language, how I am notified (email, do-not-disturb hours), and whether I send read receipts",
         description="language is en, de or es, or empty to follow the browser. "
+        "send_read_receipts false: no one sees when I have read their DMs. "
         "dnd_start and dnd_end (HH:MM, my time zone) go together; both null removes the window. "
         "A window may run past midnight (22:00 to 07:00).",
         request=s.PreferencesUpdateSerializer,
@@ -123,6 +126,8 @@ class PreferencesView(ApiView):
         clear = "dnd_start" in data and "dnd_end" in data and data["dnd_start"] is None and data["dnd_end"] is None
         if "language" in data:
             services.user_set_language(actor=request.user, language=data["language"])
+        if "send_read_receipts" in data:
+            user_set_send_read_receipts(actor=request.user, enabled=data["send_read_receipts"])
         user = services.user_set_notification_preferences(
             actor=request.user,
             email_notifications=data.get("email_notifications"),
@@ -163,7 +168,12 @@ class TokenCollectionView(ApiView):
         if data.get("user"):
             owner = User.objects.filter(public_id=data["user"]).first()
             if owner is None:
-                raise DomainError(ErrorCode.USER_NOT_FOUND, f"No user {data['user']}.", fields={"user": "not_found"})
+                raise DomainError(
+                    ErrorCode.USER_NOT_FOUND,
+                    "No user %(value)s.",
+                    fields={"user": "not_found"},
+                    params={"value": data["user"]},
+                )
         token, raw = api_token_create(actor=request.user, user=owner, workspace=workspace, name=data["name"])
         return Response({"token": token_out(token), "secret": raw}, status=status.HTTP_201_CREATED)
 

@@ -1,4 +1,4 @@
-"""Preferences: the theme, the language, missed-message emails and daily do-not-disturb hours."""
+"""Preferences: the theme, the language, missed-message emails, daily do-not-disturb hours and read receipts."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import services
 from accounts.forms import PreferencesForm
 from accounts.http import AuthenticatedHttpRequest
+from chat.services import user_set_send_read_receipts
 from slackclone.web import submit_form
 
 
@@ -24,6 +25,7 @@ def _save(user, data: dict) -> None:
         dnd_end=data["dnd_end"] if enabled else None,
         clear_dnd=not enabled,
     )
+    user_set_send_read_receipts(actor=user, enabled=data["send_read_receipts"])
 
 
 @login_required

@@ -167,11 +167,32 @@ class MessageSerializer(serializers.Serializer):
     )
 
 
+class ReadReceiptsSerializer(serializers.Serializer):
+    seq = serializers.IntegerField(help_text="The seq of the last message shown in the conversation (0: none).")
+    seen_by = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Who has read up to it (U…), leaving out its author and you; only people who send receipts.",
+    )
+
+
 class MessagePageSerializer(serializers.Serializer):
     messages = MessageSerializer(many=True)
     has_more = serializers.BooleanField(help_text="More messages in the direction of this page.")
     next = serializers.CharField(allow_null=True, help_text="The next page in the same direction.")
     previous = serializers.CharField(allow_null=True, help_text="The page in the other direction.")
+    read_receipts = ReadReceiptsSerializer(
+        required=False,
+        allow_null=True,
+        help_text="Only on the newest page (no before, after or around): who has seen the last message of a DM "
+        "or group DM of up to 10 people where the workspace shows read receipts; null anywhere else.",
+    )
+
+
+class ReadReceiptsOutSerializer(serializers.Serializer):
+    channel = serializers.CharField()
+    read_receipts = ReadReceiptsSerializer(
+        allow_null=True, help_text="null: no receipts here (a channel, a larger DM, or the workspace's setting off)."
+    )
 
 
 class ThreadPageSerializer(serializers.Serializer):

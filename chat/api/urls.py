@@ -55,6 +55,9 @@ channel_patterns = [
         name="channel-member",
     ),
     path("channels/<pubid:channel_id>/read", messages.MarkReadView.as_view(), name="channel-read"),
+    path(
+        "channels/<pubid:channel_id>/read-receipts", messages.ReadReceiptsView.as_view(), name="channel-read-receipts"
+    ),
     path("channels/<pubid:channel_id>/prefs", channels.ChannelPrefsView.as_view(), name="channel-prefs"),
     path("channels/<pubid:channel_id>/pins", reactions.PinListView.as_view(), name="channel-pins"),
     path("channels/<pubid:channel_id>/files", files.FileUploadView.as_view(), name="channel-files"),

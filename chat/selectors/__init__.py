@@ -31,6 +31,7 @@ from chat.selectors.messages import (
     thread_page,
     thread_replies,
 )
+from chat.selectors.read_receipts import RECEIPTS_MAX_MEMBERS, ReadReceipts, read_receipts
 from chat.selectors.threads import (
     FollowedThread,
     followed_threads,
@@ -43,8 +44,10 @@ from chat.selectors.unread import mentions_inbox, unread_count_for_member, unrea
 
 __all__ = [
     "HISTORY_MAX_LIMIT",
+    "RECEIPTS_MAX_MEMBERS",
     "FollowedThread",
     "HistoryPage",
+    "ReadReceipts",
     "changes_since",
     "channel_get",
     "channel_get_by_name",
@@ -63,6 +66,7 @@ __all__ = [
     "messages_for_wire",
     "public_channels",
     "public_channels_page",
+    "read_receipts",
     "readable_channels",
     "readable_messages",
     "thread_follow_get",

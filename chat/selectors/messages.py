@@ -64,8 +64,9 @@ def history(
     if not 1 <= limit <= HISTORY_MAX_LIMIT:
         raise DomainError(
             ErrorCode.INVALID_ARGUMENTS,
-            f"limit must be between 1 and {HISTORY_MAX_LIMIT}.",
+            "limit must be between 1 and %(history_max_limit)s.",
             fields={"limit": "invalid"},
+            params={"history_max_limit": HISTORY_MAX_LIMIT},
         )
     messages = messages_for_wire().filter(channel=channel)
     if not include_replies:
@@ -119,8 +120,9 @@ def _check_limit(limit: int) -> None:
     if not 1 <= limit <= HISTORY_MAX_LIMIT:
         raise DomainError(
             ErrorCode.INVALID_ARGUMENTS,
-            f"limit must be between 1 and {HISTORY_MAX_LIMIT}.",
+            "limit must be between 1 and %(history_max_limit)s.",
             fields={"limit": "invalid"},
+            params={"history_max_limit": HISTORY_MAX_LIMIT},
         )
 
 

@@ -27,6 +27,7 @@ from chat.services.files import file_upload
 from chat.services.forward import message_forward
 from chat.services.messages import message_delete, message_edit, message_post
 from chat.services.reactions import pin_add, pin_remove, reaction_add, reaction_remove
+from chat.services.read_receipts import user_set_send_read_receipts
 from chat.services.read_state import channel_mark_read
 from chat.services.threads import thread_follow, thread_mark_read, thread_preferences_set, thread_unfollow
 
@@ -63,4 +64,5 @@ __all__ = [
     "thread_mark_read",
     "thread_preferences_set",
     "thread_unfollow",
+    "user_set_send_read_receipts",
 ]

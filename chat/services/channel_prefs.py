@@ -59,6 +59,7 @@ def _check_prefs(muted: bool | None, notify_level: str | None) -> None:
         levels = ", ".join(NotifyLevel.values)
         raise DomainError(
             ErrorCode.INVALID_ARGUMENTS,
-            f"notify_level must be one of {levels}.",
+            "notify_level must be one of %(levels)s.",
             fields={"notify_level": "invalid"},
+            params={"levels": levels},
         )

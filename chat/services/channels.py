@@ -32,7 +32,12 @@ TOPIC_MAX_LENGTH = 250
 
 
 def _name_taken(name: str) -> DomainError:
-    return DomainError(ErrorCode.NAME_TAKEN, f"A channel named #{name} already exists.", fields={"name": "taken"})
+    return DomainError(
+        ErrorCode.NAME_TAKEN,
+        "A channel named #%(name)s already exists.",
+        fields={"name": "taken"},
+        params={"name": name},
+    )
 
 
 @transaction.atomic
@@ -129,8 +134,9 @@ def _workspace_members(workspace: Workspace, users: Sequence[User]) -> dict[int,
         if user.pk not in memberships or not user.is_active:
             raise DomainError(
                 ErrorCode.USER_NOT_FOUND,
-                f"{user.public_id} is not an active member of this workspace.",
+                "%(public_id)s is not an active member of this workspace.",
                 fields={"users": user.public_id},
+                params={"public_id": user.public_id},
             )
     return memberships
 
@@ -184,7 +190,10 @@ def channel_kick(*, actor: User | None, channel: Channel, user: User) -> None:
     deleted, _ = ChannelMember.objects.filter(channel=channel, user=user).delete()
     if not deleted:
         raise DomainError(
-            ErrorCode.NOT_IN_CHANNEL, f"{user.public_id} is not in this channel.", fields={"user": "not_in_channel"}
+            ErrorCode.NOT_IN_CHANNEL,
+            "%(public_id)s is not in this channel.",
+            fields={"user": "not_in_channel"},
+            params={"public_id": user.public_id},
         )
     events.send_member_left(channel, user)
     signals.member_left.send(sender=Channel, channel=channel, user=user)
@@ -256,8 +265,9 @@ def _check_channel_text(value: str | None, field: str) -> str:
     if len(cleaned) > TOPIC_MAX_LENGTH:
         raise DomainError(
             ErrorCode.INVALID_ARGUMENTS,
-            f"A channel {field} can be at most {TOPIC_MAX_LENGTH} characters.",
+            "A channel %(field)s can be at most %(topic_max_length)s characters.",
             fields={field: "too_long"},
+            params={"field": field, "topic_max_length": TOPIC_MAX_LENGTH},
         )
     return cleaned
 

@@ -28,8 +28,9 @@ def _check_participants(
     if len(people) > GROUP_DM_MAX_PEOPLE:
         raise DomainError(
             ErrorCode.INVALID_ARGUMENTS,
-            f"A group DM can have at most {GROUP_DM_MAX_PEOPLE} people, you included.",
+            "A group DM can have at most %(group_dm_max_people)s people, you included.",
             fields={"users": "too_many"},
+            params={"group_dm_max_people": GROUP_DM_MAX_PEOPLE},
         )
     # A guest writes only to people they may see (those they share a channel or DM with); to them,
     # anyone else is no more there than someone who is not in the workspace at all. Bots are placed by
@@ -42,8 +43,9 @@ def _check_participants(
         if user.pk not in active:
             raise DomainError(
                 ErrorCode.USER_NOT_FOUND,
-                f"{user.public_id} is not an active member of this workspace.",
+                "%(public_id)s is not an active member of this workspace.",
                 fields={"users": user.public_id},
+                params={"public_id": user.public_id},
             )
     return people
 

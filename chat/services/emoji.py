@@ -48,7 +48,10 @@ def check_custom_emoji_name(raw: str) -> str:
         )
     if name in STANDARD_EMOJI_NAMES or SKIN_TONE_RE.fullmatch(name):
         raise DomainError(
-            ErrorCode.NAME_TAKEN, f":{name}: is a standard emoji; choose another name.", fields={"name": "taken"}
+            ErrorCode.NAME_TAKEN,
+            ":%(name)s: is a standard emoji; choose another name.",
+            fields={"name": "taken"},
+            params={"name": name},
         )
     return name
 
@@ -73,7 +76,12 @@ def _announce(workspace: Workspace, event: EmojiChangedEvent) -> None:
 
 
 def _name_taken(name: str) -> DomainError:
-    return DomainError(ErrorCode.NAME_TAKEN, f"There is already an emoji named :{name}:.", fields={"name": "taken"})
+    return DomainError(
+        ErrorCode.NAME_TAKEN,
+        "There is already an emoji named :%(name)s:.",
+        fields={"name": "taken"},
+        params={"name": name},
+    )
 
 
 @transaction.atomic
@@ -125,7 +133,10 @@ def emoji_alias(*, actor: User | None, workspace: Workspace, name: str, alias_fo
         original = CustomEmoji.objects.filter(workspace=workspace, name=target).first()
         if original is None:
             raise DomainError(
-                ErrorCode.EMOJI_NOT_FOUND, f"There is no emoji :{target}: to alias.", fields={"alias_for": "not_found"}
+                ErrorCode.EMOJI_NOT_FOUND,
+                "There is no emoji :%(target)s: to alias.",
+                fields={"alias_for": "not_found"},
+                params={"target": target},
             )
         target = original.alias_for or original.name
     emoji = CustomEmoji.objects.create(workspace=workspace, name=name, alias_for=target, created_by=actor)
@@ -145,7 +156,7 @@ def emoji_remove(*, actor: User | None, workspace: Workspace, name: str) -> list
     _lock(workspace)
     emoji = CustomEmoji.objects.filter(workspace=workspace, name=(name or "").strip(":").lower()).first()
     if emoji is None:
-        raise DomainError(ErrorCode.EMOJI_NOT_FOUND, f"There is no custom emoji :{name}:.")
+        raise DomainError(ErrorCode.EMOJI_NOT_FOUND, "There is no custom emoji :%(name)s:.", params={"name": name})
     check_can_remove_emoji(membership, emoji)
     aliases = [] if emoji.is_alias else list(CustomEmoji.objects.filter(workspace=workspace, alias_for=emoji.name))
     names = [emoji.name, *(alias.name for alias in aliases)]

@@ -48,8 +48,9 @@ def external_upload_start(
     if length > settings.FILE_UPLOAD_MAX_BYTES:
         raise DomainError(
             ErrorCode.FILE_TOO_LARGE,
-            f"Files can be at most {settings.FILE_UPLOAD_MAX_BYTES:,} bytes.",
+            "Files can be at most %(file_upload_max_bytes)s bytes.",
             fields={"length": "too_large"},
+            params={"file_upload_max_bytes": f"{settings.FILE_UPLOAD_MAX_BYTES:,}"},
         )
     _drop_unshared(actor)
     secret = secrets.token_urlsafe(32)
@@ -93,8 +94,9 @@ def external_upload_receive(*, secret: str, content: UploadedFile) -> ExternalUp
         if content.size != upload.length:
             raise DomainError(
                 ErrorCode.INVALID_ARGUMENTS,
-                f"{content.size:,} bytes arrived; {upload.length:,} were announced.",
+                "%(size)s bytes arrived; %(length)s were announced.",
                 fields={"length": "mismatch"},
+                params={"size": f"{content.size:,}", "length": f"{upload.length:,}"},
             )
         content.name = upload.filename
         attachment = store_file(upload.uploader, upload.workspace_id, content, public_id=upload.file_public_id)
@@ -128,8 +130,9 @@ def external_upload_complete(
     if not file_ids or len(file_ids) > MAX_FILES_PER_MESSAGE or len(set(file_ids)) != len(file_ids):
         raise DomainError(
             ErrorCode.INVALID_ARGUMENTS,
-            f"Share 1 to {MAX_FILES_PER_MESSAGE} different files at once.",
+            "Share 1 to %(max_files_per_message)s different files at once.",
             fields={"files": "invalid"},
+            params={"max_files_per_message": MAX_FILES_PER_MESSAGE},
         )
     uploads = {
         upload.file_public_id: upload
@@ -139,7 +142,12 @@ def external_upload_complete(
     }
     missing = [file_id for file_id in file_ids if file_id not in uploads]
     if missing:
-        raise DomainError(ErrorCode.FILE_NOT_FOUND, f"No upload {missing[0]} to share.", fields={"files": missing[0]})
+        raise DomainError(
+            ErrorCode.FILE_NOT_FOUND,
+            "No upload %(value)s to share.",
+            fields={"files": missing[0]},
+            params={"value": missing[0]},
+        )
     # The query took only uploads that have their attachment, so this drops none.
     attachments = [attachment for file_id in file_ids if (attachment := uploads[file_id].attachment) is not None]
     message = message_post(sender=actor, channel=channel, text=text, thread_ts=thread_ts, attachments=attachments)

@@ -84,8 +84,9 @@ def check_upload(upload: UploadedFile) -> int:
     if upload.size is None or upload.size > limit:
         raise DomainError(
             ErrorCode.FILE_TOO_LARGE,
-            f"Files can be at most {limit:,} bytes.",
+            "Files can be at most %(limit)s bytes.",
             fields={"file": "too_large"},
+            params={"limit": f"{limit:,}"},
         )
     if upload.size == 0:
         raise DomainError(ErrorCode.INVALID_FILE, "The file is empty.", fields={"file": "empty"})

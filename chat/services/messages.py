@@ -19,7 +19,9 @@ from chat.permissions import (
     check_can_edit_message,
     check_not_archived,
 )
+from chat.selectors.read_receipts import receipts_enabled_for
 from chat.services.locking import allocate_seq, lock_channel, stamp_change
+from chat.services.read_receipts import announce_read_receipts
 from chat.services.threads import find_thread_root, follow_on_reply, send_follower_states
 from chat.text import check_emoji_name, parse_mentions
 from chat.wire import PREFETCHED_ATTACHMENTS
@@ -40,8 +42,9 @@ def _check_client_msg_id(client_msg_id: str | None) -> str | None:
     if not isinstance(client_msg_id, str) or len(client_msg_id) > CLIENT_MSG_ID_MAX_LENGTH:
         raise DomainError(
             ErrorCode.INVALID_ARGUMENTS,
-            f"client_msg_id must be a string of at most {CLIENT_MSG_ID_MAX_LENGTH} characters.",
+            "client_msg_id must be a string of at most %(client_msg_id_max_length)s characters.",
             fields={"client_msg_id": "invalid"},
+            params={"client_msg_id_max_length": CLIENT_MSG_ID_MAX_LENGTH},
         )
     return client_msg_id
 
@@ -112,8 +115,9 @@ def check_bot_display(sender: User, *, username: str = "", icon_emoji: str = "",
     if len(username) > BOT_USERNAME_MAX_LENGTH:
         raise DomainError(
             ErrorCode.INVALID_ARGUMENTS,
-            f"username can be at most {BOT_USERNAME_MAX_LENGTH} characters.",
+            "username can be at most %(bot_username_max_length)s characters.",
             fields={"username": "too_long"},
+            params={"bot_username_max_length": BOT_USERNAME_MAX_LENGTH},
         )
     emoji = check_emoji_name(icon_emoji) if str(icon_emoji or "").strip(": ") else ""
     url = "" if emoji else str(icon_url or "").strip()
@@ -300,7 +304,8 @@ def message_delete(*, actor: User | None, message: Message) -> Message:
     Callers: the author; workspace admins; the operator.
     Raises: channel_not_found, cant_delete_message, message_not_found (already deleted), is_archived.
     Events: message with subtype message_deleted (and for a reply, message_changed for its thread root
-    and thread_state_changed to the thread's followers).
+    and thread_state_changed to the thread's followers); in a small DM that shows read receipts,
+    read_receipts_changed, since its last message may now be an earlier one.
     """
     access = access_channel(actor, message.channel)
     check_can_delete_message(access, actor, message)
@@ -322,6 +327,8 @@ def message_delete(*, actor: User | None, message: Message) -> Message:
     signals.message_deleted.send(sender=Message, message=message, previous_text=previous_text)
     if message.thread_root is not None:
         _recount_replies(message.thread_root, channel)
+    if receipts_enabled_for(channel):
+        announce_read_receipts(channel)
     return message
 
 

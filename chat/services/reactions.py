@@ -44,7 +44,9 @@ def reaction_add(*, actor: User, message: Message, emoji: str) -> Reaction:
         with transaction.atomic():
             reaction = Reaction.objects.create(message=message, user=actor, emoji=name)
     except IntegrityError:
-        raise DomainError(ErrorCode.ALREADY_REACTED, f"You already reacted with :{name}:.") from None
+        raise DomainError(
+            ErrorCode.ALREADY_REACTED, "You already reacted with :%(name)s:.", params={"name": name}
+        ) from None
     _stamp_change(message)
     events.send_reaction(message, user=actor, emoji=name, added=True)
     signals.reaction_changed.send(sender=Message, message=message, user=actor, emoji=name, added=True)
@@ -61,7 +63,7 @@ def reaction_remove(*, actor: User, message: Message, emoji: str) -> None:
     _access_live_message(actor, message)
     deleted, _ = Reaction.objects.filter(message=message, user=actor, emoji=name).delete()
     if not deleted:
-        raise DomainError(ErrorCode.NO_REACTION, f"You have not reacted with :{name}:.")
+        raise DomainError(ErrorCode.NO_REACTION, "You have not reacted with :%(name)s:.", params={"name": name})
     _stamp_change(message)
     events.send_reaction(message, user=actor, emoji=name, added=False)
     signals.reaction_changed.send(sender=Message, message=message, user=actor, emoji=name, added=False)

@@ -10,6 +10,7 @@ from chat import events
 from chat.models import Channel, ChannelMember, Message
 from chat.permissions import access_own_channel_member
 from chat.selectors import unread_count_for_member
+from chat.services.read_receipts import read_marker_moved
 from slackclone.errors import DomainError, ErrorCode
 
 if TYPE_CHECKING:
@@ -23,7 +24,8 @@ def channel_mark_read(*, actor: User, channel: Channel, seq: int) -> ChannelMemb
     A seq past the newest message is clamped to it.
     Callers: members of the channel.
     Raises: invalid_arguments (not a whole number >= 0), channel_not_found, not_in_channel.
-    Events: channel_marked to the actor's other clients.
+    Events: channel_marked to the actor's other clients; read_receipts_changed to a small DM's members when
+    it changes whether the actor has seen its last message (chat.services.read_receipts).
     """
     if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
         raise DomainError(
@@ -34,8 +36,9 @@ def channel_mark_read(*, actor: User, channel: Channel, seq: int) -> ChannelMemb
     seq = min(seq, channel.last_seq)
     if member.last_read_seq == seq:
         return member
-    member.last_read_seq = seq
+    previous_seq, member.last_read_seq = member.last_read_seq, seq
     member.save(update_fields=["last_read_seq"])
     ts = Message.objects.filter(channel=channel, seq=seq).values_list("ts", flat=True).first() or ""
     events.send_channel_marked(channel, actor, seq=seq, ts=ts, unread_count=unread_count_for_member(member))
+    read_marker_moved(channel=channel, actor=actor, previous_seq=previous_seq, seq=seq)
     return member

@@ -82,6 +82,7 @@ def _bootstrap(request: AuthenticatedHttpRequest, membership: Membership, target
             "slug": workspace.slug,
             "role": membership.role,
             "icon": workspace.icon.url if workspace.icon else "",
+            "read_receipts": workspace.read_receipts,
         },
         "workspaces": workspaces,
         "api": "/api/v1/",

@@ -64,11 +64,17 @@ def _load_json(name: str, raw: bytes | bytearray) -> Any:
     """The JSON in an entry of the export, or invalid_json naming the entry: not UTF-8, nested deeper
     than settings.JSON_MAX_DEPTH (slackclone.jsonlimits), or not JSON."""
     if json.detect_encoding(bytes(raw[:4])) not in ("utf-8", "utf-8-sig"):
-        raise DomainError(ErrorCode.INVALID_JSON, f"{shown(name)} is not UTF-8 JSON.")
+        raise DomainError(
+            ErrorCode.INVALID_JSON, "%(shown_name)s is not UTF-8 JSON.", params={"shown_name": shown(name)}
+        )
     try:
         return jsonlimits.loads(raw)
     except ValueError as error:
-        raise DomainError(ErrorCode.INVALID_JSON, f"{shown(name)} is not valid JSON ({error}).") from None
+        raise DomainError(
+            ErrorCode.INVALID_JSON,
+            "%(shown_name)s is not valid JSON (%(error)s).",
+            params={"shown_name": shown(name), "error": error},
+        ) from None
 
 
 def _refuse(message: str) -> DomainError:
@@ -76,7 +82,11 @@ def _refuse(message: str) -> DomainError:
 
 
 def _too_large(name: str, limit: int) -> DomainError:
-    return DomainError(ErrorCode.FILE_TOO_LARGE, f"{shown(name)} is larger than {limit} bytes.")
+    return DomainError(
+        ErrorCode.FILE_TOO_LARGE,
+        "%(shown_name)s is larger than %(limit)s bytes.",
+        params={"shown_name": shown(name), "limit": limit},
+    )
 
 
 @dataclass(frozen=True)
@@ -156,7 +166,11 @@ class ExportArchive:
         try:
             archive = zipfile.ZipFile(path)
         except (OSError, zipfile.BadZipFile) as error:
-            raise DomainError(ErrorCode.INVALID_ARGUMENTS, f"{path} is not a readable zip file ({error}).") from None
+            raise DomainError(
+                ErrorCode.INVALID_ARGUMENTS,
+                "%(path)s is not a readable zip file (%(error)s).",
+                params={"path": path, "error": error},
+            ) from None
         try:
             return cls._of(archive, path)
         except DomainError:
@@ -170,7 +184,9 @@ class ExportArchive:
             raise _refuse(f"{path} holds more than {limits.entries} entries (IMPORT_MAX_ENTRIES).")
         users = [name for name in archive.namelist() if PurePosixPath(name).name == "users.json"]
         if not users:
-            raise DomainError(ErrorCode.INVALID_ARGUMENTS, f"{path} has no users.json: not a Slack export.")
+            raise DomainError(
+                ErrorCode.INVALID_ARGUMENTS, "%(path)s has no users.json: not a Slack export.", params={"path": path}
+            )
         root = str(PurePosixPath(min(users, key=len)).parent).strip(".")
         export = cls(zip=archive, limits=limits, root=f"{root}/" if root else "")
         export._index_days()

@@ -45,7 +45,11 @@ def _described(value: Any, *, quote: bool) -> str:
 
 
 def _fail(path: str, expected: str, value: Any, *, quote: bool = False) -> NoReturn:
-    raise DomainError(ErrorCode.INVALID_EXPORT, f"{path}: expected {expected}, got {_described(value, quote=quote)}.")
+    raise DomainError(
+        ErrorCode.INVALID_EXPORT,
+        "%(path)s: expected %(expected)s, got %(described_value)s.",
+        params={"path": path, "expected": expected, "described_value": _described(value, quote=quote)},
+    )
 
 
 def string(value: Any, path: str) -> None:
@@ -193,7 +197,11 @@ def check_emoji_index(name: str, data: Any) -> dict[str, str]:
     if not isinstance(data, dict):
         _fail(name, "an object of emoji names and URLs", data)
     if len(data) > EMOJI_INDEX_MAX_ENTRIES:
-        raise DomainError(ErrorCode.INVALID_EXPORT, f"{name}: more than {EMOJI_INDEX_MAX_ENTRIES} emoji.")
+        raise DomainError(
+            ErrorCode.INVALID_EXPORT,
+            "%(name)s: more than %(emoji_index_max_entries)s emoji.",
+            params={"name": name, "emoji_index_max_entries": EMOJI_INDEX_MAX_ENTRIES},
+        )
     for key, value in data.items():
         if len(key) > EMOJI_NAME_MAX_CHARS:
             _fail(f"{name}.{key[:SHOWN_CHARS]}…", f"a name of at most {EMOJI_NAME_MAX_CHARS} characters", key)

@@ -64,8 +64,9 @@ def _check_text(text: str, message: Message | None) -> str:
     if len(text) > REMINDER_TEXT_MAX:
         raise DomainError(
             ErrorCode.MSG_TOO_LONG,
-            f"Reminders can be at most {REMINDER_TEXT_MAX} characters.",
+            "Reminders can be at most %(reminder_text_max)s characters.",
             fields={"text": "too_long"},
+            params={"reminder_text_max": REMINDER_TEXT_MAX},
         )
     return text
 

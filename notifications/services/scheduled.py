@@ -50,7 +50,10 @@ def check_send_time(value: datetime | None, *, now: datetime, field: str) -> dat
         raise DomainError(ErrorCode.TIME_IN_PAST, "That time has already passed.", fields={field: "in_past"})
     if value > now + MAX_AHEAD:
         raise DomainError(
-            ErrorCode.TIME_TOO_FAR, f"Schedule at most {MAX_AHEAD.days} days ahead.", fields={field: "too_far"}
+            ErrorCode.TIME_TOO_FAR,
+            "Schedule at most %(days)s days ahead.",
+            fields={field: "too_far"},
+            params={"days": MAX_AHEAD.days},
         )
     return value
 

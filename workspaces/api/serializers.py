@@ -15,6 +15,9 @@ class WorkspaceSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     icon = serializers.CharField()
     role = serializers.ChoiceField(choices=Role.choices, help_text="Your role here.")
+    read_receipts = serializers.BooleanField(
+        help_text="Whether DMs and group DMs of up to 10 people show who has seen the last message."
+    )
 
 
 class WorkspaceOutSerializer(serializers.Serializer):

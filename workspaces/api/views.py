@@ -40,6 +40,7 @@ def workspace_out(workspace: Workspace, role: str) -> dict[str, Any]:
         "created": int(workspace.created_at.timestamp()),
         "icon": workspace.icon.url if workspace.icon else "",
         "role": role,
+        "read_receipts": workspace.read_receipts,
     }
 
 
@@ -74,7 +75,11 @@ def invitation_out(invitation: Invitation) -> dict[str, Any]:
 def session_only(request, action: str) -> None:
     """API tokens act inside their one workspace; joining or creating another needs a signed-in session."""
     if request_token(request) is not None:
-        raise DomainError(ErrorCode.RESTRICTED_ACTION, f"API tokens act in one workspace; {action} from a session.")
+        raise DomainError(
+            ErrorCode.RESTRICTED_ACTION,
+            "API tokens act in one workspace; %(action)s from a session.",
+            params={"action": action},
+        )
 
 
 class WorkspaceCollectionView(ApiView):

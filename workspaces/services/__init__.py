@@ -73,7 +73,10 @@ def check_workspace_slug(raw: str) -> str:
         )
     if slug in RESERVED_SLUGS:
         raise DomainError(
-            ErrorCode.INVALID_NAME, f"{slug!r} is reserved; choose another address.", fields={"slug": "reserved"}
+            ErrorCode.INVALID_NAME,
+            "%(slug)s is reserved; choose another address.",
+            fields={"slug": "reserved"},
+            params={"slug": f"{slug!r}"},
         )
     return slug
 
@@ -83,8 +86,9 @@ def _check_workspace_name(raw: str) -> str:
     if not name or len(name) > WORKSPACE_NAME_MAX_LENGTH:
         raise DomainError(
             ErrorCode.INVALID_NAME,
-            f"A workspace name is 1 to {WORKSPACE_NAME_MAX_LENGTH} characters.",
+            "A workspace name is 1 to %(workspace_name_max_length)s characters.",
             fields={"name": "invalid"},
+            params={"workspace_name_max_length": WORKSPACE_NAME_MAX_LENGTH},
         )
     return name
 
@@ -93,8 +97,9 @@ def _check_role(role: str) -> Role:
     if role not in Role.values:
         raise DomainError(
             ErrorCode.INVALID_ROLE,
-            f"{role!r} is not a role; use one of {', '.join(Role.values)}.",
+            "%(role)s is not a role; use one of %(value)s.",
             fields={"role": "invalid"},
+            params={"role": f"{role!r}", "value": ", ".join(Role.values)},
         )
     return Role(role)
 
@@ -112,12 +117,22 @@ def workspace_create(*, creator: User, name: str, slug: str) -> Workspace:
     check_email_verified(creator, _verify_first("create a workspace", creator))
     name, slug = _check_workspace_name(name), check_workspace_slug(slug)
     if Workspace.objects.filter(slug=slug).exists():
-        raise DomainError(ErrorCode.NAME_TAKEN, f"The address {slug!r} is taken.", fields={"slug": "taken"})
+        raise DomainError(
+            ErrorCode.NAME_TAKEN,
+            "The address %(slug)s is taken.",
+            fields={"slug": "taken"},
+            params={"slug": f"{slug!r}"},
+        )
     try:
         with transaction.atomic():
             workspace = Workspace.objects.create(name=name, slug=slug, created_by=creator)
     except IntegrityError:
-        raise DomainError(ErrorCode.NAME_TAKEN, f"The address {slug!r} is taken.", fields={"slug": "taken"}) from None
+        raise DomainError(
+            ErrorCode.NAME_TAKEN,
+            "The address %(slug)s is taken.",
+            fields={"slug": "taken"},
+            params={"slug": f"{slug!r}"},
+        ) from None
     Membership.objects.create(user=creator, workspace=workspace, role=Role.OWNER)
     workspace_events.send_team_join(workspace, creator, is_guest=False)
     channel_create(
@@ -170,7 +185,7 @@ def member_add(*, actor: User | None, workspace: Workspace, user: User, role: st
     if admin is not None and role == Role.OWNER and admin.role != Role.OWNER:
         raise DomainError(ErrorCode.RESTRICTED_ACTION, "Only owners can add owners.")
     if not user.is_active:
-        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, f"{user.email} has been deactivated.")
+        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "%(email)s has been deactivated.", params={"email": user.email})
     check_email_verified(
         user, f"{user.email} has not verified this address yet; invite them instead, or ask them to verify it."
     )
@@ -178,7 +193,9 @@ def member_add(*, actor: User | None, workspace: Workspace, user: User, role: st
     if existing is not None:
         if not existing.is_active:
             raise DomainError(
-                ErrorCode.ACCOUNT_INACTIVE, f"{user.email} was deactivated here; reactivate them instead."
+                ErrorCode.ACCOUNT_INACTIVE,
+                "%(email)s was deactivated here; reactivate them instead.",
+                params={"email": user.email},
             )
         return existing
     return _add_member(workspace, user, role)
@@ -212,7 +229,10 @@ def invitation_create(
             validate_email(email)
         except ValidationError:
             raise DomainError(
-                ErrorCode.INVALID_EMAIL, f"{email!r} is not an email address.", fields={"email": "invalid"}
+                ErrorCode.INVALID_EMAIL,
+                "%(email)s is not an email address.",
+                fields={"email": "invalid"},
+                params={"email": f"{email!r}"},
             ) from None
     if max_uses is not None and (not isinstance(max_uses, int) or max_uses < 1):
         raise DomainError(ErrorCode.INVALID_ARGUMENTS, "max_uses must be 1 or more.", fields={"max_uses": "invalid"})
@@ -310,8 +330,9 @@ def invitation_sign_up(*, token: str, password: str, display_name: str = "") -> 
     else:
         raise DomainError(
             ErrorCode.EMAIL_TAKEN,
-            f"{invitation.email} already has an account: sign in to join.",
+            "%(email)s already has an account: sign in to join.",
             fields={"email": "taken"},
+            params={"email": invitation.email},
         )
     invitation.uses += 1
     invitation.save(update_fields=["uses"])
@@ -344,7 +365,9 @@ def invitation_revoke(*, actor: User | None, invitation: Invitation) -> Invitati
 def _target_membership(workspace: Workspace, user: User) -> Membership:
     membership = Membership.objects.select_for_update().filter(workspace=workspace, user=user).first()
     if membership is None:
-        raise DomainError(ErrorCode.USER_NOT_FOUND, f"{user.public_id} is not in this workspace.")
+        raise DomainError(
+            ErrorCode.USER_NOT_FOUND, "%(public_id)s is not in this workspace.", params={"public_id": user.public_id}
+        )
     return membership
 
 
@@ -491,8 +514,9 @@ def workspace_set_email_display(*, actor: User | None, workspace: Workspace, ema
     if email_display not in EmailDisplay.values:
         raise DomainError(
             ErrorCode.INVALID_ARGUMENTS,
-            f"email_display is one of {', '.join(EmailDisplay.values)}.",
+            "email_display is one of %(value)s.",
             fields={"email_display": "invalid"},
+            params={"value": ", ".join(EmailDisplay.values)},
         )
     if workspace.email_display != email_display:
         workspace.email_display = email_display
@@ -513,8 +537,9 @@ def workspace_set_emoji_policy(*, actor: User | None, workspace: Workspace, emoj
     if emoji_add_policy not in EmojiAddPolicy.values:
         raise DomainError(
             ErrorCode.INVALID_ARGUMENTS,
-            f"emoji_add_policy is one of {', '.join(EmojiAddPolicy.values)}.",
+            "emoji_add_policy is one of %(value)s.",
             fields={"emoji_add_policy": "invalid"},
+            params={"value": ", ".join(EmojiAddPolicy.values)},
         )
     if workspace.emoji_add_policy != emoji_add_policy:
         workspace.emoji_add_policy = emoji_add_policy
@@ -548,6 +573,7 @@ def user_set_last_workspace(*, actor: User, workspace: Workspace) -> None:
         actor.last_workspace = workspace
 
 
+from workspaces.services.read_receipts import workspace_set_read_receipts  # noqa: E402 (re-exported)
 from workspaces.services.usergroups import (  # noqa: E402 (the package's second area, re-exported)
     usergroup_create,
     usergroup_set_enabled,
@@ -561,5 +587,6 @@ __all__ = [
     "usergroup_set_enabled",
     "usergroup_set_users",
     "usergroup_update",
+    "workspace_set_read_receipts",
     "workspace_set_usergroups_by_members",
 ]

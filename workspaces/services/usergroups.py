@@ -67,8 +67,9 @@ def check_usergroup_name(raw: str) -> str:
     if len(name) > NAME_MAX_LENGTH:
         raise DomainError(
             ErrorCode.INVALID_NAME,
-            f"User group names can be at most {NAME_MAX_LENGTH} characters.",
+            "User group names can be at most %(name_max_length)s characters.",
             fields={"name": "too_long"},
+            params={"name_max_length": NAME_MAX_LENGTH},
         )
     return name
 
@@ -78,8 +79,9 @@ def _check_description(raw: str) -> str:
     if len(description) > DESCRIPTION_MAX_LENGTH:
         raise DomainError(
             ErrorCode.INVALID_ARGUMENTS,
-            f"Descriptions can be at most {DESCRIPTION_MAX_LENGTH} characters.",
+            "Descriptions can be at most %(description_max_length)s characters.",
             fields={"description": "too_long"},
+            params={"description_max_length": DESCRIPTION_MAX_LENGTH},
         )
     return description
 
@@ -98,15 +100,17 @@ def _check_handle_free(workspace: Workspace, handle: str, *, group: UserGroup | 
     if person.exists():
         raise DomainError(
             ErrorCode.HANDLE_ALREADY_EXISTS,
-            f"@{handle} is already someone's name in this workspace; choose another handle.",
+            "@%(handle)s is already someone's name in this workspace; choose another handle.",
             fields={"handle": "person"},
+            params={"handle": handle},
         )
     others = _other_groups(workspace, group).filter(handle__iexact=handle)
     if others.exists():
         raise DomainError(
             ErrorCode.HANDLE_ALREADY_EXISTS,
-            f"Another user group already has the handle @{handle}.",
+            "Another user group already has the handle @%(handle)s.",
             fields={"handle": "group"},
+            params={"handle": handle},
         )
 
 
@@ -115,15 +119,21 @@ def _check_name_free(workspace: Workspace, name: str, *, group: UserGroup | None
     if others.exists():
         raise DomainError(
             ErrorCode.NAME_ALREADY_EXISTS,
-            f"Another user group is already called {name}.",
+            "Another user group is already called %(name)s.",
             fields={"name": "taken"},
+            params={"name": name},
         )
 
 
 def _unique_strings(values: Iterable[object], *, limit: int, field: str, code: ErrorCode) -> list[str]:
     found = list(dict.fromkeys(str(value).strip() for value in values if str(value).strip()))
     if len(found) > limit:
-        raise DomainError(code, f"At most {limit} {field} at once.", fields={field: "too_many"})
+        raise DomainError(
+            code,
+            "At most %(limit)s %(field)s at once.",
+            fields={field: "too_many"},
+            params={"limit": limit, "field": field},
+        )
     return found
 
 
@@ -146,8 +156,9 @@ def _check_people(workspace: Workspace, public_ids: Sequence[str]) -> list[User]
         shown = ", ".join(unknown[:10]) + (", …" if len(unknown) > 10 else "")
         raise DomainError(
             ErrorCode.INVALID_USERS,
-            f"Not an active person in this workspace: {shown}.",
+            "Not an active person in this workspace: %(shown)s.",
             fields={"users": "invalid"},
+            params={"shown": shown},
         )
     return [people[public_id] for public_id in wanted]
 
@@ -165,8 +176,9 @@ def _check_channels(workspace: Workspace, public_ids: Sequence[str]) -> list[str
     if unknown:
         raise DomainError(
             ErrorCode.CHANNEL_NOT_FOUND,
-            f"Not a public channel of this workspace: {', '.join(unknown[:10])}.",
+            "Not a public channel of this workspace: %(value)s.",
             fields={"channels": "not_found"},
+            params={"value": ", ".join(unknown[:10])},
         )
     return wanted
 
@@ -184,13 +196,15 @@ def _save_checked(group: UserGroup, update_fields: list[str] | None = None) -> N
         if "usergroup_handle_unique" in str(error):
             raise DomainError(
                 ErrorCode.HANDLE_ALREADY_EXISTS,
-                f"Another user group already has the handle @{group.handle}.",
+                "Another user group already has the handle @%(handle)s.",
                 fields={"handle": "group"},
+                params={"handle": group.handle},
             ) from None
         raise DomainError(
             ErrorCode.NAME_ALREADY_EXISTS,
-            f"Another user group is already called {group.name}.",
+            "Another user group is already called %(name)s.",
             fields={"name": "taken"},
+            params={"name": group.name},
         ) from None
 
 

@@ -1,4 +1,4 @@
-"""Workspace admin: name, icon, who sees addresses, who manages user groups, link previews
+"""Workspace admin: name, icon, who sees addresses, who manages user groups, link previews, read receipts
 (/<slug>/admin/settings/). The address never changes."""
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ from workspaces.forms import (
     WorkspaceIconForm,
     WorkspaceLinkPreviewsForm,
     WorkspacePrivacyForm,
+    WorkspaceReadReceiptsForm,
     WorkspaceSettingsForm,
     WorkspaceUsergroupsForm,
 )
 from workspaces.services import (
     workspace_set_email_display,
     workspace_set_link_previews,
+    workspace_set_read_receipts,
     workspace_set_usergroups_by_members,
     workspace_update,
 )
@@ -36,6 +38,7 @@ def _render(request, workspace, *, form=None, icon_form=None, privacy_form=None,
         "privacy_form": privacy_form or WorkspacePrivacyForm(initial={"email_display": workspace.email_display}),
         "usergroups_form": WorkspaceUsergroupsForm(initial={"usergroups_by_members": workspace.usergroups_by_members}),
         "link_previews_form": WorkspaceLinkPreviewsForm(initial={"link_previews": workspace.link_previews}),
+        "read_receipts_form": WorkspaceReadReceiptsForm(initial={"read_receipts": workspace.read_receipts}),
         "section": "settings",
     }
     return render(request, "workspaces/admin/settings.html", context, status=status)
@@ -131,6 +134,24 @@ def link_previews(request: AuthenticatedHttpRequest, workspace_slug: str) -> Htt
             actor=request.user, workspace=workspace, enabled=data["link_previews"]
         ),
         success="Link previews have been saved.",
+        redirect_to=reverse("workspaces:admin-settings", args=[workspace.slug]),
+    )
+    return done or _render(request, workspace, status=400)
+
+
+@login_required
+@require_POST
+def read_receipts(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpResponse:
+    """Whether small DMs show who has seen the last message (workspaces.services.workspace_set_read_receipts)."""
+    workspace, _ = admin_workspace(request, workspace_slug)
+    form = WorkspaceReadReceiptsForm(request.POST)
+    done = submit_form(
+        request,
+        form,
+        lambda data: workspace_set_read_receipts(
+            actor=request.user, workspace=workspace, enabled=data["read_receipts"]
+        ),
+        success="Read receipts have been saved.",
         redirect_to=reverse("workspaces:admin-settings", args=[workspace.slug]),
     )
     return done or _render(request, workspace, status=400)

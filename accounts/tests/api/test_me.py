@@ -12,7 +12,13 @@ from slackclone.testing.api import error_code
 def test_me_shows_profile_and_preferences(team, client_for):
     body = client_for(team.member).get("/api/v1/me").json()
     assert body["user"]["id"] == team.member.public_id
-    assert body["preferences"] == {"email_notifications": True, "dnd_start": None, "dnd_end": None}
+    assert body["preferences"] == {
+        "email_notifications": True,
+        "language": "",
+        "dnd_start": None,
+        "dnd_end": None,
+        "send_read_receipts": True,
+    }
     assert body["token_workspace"] is None
 
 
@@ -67,7 +73,13 @@ def test_notification_preferences(team, client_for):
     body = client.patch(
         "/api/v1/me/preferences", {"email_notifications": False, "dnd_start": "22:00", "dnd_end": "07:30"}
     ).json()
-    assert body["preferences"] == {"email_notifications": False, "dnd_start": "22:00", "dnd_end": "07:30"}
+    assert body["preferences"] == {
+        "email_notifications": False,
+        "language": "",
+        "dnd_start": "22:00",
+        "dnd_end": "07:30",
+        "send_read_receipts": True,
+    }
     team.member.refresh_from_db()
     assert (team.member.dnd_start, team.member.dnd_end) == (time(22, 0), time(7, 30))
     cleared = client.patch("/api/v1/me/preferences", {"dnd_start": None, "dnd_end": None}).json()
@@ -83,3 +95,27 @@ def test_me_requires_authentication(team):
     from slackclone.testing.api import ApiClient
 
     assert ApiClient().get("/api/v1/me").status_code == 401
+
+
+def test_choose_a_language_or_follow_the_browser(team, client_for):
+    client = client_for(team.member)
+    assert client.patch("/api/v1/me/preferences", {"language": "de"}).json()["preferences"]["language"] == "de"
+    team.member.refresh_from_db()
+    assert team.member.language == "de"
+    assert client.patch("/api/v1/me/preferences", {"language": ""}).json()["preferences"]["language"] == ""
+
+
+def test_a_language_the_site_does_not_speak_is_refused_and_changes_nothing(team, client_for):
+    response = client_for(team.member).patch("/api/v1/me/preferences", {"language": "xx"})
+    assert response.status_code == 400
+    assert error_code(response) == "invalid_arguments"
+    assert response.json()["error"]["fields"] == {"language": "invalid"}
+    team.member.refresh_from_db()
+    assert team.member.language == ""
+
+
+def test_api_errors_speak_the_language_the_request_asks_for(team, client_for):
+    client = client_for(team.member)
+    response = client.patch("/api/v1/me/preferences", {"language": "xx"}, HTTP_ACCEPT_LANGUAGE="de")
+    assert error_code(response) == "invalid_arguments"
+    assert response.json()["error"]["message"].startswith("Die Sprache")

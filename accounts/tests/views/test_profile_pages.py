@@ -196,3 +196,14 @@ def test_a_theme_that_is_not_one_is_refused_by_the_service(team):
 
     with refused("invalid_arguments"):
         user_set_theme(actor=team.member, theme="neon")
+
+
+def test_preferences_turn_sending_read_receipts_off_and_on(team):
+    client = web_client(team.member)
+    assert "Let others see when I have read their direct messages" in client.get("/accounts/preferences/").text
+    client.post("/accounts/preferences/", {"email_notifications": "on"})
+    team.member.refresh_from_db()
+    assert team.member.send_read_receipts is False
+    client.post("/accounts/preferences/", {"email_notifications": "on", "send_read_receipts": "on"})
+    team.member.refresh_from_db()
+    assert team.member.send_read_receipts is True

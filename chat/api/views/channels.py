@@ -31,7 +31,9 @@ def _users_by_public_id(public_ids: list[str]) -> list[User]:
     found = {user.public_id: user for user in User.objects.filter(public_id__in=public_ids)}
     missing = [public_id for public_id in public_ids if public_id not in found]
     if missing:
-        raise DomainError(ErrorCode.USER_NOT_FOUND, f"No user {missing[0]}.", fields={"users": missing[0]})
+        raise DomainError(
+            ErrorCode.USER_NOT_FOUND, "No user %(value)s.", fields={"users": missing[0]}, params={"value": missing[0]}
+        )
     return [found[public_id] for public_id in dict.fromkeys(public_ids)]
 
 
@@ -285,6 +287,6 @@ class ChannelMemberView(ApiView):
         channel = request_channel(request, channel_id)
         user = User.objects.filter(public_id=user_id).first()
         if user is None:
-            raise DomainError(ErrorCode.USER_NOT_FOUND, f"No user {user_id}.")
+            raise DomainError(ErrorCode.USER_NOT_FOUND, "No user %(user_id)s.", params={"user_id": user_id})
         services.channel_kick(actor=request.user, channel=channel, user=user)
         return Response({"ok": True})

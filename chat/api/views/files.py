@@ -57,8 +57,9 @@ class FileUploadView(ApiView):
         if declared.isdigit() and int(declared) > settings.FILE_UPLOAD_MAX_BYTES + MULTIPART_OVERHEAD_BYTES:
             raise DomainError(
                 ErrorCode.FILE_TOO_LARGE,
-                f"Files can be at most {settings.FILE_UPLOAD_MAX_BYTES:,} bytes.",
+                "Files can be at most %(file_upload_max_bytes)s bytes.",
                 fields={"file": "too_large"},
+                params={"file_upload_max_bytes": f"{settings.FILE_UPLOAD_MAX_BYTES:,}"},
             )
         data = validated(s.FileUploadSerializer, request.data)
         before = channel.last_seq

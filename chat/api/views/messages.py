@@ -1,4 +1,4 @@
-"""Messages: keyset history, posting, editing, deleting, thread replies and read markers."""
+"""Messages: keyset history, posting, editing, deleting, thread replies, read markers and read receipts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,15 @@ from chat import services
 from chat.api import serializers as s
 from chat.api.context import request_channel
 from chat.api.output import messages_out
-from chat.selectors import history_page, message_get, message_get_for_wire, thread_page, unread_count_for_member
+from chat.selectors import (
+    ReadReceipts,
+    history_page,
+    message_get,
+    message_get_for_wire,
+    read_receipts,
+    thread_page,
+    unread_count_for_member,
+)
 from chat.wire import message_to_wire
 from slackclone.api.schema import errors, ok_response
 from slackclone.api.views import ApiView, page_link, validated
@@ -29,6 +37,10 @@ def _history_links(request, query: dict, page) -> tuple[bool, str | None, str | 
     if "after" in query:
         return page.has_newer, newer, older
     return page.has_older, older, newer
+
+
+def receipts_out(receipts: ReadReceipts | None) -> dict | None:
+    return None if receipts is None else {"seq": receipts.seq, "seen_by": receipts.seen_by}
 
 
 class MessageCollectionView(ApiView):
@@ -57,6 +69,8 @@ class MessageCollectionView(ApiView):
         has_more, next_link, previous_link = _history_links(request, query, page)
         body = {"messages": messages_out(page.messages), "has_more": has_more, "next": next_link}
         body["previous"] = previous_link
+        if not {"before", "after", "around"} & set(query):
+            body["read_receipts"] = receipts_out(read_receipts(channel=channel, reader=request.user))
         return Response(body)
 
     @extend_schema(
@@ -173,6 +187,22 @@ class MarkReadView(ApiView):
                 "unread_count": unread_count_for_member(member),
             }
         )
+
+
+class ReadReceiptsView(ApiView):
+    @extend_schema(
+        tags=TAG,
+        operation_id="channels_read_receipts",
+        summary="Who has seen the last message of a DM or group DM of up to 10 people",
+        description="Only where the workspace shows read receipts, leaving out the message's author and you, "
+        "and only people who send theirs; `read_receipts` is null anywhere else. The "
+        "`read_receipts_changed` event keeps it current.",
+        responses={200: s.ReadReceiptsOutSerializer, **errors()},
+    )
+    def get(self, request, channel_id: str):
+        channel = request_channel(request, channel_id)
+        receipts = read_receipts(channel=channel, reader=request.user)
+        return Response({"channel": channel.public_id, "read_receipts": receipts_out(receipts)})
 
 
 class MessageForwardView(ApiView):

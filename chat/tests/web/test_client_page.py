@@ -37,6 +37,7 @@ def test_a_member_gets_the_client_with_a_bootstrap_document(team):
         "slug": team.workspace.slug,
         "role": "member",
         "icon": "",
+        "read_receipts": False,
     }
     assert [w["id"] for w in boot["workspaces"]] == [team.workspace.public_id]
     assert boot["api"] == "/api/v1/"

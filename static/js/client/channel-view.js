@@ -4,6 +4,7 @@
 
 import { clear, h, icon } from "./dom.js";
 import { gettext, interpolate } from "./i18n.js";
+import { receiptRow } from "./read-receipts.js";
 import { messageRow } from "./render/message.js";
 import { isTopLevel } from "./store.js";
 import { dayKey, dayLabel } from "./time.js";
@@ -54,8 +55,10 @@ export class ChannelView {
     this.app.appViews.attach(channel);
     clear(this.list).append(h("div", { class: "loading" }, gettext("Loading messages…")));
     const log = store.log(channelId);
+    const loaded = log.loaded;
     if (ts) await this.loadAround(ts);
-    else if (!log.loaded) await this.loadNewest();
+    else if (!loaded) await this.loadNewest();
+    if (loaded) this.loadReceipts();
     this.render({ toBottom: !ts });
     if (ts) this.highlight(ts);
     this.maybeMarkRead();
@@ -79,10 +82,25 @@ export class ChannelView {
     }
   }
 
+  /** Who has seen the last message of a small DM, when the workspace shows read receipts. */
+  async loadReceipts() {
+    const id = this.channelId;
+    const channel = this.channel;
+    if (!this.app.store.workspace.read_receipts || !(channel?.is_im || channel?.is_mpim)) return;
+    try {
+      const data = await this.app.api.get(`channels/${id}/read-receipts`);
+      this.app.store.receipts.set(id, data.read_receipts);
+      if (id === this.channelId) this.scheduleRender();
+    } catch {
+      /* receipts are decoration; the next read_receipts_changed brings them */
+    }
+  }
+
   async loadNewest() {
     const { store, api } = this.app;
     const id = this.channelId;
     const data = await api.get(`channels/${id}/messages`, { limit: PAGE });
+    if (data.read_receipts !== undefined) store.receipts.set(id, data.read_receipts);
     const log = store.log(id);
     for (const message of data.messages) store.putMessage(message, { replace: true });
     log.loaded = true;
@@ -158,6 +176,7 @@ export class ChannelView {
     if (!log.hasOlder) rows.push(this.intro());
     else rows.push(h("div", { class: "loading loading--older" }, gettext("Loading older messages…")));
     let previous = null;
+    let last = null; // the last message the server has (not pending, not ephemeral): receipts go under it
     let dividerShown = false;
     for (const message of log.timeline()) {
       if (!previous || dayKey(previous.ts) !== dayKey(message.ts)) {
@@ -191,7 +210,10 @@ export class ChannelView {
         !previous.ephemeral;
       rows.push(messageRow(this.app, message, { continued }));
       previous = message;
+      if (!message.pending && !message.ephemeral && !message.deleted) last = message;
     }
+    const receipt = last && receiptRow(this.app, this.channel, last);
+    if (receipt) rows.push(receipt);
     const focused = document.activeElement;
     this.list.replaceChildren(...rows);
     if (focused !== document.activeElement && focused?.isConnected) focused.focus({ preventScroll: true }); // the editor moved

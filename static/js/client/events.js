@@ -2,6 +2,7 @@
 // Every handler is idempotent: a replayed or duplicated event changes nothing the second time.
 
 import { gettext, interpolate } from "./i18n.js";
+import { seenByText } from "./read-receipts.js";
 import { isTopLevel } from "./store.js";
 
 const TYPING_SHOWN_MS = 5000;
@@ -209,6 +210,28 @@ export class EventHandler {
       unread_count: event.unread_count_display,
       mention_count: caughtUp ? 0 : channel.mention_count,
     });
+  }
+
+  on_read_receipts_changed(event) {
+    const { app } = this;
+    const before = app.store.receipts.get(event.channel);
+    app.store.receipts.set(event.channel, { seq: event.seq, seen_by: event.seen_by });
+    if (app.channelView.channelId !== event.channel) return;
+    app.channelView.scheduleRender();
+    const others = event.seen_by.filter((id) => id !== app.store.me.id);
+    const fresh = others.filter((id) => before?.seq !== event.seq || !before.seen_by.includes(id));
+    if (fresh.length) app.announce(seenByText(fresh.map((id) => app.store.displayName(id))));
+  }
+
+  /** A workspace setting changed (Slack's team_pref_change); read receipts show or go at once. */
+  on_team_pref_change(event) {
+    if (event.name !== "read_receipts") return;
+    const { app } = this;
+    app.store.workspace.read_receipts = event.value;
+    app.store.receipts.clear();
+    if (!app.channelView.channelId) return;
+    if (event.value) app.channelView.loadReceipts();
+    app.channelView.scheduleRender();
   }
 
   on_channel_prefs_changed(event) {

@@ -39,10 +39,15 @@ export function gettext(msgid) {
   return msgid;
 }
 
-/** gettext's two forms (the languages shipped have a singular and a plural); `n` picks one. */
+// The order of each language's plural forms in its catalog (its Plural-Forms header), by Intl's category names.
+const PLURAL_ORDER = { es: ["one", "many", "other"] };
+
+/** gettext's plural forms; `n` picks one (English's rule when the catalog has none). */
 export function ngettext(singular, plural, n) {
   const entry = catalog[singular];
-  const index = pluralRules.select(n) === "one" ? 0 : 1;
+  const order = PLURAL_ORDER[language] || ["one", "other"];
+  const category = pluralRules.select(n);
+  const index = order.includes(category) ? order.indexOf(category) : order.length - 1;
   if (Array.isArray(entry) && entry[index]) return entry[index];
   return n === 1 ? singular : plural;
 }

@@ -293,6 +293,9 @@ class App {
     this.threads.refreshCount();
     // Emoji added or removed while the socket was away: emoji_changed is not replayed, so read the list again.
     this.customEmoji.load().catch(() => {});
+    // Nor are read receipts: forget them, and read the open DM's again (nothing to read elsewhere).
+    this.store.receipts.clear();
+    if (this.channelView.channelId) this.channelView.loadReceipts();
     for (const [channelId, state] of Object.entries(answer.channels || {})) {
       const log = this.store.log(channelId);
       if (state.seq > log.applied && !state.has_more) log.applied = state.seq;

@@ -59,6 +59,7 @@ export class Store extends EventTarget {
     this.presence = new Map();
     this.channels = new Map();
     this.logs = new Map();
+    this.receipts = new Map(); // DM id → { seq, seen_by }: who has seen its last message (read receipts)
     this.current = null; // the open channel's id
   }
 

@@ -19,6 +19,7 @@ def test_my_workspaces_with_roles(team, outsider, client_for):
             "created": int(team.workspace.created_at.timestamp()),
             "icon": "",
             "role": "admin",
+            "read_receipts": False,
         }
     ]
 
