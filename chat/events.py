@@ -35,8 +35,9 @@ from realtime.event_types import (
     ReactionEvent,
     ReadReceiptsChangedEvent,
     SidebarChangedEvent,
+    ThreadStateChangedEvent,
 )
-from realtime.transport import channel_group, publish, subscribe, unsubscribe, user_group, workspace_group
+from realtime.transport import channel_group, publish, publish_each, subscribe, unsubscribe, user_group, workspace_group
 from slackclone.db_router import pin_on_commit
 from workspaces.models import Role, Workspace
 
@@ -342,3 +343,27 @@ def send_emoji_removed(workspace: Workspace, names: list[str], *, at: datetime) 
     }
     publish(everyone_in(workspace), event, workspace=workspace.public_id)
     return event
+
+
+# --- Threads -------------------------------------------------------------------------
+
+
+def thread_state_event(root: Message, *, following: bool, unread_count: int, last_read: str) -> ThreadStateChangedEvent:
+    """One person's state of a thread: whether they follow it, how many replies they have not read."""
+    return {
+        "type": "thread_state_changed",
+        "workspace": _workspace_of(root.channel),
+        "channel": root.channel.public_id,
+        "thread_ts": root.ts,
+        "following": following,
+        "unread_count": unread_count,
+        "reply_count": root.reply_count,
+        "latest_reply": root.latest_reply_ts,
+        "last_read": last_read,
+    }
+
+
+def send_thread_states(root: Message, states: Iterable[tuple[User, ThreadStateChangedEvent]]) -> None:
+    """Thread states, each to its person's own sockets: (person, event)."""
+    workspace = _workspace_of(root.channel)
+    publish_each((user_group(user), event, workspace) for user, event in states)

@@ -183,6 +183,51 @@ class Message(models.Model):
         return self.ts if self.reply_count else None
 
 
+class ThreadFollow(models.Model):
+    """One person and one thread: whether they follow it, and how far they have read its replies.
+
+    Slack's and Mattermost's collapsed threads: replies raise the thread's unread count, not the
+    channel's. Starting a thread, replying to it or being mentioned in it follows it
+    (chat.services.threads); an explicit unfollow is a row with `following` false, which those
+    automatic follows leave alone (only replying again follows it again). The unread count is the
+    live replies by others after `last_read_seq`; `last_read_ts` lets a count skip threads whose
+    latest reply is not newer than the marker without touching their replies.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    root = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="+")
+    # The root's channel, copied so a person's threads are narrowed to the channels they may read
+    # without a join through the messages.
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    following = models.BooleanField(default=True)
+    last_read_seq = models.BigIntegerField(default=0)
+    last_read_ts = models.CharField(max_length=24, blank=True, default="")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["root", "user"], name="thread_follow_unique")]
+        indexes = [
+            models.Index(fields=["user", "channel"], condition=Q(following=True), name="thread_follow_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'follows' if self.following else 'unfollowed'} {self.root_id}"
+
+
+class ThreadPreference(models.Model):
+    """A person's notification preference for the threads they follow, per workspace. No row: the
+    default, a notification for every new reply by someone else."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    new_replies = models.BooleanField(default=True, help_text="Notify me of new replies in threads I follow.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "workspace"], name="thread_preference_unique")]
+
+    def __str__(self) -> str:
+        return f"Thread notifications of {self.user_id} in {self.workspace_id}: {self.new_replies}"
+
+
 class MentionKind(models.TextChoices):
     USER = "user", "User"
     CHANNEL = "channel", "@channel"

@@ -8,7 +8,9 @@ participants), active in the workspace, and never bots or the author. Then, per 
 - mentioned by name (<@U…>): MENTION;
 - a DM or group DM: DM;
 - <!channel> or <!everyone>: BROADCAST to every member; <!here>: BROADCAST to members online now;
-- a thread reply: THREAD to the root's author and everyone who replied before;
+- a thread reply: THREAD to the thread's followers (chat.models.ThreadFollow: who started it, replied
+  or was mentioned in it, or chose to follow it, and has not unfollowed it) who keep their "new
+  replies in threads I follow" preference on (chat.models.ThreadPreference);
 - notify level "all": CHANNEL for every message shown in the channel (top level, or a reply
   also sent to the channel); the default level "mentions" stops before this line.
 
@@ -27,6 +29,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import Q
 
 from chat.models import ChannelKind, ChannelMember, Mention, MentionKind, Message, NotifyLevel
+from chat.selectors.threads import thread_reply_notified
 from notifications.models import NotificationReason
 
 
@@ -54,7 +57,7 @@ class MessageFacts:
     mentioned: frozenset[int]
     everyone: bool
     here: bool
-    thread_participants: frozenset[int]
+    thread_followers: frozenset[int]
 
 
 def notification_reason(
@@ -74,7 +77,7 @@ def notification_reason(
     here = facts.here and (online is None or candidate.public_id in online)
     if facts.everyone or here:
         return NotificationReason.BROADCAST
-    if candidate.user_id in facts.thread_participants:
+    if candidate.user_id in facts.thread_followers:
         return NotificationReason.THREAD
     if candidate.notify_level == NotifyLevel.ALL and facts.shown_in_channel:
         return NotificationReason.CHANNEL
@@ -102,7 +105,7 @@ def channel_candidates(message: Message, facts: MessageFacts) -> list[Candidate]
     """Members of the message's channel the rules could notify: active people, in an active membership.
 
     A message that reaches every member (a DM, @channel, @everyone, @here) reads them all. Any other
-    reads only those a rule above can pick (the people it names, the thread's participants, members
+    reads only those a rule above can pick (the people it names, the thread's followers, members
     who asked for every message), so a post in a channel of thousands reads a few rows, not thousands.
     This is a superset of the recipients; `notification_reason` still decides each one.
     """
@@ -114,7 +117,7 @@ def channel_candidates(message: Message, facts: MessageFacts) -> list[Candidate]
         user__memberships__is_active=True,
     ).exclude(Q(user_id=message.author_id) | Q(notify_level=NotifyLevel.NOTHING))
     if not (facts.is_direct or facts.everyone or facts.here):
-        could_be_notified = Q(user_id__in=facts.mentioned | facts.thread_participants)
+        could_be_notified = Q(user_id__in=facts.mentioned | facts.thread_followers)
         if facts.shown_in_channel:
             could_be_notified |= Q(notify_level=NotifyLevel.ALL, muted=False)
         rows = rows.filter(could_be_notified)
@@ -136,13 +139,11 @@ def channel_candidates(message: Message, facts: MessageFacts) -> list[Candidate]
 
 def message_facts(message: Message) -> MessageFacts:
     mentions = list(Mention.objects.filter(message=message).values_list("kind", "user_id"))
-    participants: frozenset[int] = frozenset()
+    followers: frozenset[int] = frozenset()
     root = message.thread_root
     if root is not None:
-        repliers = Message.objects.filter(thread_root_id=root.pk, seq__lt=message.seq).values_list(
-            "author_id", flat=True
-        )
-        participants = frozenset({root.author_id, *repliers})
+        root.channel = message.channel
+        followers = thread_reply_notified(root)
     kinds = {kind for kind, _ in mentions}
     return MessageFacts(
         author_id=message.author_id,
@@ -151,7 +152,7 @@ def message_facts(message: Message) -> MessageFacts:
         mentioned=frozenset(user_id for kind, user_id in mentions if kind == MentionKind.USER and user_id),
         everyone=bool(kinds & {MentionKind.CHANNEL, MentionKind.EVERYONE}),
         here=MentionKind.HERE in kinds,
-        thread_participants=participants,
+        thread_followers=followers,
     )
 
 

@@ -488,6 +488,22 @@ class SidebarChangedEvent(TypedDict):
     sidebar: SidebarWire
 
 
+class ThreadStateChangedEvent(TypedDict):
+    """A thread I follow (or followed) changed for me: followed or unfollowed, read, or a new reply came.
+    To my own sockets; `unread_count` is the live replies by others after my read marker
+    (chat.services.threads)."""
+
+    type: Literal["thread_state_changed"]
+    workspace: str
+    channel: str
+    thread_ts: str
+    following: bool
+    unread_count: int
+    reply_count: int
+    latest_reply: str
+    last_read: str
+
+
 class EmojiChangedEvent(TypedDict):
     """A workspace's custom emoji changed. `add`: one emoji, `name` and `value` (its image's URL, or
     `alias:<name>`); `remove`: `names`, the emoji and its aliases, gone with it."""
@@ -555,6 +571,7 @@ EVENT_SHAPES: dict[str, tuple[type, ...]] = {
     "emoji_changed": (EmojiChangedEvent,),
     "saved_item_changed": (SavedItemChangedEvent,),
     "sidebar_changed": (SidebarChangedEvent,),
+    "thread_state_changed": (ThreadStateChangedEvent,),
     "view_opened": (ViewEvent,),
     "view_pushed": (ViewEvent,),
     "view_updated": (ViewEvent,),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from chat.api.views import channels, emoji, files, inbox, messages, reactions, search, sidebar, unfurls
+from chat.api.views import channels, emoji, files, inbox, messages, reactions, search, sidebar, threads, unfurls
 
 workspace_patterns = [
     path("workspaces/<pubid:workspace_id>/channels", channels.ChannelCollectionView.as_view(), name="channels"),
@@ -29,6 +29,23 @@ workspace_patterns = [
         name="sidebar-channel",
     ),
     path("workspaces/<pubid:workspace_id>/search", search.SearchView.as_view(), name="search"),
+    path("workspaces/<pubid:workspace_id>/threads", threads.ThreadListView.as_view(), name="threads"),
+    path("workspaces/<pubid:workspace_id>/threads/unread", threads.UnreadThreadsView.as_view(), name="threads-unread"),
+    path(
+        "workspaces/<pubid:workspace_id>/threads/preferences",
+        threads.ThreadPreferencesView.as_view(),
+        name="threads-preferences",
+    ),
+    path(
+        "workspaces/<pubid:workspace_id>/threads/<pubid:channel_id>/<ts:ts>/follow",
+        threads.ThreadFollowView.as_view(),
+        name="thread-follow",
+    ),
+    path(
+        "workspaces/<pubid:workspace_id>/threads/<pubid:channel_id>/<ts:ts>/read",
+        threads.ThreadReadView.as_view(),
+        name="thread-read",
+    ),
     path("workspaces/<pubid:workspace_id>/emoji", emoji.EmojiCollectionView.as_view(), name="emoji"),
     path(
         "workspaces/<pubid:workspace_id>/emoji-aliases", emoji.EmojiAliasCollectionView.as_view(), name="emoji-aliases"

@@ -33,11 +33,20 @@ from chat.selectors.messages import (
 )
 from chat.selectors.read_receipts import RECEIPTS_MAX_MEMBERS, ReadReceipts, read_receipts
 from chat.selectors.sidebar import sidebar_layout
+from chat.selectors.threads import (
+    FollowedThread,
+    followed_threads,
+    thread_follow_get,
+    thread_position,
+    thread_preferences,
+    unread_threads_count,
+)
 from chat.selectors.unread import mentions_inbox, unread_count_for_member, unread_counts
 
 __all__ = [
     "HISTORY_MAX_LIMIT",
     "RECEIPTS_MAX_MEMBERS",
+    "FollowedThread",
     "HistoryPage",
     "ReadReceipts",
     "changes_since",
@@ -48,6 +57,7 @@ __all__ = [
     "custom_emoji",
     "emoji_image_get",
     "file_get",
+    "followed_threads",
     "history",
     "history_page",
     "mentions_inbox",
@@ -61,10 +71,14 @@ __all__ = [
     "readable_channels",
     "readable_messages",
     "sidebar_layout",
+    "thread_follow_get",
     "thread_page",
+    "thread_position",
+    "thread_preferences",
     "thread_replies",
     "unread_count_for_member",
     "unread_counts",
+    "unread_threads_count",
     "user_channel_memberships",
     "visible_channel_ids",
 ]

@@ -33,6 +33,9 @@ def unread_count_for_member(member: ChannelMember) -> int:
 def unread_counts(*, user: User, workspace: Workspace | None = None) -> dict[str, dict[str, int]]:
     """Unread and mention counts for every channel of the user: the memberships, then one counting query.
 
+    Both count what is shown in the channel: top-level messages and replies also sent to it. Other
+    replies, mentions in them included, count in their thread (chat.selectors.threads).
+
     Returns {channel public id: {"unread": n, "mentions": m, "last_read_seq": s, "last_seq": l}}.
     The counting query runs on the replica when one is usable for the user (slackclone.db_router).
     The memberships are read as plain values: a few hundred model rows with their channels cost more
@@ -68,7 +71,8 @@ SELECT r.channel_id,
         AND (m.thread_root_id IS NULL OR m.reply_broadcast) AND m.deleted_at IS NULL AND m.author_id <> %(user)s),
     (SELECT count(DISTINCT n.message_id) FROM chat_mention n JOIN chat_message nm ON nm.id = n.message_id
       WHERE n.channel_id = r.channel_id AND n.seq > r.last_read
-        AND (n.user_id = %(user)s OR n.user_id IS NULL) AND nm.author_id <> %(user)s)
+        AND (n.user_id = %(user)s OR n.user_id IS NULL) AND nm.author_id <> %(user)s
+        AND (nm.thread_root_id IS NULL OR nm.reply_broadcast))
 FROM unnest(%(channels)s::bigint[], %(reads)s::bigint[]) AS r(channel_id, last_read)
 """
 
@@ -114,6 +118,7 @@ def _counts_orm(user: User, behind: list[tuple[int, int]]) -> list[tuple[int, in
         Mention.objects.filter(read_upto)
         .filter(Q(user=user) | Q(user__isnull=True))
         .exclude(message__author=user)
+        .filter(Q(message__thread_root__isnull=True) | Q(message__reply_broadcast=True))
         .values("channel_id")
         .annotate(n=Count("message_id", distinct=True))
         .values_list("channel_id", "n")

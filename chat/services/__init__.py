@@ -36,6 +36,7 @@ from chat.services.sidebar import (
     sidebar_section_update,
     sidebar_set_show_unreads,
 )
+from chat.services.threads import thread_follow, thread_mark_read, thread_preferences_set, thread_unfollow
 
 __all__ = [
     "channel_archive",
@@ -71,5 +72,9 @@ __all__ = [
     "sidebar_section_delete",
     "sidebar_section_update",
     "sidebar_set_show_unreads",
+    "thread_follow",
+    "thread_mark_read",
+    "thread_preferences_set",
+    "thread_unfollow",
     "user_set_send_read_receipts",
 ]

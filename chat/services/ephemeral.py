@@ -14,7 +14,8 @@ from chat.block_kit import message_content
 from chat.models import Channel, ChannelMember, Message
 from chat.permissions import access_channel_member, check_not_archived
 from chat.services.locking import next_ts
-from chat.services.messages import check_bot_display, find_thread_root
+from chat.services.messages import check_bot_display
+from chat.services.threads import find_thread_root
 from chat.wire import PREFETCHED_ATTACHMENTS
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Membership

@@ -22,6 +22,7 @@ from chat.permissions import (
 from chat.selectors.read_receipts import receipts_enabled_for
 from chat.services.locking import allocate_seq, lock_channel, stamp_change
 from chat.services.read_receipts import announce_read_receipts
+from chat.services.threads import find_thread_root, follow_on_reply, send_follower_states
 from chat.text import check_emoji_name, parse_mentions
 from chat.wire import PREFETCHED_ATTACHMENTS
 from slackclone.errors import DomainError, ErrorCode
@@ -46,14 +47,6 @@ def _check_client_msg_id(client_msg_id: str | None) -> str | None:
             params={"client_msg_id_max_length": CLIENT_MSG_ID_MAX_LENGTH},
         )
     return client_msg_id
-
-
-def find_thread_root(channel: Channel, thread_ts: str) -> Message:
-    """The root a reply attaches to; replying to a reply joins its thread, as in Slack."""
-    root = Message.objects.filter(channel=channel, ts=thread_ts).select_related("thread_root").first()
-    if root is None or (root.is_deleted and not root.reply_count):
-        raise DomainError(ErrorCode.THREAD_NOT_FOUND, "The thread's first message was not found.")
-    return root.thread_root or root
 
 
 def mentionable_people(channel: Channel, public_ids: Collection[str]) -> dict[str, int]:
@@ -205,7 +198,8 @@ def message_post(
     (slack_apps.commands); the person who typed it must still be in the channel.
     Raises: no_text, msg_too_long, invalid_blocks, invalid_attachments, invalid_arguments, invalid_emoji,
     channel_not_found, not_in_channel, is_archived, thread_not_found.
-    Events: message (and message_changed for the thread root's reply count).
+    Events: message (and for a reply, message_changed for the thread root's reply count and
+    thread_state_changed to its followers: chat.services.threads.follow_on_reply).
     Tasks: notifications.tasks.notify_message, after commit.
     """
     content = message_content(text, blocks, legacy_attachments, has_files=bool(attachments))
@@ -248,12 +242,14 @@ def message_post(
             last_read_seq=message.seq
         )
     events.send_message_posted(message)
+    if root is not None:
+        _count_reply(root, message)
+        follow_on_reply(root=root, reply=message, mentions=mentions)
     # Who to tell, and how, is worked out in a Celery task after commit (notifications receives this).
+    # Sent last: work queued on commit runs in order, and the thread's events should not wait for it.
     signals.message_posted.send(
         sender=Message, message=message, mentions=mentions, unfurl_links=unfurl_links, unfurl_media=unfurl_media
     )
-    if root is not None:
-        _count_reply(root, message)
     return message
 
 
@@ -307,8 +303,9 @@ def message_delete(*, actor: User | None, message: Message) -> Message:
     Its text, mentions, reactions, pin and files go.
     Callers: the author; workspace admins; the operator.
     Raises: channel_not_found, cant_delete_message, message_not_found (already deleted), is_archived.
-    Events: message with subtype message_deleted (and message_changed for a thread root); in a small DM
-    that shows read receipts, read_receipts_changed, since its last message may now be an earlier one.
+    Events: message with subtype message_deleted (and for a reply, message_changed for its thread root
+    and thread_state_changed to the thread's followers); in a small DM that shows read receipts,
+    read_receipts_changed, since its last message may now be an earlier one.
     """
     access = access_channel(actor, message.channel)
     check_can_delete_message(access, actor, message)
@@ -343,3 +340,4 @@ def _recount_replies(root: Message, channel: Channel) -> None:
     root.changed_at_seq = stamp_change(channel)
     root.save(update_fields=["reply_count", "latest_reply_ts", "changed_at_seq"])
     events.send_message_changed(root)
+    send_follower_states(root)

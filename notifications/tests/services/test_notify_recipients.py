@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from chat.models import ChannelMember, Mention, NotifyLevel
-from chat.services import channel_create, channel_invite, dm_open, message_delete, message_post
+from chat.services import (
+    channel_create,
+    channel_invite,
+    dm_open,
+    message_delete,
+    message_post,
+    thread_follow,
+    thread_preferences_set,
+    thread_unfollow,
+)
 from notifications.models import Notification, NotificationReason
 from notifications.rules import channel_candidates, may_notify_anyone, message_facts
 from notifications.services import notify_message_posted
@@ -131,6 +140,40 @@ def test_thread_participant_who_left_the_channel_is_not_notified(team):
     root = message_post(sender=team.member, channel=private, text="draft")
     ChannelMember.objects.filter(channel=private, user=team.member).delete()
     reply = message_post(sender=team.owner, channel=private, text="comments", thread_ts=root.ts)
+
+    assert notified(reply) == {}
+
+
+def test_a_thread_unfollowed_notifies_no_more(team):
+    root = message_post(sender=team.owner, channel=team.general, text="design review?")
+    message_post(sender=team.admin, channel=team.general, text="yes", thread_ts=root.ts)
+    thread_unfollow(actor=team.owner, channel=team.general, ts=root.ts)
+    reply = message_post(sender=team.member, channel=team.general, text="me too", thread_ts=root.ts)
+
+    assert notified(reply) == {team.admin: NotificationReason.THREAD}
+
+
+def test_following_a_thread_by_choice_notifies_of_its_replies(team):
+    root = message_post(sender=team.owner, channel=team.general, text="design review?")
+    thread_follow(actor=team.other_member, channel=team.general, ts=root.ts)
+    reply = message_post(sender=team.member, channel=team.general, text="me too", thread_ts=root.ts)
+
+    assert notified(reply) == {team.owner: NotificationReason.THREAD, team.other_member: NotificationReason.THREAD}
+
+
+def test_the_new_replies_preference_off_silences_followed_threads_but_not_mentions(team):
+    root = message_post(sender=team.owner, channel=team.general, text="design review?")
+    thread_preferences_set(actor=team.owner, workspace=team.workspace, new_replies=False)
+    reply = message_post(sender=team.member, channel=team.general, text="me too", thread_ts=root.ts)
+    assert notified(reply) == {}
+    named = message_post(sender=team.member, channel=team.general, text=mention(team.owner), thread_ts=root.ts)
+    assert notified(named) == {team.owner: NotificationReason.MENTION}
+
+
+def test_a_muted_channel_keeps_followed_threads_silent(team):
+    root = message_post(sender=team.owner, channel=team.general, text="design review?")
+    set_level(team.general, team.owner, muted=True)
+    reply = message_post(sender=team.member, channel=team.general, text="me too", thread_ts=root.ts)
 
     assert notified(reply) == {}
 

@@ -367,6 +367,12 @@ export class Dialogs {
     );
     expandedWhileOpen(anchor, menu);
     this.placeMenu(menu, anchor);
+    const rootTs = message.thread_ts || message.ts;
+    app.threads.following(message.channel, rootTs).then((following) => {
+      if (following === null || !menu.isConnected) return;
+      const label = following ? gettext("Unfollow thread") : gettext("Follow thread");
+      menu.children[0].after(item(label, () => app.threads.setFollowing(message.channel, rootTs, !following)));
+    });
     app.appViews.messageShortcutItems(message, item).then((items) => {
       if (items.length && menu.isConnected) menu.append(h("li", { role: "separator", class: "menu__sep" }), ...items);
     });

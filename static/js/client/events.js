@@ -82,6 +82,11 @@ export class EventHandler {
     this.app.sections.apply(event);
   }
 
+  on_thread_state_changed(event) {
+    if (event.workspace !== this.app.store.workspace.id) return;
+    this.app.threads.apply(event);
+  }
+
   on_saved_item_changed(event) {
     this.app.saved.apply(event);
   }

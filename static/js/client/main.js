@@ -26,6 +26,7 @@ import { Socket } from "./socket.js";
 import { Store } from "./store.js";
 import { installSwitcher } from "./switcher.js";
 import { ThreadPane } from "./thread.js";
+import { Threads } from "./threads.js";
 import { setTimeZone } from "./time.js";
 import { Uploads } from "./uploads.js";
 
@@ -70,6 +71,7 @@ class App {
     this.customEmoji = new CustomEmoji(this);
     this.appViews = new AppViews(this);
     this.saved = new Saved(this);
+    this.threads = new Threads(this);
     this.announcer = document.getElementById("announcer");
     this.unsentMarks = new Map(); // channel → seq not yet acknowledged
     this.sentMarks = new Map();
@@ -85,6 +87,7 @@ class App {
       api.get(`workspaces/${workspaceId}/usergroups`),
       this.customEmoji.load(),
       this.saved.load(),
+      this.threads.load(),
     ]);
     store.setUsers(members.map((m) => m.user));
     store.setUsergroups(groups.usergroups);
@@ -176,6 +179,10 @@ class App {
 
   showSaved() {
     this.saved.show();
+  }
+
+  showThreads() {
+    this.threads.show();
   }
 
   async openDm(userId) {
@@ -285,6 +292,8 @@ class App {
   }
 
   onResumed(answer) {
+    // thread_state_changed is not replayed either: ask for the Threads badge again.
+    this.threads.refreshCount();
     // Emoji added or removed while the socket was away: emoji_changed is not replayed, so read the list again.
     this.customEmoji.load().catch(() => {});
     // Nor are read receipts: forget them, and read the open DM's again (nothing to read elsewhere).

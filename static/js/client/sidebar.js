@@ -1,6 +1,6 @@
 // The sidebar: the person's sections (their own, then Channels and Direct messages; Unreads on top when
 // they want it), each collapsible, sorted their way and a drop target for dragging conversations between
-// them; unread bold, mention badges, muted dimmed, presence dots; the ways to mentions, saved and browse.
+// them; unread bold, mention badges, muted dimmed, presence dots; the ways to Threads, mentions, saved and browse.
 
 import { h, icon } from "./dom.js";
 import { gettext, interpolate, ngettext } from "./i18n.js";
@@ -225,6 +225,38 @@ export class Sidebar {
   focusChannel(channelId) {
     requestAnimationFrame(() => this.root.querySelector(`a[data-channel="${channelId}"]`)?.focus());
   }
+
+  /** Threads, bold with a badge while any thread I follow has unread replies. */
+  threadsItem() {
+    const unread = this.app.threads.unread;
+    const classes = ["side-item", "side-item--threads"];
+    if (this.app.view === "threads") classes.push("side-item--current");
+    if (unread) classes.push("side-item--unread");
+    const a11y = [gettext("Threads")];
+    if (unread)
+      a11y.push(
+        interpolate(ngettext("%(count)s thread with unread replies", "%(count)s threads with unread replies", unread), {
+          count: unread,
+        }),
+      );
+    return h(
+      "li",
+      {},
+      h(
+        "button",
+        {
+          type: "button",
+          class: classes.join(" "),
+          "aria-label": a11y.join(", "),
+          onclick: () => this.app.showThreads(),
+        },
+        h("span", { class: "side-item__glyph" }, icon("thread")),
+        h("span", { class: "side-item__name" }, gettext("Threads")),
+        unread ? h("span", { class: "badge-count", "aria-hidden": "true" }, String(unread)) : null,
+      ),
+    );
+  }
+
   render() {
     if (this.dragging) return; // redrawn on dragend: replacing the dragged node would end the drag
     const { store } = this.app;
@@ -275,6 +307,7 @@ export class Sidebar {
       "ul",
       { class: "side-list side-list--nav" },
       this.navItem(gettext("Mentions"), "at", () => app.showMentions(), app.view === "mentions"),
+      this.threadsItem(),
       this.navItem(gettext("Saved for later"), "bookmark", () => app.showSaved(), app.view === "saved"),
       this.navItem(gettext("Browse channels"), "search", () => app.dialogs.browseChannels()),
     );

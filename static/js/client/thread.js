@@ -30,29 +30,9 @@ export class ThreadPane {
     );
     const composerRoot = h("div", { class: "thread__composer" });
     const channel = store.channels.get(channelId);
-    this.pane.replaceChildren(
-      h(
-        "header",
-        { class: "pane__header" },
-        h(
-          "div",
-          {},
-          h("h2", { class: "pane__title" }, gettext("Thread")),
-          h(
-            "p",
-            { class: "pane__subtitle" },
-            channel ? (channel.is_im || channel.is_mpim ? store.channelTitle(channel) : `#${channel.name}`) : "",
-          ),
-        ),
-        h(
-          "button",
-          { type: "button", class: "header-btn", "aria-label": gettext("Close thread"), onclick: () => this.close() },
-          icon("close"),
-        ),
-      ),
-      this.list,
-      composerRoot,
-    );
+    this.header = h("header", { class: "pane__header" });
+    this.renderHeader();
+    this.pane.replaceChildren(this.header, this.list, composerRoot);
     this.pane.hidden = false;
     document.body.classList.add("pane-open");
     this.composer = new Composer(this.app, composerRoot, {
@@ -67,12 +47,53 @@ export class ThreadPane {
     store.putMessage(data.root, { replace: true });
     for (const reply of data.replies) store.putMessage(reply, { replace: true });
     this.render();
+    this.app.threads.following(channelId, rootTs).then(() => this.rootTs === rootTs && this.renderHeader());
+    this.app.threads.markRead(channelId, rootTs);
     if (focusTs) {
       const row = this.list.querySelector(`.msg[data-ts="${CSS.escape(focusTs)}"]`);
       row?.scrollIntoView({ block: "center" });
       row?.classList.add("msg--highlight");
     }
     this.composer.focus();
+  }
+
+  /** The title, the channel, the follow button (its label once the server said whether I follow) and close. */
+  renderHeader() {
+    if (!this.isOpen || !this.header) return;
+    const { store, threads } = this.app;
+    const channel = store.channels.get(this.channelId);
+    const state = threads.states.get(`${this.channelId}:${this.rootTs}`);
+    const following = state?.following;
+    const [channelId, rootTs] = [this.channelId, this.rootTs];
+    this.header.replaceChildren(
+      h(
+        "div",
+        {},
+        h("h2", { class: "pane__title" }, gettext("Thread")),
+        h(
+          "p",
+          { class: "pane__subtitle" },
+          channel ? (channel.is_im || channel.is_mpim ? store.channelTitle(channel) : `#${channel.name}`) : "",
+        ),
+      ),
+      state === undefined
+        ? null
+        : h(
+            "button",
+            {
+              type: "button",
+              class: `btn btn--ghost thread__follow${following ? " thread__follow--on" : ""}`,
+              "aria-pressed": following ? "true" : "false",
+              onclick: () => threads.setFollowing(channelId, rootTs, !following),
+            },
+            following ? gettext("Following") : gettext("Follow"),
+          ),
+      h(
+        "button",
+        { type: "button", class: "header-btn", "aria-label": gettext("Close thread"), onclick: () => this.close() },
+        icon("close"),
+      ),
+    );
   }
 
   close() {
