@@ -34,14 +34,12 @@ AUTH_MAX_CHARS = 40
 DEVICE_MAX_CHARS = 200
 
 
-def _invalid(field: str, message: str) -> DomainError:
-    return DomainError(ErrorCode.INVALID_SUBSCRIPTION, message, fields={field: "invalid"})
-
-
 def check_push_endpoint(endpoint: object) -> str:
     """The endpoint if the server may POST to it; invalid_subscription otherwise, logged once per refusal."""
     if not isinstance(endpoint, str) or not endpoint:
-        raise _invalid("endpoint", "endpoint must be the subscription's URL.")
+        raise DomainError(
+            ErrorCode.INVALID_SUBSCRIPTION, "endpoint must be the subscription's URL.", fields={"endpoint": "invalid"}
+        )
     try:
         target = outgoing.check_url(endpoint)
         if target.scheme != "https" and not _allowed_literal(target.host):
@@ -49,7 +47,11 @@ def check_push_endpoint(endpoint: object) -> str:
         outgoing.resolve(target)
     except outgoing.OutgoingError as exc:
         logger.warning("push subscription refused: endpoint %s (%s)", _origin(endpoint), exc.reason)
-        raise _invalid("endpoint", "That push endpoint is not an https URL the server may reach.") from None
+        raise DomainError(
+            ErrorCode.INVALID_SUBSCRIPTION,
+            "That push endpoint is not an https URL the server may reach.",
+            fields={"endpoint": "invalid"},
+        ) from None
     return endpoint
 
 
@@ -72,19 +74,31 @@ def _allowed_literal(host: str) -> bool:
 
 def _check_keys(p256dh: object, auth: object) -> tuple[str, str]:
     if not isinstance(p256dh, str) or not 0 < len(p256dh) <= KEY_MAX_CHARS:
-        raise _invalid("p256dh", "keys.p256dh must be the browser's public key, base64url.")
+        raise DomainError(
+            ErrorCode.INVALID_SUBSCRIPTION,
+            "keys.p256dh must be the browser's public key, base64url.",
+            fields={"p256dh": "invalid"},
+        )
     if not isinstance(auth, str) or not 0 < len(auth) <= AUTH_MAX_CHARS:
-        raise _invalid("auth", "keys.auth must be the browser's authentication secret, base64url.")
+        raise DomainError(
+            ErrorCode.INVALID_SUBSCRIPTION,
+            "keys.auth must be the browser's authentication secret, base64url.",
+            fields={"auth": "invalid"},
+        )
     try:
         ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), b64url_decode(p256dh))
     except (ValueError, binascii.Error):
-        raise _invalid("p256dh", "keys.p256dh is not a P-256 public key.") from None
+        raise DomainError(
+            ErrorCode.INVALID_SUBSCRIPTION, "keys.p256dh is not a P-256 public key.", fields={"p256dh": "invalid"}
+        ) from None
     try:
         secret = b64url_decode(auth)
     except (ValueError, binascii.Error):
         secret = b""
     if len(secret) != 16:
-        raise _invalid("auth", "keys.auth must be 16 bytes, base64url.")
+        raise DomainError(
+            ErrorCode.INVALID_SUBSCRIPTION, "keys.auth must be 16 bytes, base64url.", fields={"auth": "invalid"}
+        )
     return p256dh, auth
 
 

@@ -88,8 +88,10 @@ def test_offline_the_shell_opens_with_a_banner_and_a_message_waits_then_goes_onc
     assert wait_until(lambda: Message.objects.filter(text="typed on the train").exists(), timeout=15)
     message(person, "typed on the train").locator(".msg__status").wait_for(state="detached")
     sent = Message.objects.get(text="typed on the train")
-    assert sent.client_msg_id and sent.author_id == team.member.pk
-    person.page.wait_for_timeout(500)
+    assert sent.author_id == team.member.pk
+    person.page.wait_for_timeout(500)  # a second send would have landed by now
+    assert sent.client_msg_id
+    assert Message.objects.filter(client_msg_id=sent.client_msg_id).count() == 1
     assert Message.objects.filter(text="typed on the train").count() == 1
     # The errors of the offline minute (failed fetches, the socket) are the point of the test.
     person.errors.clear()
