@@ -31,16 +31,14 @@ self.addEventListener("install", (event) => {
 });
 
 self.addEventListener("activate", (event) => {
-  event.waitUntil(
-    caches
-      .keys()
-      .then((names) =>
-        Promise.all(
-          names.filter((name) => name.startsWith("shell-") && name !== SHELL_CACHE).map((name) => caches.delete(name)),
-        ),
-      )
-      .then(() => self.clients.claim()),
-  );
+  const stale = caches
+    .keys()
+    .then((names) =>
+      Promise.all(
+        names.filter((name) => name.startsWith("shell-") && name !== SHELL_CACHE).map((name) => caches.delete(name)),
+      ),
+    );
+  event.waitUntil(Promise.all([self.clients.claim(), stale]));
 });
 
 function forgetPrivate() {
@@ -60,16 +58,20 @@ function offlinePage() {
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
-async function navigate(request) {
+/** Keep a copy of an answer without making the page wait for the write. */
+function keep(event, cacheName, key, response) {
+  event.waitUntil(caches.open(cacheName).then((cache) => cache.put(key, response)));
+}
+
+async function navigate(event) {
+  const { request } = event;
   const url = new URL(request.url);
   try {
+    // The sign-in page means nobody is signed in here now: what was kept for the last person goes.
+    if (url.pathname.startsWith(LOGIN_PATH)) await forgetPrivate();
     const response = await fetch(request);
-    if (response.redirected && new URL(response.url).pathname.startsWith(LOGIN_PATH)) await forgetPrivate();
     const key = shellKey(url);
-    if (response.ok && key && response.headers.get("X-Client-Shell")) {
-      const cache = await caches.open(PAGES_CACHE);
-      await cache.put(key, response.clone());
-    }
+    if (response.ok && key && response.headers.get("X-Client-Shell")) keep(event, PAGES_CACHE, key, response.clone());
     return response;
   } catch {
     const key = shellKey(url);
@@ -78,13 +80,11 @@ async function navigate(request) {
   }
 }
 
-async function apiRead(request) {
+async function apiRead(event) {
+  const { request } = event;
   try {
     const response = await fetch(request);
-    if (response.ok) {
-      const cache = await caches.open(API_CACHE);
-      await cache.put(request, response.clone());
-    }
+    if (response.ok) keep(event, API_CACHE, request, response.clone());
     return response;
   } catch (error) {
     const kept = await caches.match(request, { cacheName: API_CACHE });
@@ -93,14 +93,12 @@ async function apiRead(request) {
   }
 }
 
-async function staticFile(request) {
+async function staticFile(event) {
+  const { request } = event;
   const kept = await caches.match(request);
   if (kept) return kept;
   const response = await fetch(request);
-  if (response.ok) {
-    const cache = await caches.open(SHELL_CACHE);
-    await cache.put(request, response.clone());
-  }
+  if (response.ok) keep(event, SHELL_CACHE, request, response.clone());
   return response;
 }
 
@@ -112,9 +110,9 @@ self.addEventListener("fetch", (event) => {
     if (request.method === "POST" && url.pathname === LOGOUT_PATH) event.waitUntil(forgetPrivate());
     return;
   }
-  if (request.mode === "navigate") event.respondWith(navigate(request));
-  else if (API_KEPT.some((pattern) => pattern.test(url.pathname))) event.respondWith(apiRead(request));
-  else if (url.pathname.startsWith("/static/")) event.respondWith(staticFile(request));
+  if (request.mode === "navigate") event.respondWith(navigate(event));
+  else if (API_KEPT.some((pattern) => pattern.test(url.pathname))) event.respondWith(apiRead(event));
+  else if (url.pathname.startsWith("/static/")) event.respondWith(staticFile(event));
 });
 
 self.addEventListener("push", (event) => {

@@ -54,12 +54,13 @@ def push_recipients(user_ids: Iterable[int]) -> list[int]:
 
 
 def _unread(message: Message, user_ids: list[int]) -> list[Notification]:
-    """The people's notifications of the message that are still unread now, in a channel they are still in."""
+    """The people's notifications of the message that are still unread now, in a channel they are still in,
+    for those whose account is still active."""
     last_read = ChannelMember.objects.filter(channel_id=message.channel_id, user=OuterRef("user")).values(
         "last_read_seq"
     )[:1]
     rows = (
-        Notification.objects.filter(message=message, user_id__in=user_ids, read_at__isnull=True)
+        Notification.objects.filter(message=message, user_id__in=user_ids, read_at__isnull=True, user__is_active=True)
         .annotate(last_read_seq=Subquery(last_read))
         .filter(last_read_seq__lt=F("seq"))
         .select_related("user")

@@ -50,18 +50,22 @@ FAKE_PUSH_MANAGER = """
 
 def wait_for_the_service_worker(person) -> None:
     """Until the worker the client registered is active and controls the page (it claims its pages)."""
-    controlled = person.page.evaluate(
+    state = person.page.evaluate(
         """async () => {
-          await navigator.serviceWorker.ready;
-          if (!navigator.serviceWorker.controller)
-            await new Promise((resolve) => {
-              navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true });
-              setTimeout(resolve, 10000);
-            });
-          return navigator.serviceWorker.controller !== null;
-        }"""
+          const claimed = new Promise((resolve) =>
+            navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }),
+          );
+          const deadline = new Promise((resolve) => setTimeout(resolve, 30000));
+          if (!navigator.serviceWorker.controller) await Promise.race([claimed, deadline]);
+          const registration = await navigator.serviceWorker.getRegistration();
+          return {
+            controlled: navigator.serviceWorker.controller !== null,
+            installing: registration?.installing?.state || null,
+            active: registration?.active?.state || null,
+          };
+        }""",
     )
-    assert controlled, "the service worker does not control the page"
+    assert state["controlled"], f"the service worker does not control the page: {state}"
 
 
 def test_offline_the_shell_opens_with_a_banner_and_a_message_waits_then_goes_once(team, people):
