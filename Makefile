@@ -109,6 +109,7 @@ messages-extract: venv gettext-tools
 
 run: venv messages
 	$(MANAGE) migrate --noinput
+	$(MANAGE) generate_vapid_keys --write
 	@if $(MANAGE) shell -v 0 -c "import sys; from workspaces.models import Workspace; sys.exit(int(Workspace.objects.exists()))"; then \
 		echo "No workspace yet: seeding the demo workspace."; \
 		$(MANAGE) seed_demo; \

@@ -58,7 +58,7 @@ def unsubscribe_url(user: User) -> str:
     return settings.SITE_URL + reverse("notifications:unsubscribe", args=[unsubscribe_token(user)])
 
 
-def _names(notifications: Iterable[Notification], recipient: User, workspace: Workspace) -> dict[str, str]:
+def message_names(notifications: Iterable[Notification], recipient: User, workspace: Workspace) -> dict[str, str]:
     """Names of the people and channels the messages mention, or that DMs need, among those the
     recipient may see in the workspace (workspaces.selectors.people_view, chat.selectors.readable_channels)."""
     user_ids: set[str] = set()
@@ -124,7 +124,7 @@ def build_missed_message_email(batch: MissedMessageEmail, notifications: list[No
 
 def _build_missed_message_email(batch: MissedMessageEmail, notifications: list[Notification]) -> EmailMultiAlternatives:
     user, workspace = batch.user, batch.workspace
-    names = _names(notifications, user, workspace)
+    names = message_names(notifications, user, workspace)
     try:
         tz = zoneinfo.ZoneInfo(user.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

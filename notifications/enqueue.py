@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 
 if TYPE_CHECKING:
@@ -46,6 +47,18 @@ def notify_after_commit(message: Message, mentions: Sequence[Mention]) -> None:
 def notify_of_posted_message(sender, *, message: Message, mentions: Sequence[Mention], **kwargs) -> None:
     """chat.signals.message_posted's receiver: chat sits below notifications and tells it through the signal."""
     notify_after_commit(message, mentions)
+
+
+def send_web_push_after_commit(message_id: int, user_ids: list[int]) -> None:
+    """Desktop notifications of a message, WEBPUSH_DELAY_SECONDS after the commit: time enough for a person
+    reading the channel on an open tab to have read it, so that device pushes nothing."""
+
+    def queue_send_web_push() -> None:
+        from notifications.tasks import send_web_push
+
+        send_web_push.apply_async((message_id, user_ids), countdown=settings.WEBPUSH_DELAY_SECONDS)
+
+    transaction.on_commit(queue_send_web_push, robust=True)
 
 
 def send_due_emails_at(eta: datetime) -> None:

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from chat.models import Channel, Message
-from slackclone.ids import REMINDER_PREFIX, SCHEDULED_MESSAGE_PREFIX, new_public_id
+from slackclone.ids import PUSH_SUBSCRIPTION_PREFIX, REMINDER_PREFIX, SCHEDULED_MESSAGE_PREFIX, new_public_id
 from workspaces.models import Workspace
 
 
@@ -240,3 +240,34 @@ class SavedItem(models.Model):
 
     def __str__(self) -> str:
         return f"Saved {self.message_id} for {self.user_id}{' (done)' if self.done_at else ''}"
+
+
+class PushSubscription(models.Model):
+    """One browser's Web Push subscription (a device): where the push service takes pushes for it, and the
+    keys its payloads are encrypted to.
+
+    An endpoint belongs to one person at a time: the browser that made it is used by whoever signed in
+    last, so subscribing an endpoint someone else held moves it. `enabled` is the device's own setting
+    ("desktop notifications on this device"). A push service that answers 404 or 410 has forgotten the
+    subscription, and the row is deleted; other failures are counted in `failure_count`.
+    """
+
+    public_id = models.CharField(
+        max_length=16, unique=True, editable=False, default=partial(new_public_id, PUSH_SUBSCRIPTION_PREFIX)
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.CharField(max_length=2048, unique=True)
+    p256dh = models.CharField(max_length=100, help_text="The browser's P-256 public key, base64url.")
+    auth = models.CharField(max_length=40, help_text="The browser's authentication secret, base64url.")
+    device = models.CharField(max_length=200, blank=True, help_text="A label for the device (its user agent).")
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    failure_count = models.PositiveIntegerField(default=0)
+    last_failure = models.CharField(max_length=64, blank=True, help_text="Why the last push failed, when it did.")
+
+    class Meta:
+        indexes = [models.Index(fields=["user"], condition=Q(enabled=True), name="push_subscription_enabled")]
+
+    def __str__(self) -> str:
+        return f"Push subscription {self.public_id} of {self.user_id}{'' if self.enabled else ' (off)'}"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypedDict
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from chat.models import ChannelMember
-from notifications.models import DeliveryState, Notification, Reminder, SavedItem, ScheduledMessage
+from notifications.models import DeliveryState, Notification, PushSubscription, Reminder, SavedItem, ScheduledMessage
 from slackclone.errors import DomainError, ErrorCode
 
 if TYPE_CHECKING:
@@ -161,3 +161,8 @@ def saved_items(*, user: User, workspace: Workspace, done: bool, limit: int = 10
         .order_by("-saved_at", "-pk")
     )
     return list(rows[:limit])
+
+
+def push_subscriptions(*, user: User) -> list[PushSubscription]:
+    """The person's own devices' push subscriptions, newest first."""
+    return list(PushSubscription.objects.filter(user=user).order_by("-created_at", "-pk"))

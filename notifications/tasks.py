@@ -48,6 +48,12 @@ def notify_message(message_id: int) -> int:
 
 
 @shared_task(**RELIABLE)
+def send_web_push(message_id: int, user_ids: list[int]) -> int:
+    """Desktop notifications of a message to these people's devices, unless they have read it; returns how many went."""
+    return services.push_deliver(message_id=message_id, user_ids=user_ids).sent
+
+
+@shared_task(**RELIABLE)
 def send_due_emails() -> int:
     """Queue a send task for every missed-message email whose time has come."""
     return len(services.missed_emails_claim_due())

@@ -4,7 +4,8 @@ Four queues, so slow work never holds up urgent work, each with its own worker i
 
     notifications  who to notify of a new message; scheduled messages and reminders, delivered on time
                    (with beat's sweep for them: it must never wait behind a long retention run)
-    email          missed-message emails (SMTP can be slow or down; retries with backoff)
+    email          missed-message emails (SMTP can be slow or down; retries with backoff), and desktop
+                   notifications by Web Push (push services are outside services too)
     maintenance    retention, which deletes in batches and may run for minutes
     apps           Events API deliveries to apps' request URLs (an app that answers slowly holds up
                    only other apps), and the server's link previews (chat.tasks.preview_links)
@@ -42,6 +43,7 @@ app.conf.task_routes = {
     "notifications.tasks.deliver_reminder": {"queue": NOTIFICATIONS_QUEUE},
     "notifications.tasks.send_due_emails": {"queue": EMAIL_QUEUE},
     "notifications.tasks.send_missed_message_email": {"queue": EMAIL_QUEUE},
+    "notifications.tasks.send_web_push": {"queue": EMAIL_QUEUE},
     "notifications.tasks.deliver_due": {"queue": NOTIFICATIONS_QUEUE},
     "notifications.tasks.apply_retention": {"queue": MAINTENANCE_QUEUE},
     "workspaces.tasks.send_invitation_email": {"queue": EMAIL_QUEUE},

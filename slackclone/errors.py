@@ -125,6 +125,9 @@ class ErrorCode(StrEnum):
     SECTION_NOT_FOUND = "section_not_found"
     TOO_MANY_SECTIONS = "too_many_sections"
     CANT_CHANGE_DEFAULT_SECTION = "cant_change_default_section"
+    # Web Push
+    INVALID_SUBSCRIPTION = "invalid_subscription"
+    SUBSCRIPTION_NOT_FOUND = "subscription_not_found"
 
 
 # The HTTP status each code means on the REST API.
@@ -208,6 +211,8 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.SECTION_NOT_FOUND: 404,
     ErrorCode.TOO_MANY_SECTIONS: 409,
     ErrorCode.CANT_CHANGE_DEFAULT_SECTION: 400,
+    ErrorCode.INVALID_SUBSCRIPTION: 400,
+    ErrorCode.SUBSCRIPTION_NOT_FOUND: 404,
     ErrorCode.ALREADY_STARRED: 409,
     ErrorCode.NOT_STARRED: 404,
 }

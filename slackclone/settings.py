@@ -348,6 +348,24 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Slackclone <noreply@localhost>")
 
+# --- Web Push ---------------------------------------------------------------------
+
+# The VAPID key pair that signs pushes (RFC 8292): the private key as base64url (its 32 raw bytes, or DER), from
+# the environment, else from WEBPUSH_VAPID_KEY_FILE (`make run` writes one under var/ with
+# `manage.py generate_vapid_keys --write`). Without one, desktop push is off and the client offers none.
+WEBPUSH_VAPID_KEY_FILE = Path(os.environ.get("WEBPUSH_VAPID_KEY_FILE", VAR_DIR / "webpush-vapid.key"))
+WEBPUSH_VAPID_PRIVATE_KEY = os.environ.get("WEBPUSH_VAPID_PRIVATE_KEY", "").strip()
+if not WEBPUSH_VAPID_PRIVATE_KEY and WEBPUSH_VAPID_KEY_FILE.is_file():
+    WEBPUSH_VAPID_PRIVATE_KEY = WEBPUSH_VAPID_KEY_FILE.read_text().strip()
+# Who push services write to about this server's pushes (the VAPID `sub` claim): a mailto: or https: URL.
+WEBPUSH_VAPID_SUBJECT = os.environ.get("WEBPUSH_VAPID_SUBJECT", "mailto:admin@localhost")
+# How long a push service keeps a push for a device that is offline, in seconds.
+WEBPUSH_TTL_SECONDS = env_int("WEBPUSH_TTL_SECONDS", 3600)
+# How long after a message its push waits, so that reading it on a device already open stops the push.
+WEBPUSH_DELAY_SECONDS = env_int("WEBPUSH_DELAY_SECONDS", 5)
+# Each person's subscriptions (devices) at most; a new one beyond replaces their oldest.
+WEBPUSH_MAX_SUBSCRIPTIONS = env_int("WEBPUSH_MAX_SUBSCRIPTIONS", 20)
+
 # --- Product limits ---------------------------------------------------------------
 
 # The server fetches previews of links in messages (chat.unfurls.previews); each workspace may also turn them off.

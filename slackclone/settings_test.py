@@ -17,7 +17,21 @@ os.environ.setdefault("OUTGOING_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
 # No test fetches the links its messages hold, but those of link previews (which turn this on).
 os.environ.setdefault("LINK_PREVIEWS", "0")
 
-from slackclone.settings import *  # noqa: F403
+
+def _test_vapid_key(secret: str) -> str:
+    """A VAPID private key derived from the test secret: the same in the test process and the servers it starts."""
+    import base64
+    import hashlib
+
+    n = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551  # the order of P-256
+    scalar = int.from_bytes(hashlib.sha256(b"webpush-vapid:" + secret.encode()).digest()) % (n - 1) + 1
+    return base64.urlsafe_b64encode(scalar.to_bytes(32, "big")).decode().rstrip("=")
+
+
+os.environ.setdefault("WEBPUSH_VAPID_PRIVATE_KEY", _test_vapid_key(os.environ["SECRET_KEY"]))
+os.environ.setdefault("WEBPUSH_DELAY_SECONDS", "0")
+
+from slackclone.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

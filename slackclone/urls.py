@@ -21,6 +21,8 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     # Avatars and workspace icons, in every mode; other uploads go through the API's membership checks.
     path("media/<str:folder>/<str:name>", media.public_image, name="public-image"),
+    # The installable app: /sw.js (its scope is the whole site) and /manifest.webmanifest.
+    path("", include("chat.web.root_urls")),
     # Incoming webhooks (/hooks/T…/B…/<secret>) and /<slug>/admin/integrations/.
     path("", include("integrations.urls")),
     # /<slug>/admin/apps/: the workspace's Slack apps.

@@ -125,4 +125,6 @@ def client(
         "bootstrap": _bootstrap(request, membership, target),
         "i18n_catalog": client_catalog(get_language()),
     }
-    return render(request, "chat/client.html", context)
+    response = render(request, "chat/client.html", context)
+    response["X-Client-Shell"] = "1"  # the service worker keeps this page to open the client offline (static/sw.js)
+    return response

@@ -8,6 +8,8 @@ from notifications.services.due import deliveries_run_due
 from notifications.services.email import missed_email_send, missed_emails_claim_due
 from notifications.services.inbox import notification_mark_read
 from notifications.services.notify import notify_message_posted
+from notifications.services.push import push_set_enabled, push_subscribe, push_unsubscribe
+from notifications.services.push_delivery import push_deliver
 from notifications.services.reminders import reminder_cancel, reminder_create, reminder_deliver
 from notifications.services.retention import retention_apply, retention_apply_all
 from notifications.services.scheduled import (
@@ -23,6 +25,10 @@ __all__ = [
     "missed_emails_claim_due",
     "notification_mark_read",
     "notify_message_posted",
+    "push_deliver",
+    "push_set_enabled",
+    "push_subscribe",
+    "push_unsubscribe",
     "reminder_cancel",
     "reminder_create",
     "reminder_deliver",

@@ -16,6 +16,7 @@ from notifications.models import EMAIL_REASONS, NotificationReason
 from notifications.presence import online_among
 from notifications.rules import Candidate, channel_candidates, dnd_until, message_facts, notification_reason
 from notifications.services import bulk
+from notifications.services.push_delivery import PUSH_REASONS, push_recipients
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class NotifyOutcome:
     recipients: int
     pushed: int
     email_due_at: datetime | None
+    web_push: int = 0  # people whose devices get a desktop notification (notifications.services.push_delivery)
 
 
 NOTHING = NotifyOutcome(0, 0, None)
@@ -50,6 +52,7 @@ def notify_message_posted(*, message_id: int, now: datetime | None = None) -> No
     when their do-not-disturb hours end if later.
     Callers: notifications.tasks.notify_message (after message_post commits); tests; benchmarks.
     Raises: nothing for a message that is gone or deleted (nobody is notified).
+    and queues the desktop notifications (Web Push) of the people who have them on.
     Events: notification (to each online recipient's own sockets).
     """
     now = now or timezone.now()
@@ -65,7 +68,8 @@ def notify_message_posted(*, message_id: int, now: datetime | None = None) -> No
         _write_notifications(message, recipients, now)
         pushed = _push(message, recipients, now)
         email_due_at = _open_email_batches(message, recipients, now)
-    return NotifyOutcome(len(recipients), pushed, email_due_at)
+        web_push = _queue_web_push(message, recipients)
+    return NotifyOutcome(len(recipients), pushed, email_due_at, web_push)
 
 
 def _recipients(message: Message, now: datetime) -> list[Recipient]:
@@ -115,6 +119,16 @@ def _push(message: Message, recipients: list[Recipient], now: datetime) -> int:
         ]
     )
     return len(fresh)
+
+
+def _queue_web_push(message: Message, recipients: list[Recipient]) -> int:
+    """A desktop notification for DMs, mentions and thread replies, outside do-not-disturb hours, to people with
+    a device that takes them; sent by a task after the commit, which checks again that each is still unread."""
+    wanted = [r.candidate.user_id for r in recipients if r.reason in PUSH_REASONS and r.dnd_until is None]
+    people = push_recipients(wanted)
+    if people:
+        enqueue.send_web_push_after_commit(message.pk, people)
+    return len(people)
 
 
 def _open_email_batches(message: Message, recipients: list[Recipient], now: datetime) -> datetime | None:

@@ -11,6 +11,7 @@ from asgiref.sync import async_to_sync
 from django.conf import settings
 
 from accounts.models import User
+from notifications.tests.push_service import PushService
 from realtime.store import RedisStore
 
 # A fixed moment, a Wednesday at noon UTC: tests pass it (and moments after it) as `now`.
@@ -45,3 +46,10 @@ def online() -> Iterator[Callable[..., None]]:
 
     yield mark
     async_to_sync(remove_all)()
+
+
+@pytest.fixture
+def push_service() -> Iterator[PushService]:
+    """A push service on loopback (OUTGOING_ALLOWED_NETWORKS lets the tests reach it)."""
+    with PushService() as service:
+        yield service

@@ -18,6 +18,7 @@ import { gettext, interpolate } from "./i18n.js";
 import { plainText } from "./markdown.js";
 import { installMenus } from "./menus.js";
 import { installMessageKeys } from "./message-keys.js";
+import { DesktopNotifications, registerServiceWorker } from "./push.js";
 import { Saved } from "./saved.js";
 import { SearchView } from "./search.js";
 import { Sidebar } from "./sidebar.js";
@@ -72,6 +73,7 @@ class App {
     this.appViews = new AppViews(this);
     this.saved = new Saved(this);
     this.threads = new Threads(this);
+    this.desktop = new DesktopNotifications(this);
     this.announcer = document.getElementById("announcer");
     this.unsentMarks = new Map(); // channel → seq not yet acknowledged
     this.sentMarks = new Map();
@@ -80,6 +82,7 @@ class App {
 
   async start() {
     const { store, api } = this;
+    registerServiceWorker();
     const workspaceId = store.workspace.id;
     const [members, mine, groups] = await Promise.all([
       api.all(`workspaces/${workspaceId}/members`, "members", { limit: 500 }),

@@ -40,7 +40,17 @@ export function installMenus(app) {
         { role: "none" },
         h(
           "form",
-          { method: "post", action: links.logout },
+          {
+            method: "post",
+            action: links.logout,
+            // This browser stops getting the person's desktop notifications before they sign out here.
+            onsubmit: async (event) => {
+              event.preventDefault();
+              const form = event.currentTarget;
+              await app.desktop.forgetDevice();
+              form.submit();
+            },
+          },
           h("input", { type: "hidden", name: "csrfmiddlewaretoken", value: csrf() }),
           h("button", { type: "submit", role: "menuitem", class: "menu__item" }, gettext("Sign out")),
         ),
@@ -55,25 +65,25 @@ export function installMenus(app) {
     link("preferences", gettext("Notification preferences")),
     link("tokens", "API tokens"),
     ["owner", "admin"].includes(store.workspace.role) ? link("admin", gettext("Workspace administration")) : null,
-    "Notification" in window && Notification.permission === "default"
-      ? h(
-          "li",
-          { role: "none" },
-          h(
-            "button",
-            {
-              type: "button",
-              role: "menuitem",
-              class: "menu__item",
-              onclick: (event) => {
-                Notification.requestPermission();
-                event.currentTarget.parentElement.remove();
-              },
-            },
-            gettext("Enable desktop notifications"),
-          ),
-        )
-      : null,
+    h(
+      "li",
+      { role: "none" },
+      h(
+        "button",
+        {
+          type: "button",
+          role: "menuitem",
+          class: "menu__item",
+          id: "desktop-notifications-item",
+          onclick: () => {
+            menu.hidden = true;
+            button.setAttribute("aria-expanded", "false");
+            app.desktop.openDialog();
+          },
+        },
+        gettext("Desktop notifications…"),
+      ),
+    ),
     h("li", { role: "separator", class: "menu__sep" }),
     logout,
   );

@@ -128,6 +128,15 @@ function threadSummary(app, message, inThread) {
 }
 
 function status(app, message) {
+  if (message.failed && message.transient) {
+    // Typed with no connection: it waits (under its client_msg_id) and goes once the connection is back.
+    return h(
+      "div",
+      { class: "msg__status msg__status--waiting", role: "status" },
+      `${gettext("Waiting for the connection: it will be sent when you are back online.")} `,
+      h("button", { type: "button", class: "linkish", onclick: () => app.actions.discard(message) }, gettext("Delete")),
+    );
+  }
   if (message.failed) {
     return h(
       "div",
@@ -228,7 +237,7 @@ export function messageRow(app, message, { continued = false, inThread = false }
   const classes = ["msg"];
   if (continued) classes.push("msg--continued");
   if (message.pending) classes.push("msg--pending");
-  if (message.failed) classes.push("msg--failed");
+  if (message.failed) classes.push(message.transient ? "msg--waiting" : "msg--failed");
   if (message.ephemeral) classes.push("msg--ephemeral");
   if (!message.pending && app.store.mentionsMe(message) && message.user !== app.store.me.id)
     classes.push("msg--mention");
