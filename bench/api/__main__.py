@@ -7,7 +7,8 @@ Then, with DATABASE_URL and REDIS_URL pointing at that database:
 Measured side by side in one run: a history page of 50 over HTTP (Uvicorn, the production
 server as the Procfile runs it, with a bearer token) at several depths by keyset, beside the same page fetched by
 LIMIT/OFFSET in-process (no HTTP, which only flatters OFFSET); unread counts for a user in
-200 channels; and search over a mix of rare words, common words, two-word queries and filters.
+200 channels; and search over a mix of rare words, common words, two-word queries, filters,
+Chinese/Japanese/Korean fragments, identifiers and prefixes (word*, and as you type).
 """
 
 from __future__ import annotations
@@ -111,7 +112,8 @@ def bench_unread(http: Http, data: BenchData, repeat: int) -> list[Timing]:
 
 
 def search_mix(data: BenchData) -> dict[str, list[str]]:
-    rare, common = data.rare_words, data.common_words
+    """Each category's queries; a query ending in "…" is sent as typed (prefix=true), without the "…"."""
+    rare, common, names = data.rare_words, data.common_words, data.identifiers
     return {
         "rare word": rare,
         "common word": common,
@@ -123,14 +125,30 @@ def search_mix(data: BenchData) -> dict[str, list[str]]:
             f"{common[2]} is:thread",
             f"{common[0]} after:2020-01-01",
         ],
+        # 会议 (two characters) is too short for the trigram index: it runs in a small channel.
+        "CJK": ["会议室", "デプロイ", "배포일정", f"会议 in:#{data.small_channel}", f"デプロイ {rare[0]}"],
+        "identifier": ["deploy_scr", names[1], "retry_policy", f"{names[0]} {common[0]}"],
+        # zanz*, xylog as typed, a common word's first three letters*, <common> kumq as typed, two letters typed.
+        "prefix": [
+            f"{rare[1][:4]}*",
+            f"{rare[3][:5]}…",
+            f"{common[0][:3]}*",
+            f"{common[1]} {rare[2][:4]}…",
+            f"{common[2][:2]}…",
+        ],
     }
+
+
+def _search_params(query: str) -> dict:
+    typing = query.endswith("…")
+    return {"q": query.removesuffix("…"), "limit": 20, **({"prefix": "true"} if typing else {})}
 
 
 def bench_search(http: Http, data: BenchData, repeat: int) -> list[Timing]:
     path = f"/api/v1/workspaces/{data.workspace.public_id}/search"
     timings, everything = [], []
     for category, queries in search_mix(data).items():
-        timing = http.time_get(f"search: {category}", path, [{"q": q, "limit": 20} for q in queries], repeat=repeat)
+        timing = http.time_get(f"search: {category}", path, [_search_params(q) for q in queries], repeat=repeat)
         timing.note = " | ".join(queries)
         timings.append(timing)
         everything += timing.samples_ms
@@ -156,7 +174,9 @@ def write_plans(path: Path, data: BenchData) -> None:
         ),
     }
     membership = Membership.objects.get(user=data.user, workspace=data.workspace)
-    for q in [data.rare_words[0], data.common_words[0]]:
+    rare, common = data.rare_words, data.common_words
+    # A rare and a common word, a CJK word, a rare and a common prefix: each plan, the chosen one marked.
+    for q in [rare[0], common[0], data.cjk_phrases[0][:3], f"{rare[1][:4]}*", f"{common[0][:3]}*"]:
         parsed = parse_query(q, today=django.utils.timezone.now().date())
         scope = build_scope(user=data.user, workspace=data.workspace, membership=membership, parsed=parsed)
         chosen = postgres.choose_plan(scope, parsed, 21)

@@ -3,6 +3,8 @@
 - the measured user (alice) in 200 channels, each with a few unread messages and some mentions;
 - a handful of rare words planted in old messages at spread-out depths (the demo's vocabulary is
   small, so every natural word is common): message_edit, as a person fixing a typo would;
+- Chinese, Japanese and Korean phrases and code identifiers planted the same way (the demo is all
+  English), and one CJK message in a small channel for a two-character word under in:;
 - an API token for alice, and fresh planner statistics.
 Every step is idempotent, so a second run on the same database adds nothing.
 """
@@ -28,6 +30,10 @@ UNREAD_CHANNELS = 200
 UNREAD_PER_CHANNEL = 4
 RARE_WORDS = ["quokka", "zanzibar", "kumquat", "xylograph", "marzipan"]
 RARE_COPIES = 3
+# Planted like the rare words: what fragment search must find inside a message.
+CJK_PHRASES = ["会议室预订", "デプロイ手順", "배포일정확인"]
+IDENTIFIERS = ["deploy_script_v2", "kubernetesOperator", "billing.retry_policy"]
+SMALL_CHANNEL = "bench-unread-000"
 
 
 @dataclass
@@ -39,6 +45,9 @@ class BenchData:
     channel_count: int
     rare_words: list[str]
     common_words: list[str]
+    cjk_phrases: list[str]
+    identifiers: list[str]
+    small_channel: str
 
 
 def _ensure_channels(workspace: Workspace, user: User, poster: User) -> int:
@@ -56,10 +65,11 @@ def _ensure_channels(workspace: Workspace, user: User, poster: User) -> int:
 
 
 def _plant_rare_words(big_channel: Channel) -> None:
-    """Edit a few old top-level messages of the big channel, at spread-out depths, to carry each rare word."""
+    """Edit a few old top-level messages of the big channel, at spread-out depths, to carry each rare word
+    (and each CJK phrase and identifier)."""
     rng = random.Random("bench-api-rare")
     last = big_channel.last_seq
-    for word in RARE_WORDS:
+    for word in RARE_WORDS + CJK_PHRASES + IDENTIFIERS:
         if Message.objects.filter(channel=big_channel, text__contains=word).exists():
             continue
         for _ in range(RARE_COPIES):
@@ -100,8 +110,22 @@ def prepare() -> BenchData:
         raise RuntimeError(f"{USER_EMAIL} is in no channel of the workspace: seed it first (see bench/api).")
     channel_count = _ensure_channels(workspace, user, poster)
     _plant_rare_words(big_channel)
+    small = Channel.objects.get(workspace=workspace, name=SMALL_CHANNEL)
+    if not Message.objects.filter(channel=small, text__contains=CJK_PHRASES[0]).exists():
+        message_post(sender=poster, channel=small, text=f"{CJK_PHRASES[0]}：明天下午")
     big_channel.refresh_from_db()
     _, token = api_token_create(actor=None, user=user, workspace=workspace, name="bench/api")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE chat_message, chat_channel, chat_channelmember, chat_mention")
-    return BenchData(workspace, user, big_channel, token, channel_count, RARE_WORDS, _common_words())
+    return BenchData(
+        workspace,
+        user,
+        big_channel,
+        token,
+        channel_count,
+        RARE_WORDS,
+        _common_words(),
+        CJK_PHRASES,
+        IDENTIFIERS,
+        SMALL_CHANNEL,
+    )

@@ -410,6 +410,12 @@ class SearchQuerySerializer(serializers.Serializer):
     sort = serializers.ChoiceField(choices=["timestamp", "score"], required=False, default="timestamp")
     cursor = serializers.CharField(required=False, max_length=200)
     limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
+    prefix = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Search as you type: the last word is still being typed, so it matches as a prefix "
+        "(as `word*` does).",
+    )
 
 
 # --- Custom emoji ----------------------------------------------------------------------

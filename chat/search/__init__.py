@@ -1,8 +1,10 @@
 """Message search, limited to what the searcher may read (chat.permissions' rules, in bulk).
 
-PostgreSQL: full-text search on a stored tsvector with a GIN index, ranked by ts_rank, with
-ts_headline snippets, and a plan chosen per query by how common its words are (chat.search.postgres).
-Anything else (the embedded SQLite default): substring matching with the same API (chat.search.fallback).
+PostgreSQL: full-text search on a stored tsvector with a GIN index for words, ILIKE served by a
+pg_trgm index for fragments (CJK text, identifiers, prefixes, words inside longer words), ranked by
+ts_rank, with ts_headline snippets, and a plan chosen per query by how common its terms are
+(chat.search.postgres). Anything else (the embedded SQLite default): substring matching with the
+same API (chat.search.fallback).
 """
 
 from __future__ import annotations
@@ -59,14 +61,16 @@ def search_messages(
     sort: str = "timestamp",
     position: Position | None = None,
     limit: int = 20,
+    typing: bool = False,
 ) -> SearchResults:
     """Messages matching `q` that the user may read in this workspace, newest first (or by score).
 
     Raises invalid_arguments for a search that cannot mean anything (bad date, unknown has:).
     `position` (from cursor_position) continues after the last match of the previous page.
+    `typing`: the last word is still being typed, so it matches as a prefix.
     The matching runs on the replica when one is usable for the user (slackclone.db_router).
     """
-    parsed = parse_query(q, today=_today(user))
+    parsed = parse_query(q, today=_today(user), typing=typing)
     scope = build_scope(user=user, workspace=workspace, membership=membership, parsed=parsed)
     if not scope.channel_ids:
         return SearchResults([], False, "empty")
@@ -104,7 +108,9 @@ def _rows(ids: list[int], parsed: ParsedQuery, *, on_postgres: bool, using: str)
 def _match(message: Message, parsed: ParsedQuery, on_postgres: bool) -> SearchMatch:
     if on_postgres and parsed.has_text:
         scored = cast("WithAnnotations[Message, postgres.PageAnnotations]", message)  # _rows annotated it
-        return SearchMatch(message, scored.snippet, float(scored.score))
+        # ts_headline marks words, not fragments nor words found inside longer words: mark those here.
+        marked = scored.snippet if fallback.START in scored.snippet else fallback.snippet(message.text, parsed)
+        return SearchMatch(message, marked, float(scored.score))
     return SearchMatch(message, fallback.snippet(message.text, parsed), fallback.score(message.text, parsed))
 
 

@@ -1,7 +1,9 @@
 """Search without PostgreSQL (the embedded SQLite default): case-insensitive substring matching.
 
 Same modifiers, same ordering and paging, same response; no stemming and a naive score
-(how many times the words occur). Fine for a one-process install, not for millions of messages.
+(how many times the words occur). Every term is a substring here, so CJK text, identifiers,
+prefixes and words inside longer words are found as on PostgreSQL (Django escapes % and _).
+Fine for a one-process install, not for millions of messages.
 """
 
 from __future__ import annotations
@@ -15,19 +17,17 @@ from chat.search.scope import Scope, scoped_messages
 
 START, STOP = "\ue000", "\ue001"
 SNIPPET_CONTEXT = 80
-# websearch_to_tsquery's operator word; not a word to look for.
-OPERATORS = frozenset({"or"})
 
 
 def _needles(parsed: ParsedQuery) -> list[str]:
-    return [word for word in parsed.words if word.lower() not in OPERATORS] + parsed.phrases
+    return parsed.needles
 
 
 def matching(scope: Scope, parsed: ParsedQuery) -> QuerySet[Message]:
     messages = scoped_messages(scope)
     for needle in _needles(parsed):
         messages = messages.filter(text__icontains=needle)
-    for excluded in parsed.excluded:
+    for excluded in parsed.excluded + parsed.excluded_fragments:
         messages = messages.exclude(text__icontains=excluded)
     return messages
 

@@ -1,19 +1,27 @@
-"""Full-text search on PostgreSQL: the stored tsvector, its GIN index, ts_rank and ts_headline.
+"""Message search on PostgreSQL: full text (the stored tsvector and its GIN index), fragments
+(ILIKE, served by the pg_trgm GIN index on the text), ts_rank and ts_headline.
+
+Plain words and phrases match by full text, stemmed, or as a part of a longer word ("Kubernetes"
+in "kubernetesOperator"); fragments (chat.search.query: CJK text, identifiers, prefixes) match
+anywhere in the text. Each term is a condition on one of the two indexes, so PostgreSQL can read
+the matches of each from its index and combine them (BitmapAnd, BitmapOr).
 
 The plan trap: "matches, newest first, 20 of them" has two good plans and each is terrible for
 the other kind of word. For a rare word, read its few matches from the GIN index and sort them
 (walking messages newest first would read nearly the whole table to find 20). For a common
 word, walk the (created_at, id) index newest first and stop at the 20th match (reading its
 hundreds of thousands of matches from GIN and sorting them is what takes the time). PostgreSQL's
-estimates for the text match come from the column's lexeme statistics; with them and the share
-of messages the searcher may see, choose_plan estimates the rows each plan reads and forces the
-cheaper one for this query (SET LOCAL enable_indexscan / enable_bitmapscan).
+estimates for the text match come from the column's lexeme statistics (and, for ILIKE, its
+histogram); with them and the share of messages the searcher may see, choose_plan estimates the
+rows each plan reads and forces the cheaper one for this query (SET LOCAL enable_indexscan /
+enable_bitmapscan). A query whose every term is too short for either index (a two-character CJK
+word, a one- or two-letter prefix) can only walk newest first.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypedDict
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -27,18 +35,83 @@ from chat.search.scope import Scope, scoped_messages
 
 CONFIG = "english"
 TSQUERY_SQL = f"websearch_to_tsquery('{CONFIG}'::regconfig, %s)"
-MATCH_SQL = f'"chat_message"."search_vector" @@ {TSQUERY_SQL}'
-RANK_SQL = f'ts_rank("chat_message"."search_vector", {TSQUERY_SQL})'
+VECTOR = '"chat_message"."search_vector"'
+TEXT = '"chat_message"."text"'
+ILIKE_SQL = f"{TEXT} ILIKE %s"
+# How often a fragment occurs, scaled to weigh one occurrence about as ts_rank weighs one word.
+OCCURRENCES_SQL = f"(length(lower({TEXT})) - length(replace(lower({TEXT}), lower(%s), ''))) / length(%s) * 0.1"
 HEADLINE_SQL = (
-    f'ts_headline(\'{CONFIG}\'::regconfig, "chat_message"."text", {TSQUERY_SQL}, '
+    f"ts_headline('{CONFIG}'::regconfig, {TEXT}, {TSQUERY_SQL}, "
     "'StartSel=\ue000, StopSel=\ue001, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"')"
 )
+# pg_trgm's index finds the matches of a fragment from its trigrams: it needs three characters.
+TRIGRAM_MIN_CHARS = 3
 # Each other modifier (from:, has:, dates) is assumed to let this share of messages through.
 FILTER_SELECTIVITY = 0.2
 SCORE_WINDOW = 1000
 # What to switch off to force each plan: no plain index scans leaves the GIN bitmap; no bitmaps leaves
 # the (created_at, id) index walked newest first (GIN indexes only support bitmap scans).
 PLAN_SWITCHES = {"gin": "enable_indexscan", "recent": "enable_bitmapscan"}
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    """The text conditions of a query as SQL, and whether an index can find its matches."""
+
+    sql: str
+    params: list = field(default_factory=list)
+    indexed: bool = False
+
+
+def like_pattern(term: str) -> str:
+    """ILIKE's pattern for `term` anywhere in the text, its %, _ and backslashes taken literally."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _tsquery_terms(terms: list[str]) -> list[str]:
+    return [f'"{term}"' if " " in term else term for term in terms]
+
+
+def _compound_needles(parsed: ParsedQuery) -> list[str]:
+    """The words and phrases to look for inside longer words too, when each is long enough for the
+    trigram index (a short word would match inside far too many others)."""
+    needles = [word for word in parsed.words if word.lower() != "or"] + parsed.phrases
+    return needles if all(len(needle) >= TRIGRAM_MIN_CHARS for needle in needles) else []
+
+
+def text_match(parsed: ParsedQuery) -> TextMatch:
+    """All the query's terms: full text (or the words inside longer words), fragments, exclusions."""
+    parts, params = [], []
+    if parsed.has_full_text:
+        full_text, compound = f"{VECTOR} @@ {TSQUERY_SQL}", _compound_needles(parsed)
+        if compound:
+            full_text = f"({full_text} OR ({' AND '.join([ILIKE_SQL] * len(compound))}))"
+        parts.append(full_text)
+        params += [" ".join([*parsed.words, *_tsquery_terms(parsed.phrases)]), *map(like_pattern, compound)]
+    if parsed.excluded:
+        parts.append(f"NOT ({VECTOR} @@ {TSQUERY_SQL})")
+        params.append(" or ".join(_tsquery_terms(parsed.excluded)))
+    for fragment in parsed.fragments:
+        parts.append(ILIKE_SQL)
+        params.append(like_pattern(fragment))
+    for fragment in parsed.excluded_fragments:
+        parts.append(f"NOT ({ILIKE_SQL})")
+        params.append(like_pattern(fragment))
+    indexed = parsed.has_full_text or any(len(fragment) >= TRIGRAM_MIN_CHARS for fragment in parsed.fragments)
+    return TextMatch(" AND ".join(parts) or "TRUE", params, indexed)
+
+
+def score_sql(parsed: ParsedQuery) -> tuple[str, list]:
+    """A message's score: ts_rank for the full-text words, plus how often each fragment occurs."""
+    parts, params = [], []
+    if parsed.has_full_text:
+        parts.append(f"ts_rank({VECTOR}, {TSQUERY_SQL})")
+        params.append(" ".join([*parsed.words, *_tsquery_terms(parsed.phrases)]))
+    for fragment in parsed.fragments:
+        parts.append(OCCURRENCES_SQL)
+        params += [fragment, fragment]
+    return f"({' + '.join(parts) or '0'})::real", params
 
 
 @dataclass(frozen=True)
@@ -68,11 +141,15 @@ def _table_rows_and_visible(channel_ids: list[int], using: str) -> tuple[float, 
 
 
 def choose_plan(scope: Scope, parsed: ParsedQuery, limit: int, using: str = DEFAULT_DB_ALIAS) -> Plan:
-    """Estimate the rows each plan reads and pick the cheaper; leave it to PostgreSQL without statistics."""
+    """Estimate the rows each plan reads and pick the cheaper; leave it to PostgreSQL without statistics.
+    Newest first when no index can find the matches (every term too short for one)."""
+    match = text_match(parsed)
+    if not match.indexed:
+        return Plan("recent", 0, 0)
     total, visible = _table_rows_and_visible(scope.channel_ids, using)
     if total <= 0:  # never analysed: no lexeme statistics to go on
         return Plan("planner", 0, 0)
-    matches = _explain_rows(f"SELECT 1 FROM chat_message WHERE search_vector @@ {TSQUERY_SQL}", [parsed.text], using)
+    matches = _explain_rows(f"SELECT 1 FROM chat_message WHERE {match.sql}", match.params, using)
     match_share = max(matches / total, 1e-9)
     other_filters = sum(bool(x) for x in (parsed.people, parsed.has, parsed.is_thread, parsed.before or parsed.after))
     pass_share = match_share * (FILTER_SELECTIVITY**other_filters)
@@ -99,8 +176,9 @@ def _forced(plan: Plan, run, using: str = DEFAULT_DB_ALIAS):
 
 def matching(scope: Scope, parsed: ParsedQuery, using: str = DEFAULT_DB_ALIAS) -> QuerySet[Message]:
     messages = scoped_messages(scope).using(using)
-    if parsed.has_text:
-        messages = messages.filter(RawSQL(MATCH_SQL, [parsed.text], output_field=BooleanField()))
+    if parsed.has_text or parsed.excluded or parsed.excluded_fragments:
+        match = text_match(parsed)
+        messages = messages.filter(RawSQL(match.sql, match.params, output_field=BooleanField()))
     return messages
 
 
@@ -123,16 +201,17 @@ def page_ids(
     if sort == "score" and parsed.has_text:
         window = newest_first(messages, single_channel=scope.single_channel).values_list("pk", flat=True)
         candidates = _forced(plan, lambda: list(window[:SCORE_WINDOW]), using)
+        score, score_params = score_sql(parsed)
         ranked: QuerySet[Message] = (
             Message.objects.using(using)
             .filter(pk__in=candidates)
-            .annotate(score=RawSQL(RANK_SQL, [parsed.text], output_field=FloatField()))
+            .annotate(score=RawSQL(score, score_params, output_field=FloatField()))
         )
         if position is not None and position.score is not None:
             ranked = ranked.filter(
                 RawSQL(
-                    f'({RANK_SQL}, "chat_message"."created_at", "chat_message"."id") < (%s::real, %s, %s)',
-                    [parsed.text, position.score, position.created_at, position.pk],
+                    f'({score}, "chat_message"."created_at", "chat_message"."id") < (%s::real, %s, %s)',
+                    [*score_params, position.score, position.created_at, position.pk],
                     output_field=BooleanField(),
                 )
             )
@@ -145,7 +224,8 @@ def page_ids(
 
 
 class PageAnnotations(TypedDict):
-    """What annotate_page adds to each row."""
+    """What annotate_page adds to each row: the score, and ts_headline's snippet ("" when the query
+    has fragments, which ts_headline cannot mark; chat.search marks those itself)."""
 
     snippet: str
     score: float
@@ -156,7 +236,9 @@ def annotate_page(messages: QuerySet[Message], parsed: ParsedQuery) -> QuerySet[
     (ts_headline is too costly to run on every match)."""
     if not parsed.has_text:
         return messages
-    return messages.annotate(
-        snippet=RawSQL(HEADLINE_SQL, [parsed.text], output_field=TextField()),
-        score=RawSQL(RANK_SQL, [parsed.text], output_field=FloatField()),
-    )
+    score, score_params = score_sql(parsed)
+    if parsed.fragments:
+        headline = RawSQL("''", [], output_field=TextField())
+    else:
+        headline = RawSQL(HEADLINE_SQL, [" ".join([*parsed.words, *_tsquery_terms(parsed.phrases)])], TextField())
+    return messages.annotate(snippet=headline, score=RawSQL(score, score_params, output_field=FloatField()))

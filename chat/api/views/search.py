@@ -44,7 +44,9 @@ class SearchView(ApiView):
         tags=["search"],
         operation_id="search_messages",
         summary="Search the messages you may read",
-        description='Words (stemmed: "deploys" finds "deploy"), "quoted phrases", -excluded words and Slack\'s '
+        description='Words (stemmed: "deploys" finds "deploy"; also found inside longer words), "quoted phrases", '
+        "-excluded words, fragments found anywhere in the text (Chinese, Japanese and Korean text of two characters "
+        "or more, identifiers such as deploy_script or kubeConfig, prefixes such as deplo*) and Slack's "
         "modifiers: in:#channel, in:@person, from:@person, from:me, before:, after:, on: (YYYY-MM-DD, today, "
         "yesterday), has:link, has:file, has:reaction, has:pin, is:thread. Private channels and DMs are "
         "searched only by their members; guests search only their own channels.",
@@ -64,6 +66,7 @@ class SearchView(ApiView):
             sort=sort,
             position=position,
             limit=limit,
+            typing=query["prefix"],
         )
         next_link = None
         if results.has_more and results.matches:
@@ -71,7 +74,9 @@ class SearchView(ApiView):
             parts = [last.message.channel.public_id, last.message.ts]
             if sort == "score":
                 parts.append(repr(last.score))
-            next_link = page_link(request, q=query["q"], sort=sort, limit=limit, cursor=encode_cursor(*parts))
+            cursor = encode_cursor(*parts)
+            typing = "true" if query["prefix"] else None
+            next_link = page_link(request, q=query["q"], sort=sort, limit=limit, prefix=typing, cursor=cursor)
         matches = [
             {
                 "message": message_to_wire(match.message),

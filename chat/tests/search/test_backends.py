@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from chat.models import Channel, Message
 from chat.search import fallback, postgres
@@ -104,3 +104,94 @@ def test_both_plans_return_the_same_page(team):
             plan = postgres.Plan(name, 0, 0)
             forced = postgres._forced(plan, lambda messages=messages: list(messages.values_list("pk", flat=True)[:21]))
             assert forced == ids, (q, name)
+
+
+FRAGMENT_QUERIES = [
+    "会议",
+    "会议室 booked",
+    "deploy_scr",
+    "Kubernetes",
+    "migr*",
+    "100%",
+    "max_rows -会议",
+    "会议 in:#general",
+]
+
+
+def test_substring_fallback_finds_what_postgres_finds_for_fragments(team):
+    for text in [
+        "明天在会议室开会 booked",
+        "会议取消了",
+        "run deploy_script.sh",
+        "the kubernetesOperator restarted",
+        "Kubernetes upgrade",
+        "migrating now",
+        "cpu at 100% again",
+        "cpu at 1000 again",
+        "set max_rows",
+        "set maxXrows",
+    ]:
+        message_post(sender=team.owner, channel=team.general, text=text)
+    for q in FRAGMENT_QUERIES:
+        parsed = parse_query(q, today=TODAY)
+        scope = _scope(team, team.member, parsed)
+        on_postgres, _ = postgres.page_ids(scope, parsed, sort="timestamp", position=None, limit=10)
+        substring = fallback.page_ids(scope, parsed, sort="timestamp", position=None, limit=10)
+        assert on_postgres == substring, q
+        assert on_postgres, q
+
+
+def test_fallback_snippet_marks_cjk_fragments_in_linear_time():
+    parsed = parse_query("会议 议室", today=TODAY)
+    assert fallback.snippet("在会议室开会", parsed) == "在\ue000会议\ue001室开会"
+    text = "会" * settings.MESSAGE_MAX_CHARS
+    started = time.thread_time()
+    assert fallback.snippet(text, parsed) == text[:240] + "…"
+    assert (time.thread_time() - started) * 1000 < 50
+
+
+def _fill_fragments(team, common: int):
+    """`common` messages holding the fragment "common_id", one holding "rarity_id", with statistics gathered."""
+    channel = team.general
+    rows = [
+        Message(channel=channel, author=team.owner, seq=i, ts=f"{1_700_000_000 + i}.000000", text=f"common_id {i}")
+        for i in range(1, common + 1)
+    ]
+    rows.append(
+        Message(channel=channel, author=team.owner, seq=common + 1, ts=f"{1_800_000_000}.000000", text="rarity_id")
+    )
+    Message.objects.bulk_create(rows)
+    Channel.objects.filter(pk=channel.pk).update(last_seq=common + 1)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE chat_message")
+
+
+def test_common_fragments_walk_newest_first_and_rare_ones_read_the_trigram_index(team):
+    _fill_fragments(team, common=3000)
+    for q, expected in [("common_id", "recent"), ("rarity_id", "gin"), ("rarit*", "gin"), ("ra*", "recent")]:
+        parsed = parse_query(q, today=TODAY)
+        assert postgres.choose_plan(_scope(team, team.member, parsed), parsed, limit=21).name == expected, q
+
+
+def test_both_plans_return_the_same_page_for_fragments(team):
+    _fill_fragments(team, common=500)
+    for q in ["common_id", "rarity_id", "rarit*", "co*", "common_id -rarity_id"]:
+        parsed = parse_query(q, today=TODAY)
+        scope = _scope(team, team.member, parsed)
+        messages = postgres.newest_first(postgres.matching(scope, parsed), single_channel=False)
+        ids = list(messages.values_list("pk", flat=True)[:21])
+        assert ids, q
+        for name in ("gin", "recent"):
+            plan = postgres.Plan(name, 0, 0)
+            forced = postgres._forced(plan, lambda messages=messages: list(messages.values_list("pk", flat=True)[:21]))
+            assert forced == ids, (q, name)
+
+
+@pytest.mark.parametrize("q", ["会议室", "deploy_scr", "100%"])
+def test_the_trigram_index_serves_fragments(db, q):
+    match = postgres.text_match(parse_query(q, today=TODAY))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN SELECT 1 FROM chat_message WHERE {match.sql}", match.params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "message_text_trgm" in plan, plan
