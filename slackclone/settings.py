@@ -439,6 +439,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "slackclone.api.schema.document_unsupported_media_type",
+    ],
     # Two choice sets share the field name `type`: name each.
     "ENUM_NAME_OVERRIDES": {
         "ShortcutTypeEnum": ["global", "message"],

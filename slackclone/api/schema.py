@@ -56,6 +56,23 @@ class OkSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
 
 
+def document_unsupported_media_type(result: dict, generator, request, public) -> dict:
+    """drf-spectacular hook: an operation that reads a body answers 415 to a body it cannot parse.
+
+    The parsers refuse such a body before the view runs, whichever operation it is, so the answer is
+    documented once here instead of in every operation's `errors(...)`; it has the error shape of the
+    operation's 400.
+    """
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict) or "requestBody" not in operation:
+                continue
+            responses = operation.setdefault("responses", {})
+            if "415" not in responses and "400" in responses:
+                responses["415"] = {**responses["400"], "description": ERROR_DESCRIPTIONS[415]}
+    return result
+
+
 def ok_response(description: str = "Done.") -> OpenApiResponse:
     return OpenApiResponse(response=OkSerializer, description=description)
 

@@ -18,7 +18,20 @@ export class Sidebar {
     app.store.addEventListener("presence", () => this.schedule());
     app.store.addEventListener("sidebar", () => this.schedule());
     this.dragging = null; // the conversation being dragged
+    this.pressed = false; // a pointer is down on a conversation: a drag may be about to start
     this.unreadHeld = null; // the open conversation, kept in Unreads while it is open
+    // Redrawing between the press and the drag's start would replace the pressed node and lose the drag.
+    this.root.addEventListener("pointerdown", (event) => {
+      if (event.target.closest?.("li[draggable=true]")) this.pressed = true;
+    });
+    document.addEventListener("pointerup", () => this.release());
+    document.addEventListener("pointercancel", () => this.release());
+  }
+
+  release() {
+    if (!this.pressed) return;
+    this.pressed = false;
+    if (!this.dragging) this.schedule();
   }
 
   schedule() {
@@ -172,6 +185,7 @@ export class Sidebar {
 
   dragStart(event, channelId) {
     this.dragging = channelId;
+    this.pressed = false;
     event.dataTransfer.setData(DRAG_TYPE, channelId);
     event.dataTransfer.setData("text/plain", this.app.channelUrl(channelId));
     event.dataTransfer.effectAllowed = "move";
@@ -258,7 +272,8 @@ export class Sidebar {
   }
 
   render() {
-    if (this.dragging) return; // redrawn on dragend: replacing the dragged node would end the drag
+    // Redrawn on dragend or pointerup: replacing the pressed or dragged node would end the drag.
+    if (this.dragging || this.pressed) return;
     const { store } = this.app;
     const all = [...store.channels.values()].filter(
       (c) => c.is_member !== false && !(c.is_archived && store.current !== c.id),
