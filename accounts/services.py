@@ -328,7 +328,9 @@ def user_sign_out_other_sessions(*, actor: User) -> User:
     """
     if not actor.is_active:
         raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
-    User.objects.filter(pk=actor.pk).update(session_epoch=F("session_epoch") + 1)
+    # Saved (not updated) so the receivers of a re-signed account run: accounts.signals closes the
+    # sockets (4013), notifications.access ends the desktop notifications.
+    actor.session_epoch = F("session_epoch") + 1
+    actor.save(update_fields=["session_epoch"])
     actor.refresh_from_db(fields=["session_epoch"])
-    transport.close_sockets(actor, code=4013, reason="session_changed")
     return actor
