@@ -104,55 +104,61 @@ def privacy(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpRespo
     return done or _render(request, workspace, privacy_form=form, status=400)
 
 
+def _save_switch(request: AuthenticatedHttpRequest, workspace_slug: str, form_class, save, success: str):
+    """One on/off setting of the settings page: the form's one field, saved by `save(workspace, value)`."""
+    workspace, _ = admin_workspace(request, workspace_slug)
+    form = form_class(request.POST)
+    (field,) = form.fields
+    done = submit_form(
+        request,
+        form,
+        lambda data: save(workspace, data[field]),
+        success=success,
+        redirect_to=reverse("workspaces:admin-settings", args=[workspace.slug]),
+    )
+    return done or _render(request, workspace, status=400)
+
+
 @login_required
 @require_POST
 def usergroups(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpResponse:
     """Whether members manage user groups (workspaces.services.workspace_set_usergroups_by_members)."""
-    workspace, _ = admin_workspace(request, workspace_slug)
-    form = WorkspaceUsergroupsForm(request.POST)
-    done = submit_form(
+    return _save_switch(
         request,
-        form,
-        lambda data: workspace_set_usergroups_by_members(
-            actor=request.user, workspace=workspace, allowed=data["usergroups_by_members"]
+        workspace_slug,
+        WorkspaceUsergroupsForm,
+        lambda workspace, allowed: workspace_set_usergroups_by_members(
+            actor=request.user, workspace=workspace, allowed=allowed
         ),
-        success=gettext("Who manages user groups has been saved."),
-        redirect_to=reverse("workspaces:admin-settings", args=[workspace.slug]),
+        gettext("Who manages user groups has been saved."),
     )
-    return done or _render(request, workspace, status=400)
 
 
 @login_required
 @require_POST
 def link_previews(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpResponse:
     """Whether the server previews links (workspaces.services.workspace_set_link_previews)."""
-    workspace, _ = admin_workspace(request, workspace_slug)
-    form = WorkspaceLinkPreviewsForm(request.POST)
-    done = submit_form(
+    return _save_switch(
         request,
-        form,
-        lambda data: workspace_set_link_previews(
-            actor=request.user, workspace=workspace, enabled=data["link_previews"]
+        workspace_slug,
+        WorkspaceLinkPreviewsForm,
+        lambda workspace, enabled: workspace_set_link_previews(
+            actor=request.user, workspace=workspace, enabled=enabled
         ),
-        success=gettext("Link previews have been saved."),
-        redirect_to=reverse("workspaces:admin-settings", args=[workspace.slug]),
+        gettext("Link previews have been saved."),
     )
-    return done or _render(request, workspace, status=400)
 
 
 @login_required
 @require_POST
 def read_receipts(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpResponse:
     """Whether small DMs show who has seen the last message (workspaces.services.workspace_set_read_receipts)."""
-    workspace, _ = admin_workspace(request, workspace_slug)
-    form = WorkspaceReadReceiptsForm(request.POST)
-    done = submit_form(
+    return _save_switch(
         request,
-        form,
-        lambda data: workspace_set_read_receipts(
-            actor=request.user, workspace=workspace, enabled=data["read_receipts"]
+        workspace_slug,
+        WorkspaceReadReceiptsForm,
+        lambda workspace, enabled: workspace_set_read_receipts(
+            actor=request.user, workspace=workspace, enabled=enabled
         ),
-        success=gettext("Read receipts have been saved."),
-        redirect_to=reverse("workspaces:admin-settings", args=[workspace.slug]),
+        gettext("Read receipts have been saved."),
     )
-    return done or _render(request, workspace, status=400)
