@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "realtime",
     "slack_api",
     "slack_apps",
+    "audit",
 ]
 
 MIDDLEWARE = [
