@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("slack_api.urls")),  # the Slack-compatible Web API: /api/<family.method>
     path("accounts/", include("accounts.urls")),
+    path("auth/", include("identity.urls")),
     path("notifications/", include("notifications.urls")),
     # Avatars and workspace icons, in every mode; other uploads go through the API's membership checks.
     path("media/<str:folder>/<str:name>", media.public_image, name="public-image"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from allauth.account.utils import perform_login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -32,9 +34,15 @@ def safe_next(request: HttpRequest, default: str = "home") -> str:
 
 @method_decorator(auth_rate_limited(gettext_lazy("sign-in attempts"), account_field="username"), name="dispatch")
 class LoginView(auth_views.LoginView):
+    """The password step. What follows it (a second factor, when the person has one) is django-allauth's
+    login stages, so every way in (password, single sign-on, passkey) meets the same checks."""
+
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        return perform_login(self.request, form.get_user(), redirect_url=self.get_success_url())
 
 
 @sensitive_post_parameters("password")

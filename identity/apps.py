@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class IdentityConfig(AppConfig):
+    name = "identity"
+    verbose_name = "Identity: single sign-on, two-factor and sessions"
+    default_auto_field = "django.db.models.BigAutoField"
