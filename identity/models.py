@@ -1,0 +1,57 @@
+"""A workspace's identity providers: how its people sign in with the company's OpenID Connect or SAML
+provider, and who may be provisioned on first sign-in.
+
+The protocol settings (issuer, client id and secret, IdP metadata) live in django-allauth's SocialApp,
+which runs the protocol; this row holds Slackclone's rules around it: whose email is trusted, which
+domains are provisioned just in time, how claims map to names, roles and channels. A provider's
+accounts are linked by the provider's subject (allauth's SocialAccount.uid), never by email alone.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ProviderKind(models.TextChoices):
+    OIDC = "oidc", _("OpenID Connect")
+    SAML = "saml", _("SAML 2.0")
+
+
+class IdentityProvider(models.Model):
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="identity_providers")
+    kind = models.CharField(max_length=8, choices=ProviderKind.choices)
+    # allauth's app: provider "openid_connect" or "saml", provider_id the id in its URLs (unique site-wide).
+    social_app = models.OneToOneField("socialaccount.SocialApp", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=80, help_text=_('Shown on the button: "Sign in with <name>".'))
+    enabled = models.BooleanField(default=True)
+    # Use the provider's email only when it says the address is verified, and only if this is on.
+    trust_email = models.BooleanField(
+        default=False,
+        help_text=_("Believe the email address the provider vouches for. Off: nobody is provisioned by email."),
+    )
+    # People whose (trusted) email is in one of these domains get an account and membership on first sign-in.
+    allowed_domains = models.JSONField(default=list, blank=True)
+    email_claim = models.CharField(max_length=64, default="email")
+    name_claim = models.CharField(max_length=64, default="name")
+    groups_claim = models.CharField(max_length=64, default="groups", blank=True)
+    # {"idp-group": "admin"|"member"|"guest"} and {"idp-group": ["channel-name", ...]}
+    group_roles = models.JSONField(default=dict, blank=True)
+    group_channels = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # The last configuration check (discovery, metadata): empty when it worked.
+    last_error = models.TextField(blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="identity_provider_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()}, {self.workspace_id})"
+
+    @property
+    def provider_id(self) -> str:
+        return self.social_app.provider_id
