@@ -5,3 +5,10 @@ class IdentityConfig(AppConfig):
     name = "identity"
     verbose_name = "Identity: single sign-on, two-factor and sessions"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from identity.middleware import record_session_at_sign_in
+
+        user_logged_in.connect(record_session_at_sign_in, dispatch_uid="identity.record_session_at_sign_in")
