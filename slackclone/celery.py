@@ -70,6 +70,8 @@ app.conf.beat_schedule = {
         "schedule": 3600.0,
         "options": {"expires": 3600},
     },
+    # Workspaces' LDAP / Active Directory: names and roles, and deactivating people who left (sync_ldap).
+    "sync-ldap": {"task": "directory.tasks.sync_directories", "schedule": 3600.0, "options": {"expires": 3600}},
 }
 app.autodiscover_tasks()
 

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "slack_api",
     "slack_apps",
     "audit",
+    "directory",
 ]
 
 MIDDLEWARE = [
@@ -257,7 +258,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # --- Auth -------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
+# Local passwords first: a correct one never reaches a directory. Then workspaces' LDAP / Active Directory
+# servers (directory.backends; docs/identity.md).
+AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend", "directory.backends.DirectoryBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
