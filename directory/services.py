@@ -48,32 +48,52 @@ class SignInRefused(Exception):
         self.reason = reason
 
 
-def _invalid(field_name: str, message: str) -> DomainError:
-    return DomainError(ErrorCode.INVALID_ARGUMENTS, message, fields={field_name: "invalid"})
-
-
 def _check_values(values: dict[str, Any]) -> None:
     """Refuse what the server would misread. Raises invalid_arguments naming the field."""
     if not re.match(r"^ldaps?://[^\s/]+/?$", values["server_uri"]):
-        raise _invalid("server_uri", "The server must be an ldap:// or ldaps:// address with a host.")
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS,
+            "The server must be an ldap:// or ldaps:// address with a host.",
+            fields={"server_uri": "invalid"},
+        )
     user_filter = values["user_filter"]
     if "%(user)s" not in user_filter or not (user_filter.startswith("(") and user_filter.endswith(")")):
-        raise _invalid("user_filter", "The user filter must be in parentheses and contain %(user)s.")
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS,
+            "The user filter must be in parentheses and contain %(user)s.",
+            fields={"user_filter": "invalid"},
+        )
     for name in DN_FIELDS:
         if values[name] and not ldap.dn.is_dn(values[name]):
-            raise _invalid(name, "This is not a distinguished name (for example ou=people,dc=example,dc=org).")
+            raise DomainError(
+                ErrorCode.INVALID_ARGUMENTS,
+                "This is not a distinguished name (for example ou=people,dc=example,dc=org).",
+                fields={name: "invalid"},
+            )
     if not values["user_search_base"]:
-        raise _invalid("user_search_base", "The user search base is required.")
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS, "The user search base is required.", fields={"user_search_base": "invalid"}
+        )
     for name in ("attr_email", "attr_full_name", "attr_display_name"):
         if (values[name] or name == "attr_email") and not ATTRIBUTE.match(values[name]):
-            raise _invalid(name, "This is not an attribute name.")
+            raise DomainError(ErrorCode.INVALID_ARGUMENTS, "This is not an attribute name.", fields={name: "invalid"})
     if values["group_type"] not in GroupType.values:
-        raise _invalid("group_type", "Choose one of the group types offered.")
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS, "Choose one of the group types offered.", fields={"group_type": "invalid"}
+        )
     mapped = any(values[f"{role}_group_dn"] for role in Role.values)
     if mapped and not values["group_search_base"]:
-        raise _invalid("group_search_base", "Mapping groups to roles needs a group search base.")
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS,
+            "Mapping groups to roles needs a group search base.",
+            fields={"group_search_base": "invalid"},
+        )
     if not 1 <= int(values["timeout_seconds"]) <= 30:
-        raise _invalid("timeout_seconds", "The timeout must be between 1 and 30 seconds.")
+        raise DomainError(
+            ErrorCode.INVALID_ARGUMENTS,
+            "The timeout must be between 1 and 30 seconds.",
+            fields={"timeout_seconds": "invalid"},
+        )
 
 
 def directory_get(*, actor: User | None, workspace: Workspace) -> Directory | None:
