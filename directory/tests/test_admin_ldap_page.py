@@ -10,6 +10,7 @@ from django.test import Client
 from audit.models import AuditAction, AuditEvent
 from directory.models import Directory
 from directory.sealing import unseal
+from directory.services import directory_save
 from directory.tests.conftest import configure, directory_values
 from directory.tests.slapd import SERVICE_PASSWORD, free_port
 from slackclone.testing.factories import workspace_with_owner
@@ -103,11 +104,7 @@ def test_test_connection_reports_an_unreachable_server(team, slapd):
 
 def test_test_connection_reports_a_refused_bind(team, slapd):
     configure(team.workspace, slapd)
-    directory = Directory.objects.get(workspace=team.workspace)
-    from directory.services import directory_save
-
     directory_save(actor=None, workspace=team.workspace, values={}, bind_password="wrong")
-    assert directory.pk
 
     response = _client(team.owner).post(_url(team.workspace, "test/"))
 
@@ -157,3 +154,11 @@ def test_the_operator_trusts_a_directory_in_django_admin(team, slapd, admin_clie
     assert directory.trusted is True
     assert unseal(directory.bind_password_sealed) == SERVICE_PASSWORD
     assert AuditEvent.objects.filter(action=AuditAction.SSO_CONFIG_CHANGED, data__trusted=True).exists()
+
+
+def test_test_connection_reports_starttls_the_server_does_not_offer(team, slapd):
+    configure(team.workspace, slapd, start_tls=True)
+
+    response = _client(team.owner).post(_url(team.workspace, "test/"))
+
+    assert "StartTLS failed" in _messages(response)[0]

@@ -9,8 +9,10 @@ import pytest
 from accounts.models import User
 from audit.models import AuditAction, AuditEvent
 from chat.models import ChannelMember
-from directory.identities import candidate_directories
+from directory.identities import candidate_directories, ldap_identity_accept
+from directory.ldap import Person
 from directory.models import DirectoryLink
+from directory.services import SignInRefused
 from directory.tests.conftest import configure, sign_in
 from directory.tests.slapd import PASSWORD, PEOPLE_BASE
 from slackclone.testing.factories import DEFAULT_PASSWORD, UserFactory
@@ -136,10 +138,6 @@ def test_an_account_outside_the_workspace_is_never_taken_over_by_its_address(tea
     outsider.save(update_fields=["email"])
     assert candidate_directories("carol@example.org") == []  # their password never goes to this directory
     directory.links.all().delete()
-
-    from directory.identities import ldap_identity_accept
-    from directory.ldap import Person
-    from directory.services import SignInRefused
 
     person = Person(dn=f"uid=carol,{PEOPLE_BASE}".lower(), email="carol@example.org", full_name="", display_name="")
     with pytest.raises(SignInRefused, match="email_in_use"):
