@@ -32,6 +32,7 @@ from directory.ldap import connection_options, person_from_attrs
 from directory.models import Directory, GroupType
 from directory.sealing import unseal
 from directory.services import SignInRefused, role_for
+from slackclone.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +93,9 @@ class WorkspaceDirectoryLDAP(LDAPBackend):
         except SignInRefused as refused:
             self.refusal = refused.reason
             raise ldap_user.AuthenticationFailed(refused.reason) from None
+        except DomainError as error:  # a race (the address taken meanwhile) or a membership rule
+            self.refusal = error.code.value
+            raise ldap_user.AuthenticationFailed(error.code.value) from None
         return user, False
 
 

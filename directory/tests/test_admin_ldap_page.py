@@ -162,3 +162,13 @@ def test_test_connection_reports_starttls_the_server_does_not_offer(team, slapd)
     response = _client(team.owner).post(_url(team.workspace, "test/"))
 
     assert "StartTLS failed" in _messages(response)[0]
+
+
+def test_the_operator_adds_a_directory_in_django_admin(team, slapd, admin_client):
+    form = {**_form(slapd), "workspace": team.workspace.pk, "trusted": "on"}
+
+    response = admin_client.post("/admin/directory/directory/add/", form)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    directory = Directory.objects.get(workspace=team.workspace)
+    assert (directory.trusted, unseal(directory.bind_password_sealed)) == (True, SERVICE_PASSWORD)
