@@ -25,6 +25,8 @@ class DirectoryForm(forms.ModelForm):
         help_text=_("Stored encrypted and never shown. Leave empty to keep the stored password."),
     )
     clear_bind_password = forms.BooleanField(label=_("Remove the stored bind password"), required=False)
+    # The password beside the bind DN it belongs to.
+    field_order = [*FIELDS[: FIELDS.index("bind_dn") + 1], "bind_password", "clear_bind_password"]
 
     class Meta:
         model = Directory
