@@ -3,12 +3,13 @@ operator (actor None), and is the only one who marks a directory trusted (its ad
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from accounts.models import User
 from directory import services
 from directory.forms import FIELDS
 from directory.models import Directory, DirectoryLink
@@ -51,7 +52,9 @@ class DirectoryAdmin(ServiceModelAdmin[Directory]):
                 request=request,
             )
             # The operator's own decision, set after the save (which clears trust when the server changed).
-            return services.directory_set_trusted(workspace=workspace, trusted=data["trusted"], request=request)
+            return services.directory_set_trusted(
+                workspace=workspace, trusted=data["trusted"], actor=cast(User, request.user), request=request
+            )
         except DomainError as error:
             raise domain_validation_error(error) from None
 

@@ -114,7 +114,7 @@ def directory_save(
     """Create or change the workspace's directory. `bind_password` None keeps the stored one, "" removes it.
     Changing the server, bind DN, search or email attribute ends the operator's trust (they vouched for
     what the old settings pointed at). Callers: owners, the operator. Raises workspace_not_found,
-    restricted_action, invalid_arguments. Audit: ldap_config_changed with the changed field names."""
+    restricted_action, invalid_arguments. Audit: sso_config_changed with the changed field names."""
     access_directory_owner(actor, workspace)
     directory = Directory.objects.select_for_update().filter(workspace=workspace).first()
     created = directory is None
@@ -152,7 +152,8 @@ def directory_set_trusted(
     *, workspace: Workspace, trusted: bool, actor: User | None = None, request: HttpRequest | None = None
 ) -> Directory:
     """The operator vouches (or stops vouching) for the directory's addresses. Callers: the operator only
-    (Django admin, the shell), never a workspace page. Audit: ldap_config_changed."""
+    (Django admin, the shell), never a workspace page; `actor` is the staff user, for the audit log only.
+    Audit: sso_config_changed ({"provider": "ldap", "fields": ["trusted"]})."""
     directory = Directory.objects.select_for_update().get(workspace=workspace)
     if directory.trusted != trusted:
         directory.trusted = trusted

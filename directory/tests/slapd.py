@@ -3,6 +3,7 @@ database, a free loopback port, started and stopped by its own pid."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import signal
@@ -136,6 +137,8 @@ class Slapd:
 
 def start_slapd() -> Slapd:
     server = Slapd(root=Path(tempfile.mkdtemp(prefix="sc-slapd-")), port=free_port())
+    # Also at exit, by its pid: a test cancelled mid-way (an async timeout) may skip its fixture's teardown.
+    atexit.register(remove_slapd, server)
     server.start()
     server.ldapmodify(BASE_LDIF)
     return server

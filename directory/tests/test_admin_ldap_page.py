@@ -153,7 +153,9 @@ def test_the_operator_trusts_a_directory_in_django_admin(team, slapd, admin_clie
     directory.refresh_from_db()
     assert directory.trusted is True
     assert unseal(directory.bind_password_sealed) == SERVICE_PASSWORD
-    assert AuditEvent.objects.filter(action=AuditAction.SSO_CONFIG_CHANGED, data__trusted=True).exists()
+    trusted = AuditEvent.objects.get(action=AuditAction.SSO_CONFIG_CHANGED, data__trusted=True)
+    assert trusted.actor is not None
+    assert trusted.actor.is_superuser
 
 
 def test_test_connection_reports_starttls_the_server_does_not_offer(team, slapd):
