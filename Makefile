@@ -25,7 +25,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help venv node-modules run test browser check-services lint format worker beat stack require-real-stack clean
-.PHONY: messages messages-extract gettext-tools vendor
+.PHONY: messages messages-extract gettext-tools vendor ldap-packages
 .PHONY: cluster cluster-stop cluster-packages test-cluster
 
 help:
@@ -50,9 +50,21 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): requirements.txt requirements-dev.txt | $(PY)
+$(STAMP): requirements.txt requirements-dev.txt | $(PY) ldap-packages
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
+
+# python-ldap (under django-auth-ldap) builds against OpenLDAP's and SASL's headers; the LDAP tests
+# (directory/tests) run Debian's slapd and its ldapadd. Installed only when missing.
+ldap-packages:
+	@missing=""; \
+	for package in libldap2-dev libsasl2-dev slapd ldap-utils; do \
+		dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing (apt-get)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 
 # --- The browser client's tools: node_modules from package-lock.json ------------------
 
@@ -123,7 +135,7 @@ run: venv messages
 
 # The suite runs serially: its tests share one Redis (the Celery broker, presence, the channel layer).
 # The browser client's checks come before pytest: Biome (lint, format, import order) and its unit tests.
-test: venv node-modules check-services browser messages
+test: venv ldap-packages node-modules check-services browser messages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(BIOME) ci --colors=off

@@ -6,7 +6,7 @@ Four queues, so slow work never holds up urgent work, each with its own worker i
                    (with beat's sweep for them: it must never wait behind a long retention run)
     email          missed-message emails (SMTP can be slow or down; retries with backoff), and desktop
                    notifications by Web Push (push services are outside services too)
-    maintenance    retention, which deletes in batches and may run for minutes
+    maintenance    retention, which deletes in batches and may run for minutes, and the hourly LDAP sync
     apps           Events API deliveries to apps' request URLs (an app that answers slowly holds up
                    only other apps), and the server's link previews (chat.tasks.preview_links)
 
@@ -52,6 +52,8 @@ app.conf.task_routes = {
     "slack_apps.tasks.deliver_events": {"queue": APPS_QUEUE},
     "slack_apps.tasks.deliver_due_events": {"queue": APPS_QUEUE},
     "chat.tasks.preview_links": {"queue": APPS_QUEUE},
+    # Talks to workspaces' LDAP servers, each up to its timeout per operation: never ahead of urgent work.
+    "directory.tasks.sync_directories": {"queue": MAINTENANCE_QUEUE},
 }
 app.conf.beat_schedule = {
     # Scheduled messages and reminders due now that no eta task delivered (and eta tasks for the next minute).
@@ -70,6 +72,8 @@ app.conf.beat_schedule = {
         "schedule": 3600.0,
         "options": {"expires": 3600},
     },
+    # Workspaces' LDAP / Active Directory: names and roles, and deactivating people who left (sync_ldap).
+    "sync-ldap": {"task": "directory.tasks.sync_directories", "schedule": 3600.0, "options": {"expires": 3600}},
 }
 app.autodiscover_tasks()
 

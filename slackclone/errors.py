@@ -128,6 +128,8 @@ class ErrorCode(StrEnum):
     # Web Push
     INVALID_SUBSCRIPTION = "invalid_subscription"
     SUBSCRIPTION_NOT_FOUND = "subscription_not_found"
+    # LDAP and Active Directory
+    LDAP_NOT_CONFIGURED = "ldap_not_configured"
 
 
 # The HTTP status each code means on the REST API.
@@ -141,6 +143,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.INVALID_EMAIL: 400,
     ErrorCode.INVALID_PASSWORD: 400,
     ErrorCode.EMAIL_TAKEN: 409,
+    ErrorCode.LDAP_NOT_CONFIGURED: 404,
     ErrorCode.INVALID_AUTH: 401,
     ErrorCode.INVALID_ROLE: 400,
     ErrorCode.INVALID_TIMEZONE: 400,

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
     "allauth.usersessions",
+    "directory",
 ]
 
 MIDDLEWARE = [
@@ -267,7 +268,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # --- Auth -------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
+# Local passwords first: a correct one never reaches a directory. Then workspaces' LDAP / Active Directory
+# servers (directory.backends; docs/identity.md).
+AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend", "directory.backends.DirectoryBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -6,6 +6,7 @@ Included before the web client's /<slug>/ routes, so /<slug>/admin/ is matched h
 from django.urls import path
 from django.views.generic import RedirectView
 
+from directory import views as directory_views
 from workspaces.views import admin_emoji, admin_invitations, admin_members, admin_settings, create, invitations
 
 app_name = "workspaces"
@@ -44,6 +45,8 @@ admin_urls = [
     path("<slug:workspace_slug>/admin/emoji/", admin_emoji.emoji, name="admin-emoji"),
     path("<slug:workspace_slug>/admin/emoji/policy/", admin_emoji.emoji_policy, name="admin-emoji-policy"),
     path("<slug:workspace_slug>/admin/emoji/<str:name>/remove/", admin_emoji.emoji_delete, name="admin-emoji-remove"),
+    path("<slug:workspace_slug>/admin/ldap/", directory_views.ldap_settings, name="admin-ldap"),
+    path("<slug:workspace_slug>/admin/ldap/test/", directory_views.ldap_test, name="admin-ldap-test"),
 ]
 
 urlpatterns = [
