@@ -39,7 +39,8 @@ def test_the_activation_page_shows_a_qr_code_and_a_computed_code_turns_it_on(dja
     page = client.get("/auth/2fa/totp/activate/")
     html = page.content.decode()
     assert page.status_code == 200
-    assert 'class="mfa-qr"' in html and 'src="data:image/svg+xml;base64,' in html
+    assert 'class="mfa-qr"' in html
+    assert 'src="data:image/svg+xml;base64,' in html
     assert 'class="btn btn--primary"' in html
     assert inline_scripts(html) == []
     assert "script-src 'self'" in page["Content-Security-Policy"]
@@ -58,7 +59,8 @@ def test_a_wrong_code_does_not_turn_it_on():
     secret = secret_on_page(client.get("/auth/2fa/totp/activate/").content.decode())
     wrong = f"{(int(totp_code(secret)) + 1) % 10**6:06d}"
     response = client.post("/auth/2fa/totp/activate/", {"code": wrong})
-    assert response.status_code == 200 and 'class="field-error"' in response.content.decode()
+    assert response.status_code == 200
+    assert 'class="field-error"' in response.content.decode()
     assert not Authenticator.objects.filter(user=person).exists()
 
 
@@ -118,5 +120,6 @@ def test_the_sign_in_step_page_is_in_our_look_and_runs_no_inline_script():
 
 def test_the_login_page_offers_a_passkey_without_inline_script():
     page = web_client().get("/accounts/login/").content.decode()
-    assert 'id="passkey_login"' in page and 'action="/auth/2fa/webauthn/login/"' in page
+    assert 'id="passkey_login"' in page
+    assert 'action="/auth/2fa/webauthn/login/"' in page
     assert inline_scripts(page) == []

@@ -36,7 +36,8 @@ def test_an_old_sign_in_is_asked_for_the_password_first_and_the_request_then_goe
     assert (response.status_code, response["Location"]) == (302, "/auth/reauthenticate/?next=%2Faccounts%2Ftokens%2F")
     assert not ApiToken.objects.filter(user=team.member).exists()
     page = client.get(response["Location"])
-    assert page.status_code == 200 and 'class="btn btn--primary"' in page.content.decode()
+    assert page.status_code == 200
+    assert 'class="btn btn--primary"' in page.content.decode()
     wrong = client.post("/auth/reauthenticate/?next=/accounts/tokens/", {"password": "wrong"})
     assert wrong.status_code == 200
     assert not ApiToken.objects.filter(user=team.member).exists()
