@@ -33,7 +33,7 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "accounts/verify_email.html", {"email": user.email, "next": safe_next(request, "")})
     messages.success(request, gettext("Thanks, %(email)s is confirmed.") % {"email": user.email})
     # Through allauth's login stages: a mailbox is not a second factor, so two-factor still asks its code.
-    user.backend = BACKEND
+    user.backend = BACKEND  # type: ignore[attr-defined]  # django.contrib.auth.login reads it
     return perform_login(request, user, redirect_url=resolve_url(safe_next(request)))
 
 

@@ -4,18 +4,13 @@ after a password."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from allauth.mfa.models import Authenticator
-from django.conf import settings
 
+from chat.tests.browser.conftest import ARTIFACTS
 from slackclone.testing.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
-
-ARTIFACTS = Path(os.environ.get("SLACKCLONE_ARTIFACTS_DIR", Path(settings.BASE_DIR) / "var" / "artifacts" / "screenshots"))
 
 
 def _shot(page, name: str) -> None:
