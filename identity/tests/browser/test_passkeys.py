@@ -51,6 +51,11 @@ def test_a_passkey_added_in_the_browser_signs_in_without_a_password(passkey_brow
     page.goto("/auth/2fa/webauthn/")
     assert "Laptop" in page.content()
     _shot(page, "mfa-passkeys")
+    page.goto("/auth/2fa/totp/activate/")
+    assert page.locator("img.mfa-qr").is_visible()
+    _shot(page, "mfa-activate-app")
+    page.goto("/auth/2fa/")
+    _shot(page, "mfa-overview")
 
     passkey_browser.context.clear_cookies()  # signed out
     page.goto("/accounts/login/?next=/accounts/profile/")
