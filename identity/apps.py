@@ -9,6 +9,7 @@ class IdentityConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from identity import receivers  # noqa: F401 (connects the audit receivers)
         from identity.middleware import record_session_at_sign_in
 
         user_logged_in.connect(record_session_at_sign_in, dispatch_uid="identity.record_session_at_sign_in")

@@ -1,16 +1,15 @@
-"""The Django admin site, with its sign-in throttled as the site's own is.
+"""The Django admin site, signed into through the site's own login page.
 
-Its login form is another way to guess a password: the same per-address budget
-(API_AUTH_RATE) and per-account failure limit (AUTH_FAILURES_PER_ACCOUNT_RATE) apply to it.
+Its own login form would be a way in without the second factor (and another way to guess a password), so
+it sends people to /accounts/login/ (throttled per address and per account, with allauth's login stages)
+and back; django-allauth's secure_admin_login does that.
 """
 
 from __future__ import annotations
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext_lazy
-
-from slackclone.web import auth_rate_limited
 
 
 class SlackcloneAdminSite(admin.AdminSite):
@@ -19,5 +18,6 @@ class SlackcloneAdminSite(admin.AdminSite):
     index_title = "Workspaces, people and conversations"
 
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        login = auth_rate_limited(gettext_lazy("sign-in attempts"), account_field="username")(super().login)
-        return login(request, extra_context)
+        """Staff sign in on the site's own login page, so the second factor is asked there too; a signed-in
+        person who is not active staff is refused (403) rather than shown another password form."""
+        return secure_admin_login(super().login)(request, extra_context)

@@ -29,6 +29,10 @@ class ErrorCode(StrEnum):
     INVALID_ROLE = "invalid_role"
     INVALID_TIMEZONE = "invalid_timezone"
     INVALID_VERIFICATION_LINK = "invalid_verification_link"
+    # Two-factor: the password was right, the second factor is missing or wrong; or the sign-in is too old.
+    MFA_REQUIRED = "mfa_required"
+    INVALID_MFA_CODE = "invalid_mfa_code"
+    REAUTHENTICATION_REQUIRED = "reauthentication_required"
     # Existence (a private channel you are not in does not exist for you)
     CHANNEL_NOT_FOUND = "channel_not_found"
     MESSAGE_NOT_FOUND = "message_not_found"
@@ -145,6 +149,9 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.EMAIL_TAKEN: 409,
     ErrorCode.LDAP_NOT_CONFIGURED: 404,
     ErrorCode.INVALID_AUTH: 401,
+    ErrorCode.MFA_REQUIRED: 401,
+    ErrorCode.INVALID_MFA_CODE: 401,
+    ErrorCode.REAUTHENTICATION_REQUIRED: 401,
     ErrorCode.INVALID_ROLE: 400,
     ErrorCode.INVALID_TIMEZONE: 400,
     ErrorCode.INVALID_VERIFICATION_LINK: 400,

@@ -9,7 +9,7 @@ from django.core.validators import validate_email
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from workspaces.models import EmailDisplay, EmojiAddPolicy, Role
+from workspaces.models import EmailDisplay, EmojiAddPolicy, Role, TwoFactorPolicy
 
 MAX_EMAIL_INVITES = 20
 
@@ -131,3 +131,14 @@ class InviteEmailForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class WorkspaceTwoFactorForm(forms.Form):
+    two_factor_policy = forms.ChoiceField(
+        label=_("Require two-factor authentication of"),
+        choices=TwoFactorPolicy.choices,
+        help_text=_(
+            "People it covers set up an authenticator app or a passkey before they can open the workspace. "
+            "API tokens keep working."
+        ),
+    )

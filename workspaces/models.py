@@ -48,6 +48,14 @@ class EmojiAddPolicy(models.TextChoices):
     ADMINS = "admins", _("Only owners and admins")
 
 
+class TwoFactorPolicy(models.TextChoices):
+    """Who must have a second factor (an authenticator app or a passkey) before the client opens."""
+
+    OFF = "off", _("Nobody is required to")
+    ADMINS = "admins", _("Owners and admins")
+    EVERYONE = "everyone", _("Everyone")
+
+
 class Workspace(models.Model):
     public_id = models.CharField(
         max_length=16, unique=True, editable=False, default=partial(new_public_id, WORKSPACE_PREFIX)
@@ -97,6 +105,13 @@ class Workspace(models.Model):
         db_default=False,
         help_text="Show who has seen the last message in direct messages and group DMs of up to 10 people. "
         "Each person may still turn off sending their own.",
+    )
+    two_factor_policy = models.CharField(
+        max_length=10,
+        choices=TwoFactorPolicy.choices,
+        default=TwoFactorPolicy.OFF,
+        db_default=TwoFactorPolicy.OFF,
+        help_text="Who must set up two-factor authentication before opening the workspace. Set by owners.",
     )
 
     def __str__(self) -> str:

@@ -34,6 +34,7 @@ admin_urls = [
     ),
     path("<slug:workspace_slug>/admin/settings/", admin_settings.settings, name="admin-settings"),
     path("<slug:workspace_slug>/admin/settings/icon/", admin_settings.icon, name="admin-icon"),
+    path("<slug:workspace_slug>/admin/settings/two-factor/", admin_settings.two_factor, name="admin-two-factor"),
     path("<slug:workspace_slug>/admin/settings/privacy/", admin_settings.privacy, name="admin-privacy"),
     path("<slug:workspace_slug>/admin/settings/usergroups/", admin_settings.usergroups, name="admin-usergroups"),
     path(

@@ -92,6 +92,14 @@ class TokenCreateSerializer(serializers.Serializer):
 class LoginSerializer(serializers.Serializer):
     email = serializers.CharField(max_length=254)
     password = serializers.CharField(max_length=1000, trim_whitespace=False)
+    code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=64,
+        help_text="For an account with two-factor authentication: the authenticator app's code or a recovery code. "
+        "Without it such an account is refused with `mfa_required`.",
+    )
 
 
 class SignupSerializer(serializers.Serializer):

@@ -20,6 +20,7 @@ from accounts.selectors import user_tokens
 from accounts.signup import email_verification_send, email_verify, user_sign_up
 from accounts.wire import user_to_wire
 from chat.services import user_set_send_read_receipts
+from identity.mfa import has_two_factor, record_password_sign_in, second_factor_by_code, signed_in_recently
 from integrations.tokens import api_token_create
 from slackclone.api.ratelimit import check_account_sign_in_rate, check_auth_rate
 from slackclone.api.schema import errors
@@ -162,6 +163,12 @@ class TokenCollectionView(ApiView):
         check_auth_rate(request)
         if request_token(request) is not None:
             raise DomainError(ErrorCode.RESTRICTED_ACTION, "Create tokens from a signed-in session, not with a token.")
+        if not signed_in_recently(request._request, request.user):
+            raise DomainError(
+                ErrorCode.REAUTHENTICATION_REQUIRED,
+                "Creating a token needs a recent sign-in: sign in again (or confirm your password at "
+                "/auth/reauthenticate/) and retry.",
+            )
         data = validated(s.TokenCreateSerializer, request.data)
         workspace, _ = workspace_get(actor=request.user, public_id=data["workspace"])
         owner = request.user
@@ -218,6 +225,9 @@ class LoginView(ApiView):
         tags=TAG_AUTH,
         operation_id="session_login",
         summary="Sign in with email and password (browser session; needs the CSRF token)",
+        description="An account with two-factor authentication also sends `code` (authenticator app or recovery "
+        "code); without it the answer is 401 `mfa_required`, with a wrong one 401 `invalid_mfa_code`, and no "
+        "session is made. Passkeys sign in on the page (/accounts/login/).",
         request=s.LoginSerializer,
         responses={200: s.UserOutSerializer, **errors(401, 403, authenticated=False)},
     )
@@ -228,8 +238,27 @@ class LoginView(ApiView):
         user = authenticate(request._request, username=data["email"].strip(), password=data["password"])
         if user is None:
             raise DomainError(ErrorCode.INVALID_AUTH, "Wrong email or password.")
+        record_password_sign_in(request._request, user)
+        if has_two_factor(user):
+            _check_second_factor(request._request, user, data["code"].strip())
         login(request._request, user)
         return Response({"user": user_to_wire(user)})
+
+
+def _check_second_factor(request, user: User, code: str) -> None:
+    """The password was right; a person with two-factor also gives a code (a passkey needs the page)."""
+    if not code:
+        raise DomainError(
+            ErrorCode.MFA_REQUIRED,
+            "This account uses two-factor authentication: send the code from the authenticator app, "
+            "or a recovery code, as code.",
+            fields={"code": "required"},
+        )
+    outcome = second_factor_by_code(request, user, code)
+    if outcome == "ratelimited":
+        raise DomainError(ErrorCode.RATELIMITED, "Too many wrong codes. Try again later.")
+    if outcome != "ok":
+        raise DomainError(ErrorCode.INVALID_MFA_CODE, "That code is not right.", fields={"code": "invalid"})
 
 
 class LogoutView(ApiView):
@@ -302,6 +331,12 @@ class VerifyEmailView(ApiView):
         _enforce_csrf(request)
         data = validated(s.VerifyEmailSerializer, request.data)
         user = email_verify(token=data["token"])
+        if has_two_factor(user):
+            raise DomainError(
+                ErrorCode.MFA_REQUIRED,
+                "The address is confirmed. This account uses two-factor authentication: sign in with the "
+                "password and the code.",
+            )
         login(request._request, user, backend="accounts.backends.EmailBackend")
         return Response({"user": user_to_wire(user)})
 

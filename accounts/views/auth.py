@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from allauth.account.utils import perform_login
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.forms import EmailAuthenticationForm, LocalizedPasswordResetForm, SignupForm
 from accounts.signup import mark_email_verified, user_sign_up
+from identity.mfa import record_password_sign_in
 from slackclone.errors import DomainError
 from slackclone.web import add_domain_error, auth_rate_limited
 
@@ -42,7 +44,14 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        return perform_login(self.request, form.get_user(), redirect_url=self.get_success_url())
+        user = form.get_user()
+        record_password_sign_in(self.request, user)
+        return perform_login(self.request, user, redirect_url=self.get_success_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["passkey_login"] = settings.MFA_PASSKEY_LOGIN_ENABLED
+        return context
 
 
 @sensitive_post_parameters("password")
@@ -72,17 +81,22 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Django's reset confirmation; the link came by mail to the address, so it proves the address too."""
+    """Django's reset confirmation; the link came by mail to the address, so it proves the address too.
+
+    The new password signs the person in through allauth's login stages, not Django's post_reset_login:
+    a mailbox is not a second factor, so someone with two-factor still gives their code."""
 
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
-    post_reset_login = True
-    post_reset_login_backend = BACKEND
+    post_reset_login = False
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        mark_email_verified(form.user)
-        return response
+        super().form_valid(form)
+        user = form.user
+        mark_email_verified(user)
+        user.backend = BACKEND
+        record_password_sign_in(self.request, user)
+        return perform_login(self.request, user, redirect_url=str(self.success_url))
 
 
 # Django's reset views with our templates and email; the request form is rate limited like sign-in,

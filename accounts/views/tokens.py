@@ -1,7 +1,9 @@
-"""Personal API tokens: the list (with when each was last used), create (the secret shown once), revoke."""
+"""Personal API tokens: the list (with when each was last used), create (the secret shown once, and only
+within 10 minutes of signing in or re-authenticating), revoke."""
 
 from __future__ import annotations
 
+from allauth.core.exceptions import ReauthenticationRequired
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.forms import TokenCreateForm
 from accounts.http import AuthenticatedHttpRequest
 from accounts.selectors import user_tokens
+from identity.mfa import signed_in_recently
 from integrations.tokens import api_token_create
 from slackclone.errors import DomainError
 from slackclone.web import add_domain_error, auth_rate_limited
@@ -25,6 +28,10 @@ from workspaces.tokens import api_token_revoke, token_get
 @auth_rate_limited(gettext_lazy("new API tokens"))
 @require_http_methods(["GET", "POST"])
 def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.method == "POST" and not signed_in_recently(request, request.user):
+        # A token outlives the session: mint one only right after proving who you are. allauth's
+        # middleware asks for the password (or the second factor), then replays this POST.
+        raise ReauthenticationRequired()
     workspaces = [m.workspace for m in user_workspaces(user=request.user)]
     form = TokenCreateForm(request.POST or None, workspaces=workspaces)
     created = None

@@ -6,11 +6,11 @@ single-use link must not be spent by them.
 
 from __future__ import annotations
 
+from allauth.account.utils import perform_login
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -31,9 +31,10 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "accounts/verify_email_invalid.html", {"error": error}, status=status)
     if request.method == "GET":
         return render(request, "accounts/verify_email.html", {"email": user.email, "next": safe_next(request, "")})
-    login(request, user, backend=BACKEND)
     messages.success(request, gettext("Thanks, %(email)s is confirmed.") % {"email": user.email})
-    return redirect(safe_next(request))
+    # Through allauth's login stages: a mailbox is not a second factor, so two-factor still asks its code.
+    user.backend = BACKEND  # type: ignore[attr-defined]  # django.contrib.auth.login reads it
+    return perform_login(request, user, redirect_url=resolve_url(safe_next(request)))
 
 
 @require_POST

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.wire import user_to_wire
 from chat.selectors import channel_get
 from chat.selectors.people import people_view
+from identity.mfa import must_enrol
 from realtime.store import online_user_ids
 from slackclone.errors import DomainError
 from slackclone.i18n import client_catalog
@@ -118,6 +120,14 @@ def client(
         membership = access_membership(request.user, workspace)
     except DomainError:
         raise Http404("Workspace not found.") from None
+    if must_enrol(membership):
+        # The workspace requires a second factor of this person: set it up first (tokens are not affected).
+        messages.warning(
+            request,
+            gettext("%(workspace)s requires two-factor authentication: set up an authenticator app or a passkey.")
+            % {"workspace": workspace.name},
+        )
+        return redirect("mfa_index")
     target = _deep_link(request, workspace, channel_id, ts_digits)
     user_set_last_workspace(actor=request.user, workspace=workspace)
     context = {

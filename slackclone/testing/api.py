@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from integrations.tokens import api_token_create
+from slackclone.testing.signin import sign_in
 from workspaces.models import Workspace
 
 # A random start, so that runs a few seconds apart do not share rate-limit counters in Redis.
@@ -56,7 +57,7 @@ class ApiClient(APIClient):
 def session_client(user: User | None) -> ApiClient:
     client = ApiClient()
     if user is not None:
-        client.force_login(user)
+        sign_in(client, user)
     return client
 
 

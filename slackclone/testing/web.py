@@ -12,6 +12,7 @@ from django.test import Client
 
 from accounts.models import User
 from slackclone.testing.api import _next_address
+from slackclone.testing.signin import sign_in
 
 CSRF_INPUT_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -20,7 +21,7 @@ def web_client(user: User | None = None, *, enforce_csrf_checks: bool = False) -
     """A Client signed in as `user` (or signed out), from an address no other client uses."""
     client = Client(enforce_csrf_checks=enforce_csrf_checks, REMOTE_ADDR=_next_address())
     if user is not None:
-        client.force_login(user)
+        sign_in(client, user)
     return client
 
 

@@ -16,13 +16,25 @@ def _admin_login(client, email: str, password: str):
     return client.post("/admin/login/", {"username": email, "password": password, "next": "/admin/"})
 
 
+def _page_login(client, email: str, password: str):
+    return client.post("/accounts/login/", {"username": email, "password": password})
+
+
+def test_the_django_admin_login_form_signs_nobody_in_but_leads_to_the_throttled_page():
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client = web_client()
+    response = _admin_login(client, staff.email, DEFAULT_PASSWORD)
+    assert (response.status_code, response["Location"]) == (302, "/accounts/login/?next=%2Fadmin%2F")
+    assert "_auth_user_id" not in client.session
+
+
 @override_settings(API_AUTH_RATE="3/m")
-def test_the_django_admin_login_is_limited_per_client_address():
+def test_the_login_page_the_django_admin_uses_is_limited_per_client_address():
     staff = UserFactory(is_staff=True, is_superuser=True)
     client = web_client()
     for _ in range(3):
-        assert _admin_login(client, staff.email, "wrong").status_code == 200
-    refused = _admin_login(client, staff.email, DEFAULT_PASSWORD)
+        assert _page_login(client, staff.email, "wrong").status_code == 200
+    refused = _page_login(client, staff.email, DEFAULT_PASSWORD)
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) >= 1
     assert "_auth_user_id" not in client.session
@@ -33,10 +45,11 @@ def test_the_django_admin_login_is_limited_per_client_address():
 def test_failed_sign_ins_from_many_addresses_lock_the_account_on_every_surface(surface):
     staff = UserFactory(is_staff=True, is_superuser=True)
     for _ in range(3):  # each guess from an address of its own
-        assert _admin_login(web_client(), staff.email, "wrong").status_code == 200
+        assert _page_login(web_client(), staff.email, "wrong").status_code == 200
     fresh = web_client()
-    if surface == "admin":
-        response = _admin_login(fresh, staff.email.upper(), DEFAULT_PASSWORD)
+    if surface == "admin":  # the admin sends people to the page, which is locked
+        assert _admin_login(fresh, staff.email, DEFAULT_PASSWORD).status_code == 302
+        response = _page_login(fresh, staff.email.upper(), DEFAULT_PASSWORD)
     elif surface == "page":
         response = fresh.post("/accounts/login/", {"username": staff.email, "password": DEFAULT_PASSWORD})
     else:

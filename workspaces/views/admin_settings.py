@@ -19,8 +19,10 @@ from workspaces.forms import (
     WorkspacePrivacyForm,
     WorkspaceReadReceiptsForm,
     WorkspaceSettingsForm,
+    WorkspaceTwoFactorForm,
     WorkspaceUsergroupsForm,
 )
+from workspaces.models import Role
 from workspaces.services import (
     workspace_set_email_display,
     workspace_set_link_previews,
@@ -28,7 +30,8 @@ from workspaces.services import (
     workspace_set_usergroups_by_members,
     workspace_update,
 )
-from workspaces.views.common import admin_workspace
+from workspaces.services.two_factor import workspace_set_two_factor_policy
+from workspaces.views.common import admin_workspace, owner_workspace
 
 
 def _render(request, workspace, *, form=None, icon_form=None, privacy_form=None, status=200) -> HttpResponse:
@@ -40,6 +43,8 @@ def _render(request, workspace, *, form=None, icon_form=None, privacy_form=None,
         "usergroups_form": WorkspaceUsergroupsForm(initial={"usergroups_by_members": workspace.usergroups_by_members}),
         "link_previews_form": WorkspaceLinkPreviewsForm(initial={"link_previews": workspace.link_previews}),
         "read_receipts_form": WorkspaceReadReceiptsForm(initial={"read_receipts": workspace.read_receipts}),
+        "two_factor_form": WorkspaceTwoFactorForm(initial={"two_factor_policy": workspace.two_factor_policy}),
+        "is_owner": workspace.memberships.filter(user=request.user, role=Role.OWNER, is_active=True).exists(),
         "section": "settings",
     }
     return render(request, "workspaces/admin/settings.html", context, status=status)
@@ -162,3 +167,21 @@ def read_receipts(request: AuthenticatedHttpRequest, workspace_slug: str) -> Htt
         ),
         gettext("Read receipts have been saved."),
     )
+
+
+@login_required
+@require_POST
+def two_factor(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpResponse:
+    """Who must use two-factor authentication (workspaces.services.two_factor): owners only, 403 for admins."""
+    workspace, _ = owner_workspace(request, workspace_slug)
+    form = WorkspaceTwoFactorForm(request.POST)
+    done = submit_form(
+        request,
+        form,
+        lambda data: workspace_set_two_factor_policy(
+            actor=request.user, workspace=workspace, policy=data["two_factor_policy"]
+        ),
+        success=gettext("The two-factor requirement has been saved."),
+        redirect_to=reverse("workspaces:admin-settings", args=[workspace.slug]),
+    )
+    return done or _render(request, workspace, status=400)
