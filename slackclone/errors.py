@@ -128,6 +128,12 @@ class ErrorCode(StrEnum):
     # Web Push
     INVALID_SUBSCRIPTION = "invalid_subscription"
     SUBSCRIPTION_NOT_FOUND = "subscription_not_found"
+    # Single sign-on providers (identity/)
+    PROVIDER_NOT_FOUND = "provider_not_found"
+    INVALID_ISSUER = "invalid_issuer"
+    INVALID_SCOPES = "invalid_scopes"
+    INVALID_DOMAIN = "invalid_domain"
+    INVALID_CLAIM_MAPPING = "invalid_claim_mapping"
 
 
 # The HTTP status each code means on the REST API.
@@ -215,6 +221,11 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.SUBSCRIPTION_NOT_FOUND: 404,
     ErrorCode.ALREADY_STARRED: 409,
     ErrorCode.NOT_STARRED: 404,
+    ErrorCode.PROVIDER_NOT_FOUND: 404,
+    ErrorCode.INVALID_ISSUER: 400,
+    ErrorCode.INVALID_SCOPES: 400,
+    ErrorCode.INVALID_DOMAIN: 400,
+    ErrorCode.INVALID_CLAIM_MAPPING: 400,
 }
 
 
