@@ -216,11 +216,17 @@ def identity_provider_check(*, provider: IdentityProvider) -> IdentityProvider:
     "Check" button, anyone who may see the provider. Raises nothing: a failure is the result."""
     if provider.kind != ProviderKind.OIDC:
         return provider
+    app = provider.social_app
     try:
-        fetch_discovery(provider.social_app.settings.get("server_url", ""))
+        document = fetch_discovery(app.settings.get("server_url", ""))
         provider.last_error = ""
     except DiscoveryError as exc:
         provider.last_error = str(exc)
+    else:
+        # Where the sign-in page is, for the Content-Security-Policy of ours (identity.middleware).
+        if app.settings.get("authorization_endpoint") != document["authorization_endpoint"]:
+            app.settings = {**app.settings, "authorization_endpoint": document["authorization_endpoint"]}
+            app.save(update_fields=["settings"])
     provider.last_checked_at = timezone.now()
     provider.save(update_fields=["last_error", "last_checked_at"])
     return provider

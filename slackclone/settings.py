@@ -125,6 +125,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "identity.middleware.SignInFormTargetsMiddleware",
 ]
 
 ROOT_URLCONF = "slackclone.urls"
