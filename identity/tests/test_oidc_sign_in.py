@@ -206,3 +206,20 @@ def test_a_member_added_by_hand_keeps_their_role_without_matching_groups(client,
     through_crafted_idp(client)
     erin = User.objects.get(email="erin@acme.test")
     assert Membership.objects.get(user=erin, workspace=acme).role == Role.MEMBER
+
+
+def test_a_signed_in_person_connects_the_provider_and_then_signs_in_with_it(client, acme, crafted_idp):
+    make_provider(acme, crafted_idp.issuer)
+    dave = UserFactory(email="erin@acme.test")
+    client.force_login(dave)
+    assert "Acme SSO" in client.get("/auth/3rdparty/").content.decode()
+    page = client.post(f"/auth/oidc/{PROVIDER_ID}/login/", {"process": "connect", "next": "/auth/3rdparty/"})
+    query = parse_qs(urlsplit(page["Location"]).query)
+    code = code_for({"nonce": query["nonce"][0], "sub": "crafted-sub", "email": "erin@acme.test"})
+    connected = client.get(f"{CALLBACK_PATH}?code={code}&state={query['state'][0]}")
+    assert connected.status_code == 302
+    assert SocialAccount.objects.get(user=dave).uid == "crafted-sub"
+    client.logout()
+    assert through_crafted_idp(client).status_code == 302
+    assert int(client.session["_auth_user_id"]) == dave.pk
+    assert Membership.objects.filter(user=dave, workspace=acme, is_active=True).exists()
