@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from audit.models import AuditAction
@@ -33,6 +34,8 @@ QUIET_MESSAGES = frozenset({"account/messages/logged_in.txt", "account/messages/
 SIGN_IN_METHOD_SESSION_KEY = "identity_sign_in_method"
 # Where audit.context (audit helper) reads the method the audit log records for a sign-in.
 SIGN_IN_METHOD_ATTRIBUTE = "_audit_sign_in_method"
+# How allauth's OAuth2 client words a token endpoint's refusal (an unknown client, a wrong secret, a bad code).
+TOKEN_REFUSED = "Error retrieving access token: "
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -160,4 +163,16 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 "detail": str(exception or "")[:200],
             },
         )
+        if identity_provider is not None and TOKEN_REFUSED in str(exception or ""):
+            record_token_refusal(identity_provider, str(exception))
         super().on_authentication_error(request, provider, error, exception, extra_context)
+
+
+def record_token_refusal(provider: IdentityProvider, detail: str) -> None:
+    """A wrong client secret shows only when a code is exchanged: say so on the owners' admin page."""
+    provider.last_error = (
+        f"The provider's token endpoint refused the sign-in ({detail.removeprefix(TOKEN_REFUSED)[:200]}): "
+        "check the client ID and secret."
+    )
+    provider.last_checked_at = timezone.now()
+    provider.save(update_fields=["last_error", "last_checked_at"])

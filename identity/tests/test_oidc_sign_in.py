@@ -223,3 +223,15 @@ def test_a_signed_in_person_connects_the_provider_and_then_signs_in_with_it(clie
     assert through_crafted_idp(client).status_code == 302
     assert int(client.session["_auth_user_id"]) == dave.pk
     assert Membership.objects.filter(user=dave, workspace=acme, is_active=True).exists()
+
+
+def test_a_wrong_client_secret_is_reported_on_the_providers_configuration(client, acme, crafted_idp):
+    from identity.models import IdentityProvider
+    from identity.services import identity_provider_update
+
+    provider = make_provider(acme, crafted_idp.issuer)
+    identity_provider_update(actor=None, provider=provider, client_secret="not-the-secret")
+    assert through_crafted_idp(client).status_code == 401
+    provider = IdentityProvider.objects.get()
+    assert "invalid_client" in provider.last_error
+    assert "check the client ID and secret" in provider.last_error

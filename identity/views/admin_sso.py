@@ -56,6 +56,7 @@ def _rows(workspace: Workspace) -> list[dict[str, object]]:
 def providers(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpResponse:
     workspace = _owner_workspace(request, workspace_slug)
     form = OIDCProviderForm(request.POST or None)
+    form.fields["client_secret"].required = True  # optional only when editing: empty keeps it
     if request.method == "POST" and form.is_valid():
         try:
             provider = services.identity_provider_create_oidc(
@@ -78,7 +79,6 @@ def provider_edit(request: AuthenticatedHttpRequest, workspace_slug: str, provid
     workspace = _owner_workspace(request, workspace_slug)
     provider = _provider(request, workspace, provider_id)
     form = OIDCProviderForm.for_provider(provider, request.POST or None)
-    form.fields["client_secret"].required = False
     if request.method == "POST" and form.is_valid():
         try:
             services.identity_provider_update(actor=request.user, provider=provider, **form.service_arguments())
