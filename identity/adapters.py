@@ -17,7 +17,6 @@ from allauth.socialaccount.providers.base.constants import AuthProcess
 from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -26,7 +25,7 @@ from audit.services import audit_record
 from identity import claims as identity_claims
 from identity.models import IdentityProvider
 from identity.oidc import OIDCProvider, outgoing_session
-from identity.provisioning import SignInRefused, method_name, sso_sign_in
+from identity.provisioning import PROVISIONED_ATTRIBUTE, method_name, provision_sign_in, refused_page
 
 # allauth's notices that only repeat what the page already shows.
 QUIET_MESSAGES = frozenset({"account/messages/logged_in.txt", "account/messages/logged_out.txt"})
@@ -82,11 +81,6 @@ def _identity_provider(provider_id: str) -> IdentityProvider | None:
     )
 
 
-def _refused_page(request: HttpRequest, provider: IdentityProvider | None, message: str) -> HttpResponse:
-    context = {"provider": provider, "message": message, "workspace": provider.workspace if provider else None}
-    return render(request, "identity/sign_in_refused.html", context, status=403)
-
-
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
         """Closed: identity.provisioning makes and links accounts before allauth would sign anyone up."""
@@ -118,29 +112,25 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         account this is. Connecting a provider from the settings only needs the provider to be enabled."""
         provider = _identity_provider(sociallogin.account.provider)
         if provider is None or not provider.enabled:
-            raise ImmediateHttpResponse(_refused_page(request, provider, gettext("This sign-in provider is off.")))
+            raise ImmediateHttpResponse(refused_page(request, provider, gettext("This sign-in provider is off.")))
         if sociallogin.state.get("process") == AuthProcess.CONNECT:
-            return
-        claims = identity_claims.from_sociallogin(provider, sociallogin)
-
-        def link(user: Any) -> None:
-            sociallogin.user = user
-            sociallogin.account.user = user
-            sociallogin.account.save()
-
-        try:
-            user = sso_sign_in(
-                provider=provider,
-                claims=claims,
-                linked_user=sociallogin.user if sociallogin.is_existing else None,
-                link=link,
-                request=request,
-            )
-        except SignInRefused as refused:
-            raise ImmediateHttpResponse(_refused_page(request, provider, refused.message)) from None
-        sociallogin.user = user
+            return  # the signed-in person links the provider to their own account: nothing to provision
         if not sociallogin.state.get("next"):
             sociallogin.state["next"] = f"/{provider.workspace.slug}/"
+        if getattr(sociallogin, PROVISIONED_ATTRIBUTE, False):
+            return  # SAML's provider applied the rules before allauth's lookup found the link
+        claims = identity_claims.from_sociallogin(provider, sociallogin)
+        user = provision_sign_in(
+            request=request,
+            provider=provider,
+            sociallogin=sociallogin,
+            subject=claims.subject,
+            email=claims.email,
+            email_verified=claims.email_verified,
+            name=claims.name,
+            groups=claims.groups,
+        )
+        sociallogin.user = user
 
     def on_authentication_error(
         self,

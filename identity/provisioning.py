@@ -19,18 +19,25 @@ The rules:
   (admin > member > guest; owners are never changed by groups; no matching group changes nothing), and
   the channels their groups map to (joined, never left).
 
-Every refusal records SIGN_IN_FAILED (with the reason) and raises SignInRefused, whose message the
-adapter shows on a clear page.
+Every refusal records SIGN_IN_FAILED (with the reason) and raises SignInRefused.
+
+`provision_sign_in` is the bridge every protocol's allauth code calls with what its verified response says
+(identity.adapters for OpenID Connect, identity.saml.provider for SAML): it applies `sso_sign_in`, stores the
+link, and turns a refusal into a clear page (allauth's ImmediateHttpResponse).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.models import SocialAccount
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -105,6 +112,53 @@ def sso_sign_in(
         raise
     _apply_group_mappings(provider, claims, user)
     return user
+
+
+# Set on an allauth SocialLogin once provision_sign_in has decided it (the SAML provider does so before
+# allauth's own login flow, which then must not decide again).
+PROVISIONED_ATTRIBUTE = "_identity_provisioned"
+
+
+def provision_sign_in(
+    *,
+    request: HttpRequest,
+    provider: IdentityProvider,
+    sociallogin: Any,
+    subject: str,
+    email: str = "",
+    email_verified: bool = False,
+    name: str = "",
+    groups: Iterable[str] = (),
+) -> User:
+    """The account an allauth `sociallogin` (protocol already verified) signs into, by sso_sign_in's rules.
+    The link (allauth's SocialAccount: provider id + subject) is stored for a new account; the sociallogin's
+    own `user` is left for allauth's lookup, which finds that link. Callers: identity.adapters (OpenID
+    Connect, after allauth's lookup) and identity.saml.provider (before it). Raises ImmediateHttpResponse
+    (a 403 page saying why) when the rules refuse."""
+    claims = SignInClaims(subject=subject, email=email, email_verified=email_verified, name=name, groups=tuple(groups))
+    linked = (
+        SocialAccount.objects.select_related("user")
+        .filter(provider=sociallogin.account.provider, uid=sociallogin.account.uid)
+        .first()
+    )
+
+    def link(user: User) -> None:
+        sociallogin.account.user = user
+        sociallogin.account.save()
+
+    try:
+        user = sso_sign_in(
+            provider=provider, claims=claims, linked_user=linked.user if linked else None, link=link, request=request
+        )
+    except SignInRefused as refused:
+        raise ImmediateHttpResponse(refused_page(request, provider, refused.message)) from None
+    setattr(sociallogin, PROVISIONED_ATTRIBUTE, True)
+    return user
+
+
+def refused_page(request: HttpRequest, provider: IdentityProvider | None, message: str) -> HttpResponse:
+    context = {"provider": provider, "message": message, "workspace": provider.workspace if provider else None}
+    return render(request, "identity/sign_in_refused.html", context, status=403)
 
 
 def trusted_email(provider: IdentityProvider, claims: SignInClaims) -> str | None:
