@@ -223,7 +223,7 @@ def identity_provider_check(*, provider: IdentityProvider) -> IdentityProvider:
     except DiscoveryError as exc:
         provider.last_error = str(exc)
     else:
-        # Where the sign-in page is, for the Content-Security-Policy of ours (identity.middleware).
+        # Where the sign-in page is, for the Content-Security-Policy of ours (identity.form_targets).
         if app.settings.get("authorization_endpoint") != document["authorization_endpoint"]:
             app.settings = {**app.settings, "authorization_endpoint": document["authorization_endpoint"]}
             app.save(update_fields=["settings"])

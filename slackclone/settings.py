@@ -125,7 +125,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
-    "identity.middleware.SignInFormTargetsMiddleware",
+    "identity.form_targets.SignInFormTargetsMiddleware",
 ]
 
 ROOT_URLCONF = "slackclone.urls"
