@@ -7,4 +7,9 @@ class IdentityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from identity import receivers  # noqa: F401  (connects the sign-in audit receiver)
+        from django.contrib.auth.signals import user_logged_in
+
+        from identity import receivers  # noqa: F401  (connects the single sign-on audit receiver)
+        from identity.middleware import record_session_at_sign_in
+
+        user_logged_in.connect(record_session_at_sign_in, dispatch_uid="identity.record_session_at_sign_in")

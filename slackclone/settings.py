@@ -124,7 +124,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "identity.middleware.SessionActivityMiddleware",
     "identity.form_targets.SignInFormTargetsMiddleware",
 ]
 
@@ -293,7 +293,9 @@ SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "oidc"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Slackclone"
-USERSESSIONS_TRACK_ACTIVITY = True
+# identity.middleware refreshes a session's "last seen" at most this often (seconds), not on every request.
+USERSESSIONS_TRACK_ACTIVITY = False
+SESSION_SEEN_INTERVAL = env_int("SESSION_SEEN_INTERVAL", 300)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
