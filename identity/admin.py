@@ -16,8 +16,7 @@ from django.http import HttpRequest
 
 from identity import services
 from identity.models import IdentityProvider, ProviderKind
-from slackclone.admin_base import ServiceModelAdmin, domain_validation_error, run_service_action
-from slackclone.errors import DomainError
+from slackclone.admin_base import ServiceModelAdmin, run_service_action
 
 RULES = (
     "name",
@@ -83,12 +82,10 @@ class IdentityProviderAdmin(ServiceModelAdmin[IdentityProvider]):
 
     def create_through_service(self, request: HttpRequest, form: forms.ModelForm) -> IdentityProvider:
         assert isinstance(form, IdentityProviderForm)
-        try:
-            return services.identity_provider_create_oidc(
-                actor=None, workspace=form.cleaned_data["workspace"], **form.service_arguments()
-            )
-        except DomainError as error:
-            raise forms.ValidationError(domain_validation_error(error)) from error
+        # A DomainError becomes an error message (ServiceModelAdmin.changeform_view), nothing written.
+        return services.identity_provider_create_oidc(
+            actor=None, workspace=form.cleaned_data["workspace"], **form.service_arguments()
+        )
 
     def save_form(self, request: HttpRequest, form: forms.ModelForm, change: bool) -> IdentityProvider:
         if not change:
@@ -99,6 +96,9 @@ class IdentityProviderAdmin(ServiceModelAdmin[IdentityProvider]):
 
     def save_model(self, request: HttpRequest, obj: IdentityProvider, form: forms.ModelForm, change: bool) -> None:
         """Written by save_form's service call."""
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
+        """Nothing related: the service wrote the SocialApp too."""
 
     @admin.action(description="Turn on", permissions=["operate"])
     def enable(self, request: HttpRequest, queryset: Any) -> None:

@@ -133,3 +133,71 @@ def test_the_sign_in_page_lets_its_forms_lead_to_the_providers(client, team):
     policy = client.get("/accounts/login/")["Content-Security-Policy"]
     assert policy.endswith("form-action 'self' https://login.acme.invalid")
     assert client.get("/accounts/signup/")["Content-Security-Policy"].endswith("form-action 'self'")
+
+
+def test_the_django_admin_adds_a_provider_through_the_service(client, team):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    page = client.post(
+        "/admin/identity/identityprovider/add/",
+        {
+            "workspace": team.workspace.pk,
+            "name": "Keycloak",
+            "issuer": "https://sso.acme.invalid/realms/acme",
+            "client_id": "slackclone",
+            "client_secret": "kc-secret",
+            "scopes": "openid email profile",
+            "allowed_domains": '["acme.com"]',
+            "email_claim": "email",
+            "name_claim": "name",
+            "groups_claim": "groups",
+            "group_roles": "{}",
+            "group_channels": "{}",
+        },
+    )
+    assert page.status_code == 302, page.content.decode()[:2000]
+    provider = IdentityProvider.objects.get()
+    assert provider.provider_id == f"{team.workspace.slug}-keycloak"
+    assert provider.social_app.secret == "kc-secret"
+    assert provider.last_error  # .invalid: the check ran and said why
+
+
+def test_the_django_admin_changes_a_provider_and_keeps_an_empty_secret(client, team):
+    provider = provider_of(team.workspace)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = client.post(
+        f"/admin/identity/identityprovider/{provider.pk}/change/",
+        {
+            "name": "Okta EU",
+            "issuer": "https://eu.acme.invalid",
+            "client_id": "cid-2",
+            "client_secret": "",
+            "scopes": "openid email",
+            "allowed_domains": '["acme.eu"]',
+            "email_claim": "email",
+            "name_claim": "name",
+            "groups_claim": "",
+            "group_roles": "{}",
+            "group_channels": "{}",
+        },
+    )
+    assert page.status_code == 302, page.content.decode()[:2000]
+    provider.refresh_from_db()
+    app = provider.social_app
+    assert (provider.name, provider.allowed_domains, app.client_id, app.secret) == (
+        "Okta EU",
+        ["acme.eu"],
+        "cid-2",
+        "the-secret-value",
+    )
+    assert app.settings["server_url"] == "https://eu.acme.invalid"
+
+
+def test_the_django_admin_shows_a_refusal_and_writes_nothing(client, team):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    fields = {"workspace": team.workspace.pk, "name": "Bad", "issuer": "http://sso.acme.invalid", "client_id": "c"}
+    fields |= {"client_secret": "s", "scopes": "openid", "allowed_domains": "[]", "email_claim": "email"}
+    fields |= {"name_claim": "name", "groups_claim": "", "group_roles": "{}", "group_channels": "{}"}
+    page = client.post("/admin/identity/identityprovider/add/", fields, follow=True)
+    assert "https URL" in page.content.decode()
+    assert not IdentityProvider.objects.exists()
