@@ -141,21 +141,26 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         extra_context: Any = None,
     ) -> None:
         """A refused token, a replayed or missing state, an error from the provider: recorded, then
-        allauth's error page (in our layout)."""
-        identity_provider = _identity_provider(getattr(provider, "sub_id", "") or "")
-        audit_record(
-            action=AuditAction.SIGN_IN_FAILED,
-            workspace=identity_provider.workspace if identity_provider else None,
-            request=request,
-            data={
-                "method": method_name(identity_provider) if identity_provider else "sso",
-                "reason": str(error or "unknown"),
-                "detail": str(exception or "")[:200],
-            },
-        )
-        if identity_provider is not None and TOKEN_REFUSED in str(exception or ""):
-            record_token_refusal(identity_provider, str(exception))
+        allauth's error page (in our layout). SAML's refusals are recorded by identity.saml, with its reasons."""
+        if getattr(provider, "id", "") != "saml":
+            record_oidc_failure(request, provider, error, exception)
         super().on_authentication_error(request, provider, error, exception, extra_context)
+
+
+def record_oidc_failure(request: HttpRequest, provider: Any, error: Any, exception: Any) -> None:
+    identity_provider = _identity_provider(getattr(provider, "sub_id", "") or "")
+    audit_record(
+        action=AuditAction.SIGN_IN_FAILED,
+        workspace=identity_provider.workspace if identity_provider else None,
+        request=request,
+        data={
+            "method": method_name(identity_provider) if identity_provider else "oidc",
+            "reason": str(error or "unknown"),
+            "detail": str(exception or "")[:200],
+        },
+    )
+    if identity_provider is not None and TOKEN_REFUSED in str(exception or ""):
+        record_token_refusal(identity_provider, str(exception))
 
 
 def record_token_refusal(provider: IdentityProvider, detail: str) -> None:
