@@ -3,6 +3,7 @@ honest provider does, the crafted provider for what a tampered or stale answer l
 
 from __future__ import annotations
 
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -235,3 +236,25 @@ def test_a_wrong_client_secret_is_reported_on_the_providers_configuration(client
     provider = IdentityProvider.objects.get()
     assert "invalid_client" in provider.last_error
     assert "check the client ID and secret" in provider.last_error
+
+
+def test_a_person_with_two_factor_meets_it_after_the_provider_and_the_sign_in_is_recorded_as_oidc(
+    client, acme, crafted_idp
+):
+    from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+
+    make_provider(acme, crafted_idp.issuer)
+    through_crafted_idp(client)
+    erin = User.objects.get(email="erin@acme.test")
+    secret = generate_totp_secret()
+    TOTP.activate(erin, secret)
+    client.logout()
+    page = through_crafted_idp(client)
+    assert (page.status_code, page["Location"]) == (302, "/auth/2fa/authenticate/")
+    assert "_auth_user_id" not in client.session
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    done = client.post("/auth/2fa/authenticate/", {"code": code})
+    assert (done.status_code, done["Location"]) == (302, f"/{SLUG}/")
+    assert int(client.session["_auth_user_id"]) == erin.pk
+    methods = [e.data["method"] for e in AuditEvent.objects.filter(action=AuditAction.SIGN_IN, actor=erin)]
+    assert methods == [f"oidc:{PROVIDER_ID}", f"oidc:{PROVIDER_ID}"]
