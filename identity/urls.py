@@ -10,6 +10,8 @@ from allauth.urls import build_provider_urlpatterns
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from identity import oidc
+
 urlpatterns = [
     path("login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True), name="account_login"),
     path("logout/", RedirectView.as_view(pattern_name="accounts:logout"), name="account_logout"),
@@ -27,5 +29,8 @@ urlpatterns = [
     path("2fa/", include("allauth.mfa.urls")),
     path("3rdparty/", include("allauth.socialaccount.urls")),
     path("sessions/", include("allauth.usersessions.urls")),
+    # OpenID Connect through identity.oidc (nonce, full ID token checks), before allauth's own views.
+    path("oidc/<str:provider_id>/login/", oidc.login, name="openid_connect_login"),
+    path("oidc/<str:provider_id>/login/callback/", oidc.callback, name="openid_connect_callback"),
     *build_provider_urlpatterns(),
 ]

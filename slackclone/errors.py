@@ -134,6 +134,12 @@ class ErrorCode(StrEnum):
     SUBSCRIPTION_NOT_FOUND = "subscription_not_found"
     # LDAP and Active Directory
     LDAP_NOT_CONFIGURED = "ldap_not_configured"
+    # Single sign-on providers (identity/)
+    PROVIDER_NOT_FOUND = "provider_not_found"
+    INVALID_ISSUER = "invalid_issuer"
+    INVALID_SCOPES = "invalid_scopes"
+    INVALID_DOMAIN = "invalid_domain"
+    INVALID_CLAIM_MAPPING = "invalid_claim_mapping"
 
 
 # The HTTP status each code means on the REST API.
@@ -225,6 +231,11 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.SUBSCRIPTION_NOT_FOUND: 404,
     ErrorCode.ALREADY_STARRED: 409,
     ErrorCode.NOT_STARRED: 404,
+    ErrorCode.PROVIDER_NOT_FOUND: 404,
+    ErrorCode.INVALID_ISSUER: 400,
+    ErrorCode.INVALID_SCOPES: 400,
+    ErrorCode.INVALID_DOMAIN: 400,
+    ErrorCode.INVALID_CLAIM_MAPPING: 400,
 }
 
 

@@ -21,8 +21,14 @@ from django.http import HttpRequest, HttpResponse
 RELAXED_STYLE_PREFIXES = ("/api/docs/", "/admin/")
 
 
+# Other origins a page's forms may lead to, set on the request by a middleware before the view (a sign-in page's
+# single sign-on buttons post to us, and we redirect to the provider: browsers hold redirects to form-action too).
+FORM_ACTION_ORIGINS_ATTRIBUTE = "csp_form_action_origins"
+
+
 def build_policy(request: HttpRequest, *, relax_styles: bool = False) -> str:
     """The policy for this request's path and host."""
+    form_action = " ".join(["'self'", *getattr(request, FORM_ACTION_ORIGINS_ATTRIBUTE, ())])
     host = request.get_host()
     style_src = "'self'"
     if relax_styles or request.path.startswith(RELAXED_STYLE_PREFIXES):
@@ -38,7 +44,7 @@ def build_policy(request: HttpRequest, *, relax_styles: bool = False) -> str:
         "object-src": "'none'",
         "base-uri": "'self'",
         "frame-ancestors": "'none'",
-        "form-action": "'self'",
+        "form-action": form_action,
     }
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 

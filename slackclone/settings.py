@@ -126,6 +126,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "identity.middleware.SessionActivityMiddleware",
+    "identity.form_targets.SignInFormTargetsMiddleware",
 ]
 
 ROOT_URLCONF = "slackclone.urls"

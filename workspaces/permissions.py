@@ -56,8 +56,9 @@ def access_workspace_owner(actor: User, workspace: Workspace) -> Membership: ...
 @overload
 def access_workspace_owner(actor: User | None, workspace: Workspace) -> Membership | None: ...
 def access_workspace_owner(actor: User | None, workspace: Workspace) -> Membership | None:
-    """Only owners (or the operator) read the audit log and decide how long it is kept: it records what the
-    admins did too. Raises workspace_not_found / account_inactive (not an active member), restricted_action."""
+    """Only owners (or the operator) decide how people sign in (single sign-on, directories, policies), read
+    the audit log and decide how long it is kept: it records what the admins did too. A workspace you are not
+    in does not exist for you (workspace_not_found); admins and below get restricted_action."""
     if actor is None:
         return None
     membership = access_membership(actor, workspace)

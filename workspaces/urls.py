@@ -7,6 +7,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from directory import views as directory_views
+from identity.views import admin_sso
 from workspaces.views import admin_emoji, admin_invitations, admin_members, admin_settings, create, invitations
 
 app_name = "workspaces"
@@ -44,6 +45,13 @@ admin_urls = [
         "<slug:workspace_slug>/admin/settings/read-receipts/", admin_settings.read_receipts, name="admin-read-receipts"
     ),
     path("<slug:workspace_slug>/admin/emoji/", admin_emoji.emoji, name="admin-emoji"),
+    path("<slug:workspace_slug>/admin/sso/", admin_sso.providers, name="admin-sso"),
+    path("<slug:workspace_slug>/admin/sso/<str:provider_id>/", admin_sso.provider_edit, name="admin-sso-provider"),
+    path(
+        "<slug:workspace_slug>/admin/sso/<str:provider_id>/<str:action>/",
+        admin_sso.provider_action,
+        name="admin-sso-action",
+    ),
     path("<slug:workspace_slug>/admin/emoji/policy/", admin_emoji.emoji_policy, name="admin-emoji-policy"),
     path("<slug:workspace_slug>/admin/emoji/<str:name>/remove/", admin_emoji.emoji_delete, name="admin-emoji-remove"),
     path("<slug:workspace_slug>/admin/ldap/", directory_views.ldap_settings, name="admin-ldap"),

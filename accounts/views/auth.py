@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.utils import perform_login
 from django.conf import settings
 from django.contrib.auth import views as auth_views
@@ -18,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.forms import EmailAuthenticationForm, LocalizedPasswordResetForm, SignupForm
 from accounts.signup import mark_email_verified, user_sign_up
 from identity.mfa import record_password_sign_in
+from identity.selectors import sign_in_buttons
 from slackclone.errors import DomainError
 from slackclone.web import add_domain_error, auth_rate_limited
 
@@ -48,9 +51,12 @@ class LoginView(auth_views.LoginView):
         record_password_sign_in(self.request, user)
         return perform_login(self.request, user, redirect_url=self.get_success_url())
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """With the passkey button and the single sign-on buttons: the workspace's when `next` leads into
+        one (/<slug>/ signed out comes here), else every enabled provider's."""
         context = super().get_context_data(**kwargs)
         context["passkey_login"] = settings.MFA_PASSKEY_LOGIN_ENABLED
+        context["sso_buttons"] = sign_in_buttons(next_url=context.get("next") or "")
         return context
 
 

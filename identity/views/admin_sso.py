@@ -1,0 +1,126 @@
+"""Workspace admin: single sign-on providers (/<slug>/admin/sso/), for the workspace's owners only.
+
+Lists each provider with its status and the last configuration check's problem, adds and edits
+OpenID Connect providers, and shows the redirect URI to register at the provider.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.http import AuthenticatedHttpRequest
+from identity import services
+from identity.forms import OIDCProviderForm
+from identity.models import IdentityProvider
+from slackclone.errors import DomainError
+from slackclone.web import add_domain_error
+from workspaces.models import Workspace
+from workspaces.permissions import access_workspace_owner
+from workspaces.views.common import raise_as_http
+
+
+def _owner_workspace(request: AuthenticatedHttpRequest, slug: str) -> Workspace:
+    """404 if the workspace does not exist for you, 403 unless you are one of its owners."""
+    workspace = Workspace.objects.filter(slug=slug).first()
+    if workspace is None:
+        raise Http404("Workspace not found.")
+    try:
+        access_workspace_owner(request.user, workspace)
+    except DomainError as error:
+        raise_as_http(error)
+    return workspace
+
+
+def _provider(request: AuthenticatedHttpRequest, workspace: Workspace, provider_id: str) -> IdentityProvider:
+    try:
+        return services.identity_provider_get(actor=request.user, workspace=workspace, provider_id=provider_id)
+    except DomainError as error:
+        raise_as_http(error)
+
+
+def _rows(workspace: Workspace) -> list[dict[str, object]]:
+    providers = IdentityProvider.objects.filter(workspace=workspace).select_related("social_app").order_by("name")
+    return [
+        {"provider": p, "redirect_uri": services.redirect_uri(p.provider_id) if p.kind == "oidc" else ""}
+        for p in providers
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def providers(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpResponse:
+    workspace = _owner_workspace(request, workspace_slug)
+    form = OIDCProviderForm(request.POST or None)
+    form.fields["client_secret"].required = True  # optional only when editing: empty keeps it
+    if request.method == "POST" and form.is_valid():
+        try:
+            provider = services.identity_provider_create_oidc(
+                actor=request.user, workspace=workspace, **form.service_arguments()
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, gettext("%(name)s was added.") % {"name": provider.name})
+            return redirect(
+                "workspaces:admin-sso-provider", workspace_slug=workspace.slug, provider_id=provider.provider_id
+            )
+    context = {"workspace": workspace, "rows": _rows(workspace), "form": form, "section": "sso"}
+    return render(request, "identity/admin/sso.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def provider_edit(request: AuthenticatedHttpRequest, workspace_slug: str, provider_id: str) -> HttpResponse:
+    workspace = _owner_workspace(request, workspace_slug)
+    provider = _provider(request, workspace, provider_id)
+    form = OIDCProviderForm.for_provider(provider, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.identity_provider_update(actor=request.user, provider=provider, **form.service_arguments())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, gettext("%(name)s was saved.") % {"name": provider.name})
+            return redirect(
+                "workspaces:admin-sso-provider", workspace_slug=workspace.slug, provider_id=provider.provider_id
+            )
+    context = {
+        "workspace": workspace,
+        "provider": provider,
+        "redirect_uri": services.redirect_uri(provider.provider_id),
+        "form": form,
+        "section": "sso",
+    }
+    return render(request, "identity/admin/sso_provider.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def provider_action(
+    request: AuthenticatedHttpRequest, workspace_slug: str, provider_id: str, action: str
+) -> HttpResponse:
+    """enable, disable, check or delete."""
+    workspace = _owner_workspace(request, workspace_slug)
+    provider = _provider(request, workspace, provider_id)
+    name = provider.name
+    if action in ("enable", "disable"):
+        services.identity_provider_set_enabled(actor=request.user, provider=provider, enabled=action == "enable")
+        done = gettext("%(name)s is on.") if action == "enable" else gettext("%(name)s is off.")
+        messages.success(request, done % {"name": name})
+    elif action == "check":
+        provider = services.identity_provider_check(provider=provider)
+        if provider.last_error:
+            messages.error(request, provider.last_error)
+        else:
+            messages.success(request, gettext("%(name)s answered correctly.") % {"name": name})
+    elif action == "delete":
+        services.identity_provider_delete(actor=request.user, provider=provider)
+        messages.success(request, gettext("%(name)s was removed.") % {"name": name})
+    else:
+        raise Http404("No such action.")
+    return redirect("workspaces:admin-sso", workspace_slug=workspace.slug)
