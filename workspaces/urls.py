@@ -6,6 +6,7 @@ Included before the web client's /<slug>/ routes, so /<slug>/admin/ is matched h
 from django.urls import path
 from django.views.generic import RedirectView
 
+from scim import admin_views as admin_scim
 from workspaces.views import admin_emoji, admin_invitations, admin_members, admin_settings, create, invitations
 
 app_name = "workspaces"
@@ -42,6 +43,12 @@ admin_urls = [
         "<slug:workspace_slug>/admin/settings/read-receipts/", admin_settings.read_receipts, name="admin-read-receipts"
     ),
     path("<slug:workspace_slug>/admin/emoji/", admin_emoji.emoji, name="admin-emoji"),
+    path("<slug:workspace_slug>/admin/scim/", admin_scim.scim_admin, name="admin-scim"),
+    path(
+        "<slug:workspace_slug>/admin/scim/<str:token_id>/revoke/",
+        admin_scim.scim_token_revoke_page,
+        name="admin-scim-revoke",
+    ),
     path("<slug:workspace_slug>/admin/emoji/policy/", admin_emoji.emoji_policy, name="admin-emoji-policy"),
     path("<slug:workspace_slug>/admin/emoji/<str:name>/remove/", admin_emoji.emoji_delete, name="admin-emoji-remove"),
 ]
