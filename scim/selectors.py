@@ -15,7 +15,7 @@ from workspaces.models import Membership, UserGroup
 def request_token(request: HttpRequest) -> ScimToken:
     """The SCIM token scim.auth put on the request (every SCIM view runs behind it)."""
     token = getattr(request, "scim_token", None)
-    if token is None:
+    if not isinstance(token, ScimToken):
         raise ScimError(ErrorCode.INVALID_AUTH, "Authentication required.", status=401)
     return token
 

@@ -233,7 +233,7 @@ class RootSearchView(ScimViewMixin, library.SearchView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         body, start, count, query = search_request(self)
-        kinds = []
+        kinds: list[tuple[Any, Any]] = []
         for adapter, scoped, parser in (
             (adapters.UserAdapter, selectors.members, filters.UserFilter),
             (adapters.GroupAdapter, selectors.groups, filters.GroupFilter),
@@ -246,11 +246,13 @@ class RootSearchView(ScimViewMixin, library.SearchView):
             raise ScimError(ErrorCode.INVALID_ARGUMENTS, "The filter fits no resource type.", scim_type="invalidFilter")
         page: list[dict[str, Any]] = []
         offset, total = start - 1, 0
-        for adapter, qs in kinds:
+        for resource_adapter, qs in kinds:
             size = qs.count()
             total += size
             if len(page) < count and offset < size:
-                page += [adapter(o, request=request).to_dict() for o in qs[offset : offset + count - len(page)]]
+                page += [
+                    resource_adapter(o, request=request).to_dict() for o in qs[offset : offset + count - len(page)]
+                ]
             offset = max(offset - size, 0)
         return list_response(request, page, total, start, body)
 

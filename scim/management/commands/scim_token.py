@@ -37,14 +37,14 @@ class Command(BaseCommand):
             self.stdout.write(f"SCIM base URL: {base}/scim/v2/")
             self.stdout.write(raw)
         elif action == "revoke":
-            token = ScimToken.objects.filter(workspace=workspace, public_id=options["token_id"]).first()
-            if token is None:
+            found = ScimToken.objects.filter(workspace=workspace, public_id=options["token_id"]).first()
+            if found is None:
                 raise command_error(
                     ErrorCode.TOKEN_NOT_FOUND, f"No SCIM token {options['token_id']} in {workspace.slug}."
                 )
             with domain_errors():
-                scim_token_revoke(actor=None, token=token)
-            self.stdout.write(self.style.SUCCESS(f"Revoked SCIM token {token.public_id}."))
+                scim_token_revoke(actor=None, token=found)
+            self.stdout.write(self.style.SUCCESS(f"Revoked SCIM token {found.public_id}."))
         else:
             for token in ScimToken.objects.filter(workspace=workspace, revoked_at=None).order_by("created_at"):
                 used = token.last_used_at.isoformat() if token.last_used_at else "never"
