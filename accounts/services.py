@@ -334,3 +334,52 @@ def user_sign_out_other_sessions(*, actor: User) -> User:
     actor.save(update_fields=["session_epoch"])
     actor.refresh_from_db(fields=["session_epoch"])
     return actor
+
+
+@transaction.atomic
+def user_end_all_sessions(*, user: User) -> User:
+    """End every session of the user's, in every browser, none kept (the person is not the one asking), and
+    close their sockets. API tokens are not sessions: their callers revoke those.
+
+    Callers: services that end a person's access for someone else (SCIM deprovisioning, when the person has
+    no active workspace left). Raises nothing.
+    Events: chat.close (4013, session_changed) to the user's sockets; their reconnect fails (4401).
+    """
+    user.session_epoch = F("session_epoch") + 1
+    user.save(update_fields=["session_epoch"])
+    user.refresh_from_db(fields=["session_epoch"])
+    return user
+
+
+@transaction.atomic
+def user_set_email_provisioned(*, user: User, email: str) -> User:
+    """Change an account's address to one an identity provider vouches for, which counts as verified.
+
+    Callers: provisioning services (scim.services.users), only for accounts the provisioning itself made and
+    that belong to no other workspace: anyone else's address is theirs to change.
+    Raises: invalid_email, email_taken. Events: user_change in each of the user's workspaces.
+    """
+    email = check_email(email)
+    if email == user.email:
+        return user
+    if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        raise DomainError(
+            ErrorCode.EMAIL_TAKEN,
+            "An account with %(email)s already exists.",
+            fields={"email": "taken"},
+            params={"email": email},
+        )
+    user.email = email
+    user.email_verified_at = timezone.now()
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["email", "email_verified_at"])
+    except IntegrityError:
+        raise DomainError(
+            ErrorCode.EMAIL_TAKEN,
+            "An account with %(email)s already exists.",
+            fields={"email": "taken"},
+            params={"email": email},
+        ) from None
+    _announce_user_change(user)
+    return user

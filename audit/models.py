@@ -22,6 +22,8 @@ class AuditAction(models.TextChoices):
     TOKEN_CREATED = "token_created", _("Token created")
     TOKEN_REVOKED = "token_revoked", _("Token revoked")
     ROLE_CHANGED = "role_changed", _("Role changed")
+    MEMBER_ADDED = "member_added", _("Member added")
+    MEMBER_UPDATED = "member_updated", _("Member updated")
     MEMBER_DEACTIVATED = "member_deactivated", _("Member deactivated")
     MEMBER_REACTIVATED = "member_reactivated", _("Member reactivated")
     SSO_CONFIG_CHANGED = "sso_config_changed", _("Single sign-on configuration changed")

@@ -74,6 +74,7 @@ class SyncStackASGIHandler(ASGIHandler):
                 ErrorCode.REQUEST_TOO_LARGE,
                 f"The request body is too large: this address takes at most {limit.largest():,} bytes.",
                 slack_shape=limit.is_slack_web_api,
+                scim_shape=limit.is_scim,
             )
             return
         set_script_prefix(get_script_prefix(scope))
@@ -149,13 +150,21 @@ def _content_length(scope: dict[str, Any]) -> int | None:
     return None
 
 
-async def send_error(send, code: ErrorCode, message: str, *, slack_shape: bool = False) -> None:
+async def send_error(
+    send, code: ErrorCode, message: str, *, slack_shape: bool = False, scim_shape: bool = False
+) -> None:
     """An error answered before Django sees the request, in the REST API's shape (or, for the Slack Web API,
-    Slack's {"ok": false, "error": code}), and the connection closed: whatever the client still sends is not
-    read."""
+    Slack's {"ok": false, "error": code}; for SCIM, RFC 7644's error), and the connection closed: whatever the
+    client still sends is not read."""
     from slackclone.api.exceptions import error_body
 
     shape = {"ok": False, "error": code.value} if slack_shape else error_body(code, message)
+    if scim_shape:
+        shape = {
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+            "status": str(HTTP_STATUS[code]),
+            "detail": message,
+        }
     body = json.dumps(shape).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     headers.append((b"connection", b"close"))

@@ -24,6 +24,7 @@ REMINDER_PREFIX = "R"
 SIDEBAR_SECTION_PREFIX = "L"
 USERGROUP_PREFIX = "S"
 PUSH_SUBSCRIPTION_PREFIX = "W"
+SCIM_TOKEN_PREFIX = "Y"
 
 
 def new_public_id(prefix: str) -> str:

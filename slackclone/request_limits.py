@@ -34,6 +34,8 @@ UPLOAD_ROUTES = {
     "admin:workspaces_workspace_change": IMAGE,
 }
 SLACK_METHOD_ROUTE = "slack_api:method"
+# SCIM provisioning takes smaller bodies (settings.SCIM_REQUEST_BODY_MAX_BYTES) and answers in SCIM's shape.
+SCIM_PATH_PREFIX = "/scim/"
 SLACK_UPLOAD_METHODS = {"files.upload": FILE}
 
 
@@ -61,6 +63,11 @@ class BodyLimit:
         return self._route
 
     @property
+    def is_scim(self) -> bool:
+        """A SCIM request, told by its path alone (no URL resolution)."""
+        return self.path.startswith(SCIM_PATH_PREFIX)
+
+    @property
     def is_slack_web_api(self) -> bool:
         return self.route[0] == SLACK_METHOD_ROUTE
 
@@ -72,9 +79,13 @@ class BodyLimit:
 
     def largest(self) -> int:
         """The most bytes this route's body may have."""
+        if self.is_scim:
+            return settings.SCIM_REQUEST_BODY_MAX_BYTES
         kind = self._upload_kind()
         return _upload_limit(kind) if kind else settings.REQUEST_BODY_MAX_BYTES
 
     def allows(self, size: int) -> bool:
         """Whether a body of `size` bytes may be read (the route is looked up only past the default)."""
+        if self.is_scim:
+            return size <= settings.SCIM_REQUEST_BODY_MAX_BYTES
         return size <= settings.REQUEST_BODY_MAX_BYTES or size <= self.largest()

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "directory",
+    "scim",
 ]
 
 MIDDLEWARE = [
@@ -375,6 +376,34 @@ FILE_UPLOAD_MAX_BYTES = env_int("FILE_UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
 # and the routes: slackclone/request_limits.py. Django's own in-memory limit for form and JSON bodies agrees.
 REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 4 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+# SCIM requests (/scim/v2/) are one person or group each (bulk is not offered): 1 MiB is far above the largest
+# group push of 1,000 members, and a larger body is refused before it is read, in SCIM's error shape.
+SCIM_REQUEST_BODY_MAX_BYTES = env_int("SCIM_REQUEST_BODY_MAX_BYTES", 1024 * 1024)
+
+# SCIM 2.0 provisioning (the scim app) through django-scim2: our adapters, filters and authentication.
+SCIM_SERVICE_PROVIDER = {
+    "USER_MODEL_GETTER": "scim.schemas.get_member_model",
+    "USER_ADAPTER": "scim.adapters.UserAdapter",
+    "GROUP_MODEL": "workspaces.models.UserGroup",
+    "GROUP_ADAPTER": "scim.adapters.GroupAdapter",
+    "USER_FILTER_PARSER": "scim.filters.UserFilter",
+    "GROUP_FILTER_PARSER": "scim.filters.GroupFilter",
+    "SERVICE_PROVIDER_CONFIG_MODEL": "scim.schemas.ServiceProviderConfig",
+    "BASE_LOCATION_GETTER": "scim.schemas.base_location",
+    "GET_EXTRA_MODEL_FILTER_KWARGS_GETTER": "scim.adapters.extra_filter_kwargs_getter",
+    "GET_IS_AUTHENTICATED_PREDICATE": "scim.adapters.is_authenticated",
+    "AUTH_CHECK_MIDDLEWARE": "scim.auth.ScimAuthMiddleware",
+    "SCHEMAS_GETTER": "scim.schemas.schemas",
+    "WWW_AUTHENTICATE_HEADER": 'Bearer realm="scim"',
+    "AUTHENTICATION_SCHEMES": [
+        {
+            "type": "oauthbearertoken",
+            "name": "Bearer token",
+            "description": "A workspace's SCIM token, made by its owners at /<workspace>/admin/scim/.",
+            "primary": True,
+        }
+    ],
+}
 
 # --- Email ------------------------------------------------------------------------
 

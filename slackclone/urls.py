@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/", include("slack_api.urls")),  # the Slack-compatible Web API: /api/<family.method>
     path("accounts/", include("accounts.urls")),
     path("auth/", include("identity.urls")),
+    path("scim/v2/", include("scim.urls")),  # SCIM 2.0 provisioning, one bearer token per workspace
     path("notifications/", include("notifications.urls")),
     # Avatars and workspace icons, in every mode; other uploads go through the API's membership checks.
     path("media/<str:folder>/<str:name>", media.public_image, name="public-image"),

@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 
 from directory import views as directory_views
 from identity.views import admin_sso
+from scim import admin_views as admin_scim
 from workspaces.views import admin_emoji, admin_invitations, admin_members, admin_settings, create, invitations
 
 app_name = "workspaces"
@@ -51,6 +52,12 @@ admin_urls = [
         "<slug:workspace_slug>/admin/sso/<str:provider_id>/<str:action>/",
         admin_sso.provider_action,
         name="admin-sso-action",
+    ),
+    path("<slug:workspace_slug>/admin/scim/", admin_scim.scim_admin, name="admin-scim"),
+    path(
+        "<slug:workspace_slug>/admin/scim/<str:token_id>/revoke/",
+        admin_scim.scim_token_revoke_page,
+        name="admin-scim-revoke",
     ),
     path("<slug:workspace_slug>/admin/emoji/policy/", admin_emoji.emoji_policy, name="admin-emoji-policy"),
     path("<slug:workspace_slug>/admin/emoji/<str:name>/remove/", admin_emoji.emoji_delete, name="admin-emoji-remove"),

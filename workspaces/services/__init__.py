@@ -58,6 +58,7 @@ RESERVED_SLUGS = frozenset(
         "files",
         "notifications",
         "hooks",
+        "scim",
     }
 )
 WORKSPACE_NAME_MAX_LENGTH = 80

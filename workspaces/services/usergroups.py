@@ -137,18 +137,16 @@ def _unique_strings(values: Iterable[object], *, limit: int, field: str, code: E
     return found
 
 
-def _check_people(workspace: Workspace, public_ids: Sequence[str]) -> list[User]:
-    """The people named, each an active person (not a bot) active in the workspace. Anyone else, another
-    workspace's people included, is refused by id: invalid_users (fields.users: invalid, too_many)."""
+def _check_people(workspace: Workspace, public_ids: Sequence[str], *, include_deactivated: bool = False) -> list[User]:
+    """The people named, each an active person (not a bot) active in the workspace (or, with
+    `include_deactivated`, deactivated there). Anyone else, another workspace's people included, is refused by
+    id: invalid_users (fields.users: invalid, too_many)."""
     wanted = _unique_strings(public_ids, limit=MAX_USERS, field="users", code=ErrorCode.INVALID_USERS)
+    standing = {} if include_deactivated else {"is_active": True, "memberships__is_active": True}
     people = {
         user.public_id: user
         for user in User.objects.filter(
-            public_id__in=wanted,
-            is_active=True,
-            is_bot=False,
-            memberships__workspace=workspace,
-            memberships__is_active=True,
+            public_id__in=wanted, is_bot=False, memberships__workspace=workspace, **standing
         )
     }
     unknown = [public_id for public_id in wanted if public_id not in people]
@@ -213,12 +211,12 @@ def _join_default_channels(group: UserGroup, people: Sequence[User]) -> None:
     only a channel's members invite a guest in, and whoever manages the group may not be one."""
     if not people or not group.default_channels:
         return
-    guests = set(
-        Membership.objects.filter(workspace=group.workspace, role=Role.GUEST, user__in=people).values_list(
-            "user_id", flat=True
-        )
+    active = set(
+        Membership.objects.filter(workspace=group.workspace, is_active=True, user__in=people)
+        .exclude(role=Role.GUEST)
+        .values_list("user_id", flat=True)
     )
-    joining = [person for person in people if person.pk not in guests]
+    joining = [person for person in people if person.pk in active and person.is_active]
     if not joining:
         return
     channels = Channel.objects.filter(
@@ -337,9 +335,13 @@ def usergroup_set_enabled(*, actor: User | None, group: UserGroup, enabled: bool
 
 
 @transaction.atomic
-def usergroup_set_users(*, actor: User | None, group: UserGroup, users: Sequence[str]) -> UserGroup:
+def usergroup_set_users(
+    *, actor: User | None, group: UserGroup, users: Sequence[str], include_deactivated: bool = False
+) -> UserGroup:
     """Make `users` (public ids) the whole membership of the group, as Slack's usergroups.users.update does.
     Those added join the group's default channels (not guests); those removed stay where they are.
+    `include_deactivated` lets the list name people deactivated in the workspace (SCIM provisioning: the
+    identity provider's group may list them); they count for nothing (mentions, autocomplete) until reactivated.
 
     Raises invalid_users (anyone not an active person of the workspace: nothing changes), restricted_action,
     and as access_membership. Events: subteam_members_changed (when someone joined or left), and
@@ -347,7 +349,7 @@ def usergroup_set_users(*, actor: User | None, group: UserGroup, users: Sequence
     """
     _check_manager(actor, group.workspace)
     group = _locked(group)
-    people = _check_people(group.workspace, users)
+    people = _check_people(group.workspace, users, include_deactivated=include_deactivated)
     current = dict(UserGroupMember.objects.filter(group=group).values_list("user__public_id", "user_id"))
     wanted = {person.public_id: person for person in people}
     removed = sorted(set(current) - set(wanted))
