@@ -48,6 +48,11 @@ class EmojiAddPolicy(models.TextChoices):
     ADMINS = "admins", _("Only owners and admins")
 
 
+# The audit log is evidence: a workspace keeps it at least this long if it prunes it at all.
+AUDIT_RETENTION_MIN_DAYS = 30
+AUDIT_RETENTION_MAX_DAYS = 3650
+
+
 class Workspace(models.Model):
     public_id = models.CharField(
         max_length=16, unique=True, editable=False, default=partial(new_public_id, WORKSPACE_PREFIX)
@@ -97,6 +102,13 @@ class Workspace(models.Model):
         db_default=False,
         help_text="Show who has seen the last message in direct messages and group DMs of up to 10 people. "
         "Each person may still turn off sending their own.",
+    )
+
+    audit_retention_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(AUDIT_RETENTION_MIN_DAYS)],
+        help_text="Delete audit log events older than this many days (at least 30). Empty keeps them all.",
     )
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ Included before the web client's /<slug>/ routes, so /<slug>/admin/ is matched h
 from django.urls import path
 from django.views.generic import RedirectView
 
+from audit import views as audit_views
 from workspaces.views import admin_emoji, admin_invitations, admin_members, admin_settings, create, invitations
 
 app_name = "workspaces"
@@ -41,6 +42,17 @@ admin_urls = [
     path(
         "<slug:workspace_slug>/admin/settings/read-receipts/", admin_settings.read_receipts, name="admin-read-receipts"
     ),
+    path("<slug:workspace_slug>/admin/audit/", audit_views.audit_log, name="admin-audit"),
+    path(
+        "<slug:workspace_slug>/admin/audit/export.csv", audit_views.audit_export, {"fmt": "csv"}, name="admin-audit-csv"
+    ),
+    path(
+        "<slug:workspace_slug>/admin/audit/export.jsonl",
+        audit_views.audit_export,
+        {"fmt": "jsonl"},
+        name="admin-audit-jsonl",
+    ),
+    path("<slug:workspace_slug>/admin/audit/retention/", audit_views.audit_retention, name="admin-audit-retention"),
     path("<slug:workspace_slug>/admin/emoji/", admin_emoji.emoji, name="admin-emoji"),
     path("<slug:workspace_slug>/admin/emoji/policy/", admin_emoji.emoji_policy, name="admin-emoji-policy"),
     path("<slug:workspace_slug>/admin/emoji/<str:name>/remove/", admin_emoji.emoji_delete, name="admin-emoji-remove"),

@@ -19,6 +19,7 @@ from accounts.models import ApiToken, User
 from accounts.selectors import user_tokens
 from accounts.signup import email_verification_send, email_verify, user_sign_up
 from accounts.wire import user_to_wire
+from audit.context import set_sign_in_method
 from chat.services import user_set_send_read_receipts
 from integrations.tokens import api_token_create
 from slackclone.api.ratelimit import check_account_sign_in_rate, check_auth_rate
@@ -302,6 +303,7 @@ class VerifyEmailView(ApiView):
         _enforce_csrf(request)
         data = validated(s.VerifyEmailSerializer, request.data)
         user = email_verify(token=data["token"])
+        set_sign_in_method(request._request, "email_link")
         login(request._request, user, backend="accounts.backends.EmailBackend")
         return Response({"user": user_to_wire(user)})
 
