@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from asgiref.sync import sync_to_async
 from django.contrib.auth.decorators import login_required
+from django.db import connections
 from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -31,18 +32,28 @@ FILTER_FIELDS = ("action", "actor", "since", "until")
 
 
 class ChunkedStreamingResponse(StreamingHttpResponse):
-    """Streams a synchronous iterator under ASGI a chunk at a time, each read in the request's own thread
-    (sync_to_async, thread-sensitive): Django's own response would read all of it into memory first."""
+    """Streams a synchronous iterator under ASGI a chunk at a time: Django's own response would read all of it
+    into memory first. Every chunk is read in the one thread the server gives the streaming response
+    (thread-sensitive), so the export's database cursor stays on one connection, closed at the end."""
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         chunks: Iterator[bytes] = iter(self.streaming_content)  # type: ignore[arg-type]
         step = sync_to_async(_next_chunk, thread_sensitive=True)
-        while (chunk := await step(chunks)) is not None:
-            yield chunk
+        try:
+            while (chunk := await step(chunks)) is not None:
+                yield chunk
+        finally:
+            await sync_to_async(_close_thread_connections, thread_sensitive=True)()
 
 
 def _next_chunk(chunks: Iterator[bytes]) -> bytes | None:
     return next(chunks, None)
+
+
+def _close_thread_connections() -> None:
+    """The streaming thread's own connections (not the request thread's): nothing else would return them."""
+    for connection in connections.all(initialized_only=True):
+        connection.close()
 
 
 def _filter_query(form: AuditFilterForm) -> str:

@@ -6,7 +6,7 @@ import secrets
 from functools import partial
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -107,8 +107,8 @@ class Workspace(models.Model):
     audit_retention_days = models.PositiveIntegerField(
         null=True,
         blank=True,
-        validators=[MinValueValidator(AUDIT_RETENTION_MIN_DAYS)],
-        help_text="Delete audit log events older than this many days (at least 30). Empty keeps them all.",
+        validators=[MinValueValidator(AUDIT_RETENTION_MIN_DAYS), MaxValueValidator(AUDIT_RETENTION_MAX_DAYS)],
+        help_text="Delete audit log events older than this many days (30 to 3650). Empty keeps them all.",
     )
 
     def __str__(self) -> str:

@@ -6,6 +6,8 @@ import pytest
 
 from audit.models import AuditAction, AuditEvent
 from audit.services import audit_record
+from audit.tests.helpers import only
+from chat.tests.admin.support import admin_url, form_data
 from slackclone.testing.factories import UserFactory
 from slackclone.testing.web import web_client
 
@@ -46,3 +48,16 @@ def test_nothing_can_be_added_changed_or_deleted(team, staff_client):
     event.refresh_from_db()
     assert event.target_label == "kept"
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_staff_set_a_workspaces_audit_retention_through_the_service_and_it_is_recorded(team, admin_client, admin_user):
+    url = admin_url("workspaces.Workspace", "change", team.workspace.pk)
+    data = {key: value for key, value in form_data(admin_client.get(url)).items() if key != "icon"}
+
+    assert admin_client.post(url, data | {"audit_retention_days": "7"}).status_code == 200  # refused: under 30
+    admin_client.post(url, data | {"audit_retention_days": "60"})
+
+    team.workspace.refresh_from_db()
+    assert team.workspace.audit_retention_days == 60
+    change = only(AuditAction.AUDIT_RETENTION_CHANGED)
+    assert (change.actor, change.data) == (admin_user, {"from": None, "to": 60})
