@@ -61,6 +61,13 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["workspace", "-created_at"], name="audit_workspace_recent"),
             models.Index(fields=["actor", "-created_at"], name="audit_actor_recent"),
+            # Account events about a person (a failed sign-in on their address), which their workspaces' owners
+            # see (audit.selectors).
+            models.Index(
+                fields=["target_id", "-created_at"],
+                name="audit_account_target_recent",
+                condition=models.Q(workspace__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,9 +8,11 @@ workspace's audit retention are not shown even before the daily pruning removes 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -49,13 +51,20 @@ class AuditPosition:
     id: int
 
 
-def _visible(workspace: Workspace) -> Q:
-    member_since = Membership.objects.filter(workspace=workspace, joined_at__lte=OuterRef("created_at"))
-    member_actor = Exists(member_since.filter(user_id=OuterRef("actor_id")))
-    member_target = Q(target_type=User._meta.model_name) & Exists(
-        member_since.filter(user__public_id=OuterRef("target_id"))
-    )
-    return Q(workspace=workspace) | (Q(workspace__isnull=True) & (member_actor | member_target))
+def _parts(workspace: Workspace) -> list[QuerySet[AuditEvent]]:
+    """The three sources of what owners see, each answered from its own index (workspace, actor, target) so a
+    small workspace in a large log reads only its own rows: the workspace's events; account events by its
+    members; account events about them (failed attempts on their accounts, a password set for them)."""
+    joined = Membership.objects.filter(workspace=workspace, joined_at__lte=OuterRef("created_at"))
+    members = Membership.objects.filter(workspace=workspace)
+    account = AuditEvent.objects.filter(workspace__isnull=True)
+    return [
+        AuditEvent.objects.filter(workspace=workspace),
+        account.filter(actor__in=members.values("user_id")).filter(Exists(joined.filter(user_id=OuterRef("actor_id")))),
+        account.filter(target_type=User._meta.model_name, target_id__in=members.values("user__public_id")).filter(
+            Exists(joined.filter(user__public_id=OuterRef("target_id")))
+        ),
+    ]
 
 
 def _filtered(events: QuerySet[AuditEvent], filters: AuditFilters) -> QuerySet[AuditEvent]:
@@ -75,26 +84,68 @@ def _filtered(events: QuerySet[AuditEvent], filters: AuditFilters) -> QuerySet[A
     return events
 
 
+ORDER = ("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class AuditEvents:
+    """What one owner may read of one workspace's log under some filters; read it a page at a time
+    (audit_page) or, for an export, iterate over all of it (a page of ITERATION_PAGE at a time)."""
+
+    workspace: Workspace
+    filters: AuditFilters
+
+    ITERATION_PAGE = 500
+
+    def keys(self, *, after: AuditPosition | None, limit: int) -> list[tuple[datetime, int]]:
+        """(created_at, id) of the next `limit` events after `after`: each source limited on its own index, then
+        merged (UNION, which also drops an event two sources share)."""
+        filters = self.filters
+        if self.workspace.audit_retention_days:
+            kept_since = timezone.now() - timedelta(days=self.workspace.audit_retention_days)
+            filters = replace(filters, since=max(filters.since or kept_since, kept_since))
+        parts: list[QuerySet[AuditEvent, tuple[datetime, int]]] = []
+        for source in _parts(self.workspace):
+            events = _filtered(source, filters)
+            if after is not None:
+                events = events.filter(
+                    Q(created_at__lt=after.created_at) | Q(created_at=after.created_at, id__lt=after.id)
+                )
+            keys = events.order_by(*ORDER).values_list("created_at", "id")
+            # Each source stops at `limit` where the database allows it (PostgreSQL; not SQLite).
+            parts.append(keys[:limit] if connection.features.supports_slicing_ordering_in_compound else keys)
+        merged = parts[0].union(*parts[1:]).order_by(*ORDER)
+        return list(merged[:limit])
+
+    def rows(self, *, after: AuditPosition | None, limit: int) -> list[AuditEvent]:
+        ids = [pk for _, pk in self.keys(after=after, limit=limit)]
+        return list(AuditEvent.objects.filter(id__in=ids).select_related("actor", "workspace").order_by(*ORDER))
+
+    def __iter__(self) -> Iterator[AuditEvent]:
+        after: AuditPosition | None = None
+        while True:
+            rows = self.rows(after=after, limit=self.ITERATION_PAGE)
+            yield from rows
+            if len(rows) < self.ITERATION_PAGE:
+                return
+            after = AuditPosition(created_at=rows[-1].created_at, id=rows[-1].pk)
+
+
 def workspace_audit_events(
     *, actor: User | None, workspace: Workspace, filters: AuditFilters = AuditFilters()
-) -> QuerySet[AuditEvent]:
+) -> AuditEvents:
     """The events the workspace's owners see, newest first, filtered. Callers: the audit page, its exports and
     the REST API, for the signed-in person or token (actor); the operator (None).
     Raises: workspace_not_found, account_inactive, restricted_action (not an owner)."""
     access_workspace_owner(actor, workspace)
-    events = AuditEvent.objects.filter(_visible(workspace))
-    if workspace.audit_retention_days:
-        events = events.filter(created_at__gte=timezone.now() - timedelta(days=workspace.audit_retention_days))
-    return _filtered(events, filters).select_related("actor", "workspace").order_by("-created_at", "-id")
+    return AuditEvents(workspace=workspace, filters=filters)
 
 
 def audit_page(
-    events: QuerySet[AuditEvent], *, after: AuditPosition | None, limit: int
+    events: AuditEvents, *, after: AuditPosition | None, limit: int
 ) -> tuple[list[AuditEvent], AuditPosition | None]:
     """Up to `limit` events after `after` (newest first), and the position to continue from (None: the end)."""
-    if after is not None:
-        events = events.filter(Q(created_at__lt=after.created_at) | Q(created_at=after.created_at, id__lt=after.id))
-    rows = list(events[: limit + 1])
+    rows = events.rows(after=after, limit=limit + 1)
     if len(rows) <= limit:
         return rows, None
     last = rows[limit - 1]

@@ -11,8 +11,8 @@ from asgiref.testing import ApplicationCommunicator
 from django.conf import settings
 from django.db import connection
 
-from audit.export import EXPORT_CHUNK_ROWS
 from audit.models import AuditAction, AuditEvent
+from audit.selectors import AuditEvents
 from slackclone.asgi import application
 from slackclone.testing.web import web_client
 
@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
 def _setup(team) -> str:
     AuditEvent.objects.bulk_create(
         AuditEvent(action=AuditAction.ROLE_CHANGED, workspace=team.workspace, target_label=f"row {n}")
-        for n in range(EXPORT_CHUNK_ROWS * 2 + 10)
+        for n in range(AuditEvents.ITERATION_PAGE * 2 + 10)
     )
     client = web_client(team.owner)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
@@ -67,7 +67,7 @@ async def test_a_json_lines_export_streams_every_row_and_returns_its_connection(
 
     assert status == 200
     lines = b"".join(bodies).decode().splitlines()
-    assert len(lines) == EXPORT_CHUNK_ROWS * 2 + 10
+    assert len(lines) == AuditEvents.ITERATION_PAGE * 2 + 10
     assert {json.loads(line)["action"] for line in lines} == {"role_changed"}
     assert len([body for body in bodies if body]) > 2  # sent as it was read, not all at once
     assert await sync_to_async(_backends)() <= before
