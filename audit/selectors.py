@@ -111,9 +111,13 @@ class AuditEvents:
                 events = events.filter(
                     Q(created_at__lt=after.created_at) | Q(created_at=after.created_at, id__lt=after.id)
                 )
-            keys = events.order_by(*ORDER).values_list("created_at", "id")
-            # Each source stops at `limit` where the database allows it (PostgreSQL; not SQLite).
-            parts.append(keys[:limit] if connection.features.supports_slicing_ordering_in_compound else keys)
+            keys = events.values_list("created_at", "id")
+            # Each source stops at `limit` where the database allows it (PostgreSQL; SQLite sorts the union only).
+            if connection.features.supports_slicing_ordering_in_compound:
+                keys = keys.order_by(*ORDER)[:limit]
+            else:
+                keys = keys.order_by()
+            parts.append(keys)
         merged = parts[0].union(*parts[1:]).order_by(*ORDER)
         return list(merged[:limit])
 

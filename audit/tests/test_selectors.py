@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
@@ -129,3 +130,19 @@ def test_pages_follow_each_other_without_gaps_or_repeats_even_within_one_instant
             break
     assert seen == _labels(events)
     assert sorted(seen) == [f"e{n}" for n in range(7)]
+
+
+def test_pages_are_the_same_where_the_database_cannot_limit_each_source(team, monkeypatch):
+    """SQLite (the embedded default) takes no LIMIT or ORDER BY inside a UNION: the union alone is sorted."""
+    for n in range(5):
+        audit_record(action=AuditAction.ROLE_CHANGED, workspace=team.workspace, target_label=f"e{n}")
+    audit_record(action=AuditAction.SIGN_IN, actor=team.member, target=team.member, target_label="account")
+    events = workspace_audit_events(actor=team.owner, workspace=team.workspace)
+    expected = _labels(events)
+
+    monkeypatch.setattr(connection.features, "supports_slicing_ordering_in_compound", False)
+    first, position = audit_page(events, after=None, limit=4)
+    rest, end = audit_page(events, after=position, limit=4)
+
+    assert _labels(first) + _labels(rest) == expected
+    assert end is None
