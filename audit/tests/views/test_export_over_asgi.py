@@ -41,6 +41,7 @@ async def _get(path: str, query: bytes, session: str) -> tuple[int, list[bytes]]
         "method": "GET",
         "path": path,
         "query_string": query,
+        "client": ("127.0.0.1", 50000),
         "headers": [(b"host", b"127.0.0.1"), (b"cookie", f"{settings.SESSION_COOKIE_NAME}={session}".encode())],
     }
     communicator = ApplicationCommunicator(application, scope)
