@@ -142,6 +142,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     # Set by accounts.signals before each save: whether the save changes what signs the user's sessions.
     _sessions_resigned: bool
+    _session_signing_changes: frozenset[str]
 
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
         """Django signs each session with a hash of the password; ours adds the session epoch, so

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from accounts.events import send_user_change
 from accounts.models import ApiToken, Theme, User
+from audit.models import AuditAction
+from audit.services import audit_record
 from realtime import transport
 from slackclone.emoji import check_emoji_name
 from slackclone.errors import DomainError, ErrorCode
@@ -97,16 +99,25 @@ def user_create(
     return user
 
 
-def token_revoke_now(token: ApiToken) -> ApiToken:
+def token_revoke_now(token: ApiToken, *, actor: User | None = None, reason: str = "revoked") -> ApiToken:
     """Revoke a token at once, whoever asked (the callers check that): it authenticates nothing more,
     and the sockets it opened are closed in every process; the user's other sockets stay open.
 
-    Callers: workspaces.tokens.api_token_revoke (after its checks); api_tokens_revoke_minted_by.
+    `actor` and `reason` are for the audit log (TOKEN_REVOKED): who revoked it (None: the person signed in on
+    the request, or the system) and why ("revoked"; "maker_lost_access", "app_rotated", "app_deleted").
+    Callers: workspaces.tokens.api_token_revoke (after its checks); api_tokens_revoke_minted_by; slack_apps.
     Events: chat.close (4401, token_revoked) to the sockets the token opened.
     """
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        audit_record(
+            action=AuditAction.TOKEN_REVOKED,
+            actor=actor,
+            workspace=token.workspace,
+            target=token,
+            data={"user": token.user.public_id, "prefix": token.prefix, "reason": reason},
+        )
         transport.close_sockets(token.user, reason="token_revoked", token_id=token.pk)
     return token
 
@@ -122,7 +133,7 @@ def api_tokens_revoke_minted_by(*, user: User, workspace: Workspace | None = Non
     if workspace is not None:
         minted = minted.filter(workspace=workspace)
     for token in minted.select_related("user", "workspace"):
-        token_revoke_now(token)
+        token_revoke_now(token, reason="maker_lost_access")
 
 
 PROFILE_TEXT_LIMITS = {"full_name": 120, "display_name": 80, "title": 120}

@@ -38,10 +38,17 @@ def note_session_signing_change(sender, instance: User, update_fields=None, **kw
     """Whether this save changes what signs the user's sessions (a new password, from any surface:
     reset, change, the Django admin; or "sign out of all other sessions"). Those sessions end then."""
     instance._sessions_resigned = False
+    instance._session_signing_changes = frozenset()
     if instance.pk is None or (update_fields is not None and not set(update_fields) & set(SESSION_SIGNING_FIELDS)):
         return
     stored = User.objects.filter(pk=instance.pk).values_list(*SESSION_SIGNING_FIELDS).first()
     instance._sessions_resigned = stored is not None and stored != (instance.password, instance.session_epoch)
+    if stored is not None and instance._sessions_resigned:
+        # Which of them changed, for the audit log (audit.receivers): a new password, or the sessions ended.
+        now = (instance.password, instance.session_epoch)
+        instance._session_signing_changes = frozenset(
+            name for name, before, after in zip(SESSION_SIGNING_FIELDS, stored, now, strict=True) if before != after
+        )
 
 
 @receiver(post_save, sender=User, dispatch_uid="accounts.close_sockets_of_ended_sessions")

@@ -29,6 +29,7 @@ class AuditAction(models.TextChoices):
     SSO_CONFIG_CHANGED = "sso_config_changed", _("Single sign-on configuration changed")
     SCIM_CONFIG_CHANGED = "scim_config_changed", _("SCIM configuration changed")
     SIGN_IN_POLICY_CHANGED = "sign_in_policy_changed", _("Sign-in policy changed")
+    AUDIT_RETENTION_CHANGED = "audit_retention_changed", _("Audit log retention changed")
     APP_CREATED = "app_created", _("App created")
     APP_DELETED = "app_deleted", _("App deleted")
     EXPORT_RUN = "export_run", _("Export run")
@@ -62,12 +63,20 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["workspace", "-created_at"], name="audit_workspace_recent"),
             models.Index(fields=["actor", "-created_at"], name="audit_actor_recent"),
+            # Account events about a person (a failed sign-in on their address), which their workspaces' owners
+            # see (audit.selectors).
+            models.Index(
+                fields=["target_id", "-created_at"],
+                name="audit_account_target_recent",
+                condition=models.Q(workspace__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} by {self.actor_label or '-'}"
 
     def save(self, *args, **kwargs) -> None:
+        # The database refuses an UPDATE too (migration 0002, on PostgreSQL); this says so earlier, everywhere.
         if self.pk is not None and not self._state.adding:
             raise ValueError("Audit events are append-only.")
         super().save(*args, **kwargs)

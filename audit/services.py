@@ -7,9 +7,11 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from audit.context import current_request, recorded_details
 from audit.models import AuditAction, AuditEvent
 
 USER_AGENT_LENGTH = 256
+LABEL_LENGTH = 254
 
 
 def _address(request: HttpRequest | None) -> str | None:
@@ -19,6 +21,12 @@ def _address(request: HttpRequest | None) -> str | None:
         return str(ipaddress.ip_address(raw))
     except ValueError:
         return None
+
+
+def _signed_in(request: HttpRequest | None) -> Any:
+    """The person signed in on the request (by session or API token), if any."""
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
 
 
 def audit_record(
@@ -32,10 +40,14 @@ def audit_record(
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event. Any caller may record; nothing is checked, because recording must never be
-    refused. `actor` is the person who acted (None for the system or an anonymous attempt, whose
-    claimed identity goes in `target_label`/`data`). `target` is any model with `public_id` or `pk`.
+    refused. `actor` is the person who acted; None means the person signed in on the current request
+    (the staff user of a Django admin action, the owner whose app deletion deactivated its bot), and
+    outside a request the system (a task, the operator's command) or an anonymous attempt, whose claimed
+    identity goes in `target_label`/`data`. `request` defaults to the current one (audit.context), for the
+    address and browser. `target` is any model with `public_id` or `pk`.
     Runs in the caller's transaction, so an event is kept exactly when the change it records is."""
-    actor_user = actor if getattr(actor, "pk", None) is not None else None
+    request = request if request is not None else current_request()
+    actor_user = actor if getattr(actor, "pk", None) is not None else _signed_in(request)
     event = AuditEvent(
         action=AuditAction(action),
         workspace=workspace,
@@ -43,13 +55,13 @@ def audit_record(
         actor_label=getattr(actor_user, "email", "") if actor_user else "",
         ip_address=_address(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:USER_AGENT_LENGTH],
-        data=data or {},
+        data={**recorded_details(), **(data or {})},
     )
     if target is not None:
         event.target_type = target._meta.model_name
         event.target_id = str(getattr(target, "public_id", None) or target.pk)
-        event.target_label = (target_label or str(target))[:254]
+        event.target_label = (target_label or str(target))[:LABEL_LENGTH]
     else:
-        event.target_label = target_label[:254]
+        event.target_label = target_label[:LABEL_LENGTH]
     event.save()
     return event

@@ -21,8 +21,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import user_create, user_sign_out_other_sessions, user_update_profile
-from audit.models import AuditAction
-from audit.services import audit_record
+from audit.context import recorded_as, set_sign_in_method
 from directory import ldap as directory_ldap
 from directory.ldap import Person
 from directory.models import Directory, DirectoryLink
@@ -111,11 +110,11 @@ def ldap_identity_accept(
     """The directory accepted this person's password: the account they sign in to, linked or made (with the
     mapped role in the workspace) and brought up to date. Callers: directory.backends only.
     Raises SignInRefused (not in an allowed group, no address, the address is someone else's, deactivated).
-    Events: those of user_create/member_add/member_change_role/user_update_profile. Audit: sign_in (ldap)."""
+    Events: those of user_create/member_add/member_change_role/user_update_profile.
+    Audit: the sign-in, by audit.receivers, as method ldap."""
     if role is None:
         raise SignInRefused("not_in_allowed_group")
     user = _linked_user(directory, person)
-    provisioned = user is None
     if user is None:
         user = user_create(
             email=person.email, full_name=person.full_name, display_name=person.display_name, email_verified=True
@@ -131,14 +130,9 @@ def ldap_identity_accept(
     else:
         _sync_role(directory, membership, role)
     _sync_profile(user, person)
-    audit_record(
-        action=AuditAction.SIGN_IN,
-        actor=user,
-        workspace=directory.workspace,
-        request=request,
-        target=user,
-        data={"method": "ldap", "provisioned": provisioned, "dn": person.dn},
-    )
+    # audit.receivers records the sign-in when Django logs the person in, under this method.
+    if request is not None:
+        set_sign_in_method(request, "ldap")
     return user
 
 
@@ -166,7 +160,8 @@ def _read_directory(directory: Directory) -> tuple[dict[str, Person], Callable[[
 
 def _deactivate(directory: Directory, link: DirectoryLink, reason: str, result: SyncResult) -> None:
     try:
-        member_deactivate(actor=None, workspace=directory.workspace, user=link.user)
+        with recorded_as(method="ldap_sync", reason=reason, dn=link.dn):
+            member_deactivate(actor=None, workspace=directory.workspace, user=link.user)
     except DomainError as error:
         result.skipped.append(f"{link.user.email}: {error.code}")
         return
@@ -174,12 +169,6 @@ def _deactivate(directory: Directory, link: DirectoryLink, reason: str, result: 
         # Nothing is left for this account anywhere: its sessions end too, not just their use here.
         user_sign_out_other_sessions(actor=link.user)
     result.deactivated.append(link.user.email)
-    audit_record(
-        action=AuditAction.MEMBER_DEACTIVATED,
-        workspace=directory.workspace,
-        target=link.user,
-        data={"method": "ldap_sync", "reason": reason, "dn": link.dn},
-    )
 
 
 def directory_sync(*, directory: Directory) -> SyncResult:

@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from audit.context import SIGN_IN_METHOD_ATTRIBUTE
 from audit.models import AuditAction
 from audit.services import audit_record
 from identity import claims as identity_claims
@@ -32,7 +33,6 @@ QUIET_MESSAGES = frozenset({"account/messages/logged_in.txt", "account/messages/
 # The session remembers how the pending sign-in started, across the login stages (a second factor).
 SIGN_IN_METHOD_SESSION_KEY = "identity_sign_in_method"
 # Where audit.context (audit helper) reads the method the audit log records for a sign-in.
-SIGN_IN_METHOD_ATTRIBUTE = "_audit_sign_in_method"
 # How allauth's OAuth2 client words a token endpoint's refusal (an unknown client, a wrong secret, a bad code).
 TOKEN_REFUSED = "Error retrieving access token: "
 

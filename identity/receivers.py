@@ -12,13 +12,12 @@ from typing import Any
 from allauth.account.signals import authentication_step_completed
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
-from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from audit.context import SIGN_IN_METHOD_ATTRIBUTE
 from audit.models import AuditAction
 from audit.services import audit_record
-from identity.adapters import SIGN_IN_METHOD_ATTRIBUTE
 from identity.mfa import sign_in_method
 
 
@@ -56,11 +55,3 @@ def note_sign_in_method(sender, request: HttpRequest, user: Any, **kwargs: Any) 
     method = sign_in_method(request, user)
     if method is not None:
         setattr(request, SIGN_IN_METHOD_ATTRIBUTE, method)
-
-
-@receiver(user_logged_in, dispatch_uid="identity.record_oidc_sign_in")
-def record_oidc_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    method = getattr(request, SIGN_IN_METHOD_ATTRIBUTE, None) if request is not None else None
-    if not method or not method.startswith("oidc:"):
-        return
-    audit_record(action=AuditAction.SIGN_IN, actor=user, request=request, target=user, data={"method": method})

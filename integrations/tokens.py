@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from accounts.models import ApiToken, BotKind, User, hash_token
+from audit.models import AuditAction
+from audit.services import audit_record
 from chat.models import ChannelKind, ChannelMember
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Workspace
@@ -74,6 +76,7 @@ def api_token_create(
     member_change_role, member_deactivate).
     Raises: workspace_not_found / account_inactive (user not active there), restricted_action,
     bot_token_not_allowed.
+    Events: audit TOKEN_CREATED (never the raw token).
     """
     if actor is not None and actor.pk != user.pk:
         access_workspace_admin(actor, workspace)
@@ -93,5 +96,12 @@ def api_token_create(
         prefix=raw[:12],
         created_by=actor,
         scopes=list(scopes) if scopes is not None else None,
+    )
+    audit_record(
+        action=AuditAction.TOKEN_CREATED,
+        actor=actor,
+        workspace=workspace,
+        target=token,
+        data={"user": user.public_id, "prefix": token.prefix, "bot": user.is_bot, "scopes": token.scopes},
     )
     return token, raw

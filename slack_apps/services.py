@@ -22,6 +22,8 @@ from django.utils import timezone
 
 from accounts.models import ApiToken, hash_token
 from accounts.services import token_revoke_now
+from audit.models import AuditAction
+from audit.services import audit_record
 from integrations.services import bot_create
 from integrations.tokens import api_token_create
 from realtime import transport
@@ -80,7 +82,8 @@ def app_create(*, actor: User | None, workspace: Workspace, spec: AppSpec) -> tu
 
     Callers: workspace owners and admins; the operator (manage.py create_app).
     Raises: restricted_action, command_taken, invalid_name.
-    Events: team_join and member_joined_channel (#general), for the bot user.
+    Events: team_join and member_joined_channel (#general), for the bot user; audit APP_CREATED (and
+    TOKEN_CREATED for its bot token).
     """
     access_workspace_admin(actor, workspace)
     _check_commands_free(workspace, spec)
@@ -115,6 +118,14 @@ def app_create(*, actor: User | None, workspace: Workspace, spec: AppSpec) -> tu
         app_token=_new_app_token(app),
         signing_secret=signing_secret,
     )
+    audit_record(
+        action=AuditAction.APP_CREATED,
+        actor=actor,
+        workspace=workspace,
+        target=app,
+        target_label=app.name,
+        data={"bot_user": bot.public_id, "scopes": list(spec.scopes), "socket_mode": spec.socket_mode},
+    )
     return app, credentials
 
 
@@ -147,12 +158,22 @@ def app_rotate(*, actor: User | None, app: App, secret: AppSecret) -> str:
     conversation the bot is in.
     Callers: workspace owners and admins of the app's workspace; the operator.
     Raises: restricted_action, bot_token_not_allowed, invalid_arguments (an unknown secret).
-    Events: chat.close (token_revoked) to the old bot token's sockets.
+    Events: chat.close (token_revoked) to the old bot token's sockets; audit TOKEN_REVOKED and TOKEN_CREATED
+    for a bot token, TOKEN_CREATED naming the app for its app-level token or signing secret.
     """
     access_workspace_admin(actor, app.workspace)
+    if secret in ("app_token", "signing_secret"):
+        audit_record(
+            action=AuditAction.TOKEN_CREATED,
+            actor=actor,
+            workspace=app.workspace,
+            target=app,
+            target_label=app.name,
+            data={"secret": secret, "replaces": "the previous one, which stops working"},
+        )
     if secret == "bot_token":
         for token in _live_bot_tokens(app):
-            token_revoke_now(token)
+            token_revoke_now(token, actor=actor, reason="app_rotated")
         _token, raw = api_token_create(
             actor=actor, user=app.bot_user, workspace=app.workspace, name=f"{app.name} bot token", scopes=app.scopes
         )
@@ -252,11 +273,20 @@ def app_delete(*, actor: User | None, app: App) -> None:
 
     Callers: workspace owners and admins of the app's workspace; the operator.
     Raises: restricted_action.
-    Events: user_change for the bot user; chat.close to the sockets its tokens opened.
+    Events: user_change for the bot user; chat.close to the sockets its tokens opened; audit APP_DELETED (and
+    TOKEN_REVOKED, MEMBER_DEACTIVATED for its bot).
     """
     access_workspace_admin(actor, app.workspace)
+    audit_record(
+        action=AuditAction.APP_DELETED,
+        actor=actor,
+        workspace=app.workspace,
+        target=app,
+        target_label=app.name,
+        data={"bot_user": app.bot_user.public_id},
+    )
     for token in _live_bot_tokens(app):
-        token_revoke_now(token)
+        token_revoke_now(token, actor=actor, reason="app_deleted")
     _revoke_app_tokens(app)
     _close_sockets(app, "link_disabled")
     if app.disabled_at is None:

@@ -6,7 +6,8 @@ Four queues, so slow work never holds up urgent work, each with its own worker i
                    (with beat's sweep for them: it must never wait behind a long retention run)
     email          missed-message emails (SMTP can be slow or down; retries with backoff), and desktop
                    notifications by Web Push (push services are outside services too)
-    maintenance    retention, which deletes in batches and may run for minutes, and the hourly LDAP sync
+    maintenance    retention of messages and of the audit log, which delete in batches and may run for minutes,
+                   and the hourly LDAP sync
     apps           Events API deliveries to apps' request URLs (an app that answers slowly holds up
                    only other apps), and the server's link previews (chat.tasks.preview_links)
 
@@ -46,6 +47,7 @@ app.conf.task_routes = {
     "notifications.tasks.send_web_push": {"queue": EMAIL_QUEUE},
     "notifications.tasks.deliver_due": {"queue": NOTIFICATIONS_QUEUE},
     "notifications.tasks.apply_retention": {"queue": MAINTENANCE_QUEUE},
+    "audit.tasks.prune_audit_log": {"queue": MAINTENANCE_QUEUE},
     "workspaces.tasks.send_invitation_email": {"queue": EMAIL_QUEUE},
     "accounts.tasks.send_account_email": {"queue": EMAIL_QUEUE},
     "slack_apps.tasks.dispatch_events": {"queue": APPS_QUEUE},
@@ -74,6 +76,12 @@ app.conf.beat_schedule = {
     },
     # Workspaces' LDAP / Active Directory: names and roles, and deactivating people who left (sync_ldap).
     "sync-ldap": {"task": "directory.tasks.sync_directories", "schedule": 3600.0, "options": {"expires": 3600}},
+    # The audit log's retention (each workspace's audit_retention_days), in batches, once a day.
+    "prune-audit-log": {
+        "task": "audit.tasks.prune_audit_log",
+        "schedule": 86400.0,
+        "options": {"expires": 3600},
+    },
 }
 app.autodiscover_tasks()
 

@@ -121,6 +121,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.context.AuditRequestMiddleware",
     "slackclone.i18n.PersonLanguageMiddleware",
     "slackclone.db_router.PinAfterWriteMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -264,6 +265,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # Missed-message emails wait this long after the first unread mention or DM, then summarise
 # everything still unread (nothing if it was all read meanwhile).
 NOTIFY_EMAIL_DELAY_SECONDS = env_int("NOTIFY_EMAIL_DELAY_SECONDS", 120)
+# Account events of the audit log (signing in and out, passwords; no workspace) are deleted after this many
+# days; 0 keeps them. Each workspace's own events follow its owners' setting (Workspace.audit_retention_days).
+AUDIT_ACCOUNT_RETENTION_DAYS = env_int("AUDIT_ACCOUNT_RETENTION_DAYS", 0)
 # The address people reach the site at, for links in emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -35,6 +35,7 @@ from workspaces.services import (
     usergroup_create,
     usergroup_set_enabled,
     workspace_create,
+    workspace_set_audit_retention,
     workspace_set_read_receipts,
 )
 from workspaces.services.usergroups import check_usergroup_handle
@@ -108,6 +109,7 @@ class WorkspaceAdmin(ServiceModelAdmin[Workspace]):
         "usergroups_by_members",
         "link_previews",
         "read_receipts",
+        "audit_retention_days",
     )
     fields += ("created_by", "created_at")
     inlines = (MembershipInline,)
@@ -150,14 +152,21 @@ class WorkspaceAdmin(ServiceModelAdmin[Workspace]):
 
     def save_model(self, request: HttpRequest, obj: Workspace, form: forms.ModelForm[Workspace], change: bool) -> None:
         """The other settings are saved in place; read receipts go through their service, so every client in
-        the workspace shows or drops them at once (team_pref_change)."""
+        the workspace shows or drops them at once (team_pref_change), and so does the audit log's retention, so
+        the change is recorded in the log (audit_retention_changed, by the staff user)."""
         receipts_changed = change and "read_receipts" in form.changed_data
         enabled = obj.read_receipts
         if receipts_changed:
             obj.read_receipts = not enabled
+        audit_days = obj.audit_retention_days
+        audit_changed = change and "audit_retention_days" in form.changed_data
+        if audit_changed:
+            obj.audit_retention_days = form.initial.get("audit_retention_days")
         super().save_model(request, obj, form, change)
         if receipts_changed:
             workspace_set_read_receipts(actor=None, workspace=obj, enabled=enabled)
+        if audit_changed:
+            workspace_set_audit_retention(actor=None, workspace=obj, days=audit_days)
 
     def create_through_service(self, request: HttpRequest, form: forms.ModelForm[Workspace]) -> Workspace:
         data = form.cleaned_data

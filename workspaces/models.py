@@ -6,7 +6,7 @@ import secrets
 from functools import partial
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -54,6 +54,11 @@ class TwoFactorPolicy(models.TextChoices):
     OFF = "off", _("Nobody is required to")
     ADMINS = "admins", _("Owners and admins")
     EVERYONE = "everyone", _("Everyone")
+
+
+# The audit log is evidence: a workspace keeps it at least this long if it prunes it at all.
+AUDIT_RETENTION_MIN_DAYS = 30
+AUDIT_RETENTION_MAX_DAYS = 3650
 
 
 class Workspace(models.Model):
@@ -112,6 +117,13 @@ class Workspace(models.Model):
         default=TwoFactorPolicy.OFF,
         db_default=TwoFactorPolicy.OFF,
         help_text="Who must set up two-factor authentication before opening the workspace. Set by owners.",
+    )
+
+    audit_retention_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(AUDIT_RETENTION_MIN_DAYS), MaxValueValidator(AUDIT_RETENTION_MAX_DAYS)],
+        help_text="Delete audit log events older than this many days (30 to 3650). Empty keeps them all.",
     )
 
     def __str__(self) -> str:

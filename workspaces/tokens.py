@@ -29,11 +29,11 @@ def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
     Callers: its user; admins of its workspace; the operator.
     Raises: workspace_not_found, account_inactive, restricted_action (an actor who is neither the
     token's user nor an admin of its workspace).
-    Events: chat.close (4401, token_revoked) to the sockets the token opened.
+    Events: chat.close (4401, token_revoked) to the sockets the token opened; audit TOKEN_REVOKED.
     """
     if actor is not None and actor.pk != token.user_id:
         access_workspace_admin(actor, token.workspace)
-    return token_revoke_now(token)
+    return token_revoke_now(token, actor=actor)
 
 
 _TOKEN = Columns(ApiToken, "t")

@@ -6,6 +6,7 @@ Included before the web client's /<slug>/ routes, so /<slug>/admin/ is matched h
 from django.urls import path
 from django.views.generic import RedirectView
 
+from audit import views as audit_views
 from directory import views as directory_views
 from identity.views import admin_sso
 from scim import admin_views as admin_scim
@@ -45,6 +46,17 @@ admin_urls = [
     path(
         "<slug:workspace_slug>/admin/settings/read-receipts/", admin_settings.read_receipts, name="admin-read-receipts"
     ),
+    path("<slug:workspace_slug>/admin/audit/", audit_views.audit_log, name="admin-audit"),
+    path(
+        "<slug:workspace_slug>/admin/audit/export.csv", audit_views.audit_export, {"fmt": "csv"}, name="admin-audit-csv"
+    ),
+    path(
+        "<slug:workspace_slug>/admin/audit/export.jsonl",
+        audit_views.audit_export,
+        {"fmt": "jsonl"},
+        name="admin-audit-jsonl",
+    ),
+    path("<slug:workspace_slug>/admin/audit/retention/", audit_views.audit_retention, name="admin-audit-retention"),
     path("<slug:workspace_slug>/admin/emoji/", admin_emoji.emoji, name="admin-emoji"),
     path("<slug:workspace_slug>/admin/sso/", admin_sso.providers, name="admin-sso"),
     path("<slug:workspace_slug>/admin/sso/<str:provider_id>/", admin_sso.provider_edit, name="admin-sso-provider"),

@@ -19,6 +19,7 @@ from accounts.models import ApiToken, User
 from accounts.selectors import user_tokens
 from accounts.signup import email_verification_send, email_verify, user_sign_up
 from accounts.wire import user_to_wire
+from audit.context import set_sign_in_method
 from chat.services import user_set_send_read_receipts
 from identity.mfa import has_two_factor, record_password_sign_in, second_factor_by_code, signed_in_recently
 from integrations.tokens import api_token_create
@@ -337,6 +338,7 @@ class VerifyEmailView(ApiView):
                 "The address is confirmed. This account uses two-factor authentication: sign in with the "
                 "password and the code.",
             )
+        set_sign_in_method(request._request, "email_link")
         login(request._request, user, backend="accounts.backends.EmailBackend")
         return Response({"user": user_to_wire(user)})
 

@@ -18,6 +18,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.signup import email_verification_send, email_verify
 from accounts.verification import read_verification_token
 from accounts.views.auth import BACKEND, safe_next
+from audit.context import set_sign_in_method
 from slackclone.errors import DomainError
 
 
@@ -31,6 +32,7 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "accounts/verify_email_invalid.html", {"error": error}, status=status)
     if request.method == "GET":
         return render(request, "accounts/verify_email.html", {"email": user.email, "next": safe_next(request, "")})
+    set_sign_in_method(request, "email_link")
     messages.success(request, gettext("Thanks, %(email)s is confirmed.") % {"email": user.email})
     # Through allauth's login stages: a mailbox is not a second factor, so two-factor still asks its code.
     user.backend = BACKEND  # type: ignore[attr-defined]  # django.contrib.auth.login reads it

@@ -21,6 +21,8 @@ from typing import Any
 
 from django.conf import settings
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from chat.models import Channel, ChannelKind, ChannelMember, Message
 from chat.selectors import custom_emoji, messages_for_wire
 from chat.wire import emoji_value, message_to_wire
@@ -150,7 +152,8 @@ def export_workspace(
 ) -> dict[str, int]:
     """Write the workspace to a zip at `path`; returns how many users, conversations, messages and emoji it holds.
 
-    Callers: the export_workspace command (the trusted operator); tests. Sends no events.
+    Callers: the export_workspace command (the trusted operator); tests. Sends no events; records audit
+    EXPORT_RUN once the archive is written (a copy of everything left the database).
     """
     memberships = Membership.objects.filter(workspace=workspace).select_related("user", "workspace").order_by("pk")
     users = [_user_entry(membership) for membership in memberships]
@@ -175,4 +178,11 @@ def export_workspace(
         for name, entries in indexes.items():
             archive.writestr(name, _dump(entries))
         counts["emoji"] = _write_emoji(archive, workspace)
+    audit_record(
+        action=AuditAction.EXPORT_RUN,
+        workspace=workspace,
+        target=workspace,
+        target_label=workspace.name,
+        data={"what": "slack_export", "file": Path(path).name, **counts},
+    )
     return counts

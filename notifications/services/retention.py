@@ -25,6 +25,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Val
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from chat.models import Attachment, Message
 from notifications.models import RetentionRun
 from workspaces.models import Workspace
@@ -105,6 +107,8 @@ def retention_apply(
     Returns the audit row, or None when the workspace keeps everything (no retention_days).
     Callers: notifications.tasks.apply_retention (beat); the run_periodic command.
     Events: none. Clients drop the messages when they next load history; resume has nothing to replay.
+    A run that deleted something is recorded in the audit log too (RETENTION_RUN); an hourly run that found
+    nothing is not, so the log keeps to what changed.
     """
     if not workspace.retention_days:
         return None
@@ -133,7 +137,25 @@ def retention_apply(
     run.threads_kept = old.filter(pin__isnull=True, replies__isnull=False).distinct().count()
     run.finished_at = timezone.now()
     run.save(update_fields=["pinned_kept", "threads_kept", "finished_at"])
+    if run.messages_deleted:
+        _record_run(run)
     return run
+
+
+def _record_run(run: RetentionRun) -> None:
+    audit_record(
+        action=AuditAction.RETENTION_RUN,
+        workspace=run.workspace,
+        target=run.workspace,
+        target_label=run.workspace_name,
+        data={
+            "what": "messages",
+            "retention_days": run.retention_days,
+            "cutoff": run.cutoff.isoformat(),
+            "messages_deleted": run.messages_deleted,
+            "files_deleted": run.files_deleted,
+        },
+    )
 
 
 def retention_apply_all(*, now: datetime | None = None) -> list[RetentionRun]:

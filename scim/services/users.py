@@ -31,6 +31,7 @@ from accounts.services import (
     user_set_email_provisioned,
     user_update_profile,
 )
+from audit.context import recorded_as
 from audit.models import AuditAction
 from audit.services import audit_record
 from scim.attributes import UserInput
@@ -214,13 +215,12 @@ def scim_user_set_active(*, token: ScimToken, link: ScimUser, active: bool) -> M
     if membership.is_active == active:
         return membership
     user = membership.user
-    if active:
-        membership = member_reactivate(actor=None, workspace=token.workspace, user=user)
-        _audit(token, AuditAction.MEMBER_REACTIVATED, user)
-    else:
-        membership = member_deactivate(actor=None, workspace=token.workspace, user=user)
-        _end_access(token, user)
-        _audit(token, AuditAction.MEMBER_DEACTIVATED, user)
+    with recorded_as(method="scim", token=token.prefix):
+        if active:
+            membership = member_reactivate(actor=None, workspace=token.workspace, user=user)
+        else:
+            membership = member_deactivate(actor=None, workspace=token.workspace, user=user)
+            _end_access(token, user)
     return membership
 
 

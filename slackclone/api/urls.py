@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("notifications.api.urls")),
     path("", include("integrations.api.urls")),
     path("", include("slack_apps.api.urls")),
+    path("", include("audit.api.urls")),
     # Any path at all (a newline in it included), so nothing under /api/v1/ is answered in HTML.
     re_path(r"^[\s\S]*$", NotFoundView.as_view(), name="not-found"),
 ]

@@ -25,6 +25,8 @@ from accounts.events import send_user_change
 from accounts.models import User
 from accounts.services import api_tokens_revoke_minted_by, user_create
 from accounts.signup import check_new_password, is_unclaimed_placeholder, mark_email_verified
+from audit.models import AuditAction
+from audit.services import audit_record
 from chat import events as chat_events
 from chat.models import Channel, ChannelMember
 from chat.services.channels import channel_create
@@ -397,7 +399,7 @@ def member_change_role(*, actor: User | None, workspace: Workspace, user: User, 
     Callers: admins for members and guests; owners for everyone; the operator.
     Raises: invalid_role, user_not_found, restricted_action, last_owner.
     Events: user_change; a move to or from guest takes the user's sockets out of or into the workspace's
-    news; chat.close (token_revoked) to the sockets of each revoked token.
+    news; chat.close (token_revoked) to the sockets of each revoked token; audit ROLE_CHANGED.
     """
     role = _check_role(role)
     admin = access_workspace_admin(actor, workspace)
@@ -407,9 +409,16 @@ def member_change_role(*, actor: User | None, workspace: Workspace, user: User, 
         return target
     if role != Role.OWNER:
         _check_not_last_owner(target)
-    was_admin, was_guest = target.is_admin, target.is_guest
+    was_admin, was_guest, was_role = target.is_admin, target.is_guest, target.role
     target.role = role
     target.save(update_fields=["role"])
+    audit_record(
+        action=AuditAction.ROLE_CHANGED,
+        actor=actor,
+        workspace=workspace,
+        target=user,
+        data={"from": was_role, "to": role},
+    )
     if was_admin and not target.is_admin:
         api_tokens_revoke_minted_by(user=user, workspace=workspace)
     workspace_events.send_role_changed(workspace, user, was_guest=was_guest, is_guest=target.is_guest)
@@ -425,7 +434,8 @@ def member_deactivate(*, actor: User | None, workspace: Workspace, user: User) -
     Raises: user_not_found, restricted_action, last_owner.
     Events: user_change; the member's sockets leave the workspace's groups and hear nothing more
     of it, those an API token of this workspace opened close (4401), and all close when no active
-    workspace remains; chat.close (token_revoked) to the sockets of each revoked bot token.
+    workspace remains; chat.close (token_revoked) to the sockets of each revoked bot token; audit
+    MEMBER_DEACTIVATED.
     """
     admin = access_workspace_admin(actor, workspace)
     target = _target_membership(workspace, user)
@@ -436,6 +446,9 @@ def member_deactivate(*, actor: User | None, workspace: Workspace, user: User) -
     target.is_active = False
     target.deactivated_at = timezone.now()
     target.save(update_fields=["is_active", "deactivated_at"])
+    audit_record(
+        action=AuditAction.MEMBER_DEACTIVATED, actor=actor, workspace=workspace, target=user, data={"role": target.role}
+    )
     api_tokens_revoke_minted_by(user=user, workspace=workspace)
     channel_groups = [
         transport.channel_group(m.channel)
@@ -449,7 +462,12 @@ def member_deactivate(*, actor: User | None, workspace: Workspace, user: User) -
 
 @transaction.atomic
 def member_reactivate(*, actor: User | None, workspace: Workspace, user: User) -> Membership:
-    """Let a deactivated member back in, with their channels as they were. Events: user_change."""
+    """Let a deactivated member back in, with their channels as they were.
+
+    Callers: admins (owners for owners and admins); the operator.
+    Raises: user_not_found, restricted_action.
+    Events: user_change; audit MEMBER_REACTIVATED.
+    """
     admin = access_workspace_admin(actor, workspace)
     target = _target_membership(workspace, user)
     check_can_change_role(admin, target, target.role)
@@ -458,6 +476,9 @@ def member_reactivate(*, actor: User | None, workspace: Workspace, user: User) -
     target.is_active = True
     target.deactivated_at = None
     target.save(update_fields=["is_active", "deactivated_at"])
+    audit_record(
+        action=AuditAction.MEMBER_REACTIVATED, actor=actor, workspace=workspace, target=user, data={"role": target.role}
+    )
     workspace_events.send_team_join(workspace, user, is_guest=target.is_guest)
     transport.subscribe(
         user,
@@ -581,6 +602,7 @@ def user_set_last_workspace(*, actor: User, workspace: Workspace) -> None:
         actor.last_workspace = workspace
 
 
+from workspaces.services.audit_log import workspace_set_audit_retention  # noqa: E402 (re-exported)
 from workspaces.services.read_receipts import workspace_set_read_receipts  # noqa: E402 (re-exported)
 from workspaces.services.usergroups import (  # noqa: E402 (the package's second area, re-exported)
     usergroup_create,
@@ -595,6 +617,7 @@ __all__ = [
     "usergroup_set_enabled",
     "usergroup_set_users",
     "usergroup_update",
+    "workspace_set_audit_retention",
     "workspace_set_read_receipts",
     "workspace_set_usergroups_by_members",
 ]

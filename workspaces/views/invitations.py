@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.forms import NewAccountForm
 from accounts.views.auth import BACKEND
+from audit.context import set_sign_in_method
 from slackclone.errors import DomainError, ErrorCode
 from slackclone.web import add_domain_error, auth_rate_limited
 from workspaces.models import Invitation
@@ -56,6 +57,7 @@ def _sign_up_here(request: HttpRequest, invitation: Invitation, token: str) -> H
                 return _refused(request, error)
             add_domain_error(form, error)
         else:
+            set_sign_in_method(request, "invitation")
             login(request, user, backend=BACKEND)
             return _welcome(request, invitation)
     context = {"invitation": invitation, "account_state": state, "form": form}

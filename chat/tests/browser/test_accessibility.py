@@ -178,6 +178,7 @@ def test_the_admin_and_account_pages_have_no_serious_violations(team, people, th
         f"/{slug}/admin/emoji/",
         f"/{slug}/admin/integrations/",
         f"/{slug}/admin/apps/",
+        f"/{slug}/admin/audit/",
         "/accounts/workspaces/",
         "/accounts/profile/",
         "/accounts/preferences/",

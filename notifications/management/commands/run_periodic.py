@@ -2,7 +2,8 @@
 
 What Celery beat does on the real stack, for a deployment without it (the embedded default has
 no broker and no beat): deliver due scheduled messages and reminders, send missed-message
-emails whose time has come, retry apps' event deliveries, and apply retention. Each job finds its
+emails whose time has come, retry apps' event deliveries, and apply retention (messages hourly, the audit
+log daily). Each job finds its
 work in the database and is safe to run beside beat or another copy of this command.
 """
 
@@ -12,10 +13,12 @@ import time
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from audit.retention import audit_prune_all
 from notifications import services
 from slack_apps import delivery
 
 RETENTION_EVERY_SECONDS = 3600
+AUDIT_PRUNE_EVERY_SECONDS = 86400
 
 
 class Command(BaseCommand):
@@ -29,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=15.0, help="Seconds between runs with --loop.")
 
     def handle(self, *args, loop: bool, interval: float, **options) -> None:
-        retention_due = 0.0
+        retention_due = audit_due = 0.0
         while True:
             swept = services.deliveries_run_due()
             emails = services.missed_emails_claim_due()
@@ -43,6 +46,9 @@ class Command(BaseCommand):
                 runs = services.retention_apply_all()
                 line += f" Retention removed {sum(run.messages_deleted for run in runs)} messages."
                 retention_due = time.monotonic() + RETENTION_EVERY_SECONDS
+            if time.monotonic() >= audit_due:
+                line += f" Audit log retention removed {audit_prune_all()} events."
+                audit_due = time.monotonic() + AUDIT_PRUNE_EVERY_SECONDS
             self.stdout.write(line)
             if not loop:
                 return

@@ -1,0 +1,14 @@
+"""Celery tasks of the audit log: thin adapters over audit.retention (queue `maintenance`, beat daily)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from audit.retention import audit_prune_all
+from notifications.tasks import RELIABLE
+
+
+@shared_task(**RELIABLE)
+def prune_audit_log() -> int:
+    """Apply every workspace's audit retention; idempotent (a second run finds nothing older to delete)."""
+    return audit_prune_all()

@@ -1,0 +1,1 @@
+from slackclone.testing.api import client_for  # noqa: F401  (fixture)
