@@ -1,5 +1,5 @@
 """django-allauth's pages, mounted at /auth/: the login stages (two-factor), re-authentication,
-two-factor management, single sign-on callbacks and the sessions list.
+two-factor management, single sign-on callbacks; and our sessions list (allauth's UserSession rows).
 
 allauth's own sign-in, sign-up, email and password pages are not mounted: those are Slackclone's
 (accounts/). The names allauth reverses for them point at ours.
@@ -9,6 +9,8 @@ from allauth.account import views as account_views
 from allauth.urls import build_provider_urlpatterns
 from django.urls import include, path
 from django.views.generic import RedirectView
+
+from identity.views import sessions
 
 urlpatterns = [
     path("login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True), name="account_login"),
@@ -26,6 +28,9 @@ urlpatterns = [
     path("reauthenticate/", account_views.reauthenticate, name="account_reauthenticate"),
     path("2fa/", include("allauth.mfa.urls")),
     path("3rdparty/", include("allauth.socialaccount.urls")),
-    path("sessions/", include("allauth.usersessions.urls")),
+    # The sessions list is ours (identity.views.sessions): devices, ending one session and its sockets.
+    path("sessions/", sessions.sessions, name="usersessions_list"),
+    path("sessions/<int:session_id>/end/", sessions.session_end, name="session-end"),
+    path("sessions/end-others/", sessions.sessions_end_others, name="sessions-end-others"),
     *build_provider_urlpatterns(),
 ]

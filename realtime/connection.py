@@ -95,6 +95,7 @@ class Connection:
         "_resume_on_open",
         "_strike_at",
         "_strikes",
+        "barred_workspaces",
         "closed",
         "groups",
         "held",
@@ -102,6 +103,7 @@ class Connection:
         "id",
         "loading",
         "send",
+        "session_tag",
         "token_id",
         "user_id",
         "user_pk",
@@ -115,6 +117,8 @@ class Connection:
         self.user_id: str = ""
         self.workspace_id: int | None = None  # a token's socket acts in its token's workspace only
         self.token_id: int | None = None  # the API token that opened it: revoking the token closes it
+        self.session_tag = ""  # the browser session that opened it (transport.session_tag): ending it closes it
+        self.barred_workspaces: tuple[int, ...] = ()  # kept out of these by their sign-in policy
         query = parse_qs(scope.get("query_string", b"").decode("latin1"))
         self._resume_on_open = query.get("resume") == ["1"]
         self.id = secrets.token_hex(6)
@@ -151,6 +155,7 @@ class Connection:
             return
         self.user_id, self.workspace_id = auth.user_public_id, auth.workspace_id
         self.token_id = auth.token_id
+        self.session_tag, self.barred_workspaces = auth.session_tag, auth.barred_workspaces
         message = await receive()
         if message["type"] != "websocket.connect":
             return
@@ -178,7 +183,9 @@ class Connection:
         self.loading = []
         self._admission = asyncio.ensure_future(self.hub.limits.admit(self))
         await self.hub.attach(self, [f"u.{self.user_id}"])
-        subscriptions = await calls.load_subscriptions(self.user_pk, self.workspace_id, self.token_id)
+        subscriptions = await calls.load_subscriptions(
+            self.user_pk, self.workspace_id, self.token_id, self.barred_workspaces
+        )
         if not subscriptions.live:
             # Deactivated or revoked between the handshake and joining the user's group, whose close we missed.
             await self.close(CLOSE_UNAUTHENTICATED, subscriptions.problem)

@@ -128,6 +128,11 @@ class ErrorCode(StrEnum):
     # Web Push
     INVALID_SUBSCRIPTION = "invalid_subscription"
     SUBSCRIPTION_NOT_FOUND = "subscription_not_found"
+    # Sessions and the workspace sign-in policy
+    SESSION_NOT_FOUND = "session_not_found"
+    SESSION_EXPIRED = "session_expired"
+    SIGN_IN_METHOD_NOT_ALLOWED = "sign_in_method_not_allowed"
+    EMAIL_DOMAIN_NOT_ALLOWED = "email_domain_not_allowed"
 
 
 # The HTTP status each code means on the REST API.
@@ -215,6 +220,10 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.SUBSCRIPTION_NOT_FOUND: 404,
     ErrorCode.ALREADY_STARRED: 409,
     ErrorCode.NOT_STARRED: 404,
+    ErrorCode.SESSION_NOT_FOUND: 404,
+    ErrorCode.SESSION_EXPIRED: 401,
+    ErrorCode.SIGN_IN_METHOD_NOT_ALLOWED: 401,
+    ErrorCode.EMAIL_DOMAIN_NOT_ALLOWED: 403,
 }
 
 

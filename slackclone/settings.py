@@ -125,6 +125,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # A session entering a workspace (its pages, the REST API) meets the workspace's sign-in policy.
+    "identity.middleware.SignInPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "slackclone.urls"

@@ -6,6 +6,7 @@ Included before the web client's /<slug>/ routes, so /<slug>/admin/ is matched h
 from django.urls import path
 from django.views.generic import RedirectView
 
+from identity.views import admin_sign_in
 from workspaces.views import admin_emoji, admin_invitations, admin_members, admin_settings, create, invitations
 
 app_name = "workspaces"
@@ -25,6 +26,12 @@ admin_urls = [
         admin_members.member_active,
         name="admin-member-active",
     ),
+    path(
+        "<slug:workspace_slug>/admin/members/<str:user_id>/sign-out/",
+        admin_members.member_sign_out,
+        name="admin-member-sign-out",
+    ),
+    path("<slug:workspace_slug>/admin/sign-in/", admin_sign_in.sign_in_policy, name="admin-sign-in"),
     path("<slug:workspace_slug>/admin/invitations/", admin_invitations.invitations, name="admin-invitations"),
     path(
         "<slug:workspace_slug>/admin/invitations/<str:invitation_id>/revoke/",

@@ -197,10 +197,10 @@ async def test_a_socket_whose_token_is_revoked_while_it_opens_is_closed_instead_
 
     read_subscriptions = calls.load_subscriptions
 
-    async def revoked_in_between(user_pk, workspace_id, token_id=None):
+    async def revoked_in_between(user_pk, workspace_id, token_id=None, barred=()):
         # After the handshake and the user-group join, with no close event: only the live check can notice.
         await ApiToken.objects.filter(pk=token_id).aupdate(revoked_at=timezone.now())
-        return await read_subscriptions(user_pk, workspace_id, token_id)
+        return await read_subscriptions(user_pk, workspace_id, token_id, barred)
 
     monkeypatch.setattr(calls, "load_subscriptions", revoked_in_between)
     socket = await sockets.token(team.member, team.workspace, hello=False)

@@ -28,6 +28,7 @@ from accounts.signup import check_new_password, is_unclaimed_placeholder, mark_e
 from chat import events as chat_events
 from chat.models import Channel, ChannelMember
 from chat.services.channels import channel_create
+from identity.policy import check_email_domain
 from realtime import transport
 from slackclone.errors import DomainError, ErrorCode
 from slackclone.images import replace_image
@@ -220,7 +221,8 @@ def invitation_create(
     `send_email` mails the link to that address after commit (the admin pages ask for it; an import
     that pre-invites a whole team does not).
     Callers: workspace admins; the operator. Owners are made by role change, never invited.
-    Raises: invalid_email, invalid_role, invalid_arguments (max_uses, expiry), restricted_action.
+    Raises: invalid_email, invalid_role, invalid_arguments (max_uses, expiry), restricted_action,
+    email_domain_not_allowed (outside the sign-in policy's allowed domains, identity.policy).
     """
     inviter = access_workspace_admin(actor, workspace)
     role = _check_role(role)
@@ -237,6 +239,7 @@ def invitation_create(
                 fields={"email": "invalid"},
                 params={"email": f"{email!r}"},
             ) from None
+        check_email_domain(workspace, email)
     if max_uses is not None and (not isinstance(max_uses, int) or max_uses < 1):
         raise DomainError(ErrorCode.INVALID_ARGUMENTS, "max_uses must be 1 or more.", fields={"max_uses": "invalid"})
     days = settings.INVITATION_DEFAULT_DAYS if expires_in_days is None else expires_in_days
@@ -285,7 +288,8 @@ def invitation_accept(*, user: User, token: str) -> Membership:
     token proves the address: accepting it marks the user's address verified. A link invitation
     (anyone with it) proves nothing, so it needs an address proved already.
     Callers: the signed-in user holding the token (for an emailed invitation, the addressee).
-    Raises: invitation_not_found, invitation_expired, invitation_used_up, account_inactive, email_unverified.
+    Raises: invitation_not_found, invitation_expired, invitation_used_up, account_inactive, email_unverified,
+    email_domain_not_allowed.
     Events: team_join, member_joined_channel (#general).
     """
     invitation = _locked_invitation(token)
@@ -299,6 +303,7 @@ def invitation_accept(*, user: User, token: str) -> Membership:
             raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "Your account in this workspace has been deactivated.")
         return existing
     _check_usable(invitation)
+    check_email_domain(invitation.workspace, user.email)
     if invitation.email:
         mark_email_verified(user)
     check_email_verified(
@@ -321,7 +326,7 @@ def invitation_sign_up(*, token: str, password: str, display_name: str = "") -> 
     Callers: anyone holding an invitation addressed to one email; the caller signs them in.
     Raises: invitation_not_found (no such invitation, or a link for anyone), invitation_expired,
     invitation_used_up, email_taken (the address has an account of its own: sign in to join),
-    invalid_password.
+    invalid_password, email_domain_not_allowed.
     Events: team_join and member_joined_channel where the account was not a member yet; user_change
     in each workspace a claimed account was already in.
     """
@@ -329,6 +334,7 @@ def invitation_sign_up(*, token: str, password: str, display_name: str = "") -> 
     if not invitation.email:
         raise DomainError(ErrorCode.INVITATION_NOT_FOUND, "This invitation link is not valid.")
     _check_usable(invitation)
+    check_email_domain(invitation.workspace, invitation.email)
     user = User.objects.select_for_update().filter(email__iexact=invitation.email).first()
     if user is None:
         user = user_create(email=invitation.email, password=password, display_name=display_name, email_verified=True)
