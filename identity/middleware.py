@@ -12,27 +12,45 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from identity.models import SignInPolicy
 from identity.policy import problem_message, session_problem
 
-WORKSPACE_KWARGS = ("workspace_slug", "workspace_id", "channel_id")
+# The URL arguments that name something of one workspace, and the model whose `workspace` it is.
+OWNED_BY_A_WORKSPACE = {
+    "channel_id": "chat.Channel",
+    "file_id": "chat.Attachment",
+    "scheduled_id": "notifications.ScheduledMessage",
+    "reminder_id": "notifications.Reminder",
+    "app_id": "slack_apps.App",
+}
+WORKSPACE_KWARGS = ("workspace_slug", "workspace_id", *OWNED_BY_A_WORKSPACE)
 
 
 def _policy_for(kwargs: dict[str, Any]) -> SignInPolicy | None:
+    """The policy of the workspace the URL names, directly (/<slug>/, T…) or through something of its own."""
     policies = SignInPolicy.objects.select_related("workspace")
     if slug := kwargs.get("workspace_slug"):
         return policies.filter(workspace__slug=slug).first()
     if (public_id := kwargs.get("workspace_id")) and str(public_id).startswith("T"):
         return policies.filter(workspace__public_id=public_id).first()
-    if public_id := kwargs.get("channel_id"):
-        from chat.models import Channel
-
-        workspace_id = Channel.objects.filter(public_id=public_id).values_list("workspace_id", flat=True).first()
-        return policies.filter(workspace_id=workspace_id).first() if workspace_id else None
+    for name, model_name in OWNED_BY_A_WORKSPACE.items():
+        if public_id := kwargs.get(name):
+            model = apps.get_model(model_name)
+            workspace_id = model.objects.filter(public_id=public_id).values_list("workspace_id", flat=True).first()
+            return policies.filter(workspace_id=workspace_id).first() if workspace_id else None
     return None
+
+
+def _token_request(request: HttpRequest) -> bool:
+    """A REST call with a Bearer token: the API authenticates it by the token alone (BearerTokenAuthentication
+    comes first and refuses a bad token), never by the session, so the session's policy does not apply. A page
+    is always the session's, whatever headers come with it."""
+    authorization = request.META.get("HTTP_AUTHORIZATION", "")
+    return request.path.startswith("/api/v1/") and authorization[:7].lower() == "bearer "
 
 
 class SignInPolicyMiddleware:
@@ -46,7 +64,7 @@ class SignInPolicyMiddleware:
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: dict[str, Any]
     ) -> HttpResponse | None:
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or "HTTP_AUTHORIZATION" in request.META:
+        if user is None or not user.is_authenticated or _token_request(request):
             return None
         if not any(view_kwargs.get(name) for name in WORKSPACE_KWARGS):
             return None

@@ -109,12 +109,20 @@ def workspace_policy(workspace: Workspace) -> SignInPolicy | None:
     return SignInPolicy.objects.filter(workspace=workspace).select_related("workspace").first()
 
 
-def barred_workspace_ids(user: User, session: Mapping[str, Any]) -> list[int]:
-    """The workspaces (keys) of the person's whose policy this session does not meet: a socket leaves them out."""
+def socket_limits(user: User, session: Mapping[str, Any]) -> tuple[list[int], float | None]:
+    """For a socket this session opens: the workspaces (keys) whose policy it does not meet, which it leaves
+    out, and when (seconds since the epoch) the first session length of the others runs out, or None."""
     policies = SignInPolicy.objects.filter(
         workspace__memberships__user=user, workspace__memberships__is_active=True
     ).select_related("workspace")
-    return [policy.workspace_id for policy in policies if session_problem(policy, user, session)]
+    barred, deadlines = [], []
+    _method, signed_in_at = session_sign_in(session)
+    for policy in policies:
+        if session_problem(policy, user, session):
+            barred.append(policy.workspace_id)
+        elif policy.session_length_hours:
+            deadlines.append(signed_in_at + policy.session_length_hours * 3600)
+    return barred, min(deadlines, default=None)
 
 
 def check_email_domain(workspace: Workspace, email: str) -> None:

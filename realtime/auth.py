@@ -51,6 +51,7 @@ class SocketAuth:
     session_tag: str = ""  # for a session's socket, transport.session_tag: ending that session closes it
     # A session's socket stays out of the workspaces whose sign-in policy this session does not meet.
     barred_workspaces: tuple[int, ...] = ()
+    expires_at: float | None = None  # when a workspace's session length runs out for this session
 
     @classmethod
     def of(
@@ -159,19 +160,21 @@ def _session_key(headers: dict[bytes, bytes]) -> str | None:
 
 
 def _socket_auth_from_session(session_key: str) -> SocketAuth:
-    from identity.policy import barred_workspace_ids
+    from identity.policy import socket_limits
 
     store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")(session_key)
     # django.contrib.auth.get_user checks the backend, the session hash and is_active, as a request would.
     user = session_user(cast("HttpRequest", SimpleNamespace(session=store)))  # it reads request.session only
     if not user.is_authenticated:
         return SocketAuth.of(None, "session")
+    barred, expires_at = socket_limits(user, store)
     return SocketAuth(
         user.pk,
         user.public_id,
         "session",
         session_tag=session_tag(session_key),
-        barred_workspaces=tuple(barred_workspace_ids(user, store)),
+        barred_workspaces=tuple(barred),
+        expires_at=expires_at,
     )
 
 

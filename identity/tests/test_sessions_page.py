@@ -150,3 +150,27 @@ def test_the_sessions_pages_need_a_signed_in_person():
     client = web_client()
     assert client.get("/auth/sessions/")["Location"].startswith("/accounts/login/")
     assert client.post("/auth/sessions/end-others/")["Location"].startswith("/accounts/login/")
+
+
+def _push_device(person, name: str):
+    from notifications.models import PushSubscription
+
+    return PushSubscription.objects.create(
+        user=person, endpoint=f"https://push.example.com/{name}", p256dh="k" * 87, auth="a" * 22, device=name
+    )
+
+
+def test_signing_one_session_out_keeps_desktop_notifications_but_signing_out_everywhere_ends_them(team):
+    from identity.sessions import member_sign_out_everywhere
+    from notifications.models import PushSubscription
+
+    laptop = signed_in(team.member, MAC_CHROME)
+    phone = signed_in(team.member, IPHONE_SAFARI)
+    _push_device(team.member, "laptop")
+    phone_session = UserSession.objects.get(session_key=phone.session.session_key)
+
+    laptop.post(f"/auth/sessions/{phone_session.pk}/end/")
+    assert PushSubscription.objects.filter(user=team.member).count() == 1
+
+    member_sign_out_everywhere(actor=team.owner, workspace=team.workspace, user=team.member)
+    assert not PushSubscription.objects.filter(user=team.member).exists()

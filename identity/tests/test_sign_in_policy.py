@@ -111,6 +111,17 @@ def test_api_tokens_are_not_held_to_the_policy(team):
     assert answer.status_code == 200
 
 
+def test_a_made_up_authorization_header_does_not_let_a_refused_session_through(team):
+    set_policy(team, sso_only=True, break_glass_owner=team.owner)
+    password = signed_in_as(team.member)
+    assert password.get(f"/{team.workspace.slug}/", HTTP_AUTHORIZATION="Bearer nonsense").status_code == 401
+    api = ApiClient()
+    api.force_login(team.member)
+    answer = api.get(f"/api/v1/workspaces/{team.workspace.public_id}/members", HTTP_AUTHORIZATION="Bearer nonsense")
+    assert answer.status_code == 401
+    assert error_code(answer) == "invalid_auth"
+
+
 def test_the_break_glass_owner_always_enters_with_a_password(team):
     set_policy(team, sso_only=True, break_glass_owner=team.owner)
     owner = signed_in_as(team.owner)

@@ -110,9 +110,11 @@ async def test_logging_out_closes_the_users_open_sockets(team, sockets):
     socket = sockets.raw([(b"cookie", cookie.encode()), (b"origin", b"http://127.0.0.1:8000")])
     await socket.connect()
     bystander = await sockets.session(team.owner)
+    own_other_browser = await sockets.session(team.member)
     await sync_to_async(browser.post)("/accounts/logout/")
     assert await socket.expect_close() == 4401
     await bystander.nothing()
+    await own_other_browser.nothing()  # signing out here is not signing out everywhere
 
 
 async def test_deactivating_the_account_closes_its_sockets(team, sockets):

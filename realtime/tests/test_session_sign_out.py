@@ -99,3 +99,40 @@ async def test_a_session_older_than_the_session_length_hears_nothing_of_the_work
     assert frames[-1]["text"] == "hello everyone"
     assert [f for f in await bot.drain(1.0) if f.get("type") == "message"]
     assert not [f for f in await old.drain(0.5) if f.get("type") == "message"]
+
+
+async def test_a_socket_open_when_the_session_length_runs_out_is_closed_to_be_checked_again(team, sockets):
+    await run(
+        sign_in_policy_update,
+        actor=team.owner,
+        workspace=team.workspace,
+        allow_password=True,
+        allow_ldap=True,
+        allow_sso=True,
+        sso_only=False,
+        session_length_hours=1,
+    )
+    key, _ = await run(_browser, team.member)
+    await run(_age_session, key, 1 - 1 / 3600)  # signed in 59 min 59 s ago: one second left
+    socket = await _socket(sockets, key)
+
+    assert await socket.expect_close(timeout=5) == 4013
+    again = await _socket(sockets, key)  # let in again, but no longer hearing the workspace
+    await run(message_post, sender=team.owner, channel=team.general, text="after the hour")
+    assert not [f for f in await again.drain(0.5) if f.get("type") == "message"]
+
+
+async def test_a_changed_policy_closes_session_sockets_but_not_token_sockets(team, sockets):
+    browser = await sockets.session(team.member)
+    bot = await sockets.token(team.member, team.workspace)
+    await run(
+        sign_in_policy_update,
+        actor=team.owner,
+        workspace=team.workspace,
+        allow_password=True,
+        allow_ldap=False,
+        allow_sso=True,
+        sso_only=False,
+    )
+    assert await browser.expect_close() == 4013
+    await bot.nothing()
