@@ -125,6 +125,17 @@ def socket_limits(user: User, session: Mapping[str, Any]) -> tuple[list[int], fl
     return barred, min(deadlines, default=None)
 
 
+def check_not_break_glass(workspace: Workspace, user: User) -> None:
+    """The break-glass owner stays an active owner while the policy names them, so passwords refused by the
+    policy never lock every owner out. Raises: restricted_action (choose another break-glass owner first)."""
+    if SignInPolicy.objects.filter(workspace=workspace, break_glass_owner=user).exists():
+        raise DomainError(
+            ErrorCode.RESTRICTED_ACTION,
+            "%(name)s is the break-glass owner of the sign-in policy: choose another one there first.",
+            params={"name": user.name},
+        )
+
+
 def check_email_domain(workspace: Workspace, email: str) -> None:
     """Refuse an address outside the workspace's allowed domains (invitations, and joining through them).
 

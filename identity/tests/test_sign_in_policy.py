@@ -250,3 +250,21 @@ def test_a_provider_of_another_workspace_cannot_be_chosen(team, outsider):
     theirs = IdentityProvider.objects.create(workspace=stranger, kind=ProviderKind.OIDC, social_app=app, name="t")
     with pytest.raises(DomainError):
         set_policy(team, sso_providers=[theirs])
+
+
+def test_the_break_glass_owner_can_be_neither_demoted_nor_deactivated_while_named(team):
+    from slackclone.testing.factories import add_member
+    from workspaces.models import Role
+    from workspaces.services import member_change_role, member_deactivate
+
+    second_owner = add_member(team.workspace, role=Role.OWNER)
+    set_policy(team, sso_only=True, break_glass_owner=team.owner)
+    with pytest.raises(DomainError) as demoted:
+        member_change_role(actor=second_owner, workspace=team.workspace, user=team.owner, role=Role.ADMIN)
+    assert demoted.value.code == "restricted_action"
+    with pytest.raises(DomainError):
+        member_deactivate(actor=second_owner, workspace=team.workspace, user=team.owner)
+    assert enters(signed_in_as(team.owner), team)
+    set_policy(team, sso_only=True, break_glass_owner=second_owner)
+    member_change_role(actor=second_owner, workspace=team.workspace, user=team.owner, role=Role.ADMIN)
+    assert not enters(signed_in_as(team.owner), team)

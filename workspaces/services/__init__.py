@@ -28,7 +28,7 @@ from accounts.signup import check_new_password, is_unclaimed_placeholder, mark_e
 from chat import events as chat_events
 from chat.models import Channel, ChannelMember
 from chat.services.channels import channel_create
-from identity.policy import check_email_domain
+from identity.policy import check_email_domain, check_not_break_glass
 from realtime import transport
 from slackclone.errors import DomainError, ErrorCode
 from slackclone.images import replace_image
@@ -400,7 +400,8 @@ def member_change_role(*, actor: User | None, workspace: Workspace, user: User, 
 
     Leaving the admin roles revokes the bot tokens the person made in this workspace.
     Callers: admins for members and guests; owners for everyone; the operator.
-    Raises: invalid_role, user_not_found, restricted_action, last_owner.
+    Raises: invalid_role, user_not_found, restricted_action (also: the sign-in policy's break-glass owner
+    stops being an owner), last_owner.
     Events: user_change; a move to or from guest takes the user's sockets out of or into the workspace's
     news; chat.close (token_revoked) to the sockets of each revoked token.
     """
@@ -412,6 +413,7 @@ def member_change_role(*, actor: User | None, workspace: Workspace, user: User, 
         return target
     if role != Role.OWNER:
         _check_not_last_owner(target)
+        check_not_break_glass(workspace, user)
     was_admin, was_guest = target.is_admin, target.is_guest
     target.role = role
     target.save(update_fields=["role"])
@@ -427,7 +429,7 @@ def member_deactivate(*, actor: User | None, workspace: Workspace, user: User) -
     The bot tokens they made here are revoked.
 
     Callers: admins (owners for owners and admins); the operator.
-    Raises: user_not_found, restricted_action, last_owner.
+    Raises: user_not_found, restricted_action (also: the sign-in policy's break-glass owner), last_owner.
     Events: user_change; the member's sockets leave the workspace's groups and hear nothing more
     of it, those an API token of this workspace opened close (4401), and all close when no active
     workspace remains; chat.close (token_revoked) to the sockets of each revoked bot token.
@@ -438,6 +440,7 @@ def member_deactivate(*, actor: User | None, workspace: Workspace, user: User) -
     if not target.is_active:
         return target
     _check_not_last_owner(target)
+    check_not_break_glass(workspace, user)
     target.is_active = False
     target.deactivated_at = timezone.now()
     target.save(update_fields=["is_active", "deactivated_at"])
