@@ -16,7 +16,7 @@ _BROWSERS = (
     ("Edge", re.compile(r"\bEdg(?:e|A|iOS)?/")),
     ("Opera", re.compile(r"\b(?:OPR|Opera)/")),
     ("Firefox", re.compile(r"\b(?:Firefox|FxiOS)/")),
-    ("Chrome", re.compile(r"\b(?:Chrome|CriOS|Chromium)/")),
+    ("Chrome", re.compile(r"(?:Chrome|CriOS|Chromium)/")),  # HeadlessChrome too
     ("Safari", re.compile(r"\bVersion/[\d.]+.*\bSafari/")),
 )
 _SYSTEMS = (
