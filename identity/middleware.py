@@ -1,10 +1,10 @@
 """Where a browser session enters a workspace, its sign-in policy is checked (identity.policy).
 
 A page under /<slug>/ (the client and the admin pages) or a REST call that names a workspace or something
-of its own (a channel, a file, a reminder, a scheduled message, an app), made with a session, is refused when the session signed in a way the workspace does not
-accept or longer ago than its session length: pages answer with a "sign in again" page, the API with
-its error shape (401). Requests with an API token are never held to it; the socket is checked at its
-handshake (realtime.auth).
+of its own (a channel, a file, a reminder, a scheduled message, an app), made with a session, is refused
+when the session signed in a way the workspace does not accept or longer ago than its session length:
+pages answer with a "sign in again" page, the API with its error shape (401). Requests with an API token
+are never held to it; the socket is checked at its handshake (realtime.auth).
 """
 
 from __future__ import annotations
