@@ -17,8 +17,11 @@ from realtime import transport
 
 @receiver(user_logged_out, dispatch_uid="accounts.close_sockets_on_logout")
 def close_sockets_on_logout(sender, request, user, **kwargs) -> None:
+    """Signing out in one browser closes the sockets that browser's session opened; the person's other
+    sessions and API tokens keep theirs (a session without a key, never saved, closes them all)."""
     if user is not None and user.is_authenticated:
-        transport.close_sockets(user, code=4401, reason="logged_out")
+        session_key = getattr(getattr(request, "session", None), "session_key", None)
+        transport.close_sockets(user, code=4401, reason="logged_out", session_key=session_key)
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.count_sign_in_failure")

@@ -9,6 +9,7 @@ accounts are linked by the provider's subject (allauth's SocialAccount.uid), nev
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -55,3 +56,37 @@ class IdentityProvider(models.Model):
     @property
     def provider_id(self) -> str:
         return self.social_app.provider_id
+
+
+class SignInPolicy(models.Model):
+    """How a workspace's people must have signed in to enter it, and whose addresses it lets in.
+
+    Sign-in itself is site-wide (one account, many workspaces), so the policy is enforced where a
+    session enters the workspace: its pages, the REST API and the socket (identity.policy). API tokens
+    are separate credentials and are not held to it. A workspace without a row has the defaults:
+    every method, any domain, no session limit.
+    """
+
+    workspace = models.OneToOneField("workspaces.Workspace", on_delete=models.CASCADE, related_name="sign_in_policy")
+    allow_password = models.BooleanField(default=True, help_text=_("Email and password (and passkeys)."))
+    allow_ldap = models.BooleanField(default=True, help_text=_("The company directory's password (LDAP)."))
+    allow_sso = models.BooleanField(default=True, help_text=_("Single sign-on with the workspace's providers."))
+    # Empty: any enabled provider of the workspace; otherwise only these.
+    sso_providers = models.ManyToManyField(IdentityProvider, blank=True, related_name="+")
+    # Only single sign-on: passwords (ours and LDAP's) are refused, but for the break-glass owner.
+    sso_only = models.BooleanField(default=False)
+    # The owner who may always enter with a password, so a broken provider never locks the workspace out.
+    break_glass_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Lowercase domains ("example.com"); empty: any. Invitations and sign-up through them are held to it.
+    allowed_email_domains = models.JSONField(default=list, blank=True)
+    # A session older than this (since its sign-in) must sign in again to enter; null: no limit.
+    session_length_hours = models.PositiveIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Sign-in policy of {self.workspace_id}"

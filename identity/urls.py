@@ -1,5 +1,5 @@
 """django-allauth's pages, mounted at /auth/: the login stages (two-factor), re-authentication,
-two-factor management, single sign-on callbacks and the sessions list.
+two-factor management, single sign-on callbacks; and our sessions list (allauth's UserSession rows).
 
 allauth's own sign-in, sign-up, email and password pages are not mounted: those are Slackclone's
 (accounts/). The names allauth reverses for them point at ours.
@@ -11,6 +11,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from identity import oidc
+from identity.views import sessions
 
 urlpatterns = [
     path("login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True), name="account_login"),
@@ -28,9 +29,12 @@ urlpatterns = [
     path("reauthenticate/", account_views.reauthenticate, name="account_reauthenticate"),
     path("2fa/", include("allauth.mfa.urls")),
     path("3rdparty/", include("allauth.socialaccount.urls")),
-    path("sessions/", include("allauth.usersessions.urls")),
     # OpenID Connect through identity.oidc (nonce, full ID token checks), before allauth's own views.
     path("oidc/<str:provider_id>/login/", oidc.login, name="openid_connect_login"),
     path("oidc/<str:provider_id>/login/callback/", oidc.callback, name="openid_connect_callback"),
+    # The sessions list is ours (identity.views.sessions): devices, ending one session and its sockets.
+    path("sessions/", sessions.sessions, name="usersessions_list"),
+    path("sessions/<int:session_id>/end/", sessions.session_end, name="session-end"),
+    path("sessions/end-others/", sessions.sessions_end_others, name="sessions-end-others"),
     *build_provider_urlpatterns(),
 ]

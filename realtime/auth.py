@@ -27,6 +27,7 @@ from django.utils.http import is_same_domain
 from django.utils.module_loading import import_string
 
 from realtime.calls import in_thread
+from realtime.transport import session_tag
 from slackclone.errors import DomainError
 
 if TYPE_CHECKING:
@@ -47,6 +48,10 @@ class SocketAuth:
     workspace_id: int | None = None
     problem: str = ""
     token_id: int | None = None  # the API token's key, so revoking it closes this socket
+    session_tag: str = ""  # for a session's socket, transport.session_tag: ending that session closes it
+    # A session's socket stays out of the workspaces whose sign-in policy this session does not meet.
+    barred_workspaces: tuple[int, ...] = ()
+    expires_at: float | None = None  # when a workspace's session length runs out for this session
 
     @classmethod
     def of(
@@ -154,11 +159,23 @@ def _session_key(headers: dict[bytes, bytes]) -> str | None:
     return morsel.value if morsel else None
 
 
-def _user_from_session(session_key: str) -> User | None:
+def _socket_auth_from_session(session_key: str) -> SocketAuth:
+    from identity.policy import socket_limits
+
     store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")(session_key)
     # django.contrib.auth.get_user checks the backend, the session hash and is_active, as a request would.
     user = session_user(cast("HttpRequest", SimpleNamespace(session=store)))  # it reads request.session only
-    return user if user.is_authenticated else None
+    if not user.is_authenticated:
+        return SocketAuth.of(None, "session")
+    barred, expires_at = socket_limits(user, store)
+    return SocketAuth(
+        user.pk,
+        user.public_id,
+        "session",
+        session_tag=session_tag(session_key),
+        barred_workspaces=tuple(barred),
+        expires_at=expires_at,
+    )
 
 
 def _socket_auth_from_token(raw: str) -> SocketAuth:
@@ -198,7 +215,7 @@ def authenticate(scope: dict[str, Any]) -> SocketAuth | None:
     origin = headers.get(b"origin", b"").decode("latin1")
     if not origin_allowed(origin, scope):
         return None
-    return SocketAuth.of(_user_from_session(session_key), "session")
+    return _socket_auth_from_session(session_key)
 
 
 async def refuse_handshake(receive: Receive, send: Send) -> None:

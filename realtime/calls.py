@@ -77,7 +77,14 @@ _TOKEN_PROBLEM = """
 """
 
 
-def _subscriptions_sql(workspace_id: int | None, token_id: int | None) -> str:
+def _not_in_barred(count: int) -> str:
+    """`AND m.workspace_id NOT IN (...)` with one placeholder per barred workspace (any database)."""
+    if not count:
+        return ""
+    return " AND m.workspace_id NOT IN (" + ", ".join(f"%(barred{i})s" for i in range(count)) + ")"
+
+
+def _subscriptions_sql(workspace_id: int | None, token_id: int | None, barred: int = 0) -> str:
     token_problem = (
         ""
         if token_id is None
@@ -90,12 +97,14 @@ def _subscriptions_sql(workspace_id: int | None, token_id: int | None) -> str:
         user=User._meta.db_table,
         channel_member=ChannelMember._meta.db_table,
         channel=Channel._meta.db_table,
-        in_workspace="" if workspace_id is None else "AND m.workspace_id = %(workspace)s",
+        in_workspace=("" if workspace_id is None else "AND m.workspace_id = %(workspace)s") + _not_in_barred(barred),
     )
 
 
 @in_thread
-def load_subscriptions(user_pk: int, workspace_id: int | None, token_id: int | None = None) -> Subscriptions:
+def load_subscriptions(
+    user_pk: int, workspace_id: int | None, token_id: int | None = None, barred: tuple[int, ...] = ()
+) -> Subscriptions:
     """The groups a socket listens to: the user, each active workspace (not for guests) and each channel.
 
     Guests are kept out of workspace groups: those carry news of public channels they may not see.
@@ -104,11 +113,13 @@ def load_subscriptions(user_pk: int, workspace_id: int | None, token_id: int | N
     the user's group, so it also catches a deactivation or a revocation whose close was sent between
     the handshake and that join (`live` False). One SQL statement,
     not ORM queries: every socket runs this on connect, all at once in a reconnect storm, and
-    building the ORM queries cost more than running them (docs/performance.md).
+    building the ORM queries cost more than running them (docs/performance.md). `barred`: the workspaces
+    whose sign-in policy the socket's session does not meet (identity.policy), left out as if not joined.
     """
-    params = {"user": user_pk, "workspace": workspace_id, "token": token_id}
+    params: dict[str, int | None] = {"user": user_pk, "workspace": workspace_id, "token": token_id}
+    params.update({f"barred{i}": pk for i, pk in enumerate(barred)})
     with connection.cursor() as cursor:
-        cursor.execute(_subscriptions_sql(workspace_id, token_id), params)
+        cursor.execute(_subscriptions_sql(workspace_id, token_id, len(barred)), params)
         rows = cursor.fetchall()
     problem = next((public_id for kind, public_id, _ in rows if kind == "a"), "account_inactive")
     if problem:

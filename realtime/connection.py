@@ -41,6 +41,7 @@ CLOSE_POLICY = 4008
 CLOSE_TOO_MANY = 4029  # over a socket limit (realtime/limits.py); the reason says which
 # 1012 (service restart) would say it, but WebSocket servers let applications close only with 1000 or 3000-4999.
 CLOSE_RECONNECT = 4012
+CLOSE_SESSION_CHANGED = 4013  # the session must be checked again: reconnect at once
 
 MESSAGE_RATE, MESSAGE_BURST = 10.0, 20  # per user, across processes
 FRAME_RATE, FRAME_BURST = 20.0, 50  # any frame, per socket
@@ -87,6 +88,7 @@ class Connection:
 
     __slots__ = (
         "_admission",
+        "_expiry",
         "_frame_at",
         "_frame_tokens",
         "_hold_timer",
@@ -95,6 +97,7 @@ class Connection:
         "_resume_on_open",
         "_strike_at",
         "_strikes",
+        "barred_workspaces",
         "closed",
         "groups",
         "held",
@@ -102,6 +105,7 @@ class Connection:
         "id",
         "loading",
         "send",
+        "session_tag",
         "token_id",
         "user_id",
         "user_pk",
@@ -115,6 +119,10 @@ class Connection:
         self.user_id: str = ""
         self.workspace_id: int | None = None  # a token's socket acts in its token's workspace only
         self.token_id: int | None = None  # the API token that opened it: revoking the token closes it
+        self.session_tag = ""  # the browser session that opened it (transport.session_tag): ending it closes it
+        self.barred_workspaces: tuple[int, ...] = ()  # kept out of these by their sign-in policy
+        # When its session outlives a workspace's session length: closed then (4013), and checked again.
+        self._expiry: tuple[float, asyncio.TimerHandle | None] | None = None
         query = parse_qs(scope.get("query_string", b"").decode("latin1"))
         self._resume_on_open = query.get("resume") == ["1"]
         self.id = secrets.token_hex(6)
@@ -151,6 +159,9 @@ class Connection:
             return
         self.user_id, self.workspace_id = auth.user_public_id, auth.workspace_id
         self.token_id = auth.token_id
+        self.session_tag, self.barred_workspaces = auth.session_tag, auth.barred_workspaces
+        if auth.expires_at is not None:
+            self._expiry = (auth.expires_at, None)
         message = await receive()
         if message["type"] != "websocket.connect":
             return
@@ -178,7 +189,9 @@ class Connection:
         self.loading = []
         self._admission = asyncio.ensure_future(self.hub.limits.admit(self))
         await self.hub.attach(self, [f"u.{self.user_id}"])
-        subscriptions = await calls.load_subscriptions(self.user_pk, self.workspace_id, self.token_id)
+        subscriptions = await calls.load_subscriptions(
+            self.user_pk, self.workspace_id, self.token_id, self.barred_workspaces
+        )
         if not subscriptions.live:
             # Deactivated or revoked between the handshake and joining the user's group, whose close we missed.
             await self.close(CLOSE_UNAUTHENTICATED, subscriptions.problem)
@@ -200,6 +213,9 @@ class Connection:
             self._hold_timer = asyncio.get_running_loop().call_later(RESUME_HOLD_SECONDS, self._hold_expired)
         hello: HelloEvent = {"type": "hello"}
         await self.send_event(hello)
+        if self._expiry is not None:
+            delay = max(0.0, self._expiry[0] - time.time())
+            self._expiry = (self._expiry[0], asyncio.get_running_loop().call_later(delay, self._session_expired))
         # Marking the user online is a Redis round trip the client need not wait for: its resume is read
         # at once. _cleanup waits for it, so the disconnect is always recorded after the connect.
         self._presence = asyncio.ensure_future(self.hub.presence.connected(self))
@@ -228,6 +244,8 @@ class Connection:
         self.closed = True
         if self._hold_timer is not None:
             self._hold_timer.cancel()
+        if self._expiry is not None and self._expiry[1] is not None:
+            self._expiry[1].cancel()
         if self._presence is not None:
             await self._presence
         await self.hub.presence.disconnected(self)
@@ -453,6 +471,11 @@ class Connection:
                 if not self.closed:
                     await self.send({"type": "websocket.send", "text": payload})
         self.holding = None  # no await since the last check: nothing can slip between
+
+    def _session_expired(self) -> None:
+        """A workspace's session length ran out: reconnecting, the socket is checked again and leaves it out."""
+        self._expiry = None
+        self.hub.background(self.close(CLOSE_SESSION_CHANGED, "session_expired"))
 
     def _hold_expired(self) -> None:
         self._hold_timer = None

@@ -30,6 +30,7 @@ from django.core.exceptions import ImproperlyConfigured
 from realtime.limits import SocketLimits
 from realtime.presence import Presence
 from realtime.store import new_store
+from realtime.transport import ANY_SESSION
 
 if TYPE_CHECKING:
     from realtime.connection import Connection
@@ -276,9 +277,13 @@ class Hub:
                 await conn.unsubscribe(message["groups"], message.get("workspace"))
         elif kind == "chat.close":
             token = message.get("token")  # only the sockets one API token opened, when it is revoked
+            session = message.get("session")  # only those one browser session opened (or any session's: "*")
             for conn in list(members):
-                if token is None or conn.token_id == token:
-                    await conn.close(message.get("code", 4401), message.get("reason", ""))
+                if token is not None and conn.token_id != token:
+                    continue
+                if session is not None and not (conn.session_tag and session in (conn.session_tag, ANY_SESSION)):
+                    continue
+                await conn.close(message.get("code", 4401), message.get("reason", ""))
 
     async def _read(self) -> None:
         while True:

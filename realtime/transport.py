@@ -20,6 +20,7 @@ workspaces.events, accounts.events, notifications.events) and publishes them her
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 from collections.abc import Iterable, Mapping
@@ -163,13 +164,35 @@ def unsubscribe(user: HasPublicId, groups: Iterable[str], *, workspace: str | No
     _on_commit([user_group(user)], message)
 
 
+# `session` in a chat.close message that closes every socket a browser session opened (none a token opened).
+ANY_SESSION = "*"
+
+
+def session_tag(session_key: str) -> str:
+    """What a socket opened with a session cookie remembers of it: a hash, so the session key itself never
+    travels through the channel layer, yet "sign out that session" can close exactly its sockets."""
+    return hashlib.sha256(f"socket-session|{session_key}".encode()).hexdigest()[:32]
+
+
 def close_sockets(
-    user: HasPublicId, *, code: int = 4401, reason: str = "account_inactive", token_id: int | None = None
+    user: HasPublicId,
+    *,
+    code: int = 4401,
+    reason: str = "account_inactive",
+    token_id: int | None = None,
+    session_key: str | None = None,
+    sessions_only: bool = False,
 ) -> None:
-    """Close every open socket of this user, in every process; with `token_id`, only those that API token opened."""
-    message = {"type": "chat.close", "code": code, "reason": reason}
+    """Close every open socket of this user, in every process; with `token_id`, only those that API token
+    opened; with `session_key`, only those that browser session opened; `sessions_only`, every one a
+    session opened (a changed sign-in policy: they reconnect and are checked again), none a token's."""
+    message: dict[str, Any] = {"type": "chat.close", "code": code, "reason": reason}
     if token_id is not None:
         message["token"] = token_id
+    if session_key is not None:
+        message["session"] = session_tag(session_key)
+    elif sessions_only:
+        message["session"] = ANY_SESSION
     _on_commit([user_group(user)], message)
 
 

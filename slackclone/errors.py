@@ -140,6 +140,11 @@ class ErrorCode(StrEnum):
     INVALID_SCOPES = "invalid_scopes"
     INVALID_DOMAIN = "invalid_domain"
     INVALID_CLAIM_MAPPING = "invalid_claim_mapping"
+    # Sessions and the workspace sign-in policy
+    SESSION_NOT_FOUND = "session_not_found"
+    SESSION_EXPIRED = "session_expired"
+    SIGN_IN_METHOD_NOT_ALLOWED = "sign_in_method_not_allowed"
+    EMAIL_DOMAIN_NOT_ALLOWED = "email_domain_not_allowed"
 
 
 # The HTTP status each code means on the REST API.
@@ -236,6 +241,10 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.INVALID_SCOPES: 400,
     ErrorCode.INVALID_DOMAIN: 400,
     ErrorCode.INVALID_CLAIM_MAPPING: 400,
+    ErrorCode.SESSION_NOT_FOUND: 404,
+    ErrorCode.SESSION_EXPIRED: 401,
+    ErrorCode.SIGN_IN_METHOD_NOT_ALLOWED: 401,
+    ErrorCode.EMAIL_DOMAIN_NOT_ALLOWED: 403,
 }
 
 

@@ -129,6 +129,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "identity.middleware.SessionActivityMiddleware",
     "identity.form_targets.SignInFormTargetsMiddleware",
+    # A session entering a workspace (its pages, the REST API) meets the workspace's sign-in policy.
+    "identity.policy_gate.SignInPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "slackclone.urls"

@@ -8,7 +8,7 @@ from django.views.generic import RedirectView
 
 from audit import views as audit_views
 from directory import views as directory_views
-from identity.views import admin_sso
+from identity.views import admin_sign_in, admin_sso
 from scim import admin_views as admin_scim
 from workspaces.views import admin_emoji, admin_invitations, admin_members, admin_settings, create, invitations
 
@@ -29,6 +29,12 @@ admin_urls = [
         admin_members.member_active,
         name="admin-member-active",
     ),
+    path(
+        "<slug:workspace_slug>/admin/members/<str:user_id>/sign-out/",
+        admin_members.member_sign_out,
+        name="admin-member-sign-out",
+    ),
+    path("<slug:workspace_slug>/admin/sign-in/", admin_sign_in.sign_in_policy, name="admin-sign-in"),
     path("<slug:workspace_slug>/admin/invitations/", admin_invitations.invitations, name="admin-invitations"),
     path(
         "<slug:workspace_slug>/admin/invitations/<str:invitation_id>/revoke/",

@@ -110,9 +110,11 @@ async def test_logging_out_closes_the_users_open_sockets(team, sockets):
     socket = sockets.raw([(b"cookie", cookie.encode()), (b"origin", b"http://127.0.0.1:8000")])
     await socket.connect()
     bystander = await sockets.session(team.owner)
+    own_other_browser = await sockets.session(team.member)
     await sync_to_async(browser.post)("/accounts/logout/")
     assert await socket.expect_close() == 4401
     await bystander.nothing()
+    await own_other_browser.nothing()  # signing out here is not signing out everywhere
 
 
 async def test_deactivating_the_account_closes_its_sockets(team, sockets):
@@ -197,10 +199,10 @@ async def test_a_socket_whose_token_is_revoked_while_it_opens_is_closed_instead_
 
     read_subscriptions = calls.load_subscriptions
 
-    async def revoked_in_between(user_pk, workspace_id, token_id=None):
+    async def revoked_in_between(user_pk, workspace_id, token_id=None, barred=()):
         # After the handshake and the user-group join, with no close event: only the live check can notice.
         await ApiToken.objects.filter(pk=token_id).aupdate(revoked_at=timezone.now())
-        return await read_subscriptions(user_pk, workspace_id, token_id)
+        return await read_subscriptions(user_pk, workspace_id, token_id, barred)
 
     monkeypatch.setattr(calls, "load_subscriptions", revoked_in_between)
     socket = await sockets.token(team.member, team.workspace, hello=False)

@@ -122,10 +122,10 @@ async def test_a_token_socket_whose_membership_is_deactivated_while_it_opens_is_
     await run(_second_workspace, team, outsider)  # still active elsewhere: only the token's workspace counts
     read_subscriptions = calls.load_subscriptions
 
-    async def deactivated_in_between(user_pk, workspace_id, token_id=None):
+    async def deactivated_in_between(user_pk, workspace_id, token_id=None, barred=()):
         # After the handshake and the user-group join, with no event: only the read on open can notice.
         await Membership.objects.filter(user_id=user_pk, workspace_id=workspace_id).aupdate(is_active=False)
-        return await read_subscriptions(user_pk, workspace_id, token_id)
+        return await read_subscriptions(user_pk, workspace_id, token_id, barred)
 
     monkeypatch.setattr(calls, "load_subscriptions", deactivated_in_between)
     socket = await sockets.token(team.member, team.workspace, hello=False)

@@ -30,6 +30,7 @@ from audit.services import audit_record
 from chat import events as chat_events
 from chat.models import Channel, ChannelMember
 from chat.services.channels import channel_create
+from identity.policy import check_email_domain, check_not_break_glass
 from realtime import transport
 from slackclone.errors import DomainError, ErrorCode
 from slackclone.images import replace_image
@@ -223,7 +224,8 @@ def invitation_create(
     `send_email` mails the link to that address after commit (the admin pages ask for it; an import
     that pre-invites a whole team does not).
     Callers: workspace admins; the operator. Owners are made by role change, never invited.
-    Raises: invalid_email, invalid_role, invalid_arguments (max_uses, expiry), restricted_action.
+    Raises: invalid_email, invalid_role, invalid_arguments (max_uses, expiry), restricted_action,
+    email_domain_not_allowed (outside the sign-in policy's allowed domains, identity.policy).
     """
     inviter = access_workspace_admin(actor, workspace)
     role = _check_role(role)
@@ -240,6 +242,7 @@ def invitation_create(
                 fields={"email": "invalid"},
                 params={"email": f"{email!r}"},
             ) from None
+        check_email_domain(workspace, email)
     if max_uses is not None and (not isinstance(max_uses, int) or max_uses < 1):
         raise DomainError(ErrorCode.INVALID_ARGUMENTS, "max_uses must be 1 or more.", fields={"max_uses": "invalid"})
     days = settings.INVITATION_DEFAULT_DAYS if expires_in_days is None else expires_in_days
@@ -288,7 +291,8 @@ def invitation_accept(*, user: User, token: str) -> Membership:
     token proves the address: accepting it marks the user's address verified. A link invitation
     (anyone with it) proves nothing, so it needs an address proved already.
     Callers: the signed-in user holding the token (for an emailed invitation, the addressee).
-    Raises: invitation_not_found, invitation_expired, invitation_used_up, account_inactive, email_unverified.
+    Raises: invitation_not_found, invitation_expired, invitation_used_up, account_inactive, email_unverified,
+    email_domain_not_allowed.
     Events: team_join, member_joined_channel (#general).
     """
     invitation = _locked_invitation(token)
@@ -302,6 +306,7 @@ def invitation_accept(*, user: User, token: str) -> Membership:
             raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "Your account in this workspace has been deactivated.")
         return existing
     _check_usable(invitation)
+    check_email_domain(invitation.workspace, user.email)
     if invitation.email:
         mark_email_verified(user)
     check_email_verified(
@@ -324,7 +329,7 @@ def invitation_sign_up(*, token: str, password: str, display_name: str = "") -> 
     Callers: anyone holding an invitation addressed to one email; the caller signs them in.
     Raises: invitation_not_found (no such invitation, or a link for anyone), invitation_expired,
     invitation_used_up, email_taken (the address has an account of its own: sign in to join),
-    invalid_password.
+    invalid_password, email_domain_not_allowed.
     Events: team_join and member_joined_channel where the account was not a member yet; user_change
     in each workspace a claimed account was already in.
     """
@@ -332,6 +337,7 @@ def invitation_sign_up(*, token: str, password: str, display_name: str = "") -> 
     if not invitation.email:
         raise DomainError(ErrorCode.INVITATION_NOT_FOUND, "This invitation link is not valid.")
     _check_usable(invitation)
+    check_email_domain(invitation.workspace, invitation.email)
     user = User.objects.select_for_update().filter(email__iexact=invitation.email).first()
     if user is None:
         user = user_create(email=invitation.email, password=password, display_name=display_name, email_verified=True)
@@ -397,7 +403,8 @@ def member_change_role(*, actor: User | None, workspace: Workspace, user: User, 
 
     Leaving the admin roles revokes the bot tokens the person made in this workspace.
     Callers: admins for members and guests; owners for everyone; the operator.
-    Raises: invalid_role, user_not_found, restricted_action, last_owner.
+    Raises: invalid_role, user_not_found, restricted_action (also: the sign-in policy's break-glass owner
+    stops being an owner), last_owner.
     Events: user_change; a move to or from guest takes the user's sockets out of or into the workspace's
     news; chat.close (token_revoked) to the sockets of each revoked token; audit ROLE_CHANGED.
     """
@@ -409,6 +416,7 @@ def member_change_role(*, actor: User | None, workspace: Workspace, user: User, 
         return target
     if role != Role.OWNER:
         _check_not_last_owner(target)
+        check_not_break_glass(workspace, user)
     was_admin, was_guest, was_role = target.is_admin, target.is_guest, target.role
     target.role = role
     target.save(update_fields=["role"])
@@ -431,7 +439,7 @@ def member_deactivate(*, actor: User | None, workspace: Workspace, user: User) -
     The bot tokens they made here are revoked.
 
     Callers: admins (owners for owners and admins); the operator.
-    Raises: user_not_found, restricted_action, last_owner.
+    Raises: user_not_found, restricted_action (also: the sign-in policy's break-glass owner), last_owner.
     Events: user_change; the member's sockets leave the workspace's groups and hear nothing more
     of it, those an API token of this workspace opened close (4401), and all close when no active
     workspace remains; chat.close (token_revoked) to the sockets of each revoked bot token; audit
@@ -443,6 +451,7 @@ def member_deactivate(*, actor: User | None, workspace: Workspace, user: User) -
     if not target.is_active:
         return target
     _check_not_last_owner(target)
+    check_not_break_glass(workspace, user)
     target.is_active = False
     target.deactivated_at = timezone.now()
     target.save(update_fields=["is_active", "deactivated_at"])

@@ -1,4 +1,5 @@
-"""Workspace admin: members, their roles, deactivation and reactivation (/<slug>/admin/members/)."""
+"""Workspace admin: members, their roles, deactivation and reactivation, signing a member out everywhere
+(/<slug>/admin/members/)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
+from identity.sessions import member_sign_out_everywhere
 from slackclone.errors import DomainError
 from workspaces import services
 from workspaces.forms import MemberRoleForm
@@ -31,6 +33,11 @@ def _can_manage(actor: Membership, target: Membership) -> bool:
     return actor.role == Role.OWNER or not target.is_admin
 
 
+def _can_sign_out(actor: Membership, target: Membership) -> bool:
+    """Whether the actor may end this member's sessions (identity.sessions.check_can_sign_out)."""
+    return actor.role == Role.OWNER or target.role != Role.OWNER
+
+
 @login_required
 @require_safe
 def members(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpResponse:
@@ -38,7 +45,12 @@ def members(request: AuthenticatedHttpRequest, workspace_slug: str) -> HttpRespo
     after = request.GET.get("after") or None
     page = workspace_members(workspace=workspace, after=after, limit=PAGE_SIZE + 1)
     rows = [
-        {"membership": m, "can_manage": _can_manage(actor, m), "is_self": m.user_id == request.user.pk}
+        {
+            "membership": m,
+            "can_manage": _can_manage(actor, m),
+            "can_sign_out": _can_sign_out(actor, m) and m.is_active and not m.user.is_bot,
+            "is_self": m.user_id == request.user.pk,
+        }
         for m in page[:PAGE_SIZE]
     ]
     role_choices = (
@@ -107,3 +119,18 @@ def member_active(request: AuthenticatedHttpRequest, workspace_slug: str, user_i
         error = exc
     done = gettext("%(name)s has been reactivated.") if reactivate else gettext("%(name)s has been deactivated.")
     return _done(request, workspace_slug, error, done % {"name": target.user.name})
+
+
+@login_required
+@require_POST
+def member_sign_out(request: AuthenticatedHttpRequest, workspace_slug: str, user_id: str) -> HttpResponse:
+    """End every session of the member's, in every browser (identity.sessions.member_sign_out_everywhere)."""
+    workspace, _ = admin_workspace(request, workspace_slug)
+    target = _target(workspace, user_id)
+    error = None
+    try:
+        member_sign_out_everywhere(actor=request.user, workspace=workspace, user=target.user, request=request)
+    except DomainError as exc:
+        error = exc
+    done = gettext("%(name)s has been signed out everywhere.") % {"name": target.user.name}
+    return _done(request, workspace_slug, error, done)
