@@ -25,7 +25,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help venv node-modules run test browser check-services lint format worker beat stack require-real-stack clean
-.PHONY: messages messages-extract gettext-tools vendor
+.PHONY: messages messages-extract gettext-tools vendor xmlsec-libs
 .PHONY: cluster cluster-stop cluster-packages test-cluster
 
 help:
@@ -50,9 +50,17 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): requirements.txt requirements-dev.txt | $(PY)
+$(STAMP): requirements.txt requirements-dev.txt | $(PY) xmlsec-libs
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
+
+# xmlsec (SAML signatures) builds against Debian's libxmlsec1 where pip has no wheel for the machine.
+xmlsec-libs:
+	@if ! command -v pkg-config >/dev/null || ! pkg-config --exists xmlsec1; then \
+		echo "Installing libxmlsec1-dev and pkg-config for xmlsec (apt-get)."; \
+		$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+		$$( [ "$$(id -u)" = 0 ] || echo sudo ) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxmlsec1-dev pkg-config; \
+	fi
 
 # --- The browser client's tools: node_modules from package-lock.json ------------------
 

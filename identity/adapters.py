@@ -42,3 +42,18 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
         """Closed unless a provider's own provisioning rules open it."""
         return False
+
+    def on_authentication_error(
+        self,
+        request: HttpRequest,
+        provider: Any,
+        error: Any = None,
+        exception: Any = None,
+        extra_context: dict[str, Any] | None = None,
+    ) -> None:
+        """Every refused single sign-on is an audit event (SIGN_IN_FAILED with the method)."""
+        if getattr(provider, "id", "") == "saml":
+            from identity.saml.signin import record_failure
+
+            record_failure(request, provider, error, extra_context)
+        super().on_authentication_error(request, provider, error, exception, extra_context)

@@ -128,6 +128,8 @@ class ErrorCode(StrEnum):
     # Web Push
     INVALID_SUBSCRIPTION = "invalid_subscription"
     SUBSCRIPTION_NOT_FOUND = "subscription_not_found"
+    # SAML identity providers (identity/saml)
+    INVALID_SAML_METADATA = "invalid_saml_metadata"
 
 
 # The HTTP status each code means on the REST API.
@@ -215,6 +217,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.SUBSCRIPTION_NOT_FOUND: 404,
     ErrorCode.ALREADY_STARRED: 409,
     ErrorCode.NOT_STARRED: 404,
+    ErrorCode.INVALID_SAML_METADATA: 400,
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, overload
 
 from slackclone.errors import DomainError, ErrorCode
-from workspaces.models import Membership, UserGroup, Workspace
+from workspaces.models import Membership, Role, UserGroup, Workspace
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -48,6 +48,21 @@ def access_workspace_admin(actor: User | None, workspace: Workspace) -> Membersh
     membership = access_membership(actor, workspace)
     if not membership.is_admin:
         raise DomainError(ErrorCode.RESTRICTED_ACTION, "Only workspace owners and admins can do that.")
+    return membership
+
+
+@overload
+def access_workspace_owner(actor: User, workspace: Workspace) -> Membership: ...
+@overload
+def access_workspace_owner(actor: User | None, workspace: Workspace) -> Membership | None: ...
+def access_workspace_owner(actor: User | None, workspace: Workspace) -> Membership | None:
+    """Only owners (or the operator) decide how people sign in: single sign-on providers. A workspace you
+    are not in does not exist for you (workspace_not_found); admins and below get restricted_action."""
+    if actor is None:
+        return None
+    membership = access_membership(actor, workspace)
+    if membership.role != Role.OWNER:
+        raise DomainError(ErrorCode.RESTRICTED_ACTION, "Only workspace owners can do that.")
     return membership
 
 
