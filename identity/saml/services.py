@@ -91,7 +91,9 @@ def _org_slug(workspace: Workspace, name: str) -> str:
     return candidate
 
 
-def _app_settings(idp: metadata.IdPMetadata, *, sp_entity_id: str, metadata_url: str, idp_initiated: bool) -> dict:
+def _app_settings(
+    idp: metadata.IdPMetadata, *, sp_entity_id: str, metadata_url: str, idp_initiated: bool
+) -> dict[str, Any]:
     idp_settings = {"entity_id": idp.entity_id, "sso_url": idp.sso_url, "x509cert": idp.x509cert}
     if idp.slo_url:
         idp_settings["slo_url"] = idp.slo_url
@@ -108,7 +110,9 @@ def _app_settings(idp: metadata.IdPMetadata, *, sp_entity_id: str, metadata_url:
     }
 
 
-def _record(actor: User | None, provider: IdentityProvider, change: str, request: HttpRequest | None, **data: Any):
+def _record(
+    actor: User | None, provider: IdentityProvider, change: str, request: HttpRequest | None, **data: Any
+) -> None:
     audit_record(
         action=AuditAction.SSO_CONFIG_CHANGED,
         actor=actor,
