@@ -7,8 +7,10 @@ allauth's own sign-in, sign-up, email and password pages are not mounted: those 
 
 from allauth.account import views as account_views
 from allauth.urls import build_provider_urlpatterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
+
+from identity.saml import views as saml_views
 
 urlpatterns = [
     path("login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True), name="account_login"),
@@ -27,5 +29,7 @@ urlpatterns = [
     path("2fa/", include("allauth.mfa.urls")),
     path("3rdparty/", include("allauth.socialaccount.urls")),
     path("sessions/", include("allauth.usersessions.urls")),
+    # Before allauth's own: the SAML sign-in page, whose form may lead to the IdP (identity.saml.views).
+    re_path(r"^saml/(?P<organization_slug>[^/]+)/login/$", saml_views.login, name="saml_login"),
     *build_provider_urlpatterns(),
 ]

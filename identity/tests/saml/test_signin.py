@@ -163,3 +163,20 @@ def test_our_metadata_names_the_acs_url_and_our_entity_id(client, provider):
     assert f'entityID="{sp_metadata_url(provider)}"' in xml
     assert f"/auth/saml/{org}/acs/" in xml
     assert 'WantAssertionsSigned="true"' in xml
+
+
+def test_security_settings_edited_in_the_admin_do_not_let_an_unsigned_assertion_in(
+    client, saml_idp, provider, linked_person
+):
+    app = provider.social_app
+    app.settings["advanced"].update({"strict": False, "want_assertion_signed": False})
+    app.save()
+    document = support.decode(saml_idp.idp_initiated_response(user_name=SUBJECT, email=SUBJECT))
+    post_to_acs(client, provider, support.encode(support.strip_signatures(document)))
+    assert signed_in_user_id(client) is None
+
+
+def test_the_sign_in_page_may_lead_to_the_idp_and_nowhere_else(client, saml_idp, provider):
+    page = client.get(f"/auth/saml/{provider.social_app.client_id}/login/", HTTP_HOST=HOST)
+    assert page.status_code == 200
+    assert page["Content-Security-Policy"].endswith(f"form-action 'self' {saml_idp.url}")
