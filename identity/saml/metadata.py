@@ -27,8 +27,8 @@ class IdPMetadata:
     slo_url: str = ""
 
 
-def _invalid(message: str, **params: object) -> DomainError:
-    return DomainError(ErrorCode.INVALID_SAML_METADATA, message, fields={"metadata": "invalid"}, params=params)
+INVALID = ErrorCode.INVALID_SAML_METADATA
+FIELDS = {"metadata": "invalid"}
 
 
 def fetch(url: str) -> bytes:
@@ -36,9 +36,16 @@ def fetch(url: str) -> bytes:
     try:
         response = outgoing.get(url, timeout=FETCH_TIMEOUT_SECONDS, max_response_bytes=MAX_METADATA_BYTES)
     except outgoing.OutgoingError as error:
-        raise _invalid("The metadata URL could not be fetched (%(reason)s).", reason=error.reason) from error
+        raise DomainError(
+            INVALID,
+            "The metadata URL could not be fetched (%(reason)s).",
+            fields=FIELDS,
+            params={"reason": error.reason},
+        ) from error
     if response.status != 200:
-        raise _invalid("The metadata URL answered HTTP %(status)s.", status=response.status)
+        raise DomainError(
+            INVALID, "The metadata URL answered HTTP %(status)s.", fields=FIELDS, params={"status": response.status}
+        )
     return response.body
 
 
@@ -47,25 +54,33 @@ def parse(document: bytes | str) -> IdPMetadata:
     if isinstance(document, str):
         document = document.encode()
     if not document.strip():
-        raise _invalid("The metadata is empty.")
+        raise DomainError(INVALID, "The metadata is empty.", fields=FIELDS)
     if len(document) > MAX_METADATA_BYTES:
-        raise _invalid("The metadata is larger than %(max)s bytes.", max=MAX_METADATA_BYTES)
+        raise DomainError(
+            INVALID, "The metadata is larger than %(max)s bytes.", fields=FIELDS, params={"max": MAX_METADATA_BYTES}
+        )
     try:
         parsed = OneLogin_Saml2_IdPMetadataParser.parse(document)
     except Exception as error:  # lxml's and python3-saml's parse errors have no common base
-        raise _invalid("The metadata is not valid XML: %(error)s", error=str(error)[:200]) from error
+        raise DomainError(
+            INVALID, "The metadata is not valid XML: %(error)s", fields=FIELDS, params={"error": str(error)[:200]}
+        ) from error
     idp = parsed.get("idp") or {}
     entity_id = idp.get("entityId") or ""
     sso_url = (idp.get("singleSignOnService") or {}).get("url") or ""
     certs = idp.get("x509certMulti", {}).get("signing") or ([idp["x509cert"]] if idp.get("x509cert") else [])
     if not entity_id:
-        raise _invalid("The metadata describes no identity provider (IDPSSODescriptor with an entityID).")
+        raise DomainError(
+            INVALID, "The metadata describes no identity provider (IDPSSODescriptor with an entityID).", fields=FIELDS
+        )
     if not sso_url:
-        raise _invalid("The metadata has no single sign-on URL with the HTTP-Redirect binding.")
+        raise DomainError(
+            INVALID, "The metadata has no single sign-on URL with the HTTP-Redirect binding.", fields=FIELDS
+        )
     if not certs:
-        raise _invalid("The metadata has no signing certificate.")
+        raise DomainError(INVALID, "The metadata has no signing certificate.", fields=FIELDS)
     if not sso_url.startswith(("https://", "http://")):
-        raise _invalid("The single sign-on URL is not an http(s) URL.")
+        raise DomainError(INVALID, "The single sign-on URL is not an http(s) URL.", fields=FIELDS)
     return IdPMetadata(
         entity_id=entity_id,
         sso_url=sso_url,

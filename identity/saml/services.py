@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -245,7 +246,7 @@ def saml_provider_refresh_metadata(
     access_workspace_owner(actor, provider.workspace)
     url = (provider.social_app.settings.get("slackclone") or {}).get("metadata_url") or ""
     if not url:
-        provider.last_error = "This provider was configured from a metadata file; upload the new one."
+        provider.last_error = gettext("This provider was configured from a metadata file; upload the new one.")
         provider.last_checked_at = timezone.now()
         provider.save(update_fields=["last_error", "last_checked_at"])
         return provider
