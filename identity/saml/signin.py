@@ -41,7 +41,11 @@ NAME_ATTRIBUTES = (
 )
 GIVEN_NAME_ATTRIBUTES = ("firstName", "givenName", "urn:oid:2.5.4.42")
 FAMILY_NAME_ATTRIBUTES = ("lastName", "sn", "urn:oid:2.5.4.4")
-GROUP_ATTRIBUTES = ("memberOf", "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups")
+GROUP_ATTRIBUTES = (
+    "memberOf",
+    "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
+    "http://schemas.xmlsoap.org/claims/Group",
+)
 EMAIL_NAMEID_FORMAT = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
 
 

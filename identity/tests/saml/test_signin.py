@@ -180,3 +180,25 @@ def test_the_sign_in_page_may_lead_to_the_idp_and_nowhere_else(client, saml_idp,
     page = client.get(f"/auth/saml/{provider.social_app.client_id}/login/", HTTP_HOST=HOST)
     assert page.status_code == 200
     assert page["Content-Security-Policy"].endswith(f"form-action 'self' {saml_idp.url}")
+
+
+def test_what_the_assertion_says_is_read_for_provisioning(rf, saml_idp, provider):
+    """The claims handed to just-in-time provisioning, read from a real IdP's verified response."""
+    from allauth.socialaccount.providers.saml.utils import build_auth
+
+    from identity.saml.signin import SAMLClaims, claims_from
+
+    response = saml_idp.idp_initiated_response(
+        user_name="sam-123", email="Sam@Corp.Example", name="Sam Jackson", groups="Engineering,Ops"
+    )
+    request = rf.post(f"/auth/saml/{provider.social_app.client_id}/acs/", {"SAMLResponse": response}, HTTP_HOST=HOST)
+    auth = build_auth(request, provider.social_app.get_provider(request))
+    auth.process_response()
+    assert auth.get_errors() == []
+    assert claims_from(provider, auth, auth.get_nameid()) == SAMLClaims(
+        subject="sam-123",
+        email="sam@corp.example",
+        email_verified=True,
+        name="Sam Jackson",
+        groups=["Engineering", "Ops"],
+    )
