@@ -43,7 +43,7 @@ def test_a_person_signs_in_through_the_idps_page_and_lands_signed_in(server, chr
         assert page.locator("#requestId").inner_text().startswith("ONELOGIN_")  # our AuthnRequest arrived
         page.locator("#btn-sign-in").click()
         # The IdP's form posts to our ACS, which redirects to finish it, which redirects to where we land.
-        page.wait_for_url(lambda url: url.startswith(server.url) and "/auth/saml/" not in url, wait_until="load")
+        page.wait_for_url(lambda url: url.startswith(server.url) and "/auth/saml/" not in url, wait_until="commit")
         assert "/accounts/login" not in page.url
         assert "/auth/saml/" not in page.url
         profile = page.goto(f"{server.url}/accounts/profile/")

@@ -203,3 +203,28 @@ def test_what_the_assertion_says_is_read_for_provisioning(rf, saml_idp, provider
         name="Sam Jackson",
         groups=["Engineering", "Ops"],
     )
+
+
+def test_a_first_sign_in_from_an_allowed_domain_provisions_a_member(client, saml_idp, team):
+    """Just-in-time provisioning is identity.provisioning's (shared with OpenID Connect); this checks that SAML
+    hands it what the assertion says. Skipped until that module is merged in."""
+    pytest.importorskip("identity.provisioning")
+    from accounts.models import User
+    from workspaces.models import Membership
+
+    provider = saml_provider_create(
+        actor=None,
+        workspace=team.workspace,
+        name="Corp SSO",
+        metadata_url=saml_idp.metadata_url,
+        trust_email=True,
+        allowed_domains=["corp.example"],
+    )
+    org = provider.social_app.client_id
+    saml_idp.point_at(acs_url=f"http://{HOST}/auth/saml/{org}/acs/", audience=sp_metadata_url(provider))
+    response = saml_idp.idp_initiated_response(user_name="new-person-1", email="new@corp.example", name="New Person")
+    post_to_acs(client, provider, response)
+    person = User.objects.get(email="new@corp.example")
+    assert signed_in_user_id(client) == str(person.pk)
+    assert Membership.objects.get(user=person, workspace=team.workspace).role == "member"
+    assert SocialAccount.objects.get(user=person).uid == "new-person-1"
