@@ -19,6 +19,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.integration]
 SUBJECT = "saml.jackson@example.com"  # saml-idp's default user
 
 
+def landed(base_url: str):
+    return lambda url: url.startswith(base_url) and "/auth/saml/" not in url
+
+
 @pytest.fixture
 def server(live_server_process, transactional_db):  # noqa: F811
     return live_server_process
@@ -43,7 +47,10 @@ def test_a_person_signs_in_through_the_idps_page_and_lands_signed_in(server, chr
         assert page.locator("#requestId").inner_text().startswith("ONELOGIN_")  # our AuthnRequest arrived
         page.locator("#btn-sign-in").click()
         # The IdP's form posts to our ACS, which redirects to finish it, which redirects to where we land.
-        page.wait_for_url(lambda url: url.startswith(server.url) and "/auth/saml/" not in url, wait_until="commit")
+        try:
+            page.wait_for_url(landed(server.url), wait_until="commit", timeout=60_000)
+        except Exception as timeout:  # say where it stopped: an error page names the reason
+            raise AssertionError(f"stopped at {page.url}: {page.inner_text('body')[:1000]}") from timeout
         assert "/accounts/login" not in page.url
         assert "/auth/saml/" not in page.url
         profile = page.goto(f"{server.url}/accounts/profile/")
