@@ -45,6 +45,9 @@ def test_a_person_signs_in_through_the_idps_page_and_lands_signed_in(server, chr
         page.locator("main form button[type=submit], main form input[type=submit]").first.click()
         page.wait_for_url(f"{saml_idp.url}/**")
         assert page.locator("#requestId").inner_text().startswith("ONELOGIN_")  # our AuthnRequest arrived
+        # The IdP's page is a form of the user it asserts (other tests may have left another one in it).
+        page.fill("#userName", SUBJECT)
+        page.fill("#email", SUBJECT)
         page.locator("#btn-sign-in").click()
         # The IdP's form posts to our ACS, which redirects to finish it, which redirects to where we land.
         try:
