@@ -25,7 +25,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help venv node-modules run test browser check-services lint format worker beat stack require-real-stack clean
-.PHONY: messages messages-extract gettext-tools vendor ldap-packages
+.PHONY: messages messages-extract gettext-tools vendor system-packages
 .PHONY: cluster cluster-stop cluster-packages test-cluster
 
 help:
@@ -50,15 +50,17 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): requirements.txt requirements-dev.txt | $(PY) ldap-packages
+$(STAMP): requirements.txt requirements-dev.txt | $(PY) system-packages
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# python-ldap (under django-auth-ldap) builds against OpenLDAP's and SASL's headers; the LDAP tests
-# (directory/tests) run Debian's slapd and its ldapadd. Installed only when missing.
-ldap-packages:
+# Debian packages, installed only when missing: python-ldap (under django-auth-ldap) builds against OpenLDAP's
+# and SASL's headers, and the LDAP tests (directory/tests) run Debian's slapd and its ldapadd; xmlsec (SAML
+# signatures) needs libxmlsec1 and pkg-config where pip has no wheel for the machine.
+SYSTEM_PACKAGES := libldap2-dev libsasl2-dev slapd ldap-utils libxmlsec1-dev pkg-config
+system-packages:
 	@missing=""; \
-	for package in libldap2-dev libsasl2-dev slapd ldap-utils; do \
+	for package in $(SYSTEM_PACKAGES); do \
 		dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -135,7 +137,7 @@ run: venv messages
 
 # The suite runs serially: its tests share one Redis (the Celery broker, presence, the channel layer).
 # The browser client's checks come before pytest: Biome (lint, format, import order) and its unit tests.
-test: venv ldap-packages node-modules check-services browser messages
+test: venv system-packages node-modules check-services browser messages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(BIOME) ci --colors=off

@@ -142,7 +142,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     ) -> None:
         """A refused token, a replayed or missing state, an error from the provider: recorded, then
         allauth's error page (in our layout). SAML's refusals are recorded by identity.saml, with its reasons."""
-        if getattr(provider, "id", "") != "saml":
+        if getattr(provider, "id", "") == "saml":
+            from identity.saml.signin import record_failure
+
+            record_failure(request, provider, error, extra_context)
+        else:
             record_oidc_failure(request, provider, error, exception)
         super().on_authentication_error(request, provider, error, exception, extra_context)
 

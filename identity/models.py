@@ -90,3 +90,22 @@ class SignInPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"Sign-in policy of {self.workspace_id}"
+
+
+class SAMLAssertionUse(models.Model):
+    """A SAML assertion that signed someone in, kept until it expires so the same assertion is never
+    accepted twice (a replay: someone who copied the browser's POST). python3-saml and allauth check
+    the signature, audience, recipient and time window, but remember nothing between requests."""
+
+    provider = models.ForeignKey(IdentityProvider, on_delete=models.CASCADE, related_name="+")
+    assertion_id = models.CharField(max_length=256)
+    not_on_or_after = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "assertion_id"], name="saml_assertion_use_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assertion_id} (until {self.not_on_or_after:%Y-%m-%d %H:%M})"

@@ -7,10 +7,11 @@ allauth's own sign-in, sign-up, email and password pages are not mounted: those 
 
 from allauth.account import views as account_views
 from allauth.urls import build_provider_urlpatterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from identity import oidc
+from identity.saml import views as saml_views
 from identity.views import sessions
 
 urlpatterns = [
@@ -36,5 +37,7 @@ urlpatterns = [
     path("sessions/", sessions.sessions, name="usersessions_list"),
     path("sessions/<int:session_id>/end/", sessions.session_end, name="session-end"),
     path("sessions/end-others/", sessions.sessions_end_others, name="sessions-end-others"),
+    # Before allauth's own: the SAML sign-in page, whose form may lead to the IdP (identity.saml.views).
+    re_path(r"^saml/(?P<organization_slug>[^/]+)/login/$", saml_views.login, name="saml_login"),
     *build_provider_urlpatterns(),
 ]

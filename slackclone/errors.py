@@ -145,6 +145,8 @@ class ErrorCode(StrEnum):
     SESSION_EXPIRED = "session_expired"
     SIGN_IN_METHOD_NOT_ALLOWED = "sign_in_method_not_allowed"
     EMAIL_DOMAIN_NOT_ALLOWED = "email_domain_not_allowed"
+    # SAML identity providers (identity/saml)
+    INVALID_SAML_METADATA = "invalid_saml_metadata"
 
 
 # The HTTP status each code means on the REST API.
@@ -245,6 +247,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.SESSION_EXPIRED: 401,
     ErrorCode.SIGN_IN_METHOD_NOT_ALLOWED: 401,
     ErrorCode.EMAIL_DOMAIN_NOT_ALLOWED: 403,
+    ErrorCode.INVALID_SAML_METADATA: 400,
 }
 
 
