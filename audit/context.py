@@ -34,6 +34,24 @@ def recorded_as(**details: Any) -> Iterator[None]:
         _channel.reset(token)
 
 
+_signing_recorded_by_caller: ContextVar[bool] = ContextVar("audit_signing_recorded_by_caller", default=False)
+
+
+@contextmanager
+def sessions_ending_recorded_by_caller() -> Iterator[None]:
+    """The caller records the sessions it ends itself (with the workspace and how many), so the record that
+    a re-signed account otherwise gets (audit.receivers) is not made a second time."""
+    token = _signing_recorded_by_caller.set(True)
+    try:
+        yield
+    finally:
+        _signing_recorded_by_caller.reset(token)
+
+
+def sessions_ending_is_recorded_by_caller() -> bool:
+    return _signing_recorded_by_caller.get()
+
+
 def recorded_details() -> dict[str, Any]:
     return dict(_channel.get() or {})
 

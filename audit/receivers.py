@@ -17,7 +17,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from accounts.models import User
-from audit.context import sign_in_method
+from audit.context import sessions_ending_is_recorded_by_caller, sign_in_method
 from audit.models import AuditAction
 from audit.services import audit_record
 
@@ -80,7 +80,7 @@ def record_session_signing_change(sender, instance: User, created: bool, **kwarg
     """A new password (which ends the other sessions too) or "sign out of all other sessions". The actor is the
     person signed in on the request (themselves, or staff in the Django admin), none for a reset link."""
     changes: frozenset[str] = getattr(instance, "_session_signing_changes", frozenset())
-    if created or not changes:
+    if created or not changes or (changes == {"session_epoch"} and sessions_ending_is_recorded_by_caller()):
         return
     action = AuditAction.PASSWORD_CHANGED if "password" in changes else AuditAction.SESSIONS_ENDED
     audit_record(action=action, target=instance, data={"sessions_ended": True})

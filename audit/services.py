@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 
 from audit.context import current_request, recorded_details
@@ -24,9 +25,9 @@ def _address(request: HttpRequest | None) -> str | None:
 
 
 def _signed_in(request: HttpRequest | None) -> Any:
-    """The person signed in on the request (by session or API token), if any."""
+    """The person signed in on the request (by session or API token), if any: not a SCIM token's principal."""
     user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
+    return user if isinstance(user, AbstractBaseUser) and user.is_authenticated else None
 
 
 def audit_record(

@@ -22,6 +22,8 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import user_create, user_sign_out_other_sessions, user_update_profile
 from audit.context import recorded_as, set_sign_in_method
+from audit.models import AuditAction
+from audit.services import audit_record
 from directory import ldap as directory_ldap
 from directory.ldap import Person
 from directory.models import Directory, DirectoryLink
@@ -111,10 +113,12 @@ def ldap_identity_accept(
     mapped role in the workspace) and brought up to date. Callers: directory.backends only.
     Raises SignInRefused (not in an allowed group, no address, the address is someone else's, deactivated).
     Events: those of user_create/member_add/member_change_role/user_update_profile.
-    Audit: the sign-in, by audit.receivers, as method ldap."""
+    Audit: member_added when the sign-in adds them to the workspace; the sign-in itself, by audit.receivers,
+    as method ldap."""
     if role is None:
         raise SignInRefused("not_in_allowed_group")
     user = _linked_user(directory, person)
+    provisioned = user is None
     if user is None:
         user = user_create(
             email=person.email, full_name=person.full_name, display_name=person.display_name, email_verified=True
@@ -125,6 +129,12 @@ def ldap_identity_accept(
     membership = Membership.objects.filter(workspace=directory.workspace, user=user).first()
     if membership is None:
         membership = member_add(actor=None, workspace=directory.workspace, user=user, role=role)
+        audit_record(
+            action=AuditAction.MEMBER_ADDED,
+            workspace=directory.workspace,
+            target=user,
+            data={"method": "ldap", "role": role, "provisioned": provisioned, "dn": person.dn},
+        )
     elif not membership.is_active:
         raise SignInRefused("member_deactivated")
     else:

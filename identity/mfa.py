@@ -46,9 +46,14 @@ def must_enrol(membership: Membership) -> bool:
     return is_covered_by_policy(membership) and not has_two_factor(membership.user)
 
 
+DIRECTORY_BACKEND = "directory.backends.DirectoryBackend"
+
+
 def record_password_sign_in(request: HttpRequest, user: User) -> None:
-    """Note in allauth's list that the password was proved (our login form is Django's, not allauth's)."""
-    record_authentication(request, user, method="password", email=user.email)
+    """Note in allauth's list that the password was proved (our login form is Django's, not allauth's):
+    Slackclone's own ("password") or the company directory's ("ldap"), as the audit log names it."""
+    method = "ldap" if getattr(user, "backend", "") == DIRECTORY_BACKEND else "password"
+    record_authentication(request, user, method=method, email=user.email)
 
 
 def _records(request: HttpRequest, user: User) -> list[dict[str, Any]]:

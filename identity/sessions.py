@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.services import user_sign_out_other_sessions
+from audit.context import sessions_ending_recorded_by_caller
 from audit.models import AuditAction
 from audit.services import audit_record
 from identity.user_agents import parse_user_agent
@@ -112,7 +113,8 @@ def user_sessions_end_others(*, actor: User, current_key: str | None, request: H
     """End every session of the actor's but this one; the caller re-signs its own session at once
     (django.contrib.auth.update_session_auth_hash), as after accounts.services.user_sign_out_other_sessions.
     Callers: any signed-in person. Raises: account_inactive. Events: chat.close (4013) to the person's sockets."""
-    user = user_sign_out_other_sessions(actor=actor)
+    with sessions_ending_recorded_by_caller():
+        user = user_sign_out_other_sessions(actor=actor)
     ended = _end_all_but(user, current_key)
     audit_record(
         action=AuditAction.SESSIONS_ENDED,
@@ -146,7 +148,8 @@ def member_sign_out_everywhere(
     check_can_sign_out(actor_membership, target)
     person = type(target.user).objects.select_for_update().get(pk=target.user_id)
     person.session_epoch = person.session_epoch + 1  # saved, so accounts.signals closes the sockets
-    person.save(update_fields=["session_epoch"])
+    with sessions_ending_recorded_by_caller():
+        person.save(update_fields=["session_epoch"])
     ended = _end_all_but(person, None)
     data: dict[str, Any] = {"ended": "all", "count": ended}
     audit_record(

@@ -37,16 +37,20 @@ def test_a_sign_in_on_the_page_is_recorded_with_its_method_address_and_browser()
     assert (event.target_type, event.target_id) == ("user", person.public_id)
 
 
-def test_a_sign_in_through_the_api_and_the_django_admin_says_which_surface():
+def test_a_sign_in_through_the_api_says_so_and_the_django_admin_signs_in_on_the_site_page():
     person, staff = UserFactory(), UserFactory(is_staff=True, is_superuser=True)
     assert _api_login(ApiClient(), person.email, DEFAULT_PASSWORD).status_code == 200
-    admin = web_client().post(
-        "/admin/login/", {"username": staff.email, "password": DEFAULT_PASSWORD, "next": "/admin/"}
+    browser = web_client()
+    admin_login = browser.get("/admin/login/?next=/admin/")
+    assert admin_login.status_code == 302
+    assert admin_login["Location"].startswith("/accounts/login/")
+    signed_in = browser.post(
+        "/accounts/login/", {"username": staff.email, "password": DEFAULT_PASSWORD, "next": "/admin/"}
     )
-    assert admin.status_code == 302
+    assert (signed_in.status_code, signed_in["Location"]) == (302, "/admin/")
 
     assert only(AuditAction.SIGN_IN, actor=person).data == {"method": "password", "surface": "api"}
-    assert only(AuditAction.SIGN_IN, actor=staff).data == {"method": "password", "surface": "django_admin"}
+    assert only(AuditAction.SIGN_IN, actor=staff).data == {"method": "password", "surface": "web"}
 
 
 def test_a_failed_sign_in_records_the_address_tried_without_an_actor_or_the_password():

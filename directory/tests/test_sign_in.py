@@ -38,10 +38,9 @@ def test_first_ldap_sign_in_provisions_a_verified_account_and_joins_the_workspac
     assert Membership.objects.get(workspace=team.workspace, user=carol).role == Role.MEMBER
     assert DirectoryLink.objects.get(directory=directory, user=carol).dn == f"uid=carol,{PEOPLE_BASE}".lower()
     assert ChannelMember.objects.filter(channel=team.general, user=carol).exists()
-    event = AuditEvent.objects.get(action=AuditAction.SIGN_IN, actor=carol)
-    assert event.data["method"] == "ldap"
-    assert event.data["provisioned"] is True
-    assert event.workspace == team.workspace
+    assert AuditEvent.objects.get(action=AuditAction.SIGN_IN, actor=carol).data["method"] == "ldap"
+    joined = AuditEvent.objects.get(action=AuditAction.MEMBER_ADDED, target_id=carol.public_id)
+    assert (joined.workspace, joined.data["method"], joined.data["provisioned"]) == (team.workspace, "ldap", True)
     assert client.get(f"/{team.workspace.slug}/").status_code == 200
 
 

@@ -43,7 +43,12 @@ def test_sync_deactivates_people_removed_from_the_directory_and_ends_their_acces
     assert (ended.status_code, ended.url.split("?")[0]) == (302, reverse("accounts:login"))  # signed out
     assert error_code(api.get(f"/api/v1/workspaces/{team.workspace.public_id}")) in {"account_inactive", "invalid_auth"}
     event = AuditEvent.objects.get(action=AuditAction.MEMBER_DEACTIVATED, target_id=carol.public_id)
-    assert event.data == {"method": "ldap_sync", "reason": "left_directory", "dn": f"uid=carol,{PEOPLE_BASE}".lower()}
+    assert event.data == {
+        "role": "member",
+        "method": "ldap_sync",
+        "reason": "left_directory",
+        "dn": f"uid=carol,{PEOPLE_BASE}".lower(),
+    }
     # Members who never came from the directory are left alone.
     assert Membership.objects.filter(workspace=team.workspace, is_active=True).count() == 5
 

@@ -83,6 +83,12 @@ def test_put_replaces_names_address_and_external_id(scim):
     user = User.objects.get(public_id=created.body["id"])
     assert (user.email, user.display_name, user.full_name) == ("ada.l@example.com", "Ada", "A L")
     assert replaced.body["externalId"] == "e2"
+    updated = AuditEvent.objects.get(action=AuditAction.MEMBER_UPDATED)
+    assert (updated.target_id, updated.data["method"], updated.data["profile_changed"]) == (
+        user.public_id,
+        "scim",
+        True,
+    )
 
 
 def test_patch_changes_attributes_by_path(scim):

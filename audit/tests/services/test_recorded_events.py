@@ -41,13 +41,18 @@ RECORDED_TODAY = {
     AuditAction.EXPORT_RUN,
     AuditAction.RETENTION_RUN,
 }
-# Recorded by the parts of issue 18 still being built (two-factor, SSO, SCIM, sign-in policy), with their tests.
+# Recorded by the identity parts and asserted beside them: two-factor (identity/tests/mfa/test_enrolment.py,
+# test_policy.py), single sign-on and directories (identity/tests/test_provider_config.py, saml/test_services.py,
+# directory/tests/test_admin_ldap_page.py), SCIM (scim/tests/test_admin.py, test_users.py), sign-in policy
+# (identity/tests/test_sign_in_policy.py).
 RECORDED_BY_LATER_PARTS = {
     AuditAction.MFA_ENROLLED,
     AuditAction.MFA_REMOVED,
     AuditAction.SSO_CONFIG_CHANGED,
     AuditAction.SCIM_CONFIG_CHANGED,
     AuditAction.SIGN_IN_POLICY_CHANGED,
+    AuditAction.MEMBER_ADDED,
+    AuditAction.MEMBER_UPDATED,
 }
 
 

@@ -63,4 +63,4 @@ def test_a_person_signs_in_through_the_idps_page_and_lands_signed_in(server, chr
     finally:
         context.close()
     event = AuditEvent.objects.get(action=AuditAction.SIGN_IN, actor=person)
-    assert event.data == {"method": f"saml:{provider.provider_id}"}
+    assert event.data == {"method": f"saml:{provider.provider_id}", "surface": "web"}
