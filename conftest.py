@@ -6,6 +6,8 @@ rather than failing hundreds of tests one by one.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 pytest_plugins = ["slackclone.testing.fixtures"]
@@ -47,6 +49,13 @@ def _check_redis(settings) -> str | None:
     except redis.RedisError as exc:
         return f"Redis at {settings.REDIS_URL} is not reachable ({exc}). Start it: {REDIS_HINT}"
     return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """On CI the test database is made afresh (`--create-db`): a database kept by an earlier run on the
+    same server may carry migrations this checkout does not have, and --reuse-db would build on it."""
+    if os.environ.get("CI") == "true":
+        config.option.create_db = True
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
