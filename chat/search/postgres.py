@@ -1,5 +1,6 @@
 """Message search on PostgreSQL: full text (the stored tsvector and its GIN index), fragments
-(ILIKE, served by the pg_trgm GIN index on the text), ts_rank and ts_headline.
+(ILIKE, served by the pg_trgm GIN index on the text with "_" and "." mapped to a letter), ts_rank and
+ts_headline.
 
 Plain words and phrases match by full text, stemmed, or as a part of a longer word ("Kubernetes"
 in "kubernetesOperator"); fragments (chat.search.query: CJK text, identifiers, prefixes) match
@@ -38,6 +39,14 @@ TSQUERY_SQL = f"websearch_to_tsquery('{CONFIG}'::regconfig, %s)"
 VECTOR = '"chat_message"."search_vector"'
 TEXT = '"chat_message"."text"'
 ILIKE_SQL = f"{TEXT} ILIKE %s"
+# pg_trgm takes trigrams from letters and digits only, so "_" and "." would split an identifier
+# (`deploy_scr` into `deploy` and `scr`, two common words). The trigram index is on the text with
+# them mapped to a letter (chat migration 0014), so its trigrams span them; the text itself is
+# matched too, because the mapping also lets `deployqscr` stand for `deploy_scr`.
+SPANNED = "_."
+SPANNED_AS = "q" * len(SPANNED)
+TRIGRAM_TEXT = f"translate({TEXT}, '{SPANNED}', '{SPANNED_AS}')"
+FRAGMENT_SQL = f"({TRIGRAM_TEXT} ILIKE %s AND {ILIKE_SQL})"
 # How often a fragment occurs, scaled to weigh one occurrence about as ts_rank weighs one word.
 OCCURRENCES_SQL = f"(length(lower({TEXT})) - length(replace(lower({TEXT}), lower(%s), ''))) / length(%s) * 0.1"
 HEADLINE_SQL = (
@@ -69,6 +78,11 @@ def like_pattern(term: str) -> str:
     return f"%{escaped}%"
 
 
+def fragment_params(term: str) -> list[str]:
+    """FRAGMENT_SQL's parameters: the pattern on the indexed (mapped) text, then on the text itself."""
+    return [like_pattern(term.translate(str.maketrans(SPANNED, SPANNED_AS))), like_pattern(term)]
+
+
 def _tsquery_terms(terms: list[str]) -> list[str]:
     return [f'"{term}"' if " " in term else term for term in terms]
 
@@ -86,15 +100,16 @@ def text_match(parsed: ParsedQuery) -> TextMatch:
     if parsed.has_full_text:
         full_text, compound = f"{VECTOR} @@ {TSQUERY_SQL}", _compound_needles(parsed)
         if compound:
-            full_text = f"({full_text} OR ({' AND '.join([ILIKE_SQL] * len(compound))}))"
+            full_text = f"({full_text} OR ({' AND '.join([FRAGMENT_SQL] * len(compound))}))"
         parts.append(full_text)
-        params += [" ".join([*parsed.words, *_tsquery_terms(parsed.phrases)]), *map(like_pattern, compound)]
+        params.append(" ".join([*parsed.words, *_tsquery_terms(parsed.phrases)]))
+        params += [param for needle in compound for param in fragment_params(needle)]
     if parsed.excluded:
         parts.append(f"NOT ({VECTOR} @@ {TSQUERY_SQL})")
         params.append(" or ".join(_tsquery_terms(parsed.excluded)))
     for fragment in parsed.fragments:
-        parts.append(ILIKE_SQL)
-        params.append(like_pattern(fragment))
+        parts.append(FRAGMENT_SQL)
+        params += fragment_params(fragment)
     for fragment in parsed.excluded_fragments:
         parts.append(f"NOT ({ILIKE_SQL})")
         params.append(like_pattern(fragment))

@@ -87,9 +87,14 @@ def test_one_cjk_character_is_too_short(q):
     ["a" * 40_000, "aA" * 20_000, "会" * 40_000, "a." * 20_000, "-" * 40_000, '"' * 40_000, "*" * 40_000],
 )
 def test_reading_a_long_search_box_is_linear(text):
-    """A search box far longer than the API allows (500), read in linear time all the same."""
-    started = time.thread_time()
-    with contextlib.suppress(DomainError):
-        parse_query(text, today=TODAY, typing=True)
-    assert is_fragment(text) in (True, False)
-    assert (time.thread_time() - started) * 1000 < 50
+    """A search box far longer than the API allows (500), read in linear time all the same (a few ms; a
+    quadratic reading takes seconds). The best of three runs, so a garbage collection that lands in one
+    of them is not counted."""
+    runs = []
+    for _ in range(3):
+        started = time.thread_time()
+        with contextlib.suppress(DomainError):
+            parse_query(text, today=TODAY, typing=True)
+        assert is_fragment(text) in (True, False)
+        runs.append((time.thread_time() - started) * 1000)
+    assert min(runs) < 50, runs
