@@ -32,6 +32,11 @@ def service_provider_urls(provider: IdentityProvider) -> dict[str, str]:
     return {"sp_metadata_url": services.sp_metadata_url(provider), "acs_url": services.sp_acs_url(provider)}
 
 
+def metadata_url_of(provider: IdentityProvider) -> str:
+    """The IdP's metadata URL the provider was configured from; empty for pasted metadata (no refresh)."""
+    return (provider.social_app.settings.get("slackclone") or {}).get("metadata_url") or ""
+
+
 def _metadata_field(form: SAMLProviderForm) -> dict[str, str]:
     """The metadata errors go to the field the metadata came from."""
     return {"metadata": "metadata_xml" if form.cleaned_data.get("metadata_xml") else "metadata_url"}
@@ -64,12 +69,11 @@ def edit(request: AuthenticatedHttpRequest, workspace: Workspace, provider: Iden
             return redirect(
                 "workspaces:admin-sso-provider", workspace_slug=workspace.slug, provider_id=provider.provider_id
             )
-    app_settings = provider.social_app.settings
     context = {
         "workspace": workspace,
         "provider": provider,
-        "idp": app_settings.get("idp") or {},
-        "metadata_url": (app_settings.get("slackclone") or {}).get("metadata_url") or "",
+        "idp": provider.social_app.settings.get("idp") or {},
+        "metadata_url": metadata_url_of(provider),
         "form": form,
         "section": "sso",
         **service_provider_urls(provider),

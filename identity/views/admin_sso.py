@@ -50,7 +50,8 @@ def _rows(workspace: Workspace) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for p in providers:
         if p.kind == ProviderKind.SAML:
-            rows.append({"provider": p, "saml": True, **admin_saml.service_provider_urls(p)})
+            urls = admin_saml.service_provider_urls(p)
+            rows.append({"provider": p, "saml": True, "metadata_url": admin_saml.metadata_url_of(p), **urls})
         else:
             rows.append({"provider": p, "redirect_uri": services.redirect_uri(p.provider_id)})
     return rows

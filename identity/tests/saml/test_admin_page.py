@@ -121,16 +121,18 @@ def test_an_owner_adds_a_provider_from_pasted_metadata_and_sees_what_to_give_the
     listing = client.get(f"/{slug}/admin/sso/").content.decode()
     assert "Corp SSO" in listing
     assert f'value="{settings.SITE_URL}/auth/saml/{org}/acs/"' in listing
-    assert f"/{slug}/admin/sso/{org}/refresh/" in listing
+    assert f"/{slug}/admin/sso/{org}/refresh/" not in listing  # pasted metadata has no URL to fetch again
 
 
 def test_an_owner_adds_a_provider_by_its_metadata_url(client, team, metadata_server):
     client.force_login(team.owner)
     page = client.post(f"/{team.workspace.slug}/admin/sso/", form(metadata_url=metadata_server.url))
     assert page.status_code == 302, page.content.decode()[-3000:]
-    app = IdentityProvider.objects.get().social_app
-    assert app.settings["idp"]["sso_url"] == SSO_URL
-    assert app.settings["slackclone"]["metadata_url"] == metadata_server.url
+    provider = IdentityProvider.objects.get()
+    assert provider.social_app.settings["idp"]["sso_url"] == SSO_URL
+    assert provider.social_app.settings["slackclone"]["metadata_url"] == metadata_server.url
+    listing = client.get(f"/{team.workspace.slug}/admin/sso/").content.decode()
+    assert f"/{team.workspace.slug}/admin/sso/{provider.provider_id}/refresh/" in listing
 
 
 @pytest.mark.parametrize(
