@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from identity import validation
 from identity.models import IdentityProvider, ProviderKind
 from identity.saml import metadata
 from identity.saml.provider import ENFORCED_ADVANCED
@@ -42,6 +43,37 @@ def sp_metadata_url(provider: IdentityProvider) -> str:
     our entity id (the audience every assertion must name)."""
     path = reverse("saml_metadata", kwargs={"organization_slug": provider.social_app.client_id})
     return f"{settings.SITE_URL}{path}"
+
+
+def sp_acs_url(provider: IdentityProvider) -> str:
+    """Our assertion consumer service URL (HTTP-POST), where the IdP sends people back signed in."""
+    path = reverse("saml_acs", kwargs={"organization_slug": provider.social_app.client_id})
+    return f"{settings.SITE_URL}{path}"
+
+
+# The attribute names and group rules an owner may set (identity.validation checks them as for OIDC).
+MAPPING_CHECKS: dict[str, Any] = {
+    "email_claim": lambda v: validation.check_claim(v, "email_claim"),
+    "name_claim": lambda v: validation.check_claim(v, "name_claim"),
+    "groups_claim": lambda v: validation.check_claim(v, "groups_claim", required=False),
+    "group_roles": validation.check_group_roles,
+    "group_channels": validation.check_group_channels,
+}
+
+
+def _check_mapping(mapping: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(mapping) - set(MAPPING_CHECKS)
+    if unknown:
+        raise TypeError(f"Unknown SAML provider settings: {sorted(unknown)}")
+    return {field: MAPPING_CHECKS[field](value) for field, value in mapping.items() if value is not None}
+
+
+def _check_name_free(workspace: Workspace, name: str, *, exclude: int | None = None) -> None:
+    others = IdentityProvider.objects.select_for_update().filter(workspace=workspace, name__iexact=name)
+    if (others.exclude(pk=exclude) if exclude is not None else others).exists():
+        raise DomainError(
+            ErrorCode.NAME_TAKEN, "This workspace already has a provider with that name.", fields={"name": "taken"}
+        )
 
 
 def _check_name(name: str) -> str:
@@ -136,18 +168,21 @@ def saml_provider_create(
     allowed_domains: Iterable[str] = (),
     idp_initiated: bool = True,
     request: HttpRequest | None = None,
+    **mapping: Any,
 ) -> IdentityProvider:
-    """Add a SAML provider to `workspace` from the IdP's metadata (URL or document). Raises DomainError:
+    """Add a SAML provider to `workspace` from the IdP's metadata (URL or document). `mapping`: the
+    attribute names and group rules (email_claim, name_claim, groups_claim, group_roles, group_channels;
+    the defaults when left out). Raises DomainError:
     workspace_not_found / restricted_action (not an owner), invalid_name, name_taken, invalid_arguments
-    (domains, metadata given twice or not at all), invalid_saml_metadata (fetch or parse, with the reason).
-    Nothing is written when it raises. Records SSO_CONFIG_CHANGED (change "created")."""
+    (domains, metadata given twice or not at all), invalid_claim_mapping, invalid_saml_metadata (fetch or
+    parse, with the reason). Nothing is written when it raises. Records SSO_CONFIG_CHANGED (change "created")."""
     access_workspace_owner(actor, workspace)
     name = _check_name(name)
     domains = _check_domains(allowed_domains)
+    rules = _check_mapping(mapping)
     idp = _load_metadata((metadata_url or "").strip(), metadata_xml)
     with transaction.atomic():
-        if IdentityProvider.objects.select_for_update().filter(workspace=workspace, name=name).exists():
-            raise DomainError(ErrorCode.NAME_TAKEN, "This workspace already has a provider with that name.")
+        _check_name_free(workspace, name)
         org = _org_slug(workspace, name)
         sp_entity_id = f"{settings.SITE_URL}{reverse('saml_metadata', kwargs={'organization_slug': org})}"
         app = SocialApp.objects.create(
@@ -167,6 +202,7 @@ def saml_provider_create(
             trust_email=trust_email,
             allowed_domains=domains,
             last_checked_at=timezone.now(),
+            **rules,
         )
         _record(actor, provider, "created", request, idp_entity_id=idp.entity_id, trust_email=trust_email)
     return provider
@@ -189,6 +225,7 @@ def saml_provider_update(
     *,
     actor: User | None,
     provider: IdentityProvider,
+    name: str | None = None,
     metadata_url: str | None = None,
     metadata_xml: bytes | str | None = None,
     trust_email: bool | None = None,
@@ -196,14 +233,18 @@ def saml_provider_update(
     enabled: bool | None = None,
     idp_initiated: bool | None = None,
     request: HttpRequest | None = None,
+    **mapping: Any,
 ) -> IdentityProvider:
-    """Change a SAML provider: new metadata (URL or document), email trust, the allowed domains, on/off,
-    IdP-initiated sign-in. None leaves a setting as it is. The <org> of its URLs, so our entity id and
-    metadata URL, never change. Raises as saml_provider_create (for the provider's own workspace), nothing
-    written when it does. Records SSO_CONFIG_CHANGED (change "updated", with the names of what changed)."""
+    """Change a SAML provider: its name, new metadata (URL or document), email trust, the allowed domains,
+    on/off, IdP-initiated sign-in, the attribute names and group rules (`mapping`, as for create). None
+    leaves a setting as it is. The <org> of its URLs, so our entity id and metadata URL, never change.
+    Raises as saml_provider_create (for the provider's own workspace), nothing written when it does.
+    Records SSO_CONFIG_CHANGED (change "updated", with the names of what changed)."""
     access_workspace_owner(actor, provider.workspace)
-    changed: list[str] = []
-    domains = _check_domains(allowed_domains) if allowed_domains is not None else None
+    values: dict[str, Any] = {"trust_email": trust_email, "enabled": enabled, **_check_mapping(mapping)}
+    values["name"] = _check_name(name) if name is not None else None
+    values["allowed_domains"] = _check_domains(allowed_domains) if allowed_domains is not None else None
+    values = {field: value for field, value in values.items() if value is not None}
     idp = None
     if metadata_url is not None or metadata_xml is not None:
         idp = _load_metadata((metadata_url or "").strip(), metadata_xml)
@@ -211,6 +252,7 @@ def saml_provider_update(
         provider = IdentityProvider.objects.select_for_update().select_related("social_app").get(pk=provider.pk)
         app = provider.social_app
         app_settings = dict(app.settings)
+        changed = list(values)
         if idp is not None:
             app_settings.update(
                 _app_settings(
@@ -226,12 +268,13 @@ def saml_provider_update(
             advanced = {**app_settings.get("advanced", {}), "reject_idp_initiated_sso": not idp_initiated}
             app_settings["advanced"] = advanced
             changed.append("idp_initiated")
-        for field_name, value in (("trust_email", trust_email), ("allowed_domains", domains), ("enabled", enabled)):
-            if value is not None:
-                setattr(provider, field_name, value)
-                changed.append(field_name)
+        if "name" in values:
+            _check_name_free(provider.workspace, values["name"], exclude=provider.pk)
+            app.name = values["name"]
+        for field_name, value in values.items():
+            setattr(provider, field_name, value)
         app.settings = app_settings
-        app.save(update_fields=["settings"])
+        app.save(update_fields=["settings", "name"])
         provider.save()
         _record(actor, provider, "updated", request, fields=changed)
     return provider
@@ -259,3 +302,14 @@ def saml_provider_refresh_metadata(
         provider.last_checked_at = timezone.now()
         provider.save(update_fields=["last_error", "last_checked_at"])
         return provider
+
+
+def saml_provider_delete(*, actor: User | None, provider: IdentityProvider, request: HttpRequest | None = None) -> None:
+    """Remove a SAML provider, its allauth app and the links of people to it (they sign in otherwise:
+    password, another provider); their accounts and memberships stay. Callers: the workspace's owners; the
+    operator. Raises: workspace_not_found, restricted_action. Records SSO_CONFIG_CHANGED (change "deleted")."""
+    access_workspace_owner(actor, provider.workspace)
+    with transaction.atomic():
+        _record(actor, provider, "deleted", request)
+        SocialAccount.objects.filter(provider=provider.provider_id).delete()
+        provider.social_app.delete()  # cascades to the IdentityProvider row
