@@ -8,9 +8,6 @@ import pytest
 from allauth.socialaccount.models import SocialAccount
 
 from audit.models import AuditAction, AuditEvent
-
-# The live server and the browser of the browser tests (one Daphne process on the test database).
-from chat.tests.browser.conftest import chromium, live_server_process  # noqa: F401
 from identity.saml.services import saml_provider_create, sp_metadata_url
 from slackclone.testing.factories import UserFactory, add_member
 
@@ -24,11 +21,11 @@ def landed(base_url: str):
 
 
 @pytest.fixture
-def server(live_server_process, transactional_db):  # noqa: F811
+def server(live_server_process, transactional_db):
     return live_server_process
 
 
-def test_a_person_signs_in_through_the_idps_page_and_lands_signed_in(server, chromium, saml_idp, team):  # noqa: F811
+def test_a_person_signs_in_through_the_idps_page_and_lands_signed_in(server, chromium, saml_idp, team):
     provider = saml_provider_create(
         actor=team.owner, workspace=team.workspace, name="Corp SSO", metadata_url=saml_idp.metadata_url
     )
