@@ -14,7 +14,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -86,10 +89,12 @@ def live_server_process(django_db_setup, django_db_blocker, tmp_path_factory):
         stop(server.process)
 
 
-@pytest.fixture(scope="package")
-def chromium():
-    """The browser. Playwright's sync API keeps an event loop running on this thread, which Django
-    takes for async code; the test's own ORM calls are plain synchronous ones, so that check is lifted."""
+@contextmanager
+def launched_chromium() -> Iterator[Any]:
+    """Headless Chromium through Playwright's sync API, for a fixture to yield. Playwright keeps an event
+    loop running on this thread while it runs, which Django takes for async code; the tests' own ORM calls
+    are plain synchronous ones, so that check is lifted meanwhile. A fixture holding it must end with the
+    tests that use it (a package's conftest or a module), so no asyncio test runs beside that loop."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium).")
     from playwright.sync_api import sync_playwright
@@ -108,6 +113,13 @@ def chromium():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="package")
+def chromium():
+    """The browser of the browser tests (launched_chromium)."""
+    with launched_chromium() as browser:
+        yield browser
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from chat.tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer, wait_until_the_server_is_idle
+from chat.tests.browser.conftest import LiveServer, launched_chromium, wait_until_the_server_is_idle
 from slackclone.testing.processes import stop
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -27,26 +27,8 @@ def passkey_server(django_db_setup, django_db_blocker, tmp_path_factory):
 
 @pytest.fixture(scope="package")
 def passkey_chromium():
-    import os
-
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium).")
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            try:
-                yield browser
-            finally:
-                browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with launched_chromium() as browser:
+        yield browser
 
 
 class PasskeyBrowser:

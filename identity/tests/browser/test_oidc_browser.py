@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import User
-from chat.tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer
+from chat.tests.browser.conftest import ARTIFACTS, LiveServer, launched_chromium
 from identity.tests.conftest import PROVIDER_ID, SLUG, make_provider, start_node_idp
 from slackclone.testing.factories import DEFAULT_PASSWORD, workspace_with_owner
 from slackclone.testing.processes import stop
@@ -29,26 +29,8 @@ def live(django_db_setup, django_db_blocker, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    import os
-
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium).")
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            try:
-                yield chromium
-            finally:
-                chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 def test_signing_in_on_the_providers_login_page_lands_in_the_workspace(live, browser, transactional_db):
