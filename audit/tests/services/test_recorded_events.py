@@ -1,5 +1,6 @@
-"""Every security event that exists today is recorded by the real action that causes it, in its workspace, with
-who did it; the actions other parts of issue 18 will record are listed, so a new action cannot go untested."""
+"""Every security event is recorded by the real action that causes it, in its workspace, with who did it.
+The actions the identity parts record are listed with where they are asserted, so a new action cannot go
+untested."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from workspaces.tokens import api_token_revoke
 pytestmark = pytest.mark.django_db
 
 # Asserted in this package (test_receivers.py: the account events; test_retention.py: the retention setting).
-RECORDED_TODAY = {
+RECORDED_HERE = {
     AuditAction.SIGN_IN,
     AuditAction.SIGN_IN_FAILED,
     AuditAction.SIGN_OUT,
@@ -45,7 +46,7 @@ RECORDED_TODAY = {
 # test_policy.py), single sign-on and directories (identity/tests/test_provider_config.py, saml/test_services.py,
 # directory/tests/test_admin_ldap_page.py), SCIM (scim/tests/test_admin.py, test_users.py), sign-in policy
 # (identity/tests/test_sign_in_policy.py).
-RECORDED_BY_LATER_PARTS = {
+RECORDED_BESIDE_THEIR_PARTS = {
     AuditAction.MFA_ENROLLED,
     AuditAction.MFA_REMOVED,
     AuditAction.SSO_CONFIG_CHANGED,
@@ -56,9 +57,9 @@ RECORDED_BY_LATER_PARTS = {
 }
 
 
-def test_every_action_is_either_recorded_and_tested_here_or_left_to_a_named_later_part():
-    assert set(AuditAction) == RECORDED_TODAY | RECORDED_BY_LATER_PARTS
-    assert not RECORDED_TODAY & RECORDED_BY_LATER_PARTS
+def test_every_action_is_recorded_and_tested_here_or_beside_the_part_that_records_it():
+    assert set(AuditAction) == RECORDED_HERE | RECORDED_BESIDE_THEIR_PARTS
+    assert not RECORDED_HERE & RECORDED_BESIDE_THEIR_PARTS
 
 
 def test_creating_a_token_records_who_for_whom_and_never_the_token(team):
