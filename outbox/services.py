@@ -183,6 +183,8 @@ def job_run(*, job_id: int, now: datetime | None = None) -> str:
     """
     now = now or timezone.now()
     with transaction.atomic():
+        # A job's effect lost with the server is redone: its row, committed with the change, is still open.
+        commit_without_waiting_for_flush()
         job = OutboxJob.objects.select_for_update(skip_locked=True).filter(pk=job_id, state__in=OPEN_STATES).first()
         if job is None:
             return "skipped"
@@ -197,7 +199,6 @@ def job_run(*, job_id: int, now: datetime | None = None) -> str:
             return _run(job, registered, bound)
         if job.claimed_until is not None and job.claimed_until > now:
             return "skipped"
-        commit_without_waiting_for_flush()  # a claim lost with the server is only a job run again
         OutboxJob.objects.filter(pk=job.pk).update(claimed_until=now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS))
     try:
         return _run(job, registered, bound)
