@@ -177,3 +177,32 @@ def _every_surface_says_retry(server: Server, ws: ClientConnection) -> None:
     assert int(headers["retry-after"]) > 0
     assert "Traceback" not in page
     assert "briefly unavailable" in page
+
+
+def _set_read_only(database: ThrowawayPostgres, read_only: bool) -> None:
+    """The server turned read-only (or back), as a demoted primary is: every new transaction is read-only.
+    Returns once new sessions see it; the postmaster signals the open ones in the same step."""
+    with psycopg.connect(database.url, autocommit=True) as conn:
+        conn.execute(f"ALTER SYSTEM SET default_transaction_read_only = {'on' if read_only else 'off'}")
+        conn.execute("SELECT pg_reload_conf()")
+    expected = "on" if read_only else "off"
+    for _ in range(200):
+        with psycopg.connect(database.url, autocommit=True) as conn:
+            row = conn.execute("SHOW default_transaction_read_only").fetchone()
+        if row is not None and row[0] == expected:
+            return
+    raise AssertionError("the server did not reload its configuration")
+
+
+def test_a_write_that_lands_on_a_read_only_server_is_service_unavailable_then_works_once_it_is_writable(
+    database, server
+):
+    _set_read_only(database, True)
+    status, headers, body = server.post("read-only", "cm-ro")
+    _set_read_only(database, False)
+    again, _, stored = server.post("read-only", "cm-ro")
+    assert status == 503, body
+    assert body["error"]["code"] == "service_unavailable"
+    assert int(headers["retry-after"]) > 0
+    assert again == 201, stored
+    assert _stored(database, "cm-ro") == 1
