@@ -162,3 +162,17 @@ describe("sending a pending message", () => {
     assert.equal(sent.length, 1);
   });
 });
+
+describe("offline", () => {
+  test("a send while the browser is offline fails at once, to wait for the connection", async () => {
+    const clock = fakeTime();
+    let attempts = 0;
+    const failing = async () => {
+      attempts += 1;
+      throw Object.assign(new Error("unreachable"), { code: "network_error" });
+    };
+    await assert.rejects(sendWithRetry(failing, { ...clock, online: () => false }), { code: "network_error" });
+    assert.equal(attempts, 1);
+    assert.deepEqual(clock.waits, []);
+  });
+});

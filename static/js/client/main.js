@@ -22,7 +22,6 @@ import { DesktopNotifications, registerServiceWorker } from "./push.js";
 import { Saved } from "./saved.js";
 import { SearchView } from "./search.js";
 import { sendPending } from "./send.js";
-import { isRetryable } from "./send-retry.js";
 import { Sidebar } from "./sidebar.js";
 import { SidebarSections } from "./sidebar-sections.js";
 import { Socket } from "./socket.js";
@@ -232,7 +231,9 @@ class App {
     } catch (error) {
       const log = this.store.log(channel);
       if (!log.pending.has(id)) return; // the socket's copy already confirmed it
-      const transient = !error.code || isRetryable(error);
+      // Offline: it waits for the connection (resumed, it goes again); anything else, an outage past the
+      // retries' bound included, shows as failed with a retry.
+      const transient = !error.code || ["disconnected", "timeout", "network_error"].includes(error.code);
       log.pending.set(id, { ...pending, pending: false, failed: true, transient, error: error.message });
       this.events.touched(pending);
       if (!transient) this.toast(error.message);

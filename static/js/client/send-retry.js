@@ -30,16 +30,18 @@ export function retryDelay({ attempt, startedAt, now, retryAfter = 0, random = M
 
 /**
  * `attemptOnce(attempt)` until it succeeds, fails for good, or GIVE_UP_MS pass; the last error is thrown.
- * `onRetry(error, wait)` hears each retry (the message stays pending meanwhile).
+ * `online()` false (the browser knows it has no network) throws at once: the caller waits for the connection
+ * instead. `onRetry(error, wait)` hears each retry (the message stays pending meanwhile).
  */
 export async function sendWithRetry(attemptOnce, options = {}) {
   const { now = Date.now, sleep = defaultSleep, random = Math.random, onRetry = () => {} } = options;
+  const { online = () => true } = options;
   const startedAt = now();
   for (let attempt = 0; ; attempt += 1) {
     try {
       return await attemptOnce(attempt);
     } catch (error) {
-      if (!isRetryable(error)) throw error;
+      if (!isRetryable(error) || !online()) throw error;
       const wait = retryDelay({ attempt, startedAt, now: now(), retryAfter: error.retry_after, random });
       if (wait === null) throw error;
       onRetry(error, wait);

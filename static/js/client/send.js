@@ -21,10 +21,11 @@ async function sendOnce(app, { channel, text, thread_ts, reply_broadcast, client
 
 /**
  * Send `pending` until the server has it, keeping it pending meanwhile; null when it was confirmed (by the
- * socket's event) or discarded before a retry. Throws the last error when it fails for good or after
- * GIVE_UP_MS.
+ * socket's event) or discarded before a retry. Throws the last error when it fails for good, after
+ * GIVE_UP_MS, or at once when the browser is offline (the message then waits for the connection).
  */
 export function sendPending(app, pending, options = {}) {
   const stillPending = () => app.store.log(pending.channel).pending.get(pending.client_msg_id)?.pending;
-  return sendWithRetry((attempt) => (attempt && !stillPending() ? null : sendOnce(app, pending)), options);
+  const attemptOnce = (attempt) => (attempt && !stillPending() ? null : sendOnce(app, pending));
+  return sendWithRetry(attemptOnce, { online: () => globalThis.navigator?.onLine !== false, ...options });
 }
