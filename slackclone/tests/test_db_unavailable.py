@@ -3,14 +3,22 @@ from the real test database and a port nobody listens on."""
 
 from __future__ import annotations
 
+import json
 import secrets
 
 import psycopg
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.backends.postgresql.base import DatabaseWrapper
+from django.test import RequestFactory
 
-from slackclone.db_unavailable import DatabaseUnavailable, database_outage, is_database_unavailable
+from slackclone.db_unavailable import (
+    RETRY_AFTER_SECONDS,
+    DatabaseUnavailable,
+    database_outage,
+    is_database_unavailable,
+)
+from slackclone.error_pages import server_error
 from slackclone.errors import ErrorCode
 from slackclone.testing.processes import free_port
 
@@ -106,3 +114,39 @@ def test_a_constraint_violation_is_not_an_outage():
     error = _caught(insert_twice)
     assert isinstance(error, IntegrityError)
     assert not is_database_unavailable(error)
+
+
+def _server_error_for(path: str, error: BaseException):
+    """handler500 as Django calls it: inside the `except` block that caught the view's error."""
+    try:
+        raise error
+    except BaseException:
+        return server_error(RequestFactory().get(path))
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type", "read", "expected"),
+    [
+        ("/api/v1/me", "application/json", lambda body: body["error"]["code"], "service_unavailable"),
+        ("/api/chat.postMessage", "application/json", lambda body: body, {"ok": False, "error": "service_unavailable"}),
+        ("/scim/v2/Users", "application/scim+json", lambda body: body["status"], "503"),
+    ],
+)
+def test_an_outage_no_view_handled_is_a_503_in_the_address_s_own_shape(path, content_type, read, expected):
+    refused = _caught(lambda: psycopg.connect(host="127.0.0.1", port=free_port(), user="postgres"))
+    response = _server_error_for(path, refused)
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert response["Content-Type"] == content_type
+    assert read(json.loads(response.content)) == expected
+
+
+def test_an_outage_on_a_page_is_the_503_page_and_any_other_error_the_500_page():
+    refused = _caught(lambda: psycopg.connect(host="127.0.0.1", port=free_port(), user="postgres"))
+    page = _server_error_for("/outage/", refused)
+    other = _server_error_for("/outage/", ValueError("a bug"))
+    assert page.status_code == 503
+    assert page["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert "briefly unavailable" in page.content.decode()
+    assert other.status_code == 500
+    assert not other.has_header("Retry-After")
