@@ -1,10 +1,11 @@
 """The database is unavailable right now: the one classification every surface maps to `service_unavailable`.
 
 During a failover the primary is unreachable for a few seconds, or a connection lands on a server that
-has just become read-only. A write that fails that way has not happened, and the same request will
-succeed once the new primary answers: the client should retry (with the same client_msg_id, so a
-message is posted once). Every surface answers such a failure with the stable code `service_unavailable`
-and a short retry delay: a 503 with Retry-After over HTTP, an `ok: false` ack on the socket.
+has just become read-only. A write that fails that way was rolled back (or, when the connection was lost
+at the very commit, its fate is unknown), and the same request will succeed once the new primary
+answers: the client should retry it, with the same client_msg_id, so a message is posted once either
+way. Every surface answers such a failure with the stable code `service_unavailable` and a short retry
+delay: a 503 with Retry-After over HTTP, an `ok: false` ack on the socket.
 
 Only the failures of the server itself count. A serialization failure or a deadlock (40001, 40P01), a
 cancelled statement (57014), a constraint violation: those are the request's own, and keep their
@@ -28,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 2
 # Translated where the error is raised (DomainError), in the language of the request.
-MESSAGE = gettext_noop("The service is briefly unavailable; nothing was saved. Try again in a few seconds.")
+MESSAGE = gettext_noop("The service is briefly unavailable. Try the same request again in a few seconds.")
 
 # SQLSTATEs that mean "this server cannot take the request now", not "this request is wrong".
 _UNAVAILABLE_SQLSTATES = frozenset(
@@ -43,8 +44,8 @@ _CONNECTION_SQLSTATE_CLASS = "08"  # connection_exception and its subclasses
 
 
 class DatabaseUnavailable(DomainError):
-    """The database could not take the request now; nothing was written, and the same request may be retried
-    after `retry_after` seconds."""
+    """The database could not take the request now; the same request may be retried after `retry_after`
+    seconds."""
 
     retry_after = RETRY_AFTER_SECONDS
 

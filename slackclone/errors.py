@@ -66,7 +66,7 @@ class ErrorCode(StrEnum):
     LAST_OWNER = "last_owner"
     BOT_TOKEN_NOT_ALLOWED = "bot_token_not_allowed"
     RATELIMITED = "ratelimited"
-    # The database cannot serve right now (a failover): nothing was written; retry the same request.
+    # The database cannot serve right now (a failover): retry the same request (with the same client_msg_id).
     SERVICE_UNAVAILABLE = "service_unavailable"
     # Transport (the REST API's own failures, beside the services' codes)
     NOT_AUTHED = "not_authed"
