@@ -168,7 +168,7 @@ DATABASE_POOL_MAX = env_int("DATABASE_POOL_MAX", 20)
 DATABASE_POOL_TIMEOUT = env_int("DATABASE_POOL_TIMEOUT", 10)
 # The threads an ASGI process runs requests in (slackclone/asgi_http.py): one per pooled connection.
 # The gateway's worker threads take connections from the same pool, so during a reconnect storm a
-# request may still wait for one (up to the pool's 10 s timeout).
+# request may still wait for one (up to DATABASE_POOL_TIMEOUT).
 ASGI_REQUEST_THREADS = env_int("ASGI_REQUEST_THREADS", DATABASE_POOL_MAX)
 
 # Shown as pg_stat_activity's application_name, so an operator sees which process holds which

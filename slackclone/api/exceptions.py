@@ -119,7 +119,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
 def _handle(exc: Exception, context: dict[str, Any]) -> Response | None:
     set_rollback()
     outage = database_outage(exc)
-    if outage is not None:  # a failover: nothing was written, the same request will work in a moment
+    if outage is not None:  # a failover: the same request will work in a moment
         headers = {"Retry-After": str(outage.retry_after)}
         return Response(error_body(outage.code, outage.message), status=outage.http_status, headers=headers)
     if isinstance(exc, DomainError):
