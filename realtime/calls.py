@@ -6,6 +6,7 @@ outside that workspace is as unknown as a private channel you are not in (channe
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
@@ -16,6 +17,7 @@ from django.db import connection
 from accounts.models import ApiToken, User
 from chat import selectors, services
 from chat.models import Channel, ChannelMember, Message
+from slackclone.db_unavailable import OUTAGE_CANDIDATES, database_outage
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.models import Membership, Role, Workspace
 
@@ -35,9 +37,24 @@ def active_user(user_pk: int) -> User:
 def in_thread(func: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]:
     """Run `func` in the thread pool, not the one shared thread: the gateway's reads run side by side.
 
-    Each worker thread has its own database connection; DatabaseSyncToAsync closes stale ones.
+    Each worker thread has its own database connection; DatabaseSyncToAsync closes stale ones. A database
+    outage becomes DatabaseUnavailable (service_unavailable: the frame's ack tells the client to retry), its
+    connection dropped in the thread that held it.
     """
-    return DatabaseSyncToAsync(func, thread_sensitive=False)
+    return DatabaseSyncToAsync(_outage_as_domain_error(func), thread_sensitive=False)
+
+
+def _outage_as_domain_error(func: Callable[P, R]) -> Callable[P, R]:
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except OUTAGE_CANDIDATES as exc:
+            if (outage := database_outage(exc)) is None:
+                raise
+            raise outage from exc
+
+    return run
 
 
 @dataclass(frozen=True, slots=True)

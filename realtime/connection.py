@@ -7,7 +7,8 @@ process-wide subscription that replaces them). Its per-socket state is a few slo
 thousand idle sockets stay small.
 
 Writes go through chat.services (calls.py) in worker threads; a DomainError becomes the
-frame's error reply. A frame the gateway cannot act on (bad JSON, unknown type, missing field,
+frame's error reply (a database outage too: service_unavailable with retry_after, the socket
+kept open). A frame the gateway cannot act on (bad JSON, unknown type, missing field,
 over 64 KiB) is answered with an error that names the problem and counts as a strike; a
 client that keeps sending garbage is closed with 4008.
 """
@@ -356,8 +357,9 @@ class Connection:
             return
         try:
             await HANDLERS[frame.type](self, frame)
-        except DomainError as exc:
-            await self.reply_error(frame.id, exc.code, exc.message, fields=exc.fields)
+        except DomainError as exc:  # service_unavailable (a database outage) says when to retry the same frame
+            retry_after = getattr(exc, "retry_after", None)
+            await self.reply_error(frame.id, exc.code, exc.message, fields=exc.fields, retry_after=retry_after)
 
     async def _strike(self) -> None:
         """One more bad frame; each quiet STRIKE_DECAY_SECONDS forgives one."""

@@ -39,6 +39,7 @@ from slack_api.core import (
     slack_error_name,
 )
 from slackclone.api.ratelimit import WRITE_GROUP, retry_after_if_limited  # one write budget per user, shared
+from slackclone.db_unavailable import OUTAGE_CANDIDATES, database_outage
 from slackclone.errors import DomainError, ErrorCode
 
 
@@ -121,6 +122,11 @@ def web_api(request, method: str):
     except SlackError as error:
         body = {"ok": False, "error": error.error, **error.extra}
         return _answer(body, error.status, error.retry_after, scopes=scopes)
+    except OUTAGE_CANDIDATES as error:
+        if (outage := database_outage(error)) is None:
+            raise
+        body = {"ok": False, "error": outage.code.value}
+        return _answer(body, outage.http_status, outage.retry_after, scopes=scopes)
     except DomainError as error:
         return _answer(slack_error_body(error), scopes=scopes)
     return _answer({"ok": True, **body}, scopes=scopes)

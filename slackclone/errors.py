@@ -66,6 +66,8 @@ class ErrorCode(StrEnum):
     LAST_OWNER = "last_owner"
     BOT_TOKEN_NOT_ALLOWED = "bot_token_not_allowed"
     RATELIMITED = "ratelimited"
+    # The database cannot serve right now (a failover): retry the same request (with the same client_msg_id).
+    SERVICE_UNAVAILABLE = "service_unavailable"
     # Transport (the REST API's own failures, beside the services' codes)
     NOT_AUTHED = "not_authed"
     NOT_FOUND = "not_found"
@@ -185,6 +187,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.INVITATION_EXPIRED: 410,
     ErrorCode.INVITATION_USED_UP: 410,
     ErrorCode.RATELIMITED: 429,
+    ErrorCode.SERVICE_UNAVAILABLE: 503,
     ErrorCode.NOT_AUTHED: 401,
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.METHOD_NOT_ALLOWED: 405,

@@ -164,9 +164,12 @@ TEMPLATES = [
 DATABASE_POOL = env_bool("DATABASE_POOL", False)
 DATABASE_POOL_MIN = env_int("DATABASE_POOL_MIN", 2)
 DATABASE_POOL_MAX = env_int("DATABASE_POOL_MAX", 20)
+# How long a request waits for a pooled connection (seconds) before it is answered 503 service_unavailable
+# (slackclone.db_unavailable): long enough to ride out a short failover, short enough for clients to retry.
+DATABASE_POOL_TIMEOUT = env_int("DATABASE_POOL_TIMEOUT", 10)
 # The threads an ASGI process runs requests in (slackclone/asgi_http.py): one per pooled connection.
 # The gateway's worker threads take connections from the same pool, so during a reconnect storm a
-# request may still wait for one (up to the pool's 10 s timeout).
+# request may still wait for one (up to DATABASE_POOL_TIMEOUT).
 ASGI_REQUEST_THREADS = env_int("ASGI_REQUEST_THREADS", DATABASE_POOL_MAX)
 
 # Shown as pg_stat_activity's application_name, so an operator sees which process holds which
@@ -177,7 +180,7 @@ if DATABASE_URL and DATABASE_POOL and DATABASE_URL.startswith(("postgres://", "p
     # With a pool, CONN_HEALTH_CHECKS makes Django check each connection as it is taken from it.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)}
     DATABASES["default"].setdefault("OPTIONS", {}).update(  # keeping the URL's own (sslmode=…)
-        pool={"min_size": DATABASE_POOL_MIN, "max_size": DATABASE_POOL_MAX, "timeout": 10},
+        pool={"min_size": DATABASE_POOL_MIN, "max_size": DATABASE_POOL_MAX, "timeout": DATABASE_POOL_TIMEOUT},
         application_name=DATABASE_APPLICATION_NAME,
     )
 elif DATABASE_URL:

@@ -35,3 +35,6 @@ urlpatterns = [
     # The web client, one page per workspace: last, so every fixed prefix above wins.
     path("<slug:workspace_slug>/", include("chat.web.urls")),
 ]
+
+# A database outage no view handled is a 503 to retry (slackclone.error_pages); anything else Django's 500.
+handler500 = "slackclone.error_pages.server_error"

@@ -2,6 +2,7 @@
 
 Service errors (DomainError) keep their code and HTTP status; DRF's own errors (validation,
 authentication, parsing, unknown methods) are mapped to codes from the same closed set.
+The database being unavailable (slackclone.db_unavailable) is a 503 `service_unavailable` with Retry-After.
 Anything unexpected is logged and answered with a 500 in the same shape.
 """
 
@@ -19,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from slackclone.api.parsers import InvalidJson
+from slackclone.db_unavailable import database_outage
 from slackclone.errors import DomainError, ErrorCode
 
 logger = logging.getLogger(__name__)
@@ -116,6 +118,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
 
 def _handle(exc: Exception, context: dict[str, Any]) -> Response | None:
     set_rollback()
+    outage = database_outage(exc)
+    if outage is not None:  # a failover: the same request will work in a moment
+        headers = {"Retry-After": str(outage.retry_after)}
+        return Response(error_body(outage.code, outage.message), status=outage.http_status, headers=headers)
     if isinstance(exc, DomainError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.http_status)
     if isinstance(exc, Http404):

@@ -51,12 +51,16 @@ export class Api {
     if (!response.ok) {
       const err = data.error || {};
       if (response.status === 401) location.reload(); // signed out elsewhere: the page sends us to log in
-      throw new ApiError(
+      const error = new ApiError(
         response.status,
         err.code || "http_error",
         err.msg || err.message || response.statusText,
         err.fields,
       );
+      // 429 and 503 (service_unavailable: a failover) say when the same request may be tried again, in seconds.
+      const retryAfter = Number(response.headers.get("Retry-After"));
+      if (retryAfter > 0) error.retry_after = retryAfter;
+      throw error;
     }
     return data;
   }

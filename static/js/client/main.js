@@ -21,6 +21,7 @@ import { installMessageKeys } from "./message-keys.js";
 import { DesktopNotifications, registerServiceWorker } from "./push.js";
 import { Saved } from "./saved.js";
 import { SearchView } from "./search.js";
+import { sendPending } from "./send.js";
 import { Sidebar } from "./sidebar.js";
 import { SidebarSections } from "./sidebar-sections.js";
 import { Socket } from "./socket.js";
@@ -202,7 +203,10 @@ class App {
     return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
   }
 
-  /** Optimistic send: shown at once as pending, confirmed by the server's copy, or failed with a retry. */
+  /**
+   * Optimistic send: shown at once as pending, confirmed by the server's copy, or failed with a retry. A
+   * failover or a dropped socket keeps it pending while it is sent again, for up to a minute (send-retry.js).
+   */
   async post({ channel, text, thread_ts = null, reply_broadcast = false, client_msg_id = null }) {
     const id = client_msg_id || this.newId();
     const pending = {
@@ -222,30 +226,13 @@ class App {
     this.events.touched(pending);
     this.channelView.scrollToBottomSoon();
     try {
-      let message;
-      if (this.socket.isOpen && !reply_broadcast) {
-        const frame = { type: "message", channel, text, client_msg_id: id };
-        if (thread_ts) frame.thread_ts = thread_ts;
-        const answer = await this.socket.request(frame);
-        message = {
-          type: "message",
-          channel,
-          user: this.store.me.id,
-          text: answer.text,
-          ts: answer.ts,
-          seq: answer.seq,
-          client_msg_id: id,
-        };
-        if (thread_ts) message.thread_ts = thread_ts;
-      } else {
-        const body = { text, client_msg_id: id, reply_broadcast };
-        if (thread_ts) body.thread_ts = thread_ts;
-        message = (await this.api.post(`channels/${channel}/messages`, body)).message;
-      }
-      this.receive(message);
+      const message = await sendPending(this, pending); // pending while a failover or a dropped socket passes
+      if (message) this.receive(message);
     } catch (error) {
       const log = this.store.log(channel);
       if (!log.pending.has(id)) return; // the socket's copy already confirmed it
+      // Offline: it waits for the connection (resumed, it goes again); anything else, an outage past the
+      // retries' bound included, shows as failed with a retry.
       const transient = !error.code || ["disconnected", "timeout", "network_error"].includes(error.code);
       log.pending.set(id, { ...pending, pending: false, failed: true, transient, error: error.message });
       this.events.touched(pending);
