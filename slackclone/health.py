@@ -13,6 +13,7 @@ machines, every few seconds, and must stay cheap.
 from __future__ import annotations
 
 import logging
+import re
 
 from django.conf import settings
 from django.core.cache import cache
@@ -86,4 +87,21 @@ def _check_redis() -> str:
 
 
 def _describe(exc: Exception) -> str:
-    return f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"[:200]
+    """The error's type and first line; for a multi-host database URL, every server tried and why it failed.
+
+    libpq reports the last server tried on its first line and every attempt below it: with a failover
+    pair (`host1:port1,host2:port2`) the operator needs all of them to see which server is down and
+    which one answered but is not the primary.
+    """
+    text = str(exc).strip()
+    attempts = [_attempt(line) for line in text.splitlines() if line.startswith("- host:")]
+    if attempts:
+        return f"{type(exc).__name__}: " + "; ".join(attempts)[:600]
+    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"[:200]
+
+
+def _attempt(line: str) -> str:
+    """`- host: 'h', port: 'p', hostaddr: …: connection failed: … failed: why` → `h:p why`."""
+    fields = dict(re.findall(r"(host|port): '([^']*)'", line))
+    reason = line.rsplit("failed: ", 1)[-1].strip()
+    return f"{fields.get('host', '?')}:{fields.get('port', '?')} {reason}"
