@@ -79,6 +79,7 @@ async def _kill_primary_under_load(layout, channel: str, posters: list[Poster], 
     await asyncio.sleep(AFTER_SWITCH_SECONDS)
     stop.set()
     await asyncio.wait_for(asyncio.gather(*tasks), 60)
+    await _repeat_acknowledged_posts(layout, channel, posters, killed_at)
     return killed_at, switched_at, new_primary, await reads
 
 
@@ -100,6 +101,16 @@ async def _post_loop(layout, channel: str, poster: Poster, stop: asyncio.Event) 
             await asyncio.sleep(RETRY_SECONDS)
         else:
             raise AssertionError(f"post {cmid} was never acknowledged")
+
+
+async def _repeat_acknowledged_posts(layout, channel: str, posters: list[Poster], before: float) -> None:
+    """Each poster sends its last post acknowledged before the kill again, as a client that never saw the
+    answer would: the new primary has it, so the answer is that same message, not a new one."""
+    for poster in posters:
+        cmid = max((at, cmid) for cmid, at in poster.acknowledged.items() if at < before)[1]
+        body = {"text": "again", "client_msg_id": cmid}
+        status, message = await arequest(layout, poster.token, "POST", f"/api/v1/channels/{channel}/messages", body)
+        assert status == 200, f"a repeated post answered {status}: {message}"
 
 
 def _wait_new_primary(layout, old_primary: str, deadline: float) -> str:
