@@ -16,7 +16,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 
-def parse_database_url(variable: str, url: str, **options: Any) -> dict[str, Any]:
+def parse_database_url(variable: str, url: str, **options: Any) -> dj_database_url.DBConfig:
     """dj_database_url.parse(url, **options), accepting several `host:port` pairs separated by commas.
 
     Raises ImproperlyConfigured naming `variable` and the offending host when a pair is malformed.
