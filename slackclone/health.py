@@ -15,12 +15,14 @@ from __future__ import annotations
 import logging
 import re
 
+import psycopg
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from slackclone import lifespan
 
@@ -60,9 +62,7 @@ def _check_database() -> str:
     pool = getattr(connection, "pool", None)
     try:
         if pool is not None:
-            pool.open()
-            with pool.connection(timeout=READY_TIMEOUT_SECONDS) as raw:
-                raw.execute("SELECT 1")
+            _query_pool(pool)
         else:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
@@ -70,6 +70,29 @@ def _check_database() -> str:
         logger.warning("readyz: database unreachable: %s", exc)
         return _describe(exc)
     return ""
+
+
+def _query_pool(pool: ConnectionPool) -> None:
+    """SELECT 1 on a pooled connection; a pool that cannot connect raises libpq's reason, not a timeout."""
+    pool.open()
+    try:
+        with pool.connection(timeout=READY_TIMEOUT_SECONDS) as raw:
+            raw.execute("SELECT 1")
+    except PoolTimeout as timeout:
+        raise _connect_error(pool.kwargs) or timeout from timeout
+
+
+def _connect_error(kwargs: dict) -> Exception | None:
+    """Why a new connection fails, or None if one opens (the pool was only busy).
+
+    A pool that cannot connect says only that it timed out; one direct attempt brings back libpq's
+    own reason, for every server of a multi-host URL.
+    """
+    try:
+        psycopg.connect(**{**kwargs, "connect_timeout": READY_TIMEOUT_SECONDS}).close()
+    except psycopg.Error as exc:
+        return exc
+    return None
 
 
 def _check_redis() -> str:

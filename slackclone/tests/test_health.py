@@ -6,6 +6,7 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.test import override_settings
+from psycopg_pool import ConnectionPool
 
 from slackclone import health, lifespan
 from slackclone.testing.processes import free_port
@@ -62,3 +63,18 @@ def test_readyz_description_names_every_server_of_a_multi_host_url_and_why_it_fa
     assert description.startswith("OperationalError: ")
     assert f"127.0.0.1:{dead} Connection refused" in description
     assert f"127.0.0.1:{standby_only} server is not in hot standby mode" in description
+
+
+def test_a_pool_that_cannot_connect_reports_why_for_each_server_not_only_that_it_timed_out():
+    first, second = free_port(), free_port()
+    kwargs = {"host": "127.0.0.1,127.0.0.1", "port": f"{first},{second}", "dbname": "postgres", "user": "postgres"}
+    pool = ConnectionPool(kwargs=kwargs, min_size=1, open=False)
+    try:
+        with pytest.raises(psycopg.OperationalError) as failure:
+            health._query_pool(pool)
+    finally:
+        pool.close()
+
+    description = health._describe(failure.value)
+    assert f"127.0.0.1:{first} Connection refused" in description
+    assert f"127.0.0.1:{second} Connection refused" in description
