@@ -79,17 +79,19 @@ def _query_pool(pool: ConnectionPool) -> None:
         with pool.connection(timeout=READY_TIMEOUT_SECONDS) as raw:
             raw.execute("SELECT 1")
     except PoolTimeout as timeout:
-        raise _connect_error(pool.kwargs) or timeout from timeout
+        raise _connect_error(pool) or timeout from timeout
 
 
-def _connect_error(kwargs: dict) -> Exception | None:
+def _connect_error(pool: ConnectionPool) -> Exception | None:
     """Why a new connection fails, or None if one opens (the pool was only busy).
 
     A pool that cannot connect says only that it timed out; one direct attempt brings back libpq's
     own reason, for every server of a multi-host URL.
     """
+    conninfo = pool.conninfo() if callable(pool.conninfo) else pool.conninfo
+    kwargs = (pool.kwargs() if callable(pool.kwargs) else pool.kwargs) or {}
     try:
-        psycopg.connect(**{**kwargs, "connect_timeout": READY_TIMEOUT_SECONDS}).close()
+        psycopg.connect(conninfo, **{**kwargs, "connect_timeout": READY_TIMEOUT_SECONDS}).close()
     except psycopg.Error as exc:
         return exc
     return None
