@@ -30,6 +30,9 @@ SWITCH_BOUND_SECONDS = 15.0
 # Posting goes on this long after the new primary is found, so writes are seen to resume on every process.
 AFTER_SWITCH_SECONDS = 6.0
 RETRY_SECONDS = 0.2
+# History reads over HTTP authenticate on the primary, so they may fail while there is none; this long
+# after the switch every one must answer.
+READS_RECOVER_SECONDS = 2.0
 # Each poster stays under API_WRITE_RATE (300 a minute per user), retries included.
 PAUSE_SECONDS = 0.25
 
@@ -45,9 +48,11 @@ def test_a_killed_primary_is_replaced_within_15_s_and_no_acknowledged_post_is_lo
     population = seed_population(cluster, members=POSTERS + 1)
     old_primary = patroni.wait_healthy(cluster)
     posters = [Poster(token) for token in population.tokens[:POSTERS]]
+    http_reads: list[tuple[float, int]] = []
+    reader = population.tokens[POSTERS]
     try:
         killed_at, switched_at, new_primary, standby_reads = asyncio.run(
-            _kill_primary_under_load(cluster, population.channel, posters, old_primary)
+            _kill_primary_under_load(cluster, population.channel, posters, old_primary, (reader, http_reads))
         )
     finally:
         patroni.wait_healthy(cluster, timeout=90)  # the old primary rejoins as the standby
@@ -62,12 +67,18 @@ def test_a_killed_primary_is_replaced_within_15_s_and_no_acknowledged_post_is_lo
     failed, answered = standby_reads
     assert answered > 0, "the standby answered no read"
     assert failed == 0, f"the standby's reads failed {failed} times ({answered} answered)"
+    recovered = [status for at, status in http_reads if at >= switched_at + READS_RECOVER_SECONDS]
+    failed_reads = sum(status != 200 for _, status in http_reads)
+    print(f"{failed_reads} of {len(http_reads)} history reads failed during the switch")
+    assert len(recovered) >= 3, "too few history reads after the switch"
+    assert set(recovered) == {200}, f"history reads still fail after the switch: {recovered}"
     _assert_every_asgi_process_ready(cluster)
 
 
-async def _kill_primary_under_load(layout, channel: str, posters: list[Poster], old_primary: str):
+async def _kill_primary_under_load(layout, channel: str, posters: list[Poster], old_primary: str, reader):
     stop = asyncio.Event()
     tasks = [asyncio.ensure_future(_post_loop(layout, channel, poster, stop)) for poster in posters]
+    tasks.append(asyncio.ensure_future(_read_history(layout, channel, *reader, stop)))
     reads = asyncio.ensure_future(asyncio.to_thread(_read_standby, layout, stop))
     await asyncio.sleep(3)
     pid = postgres.postmaster_pid(layout, old_primary)
@@ -111,6 +122,15 @@ async def _repeat_acknowledged_posts(layout, channel: str, posters: list[Poster]
         body = {"text": "again", "client_msg_id": cmid}
         status, message = await arequest(layout, poster.token, "POST", f"/api/v1/channels/{channel}/messages", body)
         assert status == 200, f"a repeated post answered {status}: {message}"
+
+
+async def _read_history(layout, channel: str, token: str, reads: list, stop: asyncio.Event) -> None:
+    """A reader paging through history over the REST API (served by the standby), every 0.1 s."""
+    while not stop.is_set():
+        started = time.monotonic()
+        status, _ = await arequest(layout, token, "GET", f"/api/v1/channels/{channel}/messages?limit=20")
+        reads.append((started, status))
+        await asyncio.sleep(0.1)
 
 
 def _wait_new_primary(layout, old_primary: str, deadline: float) -> str:
