@@ -26,7 +26,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help venv node-modules run test browser check-services lint format worker beat stack require-real-stack clean
 .PHONY: messages messages-extract gettext-tools vendor system-packages
-.PHONY: cluster cluster-stop cluster-packages test-cluster
+.PHONY: cluster cluster-stop cluster-packages cluster-system-packages test-cluster
 
 help:
 	@echo "make run     set up .venv, migrate, seed the demo, serve http://$(HOST):$(PORT) (embedded default)"
@@ -38,7 +38,7 @@ help:
 	@echo "make beat    Celery beat (real stack)"
 	@echo "make clean   remove var/ (the embedded database, files), .venv and node_modules"
 	@echo "make vendor  copy the pinned highlight.js (package-lock.json) into static/js/vendor/highlight"
-	@echo "make cluster       nginx on :8080, ASGI processes (ASGI=2), sharded Redis, PostgreSQL + replica, Celery"
+	@echo "make cluster       nginx on :8080, ASGI processes (ASGI=2), sharded Redis, PostgreSQL pair (Patroni), Celery"
 	@echo "make cluster-stop  stop exactly the processes make cluster started (var/cluster/*.pid)"
 	@echo "make test-cluster  the failure tests on a cluster of their own"
 
@@ -193,22 +193,37 @@ beat: venv require-real-stack
 	mkdir -p "$${SLACKCLONE_VAR_DIR:-var}"
 	exec $(VENV)/bin/celery -A slackclone beat --loglevel=INFO --schedule "$${SLACKCLONE_VAR_DIR:-var}/celerybeat-schedule"
 
-# --- The loopback cluster: nginx, N ASGI processes, Redis shards, PostgreSQL primary + replica ---
+# --- The loopback cluster: nginx, N ASGI processes, Redis shards, PostgreSQL pair under Patroni ---
 # cluster/ has the scripts and templates; docs/scaling.md the reasoning. Every pid is in var/cluster/.
 
 ASGI ?= 2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# Debian's nginx, Redis and PostgreSQL server binaries, installed only when missing.
-cluster-packages:
+# Patroni runs as the `postgres` user, so it gets a virtualenv of Debian's python3 outside the checkout
+# (cluster/layout.py's PATRONI_VENV; .venv's interpreter may be in a home that user cannot enter).
+PATRONI_VENV ?= /var/tmp/slackclone-patroni
+PATRONI_STAMP := $(PATRONI_VENV)/.requirements-installed
+
+# Debian's nginx, Redis, PostgreSQL server binaries, etcd and python3-venv, installed only when missing;
+# then Patroni (requirements-cluster.txt) in its virtualenv.
+cluster-packages: cluster-system-packages $(PATRONI_STAMP)
+
+cluster-system-packages:
 	@missing=""; \
 	command -v nginx >/dev/null || missing="$$missing nginx-light"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v etcd >/dev/null || missing="$$missing etcd-server"; \
+	/usr/bin/python3 -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing"; \
 		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+
+$(PATRONI_STAMP): requirements-cluster.txt | cluster-system-packages
+	/usr/bin/python3 -m venv $(PATRONI_VENV)
+	$(PATRONI_VENV)/bin/python -m pip install --quiet -r requirements-cluster.txt
+	touch $@
 
 cluster: venv cluster-packages messages
 	$(PY) -m cluster.up --asgi $(ASGI)

@@ -2,8 +2,9 @@
 
 Stops exactly the processes named by var/cluster/*.pid, by their ids, never by name: the load balancer
 first, then the ASGI processes (SIGTERM: they say goodbye to their sockets and finish in-flight posts),
-Celery, Redis, and PostgreSQL last (replica, then primary, with a fast shutdown). A pid whose process
-is gone, or is now some other program, is only forgotten.
+Celery, Redis, then each Patroni (the standby's first, the leader's last; each stops its PostgreSQL
+server), and etcd last. A pid whose process is gone, or is now some other program, is only forgotten; a
+PostgreSQL server whose Patroni was killed is stopped by the pid in its postmaster.pid.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import signal
 import time
 from pathlib import Path
 
-from cluster.layout import DEFAULT_DIR
+from cluster import patroni, postgres
+from cluster.layout import DEFAULT_DIR, Layout, patroni_name
 
 # (name prefix, program its command line must mention, stop signal), in stopping order.
 STOP_ORDER = (
@@ -23,8 +25,10 @@ STOP_ORDER = (
     ("celery-beat", "celery", signal.SIGTERM),
     ("celery-", "celery", signal.SIGTERM),
     ("redis", "redis-server", signal.SIGTERM),
-    ("pg-replica", "postgres", signal.SIGINT),
-    ("pg-primary", "postgres", signal.SIGINT),
+    # Patroni stops its PostgreSQL server (fast shutdown) before it exits; the leader goes last, so
+    # the standby does not take over from a primary that is only being stopped.
+    ("patroni-", "patroni", signal.SIGTERM),
+    ("etcd", "etcd", signal.SIGTERM),
 )
 STOP_TIMEOUT = 20.0
 
@@ -79,23 +83,51 @@ def stop_process(pid: int, program: str, sig: signal.Signals, timeout: float = S
     os.kill(pid, signal.SIGKILL)
 
 
-def _ordered(pid_files: list[Path]) -> list[Path]:
-    def rank(path: Path) -> int:
-        return next((i for i, (prefix, _, _) in enumerate(STOP_ORDER) if path.stem.startswith(prefix)), len(STOP_ORDER))
+def _ordered(pid_files: list[Path], leader: str | None = None) -> list[Path]:
+    def rank(path: Path) -> tuple[int, bool, str]:
+        prefixes = [prefix for prefix, _, _ in STOP_ORDER]
+        order = next((i for i, prefix in enumerate(prefixes) if path.stem.startswith(prefix)), len(prefixes))
+        return order, path.stem == leader, path.stem
 
-    return sorted(pid_files, key=lambda path: (rank(path), path.stem))
+    return sorted(pid_files, key=rank)
+
+
+def _layout(directory: Path) -> Layout | None:
+    try:
+        return Layout.load(directory)
+    except (OSError, TypeError, ValueError):
+        return None
 
 
 def stop_cluster(directory: Path = DEFAULT_DIR) -> list[str]:
     """Stop every process with a pid file in `directory`; returns the names of those that were running."""
+    layout = _layout(Path(directory))
+    leader = patroni.leader(layout) if layout is not None else None
     stopped = []
-    for pid_file in _ordered(list(Path(directory).glob("*.pid"))):
+    for pid_file in _ordered(list(Path(directory).glob("*.pid")), leader and patroni_name(leader)):
         pid = read_pid(pid_file)
         program, sig = _program(pid_file.stem)
         if pid is not None and alive(pid, program):
             stop_process(pid, program, sig)
             stopped.append(pid_file.stem)
         pid_file.unlink(missing_ok=True)
+    if layout is not None:
+        stopped += stop_orphaned_servers(layout)
+    return stopped
+
+
+def stop_orphaned_servers(layout: Layout) -> list[str]:
+    """PostgreSQL servers still running without their Patroni (it was killed): a fast shutdown each.
+
+    The pid is believed only if that process runs on this member's data directory (a stale
+    postmaster.pid may name a pid reused since).
+    """
+    stopped = []
+    for member in layout.members:
+        pid, data = postgres.postmaster_pid(layout, member), str(postgres.data_dir(layout, member))
+        if pid is not None and alive(pid, data):
+            stop_process(pid, data, signal.SIGINT)
+            stopped.append(member)
     return stopped
 
 

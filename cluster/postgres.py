@@ -1,24 +1,26 @@
-"""The cluster's PostgreSQL: a primary of its own (initdb, on its own port) and a streaming replica of it.
+"""The cluster's PostgreSQL servers: where they live, their parameters, the application's database.
 
-Debian's server binaries (/usr/lib/postgresql/<version>/bin), never the system cluster on 5432.
-PostgreSQL refuses to run as root, so under root every server command runs as the `postgres` user
-(runuser) in directories handed to it; as anyone else it runs as that user.
+Debian's server binaries (/usr/lib/postgresql/<version>/bin), never the system cluster on 5432. Patroni
+(cluster/patroni.py) runs them; this module prepares what it needs. PostgreSQL refuses to run as root,
+so under root the servers and Patroni run as the `postgres` user, in a directory of their own outside
+the cluster directory (layout.default_server_dir): a checkout in /root or in a `mktemp -d` directory is
+closed to that user, and initdb would stop at "Permission denied".
 """
 
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
-import subprocess
 import time
 from pathlib import Path
-from string import Template
+from typing import Any
 
 import psycopg
 
 from cluster.layout import DATABASE_NAME, Layout
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+SERVER_USER = "postgres"
 
 
 def bin_dir() -> Path:
@@ -29,87 +31,91 @@ def bin_dir() -> Path:
     return versions[-1].parent
 
 
-def as_server_user(argv: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
+def server_user() -> pwd.struct_passwd | None:
+    """The account the servers run as when we are root (None: they run as we do)."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        return pwd.getpwnam(SERVER_USER)
+    except KeyError:
+        raise SystemExit(f"as root, PostgreSQL runs as `{SERVER_USER}`: no such user") from None
 
 
 def give_to_server_user(path: Path, mode: int = 0o700) -> None:
     path.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() == 0:
-        shutil.chown(path, "postgres", "postgres")
+    account = server_user()
+    if account is not None:
+        os.chown(path, account.pw_uid, account.pw_gid)
     path.chmod(mode)
 
 
-def _run(argv: list[str]) -> None:
-    result = subprocess.run(as_server_user(argv), capture_output=True, text=True)
-    if result.returncode:
-        raise SystemExit(f"{' '.join(argv[:2])} failed:\n{result.stdout}{result.stderr}")
+def prepare_server_dir(layout: Layout) -> None:
+    """Create the servers' directory (owned by the server user) and link it from the cluster directory."""
+    give_to_server_user(layout.pg_path, 0o755)
+    give_to_server_user(socket_dir(layout), 0o755)
+    link = layout.path / "postgres"
+    if link.is_symlink() or link.exists():
+        if link.resolve() == layout.pg_path.resolve():
+            return
+        link.unlink()
+    link.symlink_to(layout.pg_path)
 
 
-def _dirs(layout: Layout) -> tuple[Path, Path, Path, Path]:
-    base = layout.path
-    return base / "pg-primary", base / "pg-replica", base / "pg-run", base / "pg-log"
+def forget_server_dir(path: Path) -> None:
+    """Remove a server directory left by an earlier cluster of the same name (its etcd state is gone)."""
+    shutil.rmtree(path, ignore_errors=True)
 
 
-def init_primary(layout: Layout) -> None:
-    """initdb once (trust on loopback, replication allowed), with the cluster's settings appended."""
-    primary, _, socket_dir, log_dir = _dirs(layout)
-    give_to_server_user(socket_dir, 0o755)
-    give_to_server_user(log_dir, 0o755)
-    if (primary / "PG_VERSION").exists():
-        return
-    give_to_server_user(primary)
-    _run([str(bin_dir() / "initdb"), "-D", str(primary), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"])
-    settings = Template((TEMPLATES / "postgresql.conf").read_text())
-    conf = settings.substitute(port=layout.pg_primary_port, socket_dir=socket_dir)
-    _run(["sh", "-c", f"cat >> {primary / 'postgresql.conf'} <<'EOF'\n{conf}EOF"])
+def socket_dir(layout: Layout) -> Path:
+    return layout.pg_path / "run"
 
 
-def start(layout: Layout, name: str, port: int) -> int:
-    """pg_ctl start (waiting until it accepts connections); writes and returns the postmaster's pid."""
-    data = layout.path / name
-    log = _dirs(layout)[3] / f"{name}.log"
-    _run([str(bin_dir() / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", f"-p {port}", "-w", "-t", "60", "start"])
-    pid = int((data / "postmaster.pid").read_text().split()[0])
-    layout.pid_file(name).write_text(f"{pid}\n")
-    return pid
+def data_dir(layout: Layout, member: str) -> Path:
+    return layout.pg_path / member
 
 
-def create_database(layout: Layout) -> None:
-    with psycopg.connect(
-        host="127.0.0.1", port=layout.pg_primary_port, user="postgres", dbname="postgres", autocommit=True
-    ) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone():
-            connection.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+def parameters(layout: Layout) -> dict[str, Any]:
+    """postgresql.conf settings every member runs with (Patroni's `postgresql.parameters`).
+
+    Other modules add theirs by merging a dict into this one (WAL archiving, say).
+    """
+    return {
+        "unix_socket_directories": str(socket_dir(layout)),
+        "max_connections": 300,
+        "shared_buffers": "128MB",
+        "wal_level": "replica",
+        "max_wal_senders": 5,
+        "max_replication_slots": 5,
+        "hot_standby": "on",
+        "hot_standby_feedback": "on",
+        # pg_rewind brings a failed primary back as a standby; it needs both.
+        "wal_log_hints": "on",
+        "full_page_writes": "on",
+        # A commit returns once the synchronous standby has it (Patroni names the standby).
+        "synchronous_commit": "on",
+        # A throwaway cluster on one machine: a killed server is what it tests, not a power cut.
+        "fsync": "off",
+    }
 
 
-def init_replica(layout: Layout) -> None:
-    """pg_basebackup -R of the running primary: a hot standby that streams from it from then on."""
-    _, replica, _, _ = _dirs(layout)
-    if (replica / "PG_VERSION").exists():
-        return
-    give_to_server_user(replica)
-    _run(
-        [
-            str(bin_dir() / "pg_basebackup"),
-            *("-h", "127.0.0.1", "-p", str(layout.pg_primary_port), "-U", "postgres"),
-            *("-D", str(replica), "-R", "-X", "stream", "-c", "fast"),
-        ]
-    )
+def postmaster_pid(layout: Layout, member: str) -> int | None:
+    """The pid of `member`'s postmaster, from its postmaster.pid (None when it is not running)."""
+    try:
+        return int((data_dir(layout, member) / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
-def wait_streaming(layout: Layout, timeout: float = 60.0) -> None:
-    """Block until the replica is in recovery and the primary sees it streaming."""
+def create_database(layout: Layout, timeout: float = 30.0) -> None:
+    """CREATE DATABASE on whichever member is the primary (once: a restarted cluster keeps its data)."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while True:
         try:
-            with psycopg.connect(
-                host="127.0.0.1", port=layout.pg_primary_port, user="postgres", dbname="postgres"
-            ) as c:
-                row = c.execute("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'").fetchone()
-                if row is not None and row[0]:  # count(*) always has its row
-                    return
-        except psycopg.Error:
-            pass
-        time.sleep(0.2)
-    raise SystemExit("the replica did not start streaming from the primary")
+            with psycopg.connect(layout.server_url("postgres"), autocommit=True, connect_timeout=3) as connection:
+                if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone():
+                    connection.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+                return
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)

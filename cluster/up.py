@@ -1,6 +1,6 @@
 """Start the loopback cluster: `python -m cluster.up [--asgi N] [--port 8080]` (what `make cluster` runs).
 
-Order: the Redis servers, the PostgreSQL primary and its streaming replica, migrations and static files,
+Order: the Redis servers, etcd and the Patroni-managed PostgreSQL pair, migrations and static files,
 the ASGI processes, the Celery workers and beat, and nginx in front. Every process's id goes to
 var/cluster/<name>.pid as soon as it runs, so a failure half way is stopped cleanly by `cluster.down`.
 Running it again on a stopped cluster reuses its data (the databases survive a restart).
@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from string import Template
 
-from cluster import postgres
+from cluster import patroni, postgres
 from cluster.down import running, stop_cluster
 from cluster.layout import (
     BASE_DIR,
@@ -29,29 +29,39 @@ from cluster.layout import (
     WORKER_QUEUES,
     Layout,
     asgi_name,
+    default_server_dir,
     layer_redis_name,
 )
 from slackclone.testing.processes import free_port, wait_for_port
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LAYER_SHARDS = 2
+PG_MEMBERS = 2
 
 
 def new_layout(directory: Path, nginx_port: int, asgi: int) -> Layout:
-    """Ports for a fresh cluster; a stopped one keeps its Redis and PostgreSQL ports (the replica knows them)."""
-    saved = Layout.load(directory) if (directory / "cluster.json").exists() else None
+    """Ports for a fresh cluster; a stopped one keeps its Redis, etcd and PostgreSQL ports (etcd knows them)."""
     ports = [free_port() for _ in range(asgi)]
-    if saved is not None:
+    if (directory / "cluster.json").exists():
+        try:
+            saved = Layout.load(directory)
+        except TypeError as exc:
+            raise SystemExit(f"{directory}/cluster.json is from an older cluster: remove {directory}") from exc
         saved.nginx_port, saved.asgi_ports = nginx_port, ports
         return saved
+    server_dir = default_server_dir(directory)
+    postgres.forget_server_dir(server_dir)  # servers of an earlier cluster of this name, without its etcd
     return Layout(
         dir=str(directory),
         nginx_port=nginx_port,
         asgi_ports=ports,
         layer_redis_ports=[free_port() for _ in range(LAYER_SHARDS)],
         redis_port=free_port(),
-        pg_primary_port=free_port(),
-        pg_replica_port=free_port(),
+        pg_ports=[free_port() for _ in range(PG_MEMBERS)],
+        patroni_ports=[free_port() for _ in range(PG_MEMBERS)],
+        etcd_client_port=free_port(),
+        etcd_peer_port=free_port(),
+        pg_dir=str(server_dir),
     )
 
 
@@ -81,13 +91,16 @@ def start_redis(layout: Layout, name: str, port: int) -> None:
     wait_listening(port, name)
 
 
-def start_database(layout: Layout) -> None:
-    postgres.init_primary(layout)
-    postgres.start(layout, "pg-primary", layout.pg_primary_port)
+def start_database(layout: Layout) -> str:
+    """etcd, then a Patroni per member; returns the leader once the standby streams synchronously."""
+    postgres.prepare_server_dir(layout)
+    patroni.start_etcd(layout)
+    parameters = postgres.parameters(layout)
+    for member in layout.members:
+        patroni.start_member(layout, member, parameters)
+    leader = patroni.wait_healthy(layout)
     postgres.create_database(layout)
-    postgres.init_replica(layout)
-    postgres.start(layout, "pg-replica", layout.pg_replica_port)
-    postgres.wait_streaming(layout)
+    return leader
 
 
 def prepare_application(layout: Layout) -> None:
@@ -230,7 +243,7 @@ def main() -> None:
     pids = sorted(p.stem for p in layout.path.glob("*.pid"))
     print(f"\n  Slackclone cluster at {layout.base_url}/ ({args.asgi} ASGI processes)")
     print(f"  Processes ({len(pids)}): {', '.join(pids)}; pid files and logs in {layout.path}")
-    print(f"  Primary {layout.database_url}, replica {layout.replica_url}")
+    print(f"  PostgreSQL (Patroni, leader {patroni.leader(layout)}): {layout.database_url}")
     print("  Stop it with `make cluster-stop`.\n")
 
 

@@ -13,13 +13,16 @@ machines, every few seconds, and must stay cheap.
 from __future__ import annotations
 
 import logging
+import re
 
+import psycopg
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from slackclone import lifespan
 
@@ -59,9 +62,7 @@ def _check_database() -> str:
     pool = getattr(connection, "pool", None)
     try:
         if pool is not None:
-            pool.open()
-            with pool.connection(timeout=READY_TIMEOUT_SECONDS) as raw:
-                raw.execute("SELECT 1")
+            _query_pool(pool)
         else:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
@@ -69,6 +70,31 @@ def _check_database() -> str:
         logger.warning("readyz: database unreachable: %s", exc)
         return _describe(exc)
     return ""
+
+
+def _query_pool(pool: ConnectionPool) -> None:
+    """SELECT 1 on a pooled connection; a pool that cannot connect raises libpq's reason, not a timeout."""
+    pool.open()
+    try:
+        with pool.connection(timeout=READY_TIMEOUT_SECONDS) as raw:
+            raw.execute("SELECT 1")
+    except PoolTimeout as timeout:
+        raise _connect_error(pool) or timeout from timeout
+
+
+def _connect_error(pool: ConnectionPool) -> Exception | None:
+    """Why a new connection fails, or None if one opens (the pool was only busy).
+
+    A pool that cannot connect says only that it timed out; one direct attempt brings back libpq's
+    own reason, for every server of a multi-host URL.
+    """
+    conninfo = pool.conninfo() if callable(pool.conninfo) else pool.conninfo
+    kwargs = (pool.kwargs() if callable(pool.kwargs) else pool.kwargs) or {}
+    try:
+        psycopg.connect(conninfo, **{**kwargs, "connect_timeout": READY_TIMEOUT_SECONDS}).close()
+    except psycopg.Error as exc:
+        return exc
+    return None
 
 
 def _check_redis() -> str:
@@ -86,4 +112,21 @@ def _check_redis() -> str:
 
 
 def _describe(exc: Exception) -> str:
-    return f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"[:200]
+    """The error's type and first line; for a multi-host database URL, every server tried and why it failed.
+
+    libpq reports the last server tried on its first line and every attempt below it: with a failover
+    pair (`host1:port1,host2:port2`) the operator needs all of them to see which server is down and
+    which one answered but is not the primary.
+    """
+    text = str(exc).strip()
+    attempts = [_attempt(line) for line in text.splitlines() if line.startswith("- host:")]
+    if attempts:
+        return f"{type(exc).__name__}: " + "; ".join(attempts)[:600]
+    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"[:200]
+
+
+def _attempt(line: str) -> str:
+    """`- host: 'h', port: 'p', hostaddr: …: connection failed: … failed: why` → `h:p why`."""
+    fields = dict(re.findall(r"(host|port): '([^']*)'", line))
+    reason = line.rsplit("failed: ", 1)[-1].strip()
+    return f"{fields.get('host', '?')}:{fields.get('port', '?')} {reason}"

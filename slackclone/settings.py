@@ -11,8 +11,9 @@ import ipaddress
 import os
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from slackclone.database_url import parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SLACKCLONE_VAR_DIR", BASE_DIR / "var"))
@@ -178,13 +179,13 @@ DATABASE_APPLICATION_NAME = os.environ.get("DATABASE_APPLICATION_NAME", "slackcl
 
 if DATABASE_URL and DATABASE_POOL and DATABASE_URL.startswith(("postgres://", "postgresql://")):
     # With a pool, CONN_HEALTH_CHECKS makes Django check each connection as it is taken from it.
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)}
+    DATABASES = {"default": parse_database_url("DATABASE_URL", DATABASE_URL, conn_max_age=0, conn_health_checks=True)}
     DATABASES["default"].setdefault("OPTIONS", {}).update(  # keeping the URL's own (sslmode=…)
         pool={"min_size": DATABASE_POOL_MIN, "max_size": DATABASE_POOL_MAX, "timeout": DATABASE_POOL_TIMEOUT},
         application_name=DATABASE_APPLICATION_NAME,
     )
 elif DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {"default": parse_database_url("DATABASE_URL", DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
     if DATABASE_URL.startswith(("postgres://", "postgresql://")):
         DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = DATABASE_APPLICATION_NAME
 else:
@@ -202,7 +203,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # read-your-writes and a fallback to the primary when it is down or lagging: slackclone/db_router.py.
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 if DATABASE_URL and DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
+    DATABASES["replica"] = parse_database_url(
+        "DATABASE_REPLICA_URL", DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
+    )
     DATABASES["replica"].setdefault("OPTIONS", {}).update(connect_timeout=2, application_name=DATABASE_APPLICATION_NAME)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["slackclone.db_router.PrimaryRouter"]

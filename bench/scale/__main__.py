@@ -5,7 +5,7 @@
     python -m bench.scale --quick              # small numbers, to check that everything runs
 
 For each process count it starts a loopback cluster of its own (cluster.up: nginx, N Uvicorn processes,
-two channel-layer Redis shards, PostgreSQL primary and replica, Celery) in var/cluster-bench, and drives
+two channel-layer Redis shards, a PostgreSQL pair under Patroni, Celery) in var/cluster-bench, and drives
 it with bench/fanout's client and scenarios, through nginx: N clients in one channel while messages are
 posted (each stored through message_post) at a ladder of rates; the highest delivery rate held at
 p99 <= 250 ms with nothing lost; and how many idle sockets the processes hold, and their memory.

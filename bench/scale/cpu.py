@@ -33,9 +33,12 @@ def snapshot(cluster_dir: Path) -> dict[str, float]:
     Celery's pool, nginx's workers), so short-lived children are counted too.
     """
     roots: dict[int, str] = {}
-    for pid_file in cluster_dir.glob("*.pid"):
+    # Patroni's PostgreSQL servers are detached from it (their parent is init): each counts on its own.
+    pid_files = [*cluster_dir.glob("*.pid"), *cluster_dir.glob("postgres/*/postmaster.pid")]
+    for pid_file in pid_files:
+        name = pid_file.stem if pid_file.name != "postmaster.pid" else f"postgres-{pid_file.parent.name}"
         try:
-            roots[int(pid_file.read_text().split()[0])] = pid_file.stem
+            roots[int(pid_file.read_text().split()[0])] = name
         except (ValueError, IndexError):
             continue
     stats = {int(entry): _stat(int(entry)) for entry in os.listdir("/proc") if entry.isdigit()}

@@ -71,3 +71,20 @@ def test_cpu_is_counted_per_pid_file_with_the_process_children(tmp_path):
 
     assert after["worker"] - before.get("worker", 0.0) > 0.2  # the child's spinning, under its parent's name
     assert "client" in after
+
+
+def test_a_postgresql_server_detached_from_patroni_is_counted_by_its_postmaster_pid(tmp_path):
+    server = subprocess.Popen([sys.executable, "-c", "while 1: pass"], start_new_session=True)
+    try:
+        (tmp_path / "postgres" / "pg-2").mkdir(parents=True)
+        (tmp_path / "postgres" / "pg-2" / "postmaster.pid").write_text(f"{server.pid}\n/data\n")
+        before = cpu.snapshot(tmp_path)
+        deadline = time.monotonic() + 30
+        after = cpu.snapshot(tmp_path)
+        while after.get("postgres-pg-2", 0.0) - before.get("postgres-pg-2", 0.0) <= 0.2:
+            assert time.monotonic() < deadline, "the server's CPU was never counted"
+            time.sleep(0.05)
+            after = cpu.snapshot(tmp_path)
+    finally:
+        server.kill()
+        server.wait()

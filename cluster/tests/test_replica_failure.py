@@ -1,5 +1,8 @@
-"""The streaming replica stops while 200 clients post and a reader pages through history over the REST
-API: reads move to the primary within 5 s, and no request fails."""
+"""The synchronous standby stops (its Patroni, which stops its server) while 200 clients post and a reader
+pages through history over the REST API: reads move to the primary within 5 s, and no request fails.
+
+The primary's Patroni then drops the standby from synchronous replication, so posts go on alone.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,9 @@ import time
 import psycopg
 import pytest
 
-from cluster import postgres
+from cluster import patroni, postgres
 from cluster.down import alive, read_pid
+from cluster.layout import patroni_name
 from cluster.tests.conftest import Fleet, seed_population
 from cluster.tests.http import arequest
 
@@ -23,11 +27,12 @@ SWITCH_SECONDS = 5.0
 
 def test_reads_move_to_the_primary_when_the_replica_stops_and_no_request_fails(cluster):
     population = seed_population(cluster)
+    standby = _standby(cluster)
     try:
-        reads, stopped_at, replica_transactions = asyncio.run(_stop_replica(cluster, population))
+        reads, stopped_at, replica_transactions = asyncio.run(_stop_replica(cluster, population, standby))
     finally:
-        postgres.start(cluster, "pg-replica", cluster.pg_replica_port)
-        postgres.wait_streaming(cluster)
+        patroni.start_member(cluster, standby, postgres.parameters(cluster))
+        patroni.wait_healthy(cluster)
     reads_before = sum(at < stopped_at for at, _, _ in reads)
     # Each history read is at least two queries (the page, its reactions and files), beside the health checks.
     assert replica_transactions >= reads_before, "the replica did not serve the reads before it stopped"
@@ -38,7 +43,12 @@ def test_reads_move_to_the_primary_when_the_replica_stops_and_no_request_fails(c
     assert all(newest is not None for _, newest in after)
 
 
-async def _stop_replica(layout, population) -> tuple[list, float, int]:
+def _standby(layout) -> str:
+    patroni.wait_healthy(layout)
+    return next(member["name"] for member in patroni.members(layout) if member["role"] == "sync_standby")
+
+
+async def _stop_replica(layout, population, standby: str) -> tuple[list, float, int]:
     reader = population.tokens[-1]  # never posts, so never pinned to the primary
     path = f"/api/v1/channels/{population.channel}/messages?limit=20"
     reads: list[tuple[float, int, int | None]] = []
@@ -53,12 +63,12 @@ async def _stop_replica(layout, population) -> tuple[list, float, int]:
 
     async with Fleet(layout, population) as fleet:
         posting = asyncio.ensure_future(fleet.post_for(16))
-        transactions = _replica_transactions(layout)
+        transactions = _replica_transactions(layout, standby)
         reading = asyncio.ensure_future(read_loop())
         await asyncio.sleep(3)
-        transactions = _replica_transactions(layout) - transactions
-        pid = read_pid(layout.pid_file("pg-replica"))
-        os.kill(pid, signal.SIGINT)  # a fast shutdown, as an operator or a crash-restart would
+        transactions = _replica_transactions(layout, standby) - transactions
+        pid = read_pid(layout.pid_file(patroni_name(standby)))
+        os.kill(pid, signal.SIGTERM)  # Patroni stops its server (a fast shutdown) and exits, as an operator would
         stopped_at = time.monotonic()
         while alive(pid):
             await asyncio.sleep(0.05)
@@ -68,8 +78,8 @@ async def _stop_replica(layout, population) -> tuple[list, float, int]:
     return reads, stopped_at, transactions
 
 
-def _replica_transactions(layout) -> int:
-    """Transactions committed so far on the replica's application database (reads count too)."""
-    with psycopg.connect(layout.replica_url, autocommit=True) as connection:
+def _replica_transactions(layout, standby: str) -> int:
+    """Transactions committed so far on the standby's application database (reads count too)."""
+    with psycopg.connect(layout.member_url(standby), autocommit=True) as connection:
         connection.execute("SELECT pg_stat_clear_snapshot()")
         return connection.execute("SELECT xact_commit FROM pg_stat_database WHERE datname = 'slackclone'").fetchone()[0]

@@ -194,3 +194,22 @@ def test_options_in_the_database_url_are_kept_beside_ours(tmp_path, pool):
     assert resolved["db_options"] == {"sslmode": "require", "application_name": "asgi-7"}
     assert resolved["db_pool"] is (pool == "1")
     assert resolved["replica_options"] == {"sslmode": "require", "connect_timeout": 2, "application_name": "asgi-7"}
+
+
+def test_a_multi_host_database_url_reaches_django_as_host_and_port_lists(tmp_path):
+    primary = "postgres://app@127.0.0.1:5433,127.0.0.1:5434/chat?target_session_attrs=read-write"
+    variables = real_stack_variables(DATABASE_URL=primary, SECRET_KEY=REAL_SECRET_KEY)
+    variables["DATABASE_REPLICA_URL"] = primary.replace("read-write", "prefer-standby")
+    resolved = resolve(tmp_path, **variables)
+
+    assert resolved["db_host"] == "127.0.0.1,127.0.0.1"
+    assert resolved["db_options"]["target_session_attrs"] == "read-write"
+    assert resolved["replica_options"]["target_session_attrs"] == "prefer-standby"
+
+
+def test_a_malformed_multi_host_database_url_is_refused_naming_the_host(tmp_path):
+    url = "postgres://app@127.0.0.1:5433,127.0.0.1:x/chat"
+    result = run_python("import django; django.setup()", clean_env(tmp_path, DATABASE_URL=url))
+
+    assert result.returncode != 0
+    assert "DATABASE_URL: host '127.0.0.1' has an invalid port 'x'" in result.stderr
