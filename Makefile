@@ -26,7 +26,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help venv node-modules run test browser check-services lint format worker beat stack require-real-stack clean
 .PHONY: messages messages-extract gettext-tools vendor system-packages
-.PHONY: cluster cluster-stop cluster-packages test-cluster
+.PHONY: cluster cluster-stop cluster-packages test-cluster backup
 
 help:
 	@echo "make run     set up .venv, migrate, seed the demo, serve http://$(HOST):$(PORT) (embedded default)"
@@ -41,6 +41,7 @@ help:
 	@echo "make cluster       nginx on :8080, ASGI processes (ASGI=2), sharded Redis, PostgreSQL + replica, Celery"
 	@echo "make cluster-stop  stop exactly the processes make cluster started (var/cluster/*.pid)"
 	@echo "make test-cluster  the failure tests on a cluster of their own"
+	@echo "make backup        full backup (pgBackRest) of the running cluster and its uploaded files"
 
 # --- Virtualenv ---------------------------------------------------------------------
 
@@ -199,12 +200,13 @@ beat: venv require-real-stack
 ASGI ?= 2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# Debian's nginx, Redis and PostgreSQL server binaries, installed only when missing.
+# Debian's nginx, Redis, PostgreSQL server binaries and pgBackRest, installed only when missing.
 cluster-packages:
 	@missing=""; \
 	command -v nginx >/dev/null || missing="$$missing nginx-light"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v pgbackrest >/dev/null || missing="$$missing pgbackrest"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing"; \
 		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -215,6 +217,11 @@ cluster: venv cluster-packages messages
 
 cluster-stop:
 	$(PY) -m cluster.down
+
+# A full backup of the running cluster's primary into var/cluster/backup/repo, and a tar of its uploaded files
+# under the same label (cluster/backup.py); restores and point-in-time recovery: docs/operations.md.
+backup: venv cluster-packages
+	$(PY) -m cluster.backup backup
 
 # The failure tests start (and stop) a cluster of their own in var/cluster-test, beside any `make cluster`.
 test-cluster: venv cluster-packages messages
