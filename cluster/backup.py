@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import tarfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from string import Template
@@ -25,10 +26,11 @@ from string import Template
 import psycopg
 
 from cluster.layout import DEFAULT_DIR, Layout
-from cluster.postgres import as_server_user, give_to_server_user
+from cluster.postgres import give_to_server_user
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STANZA = "slackclone"
+SERVER_USER = "postgres"
 
 
 class BackupError(RuntimeError):
@@ -41,17 +43,18 @@ class BackupError(RuntimeError):
 
 @dataclass(frozen=True)
 class BackupPaths:
-    """Where the backups of one PostgreSQL server (and its uploaded files) live.
+    """Where the backups of the cluster's database and uploaded files live, and which server is backed up.
 
-    `root` holds the repository, pgBackRest's logs, locks and configuration; `pg_data`, `pg_port` and
-    `socket_dir` name the server that is backed up (the primary), `media_dir` the uploaded files.
+    `root` holds the repository, pgBackRest's logs, locks and configuration: the postgres user must reach
+    it. `pg_data`, `pg_port` and `socket_dir` name the primary when a backup is taken; the commands that
+    need no running server (info, restore) leave them out. `media_dir` is the cluster's MEDIA_ROOT.
     """
 
     root: Path
-    pg_data: Path
-    pg_port: int
-    socket_dir: Path
     media_dir: Path
+    pg_data: Path | None = None
+    pg_port: int | None = None
+    socket_dir: Path | None = None
 
     @property
     def config(self) -> Path:
@@ -77,31 +80,58 @@ class BackupSet:
     stopped: datetime
 
 
-def paths_for(layout: Layout) -> BackupPaths:
-    """The loopback cluster's backup paths: <cluster>/backup, its primary, its MEDIA_ROOT."""
+def as_server_user(argv: list[str]) -> list[str]:
+    return ["runuser", "-u", SERVER_USER, "--", *argv] if os.geteuid() == 0 else argv
+
+
+def backup_root(layout: Layout) -> Path:
+    """<servers' directory>/backup: beside the cluster's PostgreSQL data, in a directory the postgres user
+    can enter (a layout's `pg_dir` where it keeps its servers apart, else the cluster directory)."""
+    return Path(getattr(layout, "pg_dir", "") or layout.dir) / "backup"
+
+
+def repository(layout: Layout) -> BackupPaths:
+    """The cluster's repository and MEDIA_ROOT (as the application processes see it), no server."""
     env = layout.env()
     media = Path(env.get("MEDIA_ROOT") or Path(env["SLACKCLONE_VAR_DIR"]) / "media")
-    return BackupPaths(
-        root=layout.path / "backup",
-        pg_data=layout.path / "pg-primary",
-        pg_port=layout.pg_primary_port,
-        socket_dir=layout.path / "pg-run",
-        media_dir=media,
+    return BackupPaths(root=backup_root(layout), media_dir=media)
+
+
+def paths_for(layout: Layout) -> BackupPaths:
+    """The repository and the cluster's primary, as the primary itself reports it (the server that
+    layout.database_url reaches for writing), so a failover changes nothing here."""
+    query = (
+        "SELECT current_setting('data_directory'), current_setting('port')::int,"
+        " current_setting('unix_socket_directories'), current_setting('archive_mode'),"
+        " current_setting('archive_command')"
     )
-
-
-def _paths(target: Layout | BackupPaths) -> BackupPaths:
-    return target if isinstance(target, BackupPaths) else paths_for(target)
+    try:
+        with psycopg.connect(layout.database_url, connect_timeout=10) as connection:
+            row = connection.execute(query).fetchone()
+    except psycopg.OperationalError as error:
+        raise BackupError("primary_unreachable", f"the cluster's primary does not answer: {error}") from None
+    if row is None:
+        raise BackupError("primary_unreachable", "the primary returned no settings")
+    data, port, sockets, archive_mode, archive_command = row
+    if archive_mode == "off" or "pgbackrest" not in archive_command:
+        raise BackupError(
+            "archiving_off",
+            "the primary does not archive its WAL: merge cluster.backup.archive_parameters() into its settings "
+            "and restart it (docs/operations.md)",
+        )
+    socket_dir = Path(sockets.split(",")[0].strip())
+    return replace(repository(layout), pg_data=Path(data), pg_port=port, socket_dir=socket_dir)
 
 
 def archive_parameters(target: Layout | BackupPaths) -> dict[str, str]:
     """PostgreSQL settings that ship every WAL segment to the repository (and fetch it back in recovery).
 
     PostgreSQL runs both commands in the server's data directory, so `--pg1-path="$PWD"` names whichever
-    server runs them: after a failover the new primary archives its own WAL with the same settings.
-    archive_timeout bounds how much a quiet database can lose: a segment is switched at least once a minute.
+    server runs them: every member can share these settings, and after a failover the new primary archives
+    its own WAL. archive_timeout bounds what a quiet database can lose: a segment is closed at least once a
+    minute. A standby does not archive (archive_mode=on, not always); the primary's archive is enough.
     """
-    paths = _paths(target)
+    paths = target if isinstance(target, BackupPaths) else repository(target)
     command = f'pgbackrest --config={paths.config} --stanza={STANZA} --pg1-path="$PWD"'
     return {
         "wal_level": "replica",
@@ -112,21 +142,22 @@ def archive_parameters(target: Layout | BackupPaths) -> dict[str, str]:
     }
 
 
-def write_config(target: Layout | BackupPaths) -> Path:
+def write_config(paths: BackupPaths) -> Path:
     """Render templates/pgbackrest.conf and hand the repository's folders to the postgres user."""
-    paths = _paths(target)
     give_to_server_user(paths.root, 0o755)
     for name in ("repo", "log", "lock", "spool"):
         give_to_server_user(paths.root / name, 0o750)
+    server = ""
+    if paths.pg_data is not None:
+        server = f"pg1-path={paths.pg_data}\npg1-port={paths.pg_port}\npg1-user={SERVER_USER}\n"
+        server += f"pg1-socket-path={paths.socket_dir}\n" if paths.socket_dir else ""
     text = Template((TEMPLATES / "pgbackrest.conf").read_text()).substitute(
         repo=paths.repo,
         log=paths.root / "log",
         lock=paths.root / "lock",
         spool=paths.root / "spool",
         stanza=STANZA,
-        pg_data=paths.pg_data,
-        pg_port=paths.pg_port,
-        socket_dir=paths.socket_dir,
+        server=server,
     )
     paths.config.write_text(text)
     paths.config.chmod(0o644)
@@ -253,31 +284,16 @@ def restore_media(archive: Path, media_dir: Path) -> Path | None:
     return previous
 
 
-def require_archiving(paths: BackupPaths) -> None:
-    """A backup without WAL archiving cannot be restored to a time: say so before pgBackRest does."""
-    try:
-        with psycopg.connect(host="127.0.0.1", port=paths.pg_port, user="postgres", dbname="postgres") as c:
-            row = c.execute("SELECT current_setting('archive_mode'), current_setting('archive_command')").fetchone()
-    except psycopg.OperationalError as error:
-        raise BackupError("primary_unreachable", f"no PostgreSQL on port {paths.pg_port}: {error}") from None
-    if row is None or row[0] == "off" or "pgbackrest" not in row[1]:
-        raise BackupError(
-            "archiving_off",
-            "the primary does not archive its WAL: merge cluster.backup.archive_parameters() into its settings "
-            "and restart it (docs/operations.md)",
-        )
-
-
-def backup_cluster(layout: Layout) -> tuple[BackupSet, Path]:
-    """What `make backup` does: the stanza (once), a full backup of the primary, then its uploaded files."""
+def backup_cluster(layout: Layout) -> tuple[BackupPaths, BackupSet, Path]:
+    """What `make backup` does: the stanza (once), a full backup of the primary, then its uploaded files
+    (after the database, so every file a backed-up row names is in the archive)."""
     paths = paths_for(layout)
-    require_archiving(paths)
     write_config(paths)
     stanza_create(paths)
     backup_set = backup(paths, full=True)
     archive = archive_media(paths, backup_set.label)
     prune_media(paths, info(paths))
-    return backup_set, archive
+    return paths, backup_set, archive
 
 
 def _parse_time(value: str) -> datetime:
@@ -307,17 +323,16 @@ def main() -> None:
         sub.add_argument("--target", type=_parse_time, required=True, help="ISO time with zone")
     restore_parser.add_argument("--data-dir", type=Path, required=True)
     args = parser.parse_args()
-    layout = Layout.load(args.dir.resolve())
-    paths = paths_for(layout)
     try:
-        _run_command(args, layout, paths)
+        _run_command(args, Layout.load(args.dir.resolve()))
     except BackupError as error:
         raise SystemExit(str(error)) from None
 
 
-def _run_command(args: argparse.Namespace, layout: Layout, paths: BackupPaths) -> None:
+def _run_command(args: argparse.Namespace, layout: Layout) -> None:
+    paths = repository(layout)
     if args.command == "backup":
-        backup_set, archive = backup_cluster(layout)
+        paths, backup_set, archive = backup_cluster(layout)
         print(f"Backup {backup_set.label} ({backup_set.kind}) of {paths.pg_data} in {paths.repo}")
         print(f"Uploaded files ({paths.media_dir}) in {archive} ({archive.stat().st_size} bytes)")
         print(f"Point-in-time recovery from {info(paths)[0].stopped:%Y-%m-%d %H:%M:%S} UTC on.")

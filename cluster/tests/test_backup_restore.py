@@ -18,8 +18,9 @@ import psycopg
 import pytest
 
 from cluster import backup
+from cluster.backup import as_server_user
 from cluster.down import alive
-from cluster.postgres import as_server_user, bin_dir, give_to_server_user
+from cluster.postgres import bin_dir, give_to_server_user
 from slackclone.testing.processes import free_port
 
 pytestmark = pytest.mark.cluster
@@ -111,17 +112,13 @@ def wait_promoted(port: int) -> None:
 
 
 def test_restore_to_a_time_keeps_what_was_written_before_it_and_nothing_after(workdir, servers):
-    port = free_port()
+    port, data, sockets = free_port(), workdir / "pg", workdir / "run"
     paths = backup.BackupPaths(
-        root=workdir / "backup",
-        pg_data=workdir / "pg",
-        pg_port=port,
-        socket_dir=workdir / "run",
-        media_dir=workdir / "media",
+        root=workdir / "backup", media_dir=workdir / "media", pg_data=data, pg_port=port, socket_dir=sockets
     )
-    settings = {"listen_addresses": "127.0.0.1", "unix_socket_directories": str(paths.socket_dir)}
-    init_server(paths.pg_data, paths.socket_dir, {**settings, "fsync": "off", **backup.archive_parameters(paths)})
-    pid = start_server(paths.pg_data, port, servers)
+    settings = {"listen_addresses": "127.0.0.1", "unix_socket_directories": str(sockets), "fsync": "off"}
+    init_server(data, sockets, {**settings, **backup.archive_parameters(paths)})
+    pid = start_server(data, port, servers)
     backup.write_config(paths)
     backup.stanza_create(paths)
     with connect(port) as connection:
@@ -161,7 +158,7 @@ def test_restore_to_a_time_keeps_what_was_written_before_it_and_nothing_after(wo
 
 
 def test_restore_refuses_a_data_directory_that_is_in_use(workdir):
-    paths = backup.BackupPaths(workdir / "b", workdir / "pg", 5432, workdir / "run", workdir / "media")
+    paths = backup.BackupPaths(root=workdir / "backup", media_dir=workdir / "media")
     (workdir / "occupied").mkdir()
     (workdir / "occupied" / "PG_VERSION").write_text("15\n")
     with pytest.raises(backup.BackupError) as error:
