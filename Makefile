@@ -26,7 +26,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help venv node-modules run test browser check-services lint format worker beat stack require-real-stack clean
 .PHONY: messages messages-extract gettext-tools vendor system-packages
-.PHONY: cluster cluster-stop cluster-packages test-cluster backup
+.PHONY: cluster cluster-stop cluster-restart cluster-packages test-cluster backup
 
 help:
 	@echo "make run     set up .venv, migrate, seed the demo, serve http://$(HOST):$(PORT) (embedded default)"
@@ -40,6 +40,7 @@ help:
 	@echo "make vendor  copy the pinned highlight.js (package-lock.json) into static/js/vendor/highlight"
 	@echo "make cluster       nginx on :8080, ASGI processes (ASGI=2), sharded Redis, PostgreSQL + replica, Celery"
 	@echo "make cluster-stop  stop exactly the processes make cluster started (var/cluster/*.pid)"
+	@echo "make cluster-restart  restart the ASGI processes, Celery workers and beat one at a time, losing nothing"
 	@echo "make test-cluster  the failure tests on a cluster of their own"
 	@echo "make backup        full backup (pgBackRest) of the running cluster and its uploaded files"
 
@@ -217,6 +218,10 @@ cluster: venv cluster-packages messages
 
 cluster-stop:
 	$(PY) -m cluster.down
+
+# New code or settings into service without dropping a message: one process at a time (cluster/restart.py).
+cluster-restart: venv messages
+	$(PY) -m cluster.restart
 
 # A full backup of the running cluster's primary into var/cluster/backup/repo, and a tar of its uploaded files
 # under the same label (cluster/backup.py); restores and point-in-time recovery: docs/operations.md.
