@@ -23,7 +23,6 @@ def test_a_rolling_restart_loses_and_doubles_nothing_and_every_client_reconnects
     names = [asgi_name(i) for i in range(len(cluster.asgi_ports))]
     names += [f"celery-{queue}" for queue in WORKER_QUEUES] + ["celery-beat"]
     before = {name: read_pid(cluster.pid_file(name)) for name in names}
-    logs = {name: cluster.log_file(name).stat().st_size for name in names if name.startswith("asgi-")}
     population = seed_population(cluster, CLIENTS)
 
     fleet, rounds = asyncio.run(_post_during_restart(cluster, population))
@@ -34,9 +33,6 @@ def test_a_rolling_restart_loses_and_doubles_nothing_and_every_client_reconnects
     assert all(client.goodbyes >= 1 for client in fleet.clients), "a client's process closed without goodbye"
     assert all(client.resumed_at for client in fleet.clients), "a client never reconnected and resumed"
     assert not [e for client in fleet.clients for e in client.errors], "a post was refused"
-    for name, since in logs.items():
-        # Every socket was told goodbye and closed, so no process waited out its graceful-shutdown timeout.
-        assert b"timeout graceful shutdown exceeded" not in cluster.log_file(name).read_bytes()[since:], name
     assert_nothing_lost_or_doubled(cluster, population.channel, fleet)
 
 
