@@ -26,7 +26,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help venv node-modules run test browser check-services lint format worker beat stack require-real-stack clean
 .PHONY: messages messages-extract gettext-tools vendor system-packages
-.PHONY: cluster cluster-stop cluster-packages cluster-system-packages test-cluster
+.PHONY: cluster cluster-stop cluster-restart cluster-packages cluster-system-packages test-cluster backup
 
 help:
 	@echo "make run     set up .venv, migrate, seed the demo, serve http://$(HOST):$(PORT) (embedded default)"
@@ -40,7 +40,9 @@ help:
 	@echo "make vendor  copy the pinned highlight.js (package-lock.json) into static/js/vendor/highlight"
 	@echo "make cluster       nginx on :8080, ASGI processes (ASGI=2), sharded Redis, PostgreSQL pair (Patroni), Celery"
 	@echo "make cluster-stop  stop exactly the processes make cluster started (var/cluster/*.pid)"
+	@echo "make cluster-restart  restart the ASGI processes, Celery workers and beat one at a time, losing nothing"
 	@echo "make test-cluster  the failure tests on a cluster of their own"
+	@echo "make backup        full backup (pgBackRest) of the running cluster and its uploaded files"
 
 # --- Virtualenv ---------------------------------------------------------------------
 
@@ -204,7 +206,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PATRONI_VENV ?= /var/tmp/slackclone-patroni
 PATRONI_STAMP := $(PATRONI_VENV)/.requirements-installed
 
-# Debian's nginx, Redis, PostgreSQL server binaries, etcd and python3-venv, installed only when missing;
+# Debian's nginx, Redis, PostgreSQL server binaries, etcd, python3-venv and pgBackRest, installed only when missing;
 # then Patroni (requirements-cluster.txt) in its virtualenv.
 cluster-packages: cluster-system-packages $(PATRONI_STAMP)
 
@@ -215,6 +217,7 @@ cluster-system-packages:
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v etcd >/dev/null || missing="$$missing etcd-server"; \
 	/usr/bin/python3 -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
+	command -v pgbackrest >/dev/null || missing="$$missing pgbackrest"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing"; \
 		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -230,6 +233,15 @@ cluster: venv cluster-packages messages
 
 cluster-stop:
 	$(PY) -m cluster.down
+
+# New code or settings into service without dropping a message: one process at a time (cluster/restart.py).
+cluster-restart: venv messages
+	$(PY) -m cluster.restart
+
+# A full backup of the running cluster's primary into var/cluster/backup/repo, and a tar of its uploaded files
+# under the same label (cluster/backup.py); restores and point-in-time recovery: docs/operations.md.
+backup: venv cluster-packages
+	$(PY) -m cluster.backup backup
 
 # The failure tests start (and stop) a cluster of their own in var/cluster-test, beside any `make cluster`.
 test-cluster: venv cluster-packages messages

@@ -16,10 +16,11 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Collection
 from pathlib import Path
 from string import Template
 
-from cluster import patroni, postgres
+from cluster import backup, patroni, postgres
 from cluster.down import running, stop_cluster
 from cluster.layout import (
     BASE_DIR,
@@ -95,11 +96,12 @@ def start_database(layout: Layout) -> str:
     """etcd, then a Patroni per member; returns the leader once the standby streams synchronously."""
     postgres.prepare_server_dir(layout)
     patroni.start_etcd(layout)
-    parameters = postgres.parameters(layout)
+    parameters = {**postgres.parameters(layout), **backup.archive_parameters(layout)}
     for member in layout.members:
         patroni.start_member(layout, member, parameters)
     leader = patroni.wait_healthy(layout)
     postgres.create_database(layout)
+    backup.prepare_archiving(layout)
     return leader
 
 
@@ -129,36 +131,48 @@ def start_asgi(layout: Layout, index: int) -> subprocess.Popen:
 
 
 def start_celery(layout: Layout) -> None:
-    celery = str(VENV_BIN / "celery")
-    for name, queues in WORKER_QUEUES.items():
-        concurrency = "2" if name == "notifications" else "1"
-        spawn(
-            layout,
-            f"celery-{name}",
-            [celery, "-A", "slackclone", "worker", f"--queues={queues}", f"--hostname={name}@%h",
-             f"--concurrency={concurrency}", "--prefetch-multiplier=1", "--loglevel=INFO"],
-        )  # fmt: skip
-    schedule = layout.path / "celerybeat-schedule"
-    spawn(
-        layout,
-        "celery-beat",
-        [celery, "-A", "slackclone", "beat", "--loglevel=INFO", "--pidfile=", "-s", str(schedule)],
-    )
+    for name in WORKER_QUEUES:
+        start_worker(layout, name)
+    start_beat(layout)
     for name in WORKER_QUEUES:
         wait_for_log(layout, f"celery-{name}", b" ready.")
 
 
-def wait_for_log(layout: Layout, name: str, needle: bytes, timeout: float = 60.0) -> None:
+def start_worker(layout: Layout, name: str) -> subprocess.Popen:
+    """The worker of one queue (WORKER_QUEUES); it logs " ready." once it consumes."""
+    concurrency = "2" if name == "notifications" else "1"
+    return spawn(
+        layout,
+        f"celery-{name}",
+        [str(VENV_BIN / "celery"), "-A", "slackclone", "worker", f"--queues={WORKER_QUEUES[name]}",
+         f"--hostname={name}@%h", f"--concurrency={concurrency}", "--prefetch-multiplier=1", "--loglevel=INFO"],
+    )  # fmt: skip
+
+
+def start_beat(layout: Layout) -> subprocess.Popen:
+    schedule = layout.path / "celerybeat-schedule"
+    return spawn(
+        layout,
+        "celery-beat",
+        [str(VENV_BIN / "celery"), "-A", "slackclone", "beat", "--loglevel=INFO", "--pidfile=", "-s", str(schedule)],
+    )
+
+
+def wait_for_log(layout: Layout, name: str, needle: bytes, timeout: float = 60.0, since: int = 0) -> None:
+    """Block until `needle` is in the log after byte `since` (a restarted process appends to its log)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if needle in layout.log_file(name).read_bytes():
+        if needle in layout.log_file(name).read_bytes()[since:]:
             return
         time.sleep(0.2)
     raise SystemExit(f"{name} did not become ready; see {layout.log_file(name)}")
 
 
-def nginx_config(layout: Layout) -> Path:
-    """Render templates/nginx.conf into the cluster directory (workers drop root for www-data or nobody)."""
+def nginx_config(layout: Layout, down: Collection[int] = ()) -> Path:
+    """Render templates/nginx.conf into the cluster directory (workers drop root for www-data or nobody).
+
+    ASGI ports in `down` stay listed but marked `down`: nginx sends them nothing (cluster.restart).
+    """
     tmp_dir = layout.path / "nginx"
     tmp_dir.mkdir(exist_ok=True)
     user_line = ""
@@ -167,7 +181,10 @@ def nginx_config(layout: Layout) -> Path:
         group = grp.getgrgid(pwd.getpwnam(user).pw_gid).gr_name
         os.chown(tmp_dir, pwd.getpwnam(user).pw_uid, pwd.getpwnam(user).pw_gid)
         user_line = f"user {user} {group};"
-    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;" for p in layout.asgi_ports)
+    servers = "\n".join(
+        f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=2s{' down' if p in down else ''};"
+        for p in layout.asgi_ports
+    )
     text = Template((TEMPLATES / "nginx.conf").read_text()).substitute(
         user_line=user_line,
         pid_file=layout.pid_file("nginx"),

@@ -33,6 +33,7 @@ from realtime.event_types import GoodbyeEvent, GoodbyeReason, HelloEvent, PongEv
 from realtime.frames import Frame, FrameError, parse_frame
 from realtime.hub import Hub, current_hub
 from realtime.resume import build_replay
+from slackclone import lifespan
 from slackclone.errors import DomainError, ErrorCode
 
 logger = logging.getLogger(__name__)
@@ -190,6 +191,11 @@ class Connection:
         self.loading = []
         self._admission = asyncio.ensure_future(self.hub.limits.admit(self))
         await self.hub.attach(self, [f"u.{self.user_id}"])
+        if lifespan.draining():
+            # The drain began after this socket passed the gate (shutdown.refuse_while_draining) and before
+            # it joined the hub, so its goodbye to every connection missed this one.
+            await self.goodbye("server_shutdown")
+            return
         subscriptions = await calls.load_subscriptions(
             self.user_pk, self.workspace_id, self.token_id, self.barred_workspaces
         )
