@@ -33,6 +33,7 @@ from realtime.frames import Frame, FrameError, parse_frame
 from realtime.hub import Hub, current_hub
 from realtime.resume import build_replay
 from slackclone.errors import DomainError, ErrorCode
+from slackclone.metrics.families import RESUME_REPLAYS
 
 logger = logging.getLogger(__name__)
 
@@ -447,6 +448,7 @@ class Connection:
             await self._release({})
             raise
         summary = {}
+        RESUME_REPLAYS.observe(sum(len(channel.events) for channel in replay.channels))
         for channel in replay.channels:
             for payload in channel.events:
                 await self.send({"type": "websocket.send", "text": payload})

@@ -54,6 +54,7 @@ RESERVED_SLUGS = frozenset(
         "media",
         "ws",
         "healthz",
+        "metrics",
         "readyz",
         "invite",
         "new",
