@@ -85,3 +85,14 @@ def test_the_database_collectors_report_each_outbox_backlog(settings):
     assert samples["slackclone_outbox_backlog"][(("outbox", "app_events"),)] == 0
     assert samples["slackclone_outbox_oldest_age_seconds"][(("outbox", "app_events"),)] == 0
     assert any(value >= 1 for value in samples["slackclone_db_connections"].values())
+
+
+@pytest.mark.django_db
+def test_a_request_id_is_taken_from_the_proxy_only_when_one_is_trusted_to_set_it(settings):
+    settings.REQUEST_ID_FROM_PROXY = False
+    response = Client(HTTP_X_REQUEST_ID="client-chosen-id-123").get("/healthz")
+    assert response["X-Request-ID"] != "client-chosen-id-123"
+    assert len(response["X-Request-ID"]) == 32
+    settings.REQUEST_ID_FROM_PROXY = True
+    assert Client(HTTP_X_REQUEST_ID="proxy-set-id-12345").get("/healthz")["X-Request-ID"] == "proxy-set-id-12345"
+    assert Client(HTTP_X_REQUEST_ID="bad id\n").get("/healthz")["X-Request-ID"] != "bad id\n"
