@@ -199,12 +199,13 @@ beat: venv require-real-stack
 ASGI ?= 2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# Debian's nginx, Redis and PostgreSQL server binaries, installed only when missing.
+# Debian's nginx, Redis, PostgreSQL and Prometheus server binaries, installed only when missing.
 cluster-packages:
 	@missing=""; \
 	command -v nginx >/dev/null || missing="$$missing nginx-light"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v prometheus >/dev/null || missing="$$missing prometheus"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing"; \
 		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \

@@ -18,6 +18,7 @@ from cluster.layout import DEFAULT_DIR
 
 # (name prefix, program its command line must mention, stop signal), in stopping order.
 STOP_ORDER = (
+    ("prometheus", "prometheus", signal.SIGTERM),
     ("nginx", "nginx", signal.SIGQUIT),
     ("asgi-", "uvicorn", signal.SIGTERM),
     ("celery-beat", "celery", signal.SIGTERM),
