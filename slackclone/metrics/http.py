@@ -41,7 +41,7 @@ def route_label(request: HttpRequest) -> str:
 def _user_id(request: HttpRequest) -> str | None:
     """The signed-in user's public id if the request already loaded the user; never a query of its own."""
     user = request.__dict__.get("user")
-    if user is None or (isinstance(user, SimpleLazyObject) and user._wrapped is empty):
+    if user is None or (isinstance(user, SimpleLazyObject) and getattr(user, "_wrapped", empty) is empty):
         return None
     return getattr(user, "public_id", None) if getattr(user, "is_authenticated", False) else None
 
