@@ -15,6 +15,7 @@ from pathlib import Path
 from string import Template
 
 from cluster.layout import Layout, asgi_name
+from slackclone.testing.processes import wait_for_port
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 NAME = "prometheus"
@@ -71,3 +72,4 @@ def start(layout: Layout) -> None:
             argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
     layout.pid_file(NAME).write_text(f"{process.pid}\n")
+    wait_for_port(layout.prometheus_port, process)
