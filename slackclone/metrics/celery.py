@@ -119,7 +119,7 @@ def serve_worker_metrics(**kwargs: Any) -> None:
     """A worker's metrics on METRICS_PORT, from its main process: its pool processes' added up when
     PROMETHEUS_MULTIPROC_DIR is set (emptied first: the files of an earlier run are not this one's)."""
     from django.conf import settings
-    from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
+    from prometheus_client import REGISTRY, CollectorRegistry
 
     if not settings.METRICS_PORT:
         return
@@ -128,13 +128,24 @@ def serve_worker_metrics(**kwargs: Any) -> None:
     if directory:
         from prometheus_client import multiprocess
 
+        Path(directory).mkdir(parents=True, exist_ok=True)
         for stale in Path(directory).glob("*.db"):
             stale.unlink()
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
     else:
         logger.warning("METRICS_PORT without PROMETHEUS_MULTIPROC_DIR: a prefork pool's task metrics are not seen")
-    start_http_server(settings.METRICS_PORT, registry=registry)
+    _serve(settings.METRICS_PORT, registry)
+
+
+def _serve(port: int, registry: Any) -> None:
+    """Metrics are never a reason for a worker not to work: a port in use is logged, and the worker runs on."""
+    from prometheus_client import start_http_server
+
+    try:
+        start_http_server(port, registry=registry)
+    except OSError as exc:
+        logger.error("Could not serve metrics on port %d: %s", port, exc)
 
 
 @signals.worker_process_shutdown.connect
@@ -150,7 +161,7 @@ def forget_pool_process(pid: int | None = None, **kwargs: Any) -> None:
 def serve_beat_metrics(**kwargs: Any) -> None:
     """Beat's metrics on METRICS_PORT, the database collectors among them."""
     from django.conf import settings
-    from prometheus_client import REGISTRY, start_http_server
+    from prometheus_client import REGISTRY
 
     from slackclone.metrics.collectors import database_collectors
 
@@ -158,4 +169,4 @@ def serve_beat_metrics(**kwargs: Any) -> None:
         return
     for collector in database_collectors():
         REGISTRY.register(collector)
-    start_http_server(settings.METRICS_PORT, registry=REGISTRY)
+    _serve(settings.METRICS_PORT, REGISTRY)
