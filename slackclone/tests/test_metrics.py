@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
 
+from slackclone.metrics import collectors
 from slackclone.testing.api import token_client
+from slackclone.testing.processes import free_port
 
 LOOPBACK, OUTSIDE = "127.0.0.1", "203.0.113.9"
 
@@ -96,3 +100,42 @@ def test_a_request_id_is_taken_from_the_proxy_only_when_one_is_trusted_to_set_it
     settings.REQUEST_ID_FROM_PROXY = True
     assert Client(HTTP_X_REQUEST_ID="proxy-set-id-12345").get("/healthz")["X-Request-ID"] == "proxy-set-id-12345"
     assert Client(HTTP_X_REQUEST_ID="bad id\n").get("/healthz")["X-Request-ID"] != "bad id\n"
+
+
+@pytest.mark.django_db
+def test_every_metric_the_operations_guide_and_dashboard_name_is_exposed(settings):
+    settings.METRICS_DATABASE_COLLECTORS = True
+    text = Client(REMOTE_ADDR=LOOPBACK).get("/metrics").content.decode()
+    families = {family.name for family in text_string_to_metric_families(text)}
+    docs = settings.BASE_DIR / "docs"
+    named = set(re.findall(r"slackclone_[a-z_]+", (docs / "operations.md").read_text()))
+    named |= set(re.findall(r"slackclone_[a-z_]+", (docs / "grafana" / "slackclone.json").read_text()))
+    named -= {"slackclone_"}  # the prefix itself, in prose
+
+    def family_of(name: str) -> str:
+        for suffix in ("_total", "_bucket", "_count", "_sum"):
+            if name.endswith(suffix) and name.removesuffix(suffix) in families:
+                return name.removesuffix(suffix)
+        return name
+
+    assert {family_of(name) for name in named} - families == set()
+
+
+def test_the_replica_lag_is_read_once_per_cache_period(settings, monkeypatch):
+    settings.DATABASE_REPLICA_URL = "postgres://postgres@127.0.0.1:5432/replica"
+    settings.METRICS_REPLICA_LAG_CACHE_SECONDS = 5.0
+    answers = iter([1.5, 7.0])
+    monkeypatch.setattr(collectors, "_ask_replica_lag", lambda url: next(answers))
+    now = [100.0]
+    collector = collectors.ReplicaLagCollector(clock=lambda: now[0])
+    assert collector.lag() == 1.5
+    now[0] += 4.9
+    assert collector.lag() == 1.5
+    now[0] += 0.2
+    assert collector.lag() == 7.0
+
+
+def test_a_replica_that_cannot_be_asked_reports_no_lag(settings):
+    settings.DATABASE_REPLICA_URL = f"postgres://postgres@127.0.0.1:{free_port()}/nothing"
+    family = next(iter(collectors.ReplicaLagCollector().collect()))
+    assert family.samples == []

@@ -4,11 +4,13 @@ and the task that request started logs the same request id."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -115,10 +117,15 @@ def test_json_logs_give_a_request_one_line_and_its_task_the_same_request_id(tmp_
                 assert response.status == 201
                 assert response.headers["X-Request-ID"] == "proxy-id-0123456789abcdef"
             task = _wait_for_line(log, lambda line: line.get("task") == "notifications.tasks.notify_message")
+            with contextlib.suppress(urllib.error.HTTPError):
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/invitations/SECRETINVITE789", timeout=10)
+            not_found = _wait_for_line(log, lambda line: line.get("logger") == "django.request")
         finally:
             stop(process)
+    assert "SECRETINVITE789" not in log.read_text()
+    assert not_found["message"] == "Not Found: /api/v1/invitations/[redacted]"
     requests = [line for line in _json_lines(log.read_text()) if line["logger"] == "slackclone.requests"]
-    assert len(requests) == 1, requests
+    assert len(requests) == 2, requests  # the post, and the invitation's 404
     assert requests[0] | {"duration_ms": 0} == requests[0] | {
         "method": "POST",
         "route": "api:messages",
