@@ -4,7 +4,8 @@ Publishing a task stamps its headers with the time it was sent and the current r
 pool process times the wait (from that stamp, or from the task's eta if it had one, to its start) and the
 run, counts the outcome by queue and task, and runs the task under the request id of whoever sent it; with
 LOG_FORMAT=json it logs one line per task. Eager tasks (the embedded default, the tests) pass through the
-same signals, inside their caller's request.
+same signals, inside their caller's request, but one that fails raises to its caller (CELERY_TASK_EAGER_PROPAGATES)
+before Celery sends task_postrun or task_failure: eager failures are not counted.
 
 A worker serves its metrics on METRICS_PORT from its main process, started at worker_init, before the pool
 forks; with PROMETHEUS_MULTIPROC_DIR set, its pool processes write their samples to files there, which the
@@ -30,8 +31,8 @@ logger = logging.getLogger(__name__)
 SENT_AT_HEADER = "sent_at"
 REQUEST_ID_HEADER = "request_id"
 OUTCOMES = {"SUCCESS": "success", "FAILURE": "failure", "RETRY": "retry"}
-# task id -> (when it started, the request-id token to reset), for the tasks running in this process.
-_running: dict[str, tuple[float, contextvars.Token[str | None] | None]] = {}
+# Kept on the task's request (one per run, dropped with it): when it started, and the request-id token to reset.
+STARTED_ATTRIBUTE = "_metrics_started"
 
 
 def _header(request: Any, name: str) -> Any:
@@ -75,7 +76,7 @@ def task_started(task_id: str | None = None, task: Any = None, **kwargs: Any) ->
         TASK_QUEUE_WAIT.labels(_queue(task), task.name).observe(max(0.0, now - due))
     request_id = _header(task.request, REQUEST_ID_HEADER)
     token = REQUEST_ID.set(request_id) if isinstance(request_id, str) else None
-    _running[task_id] = (time.perf_counter(), token)
+    setattr(task.request, STARTED_ATTRIBUTE, (time.perf_counter(), token))
 
 
 def _eta_timestamp(request: Any) -> float | None:
@@ -94,7 +95,9 @@ def _eta_timestamp(request: Any) -> float | None:
 
 @signals.task_postrun.connect
 def task_finished(task_id: str | None = None, task: Any = None, state: str | None = None, **kwargs: Any) -> None:
-    started = _running.pop(task_id or "", None)
+    started: tuple[float, contextvars.Token[str | None] | None] | None = None
+    if task is not None:
+        started = getattr(task.request, STARTED_ATTRIBUTE, None)
     if started is None or task is None:
         return
     from django.conf import settings

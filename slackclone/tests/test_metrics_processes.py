@@ -81,9 +81,11 @@ def test_a_prefork_worker_serves_its_pool_processes_task_metrics_and_logs_the_se
             token = REQUEST_ID.set("req-from-the-test-0001")
             try:
                 celery_app.send_task("audit.tasks.prune_audit_log", queue=queue)
+                celery_app.send_task("audit.tasks.prune_audit_log", args=["not", "its", "arguments"], queue=queue)
             finally:
                 REQUEST_ID.reset(token)
-            line = _wait_for_line(log, lambda line: line.get("task") == "audit.tasks.prune_audit_log")
+            line = _wait_for_line(log, lambda line: line.get("outcome") == "success")
+            _wait_for_line(log, lambda line: line.get("outcome") == "failure")
             samples = _samples(metrics_port)
         finally:
             stop(process)
@@ -93,8 +95,9 @@ def test_a_prefork_worker_serves_its_pool_processes_task_metrics_and_logs_the_se
     assert line["duration_ms"] >= 0
     labels = (("queue", queue), ("task", "audit.tasks.prune_audit_log"))
     assert samples[("slackclone_celery_tasks_total", (("outcome", "success"), *labels))] == 1
-    assert samples[("slackclone_celery_task_queue_wait_seconds_count", labels)] == 1
-    assert samples[("slackclone_celery_task_run_seconds_count", labels)] == 1
+    assert samples[("slackclone_celery_tasks_total", (("outcome", "failure"), *labels))] == 1
+    assert samples[("slackclone_celery_task_queue_wait_seconds_count", labels)] == 2
+    assert samples[("slackclone_celery_task_run_seconds_count", labels)] == 2
 
 
 def test_json_logs_give_a_request_one_line_and_its_task_the_same_request_id(tmp_path, team):
