@@ -206,7 +206,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PATRONI_VENV ?= /var/tmp/slackclone-patroni
 PATRONI_STAMP := $(PATRONI_VENV)/.requirements-installed
 
-# Debian's nginx, Redis, PostgreSQL server binaries, etcd, python3-venv and pgBackRest, installed only when missing;
+# Debian's nginx, Redis, PostgreSQL server binaries, etcd, python3-venv, pgBackRest and Prometheus, installed only
+# when missing;
 # then Patroni (requirements-cluster.txt) in its virtualenv.
 cluster-packages: cluster-system-packages $(PATRONI_STAMP)
 
@@ -218,6 +219,7 @@ cluster-system-packages:
 	command -v etcd >/dev/null || missing="$$missing etcd-server"; \
 	/usr/bin/python3 -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
 	command -v pgbackrest >/dev/null || missing="$$missing pgbackrest"; \
+	command -v prometheus >/dev/null || missing="$$missing prometheus"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing"; \
 		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \

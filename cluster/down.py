@@ -20,6 +20,7 @@ from cluster.layout import DEFAULT_DIR, Layout, patroni_name
 
 # (name prefix, program its command line must mention, stop signal), in stopping order.
 STOP_ORDER = (
+    ("prometheus", "prometheus", signal.SIGTERM),
     ("nginx", "nginx", signal.SIGQUIT),
     ("asgi-", "uvicorn", signal.SIGTERM),
     ("celery-beat", "celery", signal.SIGTERM),

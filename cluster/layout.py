@@ -14,6 +14,8 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from slackclone.testing.processes import free_port
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DIR = BASE_DIR / "var" / "cluster"
 VENV_BIN = Path(sys.executable).parent
@@ -52,6 +54,11 @@ class Layout:
     # wherever the checkout is (postgres.server_dir); <dir>/postgres links to it.
     pg_dir: str
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(50))
+    # Each Celery worker's and beat's METRICS_PORT (cluster/prometheus.py), and Prometheus's own port.
+    metrics_ports: dict[str, int] = field(
+        default_factory=lambda: {name: free_port() for name in [*(f"celery-{q}" for q in WORKER_QUEUES), "celery-beat"]}
+    )
+    prometheus_port: int = field(default_factory=free_port)
 
     @property
     def path(self) -> Path:
@@ -96,6 +103,10 @@ class Layout:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.nginx_port}"
+
+    @property
+    def prometheus_url(self) -> str:
+        return f"http://127.0.0.1:{self.prometheus_port}"
 
     def env(self) -> dict[str, str]:
         """The environment of every application process (and of tests that call the services directly)."""

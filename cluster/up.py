@@ -20,7 +20,7 @@ from collections.abc import Collection
 from pathlib import Path
 from string import Template
 
-from cluster import backup, patroni, postgres
+from cluster import backup, patroni, postgres, prometheus
 from cluster.down import running, stop_cluster
 from cluster.layout import (
     BASE_DIR,
@@ -72,7 +72,7 @@ def spawn(layout: Layout, name: str, argv: list[str]) -> subprocess.Popen:
         process = subprocess.Popen(
             argv,
             cwd=BASE_DIR,
-            env={**layout.env(), "DATABASE_APPLICATION_NAME": name},
+            env={**layout.env(), "DATABASE_APPLICATION_NAME": name, **prometheus.process_env(layout, name)},
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -244,6 +244,7 @@ def start_cluster(directory: Path = DEFAULT_DIR, *, nginx_port: int = 8080, asgi
             start_asgi(layout, index)
         start_celery(layout)
         start_nginx(layout)
+        prometheus.start(layout)
     except BaseException:
         stop_cluster(directory)
         raise
@@ -261,6 +262,7 @@ def main() -> None:
     print(f"\n  Slackclone cluster at {layout.base_url}/ ({args.asgi} ASGI processes)")
     print(f"  Processes ({len(pids)}): {', '.join(pids)}; pid files and logs in {layout.path}")
     print(f"  PostgreSQL (Patroni, leader {patroni.leader(layout)}): {layout.database_url}")
+    print(f"  Prometheus at {layout.prometheus_url}/ (every process's metrics; docs/operations.md)")
     print("  Stop it with `make cluster-stop`.\n")
 
 

@@ -35,6 +35,7 @@ from realtime.hub import Hub, current_hub
 from realtime.resume import build_replay
 from slackclone import lifespan
 from slackclone.errors import DomainError, ErrorCode
+from slackclone.metrics.families import RESUME_REPLAYS
 
 logger = logging.getLogger(__name__)
 
@@ -455,6 +456,7 @@ class Connection:
             await self._release({})
             raise
         summary = {}
+        RESUME_REPLAYS.observe(sum(len(channel.events) for channel in replay.channels))
         for channel in replay.channels:
             for payload in channel.events:
                 await self.send({"type": "websocket.send", "text": payload})

@@ -31,6 +31,7 @@ from realtime.limits import SocketLimits
 from realtime.presence import Presence
 from realtime.store import new_store
 from realtime.transport import ANY_SESSION
+from slackclone.metrics.families import FRAMES_DELIVERED, LAYER_ERRORS, LAYER_RECOVERIES, SOCKETS_OPEN
 
 if TYPE_CHECKING:
     from realtime.connection import Connection
@@ -138,12 +139,15 @@ class Hub:
     async def attach(self, conn: Connection, groups: list[str]) -> None:
         """Register a new connection and join its first groups; returns once the layer delivers them."""
         self.connections.add(conn)
+        SOCKETS_OPEN.inc()
         await self._start()
         await self.join(conn, groups)
 
     async def detach(self, conn: Connection) -> None:
         """Forget a closed connection; the last one out stops the hub's tasks (and leaves its groups)."""
-        self.connections.discard(conn)
+        if conn in self.connections:
+            self.connections.discard(conn)
+            SOCKETS_OPEN.dec()
         self.leave(conn, list(conn.groups))
         if not self.connections and not self.listeners and self._tasks:
             await self._stop()
@@ -259,6 +263,7 @@ class Hub:
             frame = {"type": "websocket.send", "text": payload}  # one ASGI message, shared by every socket
             prior = message.get("prior")
             workspace = message.get("workspace")  # the workspace the event belongs to
+            delivered = 0
             for conn in list(members):
                 if prior and not conn.groups.isdisjoint(prior):
                     continue  # it is in an earlier group of the same event, which delivered it
@@ -269,6 +274,8 @@ class Hub:
                         conn.loading.append(("event", (group, frame, workspace)))
                     continue
                 conn.deliver(group, frame)
+                delivered += 1
+            FRAMES_DELIVERED.inc(delivered)
         elif kind == "chat.subscribe":
             for conn in list(members):
                 await conn.subscribe(message["groups"], message.get("workspace"))
@@ -303,6 +310,7 @@ class Hub:
     # --- Outages and upkeep ------------------------------------------------------------------
 
     def _lost_layer(self, exc: Exception) -> None:
+        LAYER_ERRORS.labels("receive").inc()
         if not self.degraded:
             logger.warning("Lost the channel layer (%s); retrying", exc)
             self._degraded_since = time.monotonic()
@@ -332,6 +340,7 @@ class Hub:
         except Exception:
             return
         self.degraded = False
+        LAYER_RECOVERIES.inc()
         for group in kept:
             self.background(self._forget_group(group))
         outage = time.monotonic() - self._degraded_since

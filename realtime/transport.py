@@ -31,6 +31,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from realtime.event_types import EVENT_TYPES
+from slackclone.metrics.families import EVENTS_PUBLISHED, LAYER_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -103,8 +104,18 @@ def _group_send(groups: list[str], message: dict[str, Any]) -> None:
     if layer is None:
         return
     send = async_to_sync(layer.group_send)
-    for group, layer_message in _layer_messages(groups, message):
-        send(group, layer_message)
+    try:
+        for group, layer_message in _layer_messages(groups, message):
+            send(group, layer_message)
+            _count_published(layer_message)
+    except Exception:
+        LAYER_ERRORS.labels("send").inc()
+        raise
+
+
+def _count_published(layer_message: dict[str, Any]) -> None:
+    if layer_message["type"] == "chat.event":
+        EVENTS_PUBLISHED.inc()
 
 
 async def publish_now(groups: Iterable[str], event: Mapping[str, Any], *, workspace: str) -> None:
@@ -121,7 +132,9 @@ async def publish_now(groups: Iterable[str], event: Mapping[str, Any], *, worksp
     try:
         for group, layer_message in _layer_messages(list(groups), message):
             await layer.group_send(group, layer_message)
+            EVENTS_PUBLISHED.inc()
     except Exception:
+        LAYER_ERRORS.labels("send").inc()
         logger.warning("Could not publish %s to %s; clients catch up on their own", event["type"], groups)
 
 
@@ -215,8 +228,13 @@ def group_messages(messages: list[tuple[str, dict[str, Any]]]) -> None:
         async def send(group: str, layer_message: dict[str, Any]) -> None:
             async with slots:
                 await layer.group_send(group, layer_message)
+            _count_published(layer_message)
 
-        await asyncio.gather(*(send(group, layer_message) for group, layer_message in messages))
+        try:
+            await asyncio.gather(*(send(group, layer_message) for group, layer_message in messages))
+        except Exception:
+            LAYER_ERRORS.labels("send").inc()
+            raise
 
     async_to_sync(send_all)()
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Count, Min, QuerySet
+from django.utils import timezone
 
 from accounts.models import hash_token
-from slack_apps.models import App, AppToken
+from slack_apps.models import App, AppEvent, AppToken
 from slackclone.errors import DomainError, ErrorCode
 from workspaces.permissions import access_workspace_admin
 
@@ -54,3 +56,12 @@ def app_for_app_token(raw: str) -> App:
 def app_of_bot(bot: User) -> App | None:
     """The app whose bot user this is, if any."""
     return App.objects.filter(bot_user=bot).select_related("workspace").first()
+
+
+def app_event_backlog(*, now: datetime | None = None) -> tuple[int, float]:
+    """Events API outbox rows not yet dispatched, and the age in seconds of the oldest (0 when none): what the
+    metrics report as this outbox's backlog. Reads the partial index of undispatched rows only."""
+    now = now or timezone.now()
+    row = AppEvent.objects.filter(dispatched_at=None).aggregate(count=Count("pk"), oldest=Min("created_at"))
+    oldest = row["oldest"]
+    return row["count"], (now - oldest).total_seconds() if oldest is not None else 0.0

@@ -25,6 +25,8 @@ import os
 from celery import Celery, signals
 from kombu import Queue
 
+import slackclone.metrics.celery  # noqa: F401  (connects the task metrics and the request id to Celery's signals)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slackclone.settings")
 
 app = Celery("slackclone")
@@ -95,11 +97,17 @@ app.autodiscover_tasks()
 @signals.after_setup_task_logger.connect
 def redact_secrets_in_logs(logger=None, **kwargs) -> None:
     """Celery replaces the root logger's handlers with its own (and gives task loggers theirs): each gets the
-    filter settings.LOGGING's handler has, so no worker or beat line carries a token."""
+    filter settings.LOGGING's handler has, so no worker or beat line carries a token (and, with LOG_FORMAT=json,
+    its formatter: one JSON object per line, with the request id of the task's sender)."""
+    from django.conf import settings
+
     from slackclone.log_redaction import redact_handlers
+    from slackclone.logs import use_json_format
 
     if logger is not None:
         redact_handlers(logger)
+        if settings.LOG_FORMAT == "json":
+            use_json_format(logger)
 
 
 @signals.task_prerun.connect

@@ -116,6 +116,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it times and counts every answer, the other middleware's included (slackclone.metrics.http).
+    "slackclone.metrics.http.ObserveRequestsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "slackclone.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -546,6 +548,28 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# --- Metrics ----------------------------------------------------------------------
+# Prometheus metrics (slackclone/metrics/, docs/operations.md). An ASGI process answers GET /metrics on its own
+# port to the loopback, to these networks, or to a request bearing METRICS_TOKEN; anyone else gets a 404.
+METRICS_ALLOWED_NETWORKS = ["127.0.0.0/8", "::1/128", *env_networks("METRICS_ALLOWED_NETWORKS")]
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# A Celery worker or beat serves its metrics over HTTP on this port (0: none); a prefork worker also needs
+# PROMETHEUS_MULTIPROC_DIR, a directory of its own, to add up its pool processes.
+METRICS_PORT = env_int("METRICS_PORT", 0)
+# Whether this process's /metrics also reads the database (outbox backlogs, replica lag). Beat always does;
+# one process of a kind is enough, or every ASGI process would run the same queries on every scrape.
+METRICS_DATABASE_COLLECTORS = env_bool("METRICS_DATABASE_COLLECTORS", False)
+# Each outbox's backlog, as (rows owed, age of the oldest in seconds), from a selector of the app that owns it.
+# A selector whose app is not installed is skipped.
+METRICS_BACKLOG_SELECTORS = {
+    "outbox": "outbox.selectors.outbox_backlog",
+    "app_events": "slack_apps.selectors.app_event_backlog",
+}
+METRICS_FAILED_SELECTORS = {"outbox": "outbox.selectors.outbox_failed_count"}
+# How long a replica-lag reading is reused, and how long the replica may take to answer.
+METRICS_REPLICA_LAG_CACHE_SECONDS = 5.0
+METRICS_REPLICA_LAG_TIMEOUT_MS = 500
+
 # --- Logging ----------------------------------------------------------------------
 
 # Every line goes through one handler whose filter redacts secrets (API tokens, ?token= and ?ticket=, and the
@@ -553,12 +577,32 @@ SPECTACULAR_SETTINGS = {
 # Django's own loggers lose Django's default handlers and reach it through the root, and so do Uvicorn's: its
 # access log and errors are set up by Uvicorn before Django starts and rerouted here when it does (their levels
 # stay Uvicorn's --log-level). Celery's handlers and Daphne's access log get the same redaction on their side.
+# LOG_FORMAT=json writes one JSON object per line instead (slackclone/logs.py), with the request id on each, and
+# adds one line per HTTP request (slackclone.requests) and per Celery task (slackclone.tasks).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
+# X-Request-ID is believed only from a reverse proxy that sets it on every request (the cluster's nginx does):
+# by default when FORWARDED_ALLOW_IPS names one. Otherwise each request gets an id of its own.
+REQUEST_ID_FROM_PROXY = env_bool("REQUEST_ID_FROM_PROXY", bool(FORWARDED_ALLOW_IPS))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "slackclone.log_redaction.RedactSecrets"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}},
+    "filters": {
+        "redact_secrets": {"()": "slackclone.log_redaction.RedactSecrets"},
+        "request_id": {"()": "slackclone.logs.RequestIdFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "slackclone.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["redact_secrets", "request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
@@ -566,5 +610,8 @@ LOGGING = {
         "uvicorn": {"handlers": [], "propagate": True},
         "uvicorn.access": {"handlers": [], "propagate": True},
         "uvicorn.error": {"handlers": [], "propagate": True},
+        # The per-request and per-task lines of LOG_FORMAT=json, whatever LOG_LEVEL says of the rest.
+        "slackclone.requests": {"level": "INFO"},
+        "slackclone.tasks": {"level": "INFO"},
     },
 }

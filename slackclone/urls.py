@@ -6,10 +6,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from slackclone import health, media
+from slackclone.metrics.http import metrics_view
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # Prometheus's scrape of this process: the loopback, METRICS_ALLOWED_NETWORKS or METRICS_TOKEN only.
+    path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     # The REST API. /api/<method> (a dot in the name, e.g. /api/chat.postMessage) stays free for the
     # Slack-compatible Web API, so nothing here catches all of /api/.

@@ -55,6 +55,7 @@ RESERVED_SLUGS = frozenset(
         "media",
         "ws",
         "healthz",
+        "metrics",
         "readyz",
         "invite",
         "new",

@@ -11,11 +11,13 @@ import signal
 import time
 from types import FrameType
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 
 from outbox.registry import TRANSIENT_ERRORS
 from outbox.services import jobs_relay_due
+from slackclone.metrics.families import OUTBOX_RELAYED
 
 BATCH = 500
 
@@ -41,6 +43,7 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+        self._serve_metrics()
         self.stdout.write("Outbox relay running.")
         while not stopping:
             try:
@@ -57,4 +60,19 @@ class Command(BaseCommand):
         total = 0
         while (relayed := jobs_relay_due(limit=BATCH)) == BATCH:
             total += relayed
+        OUTBOX_RELAYED.inc(total + relayed)
         return total + relayed
+
+    def _serve_metrics(self) -> None:
+        """On METRICS_PORT (when set): how many jobs this relay handed over, with the outbox's backlog."""
+        if not settings.METRICS_PORT:
+            return
+        from prometheus_client import REGISTRY, start_http_server
+
+        from slackclone.metrics.collectors import BacklogCollector
+
+        REGISTRY.register(BacklogCollector())
+        try:
+            start_http_server(settings.METRICS_PORT)
+        except OSError as error:  # metrics are never a reason for the relay not to run
+            self.stderr.write(f"Could not serve metrics on port {settings.METRICS_PORT}: {error}")
