@@ -119,7 +119,7 @@ def test_json_logs_give_a_request_one_line_and_its_task_the_same_request_id(tmp_
             with urllib.request.urlopen(request, timeout=10) as response:
                 assert response.status == 201
                 assert response.headers["X-Request-ID"] == "proxy-id-0123456789abcdef"
-            task = _wait_for_line(log, lambda line: line.get("task") == "notifications.tasks.notify_message")
+            task = _wait_for_line(log, lambda line: line.get("task") == "outbox.tasks.run_jobs")
             with contextlib.suppress(urllib.error.HTTPError):
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/invitations/SECRETINVITE789", timeout=10)
             not_found = _wait_for_line(log, lambda line: line.get("logger") == "django.request")
