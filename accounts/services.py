@@ -339,12 +339,7 @@ def user_sign_out_other_sessions(*, actor: User) -> User:
     """
     if not actor.is_active:
         raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
-    # Saved (not updated) so the receivers of a re-signed account run: accounts.signals closes the
-    # sockets (4013), notifications.access ends the desktop notifications.
-    actor.session_epoch = F("session_epoch") + 1
-    actor.save(update_fields=["session_epoch"])
-    actor.refresh_from_db(fields=["session_epoch"])
-    return actor
+    return user_end_all_sessions(user=actor)
 
 
 @transaction.atomic
@@ -352,10 +347,12 @@ def user_end_all_sessions(*, user: User) -> User:
     """End every session of the user's, in every browser, none kept (the person is not the one asking), and
     close their sockets. API tokens are not sessions: their callers revoke those.
 
-    Callers: services that end a person's access for someone else (SCIM deprovisioning, when the person has
-    no active workspace left). Raises nothing.
+    Callers: services that end a person's access for someone else (SCIM deprovisioning and the LDAP sync, when
+    the person has no active workspace left), and user_sign_out_other_sessions. Raises nothing.
     Events: chat.close (4013, session_changed) to the user's sockets; their reconnect fails (4401).
     """
+    # Saved (not updated) so the receivers of a re-signed account run: accounts.signals closes the
+    # sockets (4013), notifications.access ends the desktop notifications.
     user.session_epoch = F("session_epoch") + 1
     user.save(update_fields=["session_epoch"])
     user.refresh_from_db(fields=["session_epoch"])

@@ -20,7 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.services import user_create, user_sign_out_other_sessions, user_update_profile
+from accounts.services import user_create, user_end_all_sessions, user_update_profile
 from audit.context import recorded_as, set_sign_in_method
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -177,7 +177,7 @@ def _deactivate(directory: Directory, link: DirectoryLink, reason: str, result: 
         return
     if not Membership.objects.filter(user=link.user, is_active=True).exists():
         # Nothing is left for this account anywhere: its sessions end too, not just their use here.
-        user_sign_out_other_sessions(actor=link.user)
+        user_end_all_sessions(user=link.user)
     result.deactivated.append(link.user.email)
 
 
@@ -185,7 +185,7 @@ def directory_sync(*, directory: Directory) -> SyncResult:
     """Bring the directory-linked members up to date and deactivate those the directory no longer lists (or
     whose groups no longer allow them); their sessions in the workspace, its tokens and their sockets end with
     the membership (member_deactivate), and every session of an account left with no active workspace ends
-    (user_sign_out_other_sessions). Deactivated members are not reactivated: an admin does that.
+    (user_end_all_sessions). Deactivated members are not reactivated: an admin does that.
     Callers: the operator (`sync_ldap`, beat). Raises DirectoryUnavailable before anything is written."""
     people, role_of = _read_directory(directory)
     result = SyncResult()

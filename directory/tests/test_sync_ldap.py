@@ -53,6 +53,18 @@ def test_sync_deactivates_people_removed_from_the_directory_and_ends_their_acces
     assert Membership.objects.filter(workspace=team.workspace, is_active=True).count() == 5
 
 
+def test_sync_deactivates_a_person_whose_account_the_operator_already_deactivated(team, directory, slapd):
+    sign_in("carol@example.org", PASSWORD)
+    User.objects.filter(email="carol@example.org").update(is_active=False)  # as the Django admin does
+    _remove_carol(slapd)
+
+    out = StringIO()
+    call_command("sync_ldap", team.workspace.slug, stdout=out)
+
+    assert "1 deactivated" in out.getvalue()
+    assert Membership.objects.get(workspace=team.workspace, user__email="carol@example.org").is_active is False
+
+
 def test_sync_deactivates_people_no_longer_in_an_allowed_group(team, directory, slapd):
     sign_in("carol@example.org", PASSWORD)
     slapd.ldapmodify(
