@@ -125,8 +125,11 @@ def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"[:200]
 
 
+_HOST_OR_PORT = re.compile(r"(host|port): '([^']*)'")
+
+
 def _attempt(line: str) -> str:
     """`- host: 'h', port: 'p', hostaddr: …: connection failed: … failed: why` → `h:p why`."""
-    fields = dict(re.findall(r"(host|port): '([^']*)'", line))
+    fields = dict(_HOST_OR_PORT.findall(line))
     reason = line.rsplit("failed: ", 1)[-1].strip()
     return f"{fields.get('host', '?')}:{fields.get('port', '?')} {reason}"
