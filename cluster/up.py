@@ -19,6 +19,7 @@ import time
 from collections.abc import Collection
 from pathlib import Path
 from string import Template
+from typing import Any
 
 from cluster import backup, patroni, postgres, prometheus
 from cluster.down import running, stop_cluster
@@ -92,11 +93,16 @@ def start_redis(layout: Layout, name: str, port: int) -> None:
     wait_listening(port, name)
 
 
+def member_parameters(layout: Layout) -> dict[str, Any]:
+    """What every PostgreSQL member runs with: the cluster's settings and WAL archiving to the repository."""
+    return {**postgres.parameters(layout), **backup.archive_parameters(layout)}
+
+
 def start_database(layout: Layout) -> str:
     """etcd, then a Patroni per member; returns the leader once the standby streams synchronously."""
     postgres.prepare_server_dir(layout)
     patroni.start_etcd(layout)
-    parameters = {**postgres.parameters(layout), **backup.archive_parameters(layout)}
+    parameters = member_parameters(layout)
     for member in layout.members:
         patroni.start_member(layout, member, parameters)
     leader = patroni.wait_healthy(layout)
