@@ -37,6 +37,8 @@ class OutboxJob(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # The request that caused the job (slackclone.logs): its logs, and the tasks it sends, carry the same id.
+    request_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         indexes = [

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from outbox.models import OPEN_STATES, JobState, OutboxJob
 from outbox.registry import TRANSIENT_ERRORS, Job, job_named
+from slackclone.logs import REQUEST_ID
 from slackclone.transactions import commit_without_waiting_for_flush
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ def job_enqueue(
         due_at=due_at,
         relay_at=due_at + timedelta(seconds=settings.OUTBOX_FAST_PATH_GRACE_SECONDS),
         created_at=now,
+        request_id=REQUEST_ID.get() or "",
     )
     if due_at - now <= timedelta(seconds=settings.OUTBOX_FAST_PATH_SECONDS):
         transaction.on_commit(lambda: _hand_over_committed(job, needed), robust=True)
@@ -208,7 +210,9 @@ def job_run(*, job_id: int, now: datetime | None = None) -> str:
 
 
 def _run(job: OutboxJob, registered: Job, bound: inspect.BoundArguments) -> str:
+    """The handler, under the id of the request that caused the job, which its logs and tasks carry on."""
     started = time.perf_counter()
+    token = REQUEST_ID.set(job.request_id) if job.request_id else None
     try:
         if registered.atomic:
             with transaction.atomic():  # a savepoint under the row's lock: a failure undoes the handler's writes
@@ -220,9 +224,13 @@ def _run(job: OutboxJob, registered: Job, bound: inspect.BoundArguments) -> str:
     except Exception as error:
         logger.exception("Outbox job %s #%s failed", job.name, job.pk)
         return _fail(job, f"{type(error).__name__}: {error}")
-    _mark_done(job)
-    logger.info("Outbox job %s #%s done in %.1f ms", job.name, job.pk, (time.perf_counter() - started) * 1000)
-    return "done"
+    else:
+        _mark_done(job)
+        logger.info("Outbox job %s #%s done in %.1f ms", job.name, job.pk, (time.perf_counter() - started) * 1000)
+        return "done"
+    finally:
+        if token is not None:
+            REQUEST_ID.reset(token)
 
 
 def _mark_done(job: OutboxJob) -> None:

@@ -12,8 +12,10 @@ from django.utils import timezone
 from chat.services import message_post
 from notifications.models import Notification
 from outbox.models import JobState, OutboxJob
+from outbox.registry import job
 from outbox.selectors import outbox_backlog
 from outbox.services import job_enqueue, job_retry, job_run, jobs_prune, jobs_relay_due
+from slackclone.logs import REQUEST_ID
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +208,26 @@ def test_done_jobs_are_pruned_after_a_day_and_failed_ones_kept(team, settings):
     assert jobs_prune(now=done_at + timedelta(hours=settings.OUTBOX_KEEP_DONE_HOURS - 1)) == 0
     assert jobs_prune(now=done_at + timedelta(hours=settings.OUTBOX_KEEP_DONE_HOURS, seconds=1)) == 1
     assert list(OutboxJob.objects.values_list("pk", flat=True)) == [failed.pk]
+
+
+SEEN_REQUEST_IDS: list[str | None] = []
+
+
+@job("tests.note_request_id", queue="default")
+def _note_request_id() -> None:
+    SEEN_REQUEST_IDS.append(REQUEST_ID.get())
+
+
+def test_a_job_runs_under_the_id_of_the_request_that_caused_it_whoever_hands_it_over(team):
+    token = REQUEST_ID.set("req-0123456789")
+    try:
+        with transaction.atomic():
+            queued = job_enqueue("tests.note_request_id")
+    finally:
+        REQUEST_ID.reset(token)
+    SEEN_REQUEST_IDS.clear()
+
+    assert jobs_relay_due(now=queued.relay_at) == 1  # the relay, in no request of its own
+
+    assert SEEN_REQUEST_IDS == ["req-0123456789"]
+    assert REQUEST_ID.get() is None  # and the worker's own context is left as it was
