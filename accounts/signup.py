@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import check_email, user_create
 from accounts.verification import read_verification_token
+from outbox.services import job_enqueue
 from slackclone.api.ratelimit import retry_after_if_limited
 from slackclone.errors import DomainError, ErrorCode
 
@@ -35,10 +36,8 @@ def _mail_budget_left(email: str) -> int | None:
 
 
 def _queue_mail(kind: str, user: User, next_url: str) -> None:
-    from accounts.tasks import send_account_email
-
-    user_pk = user.pk
-    transaction.on_commit(lambda: send_account_email.delay(kind, user_pk, next_url), robust=True)
+    """The mail is an outbox job (accounts.jobs), written with the change that calls for it."""
+    job_enqueue("accounts.send_account_email", kind, user.pk, next_url)
 
 
 def check_new_password(password: str, user: User) -> None:

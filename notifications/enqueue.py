@@ -1,47 +1,39 @@
-"""Queueing tasks after commit: the only place the services (and chat) hand work to Celery.
+"""Handing work to the workers: the only place the services (and chat) do.
 
-A task is queued only once the transaction that made its work commits (a worker must find the
-rows), with `robust=True`: a broker outage never fails a request whose data is stored. The
-periodic sweeps in notifications.tasks find anything whose task was lost, except the
-notification of a message posted while the broker was down (its unread and mention counts
-still show it). Tasks are imported when called: a task module imports the services that import this.
+Notifying and desktop notifications are outbox jobs (notifications.jobs), written in the transaction
+of the change that causes them, so a broker that is down, flushed or replaced loses none. The other
+timed work has rows of its own that the beat sweeps find (missed-message emails, scheduled messages,
+reminders), so its eta tasks here are only the prompt path, queued after the commit with `robust=True`.
+Tasks are imported when called: a task module imports the services that import this.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import transaction
+from django.utils import timezone
+
+from outbox.services import job_enqueue
 
 if TYPE_CHECKING:
     from chat.models import Mention, Message
 
 
 def notify_after_commit(message: Message, mentions: Sequence[Mention]) -> None:
-    """Work out who to notify of a new message, in a task, after the posting transaction commits.
+    """Work out who to notify of a new message, in an outbox job written in the posting transaction.
 
-    No task is queued for a message no rule can notify anyone of (most messages of a large channel:
-    no mention, nobody who asked for every message); that test runs after the commit too, outside
-    the channel's lock. Called by chat.services.message_post, once per new message (never for a
-    retried client_msg_id), with the mentions it stored.
+    No task is sent for a message no rule can notify anyone of (most messages of a large channel:
+    no mention, nobody who asked for every message); that test runs after the commit, outside the
+    channel's lock. Called by chat.services.message_post, once per new message (never for a retried
+    client_msg_id), with the mentions it stored.
     """
-    message_id = message.pk
+    from notifications.rules import may_notify_anyone
 
-    def queue_notify_message() -> None:
-        from notifications.rules import may_notify_anyone
-        from notifications.tasks import notify_message
-
-        try:
-            worth_a_task = may_notify_anyone(message, mentions)
-        except DatabaseError:  # cannot tell now: let the task find out, rather than notify nobody
-            worth_a_task = True
-        if worth_a_task:
-            notify_message.delay(message_id)
-
-    transaction.on_commit(queue_notify_message, robust=True)
+    job_enqueue("notifications.notify_message", message.pk, needed=lambda: may_notify_anyone(message, mentions))
 
 
 def notify_of_posted_message(sender, *, message: Message, mentions: Sequence[Mention], **kwargs) -> None:
@@ -49,16 +41,18 @@ def notify_of_posted_message(sender, *, message: Message, mentions: Sequence[Men
     notify_after_commit(message, mentions)
 
 
+def notify_of_edited_message(sender, *, message: Message, newly_mentioned: Sequence[int] = (), **kwargs) -> None:
+    """chat.signals.message_edited's receiver: the people an edit newly mentions are notified, in an outbox job."""
+    if newly_mentioned:
+        job_enqueue("notifications.notify_mentioned_by_edit", message.pk, list(newly_mentioned))
+
+
 def send_web_push_after_commit(message_id: int, user_ids: list[int]) -> None:
     """Desktop notifications of a message, WEBPUSH_DELAY_SECONDS after the commit: time enough for a person
     reading the channel on an open tab to have read it, so that device pushes nothing."""
 
-    def queue_send_web_push() -> None:
-        from notifications.tasks import send_web_push
-
-        send_web_push.apply_async((message_id, user_ids), countdown=settings.WEBPUSH_DELAY_SECONDS)
-
-    transaction.on_commit(queue_send_web_push, robust=True)
+    due_at = timezone.now() + timedelta(seconds=settings.WEBPUSH_DELAY_SECONDS)
+    job_enqueue("notifications.send_web_push", message_id, user_ids, due_at=due_at)
 
 
 def send_due_emails_at(eta: datetime) -> None:

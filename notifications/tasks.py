@@ -7,17 +7,14 @@ a state machine), so the reliable settings may run one twice without harm. Trans
 
 from __future__ import annotations
 
-import smtplib
-import socket
 from typing import TypedDict
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
-from redis.exceptions import RedisError
 
 from notifications import services
+from outbox.registry import TRANSIENT_ERRORS
 
-TRANSIENT = (OperationalError, InterfaceError, RedisError, smtplib.SMTPException, socket.timeout, ConnectionError)
+TRANSIENT = TRANSIENT_ERRORS
 
 
 class TaskOptions(TypedDict):
@@ -39,18 +36,6 @@ RELIABLE: TaskOptions = {
     "retry_jitter": True,
     "max_retries": 8,
 }
-
-
-@shared_task(**RELIABLE)
-def notify_message(message_id: int) -> int:
-    """Notify the recipients of a new message; returns how many there were."""
-    return services.notify_message_posted(message_id=message_id).recipients
-
-
-@shared_task(**RELIABLE)
-def send_web_push(message_id: int, user_ids: list[int]) -> int:
-    """Desktop notifications of a message to these people's devices, unless they have read it; returns how many went."""
-    return services.push_deliver(message_id=message_id, user_ids=user_ids).sent
 
 
 @shared_task(**RELIABLE)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from chat.models import Channel, ChannelKind
 from chat.services import dm_open
+from outbox.services import job_enqueue
 from slack_apps import surfaces
 from slack_apps.action_values import action_payload, state_values
 from slack_apps.interactions import interaction_send
@@ -104,8 +105,6 @@ def view_close(*, actor: User, view_id: str, clear: bool = False) -> None:
     Callers: the person the modal is shown to. Raises: view_not_found.
     Events: views_cleared for the whole stack; none when only a pushed view goes (the client pops it).
     """
-    from slack_apps.tasks import send_interaction
-
     with transaction.atomic():
         view = surfaces.open_view_of(actor=actor, view_id=view_id)
         cleared = clear or view.clear_on_close or view.previous_id is None
@@ -115,7 +114,7 @@ def view_close(*, actor: User, view_id: str, clear: bool = False) -> None:
             View.objects.filter(pk=view.pk).update(closed_at=timezone.now())
         if view.notify_on_close:
             payload = {**_view_payload(view, "view_closed", actor), "is_cleared": cleared}
-            transaction.on_commit(lambda: send_interaction.delay(view.app.pk, payload), robust=True)
+            job_enqueue("slack_apps.send_interaction", view.app.pk, payload)
 
 
 def view_action_send(*, actor: User, view_id: str, action: Any, state: Any) -> None:

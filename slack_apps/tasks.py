@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from notifications.tasks import RELIABLE
-from slack_apps import delivery, dispatch, interactions
+from slack_apps import delivery, dispatch
 from slack_apps.commands import response_urls_forget_expired
 from slack_apps.surfaces import views_forget_closed
 
@@ -20,15 +20,6 @@ def dispatch_events(event_ids: list[int]) -> int:
 def deliver_events(delivery_ids: list[int]) -> list[str | None]:
     """Send these deliveries again (their retry is due)."""
     return [delivery.deliver(delivery_id) for delivery_id in delivery_ids]
-
-
-@shared_task(**RELIABLE)
-def send_interaction(app_pk: int, payload: dict) -> bool:
-    """Send an app an interaction nobody waits for (view_closed); whether it acked."""
-    from slack_apps.models import App
-
-    app = App.objects.filter(pk=app_pk, disabled_at__isnull=True).select_related("workspace").first()
-    return app is not None and interactions.interaction_send(app, payload).acked
 
 
 SWEEP_CHUNK = 20

@@ -9,9 +9,11 @@ Four queues, so slow work never holds up urgent work, each with its own worker i
     maintenance    retention of messages and of the audit log, which delete in batches and may run for minutes,
                    and the hourly LDAP sync
     apps           Events API deliveries to apps' request URLs (an app that answers slowly holds up
-                   only other apps), and the server's link previews (chat.tasks.preview_links)
+                   only other apps), the server's link previews and apps' view_closed
 
-Reliability comes from the settings (late acks, reject on worker loss, prefetch 1, a visibility
+Work a change causes is an outbox job (outbox/), written in the change's own transaction and sent
+to the queue its registration names by `outbox.tasks.run_jobs`; the relay sends what the committing
+process could not. Reliability comes from the settings (late acks, reject on worker loss, prefetch 1, a visibility
 timeout after which a dead worker's task is delivered again) together with tasks that are
 idempotent, so a task that runs twice does no harm. Beat only nudges: every periodic task
 finds its work in the database, so a beat that restarts (or runs late) loses nothing.
@@ -39,21 +41,19 @@ app.conf.task_queues = [
     for name in ("default", NOTIFICATIONS_QUEUE, EMAIL_QUEUE, MAINTENANCE_QUEUE, APPS_QUEUE)
 ]
 app.conf.task_routes = {
-    "notifications.tasks.notify_message": {"queue": NOTIFICATIONS_QUEUE},
     "notifications.tasks.deliver_scheduled_message": {"queue": NOTIFICATIONS_QUEUE},
     "notifications.tasks.deliver_reminder": {"queue": NOTIFICATIONS_QUEUE},
     "notifications.tasks.send_due_emails": {"queue": EMAIL_QUEUE},
     "notifications.tasks.send_missed_message_email": {"queue": EMAIL_QUEUE},
-    "notifications.tasks.send_web_push": {"queue": EMAIL_QUEUE},
     "notifications.tasks.deliver_due": {"queue": NOTIFICATIONS_QUEUE},
     "notifications.tasks.apply_retention": {"queue": MAINTENANCE_QUEUE},
     "audit.tasks.prune_audit_log": {"queue": MAINTENANCE_QUEUE},
-    "workspaces.tasks.send_invitation_email": {"queue": EMAIL_QUEUE},
-    "accounts.tasks.send_account_email": {"queue": EMAIL_QUEUE},
     "slack_apps.tasks.dispatch_events": {"queue": APPS_QUEUE},
     "slack_apps.tasks.deliver_events": {"queue": APPS_QUEUE},
     "slack_apps.tasks.deliver_due_events": {"queue": APPS_QUEUE},
-    "chat.tasks.preview_links": {"queue": APPS_QUEUE},
+    # The outbox's jobs go to the queue each job names (outbox.registry); its upkeep is maintenance.
+    "outbox.tasks.relay_due_jobs": {"queue": MAINTENANCE_QUEUE},
+    "outbox.tasks.prune_jobs": {"queue": MAINTENANCE_QUEUE},
     # Talks to workspaces' LDAP servers, each up to its timeout per operation: never ahead of urgent work.
     "directory.tasks.sync_directories": {"queue": MAINTENANCE_QUEUE},
 }
@@ -68,6 +68,11 @@ app.conf.beat_schedule = {
         "schedule": 10.0,
         "options": {"expires": 10},
     },
+    # Outbox rows the fast path could not hand over (the broker was down) and rows due now, for a
+    # deployment without the relay process (`manage.py outbox_relay`); the two share rows safely.
+    "relay-outbox": {"task": "outbox.tasks.relay_due_jobs", "schedule": 5.0, "options": {"expires": 5}},
+    # Done outbox rows are kept a day (OUTBOX_KEEP_DONE_HOURS), for the admin and the metrics.
+    "prune-outbox": {"task": "outbox.tasks.prune_jobs", "schedule": 3600.0, "options": {"expires": 3600}},
     # Retention deletes in batches, so running it often keeps each run small.
     "apply-retention": {
         "task": "notifications.tasks.apply_retention",

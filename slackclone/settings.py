@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "slack_api",
     "slack_apps",
     "audit",
+    "outbox",
     "identity",
     "allauth",
     "allauth.account",
@@ -268,6 +269,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": max(1, min(60, CELERY_VISIBILITY_TIMEOUT // 10)),
     "unacked_restore_throttle": 1,
 }
+# The outbox (outbox/): a job due within OUTBOX_FAST_PATH_SECONDS is handed to Celery by the process that
+# committed it; the relay hands it over OUTBOX_FAST_PATH_GRACE_SECONDS after it was due if it is not done by
+# then (the broker was down), and again after each lease (OUTBOX_LEASE_SECONDS, doubling) while it is not done.
+OUTBOX_FAST_PATH_SECONDS = env_int("OUTBOX_FAST_PATH_SECONDS", 60)
+OUTBOX_FAST_PATH_GRACE_SECONDS = env_int("OUTBOX_FAST_PATH_GRACE_SECONDS", 20)
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 60)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12)
+OUTBOX_RELAY_RETRY_SECONDS = env_int("OUTBOX_RELAY_RETRY_SECONDS", 5)
+OUTBOX_KEEP_DONE_HOURS = env_int("OUTBOX_KEEP_DONE_HOURS", 24)
 # Missed-message emails wait this long after the first unread mention or DM, then summarise
 # everything still unread (nothing if it was all read meanwhile).
 NOTIFY_EMAIL_DELAY_SECONDS = env_int("NOTIFY_EMAIL_DELAY_SECONDS", 120)

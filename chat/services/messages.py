@@ -200,7 +200,7 @@ def message_post(
     channel_not_found, not_in_channel, is_archived, thread_not_found.
     Events: message (and for a reply, message_changed for the thread root's reply count and
     thread_state_changed to its followers: chat.services.threads.follow_on_reply).
-    Tasks: notifications.tasks.notify_message, after commit.
+    Jobs: notifications.notify_message, an outbox job written in this transaction.
     """
     content = message_content(text, blocks, legacy_attachments, has_files=bool(attachments))
     client_msg_id = _check_client_msg_id(client_msg_id)
@@ -273,7 +273,7 @@ def message_edit(
     Callers: the author only, while they can see the channel.
     Raises: no_text, msg_too_long, invalid_blocks, invalid_attachments, channel_not_found,
     cant_update_message, message_not_found (deleted), is_archived.
-    Events: message with subtype message_changed.
+    Events: message with subtype message_changed; the people it newly mentions are notified (an outbox job).
     """
     access_channel(actor, message.channel)
     check_can_edit_message(actor, message)
@@ -289,10 +289,17 @@ def message_edit(
     message.edited_at = timezone.now()
     message.changed_at_seq = stamp_change(channel)
     message.save(update_fields=["text", "blocks", "legacy_attachments", "edited_at", "changed_at_seq"])
+    mentioned_before = set(message.mentions.filter(kind=MentionKind.USER).values_list("user_id", flat=True))
     message.mentions.all().delete()
-    Mention.objects.bulk_create(mention_rows(message, content.mention_text))
+    mentions = Mention.objects.bulk_create(mention_rows(message, content.mention_text))
+    mentioned_now = {m.user_id for m in mentions if m.kind == MentionKind.USER and m.user_id is not None}
     events.send_message_changed(message)
-    signals.message_edited.send(sender=Message, message=message, previous_text=previous_text)
+    signals.message_edited.send(
+        sender=Message,
+        message=message,
+        previous_text=previous_text,
+        newly_mentioned=sorted(mentioned_now - mentioned_before - {message.author_id}),
+    )
     return message
 
 

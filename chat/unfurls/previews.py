@@ -1,4 +1,4 @@
-"""The server's own previews of links: fetched after the message commits (chat.tasks.preview_links), through
+"""The server's own previews of links: fetched after the message commits (the outbox job chat.preview_links), through
 slackclone.outgoing, so a link to a private, loopback or metadata address is never fetched.
 
 A page is fetched with a GET (PAGE_TIMEOUT seconds, PAGE_MAX_BYTES), following at most MAX_REDIRECTS
@@ -182,7 +182,7 @@ def preview_message(
     """Add the server's previews of a message's first links (those no app unfurls) to it, PREVIEW_LINKS
     unfurls at most in all; with `urls` (the links an edit added), only those that are still in its text.
 
-    Callers: chat.tasks.preview_links, queued after the message committed (chat.unfurls.receivers).
+    Callers: chat.jobs.preview_links, an outbox job written with the message (chat.unfurls.receivers).
     Events: message_changed, when there is something to show.
     """
     from chat.signals import links_claimed

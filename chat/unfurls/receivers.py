@@ -1,5 +1,5 @@
-"""Queues the server's previews of a new message's links, and of links an edit adds, for after the commit
-(chat.tasks.preview_links).
+"""Queues the server's previews of a new message's links, and of links an edit adds: an outbox job written
+in the message's transaction (chat.jobs.preview_links).
 
 Posting pays for two attribute reads and a substring test: the fetching, parsing and storing happen in the
 task, off the request path.
@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 
 from chat.models import Message
 from chat.unfurls.links import added_links
 from chat.unfurls.previews import LINKS_SCANNED
+from outbox.services import job_enqueue
 
 
 def on_message_posted(*, message: Message, unfurl_links: bool = True, unfurl_media: bool = True, **_: Any) -> None:
@@ -22,14 +22,7 @@ def on_message_posted(*, message: Message, unfurl_links: bool = True, unfurl_med
         return
     if "://" not in message.text:
         return
-    message_id = message.pk
-
-    def queue_preview() -> None:
-        from chat.tasks import preview_links
-
-        preview_links.delay(message_id, media=unfurl_media)
-
-    transaction.on_commit(queue_preview, robust=True)
+    job_enqueue("chat.preview_links", message.pk, media=unfurl_media)
 
 
 def on_message_edited(*, message: Message, previous_text: str = "", **_: Any) -> None:
@@ -39,14 +32,7 @@ def on_message_edited(*, message: Message, previous_text: str = "", **_: Any) ->
     added = added_links(previous_text, message.text, limit=LINKS_SCANNED)
     if not added:
         return
-    message_id = message.pk
-
-    def queue_preview() -> None:
-        from chat.tasks import preview_links
-
-        preview_links.delay(message_id, urls=added)
-
-    transaction.on_commit(queue_preview, robust=True)
+    job_enqueue("chat.preview_links", message.pk, urls=added)
 
 
 def connect() -> None:

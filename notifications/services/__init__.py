@@ -7,7 +7,7 @@ than by sleeping or patching the clock.
 from notifications.services.due import deliveries_run_due
 from notifications.services.email import missed_email_send, missed_emails_claim_due
 from notifications.services.inbox import notification_mark_read
-from notifications.services.notify import notify_message_posted
+from notifications.services.notify import notify_message_edited, notify_message_posted
 from notifications.services.push import push_set_enabled, push_subscribe, push_unsubscribe
 from notifications.services.push_delivery import push_deliver
 from notifications.services.reminders import reminder_cancel, reminder_create, reminder_deliver
@@ -24,6 +24,7 @@ __all__ = [
     "missed_email_send",
     "missed_emails_claim_due",
     "notification_mark_read",
+    "notify_message_edited",
     "notify_message_posted",
     "push_deliver",
     "push_set_enabled",

@@ -50,18 +50,42 @@ def notify_message_posted(*, message_id: int, now: datetime | None = None) -> No
     `alert: false`, during their do-not-disturb hours); and opens a missed-message email batch
     for recipients who are away with email on, due NOTIFY_EMAIL_DELAY_SECONDS from now, or
     when their do-not-disturb hours end if later.
-    Callers: notifications.tasks.notify_message (after message_post commits); tests; benchmarks.
+    Callers: notifications.jobs.notify_message (an outbox job written by message_post); tests; benchmarks.
     Raises: nothing for a message that is gone or deleted (nobody is notified).
     and queues the desktop notifications (Web Push) of the people who have them on.
     Events: notification (to each online recipient's own sockets).
     """
     now = now or timezone.now()
+    message = _live_message(message_id)
+    if message is None:
+        return NOTHING
+    return _notify(message, _recipients(message, now), now)
+
+
+def notify_message_edited(*, message_id: int, user_ids: list[int], now: datetime | None = None) -> NotifyOutcome:
+    """Notify the people an edit newly mentions, as the rules would have had the mention been there at first.
+
+    Only these people: the others heard of the message when it was posted, or were not to. A person
+    already notified of the message (a thread follower now mentioned) is not notified twice.
+    Callers: notifications.jobs.notify_mentioned_by_edit (an outbox job written by message_edit's
+    transaction). Raises nothing for a message deleted meanwhile. Events: notification, as for a post.
+    """
+    now = now or timezone.now()
+    message = _live_message(message_id)
+    if message is None:
+        return NOTHING
+    wanted = set(user_ids)
+    return _notify(message, [r for r in _recipients(message, now) if r.candidate.user_id in wanted], now)
+
+
+def _live_message(message_id: int) -> Message | None:
     message = (
         Message.objects.select_related("channel__workspace", "author", "thread_root").filter(pk=message_id).first()
     )
-    if message is None or message.is_deleted:
-        return NOTHING
-    recipients = _recipients(message, now)
+    return None if message is None or message.is_deleted else message
+
+
+def _notify(message: Message, recipients: list[Recipient], now: datetime) -> NotifyOutcome:
     if not recipients:
         return NOTHING
     with transaction.atomic():

@@ -71,7 +71,7 @@ def _unread(message: Message, user_ids: list[int]) -> list[Notification]:
 def push_deliver(*, message_id: int, user_ids: list[int], now: datetime | None = None) -> PushOutcome:
     """Send the message's desktop notification to each enabled device of these people who have not read it.
 
-    Callers: notifications.tasks.send_web_push. Raises nothing for a failed push: it is counted.
+    Callers: notifications.jobs.send_web_push (an outbox job). Raises nothing for a failed push: it is counted.
     """
     now = now or timezone.now()
     message = (

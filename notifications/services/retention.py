@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from chat import events
 from chat.models import Attachment, Message
 from notifications.models import RetentionRun
 from workspaces.models import Workspace
@@ -93,8 +94,11 @@ def _delete_batch(workspace: Workspace, cutoff: datetime, keeps_pins: bool, batc
             return 0, 0
         ids = [message_id for message_id, _ in batch]
         files = list(Attachment.objects.filter(message_id__in=ids).values_list("file", "thumbnail"))
+        going = list(Message.objects.filter(id__in=ids).select_related("channel__workspace", "thread_root"))
         _, per_model = Message.objects.filter(id__in=ids).delete()
         _recount_threads({root for _, root in batch if root} - set(ids))
+        for message in going:  # open clients drop them now (published after the commit)
+            events.send_message_deleted(message)
         transaction.on_commit(lambda: _delete_files(files), robust=True)
     return per_model.get("chat.Message", 0), len(files)
 
@@ -106,7 +110,8 @@ def retention_apply(
 
     Returns the audit row, or None when the workspace keeps everything (no retention_days).
     Callers: notifications.tasks.apply_retention (beat); the run_periodic command.
-    Events: none. Clients drop the messages when they next load history; resume has nothing to replay.
+    Events: message_deleted for each message, to its channel's open sockets, after each batch commits. A
+    client that was away drops them when it next loads history (resume has nothing to replay).
     A run that deleted something is recorded in the audit log too (RETENTION_RUN); an hourly run that found
     nothing is not, so the log keeps to what changed.
     """

@@ -22,7 +22,7 @@ from django.test import override_settings
 
 from chat.services import channel_create, channel_invite, channel_kick, message_post
 from realtime.tests.conftest import ORIGIN, session_cookie, token_for
-from slackclone.testing.processes import free_port, wait_for_port
+from slackclone.testing.processes import OwnRedis, free_port, wait_for_port
 from slackclone.testing.processes import stop as stop_process
 from workspaces.models import Membership
 from workspaces.services import member_add, member_deactivate
@@ -32,27 +32,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.anyio, pytest.mark.django_db(
 BASE_DIR = Path(settings.BASE_DIR)
 REDIS_PORTS = range(6390, 6400)
 SOCKETS_PER_USER_MAX = 3  # the servers' limit, low enough for a test to reach
-
-
-class Redis:
-    """A redis-server of the test's own (no persistence), which it can stop and start again."""
-
-    def __init__(self) -> None:
-        self.port = free_port(REDIS_PORTS)
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )
-        wait_for_port(self.port, self.process)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            stop_process(self.process)
-            self.process = None
 
 
 class Server:
@@ -89,7 +68,7 @@ class Server:
 @pytest.fixture(scope="module")
 def _processes(django_db_setup):
     """Redis and two servers on the test database, for the module's tests (the Redis outage test is last)."""
-    redis = Redis()
+    redis = OwnRedis(REDIS_PORTS)
     redis.start()
     servers = []
     try:

@@ -16,7 +16,6 @@ from slack_sdk.signature import SignatureVerifier
 
 from chat.models import Message
 from chat.services import channel_invite, message_post
-from realtime.tests.test_e2e import Redis
 from slack_apps import delivery
 from slack_apps.delivery import DELIVERY_FAILURES_TO_DISABLE, deliver, due_delivery_ids
 from slack_apps.dispatch import SWEEP_AFTER
@@ -28,6 +27,7 @@ from slack_apps.tests.support import echo_challenges, fanned_out, forget_events
 from slackclone.celery import app as celery_app
 from slackclone.testing.assertions import refused
 from slackclone.testing.http_recorder import Answer, RecordingServer, recording_server
+from slackclone.testing.processes import OwnRedis
 
 pytestmark = pytest.mark.django_db
 
@@ -222,7 +222,7 @@ def test_a_change_committed_while_the_broker_is_down_is_delivered_by_the_sweep(t
     """The outbox row commits with the message; the task that should send it never reaches the stopped
     broker, and the periodic sweep sends it later."""
     listening_app(team, app_server)
-    broker = Redis()
+    broker = OwnRedis()
     broker.start()
     celery_app.conf.task_always_eager = False
     celery_app.conf.broker_url = broker.url

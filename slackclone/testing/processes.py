@@ -57,6 +57,28 @@ def stop(process: subprocess.Popen | None, timeout: float = 15.0) -> None:
         process.wait(timeout)
 
 
+class OwnRedis:
+    """A redis-server of the test's own (no persistence) on a free port, which it can stop and start again;
+    started again, it keeps its port and comes back empty, as a replaced broker or shard does."""
+
+    def __init__(self, candidates: Iterable[int] = (0,)) -> None:
+        self.port = free_port(candidates)
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> OwnRedis:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port, self.process)
+        return self
+
+    def stop(self) -> None:
+        stop(self.process)
+        self.process = None
+
+
 def procfile_command(name: str, *, port: int | None = None) -> str:
     """The Procfile's command line for process `name` (shell syntax, as honcho runs it), on `port` if given."""
     for line in (BASE_DIR / "Procfile").read_text().splitlines():

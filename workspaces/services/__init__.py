@@ -31,6 +31,7 @@ from chat import events as chat_events
 from chat.models import Channel, ChannelMember
 from chat.services.channels import channel_create
 from identity.policy import check_email_domain, check_not_break_glass
+from outbox.services import job_enqueue
 from realtime import transport
 from slackclone.errors import DomainError, ErrorCode
 from slackclone.images import replace_image
@@ -259,9 +260,7 @@ def invitation_create(
         expires_at=timezone.now() + timedelta(days=days),
     )
     if email and send_email:
-        from workspaces.tasks import send_invitation_email
-
-        transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk), robust=True)
+        job_enqueue("workspaces.send_invitation_email", invitation.pk)
     return invitation
 
 

@@ -1,9 +1,9 @@
 """manage.py run_periodic [--loop] [--interval SECONDS]
 
 What Celery beat does on the real stack, for a deployment without it (the embedded default has
-no broker and no beat): deliver due scheduled messages and reminders, send missed-message
-emails whose time has come, retry apps' event deliveries, and apply retention (messages hourly, the audit
-log daily). Each job finds its
+no broker and no beat): hand due outbox jobs over (the relay's work), deliver due scheduled messages
+and reminders, send missed-message emails whose time has come, retry apps' event deliveries, and apply
+retention (messages hourly, the audit log daily). Each job finds its
 work in the database and is safe to run beside beat or another copy of this command.
 """
 
@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from audit.retention import audit_prune_all
 from notifications import services
+from outbox.services import jobs_prune, jobs_relay_due
 from slack_apps import delivery
 
 RETENTION_EVERY_SECONDS = 3600
@@ -37,7 +38,9 @@ class Command(BaseCommand):
             swept = services.deliveries_run_due()
             emails = services.missed_emails_claim_due()
             events = [delivery.deliver(delivery_id) for delivery_id in delivery.due_delivery_ids()]
+            relayed = jobs_relay_due()
             line = (
+                f"Relayed {relayed} outbox jobs. "
                 f"Delivered {swept.scheduled_delivered} scheduled messages and {swept.reminders_delivered} reminders; "
                 f"{len(emails)} missed-message emails due."
                 f" Tried {len(events)} app event deliveries."
@@ -48,6 +51,7 @@ class Command(BaseCommand):
                 retention_due = time.monotonic() + RETENTION_EVERY_SECONDS
             if time.monotonic() >= audit_due:
                 line += f" Audit log retention removed {audit_prune_all()} events."
+                line += f" {jobs_prune()} done outbox jobs pruned."
                 audit_due = time.monotonic() + AUDIT_PRUNE_EVERY_SECONDS
             self.stdout.write(line)
             if not loop:

@@ -123,14 +123,15 @@ def test_a_message_no_rule_can_notify_anyone_of_queues_no_task(team, broker, wor
 
     wait_for(lambda: Notification.objects.filter(message=mentioned).exists(), 20, "the mention's notification")
     wait_for(lambda: " succeeded in " in worker.log(), 10, "the task to finish")
-    received = [line for line in worker.log().splitlines() if "notify_message[" in line and line.endswith("received")]
+    received = [line for line in worker.log().splitlines() if "run_jobs[" in line and line.endswith("received")]
     assert len(received) == 1
+    assert "notifications.notify_message" in worker.log()
 
 
 def _task_id(log: str) -> str:
-    """The id of the first notify_message task a worker's log shows it received."""
-    line = next(line for line in log.splitlines() if "Task notifications.tasks.notify_message[" in line)
-    return line.split("notify_message[", 1)[1].split("]", 1)[0]
+    """The id of the first outbox task a worker's log shows it received."""
+    line = next(line for line in log.splitlines() if "Task outbox.tasks.run_jobs[" in line)
+    return line.split("run_jobs[", 1)[1].split("]", 1)[0]
 
 
 def _waiting_on_notification_table() -> list[int]:
@@ -158,7 +159,7 @@ def test_a_worker_killed_mid_task_has_its_task_completed_exactly_once_by_another
         message = message_post(sender=team.member, channel=team.general, text="<!channel> incident")
         wait_for(lambda: _waiting_on_notification_table(), 20, "the worker to be mid-task")
         waiting = _waiting_on_notification_table()
-        assert "Task notifications.tasks.notify_message" in first.log()
+        assert "Task outbox.tasks.run_jobs" in first.log()
         first.kill()
         with connection.cursor() as cursor:  # what the server does, sooner or later, for a dead client
             for pid in waiting:
@@ -176,7 +177,7 @@ def test_a_worker_killed_mid_task_has_its_task_completed_exactly_once_by_another
     assert listener.drain(quiet=3.0) == []  # one alert, though the task started twice
     assert Notification.objects.filter(message=message).count() == 3
     assert MissedMessageEmail.objects.filter(user__in=[team.admin, team.other_member]).count() == 2
-    assert f"notifications.tasks.notify_message[{_task_id(first.log())}] succeeded" in second.log()
+    assert f"outbox.tasks.run_jobs[{_task_id(first.log())}] succeeded" in second.log()
 
 
 def test_scheduled_messages_and_reminders_are_delivered_once_by_two_workers_despite_duplicate_tasks(

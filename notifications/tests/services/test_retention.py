@@ -13,6 +13,7 @@ from chat.services import file_upload, message_post, pin_add, reaction_add
 from notifications.models import Notification, RetentionRun
 from notifications.services import notify_message_posted, retention_apply, retention_apply_all
 from notifications.tests.conftest import NOON
+from realtime.transport import channel_group
 from workspaces.models import Workspace
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +129,19 @@ def test_workspaces_without_a_retention_period_keep_everything(team):
     assert retention_apply_all(now=NOON) == []
     assert texts() == ["ancient"]
     assert not RetentionRun.objects.exists()
+
+
+def test_open_clients_are_told_of_each_message_retention_deletes(
+    team, layer_listener, django_capture_on_commit_callbacks
+):
+    old = post(team, "old", at=OLD)
+    post(team, "recent", at=NOON - timedelta(days=1))
+    listener = layer_listener(channel_group(team.general))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        retention_apply(workspace=keep_for(team), now=NOON)
+
+    event = listener.receive_event()
+    assert (event["type"], event["subtype"], event["deleted_ts"]) == ("message", "message_deleted", old.ts)
+    assert event["channel"] == team.general.public_id
+    assert listener.drain() == []

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core import mail
 from django.utils import timezone
 
+from workspaces.jobs import send_invitation_email
 from workspaces.services import invitation_create
-from workspaces.tasks import send_invitation_email
 
 
 def test_an_emailed_invitation_is_sent_only_after_commit(team, django_capture_on_commit_callbacks):

@@ -1,13 +1,13 @@
-"""Celery tasks of the accounts app: thin adapters that fetch by id and send the mail."""
+"""The outbox jobs of the accounts app: thin adapters that fetch by id and send the mail (outbox.registry)."""
 
 from __future__ import annotations
 
-from celery import shared_task
-
 from accounts.models import User
+from outbox.registry import job
+from slackclone.celery import EMAIL_QUEUE
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=600, max_retries=8)
+@job("accounts.send_account_email", queue=EMAIL_QUEUE, atomic=False)
 def send_account_email(kind: str, user_id: int, next_url: str = "") -> None:
     """Mail what sign-up decided (accounts.signup): `verify`, `exists` or `placeholder`.
 

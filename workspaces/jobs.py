@@ -1,18 +1,18 @@
-"""Celery tasks of the workspaces app: thin adapters that fetch by id and do the work."""
+"""The outbox jobs of the workspaces app: thin adapters that fetch by id and do the work (outbox.registry)."""
 
 from __future__ import annotations
 
-from celery import shared_task
-
+from outbox.registry import job
+from slackclone.celery import EMAIL_QUEUE
 from workspaces.models import Invitation
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=600, max_retries=8)
+@job("workspaces.send_invitation_email", queue=EMAIL_QUEUE, atomic=False)
 def send_invitation_email(invitation_id: int) -> None:
     """Email an invitation to its address, unless it was revoked or has expired meanwhile.
 
-    Queued by invitation_create after commit. SMTP failures (OSError) retry with backoff; a
-    retry after a partial send may email twice, which beats never emailing.
+    Written by invitation_create in its transaction. SMTP failures retry with backoff; a retry after
+    a partial send may email twice, which beats never emailing.
     """
     from workspaces.emails import send_invitation_email as send
 
