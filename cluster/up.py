@@ -1,7 +1,7 @@
 """Start the loopback cluster: `python -m cluster.up [--asgi N] [--port 8080]` (what `make cluster` runs).
 
 Order: the Redis servers, etcd and the Patroni-managed PostgreSQL pair, migrations and static files,
-the ASGI processes, the Celery workers and beat, and nginx in front. Every process's id goes to
+the ASGI processes, the Celery workers, beat and the outbox relay, and nginx in front. Every process's id goes to
 var/cluster/<name>.pid as soon as it runs, so a failure half way is stopped cleanly by `cluster.down`.
 Running it again on a stopped cluster reuses its data (the databases survive a restart).
 """
@@ -36,6 +36,7 @@ from slackclone.testing.processes import free_port, wait_for_port
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LAYER_SHARDS = 2
+RELAY = "outbox-relay"
 PG_MEMBERS = 2
 
 
@@ -128,22 +129,32 @@ def start_asgi(layout: Layout, index: int) -> subprocess.Popen:
     return process
 
 
+def start_worker(layout: Layout, name: str) -> subprocess.Popen:
+    """One Celery worker of WORKER_QUEUES (pid file celery-<name>), not waiting for it to be ready."""
+    concurrency = "2" if name == "notifications" else "1"
+    return spawn(
+        layout,
+        f"celery-{name}",
+        [str(VENV_BIN / "celery"), "-A", "slackclone", "worker", f"--queues={WORKER_QUEUES[name]}",
+         f"--hostname={name}@%h", f"--concurrency={concurrency}", "--prefetch-multiplier=1", "--loglevel=INFO"],
+    )  # fmt: skip
+
+
+def start_relay(layout: Layout) -> subprocess.Popen:
+    """The outbox relay (pid file outbox-relay): hands the jobs whose fast path was lost to Celery."""
+    return spawn(layout, RELAY, [sys.executable, "manage.py", "outbox_relay"])
+
+
 def start_celery(layout: Layout) -> None:
-    celery = str(VENV_BIN / "celery")
-    for name, queues in WORKER_QUEUES.items():
-        concurrency = "2" if name == "notifications" else "1"
-        spawn(
-            layout,
-            f"celery-{name}",
-            [celery, "-A", "slackclone", "worker", f"--queues={queues}", f"--hostname={name}@%h",
-             f"--concurrency={concurrency}", "--prefetch-multiplier=1", "--loglevel=INFO"],
-        )  # fmt: skip
+    for name in WORKER_QUEUES:
+        start_worker(layout, name)
     schedule = layout.path / "celerybeat-schedule"
     spawn(
         layout,
         "celery-beat",
-        [celery, "-A", "slackclone", "beat", "--loglevel=INFO", "--pidfile=", "-s", str(schedule)],
+        [str(VENV_BIN / "celery"), "-A", "slackclone", "beat", "--loglevel=INFO", "--pidfile=", "-s", str(schedule)],
     )
+    start_relay(layout)
     for name in WORKER_QUEUES:
         wait_for_log(layout, f"celery-{name}", b" ready.")
 
