@@ -125,11 +125,20 @@ async def soak(layout: Layout, population: dict, args: argparse.Namespace) -> tu
     return workload, plan, timing
 
 
-def dropped_live_events(layout: Layout) -> int:
-    """Events whose channel-layer send failed after their commit (the ASGI processes log each one): the
-    clients get those messages from a resume, after a gap or a reconnect, not live."""
+def dropped_live_events(layout: Layout) -> dict[str, int]:
+    """Events whose channel-layer send failed after their commit (each ASGI process logs every one), by the
+    error's last line: a shard that was down ("Connection refused"), or a pooled connection to a server
+    that has restarted since ("Connection closed by server"). Clients get those messages from a resume,
+    after a gap or a reconnect, not live."""
     needle = "Error calling _on_commit.<locals>.send_after_commit"
-    return sum(path.read_text(errors="replace").count(needle) for path in (layout.path / "log").glob("asgi-*.log"))
+    counts: dict[str, int] = {}
+    for path in (layout.path / "log").glob("asgi-*.log"):
+        for line in path.read_text(errors="replace").splitlines():
+            if needle in line:
+                reason = line.rsplit("(", 1)[-1].rstrip(").")
+                reason = "connection refused" if "Connection refused" in line else reason
+                counts[reason] = counts.get(reason, 0) + 1
+    return counts
 
 
 def main(argv: list[str] | None = None) -> int:
