@@ -1,4 +1,4 @@
-"""The chaos soak, short: 100 clients in 10 channels for 150 s while an ASGI process, the notifications
+"""The chaos soak, short: 100 clients in 10 channels for 120 s while an ASGI process, the notifications
 worker, a channel-layer Redis shard, the broker Redis and the PostgreSQL primary are each SIGKILLed once
 and brought back. No acknowledged post is lost or stored twice, every client ends with every message of
 its channel, every @mention notifies its person once, and the outbox drains (bench/chaos/checks.py).
@@ -20,7 +20,7 @@ from cluster.layout import BASE_DIR
 
 pytestmark = pytest.mark.cluster
 
-DURATION = 150
+DURATION = 120
 # Cluster start, settling, the outbox's drain and the stop come on top of the workload's time.
 TIMEOUT = DURATION + 360
 
