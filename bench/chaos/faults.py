@@ -130,9 +130,8 @@ def _postgres(layout: Layout, fault: Fault) -> None:
 
 def wait_rejoined(layout: Layout, fault: Fault) -> None:
     """After a PostgreSQL fault: the old primary streams again as the synchronous standby."""
-    start = time.monotonic()
     patroni.wait_healthy(layout, timeout=REJOIN_TIMEOUT)
-    fault.detail += f", pair healthy again {time.monotonic() - start:.1f} s later"
+    fault.detail += f", the pair healthy again by {time.monotonic() - (fault.killed_at or 0):.1f} s after the kill"
 
 
 def _writable(layout: Layout, member: str) -> bool:
