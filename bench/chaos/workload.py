@@ -50,6 +50,7 @@ class Workload:
         self.stop_sockets = asyncio.Event()
         self.stop_actions = asyncio.Event()
         self.tasks: list[asyncio.Future] = []
+        self.actors: list[asyncio.Future] = []
         self.http_failures: list[tuple[float, str, int]] = []
         self.http_done = 0
 
@@ -61,7 +62,7 @@ class Workload:
         await self.wait(lambda c: c.connected.is_set(), CONNECT_TIMEOUT, "connected")
 
     def start_actions(self) -> None:
-        self.tasks += [asyncio.ensure_future(self._act(client)) for client in self.clients]
+        self.actors = [asyncio.ensure_future(self._act(client)) for client in self.clients]
 
     async def _act(self, client: SoakClient) -> None:
         per_client = self.rate / len(self.clients)
@@ -191,4 +192,10 @@ class Workload:
         self.stop_sockets.set()
         for client in self.clients:
             client.cancel_retries()
-        await asyncio.wait_for(asyncio.gather(*self.tasks, return_exceptions=True), 60)
+        for actor in self.actors:  # asleep between actions, for as long as an exponential draw says
+            actor.cancel()
+        if not self.tasks:
+            return
+        _, pending = await asyncio.wait([*self.tasks, *self.actors], timeout=60)
+        for task in pending:
+            task.cancel()
