@@ -26,7 +26,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help venv node-modules run test browser check-services lint format worker beat stack require-real-stack clean
 .PHONY: messages messages-extract gettext-tools vendor system-packages
-.PHONY: cluster cluster-stop cluster-restart cluster-packages cluster-system-packages test-cluster backup
+.PHONY: cluster cluster-stop cluster-restart cluster-packages cluster-system-packages test-cluster backup chaos
 
 help:
 	@echo "make run     set up .venv, migrate, seed the demo, serve http://$(HOST):$(PORT) (embedded default)"
@@ -43,6 +43,7 @@ help:
 	@echo "make cluster-restart  restart the ASGI processes, Celery workers and beat one at a time, losing nothing"
 	@echo "make test-cluster  the failure tests on a cluster of their own"
 	@echo "make backup        full backup (pgBackRest) of the running cluster and its uploaded files"
+	@echo "make chaos         the chaos soak: 10 min of load while processes are killed (CHAOS_ARGS=...)"
 
 # --- Virtualenv ---------------------------------------------------------------------
 
@@ -248,6 +249,12 @@ backup: venv cluster-packages
 # The failure tests start (and stop) a cluster of their own in var/cluster-test, beside any `make cluster`.
 test-cluster: venv cluster-packages messages
 	$(VENV)/bin/pytest -p no:cacheprovider -m cluster cluster/tests $(PYTEST_ARGS)
+
+# The chaos soak (bench/chaos) starts and stops a cluster of its own in var/cluster-chaos; e.g.
+# `make chaos CHAOS_ARGS="--duration 180 --clients 100 --channels 10"` for the short version.
+CHAOS_ARGS ?=
+chaos: venv cluster-packages messages
+	$(PY) -m bench.chaos $(CHAOS_ARGS)
 
 clean:
 	rm -rf var $(VENV) node_modules

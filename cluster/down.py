@@ -2,7 +2,7 @@
 
 Stops exactly the processes named by var/cluster/*.pid, by their ids, never by name: the load balancer
 first, then the ASGI processes (SIGTERM: they say goodbye to their sockets and finish in-flight posts),
-Celery, Redis, then each Patroni (the standby's first, the leader's last; each stops its PostgreSQL
+Celery and the outbox relay, Redis, then each Patroni (the standby's first, the leader's last; each stops its PostgreSQL
 server), and etcd last. A pid whose process is gone, or is now some other program, is only forgotten; a
 PostgreSQL server whose Patroni was killed is stopped by the pid in its postmaster.pid.
 """
@@ -24,6 +24,7 @@ STOP_ORDER = (
     ("nginx", "nginx", signal.SIGQUIT),
     ("asgi-", "uvicorn", signal.SIGTERM),
     ("celery-beat", "celery", signal.SIGTERM),
+    ("outbox-relay", "outbox_relay", signal.SIGTERM),
     ("celery-", "celery", signal.SIGTERM),
     ("redis", "redis-server", signal.SIGTERM),
     # Patroni stops its PostgreSQL server (fast shutdown) before it exits; the leader goes last, so

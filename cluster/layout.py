@@ -56,7 +56,9 @@ class Layout:
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(50))
     # Each Celery worker's and beat's METRICS_PORT (cluster/prometheus.py), and Prometheus's own port.
     metrics_ports: dict[str, int] = field(
-        default_factory=lambda: {name: free_port() for name in [*(f"celery-{q}" for q in WORKER_QUEUES), "celery-beat"]}
+        default_factory=lambda: {
+            name: free_port() for name in [*(f"celery-{q}" for q in WORKER_QUEUES), "celery-beat", "outbox-relay"]
+        }
     )
     prometheus_port: int = field(default_factory=free_port)
 

@@ -28,8 +28,8 @@ def process_env(layout: Layout, name: str) -> dict[str, str]:
     if port is None:
         return {}
     env = {"METRICS_PORT": str(port)}
-    if name == "celery-beat":
-        return env  # beat always serves the database collectors
+    if name in ("celery-beat", "outbox-relay"):
+        return env  # one process each (beat serves the database collectors, the relay the outbox's)
     directory = layout.path / "metrics" / name
     directory.mkdir(parents=True, exist_ok=True)
     return env | {"PROMETHEUS_MULTIPROC_DIR": str(directory)}

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from cluster.down import alive, read_pid, running, stop_process
 from cluster.layout import DEFAULT_DIR, WORKER_QUEUES, Layout, asgi_name
-from cluster.up import nginx_config, start_asgi, start_beat, start_worker, wait_for_log
+from cluster.up import RELAY, nginx_config, start_asgi, start_beat, start_relay, start_worker, wait_for_log
 
 # Lifespan's drain (5 s) and Uvicorn's graceful shutdown (10 s), with room to spare.
 ASGI_STOP_TIMEOUT = 30.0
@@ -129,13 +129,21 @@ def restart_beat(layout: Layout) -> None:
     wait_for_log(layout, "celery-beat", b"beat: Starting", START_TIMEOUT, since=since)
 
 
+def restart_relay(layout: Layout) -> None:
+    """The outbox relay: anything due while it is away waits a moment in the database, none is lost."""
+    stop(layout, RELAY, "outbox_relay", CELERY_STOP_TIMEOUT)
+    since = _log_size(layout, RELAY)
+    start_relay(layout)
+    wait_for_log(layout, RELAY, b"Outbox relay running.", START_TIMEOUT, since=since)
+
+
 def _log_size(layout: Layout, name: str) -> int:
     path = layout.log_file(name)
     return path.stat().st_size if path.exists() else 0
 
 
 def restart_cluster(layout: Layout, report: Callable[[str], None] = print) -> None:
-    """Every ASGI process, then every Celery worker, then beat, one at a time."""
+    """Every ASGI process, then every Celery worker, then beat and the outbox relay, one at a time."""
     for index in range(len(layout.asgi_ports)):
         restart_asgi(layout, index)
         report(f"{asgi_name(index)} restarted (pid {read_pid(layout.pid_file(asgi_name(index)))})")
@@ -144,6 +152,8 @@ def restart_cluster(layout: Layout, report: Callable[[str], None] = print) -> No
         report(f"celery-{queue} restarted (pid {read_pid(layout.pid_file(f'celery-{queue}'))})")
     restart_beat(layout)
     report(f"celery-beat restarted (pid {read_pid(layout.pid_file('celery-beat'))})")
+    restart_relay(layout)
+    report(f"{RELAY} restarted (pid {read_pid(layout.pid_file(RELAY))})")
 
 
 def main() -> None:

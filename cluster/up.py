@@ -1,7 +1,7 @@
 """Start the loopback cluster: `python -m cluster.up [--asgi N] [--port 8080]` (what `make cluster` runs).
 
 Order: the Redis servers, etcd and the Patroni-managed PostgreSQL pair, migrations and static files,
-the ASGI processes, the Celery workers and beat, and nginx in front. Every process's id goes to
+the ASGI processes, the Celery workers, beat and the outbox relay, and nginx in front. Every process's id goes to
 var/cluster/<name>.pid as soon as it runs, so a failure half way is stopped cleanly by `cluster.down`.
 Running it again on a stopped cluster reuses its data (the databases survive a restart).
 """
@@ -38,6 +38,7 @@ from slackclone.testing.processes import free_port, wait_for_port
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LAYER_SHARDS = 2
+RELAY = "outbox-relay"
 PG_MEMBERS = 2
 
 
@@ -136,10 +137,16 @@ def start_asgi(layout: Layout, index: int) -> subprocess.Popen:
     return process
 
 
+def start_relay(layout: Layout) -> subprocess.Popen:
+    """The outbox relay (pid file outbox-relay): hands the jobs whose fast path was lost to Celery."""
+    return spawn(layout, RELAY, [sys.executable, "manage.py", "outbox_relay"])
+
+
 def start_celery(layout: Layout) -> None:
     for name in WORKER_QUEUES:
         start_worker(layout, name)
     start_beat(layout)
+    start_relay(layout)
     for name in WORKER_QUEUES:
         wait_for_log(layout, f"celery-{name}", b" ready.")
 
