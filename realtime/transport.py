@@ -29,6 +29,8 @@ from typing import Any, Protocol
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from realtime.event_types import EVENT_TYPES
 from slackclone.metrics.families import EVENTS_PUBLISHED, LAYER_ERRORS
@@ -99,14 +101,28 @@ def _layer_messages(groups: list[str], message: dict[str, Any]) -> list[tuple[st
     ]
 
 
+# A connection the layer pooled before its Redis restarted fails on its next use; the send is tried once
+# more, on a fresh connection, so the first event after a restart is not the one that is lost.
+STALE_CONNECTION_ERRORS = (RedisConnectionError, RedisTimeoutError, ConnectionError)
+
+
+async def send_to_group(layer: Any, group: str, message: dict[str, Any]) -> None:
+    """One group_send, tried again once if the connection it used had gone stale."""
+    try:
+        await layer.group_send(group, message)
+    except STALE_CONNECTION_ERRORS:
+        LAYER_ERRORS.labels("send").inc()
+        await layer.group_send(group, message)
+
+
 def _group_send(groups: list[str], message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    send = async_to_sync(layer.group_send)
+    send = async_to_sync(send_to_group)
     try:
         for group, layer_message in _layer_messages(groups, message):
-            send(group, layer_message)
+            send(layer, group, layer_message)
             _count_published(layer_message)
     except Exception:
         LAYER_ERRORS.labels("send").inc()
@@ -131,7 +147,7 @@ async def publish_now(groups: Iterable[str], event: Mapping[str, Any], *, worksp
     message = {"type": "chat.event", "payload": payload, "workspace": workspace}
     try:
         for group, layer_message in _layer_messages(list(groups), message):
-            await layer.group_send(group, layer_message)
+            await send_to_group(layer, group, layer_message)
             EVENTS_PUBLISHED.inc()
     except Exception:
         LAYER_ERRORS.labels("send").inc()
