@@ -63,7 +63,8 @@ class SoakClient(ChatClient):
         await super()._send_post(post)
 
     async def _on_reply(self, frame: dict) -> None:
-        client_msg_id = self._acks.get(frame.get("reply_to"))
+        reply_to = frame.get("reply_to")
+        client_msg_id = self._acks.get(reply_to) if isinstance(reply_to, int) else None
         await super()._on_reply(frame)
         if client_msg_id is None:
             return

@@ -137,6 +137,7 @@ def wait_rejoined(layout: Layout, fault: Fault) -> None:
 def _writable(layout: Layout, member: str) -> bool:
     try:
         with psycopg.connect(layout.member_url(member), connect_timeout=1, autocommit=True) as connection:
-            return not connection.execute("SELECT pg_is_in_recovery()").fetchone()[0]
+            row = connection.execute("SELECT pg_is_in_recovery()").fetchone()
+            return row is not None and not row[0]
     except psycopg.OperationalError:
         return False

@@ -53,7 +53,8 @@ def summarise_faults(workload: Workload, plan: list[Fault], started: float) -> l
 
 def latency_numbers(workload: Workload, plan: list[Fault]) -> dict:
     spans = [span for fault in plan if (span := window(fault))]
-    inside, outside = [], []
+    inside: list[float] = []
+    outside: list[float] = []
     for client in workload.clients:
         for post in client.posts.values():
             if isinstance(post, SoakPost) and post.first_sent and post.acked_at:

@@ -11,6 +11,7 @@ import asyncio
 import random
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from bench.chaos.client import SoakClient, SoakPost
 from cluster.layout import Layout
@@ -98,7 +99,9 @@ class Workload:
             await self._http(client, "PATCH", path, {"text": f"{post.text} (edited)"}, "edit")
 
     async def _react(self, client: SoakClient) -> None:
-        others = [p for c in self.by_channel[client.channel] for p in c.posts.values() if getattr(p, "ts", None)]
+        others = [
+            p for c in self.by_channel[client.channel] for p in c.posts.values() if isinstance(p, SoakPost) and p.ts
+        ]
         if others:
             post = self.rng.choice(others)
             path = f"/api/v1/channels/{client.channel}/messages/{post.ts}/reactions"
@@ -159,7 +162,7 @@ class Workload:
         lost and nothing later revealed the gap; those clients are counted (`tail_missed`), not hidden."""
         self.stop_actions.set()
         resender = asyncio.ensure_future(self._resend_stale_until_stopped())
-        outcome = {"acknowledged": True, "in_sync": False, "tail_missed": [], "rounds": 0}
+        outcome: dict[str, Any] = {"acknowledged": True, "in_sync": False, "tail_missed": [], "rounds": 0}
         try:
             outcome["acknowledged"] = await self.wait(lambda c: not c.unacknowledged, timeout, "acknowledged")
             for _ in range(SETTLE_ROUNDS):

@@ -21,6 +21,7 @@ import random
 import time
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 import websockets
 
@@ -54,7 +55,7 @@ class ChatClient:
     resumed_at: list[float] = field(default_factory=list)
     goodbyes: int = 0
     connected: asyncio.Event = field(default_factory=asyncio.Event)
-    _ws: object = None
+    _ws: Any = None  # the websockets connection while connected
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _acks: dict[int, str] = field(default_factory=dict)
     _resuming: bool = False
