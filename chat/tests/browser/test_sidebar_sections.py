@@ -40,6 +40,7 @@ def test_create_a_section_drag_channels_in_sort_collapse_and_reload(team, people
     page.locator(f"li[data-channel='{zebra.public_id}']").drag_to(projects.locator(".side-list"))
     projects.locator(f".side-item[data-channel='{zebra.public_id}']").wait_for()
     target = projects.locator(".side-list")
+    target.wait_for(state="visible")  # laid out again after the drag: its box is known
     bottom = {"x": 20, "y": target.bounding_box()["height"] - 2}  # below the middle of the last item: the end
     page.locator(f"li[data-channel='{team.general.public_id}']").drag_to(target, target_position=bottom)
     projects.locator(f".side-item[data-channel='{team.general.public_id}']").wait_for()
