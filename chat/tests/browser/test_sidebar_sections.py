@@ -18,6 +18,20 @@ def _section(page, name: str):
     return page.locator(".side-section", has=page.locator(".side-section__toggle", has_text=name))
 
 
+def _laid_out_height(page, name: str) -> float:
+    """The height of a section's list, read in one step in the page: the live update that follows a drag
+    re-renders the sidebar, so a box read through an element handle can find that element gone."""
+    return page.wait_for_function(
+        """name => {
+            const section = [...document.querySelectorAll('.side-section')]
+                .find(s => s.querySelector('.side-section__toggle')?.textContent.includes(name));
+            const height = section?.querySelector('.side-list')?.getBoundingClientRect().height;
+            return height > 0 ? height : null;
+        }""",
+        arg=name,
+    ).json_value()
+
+
 def _names(section) -> list[str]:
     return [text.strip() for text in section.locator(".side-item__name").all_inner_texts()]
 
@@ -40,8 +54,7 @@ def test_create_a_section_drag_channels_in_sort_collapse_and_reload(team, people
     page.locator(f"li[data-channel='{zebra.public_id}']").drag_to(projects.locator(".side-list"))
     projects.locator(f".side-item[data-channel='{zebra.public_id}']").wait_for()
     target = projects.locator(".side-list")
-    target.wait_for(state="visible")  # laid out again after the drag: its box is known
-    bottom = {"x": 20, "y": target.bounding_box()["height"] - 2}  # below the middle of the last item: the end
+    bottom = {"x": 20, "y": _laid_out_height(page, "Projects") - 2}  # below the middle of the last item: the end
     page.locator(f"li[data-channel='{team.general.public_id}']").drag_to(target, target_position=bottom)
     projects.locator(f".side-item[data-channel='{team.general.public_id}']").wait_for()
     assert _names(projects) == ["zebra", "general"]
