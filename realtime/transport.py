@@ -26,12 +26,12 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from realtime import publisher
 from realtime.event_types import EVENT_TYPES
 from slackclone.metrics.families import EVENTS_PUBLISHED, LAYER_ERRORS
 
@@ -115,15 +115,20 @@ async def send_to_group(layer: Any, group: str, message: dict[str, Any]) -> None
         await layer.group_send(group, message)
 
 
+async def _send_in_turn(layer: Any, messages: list[tuple[str, dict[str, Any]]]) -> None:
+    for group, layer_message in messages:
+        await send_to_group(layer, group, layer_message)
+        _count_published(layer_message)
+
+
 def _group_send(groups: list[str], message: dict[str, Any]) -> None:
+    """The layer messages of one event, sent in turn from sync code (see realtime.publisher for the loop)."""
     layer = get_channel_layer()
     if layer is None:
         return
-    send = async_to_sync(send_to_group)
+    messages = _layer_messages(groups, message)
     try:
-        for group, layer_message in _layer_messages(groups, message):
-            send(layer, group, layer_message)
-            _count_published(layer_message)
+        publisher.run_sync(layer, _send_in_turn, messages, timeout=publisher.timeout_for(len(messages)))
     except Exception:
         LAYER_ERRORS.labels("send").inc()
         raise
@@ -231,28 +236,28 @@ def group_message(group: str, message: dict[str, Any]) -> None:
     _group_send([group], message)
 
 
+async def _send_all(layer: Any, messages: list[tuple[str, dict[str, Any]]]) -> None:
+    slots = asyncio.Semaphore(16)
+
+    async def send(group: str, layer_message: dict[str, Any]) -> None:
+        async with slots:
+            await layer.group_send(group, layer_message)
+        _count_published(layer_message)
+
+    await asyncio.gather(*(send(group, layer_message) for group, layer_message in messages))
+
+
 def group_messages(messages: list[tuple[str, dict[str, Any]]]) -> None:
     """Many layer messages, each to its group, now: one pass over the layer with a few sends in flight at
     once, not one blocking call each (each send is several Redis round trips, and there may be thousands)."""
     layer = get_channel_layer()
     if layer is None or not messages:
         return
-
-    async def send_all() -> None:
-        slots = asyncio.Semaphore(16)
-
-        async def send(group: str, layer_message: dict[str, Any]) -> None:
-            async with slots:
-                await layer.group_send(group, layer_message)
-            _count_published(layer_message)
-
-        try:
-            await asyncio.gather(*(send(group, layer_message) for group, layer_message in messages))
-        except Exception:
-            LAYER_ERRORS.labels("send").inc()
-            raise
-
-    async_to_sync(send_all)()
+    try:
+        publisher.run_sync(layer, _send_all, messages, timeout=publisher.timeout_for(len(messages)))
+    except Exception:
+        LAYER_ERRORS.labels("send").inc()
+        raise
 
 
 def group_message_after_commit(group: str, message: dict[str, Any]) -> None:
