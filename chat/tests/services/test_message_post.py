@@ -279,13 +279,17 @@ def test_a_plain_post_is_a_handful_of_statements_and_its_event_reads_nothing(
     team, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     _post(team, "warm up")
-    # The sender's two memberships, the channel lock and seq, the insert, the sender's read marker, the
-    # notification's outbox row, and the test's savepoint for the service's transaction. A client_msg_id
-    # adds its look-up and a savepoint around the insert, for a concurrent retry.
-    with django_capture_on_commit_callbacks(execute=False) as after_commit, django_assert_num_queries(9):
+    # The sender's two memberships, the insert, one statement for the channel lock, seq, ts, number and the
+    # sender's read marker, the notification's outbox row, and the test's savepoint for the service's
+    # transaction. A client_msg_id adds its look-up and a savepoint around the insert, for a concurrent retry.
+    with django_capture_on_commit_callbacks(execute=False) as after_commit, django_assert_num_queries(7) as posted:
         _post(team, "hello")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         _post(team, "again", client_msg_id="cost-1")
+    # The channel's row lock is taken by the last statement but one (the outbox row's insert) before the commit.
+    statements = [query["sql"] for query in posted.captured_queries]
+    assert statements[-3].lstrip().startswith("WITH claimed AS (")
+    assert statements[-2].startswith('INSERT INTO "outbox_outboxjob"')
     # Whether anyone could be notified (nobody: the outbox row is marked done, no task is sent); the event
     # itself reads nothing.
     with django_assert_num_queries(2):
