@@ -20,8 +20,8 @@ from workspaces.models import Workspace
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-THREADS = 8
-POSTS_PER_THREAD = 100
+THREADS = 50  # posters at once in one channel, as in bench/fanout's busy channel
+POSTS_PER_THREAD = 12
 
 
 def _run_in_threads(count: int, work: Callable[[int], object]) -> list:
@@ -54,7 +54,7 @@ def _ts_key(ts: str) -> tuple[int, int]:
     return int(seconds), int(micros)
 
 
-def test_eight_threads_posting_100_messages_each_get_seqs_1_to_800_without_gaps():
+def test_fifty_threads_posting_at_once_get_seqs_without_gaps_and_ts_growing_with_seq():
     workspace = workspace_with_owner()
     authors = [add_member(workspace) for _ in range(THREADS)]
     channel = channel_create(actor=authors[0], workspace=workspace, name="busy")
@@ -79,6 +79,39 @@ def test_eight_threads_posting_100_messages_each_get_seqs_1_to_800_without_gaps(
     for seqs in per_thread:
         assert seqs == sorted(seqs)
         assert len(seqs) == POSTS_PER_THREAD
+    channel.refresh_from_db()
+    assert (channel.last_seq, channel.last_ts) == (total, rows[-1][1])
+
+
+def test_fifty_threads_racing_in_pairs_with_the_same_client_msg_ids_store_each_message_once():
+    workspace = workspace_with_owner()
+    authors = [add_member(workspace) for _ in range(THREADS // 2)]
+    channel = channel_create(actor=authors[0], workspace=workspace, name="retries")
+    channel_invite(actor=authors[0], channel=channel, users=authors[1:])
+
+    def post_with_retries(index: int) -> list[tuple[int, int]]:
+        # Threads 2k and 2k+1 are the same author sending the same client_msg_ids, as a client and its retry.
+        author = User.objects.get(pk=authors[index // 2].pk)
+        posted = []
+        for n in range(POSTS_PER_THREAD):
+            own_channel = Channel.objects.select_related("workspace").get(pk=channel.pk)
+            message = message_post(
+                sender=author, channel=own_channel, text=f"{index // 2}:{n}", client_msg_id=f"{author.pk}-{n}"
+            )
+            posted.append((message.pk, message.seq))
+        return posted
+
+    per_thread = _run_in_threads(THREADS, post_with_retries)
+
+    total = THREADS // 2 * POSTS_PER_THREAD
+    rows = list(Message.objects.filter(channel=channel).order_by("seq").values_list("seq", "ts", "client_msg_id"))
+    assert [seq for seq, _, _ in rows] == list(range(1, total + 1))
+    assert len({client_msg_id for _, _, client_msg_id in rows}) == total
+    ts_keys = [_ts_key(ts) for _, ts, _ in rows]
+    assert all(earlier < later for earlier, later in itertools.pairwise(ts_keys))
+    for first, retry in zip(per_thread[::2], per_thread[1::2], strict=True):
+        assert first == retry  # the retry got the first message, whichever of the two inserted it
+        assert [seq for _, seq in first] == sorted(seq for _, seq in first)
     channel.refresh_from_db()
     assert (channel.last_seq, channel.last_ts) == (total, rows[-1][1])
 

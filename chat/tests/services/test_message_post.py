@@ -112,6 +112,16 @@ def test_archived_channel_is_read_only(team):
         _post(team, channel=channel)
 
 
+def test_a_channel_archived_after_the_poster_loaded_it_is_refused_and_nothing_is_stored(team):
+    channel = channel_create(actor=team.member, workspace=team.workspace, name="closing")
+    _post(team, channel=channel)
+    loaded_before = Channel.objects.get(pk=channel.pk)
+    channel_archive(actor=team.member, channel=channel)
+    with refused(ErrorCode.IS_ARCHIVED):
+        _post(team, channel=loaded_before)  # its copy still says open: the statement that numbers it decides
+    assert Channel.objects.get(pk=channel.pk).last_seq == 1
+
+
 def test_deactivated_member_is_account_inactive(team):
     member_deactivate(actor=team.admin, workspace=team.workspace, user=team.member)
     with refused(ErrorCode.ACCOUNT_INACTIVE):
