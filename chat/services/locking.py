@@ -19,8 +19,9 @@ from chat.models import Channel, ChannelMember, Message
 def lock_channel(channel: Channel) -> Channel:
     """Lock the channel row until commit and refresh the caller's copy of its counters.
 
-    Posting, editing, reacting and pinning all take this lock, so `seq` is allocated
-    without gaps or duplicates and `changed_at_seq` stamps are ordered with posts.
+    Editing, reacting, pinning and the bulk loader take this lock, and posting takes the same row lock
+    with the UPDATE of number_message, so `seq` is allocated without gaps or duplicates and
+    `changed_at_seq` stamps are ordered with posts.
     """
     locked = Channel.objects.select_for_update().only("id", "last_seq", "last_ts", "is_archived").get(pk=channel.pk)
     channel.last_seq = locked.last_seq
