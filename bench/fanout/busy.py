@@ -15,6 +15,7 @@ import itertools
 import json
 import math
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -219,6 +220,7 @@ def lock_hold(label: str, code_dir: Path, posters: int, seconds: float) -> dict[
     outs = [json.loads(process.communicate()[0]) for process in processes]
     latencies = [value for out in outs for value in out["latencies"]] or [math.nan]
     holds = [value for out in outs for value in out["holds"]] or [math.nan]
+    statements = [value for out in outs for value in out["statements"]] or [math.nan]
     stored = check_stored(data.channel_id, before, 0)
     return {
         "code": label,
@@ -228,6 +230,7 @@ def lock_hold(label: str, code_dir: Path, posters: int, seconds: float) -> dict[
         "p99_ms": round(percentile(latencies, 99), 1),
         "lock_p50_ms": round(percentile(holds, 50), 2),
         "lock_p99_ms": round(percentile(holds, 99), 2),
+        "statements_under_lock": round(statistics.fmean(statements), 2),
         "posts_lost": len(latencies) - stored["stored"],
         "gaps": stored["gaps"],
         "ts_out_of_order": stored["ts_out_of_order"],
@@ -236,14 +239,15 @@ def lock_hold(label: str, code_dir: Path, posters: int, seconds: float) -> dict[
 
 def lock_table(rows: list[dict[str, Any]]) -> str:
     head = (
-        f"{'code':<8}{'posters':>8}{'posts/s':>9}{'p50 ms':>8}{'p99 ms':>8}{'lock p50':>10}{'lock p99':>10}"
+        f"{'code':<8}{'posters':>8}{'posts/s':>9}{'p50 ms':>8}{'p99 ms':>8}{'lock p50':>10}{'lock p99':>10}{'stmts':>7}"
         f"{'lost':>6}{'gaps':>6}{'order':>6}"
     )
     lines = [head, "-" * len(head)]
     for r in rows:
         lines.append(
             f"{r['code']:<8}{r['posters']:>8}{r['posts_per_s']:>9.1f}{r['p50_ms']:>8.1f}{r['p99_ms']:>8.1f}"
-            f"{r['lock_p50_ms']:>10.2f}{r['lock_p99_ms']:>10.2f}{r['posts_lost']:>6}{r['gaps']:>6}{r['ts_out_of_order']:>6}"
+            f"{r['lock_p50_ms']:>10.2f}{r['lock_p99_ms']:>10.2f}{r['statements_under_lock']:>7.2f}"
+            f"{r['posts_lost']:>6}{r['gaps']:>6}{r['ts_out_of_order']:>6}"
         )
     return "\n".join(lines)
 

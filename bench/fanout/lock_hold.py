@@ -4,7 +4,8 @@ Run by bench/fanout/busy.py as a script with another checkout's directory first 
 same measure runs that checkout's code (the baseline) and this one's: it uses only names both have.
 Each thread is a member posting into the channel as fast as it can; the lock is held from the return of
 the statement that takes it (SELECT … FOR UPDATE, or the one that numbers the message) until the
-commit, which is over when the first callback queued on commit runs. Prints one JSON line.
+commit, which is over when the first callback queued on commit runs; the statements sent in that time
+(the commit included) are counted too, a figure the machine's load does not change. Prints one JSON line.
 
     python bench/fanout/lock_hold.py CHANNEL_PUBLIC_ID FIRST_MEMBER THREADS START_AT SECONDS
 
@@ -37,12 +38,16 @@ def post_for(channel_id: int, user_id: int, start_at: float, seconds: float, out
 
     def note_lock(execute, sql, params, many, context):
         result = execute(sql, params, many, context)
-        if "lock" not in state and any(marker in sql for marker in LOCKING_STATEMENTS):
+        if "lock" in state:
+            state["statements"] += 1
+        elif any(marker in sql for marker in LOCKING_STATEMENTS):
             state["lock"] = time.perf_counter()  # the statement has returned: the lock is ours from here
+            state["statements"] = 1
         return result
 
     def committed() -> None:
         out["holds"].append((time.perf_counter() - state["lock"]) * 1000)
+        out["statements"].append(state["statements"] + 1)  # and the commit
 
     user = User.objects.get(pk=user_id)
     time.sleep(max(0.0, start_at - time.time()))
@@ -69,7 +74,7 @@ def main() -> None:
     channel = Channel.objects.get(public_id=channel_public_id)
     members = ChannelMember.objects.filter(channel=channel).order_by("user_id").values_list("user_id", flat=True)
     user_ids = list(members[int(first_member) : int(first_member) + int(threads)])
-    out: dict[str, list[float]] = {"latencies": [], "holds": []}
+    out: dict[str, list[float]] = {"latencies": [], "holds": [], "statements": []}
     workers = [
         threading.Thread(target=post_for, args=(channel.pk, user_id, float(start_at), float(seconds), out))
         for user_id in user_ids
