@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.db import connection
 
 from chat.models import Channel, ChannelMember, Mention, MentionKind, Message
 from chat.services import channel_archive, channel_create, channel_invite, dm_open, message_delete, message_post
@@ -288,6 +289,8 @@ def test_bot_posts_like_a_member(team):
 def test_a_plain_post_is_a_handful_of_statements_and_its_event_reads_nothing(
     team, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite numbers a post in steps (number_message): its writers take turns on the whole database")
     _post(team, "warm up")
     # The sender's two memberships, the insert, one statement for the channel lock, seq, ts, number and the
     # sender's read marker, the notification's outbox row, and the test's savepoint for the service's
