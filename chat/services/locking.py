@@ -23,7 +23,14 @@ def lock_channel(channel: Channel) -> Channel:
     with the UPDATE of number_message, so `seq` is allocated without gaps or duplicates and
     `changed_at_seq` stamps are ordered with posts.
     """
-    locked = Channel.objects.select_for_update().only("id", "last_seq", "last_ts", "is_archived").get(pk=channel.pk)
+    # FOR NO KEY UPDATE, the lock number_message's UPDATE takes: a post's message row, inserted before it numbers
+    # it, holds the channel row for key share, which this does not wait for, so edits and reactions queue with
+    # posts rather than behind every post in flight.
+    locked = (
+        Channel.objects.select_for_update(no_key=True)
+        .only("id", "last_seq", "last_ts", "is_archived")
+        .get(pk=channel.pk)
+    )
     channel.last_seq = locked.last_seq
     channel.last_ts = locked.last_ts
     channel.is_archived = locked.is_archived

@@ -14,7 +14,15 @@ from django.db import connection
 
 from accounts.models import User
 from chat.models import Channel, ChannelMember, Message
-from chat.services import channel_create, channel_invite, dm_open, message_post
+from chat.services import (
+    channel_create,
+    channel_invite,
+    dm_open,
+    message_edit,
+    message_post,
+    reaction_add,
+    reaction_remove,
+)
 from slackclone.testing.factories import add_member, workspace_with_owner
 from workspaces.models import Workspace
 
@@ -114,6 +122,44 @@ def test_fifty_threads_racing_in_pairs_with_the_same_client_msg_ids_store_each_m
         assert [seq for _, seq in first] == sorted(seq for _, seq in first)
     channel.refresh_from_db()
     assert (channel.last_seq, channel.last_ts) == (total, rows[-1][1])
+
+
+def test_posts_reactions_and_edits_racing_in_one_channel_all_land_in_order():
+    """A post inserts its message (which locks the channel row for key share) before it numbers it; a reaction or
+    an edit locks the row first. Racing, neither waits on the other in a cycle: no deadlock, and every change is
+    stamped with the seq of the last post before it."""
+    workspace = workspace_with_owner()
+    people = [add_member(workspace) for _ in range(20)]
+    channel = channel_create(actor=people[0], workspace=workspace, name="mixed")
+    channel_invite(actor=people[0], channel=channel, users=people[1:])
+    targets = [message_post(sender=person, channel=channel, text="react to me") for person in people[:10]]
+
+    def post_react_or_edit(index: int) -> None:
+        person = User.objects.get(pk=people[index].pk)
+        for n in range(POSTS_PER_THREAD):
+            own_channel = Channel.objects.select_related("workspace").get(pk=channel.pk)
+            if index % 2 == 0:
+                message_post(sender=person, channel=own_channel, text=f"{index}:{n}")
+                continue
+            target = Message.objects.select_related("channel__workspace").get(pk=targets[index // 2].pk)
+            if n % 3 == 0 and target.author_id == person.pk:
+                message_edit(actor=person, message=target, text=f"edited {n}")
+            elif n % 2 == 0:
+                reaction_add(actor=person, message=target, emoji="eyes")
+            else:
+                reaction_remove(actor=person, message=target, emoji="eyes")
+
+    _run_in_threads(len(people), post_react_or_edit)
+
+    posted = 10 + 10 * POSTS_PER_THREAD
+    seqs = list(Message.objects.filter(channel=channel).order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, posted + 1))
+    channel.refresh_from_db()
+    assert channel.last_seq == posted
+    assert all(
+        0 < stamp <= posted
+        for stamp in Message.objects.filter(pk__in=[t.pk for t in targets]).values_list("changed_at_seq", flat=True)
+    )
 
 
 def test_opening_the_same_dm_from_several_threads_makes_one_channel():
