@@ -2,6 +2,7 @@
 
     python -m bench.fanout                 # the full run (about 15 minutes on 2 cores)
     python -m bench.fanout --quick         # a functional run with small numbers
+    python -m bench.fanout --scenarios busy --baseline-dir ../wt-base   # one busy channel, before and after
 
 For each server (one Daphne process each) and each N, N clients sit in one channel while
 messages are posted at fixed rates (a ladder, stopping at the first rate that misses p99 <= 250 ms
@@ -9,6 +10,8 @@ or loses a message). Each message carries its send time; every client records po
 latency, and the run counts lost and duplicated deliveries. Ours persists every message
 (chat.services.message_post, posted over the socket); the baseline stores nothing.
 Then: memory of 10,000 idle sockets in one process, and 2,000 clients reconnecting and resuming.
+`busy` (bench/fanout/busy.py, only when asked for): many posters into one channel, post latency and
+the database's seq checked, for another checkout's code (the baseline) and this one.
 Prints a table and writes bench/results/fanout.json.
 """
 
@@ -23,7 +26,8 @@ import signal
 import time
 from pathlib import Path
 
-from bench.fanout import stack
+from bench.fanout import busy, stack
+from bench.fanout.busy import run_busy
 from bench.fanout.scenarios import Server, idle_memory, rate_ladder, reconnect_storm
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "fanout.json"
@@ -40,8 +44,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--reconnect-window", type=float, default=5.0, help="seconds over which they reconnect")
     parser.add_argument("--servers", default="slackclone-uvicorn,slackclone,baseline")
     parser.add_argument(
-        "--scenarios", default="idle,ladder,reconnect", help="which of idle, ladder, reconnect to run (comma-separated)"
+        "--scenarios",
+        default="idle,ladder,reconnect",
+        help="which of idle, ladder, reconnect, busy to run (comma-separated)",
     )
+    parser.add_argument("--posters", type=int, default=50, help="busy: posters in the one channel")
+    parser.add_argument("--busy-rates", default="50,100,200,300", help="busy: posts per second, the ladder")
+    parser.add_argument("--lock-seconds", type=float, default=10.0, help="busy: seconds of direct posting (0: none)")
+    parser.add_argument("--skip", default="", help="busy: busy-socket to measure the lock hold only")
+    parser.add_argument("--baseline-dir", type=Path, help="busy: a checkout (worktree) whose code is the baseline")
     parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/slackclone_bench"),
@@ -81,8 +92,12 @@ async def run(args: argparse.Namespace, data, redis_url: str) -> dict:
     sizes = [int(n) for n in args.sizes.split(",")]
     rates = [int(r) for r in args.rates.split(",")]
     scenarios = set(args.scenarios.split(","))
-    rows, idle, storm = [], {}, {}
-    for kind in args.servers.split(","):
+    rows, idle, storm, busy = [], {}, {}, {}
+    if "busy" in scenarios:
+        busy_rates = [int(r) for r in args.busy_rates.split(",")]
+        busy_rates = busy_rates if "busy-socket" not in args.skip else []
+        busy = await run_busy(args.posters, busy_rates, args.duration, args.baseline_dir, args.lock_seconds)
+    for kind in args.servers.split(",") if scenarios - {"busy"} else []:
         server = Server.start(kind, data)
         try:
             if "idle" in scenarios:
@@ -99,7 +114,7 @@ async def run(args: argparse.Namespace, data, redis_url: str) -> dict:
                 print(f"{kind} reconnect storm: {json.dumps(storm[kind])}", flush=True)
         finally:
             server.stop()
-    return {"rows": rows, "best": best_rates(rows), "idle": idle, "reconnect": storm}
+    return {"rows": rows, "best": best_rates(rows), "idle": idle, "reconnect": storm, "busy": busy}
 
 
 def _interrupt(signum, frame) -> None:
@@ -129,7 +144,7 @@ def main() -> None:
         from bench.fanout.seed import seed
 
         members = max([int(n) for n in args.sizes.split(",")] + [args.idle, args.reconnect]) + 40
-        data = seed(members)
+        data = seed(members) if set(args.scenarios.split(",")) - {"busy"} else None
         started = time.time()
         import uvloop  # the client's own loop: less of the machine spent measuring
 
@@ -138,14 +153,22 @@ def main() -> None:
         stack.stop(redis)
     results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}
     results["seconds"] = round(time.time() - started, 1)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2))
-    print()
-    print(table(results["rows"]))
-    print("\nHighest rate held (p99 <= 250 ms, nothing lost):")
-    for key, best in results["best"].items():
-        print(f"  {key:<20} {best['rate']:>5} msg/s  {best['deliveries_per_s']:>9.0f} deliveries/s")
-    print(f"\nWritten to {RESULTS}")
+    written = RESULTS if data is not None else RESULTS.with_name("fanout_busy.json")  # a busy-only run
+    written.parent.mkdir(parents=True, exist_ok=True)
+    written.write_text(json.dumps(results, indent=2))
+    if results["rows"]:
+        print()
+        print(table(results["rows"]))
+        print("\nHighest rate held (p99 <= 250 ms, nothing lost):")
+        for key, best in results["best"].items():
+            print(f"  {key:<20} {best['rate']:>5} msg/s  {best['deliveries_per_s']:>9.0f} deliveries/s")
+    if results["busy"].get("lock_hold"):
+        print("\nOne busy channel, posting directly (message_post in 4 processes; lock held from lock to commit):")
+        print(busy.lock_table(results["busy"]["lock_hold"]))
+    if results["busy"].get("socket"):
+        print("\nOne busy channel over the socket (held: post p99 <= 100 ms, all acknowledged, gapless, stored once):")
+        print(busy.table(results["busy"]["socket"]))
+    print(f"\nWritten to {written}")
 
 
 if __name__ == "__main__":

@@ -89,12 +89,14 @@ def server_command(server: str, application: str, port: int) -> list[str]:
     return [str(VENV_BIN / "daphne"), "-v", "0", "-b", "127.0.0.1", "-p", str(port), application]
 
 
-def start_server(application: str, server: str = "daphne") -> tuple[subprocess.Popen, int]:
-    """One server process (one ASGI process, as the targets say) on a free port: Daphne or Uvicorn."""
+def start_server(application: str, server: str = "daphne", code_dir: Path = BASE_DIR) -> tuple[subprocess.Popen, int]:
+    """One server process (one ASGI process, as the targets say) on a free port: Daphne or Uvicorn.
+
+    `code_dir` is the checkout it runs: another worktree measures other code against the same stack."""
     port = free_port()
     process = subprocess.Popen(
         server_command(server, application, port),
-        cwd=BASE_DIR,
+        cwd=code_dir,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "slackclone.settings"},
         stdout=subprocess.DEVNULL,
     )

@@ -1,26 +1,36 @@
 """Row locks on a channel: the single point that orders everything written to it.
 
 seq and ts are allocated here and nowhere else: one message at a time by message_post
-(allocate_seq), or a block of them by the bulk loader (allocate_seqs).
+(number_message), or a block of them by the bulk loader (allocate_seqs).
 """
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Sequence
 
+from django.db import connection
 from django.db.models import F
 
-from chat.models import Channel
+from chat.models import Channel, ChannelMember, Message
 
 
 def lock_channel(channel: Channel) -> Channel:
     """Lock the channel row until commit and refresh the caller's copy of its counters.
 
-    Posting, editing, reacting and pinning all take this lock, so `seq` is allocated
-    without gaps or duplicates and `changed_at_seq` stamps are ordered with posts.
+    Editing, reacting, pinning and the bulk loader take this lock, and posting takes the same row lock
+    with the UPDATE of number_message, so `seq` is allocated without gaps or duplicates and
+    `changed_at_seq` stamps are ordered with posts.
     """
-    locked = Channel.objects.select_for_update().only("id", "last_seq", "last_ts", "is_archived").get(pk=channel.pk)
+    # FOR NO KEY UPDATE, the lock number_message's UPDATE takes: a post's message row, inserted before it numbers
+    # it, holds the channel row for key share, which this does not wait for, so edits and reactions queue with
+    # posts rather than behind every post in flight.
+    locked = (
+        Channel.objects.select_for_update(no_key=True)
+        .only("id", "last_seq", "last_ts", "is_archived")
+        .get(pk=channel.pk)
+    )
     channel.last_seq = locked.last_seq
     channel.last_ts = locked.last_ts
     channel.is_archived = locked.is_archived
@@ -77,3 +87,75 @@ def allocate_seqs(channel: Channel, wanted_micros: Sequence[int | None]) -> list
         channel.last_seq, channel.last_ts = allocated[-1]
         Channel.objects.filter(pk=channel.pk).update(last_seq=channel.last_seq, last_ts=channel.last_ts)
     return allocated
+
+
+def provisional_number() -> tuple[int, str]:
+    """A placeholder (seq, ts) for a message inserted before its channel is locked (number_message replaces it).
+
+    Negative, so no numbered message has it; random, so posts to one channel inserted at the same time do
+    not wait on each other's entries in the unique (channel, seq) and (channel, ts) indexes.
+    """
+    placeholder = secrets.randbits(62) + 1
+    return -placeholder, f"-{placeholder}"
+
+
+# Lock, allocate and number in one statement, so the channel's row lock is taken by the last round trip
+# before the commit. ts is compared as a number: the clock's time, or one microsecond above the last ts.
+_NUMBER_MESSAGE_SQL = """
+WITH claimed AS (
+    UPDATE {channel} SET last_seq = last_seq + 1, last_ts = (
+        GREATEST(NULLIF(last_ts, '')::numeric(20, 6) + 0.000001, %(now)s::numeric(20, 6))::numeric(20, 6)::text
+    )
+    WHERE id = %(channel_id)s AND NOT is_archived
+    RETURNING last_seq, last_ts
+), numbered AS (
+    UPDATE {message} SET seq = claimed.last_seq, ts = claimed.last_ts FROM claimed WHERE {message}.id = %(message_id)s
+), marked AS (
+    UPDATE {member} SET last_read_seq = claimed.last_seq FROM claimed
+    WHERE channel_id = %(channel_id)s AND user_id = %(reader_id)s AND last_read_seq < claimed.last_seq
+)
+SELECT last_seq, last_ts FROM claimed
+"""
+
+
+def number_message(channel: Channel, message: Message, *, reader_id: int | None) -> bool:
+    """Lock the channel row until commit and give `message`, inserted under a provisional_number, the
+    channel's next seq and ts; the read marker of `reader_id` (if given) in the channel moves to that seq.
+
+    False, and nothing written, when the channel is archived. On PostgreSQL this is one statement, the
+    lock taken by it, so a busy channel's lock is held for that statement and the commit: everything
+    else a post writes is written before it. The caller's channel and message are moved on.
+    """
+    if connection.vendor != "postgresql":
+        return _number_message_in_steps(channel, message, reader_id=reader_id)
+    sql = _NUMBER_MESSAGE_SQL.format(
+        channel=Channel._meta.db_table, message=Message._meta.db_table, member=ChannelMember._meta.db_table
+    )
+    now = micros_to_ts(time.time_ns() // 1000)
+    params: dict[str, str | int | None] = {
+        "now": now,
+        "channel_id": channel.pk,
+        "message_id": message.pk,
+        "reader_id": reader_id,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        channel.is_archived = True
+        return False
+    channel.last_seq, channel.last_ts = message.seq, message.ts = row
+    return True
+
+
+def _number_message_in_steps(channel: Channel, message: Message, *, reader_id: int | None) -> bool:
+    """number_message for SQLite, whose writers take turns on the whole database."""
+    if lock_channel(channel).is_archived:
+        return False
+    message.seq, message.ts = allocate_seq(channel)
+    Message.objects.filter(pk=message.pk).update(seq=message.seq, ts=message.ts)
+    if reader_id is not None:
+        ChannelMember.objects.filter(channel=channel, user_id=reader_id, last_read_seq__lt=message.seq).update(
+            last_read_seq=message.seq
+        )
+    return True

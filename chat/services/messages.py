@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from chat import events, signals
 from chat.block_kit import message_content
-from chat.models import Attachment, Channel, ChannelKind, ChannelMember, Mention, MentionKind, Message
+from chat.models import Attachment, Channel, ChannelKind, Mention, MentionKind, Message
 from chat.permissions import (
     access_channel,
     access_channel_member,
@@ -20,7 +20,7 @@ from chat.permissions import (
     check_not_archived,
 )
 from chat.selectors.read_receipts import receipts_enabled_for
-from chat.services.locking import allocate_seq, lock_channel, stamp_change
+from chat.services.locking import lock_channel, number_message, provisional_number, stamp_change
 from chat.services.read_receipts import announce_read_receipts
 from chat.services.threads import find_thread_root, follow_on_reply, send_follower_states
 from chat.text import check_emoji_name, parse_mentions
@@ -139,17 +139,17 @@ def _existing_by_client_msg_id(sender: User, client_msg_id: str | None) -> Messa
 def _insert_message(
     *, channel: Channel, author: User, client_msg_id: str | None, **fields: object
 ) -> tuple[Message, bool]:
-    """Number and insert a message in a channel the caller has locked; (message, True).
+    """Insert a message under a provisional number, before its channel is locked; (message, True).
 
-    With a client_msg_id, a concurrent retry may have inserted it first: (its message, False).
-    Without one there is nothing to race on, so no savepoint: two round trips fewer under the lock.
+    With a client_msg_id, a concurrent retry may have inserted it first: the unique index makes this
+    insert wait for that one's transaction, then fail, and the first message is returned, (it, False).
+    Neither the wait nor the savepoint holds the channel's lock.
     """
+    seq, ts = provisional_number()
     if client_msg_id is None:
-        seq, ts = allocate_seq(channel)
         return Message.objects.create(channel=channel, author=author, seq=seq, ts=ts, **fields), True
     try:
         with transaction.atomic():
-            seq, ts = allocate_seq(channel)
             message = Message.objects.create(
                 channel=channel, author=author, seq=seq, ts=ts, client_msg_id=client_msg_id, **fields
             )
@@ -214,8 +214,7 @@ def message_post(
     if duplicate is not None:
         return duplicate
     root = find_thread_root(channel, thread_ts) if thread_ts else None
-    lock_channel(channel)
-    check_not_archived(channel)
+    check_not_archived(channel)  # as last read; number_message has the final word
     message, created = _insert_message(
         channel=channel,
         author=sender,
@@ -235,12 +234,15 @@ def message_post(
             attachment.message, attachment.channel = message, channel
     # The new message's files are known: its event needs no query for them.
     setattr(message, PREFETCHED_ATTACHMENTS, list(attachments))
-    mentions = Mention.objects.bulk_create(mention_rows(message, content.mention_text))
-    if root is None or message.reply_broadcast:
-        # Posting in the channel means you have read it; a thread reply says nothing about the channel.
-        ChannelMember.objects.filter(channel=channel, user=sender, last_read_seq__lt=message.seq).update(
-            last_read_seq=message.seq
-        )
+    mentions = mention_rows(message, content.mention_text)
+    # The channel's lock is held from here to the commit. Posting in the channel means you have read it;
+    # a thread reply says nothing about the channel.
+    reader_id = sender.pk if root is None or message.reply_broadcast else None
+    if not number_message(channel, message, reader_id=reader_id):
+        check_not_archived(channel)
+    for mention in mentions:
+        mention.seq = message.seq
+    mentions = Mention.objects.bulk_create(mentions) if mentions else []
     events.send_message_posted(message)
     if root is not None:
         _count_reply(root, message)

@@ -14,14 +14,22 @@ from django.db import connection
 
 from accounts.models import User
 from chat.models import Channel, ChannelMember, Message
-from chat.services import channel_create, channel_invite, dm_open, message_post
+from chat.services import (
+    channel_create,
+    channel_invite,
+    dm_open,
+    message_edit,
+    message_post,
+    reaction_add,
+    reaction_remove,
+)
 from slackclone.testing.factories import add_member, workspace_with_owner
 from workspaces.models import Workspace
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-THREADS = 8
-POSTS_PER_THREAD = 100
+THREADS = 50  # posters at once in one channel, as in bench/fanout's busy channel
+POSTS_PER_THREAD = 12
 
 
 def _run_in_threads(count: int, work: Callable[[int], object]) -> list:
@@ -54,7 +62,7 @@ def _ts_key(ts: str) -> tuple[int, int]:
     return int(seconds), int(micros)
 
 
-def test_eight_threads_posting_100_messages_each_get_seqs_1_to_800_without_gaps():
+def test_fifty_threads_posting_at_once_get_seqs_without_gaps_and_ts_growing_with_seq():
     workspace = workspace_with_owner()
     authors = [add_member(workspace) for _ in range(THREADS)]
     channel = channel_create(actor=authors[0], workspace=workspace, name="busy")
@@ -81,6 +89,77 @@ def test_eight_threads_posting_100_messages_each_get_seqs_1_to_800_without_gaps(
         assert len(seqs) == POSTS_PER_THREAD
     channel.refresh_from_db()
     assert (channel.last_seq, channel.last_ts) == (total, rows[-1][1])
+
+
+def test_fifty_threads_racing_in_pairs_with_the_same_client_msg_ids_store_each_message_once():
+    workspace = workspace_with_owner()
+    authors = [add_member(workspace) for _ in range(THREADS // 2)]
+    channel = channel_create(actor=authors[0], workspace=workspace, name="retries")
+    channel_invite(actor=authors[0], channel=channel, users=authors[1:])
+
+    def post_with_retries(index: int) -> list[tuple[int, int]]:
+        # Threads 2k and 2k+1 are the same author sending the same client_msg_ids, as a client and its retry.
+        author = User.objects.get(pk=authors[index // 2].pk)
+        posted = []
+        for n in range(POSTS_PER_THREAD):
+            own_channel = Channel.objects.select_related("workspace").get(pk=channel.pk)
+            message = message_post(
+                sender=author, channel=own_channel, text=f"{index // 2}:{n}", client_msg_id=f"{author.pk}-{n}"
+            )
+            posted.append((message.pk, message.seq))
+        return posted
+
+    per_thread = _run_in_threads(THREADS, post_with_retries)
+
+    total = THREADS // 2 * POSTS_PER_THREAD
+    rows = list(Message.objects.filter(channel=channel).order_by("seq").values_list("seq", "ts", "client_msg_id"))
+    assert [seq for seq, _, _ in rows] == list(range(1, total + 1))
+    assert len({client_msg_id for _, _, client_msg_id in rows}) == total
+    ts_keys = [_ts_key(ts) for _, ts, _ in rows]
+    assert all(earlier < later for earlier, later in itertools.pairwise(ts_keys))
+    for first, retry in zip(per_thread[::2], per_thread[1::2], strict=True):
+        assert first == retry  # the retry got the first message, whichever of the two inserted it
+        assert [seq for _, seq in first] == sorted(seq for _, seq in first)
+    channel.refresh_from_db()
+    assert (channel.last_seq, channel.last_ts) == (total, rows[-1][1])
+
+
+def test_posts_reactions_and_edits_racing_in_one_channel_all_land_in_order():
+    """A post inserts its message (which locks the channel row for key share) before it numbers it; a reaction or
+    an edit locks the row first. Racing, neither waits on the other in a cycle: no deadlock, and every change is
+    stamped with the seq of the last post before it."""
+    workspace = workspace_with_owner()
+    people = [add_member(workspace) for _ in range(20)]
+    channel = channel_create(actor=people[0], workspace=workspace, name="mixed")
+    channel_invite(actor=people[0], channel=channel, users=people[1:])
+    targets = [message_post(sender=person, channel=channel, text="react to me") for person in people[:10]]
+
+    def post_react_or_edit(index: int) -> None:
+        person = User.objects.get(pk=people[index].pk)
+        for n in range(POSTS_PER_THREAD):
+            own_channel = Channel.objects.select_related("workspace").get(pk=channel.pk)
+            if index % 2 == 0:
+                message_post(sender=person, channel=own_channel, text=f"{index}:{n}")
+                continue
+            target = Message.objects.select_related("channel__workspace").get(pk=targets[index // 2].pk)
+            if n % 3 == 0 and target.author_id == person.pk:
+                message_edit(actor=person, message=target, text=f"edited {n}")
+            elif n % 2 == 0:
+                reaction_add(actor=person, message=target, emoji="eyes")
+            else:
+                reaction_remove(actor=person, message=target, emoji="eyes")
+
+    _run_in_threads(len(people), post_react_or_edit)
+
+    posted = 10 + 10 * POSTS_PER_THREAD
+    seqs = list(Message.objects.filter(channel=channel).order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, posted + 1))
+    channel.refresh_from_db()
+    assert channel.last_seq == posted
+    assert all(
+        0 < stamp <= posted
+        for stamp in Message.objects.filter(pk__in=[t.pk for t in targets]).values_list("changed_at_seq", flat=True)
+    )
 
 
 def test_opening_the_same_dm_from_several_threads_makes_one_channel():
