@@ -237,6 +237,8 @@ def test_moving_reacting_replying_and_closing_a_dialog_work_from_the_keyboard_al
     tab_to(page, "#message-list .msg:last-child button[aria-label='More actions']")
     page.keyboard.press("Enter")
     assert focus_is(page, "#message-menu .menu__item")
+    page.keyboard.press("ArrowDown")  # the thread's follow item is in its place before the server answers
+    assert page.evaluate("() => document.activeElement.textContent") == "Follow thread"
     page.keyboard.press("ArrowDown")
     assert page.evaluate("() => document.activeElement.textContent") == "Save for later"
     page.keyboard.press("Enter")

@@ -338,10 +338,12 @@ export class Dialogs {
         },
         { danger },
       );
+    const follow = this.followThreadItem(message, item);
     const menu = h(
       "ul",
       { class: "menu", role: "menu", id: "message-menu", "aria-label": gettext("Message actions") },
       item(gettext("Reply in thread"), () => app.actions.openThread(message)),
+      follow.item,
       item(app.saved.isSaved(message) ? gettext("Remove from saved items") : gettext("Save for later"), () =>
         app.saved.toggle(message),
       ),
@@ -367,15 +369,33 @@ export class Dialogs {
     );
     expandedWhileOpen(anchor, menu);
     this.placeMenu(menu, anchor);
-    const rootTs = message.thread_ts || message.ts;
-    app.threads.following(message.channel, rootTs).then((following) => {
-      if (following === null || !menu.isConnected) return;
-      const label = following ? gettext("Unfollow thread") : gettext("Follow thread");
-      menu.children[0].after(item(label, () => app.threads.setFollowing(message.channel, rootTs, !following)));
-    });
+    follow.load();
     app.appViews.messageShortcutItems(message, item).then((items) => {
       if (items.length && menu.isConnected) menu.append(h("li", { role: "separator", class: "menu__sep" }), ...items);
     });
+  }
+
+  /**
+   * The message menu's "Follow thread" or "Unfollow thread": in its place from the start, so the items under it
+   * never move while someone walks the menu with the arrow keys; it acts once the server has said which it is.
+   */
+  followThreadItem(message, item) {
+    const { app } = this;
+    const rootTs = message.thread_ts || message.ts;
+    let following = null;
+    const followItem = item(gettext("Follow thread"), () => {
+      if (following !== null) app.threads.setFollowing(message.channel, rootTs, !following);
+    });
+    const button = followItem.querySelector("button");
+    button.setAttribute("aria-disabled", "true");
+    const load = () =>
+      app.threads.following(message.channel, rootTs).then((known) => {
+        if (known === null) return;
+        following = known;
+        button.textContent = known ? gettext("Unfollow thread") : gettext("Follow thread");
+        button.removeAttribute("aria-disabled");
+      });
+    return { item: followItem, load };
   }
 
   /** Forward a message, with a comment, to a conversation I am in (Slack's "Forward message"). */
