@@ -1,0 +1,101 @@
+"""A step's row of figures, the run's table, and the head count it supports."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bench.workload.checks import LossReport, latency
+
+if TYPE_CHECKING:
+    from bench.workload.company import Company
+    from bench.workload.people import People
+
+DELIVERY_P99_MS = 300.0
+HTTP_P99_MS = 250.0
+FAMILIES = ("history", "mark_read", "thread", "search", "reactions", "files", "post")
+COMPONENTS = ("asgi", "postgres", "redis", "celery", "relay", "load")
+
+
+def step_row(company: Company, people: People, losses: LossReport, cpu: dict, window_s: float, failed: int) -> dict:
+    deliveries = len(people.delivered)
+    all_http = [value for values in people.http_ms.values() for value in values]
+    row = {
+        "users": len(company.people_pks),
+        "conversations": len(company.conversations),
+        "seed_seconds": round(company.seconds, 1),
+        "window_s": round(window_s, 1),
+        "actions": dict(people.counts),
+        "posts": len(people.sent_conv),
+        "deliveries": deliveries,
+        "deliveries_per_s": round(deliveries / window_s, 1),
+        "delivery": latency(people.latencies),
+        "post_ack": latency(people.ack_ms),
+        "replayed": people.replayed,
+        "http_all": latency(all_http),
+        "http": {family: latency(values) for family, values in sorted(people.http_ms.items())},
+        "errors": dict(people.errors),
+        "failed_handshakes": failed,
+        "stored": losses.stored,
+        "expected_deliveries": losses.expected,
+        "lost": losses.lost,
+        "lost_after_resume": losses.lost_after_resume,
+        "not_stored": losses.not_stored,
+        "duplicated": people.duplicates,
+        "cpu_seconds": cpu,
+        "cpu_cores": {name: round(seconds / window_s, 3) for name, seconds in cpu.items()},
+        "load_cpu_us_per_delivery": round(cpu.get("load", 0.0) * 1e6 / deliveries, 1) if deliveries else None,
+    }
+    row["held"] = held(row)
+    return row
+
+
+def held(row: dict) -> bool:
+    delivery, http = row["delivery"]["p99_ms"], row["http_all"]["p99_ms"]
+    return (
+        delivery is not None
+        and delivery <= DELIVERY_P99_MS
+        and (http is None or http <= HTTP_P99_MS)
+        and not row["errors"]
+        and row["lost"] == 0
+        and row["lost_after_resume"] == 0
+        and row["not_stored"] == 0
+        and row["duplicated"] == 0
+    )
+
+
+def supported_users(steps: list[dict]) -> int:
+    """The people of the last step held before the first that was not (steps in the order run)."""
+    supported = 0
+    for row in steps:
+        if not row["held"]:
+            break
+        supported = row["users"]
+    return supported
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
+def table(steps: list[dict]) -> str:
+    header = (
+        f"{'users':>6}{'posts':>7}{'deliv':>8}{'dlv p50':>8}{'dlv p99':>8}{'http p50':>9}{'http p99':>9}"
+        f"{'errors':>7}{'lost':>6}{'dup':>5}  {'cores: ' + ' '.join(c[:5] for c in COMPONENTS):<42}{'us/dlv':>7}  held"
+    )
+    lines = [header, "-" * len(header)]
+    for r in steps:
+        cores = " ".join(f"{r['cpu_cores'].get(c, 0.0):>5.2f}" for c in COMPONENTS)
+        lines.append(
+            f"{r['users']:>6}{r['posts']:>7}{r['deliveries']:>8}{_ms(r['delivery']['p50_ms']):>8}"
+            f"{_ms(r['delivery']['p99_ms']):>8}{_ms(r['http_all']['p50_ms']):>9}{_ms(r['http_all']['p99_ms']):>9}"
+            f"{sum(r['errors'].values()):>7}{r['lost'] + r['lost_after_resume']:>6}{r['duplicated']:>5}  "
+            f"{'       ' + cores:<42}{r['load_cpu_us_per_delivery'] or 0:>7.0f}  {'yes' if r['held'] else 'no'}"
+        )
+    lines += ["", "HTTP p50/p99 ms (n) per route family:"]
+    for r in steps:
+        parts = [f"{f} {_ms(v['p50_ms'])}/{_ms(v['p99_ms'])} ({v['n']})" for f in FAMILIES if (v := r["http"].get(f))]
+        lines.append(f"{r['users']:>6}  " + ", ".join(parts))
+    errors = [f"{r['users']:>6}  {r['errors']}" for r in steps if r["errors"]]
+    if errors:
+        lines += ["", "Errors by code:", *errors]
+    return "\n".join(lines)
