@@ -152,3 +152,12 @@ def test_a_run_stops_at_its_time_limit_and_cleans_up(tmp_path):
     assert result.returncode == 3, result.stderr[-2000:]
     assert "time limit" in result.stdout
     assert not database_exists(name)
+
+
+def test_supported_users_is_the_last_step_held_before_the_first_that_was_not():
+    from bench.workload.report import supported_users
+
+    steps = [{"users": 1000, "held": True}, {"users": 2000, "held": False}, {"users": 5000, "held": True}]
+
+    assert supported_users(steps) == 1000
+    assert supported_users([{"users": 1000, "held": False}]) == 0

@@ -41,6 +41,14 @@ def tree_cpu_seconds(root: int) -> float:
     return total
 
 
+def machine_cpu_seconds() -> float:
+    """CPU seconds the whole machine has been busy (every core, every process: ours and others')."""
+    with open("/proc/stat") as stat:
+        fields = [int(value) for value in stat.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def postgres_backends_cpu(database_url: str, database: str) -> float:
     """CPU seconds of the PostgreSQL backends serving `database` now (the server is shared, so not all of it)."""
     with psycopg.connect(database_url, autocommit=True) as connection:
@@ -84,7 +92,11 @@ class SingleLayout:
         seconds["redis"] = stack.cpu_seconds(redis_pid)
         usage = resource.getrusage(resource.RUSAGE_SELF)
         seconds["load"] = usage.ru_utime + usage.ru_stime
+        seconds["machine"] = machine_cpu_seconds()
         return seconds
+
+    def cpu_of(self, name: str) -> float:
+        return stack.cpu_seconds(self.processes[name].pid)
 
     def check_alive(self) -> None:
         for name, process in self.processes.items():

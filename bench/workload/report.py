@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from bench.workload.checks import LossReport, latency
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
 DELIVERY_P99_MS = 300.0
 HTTP_P99_MS = 250.0
 FAMILIES = ("history", "mark_read", "thread", "search", "reactions", "files", "post")
-COMPONENTS = ("asgi", "postgres", "redis", "celery", "relay", "load")
+COMPONENTS = ("asgi", "postgres", "redis", "celery", "relay", "load", "others")
 
 
 def step_row(company: Company, people: People, losses: LossReport, cpu: dict, window_s: float, failed: int) -> dict:
@@ -43,6 +44,7 @@ def step_row(company: Company, people: People, losses: LossReport, cpu: dict, wi
         "duplicated": people.duplicates,
         "cpu_seconds": cpu,
         "cpu_cores": {name: round(seconds / window_s, 3) for name, seconds in cpu.items()},
+        "loadavg_1m": round(os.getloadavg()[0], 2),
         "load_cpu_us_per_delivery": round(cpu.get("load", 0.0) * 1e6 / deliveries, 1) if deliveries else None,
     }
     row["held"] = held(row)
@@ -80,7 +82,7 @@ def _ms(value: float | None) -> str:
 def table(steps: list[dict]) -> str:
     header = (
         f"{'users':>6}{'posts':>7}{'deliv':>8}{'dlv p50':>8}{'dlv p99':>8}{'http p50':>9}{'http p99':>9}"
-        f"{'errors':>7}{'lost':>6}{'dup':>5}  {'cores: ' + ' '.join(c[:5] for c in COMPONENTS):<42}{'us/dlv':>7}  held"
+        f"{'errors':>7}{'lost':>6}{'dup':>5}  {'cores: ' + ' '.join(c[:5] for c in COMPONENTS):<48}{'us/dlv':>7}  held"
     )
     lines = [header, "-" * len(header)]
     for r in steps:
@@ -89,7 +91,7 @@ def table(steps: list[dict]) -> str:
             f"{r['users']:>6}{r['posts']:>7}{r['deliveries']:>8}{_ms(r['delivery']['p50_ms']):>8}"
             f"{_ms(r['delivery']['p99_ms']):>8}{_ms(r['http_all']['p50_ms']):>9}{_ms(r['http_all']['p99_ms']):>9}"
             f"{sum(r['errors'].values()):>7}{r['lost'] + r['lost_after_resume']:>6}{r['duplicated']:>5}  "
-            f"{'       ' + cores:<42}{r['load_cpu_us_per_delivery'] or 0:>7.0f}  {'yes' if r['held'] else 'no'}"
+            f"{'       ' + cores:<48}{r['load_cpu_us_per_delivery'] or 0:>7.0f}  {'yes' if r['held'] else 'no'}"
         )
     lines += ["", "HTTP p50/p99 ms (n) per route family:"]
     for r in steps:
