@@ -31,6 +31,7 @@ WORDS = ("please", "have", "a", "look", "at", "the", "staging", "deploy", "befor
 HISTORY_PAGE = 50  # static/js/client/channel-view.js PAGE
 RECENT = 30
 CONNECT_BATCH = 100
+TAIL_S = 30.0  # requests still queued this long after the last action are dropped (and counted)
 RECONNECT_DELAY_S = (0.5, 1.0)  # the client's first backoff: equal jitter over 1 s
 
 
@@ -61,9 +62,10 @@ class People:
         self.ack_ms = array("d")
         self.errors: Counter[str] = Counter()
         self.counts: Counter[str] = Counter()
-        self.duplicates = self.replayed = 0
+        self.duplicates = self.duplicates_after_resume = self.replayed = 0
         self.next_id = 0
         self.stopping = False
+        self.cutoff = float("inf")
         self.tasks: set[asyncio.Future] = set()
         self.http_queue: asyncio.Queue[Callable[[], Awaitable[object]] | None] = asyncio.Queue()
 
@@ -144,6 +146,7 @@ class People:
         key = index << 16 | person
         if key in self.delivered:
             self.duplicates += 1
+            self.duplicates_after_resume += self.reconnected[person]
             return
         self.delivered.add(key)
         if self.live[person]:
@@ -229,6 +232,7 @@ class People:
     async def run(self, seconds: float, workers: int) -> float:
         """Act for `seconds`, then wait for what is in flight; returns the wall time of the whole window."""
         started = time.monotonic()
+        self.cutoff = started + seconds + self.rates.typing_lead_s + TAIL_S
         pool = [asyncio.ensure_future(self._http_worker()) for _ in range(workers)]
         heartbeat = asyncio.ensure_future(self._heartbeats())
         loop = asyncio.get_running_loop()
@@ -251,6 +255,14 @@ class People:
             self.errors["ws post unanswered"] += unanswered
         return time.monotonic() - started
 
+    async def drain(self, quiet: float, limit: float) -> None:
+        """Until no delivery has arrived for `quiet` seconds (at most `limit`): what is late is not lost."""
+        deadline = time.monotonic() + limit
+        count = -1
+        while count != len(self.delivered) and time.monotonic() < deadline:
+            count = len(self.delivered)
+            await asyncio.sleep(quiet)
+
     def _act(self, action: Action, due: float, loop: asyncio.AbstractEventLoop) -> None:
         person = action.person
         if action.kind == "post":
@@ -268,6 +280,9 @@ class People:
 
     async def _http_worker(self) -> None:
         while (job := await self.http_queue.get()) is not None:
+            if time.monotonic() > self.cutoff:
+                self.errors["http backlog dropped"] += 1  # the server fell this far behind
+                continue
             await job()
 
     async def _heartbeats(self) -> None:

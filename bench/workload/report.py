@@ -42,6 +42,7 @@ def step_row(company: Company, people: People, losses: LossReport, cpu: dict, wi
         "lost_after_resume": losses.lost_after_resume,
         "not_stored": losses.not_stored,
         "duplicated": people.duplicates,
+        "duplicated_after_resume": people.duplicates_after_resume,
         "cpu_seconds": cpu,
         "cpu_cores": {name: round(seconds / window_s, 3) for name, seconds in cpu.items()},
         "loadavg_1m": round(os.getloadavg()[0], 2),

@@ -23,7 +23,8 @@ from bench.workload.schedule import Rates
 
 LOOPBACK_NAMES = ("localhost",)
 SETTLE_LIMIT_S = 60.0  # after the sockets open, presence batches and hello work settle within this
-DRAIN_S = 3.0  # after the last action: deliveries in flight arrive
+DRAIN_S = 3.0  # after the last action, until this long passes without a delivery
+DRAIN_LIMIT_S = 60.0
 
 
 class TimeLimit(KeyboardInterrupt):
@@ -89,9 +90,11 @@ class Run:
         await people.warm_up(self.args.http_connections)
         await _settle(layout)
         cpu_before = layout.cpu(redis.pid)
-        wall = await people.run(self.args.seconds, self.args.http_connections)
-        await asyncio.sleep(DRAIN_S)
+        started = time.monotonic()
+        await people.run(self.args.seconds, self.args.http_connections)
+        await people.drain(DRAIN_S, DRAIN_LIMIT_S)
         cpu_after = layout.cpu(redis.pid)
+        window = time.monotonic() - started
         people.close_all()
         http.close()
         stored = await asyncio.to_thread(stored_posts, company.workspace_pk)
@@ -101,7 +104,7 @@ class Run:
         cpu = {name: round(cpu_after[name] - cpu_before.get(name, 0.0), 2) for name in cpu_after}
         machine = cpu.pop("machine")
         cpu["others"] = round(max(0.0, machine - sum(cpu.values())), 2)  # other work sharing the cores
-        return step_row(company, people, losses, cpu, wall + DRAIN_S, failed)
+        return step_row(company, people, losses, cpu, window, failed)
 
     def results(self) -> dict:
         return {
