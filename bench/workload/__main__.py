@@ -31,7 +31,7 @@ from pathlib import Path
 
 from bench.workload.company import Shape
 from bench.workload.layout import LAYOUTS
-from bench.workload.report import table
+from bench.workload.report import cpu_ceiling, table
 from bench.workload.schedule import Rates
 from bench.workload.step import Run, TimeLimit, loopback_error
 
@@ -50,6 +50,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--keep-database", action="store_true", help="leave the run's database behind")
     parser.add_argument("--max-seconds", type=float, default=1800.0, help="stop (and clean up) after this long")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where the JSON results go")
+    parser.add_argument("--table-from", type=Path, help="print the table of a results file, and run nothing")
     parser.add_argument("--seed", type=int, default=7, help="the random generator's seed")
     parser.add_argument("--http-connections", type=int, default=16, help="keep-alive connections for HTTP")
     parser.add_argument("--channels", type=int, default=Shape.channels)
@@ -80,8 +81,21 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def reprint(path: Path) -> int:
+    """The table of an earlier run (its CPU ceilings derived again, for a file written before they were)."""
+    results = json.loads(path.read_text())
+    for row in results["steps"]:
+        row["cpu_ceiling"] = cpu_ceiling(row, results["seconds_per_step"], results["machine"]["cpus"])
+    path.write_text(json.dumps(results, indent=2))
+    print(table(results["steps"]))
+    print(f"\nSupported users: {results['supported_users']}; the run took {results['seconds']:.0f} s")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.table_from:
+        return reprint(args.table_from)
     problem = loopback_error(args.host, args.database_url)
     if problem:
         print(f"error: {problem}", file=sys.stderr)

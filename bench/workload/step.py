@@ -104,7 +104,7 @@ class Run:
         cpu = {name: round(cpu_after[name] - cpu_before.get(name, 0.0), 2) for name in cpu_after}
         machine = cpu.pop("machine")
         cpu["others"] = round(max(0.0, machine - sum(cpu.values())), 2)  # other work sharing the cores
-        return step_row(company, people, losses, cpu, window, failed)
+        return step_row(company, people, losses, cpu, window, failed, self.args.seconds)
 
     def results(self) -> dict:
         return {
