@@ -1,0 +1,163 @@
+"""bench/workload: the company's shape, the schedule's rates, the loss check, and a whole quick run."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import secrets
+import statistics
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from bench.workload.checks import check_losses, stored_posts
+from bench.workload.company import Shape, channel_sizes, seed_company
+from bench.workload.schedule import Rates, actions
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def test_channel_sizes_have_two_all_hands_a_few_tenths_and_a_zipf_tail():
+    sizes = channel_sizes(1000, Shape())
+
+    assert len(sizes) == 500
+    assert sizes[:2] == [1000, 1000]
+    assert sizes[2:7] == [100] * 5
+    assert sizes == sorted(sizes, reverse=True)
+    assert 5 <= statistics.median(sizes) <= 50
+    assert sum(5 <= size <= 50 for size in sizes) > 400  # most channels are small
+    assert sum(sizes) == pytest.approx(15 * 1000, rel=0.01)  # about 15 channels a person
+
+
+@pytest.mark.django_db
+def test_a_seeded_company_puts_each_person_in_about_15_channels_and_5_dms():
+    from chat.models import ChannelMember
+
+    company = seed_company(1000, Shape(history=2), seed=3)
+
+    per_person = Counter(p for c in company.conversations if c.kind != "dm" for p in c.members)
+    dms = Counter(p for c in company.conversations if c.kind == "dm" for p in c.members)
+    assert statistics.fmean(per_person.values()) == pytest.approx(15, rel=0.05)
+    assert statistics.fmean(dms[p] for p in range(1000)) == pytest.approx(5, rel=0.05)
+    rows = ChannelMember.objects.filter(channel__workspace_id=company.workspace_pk).count()
+    assert rows == sum(len(c.members) for c in company.conversations)
+    assert all(c.last_seq == 2 for c in company.conversations if c.kind != "dm")
+
+
+def test_the_schedule_draws_each_action_at_its_rate_per_person_per_minute():
+    rates = Rates()
+    drawn = list(actions(rates, 1000, 600.0, random.Random(5)))
+
+    counts = Counter(action.kind for action in drawn)
+    for kind, per_minute in rates.per_minute().items():
+        expected = per_minute * 1000 * 10  # 1000 people for 10 minutes
+        assert counts[kind] == pytest.approx(expected, rel=0.1 if expected < 1000 else 0.05), kind
+    assert [a.at for a in drawn] == sorted(a.at for a in drawn)
+    assert len({a.person for a in drawn}) > 990  # everyone acts
+    assert drawn[:50] == list(actions(rates, 1000, 600.0, random.Random(5)))[:50]  # the seed fixes the day
+
+
+@pytest.mark.django_db
+def test_the_loss_check_finds_a_delivery_that_never_arrived():
+    from chat.models import Channel
+    from chat.services.bulk import BulkMessage, messages_bulk_insert
+
+    company = seed_company(12, Shape(channels=3, history=0, dms_per_person=0), seed=1)
+    everyone = company.conversations[0]
+    channel = Channel.objects.get(pk=everyone.pk)
+    messages_bulk_insert(
+        channel=channel,
+        rows=[BulkMessage(author_id=company.people_pks[0], text=f"wl~{i}~0~ hello", at_us=10**15 + i) for i in (0, 1)],
+    )
+    stored = stored_posts(company.workspace_pk)
+    members = {c.pk: c.members for c in company.conversations}
+    everything = {index << 16 | person for index in (0, 1) for person in everyone.members}
+    nobody_left = bytearray(12)
+
+    complete = check_losses(stored, members, everything, nobody_left, posted=2)
+    missing = check_losses(stored, members, everything - {1 << 16 | 7}, nobody_left, posted=2)
+    resumed = bytearray(12)
+    resumed[7] = 1
+    after_resume = check_losses(stored, members, everything - {1 << 16 | 7}, resumed, posted=3)
+
+    assert (complete.stored, complete.expected, complete.lost) == (2, 24, 0)
+    assert missing.lost == 1
+    assert (after_resume.lost, after_resume.lost_after_resume, after_resume.not_stored) == (0, 1, 1)
+
+
+def run_workload(*args: str, timeout: float) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
+    return subprocess.run(
+        [sys.executable, "-m", "bench.workload", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [("--host", "10.1.2.3"), ("--host", "example.com"), ("--database-url", "postgres://postgres@192.0.2.7:5432/x")],
+)
+def test_it_refuses_to_load_anything_but_loopback(flag, value):
+    result = run_workload(flag, value, "--quick", timeout=60)
+
+    assert result.returncode == 2
+    assert "only loopback" in result.stderr
+
+
+def database_exists(name: str) -> bool:
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as connection:
+        return connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
+@pytest.mark.integration
+def test_a_quick_run_measures_every_delivery_and_drops_its_database(tmp_path):
+    name = f"workload_e2e_{secrets.token_hex(4)}"
+    output = tmp_path / "workload.json"
+    result = run_workload(
+        *("--steps", "40", "--seconds", "8", "--channels", "20", "--post-rate", "3", "--reconnect-rate", "0.5"),
+        *("--database-url", f"postgres://postgres@127.0.0.1:5432/{name}", "--output", str(output)),
+        timeout=240,
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    step = json.loads(output.read_text())["steps"][0]
+    assert step["users"] == 40
+    assert step["stored"] == step["posts"] > 0
+    assert step["deliveries"] >= step["expected_deliveries"] > 0
+    assert (step["lost"], step["lost_after_resume"], step["duplicated"]) == (0, 0, 0)
+    assert step["http"]["history"]["n"] > 0
+    assert set(step["cpu_seconds"]) >= {"asgi", "postgres", "redis", "celery", "load"}
+    assert not database_exists(name)
+
+
+@pytest.mark.integration
+def test_a_run_stops_at_its_time_limit_and_cleans_up(tmp_path):
+    name = f"workload_limit_{secrets.token_hex(4)}"
+    result = run_workload(
+        *("--quick", "--max-seconds", "12", "--output", str(tmp_path / "workload.json")),
+        "--database-url",
+        f"postgres://postgres@127.0.0.1:5432/{name}",
+        timeout=120,
+    )
+
+    assert result.returncode == 3, result.stderr[-2000:]
+    assert "time limit" in result.stdout
+    assert not database_exists(name)
+
+
+def test_supported_users_is_the_last_step_held_before_the_first_that_was_not():
+    from bench.workload.report import supported_users
+
+    steps = [{"users": 1000, "held": True}, {"users": 2000, "held": False}, {"users": 5000, "held": True}]
+
+    assert supported_users(steps) == 1000
+    assert supported_users([{"users": 1000, "held": False}]) == 0

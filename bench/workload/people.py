@@ -1,0 +1,440 @@
+"""The people of one step: one browser-like socket each, their actions, and what every socket received.
+
+One scheduler task walks the step's Poisson stream (bench.workload.schedule) and acts for the person
+each event names; socket frames are written at once, HTTP requests go to a few worker tasks over
+keep-alive connections (bench.workload.http). Every post carries its index and send time in its text
+(`wl~<index>~<ns>~`), so each socket's receipt is timed and recorded without decoding the frame.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import re
+import time
+import uuid
+from array import array
+from collections import Counter, deque
+from collections.abc import Awaitable, Callable
+
+from bench.fanout.client import Client, open_client
+from bench.workload.company import Company
+from bench.workload.http import HttpPool, multipart
+from bench.workload.schedule import Action, Rates, actions
+
+MARK = b"wl~"
+SEQ = re.compile(rb'"seq":(\d+)')
+EMOJI = ("thumbsup", "tada", "eyes", "rocket", "heart", "100", "pray", "fire")
+SEARCH_WORDS = ("deploy", "release", "billing", "migration", "dashboard", "onboarding", "tests", "roadmap")
+WORDS = ("please", "have", "a", "look", "at", "the", "staging", "deploy", "before", "release", "today", "notes")
+HISTORY_PAGE = 50  # static/js/client/channel-view.js PAGE
+RECENT = 30
+CONNECT_BATCH = 100
+TAIL_S = 30.0  # requests still queued this long after the last action are dropped (and counted)
+RECONNECT_DELAY_S = (0.5, 1.0)  # the client's first backoff: equal jitter over 1 s
+
+
+class People:
+    """The sockets and the actions of the first `count` people of a company."""
+
+    def __init__(self, company: Company, port: int, rates: Rates, *, seed: int, http: HttpPool, weight_exponent: float):
+        self.company, self.port, self.rates, self.http = company, port, rates, http
+        self.rng = random.Random(seed)
+        self.count = len(company.people_pks)
+        self.mine = company.of_person()
+        self.weights = [
+            [len(company.conversations[c].members) ** -weight_exponent for c in convs] for convs in self.mine
+        ]
+        self.recent = [deque(c.history_ts[-RECENT:], maxlen=RECENT) for c in company.conversations]
+        self.clients: list[Client | None] = [None] * self.count
+        self.live = bytearray(self.count)  # connected, hello seen, not replaying
+        self.reconnected = bytearray(self.count)  # closed at least once during the step
+        self.seen: list[dict[int, int]] = [{} for _ in range(self.count)]  # conversation -> last seq received
+        self.ready: dict[int, asyncio.Future] = {}
+        self.pending: dict[tuple[int, int], tuple[str, int, float, bool, dict]] = {}
+        self.resend: dict[int, list[tuple[int, dict]]] = {}  # posts in flight on a socket closed under them
+        self.reacted: set[tuple[int, str, str]] = set()
+        self.sent_conv: list[int] = []  # post index -> conversation
+        self.delivered: set[int] = set()
+        self.latencies = array("d")
+        self.http_ms: dict[str, array] = {}
+        self.ack_ms = array("d")
+        self.errors: Counter[str] = Counter()
+        self.counts: Counter[str] = Counter()
+        self.duplicates = self.duplicates_after_resume = self.replayed = 0
+        self.next_id = 0
+        self.stopping = False
+        self.cutoff = float("inf")
+        self.tasks: set[asyncio.Future] = set()
+        self.http_queue: asyncio.Queue[Callable[[], Awaitable[object]] | None] = asyncio.Queue()
+
+    # --- sockets ------------------------------------------------------------------------------
+
+    def headers(self, person: int) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.company.tokens[person]}"}
+
+    async def connect(self) -> int:
+        """Open every person's socket (in batches, each retried once); returns the failed handshakes."""
+        failures = 0
+
+        async def one(person: int) -> None:
+            nonlocal failures
+            for _ in range(2):
+                waiter = self.ready[person] = asyncio.get_running_loop().create_future()
+                try:
+                    client = await open_client(self.port, "/ws/", self.headers(person), self.on_text, person)
+                    await asyncio.wait_for(waiter, 30)
+                    self._attach(client)
+                    return
+                except (TimeoutError, OSError, ConnectionError):
+                    failures += 1
+            self.errors["ws connect failed"] += 1
+
+        for start in range(0, self.count, CONNECT_BATCH):
+            await asyncio.gather(*(one(n) for n in range(start, min(self.count, start + CONNECT_BATCH))))
+        return failures
+
+    def _attach(self, client: Client) -> None:
+        self.clients[client.number] = client
+        self.live[client.number] = 1
+        self._watch(client)
+
+    def _watch(self, client: Client) -> None:
+        client.closed.add_done_callback(lambda _: self._closed(client))
+
+    def _closed(self, client: Client) -> None:
+        person = client.number
+        if self.stopping or self.clients[person] is not client:
+            return  # closed by us: at the end, or for a reconnect (which replaced it first)
+        self.errors[f"ws closed {client.close_code}"] += 1
+        self.clients[person] = None
+        self.live[person] = 0
+        self.reconnected[person] = 1
+        self._hold_posts(person)
+        self._spawn(self._reopen(person))
+
+    def _spawn(self, coroutine: Awaitable[None]) -> None:
+        """A short task kept referenced until it ends (a reconnect)."""
+        task = asyncio.ensure_future(coroutine)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    def _hold_posts(self, person: int) -> None:
+        """Posts unanswered on a closing socket are sent again after the resume, with the same
+        client_msg_id, as the browser client does (the server stores each once)."""
+        for key in [key for key, entry in self.pending.items() if key[0] == person]:
+            kind, conversation, _, _, frame = self.pending.pop(key)
+            if kind == "post":
+                self.resend.setdefault(person, []).append((conversation, frame))
+
+    def on_text(self, client: Client, payload: bytes) -> None:
+        person = client.number
+        if payload.startswith(b'{"ok":'):
+            self._reply(person, payload)
+            return
+        start = payload.find(MARK)
+        if start < 0:
+            if payload.startswith(b'{"type":"hello"'):
+                self._hello(client)
+            return
+        if not payload.startswith(b'{"type":"message"') or b'"message_changed"' in payload:
+            return  # notifications, edits: they quote the text but are not the message's delivery
+        middle = payload.index(b"~", start + 3)
+        end = payload.index(b"~", middle + 1)
+        index = int(payload[start + 3 : middle])
+        key = index << 16 | person
+        if key in self.delivered:
+            self.duplicates += 1
+            self.duplicates_after_resume += self.reconnected[person]
+            return
+        self.delivered.add(key)
+        if self.live[person]:
+            self.latencies.append((time.time_ns() - int(payload[middle + 1 : end])) / 1e6)
+        else:
+            self.replayed += 1
+        seq = SEQ.findall(payload)
+        if seq and index < len(self.sent_conv):
+            seen = self.seen[person]
+            conversation = self.sent_conv[index]
+            seen[conversation] = max(seen.get(conversation, 0), int(seq[-1]))
+
+    def _hello(self, client: Client) -> None:
+        waiter = self.ready.pop(client.number, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+            return
+        person = client.number  # a reconnect: resume from what this socket had seen, as the client does
+        channels = {
+            self.company.conversations[c].public_id: max(
+                self.company.conversations[c].last_seq, self.seen[person].get(c, 0)
+            )
+            for c in self.mine[person]
+        }
+        self._send(person, client, {"type": "resume", "channels": channels}, "resume", -1, False)
+
+    def _reply(self, person: int, payload: bytes) -> None:
+        frame = json.loads(payload)
+        pending = self.pending.pop((person, frame.get("reply_to")), None)
+        if pending is None:
+            return
+        kind, conversation, sent_at, is_reply, _ = pending
+        if frame.get("ok") is False:
+            self.errors[f"ws {kind} {frame.get('error', {}).get('code')}"] += 1
+        elif kind == "resume":
+            self.live[person] = 1
+            client = self.clients[person]
+            for conversation, frame in self.resend.pop(person, []):
+                if client is not None:
+                    self._send(person, client, frame, "post", conversation, "thread_ts" in frame)
+        elif kind == "post":
+            self.ack_ms.append((time.monotonic() - sent_at) * 1000)
+            if not is_reply:
+                self.recent[conversation].append(frame["ts"])
+
+    def _send(self, person: int, client: Client, frame: dict, kind: str, conversation: int, is_reply: bool) -> None:
+        self.next_id += 1
+        frame["id"] = self.next_id
+        self.pending[(person, self.next_id)] = (kind, conversation, time.monotonic(), is_reply, frame)
+        client.send_text(json.dumps(frame))
+
+    async def _reopen(self, person: int) -> None:
+        await asyncio.sleep(self.rng.uniform(*RECONNECT_DELAY_S))
+        for _ in range(3):
+            if self.stopping:
+                return
+            try:
+                client = await open_client(self.port, "/ws/?resume=1", self.headers(person), self.on_text, person)
+            except (OSError, ConnectionError):
+                self.errors["ws reconnect failed"] += 1
+                await asyncio.sleep(1.0)
+                continue
+            self.clients[person] = client
+            self._watch(client)
+            return
+
+    def close_all(self) -> None:
+        self.stopping = True
+        for client in self.clients:
+            if client is not None:
+                client.close()
+
+    async def warm_up(self, requests: int) -> None:
+        """A few requests of each kind before measuring, so the server's first-request costs (imports, URL
+        resolution, connection pools) are not counted; their timings are dropped."""
+        now = time.monotonic()
+        people = [self.rng.randrange(self.count) for _ in range(requests)]
+        await asyncio.gather(*(job(p, now) for p in people for job in (self._switch, self._thread, self._search)))
+        self.http_ms.clear()
+
+    # --- the day ------------------------------------------------------------------------------
+
+    async def run(self, seconds: float, workers: int) -> float:
+        """Act for `seconds`, then wait for what is in flight; returns the wall time of the whole window."""
+        started = time.monotonic()
+        self.cutoff = started + seconds + self.rates.typing_lead_s + TAIL_S
+        pool = [asyncio.ensure_future(self._http_worker()) for _ in range(workers)]
+        heartbeat = asyncio.ensure_future(self._heartbeats())
+        loop = asyncio.get_running_loop()
+        for action in actions(self.rates, self.count, seconds, self.rng):
+            delay = started + action.at - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            self.counts[action.kind] += 1
+            self._act(action, started + action.at, loop)
+        await asyncio.sleep(max(0.0, started + seconds - time.monotonic()) + self.rates.typing_lead_s)
+        heartbeat.cancel()
+        for _ in pool:
+            self.http_queue.put_nowait(None)
+        await asyncio.gather(*pool)
+        deadline = time.monotonic() + 10
+        while any(p[0] == "post" for p in self.pending.values()) and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        unanswered = sum(1 for p in self.pending.values() if p[0] == "post") + sum(map(len, self.resend.values()))
+        if unanswered:
+            self.errors["ws post unanswered"] += unanswered
+        return time.monotonic() - started
+
+    async def drain(self, quiet: float, limit: float) -> None:
+        """Until no delivery has arrived for `quiet` seconds (at most `limit`): what is late is not lost."""
+        deadline = time.monotonic() + limit
+        count = -1
+        while count != len(self.delivered) and time.monotonic() < deadline:
+            count = len(self.delivered)
+            await asyncio.sleep(quiet)
+
+    def _act(self, action: Action, due: float, loop: asyncio.AbstractEventLoop) -> None:
+        person = action.person
+        if action.kind == "post":
+            conversation = self.rng.choices(self.mine[person], self.weights[person])[0]
+            client = self.clients[person]
+            if client is not None and self.live[person]:
+                typing = {"type": "typing", "channel": self.company.conversations[conversation].public_id}
+                client.send_text(json.dumps(typing))
+            loop.call_later(self.rates.typing_lead_s, self._post, person, conversation)
+        elif action.kind == "reconnect":
+            self._reconnect(person)
+        else:
+            job = {"reaction": self._reaction, "switch": self._switch, "thread": self._thread, "search": self._search}
+            self.http_queue.put_nowait(lambda: job[action.kind](person, due))
+
+    async def _http_worker(self) -> None:
+        while (job := await self.http_queue.get()) is not None:
+            if time.monotonic() > self.cutoff:
+                self.errors["http backlog dropped"] += 1  # the server fell this far behind
+                continue
+            await job()
+
+    async def _heartbeats(self) -> None:
+        """Each socket pings every `heartbeat_s`, spread over the interval: one slice a second."""
+        slices = max(1, round(self.rates.heartbeat_s))
+        tick = 0
+        while True:
+            await asyncio.sleep(1.0)
+            for person in range(tick % slices, self.count, slices):
+                client = self.clients[person]
+                if client is not None and self.live[person]:
+                    self.next_id += 1
+                    client.send_text(json.dumps({"type": "ping", "id": self.next_id, "time": time.time_ns() // 10**6}))
+            tick += 1
+
+    def _reconnect(self, person: int) -> None:
+        client = self.clients[person]
+        if client is None or not self.live[person]:
+            return
+        self.live[person] = 0
+        self.reconnected[person] = 1
+        self.clients[person] = None  # before the close, so _closed sees it was ours
+        self._hold_posts(person)
+        client.close()
+        self._spawn(self._reopen(person))
+
+    # --- what a person does ---------------------------------------------------------------------
+
+    def _post(self, person: int, conversation: int) -> None:
+        """A message, as the composer sends it: on the socket when it is open, else over HTTP."""
+        if self.stopping:
+            return
+        channel = self.company.conversations[conversation]
+        index = len(self.sent_conv)
+        self.sent_conv.append(conversation)
+        words = " ".join(self.rng.sample(WORDS, 5))
+        mention = ""
+        if self.rng.random() < self.rates.mention_share:
+            other = self.rng.choice(channel.members)
+            mention = f"<@{self.company.people_ids[other]}> "
+        thread_ts = None
+        if self.rng.random() < self.rates.reply_share and self.recent[conversation]:
+            thread_ts = self.rng.choice(self.recent[conversation])
+        text = f"wl~{index}~{time.time_ns()}~ {mention}{words}"
+        body = {"text": text, "client_msg_id": str(uuid.uuid4())} | ({"thread_ts": thread_ts} if thread_ts else {})
+        due = time.monotonic()
+        if self.rng.random() < self.rates.file_share:
+            self.counts["file"] += 1
+            content, content_type = multipart(body, f"notes-{index}.txt", b"x" * 2048)
+            self.http_queue.put_nowait(
+                lambda: self._call(
+                    "files",
+                    "POST",
+                    f"/api/v1/channels/{channel.public_id}/files",
+                    person,
+                    due,
+                    raw=content,
+                    content_type=content_type,
+                )
+            )
+            return
+        client = self.clients[person]
+        if client is None or not self.live[person]:
+            self.http_queue.put_nowait(
+                lambda: self._call("post", "POST", f"/api/v1/channels/{channel.public_id}/messages", person, due, body)
+            )
+            return
+        frame = {"type": "message", "channel": channel.public_id} | body
+        self._send(person, client, frame, "post", conversation, thread_ts is not None)
+
+    def _pick(self, person: int, *, named: bool = False) -> int | None:
+        """One of the person's conversations with something in it (named channels only, for threads)."""
+        choices = [
+            c for c in self.mine[person] if self.recent[c] and (not named or self.company.conversations[c].kind != "dm")
+        ]
+        return self.rng.choice(choices) if choices else None
+
+    async def _reaction(self, person: int, due: float) -> None:
+        conversation = self._pick(person)
+        if conversation is None:
+            self.counts["reaction skipped"] += 1
+            return
+        ts = self.rng.choice(self.recent[conversation])
+        name = self.rng.choice([e for e in EMOJI if (person, ts, e) not in self.reacted] or [""])
+        if not name:
+            return
+        self.reacted.add((person, ts, name))
+        channel = self.company.conversations[conversation].public_id
+        await self._call(
+            "reactions", "POST", f"/api/v1/channels/{channel}/messages/{ts}/reactions", person, due, {"name": name}
+        )
+
+    async def _switch(self, person: int, due: float) -> None:
+        """A channel switch: its newest page of history, then the read marker moved to its end."""
+        conversation = self.rng.choice(self.mine[person])
+        channel = self.company.conversations[conversation].public_id
+        page = await self._call(
+            "history", "GET", f"/api/v1/channels/{channel}/messages?limit={HISTORY_PAGE}", person, due
+        )
+        newest = max((m.get("seq", 0) for m in (page or {}).get("messages", [])), default=0)
+        if newest:
+            await self._call(
+                "mark_read", "POST", f"/api/v1/channels/{channel}/read", person, time.monotonic(), {"seq": newest}
+            )
+
+    async def _thread(self, person: int, due: float) -> None:
+        conversation = self._pick(person, named=True)
+        if conversation is None:
+            self.counts["thread skipped"] += 1
+            return
+        channel = self.company.conversations[conversation].public_id
+        ts = self.rng.choice(self.recent[conversation])
+        await self._call("thread", "GET", f"/api/v1/channels/{channel}/messages/{ts}/replies?limit=200", person, due)
+
+    async def _search(self, person: int, due: float) -> None:
+        word = self.rng.choice(SEARCH_WORDS)
+        path = f"/api/v1/workspaces/{self.company.workspace_id}/search?q={word}&limit=50"
+        await self._call("search", "GET", path, person, due)
+
+    async def _call(
+        self,
+        family: str,
+        method: str,
+        path: str,
+        person: int,
+        due: float,
+        body: dict | None = None,
+        *,
+        raw: bytes = b"",
+        content_type: str = "",
+    ) -> dict | None:
+        """One request, timed from when the person wanted it (so a queue in front of the server counts)."""
+        if body is not None:
+            raw, content_type = json.dumps(body).encode(), "application/json"
+        try:
+            response = await self.http.request(
+                method, path, headers=self.headers(person), body=raw, content_type=content_type
+            )
+        except (OSError, ConnectionError, asyncio.IncompleteReadError) as exc:
+            self.errors[f"http {family} {type(exc).__name__}"] += 1
+            return None
+        self.http_ms.setdefault(family, array("d")).append((time.monotonic() - due) * 1000)
+        if response.status >= 400:
+            code = _error_code(response.body)
+            self.errors[f"http {family} {response.status} {code}"] += 1
+            return None
+        return response.json() if family in ("history",) else None
+
+
+def _error_code(body: bytes) -> str:
+    try:
+        error = json.loads(body).get("error")
+    except (ValueError, AttributeError):
+        return "-"
+    return error.get("code", "-") if isinstance(error, dict) else str(error)

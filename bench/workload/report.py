@@ -1,0 +1,134 @@
+"""A step's row of figures, the run's table, and the head count it supports."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from bench.workload.checks import LossReport, latency
+
+if TYPE_CHECKING:
+    from bench.workload.company import Company
+    from bench.workload.people import People
+
+DELIVERY_P99_MS = 300.0
+HTTP_P99_MS = 250.0
+FAMILIES = ("history", "mark_read", "thread", "search", "reactions", "files", "post")
+COMPONENTS = ("asgi", "postgres", "redis", "celery", "relay", "load", "others")
+
+
+def step_row(
+    company: Company, people: People, losses: LossReport, cpu: dict, window_s: float, failed: int, active_s: float
+) -> dict:
+    deliveries = len(people.delivered)
+    all_http = [value for values in people.http_ms.values() for value in values]
+    row = {
+        "users": len(company.people_pks),
+        "conversations": len(company.conversations),
+        "seed_seconds": round(company.seconds, 1),
+        "active_s": active_s,
+        "window_s": round(window_s, 1),
+        "actions": dict(people.counts),
+        "posts": len(people.sent_conv),
+        "deliveries": deliveries,
+        "deliveries_per_s": round(deliveries / window_s, 1),
+        "delivery": latency(people.latencies),
+        "post_ack": latency(people.ack_ms),
+        "replayed": people.replayed,
+        "http_all": latency(all_http),
+        "http": {family: latency(values) for family, values in sorted(people.http_ms.items())},
+        "errors": dict(people.errors),
+        "failed_handshakes": failed,
+        "stored": losses.stored,
+        "expected_deliveries": losses.expected,
+        "lost": losses.lost,
+        "lost_after_resume": losses.lost_after_resume,
+        "not_stored": losses.not_stored,
+        "duplicated": people.duplicates,
+        "duplicated_after_resume": people.duplicates_after_resume,
+        "cpu_seconds": cpu,
+        "cpu_cores": {name: round(seconds / window_s, 3) for name, seconds in cpu.items()},
+        "loadavg_1m": round(os.getloadavg()[0], 2),
+        "load_cpu_us_per_delivery": round(cpu.get("load", 0.0) * 1e6 / deliveries, 1) if deliveries else None,
+    }
+    row["held"] = held(row)
+    row["cpu_ceiling"] = cpu_ceiling(row, active_s, os.cpu_count() or 1)
+    return row
+
+
+def cpu_ceiling(row: dict, active_s: float, cores: int) -> dict:
+    """What the step's CPU says about capacity, whatever else shared the machine: the CPU each connected
+    person costs per minute of activity, and the head count at which the one ASGI process would use a
+    whole core, or the stack (without the load generator) all `cores`. Latency targets hold below it."""
+    person_minutes = row["users"] * active_s / 60
+    cpu = row["cpu_seconds"]
+    asgi_ms = cpu.get("asgi", 0.0) * 1000 / person_minutes
+    stack_ms = sum(v for k, v in cpu.items() if k not in ("load", "others")) * 1000 / person_minutes
+    return {
+        "asgi_cpu_ms_per_person_minute": round(asgi_ms, 2),
+        "stack_cpu_ms_per_person_minute": round(stack_ms, 2),
+        "one_asgi_core_users": round(60_000 / asgi_ms) if asgi_ms else None,
+        "all_cores_users": round(cores * 60_000 / stack_ms) if stack_ms else None,
+    }
+
+
+def held(row: dict) -> bool:
+    """The step's targets. A resumed socket may be sent again what reached it between its hello and its
+    resume (docs/protocol.md: clients apply a replay idempotently), so only other duplicates count."""
+    delivery, http = row["delivery"]["p99_ms"], row["http_all"]["p99_ms"]
+    return (
+        delivery is not None
+        and delivery <= DELIVERY_P99_MS
+        and (http is None or http <= HTTP_P99_MS)
+        and not row["errors"]
+        and row["lost"] == 0
+        and row["lost_after_resume"] == 0
+        and row["not_stored"] == 0
+        and row["duplicated"] == row["duplicated_after_resume"]
+    )
+
+
+def supported_users(steps: list[dict]) -> int:
+    """The people of the last step held before the first that was not (steps in the order run)."""
+    supported = 0
+    for row in steps:
+        if not row["held"]:
+            break
+        supported = row["users"]
+    return supported
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
+def table(steps: list[dict]) -> str:
+    header = (
+        f"{'users':>6}{'posts':>7}{'deliv':>8}{'dlv p50':>8}{'dlv p99':>8}{'http p50':>9}{'http p99':>9}"
+        f"{'errors':>7}{'lost':>6}{'dup':>5}  {'cores: ' + ' '.join(c[:5] for c in COMPONENTS):<48}{'us/dlv':>7}  held"
+    )
+    lines = [header, "-" * len(header)]
+    for r in steps:
+        cores = " ".join(f"{r['cpu_cores'].get(c, 0.0):>5.2f}" for c in COMPONENTS)
+        lines.append(
+            f"{r['users']:>6}{r['posts']:>7}{r['deliveries']:>8}{_ms(r['delivery']['p50_ms']):>8}"
+            f"{_ms(r['delivery']['p99_ms']):>8}{_ms(r['http_all']['p50_ms']):>9}{_ms(r['http_all']['p99_ms']):>9}"
+            f"{sum(r['errors'].values()):>7}{r['lost'] + r['lost_after_resume']:>6}"
+            f"{r['duplicated'] - r.get('duplicated_after_resume', 0):>5}  "
+            f"{'       ' + cores:<48}{r['load_cpu_us_per_delivery'] or 0:>7.0f}  {'yes' if r['held'] else 'no'}"
+        )
+    lines += ["", "CPU per person per minute (ASGI / whole stack) and the head counts it allows:"]
+    for r in steps:
+        c = r["cpu_ceiling"]
+        lines.append(
+            f"{r['users']:>6}  {c['asgi_cpu_ms_per_person_minute']:.1f} / {c['stack_cpu_ms_per_person_minute']:.1f} ms:"
+            f" one ASGI core full at {c['one_asgi_core_users']} people, all cores at {c['all_cores_users']}"
+        )
+    lines += ["", "HTTP p50/p99 ms (n) per route family:"]
+    for r in steps:
+        parts = [f"{f} {_ms(v['p50_ms'])}/{_ms(v['p99_ms'])} ({v['n']})" for f in FAMILIES if (v := r["http"].get(f))]
+        lines.append(f"{r['users']:>6}  " + ", ".join(parts))
+    errors = [f"{r['users']:>6}  {r['errors']}" for r in steps if r["errors"]]
+    if errors:
+        lines += ["", "Errors by code:", *errors]
+    return "\n".join(lines)
