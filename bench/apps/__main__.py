@@ -30,15 +30,14 @@ Prints a table and writes bench/results/apps.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import signal
 import time
 from pathlib import Path
 
 from bench.apps import phases
 from bench.fanout import stack
+from bench.output import machine, write_results
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "apps.json"
 TARGETS = {"socket_mode_p99_ms": 200.0, "http_p99_ms": 300.0, "posting_ratio": 1.10}
@@ -122,13 +121,11 @@ def main() -> None:
     finally:
         stack.stop(redis)
     results = phases.summarise(measured, apps=args.apps, rate=args.rate, duration=args.duration, targets=TARGETS)
-    results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}
+    results["machine"] = machine()
     results["seconds"] = round(time.time() - started, 1)
-    if not args.quick:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(results, indent=2))
+    where = write_results(RESULTS, results, quick=args.quick)
     print_table(results)
-    print(f"\nWritten to {RESULTS}" if not args.quick else "\n(--quick: nothing written)")
+    print(where)
 
 
 if __name__ == "__main__":

@@ -20,9 +20,7 @@ Prints a table and writes bench/results/notify.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import signal
 import subprocess
 import sys
@@ -30,6 +28,7 @@ import time
 from pathlib import Path
 
 from bench.fanout import stack
+from bench.output import machine, write_results
 from bench.stats import summary
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "notify.json"
@@ -303,14 +302,12 @@ def main() -> None:
             "notify_within_target": work["worst_s"] <= TARGET_SECONDS,
             "p95_within_target": latency["p95_ratio"] <= TARGET_P95_RATIO,
         },
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": machine(),
         "seconds": round(time.time() - started, 1),
     }
-    if not args.quick:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(results, indent=2))
+    where = write_results(RESULTS, results, quick=args.quick)
     print_table(results)
-    print(f"\nWritten to {RESULTS}" if not args.quick else "\n(--quick: nothing written)")
+    print(where)
 
 
 if __name__ == "__main__":

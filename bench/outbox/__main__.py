@@ -18,15 +18,14 @@ Prints a table and writes bench/results/outbox.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from bench.fanout import stack
+from bench.output import machine, write_results
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "outbox.json"
 TARGET_JOBS_PER_SECOND = 2000
@@ -167,14 +166,12 @@ def main() -> None:
         "through": through,
         "target_jobs_per_s": TARGET_JOBS_PER_SECOND,
         "met": relay["relay_jobs_per_s"] >= TARGET_JOBS_PER_SECOND,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": machine(),
         "seconds": round(time.time() - started, 1),
     }
-    if not args.quick:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(results, indent=2))
+    where = write_results(RESULTS, results, quick=args.quick)
     print_table(results)
-    print(f"\nWritten to {RESULTS}" if not args.quick else "\n(--quick: nothing written)")
+    print(where)
 
 
 if __name__ == "__main__":

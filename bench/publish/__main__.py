@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
-import platform
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bench.fanout import stack
+from bench.output import machine, write_results
 from bench.stats import summary
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "publish.json"
@@ -171,7 +170,7 @@ def print_table(results: dict[str, Any]) -> None:
 
 
 def cpus_load(results: dict[str, Any]) -> str:
-    return f"{results['machine']['load_1m_at_end']:.1f}"
+    return f"{results['machine']['load'][0]:.1f}"
 
 
 def main() -> None:
@@ -192,14 +191,12 @@ def main() -> None:
     results = {
         "ways": ways,
         "speedup": round(ways["publisher"]["events_per_s"] / ways["baseline"]["events_per_s"], 1),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load_1m_at_end": os.getloadavg()[0]},
+        "machine": machine(),
         "seconds": round(time.time() - started, 1),
     }
-    if not args.quick:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(results, indent=2))
+    where = write_results(RESULTS, results, quick=args.quick)
     print_table(results)
-    print(f"\nWritten to {RESULTS}" if not args.quick else "\n(--quick: nothing written)")
+    print(where)
 
 
 if __name__ == "__main__":
