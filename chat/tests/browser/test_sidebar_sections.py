@@ -53,12 +53,15 @@ def test_create_a_section_drag_channels_in_sort_collapse_and_reload(team, people
 
     page.locator(f"li[data-channel='{zebra.public_id}']").drag_to(projects.locator(".side-list"))
     projects.locator(f".side-item[data-channel='{zebra.public_id}']").wait_for()
+    # The move is confirmed once the other tab has heard of it: the next one is not sent while this one's
+    # sidebar_changed is on its way.
+    mirrored = _section(other_tab.page, "Projects")
+    mirrored.locator(f".side-item[data-channel='{zebra.public_id}']").wait_for(timeout=PUSH_TIMEOUT_MS)
     target = projects.locator(".side-list")
     bottom = {"x": 20, "y": _laid_out_height(page, "Projects") - 2}  # below the middle of the last item: the end
     page.locator(f"li[data-channel='{team.general.public_id}']").drag_to(target, target_position=bottom)
     projects.locator(f".side-item[data-channel='{team.general.public_id}']").wait_for()
     assert _names(projects) == ["zebra", "general"]
-    mirrored = _section(other_tab.page, "Projects")
     mirrored.locator(f".side-item[data-channel='{team.general.public_id}']").wait_for(timeout=PUSH_TIMEOUT_MS)
     assert _names(mirrored) == ["zebra", "general"]
     section = SidebarSection.objects.get(user=team.member, name="Projects")

@@ -133,14 +133,28 @@ def cpu_ms(render, text: str) -> float:
     return best
 
 
+def _full_and_quarter_ms(render, text: str, *, tries: int = 3) -> tuple[float, float]:
+    """CPU ms for the whole text and for its first quarter, each the least of its runs. A ratio above 8 is
+    measured again, up to `tries` times: a busy machine can slow one run down, where a quadratic step stays
+    near 16 every time."""
+    full, quarter = cpu_ms(render, text), float("inf")
+    for _ in range(tries):
+        if full <= 20:
+            return full, 0.0
+        quarter = min(quarter, cpu_ms(render, text[: LENGTH // 4]))
+        if full <= 8 * quarter:
+            return full, quarter
+        full = min(full, cpu_ms(render, text))
+    return full, quarter
+
+
 @pytest.mark.parametrize("render", [to_plain_text, to_html], ids=["plain", "html"])
 def test_rendering_is_linear_on_adversarial_messages(render):
     """A quarter of the text takes about a quarter of the time (a quadratic step would take a sixteenth);
     the budget only catches a render too slow for an email of 25 messages."""
     slow = {}
     for label, text in adversarial_inputs().items():
-        full = cpu_ms(render, text)
-        quarter = cpu_ms(render, text[: LENGTH // 4]) if full > 20 else 0.0
+        full, quarter = _full_and_quarter_ms(render, text)
         if full > BUDGET_MS or (full > 20 and full > 8 * quarter):
             slow[label] = (round(full), round(quarter))
     assert not slow, f"slow or superlinear (ms for the whole text, and for a quarter of it): {slow}"
