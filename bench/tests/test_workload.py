@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import random
 import secrets
+import signal
 import statistics
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -152,6 +155,36 @@ def test_a_run_stops_at_its_time_limit_and_cleans_up(tmp_path):
     assert result.returncode == 3, result.stderr[-2000:]
     assert "time limit" in result.stdout
     assert not database_exists(name)
+
+
+@pytest.mark.timeout(60, method="thread")  # the test owns SIGALRM
+def test_the_time_limit_stops_a_step_when_it_fires_inside_a_transport_callback():
+    from bench.workload.step import Deadline, TimeLimit
+
+    class FiresOnData(asyncio.Protocol):
+        def data_received(self, data: bytes) -> None:
+            signal.raise_signal(signal.SIGALRM)  # the handler runs here, inside the loop's callback
+
+    async def step() -> dict:
+        loop = asyncio.get_running_loop()
+        server = await loop.create_server(FiresOnData, "127.0.0.1", 0)
+        _, writer = await asyncio.open_connection("127.0.0.1", server.sockets[0].getsockname()[1])
+        writer.write(b"x")
+        await asyncio.sleep(20)
+        return {"finished": True}
+
+    before = signal.getsignal(signal.SIGALRM)
+    deadline = Deadline()
+    deadline.arm(3600)
+    started = time.monotonic()
+    try:
+        with pytest.raises(TimeLimit):
+            deadline.run_step(step())
+    finally:
+        deadline.disarm()
+
+    assert time.monotonic() - started < 10
+    assert signal.getsignal(signal.SIGALRM) is before
 
 
 def test_supported_users_is_the_last_step_held_before_the_first_that_was_not():

@@ -24,7 +24,6 @@ import json
 import os
 import platform
 import resource
-import signal
 import sys
 import time
 from pathlib import Path
@@ -73,14 +72,6 @@ def rates_of(args: argparse.Namespace) -> Rates:
     return Rates(**{name: getattr(args, f"{name}_rate") for name in Rates().per_minute()})
 
 
-def _time_limit(signum: int, frame: object) -> None:
-    raise TimeLimit
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def reprint(path: Path) -> int:
     """The table of an earlier run (its CPU ceilings derived again, for a file written before they were)."""
     results = json.loads(path.read_text())
@@ -102,11 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
-    signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGALRM, _time_limit)
-    signal.setitimer(signal.ITIMER_REAL, args.max_seconds)
     started = time.time()
     run = Run(args, rates_of(args), Shape(channels=args.channels, history=args.history))
+    run.deadline.arm(args.max_seconds)
     status = 0
     try:
         run.execute([int(n) for n in args.steps.split(",")])
@@ -114,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nStopped at the time limit ({args.max_seconds:.0f} s); the steps measured so far follow.")
         status = 3
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        run.deadline.disarm()
         run.cleanup()
     results = run.results()
     results |= {

@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import ipaddress
+import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -28,7 +31,65 @@ DRAIN_LIMIT_S = 60.0
 
 
 class TimeLimit(KeyboardInterrupt):
-    """The run's --max-seconds passed (a KeyboardInterrupt, so an event loop lets it through)."""
+    """The run's --max-seconds passed."""
+
+
+class Deadline:
+    """--max-seconds as SIGALRM, and SIGTERM: both stop the run, which then cleans up.
+
+    Outside an event loop the handler raises where the main thread is (TimeLimit, or
+    KeyboardInterrupt for SIGTERM). Inside one it must not: an exception raised in a transport
+    callback is logged by the loop as a fatal transport error and the run goes on. There it cancels
+    the step's task instead, and the step raises once the loop has unwound.
+    """
+
+    def __init__(self) -> None:
+        self.stop: type[BaseException] | None = None
+        self.task: asyncio.Task | None = None
+        self.previous: dict[int, Any] = {}
+
+    def arm(self, seconds: float) -> None:
+        for signum in (signal.SIGALRM, signal.SIGTERM):
+            self.previous[signum] = signal.signal(signum, self._fire)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+
+    def disarm(self) -> None:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+        self.previous.clear()
+
+    def _fire(self, signum: int, frame: object) -> None:
+        self.stop = self.stop or (TimeLimit if signum == signal.SIGALRM else KeyboardInterrupt)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            raise self.stop from None
+        if self.task is None:
+            raise self.stop
+        loop.call_soon_threadsafe(self.task.cancel)
+        signal.setitimer(signal.ITIMER_REAL, 5.0)  # once more, should a cancellation be swallowed
+
+    def run_step(self, step: Coroutine[Any, Any, dict]) -> dict:
+        """Run one step's coroutine on a fresh loop, raising the stop if a signal came meanwhile."""
+        import uvloop
+
+        async def watched() -> dict:
+            self.task = asyncio.current_task()
+            try:
+                return await step
+            finally:
+                self.task = None
+
+        try:
+            row = uvloop.run(watched())
+        except asyncio.CancelledError:
+            if self.stop is not None:
+                raise self.stop from None
+            raise
+        if self.stop is not None:
+            raise self.stop
+        return row
 
 
 def loopback_error(host: str, database_url: str) -> str | None:
@@ -54,6 +115,7 @@ class Run:
         self.layout: SingleLayout | None = None
         self.created_database = False
         self.database = str(dj_database_url.parse(args.database_url)["NAME"])
+        self.deadline = Deadline()
 
     def execute(self, sizes: list[int]) -> None:
         self.redis, redis_url = stack.start_redis()
@@ -67,12 +129,10 @@ class Run:
         self.layout = SingleLayout(self.args.database_url, self.database, log_dir)
         self.layout.start()
         print(f"layout {self.args.layout}: ASGI on 127.0.0.1:{self.layout.port}, logs in {log_dir}", flush=True)
-        import uvloop
-
         for number, people in enumerate(sizes):
             company = seed_company(people, self.shape, seed=self.args.seed + number)
             print(f"{people} people seeded in {company.seconds:.1f} s", flush=True)
-            row = uvloop.run(self._measure(company, seed=self.args.seed * 1000 + number))
+            row = self.deadline.run_step(self._measure(company, seed=self.args.seed * 1000 + number))
             self.layout.check_alive()
             self.steps.append(row)
             print(_progress(row), flush=True)
