@@ -32,6 +32,7 @@ from realtime.auth import authenticate, refuse_handshake
 from realtime.event_types import GoodbyeEvent, GoodbyeReason, HelloEvent, PongEvent, UserTypingEvent
 from realtime.frames import Frame, FrameError, parse_frame
 from realtime.hub import Hub, current_hub
+from realtime.protocol import GatewayWebSocketProtocol
 from realtime.resume import build_replay
 from slackclone import lifespan
 from slackclone.errors import DomainError, ErrorCode
@@ -114,10 +115,15 @@ class Connection:
         "user_pk",
         "workspace_id",
         "workspaces",
+        "writer",
     )
 
     def __init__(self, scope: Scope, send: Send) -> None:
         self.send = send
+        # Under Uvicorn with the gateway protocol, send is its bound method: the hub writes framed events
+        # to it directly (GatewayWebSocketProtocol.write_frame). Under another server, every event is sent.
+        owner = getattr(send, "__self__", None)
+        self.writer: GatewayWebSocketProtocol | None = owner if isinstance(owner, GatewayWebSocketProtocol) else None
         self.user_pk = 0  # the user's key, once the handshake has authenticated them
         self.user_id: str = ""
         self.workspace_id: int | None = None  # a token's socket acts in its token's workspace only
@@ -263,8 +269,9 @@ class Connection:
 
     # --- From the hub ----------------------------------------------------------------------
 
-    def deliver(self, group: str, frame: dict[str, str]) -> None:
-        """Write one event (its ASGI send message, built once per event) to this socket, or hold it.
+    def deliver(self, group: str, frame: dict[str, str], wire: bytes | None = None) -> None:
+        """Write one event to this socket, or hold it: its frame's bytes (`wire`, framed once per event
+        for every socket) straight to the socket when it can take them, else its ASGI send message.
 
         Synchronous on purpose: the hub calls it for every local member of a group in one loop.
         An ASGI send completes without suspending unless flow control has paused this socket
@@ -274,6 +281,8 @@ class Connection:
         holding = self.holding
         if holding is not None and (holding is True or group in holding):
             self.held.append((group, frame["text"]))
+            return
+        if wire is not None and self.writer is not None and self.writer.write_frame(wire):
             return
         _step(self.send(frame))
 

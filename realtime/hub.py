@@ -29,6 +29,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from realtime.limits import SocketLimits
 from realtime.presence import Presence
+from realtime.protocol import server_text_frame
 from realtime.store import new_store
 from realtime.transport import ANY_SESSION
 from slackclone.metrics.families import FRAMES_DELIVERED, LAYER_ERRORS, LAYER_RECOVERIES, SOCKETS_OPEN
@@ -261,6 +262,7 @@ class Hub:
         if kind == "chat.event":
             payload = message["payload"]
             frame = {"type": "websocket.send", "text": payload}  # one ASGI message, shared by every socket
+            wire = server_text_frame(payload)  # and its frame's bytes, for the sockets that take them as they are
             prior = message.get("prior")
             workspace = message.get("workspace")  # the workspace the event belongs to
             delivered = 0
@@ -273,7 +275,7 @@ class Hub:
                     if conn.loading is not None:
                         conn.loading.append(("event", (group, frame, workspace)))
                     continue
-                conn.deliver(group, frame)
+                conn.deliver(group, frame, wire)
                 delivered += 1
             FRAMES_DELIVERED.inc(delivered)
         elif kind == "chat.subscribe":

@@ -99,16 +99,23 @@ def _posts(workload: Workload, stored: list[tuple], verdict: Verdict) -> None:
     acked = {(c.channel, p.client_msg_id): p.seq for c in workload.clients for p in c.posts.values() if p.seq}
     lost = [key for key, seq in acked.items() if at.get(key) != seq]
     never_acked = sum(len(c.unacknowledged) for c in workload.clients)
+    stuck = [
+        {"client": c.number, "posts": len(c.unacknowledged), "connected": c.connected.is_set(), "errors": c.errors[-2:]}
+        for c in workload.clients
+        if c.unacknowledged
+    ]
     verdict.numbers["posts"] = {
         "acknowledged": len(acked),
         "stored": len(stored),
         "lost": len(lost),
         "duplicated": len(doubled),
         "never_acknowledged": never_acked,
+        # Sockets the clients dropped, as the browser does, for leaving a resume or a ping unanswered.
+        "sockets_dropped_unanswered": dict(Counter(why for c in workload.clients for why in c.unanswered)),
     }
     verdict.check("no_acknowledged_post_lost", not lost, f"{len(lost)} of {len(acked)} lost: {lost[:3]}")
     verdict.check("no_post_stored_twice", not doubled, f"{len(doubled)} client_msg_ids stored twice: {doubled[:3]}")
-    verdict.check("every_post_acknowledged", never_acked == 0, f"{never_acked} posts never acknowledged")
+    verdict.check("every_post_acknowledged", never_acked == 0, f"{never_acked} posts never acknowledged: {stuck[:3]}")
 
 
 def _deliveries(workload: Workload, stored: list[tuple], verdict: Verdict) -> None:

@@ -7,6 +7,9 @@ It does what the protocol asks of a client, so the failure tests measure the ser
 * it resumes on a gap (after 0.3 s, for events that merely arrive out of order) and after every
   reconnect (`?resume=1`, then `resume`);
 * on `goodbye` or a lost socket it reconnects at once, with a little jitter;
+* like the browser client (static/js/client/socket.js), it drops a socket that leaves a `resume`
+  unanswered or answers it with an error, and one that leaves a heartbeat `ping` unanswered: a socket
+  that does not answer cannot be trusted with posts either, and the reconnect resumes afresh;
 * a post not acknowledged when its socket died is sent again with the same `client_msg_id` (the
   server returns the first one).
 """
@@ -27,6 +30,9 @@ import websockets
 
 OPEN_TIMEOUT = 10.0
 GAP_GRACE_SECONDS = 0.3
+RESUME_TIMEOUT = 15.0  # as the browser client
+HEARTBEAT_SECONDS = 20.0
+PONG_TIMEOUT = 8.0
 
 
 @dataclass
@@ -54,6 +60,7 @@ class ChatClient:
     hello_at: list[float] = field(default_factory=list)
     resumed_at: list[float] = field(default_factory=list)
     goodbyes: int = 0
+    unanswered: list[str] = field(default_factory=list)  # why a socket was dropped: resume refused, no pong...
     connected: asyncio.Event = field(default_factory=asyncio.Event)
     _ws: Any = None  # the websockets connection while connected
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -61,6 +68,10 @@ class ChatClient:
     _resuming: bool = False
     _gap_check: asyncio.TimerHandle | None = None
     _resume_task: asyncio.Future | None = None
+    _resume_id: int | None = None
+    _resume_timer: asyncio.TimerHandle | None = None
+    _pong: asyncio.Event = field(default_factory=asyncio.Event)
+    _dropping: asyncio.Future | None = None
 
     # --- Life -------------------------------------------------------------------------------
 
@@ -93,6 +104,7 @@ class ChatClient:
             else:
                 self.connected.set()
             stopper = asyncio.ensure_future(stop.wait())
+            heartbeat = asyncio.ensure_future(self._heartbeat(ws))
             try:
                 while True:
                     receive = asyncio.ensure_future(ws.recv())
@@ -103,6 +115,8 @@ class ChatClient:
                     await self._on_frame(json.loads(receive.result()))
             finally:
                 stopper.cancel()
+                heartbeat.cancel()
+                self._cancel_resume_timer()
 
     # --- Frames --------------------------------------------------------------------------------
 
@@ -110,6 +124,8 @@ class ChatClient:
         kind = frame.get("type")
         if kind == "goodbye":
             self.goodbyes += 1
+        elif kind == "pong":
+            self._pong.set()
         elif kind == "message" and frame.get("channel") == self.channel and "seq" in frame and "subtype" not in frame:
             await self._on_message(frame["seq"])
         elif "reply_to" in frame:
@@ -139,7 +155,11 @@ class ChatClient:
 
     async def _on_reply(self, frame: dict) -> None:
         client_msg_id = self._acks.pop(frame["reply_to"], None)
-        if frame.get("type") == "resumed":
+        if frame["reply_to"] == self._resume_id and frame.get("type") != "resumed":
+            self.errors.append(frame)
+            await self._drop(f"resume refused: {(frame.get('error') or {}).get('code')}")
+        elif frame.get("type") == "resumed":
+            self._cancel_resume_timer()
             self._resuming = False
             self.resumed_at.append(time.monotonic())
             self.connected.set()
@@ -156,10 +176,44 @@ class ChatClient:
         if ws is None:
             return
         self._resuming = True
-        frame_id = next(self._ids)
+        frame_id = self._resume_id = next(self._ids)
+        self._cancel_resume_timer()
+        self._resume_timer = asyncio.get_running_loop().call_later(RESUME_TIMEOUT, self._resume_timed_out, ws)
         # A socket closed meanwhile (a goodbye) is reconnected by the read loop, which resumes again.
         with contextlib.suppress(websockets.ConnectionClosed):
             await ws.send(json.dumps({"id": frame_id, "type": "resume", "channels": {self.channel: self.top}}))
+
+    def _cancel_resume_timer(self) -> None:
+        if self._resume_timer is not None:
+            self._resume_timer.cancel()
+            self._resume_timer = None
+
+    def _resume_timed_out(self, ws: Any) -> None:
+        self._resume_timer = None
+        if ws is self._ws:
+            self._dropping = asyncio.ensure_future(self._drop("resume unanswered"))
+
+    async def _heartbeat(self, ws: Any) -> None:
+        """A ping every HEARTBEAT_SECONDS; a socket that leaves one unanswered for PONG_TIMEOUT is dropped."""
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            self._pong.clear()
+            with contextlib.suppress(websockets.ConnectionClosed):
+                await ws.send(json.dumps({"id": next(self._ids), "type": "ping"}))
+            try:
+                await asyncio.wait_for(self._pong.wait(), PONG_TIMEOUT)
+            except TimeoutError:
+                await self._drop("ping unanswered")
+                return
+
+    async def _drop(self, why: str) -> None:
+        """Close this socket; the run loop reconnects and resumes."""
+        ws = self._ws
+        if ws is None:
+            return
+        self.unanswered.append(why)
+        with contextlib.suppress(websockets.ConnectionClosed):
+            await ws.close()
 
     # --- Posting ---------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import pytest
 import uvicorn
 from websockets.asyncio.client import connect
 
-from realtime.protocol import GatewayWebSocketProtocol, ReceiveQueue, Writable
+from realtime.protocol import GatewayWebSocketProtocol, ReceiveQueue, Writable, server_text_frame
 from slackclone.testing.processes import free_port
 
 pytestmark = pytest.mark.anyio
@@ -64,12 +64,10 @@ async def _echo(scope, receive, send):
 
 
 @contextlib.asynccontextmanager
-async def serving(**options):
+async def serving(app=_echo, **options):
     """A real Uvicorn server on this loop, as the Procfile runs it (`--ws realtime.protocol:...`)."""
     port = free_port()
-    config = uvicorn.Config(
-        _echo, port=port, ws="realtime.protocol:GatewayWebSocketProtocol", lifespan="off", **options
-    )
+    config = uvicorn.Config(app, port=port, ws="realtime.protocol:GatewayWebSocketProtocol", lifespan="off", **options)
     server = uvicorn.Server(config)
     task = asyncio.ensure_future(server.serve())
     while not server.started:
@@ -129,3 +127,83 @@ def test_every_uvicorn_command_line_runs_the_gateway_protocol_without_compressio
     for argv in lines:
         assert _option(argv, "--ws") == "realtime.protocol:GatewayWebSocketProtocol", argv
         assert _option(argv, "--ws-per-message-deflate") == "false", argv
+
+
+@pytest.mark.parametrize("text", ["", "a" * 125, "é" * 63, "b" * 126, "c" * 65535, "d" * 65536, '{"type":"message"}'])
+def test_a_framed_event_is_the_frame_the_websockets_library_would_send(text):
+    from websockets.frames import Frame, Opcode
+
+    expected = Frame(Opcode.TEXT, text.encode()).serialize(mask=False, extensions=[])
+
+    assert server_text_frame(text) == expected
+
+
+AFTER_CLOSE: list[bool] = []
+
+
+async def _write_frames(scope, receive, send):
+    """Echo each text through the protocol's write_frame, and answer whether it was written that way."""
+    assert (await receive())["type"] == "websocket.connect"
+    await send({"type": "websocket.accept"})
+    protocol = send.__self__
+    while (message := await receive())["type"] == "websocket.receive":
+        if message["text"] == "pause":
+            protocol.writable.clear()
+            waiting = asyncio.ensure_future(send({"type": "websocket.send", "text": "waited"}))
+            await asyncio.sleep(0)
+            paused = protocol.write_frame(server_text_frame("not now"))
+            protocol.writable.set()
+            behind_waiting = protocol.write_frame(server_text_frame("not before it"))
+            await waiting
+            after = protocol.write_frame(server_text_frame("after"))
+            await send({"type": "websocket.send", "text": f"{paused} {behind_waiting} {after}"})
+        elif message["text"] == "close":
+            await send({"type": "websocket.close", "code": 1000})
+            AFTER_CLOSE.append(protocol.write_frame(server_text_frame("too late")))
+            return
+        else:
+            written = protocol.write_frame(server_text_frame(message["text"]))
+            await send({"type": "websocket.send", "text": f"written: {written}"})
+
+
+async def test_framed_events_reach_an_open_socket_in_order_with_its_sends():
+    async with (
+        serving(_write_frames, log_level="warning", ws_per_message_deflate=False) as (_server, port),
+        connect(f"ws://127.0.0.1:{port}/ws/") as client,
+    ):
+        for text in ("one", "é" * 200, "x" * 70000):
+            await client.send(text)
+            assert await asyncio.wait_for(client.recv(), 2) == text
+            assert await asyncio.wait_for(client.recv(), 2) == "written: True"
+
+
+async def test_a_socket_with_compression_takes_no_framed_event():
+    async with (
+        serving(_write_frames, log_level="warning", ws_per_message_deflate=True) as (_server, port),
+        connect(f"ws://127.0.0.1:{port}/ws/", compression="deflate") as client,
+    ):
+        await client.send("one")
+        assert await asyncio.wait_for(client.recv(), 2) == "written: False"
+
+
+async def test_a_paused_socket_or_one_with_a_send_waiting_takes_no_framed_event():
+    async with (
+        serving(_write_frames, log_level="warning", ws_per_message_deflate=False) as (_server, port),
+        connect(f"ws://127.0.0.1:{port}/ws/") as client,
+    ):
+        await client.send("pause")
+        assert await asyncio.wait_for(client.recv(), 2) == "waited"
+        assert await asyncio.wait_for(client.recv(), 2) == "after"
+        assert await asyncio.wait_for(client.recv(), 2) == "False False True"
+
+
+async def test_a_closing_socket_takes_no_framed_event():
+    async with (
+        serving(_write_frames, log_level="warning", ws_per_message_deflate=False) as (_server, port),
+        connect(f"ws://127.0.0.1:{port}/ws/") as client,
+    ):
+        AFTER_CLOSE.clear()
+        await client.send("close")
+        await asyncio.wait_for(client.wait_closed(), 2)
+        assert client.close_code == 1000
+        assert AFTER_CLOSE == [False]
