@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import resource
@@ -42,7 +43,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--idle", type=int, default=10_000, help="idle sockets for the memory measure")
     parser.add_argument("--reconnect", type=int, default=2_000, help="clients in the reconnect storm")
     parser.add_argument("--reconnect-window", type=float, default=5.0, help="seconds over which they reconnect")
-    parser.add_argument("--servers", default="slackclone-uvicorn,slackclone,baseline")
+    parser.add_argument(
+        "--servers",
+        default="slackclone-uvicorn,slackclone,baseline",
+        help="of slackclone-uvicorn, slackclone (Daphne), baseline (the Channels tutorial), "
+        "before-uvicorn (slackclone-uvicorn from --baseline-dir)",
+    )
     parser.add_argument(
         "--scenarios",
         default="idle,ladder,reconnect",
@@ -52,7 +58,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--busy-rates", default="50,100,200,300", help="busy: posts per second, the ladder")
     parser.add_argument("--lock-seconds", type=float, default=10.0, help="busy: seconds of direct posting (0: none)")
     parser.add_argument("--skip", default="", help="busy: busy-socket to measure the lock hold only")
-    parser.add_argument("--baseline-dir", type=Path, help="busy: a checkout (worktree) whose code is the baseline")
+    parser.add_argument(
+        "--baseline-dir",
+        type=Path,
+        help="a checkout (worktree) whose code is the baseline: busy, and the before-uvicorn server",
+    )
     parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/slackclone_bench"),
@@ -65,15 +75,16 @@ def parse_args() -> argparse.Namespace:
 
 def table(rows: list[dict]) -> str:
     header = (
-        f"{'server':<11}{'clients':>8}{'msg/s':>7}{'deliv/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-        f"{'max ms':>9}{'lost':>7}{'dup':>6}{'KiB/conn':>10}"
+        f"{'server':<16}{'clients':>8}{'msg/s':>7}{'deliv/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        f"{'max ms':>9}{'lost':>7}{'dup':>6}{'KiB/conn':>10}{'srv µs/d':>10}{'cli µs/d':>10}"
     )
     lines = [header, "-" * len(header)]
     for r in rows:
         lines.append(
-            f"{r['server']:<11}{r['clients']:>8}{r['rate']:>7}{r['deliveries_per_s']:>10.0f}{r['p50_ms']:>9.1f}"
+            f"{r['server']:<16}{r['clients']:>8}{r['rate']:>7}{r['deliveries_per_s']:>10.0f}{r['p50_ms']:>9.1f}"
             f"{r['p95_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['max_ms']:>9.1f}{r['lost']:>7}{r['duplicated']:>6}"
-            f"{r['kib_per_connection']:>10.1f}"
+            f"{r['kib_per_connection']:>10.1f}{r.get('server_us_per_delivery', math.nan):>10.1f}"
+            f"{r.get('client_us_per_delivery', math.nan):>10.1f}"
         )
     return "\n".join(lines)
 
@@ -98,7 +109,7 @@ async def run(args: argparse.Namespace, data, redis_url: str) -> dict:
         busy_rates = busy_rates if "busy-socket" not in args.skip else []
         busy = await run_busy(args.posters, busy_rates, args.duration, args.baseline_dir, args.lock_seconds)
     for kind in args.servers.split(",") if scenarios - {"busy"} else []:
-        server = Server.start(kind, data)
+        server = Server.start(kind, data, args.baseline_dir)
         try:
             if "idle" in scenarios:
                 idle[kind] = await idle_memory(server, args.idle)
@@ -106,10 +117,10 @@ async def run(args: argparse.Namespace, data, redis_url: str) -> dict:
             for clients in sizes if "ladder" in scenarios else []:
                 rows += await rate_ladder(server, clients, rates, args.duration)
                 print(table([r for r in rows if r["server"] == kind and r["clients"] == clients]), flush=True)
-            if kind.startswith("slackclone") and "reconnect" in scenarios:
+            if server.ours and "reconnect" in scenarios:
                 # On a fresh process, as after a restart: what the ladder left behind is not the storm's.
                 server.stop()
-                server = Server.start(kind, data)
+                server = Server.start(kind, data, args.baseline_dir)
                 storm[kind] = await reconnect_storm(server, args.reconnect, args.reconnect_window)
                 print(f"{kind} reconnect storm: {json.dumps(storm[kind])}", flush=True)
         finally:

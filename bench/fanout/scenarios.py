@@ -10,6 +10,7 @@ import subprocess
 import time
 from array import array
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from bench.fanout import stack
@@ -32,11 +33,16 @@ class Server:
     port: int = 0
 
     @classmethod
-    def start(cls, kind: str, data: BenchData) -> Server:
-        """`slackclone` (Daphne), `slackclone-uvicorn`, `baseline` (Daphne, as the tutorial runs it)."""
-        ours = kind.startswith("slackclone")
+    def start(cls, kind: str, data: BenchData, before_dir: Path | None = None) -> Server:
+        """`slackclone` (Daphne), `slackclone-uvicorn`, `baseline` (Daphne, as the tutorial runs it), and
+        `before-uvicorn`: slackclone-uvicorn as the checkout in `before_dir` has it (--baseline-dir)."""
+        if kind.startswith("before") and before_dir is None:
+            raise ValueError(f"{kind} needs --baseline-dir, the checkout whose code it runs")
+        ours = kind.startswith(("slackclone", "before"))
         application = "slackclone.asgi:application" if ours else "bench.baseline.asgi:application"
-        process, port = stack.start_server(application, "uvicorn" if kind.endswith("uvicorn") else "daphne")
+        code_dir = before_dir if kind.startswith("before") and before_dir is not None else stack.BASE_DIR
+        server = "uvicorn" if kind.endswith("uvicorn") else "daphne"
+        process, port = stack.start_server(application, server, code_dir)
         return cls(kind, data, process, port)
 
     def stop(self) -> None:
@@ -44,7 +50,7 @@ class Server:
 
     @property
     def ours(self) -> bool:
-        return self.kind.startswith("slackclone")
+        return self.kind.startswith(("slackclone", "before"))
 
     def path(self, *, resume: bool = False) -> str:
         if self.ours:
@@ -198,6 +204,7 @@ async def one_rate(server: Server, router: Router, clients: int, posters: list[C
     measure = Measure(clients, messages)
     router.measure = measure
     cpu_before = server.cpu_by_component()
+    server_before, client_before = server.cpu_seconds(), time.process_time()
     started = await post_at_rate(server, posters, rate, messages)
     expected = clients * messages
     deadline = time.monotonic() + DRAIN_SECONDS
@@ -206,6 +213,7 @@ async def one_rate(server: Server, router: Router, clients: int, posters: list[C
     router.measure = None
     cpu_window = time.monotonic() - started
     cpu_cores = cpu_shares(cpu_before, server.cpu_by_component(), cpu_window)
+    server_cpu, client_cpu = server.cpu_seconds() - server_before, time.process_time() - client_before
     values = sorted(measure.latencies)
     elapsed = max((measure.last_at or time.monotonic()) - started, duration)
     row: dict[str, Any] = {
@@ -221,6 +229,11 @@ async def one_rate(server: Server, router: Router, clients: int, posters: list[C
         "max_ms": values[-1] if values else math.nan,
         "lost": expected - len(values),
         "duplicated": measure.duplicates,
+        # CPU per delivery over the whole window (posting and storing included), of the server's process
+        # and of this load client's; and the cores the client took.
+        "server_us_per_delivery": server_cpu * 1e6 / max(1, len(values)),
+        "client_us_per_delivery": client_cpu * 1e6 / max(1, len(values)),
+        "client_cores": client_cpu / cpu_window,
     }
     if cpu_cores:
         row.update(cpu_cores=cpu_cores, cpu_window_s=cpu_window)
