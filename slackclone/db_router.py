@@ -13,7 +13,14 @@ fails mid-read), and every other read, and every write, stays on the primary (`P
   own last write, from any process, since the pin lives in the shared cache;
 * the replica is down, or its replay lags more than REPLICA_MAX_LAG_SECONDS behind. The check is one
   query on the replica, cached in the process for REPLICA_CHECK_SECONDS, so a replica that stops is
-  out of use within that time plus one connect timeout, and a request never waits on it twice.
+  out of use within that time plus one connect timeout, and a request never waits on it twice;
+* the server behind the replica alias is not in recovery: a primary. libpq picks a server from a
+  `prefer-standby` host list only when a connection opens, so after a failover the persistent
+  connections opened to the standby sit on the promoted server. Reading there is correct, it just
+  offloads nothing, so reads go to the primary alias, and every replica connection of the process is
+  replaced: the check bumps a process-wide generation, and each thread closes its replica connection
+  opened before it on its next `reads_for`. The next check connects afresh, and libpq prefers a
+  standby again once one runs. A replica URL that names only a primary costs one connection per check.
 """
 
 from __future__ import annotations
@@ -34,15 +41,18 @@ T = TypeVar("T")
 PRIMARY, REPLICA = "default", "replica"
 PIN_KEY = "rw:{}"
 
-# Replay lag in seconds: 0 when the replica has replayed everything it received (an idle primary writes
-# nothing, so the age of the last replayed transaction alone would read as lag); on a primary, 0.
-LAG_SQL = """
-SELECT CASE
+# Whether the server is a standby, and its replay lag in seconds: 0 when it has replayed everything it
+# received (an idle primary writes nothing, so the age of the last replayed transaction alone would read as
+# lag); on a primary, 0, and the first column says why.
+CHECK_SQL = """
+SELECT pg_is_in_recovery(), CASE
     WHEN NOT pg_is_in_recovery() THEN 0
     WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0
     ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0)
 END
 """
+# The attribute on a thread's replica DatabaseWrapper: the generation its connection was opened in, or later.
+GENERATION_ATTR = "_replica_generation"
 
 
 class PrimaryRouter:
@@ -74,6 +84,7 @@ def reads_for(user: Any) -> str:
     """The database alias a heavy read for `user` (a User or None) should use: the replica or the primary."""
     if not replica_configured():
         return PRIMARY
+    _drop_outdated_replica_connection()
     user_id = getattr(user, "pk", None)
     if user_id is not None and _pinned(user_id):
         return PRIMARY
@@ -126,21 +137,27 @@ def _pinned(user_id: int) -> bool:
 
 
 class _Health:
-    """The replica's usability, checked at most once per REPLICA_CHECK_SECONDS per process."""
+    """The replica's usability, checked at most once per REPLICA_CHECK_SECONDS per process.
 
-    def __init__(self) -> None:
+    `generation` counts the times a check found a primary behind the replica alias; a replica connection
+    opened in an earlier generation may sit on that primary and is closed on its thread's next use.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.lock = threading.Lock()
+        self.clock = clock
         self.checked_at = float("-inf")
         self.usable = False
+        self.generation = 0
+        self.on_primary = False  # the last check found a primary: warn once per episode, not every check
 
     def get(self) -> bool:
-        now = time.monotonic()
-        if now - self.checked_at < settings.REPLICA_CHECK_SECONDS:
+        if self.clock() - self.checked_at < settings.REPLICA_CHECK_SECONDS:
             return self.usable
         with self.lock:
-            if now - self.checked_at >= settings.REPLICA_CHECK_SECONDS:
-                self.usable = _check_replica()
-                self.checked_at = time.monotonic()
+            if self.clock() - self.checked_at >= settings.REPLICA_CHECK_SECONDS:
+                self.usable = _check_replica(self)
+                self.checked_at = self.clock()
         return self.usable
 
     def forget(self) -> None:
@@ -148,32 +165,80 @@ class _Health:
 
     def mark_down(self) -> None:
         with self.lock:
-            self.usable, self.checked_at = False, time.monotonic()
+            self.usable, self.checked_at = False, self.clock()
 
 
 _health = _Health()
 
 
 def replica_usable() -> bool:
-    """True when the replica answers and lags at most REPLICA_MAX_LAG_SECONDS (cached briefly)."""
+    """True when the replica answers, is a standby and lags at most REPLICA_MAX_LAG_SECONDS (cached briefly)."""
     return _health.get()
 
 
-def _check_replica() -> bool:
+def _check_replica(health: _Health) -> bool:
+    """Ask the replica alias's server (on this thread's connection) whether it is a usable standby.
+
+    Runs under `health.lock`, at most once per REPLICA_CHECK_SECONDS per process.
+    """
     replica = connections[REPLICA]
     try:
         with replica.cursor() as cursor:
-            cursor.execute(LAG_SQL)
-            lag = float(cursor.fetchone()[0])
+            cursor.execute(CHECK_SQL)
+            in_recovery, lag = cursor.fetchone()
     except Exception as exc:
         logger.warning("Replica unavailable, reading from the primary: %s", exc)
         replica.close()  # a broken connection is not reused; the next check connects afresh
         return False
-    if lag > settings.REPLICA_MAX_LAG_SECONDS:
+    if not in_recovery and settings.REPLICA_MUST_BE_STANDBY:
+        _found_primary(health, replica)
+        return False
+    health.on_primary = False
+    if float(lag) > settings.REPLICA_MAX_LAG_SECONDS:
         bound = settings.REPLICA_MAX_LAG_SECONDS
-        logger.warning("Replica lags %.1f s (bound %s s), reading from the primary", lag, bound)
+        logger.warning("Replica lags %.1f s (bound %s s), reading from the primary", float(lag), bound)
         return False
     return True
+
+
+def _found_primary(health: _Health, replica: Any) -> None:
+    """The replica alias reached a primary: every replica connection of the process is to be replaced.
+
+    This thread's closes now (the next check, one interval later, is the only reconnect it makes); the other
+    threads' close on their next use, as their generation is now behind.
+    """
+    if not health.on_primary:
+        logger.warning(
+            "The replica URL reached %s, which is a primary (not in recovery): reading from the primary, "
+            "and reconnecting the replica connections so libpq can choose a standby",
+            _server_address(replica),
+        )
+    health.on_primary = True
+    health.generation += 1
+    replica.close()
+
+
+def _server_address(wrapper: Any) -> str:
+    """host:port of the server a DatabaseWrapper is connected to (libpq's choice among the URL's hosts)."""
+    info = getattr(wrapper.connection, "info", None)
+    if info is None:
+        return f"{wrapper.settings_dict.get('HOST')}:{wrapper.settings_dict.get('PORT')}"
+    return f"{info.host}:{info.port}"
+
+
+def _drop_outdated_replica_connection() -> None:
+    """Close this thread's replica connection if it was opened before the last time a primary was found there.
+
+    The generation is stamped while the wrapper has no connection, so before the next one opens: a connection
+    opened during a bump counts as older, and is replaced once more rather than kept on a primary.
+    """
+    wrapper = connections[REPLICA]
+    generation = _health.generation
+    if wrapper.connection is None:
+        setattr(wrapper, GENERATION_ATTR, generation)
+    elif getattr(wrapper, GENERATION_ATTR, 0) < generation:
+        wrapper.close()
+        setattr(wrapper, GENERATION_ATTR, generation)
 
 
 class PinAfterWriteMiddleware:

@@ -214,6 +214,10 @@ DATABASE_ROUTERS = ["slackclone.db_router.PrimaryRouter"]
 READ_YOUR_WRITES_SECONDS = env_int("READ_YOUR_WRITES_SECONDS", 10)
 REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 5)
 REPLICA_CHECK_SECONDS = 1.0
+# A replica that answers as a primary (not in recovery) is taken for one that a failover promoted: reads go to the
+# primary and the replica connections are reopened. Off only for a replica that is a primary of its own (a logical
+# replication subscriber), or the one-server stand-in of slackclone/tests/test_db_router.py.
+REPLICA_MUST_BE_STANDBY = env_bool("REPLICA_MUST_BE_STANDBY", True)
 
 # --- Cache, channel layer, Celery -------------------------------------------------
 

@@ -4,7 +4,8 @@ PoolCollector (every process, in the default registry) reports the psycopg pools
 DATABASE_POOL, from their in-memory counters. The database collectors (database_registry: beat's metrics,
 and /metrics where METRICS_DATABASE_COLLECTORS is on) ask the database: each outbox's backlog and the age
 of its oldest row, connections open by process (pg_stat_activity's application_name), and the replica's
-replay lag, with a short statement timeout and a few seconds' cache so a slow replica never stalls a scrape.
+replay lag and whether it is a standby at all, with a short statement timeout and a few seconds' cache so a
+slow replica never stalls a scrape.
 """
 
 from __future__ import annotations
@@ -114,41 +115,53 @@ class ConnectionsCollector(Collector):
         yield family
 
 
+# What the server behind DATABASE_REPLICA_URL says: whether it is a standby (in recovery), and its replay lag.
+ReplicaReading = tuple[bool, float | None]
+
+
 class ReplicaLagCollector(Collector):
     """slackclone_replica_lag_seconds: how far the replica's replay is behind (now() minus the time of the last
-    transaction it replayed), asked of DATABASE_REPLICA_URL on its own short-lived connection and reused for
-    METRICS_REPLICA_LAG_CACHE_SECONDS. Nothing is reported when the replica cannot be asked.
+    transaction it replayed), and slackclone_replica_is_standby: 1 when the server is in recovery, 0 when the
+    replica URL reached a primary (a failover promoted it with no standby back yet, or the URL names the
+    primary; the application then reads from the primary: slackclone/db_router.py), when no lag is reported,
+    as a promoted server's replay time stands still. Both are asked of DATABASE_REPLICA_URL on a short-lived
+    connection of their own and reused for METRICS_REPLICA_LAG_CACHE_SECONDS. Nothing is reported when the
+    replica cannot be asked.
 
     An idle primary makes the lag grow although nothing is missing; read it beside the write rate."""
 
     def __init__(self, clock=time.monotonic) -> None:
         self._clock = clock
         self._lock = threading.Lock()
-        self._reading: tuple[float, float | None] | None = None  # (when, lag)
+        self._reading: tuple[float, ReplicaReading | None] | None = None  # (when, reading)
 
     def describe(self) -> list[GaugeMetricFamily]:
         return []  # registering must not query the database
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        family = GaugeMetricFamily(
-            "slackclone_replica_lag_seconds", "Replay lag of the PostgreSQL replica, in seconds."
+        lag = GaugeMetricFamily("slackclone_replica_lag_seconds", "Replay lag of the PostgreSQL replica, in seconds.")
+        standby = GaugeMetricFamily(
+            "slackclone_replica_is_standby", "1 when the replica URL reaches a standby, 0 when it reaches a primary."
         )
-        lag = self.lag()
-        if lag is not None:
-            family.add_metric([], lag)
-        yield family
+        reading = self.reading()
+        if reading is not None:
+            is_standby, seconds = reading
+            standby.add_metric([], int(is_standby))
+            if is_standby and seconds is not None:
+                lag.add_metric([], seconds)
+        yield from (lag, standby)
 
-    def lag(self) -> float | None:
+    def reading(self) -> ReplicaReading | None:
         if not settings.DATABASE_REPLICA_URL:
             return None
         with self._lock:
             now = self._clock()
             if self._reading is None or now - self._reading[0] >= settings.METRICS_REPLICA_LAG_CACHE_SECONDS:
-                self._reading = (now, _ask_replica_lag(settings.DATABASE_REPLICA_URL))
+                self._reading = (now, _ask_replica(settings.DATABASE_REPLICA_URL))
             return self._reading[1]
 
 
-def _ask_replica_lag(url: str) -> float | None:
+def _ask_replica(url: str) -> ReplicaReading | None:
     import psycopg
 
     timeout_ms = settings.METRICS_REPLICA_LAG_TIMEOUT_MS
@@ -159,11 +172,15 @@ def _ask_replica_lag(url: str) -> float | None:
             options=f"-c statement_timeout={timeout_ms}",
             application_name="slackclone-metrics",
         ) as conn:
-            row = conn.execute("SELECT EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())").fetchone()
+            row = conn.execute(
+                "SELECT pg_is_in_recovery(), EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())"
+            ).fetchone()
     except Exception as exc:
         logger.warning("Could not read the replica's lag: %s", exc)
         return None
-    return float(row[0]) if row and row[0] is not None else None
+    if row is None:
+        return None
+    return bool(row[0]), float(row[1]) if row[1] is not None else None
 
 
 def database_collectors() -> list[Collector]:

@@ -3,13 +3,18 @@ wrote, when the replica is down or lags past the bound, and always when there is
 
 The replica here is a second, real database alias (its own connection to the test database, committed
 data only, as a replica sees it); the cluster tests (cluster/tests) run the same rules against a real
-streaming replica.
+streaming replica. That database is a primary, not in recovery: the tests that need a standby let it stand
+in for one (REPLICA_MUST_BE_STANDBY off), and the tests of a replica URL that reaches a primary use it as it is.
 """
 
 from __future__ import annotations
 
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from django.db import connections, transaction
+from django.db.backends.signals import connection_created
 
 from chat.search import search_messages
 from chat.selectors import history_page, thread_page, unread_counts
@@ -34,14 +39,60 @@ def _replica_alias(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def replica(settings, _replica_alias):
-    """A replica configured (DATABASE_REPLICA_URL), healthy until the test says otherwise."""
+    """A replica configured (DATABASE_REPLICA_URL), healthy until the test says otherwise.
+
+    The test database stands in for a standby, though it is a primary."""
     assert settings.DATABASES["replica"] is _replica_alias  # Django's connections share the settings' dict
+    settings.REPLICA_MUST_BE_STANDBY = False
     original = dict(_replica_alias)
     db_router._health.forget()
     yield _replica_alias
     connections["replica"].close()
     _replica_alias.update(original)
     db_router._health.forget()
+    db_router._health.on_primary = False
+
+
+@pytest.fixture
+def primary_behind_replica(replica, settings):
+    """DATABASE_REPLICA_URL reaches the local PostgreSQL primary (not in recovery), as replica connections do
+    after a failover promoted their standby, or when the URL names the primary by mistake."""
+    settings.REPLICA_MUST_BE_STANDBY = True
+    return replica
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The health check's clock, moved by the test (seconds)."""
+    now = [1000.0]
+    monkeypatch.setattr(db_router._health, "clock", lambda: now[0])
+    return now
+
+
+@pytest.fixture
+def replica_connects():
+    """The number of connections opened on the replica alias, in any thread, while the test runs."""
+    opened: list[str] = []
+
+    def count(sender, connection, **kwargs) -> None:
+        if connection.alias == "replica":
+            opened.append(connection.alias)
+
+    connection_created.connect(count, weak=False)
+    yield opened
+    connection_created.disconnect(count)
+
+
+@pytest.fixture
+def other_thread():
+    """One more thread, the same one for every call (as a server's worker thread), its connections closed after."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+
+        def run(function):
+            return pool.submit(function).result()
+
+        yield run
+        pool.submit(connections.close_all).result()
 
 
 @pytest.fixture
@@ -156,3 +207,58 @@ def test_objects_read_from_the_replica_are_saved_to_the_primary(team, replica):
     assert router.db_for_write(type(message), instance=message) == "default"
     assert router.allow_migrate("replica", "chat") is False
     assert router.allow_migrate("default", "chat") is True
+
+
+def test_a_replica_url_that_reaches_a_primary_sends_reads_to_the_primary_and_names_it(
+    team, primary_behind_replica, caplog
+):
+    message_post(sender=team.owner, channel=team.general, text="from the primary")
+    with caplog.at_level(logging.WARNING, logger="slackclone.db_router"):
+        assert db_router.reads_for(team.member) == "default"
+    assert "127.0.0.1:5432, which is a primary" in caplog.text
+    page = history_page(channel=team.general, reader=team.member)
+    assert [(m.text, m._state.db) for m in page.messages] == [("from the primary", "default")]
+
+
+def test_replica_connections_of_other_threads_are_closed_on_their_next_use(team, primary_behind_replica, other_thread):
+    def open_replica_connection() -> None:  # as before a failover: opened to the standby, now promoted
+        connections["replica"].ensure_connection()
+
+    def replica_connection_is_open() -> bool:
+        return connections["replica"].connection is not None
+
+    other_thread(open_replica_connection)
+    assert db_router.reads_for(team.member) == "default"  # this thread's check finds the primary
+    assert connections["replica"].connection is None
+    assert other_thread(replica_connection_is_open)  # nothing reaches into another thread's connection...
+    assert other_thread(lambda: db_router.reads_for(team.member)) == "default"
+    assert not other_thread(replica_connection_is_open)  # ...which closes on that thread's next use
+
+
+def test_a_replica_url_naming_only_a_primary_reconnects_at_most_once_per_check_interval(
+    team, primary_behind_replica, settings, clock, replica_connects, other_thread, caplog
+):
+    settings.REPLICA_CHECK_SECONDS = 1.0
+    with caplog.at_level(logging.WARNING, logger="slackclone.db_router"):
+        for _ in range(12):  # three seconds of reads, from two threads
+            assert db_router.reads_for(team.member) == "default"
+            assert other_thread(lambda: db_router.reads_for(team.member)) == "default"
+            clock[0] += 0.25
+    assert len(replica_connects) == 3  # one check, so one connection, per interval
+    warnings = [r for r in caplog.records if "which is a primary" in r.getMessage()]
+    assert len(warnings) == 1  # once per episode, not once per check
+
+
+def test_reads_return_to_the_replica_within_a_check_interval_once_it_is_a_standby(
+    team, primary_behind_replica, settings, clock
+):
+    settings.REPLICA_CHECK_SECONDS = 1.0
+    message_post(sender=team.owner, channel=team.general, text="back on the standby")
+    assert db_router.reads_for(team.member) == "default"
+    settings.REPLICA_MUST_BE_STANDBY = False  # the test database stands in for the standby that came back
+    clock[0] += 0.9
+    assert db_router.reads_for(team.member) == "default"  # the last check's answer holds for its interval
+    clock[0] += 0.1
+    assert db_router.reads_for(team.member) == "replica"
+    page = history_page(channel=team.general, reader=team.member)
+    assert [(m.text, m._state.db) for m in page.messages] == [("back on the standby", "replica")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connections
 from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -124,18 +125,27 @@ def test_every_metric_the_operations_guide_and_dashboard_name_is_exposed(setting
 def test_the_replica_lag_is_read_once_per_cache_period(settings, monkeypatch):
     settings.DATABASE_REPLICA_URL = "postgres://postgres@127.0.0.1:5432/replica"
     settings.METRICS_REPLICA_LAG_CACHE_SECONDS = 5.0
-    answers = iter([1.5, 7.0])
-    monkeypatch.setattr(collectors, "_ask_replica_lag", lambda url: next(answers))
+    answers = iter([(True, 1.5), (True, 7.0)])
+    monkeypatch.setattr(collectors, "_ask_replica", lambda url: next(answers))
     now = [100.0]
     collector = collectors.ReplicaLagCollector(clock=lambda: now[0])
-    assert collector.lag() == 1.5
+    assert collector.reading() == (True, 1.5)
     now[0] += 4.9
-    assert collector.lag() == 1.5
+    assert collector.reading() == (True, 1.5)
     now[0] += 0.2
-    assert collector.lag() == 7.0
+    assert collector.reading() == (True, 7.0)
 
 
 def test_a_replica_that_cannot_be_asked_reports_no_lag(settings):
     settings.DATABASE_REPLICA_URL = f"postgres://postgres@127.0.0.1:{free_port()}/nothing"
-    family = next(iter(collectors.ReplicaLagCollector().collect()))
-    assert family.samples == []
+    lag, standby = collectors.ReplicaLagCollector().collect()
+    assert lag.samples == []
+    assert standby.samples == []
+
+
+def test_a_replica_url_that_reaches_a_primary_reports_no_standby_and_no_lag(settings):
+    database = connections["default"].settings_dict  # the local PostgreSQL server: a primary, not in recovery
+    settings.DATABASE_REPLICA_URL = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/postgres"
+    lag, standby = collectors.ReplicaLagCollector().collect()
+    assert [(sample.name, sample.value) for sample in standby.samples] == [("slackclone_replica_is_standby", 0)]
+    assert lag.samples == []
