@@ -53,6 +53,8 @@ def access_channel(actor: User | None, channel: Channel) -> ChannelAccess:
         raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
     membership = Membership.objects.filter(user=actor, workspace_id=channel.workspace_id).first()
     member = ChannelMember.objects.filter(channel=channel, user=actor).first()
+    if member is not None:
+        member.user = actor  # the row it points to: no query to follow it
     return check_channel_access(actor, channel, membership, member)
 
 

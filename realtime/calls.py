@@ -202,8 +202,8 @@ def mark_read(user_pk: int, workspace_id: int | None, data: dict[str, Any]) -> d
         seq = Message.objects.filter(channel=channel, ts=data["ts"]).values_list("seq", flat=True).first()
         if seq is None:
             raise DomainError(ErrorCode.MESSAGE_NOT_FOUND, "No message has that ts in this channel.")
-    member = services.channel_mark_read(actor=user, channel=channel, seq=seq)
-    return {"channel": channel.public_id, "seq": member.last_read_seq}
+    marked = services.channel_mark_read(actor=user, channel=channel, seq=seq)
+    return {"channel": channel.public_id, "seq": marked.last_read_seq}
 
 
 @in_thread

@@ -17,7 +17,6 @@ from chat.selectors import (
     message_get_for_wire,
     read_receipts,
     thread_page,
-    unread_count_for_member,
 )
 from chat.wire import message_to_wire
 from slackclone.api.schema import errors, ok_response
@@ -179,13 +178,9 @@ class MarkReadView(ApiView):
     def post(self, request, channel_id: str):
         channel = request_channel(request, channel_id)
         data = validated(s.MarkReadSerializer, request.data)
-        member = services.channel_mark_read(actor=request.user, channel=channel, seq=data["seq"])
+        marked = services.channel_mark_read(actor=request.user, channel=channel, seq=data["seq"])
         return Response(
-            {
-                "channel": channel.public_id,
-                "last_read_seq": member.last_read_seq,
-                "unread_count": unread_count_for_member(member),
-            }
+            {"channel": channel.public_id, "last_read_seq": marked.last_read_seq, "unread_count": marked.unread_count}
         )
 
 
