@@ -451,11 +451,18 @@ class SidebarPlacement(models.Model):
 
 
 class SidebarPrefs(models.Model):
-    """A person's sidebar settings in one workspace; no row means the defaults."""
+    """A person's sidebar settings in one workspace, and the revision of their whole layout there; no row
+    means the defaults, at revision 0.
+
+    `revision` grows by one in the transaction of every change to the layout (sections, placements, this
+    row), under the lock chat.services.sidebar takes, so it orders the layouts: a client that has shown
+    one revision ignores any older layout that reaches it later (events of two quick changes can cross).
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     show_unreads = models.BooleanField(default=False)
+    revision = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name_plural = "sidebar prefs"

@@ -474,10 +474,13 @@ class SidebarSectionWire(TypedDict):
 
 
 class SidebarWire(TypedDict):
-    """A person's sidebar in one workspace: whether Unreads shows at the top, and the sections in order."""
+    """A person's sidebar in one workspace: whether Unreads shows at the top, the sections in order, and
+    `revision`, which grows by one with every change to the layout (0 before the first), so a client
+    keeps the newest layout it has heard whatever order events and answers arrive in."""
 
     show_unreads: bool
     sections: list[SidebarSectionWire]
+    revision: int
 
 
 class SidebarChangedEvent(TypedDict):

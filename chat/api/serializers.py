@@ -217,6 +217,10 @@ class SidebarSectionSerializer(serializers.Serializer):
 class SidebarSerializer(serializers.Serializer):
     show_unreads = serializers.BooleanField()
     sections = SidebarSectionSerializer(many=True)
+    revision = serializers.IntegerField(
+        min_value=0,
+        help_text="Grows by one with every change to the layout; a client ignores a layout older than one it shows.",
+    )
 
 
 class ChannelListSerializer(serializers.Serializer):

@@ -29,10 +29,31 @@ def section_wire_id(section: SidebarSection) -> str:
 
 
 def sidebar_layout(*, user: User, workspace: Workspace) -> SidebarWire:
-    """The person's sections in order (their own by position, then Channels, then Direct messages).
+    """The person's sections in order (their own by position, then Channels, then Direct messages), and
+    the layout's revision.
 
-    Three queries: the sections, the placements of channels the person is in, the settings.
+    Read outside the sidebar's lock (an API answer, the boot), a change may commit between the queries;
+    every change bumps the revision, so a layout whose revision is the same before and after its reads
+    is one committed layout. After a few tries it is labelled with the first revision read: one that is
+    too old only lets a late event replace it, while one too new would make a tab ignore the newer layout.
     """
+    for _attempt in range(_READ_ATTEMPTS):
+        before = _revision(user, workspace)
+        layout = _read_layout(user, workspace)
+        if layout["revision"] == before:
+            return layout
+    return {**layout, "revision": before}
+
+
+_READ_ATTEMPTS = 3
+
+
+def _revision(user: User, workspace: Workspace) -> int:
+    return SidebarPrefs.objects.filter(user=user, workspace=workspace).values_list("revision", flat=True).first() or 0
+
+
+def _read_layout(user: User, workspace: Workspace) -> SidebarWire:
+    """Three queries: the sections, the placements of channels the person is in, the settings and revision."""
     rows = list(SidebarSection.objects.filter(user=user, workspace=workspace).order_by("position", "created_at", "id"))
     placed: dict[int, list[str]] = defaultdict(list)
     in_channels = ChannelMember.objects.filter(user=user, channel__workspace=workspace).values("channel_id")
@@ -48,8 +69,12 @@ def sidebar_layout(*, user: User, workspace: Workspace) -> SidebarWire:
     for kind in DEFAULT_SECTION_KINDS:
         row = defaults.get(kind)
         sections.append(_section_wire(row, placed[row.id]) if row else _default_wire(kind))
-    prefs = SidebarPrefs.objects.filter(user=user, workspace=workspace).only("show_unreads").first()
-    return {"show_unreads": bool(prefs and prefs.show_unreads), "sections": sections}
+    prefs = SidebarPrefs.objects.filter(user=user, workspace=workspace).only("show_unreads", "revision").first()
+    return {
+        "show_unreads": bool(prefs and prefs.show_unreads),
+        "sections": sections,
+        "revision": prefs.revision if prefs else 0,
+    }
 
 
 def _section_wire(section: SidebarSection, channel_ids: list[str]) -> SidebarSectionWire:

@@ -2,8 +2,10 @@
 
 Everything here is the acting person's alone: nobody else sees or changes it. Each change takes a
 lock on the person's membership row, so two tabs changing the sidebar at once apply one after the
-other (the section limit and the positions stay right), and announces the whole new layout to the
-person's own sockets (`sidebar_changed`) after the commit, so their other tabs follow.
+other (the section limit and the positions stay right), bumps the layout's revision
+(SidebarPrefs.revision) in its transaction, and announces the whole new layout with that revision to
+the person's own sockets (`sidebar_changed`) after the commit, so their other tabs follow. Two
+changes' events can arrive in either order; the revision tells a tab which one is newer.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 
 from chat import events
 from chat.models import (
@@ -91,7 +93,15 @@ def _section(actor: User, workspace: Workspace, section_id: str) -> SidebarSecti
     return custom
 
 
-def _announce(actor: User, workspace: Workspace) -> None:
+def _changed(actor: User, workspace: Workspace) -> None:
+    """The layout changed: bump its revision in this transaction, then announce the new layout with it.
+
+    Called under `_lock_sidebar`, so the changes get revisions in the order they commit, and the
+    event, read in the same transaction, carries the revision of exactly what it shows.
+    """
+    bumped = SidebarPrefs.objects.filter(user=actor, workspace=workspace).update(revision=F("revision") + 1)
+    if not bumped:
+        SidebarPrefs.objects.create(user=actor, workspace=workspace, revision=1)
     events.send_sidebar_changed(actor, workspace)
 
 
@@ -119,7 +129,7 @@ def sidebar_section_create(*, actor: User, workspace: Workspace, name: object) -
     section = SidebarSection.objects.create(
         user=actor, workspace=workspace, name=clean, position=0 if last is None else last + 1
     )
-    _announce(actor, workspace)
+    _changed(actor, workspace)
     return section
 
 
@@ -163,7 +173,7 @@ def sidebar_section_update(
         for field, value in changes.items():
             setattr(section, field, value)
         section.save(update_fields=list(changes))
-        _announce(actor, workspace)
+        _changed(actor, workspace)
     return section
 
 
@@ -204,7 +214,7 @@ def sidebar_section_delete(*, actor: User, workspace: Workspace, section_id: str
             fields={"section": "default"},
         )
     _section(actor, workspace, section_id).delete()  # its placements go with it
-    _announce(actor, workspace)
+    _changed(actor, workspace)
 
 
 @transaction.atomic
@@ -239,7 +249,7 @@ def sidebar_channel_move(
     for index, row in enumerate(ordered):
         row.position = index
     SidebarPlacement.objects.bulk_update(moved, ["position"])
-    _announce(actor, workspace)
+    _changed(actor, workspace)
     return placement
 
 
@@ -272,5 +282,6 @@ def sidebar_set_show_unreads(*, actor: User, workspace: Workspace, show_unreads:
     if prefs.show_unreads != show_unreads:
         prefs.show_unreads = show_unreads
         prefs.save(update_fields=["show_unreads"])
-        _announce(actor, workspace)
+        _changed(actor, workspace)
+        prefs.refresh_from_db(fields=["revision"])
     return prefs

@@ -15,6 +15,7 @@ from chat.services import (
     channel_prefs_update,
     dm_open,
     message_post,
+    sidebar_section_create,
 )
 from realtime import calls
 from realtime.tests.conftest import run
@@ -45,6 +46,7 @@ def _busy_elsewhere(team, outsider, other, other_general):
     message = message_post(sender=outsider, channel=other_general, text="elsewhere")
     channel_mark_read(actor=team.member, channel=other_general, seq=message.seq)
     channel_prefs_update(actor=team.member, channel=secret, muted=True)
+    sidebar_section_create(actor=team.member, workspace=other, name="secret-plans")
 
 
 async def test_token_socket_does_not_receive_another_workspaces_events(team, outsider, sockets):
@@ -64,7 +66,9 @@ async def test_token_socket_does_not_receive_another_workspaces_events(team, out
     seen = await browser.recv_until(
         lambda f: f.get("type") == "channel_marked" and f["channel"] == team.general.public_id
     )
-    assert {"channel_joined", "im_created", "channel_marked", "channel_prefs_changed"} <= {f["type"] for f in seen}
+    assert {"channel_joined", "im_created", "channel_marked", "channel_prefs_changed", "sidebar_changed"} <= {
+        f["type"] for f in seen
+    }
 
 
 async def test_deactivating_a_membership_closes_that_workspaces_token_sockets_only(team, outsider, sockets):

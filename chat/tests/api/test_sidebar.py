@@ -14,13 +14,16 @@ def test_my_channels_come_with_my_sidebar_and_each_channels_latest_ts(team, clie
     body = client_for(team.member).get(f"/api/v1/workspaces/{team.workspace.public_id}/channels").json()
     assert [s["id"] for s in body["sidebar"]["sections"]] == ["channels", "direct_messages"]
     assert body["sidebar"]["show_unreads"] is False
+    assert body["sidebar"]["revision"] == 0
     assert all("last_ts" in channel for channel in body["channels"])
 
 
 def test_create_place_collapse_sort_and_delete_a_section(team, client_for):
     client = client_for(team.member)
+    assert client.get(_url(team)).json()["sidebar"]["revision"] == 0
     created = client.post(_url(team, "/sections"), {"name": "Projects"})
     assert created.status_code == 201, created.content
+    assert created.json()["sidebar"]["revision"] == 1
     section = created.json()["section"]
     placed = client.put(_url(team, f"/channels/{team.general.public_id}"), {"section": section, "position": 0})
     assert placed.status_code == 200, placed.content
@@ -33,7 +36,14 @@ def test_create_place_collapse_sort_and_delete_a_section(team, client_for):
     assert unreads.json()["sidebar"]["show_unreads"] is True
     deleted = client.delete(_url(team, f"/sections/{section}"))
     assert [s["id"] for s in deleted.json()["sidebar"]["sections"]] == ["channels", "direct_messages"]
-    assert client.get(_url(team)).json()["sidebar"]["sections"][1]["collapsed"] is True
+    layout = client.get(_url(team)).json()["sidebar"]
+    assert layout["sections"][1]["collapsed"] is True
+    # One more with each of the six changes, and the same wherever the layout is read.
+    assert (deleted.json()["sidebar"]["revision"], layout["revision"]) == (6, 6)
+    channels = client.get(f"/api/v1/workspaces/{team.workspace.public_id}/channels").json()
+    assert channels["sidebar"] == layout
+    # Nothing changed: the same revision.
+    assert client.patch(_url(team), {"show_unreads": True}).json()["sidebar"]["revision"] == 6
 
 
 def test_errors_keep_the_one_error_shape_and_their_codes(team, client_for):
@@ -81,5 +91,6 @@ def test_someone_elses_section_is_not_found_and_their_layout_is_their_own(team, 
     theirs = client_for(team.other_member).post(_url(team, "/sections"), {"name": "Theirs"}).json()["section"]
     response = client_for(team.member).delete(_url(team, f"/sections/{theirs}"))
     assert (response.status_code, error_code(response)) == (404, "section_not_found")
-    mine = client_for(team.member).get(_url(team)).json()["sidebar"]["sections"]
-    assert [s["id"] for s in mine] == ["channels", "direct_messages"]
+    mine = client_for(team.member).get(_url(team)).json()["sidebar"]
+    assert [s["id"] for s in mine["sections"]] == ["channels", "direct_messages"]
+    assert mine["revision"] == 0  # their change is not mine

@@ -1,8 +1,12 @@
-"""Sidebar sections: each person's own, their channels placed in them, collapsed, sorted; the Unreads setting."""
+"""Sidebar sections: each person's own, their channels placed in them, collapsed, sorted; the Unreads setting;
+the layout's revision, which orders the layouts a person's tabs hear."""
+
+import json
 
 import pytest
 
-from chat.models import SidebarSection
+from chat.models import SidebarPrefs, SidebarSection
+from chat.selectors import sidebar as sidebar_selectors
 from chat.selectors import sidebar_layout
 from chat.services import (
     channel_create,
@@ -35,6 +39,7 @@ def _sections(team, user=None) -> dict[str, dict]:
 def test_a_new_sidebar_has_the_two_default_sections_and_no_unreads(team):
     layout = _layout(team)
     assert layout["show_unreads"] is False
+    assert layout["revision"] == 0
     assert [(s["id"], s["type"], s["collapsed"], s["sort"], s["channel_ids"]) for s in layout["sections"]] == [
         ("channels", "channels", False, "manual", []),
         ("direct_messages", "direct_messages", False, "manual", []),
@@ -224,3 +229,107 @@ def test_the_persons_other_tabs_hear_the_new_layout_and_nobody_hears_of_no_chang
         sidebar_set_show_unreads(actor=team.member, workspace=team.workspace, show_unreads=False)
     assert callbacks == []
     assert other.drain() == []
+
+
+def _revision(team, user=None) -> int:
+    return _layout(team, user)["revision"]
+
+
+def test_every_change_bumps_the_revision_by_one_and_nothing_else_does(team, outsider):
+    steps = [
+        lambda: sidebar_section_create(actor=team.member, workspace=team.workspace, name="Work"),
+        lambda: sidebar_section_update(actor=team.member, workspace=team.workspace, section_id="channels", sort="name"),
+        lambda: sidebar_channel_move(
+            actor=team.member, workspace=team.workspace, channel_id=team.general.public_id, section_id="channels"
+        ),
+        lambda: sidebar_set_show_unreads(actor=team.member, workspace=team.workspace, show_unreads=True),
+    ]
+    for expected, step in enumerate(steps, start=1):
+        step()
+        assert _revision(team) == expected
+    work = SidebarSection.objects.get(user=team.member, name="Work")
+    # No change: the same name, state, sort or setting again; a refused change.
+    sidebar_section_update(actor=team.member, workspace=team.workspace, section_id=work.public_id, name="Work")
+    sidebar_section_update(actor=team.member, workspace=team.workspace, section_id="channels", sort="name")
+    assert sidebar_set_show_unreads(actor=team.member, workspace=team.workspace, show_unreads=True).revision == 4
+    with refused(ErrorCode.NAME_TAKEN):
+        sidebar_section_create(actor=team.member, workspace=team.workspace, name="work")
+    assert _revision(team) == 4
+    sidebar_section_delete(actor=team.member, workspace=team.workspace, section_id=work.public_id)
+    assert _revision(team) == 5
+    # The revision is the person's own, in that workspace.
+    assert _revision(team, team.other_member) == 0
+    assert SidebarPrefs.objects.get(user=team.member).workspace == team.workspace
+
+
+def test_each_event_carries_the_revision_and_layout_of_its_own_commit(
+    team, layer_listener, django_capture_on_commit_callbacks
+):
+    listener = layer_listener(transport.user_group(team.member))
+    with django_capture_on_commit_callbacks(execute=True):
+        work = sidebar_section_create(actor=team.member, workspace=team.workspace, name="Work")
+    with django_capture_on_commit_callbacks(execute=True):
+        sidebar_channel_move(
+            actor=team.member, workspace=team.workspace, channel_id=team.general.public_id, section_id=work.public_id
+        )
+    first, second = listener.receive(), listener.receive()
+    assert [first["workspace"], second["workspace"]] == [team.workspace.public_id] * 2
+    first, second = json.loads(first["payload"]), json.loads(second["payload"])
+    assert first["sidebar"]["revision"] == 1
+    assert first["sidebar"]["sections"][0]["channel_ids"] == []
+    assert second["sidebar"] == _layout(team)
+    assert second["sidebar"]["revision"] == 2
+    assert second["sidebar"]["sections"][0]["channel_ids"] == [team.general.public_id]
+
+
+def _changing_between_reads(monkeypatch, change, *, times: int) -> list[int]:
+    """Make the layout's reads see `change` commit after the revision was read, the first `times` times.
+
+    The change's own event reads the layout too: that read, inside the change, goes straight through.
+    Returns the list the outer reads are counted in.
+    """
+    read = sidebar_selectors._read_layout
+    outer: list[int] = []
+    inside = []
+
+    def read_after_a_change(user, workspace):
+        if inside or len(outer) >= times:
+            return read(user, workspace)
+        outer.append(1)
+        inside.append(1)
+        try:
+            change()
+        finally:
+            inside.clear()
+        return read(user, workspace)
+
+    monkeypatch.setattr(sidebar_selectors, "_read_layout", read_after_a_change)
+    return outer
+
+
+def test_a_change_committed_between_a_layouts_queries_makes_it_read_again(team, monkeypatch):
+    """Read outside the lock, a layout whose revision moved during its queries is read again."""
+    sidebar_section_create(actor=team.member, workspace=team.workspace, name="Work")
+    outer = _changing_between_reads(
+        monkeypatch,
+        lambda: sidebar_section_create(actor=team.member, workspace=team.workspace, name="Meanwhile"),
+        times=1,
+    )
+    layout = _layout(team)
+    assert len(outer) == 1
+    assert layout["revision"] == 2
+    assert [s["name"] for s in layout["sections"]][:2] == ["Work", "Meanwhile"]
+
+
+def test_a_layout_that_keeps_changing_while_read_claims_no_newer_revision_than_it_shows(team, monkeypatch):
+    """A label too new would make a tab ignore the layout of that very revision: the first one read is kept."""
+    names = iter(f"Section {index}" for index in range(10))
+    _changing_between_reads(
+        monkeypatch,
+        lambda: sidebar_section_create(actor=team.member, workspace=team.workspace, name=next(names)),
+        times=sidebar_selectors._READ_ATTEMPTS,
+    )
+    layout = _layout(team)
+    attempts = sidebar_selectors._READ_ATTEMPTS
+    assert len([s for s in layout["sections"] if s["type"] == "standard"]) == attempts
+    assert layout["revision"] == attempts - 1  # what was read before the last change, not after it

@@ -96,7 +96,7 @@ class App {
     store.setUsers(members.map((m) => m.user));
     store.setUsergroups(groups.usergroups);
     for (const channel of mine.channels) store.setChannel(channel);
-    if (mine.sidebar) this.sections.set(mine.sidebar);
+    this.sections.take(mine.sidebar);
     this.socket.addEventListener("event", (event) => this.events.handle(event.detail));
     this.socket.addEventListener("state", (event) => this.renderConnection(event.detail));
     this.socket.addEventListener("resumed", (event) => this.onResumed(event.detail));

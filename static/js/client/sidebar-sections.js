@@ -1,7 +1,8 @@
 // The person's sidebar sections: the layout the server keeps (loaded with the channels, then kept by the
-// sidebar_changed event, so every tab follows), the changes to it (shown at once, confirmed by the server's
-// answer, undone on a refusal), and the dialogs and menus that make them: create, rename, delete, sort,
-// collapse, "Move to section…", and the Unreads section.
+// sidebar_changed event, so every tab follows; its revision tells which of two layouts is newer, whatever order
+// they arrive in), the changes to it (shown at once, confirmed by the server's answer, undone on a refusal),
+// and the dialogs and menus that make them: create, rename, delete, sort, collapse, "Move to section…", and
+// the Unreads section.
 
 import { menuItem, modal } from "./dialogs.js";
 import { h } from "./dom.js";
@@ -18,6 +19,7 @@ export class SidebarSections {
   constructor(app) {
     this.app = app;
     this.layout = DEFAULT_LAYOUT;
+    this.revision = -1; // the newest layout revision taken from the server (the server's first is 0)
     this.pending = 0; // requests in flight: an older answer or event must not undo a newer change
     this.latest = null; // the newest layout heard while requests were in flight
   }
@@ -31,17 +33,28 @@ export class SidebarSections {
     this.app.store.emit("sidebar");
   }
 
+  /**
+   * A layout from the server (the channel list, an event, an answer, a read after resume). The events of two
+   * quick changes can arrive in either order, so one older than the newest taken is ignored; while requests
+   * are in flight the newest waits, so an optimistic change is not undone before its answer.
+   */
+  take(sidebar) {
+    if (!sidebar || sidebar.revision < this.revision) return;
+    this.revision = sidebar.revision;
+    if (this.pending) this.latest = sidebar;
+    else this.set(sidebar);
+  }
+
   /** sidebar_changed: another tab (or this one) changed the layout; the event carries all of it. */
   apply(event) {
     if (event.workspace !== this.app.store.workspace.id) return;
-    if (this.pending) this.latest = event.sidebar;
-    else this.set(event.sidebar);
+    this.take(event.sidebar);
   }
 
   /** Read the layout again (after a resume: sidebar_changed is not replayed). */
   async load() {
     const data = await this.app.api.get(this.base);
-    if (!this.pending) this.set(data.sidebar);
+    this.take(data.sidebar);
   }
 
   section(id) {
@@ -60,11 +73,10 @@ export class SidebarSections {
     this.pending += 1;
     try {
       const data = await request();
-      this.latest = data.sidebar;
+      this.take(data.sidebar);
       return data;
     } catch (error) {
-      this.latest = null;
-      this.set(before);
+      this.set(before); // a layout the server sent meanwhile (`latest`) still shows once nothing is in flight
       this.app.toast(error.message);
       return null;
     } finally {
