@@ -246,9 +246,10 @@ cluster-restart: venv messages
 backup: venv cluster-packages
 	$(PY) -m cluster.backup backup
 
-# The failure tests start (and stop) a cluster of their own in var/cluster-test, beside any `make cluster`.
+# The failure tests start (and stop) a cluster of their own in var/cluster-test, beside any `make cluster`;
+# the workload bench's cluster test one in var/cluster-workload.
 test-cluster: venv cluster-packages messages
-	$(VENV)/bin/pytest -p no:cacheprovider -m cluster cluster/tests $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -p no:cacheprovider -m cluster cluster/tests bench/tests/test_workload.py $(PYTEST_ARGS)
 
 # The chaos soak (bench/chaos) starts and stops a cluster of its own in var/cluster-chaos; e.g.
 # `make chaos CHAOS_ARGS="--duration 180 --clients 100 --channels 10"` for the short version.

@@ -142,6 +142,54 @@ def test_a_quick_run_measures_every_delivery_and_drops_its_database(tmp_path):
     assert not database_exists(name)
 
 
+@pytest.mark.cluster
+def test_a_quick_run_on_a_cluster_measures_every_component_and_stops_the_cluster(tmp_path):
+    from bench.workload.cluster_layout import WORKLOAD_DIR
+    from cluster.down import running
+
+    output = tmp_path / "workload.json"
+    result = run_workload(
+        *("--layout", "cluster", "--asgi", "2", "--steps", "40", "--seconds", "8", "--channels", "20"),
+        *("--post-rate", "3", "--reconnect-rate", "0.5", "--output", str(output)),
+        timeout=420,
+    )
+
+    assert not running(WORKLOAD_DIR), f"left running: {running(WORKLOAD_DIR)}"
+    assert result.returncode == 0, result.stderr[-2000:]
+    step = json.loads(output.read_text())["steps"][0]
+    assert step["users"] == 40
+    assert step["stored"] == step["posts"] > 0
+    assert step["deliveries"] >= step["expected_deliveries"] > 0
+    assert (step["lost"], step["lost_after_resume"], step["not_stored"], step["duplicated"]) == (0, 0, 0, 0)
+    assert set(step["cpu_seconds"]) >= {"asgi", "postgres", "redis", "celery", "relay", "nginx", "load", "others"}
+    busy = {name for name, seconds in step["cpu_seconds"].items() if seconds > 0}
+    assert busy >= {"asgi", "postgres", "redis", "celery", "load"}  # nginx's few requests may take under a tick
+    assert set(step["cpu_seconds_per_asgi"]) == {"asgi-1", "asgi-2"}
+    assert sum(step["cpu_seconds_per_asgi"].values()) == pytest.approx(step["cpu_seconds"]["asgi"], abs=0.05)
+
+
+def test_the_cluster_layout_refuses_a_directory_whose_cluster_runs_and_leaves_it_running(tmp_path):
+    from bench.workload.cluster_layout import ClusterLayout
+    from bench.workload.layout import StackRefused
+    from cluster.down import running
+
+    # A stand-in for another run's etcd: a process whose command line names it, waiting on its stdin.
+    other = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()", "etcd"], stdin=subprocess.PIPE)
+    try:
+        (tmp_path / "etcd.pid").write_text(f"{other.pid}\n")
+        layout = ClusterLayout(directory=tmp_path)
+
+        with pytest.raises(StackRefused, match="still runs"):
+            layout.start()
+        layout.stop()
+
+        assert running(tmp_path) == ["etcd"]
+        assert other.poll() is None
+    finally:
+        other.kill()
+        other.wait()
+
+
 @pytest.mark.integration
 def test_a_run_stops_at_its_time_limit_and_cleans_up(tmp_path):
     name = f"workload_limit_{secrets.token_hex(4)}"

@@ -3,6 +3,7 @@
     python -m bench.workload                    # 1000, 2000, 5000 people, 60 s each
     python -m bench.workload --steps 1000,2000,5000,10000
     python -m bench.workload --quick            # 100 and 200 people, 20 s each
+    python -m bench.workload --layout cluster --asgi 3   # through nginx to a cluster of 3 ASGI processes
 
 Each step seeds a company of N people (bench.workload.company: 500 channels of Zipf sizes, about 15
 channels and 5 DMs each), opens one socket per person, and for `--seconds` acts as all of them at the
@@ -13,8 +14,12 @@ route family, errors by code, lost and duplicated deliveries checked against the
 CPU of every process. "Supported users" is the last step, in order, held with delivery p99 <= 300 ms,
 HTTP p99 <= 250 ms, no errors and nothing lost. Prints a table and writes bench/results/workload.json.
 
-Everything runs on loopback: its own redis-server, database, ASGI server, Celery worker and relay,
-all stopped (by pid) and the database dropped at the end, or at the time limit (--max-seconds).
+Everything runs on loopback and is the run's own. `--layout single` (bench.workload.layout): a
+redis-server, database, ASGI server, Celery worker and relay. `--layout cluster`
+(bench.workload.cluster_layout): a cluster as `make cluster` runs it (nginx, `--asgi` processes,
+PostgreSQL primary and standby under Patroni, sharded Redis, Celery, relay) in var/cluster-workload.
+All of it is stopped (by pid), and the single layout's database dropped, at the end, at the time limit
+(--max-seconds) or on SIGTERM.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ import time
 from pathlib import Path
 
 from bench.workload.company import Shape
-from bench.workload.layout import LAYOUTS
+from bench.workload.layout import LAYOUTS, StackRefused
 from bench.workload.report import cpu_ceiling, table
 from bench.workload.schedule import Rates
 from bench.workload.step import Run, TimeLimit, loopback_error
@@ -44,9 +49,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=60.0, help="seconds of activity per step")
     parser.add_argument("--quick", action="store_true", help="100 and 200 people, 20 s each")
     parser.add_argument("--layout", choices=LAYOUTS, default="single", help="the stack under load")
+    parser.add_argument("--asgi", type=int, default=2, help="the cluster layout's ASGI processes behind nginx")
     parser.add_argument("--host", default="127.0.0.1", help="where the stack runs: loopback only")
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE))
-    parser.add_argument("--keep-database", action="store_true", help="leave the run's database behind")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE),
+        help="the single layout's database (the cluster has its own)",
+    )
+    parser.add_argument("--keep-database", action="store_true", help="single layout: leave its database behind")
     parser.add_argument("--max-seconds", type=float, default=1800.0, help="stop (and clean up) after this long")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where the JSON results go")
     parser.add_argument("--table-from", type=Path, help="print the table of a results file, and run nothing")
@@ -102,9 +112,14 @@ def main(argv: list[str] | None = None) -> int:
     except TimeLimit:
         print(f"\nStopped at the time limit ({args.max_seconds:.0f} s); the steps measured so far follow.")
         status = 3
+    except StackRefused as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        status = 2
     finally:
         run.deadline.disarm()
         run.cleanup()
+    if status == 2:
+        return status  # refused before anything was measured
     results = run.results()
     results |= {
         "command": "python -m bench.workload " + " ".join(argv if argv is not None else sys.argv[1:]),

@@ -1,12 +1,10 @@
-"""One run: its own Redis, database and stack, then each step's company, people and measures."""
+"""One run: its stack (`single` or `cluster`), then each step's company, people and measures."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import ipaddress
 import signal
-import subprocess
 import tempfile
 import time
 from collections.abc import Coroutine
@@ -15,16 +13,15 @@ from typing import Any
 
 import dj_database_url
 
-from bench.fanout import stack
 from bench.workload.checks import check_losses, stored_posts
+from bench.workload.cluster_layout import ClusterLayout
 from bench.workload.company import Company, Shape, seed_company
 from bench.workload.http import HttpPool
-from bench.workload.layout import SingleLayout
+from bench.workload.layout import SingleLayout, StackLayout, is_loopback
 from bench.workload.people import People
 from bench.workload.report import step_row, supported_users
 from bench.workload.schedule import Rates
 
-LOOPBACK_NAMES = ("localhost",)
 SETTLE_LIMIT_S = 60.0  # after the sockets open, presence batches and hello work settle within this
 DRAIN_S = 3.0  # after the last action, until this long passes without a delivery
 DRAIN_LIMIT_S = 60.0
@@ -96,39 +93,32 @@ def loopback_error(host: str, database_url: str) -> str | None:
     """Why these addresses are refused, or None: the load may only ever be aimed at this machine."""
     database_host = dj_database_url.parse(database_url).get("HOST") or "localhost"
     for what, name in (("--host", host), ("--database-url", database_host)):
-        if name in LOOPBACK_NAMES:
-            continue
-        try:
-            if ipaddress.ip_address(name.strip("[]")).is_loopback:
-                continue
-        except ValueError:
-            pass
-        return f"{what} names {name!r}: only loopback (127.0.0.1, ::1, localhost) may be loaded"
-    return None
+        if not is_loopback(name):
+            return f"{what} names {name!r}: only loopback (127.0.0.1, ::1, localhost) may be loaded"
+    return None  # a cluster's own addresses are checked once it runs (cluster_layout.cluster_loopback_error)
+
+
+def new_layout(args: argparse.Namespace) -> StackLayout:
+    if args.layout == "cluster":
+        return ClusterLayout(asgi=args.asgi)
+    log_dir = Path(tempfile.mkdtemp(prefix="workload-"))
+    return SingleLayout(args.database_url, log_dir, keep_database=args.keep_database)
 
 
 class Run:
     def __init__(self, args: argparse.Namespace, rates: Rates, shape: Shape):
         self.args, self.rates, self.shape = args, rates, shape
         self.steps: list[dict] = []
-        self.redis: subprocess.Popen | None = None
-        self.layout: SingleLayout | None = None
-        self.created_database = False
-        self.database = str(dj_database_url.parse(args.database_url)["NAME"])
+        self.layout: StackLayout | None = None
         self.deadline = Deadline()
 
     def execute(self, sizes: list[int]) -> None:
-        self.redis, redis_url = stack.start_redis()
-        stack.use_environment(self.args.database_url, redis_url)
-        self.created_database = not _database_exists(self.args.database_url, self.database)
-        stack.ensure_database(self.args.database_url)
+        self.layout = new_layout(self.args)
+        self.layout.start()
         import django
 
         django.setup()
-        log_dir = Path(tempfile.mkdtemp(prefix="workload-"))
-        self.layout = SingleLayout(self.args.database_url, self.database, log_dir)
-        self.layout.start()
-        print(f"layout {self.args.layout}: ASGI on 127.0.0.1:{self.layout.port}, logs in {log_dir}", flush=True)
+        print(f"layout {self.args.layout}: {self.layout.describe()}", flush=True)
         for number, people in enumerate(sizes):
             company = seed_company(people, self.shape, seed=self.args.seed + number)
             print(f"{people} people seeded in {company.seconds:.1f} s", flush=True)
@@ -138,8 +128,8 @@ class Run:
             print(_progress(row), flush=True)
 
     async def _measure(self, company: Company, *, seed: int) -> dict:
-        layout, redis = self.layout, self.redis
-        if layout is None or redis is None:
+        layout = self.layout
+        if layout is None:
             raise RuntimeError("the stack is not running")
         http = HttpPool(layout.port, self.args.http_connections)
         people = People(
@@ -149,11 +139,11 @@ class Run:
         connected = bytearray(client is not None for client in people.clients)
         await people.warm_up(self.args.http_connections)
         await _settle(layout)
-        cpu_before = layout.cpu(redis.pid)
+        cpu_before = layout.cpu()
         started = time.monotonic()
         await people.run(self.args.seconds, self.args.http_connections)
         await people.drain(DRAIN_S, DRAIN_LIMIT_S)
-        cpu_after = layout.cpu(redis.pid)
+        cpu_after = layout.cpu()
         window = time.monotonic() - started
         people.close_all()
         http.close()
@@ -163,12 +153,14 @@ class Run:
         await asyncio.sleep(1.0)  # the sockets close before the next step opens its own
         cpu = {name: round(cpu_after[name] - cpu_before.get(name, 0.0), 2) for name in cpu_after}
         machine = cpu.pop("machine")
+        per_asgi = {name: cpu.pop(name) for name in sorted(cpu) if name.startswith("asgi-")}  # shares of asgi
         cpu["others"] = round(max(0.0, machine - sum(cpu.values())), 2)  # other work sharing the cores
-        return step_row(company, people, losses, cpu, window, failed, self.args.seconds)
+        return step_row(company, people, losses, cpu, window, failed, self.args.seconds, per_asgi=per_asgi)
 
     def results(self) -> dict:
         return {
             "layout": self.args.layout,
+            "asgi_processes": self.args.asgi if self.args.layout == "cluster" else 1,
             "rates_per_person_per_minute": self.rates.as_dict(),
             "shape": vars(self.shape),
             "seconds_per_step": self.args.seconds,
@@ -177,45 +169,19 @@ class Run:
         }
 
     def cleanup(self) -> None:
-        """Stop what this run started, by pid, and drop the database it created."""
+        """Stop what this run started, by pid (the single layout also drops the database it created)."""
         if self.layout is not None:
             self.layout.stop()
-        stack.stop(self.redis)
-        if self.created_database and not self.args.keep_database:
-            from django.db import connections
-
-            connections.close_all()
-            _drop_database(self.args.database_url, self.database)
 
 
-async def _settle(layout: SingleLayout, busy: float = 0.1) -> None:
-    """Until the ASGI process is idle (under a tenth of a core), so the opening is not measured as load."""
+async def _settle(layout: StackLayout, busy: float = 0.1) -> None:
+    """Until the ASGI processes are idle (under a tenth of a core), so the opening is not measured as load."""
     deadline = time.monotonic() + SETTLE_LIMIT_S
     while time.monotonic() < deadline:
         before = layout.cpu_of("asgi")
         await asyncio.sleep(0.5)
         if layout.cpu_of("asgi") - before < busy * 0.5:
             return
-
-
-def _admin_url(database_url: str) -> str:
-    config = dj_database_url.parse(database_url)
-    return f"postgresql://{config['USER']}@{config['HOST']}:{config['PORT'] or 5432}/postgres"
-
-
-def _database_exists(database_url: str, name: str) -> bool:
-    import psycopg
-
-    with psycopg.connect(_admin_url(database_url), autocommit=True) as connection:
-        return connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
-
-
-def _drop_database(database_url: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(_admin_url(database_url), autocommit=True) as connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def _progress(row: dict) -> str:
