@@ -63,6 +63,7 @@ def parse_args() -> argparse.Namespace:
         type=Path,
         help="a checkout (worktree) whose code is the baseline: busy, and the before-uvicorn server",
     )
+    parser.add_argument("--output", type=Path, help=f"where the JSON results go (default {RESULTS})")
     parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/slackclone_bench"),
@@ -165,6 +166,7 @@ def main() -> None:
     results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}
     results["seconds"] = round(time.time() - started, 1)
     written = RESULTS if data is not None else RESULTS.with_name("fanout_busy.json")  # a busy-only run
+    written = args.output or written
     written.parent.mkdir(parents=True, exist_ok=True)
     written.write_text(json.dumps(results, indent=2))
     if results["rows"]:
