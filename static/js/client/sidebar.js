@@ -18,6 +18,7 @@ export class Sidebar {
     app.store.addEventListener("presence", () => this.schedule());
     app.store.addEventListener("sidebar", () => this.schedule());
     this.dragging = null; // the conversation being dragged
+    this.drags = 0; // drags started: a late dragend of an earlier one must not end the current one
     this.pressed = false; // a pointer is down on a conversation: a drag may be about to start
     this.unreadHeld = null; // the open conversation, kept in Unreads while it is open
     // Redrawing between the press and the drag's start would replace the pressed node and lose the drag.
@@ -83,7 +84,7 @@ export class Sidebar {
         dataset: { channel: channel.id },
         draggable: sectionId ? "true" : null,
         ondragstart: sectionId ? (event) => this.dragStart(event, channel.id) : null,
-        ondragend: sectionId ? () => this.dragEnd() : null,
+        ondragend: sectionId ? (event) => this.dragEnd(event) : null,
       },
       h(
         "a",
@@ -184,6 +185,8 @@ export class Sidebar {
   // --- Drag and drop: a conversation onto a section's list (before the item under the pointer) or title ---
 
   dragStart(event, channelId) {
+    this.drags += 1;
+    event.currentTarget.dataset.drag = String(this.drags);
     this.dragging = channelId;
     this.pressed = false;
     event.dataTransfer.setData(DRAG_TYPE, channelId);
@@ -191,7 +194,10 @@ export class Sidebar {
     event.dataTransfer.effectAllowed = "move";
   }
 
-  dragEnd() {
+  /** The drag is over: dropped (no event), or its source's dragend. That dragend can come late, from a node a
+   * redraw has already replaced, after the next drag began: then it is not this drag's, and ends nothing. */
+  dragEnd(event = null) {
+    if (event && event.currentTarget?.dataset?.drag !== String(this.drags)) return;
     this.dragging = null;
     for (const node of this.root.querySelectorAll(".is-drop-target, .is-drop-before"))
       node.classList.remove("is-drop-target", "is-drop-before");
