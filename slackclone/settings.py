@@ -170,10 +170,12 @@ DATABASE_POOL_MAX = env_int("DATABASE_POOL_MAX", 20)
 # How long a request waits for a pooled connection (seconds) before it is answered 503 service_unavailable
 # (slackclone.db_unavailable): long enough to ride out a short failover, short enough for clients to retry.
 DATABASE_POOL_TIMEOUT = env_int("DATABASE_POOL_TIMEOUT", 10)
-# The threads an ASGI process runs requests in (slackclone/asgi_http.py): one per pooled connection.
-# The gateway's worker threads take connections from the same pool, so during a reconnect storm a
-# request may still wait for one (up to DATABASE_POOL_TIMEOUT).
-ASGI_REQUEST_THREADS = env_int("ASGI_REQUEST_THREADS", DATABASE_POOL_MAX)
+# The threads an ASGI process runs requests in (slackclone/asgi_http.py): two per core it may run on, at most
+# one per pooled connection. The request's Python work holds the GIL, shared with the event loop that writes
+# to the sockets; more threads than that add no throughput, only requests taking the GIL from each other
+# and from the loop, which shows as tail latency (docs/performance.md, A company's day). The gateway's worker
+# threads take connections from the same pool.
+ASGI_REQUEST_THREADS = env_int("ASGI_REQUEST_THREADS", min(DATABASE_POOL_MAX, 2 * len(os.sched_getaffinity(0))))
 
 # Shown as pg_stat_activity's application_name, so an operator sees which process holds which
 # connection (the cluster names each process: asgi-1, celery-notifications, …).
