@@ -8,6 +8,7 @@ so a run leaves nothing behind and never touches a process it did not start.
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -19,15 +20,39 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
-def free_port(candidates: Iterable[int] = (0,)) -> int:
-    """The first of `candidates` that nobody listens on (0 lets the kernel pick one)."""
+def _listening_ports() -> range:
+    """Ports for servers: below the kernel's ephemeral range, from which every outgoing connection takes its
+    local port. A port picked there can be taken by some connection before the server binds it, and a
+    cluster opens many connections while it starts."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as ports:
+            ephemeral_low = int(ports.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        ephemeral_low = 32768
+    return range(10000, ephemeral_low) if ephemeral_low > 12000 else range(0)
+
+
+_handed_out: set[int] = set()  # a port handed out is not handed out again by this process
+
+
+def free_port(candidates: Iterable[int] | None = None) -> int:
+    """The first of `candidates` that nobody listens on; by default a random free port below the ephemeral
+    range (or one the kernel picks, where that range leaves no room)."""
+    if candidates is None:
+        ports = _listening_ports()
+        start = random.randrange(len(ports)) if ports else 0
+        candidates = [*ports[start:], *ports[:start]] or [0]
     for port in candidates:
+        if port and port in _handed_out:
+            continue
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
-            return probe.getsockname()[1]
+            chosen = probe.getsockname()[1]
+        _handed_out.add(chosen)
+        return chosen
     raise RuntimeError(f"no free port among {candidates}")
 
 
@@ -61,7 +86,7 @@ class OwnRedis:
     """A redis-server of the test's own (no persistence) on a free port, which it can stop and start again;
     started again, it keeps its port and comes back empty, as a replaced broker or shard does."""
 
-    def __init__(self, candidates: Iterable[int] = (0,)) -> None:
+    def __init__(self, candidates: Iterable[int] | None = None) -> None:
         self.port = free_port(candidates)
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen | None = None
