@@ -27,6 +27,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: help venv node-modules run test browser check-services lint format worker beat stack require-real-stack clean
 .PHONY: messages messages-extract gettext-tools vendor system-packages
 .PHONY: cluster cluster-stop cluster-restart cluster-packages cluster-system-packages test-cluster backup chaos
+.PHONY: bench-peer-packages
 
 help:
 	@echo "make run     set up .venv, migrate, seed the demo, serve http://$(HOST):$(PORT) (embedded default)"
@@ -59,8 +60,9 @@ $(STAMP): requirements.txt requirements-dev.txt | $(PY) system-packages
 
 # Debian packages, installed only when missing: python-ldap (under django-auth-ldap) builds against OpenLDAP's
 # and SASL's headers, and the LDAP tests (directory/tests) run Debian's slapd and its ldapadd; xmlsec (SAML
-# signatures) needs libxmlsec1 and pkg-config where pip has no wheel for the machine.
-SYSTEM_PACKAGES := libldap2-dev libsasl2-dev slapd ldap-utils libxmlsec1-dev pkg-config
+# signatures) needs libxmlsec1 and pkg-config where pip has no wheel for the machine; mosquitto is a peer the
+# fan-out benchmark measures beside us (bench/fanout/peers.py) and its test starts.
+SYSTEM_PACKAGES := libldap2-dev libsasl2-dev slapd ldap-utils libxmlsec1-dev pkg-config mosquitto
 system-packages:
 	@missing=""; \
 	for package in $(SYSTEM_PACKAGES); do \
@@ -223,6 +225,17 @@ cluster-system-packages:
 	command -v prometheus >/dev/null || missing="$$missing prometheus"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing"; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+# nginx with the nchan module: the other peer the fan-out benchmark measures (bench/fanout/peers.py), installed
+# only when missing. The benchmark starts it with a configuration of its own; Debian's service is not used.
+bench-peer-packages:
+	@missing=""; \
+	command -v nginx >/dev/null || missing="$$missing nginx-light"; \
+	dpkg -s libnginx-mod-nchan >/dev/null 2>&1 || missing="$$missing libnginx-mod-nchan"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing (apt-get)"; \
 		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 

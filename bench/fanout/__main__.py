@@ -3,12 +3,14 @@
     python -m bench.fanout                 # the full run (about 15 minutes on 2 cores)
     python -m bench.fanout --quick         # a functional run with small numbers
     python -m bench.fanout --scenarios busy --baseline-dir ../wt-base   # one busy channel, before and after
+    python -m bench.fanout --servers slackclone-uvicorn,mosquitto,nchan --scenarios ladder   # beside peers
 
 For each server (one Daphne process each) and each N, N clients sit in one channel while
 messages are posted at fixed rates (a ladder, stopping at the first rate that misses p99 <= 250 ms
 or loses a message). Each message carries its send time; every client records post-to-receipt
 latency, and the run counts lost and duplicated deliveries. Ours persists every message
-(chat.services.message_post, posted over the socket); the baseline stores nothing.
+(chat.services.message_post, posted over the socket); the baseline stores nothing, and neither do the
+peers (bench/fanout/peers.py: mosquitto over MQTT-over-WebSocket, nginx with nchan), driven by the same client.
 Then: memory of 10,000 idle sockets in one process, and 2,000 clients reconnecting and resuming.
 `busy` (bench/fanout/busy.py, only when asked for): many posters into one channel, post latency and
 the database's seq checked, for another checkout's code (the baseline) and this one.
@@ -29,6 +31,7 @@ from pathlib import Path
 
 from bench.fanout import busy, stack
 from bench.fanout.busy import run_busy
+from bench.fanout.peers import start_server
 from bench.fanout.scenarios import Server, idle_memory, rate_ladder, reconnect_storm
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "fanout.json"
@@ -47,7 +50,7 @@ def parse_args() -> argparse.Namespace:
         "--servers",
         default="slackclone-uvicorn,slackclone,baseline",
         help="of slackclone-uvicorn, slackclone (Daphne), baseline (the Channels tutorial), "
-        "before-uvicorn (slackclone-uvicorn from --baseline-dir)",
+        "before-uvicorn (slackclone-uvicorn from --baseline-dir), and the peers mosquitto and nchan",
     )
     parser.add_argument(
         "--scenarios",
@@ -76,14 +79,14 @@ def parse_args() -> argparse.Namespace:
 
 def table(rows: list[dict]) -> str:
     header = (
-        f"{'server':<16}{'clients':>8}{'msg/s':>7}{'deliv/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        f"{'server':<19}{'stores':>7}{'clients':>8}{'msg/s':>7}{'deliv/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
         f"{'max ms':>9}{'lost':>7}{'dup':>6}{'KiB/conn':>10}{'srv µs/d':>10}{'cli µs/d':>10}"
     )
     lines = [header, "-" * len(header)]
     for r in rows:
         lines.append(
-            f"{r['server']:<16}{r['clients']:>8}{r['rate']:>7}{r['deliveries_per_s']:>10.0f}{r['p50_ms']:>9.1f}"
-            f"{r['p95_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['max_ms']:>9.1f}{r['lost']:>7}{r['duplicated']:>6}"
+            f"{r['server']:<19}{'yes' if r['stores'] else 'no':>7}{r['clients']:>8}{r['rate']:>7}"
+            f"{r['deliveries_per_s']:>10.0f}{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['max_ms']:>9.1f}{r['lost']:>7}{r['duplicated']:>6}"
             f"{r['kib_per_connection']:>10.1f}{r.get('server_us_per_delivery', math.nan):>10.1f}"
             f"{r.get('client_us_per_delivery', math.nan):>10.1f}"
         )
@@ -110,7 +113,7 @@ async def run(args: argparse.Namespace, data, redis_url: str) -> dict:
         busy_rates = busy_rates if "busy-socket" not in args.skip else []
         busy = await run_busy(args.posters, busy_rates, args.duration, args.baseline_dir, args.lock_seconds)
     for kind in args.servers.split(",") if scenarios - {"busy"} else []:
-        server = Server.start(kind, data, args.baseline_dir)
+        server = start_server(kind, data, args.baseline_dir)
         try:
             if "idle" in scenarios:
                 idle[kind] = await idle_memory(server, args.idle)

@@ -2,7 +2,8 @@
 
 asyncio.Protocol with just enough of RFC 6455 (handshake, unmasked server frames, masked
 client frames, ping/pong), so the client spends little CPU per delivery and measures the
-server rather than itself. Both servers are driven by this same client.
+server rather than itself. Every server is driven by this same client: ours and the baseline with
+text frames, the peers (bench/fanout/peers.py) with text (nchan) or binary frames (MQTT over WebSocket).
 """
 
 from __future__ import annotations
@@ -35,10 +36,20 @@ def encode_frame(opcode: int, payload: bytes) -> bytes:
 
 
 class Client(asyncio.Protocol):
-    """One socket. `on_text(client, payload_bytes)` is called for each text frame."""
+    """One socket. `on_text(client, payload_bytes)` is called for each text frame, and `on_binary` (when given)
+    for each binary frame."""
 
-    def __init__(self, host: str, path: str, headers: dict[str, str], on_text: Callable, number: int):
+    def __init__(
+        self,
+        host: str,
+        path: str,
+        headers: dict[str, str],
+        on_text: Callable,
+        number: int,
+        on_binary: Callable | None = None,
+    ):
         self.host, self.path, self.headers, self.on_text, self.number = host, path, headers, on_text, number
+        self.on_binary = on_binary
         self.transport: asyncio.Transport | None = None
         self.buffer = b""
         self.upgraded = False
@@ -101,6 +112,8 @@ class Client(asyncio.Protocol):
             position = end
             if opcode == 1:
                 self.on_text(self, payload)
+            elif opcode == 2 and self.on_binary is not None:
+                self.on_binary(self, payload)
             elif opcode == 9:
                 transport.write(encode_frame(10, payload))
             elif opcode == 8:
@@ -118,16 +131,22 @@ class Client(asyncio.Protocol):
         if self.transport is not None and not self.transport.is_closing():
             self.transport.write(encode_frame(1, text.encode()))
 
+    def send_binary(self, data: bytes) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(encode_frame(2, data))
+
     def close(self) -> None:
         if self.transport is not None and not self.transport.is_closing():
             self.transport.write(encode_frame(8, struct.pack("!H", 1000)))
             self.transport.close()
 
 
-async def open_client(port: int, path: str, headers: dict[str, str], on_text: Callable, number: int) -> Client:
+async def open_client(
+    port: int, path: str, headers: dict[str, str], on_text: Callable, number: int, on_binary: Callable | None = None
+) -> Client:
     loop = asyncio.get_running_loop()
     _, client = await loop.create_connection(
-        lambda: Client(f"127.0.0.1:{port}", path, headers, on_text, number), "127.0.0.1", port
+        lambda: Client(f"127.0.0.1:{port}", path, headers, on_text, number, on_binary), "127.0.0.1", port
     )
     await client.opened
     return client

@@ -25,7 +25,8 @@ MARK = b"bq:"
 
 @dataclass
 class Server:
-    """A server under test and how to talk to it: ours (slackclone) or the Channels-tutorial baseline."""
+    """A server under test and how to talk to it: ours (slackclone) or the Channels-tutorial baseline; the peers
+    (bench/fanout/peers.py) override the hooks between `stores` and `open_posters`."""
 
     kind: str
     data: BenchData
@@ -66,6 +67,31 @@ class Server:
         if self.ours:
             return json.dumps({"id": frame_id, "type": "message", "channel": self.data.channel_id, "text": text})
         return json.dumps({"message": text})
+
+    @property
+    def stores(self) -> bool:
+        """Whether every message is stored before it is fanned out: ours, yes; the baseline and the peers, no."""
+        return self.ours
+
+    @property
+    def waits_ready(self) -> bool:
+        """Whether a socket is ready only after the server's first frame to it (ours says hello), not at once."""
+        return self.ours
+
+    def router(self) -> Router:
+        return Router()
+
+    def on_open(self, client: Client) -> None:
+        """What a socket sends once open, before it counts as ready (ours: nothing)."""
+
+    def publish(self, poster: Any, frame_id: int, text: str) -> None:
+        """Post one message through `poster`, one of what open_posters returned."""
+        poster.send_text(self.post_frame(frame_id, text))
+
+    async def open_posters(self, router: Router, numbers: range) -> list[Any]:
+        """The connections messages are posted through: sockets of members, as for ours."""
+        posters, _ = await connect_many(self, router, numbers)
+        return posters
 
     @property
     def pid(self) -> int:
@@ -130,6 +156,9 @@ class Router:
         if self.measure is not None:
             self.measure.on_text(client, payload)
 
+    def on_binary(self, client: Client, payload: bytes) -> None:
+        """Binary frames carry nothing for ours or the baseline; the MQTT peer's router reads them."""
+
 
 async def connect_many(server: Server, router: Router, numbers: range, **kwargs) -> tuple[list[Client], int]:
     """Open sockets in batches; returns them and how many handshakes failed (each is retried once)."""
@@ -139,13 +168,14 @@ async def connect_many(server: Server, router: Router, numbers: range, **kwargs)
         nonlocal failures
         for _ in range(2):
             waiter = asyncio.get_running_loop().create_future()
-            if server.ours:
+            if server.waits_ready:
                 router.ready[number] = waiter  # hello may arrive with the handshake's reply: wait on our own handle
             try:
                 client = await open_client(
-                    server.port, server.path(**kwargs), server.headers(number), router.on_text, number
+                    server.port, server.path(**kwargs), server.headers(number), router.on_text, number, router.on_binary
                 )
-                if server.ours:
+                server.on_open(client)
+                if server.waits_ready:
                     await asyncio.wait_for(waiter, 20)
                 return client
             except (TimeoutError, OSError, ConnectionError):
@@ -187,7 +217,7 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(fraction * len(sorted_values)))]
 
 
-async def post_at_rate(server: Server, posters: list[Client], rate: int, messages: int) -> float:
+async def post_at_rate(server: Server, posters: list[Any], rate: int, messages: int) -> float:
     """Post `messages` at a fixed rate (several posters for ours: 10 msg/s each is the per-user limit)."""
     started = time.monotonic()
     for index in range(messages):
@@ -195,11 +225,11 @@ async def post_at_rate(server: Server, posters: list[Client], rate: int, message
         if delay > 0:
             await asyncio.sleep(delay)
         text = f"bq:{index}:{time.time_ns()}:"
-        posters[index % len(posters)].send_text(server.post_frame(index + 1, text))
+        server.publish(posters[index % len(posters)], index + 1, text)
     return started
 
 
-async def one_rate(server: Server, router: Router, clients: int, posters: list[Client], rate: int, duration: float):
+async def one_rate(server: Server, router: Router, clients: int, posters: list[Any], rate: int, duration: float):
     messages = max(1, int(rate * duration))
     measure = Measure(clients, messages)
     router.measure = measure
@@ -218,6 +248,7 @@ async def one_rate(server: Server, router: Router, clients: int, posters: list[C
     elapsed = max((measure.last_at or time.monotonic()) - started, duration)
     row: dict[str, Any] = {
         "server": server.kind,
+        "stores": server.stores,
         "clients": clients,
         "rate": rate,
         "messages": messages,
@@ -243,12 +274,12 @@ async def one_rate(server: Server, router: Router, clients: int, posters: list[C
 
 
 async def rate_ladder(server: Server, clients: int, rates: list[int], duration: float) -> list[dict]:
-    router = Router()
+    router = server.router()
     await settle(server)
     rss_before = server.rss()
     receivers, failed = await connect_many(server, router, range(clients))
     poster_count = max(1, math.ceil(max(rates) / 8)) if server.ours else 1
-    posters, _ = await connect_many(server, router, range(clients, clients + poster_count))
+    posters = await server.open_posters(router, range(clients, clients + poster_count))
     await settle(server)
     kib_per_connection = (server.rss() - rss_before) / max(1, len(receivers) + len(posters))
     rows = []
@@ -267,7 +298,7 @@ async def rate_ladder(server: Server, clients: int, rates: list[int], duration: 
 
 async def idle_memory(server: Server, count: int) -> dict:
     """RSS growth per idle socket, on a fresh server warmed up by a few connections first."""
-    router = Router()
+    router = server.router()
     warm_up, _ = await connect_many(server, router, range(50))
     await close_all(warm_up)
     rss_before = server.rss()
