@@ -45,6 +45,7 @@ help:
 	@echo "make test-cluster  the failure tests on a cluster of their own"
 	@echo "make backup        full backup (pgBackRest) of the running cluster and its uploaded files"
 	@echo "make chaos         the chaos soak: 10 min of load while processes are killed (CHAOS_ARGS=...)"
+	@echo "make bench-peer-packages  nginx with nchan, a peer bench/fanout measures (mosquitto comes with make venv)"
 
 # --- Virtualenv ---------------------------------------------------------------------
 
