@@ -45,7 +45,7 @@ help:
 	@echo "make test-cluster  the failure tests on a cluster of their own"
 	@echo "make backup        full backup (pgBackRest) of the running cluster and its uploaded files"
 	@echo "make chaos         the chaos soak: 10 min of load while processes are killed (CHAOS_ARGS=...)"
-	@echo "make bench-peer-packages  nginx with nchan, a peer bench/fanout measures (mosquitto comes with make venv)"
+	@echo "make bench-peer-packages  nginx with nchan, a peer bench/fanout measures (make test installs it)"
 
 # --- Virtualenv ---------------------------------------------------------------------
 
@@ -143,7 +143,7 @@ run: venv messages
 
 # The suite runs serially: its tests share one Redis (the Celery broker, presence, the channel layer).
 # The browser client's checks come before pytest: Biome (lint, format, import order) and its unit tests.
-test: venv system-packages node-modules check-services browser messages
+test: venv system-packages bench-peer-packages node-modules check-services browser messages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(BIOME) ci --colors=off

@@ -9,10 +9,14 @@ Guests see only the channels they were invited to.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
+
+from django.db import connection
 
 from chat.models import Channel, ChannelKind, ChannelMember, CustomEmoji, Message
 from slackclone.errors import DomainError, ErrorCode
+from slackclone.rawsql import Columns, split_row
 from workspaces.models import EmojiAddPolicy, Membership, Workspace
 from workspaces.permissions import check_membership_standing
 
@@ -45,14 +49,35 @@ def channel_not_found() -> DomainError:
     return DomainError(ErrorCode.CHANNEL_NOT_FOUND, "Channel not found.")
 
 
+_MEMBERSHIP = Columns(Membership, "m")
+_MEMBER = Columns(ChannelMember, "cm")
+
+
+@cache
+def _standing_sql() -> str:
+    return f"""
+        SELECT {_MEMBERSHIP.sql}, {_MEMBER.sql}
+        FROM (SELECT 1) AS one
+        LEFT JOIN {Membership._meta.db_table} m ON m.workspace_id = %(workspace)s AND m.user_id = %(actor)s
+        LEFT JOIN {ChannelMember._meta.db_table} cm ON cm.channel_id = %(channel)s AND cm.user_id = %(actor)s
+    """
+
+
 def access_channel(actor: User | None, channel: Channel) -> ChannelAccess:
-    """Fetch the actor's standing in a channel, raising channel_not_found if they may not see it."""
+    """Fetch the actor's standing in a channel, raising channel_not_found if they may not see it.
+
+    Every service that touches a channel starts here, inside its transaction, so the actor's two
+    memberships are read in one statement (slackclone.rawsql) rather than built as two ORM queries.
+    """
     if actor is None:
         return ChannelAccess(channel, None, None)
     if not actor.is_active:
         raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
-    membership = Membership.objects.filter(user=actor, workspace_id=channel.workspace_id).first()
-    member = ChannelMember.objects.filter(channel=channel, user=actor).first()
+    params = {"actor": actor.pk, "workspace": channel.workspace_id, "channel": channel.pk}
+    with connection.cursor() as cursor:
+        cursor.execute(_standing_sql(), params)
+        row = cursor.fetchone()
+    membership, member = split_row(row, _MEMBERSHIP, _MEMBER)
     if member is not None:
         member.user = actor  # the row it points to: no query to follow it
     return check_channel_access(actor, channel, membership, member)

@@ -19,6 +19,7 @@ from chat import selectors, services
 from chat.models import Channel, ChannelMember, Message
 from slackclone.db_unavailable import OUTAGE_CANDIDATES, database_outage
 from slackclone.errors import DomainError, ErrorCode
+from slackclone.orm import unique_or_none
 from workspaces.models import Membership, Role, Workspace
 
 P = ParamSpec("P")
@@ -28,7 +29,7 @@ R = TypeVar("R")
 def active_user(user_pk: int) -> User:
     """The socket's user, fresh from the database: a socket keeps only the key, and an account
     deactivated since the handshake can do nothing more even before its close arrives."""
-    user = User.objects.filter(pk=user_pk).first()
+    user = unique_or_none(User.objects.filter(pk=user_pk))
     if user is None or not user.is_active:
         raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
     return user
@@ -199,7 +200,7 @@ def mark_read(user_pk: int, workspace_id: int | None, data: dict[str, Any]) -> d
     channel = _visible_channel(user, workspace_id, data["channel"])
     seq = data.get("seq")
     if seq is None:
-        seq = Message.objects.filter(channel=channel, ts=data["ts"]).values_list("seq", flat=True).first()
+        seq = unique_or_none(Message.objects.filter(channel=channel, ts=data["ts"]).values_list("seq", flat=True))
         if seq is None:
             raise DomainError(ErrorCode.MESSAGE_NOT_FOUND, "No message has that ts in this channel.")
     marked = services.channel_mark_read(actor=user, channel=channel, seq=seq)

@@ -21,6 +21,7 @@ from redis.exceptions import RedisError
 from accounts.models import hash_token
 from realtime import clock
 from slackclone.errors import DomainError
+from slackclone.orm import unique_or_none
 
 if TYPE_CHECKING:
     from accounts.models import ApiToken
@@ -74,7 +75,9 @@ def ticket_redeem(raw: str) -> ApiToken | None:
     token_pk = redeem_ticket(KEY_PREFIX, raw)
     if token_pk is None:
         return None
-    token = ApiToken.objects.select_related("user", "workspace").filter(pk=token_pk, revoked_at__isnull=True).first()
+    token = unique_or_none(
+        ApiToken.objects.select_related("user", "workspace").filter(pk=token_pk, revoked_at__isnull=True)
+    )
     if token is None:
         return None
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, overload
 
 from slackclone.errors import DomainError, ErrorCode
+from slackclone.orm import unique_or_none
 from workspaces.models import Membership, Role, UserGroup, Workspace
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ def access_membership(actor: User, workspace: Workspace) -> Membership:
     """The actor's active membership; a workspace you are not in does not exist for you."""
     if not actor.is_active:
         raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
-    membership = Membership.objects.filter(user=actor, workspace=workspace).first()
+    membership = unique_or_none(Membership.objects.filter(user=actor, workspace=workspace))
     if membership is None:
         raise DomainError(ErrorCode.WORKSPACE_NOT_FOUND, "Workspace not found.")
     check_membership_standing(user_is_active=actor.is_active, membership_is_active=membership.is_active)

@@ -4,13 +4,12 @@ installed, every delivery arriving and the peer's processes gone afterwards."""
 from __future__ import annotations
 
 import asyncio
-import shutil
 from pathlib import Path
 
 import pytest
 
 from bench.fanout import mqtt
-from bench.fanout.peers import NCHAN_MODULE, MqttRouter, Nchan, start_server
+from bench.fanout.peers import MqttRouter, Nchan, start_server
 from bench.fanout.scenarios import Measure, rate_ladder
 
 
@@ -50,14 +49,9 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-nchan_installed = pytest.mark.skipif(
-    not (NCHAN_MODULE.exists() and shutil.which("nginx")), reason="make bench-peer-packages installs nginx and nchan"
-)
-
-
 @pytest.mark.integration
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize("kind", ["mosquitto", pytest.param("nchan", marks=nchan_installed)])
+@pytest.mark.parametrize("kind", ["mosquitto", "nchan"])
 def test_a_quick_ladder_against_a_peer_delivers_every_message_and_stops_the_peer(kind):
     clients, rates = 40, [10, 40]
     server = start_server(kind, data=None)

@@ -14,6 +14,7 @@ from chat.selectors.message_page import load_window, uses_single_statement
 from chat.wire import PREFETCHED_ATTACHMENTS, PREFETCHED_REACTIONS
 from slackclone.db_router import read_for
 from slackclone.errors import DomainError, ErrorCode
+from slackclone.orm import unique_or_none
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -24,18 +25,20 @@ HISTORY_MAX_LIMIT = 200
 
 def message_get(*, channel: Channel, ts: str) -> Message:
     """A message of a channel the caller has already been allowed to see."""
-    message = (
-        Message.objects.select_related("channel__workspace", "author", "thread_root__author")
-        .filter(channel=channel, ts=ts)
-        .first()
+    message = unique_or_none(
+        Message.objects.select_related("author", "thread_root__author").filter(channel=channel, ts=ts)
     )
     if message is None:
         raise DomainError(ErrorCode.MESSAGE_NOT_FOUND, "Message not found.")
+    message.channel = channel  # the row it points to, with its workspace: no join to read it again
     return message
 
 
-def messages_for_wire() -> QuerySet[Message]:
-    """Messages with everything message_to_wire reads, fetched up front."""
+def messages_for_wire(*, join_channel: bool = True) -> QuerySet[Message]:
+    """Messages with everything message_to_wire reads, fetched up front.
+
+    A caller that already holds the channel passes join_channel=False and sets it on what it reads.
+    """
     # Reactions come with their users in one query (a Prefetch with select_related), not two.
     # Into plain lists (to_attr), which chat.wire reads: the default, a queryset per message, cost more than the query.
     reactions = Prefetch(
@@ -44,9 +47,8 @@ def messages_for_wire() -> QuerySet[Message]:
         to_attr=PREFETCHED_REACTIONS,
     )
     attachments = Prefetch("attachments", queryset=Attachment.objects.all(), to_attr=PREFETCHED_ATTACHMENTS)
-    return Message.objects.select_related("channel", "author", "thread_root__author").prefetch_related(
-        reactions, attachments
-    )
+    joined = ("channel", "author", "thread_root__author") if join_channel else ("author", "thread_root__author")
+    return Message.objects.select_related(*joined).prefetch_related(reactions, attachments)
 
 
 def history(
@@ -101,9 +103,10 @@ def changes_since(*, channel_id: int, seq: int, up_to: int, limit: int) -> list[
 
 def message_get_for_wire(*, channel: Channel, ts: str) -> Message:
     """As message_get, with everything message_to_wire reads (reactions, files) fetched."""
-    message = messages_for_wire().filter(channel=channel, ts=ts).first()
+    message = unique_or_none(messages_for_wire(join_channel=False).filter(channel=channel, ts=ts))
     if message is None:
         raise DomainError(ErrorCode.MESSAGE_NOT_FOUND, "Message not found.")
+    message.channel = channel
     return message
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, cast
 
 from chat.models import ChannelMember, SectionKind, SidebarPlacement, SidebarPrefs, SidebarSection
 from realtime.event_types import SidebarSectionWire, SidebarWire
+from slackclone.orm import unique_or_none
 
 if TYPE_CHECKING:
     from typing import Literal
@@ -49,7 +50,8 @@ _READ_ATTEMPTS = 3
 
 
 def _revision(user: User, workspace: Workspace) -> int:
-    return SidebarPrefs.objects.filter(user=user, workspace=workspace).values_list("revision", flat=True).first() or 0
+    prefs = SidebarPrefs.objects.filter(user=user, workspace=workspace)
+    return unique_or_none(prefs.values_list("revision", flat=True)) or 0
 
 
 def _read_layout(user: User, workspace: Workspace) -> SidebarWire:
@@ -69,7 +71,7 @@ def _read_layout(user: User, workspace: Workspace) -> SidebarWire:
     for kind in DEFAULT_SECTION_KINDS:
         row = defaults.get(kind)
         sections.append(_section_wire(row, placed[row.id]) if row else _default_wire(kind))
-    prefs = SidebarPrefs.objects.filter(user=user, workspace=workspace).only("show_unreads", "revision").first()
+    prefs = unique_or_none(SidebarPrefs.objects.filter(user=user, workspace=workspace).only("show_unreads", "revision"))
     return {
         "show_unreads": bool(prefs and prefs.show_unreads),
         "sections": sections,

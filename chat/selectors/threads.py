@@ -18,6 +18,7 @@ from chat.models import Channel, ChannelKind, ChannelMember, Message, ThreadFoll
 from chat.selectors.channels import readable_channels
 from chat.selectors.messages import messages_for_wire
 from slackclone.errors import DomainError, ErrorCode
+from slackclone.orm import unique_or_none
 from workspaces.models import Membership, Role, Workspace
 
 if TYPE_CHECKING:
@@ -126,8 +127,8 @@ def unread_threads_count(*, user: User, workspace: Workspace, is_guest: bool) ->
 
 def thread_position(*, user: User, channel: Channel, ts: str, latest_reply_ts: str) -> tuple[str, int] | None:
     """The keyset position a Threads cursor (channel, root ts, latest reply ts) names, or None."""
-    root_id = (
-        Message.objects.filter(channel=channel, ts=ts, thread_root__isnull=True).values_list("pk", flat=True).first()
+    root_id = unique_or_none(
+        Message.objects.filter(channel=channel, ts=ts, thread_root__isnull=True).values_list("pk", flat=True)
     )
     return None if root_id is None else (latest_reply_ts, root_id)
 
@@ -156,15 +157,17 @@ def thread_reply_notified(root: Message) -> frozenset[int]:
 
 def thread_preferences(*, user: User, workspace: Workspace) -> dict[str, bool]:
     """The user's thread notification preferences in the workspace (the defaults when never set)."""
-    row = ThreadPreference.objects.filter(user=user, workspace=workspace).values_list("new_replies", flat=True).first()
+    row = unique_or_none(
+        ThreadPreference.objects.filter(user=user, workspace=workspace).values_list("new_replies", flat=True)
+    )
     return {"new_replies": True if row is None else row}
 
 
 def thread_follow_get(*, user: User, channel: Channel, ts: str) -> tuple[Message, ThreadFollow | None]:
     """A thread of a channel the caller may read (a reply's ts names its thread), and the user's follow
     row, if any. Raises thread_not_found."""
-    message = Message.objects.filter(channel=channel, ts=ts).select_related("thread_root").first()
+    message = unique_or_none(Message.objects.filter(channel=channel, ts=ts).select_related("thread_root"))
     if message is None or (message.is_deleted and not message.reply_count):
         raise DomainError(ErrorCode.THREAD_NOT_FOUND, "The thread's first message was not found.")
     root = message.thread_root or message
-    return root, ThreadFollow.objects.filter(user=user, root=root).first()
+    return root, unique_or_none(ThreadFollow.objects.filter(user=user, root=root))

@@ -26,6 +26,7 @@ from chat.services.threads import find_thread_root, follow_on_reply, send_follow
 from chat.text import check_emoji_name, parse_mentions
 from chat.wire import PREFETCHED_ATTACHMENTS
 from slackclone.errors import DomainError, ErrorCode
+from slackclone.orm import unique_or_none
 from workspaces.models import Membership
 from workspaces.permissions import access_membership
 from workspaces.selectors import usergroup_mentioned_people
@@ -131,8 +132,8 @@ def check_bot_display(sender: User, *, username: str = "", icon_emoji: str = "",
 def _existing_by_client_msg_id(sender: User, client_msg_id: str | None) -> Message | None:
     if client_msg_id is None:
         return None
-    return (
-        Message.objects.select_related("channel", "author").filter(author=sender, client_msg_id=client_msg_id).first()
+    return unique_or_none(
+        Message.objects.select_related("channel", "author").filter(author=sender, client_msg_id=client_msg_id)
     )
 
 

@@ -13,6 +13,7 @@ from chat.permissions import access_own_channel_member
 from chat.selectors import unread_count_for_member
 from chat.services.read_receipts import read_marker_moved
 from slackclone.errors import DomainError, ErrorCode
+from slackclone.orm import unique_or_none
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -52,7 +53,7 @@ def channel_mark_read(*, actor: User, channel: Channel, seq: int) -> MarkedRead:
         return MarkedRead(member, unread_count_for_member(member))
     previous_seq, member.last_read_seq = member.last_read_seq, seq
     member.save(update_fields=["last_read_seq"])
-    ts = Message.objects.filter(channel=channel, seq=seq).values_list("ts", flat=True).first() or ""
+    ts = unique_or_none(Message.objects.filter(channel=channel, seq=seq).values_list("ts", flat=True)) or ""
     unread_count = unread_count_for_member(member)
     events.send_channel_marked(channel, actor, seq=seq, ts=ts, unread_count=unread_count)
     read_marker_moved(channel=channel, actor=actor, previous_seq=previous_seq, seq=seq)

@@ -19,6 +19,7 @@ from chat.models import Channel, Mention, Message, ThreadFollow, ThreadPreferenc
 from chat.permissions import access_channel
 from chat.selectors.threads import thread_followers, unread_replies
 from slackclone.errors import DomainError, ErrorCode
+from slackclone.orm import unique_or_none
 from workspaces.models import Workspace
 from workspaces.permissions import access_membership
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 def find_thread_root(channel: Channel, thread_ts: str) -> Message:
     """The root a reply attaches to; replying to a reply joins its thread, as in Slack."""
-    root = Message.objects.filter(channel=channel, ts=thread_ts).select_related("thread_root").first()
+    root = unique_or_none(Message.objects.filter(channel=channel, ts=thread_ts).select_related("thread_root"))
     if root is None or (root.is_deleted and not root.reply_count):
         raise DomainError(ErrorCode.THREAD_NOT_FOUND, "The thread's first message was not found.")
     return root.thread_root or root
@@ -116,7 +117,7 @@ def thread_mark_read(*, actor: User, channel: Channel, ts: str) -> ThreadFollow 
     thread_not_found. Events: thread_state_changed, to the actor's sockets, when the marker moved.
     """
     root = _access_root(actor, channel, ts)
-    follow = ThreadFollow.objects.select_for_update().filter(user=actor, root=root).first()
+    follow = unique_or_none(ThreadFollow.objects.select_for_update().filter(user=actor, root=root))
     if follow is None:
         return None
     seq, latest_ts = _latest_reply(root)

@@ -106,3 +106,19 @@ def test_only_author_or_workspace_admin_may_delete_a_message(team):
 def test_a_user_with_no_workspace_at_all_sees_no_channel(team):
     stranger = UserFactory()
     assert _error(lambda: access_channel(stranger, team.general)).code == ErrorCode.CHANNEL_NOT_FOUND
+
+
+def test_the_actors_standing_in_a_channel_is_read_in_one_statement(team, private, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        access = access_channel(team.member, private)
+    assert access.workspace_membership is not None
+    assert access.workspace_membership.user_id == team.member.pk
+    assert access.workspace_membership.workspace_id == private.workspace_id
+    assert access.channel_member is not None
+    assert access.channel_member.channel_id == private.pk
+
+
+def test_the_one_statement_finds_no_channel_row_for_a_workspace_member_outside_it(team, private):
+    with pytest.raises(DomainError) as info:
+        access_channel(team.other_member, private)
+    assert info.value.code == ErrorCode.CHANNEL_NOT_FOUND

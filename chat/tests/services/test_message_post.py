@@ -292,12 +292,13 @@ def test_a_plain_post_is_a_handful_of_statements_and_its_event_reads_nothing(
     if connection.vendor != "postgresql":
         pytest.skip("SQLite numbers a post in steps (number_message): its writers take turns on the whole database")
     _post(team, "warm up")
-    # The sender's two memberships, the insert, one statement for the channel lock, seq, ts, number and the
-    # sender's read marker, the notification's outbox row, and the test's savepoint for the service's
-    # transaction. A client_msg_id adds its look-up and a savepoint around the insert, for a concurrent retry.
-    with django_capture_on_commit_callbacks(execute=False) as after_commit, django_assert_num_queries(7) as posted:
+    # The sender's two memberships (one statement), the insert, one statement for the channel lock, seq, ts,
+    # number and the sender's read marker, the notification's outbox row, and the test's savepoint for the
+    # service's transaction. A client_msg_id adds its look-up and a savepoint around the insert, for a
+    # concurrent retry.
+    with django_capture_on_commit_callbacks(execute=False) as after_commit, django_assert_num_queries(6) as posted:
         _post(team, "hello")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         _post(team, "again", client_msg_id="cost-1")
     # The channel's row lock is taken by the last statement but one (the outbox row's insert) before the commit.
     statements = [query["sql"] for query in posted.captured_queries]
