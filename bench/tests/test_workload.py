@@ -138,6 +138,8 @@ def test_a_quick_run_measures_every_delivery_and_drops_its_database(tmp_path):
     assert step["deliveries"] >= step["expected_deliveries"] > 0
     assert (step["lost"], step["lost_after_resume"], step["duplicated"]) == (0, 0, 0)
     assert step["http"]["history"]["n"] > 0
+    assert step["socket"]["mark"]["n"] > 0  # channel switches mark read on the socket, as the browser client does
+    assert not [error for error in step["errors"] if "mark" in error]
     assert set(step["cpu_seconds"]) >= {"asgi", "postgres", "redis", "celery", "load"}
     assert not database_exists(name)
 

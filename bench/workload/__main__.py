@@ -61,6 +61,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--output", type=Path, default=RESULTS, help="where the JSON results go")
     parser.add_argument("--table-from", type=Path, help="print the table of a results file, and run nothing")
     parser.add_argument("--seed", type=int, default=7, help="the random generator's seed")
+    parser.add_argument(
+        "--marks-over-http",
+        action="store_true",
+        help="move read markers with POST …/read, not the socket's mark frame the browser client sends",
+    )
     parser.add_argument("--http-connections", type=int, default=16, help="keep-alive connections for HTTP")
     parser.add_argument("--channels", type=int, default=Shape.channels)
     parser.add_argument("--history", type=int, default=Shape.history, help="messages already in each channel")

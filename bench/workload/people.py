@@ -38,7 +38,17 @@ RECONNECT_DELAY_S = (0.5, 1.0)  # the client's first backoff: equal jitter over 
 class People:
     """The sockets and the actions of the first `count` people of a company."""
 
-    def __init__(self, company: Company, port: int, rates: Rates, *, seed: int, http: HttpPool, weight_exponent: float):
+    def __init__(
+        self,
+        company: Company,
+        port: int,
+        rates: Rates,
+        *,
+        seed: int,
+        http: HttpPool,
+        weight_exponent: float,
+        marks_over_http: bool = False,
+    ):
         self.company, self.port, self.rates, self.http = company, port, rates, http
         self.rng = random.Random(seed)
         self.count = len(company.people_pks)
@@ -59,6 +69,8 @@ class People:
         self.delivered: set[int] = set()
         self.latencies = array("d")
         self.http_ms: dict[str, array] = {}
+        self.marks_over_http = marks_over_http  # every read marker over REST, not the socket (for comparison)
+        self.socket_ms: dict[str, array] = {}  # socket requests other than posts (mark), frame to reply
         self.ack_ms = array("d")
         self.errors: Counter[str] = Counter()
         self.counts: Counter[str] = Counter()
@@ -187,6 +199,8 @@ class People:
             for conversation, frame in self.resend.pop(person, []):
                 if client is not None:
                     self._send(person, client, frame, "post", conversation, "thread_ts" in frame)
+        elif kind == "mark":
+            self.socket_ms.setdefault(kind, array("d")).append((time.monotonic() - sent_at) * 1000)
         elif kind == "post":
             self.ack_ms.append((time.monotonic() - sent_at) * 1000)
             if not is_reply:
@@ -226,6 +240,7 @@ class People:
         people = [self.rng.randrange(self.count) for _ in range(requests)]
         await asyncio.gather(*(job(p, now) for p in people for job in (self._switch, self._thread, self._search)))
         self.http_ms.clear()
+        self.socket_ms.clear()
 
     # --- the day ------------------------------------------------------------------------------
 
@@ -248,11 +263,14 @@ class People:
             self.http_queue.put_nowait(None)
         await asyncio.gather(*pool)
         deadline = time.monotonic() + 10
-        while any(p[0] == "post" for p in self.pending.values()) and time.monotonic() < deadline:
+        while any(p[0] in ("post", "mark") for p in self.pending.values()) and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
         unanswered = sum(1 for p in self.pending.values() if p[0] == "post") + sum(map(len, self.resend.values()))
         if unanswered:
             self.errors["ws post unanswered"] += unanswered
+        marks = sum(1 for p in self.pending.values() if p[0] == "mark")
+        if marks:
+            self.errors["ws mark unanswered"] += marks
         return time.monotonic() - started
 
     async def drain(self, quiet: float, limit: float) -> None:
@@ -376,17 +394,24 @@ class People:
         )
 
     async def _switch(self, person: int, due: float) -> None:
-        """A channel switch: its newest page of history, then the read marker moved to its end."""
+        """A channel switch: its newest page of history, then the read marker moved to its end, as the
+        browser client moves it (static/js/client/main.js, flushMarks): a `mark` frame on the socket when
+        it is open, else over HTTP."""
         conversation = self.rng.choice(self.mine[person])
         channel = self.company.conversations[conversation].public_id
         page = await self._call(
             "history", "GET", f"/api/v1/channels/{channel}/messages?limit={HISTORY_PAGE}", person, due
         )
         newest = max((m.get("seq", 0) for m in (page or {}).get("messages", [])), default=0)
-        if newest:
-            await self._call(
-                "mark_read", "POST", f"/api/v1/channels/{channel}/read", person, time.monotonic(), {"seq": newest}
-            )
+        if not newest:
+            return
+        client = self.clients[person]
+        if client is not None and self.live[person] and not self.stopping and not self.marks_over_http:
+            self._send(person, client, {"type": "mark", "channel": channel, "seq": newest}, "mark", conversation, False)
+            return
+        await self._call(
+            "mark_read", "POST", f"/api/v1/channels/{channel}/read", person, time.monotonic(), {"seq": newest}
+        )
 
     async def _thread(self, person: int, due: float) -> None:
         conversation = self._pick(person, named=True)

@@ -32,6 +32,7 @@ def step_row(
     `asgi` per process where there are several (the cluster layout)."""
     deliveries = len(people.delivered)
     all_http = [value for values in people.http_ms.values() for value in values]
+    all_socket = [value for values in people.socket_ms.values() for value in values]
     row = {
         "users": len(company.people_pks),
         "conversations": len(company.conversations),
@@ -47,6 +48,8 @@ def step_row(
         "replayed": people.replayed,
         "http_all": latency(all_http),
         "http": {family: latency(values) for family, values in sorted(people.http_ms.items())},
+        "socket_requests": latency(all_socket),
+        "socket": {kind: latency(values) for kind, values in sorted(people.socket_ms.items())},
         "errors": dict(people.errors),
         "failed_handshakes": failed,
         "stored": losses.stored,
@@ -91,10 +94,12 @@ def held(row: dict) -> bool:
     """The step's targets. A resumed socket may be sent again what reached it between its hello and its
     resume (docs/protocol.md: clients apply a replay idempotently), so only other duplicates count."""
     delivery, http = row["delivery"]["p99_ms"], row["http_all"]["p99_ms"]
+    socket = row.get("socket_requests", {}).get("p99_ms")  # a request on the socket is held to HTTP's target
     return (
         delivery is not None
         and delivery <= DELIVERY_P99_MS
         and (http is None or http <= HTTP_P99_MS)
+        and (socket is None or socket <= HTTP_P99_MS)
         and not row["errors"]
         and row["lost"] == 0
         and row["lost_after_resume"] == 0
@@ -164,6 +169,12 @@ def table(steps: list[dict]) -> str:
     for r in steps:
         parts = [f"{f} {_ms(v['p50_ms'])}/{_ms(v['p99_ms'])} ({v['n']})" for f in FAMILIES if (v := r["http"].get(f))]
         lines.append(f"{r['users']:>6}  " + ", ".join(parts))
+    if any(r.get("socket") for r in steps):
+        lines += ["", "Socket requests p50/p99 ms (n), frame to reply (posts: post_ack in the JSON):"]
+        for r in steps:
+            socket = r.get("socket", {})
+            parts = [f"{kind} {_ms(v['p50_ms'])}/{_ms(v['p99_ms'])} ({v['n']})" for kind, v in socket.items()]
+            lines.append(f"{r['users']:>6}  " + ", ".join(parts))
     errors = [f"{r['users']:>6}  {r['errors']}" for r in steps if r["errors"]]
     if errors:
         lines += ["", "Errors by code:", *errors]

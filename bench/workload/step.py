@@ -133,7 +133,13 @@ class Run:
             raise RuntimeError("the stack is not running")
         http = HttpPool(layout.port, self.args.http_connections)
         people = People(
-            company, layout.port, self.rates, seed=seed, http=http, weight_exponent=self.args.weight_exponent
+            company,
+            layout.port,
+            self.rates,
+            seed=seed,
+            http=http,
+            weight_exponent=self.args.weight_exponent,
+            marks_over_http=self.args.marks_over_http,
         )
         failed = await people.connect()
         connected = bytearray(client is not None for client in people.clients)
