@@ -124,6 +124,10 @@ def asgi_argv(port: int) -> list[str]:
         *("--host", "127.0.0.1", "--port", str(port), "--http", "httptools"),
         *("--ws", "realtime.protocol:GatewayWebSocketProtocol", "--ws-per-message-deflate", "false"),
         *("--loop", "uvloop", "--lifespan", "on", "--timeout-graceful-shutdown", "10"),
+        # nginx keeps idle upstream connections 60 s (its keepalive_timeout). Uvicorn, at its default 5 s,
+        # closed them first, and a request nginx sent on one as it closed was reset (a 502 for a POST,
+        # which nginx does not send again), so Uvicorn keeps them longer than nginx does.
+        *("--timeout-keep-alive", "75"),
         # nginx, on this machine's loopback, is the only proxy whose X-Forwarded-For is believed.
         *("--forwarded-allow-ips", NGINX_ADDRESS),
         *("--log-level", "warning", "--no-access-log", "slackclone.asgi:application"),
