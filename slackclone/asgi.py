@@ -12,6 +12,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slackclone.settings")
 # (settings.DATABASE_POOL) instead of opening one per request.
 os.environ.setdefault("DATABASE_POOL", "1")
 
+from django.conf import settings
+
 from slackclone.asgi_http import get_sync_stack_asgi_application
 
 django_asgi_app = get_sync_stack_asgi_application()
@@ -56,3 +58,4 @@ def application(scope, receive, send):
 # the request that triggers it for many times its usual time (docs/performance.md, API).
 gc.collect()
 gc.freeze()
+gc.set_threshold(*settings.ASGI_GC_THRESHOLDS)

@@ -61,6 +61,17 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from exc
 
 
+def env_gc_thresholds(name: str, default: tuple[int, int, int]) -> tuple[int, int, int]:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    parts = value.split(",")
+    if len(parts) != 3 or not all(part.strip().isdigit() and int(part) > 0 for part in parts):
+        raise ImproperlyConfigured(f"{name} must be three whole numbers above 0, as 10000,20,100; not {value!r}")
+    first, second, third = (int(part) for part in parts)
+    return first, second, third
+
+
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 REAL_STACK = bool(DATABASE_URL and REDIS_URL)
@@ -176,6 +187,11 @@ DATABASE_POOL_TIMEOUT = env_int("DATABASE_POOL_TIMEOUT", 10)
 # and from the loop, which shows as tail latency (docs/performance.md, A company's day). The gateway's worker
 # threads take connections from the same pool.
 ASGI_REQUEST_THREADS = env_int("ASGI_REQUEST_THREADS", min(DATABASE_POOL_MAX, 2 * len(os.sched_getaffinity(0))))
+# The cyclic garbage collector's thresholds in an ASGI process (gc.set_threshold). Each collection stops the
+# whole process, sockets included. At Python's (700, 10, 10) a process holding a thousand sockets made a full
+# collection every few seconds, each walking every long-lived object and finding nothing; larger thresholds
+# leave young objects time to die before they are examined (docs/performance.md, A company's day).
+ASGI_GC_THRESHOLDS = env_gc_thresholds("ASGI_GC_THRESHOLDS", (10_000, 20, 100))
 
 # Shown as pg_stat_activity's application_name, so an operator sees which process holds which
 # connection (the cluster names each process: asgi-1, celery-notifications, …).

@@ -213,3 +213,24 @@ def test_a_malformed_multi_host_database_url_is_refused_naming_the_host(tmp_path
 
     assert result.returncode != 0
     assert "DATABASE_URL: host '127.0.0.1' has an invalid port 'x'" in result.stderr
+
+
+# --- The ASGI process's garbage collector -------------------------------------------------------
+
+
+def test_an_asgi_process_collects_garbage_at_the_configured_thresholds(tmp_path):
+    code = "import gc, slackclone.asgi; print(gc.get_threshold())"
+    default = run_python(code, clean_env(tmp_path))
+    given = run_python(code, clean_env(tmp_path, ASGI_GC_THRESHOLDS="700,10,10"))
+
+    assert default.stdout.strip() == "(10000, 20, 100)", default.stderr[-2000:]
+    assert given.stdout.strip() == "(700, 10, 10)", given.stderr[-2000:]
+
+
+@pytest.mark.parametrize("value", ["10000,20", "10000,20,0", "a,b,c", "-1,10,10"])
+def test_gc_thresholds_that_are_not_three_positive_numbers_are_refused_with_the_value(tmp_path, value):
+    result = run_python("import django; django.setup()", clean_env(tmp_path, ASGI_GC_THRESHOLDS=value))
+
+    assert result.returncode != 0
+    assert "ASGI_GC_THRESHOLDS must be three whole numbers above 0" in result.stderr
+    assert repr(value) in result.stderr
