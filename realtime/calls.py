@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from channels.db import DatabaseSyncToAsync
+from django.conf import settings
 from django.db import connection
 
 from accounts.models import ApiToken, User
@@ -35,14 +37,21 @@ def active_user(user_pk: int) -> User:
     return user
 
 
-def in_thread(func: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]:
-    """Run `func` in the thread pool, not the one shared thread: the gateway's reads run side by side.
+@functools.cache
+def _gateway_executor() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=settings.GATEWAY_DATABASE_THREADS, thread_name_prefix="gateway-db")
 
-    Each worker thread has its own database connection; DatabaseSyncToAsync closes stale ones. A database
-    outage becomes DatabaseUnavailable (service_unavailable: the frame's ack tells the client to retry), its
-    connection dropped in the thread that held it.
+
+def in_thread(func: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]:
+    """Run `func` in the gateway's thread pool, not the one shared thread: its reads run side by side.
+
+    The pool is the gateway's own (settings.GATEWAY_DATABASE_THREADS), not the event loop's default, which
+    would give it as many threads as cores plus four: every thread more takes the GIL from the loop and the
+    request threads. Each worker thread has its own database connection; DatabaseSyncToAsync closes stale
+    ones. A database outage becomes DatabaseUnavailable (service_unavailable: the frame's ack tells the
+    client to retry), its connection dropped in the thread that held it.
     """
-    return DatabaseSyncToAsync(_outage_as_domain_error(func), thread_sensitive=False)
+    return DatabaseSyncToAsync(_outage_as_domain_error(func), thread_sensitive=False, executor=_gateway_executor())
 
 
 def _outage_as_domain_error(func: Callable[P, R]) -> Callable[P, R]:

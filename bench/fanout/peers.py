@@ -99,13 +99,7 @@ listener {port} lo
 protocol websockets
 """
         (directory / "mosquitto.conf").write_text(config)
-        process = subprocess.Popen(["mosquitto", "-c", str(directory / "mosquitto.conf")], stdout=subprocess.DEVNULL)
-        try:
-            stack.wait_for_port(port, process)
-        except BaseException:
-            stack.stop(process)
-            shutil.rmtree(directory, ignore_errors=True)
-            raise
+        process = _start_listening(["mosquitto", "-c", str(directory / "mosquitto.conf")], port, directory)
         return cls("mosquitto", data, process, port, directory)
 
     @property
@@ -200,13 +194,7 @@ class Nchan(PeerServer):
         conf = directory / "nginx.conf"
         conf.write_text(NGINX_CONF.format(module=NCHAN_MODULE, directory=directory, port=port))
         command = ["nginx", "-p", str(directory), "-c", str(conf), "-e", str(directory / "error.log")]
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        try:
-            stack.wait_for_port(port, process)
-        except BaseException:
-            stack.stop(process)
-            shutil.rmtree(directory, ignore_errors=True)
-            raise
+        process = _start_listening(command, port, directory)
         return cls("nchan", data, process, port, directory)
 
     def pids(self) -> list[int]:
@@ -244,3 +232,15 @@ def start_server(kind: str, data: BenchData, before_dir: Path | None = None) -> 
     """A server of any kind --servers names: a peer, or one of ours or the baseline (Server.start)."""
     peer = PEERS.get(kind)
     return peer.launch(data) if peer is not None else Server.start(kind, data, before_dir)
+
+
+def _start_listening(command: list[str], port: int, directory: Path) -> subprocess.Popen:
+    """A peer's server, once it listens on `port`; if it never does, stopped by pid and its directory removed."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    try:
+        stack.wait_for_port(port, process)
+    except BaseException:
+        stack.stop(process)
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
+    return process
