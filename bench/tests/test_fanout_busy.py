@@ -5,6 +5,7 @@ it talks to, each process does its share, and every process started is gone afte
 from __future__ import annotations
 
 import asyncio
+import subprocess
 
 import pytest
 from django.db import connection
@@ -12,8 +13,6 @@ from django.db import connection
 from bench.fanout import stack
 from bench.fanout.busy import run_busy
 from bench.tests.test_fanout_peers import alive
-
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -40,6 +39,8 @@ def started(monkeypatch) -> list[tuple]:
     return seen
 
 
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.timeout(180)
 def test_a_quick_busy_ladder_on_two_processes_stores_every_post_once_and_stops_them(bench_environment, started):
     posters, rates = 6, [10, 20]
@@ -70,3 +71,24 @@ def test_a_quick_busy_ladder_on_two_processes_stores_every_post_once_and_stops_t
     assert len(started) == 4  # two for the baseline's code, two for this checkout's
     assert len({port for _, port in started}) == 4
     assert not [process.pid for process, _ in started if alive(process.pid)]
+
+
+def test_stopping_several_processes_goes_on_past_an_interrupt_while_stopping_one(monkeypatch):
+    processes = [subprocess.Popen(["sleep", "60"]) for _ in range(3)]
+    stop = stack.stop
+
+    def interrupted(process: subprocess.Popen) -> None:
+        stop(process)
+        if process is processes[0]:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(stack, "stop", interrupted)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            stack.stop_all(processes)
+        exited = [process.poll() is not None for process in processes]
+    finally:
+        for process in processes:
+            stop(process)
+
+    assert exited == [True, True, True]
