@@ -102,7 +102,7 @@ def start_servers(
 ) -> list[tuple[subprocess.Popen, int]]:
     """`count` processes of the same code, each on a free port of its own and all with this process's
     environment (one database, one Redis), as the ASGI processes behind nginx share them. They start
-    together, each importing Django at once; if one does not come up, those started are stopped first."""
+    together, so their start-ups overlap; if one does not come up, those started are stopped first."""
     started: list[tuple[subprocess.Popen, int]] = []
     try:
         for _ in range(count):
