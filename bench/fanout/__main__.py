@@ -3,6 +3,7 @@
     python -m bench.fanout                 # the full run (about 15 minutes on 2 cores)
     python -m bench.fanout --quick         # a functional run with small numbers
     python -m bench.fanout --scenarios busy --baseline-dir ../wt-base   # one busy channel, before and after
+    python -m bench.fanout --scenarios busy --busy-asgi 2   # the same on two Uvicorn processes sharing Redis
     python -m bench.fanout --servers slackclone-uvicorn,mosquitto,nchan --scenarios ladder   # beside peers
 
 For each server (one Daphne process each) and each N, N clients sit in one channel while
@@ -59,6 +60,12 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--posters", type=int, default=50, help="busy: posters in the one channel")
     parser.add_argument("--busy-rates", default="50,100,200,300", help="busy: posts per second, the ladder")
+    parser.add_argument(
+        "--busy-asgi",
+        type=int,
+        default=1,
+        help="busy: Uvicorn processes of the code under test, one database and Redis; poster i on process i %% N",
+    )
     parser.add_argument("--lock-seconds", type=float, default=10.0, help="busy: seconds of direct posting (0: none)")
     parser.add_argument("--skip", default="", help="busy: busy-socket to measure the lock hold only")
     parser.add_argument(
@@ -72,6 +79,8 @@ def parse_args() -> argparse.Namespace:
         default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/slackclone_bench"),
     )
     args = parser.parse_args()
+    if args.busy_asgi < 1:
+        parser.error("--busy-asgi needs at least one process")
     if args.quick:
         args.sizes, args.rates, args.duration, args.idle, args.reconnect = "50,200", "5,20", 2.0, 500, 200
     return args
@@ -111,7 +120,9 @@ async def run(args: argparse.Namespace, data, redis_url: str) -> dict:
     if "busy" in scenarios:
         busy_rates = [int(r) for r in args.busy_rates.split(",")]
         busy_rates = busy_rates if "busy-socket" not in args.skip else []
-        busy = await run_busy(args.posters, busy_rates, args.duration, args.baseline_dir, args.lock_seconds)
+        busy = await run_busy(
+            args.posters, busy_rates, args.duration, args.baseline_dir, args.lock_seconds, asgi=args.busy_asgi
+        )
     for kind in args.servers.split(",") if scenarios - {"busy"} else []:
         server = start_server(kind, data, args.baseline_dir)
         try:

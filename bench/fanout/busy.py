@@ -6,6 +6,9 @@ per-user message limit. A post's latency is from its frame being written to its 
 so deliveries are counted (lost, duplicated) as in the fan-out ladder. After each rate the database
 is read: the channel's new messages must run seq before+1 … last_seq without a gap, ts must grow
 with seq, and each post must be stored exactly once.
+
+With `asgi` above one, the server is that many Uvicorn processes of the same code on one database and
+one Redis, the posters spread over them, as production spreads sockets over the processes behind nginx.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import subprocess
 import sys
 import time
 from array import array
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,17 +45,44 @@ from bench.stats import percentile
 HELD_P99_MS = 100.0
 
 
+@dataclass(kw_only=True)
 class BusyServer(Server):
-    """Ours under Uvicorn, running the code of `code_dir` (this checkout, or another worktree's)."""
+    """Ours under Uvicorn, running the code of `code_dir` (this checkout, or another worktree's), in one
+    process or several. Several share the database and the channel layer's Redis, as the ASGI processes
+    behind nginx do; poster i talks to process i % N, so a post reaches the posters of every other process
+    through the channel layer, and the CPU a post costs is summed over all of them."""
+
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    ports: list[int] = field(default_factory=list)
 
     @classmethod
-    def start_code(cls, label: str, data: BenchData, code_dir: Path) -> BusyServer:
-        process, port = stack.start_server("slackclone.asgi:application", "uvicorn", code_dir)
-        return cls(label, data, process, port)
+    def start_code(cls, label: str, data: BenchData, code_dir: Path, *, asgi: int = 1) -> BusyServer:
+        started = stack.start_servers("slackclone.asgi:application", "uvicorn", code_dir, count=asgi)
+        ports = [port for _, port in started]
+        return cls(label, data, port=ports[0], processes=[process for process, _ in started], ports=ports)
 
     @property
     def ours(self) -> bool:
         return True
+
+    def port_of(self, number: int) -> int:
+        return self.ports[number % len(self.ports)]
+
+    def pids(self) -> list[int]:
+        return [process.pid for process in self.processes]
+
+    def rss(self) -> int:
+        return sum(stack.rss_kib(pid) for pid in self.pids())
+
+    def cpu_each(self) -> list[float]:
+        """CPU seconds so far of each process, in the order of `ports`."""
+        return [stack.cpu_seconds(pid) for pid in self.pids()]
+
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu_each())
+
+    def stop(self) -> None:
+        stack.stop_all(self.processes)
 
 
 class Acks(Router):
@@ -107,13 +138,13 @@ def check_stored(channel_id: str, before: int, posted: int) -> dict[str, int]:
     }
 
 
-async def one_rate(server: Server, acks: Acks, posters: list[Client], rate: int, duration: float) -> dict[str, Any]:
+async def one_rate(server: BusyServer, acks: Acks, posters: list[Client], rate: int, duration: float) -> dict[str, Any]:
     """Post at `rate` for `duration` seconds, wait for the acknowledgements and deliveries, check the database."""
     messages = max(1, int(rate * duration))
     before = await asyncio.to_thread(_last_seq, server.data.channel_id)
     acks.start(messages)
     measure = acks.measure = Measure(len(posters), messages)
-    cpu_before = server.cpu_seconds()
+    cpu_before = server.cpu_each()
     started = time.monotonic()
     for index in range(messages):
         delay = started + index / rate - time.monotonic()
@@ -128,12 +159,15 @@ async def one_rate(server: Server, acks: Acks, posters: list[Client], rate: int,
     while (len(acks.acked) < messages or len(measure.latencies) < expected) and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
     acks.measure = None
-    cpu_ms_per_post = (server.cpu_seconds() - cpu_before) * 1000 / messages
+    cpu_ms_each = [
+        (after - before) * 1000 / messages for before, after in zip(cpu_before, server.cpu_each(), strict=True)
+    ]
     stored = await asyncio.to_thread(check_stored, server.data.channel_id, before, messages)
     acked_seqs = sorted(acks.acked.values())
     latencies = acks.latencies or [math.nan]
     row: dict[str, Any] = {
         "code": server.kind,
+        "asgi_processes": len(server.processes),
         "posters": len(posters),
         "rate": rate,
         "posted": messages,
@@ -144,7 +178,8 @@ async def one_rate(server: Server, acks: Acks, posters: list[Client], rate: int,
         "acked": len(acks.acked),
         "acked_dup_seq": len(acked_seqs) - len(set(acked_seqs)),
         "errors": acks.errors,
-        "server_cpu_ms_per_post": round(cpu_ms_per_post, 2),
+        "server_cpu_ms_per_post": round(sum(cpu_ms_each), 2),
+        "server_cpu_ms_per_post_each": [round(value, 2) for value in cpu_ms_each],
         "deliveries": len(measure.latencies),
         "deliveries_lost": expected - len(measure.latencies),
         "deliveries_dup": measure.duplicates,
@@ -159,7 +194,7 @@ async def one_rate(server: Server, acks: Acks, posters: list[Client], rate: int,
     return row
 
 
-async def busy_ladder(server: Server, posters: int, rates: list[int], duration: float) -> list[dict[str, Any]]:
+async def busy_ladder(server: BusyServer, posters: int, rates: list[int], duration: float) -> list[dict[str, Any]]:
     """The ladder for one server; it stops after a rate whose p99 passes ten times the target."""
     acks = Acks()
     await settle(server)
@@ -178,14 +213,14 @@ async def busy_ladder(server: Server, posters: int, rates: list[int], duration: 
 
 def table(rows: list[dict[str, Any]], *, header: bool = True) -> str:
     head = (
-        f"{'code':<8}{'posters':>8}{'rate':>6}{'posts/s':>9}{'p50 ms':>8}{'p99 ms':>8}{'max ms':>8}"
+        f"{'code':<8}{'asgi':>5}{'posters':>8}{'rate':>6}{'posts/s':>9}{'p50 ms':>8}{'p99 ms':>8}{'max ms':>8}"
         f"{'deliv':>8}{'d.lost':>7}{'gaps':>6}{'order':>6}{'lost':>5}{'dup':>5}{'cpu ms':>7}{'held':>6}"
     )
     lines = [head, "-" * len(head)] if header else []
     for r in rows:
         lines.append(
-            f"{r['code']:<8}{r['posters']:>8}{r['rate']:>6}{r['achieved_per_s']:>9.1f}{r['p50_ms']:>8.1f}"
-            f"{r['p99_ms']:>8.1f}{r['max_ms']:>8.1f}{r['deliveries']:>8}{r['deliveries_lost']:>7}{r['gaps']:>6}"
+            f"{r['code']:<8}{r['asgi_processes']:>5}{r['posters']:>8}{r['rate']:>6}{r['achieved_per_s']:>9.1f}"
+            f"{r['p50_ms']:>8.1f}{r['p99_ms']:>8.1f}{r['max_ms']:>8.1f}{r['deliveries']:>8}{r['deliveries_lost']:>7}{r['gaps']:>6}"
             f"{r['ts_out_of_order']:>6}{r['posts_lost']:>5}{r['posts_duplicated']:>5}{r['server_cpu_ms_per_post']:>7.1f}"
             f"{'yes' if r['held'] else 'no':>6}"
         )
@@ -253,10 +288,10 @@ def lock_table(rows: list[dict[str, Any]]) -> str:
 
 
 async def run_busy(
-    posters: int, rates: list[int], duration: float, baseline_dir: Path | None, lock_seconds: float
+    posters: int, rates: list[int], duration: float, baseline_dir: Path | None, lock_seconds: float, *, asgi: int = 1
 ) -> dict[str, list[dict[str, Any]]]:
     """The lock hold and the ladder for the code of `baseline_dir` ("before", if given), then for this
-    checkout ("after"), each in a channel of its own."""
+    checkout ("after"), each in a channel of its own; the ladder on `asgi` Uvicorn processes of that code."""
     locks: list[dict[str, Any]] = []
     runs = [("before", baseline_dir)] if baseline_dir else []
     rows: list[dict[str, Any]] = []
@@ -267,7 +302,7 @@ async def run_busy(
         if not rates:
             continue
         data = await asyncio.to_thread(seed, posters)
-        server = BusyServer.start_code(label, data, code_dir)
+        server = BusyServer.start_code(label, data, code_dir, asgi=asgi)
         try:
             rows += await busy_ladder(server, posters, rates, duration)
         finally:

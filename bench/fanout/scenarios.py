@@ -93,6 +93,10 @@ class Server:
         posters, _ = await connect_many(self, router, numbers)
         return posters
 
+    def port_of(self, number: int) -> int:
+        """The port socket `number` connects to: the server's own (BusyServer spreads them over its processes)."""
+        return self.port
+
     @property
     def pid(self) -> int:
         """The server's process (ClusterServer, which has several, overrides what reads it)."""
@@ -172,7 +176,12 @@ async def connect_many(server: Server, router: Router, numbers: range, **kwargs)
                 router.ready[number] = waiter  # hello may arrive with the handshake's reply: wait on our own handle
             try:
                 client = await open_client(
-                    server.port, server.path(**kwargs), server.headers(number), router.on_text, number, router.on_binary
+                    server.port_of(number),
+                    server.path(**kwargs),
+                    server.headers(number),
+                    router.on_text,
+                    number,
+                    router.on_binary,
                 )
                 server.on_open(client)
                 if server.waits_ready:

@@ -93,12 +93,40 @@ def start_server(application: str, server: str = "daphne", code_dir: Path = BASE
     """One server process (one ASGI process, as the targets say) on a free port: Daphne or Uvicorn.
 
     `code_dir` is the checkout it runs: another worktree measures other code against the same stack."""
-    port = free_port()
-    process = subprocess.Popen(
-        server_command(server, application, port),
-        cwd=code_dir,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "slackclone.settings"},
-        stdout=subprocess.DEVNULL,
-    )
-    wait_for_port(port, process)
+    [(process, port)] = start_servers(application, server, code_dir, count=1)
     return process, port
+
+
+def start_servers(
+    application: str, server: str = "daphne", code_dir: Path = BASE_DIR, *, count: int
+) -> list[tuple[subprocess.Popen, int]]:
+    """`count` processes of the same code, each on a free port of its own and all with this process's
+    environment (one database, one Redis), as the ASGI processes behind nginx share them. They start
+    together, so their start-ups overlap; if one does not come up, those started are stopped first."""
+    started: list[tuple[subprocess.Popen, int]] = []
+    try:
+        for _ in range(count):
+            port = free_port()
+            process = subprocess.Popen(
+                server_command(server, application, port),
+                cwd=code_dir,
+                env={**os.environ, "DJANGO_SETTINGS_MODULE": "slackclone.settings"},
+                stdout=subprocess.DEVNULL,
+            )
+            started.append((process, port))
+        for process, port in started:
+            wait_for_port(port, process)
+    except BaseException:
+        stop_all([process for process, _ in started])
+        raise
+    return started
+
+
+def stop_all(processes: list[subprocess.Popen]) -> None:
+    """Stop each by its pid; a failure (or an interrupt) while stopping one still stops the rest."""
+    if not processes:
+        return
+    try:
+        stop(processes[0])
+    finally:
+        stop_all(processes[1:])
