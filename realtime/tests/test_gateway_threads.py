@@ -6,9 +6,13 @@ import asyncio
 import threading
 import time
 
+import pytest
 from django.conf import settings
 
 from realtime.calls import in_thread
+
+# DatabaseSyncToAsync checks each worker thread's database connection before and after the call.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_gateway_calls_run_in_its_own_pool_of_the_configured_size():
