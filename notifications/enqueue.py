@@ -26,14 +26,16 @@ if TYPE_CHECKING:
 def notify_after_commit(message: Message, mentions: Sequence[Mention]) -> None:
     """Work out who to notify of a new message, in an outbox job written in the posting transaction.
 
-    No task is sent for a message no rule can notify anyone of (most messages of a large channel:
-    no mention, nobody who asked for every message); that test runs after the commit, outside the
-    channel's lock. Called by chat.services.message_post, once per new message (never for a retried
-    client_msg_id), with the mentions it stored.
+    No job is written for a message no rule can notify anyone of (most messages of a large channel: no
+    mention, nobody who asked for every message). That test is one look-up in a partial index, where a
+    job would be a row written under the channel's lock and a task per message. Called by
+    chat.services.message_post, once per new message (never for a retried client_msg_id), with the
+    mentions it stored.
     """
     from notifications.rules import may_notify_anyone
 
-    job_enqueue("notifications.notify_message", message.pk, needed=lambda: may_notify_anyone(message, mentions))
+    if may_notify_anyone(message, mentions):
+        job_enqueue("notifications.notify_message", message.pk)
 
 
 def notify_of_posted_message(sender, *, message: Message, mentions: Sequence[Mention], **kwargs) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import inspect
 import logging
 import time
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -41,17 +40,13 @@ def job_enqueue(
     *args: Any,
     due_at: datetime | None = None,
     now: datetime | None = None,
-    needed: Callable[[], bool] | None = None,
     **kwargs: Any,
 ) -> OutboxJob:
     """Write the job `name` in the current transaction; after the commit this process hands it to Celery.
 
     A job due later than OUTBOX_FAST_PATH_SECONDS from now is left to the relay, which hands it over when
-    due. `needed`, if given, is asked after the commit, outside the caller's locks: when it says the job
-    has nothing to do (most messages of a large channel notify nobody), the row is marked done there and
-    no task is sent. If it fails the job is sent. Raises ValueError for a job no app registered and
-    TypeError for arguments its handler does not take: both are mistakes in the calling code, caught
-    before anything is written.
+    due. Raises ValueError for a job no app registered and TypeError for arguments its handler does not
+    take: both are mistakes in the calling code, caught before anything is written.
     """
     registered = job_named(name)
     if registered is None:
@@ -70,31 +65,20 @@ def job_enqueue(
         request_id=REQUEST_ID.get() or "",
     )
     if due_at - now <= timedelta(seconds=settings.OUTBOX_FAST_PATH_SECONDS):
-        transaction.on_commit(lambda: _hand_over_committed(job, needed), robust=True)
+        transaction.on_commit(lambda: _hand_over_committed(job), robust=True)
     return job
 
 
-def _hand_over_committed(job: OutboxJob, needed: Callable[[], bool] | None) -> None:
-    """The fast path: the job's own process gives it to Celery, unless `needed` says there is nothing to do.
+def _hand_over_committed(job: OutboxJob) -> None:
+    """The fast path: the job's own process gives it to Celery.
 
     A broker that is down leaves the row pending; the relay hands it over at its relay_at."""
-    if needed is not None and not _asks_for_it(needed):
-        OutboxJob.objects.filter(pk=job.pk, state=JobState.PENDING).update(state=JobState.DONE, done_at=timezone.now())
-        return
     try:
         _publish([job.pk], job.queue, job.due_at)
     except Exception as error:  # kombu wraps every broker failure in its own errors
         logger.warning(
             "The broker refused outbox job %s (%s); the relay hands it over at %s", job.pk, error, job.relay_at
         )
-
-
-def _asks_for_it(needed: Callable[[], bool]) -> bool:
-    try:
-        return needed()
-    except Exception:  # cannot tell now: let the job find out, rather than do nothing
-        logger.warning("An outbox job's `needed` test failed; the job is sent", exc_info=True)
-        return True
 
 
 def _publish(job_ids: list[int], queue: str, due_at: datetime) -> None:

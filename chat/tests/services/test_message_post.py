@@ -293,19 +293,20 @@ def test_a_plain_post_is_a_handful_of_statements_and_its_event_reads_nothing(
         pytest.skip("SQLite numbers a post in steps (number_message): its writers take turns on the whole database")
     _post(team, "warm up")
     # The sender's two memberships (one statement), the insert, one statement for the channel lock, seq, ts,
-    # number and the sender's read marker, the notification's outbox row, and the test's savepoint for the
-    # service's transaction. A client_msg_id adds its look-up and a savepoint around the insert, for a
-    # concurrent retry.
+    # number and the sender's read marker, whether anyone asked to hear of every message (nobody: no outbox
+    # row), and the test's savepoint for the service's transaction. A client_msg_id adds its look-up and a
+    # savepoint around the insert, for a concurrent retry.
     with django_capture_on_commit_callbacks(execute=False) as after_commit, django_assert_num_queries(6) as posted:
         _post(team, "hello")
     with django_assert_num_queries(9):
         _post(team, "again", client_msg_id="cost-1")
-    # The channel's row lock is taken by the last statement but one (the outbox row's insert) before the commit.
+    # The channel's row lock is taken by the last statement but one (the look-up of who asked for every
+    # message) before the commit.
     statements = [query["sql"] for query in posted.captured_queries]
     assert statements[-3].lstrip().startswith("WITH claimed AS (")
-    assert statements[-2].startswith('INSERT INTO "outbox_outboxjob"')
-    # Whether anyone could be notified (nobody: the outbox row is marked done, no task is sent); the event
-    # itself reads nothing.
-    with django_assert_num_queries(2):
+    assert '"notify_level" = ' in statements[-2]
+    assert not any("outbox_outboxjob" in sql for sql in statements)
+    # Nobody could be notified: no task is sent, and the event itself reads nothing.
+    with django_assert_num_queries(0):
         for callback in after_commit:
             callback()

@@ -19,6 +19,7 @@ from notifications.models import Notification, NotificationReason
 from notifications.rules import channel_candidates, may_notify_anyone, message_facts
 from notifications.services import notify_message_posted
 from notifications.tests.conftest import NOON
+from outbox.models import OutboxJob
 from slackclone.testing.factories import BotFactory, add_member
 from workspaces.services import member_deactivate
 
@@ -254,6 +255,17 @@ def test_a_member_who_asked_for_every_message_makes_a_plain_message_worth_notify
     message = message_post(sender=team.member, channel=team.general, text="lunch?")
 
     assert may_notify(message)
+
+
+def test_only_a_message_worth_notifying_writes_a_notification_job(team):
+    quiet = message_post(sender=team.member, channel=team.general, text="lunch?")
+    mentioned = message_post(sender=team.member, channel=team.general, text=f"{mention(team.owner)} lunch?")
+    set_level(team.general, team.owner, level=NotifyLevel.ALL)
+    heard = message_post(sender=team.member, channel=team.general, text="lunch now?")
+
+    jobs = OutboxJob.objects.filter(name="notifications.notify_message")
+    assert sorted(job.args for job in jobs) == sorted([[heard.pk], [mentioned.pk]])
+    assert quiet.pk not in {job.args[0] for job in jobs}
 
 
 @pytest.mark.parametrize("text", ["<!here> standup", "<!channel> standup", "MENTION standup"])
