@@ -62,6 +62,19 @@ class Columns(Generic[ModelT]):
     def _pk_index(self) -> int:
         return self.fields.index(self.model._meta.pk)
 
+    @cached_property
+    def _by_pk_sql(self) -> str:
+        meta = self.model._meta
+        return f'SELECT {self.sql} FROM "{meta.db_table}" {self.alias} WHERE {self.alias}."{meta.pk.column}" = %s'
+
+    def by_pk(self, pk: Any, *, using: str = DEFAULT_DB_ALIAS) -> ModelT | None:
+        """The row with this primary key, or None: `Model.objects.filter(pk=pk).first()` without building
+        the query, for the look-ups every socket frame makes."""
+        with connections[using].cursor() as cursor:
+            cursor.execute(self._by_pk_sql, [pk])
+            row = cursor.fetchone()
+        return None if row is None else self.instance(row, using=using)
+
     def instance_or_none(self, values: Sequence[Any], *, using: str = DEFAULT_DB_ALIAS) -> ModelT | None:
         """As instance, for a table on the outer side of a join: None when the join found no row."""
         if values[self._pk_index] is None:

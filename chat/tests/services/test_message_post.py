@@ -304,7 +304,7 @@ def test_a_plain_post_is_a_handful_of_statements_and_its_event_reads_nothing(
     # message) before the commit.
     statements = [query["sql"] for query in posted.captured_queries]
     assert statements[-3].lstrip().startswith("WITH claimed AS (")
-    assert '"notify_level" = ' in statements[-2]
+    assert "notify_level = 'all'" in statements[-2]
     assert not any("outbox_outboxjob" in sql for sql in statements)
     # Nobody could be notified: no task is sent, and the event itself reads nothing.
     with django_assert_num_queries(0):
