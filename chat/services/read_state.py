@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from chat import events
 from chat.models import Channel, ChannelMember, Message
@@ -47,14 +47,61 @@ def channel_mark_read(*, actor: User, channel: Channel, seq: int) -> MarkedRead:
             ErrorCode.INVALID_ARGUMENTS, "seq must be a whole number of 0 or more.", fields={"seq": "invalid"}
         )
     member = access_own_channel_member(actor, channel)
+    previous_seq = member.last_read_seq
+    move = _move_marker(channel, member, seq)
+    if not move.moved:
+        return MarkedRead(member, move.unread_count)
+    events.send_channel_marked(channel, actor, seq=member.last_read_seq, ts=move.ts, unread_count=move.unread_count)
+    read_marker_moved(channel=channel, actor=actor, previous_seq=previous_seq, seq=member.last_read_seq)
+    return MarkedRead(member, move.unread_count)
+
+
+@dataclass(frozen=True, slots=True)
+class _Move:
+    moved: bool  # False: the marker was already there
+    ts: str  # of the message at the marker ("" at 0)
+    unread_count: int
+
+
+# Clamp to the channel's last seq, move the marker if it is elsewhere, and read the marked message's ts
+# and the unread count after it, in one statement: a person marks a channel read at every switch, and
+# four ORM statements took longer to build than to run. Counting after the seq asked for is counting
+# after the clamped one: no message is numbered above last_seq in this statement's snapshot.
+_MOVE_MARKER_SQL = """
+WITH target AS (
+    SELECT LEAST(%(seq)s, c.last_seq) AS seq, c.last_seq FROM chat_channel c WHERE c.id = %(channel)s
+), moved AS (
+    UPDATE chat_channelmember m SET last_read_seq = target.seq FROM target
+    WHERE m.id = %(member)s AND m.last_read_seq <> target.seq
+    RETURNING m.id
+)
+SELECT target.seq, target.last_seq, EXISTS (SELECT 1 FROM moved),
+    COALESCE((SELECT ts FROM chat_message WHERE channel_id = %(channel)s AND seq = target.seq), ''),
+    (SELECT count(*) FROM chat_message m
+      WHERE m.channel_id = %(channel)s AND m.seq > %(seq)s
+        AND (m.thread_root_id IS NULL OR m.reply_broadcast) AND m.deleted_at IS NULL AND m.author_id <> %(user)s)
+FROM target
+"""
+
+
+def _move_marker(channel: Channel, member: ChannelMember, seq: int) -> _Move:
+    """Move `member`'s marker to `seq` (at most the channel's last seq); the caller's channel and member move on."""
+    if connection.vendor != "postgresql":
+        return _move_marker_in_steps(channel, member, seq)
+    params = {"seq": seq, "channel": channel.pk, "member": member.pk, "user": member.user_id}
+    with connection.cursor() as cursor:
+        cursor.execute(_MOVE_MARKER_SQL, params)
+        member.last_read_seq, channel.last_seq, moved, ts, unread_count = cursor.fetchone()
+    return _Move(moved, ts, unread_count)
+
+
+def _move_marker_in_steps(channel: Channel, member: ChannelMember, seq: int) -> _Move:
+    """_move_marker through the ORM, for SQLite."""
     channel.refresh_from_db(fields=["last_seq"])
     seq = min(seq, channel.last_seq)
-    if member.last_read_seq == seq:
-        return MarkedRead(member, unread_count_for_member(member))
-    previous_seq, member.last_read_seq = member.last_read_seq, seq
-    member.save(update_fields=["last_read_seq"])
+    moved = member.last_read_seq != seq
+    if moved:
+        member.last_read_seq = seq
+        member.save(update_fields=["last_read_seq"])
     ts = unique_or_none(Message.objects.filter(channel=channel, seq=seq).values_list("ts", flat=True)) or ""
-    unread_count = unread_count_for_member(member)
-    events.send_channel_marked(channel, actor, seq=seq, ts=ts, unread_count=unread_count)
-    read_marker_moved(channel=channel, actor=actor, previous_seq=previous_seq, seq=seq)
-    return MarkedRead(member, unread_count)
+    return _Move(moved, ts, unread_count_for_member(member))

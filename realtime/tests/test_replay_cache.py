@@ -88,3 +88,15 @@ def test_expired_entries_are_dropped_when_new_ones_arrive():
     cache.put((1, 0, 1, 0), CachedReplay(("old",), 1, False))
     cache.put((2, 0, 1, 0), CachedReplay(("new",), 1, False))
     assert len(cache._items) <= 1, "the expired replay does not linger"
+
+
+def test_a_channel_with_nothing_new_reads_only_its_changes_and_still_replays_them(team):
+    seen = post_many(team.general, team.owner, 2, "seen")
+    reaction_add(actor=team.member, message=seen[0], emoji="tada")  # stamped with seq 2, the channel's last
+    with CaptureQueriesContext(connection) as replaying:
+        events = events_of(replay_now(team.admin.pk, None, {team.general.public_id: 2}))
+    assert [(event.get("message", event)["ts"], event["subtype"]) for event in events] == [
+        (seen[0].ts, "message_changed")
+    ]
+    assert events[0]["message"]["reactions"][0]["name"] == "tada"
+    assert not any('"chat_message"."seq" > ' in query["sql"] for query in replaying.captured_queries)

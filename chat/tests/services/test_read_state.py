@@ -40,6 +40,30 @@ def test_a_seq_past_the_newest_message_is_clamped(team):
     assert member.last_read_seq == _marker(team, team.member) == 2
 
 
+def test_marking_read_answers_the_unread_count_after_the_marker_as_the_counts_do(team):
+    root = _post(team, team.owner, "root")
+    _post(team, team.owner, "reply", thread_ts=root.ts)
+    _post(team, team.owner, "broadcast reply", thread_ts=root.ts, reply_broadcast=True)
+    _post(team, team.member, "mine")
+    message_delete(actor=team.owner, message=_post(team, team.owner, "gone"))
+    _post(team, team.owner, "news")
+
+    marked = channel_mark_read(actor=team.member, channel=team.general, seq=root.seq)
+
+    assert marked.unread_count == _counts(team, team.member)["unread"] == 2
+    assert channel_mark_read(actor=team.member, channel=team.general, seq=10_000).unread_count == 0
+
+
+def test_marking_read_where_the_marker_already_is_writes_and_tells_nothing(team, django_capture_on_commit_callbacks):
+    _post(team, team.owner)
+    _post(team, team.owner)
+    channel_mark_read(actor=team.member, channel=team.general, seq=1)
+    with django_capture_on_commit_callbacks() as told:
+        marked = channel_mark_read(actor=team.member, channel=team.general, seq=1)
+    assert (marked.last_read_seq, marked.unread_count) == (1, 1)
+    assert told == []
+
+
 @pytest.mark.parametrize("seq", [-1, "3", 2.0, None, True])
 def test_a_seq_that_is_not_a_whole_number_of_0_or_more_is_invalid_arguments(team, seq):
     _post(team, team.owner)
