@@ -49,14 +49,16 @@ def channel_not_found() -> DomainError:
     return DomainError(ErrorCode.CHANNEL_NOT_FOUND, "Channel not found.")
 
 
-_MEMBERSHIP = Columns(Membership, "m")
-_MEMBER = Columns(ChannelMember, "cm")
+# A person's standing in a channel, as statements that judge it select it: their workspace membership (under
+# the alias m) and their channel membership (cm). chat.selectors.channels reads the same two with the channel.
+STANDING_MEMBERSHIP = Columns(Membership, "m")
+STANDING_MEMBER = Columns(ChannelMember, "cm")
 
 
 @cache
 def _standing_sql() -> str:
     return f"""
-        SELECT {_MEMBERSHIP.sql}, {_MEMBER.sql}
+        SELECT {STANDING_MEMBERSHIP.sql}, {STANDING_MEMBER.sql}
         FROM (SELECT 1) AS one
         LEFT JOIN {Membership._meta.db_table} m ON m.workspace_id = %(workspace)s AND m.user_id = %(actor)s
         LEFT JOIN {ChannelMember._meta.db_table} cm ON cm.channel_id = %(channel)s AND cm.user_id = %(actor)s
@@ -77,7 +79,7 @@ def access_channel(actor: User | None, channel: Channel) -> ChannelAccess:
     with connection.cursor() as cursor:
         cursor.execute(_standing_sql(), params)
         row = cursor.fetchone()
-    membership, member = split_row(row, _MEMBERSHIP, _MEMBER)
+    membership, member = split_row(row, STANDING_MEMBERSHIP, STANDING_MEMBER)
     if member is not None:
         member.user = actor  # the row it points to: no query to follow it
     return check_channel_access(actor, channel, membership, member)

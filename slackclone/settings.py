@@ -51,14 +51,17 @@ def env_networks(name: str) -> list[str]:
     return networks
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     value = os.environ.get(name)
     if not value:
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from exc
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value!r}")
+    return number
 
 
 def env_gc_thresholds(name: str, default: tuple[int, int, int]) -> tuple[int, int, int]:
@@ -186,14 +189,16 @@ DATABASE_POOL_TIMEOUT = env_int("DATABASE_POOL_TIMEOUT", 10)
 # to the sockets; more threads than that add no throughput, only requests taking the GIL from each other
 # and from the loop, which shows as tail latency (docs/performance.md, A company's day). The gateway's worker
 # threads take connections from the same pool.
-ASGI_REQUEST_THREADS = env_int("ASGI_REQUEST_THREADS", min(DATABASE_POOL_MAX, 2 * len(os.sched_getaffinity(0))))
+ASGI_REQUEST_THREADS = env_int(
+    "ASGI_REQUEST_THREADS", min(DATABASE_POOL_MAX, 2 * len(os.sched_getaffinity(0))), minimum=1
+)
 # The cyclic garbage collector's thresholds in an ASGI process (gc.set_threshold). Each collection stops the
 # whole process, sockets included. At Python's (700, 10, 10) a process holding a thousand sockets made a full
 # collection every few seconds, each walking every long-lived object and finding nothing; larger thresholds
 # leave young objects time to die before they are examined (docs/performance.md, A company's day).
 # The threads the real-time gateway runs its database calls in (posts, marks, resumes over the socket),
 # beside the request threads: one per core by default, as each more only takes the GIL from the others.
-GATEWAY_DATABASE_THREADS = env_int("GATEWAY_DATABASE_THREADS", len(os.sched_getaffinity(0)))
+GATEWAY_DATABASE_THREADS = env_int("GATEWAY_DATABASE_THREADS", len(os.sched_getaffinity(0)), minimum=1)
 ASGI_GC_THRESHOLDS = env_gc_thresholds("ASGI_GC_THRESHOLDS", (10_000, 20, 100))
 
 # Shown as pg_stat_activity's application_name, so an operator sees which process holds which

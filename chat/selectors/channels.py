@@ -9,21 +9,25 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User
 from chat.models import Channel, ChannelKind, ChannelMember
-from chat.permissions import access_channel, channel_not_found, check_channel_access
+from chat.permissions import (
+    STANDING_MEMBER,
+    STANDING_MEMBERSHIP,
+    access_channel,
+    channel_not_found,
+    check_channel_access,
+)
 from slackclone.rawsql import Columns, split_row
 from workspaces.models import Membership, Workspace
 
 _CHANNEL = Columns(Channel, "c")
 _WORKSPACE = Columns(Workspace, "w")
 _CREATOR = Columns(User, "u")
-_MEMBERSHIP = Columns(Membership, "m")
-_MEMBER = Columns(ChannelMember, "cm")
 
 
 @cache
 def _channel_access_sql(*, within_workspace: bool) -> str:
     return f"""
-        SELECT {_CHANNEL.sql}, {_WORKSPACE.sql}, {_CREATOR.sql}, {_MEMBERSHIP.sql}, {_MEMBER.sql}
+        SELECT {_CHANNEL.sql}, {_WORKSPACE.sql}, {_CREATOR.sql}, {STANDING_MEMBERSHIP.sql}, {STANDING_MEMBER.sql}
         FROM {Channel._meta.db_table} c
         JOIN {Workspace._meta.db_table} w ON w.id = c.workspace_id
         LEFT JOIN {User._meta.db_table} u ON u.id = c.created_by_id
@@ -56,7 +60,7 @@ def channel_get(*, actor: User | None, public_id: str, workspace: Workspace | No
         raise channel_not_found()
     channel: Channel
     channel, channel_workspace, creator, membership, member = split_row(
-        row, _CHANNEL, _WORKSPACE, _CREATOR, _MEMBERSHIP, _MEMBER
+        row, _CHANNEL, _WORKSPACE, _CREATOR, STANDING_MEMBERSHIP, STANDING_MEMBER
     )
     channel.workspace = channel_workspace
     if creator is not None:

@@ -234,3 +234,20 @@ def test_gc_thresholds_that_are_not_three_positive_numbers_are_refused_with_the_
     assert result.returncode != 0
     assert "ASGI_GC_THRESHOLDS must be three whole numbers above 0" in result.stderr
     assert repr(value) in result.stderr
+
+
+@pytest.mark.parametrize("name", ["ASGI_REQUEST_THREADS", "GATEWAY_DATABASE_THREADS"])
+@pytest.mark.parametrize("value", ["0", "-2"])
+def test_thread_counts_below_one_are_refused_with_the_name_and_value(tmp_path, name, value):
+    result = run_python("import django; django.setup()", clean_env(tmp_path, **{name: value}))
+
+    assert result.returncode != 0
+    assert f"{name} must be at least 1, not {value!r}" in result.stderr
+
+
+def test_thread_counts_are_read_from_the_environment(tmp_path):
+    code = "import django; django.setup(); from django.conf import settings as s; "
+    code += "print(s.ASGI_REQUEST_THREADS, s.GATEWAY_DATABASE_THREADS)"
+    result = run_python(code, clean_env(tmp_path, ASGI_REQUEST_THREADS="3", GATEWAY_DATABASE_THREADS="1"))
+
+    assert result.stdout.strip() == "3 1", result.stderr[-2000:]
