@@ -159,3 +159,40 @@ def _number_message_in_steps(channel: Channel, message: Message, *, reader_id: i
             last_read_seq=message.seq
         )
     return True
+
+
+# Lock the channel, count the change and stamp the message in one statement, as _NUMBER_MESSAGE_SQL does for
+# a post: the lock is taken by the last round trip before the commit.
+_STAMP_MESSAGE_SQL = """
+WITH claimed AS (
+    UPDATE {channel} SET change_count = change_count + 1
+    WHERE id = %(channel_id)s AND NOT is_archived
+    RETURNING last_seq
+), stamped AS (
+    UPDATE {message} SET changed_at_seq = claimed.last_seq FROM claimed WHERE {message}.id = %(message_id)s
+)
+SELECT last_seq FROM claimed
+"""
+
+
+def stamp_message_change(channel: Channel, message: Message) -> bool:
+    """Lock the channel row until commit and stamp `message` with the channel's current seq, counting the
+    change (as stamp_change): for a reaction or a pin, written before this, the last statement before the commit.
+
+    False, and nothing written, when the channel is archived. The caller's channel and message are moved on.
+    """
+    if connection.vendor != "postgresql":
+        if lock_channel(channel).is_archived:
+            return False
+        message.changed_at_seq = stamp_change(channel)
+        Message.objects.filter(pk=message.pk).update(changed_at_seq=message.changed_at_seq)
+        return True
+    sql = _STAMP_MESSAGE_SQL.format(channel=Channel._meta.db_table, message=Message._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"channel_id": channel.pk, "message_id": message.pk})
+        row = cursor.fetchone()
+    if row is None:
+        channel.is_archived = True
+        return False
+    channel.last_seq = message.changed_at_seq = row[0]
+    return True

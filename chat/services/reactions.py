@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from chat import events, signals
 from chat.models import Message, Pin, Reaction
 from chat.permissions import access_channel_member, check_not_archived
-from chat.services.locking import lock_channel, stamp_change
+from chat.services.locking import stamp_message_change
 from chat.text import check_emoji_name
 from slackclone.errors import DomainError, ErrorCode
 
@@ -21,13 +21,13 @@ def _access_live_message(actor: User | None, message: Message) -> None:
     access_channel_member(actor, message.channel)
     if message.is_deleted:
         raise DomainError(ErrorCode.MESSAGE_NOT_FOUND, "That message has been deleted.")
-    lock_channel(message.channel)
-    check_not_archived(message.channel)
+    check_not_archived(message.channel)  # as last read; _stamp_change has the final word
 
 
 def _stamp_change(message: Message) -> None:
-    message.changed_at_seq = stamp_change(message.channel)
-    Message.objects.filter(pk=message.pk).update(changed_at_seq=message.changed_at_seq)
+    """Take the channel's lock, last: the change is written, and an archived channel rolls it back."""
+    if not stamp_message_change(message.channel, message):
+        check_not_archived(message.channel)
 
 
 @transaction.atomic

@@ -1,8 +1,9 @@
 """reaction_add and reaction_remove: one reaction per person and emoji."""
 
 import pytest
+from django.db import connection
 
-from chat.models import Message, Reaction
+from chat.models import Channel, Message, Reaction
 from chat.services import (
     channel_archive,
     channel_create,
@@ -83,3 +84,26 @@ def test_archived_channel_takes_no_reactions(team):
     channel_archive(actor=team.member, channel=channel)
     with refused(ErrorCode.IS_ARCHIVED):
         reaction_add(actor=team.member, message=message, emoji="eyes")
+
+
+def test_a_channel_archived_since_it_was_read_takes_no_reaction_and_keeps_none(team):
+    channel = channel_create(actor=team.member, workspace=team.workspace, name="closing")
+    message = message_post(sender=team.member, channel=channel, text="final")
+    channel_archive(actor=team.member, channel=Channel.objects.get(pk=channel.pk))
+    assert message.channel.is_archived is False  # the caller's copy, read before the archive
+    with refused(ErrorCode.IS_ARCHIVED):
+        reaction_add(actor=team.member, message=message, emoji="eyes")
+    assert _reactions(message) == []
+    assert Channel.objects.get(pk=channel.pk).change_count == channel.change_count
+
+
+def test_a_reaction_takes_the_channels_lock_with_its_last_statement(team, message, django_assert_num_queries):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite stamps a change in steps: its writers take turns on the whole database")
+    # The reactor's standing (one statement), the savepoint, the insert and its release, one statement for the
+    # channel's lock, the change count and the message's stamp, and the test's savepoint for the transaction.
+    with django_assert_num_queries(7) as reacting:
+        reaction_add(actor=team.owner, message=message, emoji="eyes")
+    statements = [query["sql"] for query in reacting.captured_queries]
+    assert statements[-2].lstrip().startswith("WITH claimed AS (")
+    assert Message.objects.get(pk=message.pk).changed_at_seq == message.changed_at_seq == 1
