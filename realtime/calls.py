@@ -186,10 +186,18 @@ def check_live_groups(user_pk: int, workspace_id: int | None, groups: list[str])
 
 
 def _visible_channel(user: User, workspace_id: int | None, channel_id: str) -> Channel:
-    channel = selectors.channel_get(actor=user, public_id=channel_id)
+    return _visible_channel_and_member(user, workspace_id, channel_id)[0]
+
+
+def _visible_channel_and_member(
+    user: User, workspace_id: int | None, channel_id: str
+) -> tuple[Channel, ChannelMember | None]:
+    """The channel if the user may see it from this socket (a token's socket: only in its workspace), with
+    the user's own row in it."""
+    channel, member = selectors.channel_get_with_member(actor=user, public_id=channel_id)
     if workspace_id is not None and channel.workspace_id != workspace_id:
         raise DomainError(ErrorCode.CHANNEL_NOT_FOUND, "Channel not found.")
-    return channel
+    return channel, member
 
 
 @in_thread
@@ -226,7 +234,7 @@ def channel_seq(user_pk: int, workspace_id: int | None, channel_id: str) -> tupl
     """The channel's last seq and its workspace's public id, for the user_typing event; the channel must
     be one the user is in."""
     user = active_user(user_pk)
-    channel = _visible_channel(user, workspace_id, channel_id)
-    if not ChannelMember.objects.filter(channel=channel, user=user).exists():
+    channel, member = _visible_channel_and_member(user, workspace_id, channel_id)
+    if member is None:
         raise DomainError(ErrorCode.NOT_IN_CHANNEL, "You are not a member of this channel.")
     return channel.last_seq, channel.workspace.public_id

@@ -7,6 +7,7 @@ by area; every name is importable from `chat.selectors` directly.
 from chat.selectors.channels import (
     channel_get,
     channel_get_by_name,
+    channel_get_with_member,
     channel_members_page,
     public_channels,
     public_channels_page,
@@ -52,6 +53,7 @@ __all__ = [
     "changes_since",
     "channel_get",
     "channel_get_by_name",
+    "channel_get_with_member",
     "channel_members_page",
     "channel_pins",
     "custom_emoji",

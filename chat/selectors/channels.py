@@ -44,10 +44,18 @@ def channel_get(*, actor: User | None, public_id: str, workspace: Workspace | No
     the channel with its workspace and creator, and the actor's workspace and channel memberships,
     judged by chat.permissions.check_channel_access.
     """
+    return channel_get_with_member(actor=actor, public_id=public_id, workspace=workspace)[0]
+
+
+def channel_get_with_member(
+    *, actor: User | None, public_id: str, workspace: Workspace | None = None
+) -> tuple[Channel, ChannelMember | None]:
+    """As channel_get, with the actor's own row in the channel, read by the same statement: None when they
+    are not in it (a public channel they may see, or the operator)."""
     if not isinstance(public_id, str):
         raise channel_not_found()
     if actor is None:
-        return _channel_get_for_operator(public_id, workspace)
+        return _channel_get_for_operator(public_id, workspace), None
     params: dict[str, int | str | None] = {
         "actor": actor.pk,
         "public_id": public_id,
@@ -66,7 +74,7 @@ def channel_get(*, actor: User | None, public_id: str, workspace: Workspace | No
     if creator is not None:
         channel.created_by = creator
     check_channel_access(actor, channel, membership, member)
-    return channel
+    return channel, member
 
 
 def _channel_get_for_operator(public_id: str, workspace: Workspace | None) -> Channel:

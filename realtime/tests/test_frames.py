@@ -187,6 +187,15 @@ async def test_typing_in_a_channel_you_are_not_in_is_refused(team, sockets):
     assert reply["error"]["code"] == "channel_not_found"
 
 
+async def test_typing_in_a_public_channel_you_have_not_joined_is_refused_and_tells_nobody(team, sockets):
+    elsewhere = await run(channel_create, actor=team.owner, workspace=team.workspace, name="elsewhere")
+    socket = await sockets.session(team.member)
+    reader = await sockets.session(team.owner)
+    reply = await socket.request({"id": 1, "type": "typing", "channel": elsewhere.public_id})
+    assert reply["error"]["code"] == "channel_not_found"  # not one of the socket's channels
+    await reader.nothing(0.3)
+
+
 async def test_mark_moves_the_read_marker_and_tells_the_users_other_tabs(team, sockets):
     messages = [await run(message_post, sender=team.owner, channel=team.general, text=f"m{i}") for i in range(3)]
     tab, other_tab = await sockets.session(team.member), await sockets.session(team.member)
