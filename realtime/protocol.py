@@ -9,7 +9,8 @@ Uvicorn's own code, unchanged; only per-socket state that an idle socket never u
   the application takes each one), so a list made on first use does, and a waiter is made only
   while someone waits.
 * The handshake's request and response (their headers) stay referenced for the socket's whole
-  life, though nothing reads them once the response is written.
+  life, though nothing reads them once the response is written (the request by websockets' parser
+  itself, so its headers are emptied in place).
 
 What each costs a socket: docs/performance.md, Memory per socket.
 
@@ -144,6 +145,10 @@ class GatewayWebSocketProtocol(WebSocketsSansIOProtocol):
 
     def start_keepalive(self) -> None:
         """Uvicorn calls this right after writing the handshake's 101 response, the last use of both."""
+        # websockets' ServerProtocol.parse keeps the handshake's Request in its generator's frame for the socket's
+        # whole life, so dropping our reference is not enough: its headers are emptied in place.
+        if self.request is not None:
+            self.request.headers.clear()
         # Uvicorn types both as always set; nothing reads them once the response is written.
         self.request = self.response = None  # type: ignore[assignment]
         self.plain_frames = not self.conn.extensions

@@ -87,6 +87,8 @@ async def test_a_socket_on_the_gateway_protocol_talks_both_ways_and_keeps_no_han
         assert isinstance(protocol, GatewayWebSocketProtocol)
         assert protocol.request is None
         assert protocol.response is None
+        kept = protocol.conn.parser.gi_frame.f_locals["request"]  # websockets' parser holds it to the end
+        assert list(kept.headers.raw_items()) == []
 
 
 async def test_a_peer_that_stops_answering_pings_is_closed():
