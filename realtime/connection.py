@@ -163,10 +163,6 @@ class Connection:
 
     async def run(self, scope: Scope, receive: Receive) -> None:
         auth = await authenticate(scope)
-        # Nothing reads the handshake's headers after this, and Uvicorn keeps the scope (its list) for the
-        # socket's life: emptied in place, they cost an idle socket nothing.
-        if isinstance(scope.get("headers"), list):
-            scope["headers"].clear()
         if auth is None:
             await refuse_handshake(receive, self.send)
             return
