@@ -18,7 +18,7 @@ was replayed are dropped and the rest sent (see connection.Connection.resume).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.db import connection
 
@@ -79,7 +79,8 @@ def _replay_channel(user: User, workspace_id: int | None, channel_id: str, seen:
         raise DomainError(ErrorCode.CHANNEL_NOT_FOUND, "Channel not found.")
     if not ChannelMember.objects.filter(channel=channel, user=user).exists():
         raise DomainError(ErrorCode.NOT_IN_CHANNEL, "You are not a member of this channel.")
-    return _replay_cached(ReadableChannel(channel.pk, channel.public_id, channel.last_seq, channel.change_count), seen)
+    readable = ReadableChannel(channel.pk, channel.public_id, channel.last_seq, channel.change_count)
+    return _replays_cached([(readable, seen)])[0]
 
 
 _READABLE_CHANNELS_SQL = """
@@ -114,40 +115,40 @@ def _readable_channels(user_pk: int, workspace_id: int | None, channel_ids: list
         return {row[1]: ReadableChannel(*row) for row in cursor.fetchall()}
 
 
-def _compute_replay(channel: ReadableChannel, seen: int) -> CachedReplay:
-    """The messages in (seen, last_seq] in seq order, then the changes to older ones made since.
-
-    Bounded by the channel's last_seq and change_count as read, the result depends only on
-    (channel, seen, last_seq, change_count) and is shared by every socket resuming from that
-    point; anything newer reaches the socket live (held meanwhile).
-    """
-    missed: list[Message] = []
-    if seen < channel.last_seq:  # most of a person's channels have nothing new: no statement for those
-        missed = list(
-            selectors.messages_for_wire()
-            .filter(channel_id=channel.pk, seq__gt=seen, seq__lte=channel.last_seq)
-            .order_by("seq")[: REPLAY_LIMIT + 1]
-        )
-    has_more = len(missed) > REPLAY_LIMIT
-    missed = missed[:REPLAY_LIMIT]
+def _cached_replay(missed: list[Message], changed: list[Message], seen: int) -> CachedReplay:
+    """The messages in (seen, last_seq] in seq order, then the changes to older ones made since, each
+    read with one more than REPLAY_LIMIT to tell whether there is more."""
+    has_more = len(missed) > REPLAY_LIMIT or len(changed) > REPLAY_LIMIT
+    missed, changed = missed[:REPLAY_LIMIT], changed[:REPLAY_LIMIT]
     events = [encode_event(message_to_wire(message)) for message in missed]
-    if seen:
-        changes = selectors.changes_since(
-            channel_id=channel.pk, seq=seen, up_to=channel.last_seq, limit=REPLAY_LIMIT + 1
-        )
-        has_more = has_more or len(changes) > REPLAY_LIMIT
-        events += [encode_event(change_event(message)) for message in changes[:REPLAY_LIMIT]]
+    events += [encode_event(change_event(message)) for message in changed]
     return CachedReplay(tuple(events), missed[-1].seq if missed else seen, has_more)
 
 
-def _replay_cached(channel: ReadableChannel, seen: int) -> ChannelReplay:
-    """The replay of a channel from `seen`, built once per process for each point it is asked from."""
-    key = (channel.pk, seen, channel.last_seq, channel.change_count)
-    replay = recent_replays.get(key)
-    if replay is None:
-        replay = _compute_replay(channel, seen)
-        recent_replays.put(key, replay)
-    return ChannelReplay(channel.public_id, list(replay.events), replay.last_seq, replay.has_more)
+def _replays_cached(wanted: list[tuple[ReadableChannel, int]]) -> list[ChannelReplay]:
+    """The replay of each channel from its `seen`, in the order asked.
+
+    Bounded by the channel's last_seq and change_count as read, a replay depends only on
+    (channel, seen, last_seq, change_count), so each process builds it once for every socket resuming
+    from that point (replay_cache); anything newer reaches the socket live (held meanwhile). The
+    channels not in the cache are read together (chat.selectors.missed_in_channels).
+    """
+    keys = [(channel.pk, seen, channel.last_seq, channel.change_count) for channel, seen in wanted]
+    replays = {key: recent_replays.get(key) for key in keys}
+    to_read = [(channel, seen) for (channel, seen), key in zip(wanted, keys, strict=True) if replays[key] is None]
+    if to_read:
+        ranges = [selectors.ReplayRange(channel.pk, seen, channel.last_seq) for channel, seen in to_read]
+        missed = selectors.missed_in_channels(ranges, limit=REPLAY_LIMIT + 1)
+        for channel, seen in to_read:
+            key = (channel.pk, seen, channel.last_seq, channel.change_count)
+            replay = _cached_replay(missed[channel.pk].missed, missed[channel.pk].changed, seen)
+            recent_replays.put(key, replay)
+            replays[key] = replay
+    result = []
+    for (channel, _), key in zip(wanted, keys, strict=True):
+        replay = cast(CachedReplay, replays[key])
+        result.append(ChannelReplay(channel.public_id, list(replay.events), replay.last_seq, replay.has_more))
+    return result
 
 
 @in_thread
@@ -155,10 +156,11 @@ def build_replay(user_pk: int, workspace_id: int | None, channels: dict[str, int
     """What the user missed in each channel; a channel they may not see is an error entry, never data."""
     result = Replay()
     readable = _readable_channels(user_pk, workspace_id, list(channels))
+    replayed = iter(_replays_cached([(readable[pk], seen) for pk, seen in channels.items() if pk in readable]))
     for channel_id, seen in channels.items():
         try:
             if channel_id in readable:
-                result.channels.append(_replay_cached(readable[channel_id], seen))
+                result.channels.append(next(replayed))
             else:
                 result.channels.append(_replay_channel(active_user(user_pk), workspace_id, channel_id, seen))
         except DomainError as exc:

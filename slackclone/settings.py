@@ -192,13 +192,13 @@ DATABASE_POOL_TIMEOUT = env_int("DATABASE_POOL_TIMEOUT", 10)
 ASGI_REQUEST_THREADS = env_int(
     "ASGI_REQUEST_THREADS", min(DATABASE_POOL_MAX, 2 * len(os.sched_getaffinity(0))), minimum=1
 )
+# The threads the real-time gateway runs its database calls in (posts, marks, resumes over the socket),
+# beside the request threads: one per core by default, as each more only takes the GIL from the others.
+GATEWAY_DATABASE_THREADS = env_int("GATEWAY_DATABASE_THREADS", len(os.sched_getaffinity(0)), minimum=1)
 # The cyclic garbage collector's thresholds in an ASGI process (gc.set_threshold). Each collection stops the
 # whole process, sockets included. At Python's (700, 10, 10) a process holding a thousand sockets made a full
 # collection every few seconds, each walking every long-lived object and finding nothing; larger thresholds
 # leave young objects time to die before they are examined (docs/performance.md, A company's day).
-# The threads the real-time gateway runs its database calls in (posts, marks, resumes over the socket),
-# beside the request threads: one per core by default, as each more only takes the GIL from the others.
-GATEWAY_DATABASE_THREADS = env_int("GATEWAY_DATABASE_THREADS", len(os.sched_getaffinity(0)), minimum=1)
 ASGI_GC_THRESHOLDS = env_gc_thresholds("ASGI_GC_THRESHOLDS", (10_000, 20, 100))
 
 # Shown as pg_stat_activity's application_name, so an operator sees which process holds which

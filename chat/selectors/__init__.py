@@ -20,7 +20,6 @@ from chat.selectors.files import file_get
 from chat.selectors.messages import (
     HISTORY_MAX_LIMIT,
     HistoryPage,
-    changes_since,
     channel_pins,
     history,
     history_page,
@@ -33,6 +32,7 @@ from chat.selectors.messages import (
     thread_replies,
 )
 from chat.selectors.read_receipts import RECEIPTS_MAX_MEMBERS, ReadReceipts, read_receipts
+from chat.selectors.replay import ChannelMissed, ReplayRange, missed_in_channels
 from chat.selectors.sidebar import sidebar_layout
 from chat.selectors.threads import (
     FollowedThread,
@@ -47,10 +47,11 @@ from chat.selectors.unread import mentions_inbox, unread_count_for_member, unrea
 __all__ = [
     "HISTORY_MAX_LIMIT",
     "RECEIPTS_MAX_MEMBERS",
+    "ChannelMissed",
     "FollowedThread",
     "HistoryPage",
     "ReadReceipts",
-    "changes_since",
+    "ReplayRange",
     "channel_get",
     "channel_get_by_name",
     "channel_get_with_member",
@@ -67,6 +68,7 @@ __all__ = [
     "message_get_for_wire",
     "message_sort_key",
     "messages_for_wire",
+    "missed_in_channels",
     "public_channels",
     "public_channels_page",
     "read_receipts",

@@ -1,4 +1,4 @@
-"""Messages: single ones, keyset pages of history and threads, and the changes a resuming client missed."""
+"""Messages: single ones, and keyset pages of history and threads (what a resume replays: chat.selectors.replay)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from chat.models import Attachment, Channel, Message, Reaction
 from chat.selectors.message_page import load_window, uses_single_statement
@@ -86,19 +86,6 @@ def thread_replies(*, root: Message, after: int | None = None, limit: int = 50) 
     if after is not None:
         replies = replies.filter(seq__gt=after)
     return list(replies.order_by("seq")[:limit])
-
-
-def changes_since(*, channel_id: int, seq: int, up_to: int, limit: int) -> list[Message]:
-    """Messages up to `seq` that changed (edit, delete, reaction, pin) when the channel was in [seq, up_to].
-
-    With the messages in (seq, up_to], this is everything a client that saw up to `seq` missed
-    while the channel moved on to `up_to`.
-    """
-    return list(
-        messages_for_wire()
-        .filter(channel_id=channel_id, seq__lte=seq, changed_at_seq__gte=seq, changed_at_seq__lte=up_to)
-        .order_by(F("changed_at_seq").asc(), "seq")[:limit]
-    )
 
 
 def message_get_for_wire(*, channel: Channel, ts: str) -> Message:

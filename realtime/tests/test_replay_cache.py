@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from chat.services import message_delete, message_edit, message_post, reaction_add
+from chat.services import channel_create, message_delete, message_edit, message_post, reaction_add
 from realtime import resume
 from realtime.replay_cache import CachedReplay, ReplayCache
 
@@ -90,13 +90,26 @@ def test_expired_entries_are_dropped_when_new_ones_arrive():
     assert len(cache._items) <= 1, "the expired replay does not linger"
 
 
-def test_a_channel_with_nothing_new_reads_only_its_changes_and_still_replays_them(team):
+def test_a_channel_with_nothing_new_still_replays_its_changes(team):
     seen = post_many(team.general, team.owner, 2, "seen")
     reaction_add(actor=team.member, message=seen[0], emoji="tada")  # stamped with seq 2, the channel's last
-    with CaptureQueriesContext(connection) as replaying:
-        events = events_of(replay_now(team.admin.pk, None, {team.general.public_id: 2}))
+    events = events_of(replay_now(team.admin.pk, None, {team.general.public_id: 2}))
     assert [(event.get("message", event)["ts"], event["subtype"]) for event in events] == [
         (seen[0].ts, "message_changed")
     ]
     assert events[0]["message"]["reactions"][0]["name"] == "tada"
-    assert not any('"chat_message"."seq" > ' in query["sql"] for query in replaying.captured_queries)
+
+
+def test_a_resume_of_many_channels_reads_them_together(team):
+    rooms = [channel_create(actor=team.member, workspace=team.workspace, name=f"room-{i}") for i in range(8)]
+    for room in rooms:
+        seen = post_many(room, team.member, 2, "seen")
+        post_many(room, team.member, 1, "missed")
+        reaction_add(actor=team.member, message=seen[0], emoji="tada")
+    with CaptureQueriesContext(connection) as one:
+        replay_now(team.member.pk, None, {rooms[0].public_id: 2})
+    with CaptureQueriesContext(connection) as many:
+        replay = replay_now(team.member.pk, None, {room.public_id: 2 for room in rooms[1:]})
+    assert len(many.captured_queries) == len(one.captured_queries)
+    assert [channel.channel_id for channel in replay.channels] == [room.public_id for room in rooms[1:]]
+    assert all(len(channel.events) == 2 and channel.last_seq == 3 for channel in replay.channels)
