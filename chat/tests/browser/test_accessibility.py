@@ -12,9 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from accounts.services import user_set_theme
-from chat.services import message_post, reaction_add
+from chat.services import channel_join, message_post, reaction_add
 from chat.tests.browser.conftest import BASE_DIR, elsewhere
 from chat.tests.browser.test_client import channel_path, message
 
@@ -199,6 +200,15 @@ def focus_is(page, selector: str) -> bool:
     return page.evaluate("s => document.activeElement?.matches(s) ?? false", selector)
 
 
+def focus_comes_to(page, selector: str) -> None:
+    """The focus reaches `selector` within a second: a dialog's close event, a task after its close(),
+    gives the focus back when the element that opened it was redrawn meanwhile."""
+    try:
+        page.wait_for_function("s => document.activeElement?.matches(s)", arg=selector, timeout=1000)
+    except PlaywrightTimeoutError:
+        raise AssertionError(f"the focus never came to {selector}; it is on {page.evaluate(ACTIVE)}") from None
+
+
 def tab_to(page, selector: str, *, backwards: bool = False, limit: int = 60) -> None:
     """Press Tab (or Shift+Tab) until the focus is on `selector`, as someone without a mouse would."""
     for _ in range(limit):
@@ -272,11 +282,47 @@ def test_moving_reacting_replying_and_closing_a_dialog_work_from_the_keyboard_al
     assert focus_is(page, "dialog[open] input"), page.evaluate(ACTIVE)
     page.keyboard.press("Escape")
     page.locator("dialog[open]").wait_for(state="detached")
-    assert focus_is(page, "#sidebar button[aria-label='Create a channel']"), page.evaluate(ACTIVE)
+    focus_comes_to(page, "#sidebar button[aria-label='Create a channel']")
 
     # The quick switcher (Ctrl+K) opens a channel by name.
     page.keyboard.press("Control+k")
     page.locator("dialog[open] input").wait_for()
     page.keyboard.type("random")
+    page.keyboard.press("Enter")
+    composer_names(page, "random")
+
+
+def test_a_dialog_gives_the_focus_back_to_its_sidebar_button_though_the_sidebar_was_redrawn_meanwhile(team, people):
+    channel_join(actor=team.admin, channel=team.random)
+    (owner,) = people(team.owner)
+    owner.open(channel_path(team, team.general))
+    page = owner.page
+    button = "#sidebar button[aria-label='Create a channel']"
+    page.focus(button)
+    page.keyboard.press("Enter")
+    page.locator("dialog[open]").wait_for()
+    opener = page.query_selector(button)
+
+    # A message elsewhere makes #random unread: the sidebar is drawn again, its buttons replaced.
+    elsewhere(message_post, sender=team.admin, channel=team.random, text="Lunch is here")
+    page.locator(f".side-item--unread[data-channel='{team.random.public_id}']").wait_for()
+    assert not opener.evaluate("node => node.isConnected")
+
+    page.keyboard.press("Escape")
+    page.locator("dialog[open]").wait_for(state="detached")
+    focus_comes_to(page, button)
+
+
+def test_the_keyboard_focus_stays_on_a_sidebar_conversation_while_the_sidebar_is_redrawn(team, people):
+    channel_join(actor=team.admin, channel=team.random)
+    (owner,) = people(team.owner)
+    owner.open(channel_path(team, team.general))
+    page = owner.page
+    random = f"#sidebar a[data-channel='{team.random.public_id}']"
+    page.focus(random)
+
+    elsewhere(message_post, sender=team.admin, channel=team.random, text="Lunch is here")
+    page.locator(f".side-item--unread[data-channel='{team.random.public_id}']").wait_for()
+    assert focus_is(page, random), page.evaluate(ACTIVE)
     page.keyboard.press("Enter")
     composer_names(page, "random")

@@ -1,11 +1,12 @@
 // Modal dialogs (channel browser, new channel, new DM, profile card) and the message menu.
 // Dialogs use <dialog> so focus is trapped and Escape closes them without our own code.
 
-import { expandedWhileOpen, h, icon } from "./dom.js";
+import { expandedWhileOpen, h, icon, refocus, successorOf } from "./dom.js";
 import { fill, gettext } from "./i18n.js";
 import { avatar, presenceDot } from "./render/avatar.js";
 
 export function modal(title, ...content) {
+  const opener = document.activeElement;
   const dialog = h(
     "dialog",
     { class: "modal", "aria-label": title },
@@ -21,7 +22,10 @@ export function modal(title, ...content) {
     ),
     h("div", { class: "modal__body" }, ...content),
   );
-  dialog.addEventListener("close", () => dialog.remove());
+  dialog.addEventListener("close", () => {
+    dialog.remove();
+    refocus(opener); // the browser gives it back itself unless a redraw replaced the opener
+  });
   document.body.append(dialog);
   dialog.showModal();
   return dialog;
@@ -457,7 +461,7 @@ export class Dialogs {
       if (event.key === "Escape") {
         event.preventDefault();
         menu.remove();
-        anchor.focus();
+        successorOf(anchor)?.focus(); // a sidebar redraw may have replaced it while the menu was open
       }
       if (event.key === "ArrowDown") {
         event.preventDefault();

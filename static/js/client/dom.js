@@ -34,6 +34,24 @@ export function clear(node) {
   return node;
 }
 
+/**
+ * The element on the page now that stands for `element`: itself while it is in the page, else the element a
+ * redraw put in its place (the same `data-focus-key`). The sidebar redraws on every unread change, so a
+ * button that opened a dialog may be gone by the time the dialog closes.
+ */
+export function successorOf(element) {
+  if (!element || element.isConnected) return element;
+  const key = element.dataset?.focusKey;
+  return key ? document.querySelector(`[data-focus-key="${CSS.escape(key)}"]`) : null;
+}
+
+/** Give the focus back to `opener` (or its successor) unless something else has already taken it. */
+export function refocus(opener) {
+  const active = document.activeElement;
+  if (active && active !== document.body && active.isConnected) return;
+  successorOf(opener)?.focus();
+}
+
 export function $(selector, root = document) {
   return root.querySelector(selector);
 }

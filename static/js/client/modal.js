@@ -3,7 +3,7 @@
 // own toolbar). Escape is the view's close button, the X closes the whole stack, and the focus goes back to
 // where it was when the first view opened. The server sends the views on this person's own sockets.
 
-import { clear, h, icon } from "./dom.js";
+import { clear, h, icon, successorOf } from "./dom.js";
 import { gettext, interpolate } from "./i18n.js";
 import { collectState, renderBlocks } from "./render/blocks.js";
 import { blockContext } from "./render/message.js";
@@ -245,7 +245,7 @@ export class AppModal {
       if (dialog.open) dialog.close();
       dialog.remove();
     }
-    if (this.opener?.isConnected) this.opener.focus();
+    successorOf(this.opener)?.focus();
     this.opener = null;
   }
 

@@ -2,7 +2,7 @@
 // they want it), each collapsible, sorted their way and a drop target for dragging conversations between
 // them; unread bold, mention badges, muted dimmed, presence dots; the ways to Threads, mentions, saved and browse.
 
-import { h, icon } from "./dom.js";
+import { h, icon, successorOf } from "./dom.js";
 import { gettext, interpolate, ngettext } from "./i18n.js";
 import { avatar, presenceDot } from "./render/avatar.js";
 import { arrangeSidebar, dropPosition, isDirect } from "./sidebar-layout.js";
@@ -93,7 +93,7 @@ export class Sidebar {
           href: this.app.channelUrl(channel.id),
           "aria-current": current ? "page" : null,
           "aria-label": a11y.join(", "),
-          dataset: { channel: channel.id },
+          dataset: { channel: channel.id, focusKey: `side:${sectionId || "unreads"}:${channel.id}` },
           draggable: "false",
           onclick: (event) => {
             if (!event.metaKey && !event.ctrlKey) {
@@ -139,6 +139,7 @@ export class Sidebar {
             class: "side-section__toggle",
             "aria-expanded": String(!collapsed),
             "aria-controls": listId,
+            dataset: { focusKey: `side:${id}:toggle` },
             onclick: () => this.app.sections.toggle(section),
           },
           h("span", { class: "side-section__caret", "aria-hidden": "true" }, collapsed ? "▸" : "▾"),
@@ -154,6 +155,7 @@ export class Sidebar {
             "aria-haspopup": "menu",
             "aria-label": interpolate(gettext("Options for %(section)s"), { section: name }),
             title: gettext("Section options"),
+            dataset: { focusKey: `side:${id}:options` },
             onclick: (event) => this.app.sections.sectionMenu(section, event.currentTarget),
           },
           icon("more"),
@@ -162,7 +164,14 @@ export class Sidebar {
     const add = addAction
       ? h(
           "button",
-          { type: "button", class: "side-section__add", title: addLabel, "aria-label": addLabel, onclick: addAction },
+          {
+            type: "button",
+            class: "side-section__add",
+            title: addLabel,
+            "aria-label": addLabel,
+            dataset: { focusKey: `side:${id}:add` },
+            onclick: addAction,
+          },
           icon("plus"),
         )
       : null;
@@ -268,6 +277,7 @@ export class Sidebar {
           type: "button",
           class: classes.join(" "),
           "aria-label": a11y.join(", "),
+          dataset: { focusKey: "side:nav:thread" },
           onclick: () => this.app.showThreads(),
         },
         h("span", { class: "side-item__glyph" }, icon("thread")),
@@ -303,7 +313,10 @@ export class Sidebar {
     const unreads = arranged.unreads
       ? this.section({ section: null, channels: arranged.unreads, placed: [] }, { title: gettext("Unreads") })
       : null;
+    // A redraw replaces every node: whoever was on one of them (from the keyboard) stays on its successor.
+    const focused = this.root.contains(document.activeElement) ? document.activeElement : null;
     this.root.replaceChildren(...[this.nav(), unreads, ...sections, this.footer()].filter(Boolean));
+    if (focused) successorOf(focused)?.focus({ preventScroll: true });
     const total = all.reduce((sum, c) => sum + (c.muted ? 0 : c.mention_count || 0), 0);
     document.title = document.title.replace(/^\(\d+\) /, "");
     if (total) document.title = `(${total}) ${document.title}`;
@@ -315,7 +328,12 @@ export class Sidebar {
       {},
       h(
         "button",
-        { type: "button", class: `side-item${current ? " side-item--current" : ""}`, onclick },
+        {
+          type: "button",
+          class: `side-item${current ? " side-item--current" : ""}`,
+          dataset: { focusKey: `side:nav:${glyph}` },
+          onclick,
+        },
         h("span", { class: "side-item__glyph" }, icon(glyph)),
         h("span", { class: "side-item__name" }, label),
       ),
@@ -351,6 +369,7 @@ export class Sidebar {
             type: "button",
             class: "side-item",
             "aria-pressed": String(showing),
+            dataset: { focusKey: "side:show-unreads" },
             onclick: () => sections.setShowUnreads(!showing),
           },
           h("span", { class: "side-item__glyph", "aria-hidden": "true" }, showing ? "☑" : "☐"),
