@@ -135,12 +135,11 @@ def _replays_cached(wanted: list[tuple[ReadableChannel, int]]) -> list[ChannelRe
     """
     keys = [(channel.pk, seen, channel.last_seq, channel.change_count) for channel, seen in wanted]
     replays = {key: recent_replays.get(key) for key in keys}
-    to_read = [(channel, seen) for (channel, seen), key in zip(wanted, keys, strict=True) if replays[key] is None]
+    to_read = [(channel, seen, key) for (channel, seen), key in zip(wanted, keys, strict=True) if replays[key] is None]
     if to_read:
-        ranges = [selectors.ReplayRange(channel.pk, seen, channel.last_seq) for channel, seen in to_read]
+        ranges = [selectors.ReplayRange(channel.pk, seen, channel.last_seq) for channel, seen, _ in to_read]
         missed = selectors.missed_in_channels(ranges, limit=REPLAY_LIMIT + 1)
-        for channel, seen in to_read:
-            key = (channel.pk, seen, channel.last_seq, channel.change_count)
+        for channel, seen, key in to_read:
             replay = _cached_replay(missed[channel.pk].missed, missed[channel.pk].changed, seen)
             recent_replays.put(key, replay)
             replays[key] = replay

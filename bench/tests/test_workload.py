@@ -65,6 +65,55 @@ def test_the_schedule_draws_each_action_at_its_rate_per_person_per_minute():
     assert drawn[:50] == list(actions(rates, 1000, 600.0, random.Random(5)))[:50]  # the seed fixes the day
 
 
+class _Immediately:
+    """A loop whose call_later calls at once: the typing lead is not what this test is about."""
+
+    def call_later(self, _delay, callback, *args):
+        callback(*args)
+
+
+def _posts_made(people, post_actions, *, slow: bool) -> list[tuple[str, str, bool]]:
+    """(channel path, mention and words, with a file) of each post the people make for these actions.
+
+    `slow`: between actions the server has acknowledged nothing (no message to reply to) and a socket
+    dropped (its reconnect delay drawn), as when the server falls behind."""
+    made: list[tuple[str, str, bool]] = []
+
+    async def record(family, method, path, person, due, body=None, *, raw=b"", content_type=""):
+        text = body["text"] if body else "wl~" + raw.decode().split("wl~", 1)[1].split("\r\n", 1)[0]
+        made.append((path, text.split("~", 3)[3], family == "files"))
+
+    people._call = record
+    for action in post_actions:
+        people._act(action, 0.0, _Immediately())
+        if slow:
+            people.rng.random()
+            people.recent = [type(recent)(maxlen=recent.maxlen) for recent in people.recent]
+    while not people.http_queue.empty():
+        asyncio.run(people.http_queue.get_nowait()())
+    return made
+
+
+@pytest.mark.django_db
+def test_what_people_post_does_not_depend_on_the_servers_pace():
+    """Two runs of a seed compare like for like only if they post the same: a server falling behind
+    (fewer messages acknowledged, sockets dropping) must not change any post's conversation or words."""
+    from bench.workload.people import People
+
+    company = seed_company(40, Shape(channels=8, history=2, dms_per_person=1), seed=3)
+    rates = Rates(file_share=0.3, mention_share=0.3, reply_share=0.5)
+    posts = [action for action in actions(rates, 40, 600.0, random.Random(11)) if action.kind == "post"][:40]
+
+    def people() -> People:
+        return People(company, 1, rates, seed=11, http=None, weight_exponent=0.5)
+
+    steady = _posts_made(people(), posts, slow=False)
+    assert len(steady) == 40
+    assert any(file for *_, file in steady)
+    assert any("<@" in text for _, text, _ in steady)
+    assert _posts_made(people(), posts, slow=True) == steady
+
+
 @pytest.mark.django_db
 def test_the_loss_check_finds_a_delivery_that_never_arrived():
     from chat.models import Channel

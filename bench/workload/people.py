@@ -50,7 +50,8 @@ class People:
         marks_over_http: bool = False,
     ):
         self.company, self.port, self.rates, self.http = company, port, rates, http
-        self.rng = random.Random(seed)
+        self.seed = seed
+        self.rng = random.Random(seed)  # the warm-up's and the reconnect delays'; each action has its own
         self.count = len(company.people_pks)
         self.mine = company.of_person()
         self.weights = [
@@ -238,7 +239,8 @@ class People:
         resolution, connection pools) are not counted; their timings are dropped."""
         now = time.monotonic()
         people = [self.rng.randrange(self.count) for _ in range(requests)]
-        await asyncio.gather(*(job(p, now) for p in people for job in (self._switch, self._thread, self._search)))
+        jobs = (self._switch, self._thread, self._search)
+        await asyncio.gather(*(job(p, now, self.rng) for p in people for job in jobs))
         self.http_ms.clear()
         self.socket_ms.clear()
 
@@ -251,7 +253,7 @@ class People:
         pool = [asyncio.ensure_future(self._http_worker()) for _ in range(workers)]
         heartbeat = asyncio.ensure_future(self._heartbeats())
         loop = asyncio.get_running_loop()
-        for action in actions(self.rates, self.count, seconds, self.rng):
+        for action in actions(self.rates, self.count, seconds, random.Random(self.seed)):
             delay = started + action.at - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
@@ -282,19 +284,19 @@ class People:
             await asyncio.sleep(quiet)
 
     def _act(self, action: Action, due: float, loop: asyncio.AbstractEventLoop) -> None:
-        person = action.person
+        person, rng = action.person, action.rng()
         if action.kind == "post":
-            conversation = self.rng.choices(self.mine[person], self.weights[person])[0]
+            conversation = rng.choices(self.mine[person], self.weights[person])[0]
             client = self.clients[person]
             if client is not None and self.live[person]:
                 typing = {"type": "typing", "channel": self.company.conversations[conversation].public_id}
                 client.send_text(json.dumps(typing))
-            loop.call_later(self.rates.typing_lead_s, self._post, person, conversation)
+            loop.call_later(self.rates.typing_lead_s, self._post, person, conversation, rng)
         elif action.kind == "reconnect":
             self._reconnect(person)
         else:
             job = {"reaction": self._reaction, "switch": self._switch, "thread": self._thread, "search": self._search}
-            self.http_queue.put_nowait(lambda: job[action.kind](person, due))
+            self.http_queue.put_nowait(lambda: job[action.kind](person, due, rng))
 
     async def _http_worker(self) -> None:
         while (job := await self.http_queue.get()) is not None:
@@ -329,25 +331,25 @@ class People:
 
     # --- what a person does ---------------------------------------------------------------------
 
-    def _post(self, person: int, conversation: int) -> None:
+    def _post(self, person: int, conversation: int, rng: random.Random) -> None:
         """A message, as the composer sends it: on the socket when it is open, else over HTTP."""
         if self.stopping:
             return
         channel = self.company.conversations[conversation]
         index = len(self.sent_conv)
         self.sent_conv.append(conversation)
-        words = " ".join(self.rng.sample(WORDS, 5))
+        words = " ".join(rng.sample(WORDS, 5))
         mention = ""
-        if self.rng.random() < self.rates.mention_share:
-            other = self.rng.choice(channel.members)
+        if rng.random() < self.rates.mention_share:
+            other = rng.choice(channel.members)
             mention = f"<@{self.company.people_ids[other]}> "
-        thread_ts = None
-        if self.rng.random() < self.rates.reply_share and self.recent[conversation]:
-            thread_ts = self.rng.choice(self.recent[conversation])
+        reply, attach = rng.random() < self.rates.reply_share, rng.random() < self.rates.file_share
+        # Drawn last: whether the conversation has messages yet depends on the server's pace.
+        thread_ts = rng.choice(self.recent[conversation]) if reply and self.recent[conversation] else None
         text = f"wl~{index}~{time.time_ns()}~ {mention}{words}"
         body = {"text": text, "client_msg_id": str(uuid.uuid4())} | ({"thread_ts": thread_ts} if thread_ts else {})
         due = time.monotonic()
-        if self.rng.random() < self.rates.file_share:
+        if attach:
             self.counts["file"] += 1
             content, content_type = multipart(body, f"notes-{index}.txt", b"x" * 2048)
             self.http_queue.put_nowait(
@@ -371,20 +373,20 @@ class People:
         frame = {"type": "message", "channel": channel.public_id} | body
         self._send(person, client, frame, "post", conversation, thread_ts is not None)
 
-    def _pick(self, person: int, *, named: bool = False) -> int | None:
+    def _pick(self, person: int, rng: random.Random, *, named: bool = False) -> int | None:
         """One of the person's conversations with something in it (named channels only, for threads)."""
         choices = [
             c for c in self.mine[person] if self.recent[c] and (not named or self.company.conversations[c].kind != "dm")
         ]
-        return self.rng.choice(choices) if choices else None
+        return rng.choice(choices) if choices else None
 
-    async def _reaction(self, person: int, due: float) -> None:
-        conversation = self._pick(person)
+    async def _reaction(self, person: int, due: float, rng: random.Random) -> None:
+        conversation = self._pick(person, rng)
         if conversation is None:
             self.counts["reaction skipped"] += 1
             return
-        ts = self.rng.choice(self.recent[conversation])
-        name = self.rng.choice([e for e in EMOJI if (person, ts, e) not in self.reacted] or [""])
+        ts = rng.choice(self.recent[conversation])
+        name = rng.choice([e for e in EMOJI if (person, ts, e) not in self.reacted] or [""])
         if not name:
             return
         self.reacted.add((person, ts, name))
@@ -393,11 +395,11 @@ class People:
             "reactions", "POST", f"/api/v1/channels/{channel}/messages/{ts}/reactions", person, due, {"name": name}
         )
 
-    async def _switch(self, person: int, due: float) -> None:
+    async def _switch(self, person: int, due: float, rng: random.Random) -> None:
         """A channel switch: its newest page of history, then the read marker moved to its end, as the
         browser client moves it (static/js/client/main.js, flushMarks): a `mark` frame on the socket when
         it is open, else over HTTP."""
-        conversation = self.rng.choice(self.mine[person])
+        conversation = rng.choice(self.mine[person])
         channel = self.company.conversations[conversation].public_id
         page = await self._call(
             "history", "GET", f"/api/v1/channels/{channel}/messages?limit={HISTORY_PAGE}", person, due
@@ -413,17 +415,17 @@ class People:
             "mark_read", "POST", f"/api/v1/channels/{channel}/read", person, time.monotonic(), {"seq": newest}
         )
 
-    async def _thread(self, person: int, due: float) -> None:
-        conversation = self._pick(person, named=True)
+    async def _thread(self, person: int, due: float, rng: random.Random) -> None:
+        conversation = self._pick(person, rng, named=True)
         if conversation is None:
             self.counts["thread skipped"] += 1
             return
         channel = self.company.conversations[conversation].public_id
-        ts = self.rng.choice(self.recent[conversation])
+        ts = rng.choice(self.recent[conversation])
         await self._call("thread", "GET", f"/api/v1/channels/{channel}/messages/{ts}/replies?limit=200", person, due)
 
-    async def _search(self, person: int, due: float) -> None:
-        word = self.rng.choice(SEARCH_WORDS)
+    async def _search(self, person: int, due: float, rng: random.Random) -> None:
+        word = rng.choice(SEARCH_WORDS)
         path = f"/api/v1/workspaces/{self.company.workspace_id}/search?q={word}&limit=50"
         await self._call("search", "GET", path, person, due)
 

@@ -46,11 +46,19 @@ class Action:
     at: float  # seconds from the start of the step
     kind: str
     person: int
+    seed: int  # of the action's own choices (which conversation, which words): the same in every run
+
+    def rng(self) -> random.Random:
+        return random.Random(self.seed)
 
 
 def actions(rates: Rates, people: int, seconds: float, rng: random.Random) -> Iterator[Action]:
     """The step's actions in time order: exponential gaps at the fleet's total rate, each a kind drawn by
-    its share of that rate and a person drawn uniformly."""
+    its share of that rate and a person drawn uniformly.
+
+    `rng` must be the schedule's alone: each action carries a seed for its own choices, so what one action
+    chooses, or when the server answers it, never shifts the rest of the day. Two runs of the same seed
+    post the same messages to the same conversations, and so compare like for like."""
     per_minute = rates.per_minute()
     kinds = [kind for kind, rate in per_minute.items() if rate > 0]
     weights = [per_minute[kind] for kind in kinds]
@@ -62,4 +70,4 @@ def actions(rates: Rates, people: int, seconds: float, rng: random.Random) -> It
         at += rng.expovariate(total_per_s)
         if at >= seconds:
             return
-        yield Action(at, rng.choices(kinds, weights)[0], rng.randrange(people))
+        yield Action(at, rng.choices(kinds, weights)[0], rng.randrange(people), rng.getrandbits(64))
