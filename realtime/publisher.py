@@ -6,10 +6,12 @@ channels-redis pools its Redis connections per event loop: each event then pays 
 connection and its close. Here such calls go instead to one long-lived loop on a daemon thread of
 the process, so the layer's pool on that loop, and its connections, serve every event.
 
-Sync code that an ASGI server runs (a sync view, a service the gateway calls through
-sync_to_async) keeps going through `async_to_sync`: it reaches the server's running loop, whose
-pooled connections the gateway already uses. The in-memory layer (the embedded default) keeps it too:
-it has no connections to pool, and its queues belong to the server's loop.
+Sync code that an ASGI server runs in its worker threads (a gateway call, a sync view) uses that loop
+too, not the server's own: `async_to_sync` would queue the send behind everything the server's loop is
+doing (under load, writing to thousands of sockets), and the thread, one of the gateway's few, would wait
+for its turn there instead of for Redis. The thread still waits for its send, so a busy layer slows
+posting down rather than letting events pile up. The in-memory layer (the embedded default) keeps
+`async_to_sync`: its queues belong to the server's loop, and it has no connections to pool.
 
 The loop is started on first use and started again in a child process (Celery's prefork pool forks
 after import: a loop and its thread do not survive a fork), and at interpreter exit it is stopped and
@@ -29,7 +31,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from asgiref.sync import SyncToAsync, async_to_sync
+from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer
 
 logger = logging.getLogger(__name__)
@@ -129,16 +131,6 @@ def close() -> None:
 os.register_at_fork(after_in_child=_forget_after_fork)
 
 
-def _server_loop_reachable() -> bool:
-    """Whether async_to_sync would run on a loop that is already running: the ASGI server's, when this
-    thread runs sync code for it (sync_to_async), in this process."""
-    local = SyncToAsync.threadlocal
-    if getattr(local, "main_event_loop_pid", None) != os.getpid():
-        return False
-    loop = getattr(local, "main_event_loop", None)
-    return loop is not None and loop.is_running()
-
-
 def _in_event_loop() -> bool:
     try:
         asyncio.get_running_loop()
@@ -148,11 +140,12 @@ def _in_event_loop() -> bool:
 
 
 def run_sync(layer: Any, function: Callable[..., Awaitable[T]], *args: Any, timeout: float = SEND_TIMEOUT_SECONDS) -> T:
-    """`await function(layer, *args)` from synchronous code, on the loop whose connections it should use.
+    """`await function(layer, *args)` from synchronous code: on the process's publisher loop, or for the
+    in-memory layer through `async_to_sync` (the server's loop when there is one).
 
     Raises what the coroutine raises, or TimeoutError after `timeout` seconds on the process's own loop.
     Called from a thread that runs an event loop, it raises RuntimeError, as async_to_sync does.
     """
-    if _server_loop_reachable() or _in_event_loop() or isinstance(layer, InMemoryChannelLayer):
+    if _in_event_loop() or isinstance(layer, InMemoryChannelLayer):
         return async_to_sync(function)(layer, *args)
     return _loop_thread().run(function(layer, *args), timeout)
