@@ -38,8 +38,9 @@ _AUTHOR_RELATION = Message._meta.get_field("author")
 
 
 @cache
-def window_sql(*, newest_first: bool, include_replies: bool, above: bool, below: bool) -> str:
-    """One statement per shape of window: bounds that are absent are left out, not switched off."""
+def window_sql(*, newest_first: bool, include_replies: bool, above: bool, below: bool, at_ts: bool = False) -> str:
+    """One statement per shape of window: bounds that are absent are left out, not switched off.
+    `at_ts`: the one message with a given ts (message_ts_unique serves it)."""
     message, user, reaction, attachment = (
         Message._meta.db_table,
         User._meta.db_table,
@@ -58,6 +59,7 @@ def window_sql(*, newest_first: bool, include_replies: bool, above: bool, below:
           {"" if include_replies else "AND (m.thread_root_id IS NULL OR m.reply_broadcast)"}
           {"AND m.seq > %(above)s" if above else ""}
           {"AND m.seq < %(below)s" if below else ""}
+          {"AND m.ts = %(ts)s" if at_ts else ""}
         ORDER BY m.seq {"DESC" if newest_first else "ASC"}
         LIMIT %(limit)s
     """
@@ -85,16 +87,22 @@ def load_window(
     newest_first: bool,
     limit: int,
     include_replies: bool,
+    ts: str | None = None,
 ) -> list[Message]:
-    """Messages with above < seq < below (either bound optional), ready for message_to_wire.
+    """Messages with above < seq < below (either bound optional), or the one with `ts`, ready for message_to_wire.
 
     PostgreSQL only (uses_single_statement); the caller has checked that the reader may see the channel.
     """
     sql = window_sql(
-        newest_first=newest_first, include_replies=include_replies, above=above is not None, below=below is not None
+        newest_first=newest_first,
+        include_replies=include_replies,
+        above=above is not None,
+        below=below is not None,
+        at_ts=ts is not None,
     )
+    params = {"channel": channel.pk, "above": above, "below": below, "limit": limit, "ts": ts}
     with connections[using].cursor() as cursor:
-        cursor.execute(sql, {"channel": channel.pk, "above": above, "below": below, "limit": limit})
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     messages: list[Message] = []
     with_files: list[Message] = []

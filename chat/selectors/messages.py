@@ -7,6 +7,7 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
+from django.db import router
 from django.db.models import Prefetch, Q, QuerySet
 
 from chat.models import Attachment, Channel, Message, Reaction
@@ -89,8 +90,27 @@ def thread_replies(*, root: Message, after: int | None = None, limit: int = 50) 
 
 
 def message_get_for_wire(*, channel: Channel, ts: str) -> Message:
-    """As message_get, with everything message_to_wire reads (reactions, files) fetched."""
-    message = unique_or_none(messages_for_wire(join_channel=False).filter(channel=channel, ts=ts))
+    """As message_get, with everything message_to_wire reads (reactions, files) fetched.
+
+    Every answer that returns a message (a post over HTTP or the Slack API, a reaction, an edit) reads it
+    here, right after its write: on PostgreSQL in one statement, as a page of history is
+    (chat.selectors.message_page), not three ORM queries; from the primary, which holds that write.
+    """
+    using = router.db_for_read(Message)
+    if uses_single_statement(using):
+        found = load_window(
+            channel,
+            using=using,
+            above=None,
+            below=None,
+            newest_first=True,
+            limit=1,
+            include_replies=True,
+            ts=str(ts),
+        )
+        message = found[0] if found else None
+    else:
+        message = unique_or_none(messages_for_wire(join_channel=False).using(using).filter(channel=channel, ts=ts))
     if message is None:
         raise DomainError(ErrorCode.MESSAGE_NOT_FOUND, "Message not found.")
     message.channel = channel

@@ -2,9 +2,10 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.db.models import Q
 
-from chat.selectors import history_page, messages_for_wire
+from chat.selectors import history_page, message_get_for_wire, messages_for_wire
 from chat.selectors.message_page import load_window
 from chat.services import (
     channel_create,
@@ -16,6 +17,7 @@ from chat.services import (
     reaction_add,
 )
 from chat.wire import message_to_wire
+from slackclone.errors import DomainError, ErrorCode
 from slackclone.testing.factories import BotFactory, ChannelMemberFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +105,29 @@ def test_thread_roots_and_files_cost_one_statement_each_when_a_page_has_them(bus
         page = history_page(channel=busy_channel, limit=50)
     with django_assert_num_queries(0):
         [message_to_wire(message) for message in page.messages]
+
+
+def test_each_message_read_for_an_answer_matches_the_orm_path(busy_channel):
+    from chat.models import Message
+
+    for message in Message.objects.filter(channel=busy_channel):
+        expected = message_to_wire(messages_for_wire().get(pk=message.pk))
+        assert message_to_wire(message_get_for_wire(channel=busy_channel, ts=message.ts)) == expected, message.text
+
+
+def test_a_message_read_for_an_answer_is_one_statement_with_its_reactions(team, django_assert_num_queries):
+    message = message_post(sender=team.member, channel=team.general, text="ship it")
+    reaction_add(actor=team.owner, message=message, emoji="tada")
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 3):
+        loaded = message_get_for_wire(channel=team.general, ts=message.ts)
+    with django_assert_num_queries(0):
+        wire = message_to_wire(loaded)
+    assert wire["reactions"] == [{"name": "tada", "users": [team.owner.public_id], "count": 1}]
+
+
+def test_a_ts_of_another_channel_or_of_nothing_is_message_not_found(team, busy_channel):
+    elsewhere = message_post(sender=team.member, channel=team.general, text="in general")
+    for ts in (elsewhere.ts, "1700000000.000001", "not a ts"):
+        with pytest.raises(DomainError) as refused:
+            message_get_for_wire(channel=busy_channel, ts=ts)
+        assert refused.value.code is ErrorCode.MESSAGE_NOT_FOUND

@@ -1,0 +1,133 @@
+"""Answer benchmark: what reading a message back for an answer costs, beside the code before in the same run.
+
+    python -m bench.answer --baseline-dir /path/to/worktree-of-the-code-before
+    python -m bench.answer --quick        # small numbers, to check that everything runs
+
+Every write that answers with the message (a reaction over REST, a post over REST or chat.postMessage,
+an edit, an unfurl) reads it back with chat.selectors.message_get_for_wire and encodes it with
+chat.wire.message_to_wire. Measured here for each kind of message an answer returns: plain, with
+reactions, a thread reply (its root is read too), with a file. Reported per read: thread CPU, wall
+time, statements; the two codes must encode every message the same. Each checkout is measured in a
+process of its own, from its own directory (bench/answer/measure.py).
+Prints a table and writes bench/results/answer.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.fanout import stack
+from bench.output import machine, write_results
+
+RESULTS = Path(__file__).resolve().parents[1] / "results" / "answer.json"
+MEASURE = Path(__file__).resolve().parent / "measure.py"
+KINDS = ("plain", "reactions", "reply", "file")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small numbers, to check that everything runs")
+    parser.add_argument("--reads", type=int, default=500, help="reads of each kind of message")
+    parser.add_argument("--reactions", type=int, default=5, help="people reacting to the message with reactions")
+    parser.add_argument("--baseline-dir", type=Path, help="a checkout of the code before, measured first")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/slackclone_bench_answer"),
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.reads = 5
+    if args.reads < 1 or not 1 <= args.reactions <= 50:
+        parser.error("--reads must be at least 1 and --reactions between 1 and 50")
+    return args
+
+
+def seed(args: argparse.Namespace) -> dict[str, tuple[int, str]]:
+    """A channel with one message of each kind; returns kind -> (channel pk, ts)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from chat.services import file_upload, message_post, reaction_add
+    from slackclone.testing.factories import add_member, make_team
+
+    team = make_team()
+    channel = team.general
+    reactors = [add_member(team.workspace) for _ in range(args.reactions)]  # each lands in #general
+    plain = message_post(sender=team.member, channel=channel, text="ship it")
+    liked = message_post(sender=team.member, channel=channel, text="the release is out")
+    for number, person in enumerate(reactors):
+        reaction_add(actor=person, message=liked, emoji=("tada", "eyes", "rocket")[number % 3])
+    reply = message_post(sender=team.admin, channel=channel, text="well done", thread_ts=liked.ts)
+    upload = SimpleUploadedFile("notes.txt", b"the notes")
+    filed = file_upload(actor=team.member, channel=channel, upload=upload, text="notes attached")
+    messages = {"plain": plain, "reactions": liked, "reply": reply, "file": filed}
+    return {kind: (channel.pk, message.ts) for kind, message in messages.items()}
+
+
+def measure(code_dir: Path, messages: dict[str, tuple[int, str]], reads: int) -> dict:
+    """Run measure.py from `code_dir` (its code, this run's database) and return what it printed."""
+    result = subprocess.run(
+        [sys.executable, str(MEASURE)],
+        cwd=code_dir,
+        env={**os.environ, "PYTHONPATH": str(code_dir)},
+        input=json.dumps({"messages": messages, "reads": reads}),
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        raise RuntimeError(f"measuring {code_dir} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def table(rows: dict[str, dict]) -> str:
+    lines = [f"{'code':<8} {'message':<10} {'reads':>6} {'CPU p50':>9} {'CPU mean':>9} {'wall':>8} {'stmts':>6}"]
+    lines.append("-" * len(lines[0]))
+    for code, kinds in rows.items():
+        for kind in KINDS:
+            row = kinds[kind]
+            lines.append(
+                f"{code:<8} {kind:<10} {row['reads']:>6} {row['cpu_us_p50']:>7.0f}us {row['cpu_us_mean']:>7.0f}us "
+                f"{row['wall_us_mean']:>6.0f}us {row['statements']:>6}"
+            )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    redis, redis_url = stack.start_redis()
+    try:
+        stack.use_environment(args.database_url, redis_url)
+        stack.ensure_database(args.database_url)
+        import django
+
+        django.setup()
+        messages = seed(args)
+        rows: dict[str, dict] = {}
+        if args.baseline_dir is not None:
+            rows["before"] = measure(args.baseline_dir.resolve(), messages, args.reads)
+        rows["after"] = measure(stack.BASE_DIR, messages, args.reads)
+    finally:
+        stack.stop(redis)
+    print(table(rows))
+    if "before" in rows and any(rows["before"][k]["wire"] != rows["after"][k]["wire"] for k in KINDS):
+        print("error: the two codes encoded a message differently", file=sys.stderr)
+        return 1
+    results = {
+        "command": "python -m bench.answer " + " ".join(argv or sys.argv[1:]),
+        "rows": {
+            code: {k: {f: v for f, v in row.items() if f != "wire"} for k, row in r.items()} for code, r in rows.items()
+        },
+        "shape": {"reads": args.reads, "reactions": args.reactions},
+        "machine": machine(),
+    }
+    print(write_results(args.output, results, quick=args.quick))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
