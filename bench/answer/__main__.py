@@ -15,13 +15,11 @@ Prints a table and writes bench/results/answer.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
-from bench.fanout import stack
+from bench.checkouts import before_and_after, measure_checkout
 from bench.output import machine, write_results
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "answer.json"
@@ -71,17 +69,7 @@ def seed(args: argparse.Namespace) -> dict[str, tuple[int, str]]:
 
 def measure(code_dir: Path, messages: dict[str, tuple[int, str]], reads: int) -> dict:
     """Run measure.py from `code_dir` (its code, this run's database) and return what it printed."""
-    result = subprocess.run(
-        [sys.executable, str(MEASURE)],
-        cwd=code_dir,
-        env={**os.environ, "PYTHONPATH": str(code_dir)},
-        input=json.dumps({"messages": messages, "reads": reads}),
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode:
-        raise RuntimeError(f"measuring {code_dir} failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return measure_checkout(MEASURE, code_dir, {"messages": messages, "reads": reads})
 
 
 def table(rows: dict[str, dict]) -> str:
@@ -99,20 +87,12 @@ def table(rows: dict[str, dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    redis, redis_url = stack.start_redis()
-    try:
-        stack.use_environment(args.database_url, redis_url)
-        stack.ensure_database(args.database_url)
-        import django
-
-        django.setup()
-        messages = seed(args)
-        rows: dict[str, dict] = {}
-        if args.baseline_dir is not None:
-            rows["before"] = measure(args.baseline_dir.resolve(), messages, args.reads)
-        rows["after"] = measure(stack.BASE_DIR, messages, args.reads)
-    finally:
-        stack.stop(redis)
+    rows = before_and_after(
+        args.database_url,
+        args.baseline_dir,
+        lambda: seed(args),
+        lambda code_dir, messages: measure(code_dir, messages, args.reads),
+    )
     print(table(rows))
     if "before" in rows and any(rows["before"][k]["wire"] != rows["after"][k]["wire"] for k in KINDS):
         print("error: the two codes encoded a message differently", file=sys.stderr)

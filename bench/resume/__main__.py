@@ -17,14 +17,12 @@ Prints a table and writes bench/results/resume.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import secrets
-import subprocess
 import sys
 from pathlib import Path
 
-from bench.fanout import stack
+from bench.checkouts import before_and_after, measure_checkout
 from bench.output import machine, write_results
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "resume.json"
@@ -94,17 +92,7 @@ def seed(args: argparse.Namespace) -> list[tuple[int, dict[str, int]]]:
 
 def measure(code_dir: Path, resumes: list[tuple[int, dict[str, int]]], rounds: int) -> dict:
     """Run measure.py from `code_dir` (its code, this run's database) and return what it printed."""
-    result = subprocess.run(
-        [sys.executable, str(MEASURE)],
-        cwd=code_dir,
-        env={**os.environ, "PYTHONPATH": str(code_dir)},
-        input=json.dumps({"resumes": resumes, "rounds": rounds}),
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode:
-        raise RuntimeError(f"measuring {code_dir} failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return measure_checkout(MEASURE, code_dir, {"resumes": resumes, "rounds": rounds})
 
 
 def table(rows: dict[str, dict]) -> str:
@@ -124,20 +112,12 @@ def table(rows: dict[str, dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    redis, redis_url = stack.start_redis()
-    try:
-        stack.use_environment(args.database_url, redis_url)
-        stack.ensure_database(args.database_url)
-        import django
-
-        django.setup()
-        resumes = seed(args)
-        rows: dict[str, dict] = {}
-        if args.baseline_dir is not None:
-            rows["before"] = measure(args.baseline_dir.resolve(), resumes, args.rounds)
-        rows["after"] = measure(stack.BASE_DIR, resumes, args.rounds)
-    finally:
-        stack.stop(redis)
+    rows = before_and_after(
+        args.database_url,
+        args.baseline_dir,
+        lambda: seed(args),
+        lambda code_dir, resumes: measure(code_dir, resumes, args.rounds),
+    )
     print(table(rows))
     if "before" in rows and rows["before"]["events_per_resume"] != rows["after"]["events_per_resume"]:
         print("error: the two codes replayed different events", file=sys.stderr)

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
 import subprocess
 import sys
 
-import psycopg
 import pytest
-from django.db import connection
 
 from bench.fanout import stack
-
-
-@pytest.fixture
-def bench_database():
-    """A database of the run's own, dropped afterwards."""
-    settings = connection.settings_dict
-    name = f"bench_resume_{secrets.token_hex(4)}"
-    admin = f"postgresql://{settings['USER']}@{settings['HOST']}:{settings['PORT'] or 5432}/postgres"
-    yield f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT'] or 5432}/{name}"
-    with psycopg.connect(admin, autocommit=True) as admin_connection:
-        admin_connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.mark.integration
