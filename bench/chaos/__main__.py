@@ -16,6 +16,7 @@ import asyncio
 import json
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -23,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bench.chaos import faults
-from bench.chaos.checks import Verdict, drain_outbox, verify
+from bench.chaos.checks import Verdict, drain_outbox, outbox_stuck, verify
 from bench.chaos.report import latency_numbers, print_table, summarise_faults
 from bench.chaos.workload import Workload
 from cluster.down import stop_cluster
@@ -82,8 +83,11 @@ def seed_people(layout: Layout, channels: int, members: int) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-async def run_faults(layout: Layout, workload: Workload, plan: list[faults.Fault], started: float, seed: int):
-    """Each fault in turn at its planned time (or once the previous one has caught up), then its catch-up."""
+async def run_faults(
+    layout: Layout, workload: Workload, plan: list[faults.Fault], started: float, seed: int, exited: list[str]
+):
+    """Each fault in turn at its planned time (or once the previous one has caught up), then its catch-up;
+    then any process that exited by itself meanwhile is started again and noted in `exited`."""
     rng = random.Random(seed + 1)
     for fault in plan:
         await asyncio.sleep(max(0.0, started + fault.planned_at - time.monotonic()))
@@ -104,20 +108,32 @@ async def run_faults(layout: Layout, workload: Workload, plan: list[faults.Fault
         if fault.kind == "postgres":
             await asyncio.to_thread(faults.wait_rejoined, layout, fault)
         print(f"    {fault.target}: {fault.detail or 'restarted'}", flush=True)
+        await supervise(layout, exited, after=fault.kind)
+
+
+async def supervise(layout: Layout, exited: list[str], *, after: str) -> None:
+    for process in await asyncio.to_thread(faults.supervise, layout):
+        exited.append(f"after {after}: {process}")
+        print(f"    exited by itself, started again: {process}", flush=True)
 
 
 async def soak(layout: Layout, population: dict, args: argparse.Namespace) -> tuple[Workload, list, dict]:
     workload = Workload(layout, population, rate=args.rate, seed=args.seed)
     plan = faults.plan(args.seed, args.duration, args.repeats)
-    timing: dict = {}
+    timing: dict = {"exited": []}
     try:
         await workload.connect()
         started = time.monotonic()
         workload.start_actions()
-        fault_task = asyncio.ensure_future(run_faults(layout, workload, plan, started, args.seed))
+        fault_task = asyncio.ensure_future(run_faults(layout, workload, plan, started, args.seed, timing["exited"]))
         await asyncio.sleep(args.duration)
         await fault_task  # a fault still catching up is finished before the workload stops
+        await supervise(layout, timing["exited"], after="the workload")
         timing["workload_seconds"] = time.monotonic() - started
+        print(
+            f"  [{timing['workload_seconds']:6.1f} s] settling: every post acknowledged, every client in sync",
+            flush=True,
+        )
         timing["settle"] = await workload.settle(SETTLE_TIMEOUT)
         timing["started"] = started
     finally:
@@ -141,8 +157,14 @@ def dropped_live_events(layout: Layout) -> dict[str, int]:
     return counts
 
 
+def exit_on_sigterm() -> None:
+    """SIGTERM (a test's time limit, `kill`) unwinds like Ctrl-C, so the cluster is still stopped by its pids."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    exit_on_sigterm()
     stop_cluster(CHAOS_DIR)  # whatever an interrupted soak left; the directory is the soak's alone
     shutil.rmtree(CHAOS_DIR, ignore_errors=True)
     print(f"Starting a cluster in {CHAOS_DIR} …", flush=True)
@@ -154,10 +176,14 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.clients} clients in {args.channels} channels, {args.duration:.0f} s, seed {args.seed}", flush=True
         )
         workload, plan, timing = asyncio.run(soak(layout, population, args))
+        print("Draining the outbox, then checking the database and every client …", flush=True)
         drained_in, outbox = drain_outbox(layout, DRAIN_TIMEOUT)
+        if outbox["due_open"]:
+            print("\n".join(["The outbox did not drain:", *outbox_stuck(layout)]), flush=True)
         verdict = Verdict()
         verify(layout, workload, outbox, verdict)
     finally:
+        print("Stopping the cluster …", flush=True)
         stop_cluster(CHAOS_DIR)
     verdict.check("every_fault_injected", all(not f.error for f in plan), "; ".join(f.error for f in plan if f.error))
     settle = timing.get("settle", {})
@@ -184,6 +210,8 @@ def report(args, workload: Workload, plan: list, timing: dict, verdict: Verdict)
         "faults": rows,
         "latency_ms": latency,
         "http_actions": {"done": workload.http_done, "failed": len(workload.http_failures)},
+        # Processes no fault killed that exited anyway, started again as a supervisor would (faults.supervise).
+        "exited_by_themselves": timing["exited"],
         **verdict.numbers,
         "passed": not verdict.failures,
     }
@@ -192,6 +220,7 @@ def report(args, workload: Workload, plan: list, timing: dict, verdict: Verdict)
     settle = verdict.numbers.get("settle", {})
     print(f"live events whose layer send failed after commit (ASGI logs): {verdict.numbers['live_events_dropped']}")
     print(f"clients that missed a settle post live (tail not revealed by a gap): {len(settle.get('tail_missed', []))}")
+    print(f"processes that exited by themselves and were started again: {timing['exited'] or 'none'}")
     print(f"\nWrote {args.output}")
     for failure in verdict.failures:
         print(f"FAILED {failure}")

@@ -61,6 +61,38 @@ def outbox_counts(layout: Layout) -> dict[str, int]:
     return dict(zip(("due_open", "later", "done", "failed", "total"), row, strict=True))
 
 
+def outbox_stuck(layout: Layout) -> list[str]:
+    """When the outbox did not drain: its open jobs by state and sendings (with when they were made, last
+    sent and are next relayed), and the database sessions that wait or sit in a transaction, by process,
+    so a failed soak says whether the relay, the broker or a worker held the jobs up."""
+    with connect(layout) as connection:
+        jobs = connection.execute(
+            "SELECT state, attempts, count(*), min(created_at), max(created_at), max(sent_at), min(relay_at) "
+            "FROM outbox_outboxjob WHERE state = ANY(%s) AND due_at <= now() GROUP BY 1, 2 ORDER BY 1, 2",
+            [list(OPEN_STATES)],
+        ).fetchall()
+        sessions = connection.execute(
+            "SELECT application_name, state, wait_event_type, wait_event, now() - xact_start, left(query, 120) "
+            "FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() "
+            "AND (wait_event_type = 'Lock' OR state LIKE 'idle in transaction%%')"
+        ).fetchall()
+    lines = [
+        f"open jobs: state {state}, sent {attempts}x: {count}, made {first:%H:%M:%S}-{last:%H:%M:%S}, "
+        f"last sent {sent:%H:%M:%S}, next relay {relay:%H:%M:%S}"
+        if sent
+        else f"open jobs: state {state}, never sent: {count}, made {first:%H:%M:%S}-{last:%H:%M:%S}, "
+        f"next relay {relay:%H:%M:%S}"
+        for state, attempts, count, first, last, sent, relay in jobs
+    ]
+    lines += [f"session {name}: {state}, waits {kind}/{event}, in transaction {age}: {query}"
+              for name, state, kind, event, age, query in sessions]  # fmt: skip
+    for process in ("outbox-relay", "celery-notifications"):
+        log = layout.log_file(process).read_text(errors="replace").splitlines()
+        complaints = [line for line in log if "WARNING" in line or "ERROR" in line or "CRITICAL" in line]
+        lines += [f"{process} log, its last complaints and its last line:", *complaints[-6:], *log[-1:]]
+    return lines
+
+
 def verify(layout: Layout, workload: Workload, outbox: dict[str, int], verdict: Verdict) -> None:
     channels = list(workload.by_channel)
     with connect(layout) as connection:

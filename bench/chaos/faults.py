@@ -11,14 +11,16 @@ import os
 import random
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import psycopg
 
 from cluster import patroni, postgres
 from cluster.down import alive, read_pid
-from cluster.layout import Layout, asgi_name, layer_redis_name
-from cluster.up import start_asgi, start_redis, start_worker
+from cluster.layout import WORKER_QUEUES, Layout, asgi_name, layer_redis_name
+from cluster.up import RELAY, start_asgi, start_beat, start_redis, start_relay, start_worker
 
 KINDS = ("asgi", "celery", "layer-redis", "broker-redis", "postgres")
 # How long a killed process stays dead before it is started again (seconds, drawn per fault).
@@ -141,3 +143,32 @@ def _writable(layout: Layout, member: str) -> bool:
             return row is not None and not row[0]
     except psycopg.OperationalError:
         return False
+
+
+def supervise(layout: Layout) -> list[str]:
+    """Start again every application process that exited by itself, as the supervisor a deployment runs them
+    under would (docs/operations.md); returns each as "<name>: <the last error its log shows>".
+
+    Called once a fault's own target is back, so whatever is down then went down on its own: a Celery worker
+    that exits when its broker goes away, say. The soak reports these, then goes on to check that nothing
+    was lost meanwhile."""
+    starts: dict[str, Callable[[], object]] = {
+        **{asgi_name(index): partial(start_asgi, layout, index) for index in range(len(layout.asgi_ports))},
+        **{f"celery-{queue}": partial(_start_worker, layout, queue) for queue in WORKER_QUEUES},
+        "celery-beat": partial(start_beat, layout),
+        RELAY: partial(start_relay, layout),
+    }
+    exited = []
+    for name, start in starts.items():
+        pid = read_pid(layout.pid_file(name))
+        if pid is not None and alive(pid):
+            continue
+        exited.append(f"{name}: {_last_complaint(layout, name)}")
+        start()
+    return exited
+
+
+def _last_complaint(layout: Layout, name: str) -> str:
+    lines = layout.log_file(name).read_text(errors="replace").splitlines() if layout.log_file(name).exists() else []
+    complaints = [line for line in lines if "CRITICAL" in line or "ERROR" in line]
+    return (complaints or lines or ["(no log)"])[-1][:300]

@@ -122,7 +122,7 @@ class Workload:
                 return True
             await asyncio.sleep(0.2)
         behind = sum(not predicate(c) for c in self.clients)
-        print(f"  {behind} of {len(self.clients)} clients not {what} after {timeout:.0f} s")
+        print(f"  {behind} of {len(self.clients)} clients not {what} after {timeout:.0f} s", flush=True)
         return False
 
     def acked_top(self) -> dict[str, int]:
@@ -143,7 +143,7 @@ class Workload:
             if condition():
                 return True
             await asyncio.sleep(1.0)
-        print(f"  not {what} after {timeout:.0f} s")
+        print(f"  not {what} after {timeout:.0f} s", flush=True)
         return False
 
     def acked_since(self, since: float) -> bool:
