@@ -19,8 +19,7 @@ import os
 import sys
 from pathlib import Path
 
-from bench.checkouts import before_and_after, measure_checkout
-from bench.output import machine, write_results
+from bench.checkouts import compare_checkouts, cpu_table, measure_checkout
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "answer.json"
 MEASURE = Path(__file__).resolve().parent / "measure.py"
@@ -72,41 +71,17 @@ def measure(code_dir: Path, messages: dict[str, tuple[int, str]], reads: int) ->
     return measure_checkout(MEASURE, code_dir, {"messages": messages, "reads": reads})
 
 
-def table(rows: dict[str, dict]) -> str:
-    lines = [f"{'code':<8} {'message':<10} {'reads':>6} {'CPU p50':>9} {'CPU mean':>9} {'wall':>8} {'stmts':>6}"]
-    lines.append("-" * len(lines[0]))
-    for code, kinds in rows.items():
-        for kind in KINDS:
-            row = kinds[kind]
-            lines.append(
-                f"{code:<8} {kind:<10} {row['reads']:>6} {row['cpu_us_p50']:>7.0f}us {row['cpu_us_mean']:>7.0f}us "
-                f"{row['wall_us_mean']:>6.0f}us {row['statements']:>6}"
-            )
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    rows = before_and_after(
-        args.database_url,
-        args.baseline_dir,
-        lambda: seed(args),
-        lambda code_dir, messages: measure(code_dir, messages, args.reads),
+    return compare_checkouts(
+        args,
+        command=f"python -m bench.answer {' '.join(sys.argv[1:] if argv is None else argv)}",
+        seed=lambda: seed(args),
+        measure=lambda code_dir, messages: measure(code_dir, messages, args.reads),
+        table=lambda rows: cpu_table(rows, KINDS, "message", "reads"),
+        what="encoded these messages",
+        shape={"reads": args.reads, "reactions": args.reactions},
     )
-    print(table(rows))
-    if "before" in rows and any(rows["before"][k]["wire"] != rows["after"][k]["wire"] for k in KINDS):
-        print("error: the two codes encoded a message differently", file=sys.stderr)
-        return 1
-    results = {
-        "command": "python -m bench.answer " + " ".join(argv or sys.argv[1:]),
-        "rows": {
-            code: {k: {f: v for f, v in row.items() if f != "wire"} for k, row in r.items()} for code, r in rows.items()
-        },
-        "shape": {"reads": args.reads, "reactions": args.reactions},
-        "machine": machine(),
-    }
-    print(write_results(args.output, results, quick=args.quick))
-    return 0
 
 
 if __name__ == "__main__":

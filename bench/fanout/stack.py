@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from slackclone.testing.processes import free_port, stop, wait_for_port
 
@@ -58,24 +59,39 @@ def use_environment(database_url: str, redis_url: str, **settings: str) -> None:
     )
 
 
-def ensure_database(url: str) -> None:
-    """Create the benchmark database if needed and migrate it."""
+def _admin_connection(url: str) -> tuple[Any, str]:
+    """A connection to the server's maintenance database, and the name of the database `url` names."""
     import dj_database_url
     import psycopg
 
     config = dj_database_url.parse(url)
-    with psycopg.connect(
+    connection = psycopg.connect(
         host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"], dbname="postgres", autocommit=True
-    ) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone()
+    )
+    return connection, config["NAME"]
+
+
+def ensure_database(url: str) -> bool:
+    """Create the benchmark database if needed and migrate it; returns whether it was created."""
+    connection, name = _admin_connection(url)
+    with connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
-            connection.execute(f'CREATE DATABASE "{config["NAME"]}"')
+            connection.execute(f'CREATE DATABASE "{name}"')
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
         cwd=BASE_DIR,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "slackclone.settings"},
         check=True,
     )
+    return not exists
+
+
+def drop_database(url: str) -> None:
+    """Drop the benchmark database a run created, with the connections still open to it."""
+    connection, name = _admin_connection(url)
+    with connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def server_command(server: str, application: str, port: int) -> list[str]:

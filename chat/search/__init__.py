@@ -99,9 +99,9 @@ def _postgres_page(
 
 
 def _rows(ids: list[int], parsed: ParsedQuery, *, on_postgres: bool, using: str) -> dict[int, Message]:
-    rows = messages_for_wire().using(using).select_related("channel__created_by").filter(pk__in=ids)
     if on_postgres:
-        rows = postgres.annotate_page(rows, parsed)
+        return postgres.page_rows(ids, parsed, using)
+    rows = messages_for_wire().using(using).select_related("channel__created_by").filter(pk__in=ids)
     return {message.pk: message for message in rows}
 
 

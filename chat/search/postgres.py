@@ -26,13 +26,14 @@ from dataclasses import dataclass, field
 from typing import TypedDict
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import BooleanField, FloatField, QuerySet, TextField
+from django.db.models import BooleanField, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from chat.models import Message
 from chat.search.ordering import Position, after_position, newest_first
 from chat.search.query import ParsedQuery
 from chat.search.scope import Scope, scoped_messages
+from chat.selectors.message_page import load_by_ids
 
 CONFIG = "english"
 TSQUERY_SQL = f"websearch_to_tsquery('{CONFIG}'::regconfig, %s)"
@@ -239,21 +240,28 @@ def page_ids(
 
 
 class PageAnnotations(TypedDict):
-    """What annotate_page adds to each row: the score, and ts_headline's snippet ("" when the query
+    """What page_rows sets on each row: the score, and ts_headline's snippet ("" when the query
     has fragments, which ts_headline cannot mark; chat.search marks those itself)."""
 
     snippet: str
     score: float
 
 
-def annotate_page(messages: QuerySet[Message], parsed: ParsedQuery) -> QuerySet[Message]:
-    """Snippet and score (PageAnnotations) for the rows of one page only, when the query has text
-    (ts_headline is too costly to run on every match)."""
-    if not parsed.has_text:
-        return messages
-    score, score_params = score_sql(parsed)
-    if parsed.fragments:
-        headline = RawSQL("''", [], output_field=TextField())
-    else:
-        headline = RawSQL(HEADLINE_SQL, [" ".join([*parsed.words, *_tsquery_terms(parsed.phrases)])], TextField())
-    return messages.annotate(snippet=headline, score=RawSQL(score, score_params, output_field=FloatField()))
+def page_rows(ids: list[int], parsed: ParsedQuery, using: str) -> dict[int, Message]:
+    """The page's messages by id, ready for message_to_wire with their channels, in one statement; with the
+    snippet and score (PageAnnotations) as attributes when the query has text (ts_headline is too costly
+    to run on every match, so it runs on the page's rows only)."""
+    extra_columns, params = "", list[str]()
+    if parsed.has_text:
+        score, params = score_sql(parsed)
+        if parsed.fragments:
+            headline, headline_params = "''", []
+        else:
+            headline, headline_params = HEADLINE_SQL, [" ".join([*parsed.words, *_tsquery_terms(parsed.phrases)])]
+        extra_columns, params = f"{headline}, {score}", [*headline_params, *params]
+    rows: dict[int, Message] = {}
+    for message, extra in load_by_ids(ids, using=using, extra_columns=extra_columns, extra_params=params):
+        if parsed.has_text:
+            message.snippet, message.score = extra  # type: ignore[attr-defined]
+        rows[message.pk] = message
+    return rows

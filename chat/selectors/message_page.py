@@ -1,4 +1,5 @@
-"""A window of a channel's messages, loaded for chat.wire in one SQL statement on PostgreSQL.
+"""A window of a channel's messages (or a search page's messages by id, across channels), loaded for
+chat.wire in one SQL statement on PostgreSQL.
 
 History is the most frequent read there is: every channel a client opens, every scroll back. Through
 the ORM (messages_for_wire: four joins, then reactions and files prefetched) a page took three
@@ -14,8 +15,10 @@ SQLite, the embedded default, takes the ORM path.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
+from typing import Any
 
 from django.db import connections
 
@@ -30,31 +33,25 @@ _MESSAGE = Columns(Message, "m")
 _AUTHOR = Columns(
     User, "a", only=("id", "public_id", "is_bot", "display_name", "full_name", "email", "avatar", "is_active")
 )
+_MESSAGE_BY_NAME = Columns(Message, f'"{Message._meta.db_table}"')
+_CHANNEL = Columns(Channel, "c")
+_CHANNEL_CREATOR = Columns(User, "cu", only=("id", "public_id"))
 _ROOT = Columns(Message, "r", only=("id", "ts", "author"))
 _ROOT_AUTHOR = Columns(User, "ra", only=("id", "public_id"))
 _REACTION_USER = ("id", "public_id")
 _CHANNEL_RELATION = Message._meta.get_field("channel")
 _AUTHOR_RELATION = Message._meta.get_field("author")
+_CREATOR_RELATION = Channel._meta.get_field("created_by")
 
 
 @cache
 def window_sql(*, newest_first: bool, include_replies: bool, above: bool, below: bool, at_ts: bool = False) -> str:
     """One statement per shape of window: bounds that are absent are left out, not switched off.
     `at_ts`: the one message with a given ts (message_ts_unique serves it)."""
-    message, user, reaction, attachment = (
-        Message._meta.db_table,
-        User._meta.db_table,
-        Reaction._meta.db_table,
-        Attachment._meta.db_table,
-    )
     return f"""
-        SELECT {_MESSAGE.sql}, {_AUTHOR.sql},
-            (SELECT json_agg(json_build_array(x.id, x.emoji, x.created_at, x.user_id, xu.public_id)
-                             ORDER BY x.created_at, x.id)
-             FROM {reaction} x JOIN {user} xu ON xu.id = x.user_id WHERE x.message_id = m.id),
-            EXISTS (SELECT 1 FROM {attachment} f WHERE f.message_id = m.id)
-        FROM {message} m
-        JOIN {user} a ON a.id = m.author_id
+        SELECT {_MESSAGE.sql}, {_AUTHOR.sql}, {_reactions_and_files_sql("m")}
+        FROM {Message._meta.db_table} m
+        JOIN {User._meta.db_table} a ON a.id = m.author_id
         WHERE m.channel_id = %(channel)s
           {"" if include_replies else "AND (m.thread_root_id IS NULL OR m.reply_broadcast)"}
           {"AND m.seq > %(above)s" if above else ""}
@@ -62,6 +59,34 @@ def window_sql(*, newest_first: bool, include_replies: bool, above: bool, below:
           {"AND m.ts = %(ts)s" if at_ts else ""}
         ORDER BY m.seq {"DESC" if newest_first else "ASC"}
         LIMIT %(limit)s
+    """
+
+
+def _reactions_and_files_sql(message: str) -> str:
+    """Two columns for the message aliased `message`: its reactions as a JSON array (with each reactor's
+    public id) and whether it has files."""
+    user, reaction, attachment = User._meta.db_table, Reaction._meta.db_table, Attachment._meta.db_table
+    return f"""
+        (SELECT json_agg(json_build_array(x.id, x.emoji, x.created_at, x.user_id, xu.public_id)
+                         ORDER BY x.created_at, x.id)
+         FROM {reaction} x JOIN {user} xu ON xu.id = x.user_id WHERE x.message_id = {message}.id),
+        EXISTS (SELECT 1 FROM {attachment} f WHERE f.message_id = {message}.id)
+    """
+
+
+@lru_cache(maxsize=64)  # one per shape of search (its fragments' count)
+def _by_ids_sql(extra_columns: str) -> str:
+    """Messages by id across channels, each with its channel and the channel's creator, then `extra_columns`.
+    The message table keeps its own name as its alias, so expressions written against it (search's
+    score and snippet) apply unchanged."""
+    message, user, channel = Message._meta.db_table, User._meta.db_table, Channel._meta.db_table
+    return f"""
+        SELECT {_MESSAGE_BY_NAME.sql}, {_AUTHOR.sql}, {_reactions_and_files_sql(f'"{message}"')},
+            {_CHANNEL.sql}, {_CHANNEL_CREATOR.sql}{", " + extra_columns if extra_columns else ""}
+        FROM {message} JOIN {user} a ON a.id = "{message}".author_id
+        JOIN {channel} c ON c.id = "{message}".channel_id
+        LEFT JOIN {user} cu ON cu.id = c.created_by_id
+        WHERE "{message}".id = ANY(%s)
     """
 
 
@@ -104,28 +129,65 @@ def load_window(
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    messages: list[Message] = []
+    built = _messages_from_rows(rows, _MESSAGE, using)
+    for message, _ in built:
+        # Straight into the relation's cache: the ids already match, so the descriptor's checks are moot.
+        _CHANNEL_RELATION.set_cached_value(message, channel)
+    return [message for message, _ in built]
+
+
+def load_by_ids(
+    ids: list[int], *, using: str, extra_columns: str = "", extra_params: Sequence[Any] = ()
+) -> list[tuple[Message, Sequence[Any]]]:
+    """The messages with these ids, in any channels, each ready for message_to_wire with its channel (and
+    its creator) attached, and the values of `extra_columns` (SQL on the table "chat_message", whose
+    placeholders `extra_params` fill). In no particular order; ids that do not exist are left out.
+
+    PostgreSQL only (uses_single_statement); the caller has checked that the reader may see every one.
+    """
+    with connections[using].cursor() as cursor:
+        cursor.execute(_by_ids_sql(extra_columns), [*extra_params, ids])
+        rows = cursor.fetchall()
+    channels: dict[int, Channel] = {}
+    loaded: list[tuple[Message, Sequence[Any]]] = []
+    for message, rest in _messages_from_rows(rows, _MESSAGE_BY_NAME, using):
+        channel = channels.get(message.channel_id)
+        if channel is None:
+            channel, creator = split_row(rest, _CHANNEL, _CHANNEL_CREATOR, using=using)
+            _CREATOR_RELATION.set_cached_value(channel, creator)
+            channels[message.channel_id] = channel
+        _CHANNEL_RELATION.set_cached_value(message, channel)
+        loaded.append((message, rest[len(_CHANNEL.fields) + len(_CHANNEL_CREATOR.fields) :]))
+    return loaded
+
+
+def _messages_from_rows(
+    rows: list[tuple[Any, ...]], columns: Columns[Message], using: str
+) -> list[tuple[Message, Sequence[Any]]]:
+    """Each row's message with its author, reactions, files and thread root attached (the row starts with
+    `columns`, the author's and the reactions-and-files columns), and the rest of the row."""
+    built: list[tuple[Message, Sequence[Any]]] = []
     with_files: list[Message] = []
     authors: dict[int, User] = {}
-    message_width = len(_MESSAGE.fields)
+    message_end = len(columns.fields)
+    author_end = message_end + len(_AUTHOR.fields)
     for row in rows:
-        message = _MESSAGE.instance(row[:message_width], using=using)
+        message = columns.instance(row[:message_end], using=using)
         # A page has a handful of authors: each is built once and shared by their messages.
         author = authors.get(message.author_id)
         if author is None:
-            author = authors[message.author_id] = _AUTHOR.instance(row[message_width:-2], using=using)
-        # Straight into the relations' caches: the ids already match, so the descriptors' checks are moot.
-        _CHANNEL_RELATION.set_cached_value(message, channel)
+            author = authors[message.author_id] = _AUTHOR.instance(row[message_end:author_end], using=using)
         _AUTHOR_RELATION.set_cached_value(message, author)
-        reactions, has_files = row[-2:]
+        reactions, has_files = row[author_end : author_end + 2]
         setattr(message, PREFETCHED_REACTIONS, _reactions(reactions, message, using))
         setattr(message, PREFETCHED_ATTACHMENTS, [])
         if has_files:
             with_files.append(message)
-        messages.append(message)
+        built.append((message, row[author_end + 2 :]))
+    messages = [message for message, _ in built]
     _attach_thread_roots([(message, message.thread_root_id) for message in messages if message.thread_root_id], using)
     _attach_files(with_files, using)
-    return messages
+    return built
 
 
 def _reactions(encoded: str | JSONArray | None, message: Message, using: str) -> list[Reaction]:

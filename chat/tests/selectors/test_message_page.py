@@ -1,15 +1,21 @@
-"""The one-statement history loader shows every message exactly as the ORM path (messages_for_wire) does."""
+"""The one-statement loaders (a history window, a message by ts, messages by id across channels for search)
+show every message exactly as the ORM path (messages_for_wire) does."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.models import Q
 
+from chat.api.output import channel_out
+from chat.models import Message
+from chat.search.postgres import page_rows
+from chat.search.query import parse_query
 from chat.selectors import history_page, message_get_for_wire, messages_for_wire
-from chat.selectors.message_page import load_window
+from chat.selectors.message_page import load_by_ids, load_window
 from chat.services import (
     channel_create,
     channel_invite,
+    dm_open,
     file_upload,
     message_delete,
     message_edit,
@@ -108,8 +114,6 @@ def test_thread_roots_and_files_cost_one_statement_each_when_a_page_has_them(bus
 
 
 def test_each_message_read_for_an_answer_matches_the_orm_path(busy_channel):
-    from chat.models import Message
-
     for message in Message.objects.filter(channel=busy_channel):
         expected = message_to_wire(messages_for_wire().get(pk=message.pk))
         assert message_to_wire(message_get_for_wire(channel=busy_channel, ts=message.ts)) == expected, message.text
@@ -131,3 +135,52 @@ def test_a_ts_of_another_channel_or_of_nothing_is_message_not_found(team, busy_c
         with pytest.raises(DomainError) as refused:
             message_get_for_wire(channel=busy_channel, ts=ts)
         assert refused.value.code is ErrorCode.MESSAGE_NOT_FOUND
+
+
+def test_messages_by_id_across_channels_match_the_orm_path(team, busy_channel):
+    message_post(sender=team.owner, channel=team.general, text="in general")
+    dm, _ = dm_open(actor=team.member, workspace=team.workspace, users=[team.other_member])
+    message_post(sender=team.other_member, channel=dm, text="in a DM")
+    ids = list(Message.objects.values_list("pk", flat=True))
+    expected = {m.pk: m for m in messages_for_wire().select_related("channel__created_by").filter(pk__in=ids)}
+    loaded = load_by_ids(ids, using="default")
+    assert sorted(message.pk for message, _ in loaded) == sorted(ids)
+    for message, extra in loaded:
+        orm = expected[message.pk]
+        assert (message_to_wire(message), channel_out(message.channel)) == (
+            message_to_wire(orm),
+            channel_out(orm.channel),
+        ), message.text
+        assert extra == ()
+
+
+def test_messages_by_id_carry_extra_columns_and_leave_out_ids_that_do_not_exist(team):
+    first = message_post(sender=team.member, channel=team.general, text="one")
+    second = message_post(sender=team.owner, channel=team.random, text="two")
+    loaded = load_by_ids([first.pk, second.pk, 10**9], using="default", extra_columns='upper("chat_message".text), %s',
+                         extra_params=["given"])  # fmt: skip
+    assert sorted((m.text, tuple(extra)) for m, extra in loaded) == [
+        ("one", ("ONE", "given")),
+        ("two", ("TWO", "given")),
+    ]
+
+
+def test_a_search_page_is_one_statement_with_snippets_scores_reactions_and_channels(team, django_assert_num_queries):
+    ids = []
+    for number in range(5):
+        message = message_post(
+            sender=team.owner, channel=[team.general, team.random][number % 2], text=f"deploy {number}"
+        )
+        reaction_add(actor=team.owner, message=message, emoji="tada")
+        ids.append(message.pk)
+    parsed = parse_query("deploy", today=message.created_at.date())
+    with django_assert_num_queries(1):
+        rows = page_rows(ids, parsed, "default")
+    with django_assert_num_queries(0):
+        wires = [(message_to_wire(m), channel_out(m.channel)["name"], m.snippet, m.score) for m in rows.values()]
+    assert sorted((wire["text"], channel) for wire, channel, _, _ in wires) == [
+        ("deploy 0", "general"), ("deploy 1", "random"), ("deploy 2", "general"), ("deploy 3", "random"),
+        ("deploy 4", "general"),
+    ]  # fmt: skip
+    assert all("\ue000deploy\ue001" in snippet and score > 0 for _, _, snippet, score in wires)
+    assert all(wire["reactions"][0]["name"] == "tada" for wire, _, _, _ in wires)
