@@ -4,9 +4,10 @@
 Starts a loopback cluster of its own in var/cluster-chaos, runs socket clients that post (retrying each
 client_msg_id until acknowledged), edit, react, @mention and reconnect at random, while a seeded schedule
 SIGKILLs and restarts an ASGI process, the notifications worker, a channel-layer Redis shard, the broker
-Redis and the PostgreSQL primary. Then it checks the database and every client's record (bench/chaos/checks.py),
-prints a table of the faults, writes bench/results/chaos.json, stops the cluster by its pids, and exits 1
-if any check failed.
+Redis and the PostgreSQL primary; after each, any application process that exited by itself is started
+again, as a supervisor would, and reported (faults.supervise). Then it checks the database and every client's
+record (bench/chaos/checks.py), prints a table of the faults, writes bench/results/chaos.json, stops the
+cluster by its pids (also on SIGTERM), and exits 1 if any check failed.
 """
 
 from __future__ import annotations
@@ -151,8 +152,9 @@ def dropped_live_events(layout: Layout) -> dict[str, int]:
     for path in (layout.path / "log").glob("asgi-*.log"):
         for line in path.read_text(errors="replace").splitlines():
             if needle in line:
-                reason = line.rsplit("(", 1)[-1].rstrip(").")
-                reason = "connection refused" if "Connection refused" in line else reason
+                message = line.split(" during transaction (", 1)[-1].rstrip(").")
+                refused = any(text in message for text in ("Connection refused", "Connect call failed"))
+                reason = "connection refused" if refused else message
                 counts[reason] = counts.get(reason, 0) + 1
     return counts
 

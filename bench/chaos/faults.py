@@ -152,23 +152,34 @@ def supervise(layout: Layout) -> list[str]:
     Called once a fault's own target is back, so whatever is down then went down on its own: a Celery worker
     that exits when its broker goes away, say. The soak reports these, then goes on to check that nothing
     was lost meanwhile."""
-    starts: dict[str, Callable[[], object]] = {
+    starts, gone = _application_processes(layout), not_running(layout)
+    exited = [f"{name}: {last_complaint(layout, name)}" for name in gone]
+    for name in gone:
+        starts[name]()
+    return exited
+
+
+def _application_processes(layout: Layout) -> dict[str, Callable[[], object]]:
+    """The cluster's application processes by pid-file name, each with how to start it again."""
+    return {
         **{asgi_name(index): partial(start_asgi, layout, index) for index in range(len(layout.asgi_ports))},
         **{f"celery-{queue}": partial(_start_worker, layout, queue) for queue in WORKER_QUEUES},
         "celery-beat": partial(start_beat, layout),
         RELAY: partial(start_relay, layout),
     }
-    exited = []
-    for name, start in starts.items():
+
+
+def not_running(layout: Layout) -> list[str]:
+    """The application processes whose pid file is missing or names a process that is gone."""
+    names = []
+    for name in _application_processes(layout):
         pid = read_pid(layout.pid_file(name))
-        if pid is not None and alive(pid):
-            continue
-        exited.append(f"{name}: {_last_complaint(layout, name)}")
-        start()
-    return exited
+        if pid is None or not alive(pid):
+            names.append(name)
+    return names
 
 
-def _last_complaint(layout: Layout, name: str) -> str:
+def last_complaint(layout: Layout, name: str) -> str:
     lines = layout.log_file(name).read_text(errors="replace").splitlines() if layout.log_file(name).exists() else []
     complaints = [line for line in lines if "CRITICAL" in line or "ERROR" in line]
     return (complaints or lines or ["(no log)"])[-1][:300]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -38,3 +39,23 @@ def test_a_plan_that_cannot_be_seeded_is_refused_before_anything_starts():
     )
     assert result.returncode == 2
     assert "--channels 1 to 500" in result.stderr
+
+
+@pytest.mark.integration
+@pytest.mark.timeout(300)
+def test_a_database_that_already_holds_people_is_refused_and_left_as_it_was(bench_database):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "slackclone.settings", "DATABASE_URL": bench_database}
+    name = bench_database.rsplit("/", 1)[-1]
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=stack.BASE_DIR, env=env, check=True)
+    make_person = "from slackclone.testing.factories import UserFactory; UserFactory()"
+    subprocess.run([sys.executable, "manage.py", "shell", "-c", make_person], cwd=stack.BASE_DIR, env=env, check=True)
+    command = [sys.executable, "-m", "bench.search", "--quick", "--database-url", bench_database]
+    result = subprocess.run(command, cwd=stack.BASE_DIR, capture_output=True, text=True, timeout=200)
+    assert result.returncode == 1
+    assert "refusing to seed" in result.stderr
+    count = "from accounts.models import User; print(User.objects.count())"
+    people = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", count], cwd=stack.BASE_DIR, env=env, capture_output=True, text=True
+    )
+    assert people.stdout.strip().splitlines()[-1] == "1", people.stdout
