@@ -18,7 +18,7 @@ from django.db import connection
 
 from accounts.models import ApiToken, User
 from chat import selectors, services
-from chat.models import Channel, ChannelMember, Message
+from chat.models import NAMED_KINDS, Channel, ChannelMember, Message
 from slackclone.db_unavailable import OUTAGE_CANDIDATES, database_outage
 from slackclone.errors import DomainError, ErrorCode
 from slackclone.orm import unique_or_none
@@ -229,12 +229,25 @@ def mark_read(user_pk: int, workspace_id: int | None, data: dict[str, Any]) -> d
     return {"channel": channel.public_id, "seq": marked.last_read_seq}
 
 
+@dataclass(frozen=True, slots=True)
+class TypingTarget:
+    """Where a user_typing event goes: the channel's last seq and its workspace's public id."""
+
+    seq: int
+    workspace: str
+
+
 @in_thread
-def channel_seq(user_pk: int, workspace_id: int | None, channel_id: str) -> tuple[int, str]:
-    """The channel's last seq and its workspace's public id, for the user_typing event; the channel must
-    be one the user is in."""
+def typing_target(user_pk: int, workspace_id: int | None, channel_id: str) -> TypingTarget | None:
+    """The channel's last seq and workspace for the user_typing event, or None when the channel has more
+    members than settings.TYPING_MAX_CHANNEL_MEMBERS (nobody is told). The channel must be one the user
+    is in. Raises channel_not_found or not_in_channel."""
     user = active_user(user_pk)
     channel, member = _visible_channel_and_member(user, workspace_id, channel_id)
     if member is None:
         raise DomainError(ErrorCode.NOT_IN_CHANNEL, "You are not a member of this channel.")
-    return channel.last_seq, channel.workspace.public_id
+    if channel.kind in NAMED_KINDS and selectors.channel_has_more_members_than(
+        channel=channel, limit=settings.TYPING_MAX_CHANNEL_MEMBERS
+    ):
+        return None
+    return TypingTarget(channel.last_seq, channel.workspace.public_id)

@@ -430,10 +430,15 @@ class Connection:
             first = await self.hub.store.claim(f"ty:{self.user_id}:{channel_id}", TYPING_THROTTLE_SECONDS)
         except Exception:
             first = True
-        if first:
-            seq, workspace = await calls.channel_seq(self.user_pk, self.workspace_id, channel_id)
-            event: UserTypingEvent = {"type": "user_typing", "channel": channel_id, "user": self.user_id, "seq": seq}
-            await transport.publish_now([f"c.{channel_id}"], event, workspace=workspace)
+        target = await calls.typing_target(self.user_pk, self.workspace_id, channel_id) if first else None
+        if target is not None:
+            event: UserTypingEvent = {
+                "type": "user_typing",
+                "channel": channel_id,
+                "user": self.user_id,
+                "seq": target.seq,
+            }
+            await transport.publish_now([f"c.{channel_id}"], event, workspace=target.workspace)
         if frame.id is not None:
             await self.send_json({"ok": True, "reply_to": frame.id})
 

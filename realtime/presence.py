@@ -7,10 +7,11 @@ presence with it after ENTRY_TTL_SECONDS. A change is announced as Slack's `pres
 to the user's workspaces at most once per THROTTLE_SECONDS: a flapping connection yields one
 announcement of the state it settles in, sent when the throttle window ends.
 
-Announcements are batched per workspace and state once per hub tick, in Slack's batched form
-(`"users": [...]`; a batch of one uses the single-user form `"user"`). Without batching, N
-people connecting to a workspace of N would cost N² deliveries: a morning login storm of
-5,000 would be 25 million frames.
+Announcements are batched per workspace and state, in Slack's batched form (`"users": [...]`; a
+batch of one uses the single-user form `"user"`), and sent every settings.PRESENCE_BATCH_SECONDS.
+Without batching, N people connecting to a workspace of N would cost N² deliveries: a morning login
+storm of 5,000 would be 25 million frames. Each batch still goes to every socket of the workspace,
+so in a large one a batch a second was most of the frames a process wrote (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import logging
 import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, cast
+
+from django.conf import settings
 
 from realtime import clock, transport
 from realtime.event_types import PresenceChangeEvent, PresenceState
@@ -48,7 +51,7 @@ def _unavailable(exc: Exception) -> None:
 class Presence:
     def __init__(self, hub: Hub):
         self.hub = hub
-        self._beat_at = time.monotonic()
+        self._beat_at = self._flushed_at = time.monotonic()
         self._pending: dict[tuple[str, str], list[str]] = {}  # (workspace, state) -> users
 
     async def connected(self, conn: Connection) -> None:
@@ -107,4 +110,6 @@ class Presence:
                 await self.hub.store.presence_transitions(due, THROTTLE_SECONDS)
             ).items():
                 self._queue(user_id, state, workspaces)
-        await self.flush()
+        if time.monotonic() - self._flushed_at >= settings.PRESENCE_BATCH_SECONDS:
+            self._flushed_at = time.monotonic()
+            await self.flush()

@@ -525,6 +525,14 @@ SOCKETS_PER_TOKEN_MAX = env_int("SOCKETS_PER_TOKEN_MAX", 50)
 # the processes one after another can move each of a person's sockets twice within a minute: twice the
 # per-person limit, and some room, so reconnecting tabs never meet it.
 SOCKET_CONNECTS_PER_MINUTE = env_int("SOCKET_CONNECTS_PER_MINUTE", 120)
+# Typing indicators go only to channels of at most this many members (DMs and group DMs always): in a
+# larger channel "someone is typing" tells a reader little and costs a frame on every member's socket.
+# Zulip's MAX_STREAM_SIZE_FOR_TYPING_NOTIFICATIONS is the same rule, at the same 100.
+TYPING_MAX_CHANNEL_MEMBERS = env_int("TYPING_MAX_CHANNEL_MEMBERS", 100, minimum=2)
+# Presence changes are gathered and sent to each workspace this often (seconds; 0: at every tick of the
+# gateway, about once a second). Each batch goes to every socket of the workspace, so its interval sets
+# presence's cost in a large one; a dot a few seconds late is not noticed (Zulip's clients ask once a minute).
+PRESENCE_BATCH_SECONDS = env_int("PRESENCE_BATCH_SECONDS", 5, minimum=0)
 
 # --- REST API (/api/v1/) ----------------------------------------------------------
 # Session (browser, with CSRF) or `Authorization: Bearer <token>`; one error shape from

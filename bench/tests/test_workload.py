@@ -190,6 +190,10 @@ def test_a_quick_run_measures_every_delivery_and_drops_its_database(tmp_path):
     assert step["socket"]["mark"]["n"] > 0  # channel switches mark read on the socket, as the browser client does
     assert not [error for error in step["errors"] if "mark" in error]
     assert set(step["cpu_seconds"]) >= {"asgi", "postgres", "redis", "celery", "load"}
+    frames = step["frames_by_type"]  # every frame the sockets read, by type: the fan-out the server wrote
+    assert frames["message"] >= step["deliveries"]
+    assert frames["hello"] >= 40
+    assert step["frames_received"] == sum(frames.values())
     assert not database_exists(name)
 
 

@@ -76,6 +76,7 @@ class People:
         self.errors: Counter[str] = Counter()
         self.counts: Counter[str] = Counter()
         self.duplicates = self.duplicates_after_resume = self.replayed = 0
+        self.frames: Counter[bytes] = Counter()  # text frames the sockets received, by type: the fan-out written
         self.next_id = 0
         self.stopping = False
         self.cutoff = float("inf")
@@ -143,6 +144,7 @@ class People:
 
     def on_text(self, client: Client, payload: bytes) -> None:
         person = client.number
+        self.frames[payload[9 : payload.find(b'"', 9)] if payload.startswith(b'{"type":"') else b"reply"] += 1
         if payload.startswith(b'{"ok":'):
             self._reply(person, payload)
             return

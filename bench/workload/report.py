@@ -46,6 +46,8 @@ def step_row(
         "delivery": latency(people.latencies),
         "post_ack": latency(people.ack_ms),
         "replayed": people.replayed,
+        "frames_received": sum(people.frames.values()),
+        "frames_by_type": {kind.decode(): count for kind, count in people.frames.most_common()},
         "http_all": latency(all_http),
         "http": {family: latency(values) for family, values in sorted(people.http_ms.items())},
         "socket_requests": latency(all_socket),
@@ -164,6 +166,7 @@ def table(steps: list[dict]) -> str:
         lines.append(
             f"{r['users']:>6}  {c['asgi_cpu_ms_per_person_minute']:.1f} / {c['stack_cpu_ms_per_person_minute']:.1f} ms:"
             f" an ASGI core full at {c['one_asgi_core_users']} people, all cores at {c['all_cores_users']}"
+            + (f"; {r['frames_received']} frames received" if "frames_received" in r else "")
         )
     lines += ["", "HTTP p50/p99 ms (n) per route family:"]
     for r in steps:

@@ -155,3 +155,8 @@ def public_channels_page(
     if after:
         channels = channels.filter(name__gt=after)
     return list(channels[:limit])
+
+
+def channel_has_more_members_than(*, channel: Channel, limit: int) -> bool:
+    """Whether more than `limit` people are in the channel, counting no further than limit + 1 rows."""
+    return ChannelMember.objects.filter(channel=channel)[: limit + 1].count() > limit

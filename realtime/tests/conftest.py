@@ -33,11 +33,12 @@ def anyio_backend():
 
 
 @pytest.fixture(autouse=True)
-def _presence_without_throttle(monkeypatch):
+def _presence_without_throttle(monkeypatch, settings):
     """Announce each presence change at once, so no deferred announcement lands in the middle of a test."""
     from realtime import presence
 
     monkeypatch.setattr(presence, "THROTTLE_SECONDS", 0.0)
+    settings.PRESENCE_BATCH_SECONDS = 0
 
 
 class WallClock:

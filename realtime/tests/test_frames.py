@@ -180,6 +180,15 @@ async def test_typing_reaches_the_channel_once_per_three_seconds(team, sockets):
     await reader.nothing(0.5)
 
 
+async def test_typing_in_a_channel_over_the_typing_limit_is_answered_and_tells_nobody(team, sockets, settings):
+    settings.TYPING_MAX_CHANNEL_MEMBERS = 2
+    typist = await sockets.session(team.member)
+    reader = await sockets.session(team.owner)
+    reply = await typist.request({"id": 1, "type": "typing", "channel": team.general.public_id})
+    assert reply == {"ok": True, "reply_to": 1}
+    await reader.nothing(0.5)
+
+
 async def test_typing_in_a_channel_you_are_not_in_is_refused(team, sockets):
     private = await run(channel_create, actor=team.owner, workspace=team.workspace, name="hush", is_private=True)
     socket = await sockets.session(team.member)

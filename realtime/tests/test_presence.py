@@ -86,6 +86,19 @@ async def test_presence_changes_are_throttled_to_the_state_they_settle_in(team, 
     assert not [f for f in await watcher.drain(0.5) if presence_of(team.member)(f)], "announced once"
 
 
+async def test_presence_changes_wait_for_the_next_batch(team, sockets, monkeypatch, settings):
+    monkeypatch.setattr(hub_module, "TICK_SECONDS", 0.1)
+    watcher = await sockets.session(team.owner)
+    settings.PRESENCE_BATCH_SECONDS = 3600
+    tab = await sockets.session(team.member)
+    # The hub ticks every 0.1 s meanwhile, but the batch is not due.
+    assert not [f for f in await watcher.drain(0.5) if presence_of(team.member)(f)], "held for the batch"
+    settings.PRESENCE_BATCH_SECONDS = 0
+    event = (await watcher.recv_until(presence_of(team.member), presence=True, timeout=5))[-1]
+    assert event["presence"] == "active"
+    await tab.close()
+
+
 async def test_online_users_come_from_this_process_memory_in_the_embedded_default(settings):
     """Without Redis the server process's own store knows who is online (pages and eager tasks read it)."""
     from realtime import store as store_module
