@@ -47,10 +47,10 @@ def test_a_channel_larger_than_the_typing_limit_announces_nobody(team, settings)
     assert typing_target(team.member.pk, None, small.public_id) == calls.TypingTarget(0, team.workspace.public_id)
 
 
-def test_a_dm_announces_typing_whatever_the_limit(team, settings):
+def test_a_group_dm_announces_typing_whatever_the_limit(team, settings):
     settings.TYPING_MAX_CHANNEL_MEMBERS = 2
-    dm, _ = dm_open(actor=team.member, workspace=team.workspace, users=[team.owner])
-    assert typing_target(team.member.pk, None, dm.public_id) is not None
+    group, _ = dm_open(actor=team.member, workspace=team.workspace, users=[team.owner, team.other_member])
+    assert typing_target(team.member.pk, None, group.public_id) is not None  # three people, over the limit
 
 
 def test_the_typing_limit_is_checked_after_access(team, settings):
