@@ -6,6 +6,7 @@ measuring script from each checkout's directory (so each imports its own code) w
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -19,13 +20,26 @@ from bench.fanout import stack
 Plan = TypeVar("Plan")
 
 
-def measure_checkout(script: Path, code_dir: Path, plan: dict[str, Any]) -> dict[str, Any]:
+def add_output_arguments(parser: argparse.ArgumentParser, results: Path, name: str) -> None:
+    """--output (default `results`) and --database-url (BENCH_DATABASE_URL, or a database named
+    slackclone_bench_<name> on this machine's PostgreSQL): where a benchmark writes and what it seeds."""
+    parser.add_argument("--output", type=Path, default=results)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/slackclone_bench_{name}"),
+    )
+
+
+def measure_checkout(
+    script: Path, code_dir: Path, plan: dict[str, Any], *, env: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Run `script` from `code_dir` (that checkout's code, this run's database), in a process of its own
-    with `plan` on its stdin, and return the JSON object it printed last."""
+    with `plan` on its stdin, and return the JSON object it printed last. `env` is set in that process's
+    environment on top of this one's: settings that differ between the sides of one checkout."""
     result = subprocess.run(
         [sys.executable, str(script)],
         cwd=code_dir,
-        env={**os.environ, "PYTHONPATH": str(code_dir)},
+        env={**os.environ, "PYTHONPATH": str(code_dir), **(env or {})},
         input=json.dumps(plan),
         capture_output=True,
         text=True,

@@ -204,18 +204,28 @@ ASGI_GC_THRESHOLDS = env_gc_thresholds("ASGI_GC_THRESHOLDS", (10_000, 20, 100))
 # Shown as pg_stat_activity's application_name, so an operator sees which process holds which
 # connection (the cluster names each process: asgi-1, celery-notifications, …).
 DATABASE_APPLICATION_NAME = os.environ.get("DATABASE_APPLICATION_NAME", "slackclone")
+# Prepared statements: parameters bound by the server (psycopg's server-side binding), and a statement run
+# five times on a connection prepared there, as pgJDBC does by default. PostgreSQL then parses and plans
+# each of the app's statements once per connection, not on every run: planning was most of its CPU for
+# the short statements a request makes (docs/performance.md, Prepared statements). A statement that steers
+# the planner with SET LOCAL (search, unread counts) asks for a plan of its own each time
+# (plan_cache_mode). Off behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+POSTGRES_OPTIONS: dict[str, object] = {"application_name": DATABASE_APPLICATION_NAME}
+if DATABASE_PREPARED_STATEMENTS:
+    POSTGRES_OPTIONS.update(server_side_binding=True, prepare_threshold=5)
 
 if DATABASE_URL and DATABASE_POOL and DATABASE_URL.startswith(("postgres://", "postgresql://")):
     # With a pool, CONN_HEALTH_CHECKS makes Django check each connection as it is taken from it.
     DATABASES = {"default": parse_database_url("DATABASE_URL", DATABASE_URL, conn_max_age=0, conn_health_checks=True)}
     DATABASES["default"].setdefault("OPTIONS", {}).update(  # keeping the URL's own (sslmode=…)
         pool={"min_size": DATABASE_POOL_MIN, "max_size": DATABASE_POOL_MAX, "timeout": DATABASE_POOL_TIMEOUT},
-        application_name=DATABASE_APPLICATION_NAME,
+        **POSTGRES_OPTIONS,
     )
 elif DATABASE_URL:
     DATABASES = {"default": parse_database_url("DATABASE_URL", DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
     if DATABASE_URL.startswith(("postgres://", "postgresql://")):
-        DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = DATABASE_APPLICATION_NAME
+        DATABASES["default"].setdefault("OPTIONS", {}).update(POSTGRES_OPTIONS)
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -234,7 +244,7 @@ if DATABASE_URL and DATABASE_REPLICA_URL:
     DATABASES["replica"] = parse_database_url(
         "DATABASE_REPLICA_URL", DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
     )
-    DATABASES["replica"].setdefault("OPTIONS", {}).update(connect_timeout=2, application_name=DATABASE_APPLICATION_NAME)
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(connect_timeout=2, **POSTGRES_OPTIONS)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["slackclone.db_router.PrimaryRouter"]
 READ_YOUR_WRITES_SECONDS = env_int("READ_YOUR_WRITES_SECONDS", 10)

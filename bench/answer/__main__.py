@@ -15,11 +15,10 @@ Prints a table and writes bench/results/answer.json.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from bench.checkouts import compare_checkouts, cpu_table, measure_checkout
+from bench.checkouts import add_output_arguments, compare_checkouts, cpu_table, measure_checkout
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "answer.json"
 MEASURE = Path(__file__).resolve().parent / "measure.py"
@@ -32,11 +31,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--reads", type=int, default=500, help="reads of each kind of message")
     parser.add_argument("--reactions", type=int, default=5, help="people reacting to the message with reactions")
     parser.add_argument("--baseline-dir", type=Path, help="a checkout of the code before, measured first")
-    parser.add_argument("--output", type=Path, default=RESULTS)
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/slackclone_bench_answer"),
-    )
+    add_output_arguments(parser, RESULTS, "answer")
     args = parser.parse_args(argv)
     if args.quick:
         args.reads = 5

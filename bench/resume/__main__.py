@@ -17,12 +17,11 @@ Prints a table and writes bench/results/resume.json.
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
 import sys
 from pathlib import Path
 
-from bench.checkouts import before_and_after, measure_checkout
+from bench.checkouts import add_output_arguments, before_and_after, measure_checkout
 from bench.output import machine, write_results
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "resume.json"
@@ -40,11 +39,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--changed-in", type=int, default=3, help="channels where older messages got reactions")
     parser.add_argument("--rounds", type=int, default=5, help="times each person resumes")
     parser.add_argument("--baseline-dir", type=Path, help="a checkout of the code before, measured first")
-    parser.add_argument("--output", type=Path, default=RESULTS)
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/slackclone_bench_resume"),
-    )
+    add_output_arguments(parser, RESULTS, "resume")
     args = parser.parse_args(argv)
     if args.quick:
         args.people, args.channels, args.history, args.rounds = 5, 6, 8, 1

@@ -15,11 +15,10 @@ bench/results/search.json.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from bench.checkouts import compare_checkouts, cpu_table, measure_checkout
+from bench.checkouts import add_output_arguments, compare_checkouts, cpu_table, measure_checkout
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "search.json"
 MEASURE = Path(__file__).resolve().parent / "measure.py"
@@ -40,11 +39,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--channels", type=int, default=20)
     parser.add_argument("--baseline-dir", type=Path, help="a checkout of the code before, measured first")
-    parser.add_argument("--output", type=Path, default=RESULTS)
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/slackclone_bench_search"),
-    )
+    add_output_arguments(parser, RESULTS, "search")
     args = parser.parse_args(argv)
     if args.quick:
         args.searches, args.messages, args.channels = 3, 120, 4

@@ -181,11 +181,14 @@ def _forced(plan: Plan, run, using: str = DEFAULT_DB_ALIAS):
     # SET LOCAL ends with the transaction (or savepoint rollback); RESET covers an enclosing transaction.
     # JIT is off too: a recency scan is priced as if it read the whole table, and compiling it would
     # cost far more than running it.
+    # A prepared statement's generic plan is made once and kept whatever the switches say later, so this
+    # statement is planned on every run (plan_cache_mode).
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
         for name in switches:
             cursor.execute(f"SET LOCAL {name} = off")
         result = run()
-        for name in switches:
+        for name in (*switches, "plan_cache_mode"):
             cursor.execute(f"RESET {name}")
     return result
 

@@ -191,9 +191,27 @@ def test_options_in_the_database_url_are_kept_beside_ours(tmp_path, pool):
         ),
     )
 
-    assert resolved["db_options"] == {"sslmode": "require", "application_name": "asgi-7"}
+    prepared = {"server_side_binding": True, "prepare_threshold": 5}
+    assert resolved["db_options"] == {"sslmode": "require", "application_name": "asgi-7", **prepared}
     assert resolved["db_pool"] is (pool == "1")
-    assert resolved["replica_options"] == {"sslmode": "require", "connect_timeout": 2, "application_name": "asgi-7"}
+    assert resolved["replica_options"] == {
+        "sslmode": "require",
+        "connect_timeout": 2,
+        "application_name": "asgi-7",
+        **prepared,
+    }
+
+
+def test_prepared_statements_can_be_turned_off(tmp_path):
+    url = "postgres://app@db.example.test:5432/chat"
+    variables = real_stack_variables(
+        DATABASE_URL=url, DATABASE_REPLICA_URL=url, DATABASE_PREPARED_STATEMENTS="0", SECRET_KEY=REAL_SECRET_KEY
+    )
+    resolved = resolve(tmp_path, **variables)
+
+    for options in (resolved["db_options"], resolved["replica_options"]):
+        assert "server_side_binding" not in options
+        assert "prepare_threshold" not in options
 
 
 def test_a_multi_host_database_url_reaches_django_as_host_and_port_lists(tmp_path):

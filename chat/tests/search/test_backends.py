@@ -14,6 +14,7 @@ from chat.search import fallback, postgres
 from chat.search.query import ParsedQuery, parse_query
 from chat.search.scope import build_scope
 from chat.services import message_post
+from slackclone.testing.plans import prepared_statements
 from workspaces.models import Membership
 
 TODAY = date(2026, 3, 10)
@@ -195,3 +196,22 @@ def test_the_trigram_index_serves_fragments(db, q):
         cursor.execute(f"EXPLAIN SELECT 1 FROM chat_message WHERE {match.sql}", match.params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "message_text_trgm_spanned" in plan, plan
+
+
+def test_a_forced_plan_is_planned_on_each_run_once_its_statement_is_prepared(team):
+    """A prepared statement's generic plan is made once, and PostgreSQL reuses it whatever the switches say
+    on a later run when it prices it cheaper (here it is told to): the statement the switches steer is
+    planned for each run."""
+    _fill(team, common=500)
+    parsed = parse_query("common", today=TODAY)
+    messages = postgres.newest_first(postgres.matching(_scope(team, team.member, parsed), parsed), single_channel=False)
+    pages = set()
+    for number in range(12):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        plan = postgres.Plan(("gin", "recent")[number % 2], 0, 0)
+        pages.add(tuple(postgres._forced(plan, lambda: list(messages.values_list("pk", flat=True)[:21]))))
+
+    [prepared] = prepared_statements("websearch_to_tsquery")
+    assert (prepared.generic_plans, prepared.custom_plans) == (0, 7)
+    assert len(pages) == 1

@@ -1,12 +1,14 @@
 """channel_mark_read and the unread and mention counts read from chat.selectors.unread_counts."""
 
 import pytest
+from django.db import connection
 
 from chat.models import ChannelMember
 from chat.selectors import unread_counts
 from chat.services import channel_mark_read, message_delete, message_post
 from slackclone.errors import ErrorCode
 from slackclone.testing.assertions import refused
+from slackclone.testing.plans import prepared_statements
 from workspaces.services import member_deactivate
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +139,16 @@ def test_marking_read_is_refused_to_a_deactivated_member(team):
     member_deactivate(actor=team.owner, workspace=team.workspace, user=team.member)
     with refused(ErrorCode.ACCOUNT_INACTIVE):
         channel_mark_read(actor=team.member, channel=team.general, seq=1)
+
+
+def test_unread_counts_are_planned_for_each_reader_once_their_statement_is_prepared(team):
+    """The counts steer the planner (no sequential scan); a generic plan, made once for any markers, would
+    price every channel alike, and PostgreSQL reuses it when it prices it cheaper (here it is told to)."""
+    _post(team, team.owner, "news")
+    for _ in range(9):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        assert _counts(team, team.member)["unread"] == 1
+
+    [prepared] = prepared_statements("count(DISTINCT n.message_id)")
+    assert (prepared.generic_plans, prepared.custom_plans) == (0, 4)
