@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from celery import shared_task
-
 from audit.retention import audit_prune_all
-from notifications.tasks import RELIABLE
+from notifications.tasks import reliable_task
 
 
-@shared_task(**RELIABLE)
+@reliable_task
 def prune_audit_log() -> int:
     """Apply every workspace's audit retention; idempotent (a second run finds nothing older to delete)."""
     return audit_prune_all()

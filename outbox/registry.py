@@ -22,11 +22,15 @@ from typing import Any
 from django.db import InterfaceError, OperationalError
 from redis.exceptions import RedisError
 
+from slackclone.db_unavailable import DatabaseUnavailable
+
 # Errors that pass: the database, Redis, a mail server or a peer unreachable for now. A job that meets
-# one is retried; any other error is a fault of the job, kept with the row.
+# one is retried; any other error is a fault of the job, kept with the row. DatabaseUnavailable is what
+# slackclone.db_unavailable makes of any other database error that passes (a stale prepared statement).
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     OperationalError,
     InterfaceError,
+    DatabaseUnavailable,
     RedisError,
     smtplib.SMTPException,
     socket.timeout,

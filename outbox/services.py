@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from outbox.models import OPEN_STATES, JobState, OutboxJob
 from outbox.registry import TRANSIENT_ERRORS, Job, job_named
+from slackclone.db_unavailable import database_outage
 from slackclone.logs import REQUEST_ID
 from slackclone.transactions import commit_without_waiting_for_flush
 
@@ -206,6 +207,8 @@ def _run(job: OutboxJob, registered: Job, bound: inspect.BoundArguments) -> str:
     except TRANSIENT_ERRORS:
         raise
     except Exception as error:
+        if (outage := database_outage(error)) is not None:  # its connection dropped: the retry reconnects
+            raise outage from error
         logger.exception("Outbox job %s #%s failed", job.name, job.pk)
         return _fail(job, f"{type(error).__name__}: {error}")
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import Task, shared_task
 
 from outbox import services
+from slackclone.db_unavailable import outage_as_unavailable
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=8)
@@ -20,11 +21,13 @@ def run_jobs(self: Task, job_ids: list[int]) -> dict[str, int]:
 
 
 @shared_task(acks_late=True)
+@outage_as_unavailable  # its connection dropped, so the next nudge finds a fresh one
 def relay_due_jobs() -> int:
     """Beat's nudge for deployments without the relay process: hand over due rows (a few batches)."""
     return sum(services.jobs_relay_due() for _ in range(4))
 
 
 @shared_task(acks_late=True)
+@outage_as_unavailable
 def prune_jobs() -> int:
     return services.jobs_prune()

@@ -19,7 +19,7 @@ from django.db import connection
 from accounts.models import ApiToken, User
 from chat import selectors, services
 from chat.models import NAMED_KINDS, Channel, ChannelMember, Message
-from slackclone.db_unavailable import OUTAGE_CANDIDATES, database_outage
+from slackclone.db_unavailable import outage_as_unavailable
 from slackclone.errors import DomainError, ErrorCode
 from slackclone.orm import unique_or_none
 from slackclone.rawsql import Columns
@@ -56,20 +56,7 @@ def in_thread(func: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]:
     ones. A database outage becomes DatabaseUnavailable (service_unavailable: the frame's ack tells the
     client to retry), its connection dropped in the thread that held it.
     """
-    return DatabaseSyncToAsync(_outage_as_domain_error(func), thread_sensitive=False, executor=_gateway_executor())
-
-
-def _outage_as_domain_error(func: Callable[P, R]) -> Callable[P, R]:
-    @functools.wraps(func)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return func(*args, **kwargs)
-        except OUTAGE_CANDIDATES as exc:
-            if (outage := database_outage(exc)) is None:
-                raise
-            raise outage from exc
-
-    return run
+    return DatabaseSyncToAsync(outage_as_unavailable(func), thread_sensitive=False, executor=_gateway_executor())
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,7 @@ from slack_apps import socket_commands
 from slack_apps.models import App, DeliveryState, EventDelivery
 from slack_apps.socket_router import current_router
 from slackclone import jsonlimits
+from slackclone.db_unavailable import outage_as_unavailable
 from slackclone.transactions import commit_without_waiting_for_flush
 
 logger = logging.getLogger(__name__)
@@ -71,11 +72,13 @@ _local_sockets: dict[str, int] = {}
 
 
 @database_sync_to_async
+@outage_as_unavailable  # a stale statement's connection dropped, not handed back to the pool
 def _live_app(app_pk: int) -> App | None:
     return App.objects.filter(pk=app_pk, disabled_at__isnull=True, socket_mode=True).select_related("workspace").first()
 
 
 @database_sync_to_async
+@outage_as_unavailable
 def _claim(delivery_id: int, app_pk: int) -> EventDelivery | None:
     """Take a pending delivery of this app for one socket: its next attempt moves past the ack window."""
     now = timezone.now()
@@ -88,6 +91,7 @@ def _claim(delivery_id: int, app_pk: int) -> EventDelivery | None:
 
 
 @database_sync_to_async
+@outage_as_unavailable
 def _pending_ids(app_pk: int) -> list[int]:
     return list(
         EventDelivery.objects.filter(app_id=app_pk, state=DeliveryState.PENDING, next_attempt_at__lte=timezone.now())
@@ -97,6 +101,7 @@ def _pending_ids(app_pk: int) -> list[int]:
 
 
 @database_sync_to_async
+@outage_as_unavailable
 def _mark_delivered(delivery_ids: list[int]) -> None:
     with transaction.atomic():
         commit_without_waiting_for_flush()  # lost with the database, they are sent again, with their event_ids
@@ -140,6 +145,7 @@ def _envelope_frame(body: str, envelope_id: str, attempt: int, reason: str) -> s
 
 
 @database_sync_to_async
+@outage_as_unavailable
 def _not_acked(delivery_id: int) -> bool:
     """Count an attempt the app did not ack; True if it may be tried again (now), False if it failed."""
     delivery = EventDelivery.objects.filter(pk=delivery_id, state=DeliveryState.PENDING).first()

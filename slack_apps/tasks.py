@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from celery import shared_task
-
-from notifications.tasks import RELIABLE
+from notifications.tasks import reliable_task
 from slack_apps import delivery, dispatch
 from slack_apps.commands import response_urls_forget_expired
 from slack_apps.surfaces import views_forget_closed
 
 
-@shared_task(**RELIABLE)
+@reliable_task
 def dispatch_events(event_ids: list[int]) -> int:
     """Deliver these events to the apps that hear of them (queued after the commit that wrote them)."""
     return len(dispatch.dispatch(event_ids))
 
 
-@shared_task(**RELIABLE)
+@reliable_task
 def deliver_events(delivery_ids: list[int]) -> list[str | None]:
     """Send these deliveries again (their retry is due)."""
     return [delivery.deliver(delivery_id) for delivery_id in delivery_ids]
@@ -25,7 +23,7 @@ def deliver_events(delivery_ids: list[int]) -> list[str | None]:
 SWEEP_CHUNK = 20
 
 
-@shared_task(**RELIABLE)
+@reliable_task
 def deliver_due_events() -> int:
     """Beat's sweep: dispatch the events whose task was lost, queue every pending delivery whose time
     has come (retries, and any whose sending was lost), in small batches so the apps' workers share

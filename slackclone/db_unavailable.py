@@ -11,12 +11,20 @@ Only the failures of the server itself count. A serialization failure or a deadl
 cancelled statement (57014), a constraint violation: those are the request's own, and keep their
 handling. And the connection that failed is dropped (closed, never handed back to the pool), so the
 next request connects afresh, to the new primary.
+
+One failure of a single connection counts too: a statement prepared on it (settings.DATABASE_PREPARED_STATEMENTS)
+before a migration changed the type of a column the statement returns. PostgreSQL refuses such a statement on
+every run ("cached plan must not change result type") until it is prepared again, which the new connection
+does: the request is answered as an outage, retried, and succeeds.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 import psycopg
 from django.db import Error as DjangoDatabaseError
@@ -26,6 +34,8 @@ from django.utils.translation import gettext_noop
 from slackclone.errors import DomainError, ErrorCode
 
 logger = logging.getLogger(__name__)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 RETRY_AFTER_SECONDS = 2
 # Translated where the error is raised (DomainError), in the language of the request.
@@ -67,12 +77,22 @@ def _causes(exc: BaseException):
         current = current.__cause__ or current.__context__
 
 
+def _stale_prepared_statement(error: psycopg.Error) -> bool:
+    """A statement prepared before a schema change altered its result's columns: feature_not_supported, from
+    the function that revalidates a prepared statement's plan (its name is not translated; the message is)."""
+    return error.sqlstate == "0A000" and error.diag.source_function == "RevalidateCachedQuery"
+
+
 def _driver_error_unavailable(error: psycopg.Error) -> bool:
     sqlstate = error.sqlstate
     if sqlstate is None:
         # No answer from a server at all: refused, lost, closed, or no pooled connection in time.
         return isinstance(error, psycopg.OperationalError | psycopg.InterfaceError)
-    return sqlstate in _UNAVAILABLE_SQLSTATES or sqlstate.startswith(_CONNECTION_SQLSTATE_CLASS)
+    return (
+        sqlstate in _UNAVAILABLE_SQLSTATES
+        or sqlstate.startswith(_CONNECTION_SQLSTATE_CLASS)
+        or _stale_prepared_statement(error)
+    )
 
 
 def is_database_unavailable(exc: BaseException) -> bool:
@@ -108,3 +128,20 @@ def database_outage(exc: BaseException) -> DatabaseUnavailable | None:
     logger.warning("Database unavailable: %s: %s", type(exc).__name__, exc)
     drop_connections()
     return exc if isinstance(exc, DatabaseUnavailable) else DatabaseUnavailable()
+
+
+def outage_as_unavailable(func: Callable[P, R]) -> Callable[P, R]:
+    """`func`, with a database outage raised as DatabaseUnavailable (this thread's connections dropped first):
+    for callers that retry on it (the gateway's acks, Celery's autoretry, the outbox). Any other error passes
+    as it is."""
+
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except OUTAGE_CANDIDATES as exc:
+            if (outage := database_outage(exc)) is None:
+                raise
+            raise outage from exc
+
+    return run

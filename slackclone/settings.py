@@ -204,12 +204,13 @@ ASGI_GC_THRESHOLDS = env_gc_thresholds("ASGI_GC_THRESHOLDS", (10_000, 20, 100))
 # Shown as pg_stat_activity's application_name, so an operator sees which process holds which
 # connection (the cluster names each process: asgi-1, celery-notifications, …).
 DATABASE_APPLICATION_NAME = os.environ.get("DATABASE_APPLICATION_NAME", "slackclone")
-# Prepared statements: parameters bound by the server (psycopg's server-side binding), and a statement run
-# five times on a connection prepared there, as pgJDBC does by default. PostgreSQL then parses and plans
-# each of the app's statements once per connection, not on every run: planning was most of its CPU for
-# the short statements a request makes (docs/performance.md, Prepared statements). A statement that steers
-# the planner with SET LOCAL (search, unread counts) asks for a plan of its own each time
-# (plan_cache_mode). Off behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
+# Prepared statements: parameters bound by the server (psycopg's server-side binding), and a statement
+# prepared on its connection at its sixth run, as pgJDBC does by default. PostgreSQL then parses each of
+# the app's statements once per connection and, once a generic plan prices no higher than its own, stops
+# planning it: parsing and planning were most of its CPU for the short statements a request makes
+# (docs/performance.md, Prepared statements). A statement that steers the planner with SET LOCAL (search,
+# unread counts) asks for a plan of its own each time (plan_cache_mode). Off behind a pooler that cannot
+# keep them (PgBouncer in transaction mode before 1.21).
 DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 POSTGRES_OPTIONS: dict[str, object] = {"application_name": DATABASE_APPLICATION_NAME}
 if DATABASE_PREPARED_STATEMENTS:

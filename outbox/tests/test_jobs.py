@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import psycopg
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from chat.services import message_post
@@ -14,7 +16,7 @@ from notifications.models import Notification
 from outbox.models import JobState, OutboxJob
 from outbox.registry import job
 from outbox.selectors import outbox_backlog
-from outbox.services import job_enqueue, job_retry, job_run, jobs_prune, jobs_relay_due
+from outbox.services import job_enqueue, job_retry, job_run, jobs_prune, jobs_relay_due, jobs_run
 from slackclone.logs import REQUEST_ID
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +233,46 @@ def test_a_job_runs_under_the_id_of_the_request_that_caused_it_whoever_hands_it_
 
     assert SEEN_REQUEST_IDS == ["req-0123456789"]
     assert REQUEST_ID.get() is None  # and the worker's own context is left as it was
+
+
+STALE_PROBE: dict[str, str] = {}
+
+
+@job("tests.read_probe", queue="default", atomic=False)  # no rollback, which would forget it anyway
+def _read_probe() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, label FROM {STALE_PROBE['table']} WHERE id = %s", [1])
+
+
+def _backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _migrate_elsewhere(statement: str) -> None:
+    """As a migration does, from another process's connection (psycopg forgets its own connection's prepared
+    statements when that connection alters a table)."""
+    db = connection.settings_dict
+    with psycopg.connect(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"]) as other:
+        other.execute(statement)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_whose_prepared_statement_a_migration_made_stale_is_retried_on_a_new_connection_and_runs():
+    table = STALE_PROBE["table"] = f"probe_{secrets.token_hex(4)}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {table} (id int PRIMARY KEY, label varchar(10))")
+    try:
+        for _ in range(6):  # the handler's statement is prepared on this connection after five runs
+            _read_probe()
+        _migrate_elsewhere(f"ALTER TABLE {table} ALTER COLUMN label TYPE varchar(20)")
+        queued = _row("tests.read_probe", [])
+        backend = _backend_pid()
+
+        assert jobs_run(job_ids=[queued.pk]) == {"done": [], "skipped": [], "failed": [], "retry": [queued.pk]}
+        assert jobs_run(job_ids=[queued.pk]) == {"done": [queued.pk], "skipped": [], "failed": [], "retry": []}
+        assert _backend_pid() != backend  # the connection the statement went stale on was dropped
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {table}")

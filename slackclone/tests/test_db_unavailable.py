@@ -17,6 +17,7 @@ from slackclone.db_unavailable import (
     DatabaseUnavailable,
     database_outage,
     is_database_unavailable,
+    outage_as_unavailable,
 )
 from slackclone.error_pages import server_error
 from slackclone.errors import ErrorCode
@@ -103,6 +104,61 @@ def _serialization_failure(table: str) -> psycopg.Error:
         first.execute("ROLLBACK")
     assert isinstance(error, psycopg.Error)
     return error
+
+
+def test_a_statement_prepared_before_a_column_changed_type_is_answered_as_an_outage_and_works_on_retry():
+    """A migration that changes the type of a column a prepared statement returns makes PostgreSQL refuse
+    that statement on its connection until it is prepared again: the connection is dropped, and the retry
+    prepares it afresh."""
+    table = f"probe_{secrets.token_hex(4)}"
+
+    def read() -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, label FROM {table} WHERE id = %s", [1])
+            return cursor.fetchall()
+
+    with _raw() as setup:
+        setup.execute(f"CREATE TABLE {table} (id int PRIMARY KEY, label varchar(10))")
+        setup.execute(f"INSERT INTO {table} VALUES (1, 'first')")
+        try:
+            for _ in range(7):  # prepared after five runs
+                assert read() == [(1, "first")]
+            setup.execute(f"ALTER TABLE {table} ALTER COLUMN label TYPE varchar(20)")
+            error = _caught(read)
+            assert getattr(error.__cause__, "sqlstate", None) == "0A000"
+            assert isinstance(database_outage(error), DatabaseUnavailable)
+            assert connection.connection is None
+            assert read() == [(1, "first")]
+        finally:
+            connection.close()
+            setup.execute(f"DROP TABLE {table}")
+
+
+def test_code_that_retries_gets_an_outage_as_database_unavailable_and_any_other_error_as_it_is():
+    @outage_as_unavailable
+    def insert_read_only() -> None:
+        _insert_read_only()
+
+    @outage_as_unavailable
+    def divide() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 / 0")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    with pytest.raises(DatabaseUnavailable):
+        insert_read_only()
+    assert connection.connection is None
+    with pytest.raises(DatabaseError, match="division by zero"):
+        divide()
+
+
+def test_a_feature_postgresql_does_not_have_is_the_request_s_own_not_an_outage():
+    with _raw() as raw:
+        error = _caught(lambda: raw.execute("SELECT count(*) FROM pg_class FOR UPDATE"))
+    assert isinstance(error, psycopg.Error)
+    assert error.sqlstate == "0A000"  # as a stale statement's
+    assert not is_database_unavailable(error)
 
 
 def test_a_constraint_violation_is_not_an_outage():

@@ -17,6 +17,7 @@ from django.db import close_old_connections
 
 from outbox.registry import TRANSIENT_ERRORS
 from outbox.services import jobs_relay_due
+from slackclone.db_unavailable import outage_as_unavailable
 from slackclone.metrics.families import OUTBOX_RELAYED
 
 BATCH = 500
@@ -47,8 +48,8 @@ class Command(BaseCommand):
         self.stdout.write("Outbox relay running.")
         while not stopping:
             try:
-                relayed = self._relay_all()
-            except TRANSIENT_ERRORS as error:  # the database is away: wait, reconnect, go on
+                relayed = outage_as_unavailable(self._relay_all)()
+            except TRANSIENT_ERRORS as error:  # the database is away (or a statement stale): reconnect, go on
                 self.stderr.write(f"Outbox relay: {type(error).__name__}: {error}")
                 close_old_connections()
                 relayed = 0
