@@ -16,7 +16,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -68,13 +68,19 @@ def new_layout(directory: Path, nginx_port: int, asgi: int) -> Layout:
     )
 
 
-def spawn(layout: Layout, name: str, argv: list[str]) -> subprocess.Popen:
-    """Start one application process in its own session (it outlives `make`), logging to log/<name>.log."""
+def spawn(layout: Layout, name: str, argv: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start one application process in its own session (it outlives `make`), logging to log/<name>.log;
+    `env` adds to the environment every application process gets."""
     with open(layout.log_file(name), "ab") as log:
         process = subprocess.Popen(
             argv,
             cwd=BASE_DIR,
-            env={**layout.env(), "DATABASE_APPLICATION_NAME": name, **prometheus.process_env(layout, name)},
+            env={
+                **layout.env(),
+                "DATABASE_APPLICATION_NAME": name,
+                **prometheus.process_env(layout, name),
+                **(env or {}),
+            },
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -134,9 +140,24 @@ def asgi_argv(port: int) -> list[str]:
     ]
 
 
+def asgi_thread_env(processes: int, cores: int, environ: Mapping[str, str]) -> dict[str, str]:
+    """Each ASGI process's share of the host's threads, for the pools the environment does not size itself.
+
+    The settings size a process's request threads (two per core) and gateway threads (one per core) by the
+    cores it may run on, as if it were alone on them; the cluster runs `processes` of them on one host,
+    where every thread more only takes the GIL and the cores from the others. Each takes its share: at
+    least two request threads and one gateway thread (docs/performance.md, Prepared statements)."""
+    shares = {
+        "ASGI_REQUEST_THREADS": max(2, 2 * cores // processes),
+        "GATEWAY_DATABASE_THREADS": max(1, cores // processes),
+    }
+    return {name: str(threads) for name, threads in shares.items() if name not in environ}
+
+
 def start_asgi(layout: Layout, index: int) -> subprocess.Popen:
     port = layout.asgi_ports[index]
-    process = spawn(layout, asgi_name(index), asgi_argv(port))
+    threads = asgi_thread_env(len(layout.asgi_ports), len(os.sched_getaffinity(0)), os.environ)
+    process = spawn(layout, asgi_name(index), asgi_argv(port), threads)
     wait_for_port(port, process)
     return process
 
