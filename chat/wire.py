@@ -53,6 +53,8 @@ def channel_to_wire(channel: Channel) -> ChannelWire:
 # query itself. A message loaded any other way reads them through its managers.
 PREFETCHED_REACTIONS = "prefetched_reactions"
 PREFETCHED_ATTACHMENTS = "prefetched_attachments"
+# chat.selectors.message_page reads a message's reactions already grouped as reactions_to_wire shows them.
+GROUPED_REACTIONS = "grouped_reactions"
 
 
 def _reactions_of(message: Message) -> list:
@@ -68,6 +70,9 @@ def attachments_of(message: Message) -> list:
 
 def reactions_to_wire(message: Message) -> list[ReactionWire]:
     """Reactions grouped by emoji, in the order each emoji was first used (Slack's order)."""
+    loaded_grouped = getattr(message, GROUPED_REACTIONS, None)
+    if loaded_grouped is not None:
+        return cast(list[ReactionWire], loaded_grouped)
     grouped: OrderedDict[str, list[str]] = OrderedDict()
     for reaction in sorted(_reactions_of(message), key=lambda r: (r.created_at, r.pk)):
         grouped.setdefault(reaction.emoji, []).append(reaction.user.public_id)

@@ -95,6 +95,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "daphne",
+    "slackclone.apps.SlackcloneConfig",
     "slackclone.apps.SlackcloneAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -4,11 +4,11 @@ chat.wire in one SQL statement on PostgreSQL.
 History is the most frequent read there is: every channel a client opens, every scroll back. Through
 the ORM (messages_for_wire: four joins, then reactions and files prefetched) a page took three
 queries, and Python spent far longer building queries and model instances than PostgreSQL spent
-running them (docs/performance.md, API). Here one statement, written once, returns each
-message with the few author columns chat.wire reads, its reactions as a JSON array and whether it has
-files. Thread roots (for replies) and files, which few messages of a page have, are fetched only when
-some do. The instances are ordinary Messages, so message_to_wire builds the same shapes as from the
-ORM (a test compares both).
+running them (docs/performance.md, API). Here one statement, written once, returns each message with
+the few author columns chat.wire reads, its reactions already grouped as chat.wire shows them, and
+whether it has files. Thread roots (for replies) and files, which few messages of a page have, are
+fetched only when some do. The instances are ordinary Messages, so message_to_wire builds the same
+shapes as from the ORM (a test compares both).
 SQLite, the embedded default, takes the ORM path.
 """
 
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
 from functools import cache, lru_cache
 from typing import Any
 
@@ -24,7 +23,7 @@ from django.db import connections
 
 from accounts.models import User
 from chat.models import Attachment, Channel, Message, Reaction
-from chat.wire import PREFETCHED_ATTACHMENTS, PREFETCHED_REACTIONS
+from chat.wire import GROUPED_REACTIONS, PREFETCHED_ATTACHMENTS
 from slackclone.json_types import JSONArray
 from slackclone.rawsql import Columns, split_row
 
@@ -38,7 +37,6 @@ _CHANNEL = Columns(Channel, "c")
 _CHANNEL_CREATOR = Columns(User, "cu", only=("id", "public_id"))
 _ROOT = Columns(Message, "r", only=("id", "ts", "author"))
 _ROOT_AUTHOR = Columns(User, "ra", only=("id", "public_id"))
-_REACTION_USER = ("id", "public_id")
 _CHANNEL_RELATION = Message._meta.get_field("channel")
 _AUTHOR_RELATION = Message._meta.get_field("author")
 _CREATOR_RELATION = Channel._meta.get_field("created_by")
@@ -63,13 +61,18 @@ def window_sql(*, newest_first: bool, include_replies: bool, above: bool, below:
 
 
 def _reactions_and_files_sql(message: str) -> str:
-    """Two columns for the message aliased `message`: its reactions as a JSON array (with each reactor's
-    public id) and whether it has files."""
+    """Two columns for the message aliased `message`: its reactions already in chat.wire's shape (grouped by
+    emoji in the order each was first used, each group's reactors in the order they reacted) and whether it
+    has files. PostgreSQL groups them where the rows are: a page's reactions no longer become model
+    instances only to be grouped again in Python."""
     user, reaction, attachment = User._meta.db_table, Reaction._meta.db_table, Attachment._meta.db_table
     return f"""
-        (SELECT json_agg(json_build_array(x.id, x.emoji, x.created_at, x.user_id, xu.public_id)
-                         ORDER BY x.created_at, x.id)
-         FROM {reaction} x JOIN {user} xu ON xu.id = x.user_id WHERE x.message_id = {message}.id),
+        (SELECT json_agg(json_build_object('name', g.emoji, 'users', g.users, 'count', g.count)
+                         ORDER BY g.first_at, g.first_id)
+         FROM (SELECT x.emoji, json_agg(xu.public_id ORDER BY x.created_at, x.id) AS users, count(*) AS count,
+                      min(x.created_at) AS first_at, (array_agg(x.id ORDER BY x.created_at, x.id))[1] AS first_id
+               FROM {reaction} x JOIN {user} xu ON xu.id = x.user_id
+               WHERE x.message_id = {message}.id GROUP BY x.emoji) g),
         EXISTS (SELECT 1 FROM {attachment} f WHERE f.message_id = {message}.id)
     """
 
@@ -179,7 +182,7 @@ def _messages_from_rows(
             author = authors[message.author_id] = _AUTHOR.instance(row[message_end:author_end], using=using)
         _AUTHOR_RELATION.set_cached_value(message, author)
         reactions, has_files = row[author_end : author_end + 2]
-        setattr(message, PREFETCHED_REACTIONS, _reactions(reactions, message, using))
+        setattr(message, GROUPED_REACTIONS, _grouped_reactions(reactions))
         setattr(message, PREFETCHED_ATTACHMENTS, [])
         if has_files:
             with_files.append(message)
@@ -190,21 +193,10 @@ def _messages_from_rows(
     return built
 
 
-def _reactions(encoded: str | JSONArray | None, message: Message, using: str) -> list[Reaction]:
+def _grouped_reactions(encoded: str | JSONArray | None) -> JSONArray:
     if not encoded:
         return []
-    reactions: list[Reaction] = []
-    for reaction_id, emoji, created_at, user_id, user_public_id in (
-        json.loads(encoded) if isinstance(encoded, str) else encoded
-    ):
-        reaction = Reaction.from_db(
-            using,
-            ["id", "message_id", "user_id", "emoji", "created_at"],
-            [reaction_id, message.pk, user_id, emoji, datetime.fromisoformat(created_at)],
-        )
-        reaction.user = User.from_db(using, list(_REACTION_USER), [user_id, user_public_id])
-        reactions.append(reaction)
-    return reactions
+    return json.loads(encoded) if isinstance(encoded, str) else encoded
 
 
 def _attach_thread_roots(replies: list[tuple[Message, int]], using: str) -> None:

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
@@ -33,3 +34,55 @@ def test_by_pk_with_only_some_columns_defers_the_rest_and_finds_nothing_for_an_u
     assert found.last_seq == channel.last_seq
     assert "name" in found.get_deferred_fields()
     assert columns.by_pk(-1) is None
+
+
+def _state_and_values(instance):
+    return (
+        {key: value for key, value in instance.__dict__.items() if key != "_state"},
+        (instance._state.adding, instance._state.db),
+    )
+
+
+@pytest.mark.parametrize(("model", "factory"), [(User, UserFactory), (Channel, ChannelFactory)])
+def test_an_instance_built_without_init_is_the_one_from_db_builds(model, factory):
+    row = factory()
+    columns = Columns(model, "x")
+    assert columns._built_without_init  # plain columns, foreign keys and files; nothing listens for init
+    with connection.cursor() as cursor:
+        cursor.execute(f"{columns._by_pk_sql}", [row.pk])
+        values = cursor.fetchone()
+    built = columns.instance(values)
+    assert type(built) is model
+    assert _state_and_values(built) == _state_and_values(model.objects.get(pk=row.pk))
+
+
+def test_a_file_built_without_init_opens_as_the_orms_does():
+    user = UserFactory()
+    User.objects.filter(pk=user.pk).update(avatar="avatars/ada.png")
+    found = Columns(User, "u").by_pk(user.pk)
+    assert (found.avatar.name, found.avatar.instance) == ("avatars/ada.png", found)
+
+
+def test_a_deferred_column_of_an_instance_built_without_init_loads_on_first_read():
+    channel = ChannelFactory(name="deferred")
+    found = Columns(Channel, "c", only=("id", "last_seq")).by_pk(channel.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert found.name == "deferred"
+    assert len(queries.captured_queries) == 1
+
+
+def test_a_model_with_init_receivers_is_built_through_its_init():
+    channel = ChannelFactory()
+    seen = []
+
+    def note(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    post_init.connect(note, sender=Channel)
+    try:
+        columns = Columns(Channel, "c")
+        assert not columns._built_without_init
+        assert columns.by_pk(channel.pk) == channel
+    finally:
+        post_init.disconnect(note, sender=Channel)
+    assert seen == [channel.pk]

@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Q
 
 from chat.api.output import channel_out
-from chat.models import Message
+from chat.models import Message, Reaction
 from chat.search.postgres import page_rows
 from chat.search.query import parse_query
 from chat.selectors import history_page, message_get_for_wire, messages_for_wire
@@ -93,6 +93,26 @@ def test_the_page_shows_reactions_files_bots_edits_and_tombstones(team, busy_cha
     assert wires["tombstone"]["deleted"] is True
     assert wires["the notes"]["files"][0]["name"] == "notes.txt"
     assert wires["the end"]["client_msg_id"] == "c0ffee00-0000-4000-8000-000000000000"
+
+
+def test_reactions_keep_the_orm_paths_order_when_times_tie_or_run_against_ids(team):
+    """Groups in the order each emoji was first used, reactors in the order they reacted: by time, then by id."""
+    message = message_post(sender=team.member, channel=team.general, text="order")
+    people = (team.owner, team.admin, team.other_member, team.member)
+    emojis = ("rocket", "eyes", "rocket", "tada", "eyes", "tada")
+    added = [
+        reaction_add(actor=people[number % len(people)], message=message, emoji=emoji)
+        for number, emoji in enumerate(emojis)
+    ]
+    first = added[0].created_at
+    # The last reaction reacted first; the second and third reacted at the same moment.
+    Reaction.objects.filter(pk=added[-1].pk).update(created_at=first.replace(year=first.year - 1))
+    Reaction.objects.filter(pk__in=[added[1].pk, added[2].pk]).update(created_at=first)
+    expected = message_to_wire(messages_for_wire().get(pk=message.pk))
+    assert [group["name"] for group in expected["reactions"]] == ["tada", "rocket", "eyes"]
+    loaded = load_window(team.general, using="default", above=None, below=None, newest_first=True, limit=1,
+                         include_replies=False)  # fmt: skip
+    assert message_to_wire(loaded[0]) == expected
 
 
 def test_a_page_of_plain_messages_with_reactions_is_one_statement(team, django_assert_num_queries):
