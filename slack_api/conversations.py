@@ -135,8 +135,8 @@ def replies(ctx: Context) -> dict:
     root = Message.objects.filter(channel=channel, ts=ts).select_related("thread_root").first() if ts else None
     if root is None:
         raise SlackError("thread_not_found")
-    if root.thread_root is not None:
-        root = root.thread_root
+    # The parent as every answer reads a message: with its author, reactions and files, and its channel.
+    root = selectors.message_get_for_wire(channel=channel, ts=(root.thread_root or root).ts)
     cursor = ctx.args.cursor()
     after = None
     if cursor:
@@ -145,9 +145,7 @@ def replies(ctx: Context) -> dict:
         except ValueError:
             raise SlackError("invalid_cursor") from None
     rows, more = selectors.thread_page(root=root, after=after, limit=limit, reader=ctx.user)
-    messages = (
-        [] if after is not None else [message_to_wire(selectors.message_get_for_wire(channel=channel, ts=root.ts))]
-    )
+    messages = [] if after is not None else [message_to_wire(root)]
     messages += [message_to_wire(message) for message in rows]
     body = {"messages": messages, "has_more": more}
     return paged(body, encode_cursor(str(rows[-1].seq)) if more and rows else None)

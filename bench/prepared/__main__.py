@@ -1,8 +1,10 @@
 """Prepared statements benchmark: what DATABASE_PREPARED_STATEMENTS saves per REST request, in the app's CPU
-and in PostgreSQL's, beside the setting off in the same run.
+and in PostgreSQL's, beside the setting off in the same run; or, with --baseline-dir, what this code saves
+per request beside the code before (both with the setting on).
 
     python -m bench.prepared
     python -m bench.prepared --quick        # small numbers, to check that everything runs
+    python -m bench.prepared --baseline-dir ../wt-base --output bench/results/requests.json
 
 Seeds a team's #general with messages (reactions, a thread) and an API token, then makes the app's REST
 requests through Django's test client: a page of history, a thread, a reaction added and taken back (one
@@ -10,7 +12,8 @@ case, two requests), the read marker moved, a post. The same checkout is measure
 (bench/prepared/measure.py), with the setting off (the baseline) and on, alternating off/on for --rounds
 rounds so that drift on a busy machine shows. Reported per request: the app thread's CPU, the CPU of the
 PostgreSQL backend serving its connection, wall time, statements; and the statements the connection held
-prepared. The two settings must answer the same. Prints a table and writes bench/results/prepared.json.
+prepared. The two settings (the two checkouts) must answer the same. Prints a table and writes
+bench/results/prepared.json (or --output).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ RESULTS = Path(__file__).resolve().parents[1] / "results" / "prepared.json"
 MEASURE = Path(__file__).resolve().parent / "measure.py"
 KINDS = ("history", "thread", "reaction", "mark", "post")
 SIDES = {"off": "0", "on": "1"}  # DATABASE_PREPARED_STATEMENTS of each side; off is the baseline
+CHECKOUTS = ("before", "after")  # with --baseline-dir: that checkout, then this one, both with the setting on
 MESSAGES = 80
 
 
@@ -37,7 +41,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="small numbers, to check that everything runs")
     parser.add_argument("--requests", type=int, default=300, help="timed requests of each kind, per side and round")
     parser.add_argument("--warmup", type=int, default=20, help="requests of each kind first (prepared after 5)")
-    parser.add_argument("--rounds", type=int, default=2, help="rounds of off then on")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of off then on (before then after)")
+    parser.add_argument(
+        "--baseline-dir",
+        type=Path,
+        help="a checkout of the code before: measure it (before) beside this one (after), both with the setting on, "
+        "instead of this one with the setting off and on",
+    )
     add_output_arguments(parser, RESULTS, "prepared")
     args = parser.parse_args(argv)
     if args.quick:
@@ -83,32 +93,46 @@ def seed() -> dict[str, Any]:
     }
 
 
-def measure_side(side: str, number: int, plan: dict[str, Any]) -> dict[str, Any]:
-    """One side's run in a process of its own, with the setting as the side has it; a request that fails ends
-    the benchmark, saying which side failed and how."""
+def sides(args: argparse.Namespace) -> dict[str, tuple[Path, str]]:
+    """Each side's checkout and DATABASE_PREPARED_STATEMENTS, the baseline first."""
+    if args.baseline_dir is None:
+        return {side: (stack.BASE_DIR, setting) for side, setting in SIDES.items()}
+    return {"before": (args.baseline_dir.resolve(), "1"), "after": (stack.BASE_DIR, "1")}
+
+
+def measure_side(side: str, number: int, plan: dict[str, Any], checkout: tuple[Path, str]) -> dict[str, Any]:
+    """One side's run in a process of its own, from the side's checkout with the setting as the side has it
+    (the measuring script is this checkout's); a request that fails ends the benchmark, saying which side
+    failed and how."""
+    code_dir, setting = checkout
     env = {
-        "DATABASE_PREPARED_STATEMENTS": SIDES[side],
+        "DATABASE_PREPARED_STATEMENTS": setting,
         "DATABASE_POOL": "0",  # one connection, kept: its backend is the one whose CPU is read
         "DATABASE_REPLICA_URL": "",  # every statement on that connection
         "API_WRITE_RATE": "1000000/m",  # the only rate limit a token's requests count against
     }
     try:
-        measured = measure_checkout(MEASURE, stack.BASE_DIR, plan, env=env)
+        measured = measure_checkout(MEASURE, code_dir, plan, env=env)
     except RuntimeError as error:
         raise SystemExit(f"error: the {side} side failed in round {number}: {error}") from None
     return {"side": side, "round": number, **measured}
 
 
 def measure_rounds(plan: dict[str, Any], args: argparse.Namespace) -> list[dict[str, Any]]:
-    """Off then on, args.rounds times, on the same seeded data."""
+    """Off then on (before then after), args.rounds times, on the same seeded data."""
     plan = {**plan, "requests": args.requests, "warmup": args.warmup}
-    return [measure_side(side, number, plan) for number in range(1, args.rounds + 1) for side in SIDES]
+    checkouts = sides(args)
+    return [
+        measure_side(side, number, plan, checkout)
+        for number in range(1, args.rounds + 1)
+        for side, checkout in checkouts.items()
+    ]
 
 
 def table(runs: list[dict[str, Any]]) -> str:
     """Each side's round and kind, per request: the app's CPU, the backend's CPU, wall time, statements."""
     header = (
-        f"{'side':<5} {'round':>5} {'kind':<9} {'requests':>8} {'CPU p50':>10} {'CPU mean':>10} "
+        f"{'side':<6} {'round':>5} {'kind':<9} {'requests':>8} {'CPU p50':>10} {'CPU mean':>10} "
         f"{'PG CPU':>9} {'wall':>9} {'stmts':>6}"
     )
     lines = [header, "-" * len(header)]
@@ -116,7 +140,7 @@ def table(runs: list[dict[str, Any]]) -> str:
         for kind in KINDS:
             row = run["kinds"][kind]
             lines.append(
-                f"{run['side']:<5} {run['round']:>5} {kind:<9} {row['requests']:>8} {row['cpu_us_p50']:>8.0f}us "
+                f"{run['side']:<6} {run['round']:>5} {kind:<9} {row['requests']:>8} {row['cpu_us_p50']:>8.0f}us "
                 f"{row['cpu_us_mean']:>8.0f}us {row['pg_cpu_us']:>7.0f}us {row['wall_us_mean']:>7.0f}us "
                 f"{row['statements']:>6}"
             )
@@ -124,7 +148,7 @@ def table(runs: list[dict[str, Any]]) -> str:
     for run in runs:
         prepared = run["prepared"]
         lines.append(
-            f"prepared {run['side']:<3} round {run['round']}: {prepared['statements']} statements "
+            f"prepared {run['side']:<6} round {run['round']}: {prepared['statements']} statements "
             f"(generic plans {prepared['generic_plans']}, custom plans {prepared['custom_plans']})"
         )
     return "\n".join(lines)
@@ -141,7 +165,7 @@ def medians(runs: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, float]]
             }
             for kind in KINDS
         }
-        for side in SIDES
+        for side in dict.fromkeys(run["side"] for run in runs)
     }
 
 
@@ -150,22 +174,24 @@ def change(before: float, after: float) -> str:
 
 
 def summary(middle: dict[str, dict[str, dict[str, float]]]) -> str:
-    """Per kind, off → on: the app's CPU and the backend's, each the median of the rounds' means."""
-    header = f"{'kind':<9} {'app CPU off → on':>22} {'change':>8} {'PG CPU off → on':>22} {'change':>8}"
+    """Per kind, off → on (before → after): the app's CPU and the backend's, each the median of the rounds' means."""
+    first, second = middle  # the baseline, then the side measured against it
+    arrow = f"{first} → {second}"
+    header = f"{'kind':<9} {'app CPU ' + arrow:>25} {'change':>8} {'PG CPU ' + arrow:>25} {'change':>8}"
     lines = ["\nPer request, median of the rounds (CPU means):", header, "-" * len(header)]
     for kind in KINDS:
-        off, on = middle["off"][kind], middle["on"][kind]
+        off, on = middle[first][kind], middle[second][kind]
         lines.append(
-            f"{kind:<9} {off['cpu_us_mean']:>9.0f}us → {on['cpu_us_mean']:>6.0f}us "
+            f"{kind:<9} {off['cpu_us_mean']:>12.0f}us → {on['cpu_us_mean']:>6.0f}us "
             f"{change(off['cpu_us_mean'], on['cpu_us_mean']):>8} "
-            f"{off['pg_cpu_us']:>9.0f}us → {on['pg_cpu_us']:>6.0f}us {change(off['pg_cpu_us'], on['pg_cpu_us']):>8}"
+            f"{off['pg_cpu_us']:>12.0f}us → {on['pg_cpu_us']:>6.0f}us {change(off['pg_cpu_us'], on['pg_cpu_us']):>8}"
         )
     return "\n".join(lines)
 
 
 def answers_differ(runs: list[dict[str, Any]]) -> bool:
-    """Whether any run answered a kind differently from the first (off, round 1); says which on stderr, as
-    the error the benchmark then exits 1 with."""
+    """Whether any run answered a kind differently from the first (the baseline's, round 1); says which on
+    stderr, as the error the benchmark then exits 1 with."""
     first = runs[0]["kinds"]
     differing = [
         f"{kind} ({run['side']}, round {run['round']})"
@@ -174,7 +200,7 @@ def answers_differ(runs: list[dict[str, Any]]) -> bool:
         if run["kinds"][kind]["answer"] != first[kind]["answer"]
     ]
     if differing:
-        print(f"error: answered differently from off, round 1: {', '.join(differing)}", file=sys.stderr)
+        print(f"error: answered differently from {runs[0]['side']}, round 1: {', '.join(differing)}", file=sys.stderr)
     return bool(differing)
 
 
@@ -209,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         "runs": numbers_only(runs),
         "medians": middle,
         "shape": {"requests": args.requests, "warmup": args.warmup, "rounds": args.rounds, "messages": MESSAGES},
+        "baseline_dir": str(args.baseline_dir) if args.baseline_dir else None,
         "machine": machine(),
     }
     print(write_results(args.output, results, quick=args.quick))

@@ -14,6 +14,7 @@ import os
 import statistics
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -76,7 +77,8 @@ def requests(client: Client, plan: dict[str, Any]) -> dict[str, Request]:
 
     def post(number: int) -> Any:  # into another channel, so that the history read stays the same
         text = f"a message for the prepared statements benchmark, number {number}"
-        answer = client.post(f"/api/v1/channels/{plan['post_channel']}/messages", {"text": text}, content_type=JSON)
+        body = {"text": text, "client_msg_id": str(uuid.uuid4())}  # as the browser client sends every post
+        answer = client.post(f"/api/v1/channels/{plan['post_channel']}/messages", body, content_type=JSON)
         return [201, shape(expect(answer, 201, "post"))]
 
     return {"history": history, "thread": thread, "reaction": reaction, "mark": mark, "post": post}

@@ -43,9 +43,11 @@ _CREATOR_RELATION = Channel._meta.get_field("created_by")
 
 
 @cache
-def window_sql(*, newest_first: bool, include_replies: bool, above: bool, below: bool, at_ts: bool = False) -> str:
+def window_sql(
+    *, newest_first: bool, include_replies: bool, above: bool, below: bool, at_ts: bool = False, thread: bool = False
+) -> str:
     """One statement per shape of window: bounds that are absent are left out, not switched off.
-    `at_ts`: the one message with a given ts (message_ts_unique serves it)."""
+    `at_ts`: the one message with a given ts (message_ts_unique serves it); `thread`: one thread's replies."""
     return f"""
         SELECT {_MESSAGE.sql}, {_AUTHOR.sql}, {_reactions_and_files_sql("m")}
         FROM {Message._meta.db_table} m
@@ -55,6 +57,7 @@ def window_sql(*, newest_first: bool, include_replies: bool, above: bool, below:
           {"AND m.seq > %(above)s" if above else ""}
           {"AND m.seq < %(below)s" if below else ""}
           {"AND m.ts = %(ts)s" if at_ts else ""}
+          {"AND m.thread_root_id = %(root)s" if thread else ""}
         ORDER BY m.seq {"DESC" if newest_first else "ASC"}
         LIMIT %(limit)s
     """
@@ -116,23 +119,28 @@ def load_window(
     limit: int,
     include_replies: bool,
     ts: str | None = None,
+    thread_root: Message | None = None,
 ) -> list[Message]:
-    """Messages with above < seq < below (either bound optional), or the one with `ts`, ready for message_to_wire.
+    """Messages with above < seq < below (either bound optional), or the one with `ts`, or only the replies to
+    `thread_root` (a message of the channel, its author loaded), ready for message_to_wire.
 
     PostgreSQL only (uses_single_statement); the caller has checked that the reader may see the channel.
     """
     sql = window_sql(
         newest_first=newest_first,
-        include_replies=include_replies,
+        include_replies=include_replies or thread_root is not None,
         above=above is not None,
         below=below is not None,
         at_ts=ts is not None,
+        thread=thread_root is not None,
     )
-    params = {"channel": channel.pk, "above": above, "below": below, "limit": limit, "ts": ts}
+    root_pk = thread_root.pk if thread_root is not None else None
+    params = {"channel": channel.pk, "above": above, "below": below, "limit": limit, "ts": ts, "root": root_pk}
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    built = _messages_from_rows(rows, _MESSAGE, using)
+    known_roots = {thread_root.pk: thread_root} if thread_root is not None else {}
+    built = _messages_from_rows(rows, _MESSAGE, using, known_roots=known_roots)
     for message, _ in built:
         # Straight into the relation's cache: the ids already match, so the descriptor's checks are moot.
         _CHANNEL_RELATION.set_cached_value(message, channel)
@@ -165,10 +173,11 @@ def load_by_ids(
 
 
 def _messages_from_rows(
-    rows: list[tuple[Any, ...]], columns: Columns[Message], using: str
+    rows: list[tuple[Any, ...]], columns: Columns[Message], using: str, *, known_roots: dict[int, Message] | None = None
 ) -> list[tuple[Message, Sequence[Any]]]:
     """Each row's message with its author, reactions, files and thread root attached (the row starts with
-    `columns`, the author's and the reactions-and-files columns), and the rest of the row."""
+    `columns`, the author's and the reactions-and-files columns), and the rest of the row. Thread roots in
+    `known_roots` (with their authors) are attached as they are, not read again."""
     built: list[tuple[Message, Sequence[Any]]] = []
     with_files: list[Message] = []
     authors: dict[int, User] = {}
@@ -188,7 +197,14 @@ def _messages_from_rows(
             with_files.append(message)
         built.append((message, row[author_end + 2 :]))
     messages = [message for message, _ in built]
-    _attach_thread_roots([(message, message.thread_root_id) for message in messages if message.thread_root_id], using)
+    known_roots = known_roots or {}
+    replies = []
+    for message in messages:
+        if message.thread_root_id in known_roots:
+            message.thread_root = known_roots[message.thread_root_id]
+        elif message.thread_root_id:
+            replies.append((message, message.thread_root_id))
+    _attach_thread_roots(replies, using)
     _attach_files(with_files, using)
     return built
 

@@ -270,14 +270,31 @@ def thread_page(
 ) -> tuple[list[Message], bool]:
     """Replies to a thread, oldest first, after a seq (keyset); returns (replies, has_more).
 
-    From the replica when one is usable for `reader`, as history_page.
+    From the replica when one is usable for `reader`, as history_page; on PostgreSQL in one statement, as a page
+    of history is (chat.selectors.message_page). `root` is a message of its channel, with its channel and
+    author loaded (message_get).
     """
     _check_limit(limit)
-    replies = messages_for_wire().filter(thread_root=root)
+    rows = read_for(reader, partial(_thread_window, root, after=after, limit=limit + 1))
+    return rows[:limit], len(rows) > limit
+
+
+def _thread_window(root: Message, using: str, *, after: int | None, limit: int) -> list[Message]:
+    if uses_single_statement(using):
+        return load_window(
+            root.channel,
+            using=using,
+            above=after,
+            below=None,
+            newest_first=False,
+            limit=limit,
+            include_replies=True,
+            thread_root=root,
+        )
+    replies = messages_for_wire().using(using).filter(thread_root=root)
     if after is not None:
         replies = replies.filter(seq__gt=after)
-    rows = read_for(reader, lambda using: list(replies.using(using).order_by("seq")[: limit + 1]))
-    return rows[:limit], len(rows) > limit
+    return list(replies.order_by("seq")[:limit])
 
 
 def channel_pins(*, channel: Channel) -> list[Message]:

@@ -10,7 +10,7 @@ from chat.api.output import channel_out
 from chat.models import Message, Reaction
 from chat.search.postgres import page_rows
 from chat.search.query import parse_query
-from chat.selectors import history_page, message_get_for_wire, messages_for_wire
+from chat.selectors import history_page, message_get_for_wire, messages_for_wire, thread_page
 from chat.selectors.message_page import load_by_ids, load_window
 from chat.services import (
     channel_create,
@@ -131,6 +131,32 @@ def test_thread_roots_and_files_cost_one_statement_each_when_a_page_has_them(bus
         page = history_page(channel=busy_channel, limit=50)
     with django_assert_num_queries(0):
         [message_to_wire(message) for message in page.messages]
+
+
+@pytest.mark.parametrize("after", [None, 0, 3])
+def test_a_thread_page_matches_the_orm_path_in_one_statement(team, after, django_assert_num_queries):
+    root = message_post(sender=team.member, channel=team.general, text="the thread")
+    message_post(sender=team.member, channel=team.general, text="not in the thread")
+    for number in range(6):
+        reply = message_post(
+            sender=(team.owner, team.other_member)[number % 2],
+            channel=team.general,
+            text=f"reply {number}",
+            thread_ts=root.ts,
+            reply_broadcast=number == 2,
+        )
+        if number % 3 == 0:
+            reaction_add(actor=team.member, message=reply, emoji="eyes")
+    root = message_get_for_wire(channel=team.general, ts=root.ts)
+    expected = messages_for_wire().filter(thread_root=root).order_by("seq")
+    if after is not None:
+        expected = expected.filter(seq__gt=root.seq + after)
+    with django_assert_num_queries(1):
+        replies, has_more = thread_page(root=root, after=None if after is None else root.seq + after, limit=4)
+    with django_assert_num_queries(0):
+        wires = [message_to_wire(reply) for reply in replies]
+    assert wires == [message_to_wire(reply) for reply in expected[:4]]
+    assert has_more is (expected.count() > 4)
 
 
 def test_each_message_read_for_an_answer_matches_the_orm_path(busy_channel):
