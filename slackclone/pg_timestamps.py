@@ -5,7 +5,7 @@ wants), which leaves aside the compiled one that psycopg-binary ships: parsing t
 times as long, and a page of history reads a few timestamps per message. The loader here has Django's
 contract (a `timezone` attribute that Django's cursors compare against theirs, the value's tzinfo replaced
 by it, as the session's TimeZone is that zone) and hands the parsing to the compiled loader.
-Without psycopg-binary (the pure-Python implementation), nothing changes.
+Without psycopg-binary (the pure-Python implementation, or a C one built locally), nothing changes.
 """
 
 from __future__ import annotations

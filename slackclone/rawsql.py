@@ -26,6 +26,13 @@ ModelT = TypeVar("ModelT", bound=Model)
 _PLAIN_ATTRIBUTES = (DeferredAttribute, ForeignKeyDeferredAttribute, FileDescriptor, ImageFileDescriptor)
 
 
+def _function_of(classmethod_: Any) -> Any:
+    return getattr(classmethod_, "__func__", None)
+
+
+_DJANGOS_FROM_DB = _function_of(Model.from_db)
+
+
 @dataclass(frozen=True)
 class Columns(Generic[ModelT]):
     """A model's concrete columns (or `only` some), selected under a table alias, and how to rebuild the instance."""
@@ -106,13 +113,13 @@ class Columns(Generic[ModelT]):
 
     @cached_property
     def _built_without_init(self) -> bool:
-        """Whether an instance may be built as from_db builds it, without Model.__init__: the model keeps Django's,
-        no receiver listens for
-        the model's init signals and no field's attribute transforms what is set on it on a new instance (plain
-        columns; a foreign key's, which only clears a related instance a new one does not have; a file's, which
-        stores the name as given). Model.__init__ costs more than the rest of a row's reading, and a page of
-        history reads a hundred rows."""
-        if self.model.__init__ is not Model.__init__:
+        """Whether an instance may be built as from_db builds it, without Model.__init__: the model keeps Django's
+        __init__ and from_db, no receiver listens for its init signals and no field's attribute transforms what
+        is set on it on a new instance (plain columns; a foreign key's, which only clears a related instance a
+        new one does not have; a file's, which stores the name as given). Model.__init__ costs more than the
+        rest of a row's reading, and a page of history reads a hundred rows. Decided at the first row read:
+        models and their receivers are set up at import, before any."""
+        if self.model.__init__ is not Model.__init__ or _function_of(self.model.from_db) is not _DJANGOS_FROM_DB:
             return False
         if pre_init.has_listeners(self.model) or post_init.has_listeners(self.model):
             return False

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.db.models import Model
 from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
@@ -86,3 +87,19 @@ def test_a_model_with_init_receivers_is_built_through_its_init():
     finally:
         post_init.disconnect(note, sender=Channel)
     assert seen == [channel.pk]
+
+
+def test_a_model_with_its_own_from_db_is_built_through_it(monkeypatch):
+    channel = ChannelFactory()
+    built = []
+
+    def from_db(cls, db, field_names, values):
+        instance = Model.from_db.__func__(cls, db, field_names, values)
+        built.append(instance.pk)
+        return instance
+
+    monkeypatch.setattr(Channel, "from_db", classmethod(from_db))
+    columns = Columns(Channel, "c")
+    assert not columns._built_without_init
+    assert columns.by_pk(channel.pk) == channel
+    assert built == [channel.pk]

@@ -96,20 +96,25 @@ def test_the_page_shows_reactions_files_bots_edits_and_tombstones(team, busy_cha
 
 
 def test_reactions_keep_the_orm_paths_order_when_times_tie_or_run_against_ids(team):
-    """Groups in the order each emoji was first used, reactors in the order they reacted: by time, then by id."""
+    """Groups in the order each emoji was first used, reactors in the order they reacted: by time, then by id.
+    Each tie is stored against the order expected (rows rewritten highest id first, reactors against their
+    users' ids, emoji names against their ids' order), so an order that leaves out a tie-break shows."""
     message = message_post(sender=team.member, channel=team.general, text="order")
-    people = (team.owner, team.admin, team.other_member, team.member)
-    emojis = ("rocket", "eyes", "rocket", "tada", "eyes", "tada")
+    owner, admin, other, member = team.owner, team.admin, team.other_member, team.member
     added = [
-        reaction_add(actor=people[number % len(people)], message=message, emoji=emoji)
-        for number, emoji in enumerate(emojis)
+        reaction_add(actor=actor, message=message, emoji=emoji)
+        for actor, emoji in [(admin, "zap"), (owner, "zap"), (other, "apple"), (member, "tada"), (owner, "tada")]
     ]
-    first = added[0].created_at
-    # The last reaction reacted first; the second and third reacted at the same moment.
-    Reaction.objects.filter(pk=added[-1].pk).update(created_at=first.replace(year=first.year - 1))
-    Reaction.objects.filter(pk__in=[added[1].pk, added[2].pk]).update(created_at=first)
+    moment = added[0].created_at
+    for reaction in sorted(added[:3], key=lambda r: -r.pk):  # zap, zap and apple react at one moment
+        Reaction.objects.filter(pk=reaction.pk).update(created_at=moment)
+    Reaction.objects.filter(pk=added[4].pk).update(created_at=moment.replace(year=moment.year - 1))  # tada first
     expected = message_to_wire(messages_for_wire().get(pk=message.pk))
-    assert [group["name"] for group in expected["reactions"]] == ["tada", "rocket", "eyes"]
+    assert expected["reactions"] == [
+        {"name": "tada", "users": [owner.public_id, member.public_id], "count": 2},
+        {"name": "zap", "users": [admin.public_id, owner.public_id], "count": 2},
+        {"name": "apple", "users": [other.public_id], "count": 1},
+    ]
     loaded = load_window(team.general, using="default", above=None, below=None, newest_first=True, limit=1,
                          include_replies=False)  # fmt: skip
     assert message_to_wire(loaded[0]) == expected
