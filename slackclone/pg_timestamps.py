@@ -18,10 +18,13 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from psycopg import pq
 from psycopg.abc import AdaptContext
 from psycopg.adapt import Loader
+from psycopg.postgres import types
 
 TIMESTAMPTZ = "timestamptz"
+TIMESTAMPTZ_OID = types[TIMESTAMPTZ].oid
 
 
+@cache
 def compiled_loader() -> type[Any] | None:
     """psycopg-binary's compiled timestamptz loader, if this process uses it."""
     if pq.__impl__ != "binary":
@@ -56,4 +59,9 @@ def use_compiled_timestamps(sender: Any, connection: BaseDatabaseWrapper, **kwar
     """connection_created: a PostgreSQL connection reads timestamptz with loader_for its time zone."""
     if connection.vendor != "postgresql" or compiled_loader() is None:
         return
-    connection.connection.adapters.register_loader(TIMESTAMPTZ, loader_for(connection.timezone))
+    # Under a pool, every checkout of a connection sends connection_created; registering copies the
+    # connection's adapter map, so it is done once per psycopg connection.
+    wanted = loader_for(connection.timezone)
+    adapters = connection.connection.adapters
+    if adapters.get_loader(TIMESTAMPTZ_OID, pq.Format.TEXT) is not wanted:
+        adapters.register_loader(TIMESTAMPTZ, wanted)

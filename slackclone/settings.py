@@ -269,7 +269,7 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "realtime.layer.BatchedRedisChannelLayer",
             # redis-py's socket timeout (5 s by default) must outlast channels-redis's 5 s blocking read,
             # or an idle receive fails with "Timeout reading".
             "CONFIG": {

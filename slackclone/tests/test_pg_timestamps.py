@@ -14,7 +14,7 @@ from psycopg.pq import Format
 
 from chat.models import Message
 from chat.services import message_post
-from slackclone.pg_timestamps import compiled_loader, loader_for
+from slackclone.pg_timestamps import compiled_loader, loader_for, use_compiled_timestamps
 
 pytestmark = pytest.mark.django_db
 TIMESTAMPTZ_OID = types["timestamptz"].oid
@@ -63,3 +63,18 @@ def test_a_model_read_back_keeps_the_instant_it_was_saved_with(team):
     assert stored.created_at == message.created_at
     assert stored.created_at.tzinfo is UTC
     assert isinstance(stored.created_at, datetime)
+
+
+def test_a_connection_taken_again_keeps_its_loader_without_registering_it_again(monkeypatch):
+    """Under a pool every checkout sends connection_created: the loader is registered once per connection."""
+    connection.ensure_connection()
+    registered: list[object] = []
+    adapters = connection.connection.adapters
+    monkeypatch.setattr(adapters, "register_loader", lambda *args: registered.append(args))
+    use_compiled_timestamps(sender=None, connection=connection)
+    assert registered == []
+    assert adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT) is loader_for(connection.timezone)
+    monkeypatch.undo()
+    register_tzloader(connection.timezone, connection.connection)  # Django's own, as on a new connection
+    use_compiled_timestamps(sender=None, connection=connection)
+    assert adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT) is loader_for(connection.timezone)

@@ -142,7 +142,7 @@ def test_database_and_redis_urls_select_the_real_stack(tmp_path):
     assert resolved["debug"] is False
     assert resolved["db_engine"] == "django.db.backends.postgresql"
     assert resolved["db_name"] == dj_database_url.parse(settings.DATABASE_URL)["NAME"]
-    assert resolved["channel_layer"] == "RedisChannelLayer"
+    assert resolved["channel_layer"] == "BatchedRedisChannelLayer"
     assert resolved["channel_layer_hosts"] == [settings.REDIS_URL]
     assert resolved["cache"] == "SharedPoolRedisCache"
     assert resolved["ratelimit_cache"] == "default"

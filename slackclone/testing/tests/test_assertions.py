@@ -6,6 +6,7 @@ from django.db import transaction
 from chat.models import Channel, Message
 from chat.services import message_post
 from realtime import transport
+from realtime.layer import BatchedRedisChannelLayer
 from slackclone.errors import DomainError, ErrorCode
 from slackclone.testing.assertions import nothing_written, refused
 
@@ -49,7 +50,7 @@ def test_nothing_written_fails_when_an_event_is_left_scheduled(team):
 
 def test_listener_is_on_the_real_redis_layer(team, layer_listener):
     listener = layer_listener(transport.channel_group(team.random))
-    assert type(listener.layer).__module__.startswith("channels_redis")
+    assert isinstance(listener.layer, BatchedRedisChannelLayer)
 
 
 def test_listener_fails_the_test_when_nothing_arrives(team, layer_listener):

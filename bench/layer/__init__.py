@@ -1,0 +1,1 @@
+"""Channel layer benchmark, channels-redis beside realtime.layer: `python -m bench.layer`."""
