@@ -12,18 +12,22 @@ Each is a pure-Python exchange on the event loop that also writes to the sockets
 - group_send expires and reads the group in one pipelined round trip, then adds the message to every
   member on a shard with one script (run by its SHA) that also drops that member's expired messages.
 
-Nothing is lost to a cancelled receive. A fetch moves what it pops into the backup queue and records its
-number beside it; the next fetch clears the backup when that number is the last fetch whose answer
-arrived in this process (its messages are held here, in order), and otherwise first puts the backup back
-into the channel, as channels-redis's own clean-up does. Fetched messages wait in channels-redis's receive
-buffers, as a message one receiver reads for another does there; like the sockets they are for, they end
-with the process.
+A fetch cut off by a cancelled receive loses and repeats nothing. It moves what it pops into the backup
+queue and records its number beside it (a key of its own, "<backup>:fetch"); the next fetch clears the
+backup when that number is the last fetch whose answer arrived in this process (its messages are held here,
+in order), and otherwise first puts the backup back into the channel, as channels-redis's own clean-up does;
+a fetch that reaches Redis after a later one does nothing. The wait on an empty channel keeps
+channels-redis's own window: a receive cancelled just as Redis hands it a message loses that message.
+Fetched messages wait in channels-redis's receive buffers, as a message one receiver reads for another
+does there; like the sockets they are for, they end with the process. A message that cannot be decoded is
+logged and skipped, and the rest of its batch delivered.
 """
 
 from __future__ import annotations
 
 import collections
 import hashlib
+import logging
 import time
 from typing import Any
 
@@ -31,12 +35,18 @@ from channels_redis.core import RedisChannelLayer
 from channels_redis.core import logger as channels_redis_logger
 from redis.exceptions import NoScriptError
 
+logger = logging.getLogger(__name__)
+
 RECEIVE_BATCH = 100
 
 # KEYS: the channel, its backup queue, the number of the fetch the backup holds.
 # ARGV: the last fetch whose answer arrived, this fetch's number, how many to pop, expiry in seconds.
+# A fetch that reaches Redis after a later one (a cancelled call delivered late) does nothing.
 FETCH_LUA = """
 local stored = redis.call('GET', KEYS[3])
+if stored and tonumber(stored) >= tonumber(ARGV[2]) then
+    return {}
+end
 if stored and stored ~= ARGV[1] then
     local backed_up = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
     for i = #backed_up, 1, -2 do
@@ -112,18 +122,26 @@ class BatchedRedisChannelLayer(RedisChannelLayer):  # type: ignore[misc]
             return plain
         assert self.require_valid_channel_name(channel, receive=True), "Channel name invalid"
         index, key = self.consistent_hash(channel), self.prefix + channel
-        fetched: list[bytes] = []
-        while not fetched:
-            fetched = await self._fetch(index, key)
-        for content in fetched[:-1]:
-            to, message = self._unpack(content, channel)
+        unpacked: list[tuple[Any, dict[str, Any]]] = []
+        while not unpacked:
+            unpacked = self._unpack(await self._fetch(index, key), channel)
+        for to, message in unpacked[:-1]:
             for each in to if isinstance(to, list) else [to]:
                 self.receive_buffer[each].put_nowait(message)
-        return self._unpack(fetched[-1], channel)
+        return unpacked[-1]
 
-    def _unpack(self, content: bytes, channel: str) -> tuple[Any, dict[str, Any]]:
-        message = self.deserialize(content)
-        return message.pop("__asgi_channel__", channel), message
+    def _unpack(self, fetched: list[bytes], channel: str) -> list[tuple[Any, dict[str, Any]]]:
+        """Each message with the channel(s) it is for; one that cannot be decoded is logged and left out."""
+        unpacked = []
+        for content in fetched:
+            try:
+                message = self.deserialize(content)
+                to = message.pop("__asgi_channel__", channel)
+            except Exception:
+                logger.exception("Dropped a channel layer message that could not be decoded")
+                continue
+            unpacked.append((to, message))
+        return unpacked
 
     async def _fetch(self, index: int, key: str) -> list[bytes]:
         """What waits on `key` (up to RECEIVE_BATCH messages); if nothing, one message once it comes."""

@@ -15,6 +15,7 @@ from slack_api.core import HISTORY_SCOPES, MANAGE_SCOPES, READ_SCOPES, Context, 
 from slack_api.lookups import channel_arg, history_channel_arg, message_arg, types_arg, user_by_id
 from slackclone.api.pagination import encode_cursor
 from slackclone.db_router import read_for
+from slackclone.errors import DomainError, ErrorCode
 
 LIST_MAX_LIMIT = 1000
 MEMBERS_MAX_LIMIT = 1000
@@ -131,12 +132,7 @@ def replies(ctx: Context) -> dict:
     """The thread's parent first, then its replies oldest first; cursor pages go newer."""
     channel = history_channel_arg(ctx)
     limit = ctx.args.limit(100, selectors.HISTORY_MAX_LIMIT)
-    ts = ctx.args.str("ts")
-    root = Message.objects.filter(channel=channel, ts=ts).select_related("thread_root").first() if ts else None
-    if root is None:
-        raise SlackError("thread_not_found")
-    # The parent as every answer reads a message: with its author, reactions and files, and its channel.
-    root = selectors.message_get_for_wire(channel=channel, ts=(root.thread_root or root).ts)
+    root = _thread_root(channel, ctx.args.str("ts"))
     cursor = ctx.args.cursor()
     after = None
     if cursor:
@@ -149,6 +145,25 @@ def replies(ctx: Context) -> dict:
     messages += [message_to_wire(message) for message in rows]
     body = {"messages": messages, "has_more": more}
     return paged(body, encode_cursor(str(rows[-1].seq)) if more and rows else None)
+
+
+def _thread_root(channel: Channel, ts: str) -> Message:
+    """The parent of the thread `ts` names, as every answer reads a message (author, reactions, files).
+
+    `ts` is the parent's, as Slack's clients send it, or one of its replies' (Slack answers those with the
+    whole thread too): the parent's own ts costs one statement, a reply's one more.
+    """
+    try:
+        found = selectors.message_get_for_wire(channel=channel, ts=ts) if ts else None
+    except DomainError as error:
+        if error.code != ErrorCode.MESSAGE_NOT_FOUND:
+            raise
+        found = None
+    if found is None:
+        raise SlackError("thread_not_found")
+    if found.thread_root is None:  # loaded with the reply: no statement
+        return found
+    return selectors.message_get_for_wire(channel=channel, ts=found.thread_root.ts)
 
 
 @method("conversations.create", write=True, scopes=("channels:manage", "groups:write"))

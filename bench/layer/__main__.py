@@ -9,9 +9,10 @@ its hub. Two patterns, each layer taking its turn in every round, on the same Re
 - burst: the sender sends BURST messages to groups whose one member is the receiver's process channel,
   then the receiver reads them (what a busy process's hub finds waiting);
 - one by one: send one, read it, and again (an idle hub, which waits for every message).
-Per message: the sender's and the receiver's CPU (this process's, by phase), Redis's CPU, and the round
-trips to Redis (a command or a pipeline sent by redis-py, counted in this process). Every message must
-arrive once and in order, or the run stops.
+The layers take turns going first, round by round. Per message: the sender's and the receiver's CPU (this
+process's, by phase), Redis's CPU (from /proc, in clock ticks of 10 ms: a phase's total below a few ticks
+says little), and the round trips to Redis (a command or a pipeline sent by redis-py, counted in this process
+when it starts). Every message must arrive once and in order, or the run stops.
 
 Uses its own Redis (a redis-server on a free port, stopped at the end); no database, no Django.
 Prints a table and writes bench/results/layer.json.
@@ -142,7 +143,8 @@ async def measure(args: argparse.Namespace, server_pid: int, url: str) -> dict[s
     per_round = args.messages // args.rounds // BURST * BURST
     results: dict[str, dict[str, Any]] = {name: {pattern: {} for pattern in PATTERNS} for name in layers()}
     for round_number in range(args.rounds):
-        for name, kind in layers().items():
+        order = list(layers().items())
+        for name, kind in order if round_number % 2 == 0 else order[::-1]:  # each goes first in turn
             for pattern, run in (("burst", burst), ("one_by_one", one_by_one)):
                 spent = await run(kind, url, meter, per_round, f"b{round_number}{pattern}{name[:4]}")
                 for phase, figures in spent.items():
@@ -186,7 +188,12 @@ def main(argv: list[str] | None = None) -> None:
         measured = asyncio.run(measure(args, redis.pid, url))
     finally:
         stack.stop(redis)
-    results = {"layers": measured, "machine": machine(), "seconds": round(time.time() - started, 1)}
+    results = {
+        "layers": measured,
+        "arguments": {"messages": args.messages, "rounds": args.rounds, "burst": BURST, "groups": GROUPS},
+        "machine": machine(),
+        "seconds": round(time.time() - started, 1),
+    }
     where = write_results(RESULTS, results, quick=args.quick)
     print_table(results)
     print(where)

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from bench.fanout import stack
-from bench.layer.__main__ import PATTERNS, parse_args
+from bench.layer.__main__ import parse_args
 
 
 @pytest.mark.integration
@@ -24,11 +24,11 @@ def test_a_quick_run_measures_both_layers_in_both_patterns():
         + [(layer, "one_by_one", "send_and_receive") for layer in ("channels-redis", "realtime.layer")]
     )
     round_trips = {(row[0], row[1], row[2]): float(row[-1]) for row in rows}
-    assert round_trips[("channels-redis", "burst", "receive")] == 4.0  # what the baseline is known to spend
+    # What the baseline is known to spend (a burst's last clean-up may start in the next phase).
+    assert round_trips[("channels-redis", "burst", "receive")] == pytest.approx(4.0, abs=0.01)
     assert round_trips[("realtime.layer", "burst", "receive")] < 0.1  # a fetch per hundred
-    assert round_trips[("realtime.layer", "burst", "send")] == 2.0
+    assert round_trips[("realtime.layer", "burst", "send")] == pytest.approx(2.0, abs=0.01)
     assert "nothing written" in result.stdout
-    assert PATTERNS == ("burst", "one_by_one")
 
 
 def test_fewer_messages_than_a_burst_per_round_are_refused(capsys):

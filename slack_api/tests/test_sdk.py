@@ -371,6 +371,9 @@ def test_members_replies_and_my_conversations_page_with_cursors(web, team):
     ]
     thread = collect(client.conversations_replies, "messages", channel=team.general.public_id, ts=root, limit=2)
     assert [m["ts"] for m in thread if m["ts"] != root] == replies
+    by_a_reply = client.conversations_replies(channel=team.general.public_id, ts=replies[2])["messages"]
+    assert [m["ts"] for m in by_a_reply] == [root, *replies]  # a reply's ts names its whole thread, as on Slack
+    assert by_a_reply[0]["reply_count"] == 4
     for i in range(3):
         client.conversations_create(name=f"mine-{i}")
     mine = collect(client.users_conversations, "channels", limit=2)
