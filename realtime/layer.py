@@ -102,7 +102,8 @@ _GROUP_SEND = _Script(GROUP_SEND_LUA)
 
 # channels-redis ships no type information.
 class BatchedRedisChannelLayer(RedisChannelLayer):  # type: ignore[misc]
-    """CHANNEL_LAYERS' backend when REDIS_URL is set: same keys, messages and guarantees as channels-redis."""
+    """CHANNEL_LAYERS' backend when REDIS_URL is set. Its messages, groups and channels are channels-redis's,
+    so processes on either layer exchange messages; each process channel has one key more, its fetch number."""
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
