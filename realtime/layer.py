@@ -41,10 +41,11 @@ RECEIVE_BATCH = 100
 
 # KEYS: the channel, its backup queue, the number of the fetch the backup holds.
 # ARGV: the last fetch whose answer arrived, this fetch's number, how many to pop, expiry in seconds.
-# A fetch that reaches Redis after a later one (a cancelled call delivered late) does nothing.
+# A fetch that reaches Redis after a later one (a cancelled call delivered late) does nothing; the same fetch
+# run again (a client that retries) puts back what its first run popped and pops it anew.
 FETCH_LUA = """
 local stored = redis.call('GET', KEYS[3])
-if stored and tonumber(stored) >= tonumber(ARGV[2]) then
+if stored and tonumber(stored) > tonumber(ARGV[2]) then
     return {}
 end
 if stored and stored ~= ARGV[1] then

@@ -195,6 +195,30 @@ def test_a_fetch_that_reaches_redis_after_a_later_one_does_nothing(prefix):
     assert _run(body) == ([], [0, 1, 2, 3])
 
 
+def test_a_fetch_run_twice_hands_out_its_messages_once(prefix):
+    """A client that sends the same fetch again (its first answer lost on the way) gets the same messages."""
+
+    async def body() -> tuple[list[Any], list[int]]:
+        sender, receiver = _layer(prefix=prefix), _layer(prefix=prefix)
+        channel = await receiver.new_channel()
+        await receiver.group_add("g", channel)
+        for number in range(3):
+            await sender.group_send("g", {"type": "chat.event", "n": number})
+        key = receiver.prefix + receiver.non_local_name(channel)
+        backup = receiver._backup_channel_name(key)
+        args = [[key, backup, backup + ":fetch"], [0, 1, RECEIVE_BATCH, 60]]
+        first = await _FETCH(receiver.connection(0), *args)  # its answer is lost
+        again = await _FETCH(receiver.connection(0), *args)
+        receiver._fetch_numbers[key], receiver._arrived[key] = 1, 1  # the second answer arrived
+        await sender.group_send("g", {"type": "chat.event", "n": 3})
+        after = [m["n"] for m in await _receive(receiver, channel, 1)]
+        assert await _waiting(receiver, channel) == 0
+        await _close(sender, receiver)
+        return [first == again, len(again) // 2], after
+
+    assert _run(body) == ([True, 3], [3])
+
+
 def test_a_message_that_cannot_be_decoded_is_skipped_and_the_rest_delivered(prefix, caplog):
     async def body() -> list[int]:
         sender, receiver = _layer(prefix=prefix), _layer(prefix=prefix)
