@@ -3,7 +3,7 @@
     python -m bench.publish                # 5,000 events each way, in 4 alternating rounds
     python -m bench.publish --quick        # 500, to check that everything runs
 
-Each event is one `group_message` to a group with one member, through the real RedisChannelLayer, from a
+Each event is one `group_message` to a group with one member, through the real stack's channel layer, from a
 thread with no event loop of its own to reach, as in a worker. Beside it, in the same run, the baseline:
 the way the transport sent before realtime.publisher, a fresh `async_to_sync` per event (a new thread,
 event loop and Redis connection each). The two take turns round by round; every event is then received,
