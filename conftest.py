@@ -67,6 +67,20 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _rate_limit_window_held_still(monkeypatch):
+    """django-ratelimit counts in fixed windows of the wall clock: a test's requests straddling a
+    window's end would see their count start over (a "2/m" limit letting a third request through).
+    Within a test its clock stands at the instant the test began."""
+    import time
+    from types import SimpleNamespace
+
+    import django_ratelimit.core
+
+    started = time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: started))
+
+
+@pytest.fixture(autouse=True)
 def _fresh_replay_cache():
     """Each test's database starts over, so its primary keys repeat: replays kept by an earlier test
     (keyed by channel pk) must not be served to this one."""

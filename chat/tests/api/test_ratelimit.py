@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from slackclone.testing.api import ApiClient, error_code
@@ -42,3 +44,12 @@ def test_token_creation_is_limited_per_address(team, client_for, tight_limits):
     body = {"workspace": team.workspace.public_id}
     statuses = [client.post("/api/v1/tokens", body).status_code for _ in range(3)]
     assert statuses == [201, 201, 429]
+
+
+def test_a_limit_holds_when_the_wall_clock_crosses_its_window_mid_test(team, client_for, tight_limits, monkeypatch):
+    client = client_for(team.member)
+    body = {"workspace": team.workspace.public_id}
+    assert [client.post("/api/v1/tokens", body).status_code for _ in range(2)] == [201, 201]
+    later = time.time() + 120
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert client.post("/api/v1/tokens", body).status_code == 429
