@@ -20,6 +20,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="chat -x"`.
 PYTEST_ARGS ?=
+# The processes the suite runs in: one per core of the 2-core machines it is sized for.
+TEST_WORKERS ?= 2
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONDONTWRITEBYTECODE := 1
@@ -141,7 +143,10 @@ run: venv messages
 
 # --- Tests and lint -------------------------------------------------------------------
 
-# The suite runs serially: its tests share one Redis (the Celery broker, presence, the channel layer).
+# The suite runs in TEST_WORKERS processes (pytest-xdist; 0 runs it in this one), each on a test database
+# and a Redis database of its own (slackclone/settings_test.py); each test goes to the next free worker
+# (--dist load: with --dist loadfile, schemathesis ran chat/tests/api/test_schema.py's 133 operations as one
+# test that took a quarter of a second).
 # The browser client's checks come before pytest: Biome (lint, format, import order) and its unit tests.
 test: venv system-packages bench-peer-packages node-modules check-services browser messages
 	$(VENV)/bin/ruff check .
@@ -151,7 +156,7 @@ test: venv system-packages bench-peer-packages node-modules check-services brows
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
-	$(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 # The browser tests drive Debian's Chromium (Playwright cannot download browsers here): install it when missing.
 browser:

@@ -2,7 +2,8 @@
 
 Only what tests need differs from the base settings: a known secret key, fast password
 hashing (one test checks that the base settings use Argon2), the in-memory mail outbox
-and a Redis database of their own so a test run never touches a developer's data.
+and a Redis database of their own so a test run never touches a developer's data (one per
+pytest-xdist worker: `make test` runs the suite in two).
 """
 
 import os
@@ -10,6 +11,24 @@ import secrets
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/slackclone")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
+
+
+def worker_redis_url(url: str, worker: str) -> str:
+    """The Redis database of one pytest-xdist worker ("gw0", "gw1"...): the one after the run's for the first,
+    and so on, so that one worker's broker queues, presence and channel layer never meet another's."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) + 1 + int(worker.removeprefix("gw"))
+    if database > 15:
+        raise RuntimeError(f"REDIS_URL {url}: too few Redis databases after it for test worker {worker}")
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+if os.environ.get("PYTEST_XDIST_WORKER") and not os.environ.get("SLACKCLONE_TEST_WORKER_REDIS"):
+    # Marked as done so that the processes a test starts, which inherit the environment, do not move again.
+    os.environ["REDIS_URL"] = worker_redis_url(os.environ["REDIS_URL"], os.environ["PYTEST_XDIST_WORKER"])
+    os.environ["SLACKCLONE_TEST_WORKER_REDIS"] = os.environ["REDIS_URL"]
 os.environ.setdefault("SECRET_KEY", "slackclone-test-secret-key-not-for-deployment")
 os.environ.setdefault("DEBUG", "0")
 # The apps tests run talk to servers on this machine (tests of the rule override it).

@@ -269,3 +269,16 @@ def test_thread_counts_are_read_from_the_environment(tmp_path):
     result = run_python(code, clean_env(tmp_path, ASGI_REQUEST_THREADS="3", GATEWAY_DATABASE_THREADS="1"))
 
     assert result.stdout.strip() == "3 1", result.stderr[-2000:]
+
+
+# --- The test run's own settings ----------------------------------------------------------------------
+
+
+def test_each_test_worker_takes_the_redis_database_after_the_runs_and_refuses_past_the_last():
+    from slackclone.settings_test import worker_redis_url
+
+    assert worker_redis_url("redis://127.0.0.1:6379/9", "gw0") == "redis://127.0.0.1:6379/10"
+    assert worker_redis_url("redis://:secret@127.0.0.1:6380/9", "gw1") == "redis://:secret@127.0.0.1:6380/11"
+    assert worker_redis_url("redis://127.0.0.1:6379", "gw0") == "redis://127.0.0.1:6379/1"
+    with pytest.raises(RuntimeError, match="too few Redis databases"):
+        worker_redis_url("redis://127.0.0.1:6379/14", "gw1")

@@ -106,6 +106,7 @@ def test_loopback_is_refused_unless_an_allowed_network(team, client_for, setting
         (BrowserKeys().p256dh, "c2hvcnQ"),  # a secret of 5 bytes
         (BrowserKeys().p256dh, "!!!!"),
     ],
+    ids=["not-a-point", "not-on-the-curve", "short-secret", "not-base64"],
 )
 def test_bad_keys_are_refused(team, client_for, p256dh, auth):
     answer = client_for(team.member).post(
