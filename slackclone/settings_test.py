@@ -28,7 +28,8 @@ def worker_redis_url(url: str, worker: str) -> str:
 if os.environ.get("PYTEST_XDIST_WORKER") and not os.environ.get("SLACKCLONE_TEST_WORKER_REDIS"):
     # Marked as done so that the processes a test starts, which inherit the environment, do not move again.
     os.environ["REDIS_URL"] = worker_redis_url(os.environ["REDIS_URL"], os.environ["PYTEST_XDIST_WORKER"])
-    os.environ["SLACKCLONE_TEST_WORKER_REDIS"] = os.environ["REDIS_URL"]
+    os.environ["SLACKCLONE_TEST_WORKER_REDIS"] = "1"
+
 os.environ.setdefault("SECRET_KEY", "slackclone-test-secret-key-not-for-deployment")
 os.environ.setdefault("DEBUG", "0")
 # The apps tests run talk to servers on this machine (tests of the rule override it).
