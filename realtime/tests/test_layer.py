@@ -257,6 +257,51 @@ def test_a_receive_cancelled_while_waiting_leaves_the_next_message_to_the_next_r
     assert _run(body) == [1]
 
 
+def _writing_a_command() -> bool:
+    """Whether a task of this loop is in redis-py's asyncio.wait_for around the write of a command."""
+    for task in asyncio.all_tasks():
+        names, awaiting = [], task.get_coro()
+        while hasattr(awaiting, "cr_code"):  # down the chain of coroutines, to the future the task waits on
+            names.append(awaiting.cr_code.co_name)
+            awaiting = awaiting.cr_await
+        if "send_packed_command" in names and names[-1] == "wait_for":
+            return True
+    return False
+
+
+@pytest.mark.parametrize("write", [1, 2], ids=["the fetch's write", "the wait's write"])
+def test_a_receive_cancelled_as_redis_py_writes_its_command_ends_at_once(prefix, write):
+    """With a socket timeout (as settings.CHANNEL_LAYERS has it), redis-py writes each command under
+    asyncio.wait_for, which on Python 3.11 loses a cancellation that lands as the write completes. The receive
+    is cancelled at the nth write it makes: the fetch's, then the wait's (BZPOPMIN) on an empty channel."""
+
+    async def body() -> list[int]:
+        config = {"hosts": [{"address": _url(), "socket_timeout": 30}], "prefix": prefix}
+        sender, receiver = _layer(**config), _layer(**config)
+        channel = await receiver.new_channel()
+        await receiver.group_add("g", channel)
+        waiting = asyncio.ensure_future(receiver.receive(channel))
+        writes, writing, deadline = 0, False, time.monotonic() + 5
+        while writes < write and time.monotonic() < deadline:
+            await asyncio.sleep(0)
+            writing, was_writing = _writing_a_command(), writing
+            writes += writing and not was_writing
+        assert writes == write, "the receive never wrote its command"
+        waiting.cancel()
+        done, _ = await asyncio.wait({waiting}, timeout=2)
+        assert waiting in done, "the cancelled receive is still running"
+        assert waiting.cancelled()
+        await sender.group_send("g", {"type": "chat.event", "n": 1})
+        received = [m["n"] for m in await _receive(receiver, channel, 1)] if write == 1 else []
+        await _close(sender, receiver)
+        return received
+
+    # After the fetch's write, the next receive gets the next message. The wait cut off at its write may still
+    # take a message from its channel for up to its blocking timeout: a channel whose receive is cancelled is
+    # one its consumer or hub leaves.
+    assert _run(body) == ([1] if write == 1 else [])
+
+
 @pytest.mark.parametrize(
     ("sending", "receiving"),
     [(RedisChannelLayer, BatchedRedisChannelLayer), (BatchedRedisChannelLayer, RedisChannelLayer)],
