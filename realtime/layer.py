@@ -18,7 +18,7 @@ backup when that number is the last fetch whose answer arrived in this process (
 in order), and otherwise first puts the backup back into the channel, as channels-redis's own clean-up does;
 a fetch that reaches Redis after a later one does nothing. The wait on an empty channel keeps
 channels-redis's own window: a receive cancelled just as Redis hands it a message loses that message.
-A receive's Redis commands are awaited so that cancelling the receive ends it at once (_cancellable).
+Its connections (realtime.redis_connection) let a cancelled receive end at once.
 Fetched messages wait in channels-redis's receive buffers, as a message one receiver reads for another
 does there; like the sockets they are for, they end with the process. A message that cannot be decoded is
 logged and skipped, and the rest of its batch delivered.
@@ -26,23 +26,22 @@ logged and skipped, and the rest of its batch delivered.
 
 from __future__ import annotations
 
-import asyncio
 import collections
 import hashlib
 import logging
 import time
-from collections.abc import Awaitable
-from typing import Any, TypeVar
+from typing import Any
 
 from channels_redis.core import RedisChannelLayer
 from channels_redis.core import logger as channels_redis_logger
+from channels_redis.utils import create_pool
 from redis.exceptions import NoScriptError
+
+from realtime.redis_connection import pool_from_url
 
 logger = logging.getLogger(__name__)
 
 RECEIVE_BATCH = 100
-
-T = TypeVar("T")
 
 # KEYS: the channel, its backup queue, the number of the fetch the backup holds.
 # ARGV: the last fetch whose answer arrived, this fetch's number, how many to pop, expiry in seconds.
@@ -106,42 +105,6 @@ _FETCH = _Script(FETCH_LUA)
 _GROUP_SEND = _Script(GROUP_SEND_LUA)
 
 
-# Commands whose caller was cancelled, held until they end (the event loop keeps only weak references).
-_abandoned: set[asyncio.Future[Any]] = set()
-
-
-def _forget(command: asyncio.Future[Any]) -> None:
-    _abandoned.discard(command)
-    if not command.cancelled():
-        command.exception()  # retrieved: a command cut off by its cancellation is not worth a log line
-
-
-async def _cancellable(command: Awaitable[T]) -> T:
-    """Await a Redis command so that cancelling the caller always reaches the caller, at once.
-
-    The layer's connections have a socket timeout, so redis-py writes each command under asyncio.wait_for,
-    which on Python 3.11 returns the write's result instead of raising when its caller is cancelled just as
-    the write completes (CPython gh-86296; 3.12's wait_for is built on asyncio.timeout and does not). The
-    command then reads its answer as if nothing had happened, and the cancellation is lost: a receive goes on
-    fetching and waiting in BZPOPMIN, in a loop, until a message comes for its channel, and the consumer or hub
-    that cancelled it (leaving that channel: none may ever come) waits for it. Daphne kills such a consumer
-    after its close timeout of 10 s; a server without one keeps it, and a hub's last socket, until the process
-    ends. Here the command runs in a task of its own, which the caller waits for through
-    asyncio.wait: cancelling the caller cancels that wait, whatever the command is doing. The command is
-    cancelled and left to end by itself (within the blocking read's timeout at worst); a fetch whose answer
-    never reaches its caller is put back by the next fetch, as any cut-off fetch is.
-    """
-    task = asyncio.ensure_future(command)
-    try:
-        await asyncio.wait((task,))
-    except asyncio.CancelledError:
-        task.cancel()
-        _abandoned.add(task)
-        task.add_done_callback(_forget)
-        raise
-    return task.result()
-
-
 # channels-redis ships no type information.
 class BatchedRedisChannelLayer(RedisChannelLayer):  # type: ignore[misc]
     """CHANNEL_LAYERS' backend when REDIS_URL is set. Its messages, groups and channels are channels-redis's,
@@ -151,6 +114,13 @@ class BatchedRedisChannelLayer(RedisChannelLayer):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         self._fetch_numbers: dict[str, int] = collections.defaultdict(int)
         self._arrived: dict[str, int] = collections.defaultdict(int)
+
+    def create_pool(self, index: int) -> Any:
+        """channels-redis's pool for a shard given by URL, with realtime.redis_connection's connections."""
+        host = dict(self.hosts[index])
+        if "address" not in host:
+            return create_pool(host)
+        return pool_from_url(host.pop("address"), **host)
 
     async def receive_single(self, channel: str) -> tuple[Any, dict[str, Any]]:
         """The next message of a process channel ("name!"), with every other message waiting on it.
@@ -192,18 +162,16 @@ class BatchedRedisChannelLayer(RedisChannelLayer):  # type: ignore[misc]
         self._fetch_numbers[key] += 1
         number = self._fetch_numbers[key]
         backup = self._backup_channel_name(key)
-        popped = await _cancellable(
-            _FETCH(
-                connection,
-                [key, backup, backup + ":fetch"],
-                [self._arrived[key], number, min(RECEIVE_BATCH, self.capacity), int(self.expiry)],
-            )
+        popped = await _FETCH(
+            connection,
+            [key, backup, backup + ":fetch"],
+            [self._arrived[key], number, min(RECEIVE_BATCH, self.capacity), int(self.expiry)],
         )
         self._arrived[key] = number  # nothing is awaited from here on: the answer and this line go together
         if popped:
             members: list[bytes] = popped[0::2]
             return members
-        result = await _cancellable(connection.bzpopmin(key, timeout=self.brpop_timeout))
+        result = await connection.bzpopmin(key, timeout=self.brpop_timeout)
         return [result[1]] if result is not None else []
 
     async def group_send(self, group: str, message: dict[str, Any]) -> None:

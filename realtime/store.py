@@ -170,9 +170,16 @@ class RedisStore:
     def __init__(self, url: str):
         from redis import asyncio as aioredis
 
+        from realtime.redis_connection import pool_from_url
+
         # A blocking pool: a burst of connecting sockets waits for a free Redis connection instead of failing.
-        pool = aioredis.BlockingConnectionPool.from_url(
-            url, max_connections=64, timeout=30, socket_connect_timeout=2, socket_timeout=5
+        pool = pool_from_url(
+            url,
+            aioredis.BlockingConnectionPool,
+            max_connections=64,
+            timeout=30,
+            socket_connect_timeout=2,
+            socket_timeout=5,
         )
         self.redis = aioredis.Redis(connection_pool=pool)
         self._take_token = self.redis.register_script(TAKE_TOKEN_LUA)

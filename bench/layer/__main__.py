@@ -95,7 +95,8 @@ def _check(received: list[dict[str, Any]], first: int, count: int) -> None:
 
 
 async def _pair(kind: type, url: str, prefix: str) -> tuple[Any, Any, str, list[str]]:
-    sender, receiver = kind(hosts=[url], prefix=prefix, capacity=1000), kind(hosts=[url], prefix=prefix, capacity=1000)
+    hosts = [{"address": url, "socket_timeout": 30}]  # as settings.CHANNEL_LAYERS has them
+    sender, receiver = kind(hosts=hosts, prefix=prefix, capacity=1000), kind(hosts=hosts, prefix=prefix, capacity=1000)
     channel = await receiver.new_channel()
     groups = [f"bench{index}" for index in range(GROUPS)]
     for group in groups:

@@ -15,6 +15,7 @@ from django.conf import settings
 
 from realtime import layer as layer_module
 from realtime.layer import _FETCH, RECEIVE_BATCH, BatchedRedisChannelLayer
+from realtime.redis_connection import TimeoutBoundConnection
 
 
 def _url(db: int | None = None) -> str:
@@ -257,49 +258,41 @@ def test_a_receive_cancelled_while_waiting_leaves_the_next_message_to_the_next_r
     assert _run(body) == [1]
 
 
-def _writing_a_command() -> bool:
-    """Whether a task of this loop is in redis-py's asyncio.wait_for around the write of a command."""
-    for task in asyncio.all_tasks():
-        names, awaiting = [], task.get_coro()
-        while hasattr(awaiting, "cr_code"):  # down the chain of coroutines, to the future the task waits on
-            names.append(awaiting.cr_code.co_name)
-            awaiting = awaiting.cr_await
-        if "send_packed_command" in names and names[-1] == "wait_for":
-            return True
-    return False
-
-
-@pytest.mark.parametrize("write", [1, 2], ids=["the fetch's write", "the wait's write"])
-def test_a_receive_cancelled_as_redis_py_writes_its_command_ends_at_once(prefix, write):
-    """With a socket timeout (as settings.CHANNEL_LAYERS has it), redis-py writes each command under
-    asyncio.wait_for, which on Python 3.11 loses a cancellation that lands as the write completes. The receive
-    is cancelled at the nth write it makes: the fetch's, then the wait's (BZPOPMIN) on an empty channel."""
+@pytest.mark.parametrize("moment", [*range(1, 7), "wait"], ids=[*(f"step {n}" for n in range(1, 7)), "wait written"])
+def test_a_receive_cancelled_at_any_moment_ends_at_once_and_the_next_receive_gets_the_next_message(prefix, moment):
+    """With the socket timeout settings.CHANNEL_LAYERS gives, redis-py's own connection writes each command
+    under asyncio.wait_for, which on Python 3.11 loses a cancellation that lands as the write completes: the
+    receive then went on waiting. Cancelled after its first steps (its fetch), or as its wait (BZPOPMIN) on an
+    empty channel has just been written."""
 
     async def body() -> list[int]:
         config = {"hosts": [{"address": _url(), "socket_timeout": 30}], "prefix": prefix}
         sender, receiver = _layer(**config), _layer(**config)
         channel = await receiver.new_channel()
         await receiver.group_add("g", channel)
+        key = receiver.prefix + receiver.non_local_name(channel)
         waiting = asyncio.ensure_future(receiver.receive(channel))
-        writes, writing, deadline = 0, False, time.monotonic() + 5
-        while writes < write and time.monotonic() < deadline:
-            await asyncio.sleep(0)
-            writing, was_writing = _writing_a_command(), writing
-            writes += writing and not was_writing
-        assert writes == write, "the receive never wrote its command"
+        if moment == "wait":
+            while not receiver._arrived[key]:  # the fetch found nothing; in the same step the wait is written
+                await asyncio.sleep(0)
+        else:
+            for _ in range(moment):
+                await asyncio.sleep(0)
         waiting.cancel()
         done, _ = await asyncio.wait({waiting}, timeout=2)
         assert waiting in done, "the cancelled receive is still running"
         assert waiting.cancelled()
         await sender.group_send("g", {"type": "chat.event", "n": 1})
-        received = [m["n"] for m in await _receive(receiver, channel, 1)] if write == 1 else []
+        received = [m["n"] for m in await _receive(receiver, channel, 1)]
         await _close(sender, receiver)
         return received
 
-    # After the fetch's write, the next receive gets the next message. The wait cut off at its write may still
-    # take a message from its channel for up to its blocking timeout: a channel whose receive is cancelled is
-    # one its consumer or hub leaves.
-    assert _run(body) == ([1] if write == 1 else [])
+    assert _run(body) == [1]
+
+
+def test_the_layer_connects_with_connections_that_bound_their_write_by_asyncio_timeout(prefix):
+    layer = _layer(hosts=[{"address": _url(), "socket_timeout": 30}, _url()], prefix=prefix)
+    assert {layer.create_pool(index).connection_class for index in (0, 1)} == {TimeoutBoundConnection}
 
 
 @pytest.mark.parametrize(
