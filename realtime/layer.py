@@ -34,7 +34,6 @@ from typing import Any
 
 from channels_redis.core import RedisChannelLayer
 from channels_redis.core import logger as channels_redis_logger
-from channels_redis.utils import create_pool
 from redis.exceptions import NoScriptError
 
 from realtime.redis_connection import pool_from_url
@@ -119,7 +118,7 @@ class BatchedRedisChannelLayer(RedisChannelLayer):  # type: ignore[misc]
         """channels-redis's pool for a shard given by URL, with realtime.redis_connection's connections."""
         host = dict(self.hosts[index])
         if "address" not in host:
-            return create_pool(host)
+            return super().create_pool(index)
         return pool_from_url(host.pop("address"), **host)
 
     async def receive_single(self, channel: str) -> tuple[Any, dict[str, Any]]:
