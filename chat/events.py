@@ -121,7 +121,9 @@ def send_message_deleted(message: Message) -> None:
     publish([channel_group(channel)], event, workspace=_workspace_of(channel))
 
 
-def send_reaction(message: Message, *, user: User, emoji: str, added: bool) -> None:
+def send_reaction(message: Message, *, user: User, emoji: str, added: bool, viewers_only: bool) -> None:
+    """`viewers_only` (selectors.reactions_live_to_viewers_only): only the sockets showing the channel
+    get it live, besides those that never said what they show."""
     channel = message.channel
     event: ReactionEvent = {
         "type": "reaction_added" if added else "reaction_removed",
@@ -132,7 +134,8 @@ def send_reaction(message: Message, *, user: User, emoji: str, added: bool) -> N
         "channel": channel.public_id,
         "seq": channel.last_seq,
     }
-    publish([channel_group(channel)], event, workspace=_workspace_of(channel))
+    viewers_of = channel.public_id if viewers_only else None
+    publish([channel_group(channel)], event, workspace=_workspace_of(channel), viewers_of=viewers_of)
 
 
 def send_pin(message: Message, *, user: User | None, added: bool) -> None:

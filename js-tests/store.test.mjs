@@ -104,6 +104,26 @@ describe("threads", () => {
     store.putMessage(message(4));
     assert.equal(store.log("C1").oldestSeq(), 4);
   });
+
+  test("dropping what came before a seq keeps that page, what is newer, and the pending posts", () => {
+    const store = newStore();
+    for (const seq of [1, 2, 5, 6, 9]) store.putMessage(message(seq));
+    store.putMessage(message(3, { thread_ts: message(1).ts }));
+    store.putMessage(message(7, { thread_ts: message(6).ts }));
+    store.addPending({ ...message(10), client_msg_id: "c-10", ts: "1700000001.000000" });
+    const log = store.log("C1");
+    log.applied = 9;
+
+    log.dropBefore(5);
+
+    assert.deepEqual(
+      [...log.byTs.values()].map((m) => m.seq).sort((a, b) => a - b),
+      [5, 6, 7, 9],
+    );
+    assert.equal(log.oldestSeq(), 5);
+    assert.equal(log.pending.size, 1);
+    assert.equal(log.applied, 9);
+  });
 });
 
 describe("ephemeral messages", () => {

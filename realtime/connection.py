@@ -113,6 +113,7 @@ class Connection:
         "token_id",
         "user_id",
         "user_pk",
+        "viewing",
         "workspace_id",
         "workspaces",
         "writer",
@@ -139,6 +140,9 @@ class Connection:
         # The workspaces (public ids) the socket acts in: its token's, or every one its person is active
         # in. An event of another workspace is not handed to it (hub.dispatch).
         self.workspaces: tuple[str, ...] = ()
+        # The channel the client shows (the `view` frame; "" for none): events only its viewers get live
+        # skip the socket when it shows another. None until it says: a bot or RTM client gets them all.
+        self.viewing: str | None = None
         self._hub: Hub | None = None  # the process's hub, once the socket is authenticated
         self.closed = False
         # While the subscriptions are read: the changes and events heard meanwhile, to apply in order after.
@@ -442,6 +446,16 @@ class Connection:
         if frame.id is not None:
             await self.send_json({"ok": True, "reply_to": frame.id})
 
+    async def on_view(self, frame: Frame) -> None:
+        """The channel the client now shows (or none): it gets the reactions of large channels live only
+        there, and reads the others' with a channel's history when it opens one (docs/protocol.md)."""
+        channel_id = frame.data["channel"]
+        if channel_id is not None and f"c.{channel_id}" not in self.groups:
+            raise DomainError(ErrorCode.CHANNEL_NOT_FOUND, "Channel not found.")
+        self.viewing = channel_id or ""
+        if frame.id is not None:
+            await self.send_json({"ok": True, "reply_to": frame.id})
+
     async def on_ping(self, frame: Frame) -> None:
         pong: PongEvent = {"type": "pong", "reply_to": frame.id}
         if frame.id is not None:
@@ -513,6 +527,7 @@ HANDLERS = {
     "ping": Connection.on_ping,
     "mark": Connection.on_mark,
     "resume": Connection.on_resume,
+    "view": Connection.on_view,
 }
 
 

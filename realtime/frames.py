@@ -16,7 +16,7 @@ MAX_FRAME_BYTES = 64 * 1024
 MAX_RESUME_CHANNELS = 1000
 MAX_ID_LENGTH = 64
 
-FRAME_TYPES = ("message", "typing", "ping", "mark", "resume")
+FRAME_TYPES = ("message", "typing", "ping", "mark", "resume", "view")
 
 
 class FrameError(Exception):
@@ -138,12 +138,24 @@ def _check_resume(data: dict[str, Any], frame_id: Any) -> None:
         _require_seq(seq, f"channels.{channel_id}", frame_id)
 
 
+def _check_view(data: dict[str, Any], frame_id: Any) -> None:
+    if "channel" not in data:
+        raise FrameError(
+            ErrorCode.INVALID_ARGUMENTS,
+            "channel is required (null when no channel is in view).",
+            reply_to=frame_id,
+            fields={"channel": "required"},
+        )
+    _require_str(data, "channel", frame_id, optional=True)
+
+
 CHECKS = {
     "message": _check_message,
     "typing": lambda data, frame_id: _require_str(data, "channel", frame_id),
     "ping": lambda data, frame_id: None,
     "mark": _check_mark,
     "resume": _check_resume,
+    "view": _check_view,
 }
 
 

@@ -265,10 +265,13 @@ class Hub:
             wire = server_text_frame(payload)  # and its frame's bytes, for the sockets that take them as they are
             prior = message.get("prior")
             workspace = message.get("workspace")  # the workspace the event belongs to
+            viewers_of = message.get("viewers_of")  # only for the sockets viewing this channel
             delivered = 0
             for conn in list(members):
                 if prior and not conn.groups.isdisjoint(prior):
                     continue  # it is in an earlier group of the same event, which delivered it
+                if viewers_of is not None and conn.viewing is not None and conn.viewing != viewers_of:
+                    continue  # it shows another channel, and reads this one's state when it opens it
                 if workspace is not None and workspace not in conn.workspaces:
                     # A token's socket acting in another workspace, a browser of someone who left it,
                     # or a socket still reading its workspaces (it decides once it knows them).

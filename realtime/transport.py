@@ -170,15 +170,20 @@ def _on_commit(groups: Iterable[str], message: dict[str, Any]) -> None:
     transaction.on_commit(send_after_commit, robust=True)
 
 
-def publish(groups: Iterable[str], event: Mapping[str, Any], *, workspace: str) -> None:
+def publish(groups: Iterable[str], event: Mapping[str, Any], *, workspace: str, viewers_of: str | None = None) -> None:
     """Send `event` to every socket in `groups` once the current transaction commits.
 
     `workspace` is the public id of the workspace the event belongs to. The hub hands the event
     only to sockets acting in it: a socket an API token opened acts in its token's workspace only,
     and a person's own group (`u.…`) carries news of every workspace they are in.
+    With `viewers_of` (a channel's public id), only the sockets that have that channel in view get it,
+    besides those that never said what they view (the `view` frame, docs/protocol.md).
     """
     payload = encode_event(event)
-    _on_commit(groups, {"type": "chat.event", "payload": payload, "workspace": workspace})
+    message = {"type": "chat.event", "payload": payload, "workspace": workspace}
+    if viewers_of is not None:
+        message["viewers_of"] = viewers_of
+    _on_commit(groups, message)
 
 
 def subscribe(user: HasPublicId, groups: Iterable[str], *, workspace: str | None = None) -> None:

@@ -541,6 +541,11 @@ SOCKET_CONNECTS_PER_MINUTE = env_int("SOCKET_CONNECTS_PER_MINUTE", 120)
 # larger channel "someone is typing" tells a reader little and costs a frame on every member's socket.
 # Zulip's MAX_STREAM_SIZE_FOR_TYPING_NOTIFICATIONS is the same rule, at the same 100.
 TYPING_MAX_CHANNEL_MEMBERS = env_int("TYPING_MAX_CHANNEL_MEMBERS", 100, minimum=2)
+# Reactions in a channel of more than this many members go live only to the sockets that have it in view
+# (the `view` frame) and to sockets that never said what they view (bots, RTM clients); a browser reads
+# the others' reactions with the channel's newest page when it opens it. In an all-hands channel a
+# reaction is otherwise a frame on every member's socket, most of them showing another channel.
+LIVE_REACTIONS_MAX_CHANNEL_MEMBERS = env_int("LIVE_REACTIONS_MAX_CHANNEL_MEMBERS", 100, minimum=2)
 # Presence changes are gathered and sent to each workspace this often (seconds; 0: at every tick of the
 # gateway, about once a second). Each batch goes to every socket of the workspace, so its interval sets
 # presence's cost in a large one; a dot a few seconds late is not noticed (Zulip's clients ask once a minute).

@@ -20,6 +20,7 @@ import pytest
 
 from bench.workload.checks import check_losses, stored_posts
 from bench.workload.company import Shape, channel_sizes, seed_company
+from bench.workload.people import size_class
 from bench.workload.schedule import Rates, actions
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -50,6 +51,32 @@ def test_a_seeded_company_puts_each_person_in_about_15_channels_and_5_dms():
     rows = ChannelMember.objects.filter(channel__workspace_id=company.workspace_pk).count()
     assert rows == sum(len(c.members) for c in company.conversations)
     assert all(c.last_seq == 2 for c in company.conversations if c.kind != "dm")
+
+
+@pytest.mark.django_db
+def test_a_seeded_company_is_planned_for_with_statistics_as_autovacuum_would_leave_them():
+    from django.db import connection
+
+    seed_company(60, Shape(channels=10, history=3), seed=4)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(DISTINCT tablename) FROM pg_stats WHERE tablename = ANY(%s)",
+            [["chat_channelmember", "chat_message", "accounts_apitoken", "workspaces_membership"]],
+        )
+        assert cursor.fetchone()[0] == 4
+
+
+def test_deliveries_are_summed_apart_for_small_large_and_all_hands_conversations():
+    assert [size_class(members, 1000) for members in (2, 50, 51, 500, 501, 1000)] == [
+        "up to 50",
+        "up to 50",
+        "51 to half",
+        "51 to half",
+        "over half",
+        "over half",
+    ]
+    assert size_class(30, 40) == "up to 50"  # a small company's all-hands is a small conversation
 
 
 def test_the_schedule_draws_each_action_at_its_rate_per_person_per_minute():
@@ -187,8 +214,11 @@ def test_a_quick_run_measures_every_delivery_and_drops_its_database(tmp_path):
     assert step["deliveries"] >= step["expected_deliveries"] > 0
     assert (step["lost"], step["lost_after_resume"], step["duplicated"]) == (0, 0, 0)
     assert step["http"]["history"]["n"] > 0
+    by_size = step["delivery_by_size"]  # every timed delivery, in the class of its conversation's size
+    assert sum(latency["n"] for latency in by_size.values()) == step["delivery"]["n"] > 0
     assert step["socket"]["mark"]["n"] > 0  # channel switches mark read on the socket, as the browser client does
-    assert not [error for error in step["errors"] if "mark" in error]
+    assert step["socket"]["view"]["n"] > 0  # and first say what the page shows, as the browser does
+    assert not [error for error in step["errors"] if "mark" in error or "view" in error]
     assert set(step["cpu_seconds"]) >= {"asgi", "postgres", "redis", "celery", "load"}
     frames = step["frames_by_type"]  # every frame the sockets read, by type: the fan-out the server wrote
     assert frames["message"] >= step["deliveries"]

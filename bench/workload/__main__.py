@@ -66,6 +66,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="move read markers with POST …/read, not the socket's mark frame the browser client sends",
     )
+    parser.add_argument(
+        "--no-view",
+        action="store_true",
+        help="send no view frame, as clients before it: every socket gets every reaction (for comparison)",
+    )
     parser.add_argument("--http-connections", type=int, default=16, help="keep-alive connections for HTTP")
     parser.add_argument("--channels", type=int, default=Shape.channels)
     parser.add_argument("--history", type=int, default=Shape.history, help="messages already in each channel")

@@ -99,8 +99,20 @@ def seed_company(people: int, shape: Shape, seed: int) -> Company:
         _channels(company, channel_sizes(people, shape), rng)
         _dms(company, dm_pairs(people, shape, rng))
     _history(company, shape.history, rng)
+    _analyse()
     company.seconds = time.monotonic() - started
     return company
+
+
+def _analyse() -> None:
+    """Refresh the planner's statistics, as autovacuum does for a database that grew over months: rows
+    bulk-loaded a moment ago would otherwise be planned for by guesses (and a server may run without
+    autovacuum, as the one of these machines does). SQLite plans without statistics."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _people(count: int) -> Company:

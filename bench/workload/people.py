@@ -33,6 +33,16 @@ RECENT = 30
 CONNECT_BATCH = 100
 TAIL_S = 30.0  # requests still queued this long after the last action are dropped (and counted)
 RECONNECT_DELAY_S = (0.5, 1.0)  # the client's first backoff: equal jitter over 1 s
+VIEW_TIMEOUT_S = 3.0  # socket.js VIEW_TIMEOUT_MS
+SIZE_CLASSES = ("up to 50", "51 to half", "over half")  # members of the conversation a delivery is in
+
+
+def size_class(members: int, people: int) -> str:
+    """Where a conversation's deliveries are summed apart: one post in a channel of most of the company is
+    written to most sockets at once, so its deliveries' latency is not the small channels'."""
+    if members <= 50:
+        return SIZE_CLASSES[0]
+    return SIZE_CLASSES[1] if members * 2 <= people else SIZE_CLASSES[2]
 
 
 class People:
@@ -48,6 +58,7 @@ class People:
         http: HttpPool,
         weight_exponent: float,
         marks_over_http: bool = False,
+        send_views: bool = True,
     ):
         self.company, self.port, self.rates, self.http = company, port, rates, http
         self.seed = seed
@@ -65,10 +76,19 @@ class People:
         self.ready: dict[int, asyncio.Future] = {}
         self.pending: dict[tuple[int, int], tuple[str, int, float, bool, dict]] = {}
         self.resend: dict[int, list[tuple[int, dict]]] = {}  # posts in flight on a socket closed under them
+        # The conversation each person's page shows (the browser opens one as it loads, and says so with
+        # a `view` frame on every socket it opens): a large channel's reactions reach only its viewers.
+        self.viewing = [
+            convs[person % len(convs)] if convs and send_views else -1 for person, convs in enumerate(self.mine)
+        ]
+        self.send_views = send_views
+        self.view_waiters: dict[tuple[int, int], asyncio.Future[None]] = {}
         self.reacted: set[tuple[int, str, str]] = set()
         self.sent_conv: list[int] = []  # post index -> conversation
         self.delivered: set[int] = set()
         self.latencies = array("d")
+        self.size_class = [size_class(len(c.members), self.count) for c in company.conversations]
+        self.latencies_by_size: dict[str, array] = {name: array("d") for name in SIZE_CLASSES}
         self.http_ms: dict[str, array] = {}
         self.marks_over_http = marks_over_http  # every read marker over REST, not the socket (for comparison)
         self.socket_ms: dict[str, array] = {}  # socket requests other than posts (mark), frame to reply
@@ -137,6 +157,10 @@ class People:
     def _hold_posts(self, person: int) -> None:
         """Posts unanswered on a closing socket are sent again after the resume, with the same
         client_msg_id, as the browser client does (the server stores each once)."""
+        for key in [key for key in self.view_waiters if key[0] == person]:
+            waiter = self.view_waiters.pop(key)
+            if not waiter.done():
+                waiter.set_result(None)  # the switch goes on; the next hello says the view
         for key in [key for key, entry in self.pending.items() if key[0] == person]:
             kind, conversation, _, _, frame = self.pending.pop(key)
             if kind == "post":
@@ -164,17 +188,24 @@ class People:
             self.duplicates_after_resume += self.reconnected[person]
             return
         self.delivered.add(key)
+        in_range = index < len(self.sent_conv)
         if self.live[person]:
-            self.latencies.append((time.time_ns() - int(payload[middle + 1 : end])) / 1e6)
+            elapsed_ms = (time.time_ns() - int(payload[middle + 1 : end])) / 1e6
+            self.latencies.append(elapsed_ms)
+            if in_range:
+                self.latencies_by_size[self.size_class[self.sent_conv[index]]].append(elapsed_ms)
         else:
             self.replayed += 1
         seq = SEQ.findall(payload)
-        if seq and index < len(self.sent_conv):
+        if seq and in_range:
             seen = self.seen[person]
             conversation = self.sent_conv[index]
             seen[conversation] = max(seen.get(conversation, 0), int(seq[-1]))
 
     def _hello(self, client: Client) -> None:
+        if self.viewing[client.number] >= 0:  # as socket.js does at every hello, before anything else
+            shown = self.company.conversations[self.viewing[client.number]].public_id
+            self._send(client.number, client, {"type": "view", "channel": shown}, "view", -1, False)
         waiter = self.ready.pop(client.number, None)
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
@@ -191,6 +222,9 @@ class People:
     def _reply(self, person: int, payload: bytes) -> None:
         frame = json.loads(payload)
         pending = self.pending.pop((person, frame.get("reply_to")), None)
+        view_waiter = self.view_waiters.pop((person, frame.get("reply_to")), None)
+        if view_waiter is not None and not view_waiter.done():
+            view_waiter.set_result(None)
         if pending is None:
             return
         kind, conversation, sent_at, is_reply, _ = pending
@@ -202,7 +236,7 @@ class People:
             for conversation, frame in self.resend.pop(person, []):
                 if client is not None:
                     self._send(person, client, frame, "post", conversation, "thread_ts" in frame)
-        elif kind == "mark":
+        elif kind in ("mark", "view"):
             self.socket_ms.setdefault(kind, array("d")).append((time.monotonic() - sent_at) * 1000)
         elif kind == "post":
             self.ack_ms.append((time.monotonic() - sent_at) * 1000)
@@ -403,6 +437,7 @@ class People:
         it is open, else over HTTP."""
         conversation = rng.choice(self.mine[person])
         channel = self.company.conversations[conversation].public_id
+        await self._show(person, conversation)
         page = await self._call(
             "history", "GET", f"/api/v1/channels/{channel}/messages?limit={HISTORY_PAGE}", person, due
         )
@@ -416,6 +451,24 @@ class People:
         await self._call(
             "mark_read", "POST", f"/api/v1/channels/{channel}/read", person, time.monotonic(), {"seq": newest}
         )
+
+    async def _show(self, person: int, conversation: int) -> None:
+        """The `view` frame, answered before the history is read, as channel-view.js awaits it; nothing to
+        wait for while the socket is down (its next hello says it)."""
+        if not self.send_views:
+            return
+        self.viewing[person] = conversation
+        client = self.clients[person]
+        if client is None or not self.live[person] or self.stopping:
+            return
+        frame = {"type": "view", "channel": self.company.conversations[conversation].public_id}
+        self._send(person, client, frame, "view", conversation, False)
+        key = (person, self.next_id)
+        waiter = self.view_waiters[key] = asyncio.get_running_loop().create_future()
+        try:
+            await asyncio.wait_for(waiter, VIEW_TIMEOUT_S)
+        except TimeoutError:
+            self.view_waiters.pop(key, None)
 
     async def _thread(self, person: int, due: float, rng: random.Random) -> None:
         conversation = self._pick(person, rng, named=True)

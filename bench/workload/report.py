@@ -44,6 +44,7 @@ def step_row(
         "deliveries": deliveries,
         "deliveries_per_s": round(deliveries / window_s, 1),
         "delivery": latency(people.latencies),
+        "delivery_by_size": {name: latency(values) for name, values in people.latencies_by_size.items()},
         "post_ack": latency(people.ack_ms),
         "replayed": people.replayed,
         "frames_received": sum(people.frames.values()),
@@ -177,6 +178,12 @@ def table(steps: list[dict]) -> str:
         for r in steps:
             socket = r.get("socket", {})
             parts = [f"{kind} {_ms(v['p50_ms'])}/{_ms(v['p99_ms'])} ({v['n']})" for kind, v in socket.items()]
+            lines.append(f"{r['users']:>6}  " + ", ".join(parts))
+    if any(r.get("delivery_by_size") for r in steps):
+        lines += ["", "Delivery p50/p99 ms (n) by the conversation's members:"]
+        for r in steps:
+            by_size = r.get("delivery_by_size", {}).items()
+            parts = [f"{name} {_ms(v['p50_ms'])}/{_ms(v['p99_ms'])} ({v['n']})" for name, v in by_size if v["n"]]
             lines.append(f"{r['users']:>6}  " + ", ".join(parts))
     errors = [f"{r['users']:>6}  {r['errors']}" for r in steps if r["errors"]]
     if errors:

@@ -140,6 +140,7 @@ class Run:
             http=http,
             weight_exponent=self.args.weight_exponent,
             marks_over_http=self.args.marks_over_http,
+            send_views=not self.args.no_view,
         )
         failed = await people.connect()
         connected = bytearray(client is not None for client in people.clients)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from functools import cache
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User
-from chat.models import Channel, ChannelKind, ChannelMember
+from chat.models import NAMED_KINDS, Channel, ChannelKind, ChannelMember
 from chat.permissions import (
     STANDING_MEMBER,
     STANDING_MEMBERSHIP,
@@ -160,3 +161,12 @@ def public_channels_page(
 def channel_has_more_members_than(*, channel: Channel, limit: int) -> bool:
     """Whether more than `limit` people are in the channel, counting no further than limit + 1 rows."""
     return ChannelMember.objects.filter(channel=channel)[: limit + 1].count() > limit
+
+
+def reactions_live_to_viewers_only(*, channel: Channel) -> bool:
+    """Whether the channel's reactions go live only to the sockets that show it: a named channel of more
+    than settings.LIVE_REACTIONS_MAX_CHANNEL_MEMBERS members (DMs never), whose every reaction would
+    otherwise be a frame on every member's socket (docs/protocol.md, What a socket shows)."""
+    return channel.kind in NAMED_KINDS and channel_has_more_members_than(
+        channel=channel, limit=settings.LIVE_REACTIONS_MAX_CHANNEL_MEMBERS
+    )

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from chat import events, signals
 from chat.models import Message, Pin, Reaction
 from chat.permissions import access_channel_member, check_not_archived
+from chat.selectors.channels import reactions_live_to_viewers_only
 from chat.services.locking import stamp_message_change
 from chat.text import check_emoji_name
 from slackclone.errors import DomainError, ErrorCode
@@ -36,10 +37,11 @@ def reaction_add(*, actor: User, message: Message, emoji: str) -> Reaction:
 
     Callers: members of the message's channel.
     Raises: invalid_emoji, already_reacted, channel_not_found, not_in_channel, message_not_found, is_archived.
-    Events: reaction_added.
+    Events: reaction_added (live only to the channel's viewers in a large channel).
     """
     name = check_emoji_name(emoji)
     _access_live_message(actor, message)
+    viewers_only = reactions_live_to_viewers_only(channel=message.channel)  # read before the lock, not under it
     try:
         with transaction.atomic():
             reaction = Reaction.objects.create(message=message, user=actor, emoji=name)
@@ -48,7 +50,7 @@ def reaction_add(*, actor: User, message: Message, emoji: str) -> Reaction:
             ErrorCode.ALREADY_REACTED, "You already reacted with :%(name)s:.", params={"name": name}
         ) from None
     _stamp_change(message)
-    events.send_reaction(message, user=actor, emoji=name, added=True)
+    events.send_reaction(message, user=actor, emoji=name, added=True, viewers_only=viewers_only)
     signals.reaction_changed.send(sender=Message, message=message, user=actor, emoji=name, added=True)
     return reaction
 
@@ -57,15 +59,16 @@ def reaction_add(*, actor: User, message: Message, emoji: str) -> Reaction:
 def reaction_remove(*, actor: User, message: Message, emoji: str) -> None:
     """Take back one of your reactions.
 
-    Raises: invalid_emoji, no_reaction, and the access errors. Events: reaction_removed.
+    Raises: invalid_emoji, no_reaction, and the access errors. Events: reaction_removed (as reaction_add's).
     """
     name = check_emoji_name(emoji)
     _access_live_message(actor, message)
+    viewers_only = reactions_live_to_viewers_only(channel=message.channel)
     deleted, _ = Reaction.objects.filter(message=message, user=actor, emoji=name).delete()
     if not deleted:
         raise DomainError(ErrorCode.NO_REACTION, "You have not reacted with :%(name)s:.", params={"name": name})
     _stamp_change(message)
-    events.send_reaction(message, user=actor, emoji=name, added=False)
+    events.send_reaction(message, user=actor, emoji=name, added=False, viewers_only=viewers_only)
     signals.reaction_changed.send(sender=Message, message=message, user=actor, emoji=name, added=False)
 
 

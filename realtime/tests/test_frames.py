@@ -78,6 +78,8 @@ async def test_same_client_msg_id_posts_once(team, sockets):
         ({"id": 1, "type": "resume", "channels": ["C1"]}, "invalid_arguments", "channels"),
         ({"id": 1, "type": "resume", "channels": {"C1": "ten"}}, "invalid_arguments", "channels.C1"),
         ({"id": True, "type": "ping"}, "invalid_arguments", "id"),
+        ({"id": 1, "type": "view"}, "invalid_arguments", "channel"),
+        ({"id": 1, "type": "view", "channel": 7}, "invalid_arguments", "channel"),
     ],
 )
 async def test_malformed_frames_get_an_error_naming_the_problem(team, sockets, frame, code, field):

@@ -66,6 +66,9 @@ class LiveServer:
             "SLACKCLONE_VAR_DIR": str(var_dir),
             # Every test signs two people in through the login form, from one address.
             "API_AUTH_RATE": "1000/m",
+            # #general (four people) is a large channel here: its reactions go live only to the pages that
+            # show it, so the client's reading of the others' on opening it is exercised everywhere.
+            "LIVE_REACTIONS_MAX_CHANNEL_MEMBERS": "2",
             "LOG_LEVEL": "WARNING",
         }
         manage = [sys.executable, str(BASE_DIR / "manage.py")]

@@ -102,6 +102,28 @@ def test_a_reaction_shows_for_both_people(team, people):
     assert titles[alice] == f"{team.member.display_name} reacted with :+1:"
 
 
+def test_a_reaction_made_while_bob_shows_another_channel_is_there_when_he_comes_back(team, people):
+    """#general is a large channel on the test server: its reactions reach only the pages that show it,
+    so Bob's page, which has #general cached, reads them again when he opens it."""
+    channel_join(actor=team.member, channel=team.random)
+    message_post(sender=team.owner, channel=team.random, text="Lunch at noon")
+    alice, bob = both_in_general(team, people)
+    post(alice, "Quarterly numbers are in")
+    message(bob, "Quarterly numbers are in").wait_for(timeout=PUSH_TIMEOUT_MS)
+    bob.page.locator(f".side-item[data-channel='{team.random.public_id}']").click()
+    message(bob, "Lunch at noon").wait_for(timeout=PUSH_TIMEOUT_MS)  # read after the server knew it is shown
+
+    row = message(alice, "Quarterly numbers are in")
+    row.hover()
+    row.get_by_role("button", name="React with +1").click()
+    message(alice, "Quarterly numbers are in").locator(".reaction[data-name='+1']").wait_for(timeout=PUSH_TIMEOUT_MS)
+    bob.page.locator(f".side-item[data-channel='{team.general.public_id}']").click()
+
+    reaction = message(bob, "Quarterly numbers are in").locator(".reaction[data-name='+1']")
+    reaction.wait_for(timeout=PUSH_TIMEOUT_MS)
+    assert reaction.locator(".reaction__count").inner_text() == "1"
+
+
 def test_bobs_unread_badge_appears_and_clears_when_he_opens_the_channel(team, people):
     channel_join(actor=team.member, channel=team.random)
     alice, bob = people(team.owner, team.member)

@@ -100,9 +100,10 @@ def test_a_channel_archived_since_it_was_read_takes_no_reaction_and_keeps_none(t
 def test_a_reaction_takes_the_channels_lock_with_its_last_statement(team, message, django_assert_num_queries):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite stamps a change in steps: its writers take turns on the whole database")
-    # The reactor's standing (one statement), the savepoint, the insert and its release, one statement for the
-    # channel's lock, the change count and the message's stamp, and the test's savepoint for the transaction.
-    with django_assert_num_queries(7) as reacting:
+    # The reactor's standing (one statement), whether the channel is large (its reactions then go live to its
+    # viewers only), the savepoint, the insert and its release, one statement for the channel's lock, the
+    # change count and the message's stamp, and the test's savepoint for the transaction.
+    with django_assert_num_queries(8) as reacting:
         reaction_add(actor=team.owner, message=message, emoji="eyes")
     statements = [query["sql"] for query in reacting.captured_queries]
     assert statements[-2].lstrip().startswith("WITH claimed AS (")

@@ -57,8 +57,11 @@ export class ChannelView {
     clear(this.list).append(h("div", { class: "loading" }, gettext("Loading messages…")));
     const log = store.log(channelId);
     const loaded = log.loaded;
-    if (ts) await this.loadAround(ts);
-    else if (!loaded) await this.loadNewest();
+    // Before reading its messages: from then on its reactions reach us live, however large it is.
+    const shown = this.app.socket.setView(channelId);
+    if (ts) await shown.then(() => this.loadAround(ts));
+    else if (!loaded) await shown.then(() => this.loadNewest());
+    else shown.then(() => this.refreshNewest()).catch(() => {});
     if (loaded) this.loadReceipts();
     this.render({ toBottom: !ts });
     if (ts) this.highlight(ts);
@@ -108,6 +111,23 @@ export class ChannelView {
     log.hasOlder = data.has_more;
     const newest = data.messages.reduce((max, m) => Math.max(max, m.seq), 0);
     if (newest > log.applied) log.applied = newest;
+  }
+
+  /**
+   * A cached channel's newest page again, when it is opened: a large channel's reactions reached us
+   * live only while it was shown. Older cached pages are dropped rather than shown stale.
+   */
+  async refreshNewest() {
+    const { store, api } = this.app;
+    const id = this.channelId;
+    const data = await api.get(`channels/${id}/messages`, { limit: PAGE });
+    const log = store.log(id);
+    if (data.messages.length) log.dropBefore(Math.min(...data.messages.map((m) => m.seq)));
+    for (const message of data.messages) store.putMessage(message, { replace: true });
+    log.hasOlder = data.has_more;
+    const newest = data.messages.reduce((max, m) => Math.max(max, m.seq), 0);
+    if (newest > log.applied) log.applied = newest;
+    if (id === this.channelId) this.scheduleRender();
   }
 
   async loadAround(ts) {

@@ -6,6 +6,7 @@
 
 const HEARTBEAT_MS = 20000;
 const PONG_TIMEOUT_MS = 8000;
+const VIEW_TIMEOUT_MS = 3000; // opening a channel waits no longer than this for the server to know it is shown
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 30000;
 
@@ -63,7 +64,23 @@ export class Socket extends EventTarget {
     this.dispatchEvent(new CustomEvent("event", { detail: frame }));
   }
 
+  /**
+   * Tell the server which channel the page shows (null: none). A large channel's reactions then come
+   * live only while it is shown (docs/protocol.md, `view`); told again after every reconnect. Resolves
+   * once the server knows, or at once while the socket is down (the next hello tells it).
+   */
+  async setView(channelId) {
+    this.viewing = channelId;
+    if (!this.isOpen) return;
+    try {
+      await this.request({ type: "view", channel: channelId }, VIEW_TIMEOUT_MS);
+    } catch {
+      /* not a channel of ours (a preview), a slow answer, or the socket dropped: the next hello tells it */
+    }
+  }
+
   async onHello() {
+    if (this.viewing !== undefined) this.send({ type: "view", channel: this.viewing });
     this.heartbeat();
     try {
       const answer = await this.request({ type: "resume", channels: this.lastSeqs() }, 15000);

@@ -27,6 +27,11 @@ export class ChannelLog {
     return withEphemeral(replies, ephemeral).concat([...this.pending.values()].filter((m) => m.thread_ts === rootTs));
   }
 
+  /** Forget the messages before `seq` (older pages, their replies): the next scroll up reads them afresh. */
+  dropBefore(seq) {
+    for (const [ts, message] of this.byTs) if (message.seq < seq) this.byTs.delete(ts);
+  }
+
   oldestSeq() {
     let oldest = null;
     for (const m of this.byTs.values()) if (isTopLevel(m) && (oldest === null || m.seq < oldest)) oldest = m.seq;
