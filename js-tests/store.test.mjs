@@ -124,6 +124,34 @@ describe("threads", () => {
     assert.equal(log.pending.size, 1);
     assert.equal(log.applied, 9);
   });
+
+  test("dropping keeps the whole of the thread open in the pane", () => {
+    const store = newStore();
+    for (const seq of [1, 2, 5]) store.putMessage(message(seq));
+    store.putMessage(message(3, { thread_ts: message(1).ts }));
+    store.putMessage(message(4, { thread_ts: message(2).ts }));
+    const log = store.log("C1");
+
+    log.dropBefore(5, message(1).ts);
+
+    assert.deepEqual(
+      [...log.byTs.values()].map((m) => m.seq).sort((a, b) => a - b),
+      [1, 3, 5],
+    );
+  });
+
+  test("a watcher collects the ts of every message stored while it watches", () => {
+    const store = newStore();
+    const log = store.log("C1");
+    const changed = new Set();
+    log.watchers.add(changed);
+    store.putMessage(message(1));
+    store.putMessage({ ...message(1), reactions: [{ name: "tada", users: ["U2"], count: 1 }] }, { replace: true });
+    log.watchers.delete(changed);
+    store.putMessage(message(2));
+
+    assert.deepEqual([...changed], [message(1).ts]);
+  });
 });
 
 describe("ephemeral messages", () => {

@@ -448,9 +448,14 @@ class Connection:
 
     async def on_view(self, frame: Frame) -> None:
         """The channel the client now shows (or none): it gets the reactions of large channels live only
-        there, and reads the others' with a channel's history when it opens one (docs/protocol.md)."""
+        there, and reads the others' with a channel's history when it opens one (docs/protocol.md).
+
+        A channel the socket is not in is refused, and the socket then gets every reaction again, as one
+        that never said: it shows something it may join in a moment (a join's answer can outrun the news
+        that subscribes the socket), and too many frames lose nothing where too few would."""
         channel_id = frame.data["channel"]
         if channel_id is not None and f"c.{channel_id}" not in self.groups:
+            self.viewing = None
             raise DomainError(ErrorCode.CHANNEL_NOT_FOUND, "Channel not found.")
         self.viewing = channel_id or ""
         if frame.id is not None:

@@ -77,11 +77,9 @@ class People:
         self.pending: dict[tuple[int, int], tuple[str, int, float, bool, dict]] = {}
         self.resend: dict[int, list[tuple[int, dict]]] = {}  # posts in flight on a socket closed under them
         # The conversation each person's page shows (the browser opens one as it loads, and says so with
-        # a `view` frame on every socket it opens): a large channel's reactions reach only its viewers.
-        self.viewing = [
-            convs[person % len(convs)] if convs and send_views else -1 for person, convs in enumerate(self.mine)
-        ]
+        # a `view` frame on every socket it opens; -1: none said): a large channel's reactions reach only its viewers.
         self.send_views = send_views
+        self.viewing = [c[p % len(c)] if c and send_views else -1 for p, c in enumerate(self.mine)]
         self.view_waiters: dict[tuple[int, int], asyncio.Future[None]] = {}
         self.reacted: set[tuple[int, str, str]] = set()
         self.sent_conv: list[int] = []  # post index -> conversation

@@ -9,6 +9,7 @@ import pytest
 from chat.services import channel_create, dm_open, message_post, reaction_add
 from realtime.tests.conftest import run
 from slackclone.testing.factories import workspace_with_owner
+from workspaces.services import member_add
 
 pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
 
@@ -81,9 +82,11 @@ async def test_viewing_a_channel_the_socket_is_not_in_is_channel_not_found(team,
     unjoined = await run(channel_create, actor=team.member, workspace=team.workspace, name="elsewhere")
     away = await run(workspace_with_owner, outsider, name="Away")
     theirs = await run(channel_create, actor=outsider, workspace=away, name="theirs")
+    await run(member_add, actor=outsider, workspace=away, user=team.member)
     admin = await sockets.session(team.admin)
     guest = await sockets.session(team.guest)
-    foreign_token = await sockets.token(outsider, away)
+    # A member of #general, through a token of their other workspace: it acts in that workspace only.
+    foreign_token = await sockets.token(team.member, away)
 
     asks = [
         (admin, hidden.public_id),
@@ -98,13 +101,14 @@ async def test_viewing_a_channel_the_socket_is_not_in_is_channel_not_found(team,
         assert (reply["ok"], reply["error"]["code"]) == (False, "channel_not_found"), channel_id
 
 
-async def test_a_refused_view_keeps_what_the_socket_showed(team, sockets, settings):
+async def test_a_refused_view_leaves_the_socket_getting_every_reaction(team, sockets, settings):
+    """It shows something it may be about to join: too many frames lose nothing, too few would."""
     settings.LIVE_REACTIONS_MAX_CHANNEL_MEMBERS = 3
     hidden = await run(channel_create, actor=team.owner, workspace=team.workspace, name="hush", is_private=True)
     message = await run(message_post, sender=team.owner, channel=team.general, text="launch")
     socket = await sockets.session(team.member)
-    await _view(socket, team.general.public_id)
-    assert (await _view(socket, hidden.public_id, frame_id=2))["ok"] is False
+    await _view(socket, None)
+    assert (await _view(socket, hidden.public_id, frame_id=2))["error"]["code"] == "channel_not_found"
 
     await run(reaction_add, actor=team.owner, message=message, emoji="rocket")
 

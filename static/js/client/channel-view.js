@@ -59,9 +59,11 @@ export class ChannelView {
     const loaded = log.loaded;
     // Before reading its messages: from then on its reactions reach us live, however large it is.
     const shown = this.app.socket.setView(channelId);
-    if (ts) await shown.then(() => this.loadAround(ts));
-    else if (!loaded) await shown.then(() => this.loadNewest());
-    else shown.then(() => this.refreshNewest()).catch(() => {});
+    if (ts) {
+      if (loaded) log.dropBefore(Infinity, this.openThreadRoot(channelId)); // cached pages: reactions may be stale
+      await shown.then(() => this.loadAround(ts));
+    } else if (!loaded) await shown.then(() => this.loadNewest());
+    else shown.then(() => this.refreshNewest(channelId)).catch(() => {});
     if (loaded) this.loadReceipts();
     this.render({ toBottom: !ts });
     if (ts) this.highlight(ts);
@@ -100,34 +102,43 @@ export class ChannelView {
     }
   }
 
-  async loadNewest() {
+  /** The channel's newest page, stored without undoing what the socket changed while it was being read. */
+  async loadNewest(id = this.channelId) {
     const { store, api } = this.app;
-    const id = this.channelId;
-    const data = await api.get(`channels/${id}/messages`, { limit: PAGE });
-    if (data.read_receipts !== undefined) store.receipts.set(id, data.read_receipts);
     const log = store.log(id);
-    for (const message of data.messages) store.putMessage(message, { replace: true });
+    const changed = new Set(); // messages the socket stored meanwhile: its copy is the newer one
+    log.watchers.add(changed);
+    let data;
+    try {
+      data = await api.get(`channels/${id}/messages`, { limit: PAGE });
+    } finally {
+      log.watchers.delete(changed);
+    }
+    if (data.read_receipts !== undefined) store.receipts.set(id, data.read_receipts);
+    for (const message of data.messages) if (!changed.has(message.ts)) store.putMessage(message, { replace: true });
     log.loaded = true;
     log.hasOlder = data.has_more;
     const newest = data.messages.reduce((max, m) => Math.max(max, m.seq), 0);
     if (newest > log.applied) log.applied = newest;
+    return data;
   }
 
   /**
    * A cached channel's newest page again, when it is opened: a large channel's reactions reached us
-   * live only while it was shown. Older cached pages are dropped rather than shown stale.
+   * live only while it was shown. Older cached pages are dropped rather than shown stale (an open
+   * thread's messages are kept: its pane shows them).
    */
-  async refreshNewest() {
-    const { store, api } = this.app;
-    const id = this.channelId;
-    const data = await api.get(`channels/${id}/messages`, { limit: PAGE });
-    const log = store.log(id);
-    if (data.messages.length) log.dropBefore(Math.min(...data.messages.map((m) => m.seq)));
-    for (const message of data.messages) store.putMessage(message, { replace: true });
-    log.hasOlder = data.has_more;
-    const newest = data.messages.reduce((max, m) => Math.max(max, m.seq), 0);
-    if (newest > log.applied) log.applied = newest;
+  async refreshNewest(id) {
+    const data = await this.loadNewest(id);
+    const seqs = data.messages.map((m) => m.seq);
+    if (seqs.length) this.app.store.log(id).dropBefore(Math.min(...seqs), this.openThreadRoot(id));
     if (id === this.channelId) this.scheduleRender();
+  }
+
+  /** The ts of the thread open in the pane, if it is in this channel. */
+  openThreadRoot(channelId) {
+    const thread = this.app.thread;
+    return thread.isOpen && thread.channelId === channelId ? thread.rootTs : null;
   }
 
   async loadAround(ts) {

@@ -248,8 +248,13 @@ export class EventHandler {
   }
 
   channelJoined(wire) {
-    const { store } = this.app;
-    store.setChannel({ unread_count: 0, mention_count: 0, ...wire, is_member: true });
+    const { app } = this;
+    app.store.setChannel({ unread_count: 0, mention_count: 0, ...wire, is_member: true });
+    if (app.channelView.channelId === wire.id) {
+      // Shown before the socket was in it (a preview, or a join whose answer outran this news): say it is
+      // shown now that it can be, then read its newest page, so no reaction falls between.
+      app.socket.setView(wire.id).then(() => app.channelView.refreshNewest(wire.id)).catch(() => {});
+    }
   }
 
   on_channel_joined(event) {

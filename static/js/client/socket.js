@@ -37,6 +37,7 @@ export class Socket extends EventTarget {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     const ws = new WebSocket(`${scheme}//${location.host}${this.path}?resume=1`);
     this.ws = ws;
+    this.greeted = false; // until this socket's hello
     this.setState(this.attempt ? "reconnecting" : "connecting");
     ws.onmessage = (message) => this.onFrame(ws, message.data);
     ws.onclose = (close) => this.onClose(ws, close.code);
@@ -71,7 +72,7 @@ export class Socket extends EventTarget {
    */
   async setView(channelId) {
     this.viewing = channelId;
-    if (!this.isOpen) return;
+    if (!this.greeted) return;
     try {
       await this.request({ type: "view", channel: channelId }, VIEW_TIMEOUT_MS);
     } catch {
@@ -80,7 +81,10 @@ export class Socket extends EventTarget {
   }
 
   async onHello() {
-    if (this.viewing !== undefined) this.send({ type: "view", channel: this.viewing });
+    this.greeted = true; // frames may go now, before the resume is answered
+    if (this.viewing !== undefined) {
+      this.request({ type: "view", channel: this.viewing }, VIEW_TIMEOUT_MS).catch(() => {});
+    }
     this.heartbeat();
     try {
       const answer = await this.request({ type: "resume", channels: this.lastSeqs() }, 15000);
@@ -95,6 +99,7 @@ export class Socket extends EventTarget {
   onClose(ws, code) {
     if (ws !== this.ws) return;
     this.ws = null;
+    this.greeted = false;
     clearInterval(this.timers.heartbeat);
     for (const { reject, timer } of this.waiting.values()) {
       clearTimeout(timer);

@@ -12,6 +12,7 @@ export class ChannelLog {
     this.applied = 0; // highest seq up to which nothing is missing (the resume point)
     this.hasOlder = true;
     this.loaded = false; // has the newest page been fetched?
+    this.watchers = new Set(); // sets that collect the ts of every message stored (while a page is read)
   }
 
   /** Messages to show in the channel: top level and broadcast replies, oldest first, pending last. */
@@ -27,9 +28,15 @@ export class ChannelLog {
     return withEphemeral(replies, ephemeral).concat([...this.pending.values()].filter((m) => m.thread_ts === rootTs));
   }
 
-  /** Forget the messages before `seq` (older pages, their replies): the next scroll up reads them afresh. */
-  dropBefore(seq) {
-    for (const [ts, message] of this.byTs) if (message.seq < seq) this.byTs.delete(ts);
+  /**
+   * Forget the messages before `seq` (older pages, their replies): the next scroll up reads them afresh.
+   * The thread of `keepRoot` stays whole.
+   */
+  dropBefore(seq, keepRoot = null) {
+    for (const [ts, message] of this.byTs) {
+      if (message.seq >= seq || (keepRoot && (ts === keepRoot || message.thread_ts === keepRoot))) continue;
+      this.byTs.delete(ts);
+    }
   }
 
   oldestSeq() {
@@ -124,6 +131,7 @@ export class Store extends EventTarget {
    */
   putMessage(message, { replace = false } = {}) {
     const log = this.log(message.channel);
+    for (const changed of log.watchers) changed.add(message.ts);
     if (message.client_msg_id) log.pending.delete(message.client_msg_id);
     const known = log.byTs.get(message.ts);
     if (known && !replace) return "duplicate";
