@@ -253,7 +253,10 @@ export class EventHandler {
     if (app.channelView.channelId === wire.id) {
       // Shown before the socket was in it (a preview, or a join whose answer outran this news): say it is
       // shown now that it can be, then read its newest page, so no reaction falls between.
-      app.socket.setView(wire.id).then(() => app.channelView.refreshNewest(wire.id)).catch(() => {});
+      app.socket
+        .setView(wire.id)
+        .then(() => app.channelView.refreshNewest(wire.id))
+        .catch(() => {});
     }
   }
 
