@@ -4,6 +4,7 @@ markup, render without errors or script; a click on an app that does not answer 
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -157,6 +158,11 @@ def test_a_choice_in_an_ephemeral_message_is_pending_until_answered_and_says_why
     busy = page.locator(".msg--ephemeral select.bk-select[aria-busy=true]")
     busy.wait_for()
     assert busy.is_disabled()
+    # The request leaves as the select turns busy, but Playwright hands it to the route's handler only as
+    # it next reads the browser's events: read them until it has (at most a few seconds).
+    deadline = time.monotonic() + 5
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(10)
     assert len(held) == 1
     sent = json.loads(held[0].request.post_data)
     assert sent["container"] == {
