@@ -62,7 +62,7 @@ export class ChannelView {
     if (ts) {
       if (loaded) log.dropBefore(Infinity, this.openThreadRoot(channelId)); // cached pages: reactions may be stale
       await shown.then(() => this.loadAround(ts));
-    } else if (!loaded) await shown.then(() => this.loadNewest());
+    } else if (!loaded) await shown.then(() => this.loadNewest(channelId));
     else shown.then(() => this.refreshNewest(channelId)).catch(() => {});
     if (loaded) this.loadReceipts();
     this.render({ toBottom: !ts });
