@@ -7,9 +7,9 @@ from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from chat.models import Channel
+from chat.models import Channel, Message
 from slackclone.rawsql import Columns
-from slackclone.testing.factories import ChannelFactory, UserFactory
+from slackclone.testing.factories import ChannelFactory, MessageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,21 @@ def test_by_pk_with_only_some_columns_defers_the_rest_and_finds_nothing_for_an_u
     assert found.last_seq == channel.last_seq
     assert "name" in found.get_deferred_fields()
     assert columns.by_pk(-1) is None
+
+
+def test_json_columns_read_as_the_orm_reads_them_and_each_empty_list_is_a_list_of_its_own():
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "[]"}}]
+    plain, rich = MessageFactory(), MessageFactory(blocks=blocks, legacy_attachments=[])
+    columns = Columns(Message, "m")
+
+    first, second = columns.by_pk(plain.pk), columns.by_pk(plain.pk)
+    assert (first.blocks, first.legacy_attachments) == ([], [])
+    first.blocks.append("changed")
+    assert second.blocks == []
+    read = columns.by_pk(rich.pk)
+    assert (read.blocks, read.legacy_attachments) == (blocks, [])
+    orm = Message.objects.get(pk=rich.pk)
+    assert (read.blocks, read.legacy_attachments) == (orm.blocks, orm.legacy_attachments)
 
 
 def _state_and_values(instance):

@@ -29,6 +29,11 @@ def _request_like_cache_use() -> tuple[object, object]:
     return cache, pool  # both kept alive, so no id is reused
 
 
+def _clients_of_request_like_cache_use() -> list[object]:
+    cache = caches["default"]._cache  # type: ignore[attr-defined]
+    return [cache.get_client("probe"), cache.get_client("probe", write=True)]
+
+
 def _in_own_contexts(count: int) -> list[tuple[object, object]]:
     async def one_request() -> tuple[object, object]:
         return await sync_to_async(_request_like_cache_use, thread_sensitive=False)()
@@ -49,3 +54,18 @@ def test_requests_in_contexts_of_their_own_share_one_pool_and_one_connection():
     pool = uses[0][1]
     assert len(pool._available_connections) + len(pool._in_use_connections) == 1  # type: ignore[attr-defined]
     assert isinstance(caches["default"], SharedPoolRedisCache)
+
+
+def test_every_cache_call_of_every_request_uses_one_redis_client():
+    async def requests() -> list[object]:
+        loop = asyncio.get_running_loop()
+        clients: list[object] = []
+        for _ in range(5):
+            one = sync_to_async(_clients_of_request_like_cache_use, thread_sensitive=False)
+            clients += await loop.create_task(one(), context=contextvars.Context())
+        return clients
+
+    clients = asyncio.run(requests())
+
+    assert len(clients) == 10
+    assert len({id(client) for client in clients}) == 1
