@@ -124,9 +124,12 @@ class _Acks:
             self.flushing = asyncio.ensure_future(self._flush_soon())
 
     async def _flush_soon(self) -> None:
-        await asyncio.sleep(ACK_FLUSH_SECONDS)
-        ids, self.ids = self.ids, []
-        await _mark_delivered(ids)
+        # Acks that come while an UPDATE runs are flushed after it by the same task: add() starts none
+        # while this one is running, so they would otherwise wait for the next ack.
+        while self.ids:
+            await asyncio.sleep(ACK_FLUSH_SECONDS)
+            ids, self.ids = self.ids, []
+            await _mark_delivered(ids)
 
 
 _acks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Acks] = weakref.WeakKeyDictionary()

@@ -3,6 +3,7 @@ against a real server process, answering a message and a mention through the Web
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -18,8 +19,9 @@ from chat.models import Message
 from chat.services import message_post
 from integrations.tokens import api_token_create
 from realtime.tests.test_e2e import Server
+from slack_apps import socket_mode
 from slack_apps.manifest import spec_from_options
-from slack_apps.models import DeliveryState, EventDelivery
+from slack_apps.models import AppEvent, DeliveryState, EventDelivery
 from slack_apps.services import app_create, app_rotate
 from slack_apps.tests.support import api_url, wait_until
 from slackclone.testing.processes import stop as stop_process
@@ -76,6 +78,12 @@ def test_a_bolt_app_in_socket_mode_answers_a_message_and_a_mention(team, server)
     def mentioned(event, say):
         say(text="at your service", thread_ts=event["ts"])
 
+    # Bolt acks only what a listener takes; an envelope none takes (the mention's own message event) is
+    # left unacked and retried until it fails, as Slack does. Registered after "ping", which keeps its own.
+    @bolt.event("message")
+    def any_other_message():
+        pass
+
     @bolt.command("/standup")
     def standup(ack, respond, command):
         ack()
@@ -104,6 +112,7 @@ def test_a_bolt_app_in_socket_mode_answers_a_message_and_a_mention(team, server)
         assert wait_until(lambda: not EventDelivery.objects.filter(app=app, state=DeliveryState.PENDING).exists()), (
             "every envelope is acked"
         )
+        assert set(EventDelivery.objects.filter(app=app).values_list("state", flat=True)) == {DeliveryState.DELIVERED}
     finally:
         handler.close()
 
@@ -186,3 +195,34 @@ def test_a_bolt_for_javascript_app_in_socket_mode_answers_a_message_a_mention_an
     finally:
         stop_process(process)
         log.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_ack_that_comes_while_earlier_acks_are_being_written_is_written_too(team, monkeypatch):
+    app, _ = app_create(
+        actor=team.admin, workspace=team.workspace, spec=spec_from_options(name="Acker", socket_mode=True)
+    )
+    event = AppEvent.objects.create(
+        workspace=team.workspace, subscription="message.channels", event_type="message", event="{}", event_time=0
+    )
+    first, second = (EventDelivery.objects.create(app=app, app_event=event) for _ in range(2))
+    acks = socket_mode._Acks()
+    write_acks = socket_mode._mark_delivered
+
+    async def second_ack_comes_while_the_first_is_written(delivery_ids: list[int]) -> None:
+        if second.pk not in delivery_ids:
+            acks.add(second.pk)
+        await write_acks(delivery_ids)
+
+    monkeypatch.setattr(socket_mode, "ACK_FLUSH_SECONDS", 0)
+    monkeypatch.setattr(socket_mode, "_mark_delivered", second_ack_comes_while_the_first_is_written)
+
+    async def ack_the_first() -> None:
+        acks.add(first.pk)
+        assert acks.flushing is not None
+        await acks.flushing
+
+    asyncio.run(ack_the_first())
+
+    delivered = EventDelivery.objects.filter(state=DeliveryState.DELIVERED)
+    assert set(delivered.values_list("pk", flat=True)) == {first.pk, second.pk}
