@@ -31,8 +31,6 @@ def step_row(
     """The step's figures. `cpu` is per component (summing to the machine's busy time); `per_asgi` splits
     `asgi` per process where there are several (the cluster layout)."""
     deliveries = len(people.delivered)
-    all_http = [value for values in people.http_ms.values() for value in values]
-    all_socket = [value for values in people.socket_ms.values() for value in values]
     row = {
         "users": len(company.people_pks),
         "conversations": len(company.conversations),
@@ -43,6 +41,21 @@ def step_row(
         "posts": len(people.sent_conv),
         "deliveries": deliveries,
         "deliveries_per_s": round(deliveries / window_s, 1),
+        **_latencies(people),
+        "errors": dict(people.errors),
+        "failed_handshakes": failed,
+        **_losses(losses, people),
+        **_cpu(cpu, per_asgi or {}, window_s, deliveries),
+    }
+    row["held"] = held(row)
+    row["cpu_ceiling"] = cpu_ceiling(row, active_s, os.cpu_count() or 1)
+    return row
+
+
+def _latencies(people: People) -> dict:
+    all_http = [value for values in people.http_ms.values() for value in values]
+    all_socket = [value for values in people.socket_ms.values() for value in values]
+    return {
         "delivery": latency(people.latencies),
         "delivery_by_size": {name: latency(values) for name, values in people.latencies_by_size.items()},
         "post_ack": latency(people.ack_ms),
@@ -53,8 +66,11 @@ def step_row(
         "http": {family: latency(values) for family, values in sorted(people.http_ms.items())},
         "socket_requests": latency(all_socket),
         "socket": {kind: latency(values) for kind, values in sorted(people.socket_ms.items())},
-        "errors": dict(people.errors),
-        "failed_handshakes": failed,
+    }
+
+
+def _losses(losses: LossReport, people: People) -> dict:
+    return {
         "stored": losses.stored,
         "expected_deliveries": losses.expected,
         "lost": losses.lost,
@@ -62,16 +78,18 @@ def step_row(
         "not_stored": losses.not_stored,
         "duplicated": people.duplicates,
         "duplicated_after_resume": people.duplicates_after_resume,
+    }
+
+
+def _cpu(cpu: dict, per_asgi: dict[str, float], window_s: float, deliveries: int) -> dict:
+    return {
         "cpu_seconds": cpu,
         "cpu_cores": {name: round(seconds / window_s, 3) for name, seconds in cpu.items()},
-        "cpu_seconds_per_asgi": {name: round(seconds, 2) for name, seconds in (per_asgi or {}).items()},
-        "cpu_cores_per_asgi": {name: round(seconds / window_s, 3) for name, seconds in (per_asgi or {}).items()},
+        "cpu_seconds_per_asgi": {name: round(seconds, 2) for name, seconds in per_asgi.items()},
+        "cpu_cores_per_asgi": {name: round(seconds / window_s, 3) for name, seconds in per_asgi.items()},
         "loadavg_1m": round(os.getloadavg()[0], 2),
         "load_cpu_us_per_delivery": round(cpu.get("load", 0.0) * 1e6 / deliveries, 1) if deliveries else None,
     }
-    row["held"] = held(row)
-    row["cpu_ceiling"] = cpu_ceiling(row, active_s, os.cpu_count() or 1)
-    return row
 
 
 def cpu_ceiling(row: dict, active_s: float, cores: int) -> dict:
