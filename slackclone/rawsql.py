@@ -67,8 +67,8 @@ class Columns(Generic[ModelT]):
             backend_converters = connection.ops.get_db_converters(field.get_col(self.alias))
             # Field.get_db_converters is Django's (the field's from_db_value); the stubs leave it out.
             converters = backend_converters + field.get_db_converters(connection)  # type: ignore[attr-defined]
-            if isinstance(field, JSONField) and field.decoder is None:
-                converters = [_empty_list_at_once(converter) for converter in converters]
+            if converters and isinstance(field, JSONField) and field.decoder is None:
+                converters = [_empty_list_at_once(converters)]
             if converters:
                 found.append((index, converters))
         return found
@@ -128,12 +128,16 @@ class Columns(Generic[ModelT]):
         return all(type(getattr(self.model, name)) in _PLAIN_ATTRIBUTES for name in self._attnames)
 
 
-def _empty_list_at_once(converter: Any) -> Any:
-    """A JSON column's converter that answers the empty list without parsing it: most messages' blocks and
-    attachments are `[]`, and a page of history reads two of them per message."""
+def _empty_list_at_once(converters: list[Any]) -> Any:
+    """A JSON column's converters as one that answers the empty list without parsing it: most messages' blocks
+    and attachments are `[]`, and a page of history reads two of them per message."""
 
     def convert(value: Any, expression: Any, connection: Any) -> Any:
-        return [] if value == "[]" else converter(value, expression, connection)
+        if value == "[]":
+            return []
+        for converter in converters:
+            value = converter(value, expression, connection)
+        return value
 
     return convert
 
