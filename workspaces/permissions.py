@@ -20,7 +20,14 @@ def access_membership(actor: User, workspace: Workspace) -> Membership:
     """The actor's active membership; a workspace you are not in does not exist for you."""
     if not actor.is_active:
         raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
-    membership = unique_or_none(Membership.objects.filter(user=actor, workspace=workspace))
+    return check_membership(actor, unique_or_none(Membership.objects.filter(user=actor, workspace=workspace)))
+
+
+def check_membership(actor: User, membership: Membership | None) -> Membership:
+    """access_membership's rules, for a caller that read the actor's membership (None: they have none) in its
+    own query. Raises account_inactive or workspace_not_found."""
+    if not actor.is_active:
+        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, "This account has been deactivated.")
     if membership is None:
         raise DomainError(ErrorCode.WORKSPACE_NOT_FOUND, "Workspace not found.")
     check_membership_standing(user_is_active=actor.is_active, membership_is_active=membership.is_active)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from functools import cache
 from typing import TYPE_CHECKING
 
+from django.db import connection
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
 from slackclone.errors import DomainError, ErrorCode
+from slackclone.rawsql import Columns, split_row
 from workspaces.models import Invitation, Membership, UserGroup, UserGroupMember, Workspace
-from workspaces.permissions import access_membership, access_usergroup, access_workspace_admin
+from workspaces.permissions import access_membership, access_usergroup, access_workspace_admin, check_membership
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -21,18 +24,39 @@ def _workspace_not_found() -> DomainError:
     return DomainError(ErrorCode.WORKSPACE_NOT_FOUND, "Workspace not found.")
 
 
+_WORKSPACE = Columns(Workspace, "w")
+_MEMBERSHIP = Columns(Membership, "m")
+
+
+@cache
+def _workspace_with_membership_sql() -> str:
+    return f"""
+        SELECT {_WORKSPACE.sql}, {_MEMBERSHIP.sql}
+        FROM {Workspace._meta.db_table} w
+        LEFT JOIN {Membership._meta.db_table} m ON m.workspace_id = w.id AND m.user_id = %s
+        WHERE w.public_id = %s
+    """
+
+
 def workspace_get(*, actor: User, public_id: str, within: Workspace | None = None) -> tuple[Workspace, Membership]:
     """The workspace and the actor's active membership in it.
 
+    Every workspace-scoped API call starts here, so it is one SQL statement (slackclone.rawsql): the
+    workspace and the actor's membership, judged by workspaces.permissions.check_membership.
     `within` (an API token's workspace) hides every other workspace: workspace_not_found.
     Raises: workspace_not_found, account_inactive.
     """
-    if within is not None and within.public_id != public_id:
+    if (within is not None and within.public_id != public_id) or not isinstance(public_id, str):
         raise _workspace_not_found()
-    workspace = Workspace.objects.filter(public_id=public_id).first() if isinstance(public_id, str) else None
-    if workspace is None:
+    with connection.cursor() as cursor:
+        cursor.execute(_workspace_with_membership_sql(), [actor.pk, public_id])
+        row = cursor.fetchone()
+    if row is None:
         raise _workspace_not_found()
-    return workspace, access_membership(actor, workspace)
+    workspace, membership = split_row(row, _WORKSPACE, _MEMBERSHIP)
+    check_membership(actor, membership)
+    membership.workspace, membership.user = workspace, actor
+    return workspace, membership
 
 
 def user_workspaces(*, user: User, within: Workspace | None = None) -> QuerySet[Membership]:

@@ -8,12 +8,12 @@ per request beside the code before (both with the setting on).
 
 Seeds a team's #general with messages (reactions, a thread) and an API token, then makes the app's REST
 requests through Django's test client: a page of history, a thread, a reaction added and taken back (one
-case, two requests), the read marker moved, a post. The same checkout is measured in processes of its own
-(bench/prepared/measure.py), with the setting off (the baseline) and on, alternating off/on for --rounds
-rounds so that drift on a busy machine shows. Reported per request: the app thread's CPU, the CPU of the
-PostgreSQL backend serving its connection, wall time, statements; and the statements the connection held
-prepared. The two settings (the two checkouts) must answer the same. Prints a table and writes
-bench/results/prepared.json (or --output).
+case, two requests), the read marker moved, a post, a search of the workspace. The same checkout is
+measured in processes of its own (bench/prepared/measure.py), with the setting off (the baseline) and on,
+alternating off/on for --rounds rounds so that drift on a busy machine shows. Reported per request: the app
+thread's CPU, the CPU of the PostgreSQL backend serving its connection, wall time, statements; and the
+statements the connection held prepared. The two settings (the two checkouts) must answer the same. Prints a
+table and writes bench/results/prepared.json (or --output).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from bench.fanout import stack
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "prepared.json"
 MEASURE = Path(__file__).resolve().parent / "measure.py"
-KINDS = ("history", "thread", "reaction", "mark", "post")
+KINDS = ("history", "thread", "reaction", "mark", "post", "search")
 SIDES = {"off": "0", "on": "1"}  # DATABASE_PREPARED_STATEMENTS of each side; off is the baseline
 CHECKOUTS = ("before", "after")  # with --baseline-dir: that checkout, then this one, both with the setting on
 MESSAGES = 80
@@ -85,6 +85,7 @@ def seed() -> dict[str, Any]:
     ApiTokenFactory(user=reader, workspace=team.workspace, raw=raw)
     return {
         "token": raw,
+        "workspace": team.workspace.public_id,
         "channel": channel.public_id,
         "post_channel": team.random.public_id,
         "thread_ts": root.ts,
