@@ -82,7 +82,7 @@ def requests(client: Client, plan: dict[str, Any]) -> dict[str, Request]:
         return [201, shape(expect(answer, 201, "post"))]
 
     def search(number: int) -> Any:  # a workspace-scoped read: the workspace and membership, then the search
-        found = client.get(f"/api/v1/workspaces/{plan['workspace']}/search", {"q": "release", "limit": 20})
+        found = client.get(f"/api/v1/workspaces/{plan['workspace']}/search", {"q": "release", "limit": "20"})
         return expect(found, 200, "search")
 
     return {"history": history, "thread": thread, "reaction": reaction, "mark": mark, "post": post, "search": search}
