@@ -216,6 +216,13 @@ def mark_read(user_pk: int, workspace_id: int | None, data: dict[str, Any]) -> d
     return {"channel": channel.public_id, "seq": marked.last_read_seq}
 
 
+@in_thread
+def presence_visible(user_pk: int, workspaces: tuple[str, ...], ids: list[str]) -> set[str]:
+    """Which of these user ids the socket's user may see in the workspaces the socket acts in
+    (chat.selectors.visible_people_ids): the people a presence_sub may follow."""
+    return selectors.visible_people_ids(actor=active_user(user_pk), public_ids=ids, workspaces=workspaces)
+
+
 @dataclass(frozen=True, slots=True)
 class TypingTarget:
     """Where a user_typing event goes: the channel's last seq and its workspace's public id."""

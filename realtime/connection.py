@@ -108,6 +108,7 @@ class Connection:
         "holding",
         "id",
         "loading",
+        "presence_ids",
         "send",
         "session_tag",
         "token_id",
@@ -143,6 +144,9 @@ class Connection:
         # The channel the client shows (the `view` frame; "" for none): events only its viewers get live
         # skip the socket when it shows another. None until it says: a bot or RTM client gets them all.
         self.viewing: str | None = None
+        # The people whose presence_change the client follows (the `presence_sub` frame): None until it
+        # says, and then it gets every change of its workspaces, as a bot or RTM client expects.
+        self.presence_ids: frozenset[str] | None = None
         self._hub: Hub | None = None  # the process's hub, once the socket is authenticated
         self.closed = False
         # While the subscriptions are read: the changes and events heard meanwhile, to apply in order after.
@@ -461,6 +465,25 @@ class Connection:
         if frame.id is not None:
             await self.send_json({"ok": True, "reply_to": frame.id})
 
+    async def on_presence_sub(self, frame: Frame) -> None:
+        """Follow the presence of these people only, as Slack's presence_sub: a page shows a few dozen people,
+        and each change of anyone else in a large workspace would be a frame it does not need.
+
+        Ids the user may not see (another workspace's people, or for a guest anyone they share no channel
+        with) are left out as if they did not exist. The answer carries the current presence of those
+        followed, read after the subscription took effect, so no change falls between the two."""
+        ids = list(dict.fromkeys(frame.data["ids"]))
+        visible = await calls.presence_visible(self.user_pk, self.workspaces, ids) if ids else set()
+        followed = [user_id for user_id in ids if user_id in visible]
+        self.presence_ids = frozenset(followed)
+        try:
+            presence = await self.hub.store.presence_state(followed) if followed else {}
+        except Exception as exc:  # presence is best effort: the subscription stands, its changes will come
+            logger.warning("Presence unavailable: %s", exc)
+            presence = {}
+        if frame.id is not None:
+            await self.send_json({"ok": True, "reply_to": frame.id, "presence": presence})
+
     async def on_ping(self, frame: Frame) -> None:
         pong: PongEvent = {"type": "pong", "reply_to": frame.id}
         if frame.id is not None:
@@ -533,6 +556,7 @@ HANDLERS = {
     "mark": Connection.on_mark,
     "resume": Connection.on_resume,
     "view": Connection.on_view,
+    "presence_sub": Connection.on_presence_sub,
 }
 
 

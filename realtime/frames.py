@@ -15,8 +15,10 @@ from slackclone.errors import ErrorCode
 MAX_FRAME_BYTES = 64 * 1024
 MAX_RESUME_CHANNELS = 1000
 MAX_ID_LENGTH = 64
+MAX_PRESENCE_IDS = 500
+MAX_USER_ID_LENGTH = 32
 
-FRAME_TYPES = ("message", "typing", "ping", "mark", "resume", "view")
+FRAME_TYPES = ("message", "typing", "ping", "mark", "resume", "view", "presence_sub")
 
 
 class FrameError(Exception):
@@ -149,6 +151,30 @@ def _check_view(data: dict[str, Any], frame_id: Any) -> None:
     _require_str(data, "channel", frame_id, optional=True)
 
 
+def _check_presence_sub(data: dict[str, Any], frame_id: Any) -> None:
+    ids = data.get("ids")
+    if ids is None:
+        raise FrameError(
+            ErrorCode.INVALID_ARGUMENTS,
+            "ids is required (the user ids whose presence to receive; [] for none).",
+            reply_to=frame_id,
+            fields={"ids": "required"},
+        )
+    if not isinstance(ids, list) or not all(
+        isinstance(user_id, str) and 0 < len(user_id) <= MAX_USER_ID_LENGTH for user_id in ids
+    ):
+        raise FrameError(
+            ErrorCode.INVALID_ARGUMENTS, "ids must be a list of user ids.", reply_to=frame_id, fields={"ids": "invalid"}
+        )
+    if len(ids) > MAX_PRESENCE_IDS:
+        raise FrameError(
+            ErrorCode.INVALID_ARGUMENTS,
+            f"presence_sub takes at most {MAX_PRESENCE_IDS} ids.",
+            reply_to=frame_id,
+            fields={"ids": "too_many"},
+        )
+
+
 CHECKS = {
     "message": _check_message,
     "typing": lambda data, frame_id: _require_str(data, "channel", frame_id),
@@ -156,6 +182,7 @@ CHECKS = {
     "mark": _check_mark,
     "resume": _check_resume,
     "view": _check_view,
+    "presence_sub": _check_presence_sub,
 }
 
 

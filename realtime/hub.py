@@ -28,7 +28,7 @@ from channels.layers import BaseChannelLayer, InMemoryChannelLayer, channel_laye
 from django.core.exceptions import ImproperlyConfigured
 
 from realtime.limits import SocketLimits
-from realtime.presence import Presence
+from realtime.presence import FollowedPresence, Presence
 from realtime.protocol import server_text_frame
 from realtime.store import new_store
 from realtime.transport import ANY_SESSION
@@ -260,27 +260,7 @@ class Hub:
             return
         members = cast("set[Connection]", listening)  # chat.* messages go to the gateway's groups only
         if kind == "chat.event":
-            payload = message["payload"]
-            frame = {"type": "websocket.send", "text": payload}  # one ASGI message, shared by every socket
-            wire = server_text_frame(payload)  # and its frame's bytes, for the sockets that take them as they are
-            prior = message.get("prior")
-            workspace = message.get("workspace")  # the workspace the event belongs to
-            viewers_of = message.get("viewers_of")  # only for the sockets viewing this channel
-            delivered = 0
-            for conn in list(members):
-                if prior and not conn.groups.isdisjoint(prior):
-                    continue  # it is in an earlier group of the same event, which delivered it
-                if viewers_of is not None and conn.viewing is not None and conn.viewing != viewers_of:
-                    continue  # it shows another channel, and reads this one's state when it opens it
-                if workspace is not None and workspace not in conn.workspaces:
-                    # A token's socket acting in another workspace, a browser of someone who left it,
-                    # or a socket still reading its workspaces (it decides once it knows them).
-                    if conn.loading is not None:
-                        conn.loading.append(("event", (group, frame, workspace)))
-                    continue
-                conn.deliver(group, frame, wire)
-                delivered += 1
-            FRAMES_DELIVERED.inc(delivered)
+            self._fan_out(group, message, members)
         elif kind == "chat.subscribe":
             for conn in list(members):
                 await conn.subscribe(message["groups"], message.get("workspace"))
@@ -296,6 +276,39 @@ class Hub:
                 if session is not None and not (conn.session_tag and session in (conn.session_tag, ANY_SESSION)):
                     continue
                 await conn.close(message.get("code", 4401), message.get("reason", ""))
+
+    def _fan_out(self, group: str, message: dict[str, Any], members: set[Connection]) -> None:
+        """Write one event to the group's local sockets that should have it, framed once for all of them."""
+        payload = message["payload"]
+        frame = {"type": "websocket.send", "text": payload}  # one ASGI message, shared by every socket
+        wire = server_text_frame(payload)  # and its frame's bytes, for the sockets that take them as they are
+        prior = message.get("prior")
+        workspace = message.get("workspace")  # the workspace the event belongs to
+        viewers_of = message.get("viewers_of")  # only for the sockets viewing this channel
+        presence_of = message.get("presence_of")  # a presence_change: only for the sockets following these
+        followed_frames = FollowedPresence(payload, presence_of) if presence_of is not None else None
+        delivered = 0
+        for conn in list(members):
+            if prior and not conn.groups.isdisjoint(prior):
+                continue  # it is in an earlier group of the same event, which delivered it
+            if viewers_of is not None and conn.viewing is not None and conn.viewing != viewers_of:
+                continue  # it shows another channel, and reads this one's state when it opens it
+            if workspace is not None and workspace not in conn.workspaces:
+                # A token's socket acting in another workspace, a browser of someone who left it,
+                # or a socket still reading its workspaces (it decides once it knows them).
+                if conn.loading is not None:
+                    conn.loading.append(("event", (group, frame, workspace)))
+                continue
+            if followed_frames is not None and conn.presence_ids is not None:
+                followed = followed_frames.of(conn.presence_ids)
+                if followed is not None:
+                    if followed:
+                        conn.deliver(group, *followed)
+                        delivered += 1
+                    continue  # None: it follows all of them, and takes the shared frame
+            conn.deliver(group, frame, wire)
+            delivered += 1
+        FRAMES_DELIVERED.inc(delivered)
 
     async def _read(self) -> None:
         while True:

@@ -16,6 +16,7 @@ so in a large one a batch a second was most of the frames a process wrote (docs/
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterable
@@ -25,6 +26,7 @@ from django.conf import settings
 
 from realtime import clock, transport
 from realtime.event_types import PresenceChangeEvent, PresenceState
+from realtime.protocol import server_text_frame
 
 if TYPE_CHECKING:
     from realtime.connection import Connection
@@ -95,7 +97,7 @@ class Presence:
                 event["user"] = users[0]
             else:
                 event["users"] = users
-            await transport.publish_now([f"w.{workspace}"], event, workspace=workspace)
+            await transport.publish_now([f"w.{workspace}"], event, workspace=workspace, presence_of=users)
 
     async def tick(self) -> None:
         """Refresh this process's entries now and then, and announce what waited out its throttle."""
@@ -113,3 +115,37 @@ class Presence:
         if time.monotonic() - self._flushed_at >= settings.PRESENCE_BATCH_SECONDS:
             self._flushed_at = time.monotonic()
             await self.flush()
+
+
+class FollowedPresence:
+    """One presence_change as each socket that follows some of its people (presence_sub) should see it.
+
+    Most sockets follow a few people and get nothing of a batch, or all of it; the few that follow part of
+    it get a frame of their part, built once for every socket that follows the same part."""
+
+    def __init__(self, payload: str, users: list[str]) -> None:
+        self._payload = payload
+        self._users = frozenset(users)
+        self._frames: dict[frozenset[str], tuple[dict[str, str], bytes]] = {}
+
+    def of(self, followed: frozenset[str]) -> tuple[dict[str, str], bytes] | tuple[()] | None:
+        """None when the socket follows every one of the event's people (the shared frame is theirs), ()
+        when it follows none, else the frame (ASGI message and wire bytes) of the ones it follows."""
+        common = followed & self._users  # iterates the smaller of the two
+        if len(common) == len(self._users):
+            return None
+        if not common:
+            return ()
+        frames = self._frames.get(common)
+        if frames is None:
+            event = json.loads(self._payload)
+            event.pop("user", None)
+            event.pop("users", None)
+            people = sorted(common)
+            if len(people) == 1:
+                event["user"] = people[0]
+            else:
+                event["users"] = people
+            text = transport.encode_event(event)
+            frames = self._frames[common] = ({"type": "websocket.send", "text": text}, server_text_frame(text))
+        return frames

@@ -139,17 +139,22 @@ def _count_published(layer_message: dict[str, Any]) -> None:
         EVENTS_PUBLISHED.inc()
 
 
-async def publish_now(groups: Iterable[str], event: Mapping[str, Any], *, workspace: str) -> None:
+async def publish_now(
+    groups: Iterable[str], event: Mapping[str, Any], *, workspace: str, presence_of: list[str] | None = None
+) -> None:
     """Send an ephemeral event (typing, presence) at once, from async code; nothing about it is stored.
 
-    `workspace` is the public id of the workspace the event belongs to, as for `publish`.
+    `workspace` is the public id of the workspace the event belongs to, as for `publish`. `presence_of`
+    (a presence_change's people): a socket that follows presence (presence_sub) gets only its people.
     The channel layer is a fast path at most once: a failure is logged, never raised to the sender.
     """
     payload = encode_event(event)
     layer = get_channel_layer()
     if layer is None:
         return
-    message = {"type": "chat.event", "payload": payload, "workspace": workspace}
+    message: dict[str, Any] = {"type": "chat.event", "payload": payload, "workspace": workspace}
+    if presence_of is not None:
+        message["presence_of"] = presence_of
     try:
         for group, layer_message in _layer_messages(list(groups), message):
             await send_to_group(layer, group, layer_message)

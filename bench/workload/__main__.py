@@ -71,6 +71,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="send no view frame, as clients before it: every socket gets every reaction (for comparison)",
     )
+    parser.add_argument(
+        "--no-presence-sub",
+        action="store_true",
+        help="send no presence_sub frame, as clients before it: every socket gets every presence change",
+    )
     parser.add_argument("--http-connections", type=int, default=16, help="keep-alive connections for HTTP")
     parser.add_argument("--channels", type=int, default=Shape.channels)
     parser.add_argument("--history", type=int, default=Shape.history, help="messages already in each channel")

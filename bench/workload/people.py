@@ -59,6 +59,7 @@ class People:
         weight_exponent: float,
         marks_over_http: bool = False,
         send_views: bool = True,
+        follow_presence: bool = True,
     ):
         self.company, self.port, self.rates, self.http = company, port, rates, http
         self.seed = seed
@@ -80,6 +81,9 @@ class People:
         # a `view` frame on every socket it opens; -1: none said): a large channel's reactions reach only its viewers.
         self.send_views = send_views
         self.viewing = [c[p % len(c)] if c and send_views else -1 for p, c in enumerate(self.mine)]
+        # The people each page shows a presence dot for, and so follows (`presence_sub`, at every hello):
+        # the sidebar's DM partners. None: send no presence_sub, and get every change of the workspace.
+        self.followed = [self._dm_partners(p) for p in range(self.count)] if follow_presence else None
         self.view_waiters: dict[tuple[int, int], asyncio.Future[None]] = {}
         self.reacted: set[tuple[int, str, str]] = set()
         self.sent_conv: list[int] = []  # post index -> conversation
@@ -91,6 +95,10 @@ class People:
         self.marks_over_http = marks_over_http  # every read marker over REST, not the socket (for comparison)
         self.socket_ms: dict[str, array] = {}  # socket requests other than posts (mark), frame to reply
         self.ack_ms = array("d")
+        # The worst latency of anything started in each second of the run (delivery, HTTP, socket request):
+        # a tail made of a few stalls shows as a few bad seconds, a queue as many.
+        self.worst_by_second: dict[int, float] = {}
+        self.started_wall = self.started_mono = 0.0
         self.errors: Counter[str] = Counter()
         self.counts: Counter[str] = Counter()
         self.duplicates = self.duplicates_after_resume = self.replayed = 0
@@ -190,6 +198,7 @@ class People:
         if self.live[person]:
             elapsed_ms = (time.time_ns() - int(payload[middle + 1 : end])) / 1e6
             self.latencies.append(elapsed_ms)
+            self._note(int(payload[middle + 1 : end]) / 1e9 - self.started_wall, elapsed_ms)
             if in_range:
                 self.latencies_by_size[self.size_class[self.sent_conv[index]]].append(elapsed_ms)
         else:
@@ -204,6 +213,9 @@ class People:
         if self.viewing[client.number] >= 0:  # as socket.js does at every hello, before anything else
             shown = self.company.conversations[self.viewing[client.number]].public_id
             self._send(client.number, client, {"type": "view", "channel": shown}, "view", -1, False)
+        if self.followed is not None:
+            follow = {"type": "presence_sub", "ids": self.followed[client.number]}
+            self._send(client.number, client, follow, "presence_sub", -1, False)
         waiter = self.ready.pop(client.number, None)
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
@@ -216,6 +228,11 @@ class People:
             for c in self.mine[person]
         }
         self._send(person, client, {"type": "resume", "channels": channels}, "resume", -1, False)
+
+    def _dm_partners(self, person: int) -> list[str]:
+        conversations = (self.company.conversations[c] for c in self.mine[person])
+        partners = (p for c in conversations if c.kind == "dm" for p in c.members if p != person)
+        return [self.company.people_ids[p] for p in dict.fromkeys(partners)]
 
     def _reply(self, person: int, payload: bytes) -> None:
         frame = json.loads(payload)
@@ -235,11 +252,21 @@ class People:
                 if client is not None:
                     self._send(person, client, frame, "post", conversation, "thread_ts" in frame)
         elif kind in ("mark", "view"):
-            self.socket_ms.setdefault(kind, array("d")).append((time.monotonic() - sent_at) * 1000)
+            self.socket_ms.setdefault(kind, array("d")).append(self._timed(sent_at))
         elif kind == "post":
-            self.ack_ms.append((time.monotonic() - sent_at) * 1000)
+            self.ack_ms.append(self._timed(sent_at))
             if not is_reply:
                 self.recent[conversation].append(frame["ts"])
+
+    def _timed(self, since: float) -> float:
+        elapsed_ms = (time.monotonic() - since) * 1000
+        self._note(since - self.started_mono, elapsed_ms)
+        return elapsed_ms
+
+    def _note(self, second: float, elapsed_ms: float) -> None:
+        key = int(second)
+        if elapsed_ms > self.worst_by_second.get(key, 0.0):
+            self.worst_by_second[key] = elapsed_ms
 
     def _send(self, person: int, client: Client, frame: dict, kind: str, conversation: int, is_reply: bool) -> None:
         self.next_id += 1
@@ -282,7 +309,9 @@ class People:
 
     async def run(self, seconds: float, workers: int) -> float:
         """Act for `seconds`, then wait for what is in flight; returns the wall time of the whole window."""
-        started = time.monotonic()
+        started = self.started_mono = time.monotonic()
+        self.started_wall = time.time()
+        self.worst_by_second.clear()
         self.cutoff = started + seconds + self.rates.typing_lead_s + TAIL_S
         pool = [asyncio.ensure_future(self._http_worker()) for _ in range(workers)]
         heartbeat = asyncio.ensure_future(self._heartbeats())
@@ -504,7 +533,7 @@ class People:
         except (OSError, ConnectionError, asyncio.IncompleteReadError) as exc:
             self.errors[f"http {family} {type(exc).__name__}"] += 1
             return None
-        self.http_ms.setdefault(family, array("d")).append((time.monotonic() - due) * 1000)
+        self.http_ms.setdefault(family, array("d")).append(self._timed(due))
         if response.status >= 400:
             code = _error_code(response.body)
             self.errors[f"http {family} {response.status} {code}"] += 1

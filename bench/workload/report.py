@@ -66,6 +66,7 @@ def _latencies(people: People) -> dict:
         "http": {family: latency(values) for family, values in sorted(people.http_ms.items())},
         "socket_requests": latency(all_socket),
         "socket": {kind: latency(values) for kind, values in sorted(people.socket_ms.items())},
+        "worst_ms_by_second": {str(k): round(v, 1) for k, v in sorted(people.worst_by_second.items()) if k >= 0},
     }
 
 
@@ -203,6 +204,11 @@ def table(steps: list[dict]) -> str:
             by_size = r.get("delivery_by_size", {}).items()
             parts = [f"{name} {_ms(v['p50_ms'])}/{_ms(v['p99_ms'])} ({v['n']})" for name, v in by_size if v["n"]]
             lines.append(f"{r['users']:>6}  " + ", ".join(parts))
+    if any(r.get("worst_ms_by_second") for r in steps):
+        lines += ["", f"Seconds of the run whose worst latency passed {DELIVERY_P99_MS:.0f} ms (second: ms):"]
+        for r in steps:
+            slow = [f"{s}: {ms:.0f}" for s, ms in r.get("worst_ms_by_second", {}).items() if ms > DELIVERY_P99_MS]
+            lines.append(f"{r['users']:>6}  " + (", ".join(slow) or "none"))
     errors = [f"{r['users']:>6}  {r['errors']}" for r in steps if r["errors"]]
     if errors:
         lines += ["", "Errors by code:", *errors]

@@ -141,6 +141,7 @@ class Run:
             weight_exponent=self.args.weight_exponent,
             marks_over_http=self.args.marks_over_http,
             send_views=not self.args.no_view,
+            follow_presence=not self.args.no_presence_sub,
         )
         failed = await people.connect()
         connected = bytearray(client is not None for client in people.clients)

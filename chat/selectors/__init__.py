@@ -32,6 +32,7 @@ from chat.selectors.messages import (
     thread_page,
     thread_replies,
 )
+from chat.selectors.people import visible_people_ids
 from chat.selectors.read_receipts import RECEIPTS_MAX_MEMBERS, ReadReceipts, read_receipts
 from chat.selectors.replay import ChannelMissed, ReplayRange, missed_in_channels
 from chat.selectors.sidebar import sidebar_layout
@@ -87,4 +88,5 @@ __all__ = [
     "unread_threads_count",
     "user_channel_memberships",
     "visible_channel_ids",
+    "visible_people_ids",
 ]

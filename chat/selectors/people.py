@@ -6,6 +6,7 @@ everyone else the whole workspace; addresses per Workspace.email_display.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -68,3 +69,21 @@ def people_view(*, workspace: Workspace, viewer: Membership | None) -> PeopleVie
 def people_view_of(*, actor: User, workspace: Workspace) -> PeopleView:
     """people_view for an actor whose membership the caller has not loaded. Raises as access_membership."""
     return people_view(workspace=workspace, viewer=access_membership(actor, workspace))
+
+
+def visible_people_ids(*, actor: User, public_ids: Collection[str], workspaces: Collection[str]) -> set[str]:
+    """Which of these people (user public ids) `actor` may see in any of these workspaces (public ids) they
+    are an active member of: active members of one, as people_view lets the actor see them. Ids of anyone
+    else, in another workspace or none, are left out as if they did not exist."""
+    wanted = set(public_ids)
+    if not wanted:
+        return set()
+    visible: set[str] = set()
+    memberships = Membership.objects.filter(
+        user=actor, is_active=True, user__is_active=True, workspace__public_id__in=list(workspaces)
+    ).select_related("workspace")
+    for membership in memberships:
+        view = people_view(workspace=membership.workspace, viewer=membership)
+        seen = view.members().filter(is_active=True, user__is_active=True, user__public_id__in=wanted - visible)
+        visible.update(seen.values_list("user__public_id", flat=True))
+    return visible

@@ -80,6 +80,12 @@ async def test_same_client_msg_id_posts_once(team, sockets):
         ({"id": True, "type": "ping"}, "invalid_arguments", "id"),
         ({"id": 1, "type": "view"}, "invalid_arguments", "channel"),
         ({"id": 1, "type": "view", "channel": 7}, "invalid_arguments", "channel"),
+        ({"id": 1, "type": "presence_sub"}, "invalid_arguments", "ids"),
+        ({"id": 1, "type": "presence_sub", "ids": "U1"}, "invalid_arguments", "ids"),
+        ({"id": 1, "type": "presence_sub", "ids": ["U1", 2]}, "invalid_arguments", "ids"),
+        ({"id": 1, "type": "presence_sub", "ids": [""]}, "invalid_arguments", "ids"),
+        ({"id": 1, "type": "presence_sub", "ids": ["U" + "1" * 40]}, "invalid_arguments", "ids"),
+        ({"id": 1, "type": "presence_sub", "ids": [f"U{n}" for n in range(501)]}, "invalid_arguments", "ids"),
     ],
 )
 async def test_malformed_frames_get_an_error_naming_the_problem(team, sockets, frame, code, field):

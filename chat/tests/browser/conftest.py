@@ -69,6 +69,7 @@ class LiveServer:
             # #general (four people) is a large channel here: its reactions go live only to the pages that
             # show it, so the client's reading of the others' on opening it is exercised everywhere.
             "LIVE_REACTIONS_MAX_CHANNEL_MEMBERS": "2",
+            "PRESENCE_BATCH_SECONDS": "1",
             "LOG_LEVEL": "WARNING",
         }
         manage = [sys.executable, str(BASE_DIR / "manage.py")]

@@ -237,7 +237,7 @@ export class DetailsPane {
         h(
           "li",
           { class: "member" },
-          h("span", { class: "member__avatar" }, avatar(user, "sm"), presenceDot(store.presence.get(user.id))),
+          h("span", { class: "member__avatar" }, avatar(user, "sm"), presenceDot(store.presenceOf(user.id))),
           h(
             "span",
             { class: "member__name" },

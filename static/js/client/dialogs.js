@@ -263,7 +263,7 @@ export class Dialogs {
                   start.disabled = chosen.size === 0 || chosen.size > 8;
                 },
               }),
-              h("span", { class: "member__avatar" }, avatar(u, "sm"), presenceDot(store.presence.get(u.id))),
+              h("span", { class: "member__avatar" }, avatar(u, "sm"), presenceDot(store.presenceOf(u.id))),
               h("span", {}, store.displayName(u.id)),
               h("span", { class: "muted" }, ` @${u.name}`),
             ),
@@ -295,7 +295,7 @@ export class Dialogs {
             { class: "profile-card__name" },
             user.real_name || user.name,
             " ",
-            presenceDot(store.presence.get(userId)),
+            presenceDot(store.presenceOf(userId)),
           ),
           user.profile?.title ? h("p", { class: "muted" }, user.profile.title) : null,
           status ? h("p", {}, `${user.profile.status_emoji || ""} ${user.profile.status_text || ""}`) : null,

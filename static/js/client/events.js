@@ -206,6 +206,13 @@ export class EventHandler {
     store.emit("presence");
   }
 
+  /** The presence of the people the page follows, as a presence_sub answered it: {user id: presence}. */
+  presenceNow(states) {
+    const { store } = this.app;
+    for (const [user, presence] of Object.entries(states)) store.presence.set(user, presence);
+    store.emit("presence");
+  }
+
   on_channel_marked(event) {
     const { store } = this.app;
     const channel = store.channels.get(event.channel);

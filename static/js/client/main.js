@@ -40,6 +40,8 @@ const STATE_TEXT = {
   signed_out: gettext("You have been signed out."),
 };
 
+const PRESENCE_FOLLOW_DELAY_MS = 50; // the people shown by one render are told at once
+
 class App {
   constructor(boot) {
     this.boot = boot;
@@ -100,6 +102,9 @@ class App {
     this.socket.addEventListener("event", (event) => this.events.handle(event.detail));
     this.socket.addEventListener("state", (event) => this.renderConnection(event.detail));
     this.socket.addEventListener("resumed", (event) => this.onResumed(event.detail));
+    this.socket.addEventListener("presence", (event) => this.events.presenceNow(event.detail));
+    this.store.addEventListener("presence-wanted", () => this.schedulePresenceFollow());
+    this.socket.followPresence([]); // until the page shows someone: nobody's changes
     this.socket.connect();
     installSwitcher(this);
     installMenus(this);
@@ -279,6 +284,17 @@ class App {
         /* the next reconnect resumes */
       }
     }, 50);
+  }
+
+  /** A moment after the page shows someone new, follow the presence of everyone it has shown (store.presenceOf). */
+  schedulePresenceFollow() {
+    if (this.presenceTimer) return;
+    this.presenceTimer = setTimeout(() => {
+      this.presenceTimer = null;
+      const ids = [...this.store.presenceShown.keys()];
+      this.store.presenceFollowed = new Set(ids);
+      this.socket.followPresence(ids);
+    }, PRESENCE_FOLLOW_DELAY_MS);
   }
 
   onResumed(answer) {

@@ -60,7 +60,7 @@ export class Sidebar {
         "span",
         { class: "side-item__avatar" },
         avatar(store.user(other), "xs"),
-        presenceDot(store.presence.get(other)),
+        presenceDot(store.presenceOf(other)),
       );
     } else if (channel.is_mpim) {
       lead = h(

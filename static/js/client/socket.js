@@ -80,11 +80,28 @@ export class Socket extends EventTarget {
     }
   }
 
+  /**
+   * Follow the presence of these people only (docs/protocol.md, `presence_sub`): a page shows a few of its
+   * workspace's people, and every other change would be a frame it does not need. Told again after every
+   * reconnect; each answer, their presence now, comes as a "presence" event ({user id: presence}).
+   */
+  followPresence(ids) {
+    this.presenceIds = ids;
+    if (this.greeted) this.askPresence();
+  }
+
+  askPresence() {
+    this.request({ type: "presence_sub", ids: this.presenceIds }, VIEW_TIMEOUT_MS)
+      .then((answer) => this.dispatchEvent(new CustomEvent("presence", { detail: answer.presence || {} })))
+      .catch(() => {}); // the socket dropped, or answered late: the next hello asks again
+  }
+
   async onHello() {
     this.greeted = true; // frames may go now, before the resume is answered
     if (this.viewing !== undefined) {
       this.request({ type: "view", channel: this.viewing }, VIEW_TIMEOUT_MS).catch(() => {});
     }
+    if (this.presenceIds !== undefined) this.askPresence();
     this.heartbeat();
     try {
       const answer = await this.request({ type: "resume", channels: this.lastSeqs() }, 15000);

@@ -61,6 +61,8 @@ function withEphemeral(stored, ephemeral) {
   return [...stored, ...ephemeral].sort(byTs);
 }
 
+export const PRESENCE_FOLLOW_MAX = 500; // the server's limit on a presence_sub (realtime/frames.py)
+
 export class Store extends EventTarget {
   constructor(boot) {
     super();
@@ -69,10 +71,27 @@ export class Store extends EventTarget {
     this.users = new Map([[boot.self.id, boot.self]]);
     this.usergroups = new Map(); // id → Slack's usergroup object (enabled ones: a disabled group is removed)
     this.presence = new Map();
+    // The people the page has shown a presence dot for, most recent last: the ones it follows (presence_sub).
+    this.presenceShown = new Map();
+    this.presenceFollowed = new Set(); // the ones the server was last told
     this.channels = new Map();
     this.logs = new Map();
     this.receipts = new Map(); // DM id → { seq, seen_by }: who has seen its last message (read receipts)
     this.current = null; // the open channel's id
+  }
+
+  /**
+   * The presence of someone the page shows. Showing someone follows their presence: a new one emits
+   * "presence-wanted", and main.js tells the server (socket.js, followPresence). At most
+   * PRESENCE_FOLLOW_MAX people, the most recently shown.
+   */
+  presenceOf(userId) {
+    this.presenceShown.delete(userId);
+    this.presenceShown.set(userId, true);
+    if (this.presenceShown.size > PRESENCE_FOLLOW_MAX)
+      this.presenceShown.delete(this.presenceShown.keys().next().value);
+    if (!this.presenceFollowed.has(userId)) this.emit("presence-wanted");
+    return this.presence.get(userId);
   }
 
   emit(type, detail) {
