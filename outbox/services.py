@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from outbox.models import OPEN_STATES, JobState, OutboxJob
 from outbox.registry import TRANSIENT_ERRORS, Job, job_named
 from slackclone.db_unavailable import database_outage
 from slackclone.logs import REQUEST_ID
+from slackclone.rawsql import Columns
 from slackclone.transactions import commit_without_waiting_for_flush
 
 logger = logging.getLogger(__name__)
@@ -172,7 +173,7 @@ def job_run(*, job_id: int, now: datetime | None = None) -> str:
     with transaction.atomic():
         # A job's effect lost with the server is redone: its row, committed with the change, is still open.
         commit_without_waiting_for_flush()
-        job = OutboxJob.objects.select_for_update(skip_locked=True).filter(pk=job_id, state__in=OPEN_STATES).first()
+        job = _open_job_locked(job_id)
         if job is None:
             return "skipped"
         registered = job_named(job.name)
@@ -220,8 +221,29 @@ def _run(job: OutboxJob, registered: Job, bound: inspect.BoundArguments) -> str:
             REQUEST_ID.reset(token)
 
 
+_JOB = Columns(OutboxJob, "j")
+_TABLE = OutboxJob._meta.db_table
+_OPEN = ", ".join(str(int(state)) for state in OPEN_STATES)
+
+
+def _open_job_locked(job_id: int) -> OutboxJob | None:
+    """The job if it is open and no other worker holds it, locked until the transaction ends: what
+    select_for_update(skip_locked=True) reads (SQLite locks the whole database instead), in a statement
+    written once rather than a query built for every job a worker runs."""
+    lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT {_JOB.sql} FROM "{_TABLE}" j WHERE j.id = %s AND j.state IN ({_OPEN}){lock}', [job_id])
+        row = cursor.fetchone()
+    return None if row is None else _JOB.instance(row)
+
+
 def _mark_done(job: OutboxJob) -> None:
-    OutboxJob.objects.filter(pk=job.pk).update(state=JobState.DONE, done_at=timezone.now(), claimed_until=None)
+    done_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{_TABLE}" SET state = %s, done_at = %s, claimed_until = NULL WHERE id = %s',
+            [int(JobState.DONE), done_at, job.pk],
+        )
 
 
 def _release(job: OutboxJob) -> None:

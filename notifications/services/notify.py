@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chat.models import Message
+from chat.selectors import message_for_worker
 from notifications import enqueue
 from notifications.events import notification_event, send_notifications
 from notifications.models import EMAIL_REASONS, NotificationReason
@@ -79,9 +80,7 @@ def notify_message_edited(*, message_id: int, user_ids: list[int], now: datetime
 
 
 def _live_message(message_id: int) -> Message | None:
-    message = (
-        Message.objects.select_related("channel__workspace", "author", "thread_root").filter(pk=message_id).first()
-    )
+    message = message_for_worker(pk=message_id)
     return None if message is None or message.is_deleted else message
 
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from chat.links import message_permalink
 from chat.markup import to_plain_text
 from chat.models import ChannelKind, ChannelMember, Message
+from chat.selectors import message_for_worker
 from notifications import webpush
 from notifications.emails import message_names
 from notifications.models import Notification, NotificationReason, PushSubscription
@@ -74,9 +75,7 @@ def push_deliver(*, message_id: int, user_ids: list[int], now: datetime | None =
     Callers: notifications.jobs.send_web_push (an outbox job). Raises nothing for a failed push: it is counted.
     """
     now = now or timezone.now()
-    message = (
-        Message.objects.select_related("channel__workspace", "author", "thread_root").filter(pk=message_id).first()
-    )
+    message = message_for_worker(pk=message_id)
     if message is None or message.is_deleted:
         return PushOutcome()
     unread = _unread(message, user_ids)
