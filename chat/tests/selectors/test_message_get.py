@@ -1,10 +1,11 @@
-"""message_get: a message by ts in one channel, with its author and its thread's root, in one statement."""
+"""message_get: a message by ts in one channel, with its author and its thread's root, in one statement;
+message_for_worker: a message by key, with its channel and workspace too, for the jobs that name one."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from chat.selectors import message_get
+from chat.selectors import message_for_worker, message_get
 from chat.services import channel_create, channel_invite, message_post
 from slackclone.errors import DomainError, ErrorCode
 
@@ -52,3 +53,25 @@ def test_an_unknown_ts_is_not_found(team):
         message_get(channel=team.general, ts="1700000000.000001")
 
     assert raised.value.code == ErrorCode.MESSAGE_NOT_FOUND
+
+
+def test_a_worker_reads_a_message_with_its_channel_workspace_author_and_root_in_one_statement(team):
+    root = message_post(sender=team.member, channel=team.general, text="the root")
+    reply = message_post(sender=team.owner, channel=team.general, text="a reply", thread_ts=root.ts)
+
+    with CaptureQueriesContext(connection) as queries:
+        found = message_for_worker(pk=reply.pk)
+        seen = (found.channel.name, found.channel.workspace.public_id, found.author.public_id, found.thread_root.ts)
+
+    assert len(queries) == 1
+    assert seen == ("general", team.workspace.public_id, team.owner.public_id, root.ts)
+    assert (found.text, found.created_at) == ("a reply", reply.created_at)
+
+
+def test_a_worker_finds_no_message_that_is_gone(team):
+    message = message_post(sender=team.member, channel=team.general, text="soon gone")
+    pk = message.pk
+    message.delete()
+
+    assert message_for_worker(pk=pk) is None
+    assert message_for_worker(pk=2**31 - 1) is None
