@@ -30,7 +30,7 @@ from bench.fanout import stack
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "prepared.json"
 MEASURE = Path(__file__).resolve().parent / "measure.py"
-KINDS = ("history", "thread", "reaction", "mark", "post", "search")
+KINDS = ("history", "thread", "reaction", "mark", "post", "search", "notify")
 SIDES = {"off": "0", "on": "1"}  # DATABASE_PREPARED_STATEMENTS of each side; off is the baseline
 CHECKOUTS = ("before", "after")  # with --baseline-dir: that checkout, then this one, both with the setting on
 MESSAGES = 80
@@ -61,7 +61,7 @@ def seed() -> dict[str, Any]:
     """#general with MESSAGES messages (every fourth with reactions, every seventh a reply in one thread), read
     to its end by the member whose token the requests carry, who is in #random too; returns the plan
     measure.py reads."""
-    from chat.services import channel_join, channel_mark_read, message_post, reaction_add
+    from chat.services import channel_join, channel_mark_read, dm_open, message_post, reaction_add
     from slackclone.testing.factories import ApiTokenFactory, make_team
 
     team = make_team()
@@ -81,6 +81,7 @@ def seed() -> dict[str, Any]:
     channel.refresh_from_db()
     channel_mark_read(actor=reader, channel=channel, seq=channel.last_seq)
     channel_join(actor=reader, channel=team.random)  # where the posts go
+    dm, _ = dm_open(actor=reader, workspace=team.workspace, users=[team.owner])  # where notified posts go
     raw = f"xoxp-bench-prepared-{secrets.token_hex(16)}"
     ApiTokenFactory(user=reader, workspace=team.workspace, raw=raw)
     return {
@@ -88,6 +89,7 @@ def seed() -> dict[str, Any]:
         "workspace": team.workspace.public_id,
         "channel": channel.public_id,
         "post_channel": team.random.public_id,
+        "dm": dm.public_id,
         "thread_ts": root.ts,
         "reaction_ts": latest.ts,
         "last_seq": channel.last_seq,

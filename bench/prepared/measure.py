@@ -85,7 +85,31 @@ def requests(client: Client, plan: dict[str, Any]) -> dict[str, Request]:
         found = client.get(f"/api/v1/workspaces/{plan['workspace']}/search", {"q": "release", "limit": "20"})
         return expect(found, 200, "search")
 
-    return {"history": history, "thread": thread, "reaction": reaction, "mark": mark, "post": post, "search": search}
+    notify = notification_jobs(client, plan)
+    kinds = {"history": history, "thread": thread, "reaction": reaction, "mark": mark, "post": post, "search": search}
+    return {**kinds, "notify": notify}
+
+
+def notification_jobs(client: Client, plan: dict[str, Any]) -> Request:
+    """A DM's notification, as a Celery worker runs its outbox job (the other person is away: an email batch
+    opens). The DMs are posted up front, through the API, one per request to come; only the jobs are timed."""
+    from outbox.models import OutboxJob
+    from outbox.services import job_run
+
+    newest = OutboxJob.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    for number in range(plan["warmup"] + 1 + plan["requests"]):
+        body = {"text": f"a direct message to notify of, number {number}", "client_msg_id": str(uuid.uuid4())}
+        expect(client.post(f"/api/v1/channels/{plan['dm']}/messages", body, content_type=JSON), 201, "DM post")
+    jobs = list(
+        OutboxJob.objects.filter(pk__gt=newest, name="notifications.notify_message")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+    def notify(number: int) -> Any:
+        return job_run(job_id=jobs[number])
+
+    return notify
 
 
 def backend_pid() -> int:
